@@ -1,0 +1,10 @@
+#ifndef CLABSUPPORT_H
+#define CLABSUPPORT_H
+
+/// Asks the kernel to send `signal` to the calling process when its parent dies.
+/// Returns 0 on success, -1 with errno set on failure (Linux only; returns 0 elsewhere).
+/// The corresponding C call is `prctl(PR_SET_PDEATHSIG, signal)`, which is variadic
+/// and therefore not importable into Swift.
+int lab_set_parent_death_signal(int signal);
+
+#endif

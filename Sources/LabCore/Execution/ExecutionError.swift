@@ -1,0 +1,24 @@
+/// Why a repetition did not complete. The text goes into the `error` column of `results.csv`.
+public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The workload threw while running a task.
+    case taskFailed(task: Int, message: String)
+    /// A worker process could not be started or set up.
+    case workerStartFailed(worker: Int, message: String)
+    /// A worker process ended or broke the protocol; `task` is what it was doing, if anything.
+    case workerFailed(worker: Int, task: Int?, reason: String)
+    /// A thread or pipe could not be created.
+    case system(SystemError)
+
+    public var description: String {
+        switch self {
+        case .taskFailed(let task, let message):
+            "task \(task) failed: \(message)"
+        case .workerStartFailed(let worker, let message):
+            "worker \(worker) failed to start: \(message)"
+        case .workerFailed(let worker, let task, let reason):
+            task.map { "worker \(worker) \(reason) during task \($0)" } ?? "worker \(worker) \(reason)"
+        case .system(let error):
+            "\(error)"
+        }
+    }
+}

@@ -1,0 +1,118 @@
+/// A workload with its parameters and task count, ready to run: what every mode receives.
+public struct ConfiguredWorkload: Sendable {
+    public let type: any Workload.Type
+    public let parameters: Parameters
+    public let taskCount: Int
+    public let workload: any Workload
+
+    /// Builds the workload from validated parameters.
+    /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
+    /// - Throws: whatever the workload's initialiser throws for a senseless combination.
+    public init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
+        self.type = type
+        self.parameters = parameters
+        self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
+        self.workload = try type.init(parameters: parameters, taskCount: self.taskCount)
+    }
+
+    public var name: String { type.name }
+}
+
+/// What one execution of a cell produced.
+public struct ExecutionResult: Sendable {
+    /// Seconds from asking for the pool until every worker was ready (0 for sequential).
+    public var startupSeconds: Double
+    /// One entry per task, `nil` for tasks that did not finish.
+    public var outcomes: [TaskOutcome?]
+    /// Why the execution stopped early, if it did.
+    public var failure: ExecutionError?
+}
+
+/// Runs a cell's tasks in one mode.
+public protocol Executor: Sendable {
+    /// Runs tasks `0..<workload.taskCount` and returns what happened. Failures are part of
+    /// the result, not thrown: a crashing worker is a measurement, not a crash of the lab.
+    func execute(_ workload: ConfiguredWorkload) -> ExecutionResult
+}
+
+/// Runs one task at a time for a driver: in its own thread, or through a worker process.
+public protocol TaskPerformer {
+    func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput
+}
+
+/// Runs the workload's body directly, in the calling thread.
+public struct InlinePerformer: TaskPerformer, Sendable {
+    public let workload: any Workload
+
+    public init(workload: any Workload) {
+        self.workload = workload
+    }
+
+    public func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
+        do {
+            return try workload.run(task: index, input: input)
+        } catch {
+            throw .taskFailed(task: index, message: "\(error)")
+        }
+    }
+}
+
+/// The loop every driver runs, whatever the mode: claim a task, make its input, perform it,
+/// digest its result; until no task is left or another driver failed.
+public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer) {
+    var finished: [(index: Int, outcome: TaskOutcome)] = []
+    while let index = ledger.claim() {
+        let input = workload.input(forTask: index)
+        do {
+            let output = try performer.perform(task: index, input: input)
+            finished.append((index, TaskOutcome(output: output, inputBytes: input.count)))
+        } catch {
+            ledger.fail(error)
+            break
+        }
+    }
+    ledger.deposit(finished)
+}
+
+/// The coordinator runs the tasks in order, in its own thread.
+public struct SequentialExecutor: Executor {
+    public init() {}
+
+    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+        let ledger = TaskLedger(taskCount: workload.taskCount)
+        driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload))
+        let (outcomes, failure) = ledger.result
+        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure)
+    }
+}
+
+/// A fixed pool of threads; each claims tasks dynamically and runs them itself.
+public struct ThreadPoolExecutor: Executor {
+    public let threads: Int
+
+    public init(threads: Int) {
+        precondition(threads > 0, "a pool needs at least one thread")
+        self.threads = threads
+    }
+
+    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+        let ledger = TaskLedger(taskCount: workload.taskCount)
+        let body = workload.workload
+        let started = Platform.monotonicSeconds()
+        var pool: [JoinableThread] = []
+        for _ in 0..<threads {
+            do {
+                pool.append(try JoinableThread {
+                    driveTasks(ledger: ledger, workload: body, performer: InlinePerformer(workload: body))
+                })
+            } catch {
+                ledger.fail(.system(error))
+                break
+            }
+        }
+        let startupSeconds = Platform.monotonicSeconds() - started
+        pool.forEach { $0.join() }
+        let (outcomes, failure) = ledger.result
+        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure)
+    }
+}

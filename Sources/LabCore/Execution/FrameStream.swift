@@ -1,0 +1,131 @@
+/// Where a ``FrameReader`` gets its bytes: a file descriptor, or (in tests) memory served in
+/// chunks of chosen sizes.
+public protocol ByteSource {
+    /// Fills a prefix of `buffer`; returns how many bytes, 0 at end of stream.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+/// A pipe or file descriptor as a ``ByteSource``. It does not own the descriptor.
+public struct DescriptorSource: ByteSource {
+    public let descriptor: Int32
+
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        try Platform.read(descriptor, into: buffer)
+    }
+}
+
+/// Reads whole frames from a stream whose reads may return any number of bytes.
+///
+/// Small frames are served from one buffered `read`; the rest of a large payload is read
+/// straight into the payload array, without a second copy.
+public struct FrameReader<Source: ByteSource> {
+    private var source: Source
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+
+    public init(source: Source, bufferBytes: Int = 64 * 1024) {
+        self.source = source
+        self.buffer = [UInt8](repeating: 0, count: max(bufferBytes, WireFormat.headerBytes))
+    }
+
+    /// The next frame, or `nil` when the stream ends cleanly between frames.
+    /// - Throws: ``WireFormatError`` for a truncated or invalid frame; the source's error
+    ///   (such as ``SystemError``) when reading fails.
+    public mutating func readFrame() throws -> Frame? {
+        while end - start < WireFormat.headerBytes {
+            if try fillBuffer() == 0 {
+                if end == start { return nil }
+                throw WireFormatError.truncatedFrame(received: end - start, expected: WireFormat.headerBytes)
+            }
+        }
+        var length = 0
+        for shift in 0..<4 {
+            length |= Int(buffer[start + shift]) << (8 * shift)
+        }
+        let kindByte = buffer[start + 4]
+        guard length <= WireFormat.maximumPayloadBytes else { throw WireFormatError.payloadTooLarge(length) }
+        guard let kind = FrameKind(rawValue: kindByte) else { throw WireFormatError.unknownKind(kindByte) }
+        start += WireFormat.headerBytes
+
+        let buffered = min(length, end - start)
+        var payload = [UInt8](unsafeUninitializedCapacity: length) { storage, initialized in
+            _ = storage.initialize(from: buffer[start..<(start + buffered)])
+            initialized = buffered
+        }
+        start += buffered
+        if payload.count < length {
+            try readRemainder(into: &payload, length: length)
+        }
+        return Frame(kind: kind, payload: payload)
+    }
+
+    /// Reads the part of a payload that was not in the buffer directly into it.
+    private mutating func readRemainder(into payload: inout [UInt8], length: Int) throws {
+        var received = payload.count
+        payload.append(contentsOf: repeatElement(0, count: length - received))
+        try payload.withUnsafeMutableBytes { storage in
+            while received < length {
+                let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[received...]))
+                if count == 0 {
+                    throw WireFormatError.truncatedFrame(received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
+                }
+                received += count
+            }
+        }
+    }
+
+    /// Moves unread bytes to the front and reads more after them; returns the count read.
+    private mutating func fillBuffer() throws -> Int {
+        if start > 0 {
+            buffer.withUnsafeMutableBytes { storage in
+                let base = storage.baseAddress!
+                base.copyMemory(from: base + start, byteCount: end - start)
+            }
+            end -= start
+            start = 0
+        }
+        let count = try buffer.withUnsafeMutableBytes { storage in
+            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[end...]))
+        }
+        end += count
+        return count
+    }
+}
+
+/// Writes whole frames to a file descriptor it does not own.
+public struct FrameWriter {
+    public let descriptor: Int32
+    /// Header and small payload are sent together in one `write`; larger payloads are sent
+    /// from their own storage after the header, so they are never copied.
+    private var scratch: [UInt8] = []
+    private static let coalesceLimit = 64 * 1024
+
+    public init(descriptor: Int32) {
+        self.descriptor = descriptor
+    }
+
+    /// Writes `frame`, looping over partial writes.
+    /// - Throws: ``SystemError`` (`EPIPE` when the reader is gone, with SIGPIPE ignored).
+    public mutating func write(_ frame: Frame) throws(SystemError) {
+        precondition(frame.payload.count <= WireFormat.maximumPayloadBytes, "frame payload too large")
+        scratch.removeAll(keepingCapacity: true)
+        let length = UInt32(frame.payload.count)
+        scratch.append(UInt8(truncatingIfNeeded: length))
+        scratch.append(UInt8(truncatingIfNeeded: length >> 8))
+        scratch.append(UInt8(truncatingIfNeeded: length >> 16))
+        scratch.append(UInt8(truncatingIfNeeded: length >> 24))
+        scratch.append(frame.kind.rawValue)
+        if frame.payload.count <= FrameWriter.coalesceLimit {
+            scratch.append(contentsOf: frame.payload)
+            try Platform.writeAll(descriptor, scratch)
+        } else {
+            try Platform.writeAll(descriptor, scratch)
+            try Platform.writeAll(descriptor, frame.payload)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/// The messages of the coordinator-worker protocol, and their frames.
+///
+/// A session: the coordinator sends ``setup``; the worker answers ``ready`` (or ``failure``);
+/// then for each task the coordinator sends ``task`` and the worker answers ``result`` or
+/// ``failure``. The coordinator ends the session by closing the request pipe; the worker
+/// exits when it reads end of file.
+public enum WorkerMessage: Sendable, Equatable {
+    case setup(workload: String, parameters: String, taskCount: Int)
+    case ready(processID: Int32)
+    case task(index: Int, input: [UInt8])
+    case result(index: Int, output: TaskOutput)
+    /// `index` is `nil` when the setup failed.
+    case failure(index: Int?, message: String)
+
+    /// The frame that carries this message.
+    public var frame: Frame {
+        var writer = PayloadWriter()
+        switch self {
+        case .setup(let workload, let parameters, let taskCount):
+            writer.append(workload)
+            writer.append(parameters)
+            writer.append(UInt64(taskCount))
+            return Frame(kind: .setup, payload: writer.bytes)
+        case .ready(let processID):
+            writer.append(UInt64(UInt32(bitPattern: processID)))
+            return Frame(kind: .ready, payload: writer.bytes)
+        case .task(let index, let input):
+            writer = PayloadWriter(reservingCapacity: 8 + input.count)
+            writer.append(UInt64(index))
+            writer.append(rest: input)
+            return Frame(kind: .task, payload: writer.bytes)
+        case .result(let index, let output):
+            writer = PayloadWriter(reservingCapacity: 24 + output.payload.count)
+            writer.append(UInt64(index))
+            writer.append(output.checksum)
+            writer.append(output.units)
+            writer.append(rest: output.payload)
+            return Frame(kind: .result, payload: writer.bytes)
+        case .failure(let index, let message):
+            writer.append(index.map { UInt64($0) } ?? UInt64.max)
+            writer.append(message)
+            return Frame(kind: .failure, payload: writer.bytes)
+        }
+    }
+
+    /// Decodes a frame.
+    /// - Throws: ``WireFormatError/malformedPayload(_:)`` when a field is missing or out of range.
+    public init(frame: Frame) throws(WireFormatError) {
+        var reader = PayloadReader(frame)
+        switch frame.kind {
+        case .setup:
+            let workload = try reader.readString()
+            let parameters = try reader.readString()
+            self = .setup(workload: workload, parameters: parameters, taskCount: try WorkerMessage.index(try reader.readUInt64(), kind: .setup))
+        case .ready:
+            let value = try reader.readUInt64()
+            guard value <= UInt64(UInt32.max) else { throw .malformedPayload(.ready) }
+            self = .ready(processID: Int32(bitPattern: UInt32(value)))
+        case .task:
+            self = .task(index: try WorkerMessage.index(try reader.readUInt64(), kind: .task), input: reader.readRest())
+        case .result:
+            let index = try WorkerMessage.index(try reader.readUInt64(), kind: .result)
+            let checksum = try reader.readUInt64()
+            let units = try reader.readUInt64()
+            self = .result(index: index, output: TaskOutput(checksum: checksum, units: units, payload: reader.readRest()))
+        case .failure:
+            let raw = try reader.readUInt64()
+            let index = raw == UInt64.max ? nil : try WorkerMessage.index(raw, kind: .failure)
+            self = .failure(index: index, message: try reader.readString())
+        }
+    }
+
+    private static func index(_ raw: UInt64, kind: FrameKind) throws(WireFormatError) -> Int {
+        guard raw <= UInt64(Int32.max) else { throw .malformedPayload(kind) }
+        return Int(raw)
+    }
+}

@@ -1,0 +1,130 @@
+import Foundation
+import Glibc
+
+/// One worker child process (`lab worker`) and the two pipes to it.
+///
+/// Ownership: the pool creates it on the coordinator's thread, hands it to exactly one driver
+/// thread for the tasks, and takes it back after joining that thread for shutdown. It is never
+/// used by two threads at once, which is why the unchecked conformance is safe.
+final class WorkerProcess: @unchecked Sendable {
+    /// 1-based, as shown in errors (`worker 2 ...`).
+    let number: Int
+    private let process: Process
+    private let requestPipe: Pipe
+    private let replyPipe: Pipe
+    private var reader: FrameReader<DescriptorSource>
+    private var writer: FrameWriter
+    private var open = true
+
+    /// Starts the child. Setup is separate, so that several children can load in parallel.
+    init(number: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry) throws(ExecutionError) {
+        self.number = number
+        process = Process()
+        requestPipe = Pipe()
+        replyPipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
+        process.environment = environment
+        process.standardInput = requestPipe
+        process.standardOutput = replyPipe
+        // Standard error is inherited: a crashing worker's last words reach the user.
+        do {
+            try process.run()
+        } catch {
+            throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
+        }
+        registry.register(process.processIdentifier)
+        reader = FrameReader(source: DescriptorSource(descriptor: replyPipe.fileHandleForReading.fileDescriptor))
+        writer = FrameWriter(descriptor: requestPipe.fileHandleForWriting.fileDescriptor)
+    }
+
+    var processID: Int32 { process.processIdentifier }
+
+    /// Tells the worker which workload to build.
+    func sendSetup(_ workload: ConfiguredWorkload) throws(ExecutionError) {
+        try send(.setup(workload: workload.name, parameters: workload.parameters.canonicalText, taskCount: workload.taskCount), task: nil)
+    }
+
+    /// Waits for the worker's answer to the setup.
+    func awaitReady() throws(ExecutionError) {
+        switch try receive(task: nil) {
+        case .ready: return
+        case .failure(_, let message): throw .workerStartFailed(worker: number, message: message)
+        default: throw .workerFailed(worker: number, task: nil, reason: "broke the protocol: expected a ready frame")
+        }
+    }
+
+    /// Sends one task and waits for its result.
+    func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
+        try send(.task(index: index, input: input), task: index)
+        switch try receive(task: index) {
+        case .result(let replyIndex, let output) where replyIndex == index:
+            return output
+        case .failure(let replyIndex, let message) where replyIndex == index:
+            throw .taskFailed(task: index, message: message)
+        default:
+            throw .workerFailed(worker: number, task: index, reason: "broke the protocol: answered with the wrong frame")
+        }
+    }
+
+    private func send(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
+        do {
+            try writer.write(message.frame)
+        } catch {
+            throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
+        }
+    }
+
+    private func receive(task: Int?) throws(ExecutionError) -> WorkerMessage {
+        do {
+            guard let frame = try reader.readFrame() else {
+                throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
+            }
+            return try WorkerMessage(frame: frame)
+        } catch let error as ExecutionError {
+            throw error
+        } catch {
+            throw .workerFailed(worker: number, task: task, reason: "broke the protocol: \(error)")
+        }
+    }
+
+    /// How the worker ended, once it has: `exited with status 3`, `killed by signal 9 (SIGKILL)`.
+    private func exitDescription(fallback: String) -> String {
+        guard waitForExit(seconds: 1) else { return fallback }
+        let status = process.terminationStatus
+        switch process.terminationReason {
+        case .uncaughtSignal: return "killed by signal \(status) (\(Platform.signalName(status)))"
+        case .exit: return "exited with status \(status)"
+        @unknown default: return fallback
+        }
+    }
+
+    /// Waits until the child has been reaped, at most `seconds`; returns whether it was.
+    @discardableResult
+    private func waitForExit(seconds: Double) -> Bool {
+        // Foundation reaps the child on its own thread; polling `isRunning` with a short pause
+        // is the bounded wait it allows.
+        let deadline = Platform.monotonicSeconds() + seconds
+        while process.isRunning {
+            if Platform.monotonicSeconds() > deadline { return false }
+            Platform.sleep(seconds: 0.0005)
+        }
+        return true
+    }
+
+    /// Ends the session: closes the request pipe so the worker exits, waits for it (killing it
+    /// if it does not go within `graceSeconds`), and releases both pipes.
+    func shutdown(registry: ChildProcessRegistry, graceSeconds: Double = 2) {
+        guard open else { return }
+        open = false
+        try? requestPipe.fileHandleForWriting.close()
+        if !waitForExit(seconds: graceSeconds) {
+            Platform.sendSignal(SIGKILL, to: process.processIdentifier)
+            process.waitUntilExit()
+        }
+        try? replyPipe.fileHandleForReading.close()
+        registry.unregister(process.processIdentifier)
+    }
+}

@@ -1,0 +1,83 @@
+import Glibc
+
+/// The worker side of the protocol: what `lab worker` runs in each child process.
+public struct WorkerService: Sendable {
+    /// The environment variable through which the coordinator passes its process ID, so that a
+    /// worker started after its coordinator died notices and exits.
+    public static let coordinatorProcessIDVariable = "LAB_COORDINATOR_PID"
+
+    public let registry: WorkloadRegistry
+
+    public init(registry: WorkloadRegistry) {
+        self.registry = registry
+    }
+
+    /// Serves one session on the given descriptors (which it does not close) until the
+    /// coordinator closes the request stream.
+    /// - Returns: the exit status the worker process should end with: 0 after a clean end,
+    ///   1 after a failed setup or a broken stream.
+    public func serve(requests: Int32, replies: Int32) -> Int32 {
+        var reader = FrameReader(source: DescriptorSource(descriptor: requests))
+        var writer = FrameWriter(descriptor: replies)
+        do {
+            guard let first = try reader.readFrame() else { return 0 }
+            guard case .setup(let name, let parameters, let taskCount) = try WorkerMessage(frame: first) else {
+                throw WireFormatError.unexpectedFrame(first.kind)
+            }
+            let workload: any Workload
+            do {
+                workload = try registry.makeWorkload(named: name, canonicalParameters: parameters, taskCount: taskCount)
+            } catch {
+                try writer.write(WorkerMessage.failure(index: nil, message: "\(error)").frame)
+                return 1
+            }
+            try writer.write(WorkerMessage.ready(processID: Platform.processID).frame)
+
+            while let frame = try reader.readFrame() {
+                guard case .task(let index, let input) = try WorkerMessage(frame: frame) else {
+                    throw WireFormatError.unexpectedFrame(frame.kind)
+                }
+                let reply: WorkerMessage
+                do {
+                    reply = .result(index: index, output: try workload.run(task: index, input: input))
+                } catch {
+                    reply = .failure(index: index, message: "\(error)")
+                }
+                try writer.write(reply.frame)
+            }
+            return 0
+        } catch {
+            // Nobody to tell but standard error: the coordinator sees this worker's exit.
+            let line = "lab worker \(Platform.processID): \(error)\n"
+            line.utf8CString.withUnsafeBytes { bytes in
+                try? Platform.writeAll(STDERR_FILENO, UnsafeRawBufferPointer(rebasing: bytes.dropLast()))
+            }
+            return 1
+        }
+    }
+
+    /// Runs this process as a worker child: ties its life to the coordinator's, keeps frames on
+    /// a private copy of standard output (and sends stray prints to standard error), then
+    /// serves requests from standard input.
+    /// - Returns: the process's exit status.
+    public func runAsChildProcess() -> Int32 {
+        // The coordinator owns the workers' lives: Ctrl-C in a terminal reaches the whole
+        // process group, but only the coordinator decides when a worker stops.
+        Platform.ignoreSignal(SIGINT)
+        Platform.ignoreSignal(SIGPIPE)
+        do {
+            try Platform.setParentDeathSignal(SIGKILL)
+            // The coordinator may have died before the line above: then we were reparented.
+            if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
+                Int32(expected) != Platform.parentProcessID
+            {
+                return 1
+            }
+            let replies = try Platform.duplicate(STDOUT_FILENO)
+            try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
+            return serve(requests: STDIN_FILENO, replies: replies)
+        } catch {
+            return 1
+        }
+    }
+}

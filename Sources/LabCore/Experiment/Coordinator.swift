@@ -1,0 +1,90 @@
+/// What the coordinator reports while it runs, for progress display and incremental writing.
+public enum CoordinatorEvent: Sendable {
+    /// A repetition is about to start. `position` counts from 1 up to `total`, warm-ups included.
+    case willRun(cell: Cell, repetition: Int, isWarmup: Bool, position: Int, total: Int)
+    /// A measured repetition finished (successfully or not).
+    case recorded(RepetitionRecord)
+}
+
+/// Runs an experiment plan cell by cell and turns each measured repetition into a record.
+///
+/// Order: for each workload, the warm-ups of all its cells, then its repetitions interleaved
+/// across cells (sequential, threads, processes, sequential, ...), so that slow drift of a
+/// shared machine hits every mode alike.
+public struct Coordinator: Sendable {
+    public let runID: String
+    /// The worker binary for process mode (the running `lab`).
+    public let workerExecutablePath: String
+    public let registry: ChildProcessRegistry
+
+    public init(runID: String, workerExecutablePath: String, registry: ChildProcessRegistry = .shared) {
+        self.runID = runID
+        self.workerExecutablePath = workerExecutablePath
+        self.registry = registry
+    }
+
+    /// Runs the plan. `observe` is called on the calling thread, in order.
+    /// - Returns: every measured record, in the order they were taken.
+    @discardableResult
+    public func run(_ plan: ExperimentPlan, observe: (CoordinatorEvent) -> Void) -> [RepetitionRecord] {
+        var records: [RepetitionRecord] = []
+        var position = 0
+        let total = plan.totalRepetitions
+        for workload in plan.workloads {
+            let cells = plan.cells(of: workload)
+            for round in stride(from: 1, through: plan.warmup, by: 1) {
+                for cell in cells {
+                    position += 1
+                    observe(.willRun(cell: cell, repetition: round, isWarmup: true, position: position, total: total))
+                    _ = measure(cell, repetition: round)
+                }
+            }
+            for repetition in 1...plan.repetitions {
+                for cell in cells {
+                    position += 1
+                    observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
+                    let record = measure(cell, repetition: repetition)
+                    records.append(record)
+                    observe(.recorded(record))
+                }
+            }
+        }
+        return records
+    }
+
+    /// Runs one repetition of a cell and measures it.
+    public func measure(_ cell: Cell, repetition: Int) -> RepetitionRecord {
+        let executor = makeExecutor(cell.mode, workers: cell.workers)
+        let tasks = cell.workload.taskCount
+        let stopwatch = Stopwatch()
+        let result = executor.execute(cell.workload)
+        let wallSeconds = stopwatch.elapsedSeconds
+
+        let completed = result.outcomes.compactMap { $0 }
+        let failed = result.failure != nil || completed.count != tasks
+        return RepetitionRecord(
+            runID: runID,
+            workload: cell.workload.name,
+            kind: cell.workload.type.kind,
+            parameters: cell.workload.parameters.canonicalText,
+            mode: cell.mode,
+            workers: cell.workers,
+            tasks: tasks,
+            repetition: repetition,
+            wallSeconds: wallSeconds,
+            startupSeconds: result.startupSeconds,
+            tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
+            checksum: failed ? "" : Checksum.hex(Checksum.combined(completed)),
+            status: failed ? .failed : .ok,
+            error: result.failure?.description ?? (failed ? "\(tasks - completed.count) of \(tasks) tasks did not finish" : "")
+        )
+    }
+
+    private func makeExecutor(_ mode: ExecutionMode, workers: Int) -> any Executor {
+        switch mode {
+        case .sequential: SequentialExecutor()
+        case .threads: ThreadPoolExecutor(threads: workers)
+        case .processes: ProcessPoolExecutor(workers: workers, executablePath: workerExecutablePath, registry: registry)
+        }
+    }
+}

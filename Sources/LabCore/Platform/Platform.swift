@@ -1,0 +1,154 @@
+// The lab reads /proc and uses Linux's prctl: it is a Linux tool, and Glibc is its libc.
+import Glibc
+import CLabSupport
+
+/// Every raw libc call of the lab lives here, behind small typed wrappers that retry `EINTR`
+/// and throw ``SystemError``. The rest of the code never checks `-1` itself.
+public enum Platform {
+    /// The process ID of the calling process. The corresponding C function is `getpid`.
+    public static var processID: Int32 { getpid() }
+
+    /// The process ID of the parent. The corresponding C function is `getppid`.
+    public static var parentProcessID: Int32 { getppid() }
+
+    /// Reads at most `buffer.count` bytes; returns 0 at end of file.
+    /// The corresponding C function is `read`.
+    public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+        while true {
+            let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw SystemError(call: "read", errno: errno)
+        }
+    }
+
+    /// Writes every byte of `buffer`, looping over partial writes.
+    /// The corresponding C function is `write`.
+    public static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws(SystemError) {
+        var offset = 0
+        while offset < buffer.count {
+            let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if count >= 0 {
+                offset += count
+                continue
+            }
+            if errno == EINTR { continue }
+            throw SystemError(call: "write", errno: errno)
+        }
+    }
+
+    /// Writes every byte of `bytes`, looping over partial writes.
+    /// The corresponding C function is `write`.
+    public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(SystemError) {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(SystemError) in try writeAll(descriptor, buffer) }
+        }
+        try result.get()
+    }
+
+    /// Closes a file descriptor. The corresponding C function is `close`.
+    public static func close(_ descriptor: Int32) {
+        // EINTR on close must not be retried on Linux: the descriptor is already gone.
+        _ = Glibc.close(descriptor)
+    }
+
+    /// Creates a pipe; returns (read end, write end). The corresponding C function is `pipe`.
+    public static func makePipe() throws(SystemError) -> (read: Int32, write: Int32) {
+        var descriptors: [Int32] = [-1, -1]
+        if Glibc.pipe(&descriptors) != 0 { throw SystemError(call: "pipe", errno: errno) }
+        return (descriptors[0], descriptors[1])
+    }
+
+    /// Duplicates a descriptor to the lowest free number. The corresponding C function is `dup`.
+    public static func duplicate(_ descriptor: Int32) throws(SystemError) -> Int32 {
+        let copy = dup(descriptor)
+        if copy < 0 { throw SystemError(call: "dup", errno: errno) }
+        return copy
+    }
+
+    /// Makes `target` refer to what `source` refers to. The corresponding C function is `dup2`.
+    public static func duplicate(_ source: Int32, onto target: Int32) throws(SystemError) {
+        while dup2(source, target) < 0 {
+            if errno == EINTR { continue }
+            throw SystemError(call: "dup2", errno: errno)
+        }
+    }
+
+    /// Ignores a signal from now on (inherited by children). The corresponding C function is `signal`.
+    public static func ignoreSignal(_ number: Int32) {
+        _ = signal(number, SIG_IGN)
+    }
+
+    /// Sends a signal to a process; a process that is already gone is not an error.
+    /// The corresponding C function is `kill`.
+    public static func sendSignal(_ number: Int32, to processID: Int32) {
+        _ = kill(processID, number)
+    }
+
+    /// Asks the kernel to deliver `signal` to this process when its parent dies (Linux).
+    /// The corresponding C call is `prctl(PR_SET_PDEATHSIG, signal)`.
+    public static func setParentDeathSignal(_ number: Int32) throws(SystemError) {
+        if lab_set_parent_death_signal(number) != 0 { throw SystemError(call: "prctl", errno: errno) }
+    }
+
+    /// Seconds on the monotonic clock, from an arbitrary origin.
+    /// The corresponding C function is `clock_gettime(CLOCK_MONOTONIC)`.
+    public static func monotonicSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// Sleeps the calling thread for `seconds`, resuming after interruptions.
+    /// The corresponding C function is `nanosleep`.
+    public static func sleep(seconds: Double) {
+        guard seconds > 0 else { return }
+        let whole = seconds.rounded(.down)
+        var request = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1e9))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR {
+            request = remaining
+        }
+    }
+
+    /// The absolute path of the running executable, symlinks resolved.
+    /// The corresponding C call is `readlink("/proc/self/exe")`.
+    public static func executablePath() throws(SystemError) -> String {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        if count < 0 { throw SystemError(call: "readlink", errno: errno) }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The number of processors currently available to this process.
+    public static var activeProcessorCount: Int {
+        Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// The name of a signal such as `SIGKILL`, or `signal N` when it has no common name.
+    public static func signalName(_ number: Int32) -> String {
+        switch number {
+        case SIGHUP: "SIGHUP"
+        case SIGINT: "SIGINT"
+        case SIGQUIT: "SIGQUIT"
+        case SIGILL: "SIGILL"
+        case SIGTRAP: "SIGTRAP"
+        case SIGABRT: "SIGABRT"
+        case SIGBUS: "SIGBUS"
+        case SIGFPE: "SIGFPE"
+        case SIGKILL: "SIGKILL"
+        case SIGSEGV: "SIGSEGV"
+        case SIGPIPE: "SIGPIPE"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(number)"
+        }
+    }
+}
+
+extension Platform {
+    /// The value of an environment variable, if set. The corresponding C function is `getenv`.
+    public static func environmentValue(_ name: String) -> String? {
+        guard let value = getenv(name) else { return nil }
+        return String(cString: value)
+    }
+}

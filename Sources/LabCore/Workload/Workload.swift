@@ -1,0 +1,63 @@
+/// What a workload mostly exercises; it decides which mode a reader expects to win.
+public enum WorkloadKind: String, Sendable, CaseIterable, Codable {
+    /// Computation: threads and processes both scale with cores.
+    case cpu
+    /// Waiting on sleep, disk or network: every concurrent mode overlaps the waits.
+    case io
+    /// Memory bandwidth, allocation or shared-state contention.
+    case memory
+    /// A mix of waiting and computing.
+    case mixed
+}
+
+/// One kind of work the lab can run in every mode.
+///
+/// A workload is a value built from its validated ``Parameters`` and the number of tasks of the
+/// run. The coordinator gives each task its index (`0..<taskCount`) and the bytes that
+/// ``input(forTask:)`` produced for it, and receives a ``TaskOutput``.
+///
+/// What a body may and may not do:
+/// - It must be deterministic: the same parameters and task index give the same checksum and
+///   the same output bytes in every mode. That is how the lab proves that sequential, thread
+///   and process runs did the same work, and that the pipe carried every byte faithfully.
+/// - It must not touch global mutable state: in thread mode several tasks run at once in one
+///   address space, in process mode each runs in a different one, and the two must agree.
+/// - It must not write to standard output: in a worker process that descriptor is redirected to
+///   standard error so that stray prints cannot corrupt the protocol, but they are still noise.
+/// - It must consume what it computes (fold it into the checksum), or a release build may
+///   optimise the work away.
+/// - It may throw; the task is then recorded as failed with the error's description.
+public protocol Workload: Sendable {
+    /// The name users type (`--workloads primes`): lowercase letters, digits and dashes.
+    static var name: String { get }
+    /// What the workload mostly exercises.
+    static var kind: WorkloadKind { get }
+    /// One line saying what it does and what it shows.
+    static var summary: String { get }
+    /// The parameters it accepts, in the order they are shown and written.
+    static var parameters: [ParameterSpec] { get }
+
+    /// How many tasks a run has when the user does not say (`--tasks`).
+    static func defaultTaskCount(for parameters: Parameters) -> Int
+
+    /// Builds the workload for a run of `taskCount` tasks from validated parameters.
+    /// - Throws: an error whose description says what is wrong when a combination of values
+    ///   makes no sense; the run is refused before anything starts.
+    init(parameters: Parameters, taskCount: Int) throws
+
+    /// The bytes task `index` receives. The coordinator's side calls this in every mode; in
+    /// process mode the bytes then cross the request pipe. The default is no input.
+    func input(forTask index: Int) -> [UInt8]
+
+    /// Runs task `index` on `input` and returns its checksum, counts and result bytes.
+    func run(task index: Int, input: [UInt8]) throws -> TaskOutput
+}
+
+extension Workload {
+    public func input(forTask index: Int) -> [UInt8] { [] }
+
+    /// The validated parameters this workload type would get from `overrides` alone.
+    public static func parameters(overriding overrides: [String: String] = [:], quick: Bool = false) throws(ConfigurationError) -> Parameters {
+        try Parameters(workload: name, specs: parameters, overrides: overrides, quick: quick)
+    }
+}

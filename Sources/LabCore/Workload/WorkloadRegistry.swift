@@ -1,0 +1,35 @@
+/// The workloads a lab knows, by name, in the order they are listed and run.
+/// The coordinator and every worker process are given the same registry.
+public struct WorkloadRegistry: Sendable {
+    /// The registered workload types, in listing order.
+    public let types: [any Workload.Type]
+
+    /// - Precondition: names are unique (a duplicate is a programmer error in the list).
+    public init(_ types: [any Workload.Type]) {
+        var seen = Set<String>()
+        for type in types {
+            precondition(seen.insert(type.name).inserted, "workload '\(type.name)' is registered twice")
+        }
+        self.types = types
+    }
+
+    /// The registered names, in listing order.
+    public var names: [String] { types.map { $0.name } }
+
+    /// The workload type called `name`.
+    /// - Throws: ``ConfigurationError/unknownWorkload(_:known:)`` listing the known names.
+    public func type(named name: String) throws(ConfigurationError) -> any Workload.Type {
+        guard let type = types.first(where: { $0.name == name }) else {
+            throw .unknownWorkload(name, known: names)
+        }
+        return type
+    }
+
+    /// Builds the workload called `name` from its canonical parameter text (what a worker
+    /// process receives).
+    public func makeWorkload(named name: String, canonicalParameters: String, taskCount: Int) throws -> any Workload {
+        let type = try type(named: name)
+        let parameters = try Parameters(workload: name, specs: type.parameters, canonicalText: canonicalParameters)
+        return try type.init(parameters: parameters, taskCount: taskCount)
+    }
+}

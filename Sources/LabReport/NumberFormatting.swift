@@ -1,0 +1,28 @@
+/// Locale-independent number text for CSV files and charts.
+public enum NumberFormatting {
+    /// `value` with exactly `decimals` digits after the point (`0.012346` for 6).
+    public static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
+        var scale: UInt64 = 1
+        for _ in 0..<decimals { scale *= 10 }
+        let scaled = (abs(value) * Double(scale)).rounded()
+        guard scaled < 1.8e19 else { return String(value) }
+        let units = UInt64(scaled)
+        let sign = value < 0 && units > 0 ? "-" : ""
+        let whole = String(units / scale)
+        guard decimals > 0 else { return sign + whole }
+        let fraction = String(units % scale)
+        return sign + whole + "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+    }
+
+    /// A duration with a unit that keeps 3-4 significant digits: `1.234 s`, `56.7 ms`, `890 us`.
+    public static func duration(_ seconds: Double) -> String {
+        switch abs(seconds) {
+        case 100...: fixed(seconds, decimals: 1) + " s"
+        case 1...: fixed(seconds, decimals: 3) + " s"
+        case 0.1...: fixed(seconds * 1e3, decimals: 0) + " ms"
+        case 0.001...: fixed(seconds * 1e3, decimals: 1) + " ms"
+        default: fixed(seconds * 1e6, decimals: 0) + " us"
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import LabCore
+
+/// The columns of `results.csv`, in file order: the one definition of its header.
+/// Units are in the names (`_s` seconds, `_per_s` per second).
+public enum ResultColumn: String, CaseIterable, Sendable {
+    /// The run's ID, the name of its folder by default.
+    case runID = "run_id"
+    /// The workload's name.
+    case workload
+    /// cpu, io, memory or mixed.
+    case kind
+    /// Every parameter as `key=value;key=value`, defaults included.
+    case parameters = "params"
+    /// sequential, threads or processes.
+    case mode
+    /// Threads or worker processes in the pool; 1 for sequential.
+    case workers
+    /// Tasks in the repetition.
+    case tasks
+    /// 1-based number of the measured repetition (warm-ups are not written).
+    case repetition
+    /// Wall time of the repetition in seconds, pool start-up included.
+    case wallSeconds = "wall_s"
+    /// Seconds from asking for the pool until every worker was ready.
+    case startupSeconds = "startup_s"
+    /// Completed tasks divided by `wall_s`.
+    case tasksPerSecond = "tasks_per_s"
+    /// The run's combined checksum, 16 hexadecimal digits; equal in every mode.
+    case checksum
+    /// ok or failed.
+    case status
+    /// Why the repetition failed; empty when it did not.
+    case error
+
+    /// The header record's fields.
+    public static var header: [String] { allCases.map(\.rawValue) }
+
+    /// The field of this column for `record`.
+    public func field(of record: RepetitionRecord) -> String {
+        switch self {
+        case .runID: record.runID
+        case .workload: record.workload
+        case .kind: record.kind.rawValue
+        case .parameters: record.parameters
+        case .mode: record.mode.rawValue
+        case .workers: String(record.workers)
+        case .tasks: String(record.tasks)
+        case .repetition: String(record.repetition)
+        case .wallSeconds: NumberFormatting.fixed(record.wallSeconds, decimals: 6)
+        case .startupSeconds: NumberFormatting.fixed(record.startupSeconds, decimals: 6)
+        case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
+        case .checksum: record.checksum
+        case .status: record.status.rawValue
+        case .error: record.error
+        }
+    }
+
+    /// The record's fields in column order.
+    public static func fields(of record: RepetitionRecord) -> [String] {
+        allCases.map { $0.field(of: record) }
+    }
+}

@@ -1,0 +1,80 @@
+import LabCore
+
+/// Why a `results.csv` cannot be read back.
+public enum ResultsFileError: Error, CustomStringConvertible, Equatable, Sendable {
+    case csv(CSV.ParseError)
+    case missingHeader
+    case missingColumn(String)
+    case wrongFieldCount(line: Int, found: Int, expected: Int)
+    case invalidField(line: Int, column: String, value: String)
+
+    public var description: String {
+        switch self {
+        case .csv(let error): "\(error)"
+        case .missingHeader: "no header row; expected columns: \(ResultColumn.header.joined(separator: ", "))"
+        case .missingColumn(let name): "missing column '\(name)'; expected columns: \(ResultColumn.header.joined(separator: ", "))"
+        case .wrongFieldCount(let line, let found, let expected): "record \(line) has \(found) fields; expected \(expected)"
+        case .invalidField(let line, let column, let value): "record \(line): invalid \(column) '\(value)'"
+        }
+    }
+}
+
+/// Appends records to a new `results.csv`, one whole row per `write`, as each repetition
+/// finishes: an interrupted run keeps every row it measured, and never half a row.
+public final class ResultsFileWriter {
+    private let descriptor: Int32
+
+    /// Creates the file (it must not exist yet) and writes the header.
+    public init(path: String) throws(SystemError) {
+        descriptor = try Platform.createFile(atPath: path)
+        try Platform.writeAll(descriptor, Array(CSV.record(ResultColumn.header).utf8))
+    }
+
+    /// Appends one record.
+    public func append(_ record: RepetitionRecord) throws(SystemError) {
+        try Platform.writeAll(descriptor, Array(CSV.record(ResultColumn.fields(of: record)).utf8))
+    }
+
+    deinit {
+        Platform.close(descriptor)
+    }
+}
+
+/// Reads the records of a `results.csv` back; columns are found by header name, so files
+/// with extra columns still read.
+public enum ResultsFileReader {
+    public static func records(fromCSV text: String) throws(ResultsFileError) -> [RepetitionRecord] {
+        let rows: [[String]]
+        do {
+            rows = try CSV.parse(text)
+        } catch {
+            throw .csv(error)
+        }
+        guard let header = rows.first else { throw .missingHeader }
+        var position: [ResultColumn: Int] = [:]
+        for column in ResultColumn.allCases {
+            guard let index = header.firstIndex(of: column.rawValue) else { throw .missingColumn(column.rawValue) }
+            position[column] = index
+        }
+        var records: [RepetitionRecord] = []
+        for (offset, row) in rows.dropFirst().enumerated() {
+            let line = offset + 2
+            guard row.count == header.count else { throw .wrongFieldCount(line: line, found: row.count, expected: header.count) }
+            func field(_ column: ResultColumn) -> String { row[position[column]!] }
+            func parsed<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T {
+                guard let value = parse(field(column)) else { throw .invalidField(line: line, column: column.rawValue, value: field(column)) }
+                return value
+            }
+            records.append(
+                RepetitionRecord(
+                    runID: field(.runID), workload: field(.workload), kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
+                    parameters: field(.parameters), mode: try parsed(.mode, ExecutionMode.init(rawValue:)),
+                    workers: try parsed(.workers) { Int($0) }, tasks: try parsed(.tasks) { Int($0) },
+                    repetition: try parsed(.repetition) { Int($0) }, wallSeconds: try parsed(.wallSeconds) { Double($0) },
+                    startupSeconds: try parsed(.startupSeconds) { Double($0) },
+                    tasksPerSecond: try parsed(.tasksPerSecond) { Double($0) }, checksum: field(.checksum),
+                    status: try parsed(.status, RepetitionStatus.init(rawValue:)), error: field(.error)))
+        }
+        return records
+    }
+}

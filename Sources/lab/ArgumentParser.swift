@@ -1,0 +1,168 @@
+/// A user mistake on the command line. The description names the bad value and the valid
+/// choices; `lab` prints it as `lab: <description>` and exits with status 2.
+enum UsageError: Error, CustomStringConvertible, Equatable {
+    case unknownCommand(String, known: [String])
+    case unknownOption(String, command: String, known: [String])
+    case missingValue(option: String, expected: String)
+    case repeatedOption(String)
+    case unexpectedArgument(String, command: String)
+    case invalidValue(option: String, value: String, expected: String)
+    case emptyList(option: String, expected: String)
+    case duplicateInList(option: String, value: String)
+    case outputExists(path: String)
+    case outputNotCreatable(path: String, reason: String)
+    case other(String)
+
+    var description: String {
+        switch self {
+        case .unknownCommand(let name, let known):
+            "unknown command '\(name)'; commands: \(known.joined(separator: ", "))"
+        case .unknownOption(let option, let command, let known):
+            "unknown option '\(option)' for 'lab \(command)'; options: \(known.joined(separator: ", "))"
+        case .missingValue(let option, let expected):
+            "option \(option) needs a value; expected \(expected)"
+        case .repeatedOption(let option):
+            "option \(option) is given more than once; give it once (lists are comma-separated)"
+        case .unexpectedArgument(let argument, let command):
+            "unexpected argument '\(argument)' for 'lab \(command)'; see 'lab \(command) --help'"
+        case .invalidValue(let option, let value, let expected):
+            "invalid value '\(value)' for \(option); expected \(expected)"
+        case .emptyList(let option, let expected):
+            "empty list for \(option); expected \(expected)"
+        case .duplicateInList(let option, let value):
+            "'\(value)' appears twice in \(option); list each value once"
+        case .outputExists(let path):
+            "output folder '\(path)' exists already; choose a new --out or remove it"
+        case .outputNotCreatable(let path, let reason):
+            "cannot create output folder '\(path)': \(reason); choose a writable --out"
+        case .other(let text):
+            text
+        }
+    }
+}
+
+/// One option a command accepts, with what its help shows.
+struct OptionSpec {
+    /// `--workers`.
+    let name: String
+    /// `LIST`, `N`; `nil` for a flag that takes no value.
+    let valueName: String?
+    /// What a valid value looks like, for errors.
+    let expected: String
+    /// Whether it may be given more than once (like `--set`).
+    let repeatable: Bool
+    /// One or two lines of help.
+    let help: String
+    /// The default, as help shows it; `nil` when none is worth saying.
+    let defaultDescription: String?
+
+    init(_ name: String, value: String? = nil, expected: String = "", repeatable: Bool = false, default defaultDescription: String? = nil, help: String) {
+        self.name = name
+        self.valueName = value
+        self.expected = expected
+        self.repeatable = repeatable
+        self.help = help
+        self.defaultDescription = defaultDescription
+    }
+}
+
+/// What the command line said: option values by name (in order given), flags, and the
+/// remaining positional arguments.
+struct ParsedArguments {
+    var values: [String: [String]] = [:]
+    var flags: Set<String> = []
+    var positionals: [String] = []
+
+    func value(_ name: String) -> String? { values[name]?.last }
+    func has(_ flag: String) -> Bool { flags.contains(flag) }
+}
+
+/// A small parser for `--name value`, `--name=value` and `--flag`. `--help`/`-h` is handled
+/// by the caller before parsing.
+struct ArgumentParser {
+    let command: String
+    let options: [OptionSpec]
+
+    func parse(_ arguments: [String]) throws(UsageError) -> ParsedArguments {
+        var parsed = ParsedArguments()
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            guard argument.hasPrefix("-"), argument != "-" else {
+                parsed.positionals.append(argument)
+                continue
+            }
+            let name: String
+            var inlineValue: String?
+            if let equals = argument.firstIndex(of: "=") {
+                name = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            } else {
+                name = argument
+            }
+            guard let spec = options.first(where: { $0.name == name }) else {
+                throw .unknownOption(name, command: command, known: options.map(\.name))
+            }
+            if !spec.repeatable, parsed.values[name] != nil || parsed.flags.contains(name) {
+                throw .repeatedOption(name)
+            }
+            guard spec.valueName != nil else {
+                if inlineValue != nil { throw .invalidValue(option: name, value: inlineValue!, expected: "no value (it is a flag)") }
+                parsed.flags.insert(name)
+                continue
+            }
+            guard let value = inlineValue ?? remaining.popFirst() else {
+                throw .missingValue(option: name, expected: spec.expected)
+            }
+            parsed.values[name, default: []].append(value)
+        }
+        return parsed
+    }
+
+    /// The OPTIONS section of a command's help, one entry per option.
+    func optionsHelp() -> String {
+        var lines: [String] = []
+        for spec in options {
+            let head = spec.valueName.map { "\(spec.name) \($0)" } ?? spec.name
+            var text = spec.help
+            if let defaultDescription = spec.defaultDescription { text += " (default: \(defaultDescription))" }
+            lines.append("  \(head)")
+            lines.append(contentsOf: wrap(text, width: 72).map { "      " + $0 })
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// Splits text into lines of at most `width` characters at spaces.
+func wrap(_ text: String, width: Int) -> [String] {
+    var lines: [String] = []
+    var line = ""
+    for word in text.split(separator: " ") {
+        if !line.isEmpty, line.count + 1 + word.count > width {
+            lines.append(line)
+            line = ""
+        }
+        line += line.isEmpty ? String(word) : " " + word
+    }
+    if !line.isEmpty { lines.append(line) }
+    return lines
+}
+
+/// Splits a comma-separated list, refusing empty lists, empty items and duplicates.
+func parseList(_ text: String, option: String, expected: String) throws(UsageError) -> [String] {
+    let items = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    guard !(items.count == 1 && items[0].isEmpty) else { throw .emptyList(option: option, expected: expected) }
+    var seen = Set<String>()
+    for item in items {
+        guard !item.isEmpty else { throw .invalidValue(option: option, value: text, expected: expected) }
+        guard seen.insert(item).inserted else { throw .duplicateInList(option: option, value: item) }
+    }
+    return items
+}
+
+/// Parses a whole number in `range`.
+func parseInteger(_ text: String, option: String, range: ClosedRange<Int>) throws(UsageError) -> Int {
+    guard let value = Int(text), range.contains(value) else {
+        throw .invalidValue(option: option, value: text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+    }
+    return value
+}

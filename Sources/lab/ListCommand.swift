@@ -1,0 +1,37 @@
+import LabCore
+
+/// `lab list [WORKLOAD...]`: the workloads with their kind, description and parameters.
+struct ListCommand {
+    let registry: WorkloadRegistry
+
+    var help: String {
+        """
+        USAGE: lab list [WORKLOAD ...]
+
+        Lists every workload (or the named ones) with its kind, what it does, and its
+        parameters: name, default, quick value (--quick), unit, valid range and meaning.
+        Set a parameter for a run with --set WORKLOAD.PARAM=VALUE.
+
+        OPTIONS:
+          -h, --help
+              Show this help.
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try ArgumentParser(command: "list", options: []).parse(arguments)
+        let types = try parsed.positionals.isEmpty ? registry.types : parsed.positionals.map { try registry.type(named: $0) }
+        var text = ""
+        for type in types {
+            text += "\(type.name) (\(type.kind.rawValue)): \(type.summary)\n"
+            for spec in type.parameters {
+                text += "  \(spec.name): default \(spec.defaultValue), quick \(spec.quickValue), unit \(spec.unit); \(spec.expectation)\n"
+                text += wrap(spec.summary, width: 74).map { "      \($0)\n" }.joined()
+            }
+            text += "\n"
+        }
+        Console.output(text)
+        return 0
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import LabCore
+
+/// The run's output folder: created only after every input was validated, and created whole
+/// (missing parents included) or not at all.
+enum OutputFolder {
+    /// A sortable run ID from the current UTC time: `20261125T121659Z`.
+    static func timestampRunID(now: time_t = time(nil)) -> String {
+        var moment = now
+        var parts = tm()
+        gmtime_r(&moment, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
+    }
+
+    /// Creates `Results/<run-id>` under `base`; a run ID already taken gets `-2`, `-3`, ...
+    /// - Returns: the folder's path and the run ID.
+    static func createDefault(base: String = "Results") throws(UsageError) -> (path: String, runID: String) {
+        let stem = timestampRunID()
+        for attempt in 1...100 {
+            let runID = attempt == 1 ? stem : "\(stem)-\(attempt)"
+            let path = base + "/" + runID
+            if FileManager.default.fileExists(atPath: path) { continue }
+            try create(path)
+            return (path, runID)
+        }
+        throw .other("cannot find a free run ID under '\(base)'; remove old runs")
+    }
+
+    /// Creates `path` and any missing parents; on failure removes what it created.
+    /// - Throws: ``UsageError/outputExists(path:)`` when `path` exists already (as anything),
+    ///   ``UsageError/outputNotCreatable(path:reason:)`` when it cannot be made.
+    static func create(_ path: String) throws(UsageError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            throw .outputExists(path: path)
+        }
+        var missing: [String] = []
+        var current = (path as NSString).standardizingPath
+        while !current.isEmpty, current != "/", !FileManager.default.fileExists(atPath: current) {
+            missing.append(current)
+            let parent = (current as NSString).deletingLastPathComponent
+            if parent == current { break }
+            current = parent
+        }
+        var created: [String] = []
+        for directory in missing.reversed() {
+            do {
+                try Platform.makeDirectory(atPath: directory)
+                created.append(directory)
+            } catch {
+                for made in created.reversed() { Platform.removeDirectory(atPath: made) }
+                throw .outputNotCreatable(path: path, reason: String(cString: strerror(error.errno)))
+            }
+        }
+    }
+}

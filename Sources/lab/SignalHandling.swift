@@ -1,0 +1,28 @@
+import Dispatch
+import Glibc
+import LabCore
+
+/// Ctrl-C (SIGINT) and SIGTERM during a run: stop and reap every worker, keep the rows
+/// already written (each was written whole), and exit with 128 + the signal number.
+enum SignalHandling {
+    /// Keeps the dispatch sources alive for as long as the value is.
+    struct Installation {
+        let sources: [any DispatchSourceSignal]
+    }
+
+    static func install(resultsPath: String) -> Installation {
+        let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
+            // The default action would kill the lab before it could stop its workers.
+            Platform.ignoreSignal(number)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                let workers = ChildProcessRegistry.shared.killAll()
+                Console.error("\nlab: interrupted by \(Platform.signalName(number)); stopped \(workers.count) worker(s); the rows measured so far are in \(resultsPath)\n")
+                _exit(128 + number)
+            }
+            source.resume()
+            return source
+        }
+        return Installation(sources: sources)
+    }
+}

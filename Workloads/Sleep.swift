@@ -1,0 +1,35 @@
+import LabCore
+
+/// The tutorial's first example: tasks that only wait. Three tasks sleeping 3, 2 and 1 s take
+/// 6 s one after another and about 3 s when they overlap, in every concurrent mode.
+public struct Sleep: Workload {
+    public static let name = "sleep"
+    public static let kind = WorkloadKind.io
+    public static let summary = "task i sleeps seconds[i % count]: waiting overlaps in every concurrent mode"
+    public static let parameters = [
+        ParameterSpec(
+            name: "seconds", type: .numberList(0...3600), defaultValue: "0.3,0.2,0.1", quickValue: "0.03,0.02,0.01",
+            unit: "s", summary: "how long each task sleeps, cycled over the tasks (the tutorial's case is 3,2,1)"),
+    ]
+
+    /// One task per listed duration.
+    public static func defaultTaskCount(for parameters: Parameters) -> Int {
+        parameters.numbers("seconds").count
+    }
+
+    let seconds: [Double]
+
+    public init(parameters: Parameters, taskCount: Int) {
+        seconds = parameters.numbers("seconds")
+    }
+
+    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+        let duration = seconds[index % seconds.count]
+        Platform.sleep(seconds: duration)
+        let microseconds = UInt64((duration * 1e6).rounded())
+        var checksum = Checksum()
+        checksum.combine(UInt64(index))
+        checksum.combine(microseconds)
+        return TaskOutput(checksum: checksum.value, units: microseconds)
+    }
+}
