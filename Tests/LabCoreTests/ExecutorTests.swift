@@ -1,0 +1,75 @@
+import Testing
+
+@testable import LabCore
+
+@Suite struct ExecutorTests {
+    @Test("sequential and thread pools of any size give the same checksum", arguments: [1, 2, 3, 8])
+    func sameChecksum(threads: Int) throws {
+        let workload = try configuredEcho(["size": "1000"], tasks: 40)
+        let sequential = SequentialExecutor().execute(workload)
+        let pooled = ThreadPoolExecutor(threads: threads).execute(workload)
+        #expect(sequential.failure == nil)
+        #expect(pooled.failure == nil)
+        let sequentialOutcomes = sequential.outcomes.compactMap { $0 }
+        let pooledOutcomes = pooled.outcomes.compactMap { $0 }
+        #expect(sequentialOutcomes.count == 40)
+        #expect(pooledOutcomes.count == 40)
+        #expect(Checksum.combined(sequentialOutcomes) == Checksum.combined(pooledOutcomes))
+        #expect(pooledOutcomes.allSatisfy { $0.inputBytes == 1000 && $0.payloadBytes == 1000 })
+    }
+
+    @Test("a throwing task fails the execution with its index and message", arguments: [0, 1, 4])
+    func throwingTask(threads: Int) throws {
+        let workload = try configuredEcho(["fail_at": "5"], tasks: 20)
+        let executor: any Executor = threads == 0 ? SequentialExecutor() : ThreadPoolExecutor(threads: threads)
+        let result = executor.execute(workload)
+        #expect(result.failure == .taskFailed(task: 5, message: "echo refuses task 5"))
+        #expect(result.outcomes[5] == nil)
+        #expect(result.outcomes.compactMap { $0 }.count < 20)
+    }
+
+    @Test("sequential runs tasks in order and stops at the first failure")
+    func sequentialStops() throws {
+        let result = SequentialExecutor().execute(try configuredEcho(["fail_at": "3"], tasks: 10))
+        #expect(result.outcomes.prefix(3).allSatisfy { $0 != nil })
+        #expect(result.outcomes.dropFirst(3).allSatisfy { $0 == nil })
+        #expect(result.startupSeconds == 0)
+    }
+
+    @Test("a plan runs sequential once per workload and every other mode per worker count")
+    func planCells() throws {
+        let plan = ExperimentPlan(
+            workloads: [try configuredEcho(), try configuredEcho(["size": "5"])], modes: ExecutionMode.allCases,
+            workerCounts: [1, 2, 4], repetitions: 3, warmup: 1)
+        #expect(plan.cells.count == 2 * (1 + 3 + 3))
+        #expect(plan.cells.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 })
+        #expect(plan.totalRepetitions == 14 * 4)
+    }
+
+    @Test("the coordinator records every measured repetition, interleaved across cells")
+    func coordinatorOrder() throws {
+        let plan = ExperimentPlan(
+            workloads: [try configuredEcho(tasks: 4)], modes: [.sequential, .threads], workerCounts: [2], repetitions: 2, warmup: 1)
+        var events: [String] = []
+        let records = Coordinator(runID: "test", workerExecutablePath: "/nonexistent").run(plan) { event in
+            if case .willRun(let cell, let repetition, let isWarmup, _, _) = event {
+                events.append("\(cell.mode.rawValue)\(isWarmup ? "-warmup" : "")-\(repetition)")
+            }
+        }
+        #expect(events == ["sequential-warmup-1", "threads-warmup-1", "sequential-1", "threads-1", "sequential-2", "threads-2"])
+        #expect(records.count == 4)
+        #expect(records.allSatisfy { $0.status == .ok && $0.checksum.count == 16 && $0.runID == "test" })
+        #expect(Set(records.map(\.checksum)).count == 1)
+    }
+
+    @Test("a process pool whose worker binary cannot start records a failure, not a crash")
+    func missingWorkerBinary() throws {
+        let result = ProcessPoolExecutor(workers: 2, executablePath: "/nonexistent/lab", registry: ChildProcessRegistry())
+            .execute(try configuredEcho(tasks: 4))
+        guard case .workerStartFailed(let worker, _) = result.failure else {
+            Issue.record("expected a start failure, got \(String(describing: result.failure))")
+            return
+        }
+        #expect(worker == 1)
+    }
+}

@@ -1,0 +1,44 @@
+@testable import LabCore
+
+/// A small workload for the engine's tests: input bytes made from the task index, a checksum
+/// of them, the reversed input as result bytes, and an optional task that throws.
+struct Echo: Workload {
+    struct Failure: Error, CustomStringConvertible {
+        let index: Int
+        var description: String { "echo refuses task \(index)" }
+    }
+
+    static let name = "echo"
+    static let kind = WorkloadKind.cpu
+    static let summary = "returns its input reversed"
+    static let parameters = [
+        ParameterSpec(name: "size", type: .integer(0...(1 << 24)), defaultValue: "100", quickValue: "10", unit: "bytes", summary: "input bytes per task"),
+        ParameterSpec(name: "fail_at", type: .integer(-1...1_000_000), defaultValue: "-1", quickValue: "-1", unit: "index", summary: "task that throws; -1 for none"),
+    ]
+
+    static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+
+    let size: Int
+    let failAt: Int
+
+    init(parameters: Parameters, taskCount: Int) {
+        size = parameters.integer("size")
+        failAt = parameters.integer("fail_at")
+    }
+
+    func input(forTask index: Int) -> [UInt8] {
+        (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ index) }
+    }
+
+    func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+        if index == failAt { throw Failure(index: index) }
+        var checksum = Checksum()
+        checksum.combine(UInt64(index))
+        checksum.combine(bytes: input)
+        return TaskOutput(checksum: checksum.value, units: 1, payload: input.reversed())
+    }
+}
+
+func configuredEcho(_ overrides: [String: String] = [:], tasks: Int? = nil) throws -> ConfiguredWorkload {
+    try ConfiguredWorkload(type: Echo.self, parameters: Echo.parameters(overriding: overrides), taskCount: tasks)
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Testing
+
+@testable import LabCore
+
+/// Serves bytes from memory in chunks of the given sizes, cycling, to imitate partial reads.
+struct ChunkedSource: ByteSource {
+    var bytes: [UInt8]
+    var chunkSizes: [Int]
+    var offset = 0
+    var reads = 0
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let wanted = min(chunkSizes[reads % chunkSizes.count], buffer.count, bytes.count - offset)
+        reads += 1
+        for index in 0..<wanted { buffer[index] = bytes[offset + index] }
+        offset += wanted
+        return wanted
+    }
+}
+
+/// The bytes a frame becomes on the wire, written through a real pipe by FrameWriter.
+func encoded(_ frames: [Frame]) throws -> [UInt8] {
+    let pipe = try Platform.makePipe()
+    defer { Platform.close(pipe.read) }
+    let writerThread = try JoinableThread {
+        var writer = FrameWriter(descriptor: pipe.write)
+        for frame in frames { try! writer.write(frame) }
+        Platform.close(pipe.write)
+    }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = try chunk.withUnsafeMutableBytes { try Platform.read(pipe.read, into: $0) }
+        if count == 0 { break }
+        bytes.append(contentsOf: chunk[0..<count])
+    }
+    writerThread.join()
+    return bytes
+}
+
+func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
+    var frames: [Frame] = []
+    while let frame = try reader.readFrame() { frames.append(frame) }
+    return frames
+}
+
+@Suite struct WireFormatTests {
+    static let messages: [WorkerMessage] = [
+        .setup(workload: "primes", parameters: "limit=2000000", taskCount: 8),
+        .setup(workload: "sleep", parameters: "seconds=0.3,0.2,0.1", taskCount: 3),
+        .ready(processID: 12345),
+        .task(index: 0, input: []),
+        .task(index: 7, input: Array("hello, worker".utf8)),
+        .result(index: 7, output: TaskOutput(checksum: 0xdead_beef_cafe_f00d, units: 42, payload: [1, 2, 3])),
+        .result(index: 0, output: TaskOutput(checksum: 0, units: 0)),
+        .failure(index: 3, message: "task blew up: ünïcode ✓"),
+        .failure(index: nil, message: "unknown workload 'x'"),
+    ]
+
+    @Test("every message survives encoding and decoding", arguments: messages)
+    func messageRoundTrip(message: WorkerMessage) throws {
+        #expect(try WorkerMessage(frame: message.frame) == message)
+    }
+
+    @Test("frames arrive whole however the reads split them", arguments: [[1], [2, 3], [5], [7, 1, 64], [4096]])
+    func partialReads(chunkSizes: [Int]) throws {
+        let frames = Self.messages.map(\.frame)
+        let bytes = try encoded(frames)
+        var reader = FrameReader(source: ChunkedSource(bytes: bytes, chunkSizes: chunkSizes), bufferBytes: 16)
+        #expect(try readAll(&reader) == frames)
+    }
+
+    @Test("a frame split across reads inside its header and its payload")
+    func splitFrame() throws {
+        let frame = WorkerMessage.task(index: 1, input: Array(repeating: 9, count: 100)).frame
+        let bytes = try encoded([frame, frame])
+        // 3 bytes: inside the first header; 50: inside the first payload; rest: across both.
+        var reader = FrameReader(source: ChunkedSource(bytes: bytes, chunkSizes: [3, 50, 1000]))
+        #expect(try readAll(&reader) == [frame, frame])
+    }
+
+    @Test("payloads larger than a pipe's buffer cross a real pipe intact", arguments: [70_000, 1 << 20, 8 << 20])
+    func largePayloadThroughPipe(size: Int) throws {
+        var payload = [UInt8](repeating: 0, count: size)
+        for index in payload.indices { payload[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8) }
+        let frame = WorkerMessage.result(index: 5, output: TaskOutput(checksum: 1, units: 2, payload: payload)).frame
+        let pipe = try Platform.makePipe()
+        defer { Platform.close(pipe.read) }
+        let writerThread = try JoinableThread {
+            var writer = FrameWriter(descriptor: pipe.write)
+            try! writer.write(frame)
+            try! writer.write(Frame(kind: .ready, payload: [0, 0, 0, 0, 0, 0, 0, 0]))
+            Platform.close(pipe.write)
+        }
+        var reader = FrameReader(source: DescriptorSource(descriptor: pipe.read))
+        let first = try #require(try reader.readFrame())
+        #expect(first.payload.count == frame.payload.count)
+        #expect(first == frame)
+        #expect(try reader.readFrame()?.kind == .ready)
+        #expect(try reader.readFrame() == nil)
+        writerThread.join()
+    }
+
+    @Test("clean end of stream between frames is nil, not an error")
+    func cleanEnd() throws {
+        var reader = FrameReader(source: ChunkedSource(bytes: [], chunkSizes: [1]))
+        #expect(try reader.readFrame() == nil)
+    }
+
+    @Test("a stream that ends inside a header or a payload is a truncated frame")
+    func truncated() throws {
+        let bytes = try encoded([WorkerMessage.task(index: 1, input: [1, 2, 3, 4]).frame])
+        for cut in [1, 4, 5, 8, bytes.count - 1] {
+            var reader = FrameReader(source: ChunkedSource(bytes: Array(bytes[0..<cut]), chunkSizes: [2]))
+            #expect(throws: WireFormatError.self) { try reader.readFrame() }
+        }
+    }
+
+    @Test("a length field beyond the maximum is refused before any allocation")
+    func oversizedLength() throws {
+        let bytes: [UInt8] = [0xff, 0xff, 0xff, 0xff, FrameKind.task.rawValue]
+        var reader = FrameReader(source: ChunkedSource(bytes: bytes, chunkSizes: [5]))
+        #expect(throws: WireFormatError.payloadTooLarge(Int(UInt32.max))) { try reader.readFrame() }
+    }
+
+    @Test("an unknown kind byte is refused")
+    func unknownKind() throws {
+        var reader = FrameReader(source: ChunkedSource(bytes: [0, 0, 0, 0, 99], chunkSizes: [5]))
+        #expect(throws: WireFormatError.unknownKind(99)) { try reader.readFrame() }
+    }
+
+    @Test("a payload missing its fields is malformed")
+    func malformedPayload() throws {
+        #expect(throws: WireFormatError.malformedPayload(.result)) {
+            try WorkerMessage(frame: Frame(kind: .result, payload: [1, 2, 3]))
+        }
+        #expect(throws: WireFormatError.malformedPayload(.setup)) {
+            try WorkerMessage(frame: Frame(kind: .setup, payload: [200, 0, 0, 0, 65]))
+        }
+    }
+}

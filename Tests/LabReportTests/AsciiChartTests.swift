@@ -1,0 +1,51 @@
+import LabCore
+import Testing
+
+@testable import LabReport
+
+@Suite struct AsciiChartTests {
+    let records = [
+        sampleRecord(mode: .sequential, workers: 1, wall: 0.58), sampleRecord(mode: .sequential, workers: 1, wall: 0.62),
+        sampleRecord(mode: .threads, wall: 0.29), sampleRecord(mode: .threads, wall: 0.31),
+        sampleRecord(mode: .processes, wall: 0.4), sampleRecord(mode: .processes, wall: 0.2, status: .failed, error: "boom"),
+    ]
+
+    @Test("every line fits 80 columns and is plain ASCII")
+    func fits() {
+        let chart = AsciiChart().render(records)
+        for line in chart.split(separator: "\n") {
+            #expect(line.count <= 80, "\(line)")
+            #expect(line.allSatisfy { $0.isASCII }, "\(line)")
+        }
+    }
+
+    @Test("one bar per cell with its median and speedup; failed repetitions are left out and counted")
+    func bars() {
+        let lines = AsciiChart().render(records).split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("sleep (io)  seconds=0.3,0.2,0.1  tasks=3"))
+        let sequential = lines.first { $0.hasPrefix("  sequential") }!
+        let threads = lines.first { $0.hasPrefix("  threads x2") }!
+        let processes = lines.first { $0.hasPrefix("  processes x2") }!
+        #expect(sequential.contains("600 ms") && sequential.contains("1.00x"))
+        #expect(threads.contains("300 ms") && threads.contains("2.00x"))
+        #expect(processes.contains("400 ms") && processes.contains("1.50x") && processes.contains("(1 failed)"))
+        // The longest median has the full bar; half the time, about half the bar.
+        #expect(sequential.filter { $0 == "#" }.count == AsciiChart.barWidth)
+        #expect(threads.filter { $0 == "#" }.count == AsciiChart.barWidth / 2)
+    }
+
+    @Test("a cell whose repetitions all failed says so, and a missing sequential gives no speedup")
+    func failedCell() {
+        let chart = AsciiChart().render([sampleRecord(mode: .threads, status: .failed, error: "x"), sampleRecord(mode: .processes, wall: 0.2)])
+        #expect(chart.contains("failed (1 of 1)"))
+        #expect(chart.contains("200 ms       -"))
+    }
+
+    @Test("workloads with different parameters get separate sections, in first-seen order")
+    func sections() {
+        var other = sampleRecord(mode: .sequential, workers: 1)
+        other.parameters = "seconds=1"
+        let chart = AsciiChart().render(records + [other])
+        #expect(chart.components(separatedBy: "sleep (io)").count == 3)
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import LabCore
+import Testing
+
+@testable import LabReport
+
+func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double = 0.5, status: RepetitionStatus = .ok, error: String = "") -> RepetitionRecord {
+    RepetitionRecord(
+        runID: "20261125T120000Z", workload: "sleep", kind: .io, parameters: "seconds=0.3,0.2,0.1", mode: mode, workers: workers,
+        tasks: 3, repetition: 1, wallSeconds: wall, startupSeconds: 0.012, tasksPerSecond: 6, checksum: "00000000000000ab",
+        status: status, error: error)
+}
+
+@Suite struct ResultsFileTests {
+    @Test("the header is the documented columns in the documented order")
+    func header() {
+        #expect(ResultColumn.header == [
+            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
+            "checksum", "status", "error",
+        ])
+    }
+
+    @Test("records written to a file read back equal")
+    func roundTrip() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-results-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let records = [
+            sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6),
+            sampleRecord(mode: .processes, status: .failed, error: "worker 2 killed by signal 9 (SIGKILL) during task 1, \"badly\""),
+        ]
+        let path = folder + "/results.csv"
+        do {
+            let writer = try ResultsFileWriter(path: path)
+            for record in records { try writer.append(record) }
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(try ResultsFileReader.records(fromCSV: text) == records)
+        #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
+    }
+
+    @Test("a missing column, a short row or a non-number is a clear error")
+    func badFiles() throws {
+        let good = CSV.record(ResultColumn.header) + CSV.record(ResultColumn.fields(of: sampleRecord()))
+        #expect(try ResultsFileReader.records(fromCSV: good).count == 1)
+        #expect(throws: ResultsFileError.missingColumn("wall_s")) {
+            try ResultsFileReader.records(fromCSV: good.replacingOccurrences(of: "wall_s", with: "wall"))
+        }
+        #expect(throws: ResultsFileError.wrongFieldCount(line: 3, found: 2, expected: 14)) {
+            try ResultsFileReader.records(fromCSV: good + "a,b\r\n")
+        }
+        #expect(throws: ResultsFileError.invalidField(line: 2, column: "wall_s", value: "fast")) {
+            try ResultsFileReader.records(fromCSV: good.replacingOccurrences(of: "0.500000", with: "fast"))
+        }
+        #expect(throws: ResultsFileError.missingHeader) { try ResultsFileReader.records(fromCSV: "") }
+    }
+
+    @Test("numbers are written with fixed decimals, whatever the locale", arguments: [
+        (0.0, 6, "0.000000"), (1.5, 3, "1.500"), (0.0000005, 6, "0.000001"), (123.4564, 3, "123.456"), (-2.25, 1, "-2.3"), (7, 0, "7"),
+    ])
+    func fixed(value: Double, decimals: Int, expected: String) {
+        #expect(NumberFormatting.fixed(value, decimals: decimals) == expected)
+    }
+
+    @Test("durations keep a readable unit", arguments: [(1.2344, "1.234 s"), (0.5, "500 ms"), (0.0123, "12.3 ms"), (0.000045, "45 us"), (250, "250.0 s")])
+    func durations(seconds: Double, expected: String) {
+        #expect(NumberFormatting.duration(seconds) == expected)
+    }
+}
