@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+
+/// Each user mistake: one `lab: ...` line on standard error naming the bad value and the
+/// valid choices, exit status 2, and nothing created.
+@Suite struct BadInputTests {
+    static let cases: [(arguments: [String], message: String)] = [
+        (["run", "--workloads", "prims"], "lab: unknown workload 'prims'; known workloads: primes, sleep"),
+        (["run", "--workloads", ""], "lab: empty list for --workloads; expected a comma-separated list of: primes, sleep"),
+        (["run", "--workloads", "primes,primes"], "lab: 'primes' appears twice in --workloads"),
+        (["run", "--modes", "fibers"], "lab: invalid value 'fibers' for --modes; expected one of: sequential, threads, processes"),
+        (["run", "--frobnicate"], "lab: unknown option '--frobnicate' for 'lab run'; options: --workloads, --modes, --workers"),
+        (["run", "--quick=yes"], "lab: invalid value 'yes' for --quick; expected no value (it is a flag)"),
+        (["run", "--workers", "0"], "lab: invalid value '0' for --workers; expected an integer from 1 to 1024"),
+        (["run", "--workers", "two"], "lab: invalid value 'two' for --workers; expected an integer from 1 to 1024"),
+        (["run", "--workers", "100000"], "lab: invalid value '100000' for --workers; expected an integer from 1 to 1024"),
+        (["run", "--workers", "1,,2"], "lab: invalid value '1,,2' for --workers"),
+        (["run", "--repetitions", "0"], "lab: invalid value '0' for --repetitions; expected an integer from 1 to 1000"),
+        (["run", "--tasks", "-3"], "lab: invalid value '-3' for --tasks; expected an integer from 1 to 10000000"),
+        (["run", "--warmup"], "lab: option --warmup needs a value; expected an integer from 0 to 100"),
+        (["run", "--repetitions", "2", "--repetitions", "3"], "lab: option --repetitions is given more than once"),
+        (["run", "extra"], "lab: unexpected argument 'extra' for 'lab run'"),
+        (["run", "--set", "primes.limt=5"], "lab: unknown parameter 'limt' for workload 'primes'; its parameters: limit"),
+        (["run", "--set", "primes.limit=many"], "lab: invalid value 'many' for primes.limit; expected an integer from 2 to 4000000000"),
+        (["run", "--set", "primes.limit=1"], "lab: invalid value '1' for primes.limit; expected an integer from 2 to 4000000000"),
+        (["run", "--set", "sleep.seconds=-1"], "lab: invalid value '-1' for sleep.seconds; expected a comma-separated list of numbers from 0 to 3600"),
+        (["run", "--set", "sleep.seconds=nan"], "lab: invalid value 'nan' for sleep.seconds"),
+        (["run", "--set", "nodot"], "lab: invalid value 'nodot' for --set; expected WORKLOAD.PARAM=VALUE"),
+        (["run", "--set", "ghost.x=1"], "lab: unknown workload 'ghost' in --set ghost.x=1; known workloads: primes, sleep"),
+        (["run", "--workloads", "sleep", "--set", "primes.limit=1000"], "which this run does not include; workloads in this run: sleep"),
+        (["run", "--out", ""], "lab: invalid value '' for --out; expected a folder path that does not exist yet"),
+        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, help"),
+        (["list", "prims"], "lab: unknown workload 'prims'; known workloads: primes, sleep"),
+        (["help", "nothing"], "lab: unknown command 'nothing'"),
+    ]
+
+    @Test("bad input is one clear line, exit 2, nothing created", arguments: cases)
+    func badInput(arguments: [String], message: String) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(arguments)
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.contains(message), "\(outcome.standardError)")
+        #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.isEmpty)
+        #expect(lab.contents().isEmpty, "\(lab.contents())")
+    }
+
+    @Test("an --out that exists already is refused and left as it was")
+    func outputExists() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        try FileManager.default.createDirectory(atPath: lab.folder + "/taken", withIntermediateDirectories: false)
+        let outcome = try lab.run(["run", "--quick", "--out", "taken"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError == "lab: output folder 'taken' exists already; choose a new --out or remove it\n")
+        #expect(lab.contents() == ["taken"])
+    }
+
+    @Test("an --out that cannot be created is refused and nothing is left behind")
+    func outputNotCreatable() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        _ = FileManager.default.createFile(atPath: lab.folder + "/file", contents: Data("x".utf8))
+        // 'new' and 'new/deeper' are made first; the last name is too long, so they must be removed again.
+        let tooLong = "new/deeper/" + String(repeating: "x", count: 300)
+        let outcome = try lab.run(["run", "--quick", "--out", tooLong])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError == "lab: cannot create output folder '\(tooLong)': File name too long; choose a writable --out\n")
+        #expect(lab.contents() == ["file"])
+        let underFile = try lab.run(["run", "--quick", "--out", "file/run"])
+        #expect(underFile.status == 2)
+        #expect(underFile.standardError == "lab: cannot create output folder 'file/run': Not a directory; choose a writable --out\n")
+        #expect(lab.contents() == ["file"])
+    }
+}
+
+@Suite struct HelpTests {
+    @Test("lab --help and lab help show the commands")
+    func overview() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        for arguments in [["--help"], ["-h"], ["help"]] {
+            let outcome = try lab.run(arguments)
+            #expect(outcome.status == 0)
+            #expect(outcome.standardOutput.contains("USAGE: lab <command> [options]"))
+            #expect(outcome.standardOutput.contains("run ") && outcome.standardOutput.contains("list "))
+            #expect(!outcome.standardOutput.contains("\n  worker"), "the worker command is hidden")
+        }
+        let bare = try lab.run([])
+        #expect(bare.status == 2)
+        #expect(bare.standardError.contains("USAGE: lab <command> [options]"))
+    }
+
+    @Test("lab run --help lists every option with its default and an example")
+    func runHelp() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["run", "--help"])
+        #expect(outcome.status == 0)
+        for option in ["--workloads", "--modes", "--workers", "--tasks", "--repetitions", "--warmup", "--set", "--quick", "--out", "--quiet"] {
+            #expect(outcome.standardOutput.contains("  \(option)"), "\(option)")
+        }
+        #expect(outcome.standardOutput.contains("(default: 5)"))
+        #expect(outcome.standardOutput.contains("EXAMPLES:"))
+        #expect(lab.contents().isEmpty)
+    }
+
+    @Test("lab list shows each workload's kind, parameters, defaults and units")
+    func list() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let all = try lab.run(["list"])
+        #expect(all.status == 0)
+        #expect(all.standardOutput.contains("primes (cpu): "))
+        #expect(all.standardOutput.contains("sleep (io): "))
+        #expect(all.standardOutput.contains("limit: default 9000000, quick 300000, unit count"))
+        let one = try lab.run(["list", "sleep"])
+        #expect(one.standardOutput.hasPrefix("sleep (io): "))
+        #expect(!one.standardOutput.contains("primes"))
+    }
+}

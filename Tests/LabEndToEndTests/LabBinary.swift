@@ -1,0 +1,102 @@
+import Foundation
+import Glibc
+import Testing
+
+/// The built `lab` executable, run the way a user runs it, in a temporary folder of its own.
+/// Every run carries a unique marker in its environment, which its workers inherit, so a test
+/// can find exactly the processes its own run started (tests run in parallel).
+struct LabBinary {
+    struct Outcome {
+        let status: Int32
+        let standardOutput: String
+        let standardError: String
+    }
+
+    /// `swift test` builds `lab` into the same folder as the test bundle.
+    static var path: String {
+        let bundleFolder = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .map { ($0 as NSString).deletingLastPathComponent } ?? ""
+        return bundleFolder + "/lab"
+    }
+
+    let folder: String
+    let marker = "lab-test-\(UUID().uuidString)"
+
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-e2e-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// Starts `lab` with `arguments` in the test's folder; output goes to files in /tmp.
+    func start(_ arguments: [String]) throws -> (process: Process, output: URL, error: URL) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: LabBinary.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        var environment = ProcessInfo.processInfo.environment
+        environment["LAB_TEST_MARKER"] = marker
+        process.environment = environment
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(marker)-\(UUID().uuidString).out")
+        let error = FileManager.default.temporaryDirectory.appendingPathComponent("\(marker)-\(UUID().uuidString).err")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: error.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: output)
+        process.standardError = try FileHandle(forWritingTo: error)
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, output, error)
+    }
+
+    /// Waits for a started run and collects its status and output.
+    func finish(_ started: (process: Process, output: URL, error: URL)) throws -> Outcome {
+        started.process.waitUntilExit()
+        defer {
+            try? FileManager.default.removeItem(at: started.output)
+            try? FileManager.default.removeItem(at: started.error)
+        }
+        return Outcome(
+            status: started.process.terminationStatus,
+            standardOutput: try String(contentsOf: started.output, encoding: .utf8),
+            standardError: try String(contentsOf: started.error, encoding: .utf8))
+    }
+
+    /// Runs `lab` to the end.
+    func run(_ arguments: [String]) throws -> Outcome {
+        try finish(try start(arguments))
+    }
+
+    /// Live processes (not zombies) whose environment carries this run's marker.
+    func markedProcesses() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { entry -> Int32? in
+            guard let pid = Int32(entry), pid != getpid(),
+                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
+            else { return nil }
+            // The state follows the parenthesised command name; Z is a zombie (already dead).
+            if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" { return nil }
+            let needle = Data("LAB_TEST_MARKER=\(marker)".utf8)
+            return environment.range(of: needle) != nil ? pid : nil
+        }
+    }
+
+    /// Polls until `condition` holds or `seconds` pass; returns whether it held. (Waiting for
+    /// a state with a deadline, not sleeping to hide a race.)
+    func wait(seconds: Double, until condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(10_000)
+        }
+        return condition()
+    }
+
+    /// Everything inside the test's folder, recursively.
+    func contents() -> [String] {
+        (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).sorted()
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import LabCore
+import LabReport
+import Testing
+
+@Suite struct RunTests {
+    @Test("every mode gives the same checksum, results.csv has the documented columns, no worker is left")
+    func modesAgree() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["run", "--quick", "--workers", "1,2", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardError.isEmpty)
+
+        let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
+        let rows = try CSV.parse(text)
+        #expect(rows.first == [
+            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
+            "checksum", "status", "error",
+        ])
+        let records = try ResultsFileReader.records(fromCSV: text)
+        // 2 workloads x (sequential + threads x1, x2 + processes x1, x2) x 2 repetitions.
+        #expect(records.count == 2 * 5 * 2)
+        #expect(records.allSatisfy { $0.status == .ok && $0.error.isEmpty && $0.wallSeconds > 0 })
+        for workload in ["primes", "sleep"] {
+            let mine = records.filter { $0.workload == workload }
+            #expect(Set(mine.map(\.mode)) == Set(ExecutionMode.allCases))
+            #expect(Set(mine.map(\.checksum)).count == 1, "\(workload): \(mine.map(\.checksum))")
+            #expect(mine.first?.checksum.count == 16)
+        }
+        #expect(records.filter { $0.mode == .processes }.allSatisfy { $0.startupSeconds > 0 && $0.startupSeconds < $0.wallSeconds })
+        #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 && $0.startupSeconds == 0 })
+
+        let chart = try String(contentsOfFile: lab.folder + "/run/chart.txt", encoding: .utf8)
+        #expect(outcome.standardOutput.hasPrefix(chart))
+        #expect(chart.contains("primes (cpu)") && chart.contains("processes x2") && chart.contains("1.00x"))
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("the default output folder is Results/<run-id> with a sortable timestamp ID")
+    func defaultFolder() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["run", "--quick", "--workloads", "sleep", "--modes", "sequential", "--repetitions", "1", "--warmup", "0"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: lab.folder + "/Results")
+        #expect(runs.count == 1)
+        let runID = try #require(runs.first)
+        #expect(runID.wholeMatch(of: /\d{8}T\d{6}Z(-\d+)?/) != nil, "\(runID)")
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/Results/\(runID)/results.csv", encoding: .utf8))
+        #expect(records.map(\.runID) == [runID])
+        #expect(outcome.standardError.contains("[1/1] sleep sequential, repetition 1"))
+    }
+
+    @Test("a worker count above the task count still runs every task once")
+    func moreWorkersThanTasks() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "primes", "--set", "primes.limit=20000", "--tasks", "2", "--workers", "5", "--repetitions", "1",
+            "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
+        #expect(records.count == 3)
+        #expect(Set(records.map(\.checksum)).count == 1)
+        #expect(lab.markedProcesses().isEmpty)
+    }
+}

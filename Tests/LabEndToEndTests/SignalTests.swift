@@ -1,0 +1,72 @@
+import Foundation
+import Glibc
+import LabReport
+import Testing
+
+/// Interrupting the lab, or killing it outright, leaves no worker behind.
+@Suite struct SignalTests {
+    /// A run whose two workers sleep far longer than any test waits.
+    static let longRun = [
+        "run", "--workloads", "sleep", "--modes", "processes", "--workers", "2", "--set", "sleep.seconds=60", "--tasks", "4",
+        "--repetitions", "1", "--warmup", "0", "--out", "run",
+    ]
+
+    @Test("SIGINT and SIGTERM stop and reap the workers, keep results.csv whole and exit 128+signal", arguments: [SIGINT, SIGTERM])
+    func interrupt(signal: Int32) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start(Self.longRun)
+        let labID = started.process.processIdentifier
+        let workersUp = lab.wait(seconds: 20) { lab.markedProcesses().filter { $0 != labID }.count == 2 }
+        #expect(workersUp)
+        kill(labID, signal)
+        let outcome = try lab.finish(started)
+        #expect(outcome.status == 128 + signal)
+        #expect(outcome.standardError.contains("interrupted by"))
+        #expect(lab.wait(seconds: 5) { lab.markedProcesses().isEmpty })
+        let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
+        #expect(text.hasPrefix("run_id,workload,"))
+        #expect(text.hasSuffix("\r\n"))
+    }
+
+    @Test("workers exit by themselves when the coordinator is killed with SIGKILL")
+    func coordinatorKilled() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start(Self.longRun)
+        let labID = started.process.processIdentifier
+        #expect(lab.wait(seconds: 20) { lab.markedProcesses().filter { $0 != labID }.count == 2 })
+        kill(labID, SIGKILL)
+        _ = try lab.finish(started)
+        #expect(lab.wait(seconds: 5) { lab.markedProcesses().isEmpty })
+    }
+
+    @Test("a worker killed mid-run is a failed repetition with the cause, the run goes on, and the lab exits 1")
+    func workerKilled() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start([
+            "run", "--workloads", "sleep", "--modes", "processes,threads", "--workers", "2", "--set", "sleep.seconds=3", "--tasks", "2",
+            "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        let labID = started.process.processIdentifier
+        var victim: Int32?
+        #expect(lab.wait(seconds: 20) {
+            victim = lab.markedProcesses().first { $0 != labID }
+            return victim != nil
+        })
+        kill(try #require(victim), SIGKILL)
+        let outcome = try lab.finish(started)
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("1 of 2 repetitions failed"), "\(outcome.standardError)")
+        let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
+        let records = try ResultsFileReader.records(fromCSV: text)
+        #expect(records.map(\.mode) == [.processes, .threads])
+        #expect(records[0].status == .failed)
+        #expect(records[0].checksum.isEmpty)
+        #expect(records[0].error.contains("killed by signal 9 (SIGKILL)"), "\(records[0].error)")
+        #expect(records[1].status == .ok)
+        #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/chart.txt"))
+        #expect(lab.markedProcesses().isEmpty)
+    }
+}
