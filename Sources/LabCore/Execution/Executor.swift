@@ -74,6 +74,25 @@ public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: so
     ledger.deposit(finished)
 }
 
+/// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:)``,
+/// and waits for all of them: the skeleton both pools share.
+/// - Returns: the seconds spent creating the threads.
+func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Performer], ledger: TaskLedger, workload: any Workload) -> Double {
+    let started = Platform.monotonicSeconds()
+    var threads: [JoinableThread] = []
+    for performer in performers {
+        do {
+            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer) })
+        } catch {
+            ledger.fail(.system(error))
+            break
+        }
+    }
+    let creationSeconds = Platform.monotonicSeconds() - started
+    threads.forEach { $0.join() }
+    return creationSeconds
+}
+
 /// The coordinator runs the tasks in order, in its own thread.
 public struct SequentialExecutor: Executor {
     public init() {}
@@ -97,21 +116,8 @@ public struct ThreadPoolExecutor: Executor {
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        let body = workload.workload
-        let started = Platform.monotonicSeconds()
-        var pool: [JoinableThread] = []
-        for _ in 0..<threads {
-            do {
-                pool.append(try JoinableThread {
-                    driveTasks(ledger: ledger, workload: body, performer: InlinePerformer(workload: body))
-                })
-            } catch {
-                ledger.fail(.system(error))
-                break
-            }
-        }
-        let startupSeconds = Platform.monotonicSeconds() - started
-        pool.forEach { $0.join() }
+        let performers = Array(repeating: InlinePerformer(workload: workload.workload), count: threads)
+        let startupSeconds = runDriverThreads(performers, ledger: ledger, workload: workload.workload)
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure)
     }

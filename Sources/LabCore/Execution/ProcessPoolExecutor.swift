@@ -40,26 +40,14 @@ public struct ProcessPoolExecutor: Executor {
         }
         let startupSeconds = Platform.monotonicSeconds() - started
 
-        var drivers: [JoinableThread] = []
-        let body = workload.workload
-        for worker in pool {
-            do {
-                drivers.append(try JoinableThread {
-                    driveTasks(ledger: ledger, workload: body, performer: ProcessPerformer(worker: worker))
-                })
-            } catch {
-                ledger.fail(.system(error))
-                break
-            }
-        }
-        drivers.forEach { $0.join() }
+        _ = runDriverThreads(pool.map(ProcessPerformer.init), ledger: ledger, workload: workload.workload)
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure)
     }
 }
 
 /// Sends a driver's tasks to its own worker process.
-struct ProcessPerformer: TaskPerformer {
+struct ProcessPerformer: TaskPerformer, Sendable {
     let worker: WorkerProcess
 
     func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
