@@ -57,7 +57,7 @@ public struct AsciiChart {
 
         var lines = [fit("\(first.workload) (\(first.kind.rawValue))  \(first.parameters)  tasks=\(first.tasks)")]
         let repetitions = bars.map(\.repetitions).max() ?? 0
-        lines.append(fit("  median wall time of \(repetitions) repetitions; speedup = sequential / mode"))
+        lines.append(fit("  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / mode"))
         for bar in bars {
             let label = pad(bar.label, to: AsciiChart.labelWidth)
             guard let median = bar.medianSeconds else {

@@ -166,9 +166,13 @@ struct RunCommand {
         let signals = SignalHandling.install(resultsPath: resultsPath)
         defer { withExtendedLifetime(signals) {} }
 
+        #if DEBUG
+        // Always said, even with --quiet: debug timings mislead about both modes.
+        Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab run'.\n")
+        #endif
         let progress = ProgressDisplay(quiet: settings.quiet)
         if !settings.quiet {
-            Console.error("lab: run \(runID): \(settings.plan.cells.count) cells, \(settings.plan.totalRepetitions) repetitions (warm-ups included), writing \(folder)/\n")
+            Console.error("lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing \(folder)/\n")
         }
         var writeError: (any Error)?
         let coordinator = Coordinator(runID: runID, workerExecutablePath: executablePath)
@@ -192,7 +196,7 @@ struct RunCommand {
         var status: Int32 = 0
         let failed = records.filter { $0.status == .failed }.count
         if failed > 0 {
-            Console.error("lab: \(failed) of \(records.count) repetitions failed; see the error column of \(resultsPath)\n")
+            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n")
             status = 1
         }
         for mismatch in ChecksumCheck.mismatches(in: records) {
