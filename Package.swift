@@ -26,6 +26,6 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabCore"]),
         // Runs the built `lab` binary as a user would; depends on it so that `swift test` builds it.
-        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "LabReport", "LabCore"]),
+        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "LabReport", "LabCore", "Workloads"]),
     ]
 )

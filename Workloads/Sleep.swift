@@ -24,9 +24,18 @@ public struct Sleep: Workload {
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {
-        let duration = seconds[index % seconds.count]
-        Platform.sleep(seconds: duration)
-        let microseconds = UInt64((duration * 1e6).rounded())
+        Platform.sleep(seconds: seconds[index % seconds.count])
+        return output(task: index)
+    }
+
+    /// Suspends instead of blocking a thread: a thousand sleeping tasks need no thousand threads.
+    public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
+        try await Task.sleep(nanoseconds: UInt64(seconds[index % seconds.count] * 1e9))
+        return output(task: index)
+    }
+
+    func output(task index: Int) -> TaskOutput {
+        let microseconds = UInt64((seconds[index % seconds.count] * 1e6).rounded())
         var checksum = Checksum()
         checksum.combine(UInt64(index))
         checksum.combine(microseconds)

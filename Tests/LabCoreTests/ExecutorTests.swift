@@ -41,9 +41,9 @@ import Testing
         let plan = ExperimentPlan(
             workloads: [try configuredEcho(), try configuredEcho(["size": "5"])], modes: ExecutionMode.allCases,
             workerCounts: [1, 2, 4], repetitions: 3, warmup: 1)
-        #expect(plan.cells.count == 2 * (1 + 3 + 3))
+        #expect(plan.cells.count == 2 * (1 + 3 + 3 + 3))
         #expect(plan.cells.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 })
-        #expect(plan.totalRepetitions == 14 * 4)
+        #expect(plan.totalRepetitions == 20 * 4)
     }
 
     @Test("the coordinator records every measured repetition, interleaved across cells")

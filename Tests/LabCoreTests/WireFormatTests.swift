@@ -47,8 +47,8 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
 
 @Suite struct WireFormatTests {
     static let messages: [WorkerMessage] = [
-        .setup(workload: "primes", parameters: "limit=2000000", taskCount: 8),
-        .setup(workload: "sleep", parameters: "seconds=0.3,0.2,0.1", taskCount: 3),
+        .setup(workload: "primes", parameters: "limit=2000000", fixtureValues: [:], taskCount: 8),
+        .setup(workload: "sleep", parameters: "seconds=0.3,0.2,0.1", fixtureValues: ["port": "4242", "host": "127.0.0.1"], taskCount: 3),
         .ready(processID: 12345),
         .task(index: 0, input: []),
         .task(index: 7, input: Array("hello, worker".utf8)),

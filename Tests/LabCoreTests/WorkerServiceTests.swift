@@ -50,7 +50,7 @@ final class InProcessWorker {
     @Test("setup, tasks and a clean end")
     func session() throws {
         let worker = try InProcessWorker(registry: registry)
-        try worker.send(.setup(workload: "echo", parameters: "size=64;fail_at=2", taskCount: 4))
+        try worker.send(.setup(workload: "echo", parameters: "size=64;fail_at=2", fixtureValues: [:], taskCount: 4))
         guard case .ready = try #require(try worker.receive()) else { Issue.record("expected ready"); return }
 
         let echo = try configuredEcho(["size": "64", "fail_at": "2"], tasks: 4).workload
@@ -70,7 +70,7 @@ final class InProcessWorker {
     @Test("an unknown workload answers the setup with a failure and ends with status 1")
     func unknownWorkload() throws {
         let worker = try InProcessWorker(registry: registry)
-        try worker.send(.setup(workload: "nope", parameters: "", taskCount: 1))
+        try worker.send(.setup(workload: "nope", parameters: "", fixtureValues: [:], taskCount: 1))
         guard case .failure(nil, let message) = try #require(try worker.receive()) else { Issue.record("expected failure"); return }
         #expect(message.contains("unknown workload 'nope'"))
         #expect(worker.finish() == 1)

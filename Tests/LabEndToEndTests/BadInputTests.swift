@@ -5,10 +5,10 @@ import Testing
 /// valid choices, exit status 2, and nothing created.
 @Suite struct BadInputTests {
     static let cases: [(arguments: [String], message: String)] = [
-        (["run", "--workloads", "prims"], "lab: unknown workload 'prims'; known workloads: primes, sleep"),
-        (["run", "--workloads", ""], "lab: empty list for --workloads; expected a comma-separated list of: primes, sleep"),
+        (["run", "--workloads", "prims"], "lab: unknown workload 'prims'; known workloads: noop, primes, mandelbrot, digest"),
+        (["run", "--workloads", ""], "lab: empty list for --workloads; expected a comma-separated list of: noop, primes, mandelbrot"),
         (["run", "--workloads", "primes,primes"], "lab: 'primes' appears twice in --workloads"),
-        (["run", "--modes", "fibers"], "lab: invalid value 'fibers' for --modes; expected one of: sequential, threads, processes"),
+        (["run", "--modes", "fibers"], "lab: invalid value 'fibers' for --modes; expected one of: sequential, threads, processes, async"),
         (["run", "--frobnicate"], "lab: unknown option '--frobnicate' for 'lab run'; options: --workloads, --modes, --workers"),
         (["run", "--quick=yes"], "lab: invalid value 'yes' for --quick; expected no value (it is a flag)"),
         (["run", "--workers", "0"], "lab: invalid value '0' for --workers; expected an integer from 1 to 1024"),
@@ -26,11 +26,11 @@ import Testing
         (["run", "--set", "sleep.seconds=-1"], "lab: invalid value '-1' for sleep.seconds; expected a comma-separated list of numbers from 0 to 3600"),
         (["run", "--set", "sleep.seconds=nan"], "lab: invalid value 'nan' for sleep.seconds"),
         (["run", "--set", "nodot"], "lab: invalid value 'nodot' for --set; expected WORKLOAD.PARAM=VALUE"),
-        (["run", "--set", "ghost.x=1"], "lab: unknown workload 'ghost' in --set ghost.x=1; known workloads: primes, sleep"),
+        (["run", "--set", "ghost.x=1"], "lab: unknown workload 'ghost' in --set ghost.x=1; known workloads: noop, primes, mandelbrot, digest"),
         (["run", "--workloads", "sleep", "--set", "primes.limit=1000"], "which this run does not include; workloads in this run: sleep"),
         (["run", "--out", ""], "lab: invalid value '' for --out; expected a folder path that does not exist yet"),
         (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, help"),
-        (["list", "prims"], "lab: unknown workload 'prims'; known workloads: primes, sleep"),
+        (["list", "prims"], "lab: unknown workload 'prims'; known workloads: noop, primes, mandelbrot, digest"),
         (["help", "nothing"], "lab: unknown command 'nothing'"),
     ]
 

@@ -32,13 +32,14 @@ struct LabBinary {
     }
 
     /// Starts `lab` with `arguments` in the test's folder; output goes to files in /tmp.
-    func start(_ arguments: [String]) throws -> (process: Process, output: URL, error: URL) {
+    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (process: Process, output: URL, error: URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: LabBinary.path)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         var environment = ProcessInfo.processInfo.environment
         environment["LAB_TEST_MARKER"] = marker
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("\(marker)-\(UUID().uuidString).out")
         let error = FileManager.default.temporaryDirectory.appendingPathComponent("\(marker)-\(UUID().uuidString).err")
@@ -65,8 +66,8 @@ struct LabBinary {
     }
 
     /// Runs `lab` to the end.
-    func run(_ arguments: [String]) throws -> Outcome {
-        try finish(try start(arguments))
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        try finish(try start(arguments, environment: environment))
     }
 
     /// Live processes (not zombies) whose environment carries this run's marker.

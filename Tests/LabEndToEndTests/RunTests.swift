@@ -2,13 +2,16 @@ import Foundation
 import LabCore
 import LabReport
 import Testing
+import Workloads
 
 @Suite struct RunTests {
     @Test("every mode gives the same checksum, results.csv has the documented columns, no worker is left")
     func modesAgree() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let outcome = try lab.run(["run", "--quick", "--workers", "1,2", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet"])
+        let outcome = try lab.run([
+            "run", "--quick", "--workloads", "primes,sleep", "--workers", "1,2", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet",
+        ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         // --quiet leaves nothing on standard error but, in a debug build, the warning that says so.
         #expect(outcome.standardError.split(separator: "\n").allSatisfy { $0.hasPrefix("lab: warning: this is a debug build") })
@@ -20,8 +23,8 @@ import Testing
             "checksum", "status", "error",
         ])
         let records = try ResultsFileReader.records(fromCSV: text)
-        // 2 workloads x (sequential + threads x1, x2 + processes x1, x2) x 2 repetitions.
-        #expect(records.count == 2 * 5 * 2)
+        // 2 workloads x (sequential + threads, processes and async at x1 and x2) x 2 repetitions.
+        #expect(records.count == 2 * 7 * 2)
         #expect(records.allSatisfy { $0.status == .ok && $0.error.isEmpty && $0.wallSeconds > 0 })
         for workload in ["primes", "sleep"] {
             let mine = records.filter { $0.workload == workload }
@@ -63,8 +66,27 @@ import Testing
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
-        #expect(records.count == 3)
+        #expect(records.count == 4)
         #expect(Set(records.map(\.checksum)).count == 1)
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("every workload gives one checksum in all four modes, worker processes included", arguments: builtinWorkloads.names)
+    func everyWorkloadEveryMode(name: String) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // A private temporary folder shows whether a workload leaves files behind.
+        let temporary = lab.folder + "/tmp"
+        try FileManager.default.createDirectory(atPath: temporary, withIntermediateDirectories: false)
+        let outcome = try lab.run(
+            ["run", "--quick", "--workloads", name, "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet"],
+            environment: ["TMPDIR": temporary])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
+        #expect(records.map(\.mode) == ExecutionMode.allCases)
+        #expect(records.allSatisfy { $0.status == .ok }, "\(records.map(\.error))")
+        #expect(Set(records.map(\.checksum)).count == 1, "\(records.map(\.checksum))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
         #expect(lab.markedProcesses().isEmpty)
     }
 }

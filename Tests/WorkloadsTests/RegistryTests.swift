@@ -24,16 +24,49 @@ import Testing
         _ = try type.parameters(quick: true)
     }
 
-    @Test("every workload gives the same checksum sequentially and on threads", arguments: builtinWorkloads.names)
-    func sameChecksum(name: String) throws {
+    @Test("every workload gives the same checksum sequentially, on threads and as async tasks", arguments: builtinWorkloads.names)
+    func sameChecksum(name: String) async throws {
         let type = try builtinWorkloads.type(named: name)
         let workload = try ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true))
-        let sequential = SequentialExecutor().execute(workload)
-        let threads = ThreadPoolExecutor(threads: 2).execute(workload)
+        defer { workload.stopFixture() }
+        let sequential = await SequentialExecutor().executeOnOwnThread(workload)
         #expect(sequential.failure == nil)
-        #expect(threads.failure == nil)
         let expected = Checksum.combined(sequential.outcomes.compactMap { $0 })
-        #expect(Checksum.combined(threads.outcomes.compactMap { $0 }) == expected)
-        #expect(threads.outcomes.allSatisfy { $0 != nil })
+        for executor in [ThreadPoolExecutor(threads: 2), AsyncExecutor(inFlight: 3)] as [any Executor] {
+            let result = await executor.executeOnOwnThread(workload)
+            #expect(result.failure == nil, "\(executor)")
+            #expect(result.outcomes.allSatisfy { $0 != nil }, "\(executor)")
+            #expect(Checksum.combined(result.outcomes.compactMap { $0 }) == expected, "\(executor)")
+        }
+    }
+
+    @Test("every parameter accepts its default and quick value and refuses values out of its range",
+          arguments: builtinWorkloads.types.flatMap { type in type.parameters.map { (type.name, $0) } })
+    func parameterValidation(workload: String, spec: ParameterSpec) {
+        #expect(spec.parse(spec.defaultValue) != nil)
+        #expect(spec.parse(spec.quickValue) != nil)
+        #expect(!spec.summary.isEmpty)
+        var refused = ["", "abc", "nan", "inf", "1 2"]
+        switch spec.type {
+        case .integer(let range):
+            if range.lowerBound > Int.min { refused.append(String(range.lowerBound - 1)) }
+            if range.upperBound < Int.max { refused.append(String(range.upperBound + 1)) }
+            refused.append("1.5")
+        case .number(let range), .numberList(let range):
+            refused.append(ParameterSpec.format(range.lowerBound - 1))
+            refused.append(ParameterSpec.format(range.upperBound + 1))
+        case .choice(let words):
+            refused.append(words[0].uppercased())
+            refused.append(words.joined(separator: ","))
+        }
+        for text in refused {
+            #expect(spec.parse(text) == nil, "\(workload).\(spec.name) accepted '\(text)'")
+        }
+    }
+
+    @Test("the registry covers every kind with at least twelve workloads")
+    func coverage() {
+        #expect(builtinWorkloads.types.count >= 12)
+        #expect(Set(builtinWorkloads.types.map { $0.kind }) == Set(WorkloadKind.allCases))
     }
 }

@@ -6,6 +6,19 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     case threads
     /// A pool of worker child processes (`lab worker`) that talk to the coordinator over pipes.
     case processes
+    /// Swift structured concurrency: a task group keeping N tasks in flight on the
+    /// cooperative thread pool, which has one thread per core.
+    case async
+
+    /// What the worker count means in this mode, for help and reports.
+    public var workersMeaning: String {
+        switch self {
+        case .sequential: "always 1"
+        case .threads: "threads in the pool"
+        case .processes: "worker processes in the pool"
+        case .async: "tasks in flight"
+        }
+    }
 
     /// Whether the worker count matters; sequential runs once per workload with one worker.
     public var usesWorkers: Bool { self != .sequential }

@@ -1,18 +1,34 @@
 /// A workload with its parameters and task count, ready to run: what every mode receives.
 public struct ConfiguredWorkload: Sendable {
     public let type: any Workload.Type
+    /// The validated parameters, with the fixture's values added.
     public let parameters: Parameters
     public let taskCount: Int
     public let workload: any Workload
+    /// What the workload runs beside the coordinator (a local server), if anything.
+    public let fixture: (any WorkloadFixture)?
 
-    /// Builds the workload from validated parameters.
+    /// Starts the workload's fixture, if it has one, and builds the workload.
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
-    /// - Throws: whatever the workload's initialiser throws for a senseless combination.
+    /// - Throws: whatever the fixture or the workload's initialiser throws.
     public init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
         self.type = type
-        self.parameters = parameters
-        self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
-        self.workload = try type.init(parameters: parameters, taskCount: self.taskCount)
+        let fixture = try type.startFixture(parameters: parameters)
+        do {
+            let withFixture = parameters.adding(fixtureValues: fixture?.values ?? [:])
+            self.parameters = withFixture
+            self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
+            self.workload = try type.init(parameters: withFixture, taskCount: self.taskCount)
+            self.fixture = fixture
+        } catch {
+            fixture?.stop()
+            throw error
+        }
+    }
+
+    /// Stops the fixture; call once, when the run is over.
+    public func stopFixture() {
+        fixture?.stop()
     }
 
     public var name: String { type.name }
@@ -32,6 +48,11 @@ public struct ExecutionResult: Sendable {
 public protocol Executor: Sendable {
     /// Runs tasks `0..<workload.taskCount` and returns what happened. Failures are part of
     /// the result, not thrown: a crashing worker is a measurement, not a crash of the lab.
+    ///
+    /// Blocks the calling thread until the cell is done. Call it from an ordinary thread (the
+    /// lab calls it from the main thread), never from a Swift concurrency task: use
+    /// ``executeOnOwnThread(_:)`` there, or the `async` mode may wait forever for the
+    /// cooperative threads that the caller blocks.
     func execute(_ workload: ConfiguredWorkload) -> ExecutionResult
 }
 

@@ -5,7 +5,7 @@
 /// ``failure``. The coordinator ends the session by closing the request pipe; the worker
 /// exits when it reads end of file.
 public enum WorkerMessage: Sendable, Equatable {
-    case setup(workload: String, parameters: String, taskCount: Int)
+    case setup(workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int)
     case ready(processID: Int32)
     case task(index: Int, input: [UInt8])
     case result(index: Int, output: TaskOutput)
@@ -16,9 +16,14 @@ public enum WorkerMessage: Sendable, Equatable {
     public var frame: Frame {
         var writer = PayloadWriter()
         switch self {
-        case .setup(let workload, let parameters, let taskCount):
+        case .setup(let workload, let parameters, let fixtureValues, let taskCount):
             writer.append(workload)
             writer.append(parameters)
+            writer.append(UInt64(fixtureValues.count))
+            for key in fixtureValues.keys.sorted() {
+                writer.append(key)
+                writer.append(fixtureValues[key]!)
+            }
             writer.append(UInt64(taskCount))
             return Frame(kind: .setup, payload: writer.bytes)
         case .ready(let processID):
@@ -51,7 +56,14 @@ public enum WorkerMessage: Sendable, Equatable {
         case .setup:
             let workload = try reader.readString()
             let parameters = try reader.readString()
-            self = .setup(workload: workload, parameters: parameters, taskCount: try WorkerMessage.index(try reader.readUInt64(), kind: .setup))
+            let count = try WorkerMessage.index(try reader.readUInt64(), kind: .setup)
+            var fixtureValues: [String: String] = [:]
+            for _ in 0..<count {
+                let key = try reader.readString()
+                fixtureValues[key] = try reader.readString()
+            }
+            let taskCount = try WorkerMessage.index(try reader.readUInt64(), kind: .setup)
+            self = .setup(workload: workload, parameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount)
         case .ready:
             let value = try reader.readUInt64()
             guard value <= UInt64(UInt32.max) else { throw .malformedPayload(.ready) }

@@ -44,7 +44,10 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// Tells the worker which workload to build.
     func sendSetup(_ workload: ConfiguredWorkload) throws(ExecutionError) {
-        try send(.setup(workload: workload.name, parameters: workload.parameters.canonicalText, taskCount: workload.taskCount), task: nil)
+        try send(
+            .setup(
+                workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
+                taskCount: workload.taskCount), task: nil)
     }
 
     /// Waits for the worker's answer to the setup.

@@ -21,12 +21,12 @@ public struct WorkerService: Sendable {
         var writer = FrameWriter(descriptor: replies)
         do {
             guard let first = try reader.readFrame() else { return 0 }
-            guard case .setup(let name, let parameters, let taskCount) = try WorkerMessage(frame: first) else {
+            guard case .setup(let name, let parameters, let fixtureValues, let taskCount) = try WorkerMessage(frame: first) else {
                 throw WireFormatError.unexpectedFrame(first.kind)
             }
             let workload: any Workload
             do {
-                workload = try registry.makeWorkload(named: name, canonicalParameters: parameters, taskCount: taskCount)
+                workload = try registry.makeWorkload(named: name, canonicalParameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount)
             } catch {
                 try writer.write(WorkerMessage.failure(index: nil, message: "\(error)").frame)
                 return 1

@@ -85,6 +85,7 @@ public struct Coordinator: Sendable {
         case .sequential: SequentialExecutor()
         case .threads: ThreadPoolExecutor(threads: workers)
         case .processes: ProcessPoolExecutor(workers: workers, executablePath: workerExecutablePath, registry: registry)
+        case .async: AsyncExecutor(inFlight: workers)
         }
     }
 }

@@ -1,15 +1,16 @@
 import Glibc
+import Synchronization
 
 /// A POSIX thread that runs one closure and can be joined, so that no pool thread outlives
 /// the cell it served. Foundation's `Thread` cannot be joined.
-public final class JoinableThread {
+public final class JoinableThread: Sendable {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
     }
 
     private let handle: pthread_t
-    private var joined = false
+    private let joined = Atomic<Bool>(false)
 
     /// Starts a thread running `body`.
     /// - Throws: ``SystemError`` when the thread cannot be created.
@@ -32,9 +33,8 @@ public final class JoinableThread {
     /// Waits for the thread to finish. Joining twice is harmless.
     /// The corresponding C function is `pthread_join`.
     public func join() {
-        guard !joined else { return }
+        guard !joined.exchange(true, ordering: .acquiringAndReleasing) else { return }
         pthread_join(handle, nil)
-        joined = true
     }
 
     deinit {

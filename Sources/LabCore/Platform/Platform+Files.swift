@@ -23,3 +23,35 @@ extension Platform {
         _ = rmdir(path)
     }
 }
+
+extension Platform {
+    /// Creates and opens a new private file (mode 0600) from a template ending in `XXXXXX`.
+    /// - Returns: the descriptor (the caller owns it) and the file's path.
+    /// The corresponding C function is `mkstemp`.
+    public static func makeTemporaryFile(template: String) throws(SystemError) -> (descriptor: Int32, path: String) {
+        var name = Array(template.utf8CString)
+        let descriptor = name.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        if descriptor < 0 { throw SystemError(call: "mkstemp", errno: errno) }
+        return (descriptor, String(decoding: name.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
+
+    /// Flushes a file's data to its device. The corresponding C function is `fsync`.
+    public static func synchronize(_ descriptor: Int32) throws(SystemError) {
+        if fsync(descriptor) != 0 { throw SystemError(call: "fsync", errno: errno) }
+    }
+
+    /// Moves a file's offset to its start. The corresponding C function is `lseek`.
+    public static func rewind(_ descriptor: Int32) throws(SystemError) {
+        if lseek(descriptor, 0, SEEK_SET) < 0 { throw SystemError(call: "lseek", errno: errno) }
+    }
+
+    /// Removes a file's name. The corresponding C function is `unlink`.
+    public static func removeFile(atPath path: String) {
+        _ = unlink(path)
+    }
+
+    /// The folder for temporary files: `$TMPDIR`, or `/tmp`.
+    public static var temporaryDirectory: String {
+        environmentValue("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+}

@@ -5,42 +5,48 @@ public struct Checksum: Sendable, Equatable {
     public static let prime: UInt64 = 0x0000_0100_0000_01b3
 
     /// The running value.
-    public private(set) var value: UInt64 = Checksum.offsetBasis
+    public var value: UInt64 { state }
+
+    @usableFromInline var state: UInt64 = Checksum.offsetBasis
 
     public init() {}
 
     /// Folds raw bytes into the checksum.
-    public mutating func combine<Bytes: Sequence<UInt8>>(bytes: Bytes) {
-        var hash = value
+    @inlinable
+    public mutating func combine(bytes: [UInt8]) {
+        bytes.withUnsafeBytes { combine(bytes: $0) }
+    }
+
+    /// Folds raw bytes into the checksum.
+    @inlinable
+    public mutating func combine(bytes: UnsafeRawBufferPointer) {
+        var hash = state
         for byte in bytes {
             hash ^= UInt64(byte)
             hash &*= Checksum.prime
         }
-        value = hash
+        state = hash
     }
 
     /// Folds a 64-bit value (its eight little-endian bytes) into the checksum.
+    @inlinable
     public mutating func combine(_ word: UInt64) {
-        var hash = value
+        var hash = state
         var remaining = word
         for _ in 0..<8 {
             hash ^= remaining & 0xff
             hash &*= Checksum.prime
             remaining >>= 8
         }
-        value = hash
+        state = hash
     }
 
     /// The FNV-1a digest of `bytes`.
+    @inlinable
     public static func digest(_ bytes: [UInt8]) -> UInt64 {
-        bytes.withUnsafeBufferPointer { buffer in
-            var hash = offsetBasis
-            for byte in buffer {
-                hash ^= UInt64(byte)
-                hash &*= prime
-            }
-            return hash
-        }
+        var checksum = Checksum()
+        checksum.combine(bytes: bytes)
+        return checksum.value
     }
 
     /// The checksum of a whole run: each task's checksum and payload digest, in task order.

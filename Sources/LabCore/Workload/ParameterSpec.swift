@@ -3,6 +3,7 @@ public enum ParameterValue: Sendable, Equatable {
     case integer(Int)
     case number(Double)
     case numberList([Double])
+    case choice(String)
 }
 
 /// One parameter a workload accepts: its name, type and range, default and quick values,
@@ -16,6 +17,8 @@ public struct ParameterSpec: Sendable, Equatable {
         case number(ClosedRange<Double>)
         /// A non-empty comma-separated list of finite numbers, each in the range.
         case numberList(ClosedRange<Double>)
+        /// One of a fixed set of words.
+        case choice([String])
     }
 
     public let name: String
@@ -47,6 +50,8 @@ public struct ParameterSpec: Sendable, Equatable {
             "a number from \(ParameterSpec.format(range.lowerBound)) to \(ParameterSpec.format(range.upperBound))"
         case .numberList(let range):
             "a comma-separated list of numbers from \(ParameterSpec.format(range.lowerBound)) to \(ParameterSpec.format(range.upperBound))"
+        case .choice(let words):
+            "one of: \(words.joined(separator: ", "))"
         }
     }
 
@@ -67,6 +72,8 @@ public struct ParameterSpec: Sendable, Equatable {
                 values.append(value)
             }
             return values.isEmpty ? nil : .numberList(values)
+        case .choice(let words):
+            return words.contains(text) ? .choice(text) : nil
         }
     }
 
@@ -76,6 +83,7 @@ public struct ParameterSpec: Sendable, Equatable {
         case .integer(let integer): String(integer)
         case .number(let number): format(number)
         case .numberList(let numbers): numbers.map(format).joined(separator: ",")
+        case .choice(let word): word
         }
     }
 

@@ -4,6 +4,12 @@ public struct Parameters: Sendable, Equatable {
     public let workload: String
     public let specs: [ParameterSpec]
     private let values: [String: ParameterValue]
+    /// Whether the values started from the quick ones (`--quick`); a workload may use it to
+    /// pick a smaller default task count.
+    public let isQuick: Bool
+    /// Values a workload's fixture provides for this run (such as a local server's port):
+    /// not user parameters, not in ``canonicalText``, but sent to every worker process.
+    public private(set) var fixtureValues: [String: String] = [:]
 
     /// Validates `overrides` (parameter name to text) against `specs`.
     /// - Parameter quick: start from each parameter's quick value instead of its default.
@@ -24,6 +30,14 @@ public struct Parameters: Sendable, Equatable {
         self.workload = workload
         self.specs = specs
         self.values = values
+        self.isQuick = quick
+    }
+
+    /// The same parameters with the values a fixture provides.
+    public func adding(fixtureValues: [String: String]) -> Parameters {
+        var copy = self
+        copy.fixtureValues.merge(fixtureValues) { _, new in new }
+        return copy
     }
 
     /// Parses the canonical `key=value;key=value` text (see ``canonicalText``).
@@ -56,6 +70,12 @@ public struct Parameters: Sendable, Equatable {
     /// The value of a number parameter. Asking for an undeclared name is a programmer error.
     public func number(_ name: String) -> Double {
         guard case .number(let value) = values[name] else { preconditionFailure("no number parameter '\(name)'") }
+        return value
+    }
+
+    /// The value of a choice parameter. Asking for an undeclared name is a programmer error.
+    public func choice(_ name: String) -> String {
+        guard case .choice(let value) = values[name] else { preconditionFailure("no choice parameter '\(name)'") }
         return value
     }
 

@@ -51,10 +51,25 @@ public protocol Workload: Sendable {
 
     /// Runs task `index` on `input` and returns its checksum, counts and result bytes.
     func run(task index: Int, input: [UInt8]) throws -> TaskOutput
+
+    /// The body the `async` mode runs. A workload that waits (sleeping, downloading) should
+    /// provide one that suspends instead of blocking a thread; it must return exactly what
+    /// ``run(task:input:)`` returns. The default calls ``run(task:input:)``.
+    func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput
+
+    /// Starts what the workload needs on the coordinator's side for the whole run, such as a
+    /// local server; `nil` (the default) when it needs nothing.
+    static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)?
 }
 
 extension Workload {
     public func input(forTask index: Int) -> [UInt8] { [] }
+
+    public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
+        try run(task: index, input: input)
+    }
+
+    public static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? { nil }
 
     /// The validated parameters this workload type would get from `overrides` alone.
     public static func parameters(overriding overrides: [String: String] = [:], quick: Bool = false) throws(ConfigurationError) -> Parameters {

@@ -27,9 +27,11 @@ public struct WorkloadRegistry: Sendable {
 
     /// Builds the workload called `name` from its canonical parameter text (what a worker
     /// process receives).
-    public func makeWorkload(named name: String, canonicalParameters: String, taskCount: Int) throws -> any Workload {
+    public func makeWorkload(named name: String, canonicalParameters: String, fixtureValues: [String: String] = [:], taskCount: Int) throws
+        -> any Workload
+    {
         let type = try type(named: name)
         let parameters = try Parameters(workload: name, specs: type.parameters, canonicalText: canonicalParameters)
-        return try type.init(parameters: parameters, taskCount: taskCount)
+        return try type.init(parameters: parameters.adding(fixtureValues: fixtureValues), taskCount: taskCount)
     }
 }

@@ -1,0 +1,63 @@
+import Dispatch
+import Synchronization
+
+/// Swift's answer to the tutorial's asyncio section: a task group that keeps `inFlight`
+/// child tasks running, each one task of the workload, on the cooperative thread pool (one
+/// thread per core). A workload's async body (``Workload/runAsync(task:input:)``) suspends
+/// while it waits, so a thousand sleeping tasks need no thousand threads; a blocking body
+/// holds a pool thread for as long as it blocks, which the lab then shows.
+public struct AsyncExecutor: Executor {
+    public let inFlight: Int
+
+    public init(inFlight: Int) {
+        precondition(inFlight > 0, "at least one task must be in flight")
+        self.inFlight = inFlight
+    }
+
+    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+        let ledger = TaskLedger(taskCount: workload.taskCount)
+        let body = workload.workload
+        let limit = inFlight
+        let finished = DispatchSemaphore(value: 0)
+        // The coordinator's thread is not one of the cooperative pool's, so it may block here.
+        Task.detached {
+            await AsyncExecutor.run(body, ledger: ledger, inFlight: limit)
+            finished.signal()
+        }
+        finished.wait()
+        let (outcomes, failure) = ledger.result
+        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure)
+    }
+
+    private static func run(_ workload: any Workload, ledger: TaskLedger, inFlight: Int) async {
+        await withTaskGroup(of: (index: Int, result: Result<TaskOutcome, ExecutionError>).self) { group in
+            func startNext() -> Bool {
+                guard let index = ledger.claim() else { return false }
+                group.addTask {
+                    let input = workload.input(forTask: index)
+                    do {
+                        let output = try await workload.runAsync(task: index, input: input)
+                        return (index, .success(TaskOutcome(output: output, inputBytes: input.count)))
+                    } catch {
+                        return (index, .failure(.taskFailed(task: index, message: "\(error)")))
+                    }
+                }
+                return true
+            }
+            for _ in 0..<inFlight {
+                if !startNext() { break }
+            }
+            var finished: [(index: Int, outcome: TaskOutcome)] = []
+            for await (index, result) in group {
+                switch result {
+                case .success(let outcome):
+                    finished.append((index, outcome))
+                    _ = startNext()
+                case .failure(let error):
+                    ledger.fail(error)
+                }
+            }
+            ledger.deposit(finished)
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Glibc
+
+extension Platform {
+    /// Opens a TCP socket listening on 127.0.0.1 (the loopback address, never another) at a
+    /// free port the kernel picks.
+    /// - Returns: the listening descriptor (the caller owns it) and the port.
+    /// The corresponding C functions are `socket`, `bind`, `listen` and `getsockname`.
+    public static func listenOnLoopback(backlog: Int32 = 128) throws(SystemError) -> (descriptor: Int32, port: UInt16) {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if descriptor < 0 { throw SystemError(call: "socket", errno: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
+        let bound = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if bound != 0 {
+            let error = SystemError(call: "bind", errno: errno)
+            close(descriptor)
+            throw error
+        }
+        if Glibc.listen(descriptor, backlog) != 0 {
+            let error = SystemError(call: "listen", errno: errno)
+            close(descriptor)
+            throw error
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        if named != 0 {
+            let error = SystemError(call: "getsockname", errno: errno)
+            close(descriptor)
+            throw error
+        }
+        return (descriptor, UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Waits for the next connection on a listening socket; the caller owns the result, which
+    /// is closed on exec so that worker processes never inherit it.
+    /// The corresponding C functions are `accept` and `fcntl(F_SETFD, FD_CLOEXEC)`.
+    public static func accept(_ listening: Int32) throws(SystemError) -> Int32 {
+        while true {
+            let connection = Glibc.accept(listening, nil, nil)
+            if connection >= 0 {
+                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+                return connection
+            }
+            if errno == EINTR || errno == ECONNABORTED { continue }
+            throw SystemError(call: "accept", errno: errno)
+        }
+    }
+
+    /// Sends every byte on a socket, never raising SIGPIPE (a closed peer is an `EPIPE` error).
+    /// The corresponding C function is `send(MSG_NOSIGNAL)`.
+    public static func sendAll(_ socket: Int32, _ bytes: [UInt8]) throws(SystemError) {
+        let result = bytes.withUnsafeBytes { buffer -> SystemError? in
+            var offset = 0
+            while offset < buffer.count {
+                let count = send(socket, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+                if count >= 0 {
+                    offset += count
+                } else if errno != EINTR {
+                    return SystemError(call: "send", errno: errno)
+                }
+            }
+            return nil
+        }
+        if let result { throw result }
+    }
+
+    /// Stops reads and writes on a socket, waking any thread blocked on it.
+    /// The corresponding C function is `shutdown`.
+    public static func shutdownSocket(_ socket: Int32) {
+        _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+    }
+}

@@ -1,0 +1,53 @@
+import LabCore
+import Testing
+
+@testable import Workloads
+
+@Suite struct DownloadTests {
+    func configured(_ overrides: [String: String], tasks: Int) throws -> ConfiguredWorkload {
+        try ConfiguredWorkload(type: Download.self, parameters: Download.parameters(overriding: overrides, quick: true), taskCount: tasks)
+    }
+
+    @Test("503s are retried and the bodies are the server's images, in the blocking and the async body")
+    func retried() async throws {
+        let workload = try configured(["fail_every": "2", "latency_ms": "0", "bytes": "1000"], tasks: 4)
+        defer { workload.stopFixture() }
+        let download = try #require(workload.workload as? Download)
+        for index in 0..<4 {
+            var expected = Checksum()
+            expected.combine(UInt64(index))
+            expected.combine(bytes: LocalImageServer.body(forImage: index, bytes: 1000))
+            let blocking = try download.run(task: index, input: [])
+            let suspending = try await download.runAsync(task: index, input: [])
+            #expect(blocking == TaskOutput(checksum: expected.value, units: 1000))
+            #expect(suspending == blocking)
+        }
+    }
+
+    @Test("with no retries left a task fails and says why")
+    func givesUp() throws {
+        let workload = try configured(["fail_every": "1", "retries": "0", "latency_ms": "0"], tasks: 1)
+        defer { workload.stopFixture() }
+        #expect {
+            try workload.workload.run(task: 0, input: [])
+        } throws: { error in
+            "\(error)" == "image 0: HTTP 503 after 0 retries"
+        }
+    }
+
+    @Test("back-off doubles before each retry")
+    func backoff() throws {
+        let workload = try configured(["backoff_ms": "10"], tasks: 1)
+        defer { workload.stopFixture() }
+        let download = try #require(workload.workload as? Download)
+        #expect([1, 2, 3].map(download.backoff(before:)) == [0.01, 0.02, 0.04])
+    }
+
+    @Test("requests only ever go to 127.0.0.1")
+    func loopbackOnly() throws {
+        let workload = try configured([:], tasks: 1)
+        defer { workload.stopFixture() }
+        let download = try #require(workload.workload as? Download)
+        #expect(download.request(forImage: 3, attempt: 1).url?.host == "127.0.0.1")
+    }
+}

@@ -1,0 +1,40 @@
+import LabCore
+
+/// The coordinator makes a large input buffer per task and the task hashes it: free to hand
+/// to a thread, copied through a pipe for a process.
+public struct Digest: Workload {
+    public static let name = "digest"
+    public static let kind = WorkloadKind.cpu
+    public static let summary = "hash a large input buffer made by the coordinator (a large input to ship to processes)"
+    public static let parameters = [
+        ParameterSpec(
+            name: "bytes", type: .integer(1...(256 << 20)), defaultValue: "4194304", quickValue: "65536", unit: "bytes",
+            summary: "input bytes per task, made by the coordinator's side and handed to the task"),
+        ParameterSpec(
+            name: "rounds", type: .integer(1...1000), defaultValue: "4", quickValue: "2", unit: "count",
+            summary: "how many times the task hashes its input"),
+    ]
+
+    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+
+    let bytes: Int
+    let rounds: Int
+
+    public init(parameters: Parameters, taskCount: Int) {
+        bytes = parameters.integer("bytes")
+        rounds = parameters.integer("rounds")
+    }
+
+    public func input(forTask index: Int) -> [UInt8] {
+        DeterministicRandom.bytes(count: bytes, seed: UInt64(index))
+    }
+
+    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+        var checksum = Checksum()
+        for round in 0..<rounds {
+            checksum.combine(UInt64(round))
+            checksum.combine(bytes: input)
+        }
+        return TaskOutput(checksum: checksum.value, units: UInt64(input.count * rounds))
+    }
+}

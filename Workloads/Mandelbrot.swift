@@ -1,0 +1,62 @@
+import LabCore
+
+/// Renders a band of rows of the Mandelbrot set per task. The result is a large buffer (one
+/// byte per pixel) that must come back to the coordinator: free in shared memory, copied
+/// through a pipe for processes.
+public struct Mandelbrot: Workload {
+    public static let name = "mandelbrot"
+    public static let kind = WorkloadKind.cpu
+    public static let summary = "render rows of the Mandelbrot set; each task returns its pixels (a large result to copy back)"
+    public static let parameters = [
+        ParameterSpec(
+            name: "width", type: .integer(1...20_000), defaultValue: "1600", quickValue: "240", unit: "pixels",
+            summary: "image width"),
+        ParameterSpec(
+            name: "height", type: .integer(1...20_000), defaultValue: "1600", quickValue: "240", unit: "pixels",
+            summary: "image height, split into equal bands of rows, one per task"),
+        ParameterSpec(
+            name: "iterations", type: .integer(1...100_000), defaultValue: "256", quickValue: "64", unit: "count",
+            summary: "the most iterations per pixel before it counts as inside the set"),
+    ]
+
+    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+
+    let width: Int
+    let height: Int
+    let iterations: Int
+    let taskCount: Int
+
+    public init(parameters: Parameters, taskCount: Int) {
+        width = parameters.integer("width")
+        height = parameters.integer("height")
+        iterations = parameters.integer("iterations")
+        self.taskCount = taskCount
+    }
+
+    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+        let firstRow = height * index / taskCount
+        let endRow = height * (index + 1) / taskCount
+        var totalIterations: UInt64 = 0
+        let pixels = [UInt8](unsafeUninitializedCapacity: (endRow - firstRow) * width) { buffer, initialized in
+            var offset = 0
+            for row in firstRow..<endRow {
+                let imaginary = -1.3 + 2.6 * Double(row) / Double(max(height - 1, 1))
+                for column in 0..<width {
+                    let real = -2.0 + 2.6 * Double(column) / Double(max(width - 1, 1))
+                    var x = 0.0
+                    var y = 0.0
+                    var count = 0
+                    while count < iterations && x * x + y * y <= 4 {
+                        (x, y) = (x * x - y * y + real, 2 * x * y + imaginary)
+                        count += 1
+                    }
+                    totalIterations &+= UInt64(count)
+                    buffer[offset] = UInt8(truncatingIfNeeded: count)
+                    offset += 1
+                }
+            }
+            initialized = offset
+        }
+        return TaskOutput(checksum: totalIterations, units: UInt64(pixels.count), payload: pixels)
+    }
+}
