@@ -8,8 +8,9 @@ struct ListCommand {
         """
         USAGE: lab list [WORKLOAD ...]
 
-        Lists every workload (or the named ones) with its kind, what it does, and its
-        parameters: name, default, quick value (--quick), unit, valid range and meaning.
+        Lists every workload (or the named ones) with its kind, what it does, its default
+        task count, and its parameters: name, default, quick value (--quick), unit, valid
+        range and meaning.
         Set a parameter for a run with --set WORKLOAD.PARAM=VALUE.
 
         OPTIONS:
@@ -25,8 +26,12 @@ struct ListCommand {
         var text = ""
         for type in types {
             text += "\(type.name) (\(type.kind.rawValue)): \(type.summary)\n"
+            if let defaults = try? type.parameters(), let quick = try? type.parameters(quick: true) {
+                text += "  tasks: default \(type.defaultTaskCount(for: defaults)), quick \(type.defaultTaskCount(for: quick)) (set with --tasks)\n"
+            }
             for spec in type.parameters {
-                text += "  \(spec.name): default \(spec.defaultValue), quick \(spec.quickValue), unit \(spec.unit); \(spec.expectation)\n"
+                let unit = spec.unit.isEmpty ? "" : ", unit \(spec.unit)"
+                text += "  \(spec.name): default \(spec.defaultValue), quick \(spec.quickValue)\(unit); \(spec.expectation)\n"
                 text += wrap(spec.summary, width: 74).map { "      \($0)\n" }.joined()
             }
             text += "\n"

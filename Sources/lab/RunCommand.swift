@@ -18,10 +18,11 @@ struct RunCommand {
             OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
                        default: "all: \(registry.names.joined(separator: ","))", help: "Workloads to run, comma-separated."),
             OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(ExecutionMode.allCases.map(\.rawValue).joined(separator: ", "))",
-                       default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","), help: "Modes to run, comma-separated."),
+                       default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
+                       help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes), async (a task group)."),
             OptionSpec("--workers", value: "LIST", expected: "a comma-separated list of integers from \(Self.workerRange.lowerBound) to \(Self.workerRange.upperBound)",
                        default: "\(Platform.activeProcessorCount), the number of cores",
-                       help: "Pool sizes (threads or worker processes), comma-separated; '1,2,4' scans. Sequential runs once per workload whatever this says."),
+                       help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool, or async tasks in flight. Sequential runs once per workload whatever this says."),
             OptionSpec("--tasks", value: "N", expected: "an integer from \(Self.tasksRange.lowerBound) to \(Self.tasksRange.upperBound)",
                        default: "each workload's own", help: "Tasks per repetition, for every workload."),
             OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 1000", default: "\(Self.defaultRepetitions)",
@@ -57,6 +58,7 @@ struct RunCommand {
                   --workers 1,2,4 --tasks 8 --repetitions 5 --warmup 1 \\
                   --set primes.limit=2000000 --out /tmp/primes-scan
           lab run --workloads sleep --set sleep.seconds=3,2,1 --workers 3 --repetitions 1 --warmup 0
+          lab run --workloads contention,digest --workers 1,2 --quick
 
         """
     }
