@@ -34,12 +34,11 @@ public struct Mandelbrot: Workload {
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {
-        let firstRow = height * index / taskCount
-        let endRow = height * (index + 1) / taskCount
+        let rows = TaskSlice.range(of: height, task: index, of: taskCount)
         var totalIterations: UInt64 = 0
-        let pixels = [UInt8](unsafeUninitializedCapacity: (endRow - firstRow) * width) { buffer, initialized in
+        let pixels = [UInt8](unsafeUninitializedCapacity: rows.count * width) { buffer, initialized in
             var offset = 0
-            for row in firstRow..<endRow {
+            for row in rows {
                 let imaginary = -1.3 + 2.6 * Double(row) / Double(max(height - 1, 1))
                 for column in 0..<width {
                     let real = -2.0 + 2.6 * Double(column) / Double(max(width - 1, 1))

@@ -25,9 +25,7 @@ public struct Primes: Workload {
 
     /// The slice of `0..<limit` that task `index` tests; the slices cover it exactly once.
     public func slice(forTask index: Int) -> Range<Int> {
-        let lower = Int((Int64(limit) * Int64(index)) / Int64(taskCount))
-        let upper = Int((Int64(limit) * Int64(index + 1)) / Int64(taskCount))
-        return lower..<upper
+        TaskSlice.range(of: limit, task: index, of: taskCount)
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {

@@ -73,3 +73,21 @@ import Testing
         #expect(Statistics.median([]) == nil)
     }
 }
+
+@Suite struct TaskSliceTests {
+    @Test("slices cover the whole range once and differ in size by at most one", arguments: [
+        (0, 1), (7, 8), (100, 8), (9_000_000, 8), (1_000_003, 13), (Int.max / 2, 1000),
+    ])
+    func cover(total: Int, taskCount: Int) {
+        var next = 0
+        var sizes = Set<Int>()
+        for index in 0..<taskCount {
+            let slice = TaskSlice.range(of: total, task: index, of: taskCount)
+            #expect(slice.lowerBound == next)
+            next = slice.upperBound
+            sizes.insert(slice.count)
+        }
+        #expect(next == total)
+        #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1)
+    }
+}

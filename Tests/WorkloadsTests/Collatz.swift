@@ -23,11 +23,11 @@ public struct Collatz: Workload {
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {
-        let first = 1 + limit * index / taskCount
-        let last = limit * (index + 1) / taskCount
+        // This task's part of 0..<limit, shifted to start at 1.
+        let starts = TaskSlice.range(of: limit, task: index, of: taskCount).map { $0 + 1 }
         var longest = 0
         var longestStart = 0
-        for start in stride(from: first, through: last, by: 1) {
+        for start in starts {
             var number = start
             var steps = 0
             while number != 1 {
@@ -42,6 +42,6 @@ public struct Collatz: Workload {
         var checksum = Checksum()
         checksum.combine(UInt64(longestStart))
         checksum.combine(UInt64(longest))
-        return TaskOutput(checksum: checksum.value, units: UInt64(max(0, last - first + 1)))
+        return TaskOutput(checksum: checksum.value, units: UInt64(starts.count))
     }
 }
