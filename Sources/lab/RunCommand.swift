@@ -185,6 +185,8 @@ struct RunCommand {
             }
         }
         progress.finish()
+        // Servers and other fixtures stop with the run.
+        settings.plan.workloads.forEach { $0.stopFixture() }
         if let writeError { throw UsageError.other("cannot write \(resultsPath): \(writeError)") }
 
         let chart = AsciiChart().render(records)
