@@ -31,6 +31,26 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case status
     /// Why the repetition failed; empty when it did not.
     case error
+    /// The coordinator's user and system CPU seconds (all its threads).
+    case userSeconds = "user_s"
+    case systemSeconds = "sys_s"
+    /// All worker processes' user and system CPU seconds, summed (0 outside process mode).
+    case workersUserSeconds = "workers_user_s"
+    case workersSystemSeconds = "workers_sys_s"
+    /// The coordinator's peak resident memory during this repetition, KiB.
+    case maxResidentKiB = "max_rss_kib"
+    /// The largest peak resident memory of one worker process, KiB (0 outside process mode).
+    case workersMaxResidentKiB = "workers_max_rss_kib"
+    /// Context switches, coordinator plus workers.
+    case voluntaryContextSwitches = "voluntary_ctx"
+    case involuntaryContextSwitches = "involuntary_ctx"
+    /// Bytes that crossed the pipes to and from the workers, frame headers included.
+    case bytesToWorkers = "bytes_to_workers"
+    case bytesFromWorkers = "bytes_from_workers"
+    /// When the repetition started, seconds after the run started.
+    case startSeconds = "start_s"
+    /// Its place in the run's order, from 1, warm-ups included (they are not written).
+    case position
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -52,6 +72,18 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .checksum: record.checksum
         case .status: record.status.rawValue
         case .error: record.error
+        case .userSeconds: NumberFormatting.fixed(record.userSeconds, decimals: 6)
+        case .systemSeconds: NumberFormatting.fixed(record.systemSeconds, decimals: 6)
+        case .workersUserSeconds: NumberFormatting.fixed(record.workersUserSeconds, decimals: 6)
+        case .workersSystemSeconds: NumberFormatting.fixed(record.workersSystemSeconds, decimals: 6)
+        case .maxResidentKiB: String(record.maxResidentKiB)
+        case .workersMaxResidentKiB: String(record.workersMaxResidentKiB)
+        case .voluntaryContextSwitches: String(record.voluntaryContextSwitches)
+        case .involuntaryContextSwitches: String(record.involuntaryContextSwitches)
+        case .bytesToWorkers: String(record.bytesToWorkers)
+        case .bytesFromWorkers: String(record.bytesFromWorkers)
+        case .startSeconds: NumberFormatting.fixed(record.startSeconds, decimals: 6)
+        case .position: String(record.position)
         }
     }
 

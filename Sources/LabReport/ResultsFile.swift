@@ -73,7 +73,15 @@ public enum ResultsFileReader {
                     repetition: try parsed(.repetition) { Int($0) }, wallSeconds: try parsed(.wallSeconds) { Double($0) },
                     startupSeconds: try parsed(.startupSeconds) { Double($0) },
                     tasksPerSecond: try parsed(.tasksPerSecond) { Double($0) }, checksum: field(.checksum),
-                    status: try parsed(.status, RepetitionStatus.init(rawValue:)), error: field(.error)))
+                    status: try parsed(.status, RepetitionStatus.init(rawValue:)), error: field(.error),
+                    userSeconds: try parsed(.userSeconds) { Double($0) }, systemSeconds: try parsed(.systemSeconds) { Double($0) },
+                    workersUserSeconds: try parsed(.workersUserSeconds) { Double($0) },
+                    workersSystemSeconds: try parsed(.workersSystemSeconds) { Double($0) },
+                    maxResidentKiB: try parsed(.maxResidentKiB) { Int($0) }, workersMaxResidentKiB: try parsed(.workersMaxResidentKiB) { Int($0) },
+                    voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { Int($0) },
+                    involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { Int($0) },
+                    bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },
+                    startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) }))
         }
         return records
     }

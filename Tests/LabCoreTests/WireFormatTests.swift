@@ -140,3 +140,23 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         }
     }
 }
+
+@Suite struct UsageMessageTests {
+    @Test("a worker's usage survives its frame to the microsecond")
+    func usageRoundTrip() throws {
+        let usage = ResourceUsage(
+            userSeconds: 1.25, systemSeconds: 0.000_5, maxResidentKiB: 16_384, voluntaryContextSwitches: 7, involuntaryContextSwitches: 2)
+        #expect(try WorkerMessage(frame: WorkerMessage.usage(usage).frame) == .usage(usage))
+        #expect(try WorkerMessage(frame: WorkerMessage.finish.frame) == .finish)
+    }
+
+    @Test("this process can lower its own peak memory and read it back")
+    func peakReset() {
+        #expect(Platform.resetPeakResident())
+        let peak = Platform.peakResidentKiB() ?? 0
+        #expect(peak > 0)
+        let usage = Platform.processUsage()
+        #expect(usage.userSeconds > 0)
+        #expect(usage.maxResidentKiB >= peak)
+    }
+}

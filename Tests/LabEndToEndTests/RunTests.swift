@@ -20,7 +20,9 @@ import Workloads
         let rows = try CSV.parse(text)
         #expect(rows.first == [
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
-            "checksum", "status", "error",
+            "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
+            "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
+            "bytes_from_workers", "start_s", "position",
         ])
         let records = try ResultsFileReader.records(fromCSV: text)
         // 2 workloads x (sequential + threads, processes and async at x1 and x2) x 2 repetitions.
@@ -34,6 +36,15 @@ import Workloads
         }
         #expect(records.filter { $0.mode == .processes }.allSatisfy { $0.startupSeconds > 0 && $0.startupSeconds < $0.wallSeconds })
         #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 && $0.startupSeconds == 0 })
+        // Process mode: tasks crossed the pipes, and every worker reported its own usage.
+        let processes = records.filter { $0.mode == .processes }
+        #expect(processes.allSatisfy { $0.bytesToWorkers > 0 && $0.bytesFromWorkers > 0 && $0.workersMaxResidentKiB > 0 })
+        #expect(processes.allSatisfy { $0.workersUserSeconds + $0.workersSystemSeconds > 0 })
+        #expect(records.filter { $0.mode != .processes }.allSatisfy { $0.bytesToWorkers == 0 && $0.workersMaxResidentKiB == 0 })
+        #expect(records.allSatisfy { $0.maxResidentKiB > 0 })
+        // Positions count every repetition in run order; start times never go back.
+        #expect(records.map(\.position) == Array(1...records.count))
+        #expect(zip(records, records.dropFirst()).allSatisfy { $0.startSeconds <= $1.startSeconds })
 
         let chart = try String(contentsOfFile: lab.folder + "/run/chart.txt", encoding: .utf8)
         #expect(outcome.standardOutput.hasPrefix(chart))

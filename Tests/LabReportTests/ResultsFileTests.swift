@@ -8,7 +8,10 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
     RepetitionRecord(
         runID: "20261125T120000Z", workload: "sleep", kind: .io, parameters: "seconds=0.3,0.2,0.1", mode: mode, workers: workers,
         tasks: 3, repetition: 1, wallSeconds: wall, startupSeconds: 0.012, tasksPerSecond: 6, checksum: "00000000000000ab",
-        status: status, error: error)
+        status: status, error: error, userSeconds: 0.25, systemSeconds: 0.125, workersUserSeconds: mode == .processes ? 0.5 : 0,
+        workersSystemSeconds: 0, maxResidentKiB: 30_000, workersMaxResidentKiB: mode == .processes ? 16_000 : 0, voluntaryContextSwitches: 12,
+        involuntaryContextSwitches: 3, bytesToWorkers: mode == .processes ? 4096 : 0, bytesFromWorkers: mode == .processes ? 300 : 0,
+        startSeconds: 1.5, position: 7)
 }
 
 @Suite struct ResultsFileTests {
@@ -16,7 +19,9 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
     func header() {
         #expect(ResultColumn.header == [
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
-            "checksum", "status", "error",
+            "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
+            "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
+            "bytes_from_workers", "start_s", "position",
         ])
     }
 
@@ -46,7 +51,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         #expect(throws: ResultsFileError.missingColumn("wall_s")) {
             try ResultsFileReader.records(fromCSV: good.replacingOccurrences(of: "wall_s", with: "wall"))
         }
-        #expect(throws: ResultsFileError.wrongFieldCount(line: 3, found: 2, expected: 14)) {
+        #expect(throws: ResultsFileError.wrongFieldCount(line: 3, found: 2, expected: ResultColumn.allCases.count)) {
             try ResultsFileReader.records(fromCSV: good + "a,b\r\n")
         }
         #expect(throws: ResultsFileError.invalidField(line: 2, column: "wall_s", value: "fast")) {

@@ -42,6 +42,26 @@ public struct ExecutionResult: Sendable {
     public var outcomes: [TaskOutcome?]
     /// Why the execution stopped early, if it did.
     public var failure: ExecutionError?
+    /// What the worker processes reported and what crossed the pipes (zero outside process mode).
+    public var workers = WorkerTotals()
+
+    public init(startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, workers: WorkerTotals = WorkerTotals()) {
+        self.startupSeconds = startupSeconds
+        self.outcomes = outcomes
+        self.failure = failure
+        self.workers = workers
+    }
+}
+
+/// The worker processes of one execution, together.
+public struct WorkerTotals: Sendable, Equatable {
+    /// CPU time summed over the workers; context switches summed; the largest single peak.
+    public var usage = ResourceUsage()
+    /// Frame bytes, headers included, sent to and received from all workers.
+    public var bytesToWorkers = 0
+    public var bytesFromWorkers = 0
+
+    public init() {}
 }
 
 /// Runs a cell's tasks in one mode.

@@ -21,7 +21,23 @@ public struct ProcessPoolExecutor: Executor {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let started = Platform.monotonicSeconds()
         var pool: [WorkerProcess] = []
-        defer { pool.forEach { $0.shutdown(registry: registry) } }
+        func finish(startupSeconds: Double) -> ExecutionResult {
+            var totals = WorkerTotals()
+            for worker in pool {
+                worker.shutdown(registry: registry)
+                totals.bytesToWorkers += worker.bytesSent
+                totals.bytesFromWorkers += worker.bytesReceived
+                if let usage = worker.reportedUsage {
+                    totals.usage.userSeconds += usage.userSeconds
+                    totals.usage.systemSeconds += usage.systemSeconds
+                    totals.usage.maxResidentKiB = max(totals.usage.maxResidentKiB, usage.maxResidentKiB)
+                    totals.usage.voluntaryContextSwitches += usage.voluntaryContextSwitches
+                    totals.usage.involuntaryContextSwitches += usage.involuntaryContextSwitches
+                }
+            }
+            let (outcomes, failure) = ledger.result
+            return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, workers: totals)
+        }
         do {
             // Launch every child first and set them up after, so that they load in parallel.
             for number in 1...workers {
@@ -35,14 +51,12 @@ public struct ProcessPoolExecutor: Executor {
             }
         } catch {
             ledger.fail(error)
-            let (outcomes, failure) = ledger.result
-            return ExecutionResult(startupSeconds: Platform.monotonicSeconds() - started, outcomes: outcomes, failure: failure)
+            return finish(startupSeconds: Platform.monotonicSeconds() - started)
         }
         let startupSeconds = Platform.monotonicSeconds() - started
 
         _ = runDriverThreads(pool.map(ProcessPerformer.init), ledger: ledger, workload: workload.workload)
-        let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure)
+        return finish(startupSeconds: startupSeconds)
     }
 }
 

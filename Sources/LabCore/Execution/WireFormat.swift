@@ -30,6 +30,10 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
     case result = 4
     /// Worker to coordinator: a task (or the setup) failed, with the reason.
     case failure = 5
+    /// Coordinator to worker: no more tasks; report your usage and exit.
+    case finish = 6
+    /// Worker to coordinator: its own CPU time, peak memory and context switches.
+    case usage = 7
 }
 
 /// One frame: a kind and its payload.

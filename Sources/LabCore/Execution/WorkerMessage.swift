@@ -11,6 +11,8 @@ public enum WorkerMessage: Sendable, Equatable {
     case result(index: Int, output: TaskOutput)
     /// `index` is `nil` when the setup failed.
     case failure(index: Int?, message: String)
+    case finish
+    case usage(ResourceUsage)
 
     /// The frame that carries this message.
     public var frame: Frame {
@@ -45,6 +47,15 @@ public enum WorkerMessage: Sendable, Equatable {
             writer.append(index.map { UInt64($0) } ?? UInt64.max)
             writer.append(message)
             return Frame(kind: .failure, payload: writer.bytes)
+        case .finish:
+            return Frame(kind: .finish)
+        case .usage(let usage):
+            writer.append(UInt64((usage.userSeconds * 1e6).rounded()))
+            writer.append(UInt64((usage.systemSeconds * 1e6).rounded()))
+            writer.append(UInt64(max(usage.maxResidentKiB, 0)))
+            writer.append(UInt64(max(usage.voluntaryContextSwitches, 0)))
+            writer.append(UInt64(max(usage.involuntaryContextSwitches, 0)))
+            return Frame(kind: .usage, payload: writer.bytes)
         }
     }
 
@@ -79,6 +90,19 @@ public enum WorkerMessage: Sendable, Equatable {
             let raw = try reader.readUInt64()
             let index = raw == UInt64.max ? nil : try WorkerMessage.index(raw, kind: .failure)
             self = .failure(index: index, message: try reader.readString())
+        case .finish:
+            self = .finish
+        case .usage:
+            var fields: [Int] = []
+            for _ in 0..<5 {
+                let value = try reader.readUInt64()
+                guard value <= UInt64(Int64.max) else { throw .malformedPayload(.usage) }
+                fields.append(Int(value))
+            }
+            self = .usage(
+                ResourceUsage(
+                    userSeconds: Double(fields[0]) / 1e6, systemSeconds: Double(fields[1]) / 1e6, maxResidentKiB: fields[2],
+                    voluntaryContextSwitches: fields[3], involuntaryContextSwitches: fields[4]))
         }
     }
 

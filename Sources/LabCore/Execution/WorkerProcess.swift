@@ -15,6 +15,11 @@ final class WorkerProcess: @unchecked Sendable {
     private var reader: FrameReader<DescriptorSource>
     private var writer: FrameWriter
     private var open = true
+    /// Frame bytes (headers included) written to and read from this worker.
+    private(set) var bytesSent = 0
+    private(set) var bytesReceived = 0
+    /// What the worker reported of itself at the end, if it got that far.
+    private(set) var reportedUsage: ResourceUsage?
 
     /// Starts the child. Setup is separate, so that several children can load in parallel.
     init(number: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry) throws(ExecutionError) {
@@ -73,8 +78,10 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     private func send(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
+        let frame = message.frame
         do {
-            try writer.write(message.frame)
+            try writer.write(frame)
+            bytesSent += WireFormat.headerBytes + frame.payload.count
         } catch {
             throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
         }
@@ -85,6 +92,7 @@ final class WorkerProcess: @unchecked Sendable {
             guard let frame = try reader.readFrame() else {
                 throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
             }
+            bytesReceived += WireFormat.headerBytes + frame.payload.count
             return try WorkerMessage(frame: frame)
         } catch let error as ExecutionError {
             throw error
@@ -122,6 +130,11 @@ final class WorkerProcess: @unchecked Sendable {
     func shutdown(registry: ChildProcessRegistry, graceSeconds: Double = 2) {
         guard open else { return }
         open = false
+        // A live worker reports its own CPU time and peak memory before it goes; a dead one
+        // simply fails this exchange.
+        if process.isRunning, (try? send(.finish, task: nil)) != nil, case .usage(let usage)? = try? receive(task: nil) {
+            reportedUsage = usage
+        }
         try? requestPipe.fileHandleForWriting.close()
         if !waitForExit(seconds: graceSeconds) {
             Platform.sendSignal(SIGKILL, to: process.processIdentifier)

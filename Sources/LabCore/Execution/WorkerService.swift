@@ -34,7 +34,12 @@ public struct WorkerService: Sendable {
             try writer.write(WorkerMessage.ready(processID: Platform.processID).frame)
 
             while let frame = try reader.readFrame() {
-                guard case .task(let index, let input) = try WorkerMessage(frame: frame) else {
+                let message = try WorkerMessage(frame: frame)
+                if case .finish = message {
+                    try writer.write(WorkerMessage.usage(Platform.processUsage()).frame)
+                    return 0
+                }
+                guard case .task(let index, let input) = message else {
                     throw WireFormatError.unexpectedFrame(frame.kind)
                 }
                 let reply: WorkerMessage

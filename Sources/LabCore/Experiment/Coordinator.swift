@@ -30,20 +30,21 @@ public struct Coordinator: Sendable {
         var records: [RepetitionRecord] = []
         var position = 0
         let total = plan.totalRepetitions
+        let clock = Stopwatch()
         for workload in plan.workloads {
             let cells = plan.cells(of: workload)
             for round in stride(from: 1, through: plan.warmup, by: 1) {
                 for cell in cells {
                     position += 1
                     observe(.willRun(cell: cell, repetition: round, isWarmup: true, position: position, total: total))
-                    _ = measure(cell, repetition: round)
+                    _ = measure(cell, repetition: round, position: position, runClock: clock)
                 }
             }
             for repetition in 1...plan.repetitions {
                 for cell in cells {
                     position += 1
                     observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
-                    let record = measure(cell, repetition: repetition)
+                    let record = measure(cell, repetition: repetition, position: position, runClock: clock)
                     records.append(record)
                     observe(.recorded(record))
                 }
@@ -53,12 +54,20 @@ public struct Coordinator: Sendable {
     }
 
     /// Runs one repetition of a cell and measures it.
-    public func measure(_ cell: Cell, repetition: Int) -> RepetitionRecord {
+    /// - Parameters:
+    ///   - position: its place in the run's order, from 1, warm-ups included.
+    ///   - runClock: started when the run started; gives the record's `startSeconds`.
+    public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
         let executor = makeExecutor(cell.mode, workers: cell.workers)
         let tasks = cell.workload.taskCount
+        let startSeconds = runClock.elapsedSeconds
+        Platform.resetPeakResident()
+        let before = Platform.processUsage()
         let stopwatch = Stopwatch()
         let result = executor.execute(cell.workload)
         let wallSeconds = stopwatch.elapsedSeconds
+        let coordinator = Platform.processUsage().since(before)
+        let workers = result.workers
 
         let completed = result.outcomes.compactMap { $0 }
         let failed = result.failure != nil || completed.count != tasks
@@ -76,7 +85,14 @@ public struct Coordinator: Sendable {
             tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
             checksum: failed ? "" : Checksum.hex(Checksum.combined(completed)),
             status: failed ? .failed : .ok,
-            error: result.failure?.description ?? (failed ? "\(tasks - completed.count) of \(tasks) tasks did not finish" : "")
+            error: result.failure?.description ?? (failed ? "\(tasks - completed.count) of \(tasks) tasks did not finish" : ""),
+            userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
+            workersUserSeconds: workers.usage.userSeconds, workersSystemSeconds: workers.usage.systemSeconds,
+            maxResidentKiB: coordinator.maxResidentKiB, workersMaxResidentKiB: workers.usage.maxResidentKiB,
+            voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
+            involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
+            bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
+            startSeconds: startSeconds, position: position
         )
     }
 

@@ -5,6 +5,11 @@ public enum RepetitionStatus: String, Sendable, Codable {
 }
 
 /// What one measured repetition of one cell produced: one row of `results.csv`.
+///
+/// CPU time and context switches are `getrusage` deltas of the coordinator (every thread,
+/// the drivers of process mode included) plus, for process mode, what each worker reported
+/// of itself just before it exited. Peak memory is VmHWM: the coordinator's is reset before
+/// each repetition (through /proc/self/clear_refs), a worker's covers its whole life.
 public struct RepetitionRecord: Sendable, Equatable {
     public var runID: String
     public var workload: String
@@ -26,12 +31,46 @@ public struct RepetitionRecord: Sendable, Equatable {
     public var status: RepetitionStatus
     /// Why the repetition failed; empty when it did not.
     public var error: String
+    /// The coordinator's CPU time during the repetition (all its threads).
+    public var userSeconds: Double
+    public var systemSeconds: Double
+    /// The worker processes' CPU time, summed (0 outside process mode).
+    public var workersUserSeconds: Double
+    public var workersSystemSeconds: Double
+    /// The coordinator's peak resident memory during this repetition (VmHWM after a reset).
+    public var maxResidentKiB: Int
+    /// The largest peak resident memory of any one worker process (0 outside process mode).
+    public var workersMaxResidentKiB: Int
+    /// Context switches of the coordinator plus its workers.
+    public var voluntaryContextSwitches: Int
+    public var involuntaryContextSwitches: Int
+    /// Frame bytes, headers included, that crossed the pipes each way (0 outside process mode).
+    public var bytesToWorkers: Int
+    public var bytesFromWorkers: Int
+    /// When the repetition started, in seconds since the run started.
+    public var startSeconds: Double
+    /// Its place in the run's order, from 1, warm-ups included.
+    public var position: Int
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
         repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: String,
-        status: RepetitionStatus, error: String
+        status: RepetitionStatus, error: String, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double = 0,
+        workersSystemSeconds: Double = 0, maxResidentKiB: Int = 0, workersMaxResidentKiB: Int = 0, voluntaryContextSwitches: Int = 0,
+        involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0
     ) {
+        self.userSeconds = userSeconds
+        self.systemSeconds = systemSeconds
+        self.workersUserSeconds = workersUserSeconds
+        self.workersSystemSeconds = workersSystemSeconds
+        self.maxResidentKiB = maxResidentKiB
+        self.workersMaxResidentKiB = workersMaxResidentKiB
+        self.voluntaryContextSwitches = voluntaryContextSwitches
+        self.involuntaryContextSwitches = involuntaryContextSwitches
+        self.bytesToWorkers = bytesToWorkers
+        self.bytesFromWorkers = bytesFromWorkers
+        self.startSeconds = startSeconds
+        self.position = position
         self.runID = runID
         self.workload = workload
         self.kind = kind
