@@ -189,13 +189,15 @@ struct RunCommand {
         settings.plan.workloads.forEach { $0.stopFixture() }
         if let writeError { throw UsageError.other("cannot write \(resultsPath): \(writeError)") }
 
+        let summaries = CellSummary.summarize(records)
+        try writeFile(folder + "/summary.csv", SummaryColumn.csv(summaries))
         let chart = AsciiChart().render(records)
-        let chartPath = folder + "/chart.txt"
-        let chartFile = try Platform.createFile(atPath: chartPath)
-        try Platform.writeAll(chartFile, Array(chart.utf8))
-        Platform.close(chartFile)
+        try writeFile(folder + "/chart.txt", chart)
         Console.output(chart)
-        Console.output("\nwrote \(resultsPath) and \(chartPath)\n")
+        Console.output("\nwrote results.csv, summary.csv and chart.txt in \(folder)/\n")
+        for warning in summaries.compactMap(\.warning) {
+            Console.error("lab: warning: \(warning)\n")
+        }
 
         var status: Int32 = 0
         let failed = records.filter { $0.status == .failed }.count
@@ -209,6 +211,13 @@ struct RunCommand {
         }
         return status
     }
+}
+
+/// Writes a new file whole (it must not exist yet).
+func writeFile(_ path: String, _ text: String) throws {
+    let descriptor = try Platform.createFile(atPath: path)
+    defer { Platform.close(descriptor) }
+    try Platform.writeAll(descriptor, Array(text.utf8))
 }
 
 /// The lab's proof that every mode did the same work: within one workload and parameter set,

@@ -2,9 +2,62 @@
 public enum Statistics {
     /// The median: the middle value, or the mean of the two middle values; `nil` when empty.
     public static func median(_ values: [Double]) -> Double? {
+        quantile(values, 0.5)
+    }
+
+    /// The arithmetic mean; `nil` when empty.
+    public static func mean(_ values: [Double]) -> Double? {
+        values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// The sample standard deviation (n - 1 in the denominator); `nil` for fewer than two values.
+    public static func standardDeviation(_ values: [Double]) -> Double? {
+        guard values.count >= 2, let mean = mean(values) else { return nil }
+        let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        return (squares / Double(values.count - 1)).squareRoot()
+    }
+
+    /// The `p` quantile by linear interpolation between order statistics (R's type 7, the
+    /// default of R and NumPy); `nil` when empty.
+    public static func quantile(_ values: [Double], _ p: Double) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+        let position = p * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        let fraction = position - Double(lower)
+        return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+    }
+
+    /// The 95% confidence interval of the mean by Student's t: mean +/- t(0.975, n-1) s/sqrt(n).
+    /// `nil` for fewer than two values.
+    public static func confidenceInterval95(_ values: [Double]) -> ClosedRange<Double>? {
+        guard let mean = mean(values), let deviation = standardDeviation(values) else { return nil }
+        let halfWidth = studentT975(degreesOfFreedom: values.count - 1) * deviation / Double(values.count).squareRoot()
+        return (mean - halfWidth)...(mean + halfWidth)
+    }
+
+    /// How many values lie outside Tukey's fences, [Q1 - 1.5 IQR, Q3 + 1.5 IQR].
+    public static func outlierCount(_ values: [Double]) -> Int {
+        guard values.count >= 4, let first = quantile(values, 0.25), let third = quantile(values, 0.75) else { return 0 }
+        let reach = 1.5 * (third - first)
+        return values.filter { $0 < first - reach || $0 > third + reach }.count
+    }
+
+    /// The 0.975 quantile of Student's t distribution (two-sided 95%).
+    public static func studentT975(degreesOfFreedom: Int) -> Double {
+        let table: [Double] = [
+            12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+            2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+            2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+        ]
+        switch degreesOfFreedom {
+        case ..<1: return .infinity
+        case 1...30: return table[degreesOfFreedom - 1]
+        case 31...40: return 2.021
+        case 41...60: return 2.000
+        case 61...120: return 1.980
+        default: return 1.960
+        }
     }
 }

@@ -1,0 +1,99 @@
+import LabCore
+
+/// The statistics of one cell (workload, parameters, tasks, mode, workers) over its
+/// successful repetitions: one row of `summary.csv`.
+public struct CellSummary: Sendable, Equatable {
+    public var workload: String
+    public var kind: WorkloadKind
+    public var parameters: String
+    public var tasks: Int
+    public var mode: ExecutionMode
+    public var workers: Int
+    /// Successful and failed repetitions.
+    public var succeeded: Int
+    public var failed: Int
+    public var wallMedian: Double?
+    public var wallMean: Double?
+    public var wallStandardDeviation: Double?
+    public var wallMinimum: Double?
+    public var wallMaximum: Double?
+    /// 95% confidence interval of the mean wall time (Student's t).
+    public var wallConfidence: ClosedRange<Double>?
+    public var startupMedian: Double?
+    /// Median of coordinator plus workers, user plus system CPU seconds.
+    public var cpuMedian: Double?
+    public var maxResidentMedianKiB: Double?
+    public var workersMaxResidentMedianKiB: Double?
+    /// The sequential median of the same workload, parameters and tasks / this median.
+    public var speedup: Double?
+    public var outliers: Int
+    public var checksum: String
+
+    /// speedup / workers: 1.0 means every worker was fully used.
+    public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
+    /// CPU seconds per wall second: about 1 per busy core.
+    public var cpuUtilisation: Double? {
+        guard let cpu = cpuMedian, let wall = wallMedian, wall > 0 else { return nil }
+        return cpu / wall
+    }
+    /// Half the confidence interval as a share of the mean; large means the spread is wide.
+    public var relativeHalfWidth: Double? {
+        guard let interval = wallConfidence, let mean = wallMean, mean > 0 else { return nil }
+        return (interval.upperBound - interval.lowerBound) / 2 / mean
+    }
+
+    /// `threads x2`, or `sequential`.
+    public var label: String { mode.usesWorkers ? "\(mode.rawValue) x\(workers)" : mode.rawValue }
+
+    /// Summaries of every cell in `records`, in the order cells first appear.
+    public static func summarize(_ records: [RepetitionRecord]) -> [CellSummary] {
+        var order: [String] = []
+        var groups: [String: [RepetitionRecord]] = [:]
+        for record in records {
+            let key = [record.workload, record.parameters, String(record.tasks), record.mode.rawValue, String(record.workers)]
+                .joined(separator: "\u{0}")
+            if groups[key] == nil { order.append(key) }
+            groups[key, default: []].append(record)
+        }
+        var summaries = order.map { summary(of: groups[$0]!) }
+        for index in summaries.indices {
+            let cell = summaries[index]
+            let baseline = summaries.first {
+                $0.mode == .sequential && $0.workload == cell.workload && $0.parameters == cell.parameters && $0.tasks == cell.tasks
+            }
+            if let base = baseline?.wallMedian, let median = cell.wallMedian, median > 0 {
+                summaries[index].speedup = base / median
+            }
+        }
+        return summaries
+    }
+
+    private static func summary(of records: [RepetitionRecord]) -> CellSummary {
+        let first = records[0]
+        let ok = records.filter { $0.status == .ok }
+        let walls = ok.map(\.wallSeconds)
+        return CellSummary(
+            workload: first.workload, kind: first.kind, parameters: first.parameters, tasks: first.tasks, mode: first.mode,
+            workers: first.workers, succeeded: ok.count, failed: records.count - ok.count, wallMedian: Statistics.median(walls),
+            wallMean: Statistics.mean(walls), wallStandardDeviation: Statistics.standardDeviation(walls), wallMinimum: walls.min(),
+            wallMaximum: walls.max(), wallConfidence: Statistics.confidenceInterval95(walls),
+            startupMedian: Statistics.median(ok.map(\.startupSeconds)),
+            cpuMedian: Statistics.median(ok.map { $0.userSeconds + $0.systemSeconds + $0.workersUserSeconds + $0.workersSystemSeconds }),
+            maxResidentMedianKiB: Statistics.median(ok.map { Double($0.maxResidentKiB) }),
+            workersMaxResidentMedianKiB: Statistics.median(ok.map { Double($0.workersMaxResidentKiB) }), speedup: nil,
+            outliers: Statistics.outlierCount(walls), checksum: ok.first?.checksum ?? "")
+    }
+
+    /// A warning when this cell's numbers are not safe to compare, like hyperfine's; `nil`
+    /// when they are.
+    public var warning: String? {
+        var reasons: [String] = []
+        if outliers > 0 { reasons.append("\(outliers) outlier\(outliers == 1 ? "" : "s") (Tukey's fences)") }
+        if let width = relativeHalfWidth, width > 0.10 {
+            reasons.append("95% CI is +/-\(NumberFormatting.fixed(width * 100, decimals: 0))% of the mean")
+        }
+        if failed > 0 { reasons.append("\(failed) failed repetition\(failed == 1 ? "" : "s")") }
+        guard !reasons.isEmpty else { return nil }
+        return "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter machine would help"
+    }
+}

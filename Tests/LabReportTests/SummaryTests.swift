@@ -1,0 +1,86 @@
+import LabCore
+import Testing
+
+@testable import LabReport
+
+@Suite struct StatisticsTests {
+    // Values computed by hand for 1, 2, 3, 4, 5: mean 3, s = sqrt(2.5) = 1.5811388,
+    // t(0.975, 4) = 2.776, half-width 2.776 * 1.5811388 / sqrt(5) = 1.9629 (to 4 places).
+    @Test("mean, standard deviation and the t-interval of 1...5")
+    func oneToFive() throws {
+        let values: [Double] = [5, 3, 1, 4, 2]
+        #expect(Statistics.mean(values) == 3)
+        #expect(abs(try #require(Statistics.standardDeviation(values)) - 1.581_138_8) < 1e-6)
+        let interval = try #require(Statistics.confidenceInterval95(values))
+        #expect(abs(interval.lowerBound - 1.037_071) < 1e-4)
+        #expect(abs(interval.upperBound - 4.962_929) < 1e-4)
+        #expect(Statistics.median(values) == 3)
+    }
+
+    @Test("quantiles interpolate linearly between order statistics (R type 7)")
+    func quantiles() {
+        #expect(Statistics.quantile([10, 20, 30, 40], 0.25) == 17.5)
+        #expect(Statistics.quantile([10, 20, 30, 40], 0.5) == 25)
+        #expect(Statistics.quantile([7], 0.9) == 7)
+        #expect(Statistics.quantile([], 0.5) == nil)
+    }
+
+    @Test("Tukey's fences find the one wild value")
+    func outliers() {
+        // Q1 = 2, Q3 = 4, IQR = 2: fences at -1 and 7.
+        #expect(Statistics.outlierCount([1, 2, 3, 4, 100]) == 1)
+        #expect(Statistics.outlierCount([1, 2, 3, 4, 5]) == 0)
+        #expect(Statistics.outlierCount([1, 100, 1]) == 0)
+    }
+
+    @Test("too few values give no spread and no interval")
+    func degenerate() {
+        #expect(Statistics.standardDeviation([1]) == nil)
+        #expect(Statistics.confidenceInterval95([1]) == nil)
+        #expect(Statistics.mean([]) == nil)
+        #expect(Statistics.studentT975(degreesOfFreedom: 1) == 12.706)
+        #expect(Statistics.studentT975(degreesOfFreedom: 1000) == 1.96)
+    }
+}
+
+@Suite struct SummaryTests {
+    let records = [0.6, 0.62, 0.58].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) }
+        + [0.3, 0.31, 0.29].map { sampleRecord(mode: .threads, wall: $0) }
+        + [0.4, 0.4, 0.9].map { sampleRecord(mode: .processes, wall: $0, status: $0 > 0.5 ? .failed : .ok, error: "x") }
+
+    @Test("one row per cell with its median, speedup and efficiency against sequential")
+    func cells() throws {
+        let cells = CellSummary.summarize(records)
+        #expect(cells.map(\.label) == ["sequential", "threads x2", "processes x2"])
+        let threads = cells[1]
+        #expect(threads.succeeded == 3 && threads.failed == 0)
+        #expect(abs(try #require(threads.wallMedian) - 0.3) < 1e-12)
+        #expect(abs(try #require(threads.speedup) - 2.0) < 1e-9)
+        #expect(abs(try #require(threads.efficiency) - 1.0) < 1e-9)
+        // CPU: 0.25 user + 0.125 system for the coordinator, per sampleRecord.
+        #expect(abs(try #require(threads.cpuUtilisation) - 0.375 / 0.3) < 1e-9)
+        let processes = cells[2]
+        #expect(processes.succeeded == 2 && processes.failed == 1)
+        #expect(processes.wallMedian == 0.4)
+        #expect(processes.warning?.contains("1 failed repetition") == true)
+    }
+
+    @Test("summary.csv has one header and one row per cell, units in the names")
+    func file() throws {
+        let text = SummaryColumn.csv(CellSummary.summarize(records))
+        let rows = try CSV.parse(text)
+        #expect(rows.count == 4)
+        #expect(rows[0].contains("wall_ci95_low_s") && rows[0].contains("speedup") && rows[0].contains("efficiency"))
+        let threads = rows[2]
+        #expect(threads[SummaryColumn.allCases.firstIndex(of: .speedup)!] == "2.000")
+        #expect(threads[SummaryColumn.allCases.firstIndex(of: .wallMedian)!] == "0.300000")
+    }
+
+    @Test("a wide spread is warned about, a tight one is not")
+    func warnings() {
+        let tight = CellSummary.summarize([1.0, 1.01, 0.99, 1.02, 0.98].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        #expect(tight[0].warning == nil)
+        let wide = CellSummary.summarize([1.0, 2.0, 0.5].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        #expect(wide[0].warning?.contains("95% CI is +/-") == true)
+    }
+}
