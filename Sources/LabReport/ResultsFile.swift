@@ -1,4 +1,5 @@
 import LabCore
+import Synchronization
 
 /// Why a `results.csv` cannot be read back.
 public enum ResultsFileError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -21,8 +22,11 @@ public enum ResultsFileError: Error, CustomStringConvertible, Equatable, Sendabl
 
 /// Appends records to a new `results.csv`, one whole row per `write`, as each repetition
 /// finishes: an interrupted run keeps every row it measured, and never half a row.
-public final class ResultsFileWriter {
+public final class ResultsFileWriter: Sendable {
     private let descriptor: Int32
+    /// Appends hold the lock while they write; ``seal()`` takes it and ends all appends, so
+    /// an interrupt can read the file knowing that no row is half-written.
+    private let sealed = Mutex(false)
 
     /// Creates the file (it must not exist yet) and writes the header.
     public init(path: String) throws(SystemError) {
@@ -30,9 +34,19 @@ public final class ResultsFileWriter {
         try Platform.writeAll(descriptor, Array(CSV.record(ResultColumn.header).utf8))
     }
 
-    /// Appends one record.
+    /// Appends one record; after ``seal()`` it does nothing.
     public func append(_ record: RepetitionRecord) throws(SystemError) {
-        try Platform.writeAll(descriptor, Array(CSV.record(ResultColumn.fields(of: record)).utf8))
+        let row = Array(CSV.record(ResultColumn.fields(of: record)).utf8)
+        let result = sealed.withLock { isSealed -> Result<Void, SystemError> in
+            guard !isSealed else { return .success(()) }
+            return Result { () throws(SystemError) in try Platform.writeAll(descriptor, row) }
+        }
+        try result.get()
+    }
+
+    /// Waits for an append in progress, then refuses all later ones.
+    public func seal() {
+        sealed.withLock { $0 = true }
     }
 
     deinit {

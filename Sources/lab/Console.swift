@@ -17,13 +17,31 @@ enum Console {
 }
 
 /// Progress on standard error: one updating line on a terminal, plain lines otherwise.
-struct ProgressDisplay {
+final class ProgressDisplay {
     let enabled: Bool
     let interactive: Bool
+    let total: Int
+    private let clock = Stopwatch()
+    /// Seconds spent per finished repetition, for the estimate of what remains.
+    private var finished = 0
 
-    init(quiet: Bool) {
+    init(quiet: Bool, total: Int) {
         enabled = !quiet
         interactive = Console.errorIsTerminal
+        self.total = total
+    }
+
+    /// `elapsed 1m04s, about 2m10s left`, from the average time per repetition so far.
+    private var timing: String {
+        let elapsed = clock.elapsedSeconds
+        guard finished > 0 else { return "elapsed \(ProgressDisplay.clockText(elapsed))" }
+        let remaining = elapsed / Double(finished) * Double(total - finished)
+        return "elapsed \(ProgressDisplay.clockText(elapsed)), about \(ProgressDisplay.clockText(remaining)) left"
+    }
+
+    static func clockText(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return whole >= 60 ? "\(whole / 60)m\(whole % 60 < 10 ? "0" : "")\(whole % 60)s" : "\(whole)s"
     }
 
     func show(_ event: CoordinatorEvent) {
@@ -32,8 +50,10 @@ struct ProgressDisplay {
         case .willRun(let cell, let repetition, let isWarmup, let position, let total):
             let what = isWarmup ? "warm-up \(repetition)" : "repetition \(repetition)"
             let counter = "[\(String(position).leftPadded(to: String(total).count))/\(total)]"
+            finished = position - 1
             if interactive {
-                Console.error("\r\u{1B}[2K\(counter) \(cell.label), \(what)")
+                // One line, rewritten in place; plain text, so NO_COLOR has nothing to turn off.
+                Console.error("\r\u{1B}[2K\(counter) \(cell.label), \(what); \(timing)")
             } else {
                 Console.error("\(counter) \(cell.label), \(what)\n")
             }

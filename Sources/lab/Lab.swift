@@ -6,7 +6,7 @@ import Workloads
 /// them into exit statuses (2 for usage errors, 1 for failed runs).
 @main
 struct Lab {
-    static let commands = ["run", "list", "help"]
+    static let commands = ["run", "list", "report", "compare", "help"]
 
     static func main() {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
@@ -37,16 +37,25 @@ struct Lab {
                 let list = ListCommand(registry: registry)
                 if wantsHelp { Console.output(list.help); return 0 }
                 return try list.run(rest)
+            case "report":
+                let report = ReportCommand()
+                if wantsHelp { Console.output(report.help); return 0 }
+                return try report.run(rest)
+            case "compare":
+                let compare = CompareCommand()
+                if wantsHelp { Console.output(compare.help); return 0 }
+                return try compare.run(rest)
             case "help", "--help", "-h":
                 return help(for: rest.first, registry: registry)
             case "--version":
-                Console.output("lab \(version)\n")
+                Console.output("lab \(BuildInfo.labVersion)\n")
                 return 0
             default:
                 throw UsageError.unknownCommand(command, known: commands)
             }
         } catch {
             Console.error("lab: \(error)\n")
+            // Usage and input errors are 2; a failure of the system while running is 1.
             return error is SystemError ? 1 : 2
         }
     }
@@ -56,14 +65,14 @@ struct Lab {
         case nil: Console.output(overview)
         case "run": Console.output(RunCommand(registry: registry).help)
         case "list": Console.output(ListCommand(registry: registry).help)
+        case "report": Console.output(ReportCommand().help)
+        case "compare": Console.output(CompareCommand().help)
         case let other?:
             Console.error("lab: \(UsageError.unknownCommand(other, known: commands))\n")
             return 2
         }
         return 0
     }
-
-    static let version = "0.1.0"
 
     static let overview = """
         lab: measures, on this machine, when threads win and when processes win.
@@ -72,8 +81,10 @@ struct Lab {
 
         COMMANDS:
           run     Run the experiment matrix (workloads x modes x worker counts, repeated)
-                  and write results.csv and chart.txt into Results/<run-id>/.
+                  and write results, summary, charts and a report into Results/<run-id>/.
           list    List the workloads, their kind and parameters.
+          report  Rebuild a run's summary, charts and report.md from its results.csv.
+          compare Compare two runs cell by cell, with significance.
           help    Show help for a command: 'lab help run'.
 
         OPTIONS:

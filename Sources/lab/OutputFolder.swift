@@ -27,6 +27,19 @@ enum OutputFolder {
         throw .other("cannot find a free run ID under '\(base)'; remove old runs")
     }
 
+    /// The folder that holds `path`, or `nil` for a single relative name (whose parent is the
+    /// current folder, which exists). Plain string work: NSString's path methods trap on
+    /// some short paths on Linux (`"a"` crashed `deletingLastPathComponent`).
+    static func parent(of path: String) -> String? {
+        var trimmed = Substring(path)
+        while trimmed.count > 1, trimmed.hasSuffix("/") { trimmed = trimmed.dropLast() }
+        guard let slash = trimmed.lastIndex(of: "/") else { return nil }
+        if slash == trimmed.startIndex { return "/" }
+        var parent = trimmed[..<slash]
+        while parent.count > 1, parent.hasSuffix("/") { parent = parent.dropLast() }
+        return String(parent)
+    }
+
     /// Creates `path` and any missing parents; on failure removes what it created.
     /// - Throws: ``UsageError/outputExists(path:)`` when `path` exists already (as anything),
     ///   ``UsageError/outputNotCreatable(path:reason:)`` when it cannot be made.
@@ -36,18 +49,19 @@ enum OutputFolder {
             throw .outputExists(path: path)
         }
         var missing: [String] = []
-        var current = (path as NSString).standardizingPath
-        while !current.isEmpty, current != "/", !FileManager.default.fileExists(atPath: current) {
-            missing.append(current)
-            let parent = (current as NSString).deletingLastPathComponent
-            if parent == current { break }
-            current = parent
+        var current: String? = path
+        while let folder = current, !FileManager.default.fileExists(atPath: folder) {
+            missing.append(folder)
+            current = parent(of: folder)
         }
         var created: [String] = []
         for directory in missing.reversed() {
             do {
                 try Platform.makeDirectory(atPath: directory)
                 created.append(directory)
+            } catch where error.errno == EEXIST && directory != missing.first {
+                // A parent spelled with '..' may exist after all; only the run folder must be new.
+                continue
             } catch {
                 for made in created.reversed() { Platform.removeDirectory(atPath: made) }
                 throw .outputNotCreatable(path: path, reason: String(cString: strerror(error.errno)))

@@ -1,5 +1,6 @@
 import Glibc
 import LabCore
+import Synchronization
 import LabReport
 import Workloads
 
@@ -34,6 +35,11 @@ struct RunCommand {
             OptionSpec("--quick", help: "Use every workload's small quick values instead of its defaults (parameters given with --set still win)."),
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The run folder to create; it must not exist yet."),
+            OptionSpec("--order", value: "ORDER", expected: "one of: \(RepetitionOrder.allCases.map(\.rawValue).joined(separator: ", "))",
+                       default: "interleaved",
+                       help: "interleaved runs a workload's repetitions round-robin across its cells (sequential, threads, processes, async, sequential, ...), so a machine's drift hits every mode alike; grouped runs each cell's repetitions back to back."),
+            OptionSpec("--format", value: "FORMAT", expected: "one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))", default: "text",
+                       help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
         ])
     }
@@ -42,9 +48,10 @@ struct RunCommand {
         """
         USAGE: lab run [options]
 
-        Runs every workload x mode x worker count, repeats each cell, and writes
-        results.csv (one row per repetition, written as each finishes) and chart.txt
-        (also printed) into the run folder.
+        Runs every workload x mode x worker count, repeats each cell, and writes into the
+        run folder: results.csv (one row per repetition, written as each finishes),
+        summary.csv (statistics per cell), chart.txt (also printed), chart.svg, report.md
+        and run.json (machine, toolchain, plan).
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -68,6 +75,16 @@ struct RunCommand {
         var plan: ExperimentPlan
         var out: String?
         var quiet: Bool
+        var order: RepetitionOrder
+        var format: OutputFormat
+    }
+
+    /// What `lab run` prints on standard output at the end.
+    enum OutputFormat: String, CaseIterable {
+        /// The ASCII chart.
+        case text
+        /// The summary as JSON, with the names of summary.csv's columns, for scripts.
+        case json
     }
 
     func validate(_ arguments: [String]) throws -> Settings {
@@ -113,9 +130,21 @@ struct RunCommand {
         if let out = parsed.value("--out"), out.isEmpty {
             throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
         }
+        let order = try parsed.value("--order").map { (text: String) throws(UsageError) -> RepetitionOrder in
+            guard let order = RepetitionOrder(rawValue: text) else {
+                throw .invalidValue(option: "--order", value: text, expected: "one of: \(RepetitionOrder.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return order
+        } ?? .interleaved
+        let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> OutputFormat in
+            guard let format = OutputFormat(rawValue: text) else {
+                throw .invalidValue(option: "--format", value: text, expected: "one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return format
+        } ?? .text
         return Settings(
             plan: ExperimentPlan(workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup),
-            out: parsed.value("--out"), quiet: parsed.has("--quiet"))
+            out: parsed.value("--out"), quiet: parsed.has("--quiet"), order: order, format: format)
     }
 
     /// `--set primes.limit=2000000` into `["primes": ["limit": "2000000"]]`.
@@ -154,31 +183,52 @@ struct RunCommand {
             throw UsageError.other("cannot find the lab's own executable for worker processes: \(error)")
         }
 
-        let folder: String
+        let path: String
         let runID: String
         if let out = settings.out {
             try OutputFolder.create(out)
-            folder = out
+            path = out
             runID = OutputFolder.timestampRunID()
         } else {
-            (folder, runID) = try OutputFolder.createDefault()
+            (path, runID) = try OutputFolder.createDefault()
         }
-        let resultsPath = folder + "/results.csv"
-        let writer = try ResultsFileWriter(path: resultsPath)
-        let signals = SignalHandling.install(resultsPath: resultsPath)
+        let folder = RunFolder(path: path)
+        var description = RunDescription(
+            runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: executablePath),
+            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(),
+            plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue), startedAt: RunDescription.now(), endedAt: nil,
+            partial: true)
+        // Written first, marked partial, so that even an interrupted run can be reported.
+        try folder.write(description)
+        let writer = try ResultsFileWriter(path: folder.resultsPath)
+        let interrupted = description
+        let ending = RunEnding()
+        let signals = SignalHandling.install { number in
+            // No row after this one, then no worker: the rows on disk are whole and final.
+            writer.seal()
+            ChildProcessRegistry.shared.killAll()
+            ending.interrupt {
+                var partial = interrupted
+                partial.endedAt = RunDescription.now()
+                let written = (try? folder.write(partial)).flatMap { try? folder.writeDerivedFiles() } != nil
+                Console.error(
+                    "\nlab: interrupted by \(Platform.signalName(number)); workers stopped; "
+                        + (written ? "the finished cells are in \(path)/ (marked partial)\n" : "the rows measured so far are in \(folder.resultsPath)\n"))
+            }
+        }
         defer { withExtendedLifetime(signals) {} }
 
         #if DEBUG
-        // Always said, even with --quiet: debug timings mislead about both modes.
+        // Always said, even with --quiet: debug timings mislead about every mode.
         Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab run'.\n")
         #endif
-        let progress = ProgressDisplay(quiet: settings.quiet)
+        let progress = ProgressDisplay(quiet: settings.quiet, total: settings.plan.totalRepetitions)
         if !settings.quiet {
-            Console.error("lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing \(folder)/\n")
+            Console.error("lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
         }
         var writeError: (any Error)?
         let coordinator = Coordinator(runID: runID, workerExecutablePath: executablePath)
-        let records = coordinator.run(settings.plan) { event in
+        let records = coordinator.run(settings.plan, order: settings.order) { event in
             progress.show(event)
             if case .recorded(let record) = event, writeError == nil {
                 do { try writer.append(record) } catch { writeError = error }
@@ -187,22 +237,35 @@ struct RunCommand {
         progress.finish()
         // Servers and other fixtures stop with the run.
         settings.plan.workloads.forEach { $0.stopFixture() }
-        if let writeError { throw UsageError.other("cannot write \(resultsPath): \(writeError)") }
+        if let writeError { throw UsageError.other("cannot write \(folder.resultsPath): \(writeError)") }
 
-        let summaries = CellSummary.summarize(records)
-        try writeFile(folder + "/summary.csv", SummaryColumn.csv(summaries))
-        let chart = AsciiChart().render(records)
-        try writeFile(folder + "/chart.txt", chart)
-        Console.output(chart)
-        Console.output("\nwrote results.csv, summary.csv and chart.txt in \(folder)/\n")
-        for warning in summaries.compactMap(\.warning) {
-            Console.error("lab: warning: \(warning)\n")
+        description.endedAt = RunDescription.now()
+        description.partial = false
+        let ended = description
+        // Derived from the files, exactly as 'lab report' derives them. If an interrupt got
+        // here first, its handler writes the partial files and exits; this thread waits.
+        let files = try ending.finish {
+            try folder.write(ended)
+            return try folder.writeDerivedFiles()
+        }
+        switch settings.format {
+        case .text:
+            Console.output(files.first { $0.name == "chart.txt" }?.text ?? "")
+            Console.output("\nwrote results.csv, summary.csv, chart.txt, chart.svg, report.md and run.json in \(path)/\n")
+        case .json:
+            Console.output(try JSONSummary.render(runID: runID, folder: path, cells: CellSummary.summarize(try folder.records())))
+        }
+        let noisy = CellSummary.summarize(try folder.records()).filter { $0.warning != nil }
+        if !noisy.isEmpty {
+            // One line, like hyperfine's; report.md says what is wrong with each cell.
+            let names = noisy.prefix(6).map { "\($0.workload) \($0.label)" }.joined(separator: ", ") + (noisy.count > 6 ? ", ..." : "")
+            Console.error("lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); the comparison is not safe there: see \(path)/report.md, or use more --repetitions\n")
         }
 
         var status: Int32 = 0
         let failed = records.filter { $0.status == .failed }.count
         if failed > 0 {
-            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n")
+            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(folder.resultsPath)\n")
             status = 1
         }
         for mismatch in ChecksumCheck.mismatches(in: records) {
@@ -213,11 +276,34 @@ struct RunCommand {
     }
 }
 
-/// Writes a new file whole (it must not exist yet).
-func writeFile(_ path: String, _ text: String) throws {
-    let descriptor = try Platform.createFile(atPath: path)
-    defer { Platform.close(descriptor) }
-    try Platform.writeAll(descriptor, Array(text.utf8))
+/// Who ends a run, the run itself or an interrupt: one lock decides, so an interrupted run is
+/// never also written as finished, and a finished one is not rewritten as partial.
+final class RunEnding: Sendable {
+    private let state = Mutex<(interrupted: Bool, finished: Bool)>((false, false))
+
+    /// On the signal handler's thread: runs `write` unless the run has finished already.
+    func interrupt(_ write: () -> Void) {
+        state.withLock { state in
+            guard !state.finished else { return }
+            state.interrupted = true
+            write()
+        }
+    }
+
+    /// On the main thread: runs `write` and marks the run finished, unless it was
+    /// interrupted; then it waits for the handler to end the process.
+    func finish<T>(_ write: () throws -> T) throws -> T {
+        var result: Result<T, any Error>?
+        state.withLock { state in
+            guard !state.interrupted else { return }
+            state.finished = true
+            result = Result { try write() }
+        }
+        guard let result else {
+            while true { pause() }
+        }
+        return try result.get()
+    }
 }
 
 /// The lab's proof that every mode did the same work: within one workload and parameter set,

@@ -10,14 +10,15 @@ enum SignalHandling {
         let sources: [any DispatchSourceSignal]
     }
 
-    static func install(resultsPath: String) -> Installation {
+    /// Installs handlers for SIGINT and SIGTERM. On either, `onSignal` runs (it must stop the
+    /// workers and write what the run has), then the lab exits with 128 + signal.
+    static func install(onSignal: @escaping @Sendable (Int32) -> Void) -> Installation {
         let sources = [SIGINT, SIGTERM].map { number -> any DispatchSourceSignal in
             // The default action would kill the lab before it could stop its workers.
             Platform.ignoreSignal(number)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                let workers = ChildProcessRegistry.shared.killAll()
-                Console.error("\nlab: interrupted by \(Platform.signalName(number)); stopped \(workers.count) worker(s); the rows measured so far are in \(resultsPath)\n")
+                onSignal(number)
                 _exit(128 + number)
             }
             source.resume()

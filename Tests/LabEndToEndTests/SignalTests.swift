@@ -27,6 +27,15 @@ import Testing
         let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
         #expect(text.hasPrefix("run_id,workload,"))
         #expect(text.hasSuffix("\r\n"))
+        // The files of the finished cells are written and marked partial.
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        #expect(description.partial)
+        #expect(description.endedAt != nil)
+        let report = try String(contentsOfFile: lab.folder + "/run/report.md", encoding: .utf8)
+        #expect(report.contains("**Partial run**"))
+        for name in ["summary.csv", "chart.txt", "chart.svg"] {
+            #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/" + name), "\(name)")
+        }
     }
 
     @Test("workers exit by themselves when the coordinator is killed with SIGKILL")

@@ -1,3 +1,11 @@
+/// In which order a workload's measured repetitions run.
+public enum RepetitionOrder: String, Sendable, CaseIterable {
+    /// Sequential, threads, processes, async, sequential, ...: drift hits every mode alike.
+    case interleaved
+    /// All of a cell's repetitions back to back, then the next cell's.
+    case grouped
+}
+
 /// What the coordinator reports while it runs, for progress display and incremental writing.
 public enum CoordinatorEvent: Sendable {
     /// A repetition is about to start. `position` counts from 1 up to `total`, warm-ups included.
@@ -8,9 +16,9 @@ public enum CoordinatorEvent: Sendable {
 
 /// Runs an experiment plan cell by cell and turns each measured repetition into a record.
 ///
-/// Order: for each workload, the warm-ups of all its cells, then its repetitions interleaved
-/// across cells (sequential, threads, processes, sequential, ...), so that slow drift of a
-/// shared machine hits every mode alike.
+/// Order: for each workload, the warm-ups of all its cells, then its repetitions, by default
+/// interleaved across cells (sequential, threads, processes, async, sequential, ...), so that
+/// slow drift of a shared machine hits every mode alike.
 public struct Coordinator: Sendable {
     public let runID: String
     /// The worker binary for process mode (the running `lab`).
@@ -26,7 +34,7 @@ public struct Coordinator: Sendable {
     /// Runs the plan. `observe` is called on the calling thread, in order.
     /// - Returns: every measured record, in the order they were taken.
     @discardableResult
-    public func run(_ plan: ExperimentPlan, observe: (CoordinatorEvent) -> Void) -> [RepetitionRecord] {
+    public func run(_ plan: ExperimentPlan, order: RepetitionOrder = .interleaved, observe: (CoordinatorEvent) -> Void) -> [RepetitionRecord] {
         var records: [RepetitionRecord] = []
         var position = 0
         let total = plan.totalRepetitions
@@ -40,14 +48,17 @@ public struct Coordinator: Sendable {
                     _ = measure(cell, repetition: round, position: position, runClock: clock)
                 }
             }
-            for repetition in 1...plan.repetitions {
-                for cell in cells {
-                    position += 1
-                    observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
-                    let record = measure(cell, repetition: repetition, position: position, runClock: clock)
-                    records.append(record)
-                    observe(.recorded(record))
+            let measured: [(cell: Cell, repetition: Int)] =
+                switch order {
+                case .interleaved: (1...plan.repetitions).flatMap { repetition in cells.map { ($0, repetition) } }
+                case .grouped: cells.flatMap { cell in (1...plan.repetitions).map { (cell, $0) } }
                 }
+            for (cell, repetition) in measured {
+                position += 1
+                observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
+                let record = measure(cell, repetition: repetition, position: position, runClock: clock)
+                records.append(record)
+                observe(.recorded(record))
             }
         }
         return records

@@ -55,3 +55,26 @@ extension Platform {
         environmentValue("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 }
+
+extension Platform {
+    /// Replaces (or creates) a file whole: writes a temporary file beside it, then renames it
+    /// over the old one, so a reader sees the old file or the new one, never half of one.
+    /// The corresponding C functions are `open`, `write` and `rename`.
+    public static func replaceFile(atPath path: String, with bytes: [UInt8]) throws(SystemError) {
+        let temporary = "\(path).tmp-\(processID)"
+        let descriptor = try createFile(atPath: temporary)
+        do {
+            try writeAll(descriptor, bytes)
+            close(descriptor)
+        } catch {
+            close(descriptor)
+            removeFile(atPath: temporary)
+            throw error
+        }
+        if rename(temporary, path) != 0 {
+            let error = SystemError(call: "rename", errno: errno)
+            removeFile(atPath: temporary)
+            throw error
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Glibc
+
+/// The machine a run measured, as `run.json` records it.
+public struct MachineDescription: Codable, Sendable, Equatable {
+    public var cpuModel: String
+    public var cores: Int
+    public var memoryKiB: Int
+    public var kernel: String
+    public var hostname: String
+
+    enum CodingKeys: String, CodingKey {
+        case cores, kernel, hostname
+        case cpuModel = "cpu_model"
+        case memoryKiB = "memory_kib"
+    }
+
+    public init(cpuModel: String, cores: Int, memoryKiB: Int, kernel: String, hostname: String) {
+        self.cpuModel = cpuModel
+        self.cores = cores
+        self.memoryKiB = memoryKiB
+        self.kernel = kernel
+        self.hostname = hostname
+    }
+
+    /// This machine, from /proc/cpuinfo, /proc/meminfo and `uname`.
+    public static func current() -> MachineDescription {
+        let cpuinfo = Platform.readSmallFile("/proc/cpuinfo") ?? ""
+        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+            .flatMap { $0.split(separator: ":", maxSplits: 1).last }
+            .map { $0.trimmingCharacters(in: " \t") } ?? "unknown"
+        let meminfo = Platform.readSmallFile("/proc/meminfo") ?? ""
+        let memory = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
+            .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first }
+            .flatMap { Int($0) } ?? 0
+        var names = utsname()
+        uname(&names)
+        func text<T>(_ field: T) -> String {
+            withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return MachineDescription(
+            cpuModel: model, cores: Platform.activeProcessorCount, memoryKiB: memory,
+            kernel: "\(text(names.sysname)) \(text(names.release)) \(text(names.machine))", hostname: text(names.nodename))
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingCharacters(in characters: String) -> String {
+        var text = self[...]
+        while let first = text.first, characters.contains(first) { text = text.dropFirst() }
+        while let last = text.last, characters.contains(last) { text = text.dropLast() }
+        return String(text)
+    }
+}

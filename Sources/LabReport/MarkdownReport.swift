@@ -1,0 +1,109 @@
+import LabCore
+
+/// `report.md`: the machine and plan, then per workload a table, the ASCII chart and a few
+/// sentences computed from the numbers (never canned text).
+public struct MarkdownReport {
+    public init() {}
+
+    public func render(description: RunDescription, records: [RepetitionRecord]) -> String {
+        let summaries = CellSummary.summarize(records)
+        var text = "# Workload lab run \(description.runID)\n\n"
+        text += header(description)
+        let groups = Dictionary(grouping: summaries) { "\($0.workload)\u{0}\($0.parameters)\u{0}\($0.tasks)" }
+        var seen = Set<String>()
+        let chart = AsciiChart()
+        for cell in summaries {
+            let key = "\(cell.workload)\u{0}\(cell.parameters)\u{0}\(cell.tasks)"
+            guard seen.insert(key).inserted, let cells = groups[key] else { continue }
+            let group = records.filter { $0.workload == cell.workload && $0.parameters == cell.parameters && $0.tasks == cell.tasks }
+            text += "## \(cell.workload) (\(cell.kind.rawValue))\n\n"
+            text += "Parameters: `\(cell.parameters.isEmpty ? "none" : cell.parameters)`, \(cell.tasks) tasks.\n\n"
+            text += MarkdownReport.table(cells) + "\n"
+            text += "```text\n" + chart.render(group) + "```\n\n"
+            for sentence in MarkdownReport.findings(cells) { text += "- \(sentence)\n" }
+            text += "\n"
+        }
+        return text
+    }
+
+    private func header(_ description: RunDescription) -> String {
+        let machine = description.machine
+        let memory = NumberFormatting.fixed(Double(machine.memoryKiB) / 1_048_576, decimals: 1)
+        var text = "Measured on \(machine.cpuModel) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel))"
+        text += " with Swift \(description.swiftVersion), \(description.buildConfiguration) build, lab \(description.labVersion)"
+        text += description.gitCommit.map { " (commit \(String($0.prefix(12))))" } ?? ""
+        text += ".\n"
+        let plan = description.plan
+        text += "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes \(plan.modes.joined(separator: ", "));"
+        text += " workers \(plan.workers.map(String.init).joined(separator: ", ")); \(plan.repetitions) repetitions after \(plan.warmup) warm-up\(plan.warmup == 1 ? "" : "s"),"
+        text += " \(plan.order) order.\n"
+        text += "Started \(description.startedAt)" + (description.endedAt.map { ", ended \($0)" } ?? "") + ".\n\n"
+        if description.partial {
+            text += "> **Partial run**: it was interrupted; only the cells that finished are reported.\n\n"
+        }
+        if description.buildConfiguration != "release" {
+            text += "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
+        }
+        text += "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
+        text += "Speedup is the sequential median divided by the cell's; efficiency is speedup per worker. "
+        text += "CPU counts the coordinator and its workers; peak memory is the coordinator's, then one worker's.\n\n"
+        return text
+    }
+
+    static func table(_ cells: [CellSummary]) -> String {
+        var text = "| mode | workers | median wall | 95% CI | speedup | efficiency | CPU | CPU use | peak memory | start-up |\n"
+        text += "|---|---|---|---|---|---|---|---|---|---|\n"
+        for cell in cells {
+            let interval = cell.wallConfidence.map { "\(NumberFormatting.duration($0.lowerBound)) to \(NumberFormatting.duration($0.upperBound))" } ?? "-"
+            let memory = [cell.maxResidentMedianKiB, cell.mode == .processes ? cell.workersMaxResidentMedianKiB : nil]
+                .compactMap { $0.map(mebibytes) }.joined(separator: " + ")
+            let columns = [
+                cell.mode.rawValue, String(cell.workers),
+                cell.wallMedian.map(NumberFormatting.duration) ?? "failed", interval,
+                cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-",
+                cell.efficiency.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-",
+                cell.cpuMedian.map(NumberFormatting.duration) ?? "-",
+                cell.cpuUtilisation.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-",
+                memory.isEmpty ? "-" : memory,
+                cell.startupMedian.map(NumberFormatting.duration) ?? "-",
+            ]
+            text += "| " + columns.joined(separator: " | ") + " |\n"
+        }
+        return text
+    }
+
+    static func mebibytes(_ kibibytes: Double) -> String {
+        NumberFormatting.fixed(kibibytes / 1024, decimals: 1) + " MiB"
+    }
+
+    /// Sentences that say what this workload's numbers show.
+    static func findings(_ cells: [CellSummary]) -> [String] {
+        var sentences: [String] = []
+        let measured = cells.filter { $0.wallMedian != nil && $0.mode != .sequential }
+        if let best = measured.max(by: { ($0.speedup ?? 0) < ($1.speedup ?? 0) }), let speedup = best.speedup {
+            sentences.append("Fastest: \(best.label), \(NumberFormatting.fixed(speedup, decimals: 2))x against sequential (efficiency \(NumberFormatting.fixed(best.efficiency ?? 0, decimals: 2))).")
+        }
+        for processes in measured where processes.mode == .processes {
+            if let speedup = processes.speedup, let startup = processes.startupMedian, let wall = processes.wallMedian, wall > 0 {
+                sentences.append("Processes reached \(NumberFormatting.fixed(speedup, decimals: 2))x at \(processes.workers) worker\(processes.workers == 1 ? "" : "s"); their start-up took \(NumberFormatting.duration(startup)), \(NumberFormatting.fixed(startup / wall * 100, decimals: 0))% of the cell.")
+            }
+            if let threads = measured.first(where: { $0.mode == .threads && $0.workers == processes.workers }),
+                let threadWall = threads.wallMedian, let processWall = processes.wallMedian
+            {
+                let overlap = overlaps(threads.wallConfidence, processes.wallConfidence)
+                let (winner, ratio) = threadWall <= processWall ? ("Threads", processWall / threadWall) : ("Processes", threadWall / processWall)
+                let verdict = overlap ? "; their 95% intervals overlap, so the difference is not significant" : ""
+                sentences.append("\(winner) were \(NumberFormatting.fixed(ratio, decimals: 2))x faster than \(winner == "Threads" ? "processes" : "threads") at \(processes.workers) workers\(verdict).")
+            }
+        }
+        for cell in cells {
+            if let warning = cell.warning { sentences.append("Warning: \(warning).") }
+        }
+        return sentences
+    }
+
+    static func overlaps(_ first: ClosedRange<Double>?, _ second: ClosedRange<Double>?) -> Bool {
+        guard let first, let second else { return true }
+        return first.overlaps(second)
+    }
+}

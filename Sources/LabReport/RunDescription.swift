@@ -1,0 +1,106 @@
+import Foundation
+import LabCore
+
+/// Everything about a run that is not a measurement: `run.json`. With `results.csv` it is
+/// all that `lab report` needs to rebuild the other files.
+public struct RunDescription: Codable, Sendable, Equatable {
+    /// One workload of the plan.
+    public struct PlannedWorkload: Codable, Sendable, Equatable {
+        public var name: String
+        public var kind: String
+        public var parameters: String
+        public var tasks: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, kind, tasks
+            case parameters = "params"
+        }
+    }
+
+    /// The experiment as asked for.
+    public struct Plan: Codable, Sendable, Equatable {
+        public var workloads: [PlannedWorkload]
+        public var modes: [String]
+        public var workers: [Int]
+        public var repetitions: Int
+        public var warmup: Int
+        /// `interleaved` or `grouped`.
+        public var order: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case machine, plan, partial
+        case runID = "run_id"
+        case labVersion = "lab_version"
+        case gitCommit = "git_commit"
+        case swiftVersion = "swift_version"
+        case buildConfiguration = "build_configuration"
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+    }
+
+    public var runID: String
+    public var labVersion: String
+    /// The git commit the lab was built from, where the binary sits in a checkout.
+    public var gitCommit: String?
+    /// The Swift compiler that built the lab, such as `6.3`.
+    public var swiftVersion: String
+    /// `release` or `debug`; a debug build's timings are not representative.
+    public var buildConfiguration: String
+    public var machine: MachineDescription
+    public var plan: Plan
+    /// ISO 8601, UTC.
+    public var startedAt: String
+    public var endedAt: String?
+    /// True when the run was interrupted: the files cover the cells that finished.
+    public var partial: Bool
+
+    public init(
+        runID: String, labVersion: String, gitCommit: String?, swiftVersion: String, buildConfiguration: String,
+        machine: MachineDescription, plan: Plan, startedAt: String, endedAt: String?, partial: Bool
+    ) {
+        self.runID = runID
+        self.labVersion = labVersion
+        self.gitCommit = gitCommit
+        self.swiftVersion = swiftVersion
+        self.buildConfiguration = buildConfiguration
+        self.machine = machine
+        self.plan = plan
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.partial = partial
+    }
+
+    /// The JSON text written to `run.json`: sorted keys, pretty-printed, snake_case names.
+    public func json() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+    }
+
+    /// Reads `run.json` text.
+    public static func parse(_ text: String) throws -> RunDescription {
+        let decoder = JSONDecoder()
+        return try decoder.decode(RunDescription.self, from: Data(text.utf8))
+    }
+
+    /// The current UTC time as ISO 8601, to the second.
+    public static func now() -> String {
+        var moment = time(nil)
+        var parts = tm()
+        gmtime_r(&moment, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+    }
+}
+
+extension RunDescription.Plan {
+    /// The plan part of `run.json` for an experiment plan.
+    public init(_ plan: ExperimentPlan, order: String) {
+        self.init(
+            workloads: plan.workloads.map {
+                RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)
+            },
+            modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order)
+    }
+}

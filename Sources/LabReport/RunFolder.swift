@@ -1,0 +1,78 @@
+import LabCore
+
+/// Why a run folder cannot be read.
+public enum RunFolderError: Error, CustomStringConvertible, Equatable, Sendable {
+    case unreadable(path: String)
+    case invalidResults(path: String, reason: String)
+    case invalidDescription(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read '\(path)'; a run folder holds results.csv and run.json"
+        case .invalidResults(let path, let reason): "invalid results file '\(path)': \(reason)"
+        case .invalidDescription(let path, let reason): "invalid run description '\(path)': \(reason)"
+        }
+    }
+}
+
+/// A run's folder: `results.csv` and `run.json` are the data; `summary.csv`, `chart.txt`,
+/// `chart.svg` and `report.md` are derived from them, by the run and by `lab report` alike,
+/// so both write the same bytes.
+public struct RunFolder: Sendable {
+    public let path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    public var resultsPath: String { path + "/results.csv" }
+    public var descriptionPath: String { path + "/run.json" }
+
+    /// The measured records, read back from `results.csv`.
+    public func records() throws(RunFolderError) -> [RepetitionRecord] {
+        guard let text = Platform.readSmallFile(resultsPath) else { throw .unreadable(path: resultsPath) }
+        do {
+            return try ResultsFileReader.records(fromCSV: text)
+        } catch {
+            throw .invalidResults(path: resultsPath, reason: error.description)
+        }
+    }
+
+    /// The run's description, read back from `run.json`.
+    public func runDescription() throws(RunFolderError) -> RunDescription {
+        guard let text = Platform.readSmallFile(descriptionPath) else { throw .unreadable(path: descriptionPath) }
+        do {
+            return try RunDescription.parse(text)
+        } catch {
+            throw .invalidDescription(path: descriptionPath, reason: "\(error)")
+        }
+    }
+
+    /// Writes `run.json`.
+    public func write(_ description: RunDescription) throws {
+        try Platform.replaceFile(atPath: descriptionPath, with: Array(try description.json().utf8))
+    }
+
+    /// The derived files' names and contents, from the data files alone.
+    public func derivedFiles() throws(RunFolderError) -> [(name: String, text: String)] {
+        let records = try records()
+        let description = try runDescription()
+        return [
+            ("summary.csv", SummaryColumn.csv(CellSummary.summarize(records))),
+            ("chart.txt", AsciiChart().render(records)),
+            ("chart.svg", SvgChart().render(records)),
+            ("report.md", MarkdownReport().render(description: description, records: records)),
+        ]
+    }
+
+    /// Rebuilds every derived file; reads everything first, so a bad input writes nothing.
+    /// - Returns: the files written, by name and content.
+    @discardableResult
+    public func writeDerivedFiles() throws -> [(name: String, text: String)] {
+        let files = try derivedFiles()
+        for file in files {
+            try Platform.replaceFile(atPath: path + "/" + file.name, with: Array(file.text.utf8))
+        }
+        return files
+    }
+}

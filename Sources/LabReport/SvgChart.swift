@@ -1,0 +1,95 @@
+import LabCore
+
+/// `chart.svg`: per workload, one horizontal bar per cell (median wall time) with an error
+/// bar for the 95% confidence interval of the mean, an axis in seconds and a legend. Plain
+/// SVG 1.1 with no script or external resource, so browsers and code-hosting sites show it.
+public struct SvgChart {
+    static let width = 760.0
+    static let left = 130.0
+    static let right = 130.0
+    static let barHeight = 16.0
+    static let gap = 6.0
+    static let colours: [ExecutionMode: String] = [.sequential: "#7f7f7f", .threads: "#1f77b4", .processes: "#d62728", .async: "#2ca02c"]
+
+    public init() {}
+
+    public func render(_ records: [RepetitionRecord]) -> String {
+        let summaries = CellSummary.summarize(records)
+        var panels: [[CellSummary]] = []
+        for cell in summaries {
+            if let index = panels.firstIndex(where: { $0[0].workload == cell.workload && $0[0].parameters == cell.parameters && $0[0].tasks == cell.tasks }) {
+                panels[index].append(cell)
+            } else {
+                panels.append([cell])
+            }
+        }
+        var body = ""
+        var y = 52.0
+        for panel in panels {
+            body += renderPanel(panel, top: y)
+            y += 46 + Double(panel.count) * (SvgChart.barHeight + SvgChart.gap) + 24
+        }
+        let height = y + 10
+        var text = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(format(SvgChart.width))\" height=\"\(format(height))\""
+        text += " viewBox=\"0 0 \(format(SvgChart.width)) \(format(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        text += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        text += legend()
+        return text + body + "</svg>\n"
+    }
+
+    private func legend() -> String {
+        var text = ""
+        var x = SvgChart.left
+        for mode in ExecutionMode.allCases {
+            text += "<rect x=\"\(format(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(SvgChart.colours[mode]!)\"/>"
+            text += "<text x=\"\(format(x + 16))\" y=\"22\">\(mode.rawValue)</text>\n"
+            x += 100
+        }
+        return text + "<text x=\"\(format(SvgChart.left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence interval of the mean; speedup against sequential</text>\n"
+    }
+
+    private func renderPanel(_ cells: [CellSummary], top: Double) -> String {
+        let first = cells[0]
+        let plotWidth = SvgChart.width - SvgChart.left - SvgChart.right
+        let longest = cells.compactMap { [$0.wallMedian, $0.wallConfidence?.upperBound].compactMap { $0 }.max() }.max() ?? 0
+        let scale = longest > 0 ? plotWidth / longest : 0
+        var text = "<text x=\"10\" y=\"\(format(top + 12))\" font-weight=\"bold\">\(escape(first.workload)) (\(first.kind.rawValue))</text>"
+        text += "<text x=\"\(format(SvgChart.left + 140))\" y=\"\(format(top + 12))\" fill=\"#555555\">\(escape(first.parameters)) tasks=\(first.tasks)</text>\n"
+        var y = top + 22
+        for cell in cells {
+            text += "<text x=\"\(format(SvgChart.left - 8))\" y=\"\(format(y + 12))\" text-anchor=\"end\">\(escape(cell.label))</text>"
+            if let median = cell.wallMedian {
+                let length = max(median * scale, 1)
+                // The label starts after whichever ends later, the bar or its whisker.
+                let labelX = SvgChart.left + max(length, (cell.wallConfidence?.upperBound ?? 0) * scale) + 6
+                text += "<rect x=\"\(format(SvgChart.left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colours[cell.mode]!)\"/>"
+                if let interval = cell.wallConfidence {
+                    let low = SvgChart.left + max(interval.lowerBound, 0) * scale
+                    let high = SvgChart.left + interval.upperBound * scale
+                    let middle = y + SvgChart.barHeight / 2
+                    text += "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) \(format(y + 3))V\(format(y + 13))M\(format(high)) \(format(y + 3))V\(format(y + 13))\" stroke=\"#000000\" fill=\"none\"/>"
+                }
+                let speedup = cell.speedup.map { "  " + NumberFormatting.fixed($0, decimals: 2) + "x" } ?? ""
+                text += "<text x=\"\(format(labelX))\" y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
+            } else {
+                text += "<text x=\"\(format(SvgChart.left + 6))\" y=\"\(format(y + 12))\" fill=\"#d62728\">failed</text>"
+            }
+            text += "\n"
+            y += SvgChart.barHeight + SvgChart.gap
+        }
+        // The axis: zero and the longest value, in seconds.
+        text += "<path d=\"M\(format(SvgChart.left)) \(format(y))H\(format(SvgChart.left + plotWidth))\" stroke=\"#555555\"/>"
+        text += "<text x=\"\(format(SvgChart.left))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">0</text>"
+        text += "<text x=\"\(format(SvgChart.left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
+        text += "<text x=\"\(format(SvgChart.left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">wall time (s)</text>\n"
+        return text
+    }
+
+    private func format(_ value: Double) -> String {
+        NumberFormatting.fixed(value, decimals: 1)
+    }
+
+    private func escape(_ text: String) -> String {
+        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+    }
+}

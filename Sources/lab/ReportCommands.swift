@@ -1,0 +1,82 @@
+import LabCore
+import LabReport
+
+/// `lab report DIR`: rebuilds a run's summary.csv, chart.txt, chart.svg and report.md from its
+/// results.csv and run.json alone.
+struct ReportCommand {
+    var help: String {
+        """
+        USAGE: lab report DIR
+
+        Rebuilds summary.csv, chart.txt, chart.svg and report.md in the run folder DIR from
+        its results.csv and run.json alone, byte for byte what the run wrote. Use it after
+        editing or merging results.csv, or to refresh the files of an interrupted run.
+        Nothing is written if either input cannot be read.
+
+        OPTIONS:
+          -h, --help
+              Show this help.
+
+        EXAMPLE:
+          lab report Results/20261125T121659Z
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try ArgumentParser(command: "report", options: []).parse(arguments)
+        guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
+            throw UsageError.other("lab report needs exactly one run folder; see 'lab report --help'")
+        }
+        let files = try RunFolder(path: path).writeDerivedFiles()
+        Console.output(files.first { $0.name == "chart.txt" }?.text ?? "")
+        Console.output("\nrebuilt \(files.map(\.name).joined(separator: ", ")) in \(path)/\n")
+        return 0
+    }
+}
+
+/// `lab compare A B`: how every cell changed from run A to run B.
+struct CompareCommand {
+    let parser = ArgumentParser(command: "compare", options: [
+        OptionSpec("--format", value: "FORMAT", expected: "one of: \(RunComparison.Format.allCases.map(\.rawValue).joined(separator: ", "))",
+                   default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
+    ])
+
+    var help: String {
+        """
+        USAGE: lab compare BASELINE CANDIDATE [--format text|markdown|csv]
+
+        Compares two run folders cell by cell (workload, parameters, tasks, mode, workers):
+        the ratio of median wall times and a verdict. A change counts only when the two
+        95% confidence intervals do not overlap; otherwise it says 'no significant change'.
+        Cells found in only one run are listed. Useful for two machines, two versions, or
+        before and after a change.
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        EXAMPLE:
+          lab compare Results/20261125T121659Z Results/20261126T090000Z --format markdown
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parser.parse(arguments)
+        guard parsed.positionals.count == 2 else {
+            throw UsageError.other("lab compare needs two run folders, BASELINE and CANDIDATE; see 'lab compare --help'")
+        }
+        let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
+            guard let format = RunComparison.Format(rawValue: text) else {
+                throw .invalidValue(option: "--format", value: text, expected: "one of: \(RunComparison.Format.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return format
+        } ?? .text
+        let baseline = try RunFolder(path: parsed.positionals[0]).records()
+        let candidate = try RunFolder(path: parsed.positionals[1]).records()
+        Console.output(RunComparison(baseline: baseline, candidate: candidate).render(format))
+        return 0
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import LabCore
+import LabReport
+import Testing
+
+/// The files a run derives, `lab report` and `lab compare`, run as a user would.
+@Suite struct ReportTests {
+    static let derived = ["summary.csv", "chart.txt", "chart.svg", "report.md"]
+
+    func quickRun(_ lab: LabBinary, out: String, extra: [String] = []) throws -> LabBinary.Outcome {
+        try lab.run(
+            ["run", "--quick", "--workloads", "primes,sleep", "--modes", "sequential,threads", "--workers", "2", "--repetitions", "3",
+             "--warmup", "0", "--out", out, "--quiet"] + extra)
+    }
+
+    func contents(_ lab: LabBinary, _ folder: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in Self.derived {
+            files[name] = try Data(contentsOf: URL(fileURLWithPath: lab.folder + "/" + folder + "/" + name))
+        }
+        return files
+    }
+
+    @Test("a run writes run.json and the derived files; lab report rebuilds them byte for byte")
+    func reportReproduces() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        #expect(try quickRun(lab, out: "run").status == 0)
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        #expect(!description.partial)
+        #expect(description.plan.workloads.map(\.name) == ["primes", "sleep"])
+        #expect(description.machine.cores > 0 && description.machine.memoryKiB > 0)
+        let written = try contents(lab, "run")
+        for name in Self.derived { try FileManager.default.removeItem(atPath: lab.folder + "/run/" + name) }
+        let outcome = try lab.run(["report", "run"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(try contents(lab, "run") == written)
+        let report = String(decoding: written["report.md"]!, as: UTF8.self)
+        #expect(report.contains("## primes (cpu)") && report.contains("| mode | workers | median wall | 95% CI |"))
+        let svg = String(decoding: written["chart.svg"]!, as: UTF8.self)
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.hasSuffix("</svg>\n"))
+    }
+
+    @Test("lab report refuses a broken results.csv and writes nothing", arguments: [
+        ("torn last line", "\r\n20261125T000000Z,primes,cpu,\"limit=3"), ("short row", "\r\na,b\r\n"),
+    ])
+    func reportRefuses(name: String, damage: String) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        #expect(try quickRun(lab, out: "run").status == 0)
+        let path = lab.folder + "/run/results.csv"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        text = String(text.dropLast(2)) + damage
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let before = try contents(lab, "run")
+        let outcome = try lab.run(["report", "run"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.hasPrefix("lab: invalid results file 'run/results.csv': "), "\(outcome.standardError)")
+        #expect(try contents(lab, "run") == before)
+    }
+
+    @Test("lab report and lab compare name a missing folder")
+    func missingFolder() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let report = try lab.run(["report", "nowhere"])
+        #expect(report.status == 2)
+        #expect(report.standardError == "lab: cannot read 'nowhere/results.csv'; a run folder holds results.csv and run.json\n")
+        let compare = try lab.run(["compare", "nowhere", "either"])
+        #expect(compare.status == 2)
+        #expect(try lab.run(["compare", "one"]).standardError.contains("needs two run folders"))
+        #expect(lab.contents().isEmpty)
+    }
+
+    @Test("lab compare pairs the cells of two runs and lists the ones found in only one")
+    func compare() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        #expect(try quickRun(lab, out: "a").status == 0)
+        #expect(try quickRun(lab, out: "b", extra: ["--order", "grouped"]).status == 0)
+        let text = try lab.run(["compare", "a", "b"])
+        #expect(text.status == 0)
+        #expect(text.standardOutput.split(separator: "\n").count == 4)
+        let csv = try CSV.parse(try lab.run(["compare", "a", "b", "--format", "csv"]).standardOutput)
+        #expect(csv.first == ["workload", "params", "tasks", "mode", "workers", "baseline_median_s", "candidate_median_s", "ratio", "verdict"])
+        #expect(csv.count == 5)
+        let verdicts = Set(csv.dropFirst().map { $0[8] })
+        #expect(verdicts.allSatisfy { $0 == "no significant change" || $0.hasSuffix("x faster") || $0.hasSuffix("x slower") })
+        // A run with fewer cells: the others are listed, not dropped.
+        #expect(try lab.run(["run", "--quick", "--workloads", "sleep", "--modes", "sequential", "--repetitions", "2", "--warmup", "0", "--out", "c", "--quiet"]).status == 0)
+        let partial = try lab.run(["compare", "a", "c", "--format", "markdown"])
+        #expect(partial.standardOutput.contains("- only in the baseline: primes sequential"))
+        #expect(try lab.run(["compare", "a", "b", "--format", "yaml"]).standardError
+            == "lab: invalid value 'yaml' for --format; expected one of: text, markdown, csv\n")
+    }
+
+    @Test("--order grouped runs each cell's repetitions back to back")
+    func groupedOrder() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        #expect(try quickRun(lab, out: "run", extra: ["--order", "grouped"]).status == 0)
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
+        #expect(records.prefix(3).allSatisfy { $0.workload == "primes" && $0.mode == .sequential })
+        #expect(records.prefix(3).map(\.repetition) == [1, 2, 3])
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        #expect(description.plan.order == "grouped")
+    }
+
+    @Test("--format json prints the summary with summary.csv's names")
+    func json() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try quickRun(lab, out: "run", extra: ["--format", "json"])
+        #expect(outcome.status == 0)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        let cells = try #require(document["cells"] as? [[String: String]])
+        #expect(cells.count == 4)
+        #expect(Set(cells[0].keys) == Set(SummaryColumn.header))
+    }
+}

@@ -1,0 +1,52 @@
+import LabCore
+import Testing
+
+@testable import LabReport
+
+@Suite struct ComparisonTests {
+    func records(_ walls: [Double], mode: ExecutionMode = .threads) -> [RepetitionRecord] {
+        walls.map { sampleRecord(mode: mode, wall: $0) }
+    }
+
+    @Test("apart intervals give a verdict with the ratio of medians; overlapping ones do not")
+    func verdicts() {
+        let faster = RunComparison(baseline: records([1.0, 1.01, 0.99]), candidate: records([0.5, 0.51, 0.49]))
+        #expect(faster.matches.count == 1)
+        #expect(faster.matches[0].verdict == "2.00x faster")
+        let slower = RunComparison(baseline: records([0.5, 0.51, 0.49]), candidate: records([1.0, 1.01, 0.99]))
+        #expect(slower.matches[0].verdict == "2.00x slower")
+        let same = RunComparison(baseline: records([1.0, 1.2, 0.8]), candidate: records([1.05, 1.25, 0.85]))
+        #expect(same.matches[0].verdict == "no significant change")
+        let single = RunComparison(baseline: records([1.0]), candidate: records([0.5]))
+        #expect(single.matches[0].verdict == "2.00x faster (untested: fewer than 2 repetitions)")
+    }
+
+    @Test("cells in only one run are listed on their side")
+    func unmatched() {
+        let comparison = RunComparison(baseline: records([1, 1]) + records([2, 2], mode: .processes), candidate: records([1, 1], mode: .async))
+        #expect(comparison.matches.isEmpty)
+        #expect(comparison.onlyInBaseline.map(\.label) == ["threads x2", "processes x2"])
+        #expect(comparison.onlyInCandidate.map(\.label) == ["async x2"])
+        #expect(comparison.render(.text).contains("only in the candidate: sleep async x2"))
+    }
+
+    @Test("the report's sentences come from the numbers")
+    func findings() {
+        let cells = CellSummary.summarize(
+            records([0.6, 0.6, 0.6], mode: .sequential) + records([0.3, 0.3, 0.3]) + records([0.4, 0.41, 0.39], mode: .processes))
+        let sentences = MarkdownReport.findings(cells)
+        #expect(sentences.contains("Fastest: threads x2, 2.00x against sequential (efficiency 1.00)."))
+        #expect(sentences.contains("Processes reached 1.50x at 2 workers; their start-up took 12.0 ms, 3% of the cell."))
+        #expect(sentences.contains("Threads were 1.33x faster than processes at 2 workers."))
+    }
+
+    @Test("the SVG chart has a bar per cell, whiskers and escaped text")
+    func svg() {
+        var odd = sampleRecord(mode: .sequential, workers: 1, wall: 1)
+        odd.parameters = "a=<b>&\"c\""
+        let svg = SvgChart().render([odd, odd] + records([0.5, 0.6]))
+        #expect(svg.contains("a=&lt;b&gt;&amp;&quot;c&quot;"))
+        #expect(svg.components(separatedBy: "<rect x=\"130.0\"").count - 1 == 3)
+        #expect(svg.contains("<path d=\"M"))
+    }
+}
