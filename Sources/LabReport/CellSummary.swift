@@ -27,6 +27,8 @@ public struct CellSummary: Sendable, Equatable {
     /// The sequential median of the same workload, parameters and tasks / this median.
     public var speedup: Double?
     public var outliers: Int
+    /// Outliers more than 10% away from the median: the ones worth a warning.
+    public var farOutliers: Int
     public var checksum: String
 
     /// speedup / workers: 1.0 means every worker was fully used.
@@ -81,14 +83,19 @@ public struct CellSummary: Sendable, Equatable {
             cpuMedian: Statistics.median(ok.map { $0.userSeconds + $0.systemSeconds + $0.workersUserSeconds + $0.workersSystemSeconds }),
             maxResidentMedianKiB: Statistics.median(ok.map { Double($0.maxResidentKiB) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.map { Double($0.workersMaxResidentKiB) }), speedup: nil,
-            outliers: Statistics.outlierCount(walls), checksum: ok.first?.checksum ?? "")
+            outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
+            checksum: ok.first?.checksum ?? "")
     }
 
     /// A warning when this cell's numbers are not safe to compare, like hyperfine's; `nil`
-    /// when they are.
+    /// when they are: outliers more than 10% from the median (Tukey's fences alone flag
+    /// sub-millisecond stragglers of a tight cluster of five), a 95% interval wider than
+    /// +/-10% of the mean, or failed repetitions.
     public var warning: String? {
         var reasons: [String] = []
-        if outliers > 0 { reasons.append("\(outliers) outlier\(outliers == 1 ? "" : "s") (Tukey's fences)") }
+        if farOutliers > 0 {
+            reasons.append("\(farOutliers) outlier\(farOutliers == 1 ? "" : "s") more than 10% from the median")
+        }
         if let width = relativeHalfWidth, width > 0.10 {
             reasons.append("95% CI is +/-\(NumberFormatting.fixed(width * 100, decimals: 0))% of the mean")
         }

@@ -9,6 +9,7 @@ public struct MarkdownReport {
         let summaries = CellSummary.summarize(records)
         var text = "# Workload lab run \(description.runID)\n\n"
         text += header(description)
+        text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"
         let groups = Dictionary(grouping: summaries) { "\($0.workload)\u{0}\($0.parameters)\u{0}\($0.tasks)" }
         var seen = Set<String>()
         let chart = AsciiChart()
@@ -47,6 +48,31 @@ public struct MarkdownReport {
         text += "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
         text += "Speedup is the sequential median divided by the cell's; efficiency is speedup per worker. "
         text += "CPU counts the coordinator and its workers; peak memory is the coordinator's, then one worker's.\n\n"
+        return text
+    }
+
+    /// One row per workload: its sequential median and every other cell's speedup, with the
+    /// workers in the column name. Fits a README.
+    public static func overview(_ summaries: [CellSummary]) -> String {
+        var columns: [String] = []
+        for cell in summaries where cell.mode != .sequential && !columns.contains(cell.label) {
+            columns.append(cell.label)
+        }
+        var text = "| workload | kind | sequential | " + columns.map { "\($0)" }.joined(separator: " | ") + " |\n"
+        text += "|---|---|---|" + String(repeating: "---|", count: columns.count) + "\n"
+        var seen = Set<String>()
+        for cell in summaries {
+            let key = "\(cell.workload)\u{0}\(cell.parameters)\u{0}\(cell.tasks)"
+            guard seen.insert(key).inserted else { continue }
+            let group = summaries.filter { "\($0.workload)\u{0}\($0.parameters)\u{0}\($0.tasks)" == key }
+            let sequential = group.first { $0.mode == .sequential }?.wallMedian.map(NumberFormatting.duration) ?? "-"
+            let speedups = columns.map { label -> String in
+                guard let cell = group.first(where: { $0.label == label }) else { return "-" }
+                guard cell.wallMedian != nil else { return "failed" }
+                return cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
+            }
+            text += "| `\(cell.workload)` | \(cell.kind.rawValue) | \(sequential) | " + speedups.joined(separator: " | ") + " |\n"
+        }
         return text
     }
 

@@ -1,5 +1,6 @@
 import Glibc
 import LabCore
+import LabReport
 import Workloads
 
 /// The `lab` command: routes to a subcommand, prints errors as `lab: <message>`, and turns

@@ -4,9 +4,14 @@ import LabReport
 /// `lab report DIR`: rebuilds a run's summary.csv, chart.txt, chart.svg and report.md from its
 /// results.csv and run.json alone.
 struct ReportCommand {
+    let parser = ArgumentParser(command: "report", options: [
+        OptionSpec("--embed", value: "FILE", expected: "a Markdown file with '<!-- lab:chart -->' and '<!-- lab:overview -->' blocks",
+                   help: "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README)."),
+    ])
+
     var help: String {
         """
-        USAGE: lab report DIR
+        USAGE: lab report DIR [--embed FILE]
 
         Rebuilds summary.csv, chart.txt, chart.svg and report.md in the run folder DIR from
         its results.csv and run.json alone, byte for byte what the run wrote. Use it after
@@ -14,23 +19,41 @@ struct ReportCommand {
         Nothing is written if either input cannot be read.
 
         OPTIONS:
+        \(parser.optionsHelp())
           -h, --help
               Show this help.
 
-        EXAMPLE:
+        EXAMPLES:
           lab report Results/20261125T121659Z
+          lab report Results/reference --embed README.md
 
         """
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try ArgumentParser(command: "report", options: []).parse(arguments)
+        let parsed = try parser.parse(arguments)
         guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
             throw UsageError.other("lab report needs exactly one run folder; see 'lab report --help'")
         }
-        let files = try RunFolder(path: path).writeDerivedFiles()
+        let folder = RunFolder(path: path)
+        // Check the document before writing anything.
+        var embedded: (path: String, text: String)?
+        if let document = parsed.value("--embed") {
+            guard let text = Platform.readSmallFile(document) else {
+                throw UsageError.other("cannot read '\(document)' for --embed; give a Markdown file with lab:chart and lab:overview blocks")
+            }
+            do {
+                embedded = (document, try DocumentEmbedding.embed(DocumentEmbedding.blocks(records: try folder.records()), in: text))
+            } catch let failure as DocumentEmbedding.Failure {
+                throw UsageError.other("'\(document)' has \(failure)")
+            }
+        }
+        let files = try folder.writeDerivedFiles()
+        if let embedded {
+            try Platform.replaceFile(atPath: embedded.path, with: Array(embedded.text.utf8))
+        }
         Console.output(files.first { $0.name == "chart.txt" }?.text ?? "")
-        Console.output("\nrebuilt \(files.map(\.name).joined(separator: ", ")) in \(path)/\n")
+        Console.output("\nrebuilt \(files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n")
         return 0
     }
 }

@@ -82,5 +82,11 @@ import Testing
         #expect(tight[0].warning == nil)
         let wide = CellSummary.summarize([1.0, 2.0, 0.5].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
         #expect(wide[0].warning?.contains("95% CI is +/-") == true)
+        // A straggler a hair outside Tukey's fences is counted but not warned about...
+        let straggler = CellSummary.summarize([0.6005, 0.6006, 0.6007, 0.6007, 0.6015].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        #expect(straggler[0].outliers == 1 && straggler[0].warning == nil)
+        // ...one far from the median is.
+        let far = CellSummary.summarize([1.0, 1.0, 1.01, 0.99, 1.0, 1.0, 1.01, 0.99, 1.5].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        #expect(far[0].warning?.contains("1 outlier more than 10% from the median") == true)
     }
 }

@@ -44,6 +44,16 @@ public enum Statistics {
         return values.filter { $0 < first - reach || $0 > third + reach }.count
     }
 
+    /// The values outside Tukey's fences that also lie more than `share` of the median away
+    /// from it: outliers that change a comparison, not just a tight cluster's stragglers.
+    public static func farOutliers(_ values: [Double], beyond share: Double) -> [Double] {
+        guard values.count >= 4, let first = quantile(values, 0.25), let third = quantile(values, 0.75),
+            let median = median(values), median > 0
+        else { return [] }
+        let reach = 1.5 * (third - first)
+        return values.filter { ($0 < first - reach || $0 > third + reach) && abs($0 - median) / median > share }
+    }
+
     /// The 0.975 quantile of Student's t distribution (two-sided 95%).
     public static func studentT975(degreesOfFreedom: Int) -> Double {
         let table: [Double] = [

@@ -1,0 +1,52 @@
+import LabCore
+
+/// Keeps a run's chart and overview table inside a Markdown document (a README), between
+/// marker comments, so that docs can be refreshed from data instead of pasted by hand:
+///
+///     <!-- lab:chart -->
+///     ...replaced by the run's chart.txt in a code block...
+///     <!-- /lab:chart -->
+///     <!-- lab:overview -->
+///     ...replaced by the overview table of report.md...
+///     <!-- /lab:overview -->
+public enum DocumentEmbedding {
+    /// Why a document cannot take the blocks.
+    public enum Failure: Error, CustomStringConvertible, Equatable, Sendable {
+        case missingMarkers(String)
+
+        public var description: String {
+            switch self {
+            case .missingMarkers(let name): "no '<!-- lab:\(name) -->' ... '<!-- /lab:\(name) -->' block to fill; add one where it should go"
+            }
+        }
+    }
+
+    /// The blocks a run provides, by marker name, from its derived files.
+    public static func blocks(records: [RepetitionRecord]) -> [(name: String, text: String)] {
+        [
+            ("chart", "```text\n" + AsciiChart().render(records) + "```\n"),
+            ("overview", MarkdownReport.overview(CellSummary.summarize(records))),
+        ]
+    }
+
+    /// The text between a block's markers in `document`, if it has that block.
+    public static func block(named name: String, in document: String) -> String? {
+        guard let open = document.range(of: "<!-- lab:\(name) -->\n"),
+            let close = document.range(of: "<!-- /lab:\(name) -->", range: open.upperBound..<document.endIndex)
+        else { return nil }
+        return String(document[open.upperBound..<close.lowerBound])
+    }
+
+    /// `document` with every block replaced.
+    /// - Throws: ``Failure/missingMarkers(_:)`` when the document lacks a block.
+    public static func embed(_ blocks: [(name: String, text: String)], in document: String) throws(Failure) -> String {
+        var text = document
+        for (name, content) in blocks {
+            guard let open = text.range(of: "<!-- lab:\(name) -->\n"),
+                let close = text.range(of: "<!-- /lab:\(name) -->", range: open.upperBound..<text.endIndex)
+            else { throw .missingMarkers(name) }
+            text.replaceSubrange(open.upperBound..<close.lowerBound, with: content)
+        }
+        return text
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import LabCore
+import Testing
+
+@testable import LabReport
+
+/// The committed reference run is data the docs embed: its derived files and the README's
+/// blocks must be exactly what `lab report Results/reference` makes of it, or the docs have
+/// drifted from the data (refresh them with Scripts/refresh-reference.sh).
+@Suite struct ReferenceRunTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let folder = RunFolder(path: root.appendingPathComponent("Results/reference").path)
+
+    @Test("the reference run's derived files are what lab report makes of its data")
+    func derivedFiles() throws {
+        let files = try Self.folder.derivedFiles()
+        #expect(files.count == 4)
+        for file in files {
+            let committed = try String(contentsOfFile: Self.folder.path + "/" + file.name, encoding: .utf8)
+            #expect(committed == file.text, "Results/reference/\(file.name) is stale; run Scripts/refresh-reference.sh")
+        }
+    }
+
+    @Test("the reference run is a finished release-build run of the default plan")
+    func finishedRelease() throws {
+        let description = try Self.folder.runDescription()
+        #expect(!description.partial)
+        #expect(description.buildConfiguration == "release")
+        #expect(description.plan.repetitions == 5 && description.plan.warmup == 1)
+        #expect(description.plan.modes == ExecutionMode.allCases.map(\.rawValue))
+        let records = try Self.folder.records()
+        #expect(records.allSatisfy { $0.status == .ok })
+    }
+
+    @Test("the README's chart and overview are the reference run's")
+    func readmeBlocks() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        for (name, text) in DocumentEmbedding.blocks(records: try Self.folder.records()) {
+            let embedded = try #require(DocumentEmbedding.block(named: name, in: readme), "README lost its lab:\(name) block")
+            #expect(embedded == text, "README's lab:\(name) block is stale; run Scripts/refresh-reference.sh")
+        }
+    }
+
+    @Test("embedding replaces only the marked blocks and refuses a document without them")
+    func embedding() throws {
+        let document = "# Title\n<!-- lab:chart -->\nold\n<!-- /lab:chart -->\ntext\n<!-- lab:overview -->\n<!-- /lab:overview -->\nend\n"
+        let updated = try DocumentEmbedding.embed([("chart", "new chart\n"), ("overview", "| table |\n")], in: document)
+        #expect(updated == "# Title\n<!-- lab:chart -->\nnew chart\n<!-- /lab:chart -->\ntext\n<!-- lab:overview -->\n| table |\n<!-- /lab:overview -->\nend\n")
+        #expect(throws: DocumentEmbedding.Failure.missingMarkers("overview")) {
+            try DocumentEmbedding.embed([("overview", "x")], in: "# nothing here\n")
+        }
+    }
+}
