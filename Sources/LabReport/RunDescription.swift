@@ -86,11 +86,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
 
     /// The current UTC time as ISO 8601, to the second.
     public static func now() -> String {
-        var moment = time(nil)
-        var parts = tm()
-        gmtime_r(&moment, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+        UTCTime().iso8601
     }
 }
 

@@ -32,23 +32,15 @@ enum BuildInfo {
         var folder = executablePath
         while let slash = folder.lastIndex(of: "/"), slash != folder.startIndex {
             folder = String(folder[..<slash])
-            guard let head = Platform.readSmallFile(folder + "/.git/HEAD")?.trimmingNewlines() else { continue }
+            guard let head = Platform.readSmallFile(folder + "/.git/HEAD")?.trimmingWhitespace() else { continue }
             guard head.hasPrefix("ref: ") else { return head.isEmpty ? nil : head }
             let reference = String(head.dropFirst("ref: ".count))
-            if let commit = Platform.readSmallFile(folder + "/.git/" + reference)?.trimmingNewlines(), !commit.isEmpty {
+            if let commit = Platform.readSmallFile(folder + "/.git/" + reference)?.trimmingWhitespace(), !commit.isEmpty {
                 return commit
             }
             let packed = Platform.readSmallFile(folder + "/.git/packed-refs") ?? ""
             return packed.split(separator: "\n").first { $0.hasSuffix(" " + reference) }.map { String($0.prefix { $0 != " " }) }
         }
         return nil
-    }
-}
-
-extension String {
-    func trimmingNewlines() -> String {
-        var text = self[...]
-        while text.last == "\n" || text.last == "\r" { text = text.dropLast() }
-        return String(text)
     }
 }

@@ -5,12 +5,8 @@ import LabCore
 /// (missing parents included) or not at all.
 enum OutputFolder {
     /// A sortable run ID from the current UTC time: `20261125T121659Z`.
-    static func timestampRunID(now: time_t = time(nil)) -> String {
-        var moment = now
-        var parts = tm()
-        gmtime_r(&moment, &parts)
-        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(parts.tm_year + 1900)\(two(parts.tm_mon + 1))\(two(parts.tm_mday))T\(two(parts.tm_hour))\(two(parts.tm_min))\(two(parts.tm_sec))Z"
+    static func timestampRunID() -> String {
+        UTCTime().compact
     }
 
     /// Creates `Results/<run-id>` under `base`; a run ID already taken gets `-2`, `-3`, ...

@@ -170,7 +170,7 @@ struct HTTPRequestHead {
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: ":") else { continue }
             let name = line[..<colon].lowercased()
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
+            headers[name] = line[line.index(after: colon)...].trimmingWhitespace()
         }
     }
 
@@ -194,13 +194,4 @@ struct HTTPRequestHead {
     var attempt: Int { headers["x-lab-attempt"].flatMap { Int($0) } ?? 0 }
     var contentLength: Int { headers["content-length"].flatMap { Int($0) } ?? 0 }
     var keepAlive: Bool { headers["connection"]?.lowercased() != "close" && version == "HTTP/1.1" }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        var text = self[...]
-        while let first = text.first, characters.contains(first) { text = text.dropFirst() }
-        while let last = text.last, characters.contains(last) { text = text.dropLast() }
-        return String(text)
-    }
 }

@@ -27,7 +27,7 @@ public struct MachineDescription: Codable, Sendable, Equatable {
         let cpuinfo = Platform.readSmallFile("/proc/cpuinfo") ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }
-            .map { $0.trimmingCharacters(in: " \t") } ?? "unknown"
+            .map { $0.trimmingWhitespace() } ?? "unknown"
         let meminfo = Platform.readSmallFile("/proc/meminfo") ?? ""
         let memory = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
             .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first }
@@ -40,14 +40,5 @@ public struct MachineDescription: Codable, Sendable, Equatable {
         return MachineDescription(
             cpuModel: model, cores: Platform.activeProcessorCount, memoryKiB: memory,
             kernel: "\(text(names.sysname)) \(text(names.release)) \(text(names.machine))", hostname: text(names.nodename))
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        var text = self[...]
-        while let first = text.first, characters.contains(first) { text = text.dropFirst() }
-        while let last = text.last, characters.contains(last) { text = text.dropLast() }
-        return String(text)
     }
 }

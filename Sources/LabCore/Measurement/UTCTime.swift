@@ -1,0 +1,31 @@
+import Glibc
+
+/// A moment in UTC, to the second, in the two forms the lab writes.
+public struct UTCTime: Sendable {
+    public let year, month, day, hour, minute, second: Int
+
+    /// The current time, or the given Unix time.
+    public init(_ moment: time_t = time(nil)) {
+        var seconds = moment
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        year = Int(parts.tm_year) + 1900
+        month = Int(parts.tm_mon) + 1
+        day = Int(parts.tm_mday)
+        hour = Int(parts.tm_hour)
+        minute = Int(parts.tm_min)
+        second = Int(parts.tm_sec)
+    }
+
+    private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+    /// `20261125T121659Z`: sortable, and safe in a folder name (the run ID).
+    public var compact: String {
+        "\(year)\(UTCTime.two(month))\(UTCTime.two(day))T\(UTCTime.two(hour))\(UTCTime.two(minute))\(UTCTime.two(second))Z"
+    }
+
+    /// `2026-11-25T12:16:59Z`: ISO 8601, for run.json.
+    public var iso8601: String {
+        "\(year)-\(UTCTime.two(month))-\(UTCTime.two(day))T\(UTCTime.two(hour)):\(UTCTime.two(minute)):\(UTCTime.two(second))Z"
+    }
+}
