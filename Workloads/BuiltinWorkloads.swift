@@ -17,5 +17,6 @@ public let builtinWorkloads = WorkloadRegistry([
     Contention.self,
     Bandwidth.self,
     Blend.self,
+    Fault.self,
     // New workloads go above this line.
 ])

@@ -13,16 +13,21 @@ public struct Digest: Workload {
         ParameterSpec(
             name: "rounds", type: .integer(1...1000), defaultValue: "4", quickValue: "2", unit: "count",
             summary: "how many times the task hashes its input"),
+        ParameterSpec(
+            name: "echo", type: .choice(["no", "yes"]), defaultValue: "no", quickValue: "no", unit: "",
+            summary: "yes: also send the input back as the result, so the bytes cross the pipes both ways"),
     ]
 
     public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
 
     let bytes: Int
     let rounds: Int
+    let echoes: Bool
 
     public init(parameters: Parameters, taskCount: Int) {
         bytes = parameters.integer("bytes")
         rounds = parameters.integer("rounds")
+        echoes = parameters.choice("echo") == "yes"
     }
 
     public func input(forTask index: Int) -> [UInt8] {
@@ -35,6 +40,6 @@ public struct Digest: Workload {
             checksum.combine(UInt64(round))
             checksum.combine(bytes: input)
         }
-        return TaskOutput(checksum: checksum.value, units: UInt64(input.count * rounds))
+        return TaskOutput(checksum: checksum.value, units: UInt64(input.count * rounds), payload: echoes ? input : [])
     }
 }

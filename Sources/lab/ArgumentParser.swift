@@ -16,25 +16,25 @@ enum UsageError: Error, CustomStringConvertible, Equatable {
     var description: String {
         switch self {
         case .unknownCommand(let name, let known):
-            "unknown command '\(name)'; commands: \(known.joined(separator: ", "))"
+            "unknown command '\(name.shownInMessage)'; commands: \(known.joined(separator: ", "))"
         case .unknownOption(let option, let command, let known):
-            "unknown option '\(option)' for 'lab \(command)'; options: \(known.joined(separator: ", "))"
+            "unknown option '\(option.shownInMessage)' for 'lab \(command)'; options: \(known.joined(separator: ", "))"
         case .missingValue(let option, let expected):
             "option \(option) needs a value; expected \(expected)"
         case .repeatedOption(let option):
             "option \(option) is given more than once; give it once (lists are comma-separated)"
         case .unexpectedArgument(let argument, let command):
-            "unexpected argument '\(argument)' for 'lab \(command)'; see 'lab \(command) --help'"
+            "unexpected argument '\(argument.shownInMessage)' for 'lab \(command)'; see 'lab \(command) --help'"
         case .invalidValue(let option, let value, let expected):
-            "invalid value '\(value)' for \(option); expected \(expected)"
+            "invalid value '\(value.shownInMessage)' for \(option); expected \(expected)"
         case .emptyList(let option, let expected):
             "empty list for \(option); expected \(expected)"
         case .duplicateInList(let option, let value):
-            "'\(value)' appears twice in \(option); list each value once"
+            "'\(value.shownInMessage)' appears twice in \(option); list each value once"
         case .outputExists(let path):
-            "output folder '\(path)' exists already; choose a new --out or remove it"
+            "output folder '\(path.shownInMessage)' exists already; choose a new --out or remove it"
         case .outputNotCreatable(let path, let reason):
-            "cannot create output folder '\(path)': \(reason); choose a writable --out"
+            "cannot create output folder '\(path.shownInMessage)': \(reason); choose a writable --out"
         case .other(let text):
             text
         }

@@ -26,6 +26,7 @@ struct ListCommand {
         var text = ""
         for type in types {
             text += "\(type.name) (\(type.kind.rawValue)): \(type.summary)\n"
+            if !type.isInDefaultPlan { text += "  not in the default plan: run it with --workloads \(type.name)\n" }
             if let defaults = try? type.parameters(), let quick = try? type.parameters(quick: true) {
                 text += "  tasks: default \(type.defaultTaskCount(for: defaults)), quick \(type.defaultTaskCount(for: quick)) (set with --tasks)\n"
             }

@@ -20,6 +20,7 @@ import Testing
         let result = await AsyncExecutor(inFlight: 4).executeOnOwnThread(try configuredEcho(["fail_at": "6"], tasks: 20))
         #expect(result.failure == .taskFailed(task: 6, message: "echo refuses task 6"))
         #expect(result.outcomes[6] == nil)
+        #expect(result.outcomes.compactMap { $0 }.count == 19)
     }
 
     @Test("a thousand sleeping tasks in flight finish together, without a thousand threads")

@@ -25,15 +25,26 @@ import Testing
         let result = executor.execute(workload)
         #expect(result.failure == .taskFailed(task: 5, message: "echo refuses task 5"))
         #expect(result.outcomes[5] == nil)
-        #expect(result.outcomes.compactMap { $0 }.count < 20)
+        #expect(result.outcomes.compactMap { $0 }.count == 19)
     }
 
-    @Test("sequential runs tasks in order and stops at the first failure")
-    func sequentialStops() throws {
+    @Test("a failed task is recorded and the other tasks still run")
+    func failureDoesNotStop() throws {
         let result = SequentialExecutor().execute(try configuredEcho(["fail_at": "3"], tasks: 10))
-        #expect(result.outcomes.prefix(3).allSatisfy { $0 != nil })
-        #expect(result.outcomes.dropFirst(3).allSatisfy { $0 == nil })
+        #expect(result.outcomes.enumerated().allSatisfy { ($0.element == nil) == ($0.offset == 3) })
+        #expect(result.failureCount == 1)
         #expect(result.startupSeconds == 0)
+    }
+
+    @Test("the failure reported is the lowest task's, whichever was noticed first")
+    func lowestTaskReported() {
+        let ledger = TaskLedger(taskCount: 10)
+        ledger.record(.taskFailed(task: 6, message: "late"))
+        ledger.record(.workerStartFailed(worker: 1, message: "no task"))
+        ledger.record(.taskFailed(task: 3, message: "early"))
+        #expect(ledger.result.failure == .taskFailed(task: 3, message: "early"))
+        #expect(ledger.failureCount == 3)
+        #expect(ledger.claim() == 0)
     }
 
     @Test("a plan runs sequential once per workload and every other mode per worker count")

@@ -160,3 +160,42 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         #expect(usage.maxResidentKiB >= peak)
     }
 }
+
+@Suite struct FrameFuzzTests {
+    /// Random and mutated byte strings: the reader must return frames, nil at the end, or a
+    /// typed error, never crash, hang or allocate what a length field claims.
+    @Test("random and mutated streams give frames or typed errors only")
+    func fuzz() throws {
+        var random = DeterministicRandom(seed: 0xf0221)
+        let valid = try encoded(WireFormatTests.messages.map(\.frame))
+        for round in 0..<3000 {
+            var bytes: [UInt8]
+            if round % 2 == 0 {
+                bytes = DeterministicRandom.bytes(count: Int(random.next() % 64), seed: random.next())
+            } else {
+                bytes = valid
+                for _ in 0..<(1 + Int(random.next() % 6)) {
+                    let position = Int(random.next() % UInt64(bytes.count))
+                    switch random.next() % 3 {
+                    case 0: bytes[position] = UInt8(truncatingIfNeeded: random.next())
+                    case 1: bytes.removeSubrange(position...)
+                    default: bytes.insert(UInt8(truncatingIfNeeded: random.next()), at: position)
+                    }
+                    if bytes.isEmpty { break }
+                }
+            }
+            var reader = FrameReader(source: ChunkedSource(bytes: bytes, chunkSizes: [1 + Int(random.next() % 9)]))
+            var frames = 0
+            do {
+                while let frame = try reader.readFrame() {
+                    frames += 1
+                    // Decoding a message from any frame is also typed: a value or WireFormatError.
+                    do { _ = try WorkerMessage(frame: frame) } catch {}
+                    #expect(frames <= bytes.count)
+                }
+            } catch is WireFormatError {
+                // A typed refusal is the other allowed answer.
+            }
+        }
+    }
+}

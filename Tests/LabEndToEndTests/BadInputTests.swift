@@ -35,6 +35,16 @@ import Testing
         (["run", "--order", "random"], "lab: invalid value 'random' for --order; expected one of: interleaved, grouped"),
         (["run", "--format", "xml"], "lab: invalid value 'xml' for --format; expected one of: text, json"),
         (["report"], "lab: lab report needs exactly one run folder"),
+        (["run", "--workloads", "fault", "--set", "fault.action=trap"], "lab: fault.action=trap cannot run in mode 'sequential': in one address space it would take the lab down"),
+        (["run", "--workloads", "fault", "--modes", "threads", "--set", "fault.action=hang"], "cannot run in mode 'threads'"),
+        (["run", "--task-timeout", "0"], "lab: invalid value '0' for --task-timeout; expected a number of seconds from 0.001 to 86400"),
+        (["run", "--task-timeout", "inf"], "lab: invalid value 'inf' for --task-timeout"),
+        (["run", "--set", "fault.action=explode", "--workloads", "fault"], "lab: invalid value 'explode' for fault.action; expected one of: ok, throw, exit, trap, kill, hang"),
+        (["run", "--set", "sleep.seconds=1;2", "--workloads", "sleep"], "lab: invalid value '1;2' for sleep.seconds"),
+        (["run", "--set", "sleep.seconds=\"1\"", "--workloads", "sleep"], "lab: invalid value '\"1\"' for sleep.seconds"),
+        (["run", "--set", "sleep.seconds=1\n2", "--workloads", "sleep"], "lab: invalid value '1\\n2' for sleep.seconds"),
+        (["run", "--set", "primes.limit=99999999999999999999"], "lab: invalid value '99999999999999999999' for primes.limit"),
+        (["run", "--tasks", "1e3"], "lab: invalid value '1e3' for --tasks"),
     ]
 
     @Test("bad input is one clear line, exit 2, nothing created", arguments: cases)

@@ -84,7 +84,7 @@ import Workloads
         #expect(lab.markedProcesses().isEmpty)
     }
 
-    @Test("every workload gives one checksum in all four modes, worker processes included", arguments: builtinWorkloads.names)
+    @Test("every workload gives one checksum in all four modes, worker processes included", arguments: builtinWorkloads.defaultPlanNames)
     func everyWorkloadEveryMode(name: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }

@@ -24,7 +24,7 @@ import Testing
         _ = try type.parameters(quick: true)
     }
 
-    @Test("every workload gives the same checksum sequentially, on threads and as async tasks", arguments: builtinWorkloads.names)
+    @Test("every workload gives the same checksum sequentially, on threads and as async tasks", arguments: builtinWorkloads.defaultPlanNames)
     func sameChecksum(name: String) async throws {
         let type = try builtinWorkloads.type(named: name)
         let workload = try ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true))

@@ -8,32 +8,38 @@ import Synchronization
 /// holds a pool thread for as long as it blocks, which the lab then shows.
 public struct AsyncExecutor: Executor {
     public let inFlight: Int
+    /// Told when each task starts and ends, for a watchdog; `nil` for none.
+    public let watch: TaskWatch?
 
-    public init(inFlight: Int) {
+    public init(inFlight: Int, watch: TaskWatch? = nil) {
         precondition(inFlight > 0, "at least one task must be in flight")
         self.inFlight = inFlight
+        self.watch = watch
     }
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let body = workload.workload
         let limit = inFlight
+        let watch = watch
         let finished = DispatchSemaphore(value: 0)
         // The coordinator's thread is not one of the cooperative pool's, so it may block here.
         Task.detached {
-            await AsyncExecutor.run(body, ledger: ledger, inFlight: limit)
+            await AsyncExecutor.run(body, ledger: ledger, inFlight: limit, watch: watch)
             finished.signal()
         }
         finished.wait()
         let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure)
+        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }
 
-    private static func run(_ workload: any Workload, ledger: TaskLedger, inFlight: Int) async {
+    private static func run(_ workload: any Workload, ledger: TaskLedger, inFlight: Int, watch: TaskWatch?) async {
         await withTaskGroup(of: (index: Int, result: Result<TaskOutcome, ExecutionError>).self) { group in
             func startNext() -> Bool {
                 guard let index = ledger.claim() else { return false }
                 group.addTask {
+                    watch?.begin(task: index)
+                    defer { watch?.end(task: index) }
                     let input = workload.input(forTask: index)
                     do {
                         let output = try await workload.runAsync(task: index, input: input)
@@ -54,7 +60,9 @@ public struct AsyncExecutor: Executor {
                     finished.append((index, outcome))
                     _ = startNext()
                 case .failure(let error):
-                    ledger.fail(error)
+                    // A failed task is a measurement: record it and keep N tasks in flight.
+                    ledger.record(error)
+                    _ = startNext()
                 }
             }
             ledger.deposit(finished)

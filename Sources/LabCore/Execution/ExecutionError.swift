@@ -6,8 +6,19 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
     case workerStartFailed(worker: Int, message: String)
     /// A worker process ended or broke the protocol; `task` is what it was doing, if anything.
     case workerFailed(worker: Int, task: Int?, reason: String)
+    /// A task ran longer than the task timeout; its worker was killed and replaced.
+    case taskTimedOut(worker: Int, task: Int, seconds: Double)
     /// A thread or pipe could not be created.
     case system(SystemError)
+
+    /// The task that failed, when the failure belongs to one.
+    public var task: Int? {
+        switch self {
+        case .taskFailed(let task, _), .taskTimedOut(_, let task, _): task
+        case .workerFailed(_, let task, _): task
+        case .workerStartFailed, .system: nil
+        }
+    }
 
     public var description: String {
         switch self {
@@ -17,6 +28,8 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
             "worker \(worker) failed to start: \(message)"
         case .workerFailed(let worker, let task, let reason):
             task.map { "worker \(worker) \(reason) during task \($0)" } ?? "worker \(worker) \(reason)"
+        case .taskTimedOut(let worker, let task, let seconds):
+            "task \(task) timed out after \(Platform.formatSeconds(seconds)) s on worker \(worker), which was killed and replaced"
         case .system(let error):
             "\(error)"
         }

@@ -40,15 +40,18 @@ public struct ExecutionResult: Sendable {
     public var startupSeconds: Double
     /// One entry per task, `nil` for tasks that did not finish.
     public var outcomes: [TaskOutcome?]
-    /// Why the execution stopped early, if it did.
+    /// The first failure, if any task failed.
     public var failure: ExecutionError?
+    /// How many failures there were in all.
+    public var failureCount = 0
     /// What the worker processes reported and what crossed the pipes (zero outside process mode).
     public var workers = WorkerTotals()
 
-    public init(startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, workers: WorkerTotals = WorkerTotals()) {
+    public init(startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals()) {
         self.startupSeconds = startupSeconds
         self.outcomes = outcomes
         self.failure = failure
+        self.failureCount = failureCount ?? (failure == nil ? 0 : 1)
         self.workers = workers
     }
 }
@@ -79,6 +82,14 @@ public protocol Executor: Sendable {
 /// Runs one task at a time for a driver: in its own thread, or through a worker process.
 public protocol TaskPerformer {
     func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput
+
+    /// Gets ready for the next task after `error` (a process performer replaces a dead
+    /// worker). Returns an error when it cannot go on, which ends the execution.
+    func recover(after error: ExecutionError) -> ExecutionError?
+}
+
+extension TaskPerformer {
+    public func recover(after error: ExecutionError) -> ExecutionError? { nil }
 }
 
 /// Runs the workload's body directly, in the calling thread.
@@ -99,17 +110,24 @@ public struct InlinePerformer: TaskPerformer, Sendable {
 }
 
 /// The loop every driver runs, whatever the mode: claim a task, make its input, perform it,
-/// digest its result; until no task is left or another driver failed.
-public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer) {
+/// digest its result; a failed task is recorded and the loop goes on, until no task is left
+/// or a failure that cannot be recovered from stops every driver.
+public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, watch: TaskWatch? = nil) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
     while let index = ledger.claim() {
         let input = workload.input(forTask: index)
+        watch?.begin(task: index)
+        defer { watch?.end(task: index) }
         do {
             let output = try performer.perform(task: index, input: input)
             finished.append((index, TaskOutcome(output: output, inputBytes: input.count)))
         } catch {
-            ledger.fail(error)
-            break
+            // A failed task is a measurement: record it and go on with the others.
+            ledger.record(error)
+            if let fatal = performer.recover(after: error) {
+                ledger.fail(fatal)
+                break
+            }
         }
     }
     ledger.deposit(finished)
@@ -118,12 +136,12 @@ public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: so
 /// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:)``,
 /// and waits for all of them: the skeleton both pools share.
 /// - Returns: the seconds spent creating the threads.
-func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Performer], ledger: TaskLedger, workload: any Workload) -> Double {
+func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Performer], ledger: TaskLedger, workload: any Workload, watch: TaskWatch? = nil) -> Double {
     let started = Platform.monotonicSeconds()
     var threads: [JoinableThread] = []
     for performer in performers {
         do {
-            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer) })
+            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer, watch: watch) })
         } catch {
             ledger.fail(.system(error))
             break
@@ -136,30 +154,38 @@ func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Perfor
 
 /// The coordinator runs the tasks in order, in its own thread.
 public struct SequentialExecutor: Executor {
-    public init() {}
+    /// Told when each task starts and ends, for a watchdog; `nil` for none.
+    public let watch: TaskWatch?
+
+    public init(watch: TaskWatch? = nil) {
+        self.watch = watch
+    }
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload))
+        driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload), watch: watch)
         let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure)
+        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }
 }
 
 /// A fixed pool of threads; each claims tasks dynamically and runs them itself.
 public struct ThreadPoolExecutor: Executor {
     public let threads: Int
+    /// Told when each task starts and ends, for a watchdog; `nil` for none.
+    public let watch: TaskWatch?
 
-    public init(threads: Int) {
+    public init(threads: Int, watch: TaskWatch? = nil) {
         precondition(threads > 0, "a pool needs at least one thread")
         self.threads = threads
+        self.watch = watch
     }
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let performers = Array(repeating: InlinePerformer(workload: workload.workload), count: threads)
-        let startupSeconds = runDriverThreads(performers, ledger: ledger, workload: workload.workload)
+        let startupSeconds = runDriverThreads(performers, ledger: ledger, workload: workload.workload, watch: watch)
         let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure)
+        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }
 }

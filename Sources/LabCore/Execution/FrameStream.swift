@@ -7,14 +7,22 @@ public protocol ByteSource {
 
 /// A pipe or file descriptor as a ``ByteSource``. It does not own the descriptor.
 public struct DescriptorSource: ByteSource {
+    /// No data arrived before the deadline.
+    public struct Timeout: Error {}
+
     public let descriptor: Int32
+    /// When a read gives up (monotonic seconds); infinity waits for ever.
+    public var deadline: Double = .infinity
 
     public init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        try Platform.read(descriptor, into: buffer)
+        if deadline.isFinite, try !Platform.waitUntilReadable(descriptor, seconds: deadline - Platform.monotonicSeconds()) {
+            throw Timeout()
+        }
+        return try Platform.read(descriptor, into: buffer)
     }
 }
 
@@ -27,6 +35,11 @@ public struct FrameReader<Source: ByteSource> {
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
+
+    /// Changes the source (such as its deadline) between frames.
+    public mutating func updateSource(_ change: (inout Source) -> Void) {
+        change(&source)
+    }
 
     public init(source: Source, bufferBytes: Int = 64 * 1024) {
         self.source = source
@@ -53,10 +66,7 @@ public struct FrameReader<Source: ByteSource> {
         start += WireFormat.headerBytes
 
         let buffered = min(length, end - start)
-        var payload = [UInt8](unsafeUninitializedCapacity: length) { storage, initialized in
-            _ = storage.initialize(from: buffer[start..<(start + buffered)])
-            initialized = buffered
-        }
+        var payload = Array(buffer[start..<(start + buffered)])
         start += buffered
         if payload.count < length {
             try readRemainder(into: &payload, length: length)
@@ -64,18 +74,23 @@ public struct FrameReader<Source: ByteSource> {
         return Frame(kind: kind, payload: payload)
     }
 
-    /// Reads the part of a payload that was not in the buffer directly into it.
+    /// Reads the part of a payload that was not in the buffer directly into it. The array
+    /// grows as bytes arrive (doubling, from 1 MiB), so a length field that lies costs at most
+    /// twice what really came, never what it claims.
     private mutating func readRemainder(into payload: inout [UInt8], length: Int) throws {
         var received = payload.count
-        payload.append(contentsOf: repeatElement(0, count: length - received))
-        try payload.withUnsafeMutableBytes { storage in
-            while received < length {
-                let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[received...]))
-                if count == 0 {
-                    throw WireFormatError.truncatedFrame(received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
-                }
-                received += count
+        while received < length {
+            if received == payload.count {
+                let growth = min(length - payload.count, max(payload.count, 1 << 20))
+                payload.append(contentsOf: repeatElement(0, count: growth))
             }
+            let count = try payload.withUnsafeMutableBytes { storage in
+                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[received...]))
+            }
+            if count == 0 {
+                throw WireFormatError.truncatedFrame(received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
+            }
+            received += count
         }
     }
 

@@ -1,6 +1,7 @@
 /// A pool of worker child processes, each the `lab` binary started as `lab worker`, talking to
 /// the coordinator over a request pipe and a reply pipe. Tasks go to whichever worker is free:
-/// one driver thread per worker claims tasks from the shared ledger.
+/// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
+/// breaks the protocol fails its task and is replaced; the other tasks go on.
 public struct ProcessPoolExecutor: Executor {
     public let workers: Int
     /// The worker binary: the running `lab` itself (from `/proc/self/exe`) in normal use.
@@ -8,22 +9,42 @@ public struct ProcessPoolExecutor: Executor {
     /// The arguments that make that binary a worker.
     public let arguments: [String]
     public let registry: ChildProcessRegistry
+    /// A task that has not answered after this many seconds gets its worker killed and
+    /// replaced, and is recorded as timed out.
+    public let taskTimeoutSeconds: Double
 
-    public init(workers: Int, executablePath: String, arguments: [String] = ["worker"], registry: ChildProcessRegistry = .shared) {
+    public init(
+        workers: Int, executablePath: String, arguments: [String] = ["worker"], registry: ChildProcessRegistry = .shared,
+        taskTimeoutSeconds: Double = .infinity
+    ) {
         precondition(workers > 0, "a pool needs at least one worker")
         self.workers = workers
         self.executablePath = executablePath
         self.arguments = arguments
         self.registry = registry
+        self.taskTimeoutSeconds = taskTimeoutSeconds
+    }
+
+    /// Starts worker `number` and sets it up (the caller waits for it to be ready).
+    func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
+        let worker = try WorkerProcess(number: number, executablePath: executablePath, arguments: arguments, registry: registry)
+        do {
+            try worker.sendSetup(workload)
+        } catch {
+            worker.shutdown(registry: registry)
+            throw error
+        }
+        return worker
     }
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let started = Platform.monotonicSeconds()
         var pool: [WorkerProcess] = []
+        var performers: [ProcessPerformer] = []
         func finish(startupSeconds: Double) -> ExecutionResult {
             var totals = WorkerTotals()
-            for worker in pool {
+            for worker in pool + performers.flatMap(\.retired) {
                 worker.shutdown(registry: registry)
                 totals.bytesToWorkers += worker.bytesSent
                 totals.bytesFromWorkers += worker.bytesReceived
@@ -36,15 +57,13 @@ public struct ProcessPoolExecutor: Executor {
                 }
             }
             let (outcomes, failure) = ledger.result
-            return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, workers: totals)
+            return ExecutionResult(
+                startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals)
         }
         do {
-            // Launch every child first and set them up after, so that they load in parallel.
+            // Launch every child first and wait for them after, so that they load in parallel.
             for number in 1...workers {
-                pool.append(try WorkerProcess(number: number, executablePath: executablePath, arguments: arguments, registry: registry))
-            }
-            for worker in pool {
-                try worker.sendSetup(workload)
+                pool.append(try launch(number, for: workload))
             }
             for worker in pool {
                 try worker.awaitReady()
@@ -55,16 +74,55 @@ public struct ProcessPoolExecutor: Executor {
         }
         let startupSeconds = Platform.monotonicSeconds() - started
 
-        _ = runDriverThreads(pool.map(ProcessPerformer.init), ledger: ledger, workload: workload.workload)
+        performers = pool.map { ProcessPerformer(worker: $0, pool: self, workload: workload) }
+        _ = runDriverThreads(performers, ledger: ledger, workload: workload.workload)
+        // Replacements are the performers' current workers now.
+        pool = performers.map(\.worker)
         return finish(startupSeconds: startupSeconds)
     }
 }
 
-/// Sends a driver's tasks to its own worker process.
-struct ProcessPerformer: TaskPerformer, Sendable {
-    let worker: WorkerProcess
+/// Sends a driver's tasks to its own worker process, and replaces the worker when it dies.
+///
+/// Owned by one driver thread while the tasks run and by the pool before and after, never by
+/// two threads at once: that is why the unchecked conformance is safe.
+final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
+    private(set) var worker: WorkerProcess
+    /// Workers this performer replaced, kept for their byte counts and final shutdown.
+    private(set) var retired: [WorkerProcess] = []
+    let pool: ProcessPoolExecutor
+    let workload: ConfiguredWorkload
+
+    init(worker: WorkerProcess, pool: ProcessPoolExecutor, workload: ConfiguredWorkload) {
+        self.worker = worker
+        self.pool = pool
+        self.workload = workload
+    }
 
     func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
-        try worker.perform(task: index, input: input)
+        try worker.perform(task: index, input: input, timeoutSeconds: pool.taskTimeoutSeconds)
+    }
+
+    func recover(after error: ExecutionError) -> ExecutionError? {
+        // A task that threw leaves its worker alive and in step; anything else does not.
+        if case .taskFailed = error { return nil }
+        worker.kill()
+        retired.append(worker)
+        retired.last?.shutdown(registry: pool.registry)
+        let replacement: WorkerProcess
+        do {
+            replacement = try pool.launch(worker.number, for: workload)
+        } catch {
+            return error
+        }
+        do {
+            try replacement.awaitReady()
+        } catch {
+            replacement.kill()
+            retired.append(replacement)
+            return error
+        }
+        worker = replacement
+        return nil
     }
 }

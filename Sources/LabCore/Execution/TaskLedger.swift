@@ -7,7 +7,7 @@ public final class TaskLedger: Sendable {
     private let nextIndex = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
     private let outcomes: Mutex<[TaskOutcome?]>
-    private let firstFailure = Mutex<ExecutionError?>(nil)
+    private let failures = Mutex<(first: ExecutionError?, count: Int)>((nil, 0))
 
     public init(taskCount: Int) {
         self.taskCount = taskCount
@@ -32,16 +32,28 @@ public final class TaskLedger: Sendable {
         }
     }
 
-    /// Records a failure (the first one wins) and stops further claims.
-    public func fail(_ error: ExecutionError) {
-        firstFailure.withLock { current in
-            if current == nil { current = error }
+    /// Records a failed task; the other tasks go on. The failure of the lowest task index is
+    /// the one reported (drivers notice failures in no fixed order; task order is stable).
+    public func record(_ error: ExecutionError) {
+        failures.withLock { state in
+            if state.first == nil || (error.task ?? Int.max) < (state.first?.task ?? Int.max) { state.first = error }
+            state.count += 1
         }
+    }
+
+    /// Records a failure that ends the execution: no task is handed out after it.
+    public func fail(_ error: ExecutionError) {
+        record(error)
         stopped.store(true, ordering: .relaxed)
     }
 
     /// The outcome of every task (`nil` for those that did not finish) and the first failure.
     public var result: (outcomes: [TaskOutcome?], failure: ExecutionError?) {
-        (outcomes.withLock { $0 }, firstFailure.withLock { $0 })
+        (outcomes.withLock { $0 }, failures.withLock { $0.first })
+    }
+
+    /// How many failures were recorded in all.
+    public var failureCount: Int {
+        failures.withLock { $0.count }
     }
 }

@@ -31,6 +31,9 @@ final class WorkerProcess: @unchecked Sendable {
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
+        // A crashing worker is a measured fact: its exit status tells the story, and Swift's
+        // backtracer would only spill a register dump onto the lab's standard error.
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         process.environment = environment
         process.standardInput = requestPipe
         process.standardOutput = replyPipe
@@ -64,10 +67,14 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends one task and waits for its result.
-    func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
+    /// Sends one task and waits for its result, at most `timeoutSeconds` for the answer to
+    /// begin; a worker that takes longer is killed, and the task recorded as timed out.
+    func perform(task index: Int, input: [UInt8], timeoutSeconds: Double = .infinity) throws(ExecutionError) -> TaskOutput {
         try send(.task(index: index, input: input), task: index)
-        switch try receive(task: index) {
+        let deadline = Platform.monotonicSeconds() + timeoutSeconds
+        reader.updateSource { $0.deadline = deadline }
+        defer { reader.updateSource { $0.deadline = .infinity } }
+        switch try receive(task: index, timeoutSeconds: timeoutSeconds) {
         case .result(let replyIndex, let output) where replyIndex == index:
             return output
         case .failure(let replyIndex, let message) where replyIndex == index:
@@ -87,7 +94,7 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
-    private func receive(task: Int?) throws(ExecutionError) -> WorkerMessage {
+    private func receive(task: Int?, timeoutSeconds: Double = .infinity) throws(ExecutionError) -> WorkerMessage {
         do {
             guard let frame = try reader.readFrame() else {
                 throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
@@ -96,6 +103,9 @@ final class WorkerProcess: @unchecked Sendable {
             return try WorkerMessage(frame: frame)
         } catch let error as ExecutionError {
             throw error
+        } catch is DescriptorSource.Timeout {
+            kill()
+            throw .taskTimedOut(worker: number, task: task ?? -1, seconds: timeoutSeconds)
         } catch {
             throw .workerFailed(worker: number, task: task, reason: "broke the protocol: \(error)")
         }
@@ -125,6 +135,12 @@ final class WorkerProcess: @unchecked Sendable {
         return true
     }
 
+    /// Kills the worker at once (SIGKILL); ``shutdown(registry:graceSeconds:)`` still reaps it.
+    func kill() {
+        guard process.isRunning else { return }
+        Platform.sendSignal(SIGKILL, to: process.processIdentifier)
+    }
+
     /// Ends the session: closes the request pipe so the worker exits, waits for it (killing it
     /// if it does not go within `graceSeconds`), and releases both pipes.
     func shutdown(registry: ChildProcessRegistry, graceSeconds: Double = 2) {
@@ -132,8 +148,10 @@ final class WorkerProcess: @unchecked Sendable {
         open = false
         // A live worker reports its own CPU time and peak memory before it goes; a dead one
         // simply fails this exchange.
-        if process.isRunning, (try? send(.finish, task: nil)) != nil, case .usage(let usage)? = try? receive(task: nil) {
-            reportedUsage = usage
+        if process.isRunning, (try? send(.finish, task: nil)) != nil {
+            // A worker that does not answer in time is not waited for.
+            reader.updateSource { $0.deadline = Platform.monotonicSeconds() + graceSeconds }
+            if case .usage(let usage)? = try? receive(task: nil) { reportedUsage = usage }
         }
         try? requestPipe.fileHandleForWriting.close()
         if !waitForExit(seconds: graceSeconds) {

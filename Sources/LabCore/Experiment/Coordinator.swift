@@ -24,11 +24,22 @@ public struct Coordinator: Sendable {
     /// The worker binary for process mode (the running `lab`).
     public let workerExecutablePath: String
     public let registry: ChildProcessRegistry
+    /// How long one task may run. In process mode a late task's worker is killed and
+    /// replaced; in the other modes a thread cannot be stopped, so `onStuckTask` is called.
+    public let taskTimeoutSeconds: Double
+    /// Called from a watchdog thread when a task of a sequential, thread or async cell runs
+    /// past the timeout; it should write what the run has and end the process.
+    public let onStuckTask: @Sendable (_ description: String) -> Void
 
-    public init(runID: String, workerExecutablePath: String, registry: ChildProcessRegistry = .shared) {
+    public init(
+        runID: String, workerExecutablePath: String, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
+        onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
+    ) {
         self.runID = runID
         self.workerExecutablePath = workerExecutablePath
         self.registry = registry
+        self.taskTimeoutSeconds = taskTimeoutSeconds
+        self.onStuckTask = onStuckTask
     }
 
     /// Runs the plan. `observe` is called on the calling thread, in order.
@@ -69,13 +80,24 @@ public struct Coordinator: Sendable {
     ///   - position: its place in the run's order, from 1, warm-ups included.
     ///   - runClock: started when the run started; gives the record's `startSeconds`.
     public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
-        let executor = makeExecutor(cell.mode, workers: cell.workers)
+        let watch = TaskWatch()
+        let executor = makeExecutor(cell.mode, workers: cell.workers, watch: watch)
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
         Platform.resetPeakResident()
         let before = Platform.processUsage()
         let stopwatch = Stopwatch()
-        let result = executor.execute(cell.workload)
+        let label = cell.label
+        let timeout = taskTimeoutSeconds
+        let report = onStuckTask
+        // Process mode enforces the timeout itself, by killing the worker.
+        let result = watch.watch(timeoutSeconds: cell.mode == .processes ? .infinity : timeout, onOverdue: { task, running in
+            report(
+                "task \(task) of \(label) has run for \(Platform.formatSeconds(running.rounded())) s, past the task timeout of \(Platform.formatSeconds(timeout)) s; "
+                    + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)")
+        }) {
+            executor.execute(cell.workload)
+        }
         let wallSeconds = stopwatch.elapsedSeconds
         let coordinator = Platform.processUsage().since(before)
         let workers = result.workers
@@ -96,7 +118,7 @@ public struct Coordinator: Sendable {
             tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
             checksum: failed ? "" : Checksum.hex(Checksum.combined(completed)),
             status: failed ? .failed : .ok,
-            error: result.failure?.description ?? (failed ? "\(tasks - completed.count) of \(tasks) tasks did not finish" : ""),
+            error: errorText(result, tasks: tasks, completed: completed.count),
             userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
             workersUserSeconds: workers.usage.userSeconds, workersSystemSeconds: workers.usage.systemSeconds,
             maxResidentKiB: coordinator.maxResidentKiB, workersMaxResidentKiB: workers.usage.maxResidentKiB,
@@ -107,12 +129,22 @@ public struct Coordinator: Sendable {
         )
     }
 
-    private func makeExecutor(_ mode: ExecutionMode, workers: Int) -> any Executor {
+    /// The first failure, with how many more there were.
+    private func errorText(_ result: ExecutionResult, tasks: Int, completed: Int) -> String {
+        guard let failure = result.failure else {
+            return completed == tasks ? "" : "\(tasks - completed) of \(tasks) tasks did not finish"
+        }
+        let more = result.failureCount - 1
+        return more > 0 ? "\(failure); \(more) more failure\(more == 1 ? "" : "s")" : failure.description
+    }
+
+    private func makeExecutor(_ mode: ExecutionMode, workers: Int, watch: TaskWatch) -> any Executor {
         switch mode {
-        case .sequential: SequentialExecutor()
-        case .threads: ThreadPoolExecutor(threads: workers)
-        case .processes: ProcessPoolExecutor(workers: workers, executablePath: workerExecutablePath, registry: registry)
-        case .async: AsyncExecutor(inFlight: workers)
+        case .sequential: SequentialExecutor(watch: watch)
+        case .threads: ThreadPoolExecutor(threads: workers, watch: watch)
+        case .processes:
+            ProcessPoolExecutor(workers: workers, executablePath: workerExecutablePath, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds)
+        case .async: AsyncExecutor(inFlight: workers, watch: watch)
         }
     }
 }

@@ -46,6 +46,22 @@ public enum Platform {
         try result.get()
     }
 
+    /// Waits until `descriptor` has data (or end of file) to read, at most `seconds`.
+    /// - Returns: false when the time ran out first.
+    /// The corresponding C function is `poll`.
+    public static func waitUntilReadable(_ descriptor: Int32, seconds: Double) throws(SystemError) -> Bool {
+        let deadline = monotonicSeconds() + seconds
+        while true {
+            let remaining = deadline - monotonicSeconds()
+            if remaining <= 0 { return false }
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            let milliseconds = Int32(min(remaining * 1000, Double(Int32.max)).rounded(.up))
+            let count = poll(&entry, 1, milliseconds)
+            if count > 0 { return true }
+            if count < 0 && errno != EINTR { throw SystemError(call: "poll", errno: errno) }
+        }
+    }
+
     /// Closes a file descriptor. The corresponding C function is `close`.
     public static func close(_ descriptor: Int32) {
         // EINTR on close must not be retried on Linux: the descriptor is already gone.
@@ -123,6 +139,11 @@ public enum Platform {
     /// The number of processors currently available to this process.
     public static var activeProcessorCount: Int {
         Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    }
+
+    /// Seconds as short text: `2`, `0.5`.
+    public static func formatSeconds(_ seconds: Double) -> String {
+        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
     }
 
     /// The name of a signal such as `SIGKILL`, or `signal N` when it has no common name.

@@ -8,3 +8,21 @@ extension StringProtocol {
         return String(text)
     }
 }
+
+extension String {
+    /// The text as an error message shows a user's value: control characters written as
+    /// escapes (`\n`, `\t`, `\u{1B}`), so that one message stays one line.
+    public var shownInMessage: String {
+        var text = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": text += "\\n"
+            case "\r": text += "\\r"
+            case "\t": text += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7f: text += "\\u{\(String(scalar.value, radix: 16))}"
+            default: text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
+}

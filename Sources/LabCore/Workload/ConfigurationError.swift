@@ -9,15 +9,15 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable, Senda
     public var description: String {
         switch self {
         case .unknownWorkload(let name, let known):
-            "unknown workload '\(name)'; known workloads: \(known.joined(separator: ", "))"
+            "unknown workload '\(name.shownInMessage)'; known workloads: \(known.joined(separator: ", "))"
         case .unknownParameter(let workload, let parameter, let known):
             known.isEmpty
-                ? "unknown parameter '\(parameter)' for workload '\(workload)'; it takes no parameters"
-                : "unknown parameter '\(parameter)' for workload '\(workload)'; its parameters: \(known.joined(separator: ", "))"
+                ? "unknown parameter '\(parameter.shownInMessage)' for workload '\(workload)'; it takes no parameters"
+                : "unknown parameter '\(parameter.shownInMessage)' for workload '\(workload)'; its parameters: \(known.joined(separator: ", "))"
         case .invalidValue(let workload, let parameter, let value, let expected):
-            "invalid value '\(value)' for \(workload).\(parameter); expected \(expected)"
+            "invalid value '\(value.shownInMessage)' for \(workload).\(parameter); expected \(expected)"
         case .malformedParameters(let workload, let text):
-            "malformed parameters '\(text)' for workload '\(workload)'; expected key=value;key=value"
+            "malformed parameters '\(text.shownInMessage)' for workload '\(workload)'; expected key=value;key=value"
         }
     }
 }

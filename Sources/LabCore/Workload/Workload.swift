@@ -60,6 +60,14 @@ public protocol Workload: Sendable {
     /// Starts what the workload needs on the coordinator's side for the whole run, such as a
     /// local server; `nil` (the default) when it needs nothing.
     static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)?
+
+    /// Why these parameters cannot run in `mode`, or `nil` (the default) when they can. The
+    /// run is refused before it starts.
+    static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String?
+
+    /// Whether `lab run` without `--workloads` runs it (the default is true; a demonstration
+    /// that fails on purpose, like `fault`, says false and runs only when named).
+    static var isInDefaultPlan: Bool { get }
 }
 
 extension Workload {
@@ -70,6 +78,10 @@ extension Workload {
     }
 
     public static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? { nil }
+
+    public static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? { nil }
+
+    public static var isInDefaultPlan: Bool { true }
 
     /// The validated parameters this workload type would get from `overrides` alone.
     public static func parameters(overriding overrides: [String: String] = [:], quick: Bool = false) throws(ConfigurationError) -> Parameters {

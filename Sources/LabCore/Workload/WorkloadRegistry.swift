@@ -16,6 +16,9 @@ public struct WorkloadRegistry: Sendable {
     /// The registered names, in listing order.
     public var names: [String] { types.map { $0.name } }
 
+    /// The names `lab run` runs when no `--workloads` is given.
+    public var defaultPlanNames: [String] { types.filter { $0.isInDefaultPlan }.map { $0.name } }
+
     /// The workload type called `name`.
     /// - Throws: ``ConfigurationError/unknownWorkload(_:known:)`` listing the known names.
     public func type(named name: String) throws(ConfigurationError) -> any Workload.Type {

@@ -1,0 +1,113 @@
+import Foundation
+import LabCore
+import LabReport
+import Testing
+
+/// Isolation, shown: what a misbehaving task does to each mode, and what the lab does then.
+@Suite struct FaultTests {
+    func records(_ lab: LabBinary, _ folder: String) throws -> [RepetitionRecord] {
+        try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/" + folder + "/results.csv", encoding: .utf8))
+    }
+
+    @Test("a worker that exits, crashes or is killed fails its task; it is replaced and the other tasks run", arguments: [
+        ("exit", "exited with status 3 during task 3"), ("trap", "killed by signal 4 (SIGILL) during task 3"),
+        ("kill", "killed by signal 9 (SIGKILL) during task 3"),
+    ])
+    func workerDies(action: String, message: String) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // Tasks 3 and 6 of 8 misbehave; worker count 2, one repetition, then a second cell.
+        let outcome = try lab.run([
+            "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=\(action)", "--set", "fault.every=3",
+            "--set", "fault.spin=1000", "--workers", "1,2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("2 of 2 repetitions failed"), "\(outcome.standardError)")
+        let rows = try records(lab, "run")
+        #expect(rows.count == 2)
+        for row in rows {
+            #expect(row.status == .failed)
+            #expect(row.checksum.isEmpty)
+            #expect(row.error.contains("during task 3") && row.error.hasSuffix("; 1 more failure"), "\(row.error)")
+            // 6 of the 8 tasks still ran: completed tasks / wall time, back into a count.
+            #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
+        }
+        #expect(rows.contains { $0.error.contains(message) }, "\(rows.map(\.error))")
+        let summary = try CSV.parse(String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8))
+        #expect(summary.dropFirst().allSatisfy { $0[SummaryColumn.allCases.firstIndex(of: .failed)!] == "1" && $0[SummaryColumn.allCases.firstIndex(of: .n)!] == "0" })
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("a thrown error fails its task in every mode and the run goes on")
+    func thrown() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["run", "--workloads", "fault", "--set", "fault.spin=1000", "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet"])
+        #expect(outcome.status == 1)
+        let rows = try records(lab, "run")
+        #expect(rows.map(\.mode) == ExecutionMode.allCases)
+        #expect(rows.allSatisfy { $0.error == "task 3 failed: fault: task 3 threw, as asked" }, "\(rows.map(\.error))")
+    }
+
+    @Test("a hanging task in process mode times out; its worker is killed and replaced")
+    func hangingWorker() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=hang", "--set", "fault.spin=1000",
+            "--task-timeout", "0.5", "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        let row = try #require(try records(lab, "run").first)
+        #expect(row.error.hasPrefix("task 3 timed out after 0.5 s on worker "), "\(row.error)")
+        #expect(abs(row.tasksPerSecond * row.wallSeconds - 7) < 0.1)
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("a stuck task on threads cannot be killed: the lab says so, writes what it has and stops")
+    func stuckThread() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "sleep", "--modes", "sequential,threads", "--set", "sleep.seconds=0.01,60", "--task-timeout", "0.5",
+            "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("past the task timeout of 0.5 s"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("cannot be stopped from outside"))
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        #expect(description.partial)
+        #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/report.md"))
+    }
+
+    @Test("16 MiB of input and 16 MiB of result per task cross the pipes without deadlock")
+    func largePayloads() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "digest", "--modes", "sequential,processes", "--set", "digest.bytes=16777216", "--set", "digest.echo=yes",
+            "--set", "digest.rounds=1", "--tasks", "2", "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = try records(lab, "run")
+        #expect(Set(rows.map(\.checksum)).count == 1)
+        let processes = try #require(rows.first { $0.mode == .processes })
+        #expect(processes.bytesToWorkers > 2 * 16_777_216 && processes.bytesFromWorkers > 2 * 16_777_216)
+    }
+
+    @Test("100,000 tasks on 4 processes and 4 threads leave the coordinator's descriptors and threads as they were")
+    func noLeaks() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(
+            ["run", "--workloads", "noop", "--tasks", "100000", "--modes", "processes,threads", "--workers", "4", "--repetitions", "1",
+             "--warmup", "1", "--out", "run", "--quiet"],
+            environment: ["LAB_RESOURCE_REPORT": "1"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let line = try #require(outcome.standardError.split(separator: "\n").first { $0.hasPrefix("lab: resources: ") })
+        let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        #expect(numbers.count == 4)
+        #expect(numbers[0] == numbers[1], "descriptors grew: \(line)")
+        #expect(numbers[2] == numbers[3], "threads grew: \(line)")
+    }
+}

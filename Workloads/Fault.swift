@@ -1,0 +1,79 @@
+import Glibc
+import LabCore
+
+/// Misbehaves on purpose, to show what isolation buys: a task that throws is an error value in
+/// every mode, but one that exits, crashes, is killed or hangs takes its address space with
+/// it. In process mode that is one worker, replaced while the other tasks go on; on threads it
+/// would be the lab itself, which is why those actions run in process mode only.
+public struct Fault: Workload {
+    struct Thrown: Error, CustomStringConvertible {
+        let index: Int
+        var description: String { "fault: task \(index) threw, as asked" }
+    }
+
+    public static let name = "fault"
+    public static let kind = WorkloadKind.cpu
+    public static let summary = "misbehave on purpose (throw, exit, trap, kill, hang) to show what process isolation buys"
+    public static let parameters = [
+        ParameterSpec(
+            name: "action", type: .choice(["ok", "throw", "exit", "trap", "kill", "hang"]), defaultValue: "throw", quickValue: "throw",
+            unit: "",
+            summary: "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap (fatalError), kill (SIGKILL itself), hang (sleep for ever); exit, trap, kill and hang run in process mode only"),
+        ParameterSpec(
+            name: "at", type: .integer(0...10_000_000), defaultValue: "3", quickValue: "3", unit: "index",
+            summary: "the first task that misbehaves"),
+        ParameterSpec(
+            name: "every", type: .integer(0...10_000_000), defaultValue: "0", quickValue: "0", unit: "count",
+            summary: "after 'at', every n-th task misbehaves too (0: only 'at')"),
+        ParameterSpec(
+            name: "spin", type: .integer(0...1_000_000_000), defaultValue: "2000000", quickValue: "100000", unit: "steps",
+            summary: "steps of arithmetic each well-behaved task computes"),
+    ]
+
+    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+
+    /// It fails on purpose, so it runs only when named (`--workloads fault`).
+    public static let isInDefaultPlan = false
+
+    /// Exiting, trapping, killing or hanging in one address space would take the lab down.
+    public static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? {
+        let action = parameters.choice("action")
+        guard mode != .processes, ["exit", "trap", "kill", "hang"].contains(action) else { return nil }
+        return "fault.action=\(action) cannot run in mode '\(mode.rawValue)': in one address space it would take the lab down, which is the lesson; it runs in: processes (throw and ok run in every mode)"
+    }
+
+    let action: String
+    let at: Int
+    let every: Int
+    let spin: Int
+
+    public init(parameters: Parameters, taskCount: Int) {
+        action = parameters.choice("action")
+        at = parameters.integer("at")
+        every = parameters.integer("every")
+        spin = parameters.integer("spin")
+    }
+
+    /// Whether task `index` misbehaves.
+    public func misbehaves(_ index: Int) -> Bool {
+        index == at || (every > 0 && index > at && (index - at) % every == 0)
+    }
+
+    public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+        if misbehaves(index) {
+            switch action {
+            case "throw": throw Thrown(index: index)
+            case "exit": exit(3)
+            case "trap": fatalError("fault: task \(index) trapped, as asked")
+            case "kill": kill(getpid(), SIGKILL)
+            case "hang": while true { Platform.sleep(seconds: 3600) }
+            default: break
+            }
+        }
+        var state = UInt64(index) &+ 1
+        for _ in 0..<spin {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        }
+        return TaskOutput(checksum: state, units: UInt64(spin))
+    }
+}
