@@ -59,6 +59,28 @@ import Testing
         #expect(try contents(lab, "run") == before)
     }
 
+    @Test("lab compare refuses a run whose results.csv is torn, lacks a column or has a non-number", arguments: [
+        ("torn", "\r\n20261125T000000Z,primes,cpu,\"limit=3"), ("missing column", nil), ("not a number", "nan-marker"),
+    ])
+    func compareRefuses(name: String, damage: String?) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        #expect(try quickRun(lab, out: "a").status == 0)
+        #expect(try quickRun(lab, out: "b").status == 0)
+        let path = lab.folder + "/b/results.csv"
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        switch damage {
+        case nil: text = text.replacingOccurrences(of: "wall_s", with: "wall")
+        case "nan-marker"?: text = text.replacingOccurrences(of: ",sleep,io,", with: ",sleep,thread,")
+        case let tail?: text = String(text.dropLast(2)) + tail
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let outcome = try lab.run(["compare", "a", "b"])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.hasPrefix("lab: invalid results file 'b/results.csv': "), "\(outcome.standardError)")
+        #expect(outcome.standardOutput.isEmpty)
+    }
+
     @Test("lab report and lab compare name a missing folder")
     func missingFolder() throws {
         let lab = try LabBinary()

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LabCore
 import LabReport
 import Testing
 
@@ -47,7 +48,24 @@ import Testing
         #expect(lab.wait(seconds: 20) { lab.markedProcesses().filter { $0 != labID }.count == 2 })
         kill(labID, SIGKILL)
         _ = try lab.finish(started)
-        #expect(lab.wait(seconds: 5) { lab.markedProcesses().isEmpty })
+        // PR_SET_PDEATHSIG: the kernel kills them when their parent dies; within a second.
+        #expect(lab.wait(seconds: 1) { lab.markedProcesses().isEmpty })
+    }
+
+    @Test("SIGINT at start-up, before any worker is ready, leaves nothing behind and exits 130")
+    func interruptAtStartup() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start(Self.longRun)
+        // As soon as the lab has installed its handler (it writes run.json first), whatever
+        // its workers are doing.
+        #expect(lab.wait(seconds: 20) { FileManager.default.fileExists(atPath: lab.folder + "/run/results.csv") })
+        kill(started.process.processIdentifier, SIGINT)
+        let outcome = try lab.finish(started)
+        #expect(outcome.status == 130)
+        #expect(lab.wait(seconds: 1) { lab.markedProcesses().isEmpty })
+        let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
+        #expect(try CSV.parse(text).count >= 1)
     }
 
     @Test("a worker killed mid-run is a failed repetition with the cause, the run goes on, and the lab exits 1")
