@@ -1,3 +1,5 @@
+import Glibc
+
 /// A pool of worker child processes, each the `lab` binary started as `lab worker`, talking to
 /// the coordinator over a request pipe and a reply pipe. Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
@@ -37,7 +39,11 @@ public struct ProcessPoolExecutor: Executor {
         return worker
     }
 
+    /// Runs the tasks on a fresh pool. It ignores SIGPIPE for the whole process (the `lab`
+    /// command does so first thing anyway): writing to a worker that died must be an `EPIPE`
+    /// error, not the death of the process that hosts the pool.
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+        Platform.ignoreSignal(SIGPIPE)
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let started = Platform.monotonicSeconds()
         var pool: [WorkerProcess] = []
@@ -70,6 +76,8 @@ public struct ProcessPoolExecutor: Executor {
             }
         } catch {
             ledger.fail(error)
+            // No task will run: a worker that broke the start-up gets no grace period.
+            pool.forEach { $0.kill() }
             return finish(startupSeconds: Platform.monotonicSeconds() - started)
         }
         let startupSeconds = Platform.monotonicSeconds() - started

@@ -1,0 +1,30 @@
+import Testing
+
+@testable import LabCore
+
+/// Worker processes that break the protocol, played by `/bin/sh` printing bytes (the tests
+/// may use a shell; the lab never does). Each must become a failed worker with a clear
+/// error: never a hang, a crash of the coordinator, or a huge allocation.
+@Suite struct MisbehavingWorkerTests {
+    static let cases: [(script: String, message: String)] = [
+        ("head -c 64 /dev/urandom; printf 'GARBAGE'; sleep 5", "broke the protocol"),
+        // A ready frame that claims 5 bytes, 2 sent, then the worker exits.
+        ("printf '\\005\\000\\000\\000\\002ab'", "broke the protocol: truncated frame"),
+        // A length of 0x7fffffff, far past the 1 GiB maximum.
+        ("printf '\\377\\377\\377\\177\\002'; sleep 5", "frame length 2147483647 exceeds the maximum"),
+        ("printf '\\000\\000\\000\\000\\143'; sleep 5", "unknown frame kind 99"),
+        ("exit 7", "exited with status 7"),
+    ]
+
+    @Test("a worker that sends garbage, a torn frame or a lying length is a failed worker", arguments: cases)
+    func misbehaving(script: String, message: String) throws {
+        let registry = ChildProcessRegistry()
+        let pool = ProcessPoolExecutor(workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: registry)
+        let result = pool.execute(try configuredEcho(tasks: 3))
+        let failure = try #require(result.failure)
+        #expect(failure.description.contains(message), "\(failure)")
+        #expect(failure.description.hasPrefix("worker 1 "))
+        #expect(result.outcomes.allSatisfy { $0 == nil })
+        #expect(registry.current.isEmpty, "a fake worker was left registered")
+    }
+}
