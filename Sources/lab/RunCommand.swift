@@ -222,8 +222,10 @@ struct RunCommand {
         let writer = try ResultsFileWriter(path: folder.resultsPath)
         let interrupted = description
         let ending = RunEnding()
-        let signals = SignalHandling.install { number in
-            // No row after this one, then no worker: the rows on disk are whole and final.
+        /// Ends the run early (a signal, a stuck task): no row after the one being written,
+        /// then no worker, so the rows on disk are whole and final; then the derived files of
+        /// the finished cells, marked partial. The caller exits the process after.
+        let stopEarly: @Sendable (_ reason: String) -> Void = { reason in
             writer.seal()
             ChildProcessRegistry.shared.killAll()
             ending.interrupt {
@@ -231,9 +233,12 @@ struct RunCommand {
                 partial.endedAt = RunDescription.now()
                 let written = (try? folder.write(partial)).flatMap { try? folder.writeDerivedFiles() } != nil
                 Console.error(
-                    "\nlab: interrupted by \(Platform.signalName(number)); workers stopped; "
+                    "\nlab: \(reason); "
                         + (written ? "the finished cells are in \(path)/ (marked partial)\n" : "the rows measured so far are in \(folder.resultsPath)\n"))
             }
+        }
+        let signals = SignalHandling.install { number in
+            stopEarly("interrupted by \(Platform.signalName(number)); workers stopped")
         }
         defer { withExtendedLifetime(signals) {} }
 
@@ -256,15 +261,7 @@ struct RunCommand {
         let coordinator = Coordinator(
             runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: settings.taskTimeoutSeconds,
             onStuckTask: { description in
-                // Like an interrupt: keep whole rows, stop the workers, write what the run has.
-                writer.seal()
-                ChildProcessRegistry.shared.killAll()
-                ending.interrupt {
-                    var partial = interrupted
-                    partial.endedAt = RunDescription.now()
-                    _ = (try? folder.write(partial)).flatMap { try? folder.writeDerivedFiles() }
-                    Console.error("\nlab: \(description); the finished cells are in \(path)/ (marked partial)\n")
-                }
+                stopEarly(description)
                 _exit(1)
             })
         let records = coordinator.run(settings.plan, order: settings.order) { event in
