@@ -59,6 +59,19 @@ import Testing
         #expect(lab.contents().isEmpty, "\(lab.contents())")
     }
 
+    @Test("a read-only --out is refused (sysfs refuses mkdir even to root, as CI runs)")
+    func readOnlyOutput() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let target = "/sys/lab-test-\(UUID().uuidString)"
+        let outcome = try lab.run(["run", "--quick", "--out", target])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.hasPrefix("lab: cannot create output folder '\(target)': "), "\(outcome.standardError)")
+        #expect(outcome.standardError.hasSuffix("; choose a writable --out\n"))
+        #expect(!FileManager.default.fileExists(atPath: target))
+        #expect(lab.contents().isEmpty)
+    }
+
     @Test("a one-letter --out works (NSString's path methods trap on it on Linux)")
     func oneLetterOutput() throws {
         let lab = try LabBinary()
