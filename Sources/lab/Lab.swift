@@ -7,7 +7,7 @@ import Workloads
 /// them into exit statuses (2 for usage errors, 1 for failed runs).
 @main
 struct Lab {
-    static let commands = ["run", "list", "report", "compare", "help"]
+    static let commands = ["run", "list", "report", "compare", "calibrate", "help"]
 
     static func main() {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
@@ -38,6 +38,13 @@ struct Lab {
                 let list = ListCommand(registry: registry)
                 if wantsHelp { Console.output(list.help); return 0 }
                 return try list.run(rest)
+            case "calibrate-peer":
+                // Hidden: the raw-pipe peer of 'lab calibrate'.
+                return CalibrationPeer.serve(mode: rest.first ?? "")
+            case "calibrate":
+                let calibrate = CalibrateCommand()
+                if wantsHelp { Console.output(calibrate.help); return 0 }
+                return try calibrate.run(rest)
             case "report":
                 let report = ReportCommand()
                 if wantsHelp { Console.output(report.help); return 0 }
@@ -68,6 +75,7 @@ struct Lab {
         case "list": Console.output(ListCommand(registry: registry).help)
         case "report": Console.output(ReportCommand().help)
         case "compare": Console.output(CompareCommand().help)
+        case "calibrate": Console.output(CalibrateCommand().help)
         case let other?:
             Console.error("lab: \(UsageError.unknownCommand(other, known: commands))\n")
             return 2
@@ -86,6 +94,8 @@ struct Lab {
           list    List the workloads, their kind and parameters.
           report  Rebuild a run's summary, charts and report.md from its results.csv.
           compare Compare two runs cell by cell, with significance.
+          calibrate
+                  Measure this machine's costs: threads, spawns, pipe round trips.
           help    Show help for a command: 'lab help run'.
 
         OPTIONS:

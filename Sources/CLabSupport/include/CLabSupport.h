@@ -7,4 +7,9 @@
 /// and therefore not importable into Swift.
 int lab_set_parent_death_signal(int signal);
 
+/// Restricts process or thread `pid` (0: the calling thread) to CPU `cpu`, or to every CPU
+/// when `cpu` is negative. Returns 0 on success, -1 with errno set on failure.
+/// The corresponding C call is `sched_setaffinity`, whose cpu_set_t macros Swift cannot import.
+int lab_set_cpu_affinity(int pid, int cpu);
+
 #endif

@@ -107,6 +107,12 @@ public enum Platform {
         if lab_set_parent_death_signal(number) != 0 { throw SystemError(call: "prctl", errno: errno) }
     }
 
+    /// Pins a process (or, with 0, the calling thread) to one CPU; `nil` releases it to all.
+    /// The corresponding C call is `sched_setaffinity`.
+    public static func setCPUAffinity(processID: Int32, cpu: Int?) throws(SystemError) {
+        if lab_set_cpu_affinity(processID, Int32(cpu ?? -1)) != 0 { throw SystemError(call: "sched_setaffinity", errno: errno) }
+    }
+
     /// Seconds on the monotonic clock, from an arbitrary origin.
     /// The corresponding C function is `clock_gettime(CLOCK_MONOTONIC)`.
     public static func monotonicSeconds() -> Double {

@@ -1,0 +1,210 @@
+import Foundation
+import Glibc
+
+/// One number `lab calibrate` measured: a row of `calibration.csv`.
+public struct CalibrationResult: Sendable, Equatable {
+    /// Such as `pipe_round_trip_cross_core`.
+    public var measurement: String
+    public var value: Double
+    /// `us`, `ms`, `MiB/s` or `x` (a ratio).
+    public var unit: String
+    public var samples: Int
+    /// How it was measured, in a few words.
+    public var detail: String
+
+    public init(measurement: String, value: Double, unit: String, samples: Int, detail: String) {
+        self.measurement = measurement
+        self.value = value
+        self.unit = unit
+        self.samples = samples
+        self.detail = detail
+    }
+}
+
+/// The other end of a raw pipe for calibration: the `lab calibrate-peer` child. `echo` sends
+/// every 8-byte message straight back; `sink` reads to end of file and answers with the byte
+/// count. Raw `read`/`write` only, no frames, no Foundation: the floor the lab is compared to.
+public enum CalibrationPeer {
+    public static func serve(mode: String) -> Int32 {
+        Platform.ignoreSignal(SIGPIPE)
+        try? Platform.setParentDeathSignal(SIGKILL)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        switch mode {
+        case "echo":
+            while true {
+                var received = 0
+                while received < 8 {
+                    let count = (try? buffer.withUnsafeMutableBytes { try Platform.read(STDIN_FILENO, into: UnsafeMutableRawBufferPointer(rebasing: $0[received..<8])) }) ?? 0
+                    if count == 0 { return 0 }
+                    received += count
+                }
+                guard (try? buffer.withUnsafeBytes({ try Platform.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0[0..<8])) })) != nil else { return 1 }
+            }
+        case "sink":
+            var total: UInt64 = 0
+            while let count = try? buffer.withUnsafeMutableBytes({ try Platform.read(STDIN_FILENO, into: $0) }), count > 0 {
+                total += UInt64(count)
+            }
+            return (try? withUnsafeBytes(of: total.littleEndian) { try Platform.writeAll(STDOUT_FILENO, $0) }) != nil ? 0 : 1
+        default:
+            return 2
+        }
+    }
+}
+
+/// Measures, on this machine, the costs that decide the thread-versus-process trade-off.
+public struct Calibrator: Sendable {
+    public let executablePath: String
+    /// An empty workload (`noop`), for the lab's own per-task cost in each mode.
+    public let noop: any Workload.Type
+    /// Round trips per pipe measurement.
+    public let roundTrips: Int
+    /// Tasks per mode for the per-task cost.
+    public let tasks: Int
+
+    public init(executablePath: String, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000) {
+        self.executablePath = executablePath
+        self.noop = noop
+        self.roundTrips = roundTrips
+        self.tasks = tasks
+    }
+
+    /// Runs every measurement; `progress` hears the name of each before it starts.
+    public func run(progress: (String) -> Void) throws -> [CalibrationResult] {
+        var results: [CalibrationResult] = []
+        progress("thread create and join")
+        results.append(threadCreateJoin(count: 2000))
+        progress("process spawn to ready")
+        results.append(try spawnToReady(count: 10))
+        let cores = Platform.activeProcessorCount
+        progress("raw pipe round trip")
+        let unpinned = try roundTrip(coordinatorCPU: nil, peerCPU: nil)
+        results.append(unpinned)
+        results.append(try roundTrip(coordinatorCPU: 0, peerCPU: 0))
+        if cores >= 2 { results.append(try roundTrip(coordinatorCPU: 0, peerCPU: 1)) }
+        progress("pipe bandwidth")
+        results.append(try bandwidth(bytes: 256 << 20))
+        var perTask: [ExecutionMode: Double] = [:]
+        for mode in ExecutionMode.allCases {
+            progress("per-task cost, \(mode.rawValue)")
+            let result = try taskCost(mode)
+            perTask[mode] = result.value
+            results.append(result)
+        }
+        if let processes = perTask[.processes] {
+            results.append(
+                CalibrationResult(
+                    measurement: "processes_task_over_raw_round_trip", value: processes / unpinned.value, unit: "x", samples: 1,
+                    detail: "the lab's per-task cost with 1 worker process / the unpinned raw round trip (goal: at most 1.5)"))
+        }
+        return results
+    }
+
+    func threadCreateJoin(count: Int) -> CalibrationResult {
+        let clock = Stopwatch()
+        for _ in 0..<count {
+            (try? JoinableThread {})?.join()
+        }
+        return CalibrationResult(
+            measurement: "thread_create_join", value: clock.elapsedSeconds / Double(count) * 1e6, unit: "us", samples: count,
+            detail: "pthread_create plus pthread_join of an empty thread, mean")
+    }
+
+    func spawnToReady(count: Int) throws -> CalibrationResult {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
+        let pool = ProcessPoolExecutor(workers: 1, executablePath: executablePath, registry: ChildProcessRegistry())
+        let samples = (0..<count).map { _ in pool.execute(workload).startupSeconds }
+        return CalibrationResult(
+            measurement: "process_spawn_to_ready", value: (Statistics.median(samples) ?? 0) * 1e3, unit: "ms", samples: count,
+            detail: "Process.run of 'lab worker' until its ready frame, median")
+    }
+
+    /// A child peer on two pipes; the caller closes both descriptors and waits for it.
+    private func spawnPeer(_ mode: String) throws -> (process: Process, toPeer: Pipe, fromPeer: Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = ["calibrate-peer", mode]
+        let toPeer = Pipe()
+        let fromPeer = Pipe()
+        process.standardInput = toPeer
+        process.standardOutput = fromPeer
+        try process.run()
+        return (process, toPeer, fromPeer)
+    }
+
+    func roundTrip(coordinatorCPU: Int?, peerCPU: Int?) throws -> CalibrationResult {
+        let peer = try spawnPeer("echo")
+        defer {
+            try? peer.toPeer.fileHandleForWriting.close()
+            peer.process.waitUntilExit()
+            try? peer.fromPeer.fileHandleForReading.close()
+        }
+        let pinned = coordinatorCPU != nil
+        if let coordinatorCPU, let peerCPU {
+            try Platform.setCPUAffinity(processID: 0, cpu: coordinatorCPU)
+            try Platform.setCPUAffinity(processID: peer.process.processIdentifier, cpu: peerCPU)
+        }
+        defer { if pinned { try? Platform.setCPUAffinity(processID: 0, cpu: nil) } }
+        let output = peer.toPeer.fileHandleForWriting.fileDescriptor
+        let input = peer.fromPeer.fileHandleForReading.fileDescriptor
+        var message = [UInt8](repeating: 7, count: 8)
+        func exchange(_ count: Int) throws {
+            for _ in 0..<count {
+                try Platform.writeAll(output, message)
+                var received = 0
+                while received < 8 {
+                    let got = try message.withUnsafeMutableBytes { try Platform.read(input, into: UnsafeMutableRawBufferPointer(rebasing: $0[received..<8])) }
+                    if got == 0 { throw SystemError(call: "read", errno: EPIPE) }
+                    received += got
+                }
+            }
+        }
+        try exchange(1000)
+        let clock = Stopwatch()
+        try exchange(roundTrips)
+        let seconds = clock.elapsedSeconds / Double(roundTrips)
+        let (name, where_) =
+            switch (coordinatorCPU, peerCPU) {
+            case (nil, _), (_, nil): ("pipe_round_trip", "wherever the scheduler puts the two processes")
+            case let (first?, second?) where first == second: ("pipe_round_trip_same_core", "both processes pinned to CPU \(first)")
+            case let (first?, second?): ("pipe_round_trip_cross_core", "processes pinned to CPUs \(first) and \(second)")
+            }
+        return CalibrationResult(
+            measurement: name, value: seconds * 1e6, unit: "us", samples: roundTrips,
+            detail: "8 bytes there and back on raw pipes (read/write), \(where_), mean")
+    }
+
+    func bandwidth(bytes: Int) throws -> CalibrationResult {
+        let peer = try spawnPeer("sink")
+        defer {
+            peer.process.waitUntilExit()
+            try? peer.fromPeer.fileHandleForReading.close()
+        }
+        let chunk = [UInt8](repeating: 1, count: 65536)
+        let output = peer.toPeer.fileHandleForWriting.fileDescriptor
+        let clock = Stopwatch()
+        var sent = 0
+        while sent < bytes {
+            try Platform.writeAll(output, chunk)
+            sent += chunk.count
+        }
+        try peer.toPeer.fileHandleForWriting.close()
+        var answer = [UInt8](repeating: 0, count: 8)
+        _ = try answer.withUnsafeMutableBytes { try Platform.read(peer.fromPeer.fileHandleForReading.fileDescriptor, into: $0) }
+        let seconds = clock.elapsedSeconds
+        return CalibrationResult(
+            measurement: "pipe_bandwidth", value: Double(sent) / seconds / 1_048_576, unit: "MiB/s", samples: 1,
+            detail: "\(sent >> 20) MiB in 64 KiB writes to a child that reads and counts them")
+    }
+
+    func taskCost(_ mode: ExecutionMode) throws -> CalibrationResult {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
+        let coordinator = Coordinator(runID: "calibrate", workerExecutablePath: executablePath, registry: ChildProcessRegistry())
+        let cell = Cell(workload: workload, mode: mode, workers: 1)
+        _ = coordinator.measure(cell, repetition: 0)
+        let samples = (1...3).map { coordinator.measure(cell, repetition: $0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
+        return CalibrationResult(
+            measurement: "task_cost_\(mode.rawValue)", value: (Statistics.median(samples) ?? 0) * 1e6, unit: "us", samples: 3,
+            detail: "an empty task with 1 worker, start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3")
+    }
+}

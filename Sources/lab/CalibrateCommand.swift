@@ -1,0 +1,64 @@
+import LabCore
+import LabReport
+import Workloads
+
+/// `lab calibrate`: the costs that decide the trade-off on this machine, in one run.
+struct CalibrateCommand {
+    let parser = ArgumentParser(command: "calibrate", options: [
+        OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
+                   help: "The folder to create for calibration.csv; it must not exist yet."),
+        OptionSpec("--quiet", help: "No progress lines on standard error."),
+    ])
+
+    var help: String {
+        """
+        USAGE: lab calibrate [--out DIR] [--quiet]
+
+        Measures, on this machine: thread create and join; spawning a 'lab worker' until it
+        is ready; a raw pipe round trip between two processes (unpinned, on one core, and
+        across cores); pipe bandwidth; and the lab's own cost per empty task in each mode.
+        Prints a table and writes calibration.csv (measurement, value, unit, samples,
+        detail). Use a release build: 'swift run -c release lab calibrate'.
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parser.parse(arguments)
+        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
+        if let out = parsed.value("--out"), out.isEmpty {
+            throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
+        }
+        let executablePath = try Platform.executablePath()
+        let path: String
+        if let out = parsed.value("--out") {
+            try OutputFolder.create(out)
+            path = out
+        } else {
+            path = try OutputFolder.createDefault().path
+        }
+        #if DEBUG
+        Console.error("lab: warning: this is a debug build; its costs are not representative. Use 'swift run -c release lab calibrate'.\n")
+        #endif
+        let quiet = parsed.has("--quiet")
+        let results = try Calibrator(executablePath: executablePath, noop: Noop.self).run { step in
+            if !quiet { Console.error("lab: calibrating: \(step)\n") }
+        }
+        let header = ["measurement", "value", "unit", "samples", "detail"]
+        let rows = results.map { [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, String($0.samples), $0.detail] }
+        try Platform.replaceFile(atPath: path + "/calibration.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
+        var text = ""
+        for result in results {
+            let name = result.measurement + String(repeating: " ", count: max(0, 36 - result.measurement.count))
+            let value: String = NumberFormatting.fixed(result.value, decimals: 2) + " " + result.unit
+            text += name + value.leftPadded(to: 14) + "\n"
+        }
+        Console.output(text + "\nwrote \(path)/calibration.csv\n")
+        return 0
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import LabReport
+import Testing
+
+@Suite struct CalibrateTests {
+    @Test("lab calibrate measures every cost and writes calibration.csv")
+    func calibrate() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["calibrate", "--out", "cal", "--quiet"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = try CSV.parse(String(contentsOfFile: lab.folder + "/cal/calibration.csv", encoding: .utf8))
+        #expect(rows.first == ["measurement", "value", "unit", "samples", "detail"])
+        let values = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], Double($0[1]) ?? -1) })
+        for name in [
+            "thread_create_join", "process_spawn_to_ready", "pipe_round_trip", "pipe_round_trip_same_core", "pipe_bandwidth",
+            "task_cost_sequential", "task_cost_threads", "task_cost_processes", "task_cost_async", "processes_task_over_raw_round_trip",
+        ] {
+            #expect((values[name] ?? 0) > 0, "\(name): \(String(describing: values[name]))")
+        }
+        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.run(["calibrate", "extra"]).status == 2)
+    }
+}
