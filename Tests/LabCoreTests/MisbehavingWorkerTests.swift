@@ -8,8 +8,9 @@ import Testing
 @Suite struct MisbehavingWorkerTests {
     static let cases: [(script: String, message: String)] = [
         ("head -c 64 /dev/urandom; printf 'GARBAGE'; sleep 5", "broke the protocol"),
-        // A ready frame that claims 5 bytes, 2 sent, then the worker exits.
-        ("printf '\\005\\000\\000\\000\\002ab'", "broke the protocol: truncated frame"),
+        // A ready frame that claims 5 bytes, 2 sent, then the reply pipe closes while the worker
+        // lives on (had it exited, the coordinator's setup write could meet EPIPE first).
+        ("printf '\\005\\000\\000\\000\\002ab'; exec 1>&-; sleep 5", "broke the protocol: truncated frame"),
         // A length of 0x7fffffff, far past the 1 GiB maximum.
         ("printf '\\377\\377\\377\\177\\002'; sleep 5", "frame length 2147483647 exceeds the maximum"),
         ("printf '\\000\\000\\000\\000\\143'; sleep 5", "unknown frame kind 99"),

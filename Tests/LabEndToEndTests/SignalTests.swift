@@ -57,9 +57,9 @@ import Testing
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let started = try lab.start(Self.longRun)
-        // As soon as the lab has installed its handler (it writes run.json first), whatever
-        // its workers are doing.
-        #expect(lab.wait(seconds: 20) { FileManager.default.fileExists(atPath: lab.folder + "/run/results.csv") })
+        // As soon as the lab has installed its handlers (its "lab: run ..." line comes right
+        // after), whatever its workers are doing.
+        #expect(lab.wait(seconds: 20) { ((try? String(contentsOf: started.error, encoding: .utf8)) ?? "").contains("lab: run ") })
         kill(started.process.processIdentifier, SIGINT)
         let outcome = try lab.finish(started)
         #expect(outcome.status == 130)
