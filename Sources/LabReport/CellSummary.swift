@@ -47,22 +47,40 @@ public struct CellSummary: Sendable, Equatable {
     /// `threads x2`, or `sequential`.
     public var label: String { mode.usesWorkers ? "\(mode.rawValue) x\(workers)" : mode.rawValue }
 
+    /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers.
+    public var cellKey: String {
+        RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers)
+    }
+
+    /// The workload run this cell belongs to: workload, parameters and tasks. Speedups compare
+    /// cells with the same key, and charts and reports draw one block per key.
+    public var workloadKey: String { [workload, parameters, String(tasks)].joined(separator: "\u{0}") }
+
+    /// Cells grouped by ``workloadKey``, groups and cells in the order they first appear.
+    public static func byWorkload(_ cells: [CellSummary]) -> [[CellSummary]] {
+        var order: [String] = []
+        var groups: [String: [CellSummary]] = [:]
+        for cell in cells {
+            if groups[cell.workloadKey] == nil { order.append(cell.workloadKey) }
+            groups[cell.workloadKey, default: []].append(cell)
+        }
+        return order.map { groups[$0]! }
+    }
+
     /// Summaries of every cell in `records`, in the order cells first appear.
     public static func summarize(_ records: [RepetitionRecord]) -> [CellSummary] {
         var order: [String] = []
         var groups: [String: [RepetitionRecord]] = [:]
         for record in records {
-            let key = [record.workload, record.parameters, String(record.tasks), record.mode.rawValue, String(record.workers)]
-                .joined(separator: "\u{0}")
+            let key = RepetitionRecord.cellKey(
+                workload: record.workload, parameters: record.parameters, tasks: record.tasks, mode: record.mode, workers: record.workers)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(record)
         }
         var summaries = order.map { summary(of: groups[$0]!) }
         for index in summaries.indices {
             let cell = summaries[index]
-            let baseline = summaries.first {
-                $0.mode == .sequential && $0.workload == cell.workload && $0.parameters == cell.parameters && $0.tasks == cell.tasks
-            }
+            let baseline = summaries.first { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }
             if let base = baseline?.wallMedian, let median = cell.wallMedian, median > 0 {
                 summaries[index].speedup = base / median
             }
@@ -102,5 +120,12 @@ public struct CellSummary: Sendable, Equatable {
         if failed > 0 { reasons.append("\(failed) failed repetition\(failed == 1 ? "" : "s")") }
         guard !reasons.isEmpty else { return nil }
         return "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter machine would help"
+    }
+}
+
+extension RepetitionRecord {
+    /// The key of the cell a record belongs to; see ``CellSummary/cellKey``.
+    static func cellKey(workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int) -> String {
+        [workload, parameters, String(tasks), mode.rawValue, String(workers)].joined(separator: "\u{0}")
     }
 }

@@ -10,17 +10,13 @@ public struct MarkdownReport {
         var text = "# Workload lab run \(description.runID)\n\n"
         text += header(description)
         text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"
-        let groups = Dictionary(grouping: summaries) { "\($0.workload)\u{0}\($0.parameters)\u{0}\($0.tasks)" }
-        var seen = Set<String>()
         let chart = AsciiChart()
-        for cell in summaries {
-            let key = "\(cell.workload)\u{0}\(cell.parameters)\u{0}\(cell.tasks)"
-            guard seen.insert(key).inserted, let cells = groups[key] else { continue }
-            let group = records.filter { $0.workload == cell.workload && $0.parameters == cell.parameters && $0.tasks == cell.tasks }
+        for cells in CellSummary.byWorkload(summaries) {
+            let cell = cells[0]
             text += "## \(cell.workload) (\(cell.kind.rawValue))\n\n"
             text += "Parameters: `\(cell.parameters.isEmpty ? "none" : cell.parameters)`, \(cell.tasks) tasks.\n\n"
             text += MarkdownReport.table(cells) + "\n"
-            text += "```text\n" + chart.render(group) + "```\n\n"
+            text += "```text\n" + chart.render(block: cells) + "```\n\n"
             for sentence in MarkdownReport.findings(cells) { text += "- \(sentence)\n" }
             text += "\n"
         }
@@ -60,11 +56,8 @@ public struct MarkdownReport {
         }
         var text = "| workload | kind | sequential | " + columns.map { "\($0)" }.joined(separator: " | ") + " |\n"
         text += "|---|---|---|" + String(repeating: "---|", count: columns.count) + "\n"
-        var seen = Set<String>()
-        for cell in summaries {
-            let key = "\(cell.workload)\u{0}\(cell.parameters)\u{0}\(cell.tasks)"
-            guard seen.insert(key).inserted else { continue }
-            let group = summaries.filter { "\($0.workload)\u{0}\($0.parameters)\u{0}\($0.tasks)" == key }
+        for group in CellSummary.byWorkload(summaries) {
+            let cell = group[0]
             let sequential = group.first { $0.mode == .sequential }?.wallMedian.map(NumberFormatting.duration) ?? "-"
             let speedups = columns.map { label -> String in
                 guard let cell = group.first(where: { $0.label == label }) else { return "-" }

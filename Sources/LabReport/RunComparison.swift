@@ -40,14 +40,11 @@ public struct RunComparison: Sendable {
     public init(baseline: [RepetitionRecord], candidate: [RepetitionRecord]) {
         let before = CellSummary.summarize(baseline)
         let after = CellSummary.summarize(candidate)
-        func key(_ cell: CellSummary) -> String {
-            [cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers)].joined(separator: "\u{0}")
-        }
-        let afterByKey = Dictionary(after.map { (key($0), $0) }) { first, _ in first }
-        let beforeKeys = Set(before.map(key))
-        matches = before.compactMap { cell in afterByKey[key(cell)].map { Match(baseline: cell, candidate: $0) } }
-        onlyInBaseline = before.filter { afterByKey[key($0)] == nil }
-        onlyInCandidate = after.filter { !beforeKeys.contains(key($0)) }
+        let afterByKey = Dictionary(after.map { ($0.cellKey, $0) }) { first, _ in first }
+        let beforeKeys = Set(before.map(\.cellKey))
+        matches = before.compactMap { cell in afterByKey[cell.cellKey].map { Match(baseline: cell, candidate: $0) } }
+        onlyInBaseline = before.filter { afterByKey[$0.cellKey] == nil }
+        onlyInCandidate = after.filter { !beforeKeys.contains($0.cellKey) }
     }
 
     /// How `lab compare` prints a comparison.

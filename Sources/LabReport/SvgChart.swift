@@ -15,14 +15,7 @@ public struct SvgChart {
 
     public func render(_ records: [RepetitionRecord]) -> String {
         let summaries = CellSummary.summarize(records)
-        var panels: [[CellSummary]] = []
-        for cell in summaries {
-            if let index = panels.firstIndex(where: { $0[0].workload == cell.workload && $0[0].parameters == cell.parameters && $0[0].tasks == cell.tasks }) {
-                panels[index].append(cell)
-            } else {
-                panels.append([cell])
-            }
-        }
+        let panels = CellSummary.byWorkload(summaries)
         var body = ""
         var y = 52.0
         for panel in panels {
