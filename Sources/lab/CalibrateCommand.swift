@@ -35,13 +35,7 @@ struct CalibrateCommand {
             throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
         }
         let executablePath = try Platform.executablePath()
-        let path: String
-        if let out = parsed.value("--out") {
-            try OutputFolder.create(out)
-            path = out
-        } else {
-            path = try OutputFolder.createDefault().path
-        }
+        let path = try OutputFolder.create(requested: parsed.value("--out")).path
         #if DEBUG
         Console.error("lab: warning: this is a debug build; its costs are not representative. Use 'swift run -c release lab calibrate'.\n")
         #endif

@@ -9,6 +9,14 @@ enum OutputFolder {
         UTCTime().compact
     }
 
+    /// Creates the folder the user asked for with `--out`, or `Results/<run-id>` when none.
+    /// - Returns: the folder's path and the run ID (the current time either way).
+    static func create(requested: String?) throws(UsageError) -> (path: String, runID: String) {
+        guard let requested else { return try createDefault() }
+        try create(requested)
+        return (requested, timestampRunID())
+    }
+
     /// Creates `Results/<run-id>` under `base`; a run ID already taken gets `-2`, `-3`, ...
     /// - Returns: the folder's path and the run ID.
     static func createDefault(base: String = "Results") throws(UsageError) -> (path: String, runID: String) {

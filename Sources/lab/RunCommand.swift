@@ -202,15 +202,7 @@ struct RunCommand {
             throw UsageError.other("cannot find the lab's own executable for worker processes: \(error)")
         }
 
-        let path: String
-        let runID: String
-        if let out = settings.out {
-            try OutputFolder.create(out)
-            path = out
-            runID = OutputFolder.timestampRunID()
-        } else {
-            (path, runID) = try OutputFolder.createDefault()
-        }
+        let (path, runID) = try OutputFolder.create(requested: settings.out)
         let folder = RunFolder(path: path)
         var description = RunDescription(
             runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: executablePath),
@@ -291,14 +283,16 @@ struct RunCommand {
             try folder.write(ended)
             return try folder.writeDerivedFiles()
         }
+        // The summary as the files have it: from results.csv read back once.
+        let summaries = CellSummary.summarize(try folder.records())
         switch settings.format {
         case .text:
             Console.output(files.first { $0.name == "chart.txt" }?.text ?? "")
             Console.output("\nwrote results.csv, summary.csv, chart.txt, chart.svg, report.md and run.json in \(path)/\n")
         case .json:
-            Console.output(try JSONSummary.render(runID: runID, folder: path, cells: CellSummary.summarize(try folder.records())))
+            Console.output(try JSONSummary.render(runID: runID, folder: path, cells: summaries))
         }
-        let noisy = CellSummary.summarize(try folder.records()).filter { $0.warning != nil }
+        let noisy = summaries.filter { $0.warning != nil }
         if !noisy.isEmpty {
             // One line, like hyperfine's; report.md says what is wrong with each cell.
             let names = noisy.prefix(6).map { "\($0.workload) \($0.label)" }.joined(separator: ", ") + (noisy.count > 6 ? ", ..." : "")
