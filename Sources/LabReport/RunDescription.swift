@@ -26,10 +26,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
         public var warmup: Int
         /// `interleaved` or `grouped`.
         public var order: String
+        /// `--batch`: `auto` or a number of tasks per claim (absent in runs made before it).
+        public var batch: String?
     }
 
     enum CodingKeys: String, CodingKey {
-        case machine, plan, partial
+        case machine, plan, partial, runtime
         case runID = "run_id"
         case labVersion = "lab_version"
         case gitCommit = "git_commit"
@@ -54,6 +56,9 @@ public struct RunDescription: Codable, Sendable, Equatable {
     public var endedAt: String?
     /// True when the run was interrupted: the files cover the cells that finished.
     public var partial: Bool
+    /// Set by peers written in another language (`Python 3.11.7 (CPython)` from
+    /// `Scripts/python-peer.py`); absent for the lab's own runs, whose runtime is Swift.
+    public var runtime: String?
 
     public init(
         runID: String, labVersion: String, gitCommit: String?, swiftVersion: String, buildConfiguration: String,
@@ -92,11 +97,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
 
 extension RunDescription.Plan {
     /// The plan part of `run.json` for an experiment plan.
-    public init(_ plan: ExperimentPlan, order: String) {
+    public init(_ plan: ExperimentPlan, order: String, batch: BatchSize) {
         self.init(
             workloads: plan.workloads.map {
                 RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)
             },
-            modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order)
+            modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
+            batch: batch.description)
     }
 }

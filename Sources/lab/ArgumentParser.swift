@@ -160,9 +160,9 @@ func parseList(_ text: String, option: String, expected: String) throws(UsageErr
 }
 
 /// Parses a whole number in `range`.
-func parseInteger(_ text: String, option: String, range: ClosedRange<Int>) throws(UsageError) -> Int {
+func parseInteger(_ text: String, option: String, range: ClosedRange<Int>, expected: String? = nil) throws(UsageError) -> Int {
     guard let value = Int(text), range.contains(value) else {
-        throw .invalidValue(option: option, value: text, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        throw .invalidValue(option: option, value: text, expected: expected ?? "an integer from \(range.lowerBound) to \(range.upperBound)")
     }
     return value
 }

@@ -12,6 +12,7 @@ struct RunCommand {
     static let workerRange = 1...1024
     static let tasksRange = 1...10_000_000
     static let defaultTaskTimeoutSeconds = 300.0
+    static let batchRange = 1...100_000
 
     let registry: WorkloadRegistry
 
@@ -44,6 +45,8 @@ struct RunCommand {
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             OptionSpec("--task-timeout", value: "SECONDS", expected: "a number of seconds from 0.001 to 86400", default: "\(Int(Self.defaultTaskTimeoutSeconds))",
                        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has and stops."),
+            OptionSpec("--batch", value: "N|auto", expected: "auto or an integer from 1 to \(Self.batchRange.upperBound)", default: "auto",
+                       help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
         ])
     }
@@ -82,6 +85,7 @@ struct RunCommand {
         var order: RepetitionOrder
         var format: OutputFormat
         var taskTimeoutSeconds: Double
+        var batch: BatchSize
     }
 
     /// What `lab run` prints on standard output at the end.
@@ -153,6 +157,10 @@ struct RunCommand {
             }
             return seconds
         } ?? Self.defaultTaskTimeoutSeconds
+        let batch = try parsed.value("--batch").map { (text: String) throws(UsageError) -> BatchSize in
+            if text == "auto" { return .automatic }
+            return .fixed(try parseInteger(text, option: "--batch", range: Self.batchRange, expected: "auto or an integer from 1 to \(Self.batchRange.upperBound)"))
+        } ?? .automatic
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {
@@ -163,7 +171,8 @@ struct RunCommand {
         }
         return Settings(
             plan: ExperimentPlan(workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup),
-            out: parsed.value("--out"), quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout)
+            out: parsed.value("--out"), quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
+            batch: batch)
     }
 
     /// `--set primes.limit=2000000` into `["primes": ["limit": "2000000"]]`.
@@ -207,7 +216,7 @@ struct RunCommand {
         var description = RunDescription(
             runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: executablePath),
             swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(),
-            plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue), startedAt: RunDescription.now(), endedAt: nil,
+            plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue, batch: settings.batch), startedAt: RunDescription.now(), endedAt: nil,
             partial: true)
         // Written first, marked partial, so that even an interrupted run can be reported.
         try folder.write(description)
@@ -251,7 +260,7 @@ struct RunCommand {
         var resourcesBefore: ResourceCount?
         var writeError: (any Error)?
         let coordinator = Coordinator(
-            runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: settings.taskTimeoutSeconds,
+            runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch,
             onStuckTask: { description in
                 stopEarly(description)
                 _exit(1)

@@ -18,6 +18,17 @@ import Testing
         #expect(pooledOutcomes.allSatisfy { $0.inputBytes == 1000 && $0.payloadBytes == 1000 })
     }
 
+    @Test("batched thread pools give the same outcomes, and a throwing task in a batch fails alone", arguments: [2, 5, 64])
+    func batchedThreads(batch: Int) throws {
+        let workload = try configuredEcho(["fail_at": "7"], tasks: 23)
+        let sequential = SequentialExecutor().execute(workload)
+        let pooled = ThreadPoolExecutor(threads: 2, batch: .fixed(batch)).execute(workload)
+        #expect(pooled.outcomes == sequential.outcomes)
+        #expect(pooled.failure == .taskFailed(task: 7, message: "echo refuses task 7"))
+        #expect(pooled.failureCount == 1)
+        #expect(pooled.outcomes.compactMap { $0 }.count == 22)
+    }
+
     @Test("a throwing task fails the execution with its index and message", arguments: [0, 1, 4])
     func throwingTask(threads: Int) throws {
         let workload = try configuredEcho(["fail_at": "5"], tasks: 20)

@@ -102,6 +102,23 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         writerThread.join()
     }
 
+    @Test("queued frames go out in one write at flush")
+    func queuedFrames() throws {
+        let pipe = try Platform.makePipe()
+        defer { Platform.close(pipe.read) }
+        var writer = FrameWriter(descriptor: pipe.write)
+        let frames = (0..<3).map { WorkerMessage.task(index: $0, input: [UInt8](repeating: UInt8($0), count: 10)).frame }
+        for frame in frames { try writer.enqueue(frame) }
+        #expect(try Platform.waitUntilReadable(pipe.read, seconds: 0) == false, "enqueue must not write")
+        try writer.flush()
+        Platform.close(pipe.write)
+        var reader = FrameReader(source: DescriptorSource(descriptor: pipe.read))
+        #expect(try reader.readFrame() == frames[0])
+        #expect(try reader.readFrame() == frames[1])
+        #expect(try reader.readFrame() == frames[2])
+        #expect(try reader.readFrame() == nil)
+    }
+
     @Test("clean end of stream between frames is nil, not an error")
     func cleanEnd() throws {
         var reader = FrameReader(source: ChunkedSource(bytes: [], chunkSizes: [1]))

@@ -38,6 +38,41 @@ import Testing
         #expect(lab.markedProcesses().isEmpty)
     }
 
+    @Test("a worker killed inside a batch fails that task; the rest of its batch runs on the replacement")
+    func workerDiesInBatch() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // One worker claims tasks 0-3 and 4-7; tasks 3 and 6 kill it.
+        let outcome = try lab.run([
+            "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=kill", "--set", "fault.every=3",
+            "--set", "fault.spin=1000", "--workers", "1", "--batch", "4", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        let row = try #require(try records(lab, "run").first)
+        #expect(row.error == "worker 1 killed by signal 9 (SIGKILL) during task 3; 1 more failure", "\(row.error)")
+        #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        #expect(description.plan.batch == "4")
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("batches of tasks give the same checksums as tasks one by one, in every mode")
+    func batchesAgree() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        for batch in ["1", "3"] {
+            let outcome = try lab.run([
+                "run", "--workloads", "digest", "--quick", "--set", "digest.echo=yes", "--tasks", "10", "--workers", "2", "--batch", batch,
+                "--repetitions", "1", "--warmup", "0", "--out", "run\(batch)", "--quiet",
+            ])
+            #expect(outcome.status == 0, "\(outcome.standardError)")
+        }
+        let rows = try records(lab, "run1") + records(lab, "run3")
+        #expect(rows.count == 2 * ExecutionMode.allCases.count)
+        #expect(rows.allSatisfy { $0.status == .ok })
+        #expect(Set(rows.map(\.checksum)).count == 1)
+    }
+
     @Test("a thrown error fails its task in every mode and the run goes on")
     func thrown() throws {
         let lab = try LabBinary()

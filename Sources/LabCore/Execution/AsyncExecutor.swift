@@ -13,6 +13,7 @@ public struct AsyncExecutor: Executor {
 
     public init(inFlight: Int, watch: TaskWatch? = nil) {
         precondition(inFlight > 0, "at least one task must be in flight")
+        precondition(watch.map { $0.slots.count >= inFlight } ?? true, "the watch needs a slot per task in flight")
         self.inFlight = inFlight
         self.watch = watch
     }
@@ -34,18 +35,26 @@ public struct AsyncExecutor: Executor {
     }
 
     private static func run(_ workload: any Workload, ledger: TaskLedger, inFlight: Int, watch: TaskWatch?) async {
-        await withTaskGroup(of: (index: Int, result: Result<TaskOutcome, ExecutionError>).self) { group in
+        await withTaskGroup(of: (index: Int, slot: Int, result: Result<TaskOutcome, ExecutionError>).self) { group in
+            // At most `inFlight` tasks run at once, so each can have a watch slot of its own;
+            // a finished task's slot goes to the next one.
+            var freeSlots = Array((0..<inFlight).reversed())
             func startNext() -> Bool {
-                guard let index = ledger.claim() else { return false }
+                guard let slotNumber = freeSlots.popLast() else { return false }
+                guard let index = ledger.claim() else {
+                    freeSlots.append(slotNumber)
+                    return false
+                }
+                let slot = watch?.slots[slotNumber]
                 group.addTask {
-                    watch?.begin(task: index)
-                    defer { watch?.end(task: index) }
+                    slot?.begin(task: index)
+                    defer { slot?.end() }
                     let input = workload.input(forTask: index)
                     do {
                         let output = try await workload.runAsync(task: index, input: input)
-                        return (index, .success(TaskOutcome(output: output, inputBytes: input.count)))
+                        return (index, slotNumber, .success(TaskOutcome(output: output, inputBytes: input.count)))
                     } catch {
-                        return (index, .failure(.taskFailed(task: index, message: "\(error)")))
+                        return (index, slotNumber, .failure(.taskFailed(task: index, message: "\(error)")))
                     }
                 }
                 return true
@@ -54,7 +63,8 @@ public struct AsyncExecutor: Executor {
                 if !startNext() { break }
             }
             var finished: [(index: Int, outcome: TaskOutcome)] = []
-            for await (index, result) in group {
+            for await (index, slotNumber, result) in group {
+                freeSlots.append(slotNumber)
                 switch result {
                 case .success(let outcome):
                     finished.append((index, outcome))

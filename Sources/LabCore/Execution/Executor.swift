@@ -79,9 +79,16 @@ public protocol Executor: Sendable {
     func execute(_ workload: ConfiguredWorkload) -> ExecutionResult
 }
 
-/// Runs one task at a time for a driver: in its own thread, or through a worker process.
+/// A claimed task and its input, waiting to be performed.
+public typealias PendingTask = (index: Int, input: [UInt8])
+
+/// Performs a driver's tasks: in its own thread, or through a worker process.
 public protocol TaskPerformer {
-    func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput
+    /// Performs `tasks` in order and hands each one's result to `deliver` as it comes.
+    /// - Returns: how many tasks were delivered. Fewer than asked means the rest have not
+    ///   run: either the performer takes them in smaller pieces (the driver asks again), or a
+    ///   failure left it out of step (a dead worker), and then that failure was delivered last.
+    func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int
 
     /// Gets ready for the next task after `error` (a process performer replaces a dead
     /// worker). Returns an error when it cannot go on, which ends the execution.
@@ -95,53 +102,75 @@ extension TaskPerformer {
 /// Runs the workload's body directly, in the calling thread.
 public struct InlinePerformer: TaskPerformer, Sendable {
     public let workload: any Workload
+    /// Where a watchdog sees this driver's running task; `nil` for none.
+    public let slot: TaskWatch.Slot?
 
-    public init(workload: any Workload) {
+    public init(workload: any Workload, slot: TaskWatch.Slot? = nil) {
         self.workload = workload
+        self.slot = slot
     }
 
-    public func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
-        do {
-            return try workload.run(task: index, input: input)
-        } catch {
-            throw .taskFailed(task: index, message: "\(error)")
+    public func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int {
+        for task in tasks {
+            slot?.begin(task: task.index)
+            let result: Result<TaskOutput, ExecutionError>
+            do {
+                result = .success(try workload.run(task: task.index, input: task.input))
+            } catch {
+                result = .failure(.taskFailed(task: task.index, message: "\(error)"))
+            }
+            slot?.end()
+            deliver(task, result)
         }
+        return tasks.count
     }
 }
 
-/// The loop every driver runs, whatever the mode: claim a task, make its input, perform it,
-/// digest its result; a failed task is recorded and the loop goes on, until no task is left
-/// or a failure that cannot be recovered from stops every driver.
-public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, watch: TaskWatch? = nil) {
+/// The loop every driver runs, whatever the mode: claim a batch of tasks, make their inputs,
+/// perform them, digest their results; a failed task is recorded and the loop goes on, until
+/// no task is left or a failure that cannot be recovered from stops every driver.
+/// - Parameter batch: how many tasks to claim at once (1 or more).
+public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
-    while let index = ledger.claim() {
-        let input = workload.input(forTask: index)
-        watch?.begin(task: index)
-        defer { watch?.end(task: index) }
-        do {
-            let output = try performer.perform(task: index, input: input)
-            finished.append((index, TaskOutcome(output: output, inputBytes: input.count)))
-        } catch {
-            // A failed task is a measurement: record it and go on with the others.
-            ledger.record(error)
-            if let fatal = performer.recover(after: error) {
+    var tasks: [PendingTask] = []
+    defer { ledger.deposit(finished) }
+    while let claimed = ledger.claim(upTo: max(batch, 1)) {
+        tasks.removeAll(keepingCapacity: true)
+        for index in claimed {
+            tasks.append((index, workload.input(forTask: index)))
+        }
+        var next = 0
+        while next < tasks.count {
+            var lastFailure: ExecutionError?
+            let delivered = performer.perform(tasks[next...]) { task, result in
+                switch result {
+                case .success(let output):
+                    finished.append((task.index, TaskOutcome(output: output, inputBytes: task.input.count)))
+                case .failure(let error):
+                    // A failed task is a measurement: record it and go on with the others.
+                    ledger.record(error)
+                    lastFailure = error
+                }
+            }
+            precondition(delivered > 0, "a performer must deliver at least one task")
+            next += delivered
+            if let lastFailure, let fatal = performer.recover(after: lastFailure) {
                 ledger.fail(fatal)
-                break
+                return
             }
         }
     }
-    ledger.deposit(finished)
 }
 
-/// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:)``,
+/// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:batch:)``,
 /// and waits for all of them: the skeleton both pools share.
 /// - Returns: the seconds spent creating the threads.
-func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Performer], ledger: TaskLedger, workload: any Workload, watch: TaskWatch? = nil) -> Double {
+func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int) -> Double {
     let started = Platform.monotonicSeconds()
     var threads: [JoinableThread] = []
     for performer in performers {
         do {
-            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer, watch: watch) })
+            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer, batch: batch) })
         } catch {
             ledger.fail(.system(error))
             break
@@ -163,7 +192,7 @@ public struct SequentialExecutor: Executor {
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload), watch: watch)
+        driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first))
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }
@@ -172,19 +201,24 @@ public struct SequentialExecutor: Executor {
 /// A fixed pool of threads; each claims tasks dynamically and runs them itself.
 public struct ThreadPoolExecutor: Executor {
     public let threads: Int
-    /// Told when each task starts and ends, for a watchdog; `nil` for none.
+    /// How many tasks a thread claims at once.
+    public let batch: BatchSize
+    /// Told when each task starts and ends, for a watchdog (one slot per thread); `nil` for none.
     public let watch: TaskWatch?
 
-    public init(threads: Int, watch: TaskWatch? = nil) {
+    public init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil) {
         precondition(threads > 0, "a pool needs at least one thread")
+        precondition(watch.map { $0.slots.count >= threads } ?? true, "the watch needs a slot per thread")
         self.threads = threads
+        self.batch = batch
         self.watch = watch
     }
 
     public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        let performers = Array(repeating: InlinePerformer(workload: workload.workload), count: threads)
-        let startupSeconds = runDriverThreads(performers, ledger: ledger, workload: workload.workload, watch: watch)
+        let performers = (0..<threads).map { InlinePerformer(workload: workload.workload, slot: watch?.slots[$0]) }
+        let startupSeconds = runDriverThreads(
+            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads))
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }

@@ -113,34 +113,52 @@ public struct FrameReader<Source: ByteSource> {
 }
 
 /// Writes whole frames to a file descriptor it does not own.
+///
+/// ``write(_:)`` sends a frame at once; ``enqueue(_:)`` gathers small frames so that several
+/// go out in one `write` at the next ``flush()`` (a batch of tasks, or a batch of results).
 public struct FrameWriter {
     public let descriptor: Int32
-    /// Header and small payload are sent together in one `write`; larger payloads are sent
-    /// from their own storage after the header, so they are never copied.
-    private var scratch: [UInt8] = []
+    /// Headers and small payloads waiting for the next `write`; larger payloads are sent from
+    /// their own storage after their header, so they are never copied.
+    private var pending: [UInt8] = []
     private static let coalesceLimit = 64 * 1024
 
     public init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
-    /// Writes `frame`, looping over partial writes.
+    /// Writes `frame` (and anything queued before it), looping over partial writes.
     /// - Throws: ``SystemError`` (`EPIPE` when the reader is gone, with SIGPIPE ignored).
     public mutating func write(_ frame: Frame) throws(SystemError) {
+        try enqueue(frame)
+        try flush()
+    }
+
+    /// Queues `frame` for the next ``flush()``. A large payload, or a queue that grew past
+    /// 64 KiB, is written at once.
+    /// - Throws: ``SystemError`` when such a write fails.
+    public mutating func enqueue(_ frame: Frame) throws(SystemError) {
         precondition(frame.payload.count <= WireFormat.maximumPayloadBytes, "frame payload too large")
-        scratch.removeAll(keepingCapacity: true)
         let length = UInt32(frame.payload.count)
-        scratch.append(UInt8(truncatingIfNeeded: length))
-        scratch.append(UInt8(truncatingIfNeeded: length >> 8))
-        scratch.append(UInt8(truncatingIfNeeded: length >> 16))
-        scratch.append(UInt8(truncatingIfNeeded: length >> 24))
-        scratch.append(frame.kind.rawValue)
+        pending.append(UInt8(truncatingIfNeeded: length))
+        pending.append(UInt8(truncatingIfNeeded: length >> 8))
+        pending.append(UInt8(truncatingIfNeeded: length >> 16))
+        pending.append(UInt8(truncatingIfNeeded: length >> 24))
+        pending.append(frame.kind.rawValue)
         if frame.payload.count <= FrameWriter.coalesceLimit {
-            scratch.append(contentsOf: frame.payload)
-            try Platform.writeAll(descriptor, scratch)
+            pending.append(contentsOf: frame.payload)
+            if pending.count > FrameWriter.coalesceLimit { try flush() }
         } else {
-            try Platform.writeAll(descriptor, scratch)
+            try flush()
             try Platform.writeAll(descriptor, frame.payload)
         }
+    }
+
+    /// Writes every queued byte.
+    /// - Throws: ``SystemError``; the queue is emptied either way.
+    public mutating func flush() throws(SystemError) {
+        guard !pending.isEmpty else { return }
+        defer { pending.removeAll(keepingCapacity: true) }
+        try Platform.writeAll(descriptor, pending)
     }
 }

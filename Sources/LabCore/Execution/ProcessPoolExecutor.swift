@@ -14,10 +14,13 @@ public struct ProcessPoolExecutor: Executor {
     /// A task that has not answered after this many seconds gets its worker killed and
     /// replaced, and is recorded as timed out.
     public let taskTimeoutSeconds: Double
+    /// How many tasks a driver claims at once; a batch of small tasks goes to the worker in
+    /// one write.
+    public let batch: BatchSize
 
     public init(
         workers: Int, executablePath: String, arguments: [String] = ["worker"], registry: ChildProcessRegistry = .shared,
-        taskTimeoutSeconds: Double = .infinity
+        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1)
     ) {
         precondition(workers > 0, "a pool needs at least one worker")
         self.workers = workers
@@ -25,6 +28,7 @@ public struct ProcessPoolExecutor: Executor {
         self.arguments = arguments
         self.registry = registry
         self.taskTimeoutSeconds = taskTimeoutSeconds
+        self.batch = batch
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
@@ -83,7 +87,8 @@ public struct ProcessPoolExecutor: Executor {
         let startupSeconds = Platform.monotonicSeconds() - started
 
         performers = pool.map { ProcessPerformer(worker: $0, pool: self, workload: workload) }
-        _ = runDriverThreads(performers, ledger: ledger, workload: workload.workload)
+        _ = runDriverThreads(
+            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers))
         // Replacements are the performers' current workers now.
         pool = performers.map(\.worker)
         return finish(startupSeconds: startupSeconds)
@@ -107,8 +112,8 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
         self.workload = workload
     }
 
-    func perform(task index: Int, input: [UInt8]) throws(ExecutionError) -> TaskOutput {
-        try worker.perform(task: index, input: input, timeoutSeconds: pool.taskTimeoutSeconds)
+    func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int {
+        worker.perform(tasks, timeoutSeconds: pool.taskTimeoutSeconds, deliver: deliver)
     }
 
     func recover(after error: ExecutionError) -> ExecutionError? {

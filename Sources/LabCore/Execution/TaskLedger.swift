@@ -16,9 +16,15 @@ public final class TaskLedger: Sendable {
 
     /// The next unclaimed task index, or `nil` when all are claimed or the run was stopped.
     public func claim() -> Int? {
+        claim(upTo: 1)?.lowerBound
+    }
+
+    /// The next `count` unclaimed task indices (fewer at the end), or `nil` when all are
+    /// claimed or the run was stopped: a batch, for one atomic operation.
+    public func claim(upTo count: Int) -> Range<Int>? {
         if stopped.load(ordering: .relaxed) { return nil }
-        let index = nextIndex.wrappingAdd(1, ordering: .relaxed).oldValue
-        return index < taskCount ? index : nil
+        let first = nextIndex.wrappingAdd(count, ordering: .relaxed).oldValue
+        return first < taskCount ? first..<min(first + count, taskCount) : nil
     }
 
     /// Stores the outcomes one driver gathered (once, when it is done, to keep locks out of

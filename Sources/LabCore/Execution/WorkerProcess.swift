@@ -67,28 +67,76 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
-    /// Sends one task and waits for its result, at most `timeoutSeconds` for the answer to
-    /// begin; a worker that takes longer is killed, and the task recorded as timed out.
-    func perform(task index: Int, input: [UInt8], timeoutSeconds: Double = .infinity) throws(ExecutionError) -> TaskOutput {
-        try send(.task(index: index, input: input), task: index)
-        let deadline = Platform.monotonicSeconds() + timeoutSeconds
-        reader.updateSource { $0.deadline = deadline }
-        defer { reader.updateSource { $0.deadline = .infinity } }
-        switch try receive(task: index, timeoutSeconds: timeoutSeconds) {
-        case .result(let replyIndex, let output) where replyIndex == index:
-            return output
-        case .failure(let replyIndex, let message) where replyIndex == index:
-            throw .taskFailed(task: index, message: message)
-        default:
-            throw .workerFailed(worker: number, task: index, reason: "broke the protocol: answered with the wrong frame")
+    /// At most this many frame bytes of tasks are sent ahead of their answers: `PIPE_BUF`,
+    /// which an empty pipe always takes without blocking. The request pipe is empty when a
+    /// batch starts (the worker read every earlier task before it answered it), so the
+    /// coordinator never blocks writing while the worker blocks writing results back.
+    static let pipelineBytes = 4096
+
+    /// Sends as many of `tasks` as fit in ``pipelineBytes`` (at least one) in one write, then
+    /// reads their answers in order; each answer gets `timeoutSeconds` from the one before.
+    /// - Returns: how many tasks were delivered to `deliver`; after a worker failure (death,
+    ///   timeout, broken protocol) that failure is the last one delivered.
+    func perform(
+        _ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
+    ) -> Int {
+        var sent = tasks.startIndex
+        var bytes = 0
+        do {
+            while sent < tasks.endIndex {
+                let frameBytes = WireFormat.headerBytes + 8 + tasks[sent].input.count
+                if sent > tasks.startIndex, bytes + frameBytes > WorkerProcess.pipelineBytes { break }
+                try enqueue(.task(index: tasks[sent].index, input: tasks[sent].input), task: tasks[sent].index)
+                bytes += frameBytes
+                sent += 1
+            }
+            try flush(task: tasks[tasks.startIndex].index)
+        } catch {
+            deliver(tasks[tasks.startIndex], .failure(error))
+            return 1
         }
+        defer { reader.updateSource { $0.deadline = .infinity } }
+        for position in tasks.startIndex..<sent {
+            let (index, _) = tasks[position]
+            let deadline = Platform.monotonicSeconds() + timeoutSeconds
+            reader.updateSource { $0.deadline = deadline }
+            let result: Result<TaskOutput, ExecutionError>
+            do throws(ExecutionError) {
+                switch try receive(task: index, timeoutSeconds: timeoutSeconds) {
+                case .result(let replyIndex, let output) where replyIndex == index:
+                    result = .success(output)
+                case .failure(let replyIndex, let message) where replyIndex == index:
+                    result = .failure(.taskFailed(task: index, message: message))
+                default:
+                    throw .workerFailed(worker: number, task: index, reason: "broke the protocol: answered with the wrong frame")
+                }
+            } catch {
+                deliver(tasks[position], .failure(error))
+                return position - tasks.startIndex + 1
+            }
+            deliver(tasks[position], result)
+        }
+        return sent - tasks.startIndex
     }
 
     private func send(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
+        try enqueue(message, task: task)
+        try flush(task: task)
+    }
+
+    private func enqueue(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
         let frame = message.frame
         do {
-            try writer.write(frame)
+            try writer.enqueue(frame)
             bytesSent += WireFormat.headerBytes + frame.payload.count
+        } catch {
+            throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
+        }
+    }
+
+    private func flush(task: Int?) throws(ExecutionError) {
+        do {
+            try writer.flush()
         } catch {
             throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
         }

