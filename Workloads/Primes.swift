@@ -6,11 +6,11 @@ import LabCore
 public struct Primes: Workload {
     public static let name = "primes"
     public static let kind = WorkloadKind.cpu
-    public static let summary = "count the primes below `limit` by trial division, one slice of the range per task"
+    public static let summary = "count the primes below `limit` by trial division; blocks of 1024 numbers are dealt out to the tasks in turn"
     public static let parameters = [
         ParameterSpec(
             name: "limit", type: .integer(2...4_000_000_000), defaultValue: "9000000", quickValue: "300000",
-            unit: "count", summary: "the numbers 0..<limit are tested, split into equal slices, one per task"),
+            unit: "count", summary: "the numbers 0..<limit are tested, in blocks of 1024 dealt out to the tasks in turn"),
     ]
 
     public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
@@ -23,23 +23,32 @@ public struct Primes: Workload {
         self.taskCount = taskCount
     }
 
-    /// The slice of `0..<limit` that task `index` tests; the slices cover it exactly once.
-    public func slice(forTask index: Int) -> Range<Int> {
-        TaskSlice.range(of: limit, task: index, of: taskCount)
+    /// Numbers per block: blocks are dealt out to the tasks in turn.
+    public static let blockSize = 1024
+
+    /// The blocks of `0..<limit` that task `index` tests; together they cover it exactly once.
+    /// Larger numbers cost more to test, so contiguous slices would leave the last task the
+    /// dearest and the pool waiting for it (measured: 1.84x at 2 threads with 8 slices);
+    /// dealt-out blocks give every task almost the same cost.
+    public func blocks(forTask index: Int) -> [Range<Int>] {
+        TaskSlice.blocks(of: limit, task: index, of: taskCount, blockSize: Primes.blockSize)
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {
-        let range = slice(forTask: index)
         var count: UInt64 = 0
         var sum: UInt64 = 0
-        for candidate in range where Primes.isPrime(candidate) {
-            count += 1
-            sum &+= UInt64(candidate)
+        var tested: UInt64 = 0
+        for block in blocks(forTask: index) {
+            tested += UInt64(block.count)
+            for candidate in block where Primes.isPrime(candidate) {
+                count += 1
+                sum &+= UInt64(candidate)
+            }
         }
         var checksum = Checksum()
         checksum.combine(count)
         checksum.combine(sum)
-        return TaskOutput(checksum: checksum.value, units: UInt64(range.count))
+        return TaskOutput(checksum: checksum.value, units: tested)
     }
 
     /// Trial division by 2, 3 and the numbers 6k +/- 1 up to the square root.

@@ -90,6 +90,15 @@ import Testing
         #expect(next == total)
         #expect((sizes.max() ?? 0) - (sizes.min() ?? 0) <= 1)
     }
+
+    @Test("blocks are dealt out in turn, the last one short")
+    func blocksDealtOut() {
+        #expect(TaskSlice.blocks(of: 11, task: 0, of: 3, blockSize: 2) == [0..<2, 6..<8])
+        #expect(TaskSlice.blocks(of: 11, task: 1, of: 3, blockSize: 2) == [2..<4, 8..<10])
+        #expect(TaskSlice.blocks(of: 11, task: 2, of: 3, blockSize: 2) == [4..<6, 10..<11])
+        #expect(TaskSlice.blocks(of: 0, task: 0, of: 1, blockSize: 5) == [])
+        #expect(TaskSlice.blocks(of: 3, task: 1, of: 2, blockSize: 5) == [])
+    }
 }
 
 @Suite struct UTCTimeTests {
