@@ -48,9 +48,8 @@ struct CalibrateCommand {
         try Platform.replaceFile(atPath: path + "/calibration.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
         var text = ""
         for result in results {
-            let name = result.measurement + String(repeating: " ", count: max(0, 36 - result.measurement.count))
             let value: String = NumberFormatting.fixed(result.value, decimals: 2) + " " + result.unit
-            text += name + value.leftPadded(to: 14) + "\n"
+            text += result.measurement.padded(to: 36) + value.leftPadded(to: 14) + "\n"
         }
         Console.output(text + "\nwrote \(path)/calibration.csv\n")
         return 0

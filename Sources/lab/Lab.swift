@@ -7,7 +7,7 @@ import Workloads
 /// them into exit statuses (2 for usage errors, 1 for failed runs).
 @main
 struct Lab {
-    static let commands = ["run", "list", "report", "compare", "calibrate", "help"]
+    static let commands = ["run", "list", "report", "compare", "calibrate", "bench", "crossover", "help"]
 
     static func main() {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
@@ -45,6 +45,14 @@ struct Lab {
                 let calibrate = CalibrateCommand()
                 if wantsHelp { Console.output(calibrate.help); return 0 }
                 return try calibrate.run(rest)
+            case "bench":
+                let bench = BenchCommand()
+                if wantsHelp { Console.output(bench.help); return 0 }
+                return try bench.run(rest)
+            case "crossover":
+                let crossover = CrossoverCommand(registry: registry)
+                if wantsHelp { Console.output(crossover.help); return 0 }
+                return try crossover.run(rest)
             case "report":
                 let report = ReportCommand()
                 if wantsHelp { Console.output(report.help); return 0 }
@@ -76,6 +84,8 @@ struct Lab {
         case "report": Console.output(ReportCommand().help)
         case "compare": Console.output(CompareCommand().help)
         case "calibrate": Console.output(CalibrateCommand().help)
+        case "bench": Console.output(BenchCommand().help)
+        case "crossover": Console.output(CrossoverCommand(registry: registry).help)
         case let other?:
             Console.error("lab: \(UsageError.unknownCommand(other, known: commands))\n")
             return 2
@@ -96,6 +106,10 @@ struct Lab {
           compare Compare two runs cell by cell, with significance.
           calibrate
                   Measure this machine's costs: threads, spawns, pipe round trips.
+          bench   Hold the lab's own overhead to its goals (noop and primes, ratios).
+          crossover
+                  Find the task size where pools beat sequential and processes catch
+                  up with threads, for one size parameter of a workload.
           help    Show help for a command: 'lab help run'.
 
         OPTIONS:

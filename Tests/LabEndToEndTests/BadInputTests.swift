@@ -29,7 +29,7 @@ import Testing
         (["run", "--set", "ghost.x=1"], "lab: unknown workload 'ghost' in --set ghost.x=1; known workloads: noop, primes, mandelbrot, digest"),
         (["run", "--workloads", "sleep", "--set", "primes.limit=1000"], "which this run does not include; workloads in this run: sleep"),
         (["run", "--out", ""], "lab: invalid value '' for --out; expected a folder path that does not exist yet"),
-        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, report, compare, calibrate, help"),
+        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, report, compare, calibrate, bench, crossover, help"),
         (["list", "prims"], "lab: unknown workload 'prims'; known workloads: noop, primes, mandelbrot, digest"),
         (["help", "nothing"], "lab: unknown command 'nothing'"),
         (["run", "--order", "random"], "lab: invalid value 'random' for --order; expected one of: interleaved, grouped"),
@@ -45,6 +45,10 @@ import Testing
         (["run", "--set", "sleep.seconds=1\n2", "--workloads", "sleep"], "lab: invalid value '1\\n2' for sleep.seconds"),
         (["run", "--set", "primes.limit=99999999999999999999"], "lab: invalid value '99999999999999999999' for primes.limit"),
         (["run", "--tasks", "1e3"], "lab: invalid value '1e3' for --tasks"),
+        (["run", "--batch", "0"], "lab: invalid value '0' for --batch; expected auto or an integer from 1 to 100000"),
+        (["run", "--batch", "automatic"], "lab: invalid value 'automatic' for --batch; expected auto or an integer from 1 to 100000"),
+        (["bench", "--repetitions", "3"], "lab: unknown option '--repetitions' for 'lab bench'; options: --out, --quick, --quiet"),
+        (["crossover", "--workload", "primes", "--param", "limt"], "lab: unknown parameter 'limt' for workload 'primes'; its parameters: limit"),
     ]
 
     @Test("bad input is one clear line, exit 2, nothing created", arguments: cases)

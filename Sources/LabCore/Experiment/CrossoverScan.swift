@@ -1,0 +1,157 @@
+/// `lab crossover`: for one workload and one of its integer size parameters, measures
+/// sequential, threads and processes at growing sizes (doubling), then bisects each bracket
+/// where a mode starts to win, and reports the sizes where that happens.
+public struct CrossoverScan: Sendable {
+    /// What a scan looks for, each a predicate that should turn true as the size grows.
+    public enum Crossing: String, Sendable, CaseIterable {
+        /// The thread pool is faster than sequential code.
+        case threadsBeatSequential = "threads beat sequential"
+        /// The process pool (start-up included) is faster than sequential code.
+        case processesBeatSequential = "processes beat sequential"
+        /// The process pool is no more than `tolerance` slower than the thread pool.
+        case processesCatchThreads = "processes catch up with threads"
+    }
+
+    /// One measured size: the medians of each mode's wall time.
+    public struct Point: Sendable {
+        public var size: Int
+        public var tasks: Int
+        public var sequentialSeconds: Double
+        public var threadsSeconds: Double
+        public var processesSeconds: Double
+        /// `doubling` or `bisecting`.
+        public var phase: String
+        /// Every measured repetition at this size.
+        public var records: [RepetitionRecord]
+
+        public var threadsSpeedup: Double { sequentialSeconds / threadsSeconds }
+        public var processesSpeedup: Double { sequentialSeconds / processesSeconds }
+        /// Above 1: processes are slower than threads by this factor.
+        public var processesOverThreads: Double { processesSeconds / threadsSeconds }
+
+        /// Whether `crossing` holds here. A failed mode (a NaN median) holds nothing.
+        public func holds(_ crossing: Crossing, tolerance: Double) -> Bool {
+            switch crossing {
+            case .threadsBeatSequential: threadsSpeedup > 1
+            case .processesBeatSequential: processesSpeedup > 1
+            case .processesCatchThreads: processesOverThreads <= 1 + tolerance
+            }
+        }
+    }
+
+    /// Where a crossing happens: it does not hold at `below` and holds at `size` (the
+    /// smallest such size measured), or it held from the first size, or never.
+    public struct Finding: Sendable {
+        public enum Where: Sendable, Equatable {
+            case between(below: Int, size: Int)
+            case fromTheStart(size: Int)
+            case never(upTo: Int)
+        }
+
+        public var crossing: Crossing
+        public var location: Where
+    }
+
+    public let workload: any Workload.Type
+    public let parameter: ParameterSpec
+    /// The other parameters, as `--set` gives them.
+    public let overrides: [String: String]
+    public let sizes: ClosedRange<Int>
+    public let workers: Int
+    /// `nil`: the workload's own task count at each size.
+    public let tasks: Int?
+    public let repetitions: Int
+    public let bisections: Int
+    /// How much slower than threads processes may be and still count as caught up (0.1 = 10%).
+    public let tolerance: Double
+    public let coordinator: Coordinator
+
+    public init(
+        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], sizes: ClosedRange<Int>, workers: Int, tasks: Int?,
+        repetitions: Int, bisections: Int, tolerance: Double, coordinator: Coordinator
+    ) {
+        self.workload = workload
+        self.parameter = parameter
+        self.overrides = overrides
+        self.sizes = sizes
+        self.workers = workers
+        self.tasks = tasks
+        self.repetitions = repetitions
+        self.bisections = bisections
+        self.tolerance = tolerance
+        self.coordinator = coordinator
+    }
+
+    /// The doubling sizes: `from`, 2 x `from`, ... and `to` itself last.
+    public var doublingSizes: [Int] {
+        var sizes: [Int] = []
+        var size = self.sizes.lowerBound
+        while size < self.sizes.upperBound {
+            sizes.append(size)
+            size = size > Int.max / 2 ? Int.max : size * 2
+        }
+        sizes.append(self.sizes.upperBound)
+        return sizes
+    }
+
+    /// Runs the scan. `observe` hears of each size before it is measured and each point after.
+    /// - Throws: a ``ConfigurationError`` (or the workload's error) when a size is refused.
+    public func run(willMeasure: (_ size: Int, _ phase: String) -> Void, measured: (Point) -> Void) throws -> (points: [Point], findings: [Finding]) {
+        var points: [Int: Point] = [:]
+        func point(_ size: Int, phase: String) throws -> Point {
+            if let known = points[size] { return known }
+            willMeasure(size, phase)
+            let measuredPoint = try measure(size, phase: phase)
+            points[size] = measuredPoint
+            measured(measuredPoint)
+            return measuredPoint
+        }
+        for size in doublingSizes {
+            _ = try point(size, phase: "doubling")
+        }
+        var findings: [Finding] = []
+        for crossing in Crossing.allCases {
+            let ordered = points.values.sorted { $0.size < $1.size }
+            guard let first = ordered.firstIndex(where: { $0.holds(crossing, tolerance: tolerance) }) else {
+                findings.append(Finding(crossing: crossing, location: .never(upTo: sizes.upperBound)))
+                continue
+            }
+            if first == 0 {
+                findings.append(Finding(crossing: crossing, location: .fromTheStart(size: ordered[0].size)))
+                continue
+            }
+            var below = ordered[first - 1].size
+            var above = ordered[first].size
+            for _ in 0..<bisections {
+                // The geometric middle: sizes are scanned on a doubling scale.
+                let middle = Int((Double(below) * Double(above)).squareRoot().rounded())
+                guard middle > below, middle < above else { break }
+                if try point(middle, phase: "bisecting").holds(crossing, tolerance: tolerance) {
+                    above = middle
+                } else {
+                    below = middle
+                }
+            }
+            findings.append(Finding(crossing: crossing, location: .between(below: below, size: above)))
+        }
+        return (points.values.sorted { $0.size < $1.size }, findings)
+    }
+
+    /// Measures sequential, threads and processes at one size: one warm-up round, then
+    /// `repetitions` interleaved rounds; the medians of the successful repetitions.
+    func measure(_ size: Int, phase: String) throws -> Point {
+        var values = overrides
+        values[parameter.name] = String(size)
+        let configured = try ConfiguredWorkload(type: workload, parameters: try workload.parameters(overriding: values), taskCount: tasks)
+        defer { configured.stopFixture() }
+        let plan = ExperimentPlan(
+            workloads: [configured], modes: [.sequential, .threads, .processes], workerCounts: [workers], repetitions: repetitions, warmup: 1)
+        let records = coordinator.run(plan) { _ in }
+        func median(_ mode: ExecutionMode) -> Double {
+            Statistics.median(records.filter { $0.mode == mode && $0.status == .ok }.map(\.wallSeconds)) ?? .nan
+        }
+        return Point(
+            size: size, tasks: configured.taskCount, sequentialSeconds: median(.sequential), threadsSeconds: median(.threads),
+            processesSeconds: median(.processes), phase: phase, records: records)
+    }
+}

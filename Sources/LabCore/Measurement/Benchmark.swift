@@ -1,0 +1,161 @@
+/// One figure of `lab bench`: a row of `bench.csv`, with the goal it is held to.
+public struct BenchmarkResult: Sendable, Equatable {
+    /// Such as `thread_task_cost`.
+    public var measurement: String
+    public var value: Double
+    /// `us`, `ms` or `x` (a ratio).
+    public var unit: String
+    /// The goal as text (`<= 1.5`), empty for a figure that is only context.
+    public var goal: String
+    /// Whether `value` meets the goal; `nil` without a goal.
+    public var meetsGoal: Bool?
+    public var detail: String
+
+    public init(measurement: String, value: Double, unit: String, goal: String = "", meetsGoal: Bool? = nil, detail: String) {
+        self.measurement = measurement
+        self.value = value
+        self.unit = unit
+        self.goal = goal
+        self.meetsGoal = meetsGoal
+        self.detail = detail
+    }
+}
+
+/// The lab's benchmark of its own overhead near the machine's limits, with the settings of
+/// issue 7: each figure is a ratio taken within one run (or a per-task cost far above the
+/// clock's resolution), so that a busy shared machine shifts both sides alike.
+public struct Benchmark: Sendable {
+    public let executablePath: String
+    /// The empty workload, for per-task costs and start-up.
+    public let noop: any Workload.Type
+    /// The CPU-bound workload whose scaling is checked (`primes`).
+    public let cpuBound: any Workload.Type
+    /// Sizes: the issue's by default; about a tenth with `quick`.
+    public let quick: Bool
+    /// Measured repetitions per figure (median taken).
+    public let repetitions: Int
+
+    public init(executablePath: String, noop: any Workload.Type, cpuBound: any Workload.Type, quick: Bool = false) {
+        self.executablePath = executablePath
+        self.noop = noop
+        self.cpuBound = cpuBound
+        self.quick = quick
+        self.repetitions = quick ? 3 : 5
+    }
+
+    /// Runs every measurement; `progress` hears the name of each before it starts.
+    public func run(progress: (String) -> Void) throws -> [BenchmarkResult] {
+        var results: [BenchmarkResult] = []
+        let calibrator = Calibrator(executablePath: executablePath, noop: noop, roundTrips: quick ? 5_000 : 20_000)
+
+        progress("raw pipe round trip")
+        let roundTrip = try calibrator.roundTrip(coordinatorCPU: nil, peerCPU: nil)
+        results.append(BenchmarkResult(measurement: "raw_pipe_round_trip", value: roundTrip.value, unit: "us", detail: roundTrip.detail + " (the floor)"))
+
+        let processTasks = quick ? 10_000 : 100_000
+        progress("noop, 1 worker process, \(processTasks) tasks, batch 1")
+        let oneByOne = try taskCost(.processes, workers: 1, tasks: processTasks, batch: .fixed(1))
+        results.append(
+            BenchmarkResult(
+                measurement: "process_task_cost_batch_1", value: oneByOne, unit: "us",
+                detail: "noop, 1 worker process, \(processTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
+        let ratio = oneByOne / roundTrip.value
+        results.append(
+            BenchmarkResult(
+                measurement: "process_task_over_round_trip", value: ratio, unit: "x", goal: "<= 1.5", meetsGoal: ratio <= 1.5,
+                detail: "process_task_cost_batch_1 / raw_pipe_round_trip: what the lab adds to the pipe's own cost"))
+        let batch = BatchSize.automatic.tasksPerClaim(taskCount: processTasks, workers: 1)
+        progress("noop, 1 worker process, \(processTasks) tasks, batch auto (\(batch))")
+        let batched = try taskCost(.processes, workers: 1, tasks: processTasks, batch: .automatic)
+        results.append(
+            BenchmarkResult(
+                measurement: "process_task_cost_batch_auto", value: batched, unit: "us",
+                detail: "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"))
+
+        let threadTasks = quick ? 100_000 : 1_000_000
+        let cores = max(Platform.activeProcessorCount, 2)
+        progress("noop, 2 threads, \(threadTasks) tasks")
+        let threadCost = try taskCost(.threads, workers: 2, tasks: threadTasks, batch: .fixed(1))
+        results.append(
+            BenchmarkResult(
+                measurement: "thread_task_cost", value: threadCost, unit: "us", goal: "< 1", meetsGoal: threadCost < 1,
+                detail: "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
+
+        progress("pool start-up, 1 and \(cores) workers")
+        let single = try poolStartup(workers: 1)
+        let pool = try poolStartup(workers: cores)
+        results.append(
+            BenchmarkResult(
+                measurement: "spawn_to_ready", value: single * 1e3, unit: "ms",
+                detail: "a pool of 1 'lab worker': Process.run until its ready frame, median of \(repetitions + 4)"))
+        results.append(
+            BenchmarkResult(
+                measurement: "pool_startup_\(cores)_workers", value: pool * 1e3, unit: "ms",
+                detail: "a pool of \(cores) workers, spawned together, until every one is ready, median of \(repetitions + 4)"))
+        let startupRatio = pool / (Double(cores) * single)
+        results.append(
+            BenchmarkResult(
+                measurement: "pool_startup_over_spawns", value: startupRatio, unit: "x", goal: "<= 1", meetsGoal: startupRatio <= 1,
+                detail: "pool_startup_\(cores)_workers / (\(cores) x spawn_to_ready): below 1 where spawns overlap"))
+
+        progress("\(cpuBound.name), sequential against 2 threads and 2 processes")
+        results += try scaling()
+        return results
+    }
+
+    /// An empty task's cost in `mode`: the median over repetitions of
+    /// (wall - start-up) / tasks, after one warm-up, in microseconds.
+    func taskCost(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize) throws -> Double {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
+        let coordinator = Coordinator(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: batch)
+        let cell = Cell(workload: workload, mode: mode, workers: workers)
+        _ = coordinator.measure(cell, repetition: 0)
+        let samples = (1...repetitions).map { coordinator.measure(cell, repetition: $0) }.map {
+            ($0.wallSeconds - $0.startupSeconds) / Double(tasks)
+        }
+        return (Statistics.median(samples) ?? 0) * 1e6
+    }
+
+    /// The median start-up of a pool of `workers` noop workers, in seconds.
+    func poolStartup(workers: Int) throws -> Double {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
+        let pool = ProcessPoolExecutor(workers: workers, executablePath: executablePath, registry: ChildProcessRegistry())
+        _ = pool.execute(workload)
+        let samples = (0..<(repetitions + 4)).map { _ in pool.execute(workload).startupSeconds }
+        return Statistics.median(samples) ?? 0
+    }
+
+    /// The CPU-bound workload at its default size: sequential, 2 threads and 2 processes,
+    /// interleaved, one warm-up and `repetitions` measured rounds; speedups of the medians.
+    func scaling() throws -> [BenchmarkResult] {
+        let parameters = try cpuBound.parameters(overriding: [:], quick: quick)
+        let workload = try ConfiguredWorkload(type: cpuBound, parameters: parameters)
+        defer { workload.stopFixture() }
+        let plan = ExperimentPlan(workloads: [workload], modes: [.sequential, .threads, .processes], workerCounts: [2], repetitions: repetitions, warmup: 1)
+        let coordinator = Coordinator(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: .automatic)
+        let records = coordinator.run(plan) { _ in }
+        func median(_ mode: ExecutionMode, _ seconds: (RepetitionRecord) -> Double) -> Double {
+            Statistics.median(records.filter { $0.mode == mode && $0.status == .ok }.map(seconds)) ?? .nan
+        }
+        let sequential = median(.sequential) { $0.wallSeconds }
+        let threads = sequential / median(.threads) { $0.wallSeconds }
+        let processes = sequential / median(.processes) { $0.wallSeconds }
+        let processesWithoutStartup = sequential / median(.processes) { $0.wallSeconds - $0.startupSeconds }
+        let name = cpuBound.name
+        let size = "\(name) \(parameters.canonicalText), \(workload.taskCount) tasks"
+        return [
+            BenchmarkResult(
+                measurement: "\(name)_sequential", value: sequential * 1e3, unit: "ms",
+                detail: "\(size), sequential, median of \(repetitions)"),
+            BenchmarkResult(
+                measurement: "\(name)_threads_2_speedup", value: threads, unit: "x", goal: ">= 1.9", meetsGoal: threads >= 1.9,
+                detail: "sequential median / 2-thread median"),
+            BenchmarkResult(
+                measurement: "\(name)_processes_2_speedup", value: processes, unit: "x", goal: ">= 1.9", meetsGoal: processes >= 1.9,
+                detail: "sequential median / 2-process median, pool start-up included (as a user waits for it)"),
+            BenchmarkResult(
+                measurement: "\(name)_processes_2_speedup_after_startup", value: processesWithoutStartup, unit: "x",
+                detail: "the same with the pool's start-up taken out: what the two workers do once they run"),
+        ]
+    }
+}

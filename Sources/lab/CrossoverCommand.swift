@@ -1,0 +1,180 @@
+import LabCore
+import LabReport
+
+/// `lab crossover`: where, as a workload's tasks grow, the pools start to beat sequential
+/// code and processes catch up with threads.
+struct CrossoverCommand {
+    static let defaultRepetitions = 3
+    static let defaultBisections = 3
+    static let defaultTolerancePercent = 10.0
+
+    let registry: WorkloadRegistry
+
+    var parser: ArgumentParser {
+        ArgumentParser(command: "crossover", options: [
+            OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
+                       help: "The workload to scan (required)."),
+            OptionSpec("--param", value: "PARAM", expected: "an integer parameter of the workload",
+                       help: "The integer size parameter to scan (required), such as primes' limit or digest's bytes."),
+            OptionSpec("--from", value: "N", expected: "an integer in the parameter's range", default: "the quick value / 256",
+                       help: "The smallest size; the scan doubles it until --to."),
+            OptionSpec("--to", value: "N", expected: "an integer in the parameter's range", default: "the parameter's default",
+                       help: "The largest size, always measured."),
+            OptionSpec("--workers", value: "N", expected: "an integer from \(RunCommand.workerRange.lowerBound) to \(RunCommand.workerRange.upperBound)",
+                       default: "\(Platform.activeProcessorCount), the number of cores", help: "Threads and worker processes in the pools."),
+            OptionSpec("--tasks", value: "N", expected: "an integer from \(RunCommand.tasksRange.lowerBound) to \(RunCommand.tasksRange.upperBound)",
+                       default: "the workload's own", help: "Tasks per repetition."),
+            OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 100", default: "\(Self.defaultRepetitions)",
+                       help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
+            OptionSpec("--bisections", value: "N", expected: "an integer from 0 to 10", default: "\(Self.defaultBisections)",
+                       help: "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."),
+            OptionSpec("--tolerance", value: "PERCENT", expected: "a number from 0 to 100", default: "\(Int(Self.defaultTolerancePercent))",
+                       help: "How much slower than threads processes may be and still count as caught up."),
+            OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
+                       help: "Sets one of the workload's other parameters; may repeat."),
+            OptionSpec("--batch", value: "N|auto", expected: "auto or an integer from 1 to \(RunCommand.batchRange.upperBound)", default: "auto",
+                       help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
+            OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
+                       help: "The folder to create; it must not exist yet."),
+            OptionSpec("--quiet", help: "No progress lines on standard error."),
+        ])
+    }
+
+    var help: String {
+        """
+        USAGE: lab crossover --workload NAME --param PARAM [options]
+
+        Runs sequential, threads and processes at growing sizes of one integer parameter
+        (doubling from --from to --to), then bisects each bracket where something changes,
+        and reports the sizes where threads start to beat sequential, where processes do
+        (their start-up included), and where processes come within --tolerance of threads.
+        Writes crossover.csv (the curve), crossover.txt (the ASCII chart and findings,
+        also printed), crossover.svg, and results.csv (every repetition, as 'lab run' writes it).
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        EXAMPLES:
+          lab crossover --workload primes --param limit
+          lab crossover --workload digest --param bytes --from 1024 --to 4194304
+          lab crossover --workload sort --param elements --workers 2 --repetitions 5
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parser.parse(arguments)
+        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "crossover") }
+        guard let name = parsed.value("--workload") else {
+            throw UsageError.other("lab crossover needs --workload; workloads: \(registry.names.joined(separator: ", "))")
+        }
+        let type = try registry.type(named: name)
+        let integerParameters = type.parameters.filter { if case .integer = $0.type { true } else { false } }
+        guard let parameterName = parsed.value("--param") else {
+            throw UsageError.other("lab crossover needs --param; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
+        }
+        guard let parameter = type.parameters.first(where: { $0.name == parameterName }) else {
+            throw UsageError.other("unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: \(type.parameters.map(\.name).joined(separator: ", "))")
+        }
+        guard case .integer(let range) = parameter.type else {
+            throw UsageError.other("parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
+        }
+        let expectation = "an integer from \(range.lowerBound) to \(range.upperBound) (\(name).\(parameterName))"
+        let defaultTo = Int(parameter.defaultValue) ?? range.upperBound
+        let defaultFrom = min(max((Int(parameter.quickValue) ?? range.lowerBound) / 256, range.lowerBound), defaultTo)
+        let from = try parsed.value("--from").map { try parseInteger($0, option: "--from", range: range, expected: expectation) } ?? defaultFrom
+        let to = try parsed.value("--to").map { try parseInteger($0, option: "--to", range: range, expected: expectation) } ?? defaultTo
+        guard from < to else {
+            throw UsageError.other("--from \(from) must be smaller than --to \(to)")
+        }
+        let workers = try parsed.value("--workers").map { try parseInteger($0, option: "--workers", range: RunCommand.workerRange) }
+            ?? Platform.activeProcessorCount
+        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: RunCommand.tasksRange) }
+        let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
+            ?? Self.defaultRepetitions
+        let bisections = try parsed.value("--bisections").map { try parseInteger($0, option: "--bisections", range: 0...10) }
+            ?? Self.defaultBisections
+        let tolerance = try parsed.value("--tolerance").map { (text: String) throws(UsageError) -> Double in
+            guard let percent = Double(text), percent.isFinite, (0...100).contains(percent) else {
+                throw .invalidValue(option: "--tolerance", value: text, expected: "a number from 0 to 100")
+            }
+            return percent
+        } ?? Self.defaultTolerancePercent
+        let batch = try parsed.value("--batch").map { (text: String) throws(UsageError) -> BatchSize in
+            if text == "auto" { return .automatic }
+            return .fixed(try parseInteger(text, option: "--batch", range: RunCommand.batchRange, expected: "auto or an integer from 1 to \(RunCommand.batchRange.upperBound)"))
+        } ?? .automatic
+        var overrides: [String: String] = [:]
+        for setting in parsed.values["--set"] ?? [] {
+            let prefix = name + "."
+            guard setting.hasPrefix(prefix), let equals = setting.firstIndex(of: "=") else {
+                throw UsageError.invalidValue(option: "--set", value: setting, expected: "\(name).PARAM=VALUE for the scanned workload")
+            }
+            let key = String(setting[setting.index(setting.startIndex, offsetBy: prefix.count)..<equals])
+            guard key != parameterName else { throw UsageError.other("--set \(setting) sets the scanned parameter; use --from and --to") }
+            overrides[key] = String(setting[setting.index(after: equals)...])
+        }
+        // Every size must be valid before anything is created: check both ends now.
+        for size in [from, to] {
+            var values = overrides
+            values[parameterName] = String(size)
+            let parameters = try type.parameters(overriding: values)
+            for mode in [ExecutionMode.sequential, .threads, .processes] {
+                if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
+            }
+        }
+        if let out = parsed.value("--out"), out.isEmpty {
+            throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
+        }
+        let executablePath = try Platform.executablePath()
+        let (path, runID) = try OutputFolder.create(requested: parsed.value("--out"))
+        let writer = try ResultsFileWriter(path: path + "/results.csv")
+        let signals = SignalHandling.install { number in
+            writer.seal()
+            ChildProcessRegistry.shared.killAll()
+            Console.error("\nlab: interrupted by \(Platform.signalName(number)); workers stopped; the sizes measured so far are in \(path)/results.csv\n")
+        }
+        defer { withExtendedLifetime(signals) {} }
+        #if DEBUG
+        Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab crossover'.\n")
+        #endif
+        let quiet = parsed.has("--quiet")
+        let scan = CrossoverScan(
+            workload: type, parameter: parameter, overrides: overrides, sizes: from...to, workers: workers, tasks: tasks, repetitions: repetitions,
+            bisections: bisections, tolerance: tolerance / 100,
+            coordinator: Coordinator(runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: RunCommand.defaultTaskTimeoutSeconds, batch: batch))
+        if !quiet {
+            Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")
+        }
+        var writeError: (any Error)?
+        let clock = Stopwatch()
+        let (points, findings) = try scan.run(
+            willMeasure: { size, phase in
+                if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(Platform.formatSeconds(clock.elapsedSeconds.rounded())) s so far\n") }
+            },
+            measured: { point in
+                for record in point.records where writeError == nil {
+                    do { try writer.append(record) } catch { writeError = error }
+                }
+            })
+        if let writeError { throw UsageError.other("cannot write \(path)/results.csv: \(writeError)") }
+        let report = CrossoverReport(workload: name, parameter: parameter, workers: workers, tolerance: tolerance / 100, points: points, findings: findings)
+        let text = report.asciiChart + "\n" + report.findingsText
+        try Platform.replaceFile(atPath: path + "/crossover.csv", with: Array(report.csv.utf8))
+        try Platform.replaceFile(atPath: path + "/crossover.txt", with: Array(text.utf8))
+        try Platform.replaceFile(atPath: path + "/crossover.svg", with: Array(report.svg.utf8))
+        Console.output(text + "\nwrote crossover.csv, crossover.txt, crossover.svg and results.csv in \(path)/\n")
+        let failed = points.flatMap(\.records).filter { $0.status == .failed }.count
+        if failed > 0 {
+            Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")
+            return 1
+        }
+        return 0
+    }
+
+    private func listed(_ names: [String]) -> String {
+        names.isEmpty ? "none" : names.joined(separator: ", ")
+    }
+}
