@@ -27,7 +27,11 @@ public struct MarkdownReport {
         let machine = description.machine
         let memory = NumberFormatting.fixed(Double(machine.memoryKiB) / 1_048_576, decimals: 1)
         var text = "Measured on \(machine.cpuModel) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel))"
-        text += " with Swift \(description.swiftVersion), \(description.buildConfiguration) build, lab \(description.labVersion)"
+        if let runtime = description.runtime {
+            text += " with \(runtime), by \(description.labVersion)"
+        } else {
+            text += " with Swift \(description.swiftVersion), \(description.buildConfiguration) build, lab \(description.labVersion)"
+        }
         text += description.gitCommit.map { " (commit \(String($0.prefix(12))))" } ?? ""
         text += ".\n"
         let plan = description.plan
@@ -38,7 +42,7 @@ public struct MarkdownReport {
         if description.partial {
             text += "> **Partial run**: it was interrupted; only the cells that finished are reported.\n\n"
         }
-        if description.buildConfiguration != "release" {
+        if description.runtime == nil, description.buildConfiguration != "release" {
             text += "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
         }
         text += "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "

@@ -1,0 +1,106 @@
+import Foundation
+import LabCore
+import LabReport
+import Testing
+
+/// `lab bench`, `lab crossover` and the Python peer, run as a user runs them. They check
+/// that each works and writes what it says, never the figures (a debug build on a shared
+/// machine: the figures belong to release runs).
+@Suite struct BenchTests {
+    @Test("lab bench --quick measures every figure against its goal and writes bench.csv")
+    func bench() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["bench", "--quick", "--out", "bench", "--quiet"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = try CSV.parse(String(contentsOfFile: lab.folder + "/bench/bench.csv", encoding: .utf8))
+        #expect(rows.first == ["measurement", "value", "unit", "goal", "meets_goal", "detail"])
+        let byName = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0) })
+        let goals = ["process_task_over_round_trip", "thread_task_cost", "pool_startup_over_spawns", "primes_threads_2_speedup", "primes_processes_2_speedup"]
+        for name in goals {
+            let row = try #require(byName[name], "\(name) missing")
+            #expect(!row[3].isEmpty && ["yes", "no"].contains(row[4]), "\(row)")
+            #expect((Double(row[1]) ?? 0) > 0, "\(row)")
+        }
+        for name in ["raw_pipe_round_trip", "process_task_cost_batch_1", "process_task_cost_batch_auto", "spawn_to_ready", "primes_sequential"] {
+            #expect((Double(byName[name]?[1] ?? "") ?? 0) > 0, "\(name)")
+        }
+        #expect(outcome.standardOutput.contains("primes_processes_2_speedup"))
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("lab crossover scans a size by doubling, bisects, and writes the curve in three forms")
+    func crossover() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions", "1", "--bisections", "1",
+            "--workers", "2", "--out", "cross", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let rows = try CSV.parse(String(contentsOfFile: lab.folder + "/cross/crossover.csv", encoding: .utf8))
+        #expect(rows.first?.prefix(4) == ["limit_count", "tasks", "workers", "sequential_median_s"])
+        let sizes = rows.dropFirst().compactMap { Int($0[0]) }
+        #expect(sizes == sizes.sorted())
+        #expect(Set([1000, 2000, 4000]).isSubset(of: Set(sizes)), "\(sizes)")
+        for line in ["threads beat sequential", "processes beat sequential", "processes within 10% of threads"] {
+            #expect(outcome.standardOutput.contains(line), "\(outcome.standardOutput)")
+        }
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/cross/results.csv", encoding: .utf8))
+        #expect(records.count == sizes.count * 3)
+        // Every mode did the same work at each size.
+        for size in sizes {
+            let checksums = Set(records.filter { $0.parameters == "limit=\(size)" }.map(\.checksum))
+            #expect(checksums.count == 1 && checksums.first?.count == 16, "\(size): \(checksums)")
+        }
+        let svg = try String(contentsOfFile: lab.folder + "/cross/crossover.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"))
+        #expect(FileManager.default.fileExists(atPath: lab.folder + "/cross/crossover.txt"))
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    static var python: String? {
+        ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// The package's folder, found from this source file.
+    static var packageFolder: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+
+    @Test("the Python peer writes a run folder that lab report reads, with the lab's own checksums", .enabled(if: python != nil))
+    func pythonPeer() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let peer = Process()
+        peer.executableURL = URL(fileURLWithPath: try #require(Self.python))
+        peer.arguments = [
+            Self.packageFolder + "/Scripts/python-peer.py", "--quick", "--experiments", "noop,primes", "--repetitions", "1", "--warmup", "0",
+            "--workers", "2", "--out", lab.folder + "/python", "--quiet",
+        ]
+        peer.standardOutput = FileHandle.nullDevice
+        try peer.run()
+        peer.waitUntilExit()
+        #expect(peer.terminationStatus == 0)
+        let report = try lab.run(["report", "python"])
+        #expect(report.status == 0, "\(report.standardError)")
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/python/run.json", encoding: .utf8))
+        #expect(description.runtime?.hasPrefix("Python 3") == true)
+        #expect(!description.partial)
+        let markdown = try String(contentsOfFile: lab.folder + "/python/report.md", encoding: .utf8)
+        #expect(markdown.contains("with Python 3"))
+
+        let swift = try lab.run([
+            "run", "--quick", "--workloads", "noop,primes", "--modes", "sequential", "--repetitions", "1", "--warmup", "0", "--out", "swift", "--quiet",
+        ])
+        #expect(swift.status == 0, "\(swift.standardError)")
+        let python = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/python/results.csv", encoding: .utf8))
+        let native = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/swift/results.csv", encoding: .utf8))
+        #expect(python.count == 2 * 3)
+        for record in python {
+            #expect(record.status == .ok, "\(record.error)")
+            let same = try #require(native.first { $0.workload == record.workload && $0.parameters == record.parameters && $0.tasks == record.tasks })
+            #expect(record.checksum == same.checksum, "\(record.workload) \(record.mode.rawValue)")
+        }
+    }
+}
