@@ -1,15 +1,11 @@
 import Dispatch
-import Foundation
 import LabCore
-import Synchronization
-
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The tutorial's image downloader: each task fetches `/image/<i>` over HTTP from a local
 /// server the lab starts on 127.0.0.1, retrying a 503 with exponential back-off. Waiting on
-/// the network, so threads (and async tasks) overlap it.
+/// the network, so threads (and async tasks) overlap it. The client is the lab's own
+/// (``LoopbackHTTPClient``: a socket per request), not URLSession: Foundation's networking
+/// would tie the binary to libcurl and keep it from linking statically.
 public struct Download: Workload {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -48,37 +44,28 @@ public struct Download: Workload {
             failEvery: parameters.integer("fail_every"))
     }
 
-    let port: Int
+    let port: UInt16
     let retries: Int
     let backoffSeconds: Double
-    let session: URLSession
 
     public init(parameters: Parameters, taskCount: Int) throws {
-        guard let portText = parameters.fixtureValues["port"], let port = Int(portText) else {
+        guard let portText = parameters.fixtureValues["port"], let port = UInt16(portText) else {
             throw Failure(description: "download needs its image server; start it with the workload's fixture")
         }
         self.port = port
         retries = parameters.integer("retries")
         backoffSeconds = parameters.number("backoff_ms") / 1000
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = 1024
-        configuration.timeoutIntervalForRequest = 60
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        configuration.connectionProxyDictionary = [:]
-        session = URLSession(configuration: configuration)
     }
 
-    /// The request for one attempt at image `index`: always 127.0.0.1, never another address.
-    func request(forImage index: Int, attempt: Int) -> URLRequest {
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/image/\(index)")!)
-        request.setValue(String(attempt), forHTTPHeaderField: "X-Lab-Attempt")
-        return request
+    /// One attempt at image `index`: always 127.0.0.1, never another address.
+    func fetch(image index: Int, attempt: Int) throws -> (status: Int, body: [UInt8]) {
+        try LoopbackHTTPClient.get(port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))])
     }
 
     public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
         var attempt = 0
         while true {
-            let (status, body) = try fetch(request(forImage: index, attempt: attempt))
+            let (status, body) = try fetch(image: index, attempt: attempt)
             if status == 200 { return output(task: index, body: body) }
             guard attempt < retries else { throw giveUp(image: index, status: status) }
             Platform.sleep(seconds: backoff(before: attempt + 1))
@@ -86,12 +73,18 @@ public struct Download: Workload {
         }
     }
 
+    /// Each request waits on a Dispatch thread while the task suspends, so the cooperative
+    /// threads stay free; the back-off is a suspension, not a blocked thread.
     public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
         var attempt = 0
         while true {
-            let (data, response) = try await session.data(for: request(forImage: index, attempt: attempt))
-            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-            if status == 200 { return output(task: index, body: [UInt8](data)) }
+            let currentAttempt = attempt
+            let (status, body) = try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async {
+                    continuation.resume(with: Result { try fetch(image: index, attempt: currentAttempt) })
+                }
+            }
+            if status == 200 { return output(task: index, body: body) }
             guard attempt < retries else { throw giveUp(image: index, status: status) }
             try await Task.sleep(nanoseconds: UInt64(backoff(before: attempt + 1) * 1e9))
             attempt += 1
@@ -112,23 +105,5 @@ public struct Download: Workload {
         checksum.combine(UInt64(index))
         checksum.combine(bytes: body)
         return TaskOutput(checksum: checksum.value, units: UInt64(body.count))
-    }
-
-    /// One blocking request, for the thread, process and sequential modes.
-    func fetch(_ request: URLRequest) throws -> (status: Int, body: [UInt8]) {
-        let outcome = Mutex<Result<(Int, [UInt8]), any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        session.dataTask(with: request) { data, response, error in
-            let result: Result<(Int, [UInt8]), any Error>
-            if let error {
-                result = .failure(error)
-            } else {
-                result = .success(((response as? HTTPURLResponse)?.statusCode ?? 0, data.map { [UInt8]($0) } ?? []))
-            }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }.resume()
-        done.wait()
-        return try outcome.withLock { $0! }.get()
     }
 }

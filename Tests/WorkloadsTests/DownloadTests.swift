@@ -43,11 +43,14 @@ import Testing
         #expect([1, 2, 3].map(download.backoff(before:)) == [0.01, 0.02, 0.04])
     }
 
-    @Test("requests only ever go to 127.0.0.1")
-    func loopbackOnly() throws {
-        let workload = try configured([:], tasks: 1)
+    @Test("each attempt reaches the fixture's server and carries its number")
+    func attempts() throws {
+        let workload = try configured(["fail_every": "3", "latency_ms": "0", "bytes": "10"], tasks: 4)
         defer { workload.stopFixture() }
         let download = try #require(workload.workload as? Download)
-        #expect(download.request(forImage: 3, attempt: 1).url?.host == "127.0.0.1")
+        // With fail_every 3 the first attempt at images 2, 5, ... fails.
+        #expect(try download.fetch(image: 2, attempt: 0).status == 503)
+        #expect(try download.fetch(image: 2, attempt: 1).status == 200)
+        #expect(try download.fetch(image: 1, attempt: 0).body == LocalImageServer.body(forImage: 1, bytes: 10))
     }
 }

@@ -39,6 +39,30 @@ extension Platform {
         return (descriptor, UInt16(bigEndian: address.sin_port))
     }
 
+    /// Opens a TCP connection to 127.0.0.1 (the loopback address, never another) at `port`.
+    /// - Returns: the connected descriptor, closed on exec; the caller owns it.
+    /// The corresponding C functions are `socket` and `connect`.
+    public static func connectToLoopback(port: UInt16) throws(SystemError) -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if descriptor < 0 { throw SystemError(call: "socket", errno: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = in_addr_t(0x7f00_0001).bigEndian
+        while true {
+            let connected = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            if connected == 0 { return descriptor }
+            if errno == EINTR { continue }
+            let error = SystemError(call: "connect", errno: errno)
+            close(descriptor)
+            throw error
+        }
+    }
+
     /// Waits for the next connection on a listening socket; the caller owns the result, which
     /// is closed on exec so that worker processes never inherit it.
     /// The corresponding C functions are `accept` and `fcntl(F_SETFD, FD_CLOEXEC)`.

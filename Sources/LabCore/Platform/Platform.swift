@@ -178,25 +178,4 @@ extension Platform {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
     }
-
-    /// Sets an environment variable (inherited by children). Call it only while the process
-    /// has one thread: the environment is not thread-safe. The corresponding C function is
-    /// `setenv`.
-    public static func setEnvironmentValue(_ value: String, for name: String) {
-        _ = setenv(name, value, 1)
-    }
-
-    /// Makes sure a proxy configured in the environment never carries the lab's own loopback
-    /// traffic: adds 127.0.0.1 to `no_proxy` and `NO_PROXY` when any proxy variable is set.
-    /// Call it first thing, while the process has one thread.
-    public static func keepLoopbackOffProxies() {
-        let proxies = ["http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
-        guard proxies.contains(where: { environmentValue($0)?.isEmpty == false }) else { return }
-        for name in ["no_proxy", "NO_PROXY"] {
-            let current = environmentValue(name) ?? ""
-            if !current.split(separator: ",").contains("127.0.0.1") {
-                setEnvironmentValue(current.isEmpty ? "127.0.0.1" : current + ",127.0.0.1", for: name)
-            }
-        }
-    }
 }
