@@ -28,4 +28,15 @@ import Testing
         #expect(result.outcomes.allSatisfy { $0 == nil })
         #expect(registry.current.isEmpty, "a fake worker was left registered")
     }
+
+    @Test("a worker that never becomes ready is killed after the task timeout, not waited for")
+    func neverReady() throws {
+        let registry = ChildProcessRegistry()
+        let pool = ProcessPoolExecutor(
+            workers: 1, executablePath: "/bin/sh", arguments: ["-c", "exec sleep 30"], registry: registry, taskTimeoutSeconds: 0.2)
+        let result = pool.execute(try configuredEcho(tasks: 2))
+        #expect(result.failure == .workerStartFailed(worker: 1, message: "not ready after 0.2 s (the task timeout); killed"))
+        #expect(result.outcomes.allSatisfy { $0 == nil })
+        #expect(registry.current.isEmpty)
+    }
 }

@@ -76,7 +76,7 @@ public struct ProcessPoolExecutor: Executor {
                 pool.append(try launch(number, for: workload))
             }
             for worker in pool {
-                try worker.awaitReady()
+                try worker.awaitReady(timeoutSeconds: taskTimeoutSeconds)
             }
         } catch {
             ledger.fail(error)
@@ -129,7 +129,7 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
             return error
         }
         do {
-            try replacement.awaitReady()
+            try replacement.awaitReady(timeoutSeconds: pool.taskTimeoutSeconds)
         } catch {
             replacement.kill()
             retired.append(replacement)

@@ -58,9 +58,19 @@ final class WorkerProcess: @unchecked Sendable {
                 taskCount: workload.taskCount), task: nil)
     }
 
-    /// Waits for the worker's answer to the setup.
-    func awaitReady() throws(ExecutionError) {
-        switch try receive(task: nil) {
+    /// Waits for the worker's answer to the setup, at most `timeoutSeconds`: a worker whose
+    /// workload hangs while it is built is killed, not waited for.
+    func awaitReady(timeoutSeconds: Double = .infinity) throws(ExecutionError) {
+        let deadline = Platform.monotonicSeconds() + timeoutSeconds
+        reader.updateSource { $0.deadline = deadline }
+        defer { reader.updateSource { $0.deadline = .infinity } }
+        let answer: WorkerMessage
+        do {
+            answer = try receive(task: nil, timeoutSeconds: timeoutSeconds)
+        } catch .taskTimedOut {
+            throw .workerStartFailed(worker: number, message: "not ready after \(Platform.formatSeconds(timeoutSeconds)) s (the task timeout); killed")
+        }
+        switch answer {
         case .ready: return
         case .failure(_, let message): throw .workerStartFailed(worker: number, message: message)
         default: throw .workerFailed(worker: number, task: nil, reason: "broke the protocol: expected a ready frame")
