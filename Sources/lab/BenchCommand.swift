@@ -58,7 +58,8 @@ struct BenchCommand {
         for result in results {
             let value = NumberFormatting.fixed(result.value, decimals: 2) + " " + result.unit
             let met = result.meetsGoal.map { $0 ? "yes" : "NO" } ?? ""
-            text += result.measurement.padded(to: 40) + value.leftPadded(to: 12) + "   " + result.goal.padded(to: 10) + met + "\n"
+            let line = result.measurement.padded(to: 40) + value.leftPadded(to: 12) + "   " + result.goal.padded(to: 10) + met
+            text += line.trimmingWhitespace() + "\n"
         }
         let missed = results.filter { $0.meetsGoal == false }.map(\.measurement)
         text += missed.isEmpty ? "\nevery goal met\n" : "\ngoals missed: \(missed.joined(separator: ", "))\n"

@@ -79,7 +79,12 @@ struct CrossoverCommand {
             throw UsageError.other("unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: \(type.parameters.map(\.name).joined(separator: ", "))")
         }
         guard case .integer(let range) = parameter.type else {
-            throw UsageError.other("parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
+            let others = registry.names.filter { other in
+                (try? registry.type(named: other))?.parameters.contains { if case .integer = $0.type { true } else { false } } ?? false
+            }
+            throw UsageError.other(
+                "parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): \(listed(integerParameters.map(\.name)))"
+                    + (integerParameters.isEmpty ? " (workloads that have one: \(others.joined(separator: ", ")))" : ""))
         }
         let expectation = "an integer from \(range.lowerBound) to \(range.upperBound) (\(name).\(parameterName))"
         let defaultTo = Int(parameter.defaultValue) ?? range.upperBound

@@ -49,6 +49,9 @@ import Testing
         (["run", "--batch", "automatic"], "lab: invalid value 'automatic' for --batch; expected auto or an integer from 1 to 100000"),
         (["bench", "--repetitions", "3"], "lab: unknown option '--repetitions' for 'lab bench'; options: --out, --quick, --quiet"),
         (["crossover", "--workload", "primes", "--param", "limt"], "lab: unknown parameter 'limt' for workload 'primes'; its parameters: limit"),
+        (["crossover", "--workload", "sleep", "--param", "seconds"], "integer parameters of sleep: none (workloads that have one: primes, mandelbrot, digest"),
+        (["crossover", "--workload", "primes", "--param", "limit", "--from", "9", "--to", "3"], "lab: --from 9 must be smaller than --to 3"),
+        (["crossover", "--workload", "primes"], "lab: lab crossover needs --param; integer parameters of primes: limit"),
     ]
 
     @Test("bad input is one clear line, exit 2, nothing created", arguments: cases)
