@@ -36,14 +36,7 @@ struct BenchCommand {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "bench") }
-        if let out = parsed.value("--out"), out.isEmpty {
-            throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
-        }
-        let executablePath = try Platform.executablePath()
-        let path = try OutputFolder.create(requested: parsed.value("--out")).path
-        #if DEBUG
-        Console.error("lab: warning: this is a debug build; its costs are not representative. Use 'swift run -c release lab bench'.\n")
-        #endif
+        let (executablePath, path, _) = try CommandSupport.prepareOutput(parsed, command: "bench")
         let quiet = parsed.has("--quiet")
         let benchmark = Benchmark(executablePath: executablePath, noop: Noop.self, cpuBound: Primes.self, quick: parsed.has("--quick"))
         let results = try benchmark.run { step in

@@ -31,14 +31,7 @@ struct CalibrateCommand {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
-        if let out = parsed.value("--out"), out.isEmpty {
-            throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
-        }
-        let executablePath = try Platform.executablePath()
-        let path = try OutputFolder.create(requested: parsed.value("--out")).path
-        #if DEBUG
-        Console.error("lab: warning: this is a debug build; its costs are not representative. Use 'swift run -c release lab calibrate'.\n")
-        #endif
+        let (executablePath, path, _) = try CommandSupport.prepareOutput(parsed, command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(executablePath: executablePath, noop: Noop.self).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }

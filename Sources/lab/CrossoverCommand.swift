@@ -32,8 +32,7 @@ struct CrossoverCommand {
                        help: "How much slower than threads processes may be and still count as caught up."),
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
                        help: "Sets one of the workload's other parameters; may repeat."),
-            OptionSpec("--batch", value: "N|auto", expected: "auto or an integer from 1 to \(RunCommand.batchRange.upperBound)", default: "auto",
-                       help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
+            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The folder to create; it must not exist yet."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
@@ -107,10 +106,7 @@ struct CrossoverCommand {
             }
             return percent
         } ?? Self.defaultTolerancePercent
-        let batch = try parsed.value("--batch").map { (text: String) throws(UsageError) -> BatchSize in
-            if text == "auto" { return .automatic }
-            return .fixed(try parseInteger(text, option: "--batch", range: RunCommand.batchRange, expected: "auto or an integer from 1 to \(RunCommand.batchRange.upperBound)"))
-        } ?? .automatic
+        let batch = try CommandSupport.batch(parsed)
         var overrides: [String: String] = [:]
         for setting in parsed.values["--set"] ?? [] {
             let prefix = name + "."
@@ -130,11 +126,7 @@ struct CrossoverCommand {
                 if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
             }
         }
-        if let out = parsed.value("--out"), out.isEmpty {
-            throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
-        }
-        let executablePath = try Platform.executablePath()
-        let (path, runID) = try OutputFolder.create(requested: parsed.value("--out"))
+        let (executablePath, path, runID) = try CommandSupport.prepareOutput(parsed, command: "crossover")
         let writer = try ResultsFileWriter(path: path + "/results.csv")
         let signals = SignalHandling.install { number in
             writer.seal()
@@ -142,9 +134,6 @@ struct CrossoverCommand {
             Console.error("\nlab: interrupted by \(Platform.signalName(number)); workers stopped; the sizes measured so far are in \(path)/results.csv\n")
         }
         defer { withExtendedLifetime(signals) {} }
-        #if DEBUG
-        Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab crossover'.\n")
-        #endif
         let quiet = parsed.has("--quiet")
         let scan = CrossoverScan(
             workload: type, parameter: parameter, overrides: overrides, sizes: from...to, workers: workers, tasks: tasks, repetitions: repetitions,

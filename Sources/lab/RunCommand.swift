@@ -12,7 +12,6 @@ struct RunCommand {
     static let workerRange = 1...1024
     static let tasksRange = 1...10_000_000
     static let defaultTaskTimeoutSeconds = 300.0
-    static let batchRange = 1...100_000
 
     let registry: WorkloadRegistry
 
@@ -45,8 +44,7 @@ struct RunCommand {
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             OptionSpec("--task-timeout", value: "SECONDS", expected: "a number of seconds from 0.001 to 86400", default: "\(Int(Self.defaultTaskTimeoutSeconds))",
                        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has and stops."),
-            OptionSpec("--batch", value: "N|auto", expected: "auto or an integer from 1 to \(Self.batchRange.upperBound)", default: "auto",
-                       help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
+            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
         ])
     }
@@ -157,10 +155,7 @@ struct RunCommand {
             }
             return seconds
         } ?? Self.defaultTaskTimeoutSeconds
-        let batch = try parsed.value("--batch").map { (text: String) throws(UsageError) -> BatchSize in
-            if text == "auto" { return .automatic }
-            return .fixed(try parseInteger(text, option: "--batch", range: Self.batchRange, expected: "auto or an integer from 1 to \(Self.batchRange.upperBound)"))
-        } ?? .automatic
+        let batch = try CommandSupport.batch(parsed)
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {
