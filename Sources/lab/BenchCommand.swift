@@ -22,7 +22,7 @@ struct BenchCommand {
         (1,000,000 tasks) under 1 us; a pool of N workers ready in no more than N spawns
         one after another; primes at 2 threads and at 2 processes at least 1.9x faster than
         sequential (median of 5). Prints a table with the goals and writes bench.csv
-        (measurement, value, unit, goal, meets_goal, detail). Takes about a minute.
+        (measurement, value, unit, goal, meets_goal, detail). Takes about 30 s.
         Use a release build on an otherwise idle machine: 'swift run -c release lab bench'.
 
         OPTIONS:
