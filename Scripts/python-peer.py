@@ -153,6 +153,21 @@ def peak_memory_kib():
     return 0
 
 
+def run_on_pool(pool, jobs, chunksize):
+    """pool.map to the end, then a clean shutdown. On Ctrl-C the pool is not waited for (a
+    `with` block would wait for every queued task): its processes are terminated at once."""
+    try:
+        checksums = list(pool.map(run_task, jobs, chunksize=chunksize))
+    except BaseException:
+        # A ProcessPoolExecutor keeps its worker processes in _processes (a thread pool has none).
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return checksums
+
+
 def measure(experiment, mode, workers, chunksize):
     """One repetition: returns the wall time, checksum, error and resource deltas."""
     jobs = [(experiment.workload, experiment.settings, experiment.tasks, index) for index in range(experiment.tasks)]
@@ -166,11 +181,9 @@ def measure(experiment, mode, workers, chunksize):
         if mode == "sequential":
             checksums = [run_task(job) for job in jobs]
         elif mode == "threads":
-            with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-                checksums = list(pool.map(run_task, jobs))
+            checksums = run_on_pool(concurrent.futures.ThreadPoolExecutor(max_workers=workers), jobs, 1)
         else:
-            with concurrent.futures.ProcessPoolExecutor(max_workers=workers) as pool:
-                checksums = list(pool.map(run_task, jobs, chunksize=chunksize))
+            checksums = run_on_pool(concurrent.futures.ProcessPoolExecutor(max_workers=workers), jobs, chunksize)
     except Exception as failure:  # a failed repetition is a measurement, as in the lab
         error = f"{type(failure).__name__}: {failure}".replace("\n", " ")
     wall = time.perf_counter() - started
@@ -351,4 +364,12 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except KeyboardInterrupt:
+        # The pools' workers got the same SIGINT (one process group) and are gone; every row
+        # written so far is whole (one flushed write per row), and run.json stays partial.
+        sys.stderr.write("\npython-peer: interrupted; the rows measured so far are in --out's results.csv (run.json says partial)\n")
+        sys.stderr.flush()
+        # Not sys.exit: the interpreter would wait at exit for pool threads still sleeping.
+        os._exit(130)
