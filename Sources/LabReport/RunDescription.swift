@@ -15,6 +15,13 @@ public struct RunDescription: Codable, Sendable, Equatable {
             case name, kind, tasks
             case parameters = "params"
         }
+
+        public init(name: String, kind: String, parameters: String, tasks: Int) {
+            self.name = name
+            self.kind = kind
+            self.parameters = parameters
+            self.tasks = tasks
+        }
     }
 
     /// The experiment as asked for.
@@ -28,6 +35,16 @@ public struct RunDescription: Codable, Sendable, Equatable {
         public var order: String
         /// `--batch`: `auto` or a number of tasks per claim (absent in runs made before it).
         public var batch: String?
+
+        public init(workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?) {
+            self.workloads = workloads
+            self.modes = modes
+            self.workers = workers
+            self.repetitions = repetitions
+            self.warmup = warmup
+            self.order = order
+            self.batch = batch
+        }
     }
 
     enum CodingKeys: String, CodingKey {

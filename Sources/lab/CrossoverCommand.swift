@@ -48,7 +48,8 @@ struct CrossoverCommand {
         and reports the sizes where threads start to beat sequential, where processes do
         (their start-up included), and where processes come within --tolerance of threads.
         Writes crossover.csv (the curve), crossover.txt (the ASCII chart and findings,
-        also printed), crossover.svg, and results.csv (every repetition, as 'lab run' writes it).
+        also printed), crossover.svg, and results.csv and run.json (every repetition, as
+        'lab run' writes them, so that 'lab report' and 'lab compare' read the folder).
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -127,7 +128,31 @@ struct CrossoverCommand {
             }
         }
         let (executablePath, path, runID) = try CommandSupport.prepareOutput(parsed, command: "crossover")
-        let writer = try ResultsFileWriter(path: path + "/results.csv")
+        let scan = CrossoverScan(
+            workload: type, parameter: parameter, overrides: overrides, sizes: from...to, workers: workers, tasks: tasks, repetitions: repetitions,
+            bisections: bisections, tolerance: tolerance / 100,
+            coordinator: Coordinator(runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: RunCommand.defaultTaskTimeoutSeconds, batch: batch))
+        // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:
+        // first with the doubling sizes and marked partial, at the end with every size.
+        let folder = RunFolder(path: path)
+        func plan(_ sizes: [Int]) throws -> RunDescription.Plan {
+            let workloads = try sizes.map { size in
+                var values = overrides
+                values[parameterName] = String(size)
+                let parameters = try type.parameters(overriding: values)
+                return RunDescription.PlannedWorkload(
+                    name: name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: tasks ?? type.defaultTaskCount(for: parameters))
+            }
+            return RunDescription.Plan(
+                workloads: workloads, modes: ["sequential", "threads", "processes"], workers: [workers], repetitions: repetitions, warmup: 1,
+                order: RepetitionOrder.interleaved.rawValue, batch: batch.description)
+        }
+        var description = RunDescription(
+            runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: executablePath),
+            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(),
+            plan: try plan(scan.doublingSizes), startedAt: RunDescription.now(), endedAt: nil, partial: true)
+        try folder.write(description)
+        let writer = try ResultsFileWriter(path: folder.resultsPath)
         let signals = SignalHandling.install { number in
             writer.seal()
             ChildProcessRegistry.shared.killAll()
@@ -135,10 +160,6 @@ struct CrossoverCommand {
         }
         defer { withExtendedLifetime(signals) {} }
         let quiet = parsed.has("--quiet")
-        let scan = CrossoverScan(
-            workload: type, parameter: parameter, overrides: overrides, sizes: from...to, workers: workers, tasks: tasks, repetitions: repetitions,
-            bisections: bisections, tolerance: tolerance / 100,
-            coordinator: Coordinator(runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: RunCommand.defaultTaskTimeoutSeconds, batch: batch))
         if !quiet {
             Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")
         }
@@ -159,7 +180,11 @@ struct CrossoverCommand {
         try Platform.replaceFile(atPath: path + "/crossover.csv", with: Array(report.csv.utf8))
         try Platform.replaceFile(atPath: path + "/crossover.txt", with: Array(text.utf8))
         try Platform.replaceFile(atPath: path + "/crossover.svg", with: Array(report.svg.utf8))
-        Console.output(text + "\nwrote crossover.csv, crossover.txt, crossover.svg and results.csv in \(path)/\n")
+        description.plan = try plan(points.map(\.size))
+        description.endedAt = RunDescription.now()
+        description.partial = false
+        try folder.write(description)
+        Console.output(text + "\nwrote crossover.csv, crossover.txt, crossover.svg, results.csv and run.json in \(path)/\n")
         let failed = points.flatMap(\.records).filter { $0.status == .failed }.count
         if failed > 0 {
             Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")

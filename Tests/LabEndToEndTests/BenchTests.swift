@@ -56,6 +56,12 @@ import Testing
         let svg = try String(contentsOfFile: lab.folder + "/cross/crossover.svg", encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"))
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/cross/crossover.txt"))
+        // A run folder like any other: lab report reads it.
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/cross/run.json", encoding: .utf8))
+        #expect(!description.partial)
+        #expect(description.plan.workloads.map(\.parameters) == sizes.map { "limit=\($0)" })
+        #expect(try lab.run(["report", "cross"]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: lab.folder + "/cross/report.md"))
         #expect(lab.markedProcesses().isEmpty)
     }
 
