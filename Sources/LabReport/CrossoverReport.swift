@@ -3,7 +3,7 @@ import LabCore
 
 /// The views of a crossover scan: `crossover.csv`, the ASCII curve, `crossover.svg` and the
 /// findings in words.
-public struct CrossoverReport {
+public struct CrossoverReport: Sendable {
     public let workload: String
     public let parameter: ParameterSpec
     public let workers: Int
@@ -106,11 +106,28 @@ public struct CrossoverReport {
         text += "<line x1=\"\(number(left))\" y1=\"\(number(y(1)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(y(1)))\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(1) + 4))\" text-anchor=\"end\">1.00x</text>\n"
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(largest / 1.1) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(largest / 1.1, decimals: 2))x</text>\n"
-        for point in [points.first, points.last].compactMap({ $0 }) {
-            text += "<text x=\"\(number(x(point.size)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(point.size)</text>\n"
+        // The ends of the scan, and the powers of ten between them that leave room for a label.
+        var ticks = [points.first?.size, points.last?.size].compactMap { $0 }
+        var decade = 10
+        while decade < (points.last?.size ?? 0) {
+            if let first = points.first?.size, decade > first, ticks.allSatisfy({ abs(x($0) - x(decade)) > 50 }) { ticks.append(decade) }
+            decade = decade > Int.max / 10 ? Int.max : decade * 10
+        }
+        for size in ticks {
+            text += "<line x1=\"\(number(x(size)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(size)))\" y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
+            text += "<text x=\"\(number(x(size)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(size)</text>\n"
+        }
+        text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(0) + 4))\" text-anchor=\"end\">0</text>\n"
+        // The two end labels, kept apart when the curves end close together.
+        let ends = [points.last?.threadsSpeedup, points.last?.processesSpeedup].map { $0.flatMap { $0.isFinite ? y($0) : nil } }
+        var labelY = ends.map { ($0 ?? 0) + 4 }
+        if let threadsEnd = ends[0], let processesEnd = ends[1], abs(threadsEnd - processesEnd) < 14 {
+            let middle = (threadsEnd + processesEnd) / 2
+            let threadsAbove = threadsEnd <= processesEnd
+            labelY = [middle + (threadsAbove ? -3 : 11), middle + (threadsAbove ? 11 : -3)]
         }
         text += "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">\(sizeLabel), log scale</text>\n"
-        for (mode, colour, speedup) in [("threads", "#1f77b4", \CrossoverScan.Point.threadsSpeedup), ("processes", "#d62728", \CrossoverScan.Point.processesSpeedup)] {
+        for (index, (mode, colour, speedup)) in [("threads", "#1f77b4", \CrossoverScan.Point.threadsSpeedup), ("processes", "#d62728", \CrossoverScan.Point.processesSpeedup)].enumerated() {
             let finite = points.filter { $0[keyPath: speedup].isFinite }
             let path = finite.map { "\(number(x($0.size))),\(number(y($0[keyPath: speedup])))" }.joined(separator: " ")
             text += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
@@ -118,7 +135,8 @@ public struct CrossoverReport {
                 text += "<circle cx=\"\(number(x(point.size)))\" cy=\"\(number(y(point[keyPath: speedup])))\" r=\"3\" fill=\"\(colour)\"/>\n"
             }
             if let last = finite.last {
-                text += "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(y(last[keyPath: speedup]) + 4))\" fill=\"\(colour)\">\(mode) \(NumberFormatting.fixed(last[keyPath: speedup], decimals: 2))x</text>\n"
+                let labelTop = last.size == points.last?.size ? labelY[index] : y(last[keyPath: speedup]) + 4
+                text += "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" fill=\"\(colour)\">\(mode) \(NumberFormatting.fixed(last[keyPath: speedup], decimals: 2))x</text>\n"
             }
         }
         return text + "</svg>\n"

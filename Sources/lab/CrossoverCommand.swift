@@ -4,7 +4,7 @@ import LabReport
 /// `lab crossover`: where, as a workload's tasks grow, the pools start to beat sequential
 /// code and processes catch up with threads.
 struct CrossoverCommand {
-    static let defaultRepetitions = 3
+    static let defaultRepetitions = 5
     static let defaultBisections = 3
     static let defaultTolerancePercent = 10.0
 

@@ -24,6 +24,18 @@ public struct CrossoverScan: Sendable {
         /// Every measured repetition at this size.
         public var records: [RepetitionRecord]
 
+        public init(
+            size: Int, tasks: Int, sequentialSeconds: Double, threadsSeconds: Double, processesSeconds: Double, phase: String, records: [RepetitionRecord]
+        ) {
+            self.size = size
+            self.tasks = tasks
+            self.sequentialSeconds = sequentialSeconds
+            self.threadsSeconds = threadsSeconds
+            self.processesSeconds = processesSeconds
+            self.phase = phase
+            self.records = records
+        }
+
         public var threadsSpeedup: Double { sequentialSeconds / threadsSeconds }
         public var processesSpeedup: Double { sequentialSeconds / processesSeconds }
         /// Above 1: processes are slower than threads by this factor.
@@ -50,6 +62,11 @@ public struct CrossoverScan: Sendable {
 
         public var crossing: Crossing
         public var location: Where
+
+        public init(crossing: Crossing, location: Where) {
+            self.crossing = crossing
+            self.location = location
+        }
     }
 
     public let workload: any Workload.Type
