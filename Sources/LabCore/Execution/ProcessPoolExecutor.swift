@@ -54,7 +54,10 @@ public struct ProcessPoolExecutor: Executor {
         var performers: [ProcessPerformer] = []
         func finish(startupSeconds: Double) -> ExecutionResult {
             var totals = WorkerTotals()
-            for worker in pool + performers.flatMap(\.retired) {
+            let workers = pool + performers.flatMap(\.retired)
+            // All are asked to finish first, so they report and exit in parallel.
+            workers.forEach { $0.requestFinish() }
+            for worker in workers {
                 worker.shutdown(registry: registry)
                 totals.bytesToWorkers += worker.bytesSent
                 totals.bytesFromWorkers += worker.bytesReceived

@@ -20,6 +20,8 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var bytesReceived = 0
     /// What the worker reported of itself at the end, if it got that far.
     private(set) var reportedUsage: ResourceUsage?
+    /// Whether the finish frame went out.
+    private var finishRequested = false
 
     /// Starts the child. Setup is separate, so that several children can load in parallel.
     init(number: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry) throws(ExecutionError) {
@@ -199,14 +201,22 @@ final class WorkerProcess: @unchecked Sendable {
         Platform.sendSignal(SIGKILL, to: process.processIdentifier)
     }
 
+    /// Asks a live worker to report its usage and exit, without waiting for it: a pool asks
+    /// all its workers first and then shuts each down, so that they wind down together.
+    func requestFinish() {
+        guard open, !finishRequested, process.isRunning else { return }
+        finishRequested = (try? send(.finish, task: nil)) != nil
+    }
+
     /// Ends the session: closes the request pipe so the worker exits, waits for it (killing it
     /// if it does not go within `graceSeconds`), and releases both pipes.
     func shutdown(registry: ChildProcessRegistry, graceSeconds: Double = 2) {
+        requestFinish()
         guard open else { return }
         open = false
         // A live worker reports its own CPU time and peak memory before it goes; a dead one
         // simply fails this exchange.
-        if process.isRunning, (try? send(.finish, task: nil)) != nil {
+        if finishRequested {
             // A worker that does not answer in time is not waited for.
             reader.updateSource { $0.deadline = Platform.monotonicSeconds() + graceSeconds }
             if case .usage(let usage)? = try? receive(task: nil) { reportedUsage = usage }
