@@ -49,7 +49,8 @@ struct BenchCommand {
         try Platform.replaceFile(atPath: path + "/bench.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
         var text = "measurement".padded(to: 40) + "value".leftPadded(to: 12) + "   goal      met\n"
         for result in results {
-            let value = NumberFormatting.fixed(result.value, decimals: 2) + " " + result.unit
+            // Ratios get three decimals, so that a value just under its goal does not print as the goal.
+            let value = NumberFormatting.fixed(result.value, decimals: result.unit == "x" ? 3 : 2) + " " + result.unit
             let met = result.meetsGoal.map { $0 ? "yes" : "NO" } ?? ""
             let line = result.measurement.padded(to: 40) + value.leftPadded(to: 12) + "   " + result.goal.padded(to: 10) + met
             text += line.trimmingWhitespace() + "\n"
