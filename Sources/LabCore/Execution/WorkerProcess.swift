@@ -63,9 +63,6 @@ final class WorkerProcess: @unchecked Sendable {
     /// Waits for the worker's answer to the setup, at most `timeoutSeconds`: a worker whose
     /// workload hangs while it is built is killed, not waited for.
     func awaitReady(timeoutSeconds: Double = .infinity) throws(ExecutionError) {
-        let deadline = Platform.monotonicSeconds() + timeoutSeconds
-        reader.updateSource { $0.deadline = deadline }
-        defer { reader.updateSource { $0.deadline = .infinity } }
         let answer: WorkerMessage
         do {
             answer = try receive(task: nil, timeoutSeconds: timeoutSeconds)
@@ -107,11 +104,8 @@ final class WorkerProcess: @unchecked Sendable {
             deliver(tasks[tasks.startIndex], .failure(error))
             return 1
         }
-        defer { reader.updateSource { $0.deadline = .infinity } }
         for position in tasks.startIndex..<sent {
             let (index, _) = tasks[position]
-            let deadline = Platform.monotonicSeconds() + timeoutSeconds
-            reader.updateSource { $0.deadline = deadline }
             let result: Result<TaskOutput, ExecutionError>
             do throws(ExecutionError) {
                 switch try receive(task: index, timeoutSeconds: timeoutSeconds) {
@@ -154,7 +148,14 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
+    /// Reads the worker's next message, waiting at most `timeoutSeconds` for it; a worker that
+    /// takes longer is killed, and the wait ends in ``ExecutionError/taskTimedOut(worker:task:seconds:)``.
     private func receive(task: Int?, timeoutSeconds: Double = .infinity) throws(ExecutionError) -> WorkerMessage {
+        if timeoutSeconds.isFinite {
+            let deadline = Platform.monotonicSeconds() + timeoutSeconds
+            reader.updateSource { $0.deadline = deadline }
+        }
+        defer { if timeoutSeconds.isFinite { reader.updateSource { $0.deadline = .infinity } } }
         do {
             guard let frame = try reader.readFrame() else {
                 throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
@@ -218,8 +219,7 @@ final class WorkerProcess: @unchecked Sendable {
         // simply fails this exchange.
         if finishRequested {
             // A worker that does not answer in time is not waited for.
-            reader.updateSource { $0.deadline = Platform.monotonicSeconds() + graceSeconds }
-            if case .usage(let usage)? = try? receive(task: nil) { reportedUsage = usage }
+            if case .usage(let usage)? = try? receive(task: nil, timeoutSeconds: graceSeconds) { reportedUsage = usage }
         }
         try? requestPipe.fileHandleForWriting.close()
         if !waitForExit(seconds: graceSeconds) {
