@@ -161,14 +161,9 @@ public struct CrossoverScan: Sendable {
         values[parameter.name] = String(size)
         let configured = try ConfiguredWorkload(type: workload, parameters: try workload.parameters(overriding: values), taskCount: tasks)
         defer { configured.stopFixture() }
-        let plan = ExperimentPlan(
-            workloads: [configured], modes: [.sequential, .threads, .processes], workerCounts: [workers], repetitions: repetitions, warmup: 1)
-        let records = coordinator.run(plan) { _ in }
-        func median(_ mode: ExecutionMode) -> Double {
-            Statistics.median(records.filter { $0.mode == mode && $0.status == .ok }.map(\.wallSeconds)) ?? .nan
-        }
+        let measured = ModeComparison(measuring: configured, workers: workers, repetitions: repetitions, coordinator: coordinator)
         return Point(
-            size: size, tasks: configured.taskCount, sequentialSeconds: median(.sequential), threadsSeconds: median(.threads),
-            processesSeconds: median(.processes), phase: phase, records: records)
+            size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential), threadsSeconds: measured.median(.threads),
+            processesSeconds: measured.median(.processes), phase: phase, records: measured.records)
     }
 }

@@ -43,10 +43,15 @@ public struct Benchmark: Sendable {
         self.repetitions = quick ? 3 : 5
     }
 
+    /// The raw pipe round trip, empty tasks and pool start-up are measured as `lab calibrate`
+    /// measures them.
+    var calibrator: Calibrator {
+        Calibrator(executablePath: executablePath, noop: noop, roundTrips: quick ? 5_000 : 20_000)
+    }
+
     /// Runs every measurement; `progress` hears the name of each before it starts.
     public func run(progress: (String) -> Void) throws -> [BenchmarkResult] {
         var results: [BenchmarkResult] = []
-        let calibrator = Calibrator(executablePath: executablePath, noop: noop, roundTrips: quick ? 5_000 : 20_000)
 
         progress("raw pipe round trip")
         let roundTrip = try calibrator.roundTrip(coordinatorCPU: nil, peerCPU: nil)
@@ -103,26 +108,14 @@ public struct Benchmark: Sendable {
         return results
     }
 
-    /// An empty task's cost in `mode`: the median over repetitions of
-    /// (wall - start-up) / tasks, after one warm-up, in microseconds.
+    /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).
     func taskCost(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize) throws -> Double {
-        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
-        let coordinator = Coordinator(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: batch)
-        let cell = Cell(workload: workload, mode: mode, workers: workers)
-        _ = coordinator.measure(cell, repetition: 0)
-        let samples = (1...repetitions).map { coordinator.measure(cell, repetition: $0) }.map {
-            ($0.wallSeconds - $0.startupSeconds) / Double(tasks)
-        }
-        return (Statistics.median(samples) ?? 0) * 1e6
+        try calibrator.taskSeconds(mode, workers: workers, tasks: tasks, batch: batch, samples: repetitions) * 1e6
     }
 
-    /// The median start-up of a pool of `workers` noop workers, in seconds.
+    /// The median start-up of a pool of `workers` noop workers after one warm-up, in seconds.
     func poolStartup(workers: Int) throws -> Double {
-        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
-        let pool = ProcessPoolExecutor(workers: workers, executablePath: executablePath, registry: ChildProcessRegistry())
-        _ = pool.execute(workload)
-        let samples = (0..<(repetitions + 4)).map { _ in pool.execute(workload).startupSeconds }
-        return Statistics.median(samples) ?? 0
+        try calibrator.poolStartupSeconds(workers: workers, samples: repetitions + 4, warmups: 1)
     }
 
     /// The CPU-bound workload at its default size: sequential, 2 threads and 2 processes,
@@ -131,16 +124,12 @@ public struct Benchmark: Sendable {
         let parameters = try cpuBound.parameters(overriding: [:], quick: quick)
         let workload = try ConfiguredWorkload(type: cpuBound, parameters: parameters)
         defer { workload.stopFixture() }
-        let plan = ExperimentPlan(workloads: [workload], modes: [.sequential, .threads, .processes], workerCounts: [2], repetitions: repetitions, warmup: 1)
         let coordinator = Coordinator(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: .automatic)
-        let records = coordinator.run(plan) { _ in }
-        func median(_ mode: ExecutionMode, _ seconds: (RepetitionRecord) -> Double) -> Double {
-            Statistics.median(records.filter { $0.mode == mode && $0.status == .ok }.map(seconds)) ?? .nan
-        }
-        let sequential = median(.sequential) { $0.wallSeconds }
-        let threads = sequential / median(.threads) { $0.wallSeconds }
-        let processes = sequential / median(.processes) { $0.wallSeconds }
-        let processesWithoutStartup = sequential / median(.processes) { $0.wallSeconds - $0.startupSeconds }
+        let measured = ModeComparison(measuring: workload, workers: 2, repetitions: repetitions, coordinator: coordinator)
+        let sequential = measured.median(.sequential)
+        let threads = sequential / measured.median(.threads)
+        let processes = sequential / measured.median(.processes)
+        let processesWithoutStartup = sequential / measured.median(.processes) { $0.wallSeconds - $0.startupSeconds }
         let name = cpuBound.name
         let size = "\(name) \(parameters.canonicalText), \(workload.taskCount) tasks"
         return [

@@ -111,12 +111,18 @@ public struct Calibrator: Sendable {
     }
 
     func spawnToReady(count: Int) throws -> CalibrationResult {
+        CalibrationResult(
+            measurement: "process_spawn_to_ready", value: try poolStartupSeconds(workers: 1, samples: count, warmups: 0) * 1e3, unit: "ms",
+            samples: count, detail: "Process.run of 'lab worker' until its ready frame, median")
+    }
+
+    /// The median start-up (spawn until every worker is ready) of a pool of `workers` noop
+    /// workers over `samples` pools, after `warmups` unrecorded ones, in seconds.
+    func poolStartupSeconds(workers: Int, samples: Int, warmups: Int) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
-        let pool = ProcessPoolExecutor(workers: 1, executablePath: executablePath, registry: ChildProcessRegistry())
-        let samples = (0..<count).map { _ in pool.execute(workload).startupSeconds }
-        return CalibrationResult(
-            measurement: "process_spawn_to_ready", value: (Statistics.median(samples) ?? 0) * 1e3, unit: "ms", samples: count,
-            detail: "Process.run of 'lab worker' until its ready frame, median")
+        let pool = ProcessPoolExecutor(workers: workers, executablePath: executablePath, registry: ChildProcessRegistry())
+        for _ in 0..<warmups { _ = pool.execute(workload) }
+        return Statistics.median((0..<samples).map { _ in pool.execute(workload).startupSeconds }) ?? 0
     }
 
     /// A child peer on two pipes; the caller closes both descriptors and waits for it.
@@ -198,13 +204,19 @@ public struct Calibrator: Sendable {
     }
 
     func taskCost(_ mode: ExecutionMode) throws -> CalibrationResult {
+        CalibrationResult(
+            measurement: "task_cost_\(mode.rawValue)", value: try taskSeconds(mode, workers: 1, tasks: tasks, batch: .fixed(1), samples: 3) * 1e6,
+            unit: "us", samples: 3, detail: "an empty task with 1 worker, start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3")
+    }
+
+    /// An empty task's cost in `mode` with `workers`: after one warm-up, the median over
+    /// `samples` repetitions of (wall - start-up) / `tasks`, in seconds.
+    func taskSeconds(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
-        let coordinator = Coordinator(runID: "calibrate", workerExecutablePath: executablePath, registry: ChildProcessRegistry())
-        let cell = Cell(workload: workload, mode: mode, workers: 1)
+        let coordinator = Coordinator(runID: "calibrate", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: batch)
+        let cell = Cell(workload: workload, mode: mode, workers: workers)
         _ = coordinator.measure(cell, repetition: 0)
-        let samples = (1...3).map { coordinator.measure(cell, repetition: $0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
-        return CalibrationResult(
-            measurement: "task_cost_\(mode.rawValue)", value: (Statistics.median(samples) ?? 0) * 1e6, unit: "us", samples: 3,
-            detail: "an empty task with 1 worker, start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3")
+        let perTask = (1...samples).map { coordinator.measure(cell, repetition: $0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
+        return Statistics.median(perTask) ?? 0
     }
 }
