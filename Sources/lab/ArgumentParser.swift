@@ -166,3 +166,25 @@ func parseInteger(_ text: String, option: String, range: ClosedRange<Int>, expec
     }
     return value
 }
+
+/// The names of an enum's cases, comma-separated: `interleaved, grouped`.
+func caseNames<Choice: RawRepresentable & CaseIterable>(_ type: Choice.Type) -> String where Choice.RawValue == String {
+    type.allCases.map(\.rawValue).joined(separator: ", ")
+}
+
+/// Parses one of an enum's case names.
+func parseChoice<Choice: RawRepresentable & CaseIterable>(_ text: String, option: String) throws(UsageError) -> Choice
+where Choice.RawValue == String {
+    guard let choice = Choice(rawValue: text) else {
+        throw .invalidValue(option: option, value: text, expected: "one of: \(caseNames(Choice.self))")
+    }
+    return choice
+}
+
+/// Parses a finite number in `range`; `expected` says what is valid, with its unit.
+func parseNumber(_ text: String, option: String, range: ClosedRange<Double>, expected: String) throws(UsageError) -> Double {
+    guard let value = Double(text), value.isFinite, range.contains(value) else {
+        throw .invalidValue(option: option, value: text, expected: expected)
+    }
+    return value
+}

@@ -101,11 +101,8 @@ struct CrossoverCommand {
             ?? Self.defaultRepetitions
         let bisections = try parsed.value("--bisections").map { try parseInteger($0, option: "--bisections", range: 0...10) }
             ?? Self.defaultBisections
-        let tolerance = try parsed.value("--tolerance").map { (text: String) throws(UsageError) -> Double in
-            guard let percent = Double(text), percent.isFinite, (0...100).contains(percent) else {
-                throw .invalidValue(option: "--tolerance", value: text, expected: "a number from 0 to 100")
-            }
-            return percent
+        let tolerance = try parsed.value("--tolerance").map {
+            try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
         var overrides: [String: String] = [:]

@@ -61,7 +61,7 @@ struct ReportCommand {
 /// `lab compare A B`: how every cell changed from run A to run B.
 struct CompareCommand {
     let parser = ArgumentParser(command: "compare", options: [
-        OptionSpec("--format", value: "FORMAT", expected: "one of: \(RunComparison.Format.allCases.map(\.rawValue).joined(separator: ", "))",
+        OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
     ])
 
@@ -92,10 +92,7 @@ struct CompareCommand {
             throw UsageError.other("lab compare needs two run folders, BASELINE and CANDIDATE; see 'lab compare --help'")
         }
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
-            guard let format = RunComparison.Format(rawValue: text) else {
-                throw .invalidValue(option: "--format", value: text, expected: "one of: \(RunComparison.Format.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return format
+            try parseChoice(text, option: "--format")
         } ?? .text
         let baseline = try RunFolder(path: parsed.positionals[0]).records()
         let candidate = try RunFolder(path: parsed.positionals[1]).records()

@@ -20,7 +20,7 @@ struct RunCommand {
             OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
                        default: "\(registry.defaultPlanNames.joined(separator: ","))",
                        help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
-            OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(ExecutionMode.allCases.map(\.rawValue).joined(separator: ", "))",
+            OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
                        default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
                        help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes), async (a task group)."),
             OptionSpec("--workers", value: "LIST", expected: "a comma-separated list of integers from \(Self.workerRange.lowerBound) to \(Self.workerRange.upperBound)",
@@ -37,10 +37,10 @@ struct RunCommand {
             OptionSpec("--quick", help: "Use every workload's small quick values instead of its defaults (parameters given with --set still win)."),
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The run folder to create; it must not exist yet."),
-            OptionSpec("--order", value: "ORDER", expected: "one of: \(RepetitionOrder.allCases.map(\.rawValue).joined(separator: ", "))",
+            OptionSpec("--order", value: "ORDER", expected: "one of: \(caseNames(RepetitionOrder.self))",
                        default: "interleaved",
                        help: "interleaved runs a workload's repetitions round-robin across its cells (sequential, threads, processes, async, sequential, ...), so a machine's drift hits every mode alike; grouped runs each cell's repetitions back to back."),
-            OptionSpec("--format", value: "FORMAT", expected: "one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))", default: "text",
+            OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(OutputFormat.self))", default: "text",
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             OptionSpec("--task-timeout", value: "SECONDS", expected: "a number of seconds from 0.001 to 86400", default: "\(Int(Self.defaultTaskTimeoutSeconds))",
                        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has and stops."),
@@ -103,14 +103,11 @@ struct RunCommand {
         } ?? registry.defaultPlanNames
         let types = try workloadNames.map { try registry.type(named: $0) }
 
-        let modeExpectation = ExecutionMode.allCases.map(\.rawValue).joined(separator: ", ")
-        let modes = try (parsed.value("--modes").map { try parseList($0, option: "--modes", expected: "a comma-separated list of: \(modeExpectation)") }
-            ?? ExecutionMode.allCases.map(\.rawValue)).map { (name: String) throws(UsageError) -> ExecutionMode in
-                guard let mode = ExecutionMode(rawValue: name) else {
-                    throw .invalidValue(option: "--modes", value: name, expected: "one of: \(modeExpectation)")
-                }
-                return mode
+        let modes = try parsed.value("--modes").map { text in
+            try parseList(text, option: "--modes", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))").map {
+                (name: String) throws(UsageError) -> ExecutionMode in try parseChoice(name, option: "--modes")
             }
+        } ?? ExecutionMode.allCases
 
         let workers = try parsed.value("--workers").map { text in
             try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
@@ -134,26 +131,15 @@ struct RunCommand {
                 throw UsageError.other("workload '\(type.name)' refuses its parameters: \(error)")
             }
         }
-        if let out = parsed.value("--out"), out.isEmpty {
-            throw UsageError.invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
-        }
+        let out = try CommandSupport.requestedOut(parsed)
         let order = try parsed.value("--order").map { (text: String) throws(UsageError) -> RepetitionOrder in
-            guard let order = RepetitionOrder(rawValue: text) else {
-                throw .invalidValue(option: "--order", value: text, expected: "one of: \(RepetitionOrder.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return order
+            try parseChoice(text, option: "--order")
         } ?? .interleaved
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> OutputFormat in
-            guard let format = OutputFormat(rawValue: text) else {
-                throw .invalidValue(option: "--format", value: text, expected: "one of: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            return format
+            try parseChoice(text, option: "--format")
         } ?? .text
-        let timeout = try parsed.value("--task-timeout").map { (text: String) throws(UsageError) -> Double in
-            guard let seconds = Double(text), seconds.isFinite, (0.001...86_400).contains(seconds) else {
-                throw .invalidValue(option: "--task-timeout", value: text, expected: "a number of seconds from 0.001 to 86400")
-            }
-            return seconds
+        let timeout = try parsed.value("--task-timeout").map {
+            try parseNumber($0, option: "--task-timeout", range: 0.001...86_400, expected: "a number of seconds from 0.001 to 86400")
         } ?? Self.defaultTaskTimeoutSeconds
         let batch = try CommandSupport.batch(parsed)
         for workload in workloads {
@@ -166,7 +152,7 @@ struct RunCommand {
         }
         return Settings(
             plan: ExperimentPlan(workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup),
-            out: parsed.value("--out"), quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
+            out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
             batch: batch)
     }
 
