@@ -9,9 +9,9 @@ public struct AsciiChart {
 
     public init() {}
 
-    /// Renders the chart for `records`; workloads and cells appear in the order first seen.
-    public func render(_ records: [RepetitionRecord]) -> String {
-        CellSummary.byWorkload(CellSummary.summarize(records)).map(render(block:)).joined(separator: "\n")
+    /// Renders the chart of these cells; workloads and cells appear in the order given.
+    public func render(_ summaries: [CellSummary]) -> String {
+        CellSummary.byWorkload(summaries).map(render(block:)).joined(separator: "\n")
     }
 
     /// One workload's block: a bar per cell, from its summary.

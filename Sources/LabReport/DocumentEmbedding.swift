@@ -22,10 +22,10 @@ public enum DocumentEmbedding {
     }
 
     /// The blocks a run provides, by marker name, from its derived files.
-    public static func blocks(records: [RepetitionRecord]) -> [(name: String, text: String)] {
+    public static func blocks(_ derived: DerivedFiles) -> [(name: String, text: String)] {
         [
-            ("chart", "```text\n" + AsciiChart().render(records) + "```\n"),
-            ("overview", MarkdownReport.overview(CellSummary.summarize(records))),
+            ("chart", "```text\n" + derived.text(of: "chart.txt") + "```\n"),
+            ("overview", MarkdownReport.overview(derived.summaries)),
         ]
     }
 

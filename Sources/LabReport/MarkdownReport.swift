@@ -5,8 +5,7 @@ import LabCore
 public struct MarkdownReport {
     public init() {}
 
-    public func render(description: RunDescription, records: [RepetitionRecord]) -> String {
-        let summaries = CellSummary.summarize(records)
+    public func render(description: RunDescription, summaries: [CellSummary]) -> String {
         var text = "# Workload lab run \(description.runID)\n\n"
         text += header(description)
         text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"

@@ -53,26 +53,46 @@ public struct RunFolder: Sendable {
         try Platform.replaceFile(atPath: descriptionPath, with: Array(try description.json().utf8))
     }
 
-    /// The derived files' names and contents, from the data files alone.
-    public func derivedFiles() throws(RunFolderError) -> [(name: String, text: String)] {
-        let records = try records()
+    /// The derived files' names and contents, and the cell summaries they all show (made once),
+    /// from the data files alone.
+    public func derivedFiles() throws(RunFolderError) -> DerivedFiles {
+        let summaries = CellSummary.summarize(try records())
         let description = try runDescription()
-        return [
-            ("summary.csv", SummaryColumn.csv(CellSummary.summarize(records))),
-            ("chart.txt", AsciiChart().render(records)),
-            ("chart.svg", SvgChart().render(records)),
-            ("report.md", MarkdownReport().render(description: description, records: records)),
-        ]
+        return DerivedFiles(
+            summaries: summaries,
+            files: [
+                ("summary.csv", SummaryColumn.csv(summaries)),
+                ("chart.txt", AsciiChart().render(summaries)),
+                ("chart.svg", SvgChart().render(summaries)),
+                ("report.md", MarkdownReport().render(description: description, summaries: summaries)),
+            ])
+    }
+
+    /// Writes the derived files.
+    public func write(_ derived: DerivedFiles) throws {
+        for file in derived.files {
+            try Platform.replaceFile(atPath: path + "/" + file.name, with: Array(file.text.utf8))
+        }
     }
 
     /// Rebuilds every derived file; reads everything first, so a bad input writes nothing.
-    /// - Returns: the files written, by name and content.
+    /// - Returns: what was written, with the summaries behind it.
     @discardableResult
-    public func writeDerivedFiles() throws -> [(name: String, text: String)] {
-        let files = try derivedFiles()
-        for file in files {
-            try Platform.replaceFile(atPath: path + "/" + file.name, with: Array(file.text.utf8))
-        }
-        return files
+    public func writeDerivedFiles() throws -> DerivedFiles {
+        let derived = try derivedFiles()
+        try write(derived)
+        return derived
+    }
+}
+
+/// What a run folder's data files give: the summary of every cell, and the files made from it.
+public struct DerivedFiles: Sendable {
+    public let summaries: [CellSummary]
+    /// `summary.csv`, `chart.txt`, `chart.svg` and `report.md`, by name and content.
+    public let files: [(name: String, text: String)]
+
+    /// The text of the file called `name`; empty if there is none.
+    public func text(of name: String) -> String {
+        files.first { $0.name == name }?.text ?? ""
     }
 }

@@ -13,8 +13,7 @@ public struct SvgChart {
 
     public init() {}
 
-    public func render(_ records: [RepetitionRecord]) -> String {
-        let summaries = CellSummary.summarize(records)
+    public func render(_ summaries: [CellSummary]) -> String {
         let panels = CellSummary.byWorkload(summaries)
         var body = ""
         var y = 52.0

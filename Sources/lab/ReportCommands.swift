@@ -36,24 +36,25 @@ struct ReportCommand {
             throw UsageError.other("lab report needs exactly one run folder; see 'lab report --help'")
         }
         let folder = RunFolder(path: path)
-        // Check the document before writing anything.
+        // Read everything and check the document before writing anything.
+        let derived = try folder.derivedFiles()
         var embedded: (path: String, text: String)?
         if let document = parsed.value("--embed") {
             guard let text = Platform.readSmallFile(document) else {
                 throw UsageError.other("cannot read '\(document)' for --embed; give a Markdown file with lab:chart and lab:overview blocks")
             }
             do {
-                embedded = (document, try DocumentEmbedding.embed(DocumentEmbedding.blocks(records: try folder.records()), in: text))
-            } catch let failure as DocumentEmbedding.Failure {
-                throw UsageError.other("'\(document)' has \(failure)")
+                embedded = (document, try DocumentEmbedding.embed(DocumentEmbedding.blocks(derived), in: text))
+            } catch {
+                throw UsageError.other("'\(document)' has \(error)")
             }
         }
-        let files = try folder.writeDerivedFiles()
+        try folder.write(derived)
         if let embedded {
             try Platform.replaceFile(atPath: embedded.path, with: Array(embedded.text.utf8))
         }
-        Console.output(files.first { $0.name == "chart.txt" }?.text ?? "")
-        Console.output("\nrebuilt \(files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n")
+        Console.output(derived.text(of: "chart.txt"))
+        Console.output("\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n")
         return 0
     }
 }

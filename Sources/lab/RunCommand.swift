@@ -269,15 +269,15 @@ struct RunCommand {
         let ended = description
         // Derived from the files, exactly as 'lab report' derives them. If an interrupt got
         // here first, its handler writes the partial files and exits; this thread waits.
-        let files = try ending.finish {
+        let derived = try ending.finish {
             try folder.write(ended)
             return try folder.writeDerivedFiles()
         }
-        // The summary as the files have it: from results.csv read back once.
-        let summaries = CellSummary.summarize(try folder.records())
+        // The summary as the files have it: from results.csv read back.
+        let summaries = derived.summaries
         switch settings.format {
         case .text:
-            Console.output(files.first { $0.name == "chart.txt" }?.text ?? "")
+            Console.output(derived.text(of: "chart.txt"))
             Console.output("\nwrote results.csv, summary.csv, chart.txt, chart.svg, report.md and run.json in \(path)/\n")
         case .json:
             Console.output(try JSONSummary.render(runID: runID, folder: path, cells: summaries))

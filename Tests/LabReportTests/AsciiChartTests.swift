@@ -12,7 +12,7 @@ import Testing
 
     @Test("every line fits 80 columns and is plain ASCII")
     func fits() {
-        let chart = AsciiChart().render(records)
+        let chart = AsciiChart().render(CellSummary.summarize(records))
         for line in chart.split(separator: "\n") {
             #expect(line.count <= 80, "\(line)")
             #expect(line.allSatisfy { $0.isASCII }, "\(line)")
@@ -21,7 +21,7 @@ import Testing
 
     @Test("one bar per cell with its median and speedup; failed repetitions are left out and counted")
     func bars() {
-        let lines = AsciiChart().render(records).split(separator: "\n").map(String.init)
+        let lines = AsciiChart().render(CellSummary.summarize(records)).split(separator: "\n").map(String.init)
         #expect(lines[0].hasPrefix("sleep (io)  seconds=0.3,0.2,0.1  tasks=3"))
         let sequential = lines.first { $0.hasPrefix("  sequential") }!
         let threads = lines.first { $0.hasPrefix("  threads x2") }!
@@ -36,7 +36,7 @@ import Testing
 
     @Test("a cell whose repetitions all failed says so, and a missing sequential gives no speedup")
     func failedCell() {
-        let chart = AsciiChart().render([sampleRecord(mode: .threads, status: .failed, error: "x"), sampleRecord(mode: .processes, wall: 0.2)])
+        let chart = AsciiChart().render(CellSummary.summarize([sampleRecord(mode: .threads, status: .failed, error: "x"), sampleRecord(mode: .processes, wall: 0.2)]))
         #expect(chart.contains("failed (1 of 1)"))
         #expect(chart.contains("200 ms       -"))
     }
@@ -45,7 +45,7 @@ import Testing
     func sections() {
         var other = sampleRecord(mode: .sequential, workers: 1)
         other.parameters = "seconds=1"
-        let chart = AsciiChart().render(records + [other])
+        let chart = AsciiChart().render(CellSummary.summarize(records + [other]))
         #expect(chart.components(separatedBy: "sleep (io)").count == 3)
     }
 }

@@ -44,7 +44,7 @@ import Testing
     func svg() {
         var odd = sampleRecord(mode: .sequential, workers: 1, wall: 1)
         odd.parameters = "a=<b>&\"c\""
-        let svg = SvgChart().render([odd, odd] + records([0.5, 0.6]))
+        let svg = SvgChart().render(CellSummary.summarize([odd, odd] + records([0.5, 0.6])))
         #expect(svg.contains("a=&lt;b&gt;&amp;&quot;c&quot;"))
         #expect(svg.components(separatedBy: "<rect x=\"130.0\"").count - 1 == 3)
         #expect(svg.contains("<path d=\"M"))

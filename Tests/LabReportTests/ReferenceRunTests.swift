@@ -13,7 +13,7 @@ import Testing
 
     @Test("the reference run's derived files are what lab report makes of its data")
     func derivedFiles() throws {
-        let files = try Self.folder.derivedFiles()
+        let files = try Self.folder.derivedFiles().files
         #expect(files.count == 4)
         for file in files {
             let committed = try String(contentsOfFile: Self.folder.path + "/" + file.name, encoding: .utf8)
@@ -35,7 +35,7 @@ import Testing
     @Test("the README's chart and overview are the reference run's")
     func readmeBlocks() throws {
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
-        for (name, text) in DocumentEmbedding.blocks(records: try Self.folder.records()) {
+        for (name, text) in DocumentEmbedding.blocks(try Self.folder.derivedFiles()) {
             let embedded = try #require(DocumentEmbedding.block(named: name, in: readme), "README lost its lab:\(name) block")
             #expect(embedded == text, "README's lab:\(name) block is stale; run Scripts/refresh-reference.sh")
         }
