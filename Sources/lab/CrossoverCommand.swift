@@ -71,17 +71,15 @@ struct CrossoverCommand {
             throw UsageError.other("lab crossover needs --workload; workloads: \(registry.names.joined(separator: ", "))")
         }
         let type = try registry.type(named: name)
-        let integerParameters = type.parameters.filter { if case .integer = $0.type { true } else { false } }
+        let integerParameters = type.parameters.filter { $0.integerRange != nil }
         guard let parameterName = parsed.value("--param") else {
             throw UsageError.other("lab crossover needs --param; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
         }
         guard let parameter = type.parameters.first(where: { $0.name == parameterName }) else {
             throw UsageError.other("unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: \(type.parameters.map(\.name).joined(separator: ", "))")
         }
-        guard case .integer(let range) = parameter.type else {
-            let others = registry.names.filter { other in
-                (try? registry.type(named: other))?.parameters.contains { if case .integer = $0.type { true } else { false } } ?? false
-            }
+        guard let range = parameter.integerRange else {
+            let others = registry.types.filter { other in other.parameters.contains { $0.integerRange != nil } }.map { other in other.name }
             throw UsageError.other(
                 "parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): \(listed(integerParameters.map(\.name)))"
                     + (integerParameters.isEmpty ? " (workloads that have one: \(others.joined(separator: ", ")))" : ""))

@@ -41,6 +41,11 @@ public struct ParameterSpec: Sendable, Equatable {
         self.summary = summary
     }
 
+    /// The valid range of an integer parameter; `nil` for the other types.
+    public var integerRange: ClosedRange<Int>? {
+        if case .integer(let range) = type { range } else { nil }
+    }
+
     /// What a valid value looks like, for error messages and `lab list`.
     public var expectation: String {
         switch type {
