@@ -32,12 +32,8 @@ public enum CalibrationPeer {
         switch mode {
         case "echo":
             while true {
-                var received = 0
-                while received < 8 {
-                    let count = (try? buffer.withUnsafeMutableBytes { try Platform.read(STDIN_FILENO, into: UnsafeMutableRawBufferPointer(rebasing: $0[received..<8])) }) ?? 0
-                    if count == 0 { return 0 }
-                    received += count
-                }
+                let whole = (try? buffer.withUnsafeMutableBytes { try Platform.readFully(STDIN_FILENO, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<8])) }) ?? false
+                if !whole { return 0 }
                 guard (try? buffer.withUnsafeBytes({ try Platform.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0[0..<8])) })) != nil else { return 1 }
             }
         case "sink":
@@ -157,11 +153,8 @@ public struct Calibrator: Sendable {
         func exchange(_ count: Int) throws {
             for _ in 0..<count {
                 try Platform.writeAll(output, message)
-                var received = 0
-                while received < 8 {
-                    let got = try message.withUnsafeMutableBytes { try Platform.read(input, into: UnsafeMutableRawBufferPointer(rebasing: $0[received..<8])) }
-                    if got == 0 { throw SystemError(call: "read", errno: EPIPE) }
-                    received += got
+                guard try message.withUnsafeMutableBytes({ try Platform.readFully(input, into: $0) }) else {
+                    throw SystemError(call: "read", errno: EPIPE)
                 }
             }
         }
@@ -196,7 +189,7 @@ public struct Calibrator: Sendable {
         }
         try peer.toPeer.fileHandleForWriting.close()
         var answer = [UInt8](repeating: 0, count: 8)
-        _ = try answer.withUnsafeMutableBytes { try Platform.read(peer.fromPeer.fileHandleForReading.fileDescriptor, into: $0) }
+        _ = try answer.withUnsafeMutableBytes { try Platform.readFully(peer.fromPeer.fileHandleForReading.fileDescriptor, into: $0) }
         let seconds = clock.elapsedSeconds
         return CalibrationResult(
             measurement: "pipe_bandwidth", value: Double(sent) / seconds / 1_048_576, unit: "MiB/s", samples: 1,

@@ -22,6 +22,18 @@ public enum Platform {
         }
     }
 
+    /// Fills all of `buffer`, looping over partial reads.
+    /// - Returns: `false` when the stream ended first (what was read is lost to the caller).
+    public static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Bool {
+        var received = 0
+        while received < buffer.count {
+            let count = try read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[received...]))
+            if count == 0 { return false }
+            received += count
+        }
+        return true
+    }
+
     /// Writes every byte of `buffer`, looping over partial writes.
     /// The corresponding C function is `write`.
     public static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws(SystemError) {
