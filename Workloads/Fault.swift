@@ -16,9 +16,9 @@ public struct Fault: Workload {
     public static let summary = "misbehave on purpose (throw, exit, trap, kill, hang) to show what process isolation buys"
     public static let parameters = [
         ParameterSpec(
-            name: "action", type: .choice(["ok", "throw", "exit", "trap", "kill", "hang"]), defaultValue: "throw", quickValue: "throw",
+            name: "action", type: .choice(["ok", "throw", "exit", "trap", "kill", "hang", "diverge"]), defaultValue: "throw", quickValue: "throw",
             unit: "",
-            summary: "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap (fatalError), kill (SIGKILL itself), hang (sleep for ever); exit, trap, kill and hang run in process mode only"),
+            summary: "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap (fatalError), kill (SIGKILL itself), hang (sleep for ever), diverge (compute a different result in a worker process than in the lab itself, which the checksum proof must catch); exit, trap, kill and hang run in process mode only"),
         ParameterSpec(
             name: "at", type: .integer(0...10_000_000), defaultValue: "3", quickValue: "3", unit: "index",
             summary: "the first task that misbehaves"),
@@ -46,12 +46,15 @@ public struct Fault: Workload {
     let at: Int
     let every: Int
     let spin: Int
+    /// Whether this instance lives in a worker process: what `diverge` lets change the result.
+    let isInWorkerProcess: Bool
 
     public init(parameters: Parameters, taskCount: Int) {
         action = parameters.choice("action")
         at = parameters.integer("at")
         every = parameters.integer("every")
         spin = parameters.integer("spin")
+        isInWorkerProcess = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable) != nil
     }
 
     /// Whether task `index` misbehaves.
@@ -70,7 +73,8 @@ public struct Fault: Workload {
             default: break
             }
         }
-        var state = UInt64(index) &+ 1
+        // diverge: a worker process starts from another state, so it does different work.
+        var state = UInt64(index) &+ (action == "diverge" && isInWorkerProcess && misbehaves(index) ? 2 : 1)
         for _ in 0..<spin {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         }

@@ -5,7 +5,7 @@ import Workloads
 /// `lab bench`: the lab's own overhead near the machine's limits, against the goals of
 /// issue 7, as ratios taken in one run.
 struct BenchCommand {
-    let parser = ArgumentParser(command: "bench", options: [
+    let parser = CommandLineParser(command: "bench", options: [
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),

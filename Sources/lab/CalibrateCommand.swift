@@ -4,7 +4,7 @@ import Workloads
 
 /// `lab calibrate`: the costs that decide the trade-off on this machine, in one run.
 struct CalibrateCommand {
-    let parser = ArgumentParser(command: "calibrate", options: [
+    let parser = CommandLineParser(command: "calibrate", options: [
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for calibration.csv; it must not exist yet."),
         OptionSpec("--quiet", help: "No progress lines on standard error."),

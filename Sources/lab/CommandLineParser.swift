@@ -79,7 +79,7 @@ struct ParsedArguments {
 
 /// A small parser for `--name value`, `--name=value` and `--flag`. `--help`/`-h` is handled
 /// by the caller before parsing.
-struct ArgumentParser {
+struct CommandLineParser {
     let command: String
     let options: [OptionSpec]
 

@@ -44,7 +44,7 @@ final class ProgressDisplay {
         return whole >= 60 ? "\(whole / 60)m\(whole % 60 < 10 ? "0" : "")\(whole % 60)s" : "\(whole)s"
     }
 
-    func show(_ event: CoordinatorEvent) {
+    func show(_ event: ExperimentEvent) {
         guard enabled else { return }
         switch event {
         case .willRun(let cell, let repetition, let isWarmup, let position, let total):

@@ -10,8 +10,8 @@ struct CrossoverCommand {
 
     let registry: WorkloadRegistry
 
-    var parser: ArgumentParser {
-        ArgumentParser(command: "crossover", options: [
+    var parser: CommandLineParser {
+        CommandLineParser(command: "crossover", options: [
             OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
                        help: "The workload to scan (required)."),
             OptionSpec("--param", value: "PARAM", expected: "an integer parameter of the workload",
@@ -126,7 +126,7 @@ struct CrossoverCommand {
         let scan = CrossoverScan(
             workload: type, parameter: parameter, overrides: overrides, sizes: from...to, workers: workers, tasks: tasks, repetitions: repetitions,
             bisections: bisections, tolerance: tolerance / 100,
-            coordinator: Coordinator(runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: RunCommand.defaultTaskTimeoutSeconds, batch: batch))
+            coordinator: ExperimentRunner(runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: RunCommand.defaultTaskTimeoutSeconds, batch: batch))
         // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:
         // first with the doubling sizes and marked partial, at the end with every size.
         let folder = RunFolder(path: path)

@@ -21,7 +21,7 @@ struct ListCommand {
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try ArgumentParser(command: "list", options: []).parse(arguments)
+        let parsed = try CommandLineParser(command: "list", options: []).parse(arguments)
         let types = try parsed.positionals.isEmpty ? registry.types : parsed.positionals.map { try registry.type(named: $0) }
         var text = ""
         for type in types {

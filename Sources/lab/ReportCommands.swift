@@ -4,7 +4,7 @@ import LabReport
 /// `lab report DIR`: rebuilds a run's summary.csv, chart.txt, chart.svg and report.md from its
 /// results.csv and run.json alone.
 struct ReportCommand {
-    let parser = ArgumentParser(command: "report", options: [
+    let parser = CommandLineParser(command: "report", options: [
         OptionSpec("--embed", value: "FILE", expected: "a Markdown file with '<!-- lab:chart -->' and '<!-- lab:overview -->' blocks",
                    help: "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README)."),
     ])
@@ -61,7 +61,7 @@ struct ReportCommand {
 
 /// `lab compare A B`: how every cell changed from run A to run B.
 struct CompareCommand {
-    let parser = ArgumentParser(command: "compare", options: [
+    let parser = CommandLineParser(command: "compare", options: [
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
     ])

@@ -15,8 +15,8 @@ struct RunCommand {
 
     let registry: WorkloadRegistry
 
-    var parser: ArgumentParser {
-        ArgumentParser(command: "run", options: [
+    var parser: CommandLineParser {
+        CommandLineParser(command: "run", options: [
             OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
                        default: "\(registry.defaultPlanNames.joined(separator: ","))",
                        help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
@@ -44,7 +44,7 @@ struct RunCommand {
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             OptionSpec("--task-timeout", value: "SECONDS", expected: "a number of seconds from 0.001 to 86400", default: "\(Int(Self.defaultTaskTimeoutSeconds))",
                        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has and stops."),
-            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
+            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
         ])
     }
@@ -240,7 +240,7 @@ struct RunCommand {
         let reportsResources = Platform.environmentValue("LAB_RESOURCE_REPORT") == "1"
         var resourcesBefore: ResourceCount?
         var writeError: (any Error)?
-        let coordinator = Coordinator(
+        let coordinator = ExperimentRunner(
             runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch,
             onStuckTask: { description in
                 stopEarly(description)

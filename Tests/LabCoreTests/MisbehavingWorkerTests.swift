@@ -20,7 +20,7 @@ import Testing
     @Test("a worker that sends garbage, a torn frame or a lying length is a failed worker", arguments: cases)
     func misbehaving(script: String, message: String) throws {
         let registry = ChildProcessRegistry()
-        let pool = ProcessPoolExecutor(workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: registry)
+        let pool = ProcessPoolRunner(workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: registry)
         let result = pool.execute(try configuredEcho(tasks: 3))
         let failure = try #require(result.failure)
         #expect(failure.description.contains(message), "\(failure)")
@@ -32,7 +32,7 @@ import Testing
     @Test("a worker that never becomes ready is killed after the task timeout, not waited for")
     func neverReady() throws {
         let registry = ChildProcessRegistry()
-        let pool = ProcessPoolExecutor(
+        let pool = ProcessPoolRunner(
             workers: 1, executablePath: "/bin/sh", arguments: ["-c", "exec sleep 30"], registry: registry, taskTimeoutSeconds: 0.2)
         let result = pool.execute(try configuredEcho(tasks: 2))
         #expect(result.failure == .workerStartFailed(worker: 1, message: "not ready after 0.2 s (the task timeout); killed"))

@@ -2,12 +2,12 @@ import Testing
 
 @testable import LabCore
 
-@Suite struct ExecutorTests {
+@Suite struct TaskRunnerTests {
     @Test("sequential and thread pools of any size give the same checksum", arguments: [1, 2, 3, 8])
     func sameChecksum(threads: Int) throws {
         let workload = try configuredEcho(["size": "1000"], tasks: 40)
-        let sequential = SequentialExecutor().execute(workload)
-        let pooled = ThreadPoolExecutor(threads: threads).execute(workload)
+        let sequential = SequentialRunner().execute(workload)
+        let pooled = ThreadPoolRunner(threads: threads).execute(workload)
         #expect(sequential.failure == nil)
         #expect(pooled.failure == nil)
         let sequentialOutcomes = sequential.outcomes.compactMap { $0 }
@@ -21,8 +21,8 @@ import Testing
     @Test("batched thread pools give the same outcomes, and a throwing task in a batch fails alone", arguments: [2, 5, 64])
     func batchedThreads(batch: Int) throws {
         let workload = try configuredEcho(["fail_at": "7"], tasks: 23)
-        let sequential = SequentialExecutor().execute(workload)
-        let pooled = ThreadPoolExecutor(threads: 2, batch: .fixed(batch)).execute(workload)
+        let sequential = SequentialRunner().execute(workload)
+        let pooled = ThreadPoolRunner(threads: 2, batch: .fixed(batch)).execute(workload)
         #expect(pooled.outcomes == sequential.outcomes)
         #expect(pooled.failure == .taskFailed(task: 7, message: "echo refuses task 7"))
         #expect(pooled.failureCount == 1)
@@ -32,7 +32,7 @@ import Testing
     @Test("a throwing task fails the execution with its index and message", arguments: [0, 1, 4])
     func throwingTask(threads: Int) throws {
         let workload = try configuredEcho(["fail_at": "5"], tasks: 20)
-        let executor: any Executor = threads == 0 ? SequentialExecutor() : ThreadPoolExecutor(threads: threads)
+        let executor: any TaskRunner = threads == 0 ? SequentialRunner() : ThreadPoolRunner(threads: threads)
         let result = executor.execute(workload)
         #expect(result.failure == .taskFailed(task: 5, message: "echo refuses task 5"))
         #expect(result.outcomes[5] == nil)
@@ -41,7 +41,7 @@ import Testing
 
     @Test("a failed task is recorded and the other tasks still run")
     func failureDoesNotStop() throws {
-        let result = SequentialExecutor().execute(try configuredEcho(["fail_at": "3"], tasks: 10))
+        let result = SequentialRunner().execute(try configuredEcho(["fail_at": "3"], tasks: 10))
         #expect(result.outcomes.enumerated().allSatisfy { ($0.element == nil) == ($0.offset == 3) })
         #expect(result.failureCount == 1)
         #expect(result.startupSeconds == 0)
@@ -73,7 +73,7 @@ import Testing
         let plan = ExperimentPlan(
             workloads: [try configuredEcho(tasks: 4)], modes: [.sequential, .threads], workerCounts: [2], repetitions: 2, warmup: 1)
         var events: [String] = []
-        let records = Coordinator(runID: "test", workerExecutablePath: "/nonexistent").run(plan) { event in
+        let records = ExperimentRunner(runID: "test", workerExecutablePath: "/nonexistent").run(plan) { event in
             if case .willRun(let cell, let repetition, let isWarmup, _, _) = event {
                 events.append("\(cell.mode.rawValue)\(isWarmup ? "-warmup" : "")-\(repetition)")
             }
@@ -86,7 +86,7 @@ import Testing
 
     @Test("a process pool whose worker binary cannot start records a failure, not a crash")
     func missingWorkerBinary() throws {
-        let result = ProcessPoolExecutor(workers: 2, executablePath: "/nonexistent/lab", registry: ChildProcessRegistry())
+        let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", registry: ChildProcessRegistry())
             .execute(try configuredEcho(tasks: 4))
         guard case .workerStartFailed(let worker, _) = result.failure else {
             Issue.record("expected a start failure, got \(String(describing: result.failure))")

@@ -29,10 +29,10 @@ import Testing
         let type = try builtinWorkloads.type(named: name)
         let workload = try ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true))
         defer { workload.stopFixture() }
-        let sequential = await SequentialExecutor().executeOnOwnThread(workload)
+        let sequential = await SequentialRunner().executeOnOwnThread(workload)
         #expect(sequential.failure == nil)
         let expected = Checksum.combined(sequential.outcomes.compactMap { $0 })
-        for executor in [ThreadPoolExecutor(threads: 2), AsyncExecutor(inFlight: 3)] as [any Executor] {
+        for executor in [ThreadPoolRunner(threads: 2), AsyncRunner(inFlight: 3)] as [any TaskRunner] {
             let result = await executor.executeOnOwnThread(workload)
             #expect(result.failure == nil, "\(executor)")
             #expect(result.outcomes.allSatisfy { $0 != nil }, "\(executor)")

@@ -6,7 +6,7 @@ import Synchronization
 /// thread per core). A workload's async body (``Workload/runAsync(task:input:)``) suspends
 /// while it waits, so a thousand sleeping tasks need no thousand threads; a blocking body
 /// holds a pool thread for as long as it blocks, which the lab then shows.
-public struct AsyncExecutor: Executor {
+public struct AsyncRunner: TaskRunner {
     public let inFlight: Int
     /// Told when each task starts and ends, for a watchdog; `nil` for none.
     public let watch: TaskWatch?
@@ -26,7 +26,7 @@ public struct AsyncExecutor: Executor {
         let finished = DispatchSemaphore(value: 0)
         // The coordinator's thread is not one of the cooperative pool's, so it may block here.
         Task.detached {
-            await AsyncExecutor.run(body, ledger: ledger, inFlight: limit, watch: watch)
+            await AsyncRunner.run(body, ledger: ledger, inFlight: limit, watch: watch)
             finished.signal()
         }
         finished.wait()

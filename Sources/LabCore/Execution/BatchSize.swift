@@ -1,5 +1,5 @@
 /// How many tasks a pool's driver claims at once (`--batch`): the lab's `chunksize`, as in
-/// Python's `ProcessPoolExecutor.map`. In process mode a batch of small tasks travels to the
+/// Python's `ProcessPoolRunner.map`. In process mode a batch of small tasks travels to the
 /// worker in one `write` and its results come back in one, so the pipe round trip is paid
 /// once per batch instead of once per task; in thread mode a batch is one atomic claim.
 /// A larger batch evens out less well at the end of a cell: the last batches may leave a

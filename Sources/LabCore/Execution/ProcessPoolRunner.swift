@@ -4,7 +4,7 @@ import Glibc
 /// the coordinator over a request pipe and a reply pipe. Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
 /// breaks the protocol fails its task and is replaced; the other tasks go on.
-public struct ProcessPoolExecutor: Executor {
+public struct ProcessPoolRunner: TaskRunner {
     public let workers: Int
     /// The worker binary: the running `lab` itself (from `/proc/self/exe`) in normal use.
     public let executablePath: String
@@ -106,10 +106,10 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
     private(set) var worker: WorkerProcess
     /// Workers this performer replaced, kept for their byte counts and final shutdown.
     private(set) var retired: [WorkerProcess] = []
-    let pool: ProcessPoolExecutor
+    let pool: ProcessPoolRunner
     let workload: ConfiguredWorkload
 
-    init(worker: WorkerProcess, pool: ProcessPoolExecutor, workload: ConfiguredWorkload) {
+    init(worker: WorkerProcess, pool: ProcessPoolRunner, workload: ConfiguredWorkload) {
         self.worker = worker
         self.pool = pool
         self.workload = workload

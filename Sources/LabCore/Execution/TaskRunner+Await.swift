@@ -1,6 +1,6 @@
 import Foundation
 
-extension Executor {
+extension TaskRunner {
     /// Runs ``execute(_:)`` on a thread of its own and suspends until it returns.
     ///
     /// ``execute(_:)`` blocks its caller for the whole cell, and the `async` mode needs the

@@ -68,7 +68,7 @@ public struct WorkerTotals: Sendable, Equatable {
 }
 
 /// Runs a cell's tasks in one mode.
-public protocol Executor: Sendable {
+public protocol TaskRunner: Sendable {
     /// Runs tasks `0..<workload.taskCount` and returns what happened. Failures are part of
     /// the result, not thrown: a crashing worker is a measurement, not a crash of the lab.
     ///
@@ -182,7 +182,7 @@ func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Perfor
 }
 
 /// The coordinator runs the tasks in order, in its own thread.
-public struct SequentialExecutor: Executor {
+public struct SequentialRunner: TaskRunner {
     /// Told when each task starts and ends, for a watchdog; `nil` for none.
     public let watch: TaskWatch?
 
@@ -199,7 +199,7 @@ public struct SequentialExecutor: Executor {
 }
 
 /// A fixed pool of threads; each claims tasks dynamically and runs them itself.
-public struct ThreadPoolExecutor: Executor {
+public struct ThreadPoolRunner: TaskRunner {
     public let threads: Int
     /// How many tasks a thread claims at once.
     public let batch: BatchSize

@@ -81,11 +81,11 @@ public struct CrossoverScan: Sendable {
     public let bisections: Int
     /// How much slower than threads processes may be and still count as caught up (0.1 = 10%).
     public let tolerance: Double
-    public let coordinator: Coordinator
+    public let coordinator: ExperimentRunner
 
     public init(
         workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], sizes: ClosedRange<Int>, workers: Int, tasks: Int?,
-        repetitions: Int, bisections: Int, tolerance: Double, coordinator: Coordinator
+        repetitions: Int, bisections: Int, tolerance: Double, coordinator: ExperimentRunner
     ) {
         self.workload = workload
         self.parameter = parameter

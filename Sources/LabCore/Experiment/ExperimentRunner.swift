@@ -7,7 +7,7 @@ public enum RepetitionOrder: String, Sendable, CaseIterable {
 }
 
 /// What the coordinator reports while it runs, for progress display and incremental writing.
-public enum CoordinatorEvent: Sendable {
+public enum ExperimentEvent: Sendable {
     /// A repetition is about to start. `position` counts from 1 up to `total`, warm-ups included.
     case willRun(cell: Cell, repetition: Int, isWarmup: Bool, position: Int, total: Int)
     /// A measured repetition finished (successfully or not).
@@ -19,7 +19,7 @@ public enum CoordinatorEvent: Sendable {
 /// Order: for each workload, the warm-ups of all its cells, then its repetitions, by default
 /// interleaved across cells (sequential, threads, processes, async, sequential, ...), so that
 /// slow drift of a shared machine hits every mode alike.
-public struct Coordinator: Sendable {
+public struct ExperimentRunner: Sendable {
     public let runID: String
     /// The worker binary for process mode (the running `lab`).
     public let workerExecutablePath: String
@@ -48,7 +48,7 @@ public struct Coordinator: Sendable {
     /// Runs the plan. `observe` is called on the calling thread, in order.
     /// - Returns: every measured record, in the order they were taken.
     @discardableResult
-    public func run(_ plan: ExperimentPlan, order: RepetitionOrder = .interleaved, observe: (CoordinatorEvent) -> Void) -> [RepetitionRecord] {
+    public func run(_ plan: ExperimentPlan, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void) -> [RepetitionRecord] {
         var records: [RepetitionRecord] = []
         var position = 0
         let total = plan.totalRepetitions
@@ -84,7 +84,7 @@ public struct Coordinator: Sendable {
     ///   - runClock: started when the run started; gives the record's `startSeconds`.
     public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
         let watch = TaskWatch(slots: cell.workers)
-        let executor = makeExecutor(cell.mode, workers: cell.workers, watch: watch)
+        let executor = makeRunner(cell.mode, workers: cell.workers, watch: watch)
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
         Platform.resetPeakResident()
@@ -141,14 +141,14 @@ public struct Coordinator: Sendable {
         return more > 0 ? "\(failure); \(more) more failure\(more == 1 ? "" : "s")" : failure.description
     }
 
-    private func makeExecutor(_ mode: ExecutionMode, workers: Int, watch: TaskWatch) -> any Executor {
+    private func makeRunner(_ mode: ExecutionMode, workers: Int, watch: TaskWatch) -> any TaskRunner {
         switch mode {
-        case .sequential: SequentialExecutor(watch: watch)
-        case .threads: ThreadPoolExecutor(threads: workers, batch: batch, watch: watch)
+        case .sequential: SequentialRunner(watch: watch)
+        case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch)
         case .processes:
-            ProcessPoolExecutor(
+            ProcessPoolRunner(
                 workers: workers, executablePath: workerExecutablePath, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
-        case .async: AsyncExecutor(inFlight: workers, watch: watch)
+        case .async: AsyncRunner(inFlight: workers, watch: watch)
         }
     }
 }

@@ -7,7 +7,7 @@ public struct ModeComparison: Sendable {
     public let records: [RepetitionRecord]
 
     /// Measures `workload` in the three modes, the pools with `workers` each.
-    public init(measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, coordinator: Coordinator) {
+    public init(measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, coordinator: ExperimentRunner) {
         let plan = ExperimentPlan(workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1)
         records = coordinator.run(plan) { _ in }
     }

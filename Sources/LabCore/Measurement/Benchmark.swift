@@ -124,7 +124,7 @@ public struct Benchmark: Sendable {
         let parameters = try cpuBound.parameters(overriding: [:], quick: quick)
         let workload = try ConfiguredWorkload(type: cpuBound, parameters: parameters)
         defer { workload.stopFixture() }
-        let coordinator = Coordinator(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: .automatic)
+        let coordinator = ExperimentRunner(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: .automatic)
         let measured = ModeComparison(measuring: workload, workers: 2, repetitions: repetitions, coordinator: coordinator)
         let sequential = measured.median(.sequential)
         let threads = sequential / measured.median(.threads)

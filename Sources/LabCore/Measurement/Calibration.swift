@@ -116,7 +116,7 @@ public struct Calibrator: Sendable {
     /// workers over `samples` pools, after `warmups` unrecorded ones, in seconds.
     func poolStartupSeconds(workers: Int, samples: Int, warmups: Int) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
-        let pool = ProcessPoolExecutor(workers: workers, executablePath: executablePath, registry: ChildProcessRegistry())
+        let pool = ProcessPoolRunner(workers: workers, executablePath: executablePath, registry: ChildProcessRegistry())
         for _ in 0..<warmups { _ = pool.execute(workload) }
         return Statistics.median((0..<samples).map { _ in pool.execute(workload).startupSeconds }) ?? 0
     }
@@ -206,7 +206,7 @@ public struct Calibrator: Sendable {
     /// `samples` repetitions of (wall - start-up) / `tasks`, in seconds.
     func taskSeconds(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
-        let coordinator = Coordinator(runID: "calibrate", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: batch)
+        let coordinator = ExperimentRunner(runID: "calibrate", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: batch)
         let cell = Cell(workload: workload, mode: mode, workers: workers)
         _ = coordinator.measure(cell, repetition: 0)
         let perTask = (1...samples).map { coordinator.measure(cell, repetition: $0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
