@@ -28,14 +28,18 @@ let package = Package(
         .target(name: "Workloads", dependencies: ["LabCore"], path: "Workloads", swiftSettings: staticInRelease),
         // CSV, ASCII chart and other views of the records a run produced.
         .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", swiftSettings: staticInRelease),
+        // The studies built on the engine: the run session that owns a run folder's life, the
+        // crossover scan, the benchmark and the calibration.
+        .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", swiftSettings: staticInRelease),
         // The command-line tool, also the worker child (`lab worker`, hidden).
         .executableTarget(
-            name: "lab", dependencies: ["LabCore", "LabReport", "Workloads"], path: "Sources/lab", swiftSettings: staticInRelease,
+            name: "lab", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/lab", swiftSettings: staticInRelease,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabCore"]),
+        .testTarget(name: "LabStudiesTests", dependencies: ["LabStudies", "LabReport", "LabCore"]),
         // Runs the built `lab` binary as a user would; depends on it so that `swift test` builds it.
-        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "LabReport", "LabCore", "Workloads"]),
+        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "LabReport", "LabStudies", "LabCore", "Workloads"]),
     ]
 )

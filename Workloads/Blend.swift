@@ -18,6 +18,10 @@ public struct Blend: Workload {
 
     public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
 
+    /// Each task waits and then computes, so doubling `spin` alone does not double a task:
+    /// the task count is its size.
+    public static let sizeParameter: String? = nil
+
     let waitSeconds: Double
     let spin: Int
 

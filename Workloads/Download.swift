@@ -37,6 +37,9 @@ public struct Download: Workload {
         parameters.isQuick ? 12 : 24
     }
 
+    /// Waiting is its work: more bytes on loopback hardly take longer, more images do.
+    public static let sizeParameter: String? = nil
+
     /// Starts the image server on 127.0.0.1 for the whole run.
     public static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? {
         try LocalImageServer(
@@ -44,22 +47,24 @@ public struct Download: Workload {
             failEvery: parameters.integer("fail_every"))
     }
 
-    let port: UInt16
+    /// The image server's port; `nil` outside ``ConfiguredWorkload/withFixture(_:)``.
+    let port: UInt16?
     let retries: Int
     let backoffSeconds: Double
 
-    public init(parameters: Parameters, taskCount: Int) throws {
-        guard let portText = parameters.fixtureValues["port"], let port = UInt16(portText) else {
-            throw Failure(description: "download needs its image server; start it with the workload's fixture")
-        }
-        self.port = port
+    /// Builds the workload; a task fails if no image server runs (the fixture gives the port).
+    public init(parameters: Parameters, taskCount: Int) {
+        port = parameters.fixtureValues["port"].flatMap { UInt16($0) }
         retries = parameters.integer("retries")
         backoffSeconds = parameters.number("backoff_ms") / 1000
     }
 
     /// One attempt at image `index`: always 127.0.0.1, never another address.
     func fetch(image index: Int, attempt: Int) throws -> (status: Int, body: [UInt8]) {
-        try LoopbackHTTPClient.get(port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))])
+        guard let port else {
+            throw Failure(description: "download needs its image server, which the experiment loop starts around the workload's cells")
+        }
+        return try LoopbackHTTPClient.get(port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))])
     }
 
     public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {

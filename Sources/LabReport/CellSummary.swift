@@ -30,6 +30,9 @@ public struct CellSummary: Sendable, Equatable {
     /// Outliers more than 10% away from the median: the ones worth a warning.
     public var farOutliers: Int
     public var checksum: String
+    /// Whether a successful repetition of this cell gave another checksum than the first
+    /// repetition of its workload setting (see ``ChecksumProof``): then it has no speedup.
+    public var checksumDisagrees = false
 
     /// speedup / workers: 1.0 means every worker was fully used.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
@@ -45,7 +48,7 @@ public struct CellSummary: Sendable, Equatable {
     }
 
     /// `threads x2`, or `sequential`.
-    public var label: String { mode.usesWorkers ? "\(mode.rawValue) x\(workers)" : mode.rawValue }
+    public var label: String { mode.label(workers: workers) }
 
     /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers.
     public var cellKey: String {
@@ -78,9 +81,13 @@ public struct CellSummary: Sendable, Equatable {
             groups[key, default: []].append(record)
         }
         var summaries = order.map { summary(of: groups[$0]!) }
+        let disagreeing = Set(ChecksumProof.mismatches(in: records).map { "\($0.setting)\u{0}\($0.foundCell)" })
         for index in summaries.indices {
             let cell = summaries[index]
+            summaries[index].checksumDisagrees = disagreeing.contains("\(cell.workload) \(cell.parameters) tasks=\(cell.tasks)\u{0}\(cell.label)")
             let baseline = summaries.first { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }
+            // A cell that did other work than its baseline has no speedup to report.
+            guard !summaries[index].checksumDisagrees, baseline?.checksumDisagrees == false else { continue }
             if let base = baseline?.wallMedian, let median = cell.wallMedian, median > 0 {
                 summaries[index].speedup = base / median
             }
@@ -118,6 +125,7 @@ public struct CellSummary: Sendable, Equatable {
             reasons.append("95% CI is +/-\(NumberFormatting.fixed(width * 100, decimals: 0))% of the mean")
         }
         if failed > 0 { reasons.append("\(failed) failed repetition\(failed == 1 ? "" : "s")") }
+        if checksumDisagrees { reasons.append("its checksum differs from the other modes' (no speedup reported)") }
         guard !reasons.isEmpty else { return nil }
         return "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter machine would help"
     }

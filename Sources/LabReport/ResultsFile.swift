@@ -2,7 +2,10 @@ import LabCore
 import Synchronization
 
 /// Why a `results.csv` cannot be read back.
-public enum ResultsFileError: Error, CustomStringConvertible, Equatable, Sendable {
+public enum ResultsFileError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
+    /// A results file that does not parse is bad input.
+    public var exitStatus: ExitStatus { .badInput }
+
     case csv(CSV.ParseError)
     case missingHeader
     case missingColumn(String)

@@ -1,14 +1,23 @@
 import LabCore
 
 /// Why a run folder cannot be read.
-public enum RunFolderError: Error, CustomStringConvertible, Equatable, Sendable {
+public enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
+    /// The file is not there (or cannot be opened): the user named a folder that is no run's.
     case unreadable(path: String)
+    /// The file is there but reading it failed: a fault of the system, not of the input.
+    case readFailed(path: String, error: SystemError)
     case invalidResults(path: String, reason: String)
     case invalidDescription(path: String, reason: String)
+
+    public var exitStatus: ExitStatus {
+        if case .readFailed = self { return .failure }
+        return .badInput
+    }
 
     public var description: String {
         switch self {
         case .unreadable(let path): "cannot read '\(path)'; a run folder holds results.csv and run.json"
+        case .readFailed(let path, let error): "reading '\(path)' failed: \(error)"
         case .invalidResults(let path, let reason): "invalid results file '\(path)': \(reason)"
         case .invalidDescription(let path, let reason): "invalid run description '\(path)': \(reason)"
         }
@@ -30,7 +39,7 @@ public struct RunFolder: Sendable {
 
     /// The measured records, read back from `results.csv`.
     public func records() throws(RunFolderError) -> [RepetitionRecord] {
-        guard let text = Platform.readSmallFile(resultsPath) else { throw .unreadable(path: resultsPath) }
+        let text = try read(resultsPath)
         do {
             return try ResultsFileReader.records(fromCSV: text)
         } catch {
@@ -40,11 +49,22 @@ public struct RunFolder: Sendable {
 
     /// The run's description, read back from `run.json`.
     public func runDescription() throws(RunFolderError) -> RunDescription {
-        guard let text = Platform.readSmallFile(descriptionPath) else { throw .unreadable(path: descriptionPath) }
+        let text = try read(descriptionPath)
         do {
             return try RunDescription.parse(text)
         } catch {
             throw .invalidDescription(path: descriptionPath, reason: "\(error)")
+        }
+    }
+
+    /// A data file's text; a read error is a failure of its own, never an early end of file.
+    private func read(_ path: String) throws(RunFolderError) -> String {
+        do {
+            return try Platform.readFile(atPath: path)
+        } catch where error.call == "open" {
+            throw .unreadable(path: path)
+        } catch {
+            throw .readFailed(path: path, error: error)
         }
     }
 

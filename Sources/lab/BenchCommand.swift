@@ -1,16 +1,24 @@
 import LabCore
 import LabReport
+import LabStudies
 import Workloads
 
 /// `lab bench`: the lab's own overhead near the machine's limits, against the goals of
 /// issue 7, as ratios taken in one run.
 struct BenchCommand {
-    let parser = CommandLineParser(command: "bench", options: [
+    let registry: WorkloadRegistry
+
+    var parser: CommandLineParser {
+        CommandLineParser(command: "bench", options: [
+        OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
+                   default: registry.defaultPlanNames.joined(separator: ","),
+                   help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.text)x at double the size): a check that the optimiser removed no work. Name your own workload here."),
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),
         OptionSpec("--quiet", help: "No progress lines on standard error."),
-    ])
+        ])
+    }
 
     var help: String {
         """
@@ -21,14 +29,23 @@ struct BenchCommand {
         1.5x of a raw pipe round trip between two processes; an empty task on 2 threads
         (1,000,000 tasks) under 1 us; a pool of N workers ready in no more than N spawns
         one after another; primes at 2 threads and at 2 processes at least 1.9x faster than
-        sequential (median of 5). Prints a table with the goals and writes bench.csv
-        (measurement, value, unit, goal, meets_goal, detail). Takes about 30 s.
-        Use a release build on an otherwise idle machine: 'swift run -c release lab bench'.
+        sequential (median of 5), every mode with the same checksum. Then it runs each
+        workload's sequential cell at its size and at double that size: a time that grows
+        less than \(Benchmark.growthGoal.text)x means the optimiser removed work (or the size does not
+        matter). Prints a table with the goals and writes bench.csv (measurement, value,
+        unit, goal, meets_goal, detail), and every repetition to results.csv and run.json
+        as 'lab run' does. Takes about a minute. Use a release build on an otherwise idle
+        machine: 'swift run -c release lab bench'.
 
         OPTIONS:
         \(parser.optionsHelp())
           -h, --help
               Show this help.
+
+        EXAMPLES:
+          lab bench
+          lab bench --quick
+          lab bench --workloads primes,sort --quick
 
         """
     }
@@ -36,15 +53,34 @@ struct BenchCommand {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "bench") }
-        let (executablePath, path, _) = try CommandSupport.prepareOutput(parsed, command: "bench")
+        let names = try parsed.value("--workloads").map {
+            try parseList($0, option: "--workloads", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))")
+        } ?? registry.defaultPlanNames
+        let growing = try names.map { try registry.type(named: $0) }
+        let quick = parsed.has("--quick")
+        let planned = try growing.map { type in
+            let parameters = try type.parameters(overriding: [:], quick: quick)
+            return RunDescription.PlannedWorkload(
+                name: type.name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: type.defaultTaskCount(for: parameters))
+        }
+        let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "bench")
+        let plan = RunDescription.Plan(
+            workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5, warmup: 1,
+            order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description)
+        let session = try CommandSupport.startSession(path: path, runID: runID, plan: plan, worker: worker)
         let quiet = parsed.has("--quiet")
-        let benchmark = Benchmark(executablePath: executablePath, noop: Noop.self, cpuBound: Primes.self, quick: parsed.has("--quick"))
-        let results = try benchmark.run { step in
-            if !quiet { Console.error("lab: bench: \(step)\n") }
+        let benchmark = Benchmark(
+            worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,
+            quick: quick)
+        var results: [BenchmarkResult] = []
+        _ = try session.conclude {
+            results = try benchmark.run { step in
+                if !quiet { Console.error("lab: bench: \(step)\n") }
+            }
         }
         let header = ["measurement", "value", "unit", "goal", "meets_goal", "detail"]
         let rows = results.map {
-            [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, $0.goal, $0.meetsGoal.map { $0 ? "yes" : "no" } ?? "", $0.detail]
+            [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, $0.goal?.text ?? "", $0.meetsGoal.map { $0 ? "yes" : "no" } ?? "", $0.detail]
         }
         try Platform.replaceFile(atPath: path + "/bench.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
         var text = "measurement".padded(to: 40) + "value".leftPadded(to: 12) + "   goal      met\n"
@@ -52,12 +88,12 @@ struct BenchCommand {
             // Ratios get three decimals, so that a value just under its goal does not print as the goal.
             let value = NumberFormatting.fixed(result.value, decimals: result.unit == "x" ? 3 : 2) + " " + result.unit
             let met = result.meetsGoal.map { $0 ? "yes" : "NO" } ?? ""
-            let line = result.measurement.padded(to: 40) + value.leftPadded(to: 12) + "   " + result.goal.padded(to: 10) + met
+            let line = result.measurement.padded(to: 40) + value.leftPadded(to: 12) + "   " + (result.goal?.text ?? "").padded(to: 10) + met
             text += line.trimmingWhitespace() + "\n"
         }
         let missed = results.filter { $0.meetsGoal == false }.map(\.measurement)
         text += missed.isEmpty ? "\nevery goal met\n" : "\ngoals missed: \(missed.joined(separator: ", "))\n"
-        Console.output(text + "wrote \(path)/bench.csv\n")
+        Console.output(text + "wrote bench.csv, results.csv, summary.csv, report.md and run.json in \(path)/\n")
         return 0
     }
 }

@@ -1,5 +1,6 @@
 import LabCore
 import LabReport
+import LabStudies
 import Workloads
 
 /// `lab calibrate`: the costs that decide the trade-off on this machine, in one run.
@@ -31,9 +32,9 @@ struct CalibrateCommand {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
-        let (executablePath, path, _) = try CommandSupport.prepareOutput(parsed, command: "calibrate")
+        let (worker, path, _) = try CommandSupport.prepareOutput(parsed, command: "calibrate")
         let quiet = parsed.has("--quiet")
-        let results = try Calibrator(executablePath: executablePath, noop: Noop.self).run { step in
+        let results = try Calibrator(worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }
         }
         let header = ["measurement", "value", "unit", "samples", "detail"]

@@ -1,6 +1,10 @@
+import LabCore
+
 /// A user mistake on the command line. The description names the bad value and the valid
 /// choices; `lab` prints it as `lab: <description>` and exits with status 2.
-enum UsageError: Error, CustomStringConvertible, Equatable {
+enum UsageError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable {
+    var exitStatus: ExitStatus { .badInput }
+
     case unknownCommand(String, known: [String])
     case unknownOption(String, command: String, known: [String])
     case missingValue(option: String, expected: String)

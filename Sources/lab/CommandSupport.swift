@@ -1,4 +1,7 @@
+import Glibc
 import LabCore
+import LabReport
+import LabStudies
 
 /// What several commands parse or prepare alike, written once.
 enum CommandSupport {
@@ -16,6 +19,21 @@ enum CommandSupport {
         return .fixed(try parseInteger(text, option: "--batch", range: batchRange, expected: batchExpectation))
     }
 
+    static let defaultTaskTimeoutSeconds = 300.0
+    static let taskTimeoutExpectation = "a number of seconds from 0.001 to 86400"
+
+    /// `--task-timeout`, as every measuring command takes it.
+    static let taskTimeoutOption = OptionSpec(
+        "--task-timeout", value: "SECONDS", expected: taskTimeoutExpectation, default: "\(Int(defaultTaskTimeoutSeconds))",
+        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has (marked partial) and stops with status 1.")
+
+    /// The value of `--task-timeout`, or the default.
+    static func taskTimeout(_ parsed: ParsedArguments) throws -> Double {
+        try parsed.value("--task-timeout").map {
+            try parseNumber($0, option: "--task-timeout", range: 0.001...86_400, expected: taskTimeoutExpectation)
+        } ?? defaultTaskTimeoutSeconds
+    }
+
     /// The value of `--out`, refusing an empty one; `nil` when absent.
     static func requestedOut(_ parsed: ParsedArguments) throws(UsageError) -> String? {
         if let out = parsed.value("--out"), out.isEmpty {
@@ -24,17 +42,79 @@ enum CommandSupport {
         return parsed.value("--out")
     }
 
-    /// The start of a command that measures into a folder of its own (calibrate, bench,
-    /// crossover), once its input is valid: refuses an empty `--out`, finds the lab's own
-    /// binary for the workers, creates the folder, and warns about a debug build.
-    /// - Returns: the binary's path, the folder's path and the run ID.
-    static func prepareOutput(_ parsed: ParsedArguments, command: String) throws -> (executablePath: String, path: String, runID: String) {
+    /// The arguments that make the `lab` binary a worker process, and the raw pipe peer of
+    /// the calibration: the lab's hidden commands, handed to the engine.
+    static let workerArguments = ["worker"]
+    static let peerArguments = ["calibrate-peer"]
+
+    /// How worker processes are started: this very binary, as `lab worker`.
+    /// - Throws: ``LabFailure`` (exit 1) when the lab cannot find its own executable.
+    static func workerCommand() throws -> WorkerCommand {
+        do {
+            return WorkerCommand(executablePath: try Platform.executablePath(), arguments: workerArguments)
+        } catch {
+            throw LabFailure("cannot find the lab's own executable for worker processes: \(error)")
+        }
+    }
+
+    /// The raw pipe peer of `lab calibrate` and `lab bench`: this binary, as `lab calibrate-peer`.
+    static func peerCommand(_ worker: WorkerCommand) -> WorkerCommand {
+        WorkerCommand(executablePath: worker.executablePath, arguments: peerArguments)
+    }
+
+    /// The start of a command that measures into a folder of its own, once its input is
+    /// valid: refuses an empty `--out`, finds the lab's own binary for the workers, creates
+    /// the folder, and warns about a debug build.
+    /// - Returns: how workers start, the folder's path and the run ID.
+    static func prepareOutput(_ parsed: ParsedArguments, command: String) throws -> (worker: WorkerCommand, path: String, runID: String) {
         let requested = try requestedOut(parsed)
-        let executablePath = try Platform.executablePath()
+        let worker = try workerCommand()
         let (path, runID) = try OutputFolder.create(requested: requested)
         #if DEBUG
+        // Always said, even with --quiet: debug timings mislead about every mode.
         Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab \(command)'.\n")
         #endif
-        return (executablePath, path, runID)
+        return (worker, path, runID)
+    }
+
+    /// The session that owns the run folder at `path` from now on: `run.json` (marked partial
+    /// until the end), `results.csv`, Ctrl-C and stuck tasks, which print their message and
+    /// end the lab.
+    static func startSession(path: String, runID: String, plan: RunDescription.Plan, worker: WorkerCommand) throws -> RunSession {
+        let description = RunDescription(
+            runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: worker.executablePath),
+            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(), plan: plan,
+            startedAt: RunDescription.now(), endedAt: nil, partial: true)
+        return try RunSession(path: path, description: description) { message, status in
+            Console.error("\n" + message + "\n")
+            _exit(status)
+        }
+    }
+
+    /// `--set WORKLOAD.PARAM=VALUE` settings, each naming a workload of `workloads`, into
+    /// `["primes": ["limit": "2000000"]]`: the one reading of `--set`, for every command.
+    static func parseSettings(_ settings: [String], registry: WorkloadRegistry, workloads: [String]) throws(UsageError) -> [String: [String: String]] {
+        var overrides: [String: [String: String]] = [:]
+        for setting in settings {
+            let expected = "WORKLOAD.PARAM=VALUE, such as \(workloads.first ?? "primes").PARAM=VALUE"
+            guard let equals = setting.firstIndex(of: "="), let dot = setting[..<equals].firstIndex(of: ".") else {
+                throw .invalidValue(option: "--set", value: setting, expected: expected)
+            }
+            let workload = String(setting[..<dot])
+            let parameter = String(setting[setting.index(after: dot)..<equals])
+            let value = String(setting[setting.index(after: equals)...])
+            guard !workload.isEmpty, !parameter.isEmpty else { throw .invalidValue(option: "--set", value: setting, expected: expected) }
+            guard registry.names.contains(workload) else {
+                throw .other("unknown workload '\(workload)' in --set \(setting); known workloads: \(registry.names.joined(separator: ", "))")
+            }
+            guard workloads.contains(workload) else {
+                throw .other("--set \(setting) names workload '\(workload)', which this run does not include; workloads in this run: \(workloads.joined(separator: ", "))")
+            }
+            guard overrides[workload]?[parameter] == nil else {
+                throw .other("--set gives \(workload).\(parameter) more than once; set each parameter once")
+            }
+            overrides[workload, default: [:]][parameter] = value
+        }
+        return overrides
     }
 }

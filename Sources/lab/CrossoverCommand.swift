@@ -1,5 +1,6 @@
 import LabCore
 import LabReport
+import LabStudies
 
 /// `lab crossover`: where, as a workload's tasks grow, the pools start to beat sequential
 /// code and processes catch up with threads.
@@ -33,6 +34,7 @@ struct CrossoverCommand {
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
                        help: "Sets one of the workload's other parameters; may repeat."),
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
+            CommandSupport.taskTimeoutOption,
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The folder to create; it must not exist yet."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
@@ -59,7 +61,7 @@ struct CrossoverCommand {
         EXAMPLES:
           lab crossover --workload primes --param limit
           lab crossover --workload digest --param bytes --from 1024 --to 4194304
-          lab crossover --workload sort --param elements --workers 2 --repetitions 5
+          lab crossover --workload sort --param count --workers 2 --repetitions 5
 
         """
     }
@@ -103,33 +105,31 @@ struct CrossoverCommand {
             try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
-        var overrides: [String: String] = [:]
-        for setting in parsed.values["--set"] ?? [] {
-            let prefix = name + "."
-            guard setting.hasPrefix(prefix), let equals = setting.firstIndex(of: "=") else {
-                throw UsageError.invalidValue(option: "--set", value: setting, expected: "\(name).PARAM=VALUE for the scanned workload")
-            }
-            let key = String(setting[setting.index(setting.startIndex, offsetBy: prefix.count)..<equals])
-            guard key != parameterName else { throw UsageError.other("--set \(setting) sets the scanned parameter; use --from and --to") }
-            overrides[key] = String(setting[setting.index(after: equals)...])
+        let timeout = try CommandSupport.taskTimeout(parsed)
+        let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
+        if overrides[parameterName] != nil {
+            throw UsageError.other("--set \(name).\(parameterName) sets the scanned parameter; use --from and --to")
         }
+        let scan = CrossoverScan(sizes: from...to, bisections: bisections, tolerance: tolerance / 100)
         // Every size must be valid before anything is created: check both ends now.
         for size in [from, to] {
             var values = overrides
             values[parameterName] = String(size)
             let parameters = try type.parameters(overriding: values)
-            for mode in [ExecutionMode.sequential, .threads, .processes] {
+            for mode in ModeComparison.modes {
                 if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
             }
+            do {
+                _ = try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
+            } catch let error as ConfigurationError {
+                throw error
+            } catch {
+                throw UsageError.other("workload '\(name)' refuses its parameters: \(error)")
+            }
         }
-        let (executablePath, path, runID) = try CommandSupport.prepareOutput(parsed, command: "crossover")
-        let scan = CrossoverScan(
-            workload: type, parameter: parameter, overrides: overrides, sizes: from...to, workers: workers, tasks: tasks, repetitions: repetitions,
-            bisections: bisections, tolerance: tolerance / 100,
-            coordinator: ExperimentRunner(runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: RunCommand.defaultTaskTimeoutSeconds, batch: batch))
+        let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "crossover")
         // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:
         // first with the doubling sizes and marked partial, at the end with every size.
-        let folder = RunFolder(path: path)
         func plan(_ sizes: [Int]) throws -> RunDescription.Plan {
             let workloads = try sizes.map { size in
                 var values = overrides
@@ -139,48 +139,38 @@ struct CrossoverCommand {
                     name: name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: tasks ?? type.defaultTaskCount(for: parameters))
             }
             return RunDescription.Plan(
-                workloads: workloads, modes: ["sequential", "threads", "processes"], workers: [workers], repetitions: repetitions, warmup: 1,
+                workloads: workloads, modes: ModeComparison.modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
                 order: RepetitionOrder.interleaved.rawValue, batch: batch.description)
         }
-        var description = RunDescription(
-            runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: executablePath),
-            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(),
-            plan: try plan(scan.doublingSizes), startedAt: RunDescription.now(), endedAt: nil, partial: true)
-        try folder.write(description)
-        let writer = try ResultsFileWriter(path: folder.resultsPath)
-        let signals = SignalHandling.install { number in
-            writer.seal()
-            ChildProcessRegistry.shared.killAll()
-            Console.error("\nlab: interrupted by \(Platform.signalName(number)); workers stopped; the sizes measured so far are in \(path)/results.csv\n")
-        }
-        defer { withExtendedLifetime(signals) {} }
+        let session = try CommandSupport.startSession(path: path, runID: runID, plan: try plan(scan.doublingSizes), worker: worker)
+        let measurement = CrossoverMeasurement(
+            workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
+            runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch), session: session)
         let quiet = parsed.has("--quiet")
         if !quiet {
             Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")
         }
-        var writeError: (any Error)?
+        func report(_ points: [CrossoverScan.Point], _ findings: [CrossoverScan.Finding]) -> CrossoverReport {
+            CrossoverReport(workload: name, parameter: parameter, workers: workers, tolerance: tolerance / 100, points: points, findings: findings)
+        }
         let clock = Stopwatch()
-        let (points, findings) = try scan.run(
-            willMeasure: { size, phase in
+        var measured: [CrossoverScan.Point] = []
+        var result: (points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) = ([], [])
+        _ = try session.conclude {
+            result = try scan.run { size, phase in
                 if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(Platform.formatSeconds(clock.elapsedSeconds.rounded())) s so far\n") }
-            },
-            measured: { point in
-                for record in point.records where writeError == nil {
-                    do { try writer.append(record) } catch { writeError = error }
-                }
-            })
-        if let writeError { throw UsageError.other("cannot write \(path)/results.csv: \(writeError)") }
-        let report = CrossoverReport(workload: name, parameter: parameter, workers: workers, tolerance: tolerance / 100, points: points, findings: findings)
-        let text = report.asciiChart + "\n" + report.findingsText
-        try Platform.replaceFile(atPath: path + "/crossover.csv", with: Array(report.csv.utf8))
-        try Platform.replaceFile(atPath: path + "/crossover.txt", with: Array(text.utf8))
-        try Platform.replaceFile(atPath: path + "/crossover.svg", with: Array(report.svg.utf8))
-        description.plan = try plan(points.map(\.size))
-        description.endedAt = RunDescription.now()
-        description.partial = false
-        try folder.write(description)
+                let point = try measurement.point(at: size, phase: phase)
+                measured.append(point)
+                // The curve so far, so that an interrupted scan keeps it (without findings).
+                session.updatePlan(try plan(measured.map(\.size).sorted()))
+                session.setStudyFiles(report(measured.sorted { $0.size < $1.size }, []).files)
+                return point
+            }
+            session.setStudyFiles(report(result.points, result.findings).files)
+        }
+        let text = report(result.points, result.findings).text
         Console.output(text + "\nwrote crossover.csv, crossover.txt, crossover.svg, results.csv and run.json in \(path)/\n")
-        let failed = points.flatMap(\.records).filter { $0.status == .failed }.count
+        let failed = result.points.flatMap(\.records).filter { $0.status == .failed }.count
         if failed > 0 {
             Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")
             return 1

@@ -1,10 +1,12 @@
 import Glibc
 import LabCore
 import LabReport
+import LabStudies
 import Workloads
 
 /// The `lab` command: routes to a subcommand, prints errors as `lab: <message>`, and turns
-/// them into exit statuses (2 for usage errors, 1 for failed runs).
+/// them into exit statuses: each error carries its own (2 for bad input and nothing else, 1
+/// for everything that failed while running).
 @main
 struct Lab {
     static let commands = ["run", "list", "report", "compare", "calibrate", "bench", "crossover", "help"]
@@ -27,7 +29,14 @@ struct Lab {
             switch command {
             case "worker":
                 // Hidden: the coordinator starts the same binary as its worker processes.
-                return WorkerService(registry: registry).runAsChildProcess()
+                do {
+                    try WorkerService(registry: registry).runAsChildProcess()
+                    return 0
+                } catch {
+                    // Nobody to tell but standard error: the coordinator sees this worker's exit.
+                    Console.error("lab worker \(Platform.processID): \(error)\n")
+                    return 1
+                }
             case "run":
                 let run = RunCommand(registry: registry)
                 if wantsHelp { Console.output(run.help); return 0 }
@@ -44,7 +53,7 @@ struct Lab {
                 if wantsHelp { Console.output(calibrate.help); return 0 }
                 return try calibrate.run(rest)
             case "bench":
-                let bench = BenchCommand()
+                let bench = BenchCommand(registry: registry)
                 if wantsHelp { Console.output(bench.help); return 0 }
                 return try bench.run(rest)
             case "crossover":
@@ -69,8 +78,8 @@ struct Lab {
             }
         } catch {
             Console.error("lab: \(error)\n")
-            // Usage and input errors are 2; a failure of the system while running is 1.
-            return error is SystemError ? 1 : 2
+            // Only an error that says it is bad input ends the lab with 2.
+            return (error as? any ExitStatusCarrying)?.exitStatus.rawValue ?? ExitStatus.failure.rawValue
         }
     }
 
@@ -82,7 +91,7 @@ struct Lab {
         case "report": Console.output(ReportCommand().help)
         case "compare": Console.output(CompareCommand().help)
         case "calibrate": Console.output(CalibrateCommand().help)
-        case "bench": Console.output(BenchCommand().help)
+        case "bench": Console.output(BenchCommand(registry: registry).help)
         case "crossover": Console.output(CrossoverCommand(registry: registry).help)
         case let other?:
             Console.error("lab: \(UsageError.unknownCommand(other, known: commands))\n")

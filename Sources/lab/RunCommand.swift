@@ -1,7 +1,7 @@
 import Glibc
 import LabCore
-import Synchronization
 import LabReport
+import LabStudies
 import Workloads
 
 /// `lab run`: validates the whole plan, creates the run folder, runs every cell, appends each
@@ -11,7 +11,6 @@ struct RunCommand {
     static let defaultWarmup = 1
     static let workerRange = 1...1024
     static let tasksRange = 1...10_000_000
-    static let defaultTaskTimeoutSeconds = 300.0
 
     let registry: WorkloadRegistry
 
@@ -42,8 +41,7 @@ struct RunCommand {
                        help: "interleaved runs a workload's repetitions round-robin across its cells (sequential, threads, processes, async, sequential, ...), so a machine's drift hits every mode alike; grouped runs each cell's repetitions back to back."),
             OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(OutputFormat.self))", default: "text",
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
-            OptionSpec("--task-timeout", value: "SECONDS", expected: "a number of seconds from 0.001 to 86400", default: "\(Int(Self.defaultTaskTimeoutSeconds))",
-                       help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has and stops."),
+            CommandSupport.taskTimeoutOption,
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
         ])
@@ -119,10 +117,12 @@ struct RunCommand {
             ?? Self.defaultRepetitions
         let warmup = try parsed.value("--warmup").map { try parseInteger($0, option: "--warmup", range: 0...100) } ?? Self.defaultWarmup
 
-        let overrides = try parseOverrides(parsed.values["--set"] ?? [], runWorkloads: workloadNames)
+        let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: workloadNames)
         let quick = parsed.has("--quick")
         let workloads = try types.map { type in
             let parameters = try type.parameters(overriding: overrides[type.name] ?? [:], quick: quick)
+            // Building a workload starts nothing (its fixture runs only around its cells), so
+            // whatever its initialiser refuses is the user's input.
             do {
                 return try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
             } catch let error as ConfigurationError {
@@ -138,14 +138,11 @@ struct RunCommand {
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> OutputFormat in
             try parseChoice(text, option: "--format")
         } ?? .text
-        let timeout = try parsed.value("--task-timeout").map {
-            try parseNumber($0, option: "--task-timeout", range: 0.001...86_400, expected: "a number of seconds from 0.001 to 86400")
-        } ?? Self.defaultTaskTimeoutSeconds
+        let timeout = try CommandSupport.taskTimeout(parsed)
         let batch = try CommandSupport.batch(parsed)
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {
-                    workloads.forEach { $0.stopFixture() }
                     throw UsageError.other(reason)
                 }
             }
@@ -156,73 +153,13 @@ struct RunCommand {
             batch: batch)
     }
 
-    /// `--set primes.limit=2000000` into `["primes": ["limit": "2000000"]]`.
-    private func parseOverrides(_ settings: [String], runWorkloads: [String]) throws(UsageError) -> [String: [String: String]] {
-        var overrides: [String: [String: String]] = [:]
-        for setting in settings {
-            let expected = "WORKLOAD.PARAM=VALUE, such as primes.limit=2000000"
-            guard let equals = setting.firstIndex(of: "="), let dot = setting[..<equals].firstIndex(of: ".") else {
-                throw .invalidValue(option: "--set", value: setting, expected: expected)
-            }
-            let workload = String(setting[..<dot])
-            let parameter = String(setting[setting.index(after: dot)..<equals])
-            let value = String(setting[setting.index(after: equals)...])
-            guard !workload.isEmpty, !parameter.isEmpty else { throw .invalidValue(option: "--set", value: setting, expected: expected) }
-            guard registry.names.contains(workload) else {
-                throw .other("unknown workload '\(workload)' in --set \(setting); known workloads: \(registry.names.joined(separator: ", "))")
-            }
-            guard runWorkloads.contains(workload) else {
-                throw .other("--set \(setting) names workload '\(workload)', which this run does not include; workloads in this run: \(runWorkloads.joined(separator: ", "))")
-            }
-            guard overrides[workload]?[parameter] == nil else {
-                throw .other("--set gives \(workload).\(parameter) more than once; set each parameter once")
-            }
-            overrides[workload, default: [:]][parameter] = value
-        }
-        return overrides
-    }
-
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
         let settings = try validate(arguments)
-        let executablePath: String
-        do {
-            executablePath = try Platform.executablePath()
-        } catch {
-            throw UsageError.other("cannot find the lab's own executable for worker processes: \(error)")
-        }
-
+        let worker = try CommandSupport.workerCommand()
         let (path, runID) = try OutputFolder.create(requested: settings.out)
-        let folder = RunFolder(path: path)
-        var description = RunDescription(
-            runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: executablePath),
-            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(),
-            plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue, batch: settings.batch), startedAt: RunDescription.now(), endedAt: nil,
-            partial: true)
-        // Written first, marked partial, so that even an interrupted run can be reported.
-        try folder.write(description)
-        let writer = try ResultsFileWriter(path: folder.resultsPath)
-        let interrupted = description
-        let ending = RunEnding()
-        /// Ends the run early (a signal, a stuck task): no row after the one being written,
-        /// then no worker, so the rows on disk are whole and final; then the derived files of
-        /// the finished cells, marked partial. The caller exits the process after.
-        let stopEarly: @Sendable (_ reason: String) -> Void = { reason in
-            writer.seal()
-            ChildProcessRegistry.shared.killAll()
-            ending.interrupt {
-                var partial = interrupted
-                partial.endedAt = RunDescription.now()
-                let written = (try? folder.write(partial)).flatMap { try? folder.writeDerivedFiles() } != nil
-                Console.error(
-                    "\nlab: \(reason); "
-                        + (written ? "the finished cells are in \(path)/ (marked partial)\n" : "the rows measured so far are in \(folder.resultsPath)\n"))
-            }
-        }
-        let signals = SignalHandling.install { number in
-            stopEarly("interrupted by \(Platform.signalName(number)); workers stopped")
-        }
-        defer { withExtendedLifetime(signals) {} }
+        let session = try CommandSupport.startSession(
+            path: path, runID: runID, plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue, batch: settings.batch), worker: worker)
 
         #if DEBUG
         // Always said, even with --quiet: debug timings mislead about every mode.
@@ -239,39 +176,21 @@ struct RunCommand {
         // 18 and 4 after any number of repetitions).
         let reportsResources = Platform.environmentValue("LAB_RESOURCE_REPORT") == "1"
         var resourcesBefore: ResourceCount?
-        var writeError: (any Error)?
-        let coordinator = ExperimentRunner(
-            runID: runID, workerExecutablePath: executablePath, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch,
-            onStuckTask: { description in
-                stopEarly(description)
-                _exit(1)
-            })
-        let records = coordinator.run(settings.plan, order: settings.order) { event in
-            progress.show(event)
-            if reportsResources, resourcesBefore == nil, case .willRun(_, _, _, let position, _) = event, position == 2 {
-                resourcesBefore = ResourceCount.current()
+        var records: [RepetitionRecord] = []
+        let runner = session.runner(workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch)
+        // Derived from the files, exactly as 'lab report' derives them.
+        let derived = try session.conclude {
+            records = try session.run(settings.plan, with: runner, order: settings.order) { event in
+                progress.show(event)
+                if reportsResources, resourcesBefore == nil, case .willRun(_, _, _, let position, _) = event, position == 2 {
+                    resourcesBefore = ResourceCount.current()
+                }
             }
-            if case .recorded(let record) = event, writeError == nil {
-                do { try writer.append(record) } catch { writeError = error }
-            }
+            progress.finish()
         }
-        progress.finish()
-        // Servers and other fixtures stop with the run.
-        settings.plan.workloads.forEach { $0.stopFixture() }
         if let before = resourcesBefore {
             let after = ResourceCount.current()
             Console.error("lab: resources: descriptors \(before.descriptors) -> \(after.descriptors), threads \(before.threads) -> \(after.threads)\n")
-        }
-        if let writeError { throw UsageError.other("cannot write \(folder.resultsPath): \(writeError)") }
-
-        description.endedAt = RunDescription.now()
-        description.partial = false
-        let ended = description
-        // Derived from the files, exactly as 'lab report' derives them. If an interrupt got
-        // here first, its handler writes the partial files and exits; this thread waits.
-        let derived = try ending.finish {
-            try folder.write(ended)
-            return try folder.writeDerivedFiles()
         }
         // The summary as the files have it: from results.csv read back.
         let summaries = derived.summaries
@@ -292,10 +211,10 @@ struct RunCommand {
         var status: Int32 = 0
         let failed = records.filter { $0.status == .failed }.count
         if failed > 0 {
-            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(folder.resultsPath)\n")
+            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(session.folder.resultsPath)\n")
             status = 1
         }
-        for mismatch in ChecksumCheck.mismatches(in: records) {
+        for mismatch in ChecksumProof.mismatches(in: records) {
             Console.error("lab: \(mismatch)\n")
             status = 1
         }
@@ -321,56 +240,5 @@ struct ResourceCount {
         }
         // One descriptor is opendir's own while it counts /proc/self/fd.
         return ResourceCount(descriptors: entries("/proc/self/fd") - 1, threads: entries("/proc/self/task"))
-    }
-}
-
-/// Who ends a run, the run itself or an interrupt: one lock decides, so an interrupted run is
-/// never also written as finished, and a finished one is not rewritten as partial.
-final class RunEnding: Sendable {
-    private let state = Mutex<(interrupted: Bool, finished: Bool)>((false, false))
-
-    /// On the signal handler's thread: runs `write` unless the run has finished already.
-    func interrupt(_ write: () -> Void) {
-        state.withLock { state in
-            guard !state.finished else { return }
-            state.interrupted = true
-            write()
-        }
-    }
-
-    /// On the main thread: runs `write` and marks the run finished, unless it was
-    /// interrupted; then it waits for the handler to end the process.
-    func finish<T>(_ write: () throws -> T) throws -> T {
-        var result: Result<T, any Error>?
-        state.withLock { state in
-            guard !state.interrupted else { return }
-            state.finished = true
-            result = Result { try write() }
-        }
-        guard let result else {
-            while true { pause() }
-        }
-        return try result.get()
-    }
-}
-
-/// The lab's proof that every mode did the same work: within one workload and parameter set,
-/// every successful repetition must have the same checksum.
-enum ChecksumCheck {
-    static func mismatches(in records: [RepetitionRecord]) -> [String] {
-        var seen: [String: (checksum: String, label: String)] = [:]
-        var problems: [String] = []
-        for record in records where record.status == .ok {
-            let key = "\(record.workload) \(record.parameters) tasks=\(record.tasks)"
-            let label = "\(record.mode.rawValue) x\(record.workers) repetition \(record.repetition)"
-            if let first = seen[key] {
-                if first.checksum != record.checksum {
-                    problems.append("checksum mismatch for \(key): \(first.label) gave \(first.checksum), \(label) gave \(record.checksum)")
-                }
-            } else {
-                seen[key] = (record.checksum, label)
-            }
-        }
-        return problems
     }
 }

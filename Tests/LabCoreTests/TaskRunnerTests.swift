@@ -73,7 +73,7 @@ import Testing
         let plan = ExperimentPlan(
             workloads: [try configuredEcho(tasks: 4)], modes: [.sequential, .threads], workerCounts: [2], repetitions: 2, warmup: 1)
         var events: [String] = []
-        let records = ExperimentRunner(runID: "test", workerExecutablePath: "/nonexistent").run(plan) { event in
+        let records = try ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: [])).run(plan) { event in
             if case .willRun(let cell, let repetition, let isWarmup, _, _) = event {
                 events.append("\(cell.mode.rawValue)\(isWarmup ? "-warmup" : "")-\(repetition)")
             }
@@ -86,7 +86,7 @@ import Testing
 
     @Test("a process pool whose worker binary cannot start records a failure, not a crash")
     func missingWorkerBinary() throws {
-        let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", registry: ChildProcessRegistry())
+        let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry())
             .execute(try configuredEcho(tasks: 4))
         guard case .workerStartFailed(let worker, _) = result.failure else {
             Issue.record("expected a start failure, got \(String(describing: result.failure))")

@@ -24,7 +24,7 @@ final class InProcessWorker {
         reader = FrameReader(source: DescriptorSource(descriptor: fromWorker.read))
         let status = exitStatus
         thread = try JoinableThread {
-            let code = WorkerService(registry: registry).serve(requests: toWorker.read, replies: fromWorker.write)
+            let code: Int32 = (try? WorkerService(registry: registry).serve(requests: toWorker.read, replies: fromWorker.write)) != nil ? 0 : 1
             status.value.withLock { $0 = code }
             Platform.close(toWorker.read)
             Platform.close(fromWorker.write)

@@ -27,8 +27,7 @@ import Testing
     @Test("every workload gives the same checksum sequentially, on threads and as async tasks", arguments: builtinWorkloads.defaultPlanNames)
     func sameChecksum(name: String) async throws {
         let type = try builtinWorkloads.type(named: name)
-        let workload = try ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true))
-        defer { workload.stopFixture() }
+        try await ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true)).withFixture { workload in
         let sequential = await SequentialRunner().executeOnOwnThread(workload)
         #expect(sequential.failure == nil)
         let expected = Checksum.combined(sequential.outcomes.compactMap { $0 })
@@ -37,6 +36,7 @@ import Testing
             #expect(result.failure == nil, "\(executor)")
             #expect(result.outcomes.allSatisfy { $0 != nil }, "\(executor)")
             #expect(Checksum.combined(result.outcomes.compactMap { $0 }) == expected, "\(executor)")
+        }
         }
     }
 

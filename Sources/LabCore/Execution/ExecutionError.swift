@@ -10,13 +10,15 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
     case taskTimedOut(worker: Int, task: Int, seconds: Double)
     /// A thread or pipe could not be created.
     case system(SystemError)
+    /// The task-timeout watchdog could not be started, so the cell was not run.
+    case watchdogFailed(SystemError)
 
     /// The task that failed, when the failure belongs to one.
     public var task: Int? {
         switch self {
         case .taskFailed(let task, _), .taskTimedOut(_, let task, _): task
         case .workerFailed(_, let task, _): task
-        case .workerStartFailed, .system: nil
+        case .workerStartFailed, .system, .watchdogFailed: nil
         }
     }
 
@@ -32,6 +34,8 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
             "task \(task) timed out after \(Platform.formatSeconds(seconds)) s on worker \(worker), which was killed and replaced"
         case .system(let error):
             "\(error)"
+        case .watchdogFailed(let error):
+            "cannot start the task-timeout watchdog (\(error)), so the cell was not run: without it a stuck task would go unnoticed"
         }
     }
 }

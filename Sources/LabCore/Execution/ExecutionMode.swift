@@ -22,4 +22,10 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
 
     /// Whether the worker count matters; sequential runs once per workload with one worker.
     public var usesWorkers: Bool { self != .sequential }
+
+    /// How a cell of this mode is named everywhere (progress, charts, reports, errors):
+    /// `sequential`, or the mode and its worker count, `threads x2`.
+    public func label(workers: Int) -> String {
+        usesWorkers ? "\(rawValue) x\(workers)" : rawValue
+    }
 }

@@ -1,6 +1,19 @@
 import Glibc
 
-/// A pool of worker child processes, each the `lab` binary started as `lab worker`, talking to
+/// How to start a worker process: a binary, and the arguments that make it serve
+/// ``WorkerService`` (for the `lab` binary, its hidden `worker` command). The engine is handed
+/// them; it names no command-line verb itself.
+public struct WorkerCommand: Sendable, Equatable {
+    public var executablePath: String
+    public var arguments: [String]
+
+    public init(executablePath: String, arguments: [String]) {
+        self.executablePath = executablePath
+        self.arguments = arguments
+    }
+}
+
+/// A pool of worker child processes, each started with a ``WorkerCommand``, talking to
 /// the coordinator over a request pipe and a reply pipe. Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
 /// breaks the protocol fails its task and is replaced; the other tasks go on.
@@ -19,7 +32,7 @@ public struct ProcessPoolRunner: TaskRunner {
     public let batch: BatchSize
 
     public init(
-        workers: Int, executablePath: String, arguments: [String] = ["worker"], registry: ChildProcessRegistry = .shared,
+        workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1)
     ) {
         precondition(workers > 0, "a pool needs at least one worker")
@@ -29,6 +42,16 @@ public struct ProcessPoolRunner: TaskRunner {
         self.registry = registry
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.batch = batch
+    }
+
+    /// A pool whose workers are started with `command`.
+    public init(
+        workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
+        batch: BatchSize = .fixed(1)
+    ) {
+        self.init(
+            workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).

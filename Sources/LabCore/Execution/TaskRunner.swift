@@ -1,34 +1,39 @@
 /// A workload with its parameters and task count, ready to run: what every mode receives.
+///
+/// Building one validates the parameters and builds the workload, and starts nothing: a
+/// workload's fixture (a local server) runs only inside ``withFixture(_:)``, which the
+/// experiment loop calls around a workload's cells.
 public struct ConfiguredWorkload: Sendable {
     public let type: any Workload.Type
-    /// The validated parameters, with the fixture's values added.
+    /// The validated parameters, with the fixture's values added inside ``withFixture(_:)``.
     public let parameters: Parameters
     public let taskCount: Int
     public let workload: any Workload
-    /// What the workload runs beside the coordinator (a local server), if anything.
-    public let fixture: (any WorkloadFixture)?
 
-    /// Starts the workload's fixture, if it has one, and builds the workload.
+    /// Builds the workload; starts nothing.
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
-    /// - Throws: whatever the fixture or the workload's initialiser throws.
+    /// - Throws: whatever the workload's initialiser throws for these parameters.
     public init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
         self.type = type
-        let fixture = try type.startFixture(parameters: parameters)
-        do {
-            let withFixture = parameters.adding(fixtureValues: fixture?.values ?? [:])
-            self.parameters = withFixture
-            self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
-            self.workload = try type.init(parameters: withFixture, taskCount: self.taskCount)
-            self.fixture = fixture
-        } catch {
-            fixture?.stop()
-            throw error
-        }
+        self.parameters = parameters
+        self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
+        self.workload = try type.init(parameters: parameters, taskCount: self.taskCount)
     }
 
-    /// Stops the fixture; call once, when the run is over.
-    public func stopFixture() {
-        fixture?.stop()
+    /// Starts the workload's fixture, if it has one, runs `body` with the workload built
+    /// again with the fixture's values, and stops the fixture when `body` returns or throws.
+    /// - Throws: what starting the fixture, building the workload or `body` throws.
+    public func withFixture<T>(_ body: (ConfiguredWorkload) throws -> T) throws -> T {
+        guard let fixture = try type.startFixture(parameters: parameters) else { return try body(self) }
+        defer { fixture.stop() }
+        return try body(ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount))
+    }
+
+    /// ``withFixture(_:)`` for an async `body` (tests and async callers).
+    public func withFixture<T>(_ body: (ConfiguredWorkload) async throws -> T) async throws -> T {
+        guard let fixture = try type.startFixture(parameters: parameters) else { return try await body(self) }
+        defer { fixture.stop() }
+        return try await body(ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount))
     }
 
     public var name: String { type.name }

@@ -39,16 +39,18 @@ public final class TaskWatch: Sendable {
     /// Runs `body` while a watchdog thread checks every `interval` whether a task has run
     /// longer than `seconds`; if one has, `onOverdue` is called once (it normally ends the
     /// process: a thread cannot be stopped from outside).
+    /// - Throws: ``SystemError`` when the watchdog thread cannot be started; `body` has then
+    ///   not run, as it would run unwatched.
     public func watch<T>(
         timeoutSeconds seconds: Double, interval: Double = 0.05, onOverdue: @escaping @Sendable (_ task: Int, _ runningSeconds: Double) -> Void,
         _ body: () -> T
-    ) -> T {
+    ) throws(SystemError) -> T {
         guard seconds.isFinite else { return body() }
         // The watchdog waits on a semaphore, not in a sleep, so that it ends the moment the
         // body does: a sleeping watchdog once added up to one interval to every short cell's
         // wall time (the join waited for it).
         let finished = DispatchSemaphore(value: 0)
-        let thread = try? JoinableThread { [self] in
+        let thread = try JoinableThread { [self] in
             var sampler = OverdueSampler(slots: slots.count)
             while finished.wait(timeout: .now() + interval) == .timedOut {
                 if let (task, running) = sampler.overdue(self, after: seconds, now: Platform.monotonicSeconds()) {
@@ -59,7 +61,7 @@ public final class TaskWatch: Sendable {
         }
         let result = body()
         finished.signal()
-        thread?.join()
+        thread.join()
         return result
     }
 

@@ -13,14 +13,14 @@ public struct WorkerService: Sendable {
     }
 
     /// Serves one session on the given descriptors (which it does not close) until the
-    /// coordinator closes the request stream.
-    /// - Returns: the exit status the worker process should end with: 0 after a clean end,
-    ///   1 after a failed setup or a broken stream.
-    public func serve(requests: Int32, replies: Int32) -> Int32 {
+    /// coordinator closes the request stream or asks it to finish.
+    /// - Throws: when the setup fails (after telling the coordinator why) or a stream breaks;
+    ///   the worker process should then say so on standard error and exit with status 1.
+    public func serve(requests: Int32, replies: Int32) throws {
         var reader = FrameReader(source: DescriptorSource(descriptor: requests))
         var writer = FrameWriter(descriptor: replies)
         do {
-            guard let first = try reader.readFrame() else { return 0 }
+            guard let first = try reader.readFrame() else { return }
             guard case .setup(let name, let parameters, let fixtureValues, let taskCount) = try WorkerMessage(frame: first) else {
                 throw WireFormatError.unexpectedFrame(first.kind)
             }
@@ -29,7 +29,7 @@ public struct WorkerService: Sendable {
                 workload = try registry.makeWorkload(named: name, canonicalParameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount)
             } catch {
                 try writer.write(WorkerMessage.failure(index: nil, message: "\(error)").frame)
-                return 1
+                throw LabFailure("setup of workload '\(name)' failed: \(error)")
             }
             try writer.write(WorkerMessage.ready(processID: Platform.processID).frame)
 
@@ -37,7 +37,7 @@ public struct WorkerService: Sendable {
                 let message = try WorkerMessage(frame: frame)
                 if case .finish = message {
                     try writer.write(WorkerMessage.usage(Platform.processUsage()).frame)
-                    return 0
+                    return
                 }
                 guard case .task(let index, let input) = message else {
                     throw WireFormatError.unexpectedFrame(frame.kind)
@@ -54,39 +54,27 @@ public struct WorkerService: Sendable {
                 // 1.3 us per task against 1.8 us at batch 64, and lost that.)
                 try writer.write(reply.frame)
             }
-            return 0
-        } catch {
-            // Nobody to tell but standard error: the coordinator sees this worker's exit.
-            let line = "lab worker \(Platform.processID): \(error)\n"
-            line.utf8CString.withUnsafeBytes { bytes in
-                try? Platform.writeAll(STDERR_FILENO, UnsafeRawBufferPointer(rebasing: bytes.dropLast()))
-            }
-            return 1
         }
     }
 
     /// Runs this process as a worker child: ties its life to the coordinator's, keeps frames on
     /// a private copy of standard output (and sends stray prints to standard error), then
     /// serves requests from standard input.
-    /// - Returns: the process's exit status.
-    public func runAsChildProcess() -> Int32 {
+    /// - Throws: when the worker cannot tie its life to the coordinator's (prctl), cannot set
+    ///   up its descriptors (dup), finds its coordinator gone, or ``serve(requests:replies:)``
+    ///   throws. The executable says why on standard error and exits with status 1.
+    public func runAsChildProcess() throws {
         // The coordinator owns the workers' lives: Ctrl-C in a terminal reaches the whole
         // process group, but only the coordinator decides when a worker stops.
         Platform.ignoreSignal(SIGINT)
         Platform.ignoreSignal(SIGPIPE)
-        do {
-            try Platform.setParentDeathSignal(SIGKILL)
-            // The coordinator may have died before the line above: then we were reparented.
-            if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
-                Int32(expected) != Platform.parentProcessID
-            {
-                return 1
-            }
-            let replies = try Platform.duplicate(STDOUT_FILENO)
-            try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
-            return serve(requests: STDIN_FILENO, replies: replies)
-        } catch {
-            return 1
+        try Platform.setParentDeathSignal(SIGKILL)
+        // The coordinator may have died before the line above: then we were reparented.
+        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
+            throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
+        let replies = try Platform.duplicate(STDOUT_FILENO)
+        try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
+        try serve(requests: STDIN_FILENO, replies: replies)
     }
 }

@@ -4,9 +4,15 @@ public struct Cell: Sendable {
     public let mode: ExecutionMode
     public let workers: Int
 
+    public init(workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int) {
+        self.workload = workload
+        self.mode = mode
+        self.workers = workers
+    }
+
     /// `primes threads x2`, as progress lines show it.
     public var label: String {
-        mode.usesWorkers ? "\(workload.name) \(mode.rawValue) x\(workers)" : "\(workload.name) \(mode.rawValue)"
+        "\(workload.name) \(mode.label(workers: workers))"
     }
 }
 

@@ -18,11 +18,12 @@ public enum ExperimentEvent: Sendable {
 ///
 /// Order: for each workload, the warm-ups of all its cells, then its repetitions, by default
 /// interleaved across cells (sequential, threads, processes, async, sequential, ...), so that
-/// slow drift of a shared machine hits every mode alike.
+/// slow drift of a shared machine hits every mode alike. A workload's fixture (a local
+/// server) runs from its first cell to its last, and is stopped even when a run ends early.
 public struct ExperimentRunner: Sendable {
     public let runID: String
-    /// The worker binary for process mode (the running `lab`).
-    public let workerExecutablePath: String
+    /// How process mode starts its workers (the running `lab` and its worker arguments).
+    public let workerCommand: WorkerCommand
     public let registry: ChildProcessRegistry
     /// How long one task may run. In process mode a late task's worker is killed and
     /// replaced; in the other modes a thread cannot be stopped, so `onStuckTask` is called.
@@ -34,45 +35,49 @@ public struct ExperimentRunner: Sendable {
     public let batch: BatchSize
 
     public init(
-        runID: String, workerExecutablePath: String, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
+        runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
         self.runID = runID
-        self.workerExecutablePath = workerExecutablePath
+        self.workerCommand = workerCommand
         self.registry = registry
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.onStuckTask = onStuckTask
         self.batch = batch
     }
 
-    /// Runs the plan. `observe` is called on the calling thread, in order.
+    /// Runs the plan. `observe` is called on the calling thread, in order; if it throws, the
+    /// run stops there (after stopping the workload's fixture) and the error is rethrown.
     /// - Returns: every measured record, in the order they were taken.
+    /// - Throws: what `observe` throws, or what starting a workload's fixture throws.
     @discardableResult
-    public func run(_ plan: ExperimentPlan, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void) -> [RepetitionRecord] {
+    public func run(_ plan: ExperimentPlan, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) throws -> Void) throws -> [RepetitionRecord] {
         var records: [RepetitionRecord] = []
         var position = 0
         let total = plan.totalRepetitions
         let clock = Stopwatch()
-        for workload in plan.workloads {
-            let cells = plan.cells(of: workload)
-            for round in stride(from: 1, through: plan.warmup, by: 1) {
-                for cell in cells {
+        for configured in plan.workloads {
+            try configured.withFixture { workload in
+                let cells = plan.cells(of: configured).map { Cell(workload: workload, mode: $0.mode, workers: $0.workers) }
+                for round in stride(from: 1, through: plan.warmup, by: 1) {
+                    for cell in cells {
+                        position += 1
+                        try observe(.willRun(cell: cell, repetition: round, isWarmup: true, position: position, total: total))
+                        _ = measure(cell, repetition: round, position: position, runClock: clock)
+                    }
+                }
+                let measured: [(cell: Cell, repetition: Int)] =
+                    switch order {
+                    case .interleaved: (1...plan.repetitions).flatMap { repetition in cells.map { ($0, repetition) } }
+                    case .grouped: cells.flatMap { cell in (1...plan.repetitions).map { (cell, $0) } }
+                    }
+                for (cell, repetition) in measured {
                     position += 1
-                    observe(.willRun(cell: cell, repetition: round, isWarmup: true, position: position, total: total))
-                    _ = measure(cell, repetition: round, position: position, runClock: clock)
+                    try observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
+                    let record = measure(cell, repetition: repetition, position: position, runClock: clock)
+                    records.append(record)
+                    try observe(.recorded(record))
                 }
-            }
-            let measured: [(cell: Cell, repetition: Int)] =
-                switch order {
-                case .interleaved: (1...plan.repetitions).flatMap { repetition in cells.map { ($0, repetition) } }
-                case .grouped: cells.flatMap { cell in (1...plan.repetitions).map { (cell, $0) } }
-                }
-            for (cell, repetition) in measured {
-                position += 1
-                observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
-                let record = measure(cell, repetition: repetition, position: position, runClock: clock)
-                records.append(record)
-                observe(.recorded(record))
             }
         }
         return records
@@ -84,7 +89,7 @@ public struct ExperimentRunner: Sendable {
     ///   - runClock: started when the run started; gives the record's `startSeconds`.
     public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
         let watch = TaskWatch(slots: cell.workers)
-        let executor = makeRunner(cell.mode, workers: cell.workers, watch: watch)
+        let runner = makeRunner(cell.mode, workers: cell.workers, watch: watch)
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
         Platform.resetPeakResident()
@@ -94,12 +99,18 @@ public struct ExperimentRunner: Sendable {
         let timeout = taskTimeoutSeconds
         let report = onStuckTask
         // Process mode enforces the timeout itself, by killing the worker.
-        let result = watch.watch(timeoutSeconds: cell.mode == .processes ? .infinity : timeout, onOverdue: { task, running in
-            report(
-                "task \(task) of \(label) has run for \(Platform.formatSeconds(running.rounded())) s, past the task timeout of \(Platform.formatSeconds(timeout)) s; "
-                    + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)")
-        }) {
-            executor.execute(cell.workload)
+        let result: ExecutionResult
+        do {
+            result = try watch.watch(timeoutSeconds: cell.mode == .processes ? .infinity : timeout, onOverdue: { task, running in
+                report(
+                    "task \(task) of \(label) has run for \(Platform.formatSeconds(running.rounded())) s, past the task timeout of \(Platform.formatSeconds(timeout)) s; "
+                        + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)")
+            }) {
+                runner.execute(cell.workload)
+            }
+        } catch {
+            // Without its watchdog the task timeout would be silently off: the cell does not run.
+            result = ExecutionResult(startupSeconds: 0, outcomes: [], failure: .watchdogFailed(error), failureCount: 1)
         }
         let wallSeconds = stopwatch.elapsedSeconds
         let coordinator = Platform.processUsage().since(before)
@@ -146,8 +157,7 @@ public struct ExperimentRunner: Sendable {
         case .sequential: SequentialRunner(watch: watch)
         case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch)
         case .processes:
-            ProcessPoolRunner(
-                workers: workers, executablePath: workerExecutablePath, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
+            ProcessPoolRunner(workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
         case .async: AsyncRunner(inFlight: workers, watch: watch)
         }
     }

@@ -62,15 +62,24 @@ extension Platform {
         return Glibc.write(descriptor, "5", 1) == 1
     }
 
-    /// A small text file (such as one under /proc) read whole; `nil` when it cannot be read.
+    /// A small text file (such as one under /proc) read whole; `nil` when it cannot be opened
+    /// or read.
     public static func readSmallFile(_ path: String) -> String? {
+        try? readFile(atPath: path)
+    }
+
+    /// A text file read whole. A read error is thrown, never taken for the end of the file.
+    /// - Throws: ``SystemError`` from `open` (such as `ENOENT`) or `read`.
+    public static func readFile(atPath path: String) throws(SystemError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+        guard descriptor >= 0 else { throw SystemError(call: "open", errno: errno) }
         defer { Glibc.close(descriptor) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
+        var chunk = [UInt8](repeating: 0, count: 65536)
         while true {
-            guard let count = try? chunk.withUnsafeMutableBytes({ try read(descriptor, into: $0) }), count > 0 else { break }
+            let attempt = chunk.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) } }
+            let count = try attempt.get()
+            if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -61,6 +61,17 @@ public struct Parameters: Sendable, Equatable {
         specs.map { "\($0.name)=\(ParameterSpec.text(of: values[$0.name]!))" }.joined(separator: ";")
     }
 
+    /// The same parameters with `name` set to `text` (quick or not, as these are).
+    /// - Throws: ``ConfigurationError`` when `name` is unknown or `text` is not valid for it.
+    public func setting(_ name: String, to text: String) throws(ConfigurationError) -> Parameters {
+        var overrides: [String: String] = [:]
+        for spec in specs { overrides[spec.name] = ParameterSpec.text(of: values[spec.name]!) }
+        overrides[name] = text
+        var changed = try Parameters(workload: workload, specs: specs, overrides: overrides, quick: isQuick)
+        changed.fixtureValues = fixtureValues
+        return changed
+    }
+
     /// The value of an integer parameter. Asking for an undeclared name is a programmer error.
     public func integer(_ name: String) -> Int {
         guard case .integer(let value) = values[name] else { preconditionFailure("no integer parameter '\(name)'") }

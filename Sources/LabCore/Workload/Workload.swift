@@ -65,6 +65,12 @@ public protocol Workload: Sendable {
     /// run is refused before it starts.
     static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String?
 
+    /// The integer parameter a task's work grows with (doubling it should about double a
+    /// task's time), or `nil` when the task count is the size. `lab bench` doubles it to check
+    /// that the work was not removed by the optimiser. The default is the first integer
+    /// parameter.
+    static var sizeParameter: String? { get }
+
     /// Whether `lab run` without `--workloads` runs it (the default is true; a demonstration
     /// that fails on purpose, like `fault`, says false and runs only when named).
     static var isInDefaultPlan: Bool { get }
@@ -82,6 +88,10 @@ extension Workload {
     public static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? { nil }
 
     public static var isInDefaultPlan: Bool { true }
+
+    public static var sizeParameter: String? {
+        parameters.first { $0.integerRange != nil }?.name
+    }
 
     /// The validated parameters this workload type would get from `overrides` alone.
     public static func parameters(overriding overrides: [String: String] = [:], quick: Bool = false) throws(ConfigurationError) -> Parameters {

@@ -6,7 +6,8 @@ import LabCore
 /// already written (each was written whole), and exit with 128 + the signal number.
 enum SignalHandling {
     /// Keeps the dispatch sources alive for as long as the value is.
-    struct Installation {
+    struct Installation: @unchecked Sendable {
+        // @unchecked: the sources are only kept alive, never touched after installation.
         let sources: [any DispatchSourceSignal]
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import LabCore
 
 /// One number `lab calibrate` measured: a row of `calibration.csv`.
 public struct CalibrationResult: Sendable, Equatable {
@@ -50,7 +51,10 @@ public enum CalibrationPeer {
 
 /// Measures, on this machine, the costs that decide the thread-versus-process trade-off.
 public struct Calibrator: Sendable {
-    public let executablePath: String
+    /// How to start a `lab worker`, for spawn costs and the lab's own task costs.
+    public let worker: WorkerCommand
+    /// How to start the raw pipe peer; the peer's mode (`echo`, `sink`) is added to its arguments.
+    public let peer: WorkerCommand
     /// An empty workload (`noop`), for the lab's own per-task cost in each mode.
     public let noop: any Workload.Type
     /// Round trips per pipe measurement.
@@ -58,8 +62,9 @@ public struct Calibrator: Sendable {
     /// Tasks per mode for the per-task cost.
     public let tasks: Int
 
-    public init(executablePath: String, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000) {
-        self.executablePath = executablePath
+    public init(worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000) {
+        self.worker = worker
+        self.peer = peer
         self.noop = noop
         self.roundTrips = roundTrips
         self.tasks = tasks
@@ -116,16 +121,22 @@ public struct Calibrator: Sendable {
     /// workers over `samples` pools, after `warmups` unrecorded ones, in seconds.
     func poolStartupSeconds(workers: Int, samples: Int, warmups: Int) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
-        let pool = ProcessPoolRunner(workers: workers, executablePath: executablePath, registry: ChildProcessRegistry())
-        for _ in 0..<warmups { _ = pool.execute(workload) }
-        return Statistics.median((0..<samples).map { _ in pool.execute(workload).startupSeconds }) ?? 0
+        let pool = ProcessPoolRunner(workers: workers, command: worker, registry: ChildProcessRegistry())
+        /// A pool that failed has no start-up to report: it ends the measurement.
+        func startup() throws -> Double {
+            let result = pool.execute(workload)
+            if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers failed: \(failure)") }
+            return result.startupSeconds
+        }
+        for _ in 0..<warmups { _ = try startup() }
+        return Statistics.median(try (0..<samples).map { _ in try startup() }) ?? 0
     }
 
     /// A child peer on two pipes; the caller closes both descriptors and waits for it.
     private func spawnPeer(_ mode: String) throws -> (process: Process, toPeer: Pipe, fromPeer: Pipe) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = ["calibrate-peer", mode]
+        process.executableURL = URL(fileURLWithPath: peer.executablePath)
+        process.arguments = peer.arguments + [mode]
         let toPeer = Pipe()
         let fromPeer = Pipe()
         process.standardInput = toPeer
@@ -206,10 +217,16 @@ public struct Calibrator: Sendable {
     /// `samples` repetitions of (wall - start-up) / `tasks`, in seconds.
     func taskSeconds(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
-        let coordinator = ExperimentRunner(runID: "calibrate", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: batch)
+        let runner = ExperimentRunner(runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry(), batch: batch)
         let cell = Cell(workload: workload, mode: mode, workers: workers)
-        _ = coordinator.measure(cell, repetition: 0)
-        let perTask = (1...samples).map { coordinator.measure(cell, repetition: $0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
+        /// A failed repetition has no cost to report: it ends the measurement.
+        func measured(_ repetition: Int) throws -> RepetitionRecord {
+            let record = runner.measure(cell, repetition: repetition)
+            guard record.status == .ok else { throw LabFailure("noop \(cell.label) failed: \(record.error)") }
+            return record
+        }
+        _ = try measured(0)
+        let perTask = try (1...samples).map { try measured($0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
         return Statistics.median(perTask) ?? 0
     }
 }

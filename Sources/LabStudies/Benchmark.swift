@@ -1,3 +1,34 @@
+import LabCore
+
+/// A goal a figure of `lab bench` is held to, written once: its text and its check come from
+/// the same value.
+public enum BenchmarkGoal: Sendable, Equatable {
+    case atMost(Double)
+    case below(Double)
+    case atLeast(Double)
+
+    /// As `bench.csv` and the table show it: `<= 1.5`.
+    public var text: String {
+        switch self {
+        case .atMost(let bound): "<= \(Self.number(bound))"
+        case .below(let bound): "< \(Self.number(bound))"
+        case .atLeast(let bound): ">= \(Self.number(bound))"
+        }
+    }
+
+    public func isMet(by value: Double) -> Bool {
+        switch self {
+        case .atMost(let bound): value <= bound
+        case .below(let bound): value < bound
+        case .atLeast(let bound): value >= bound
+        }
+    }
+
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
+    }
+}
+
 /// One figure of `lab bench`: a row of `bench.csv`, with the goal it is held to.
 public struct BenchmarkResult: Sendable, Equatable {
     /// Such as `thread_task_cost`.
@@ -5,27 +36,29 @@ public struct BenchmarkResult: Sendable, Equatable {
     public var value: Double
     /// `us`, `ms` or `x` (a ratio).
     public var unit: String
-    /// The goal as text (`<= 1.5`), empty for a figure that is only context.
-    public var goal: String
-    /// Whether `value` meets the goal; `nil` without a goal.
-    public var meetsGoal: Bool?
+    /// `nil` for a figure that is only context.
+    public var goal: BenchmarkGoal?
     public var detail: String
 
-    public init(measurement: String, value: Double, unit: String, goal: String = "", meetsGoal: Bool? = nil, detail: String) {
+    public init(measurement: String, value: Double, unit: String, goal: BenchmarkGoal? = nil, detail: String) {
         self.measurement = measurement
         self.value = value
         self.unit = unit
         self.goal = goal
-        self.meetsGoal = meetsGoal
         self.detail = detail
     }
+
+    /// Whether `value` meets the goal; `nil` without a goal.
+    public var meetsGoal: Bool? { goal.map { $0.isMet(by: value) } }
 }
 
 /// The lab's benchmark of its own overhead near the machine's limits, with the settings of
 /// issue 7: each figure is a ratio taken within one run (or a per-task cost far above the
 /// clock's resolution), so that a busy shared machine shifts both sides alike.
 public struct Benchmark: Sendable {
-    public let executablePath: String
+    /// How a `lab worker` and the raw pipe peer are started.
+    public let worker: WorkerCommand
+    public let peer: WorkerCommand
     /// The empty workload, for per-task costs and start-up.
     public let noop: any Workload.Type
     /// The CPU-bound workload whose scaling is checked (`primes`).
@@ -35,18 +68,39 @@ public struct Benchmark: Sendable {
     /// Measured repetitions per figure (median taken).
     public let repetitions: Int
 
-    public init(executablePath: String, noop: any Workload.Type, cpuBound: any Workload.Type, quick: Bool = false) {
-        self.executablePath = executablePath
+    /// The workloads whose time must grow with their size (every workload of the default
+    /// plan, or those the user names).
+    public let growing: [any Workload.Type]
+    /// Where every measured repetition goes.
+    public let session: RunSession
+
+    /// How much longer a workload's sequential cell must take at double its size: less means
+    /// the work (or part of it) was removed, or does not depend on the size.
+    public static let growthGoal = BenchmarkGoal.atLeast(1.5)
+
+    public init(
+        worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
+        session: RunSession, quick: Bool = false
+    ) {
+        self.worker = worker
+        self.peer = peer
         self.noop = noop
         self.cpuBound = cpuBound
+        self.growing = growing
+        self.session = session
         self.quick = quick
         self.repetitions = quick ? 3 : 5
+    }
+
+    /// The runner of every cell the bench measures; its stuck tasks end the run.
+    var runner: ExperimentRunner {
+        session.runner(workerCommand: worker, taskTimeoutSeconds: 300, batch: .automatic)
     }
 
     /// The raw pipe round trip, empty tasks and pool start-up are measured as `lab calibrate`
     /// measures them.
     var calibrator: Calibrator {
-        Calibrator(executablePath: executablePath, noop: noop, roundTrips: quick ? 5_000 : 20_000)
+        Calibrator(worker: worker, peer: peer, noop: noop, roundTrips: quick ? 5_000 : 20_000)
     }
 
     /// Runs every measurement; `progress` hears the name of each before it starts.
@@ -67,7 +121,7 @@ public struct Benchmark: Sendable {
         let ratio = oneByOne / roundTrip.value
         results.append(
             BenchmarkResult(
-                measurement: "process_task_over_round_trip", value: ratio, unit: "x", goal: "<= 1.5", meetsGoal: ratio <= 1.5,
+                measurement: "process_task_over_round_trip", value: ratio, unit: "x", goal: .atMost(1.5),
                 detail: "process_task_cost_batch_1 / raw_pipe_round_trip: what the lab adds to the pipe's own cost"))
         let batch = BatchSize.automatic.tasksPerClaim(taskCount: processTasks, workers: 1)
         progress("noop, 1 worker process, \(processTasks) tasks, batch auto (\(batch))")
@@ -83,7 +137,7 @@ public struct Benchmark: Sendable {
         let threadCost = try taskCost(.threads, workers: 2, tasks: threadTasks, batch: .fixed(1))
         results.append(
             BenchmarkResult(
-                measurement: "thread_task_cost", value: threadCost, unit: "us", goal: "< 1", meetsGoal: threadCost < 1,
+                measurement: "thread_task_cost", value: threadCost, unit: "us", goal: .below(1),
                 detail: "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
 
         progress("pool start-up, 1 and \(cores) workers")
@@ -100,11 +154,15 @@ public struct Benchmark: Sendable {
         let startupRatio = pool / (Double(cores) * single)
         results.append(
             BenchmarkResult(
-                measurement: "pool_startup_over_spawns", value: startupRatio, unit: "x", goal: "<= 1", meetsGoal: startupRatio <= 1,
+                measurement: "pool_startup_over_spawns", value: startupRatio, unit: "x", goal: .atMost(1),
                 detail: "pool_startup_\(cores)_workers / (\(cores) x spawn_to_ready): below 1 where spawns overlap"))
 
         progress("\(cpuBound.name), sequential against 2 threads and 2 processes")
         results += try scaling()
+        for type in growing {
+            progress("\(type.name), sequential, at its size and at double that size")
+            results.append(try growth(of: type))
+        }
         return results
     }
 
@@ -123,9 +181,10 @@ public struct Benchmark: Sendable {
     func scaling() throws -> [BenchmarkResult] {
         let parameters = try cpuBound.parameters(overriding: [:], quick: quick)
         let workload = try ConfiguredWorkload(type: cpuBound, parameters: parameters)
-        defer { workload.stopFixture() }
-        let coordinator = ExperimentRunner(runID: "bench", workerExecutablePath: executablePath, registry: ChildProcessRegistry(), batch: .automatic)
-        let measured = ModeComparison(measuring: workload, workers: 2, repetitions: repetitions, coordinator: coordinator)
+        let measured = try ModeComparison(measuring: workload, workers: 2, repetitions: repetitions, runner: runner, session: session)
+        if let failure = measured.failures.first {
+            throw LabFailure("\(failure); a comparison with failed repetitions has no speedup to report")
+        }
         let sequential = measured.median(.sequential)
         let threads = sequential / measured.median(.threads)
         let processes = sequential / measured.median(.processes)
@@ -137,14 +196,55 @@ public struct Benchmark: Sendable {
                 measurement: "\(name)_sequential", value: sequential * 1e3, unit: "ms",
                 detail: "\(size), sequential, median of \(repetitions)"),
             BenchmarkResult(
-                measurement: "\(name)_threads_2_speedup", value: threads, unit: "x", goal: ">= 1.9", meetsGoal: threads >= 1.9,
+                measurement: "\(name)_threads_2_speedup", value: threads, unit: "x", goal: .atLeast(1.9),
                 detail: "sequential median / 2-thread median"),
             BenchmarkResult(
-                measurement: "\(name)_processes_2_speedup", value: processes, unit: "x", goal: ">= 1.9", meetsGoal: processes >= 1.9,
+                measurement: "\(name)_processes_2_speedup", value: processes, unit: "x", goal: .atLeast(1.9),
                 detail: "sequential median / 2-process median, pool start-up included (as a user waits for it)"),
             BenchmarkResult(
                 measurement: "\(name)_processes_2_speedup_after_startup", value: processesWithoutStartup, unit: "x",
                 detail: "the same with the pool's start-up taken out: what the two workers do once they run"),
         ]
+    }
+
+    /// The sequential cell of `type` at its size and at double that size (its size parameter,
+    /// or its task count when it has none), one warm-up and `repetitions` measured each; the
+    /// ratio of the medians. Work the optimiser removed shows as a ratio near 1.
+    func growth(of type: any Workload.Type) throws -> BenchmarkResult {
+        let base = try type.parameters(overriding: [:], quick: quick)
+        let baseTasks = type.defaultTaskCount(for: base)
+        let small: ConfiguredWorkload
+        let large: ConfiguredWorkload
+        let what: String
+        if let name = type.sizeParameter, let spec = type.parameters.first(where: { $0.name == name }), let range = spec.integerRange {
+            let size = base.integer(name)
+            // Double the size, or halve it when doubling leaves the parameter's range.
+            let (lower, upper) = size <= range.upperBound / 2 ? (size, size * 2) : (max(size / 2, range.lowerBound), size)
+            small = try ConfiguredWorkload(type: type, parameters: try base.setting(name, to: String(lower)), taskCount: baseTasks)
+            large = try ConfiguredWorkload(type: type, parameters: try base.setting(name, to: String(upper)), taskCount: baseTasks)
+            what = "\(name) \(lower) and \(upper)"
+        } else {
+            small = try ConfiguredWorkload(type: type, parameters: base, taskCount: baseTasks)
+            large = try ConfiguredWorkload(type: type, parameters: base, taskCount: baseTasks * 2)
+            what = "\(baseTasks) and \(baseTasks * 2) tasks"
+        }
+        let plan = ExperimentPlan(workloads: [small, large], modes: [.sequential], workerCounts: [1], repetitions: repetitions, warmup: 1)
+        let records = try session.run(plan, with: runner)
+        if let failed = records.first(where: { $0.status == .failed }) {
+            throw LabFailure("\(type.name) sequential failed while its growth was measured: \(failed.error)")
+        }
+        func median(_ workload: ConfiguredWorkload) -> Double {
+            let key = (workload.parameters.canonicalText, workload.taskCount)
+            return Statistics.median(records.filter { ($0.parameters, $0.tasks) == key }.map(\.wallSeconds)) ?? .nan
+        }
+        let (smallSeconds, largeSeconds) = (median(small), median(large))
+        return BenchmarkResult(
+            measurement: "\(type.name)_growth", value: largeSeconds / smallSeconds, unit: "x", goal: Self.growthGoal,
+            detail: "\(type.name) sequential at \(what): \(Self.milliseconds(smallSeconds)) and \(Self.milliseconds(largeSeconds)) ms, medians of \(repetitions); "
+                + "below \(Self.growthGoal.text) the work does not grow with its size (removed by the optimiser?)")
+    }
+
+    private static func milliseconds(_ seconds: Double) -> String {
+        String((seconds * 1e5).rounded() / 100)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import LabCore
+import LabReport
 
 /// The views of a crossover scan: `crossover.csv`, the ASCII curve, `crossover.svg` and the
 /// findings in words.
@@ -140,5 +141,13 @@ public struct CrossoverReport: Sendable {
             }
         }
         return text + "</svg>\n"
+    }
+
+    /// The ASCII chart and the findings: `crossover.txt`, and what the command prints.
+    public var text: String { asciiChart + "\n" + findingsText }
+
+    /// The study's own files, by name and content.
+    public var files: [(name: String, text: String)] {
+        [("crossover.csv", csv), ("crossover.txt", text), ("crossover.svg", svg)]
     }
 }

@@ -1,3 +1,5 @@
+import LabCore
+
 /// `lab crossover`: for one workload and one of its integer size parameters, measures
 /// sequential, threads and processes at growing sizes (doubling), then bisects each bracket
 /// where a mode starts to win, and reports the sizes where that happens.
@@ -69,34 +71,17 @@ public struct CrossoverScan: Sendable {
         }
     }
 
-    public let workload: any Workload.Type
-    public let parameter: ParameterSpec
-    /// The other parameters, as `--set` gives them.
-    public let overrides: [String: String]
+    /// The smallest and the largest size.
     public let sizes: ClosedRange<Int>
-    public let workers: Int
-    /// `nil`: the workload's own task count at each size.
-    public let tasks: Int?
-    public let repetitions: Int
+    /// Extra sizes measured inside each bracket where a crossing happens.
     public let bisections: Int
     /// How much slower than threads processes may be and still count as caught up (0.1 = 10%).
     public let tolerance: Double
-    public let coordinator: ExperimentRunner
 
-    public init(
-        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], sizes: ClosedRange<Int>, workers: Int, tasks: Int?,
-        repetitions: Int, bisections: Int, tolerance: Double, coordinator: ExperimentRunner
-    ) {
-        self.workload = workload
-        self.parameter = parameter
-        self.overrides = overrides
+    public init(sizes: ClosedRange<Int>, bisections: Int, tolerance: Double) {
         self.sizes = sizes
-        self.workers = workers
-        self.tasks = tasks
-        self.repetitions = repetitions
         self.bisections = bisections
         self.tolerance = tolerance
-        self.coordinator = coordinator
     }
 
     /// The doubling sizes: `from`, 2 x `from`, ... and `to` itself last.
@@ -111,17 +96,17 @@ public struct CrossoverScan: Sendable {
         return sizes
     }
 
-    /// Runs the scan. `observe` hears of each size before it is measured and each point after.
-    /// - Throws: a ``ConfigurationError`` (or the workload's error) when a size is refused.
-    public func run(willMeasure: (_ size: Int, _ phase: String) -> Void, measured: (Point) -> Void) throws -> (points: [Point], findings: [Finding]) {
+    /// Runs the scan: every doubling size, then the bisections of each bracket where a
+    /// crossing happens. `measure` is asked for each size once, with its phase (`doubling` or
+    /// `bisecting`); the scan itself measures nothing, so it can be tested with made-up points.
+    /// - Throws: what `measure` throws; the scan stops there.
+    public func run(measure: (_ size: Int, _ phase: String) throws -> Point) rethrows -> (points: [Point], findings: [Finding]) {
         var points: [Int: Point] = [:]
         func point(_ size: Int, phase: String) throws -> Point {
             if let known = points[size] { return known }
-            willMeasure(size, phase)
-            let measuredPoint = try measure(size, phase: phase)
-            points[size] = measuredPoint
-            measured(measuredPoint)
-            return measuredPoint
+            let measured = try measure(size, phase)
+            points[size] = measured
+            return measured
         }
         for size in doublingSizes {
             _ = try point(size, phase: "doubling")
@@ -153,16 +138,50 @@ public struct CrossoverScan: Sendable {
         }
         return (points.values.sorted { $0.size < $1.size }, findings)
     }
+}
 
-    /// Measures sequential, threads and processes at one size: one warm-up round, then
-    /// `repetitions` interleaved rounds; the medians of the successful repetitions.
-    func measure(_ size: Int, phase: String) throws -> Point {
+/// Measures one size of a crossover scan: sequential, threads and processes, one warm-up
+/// round, then `repetitions` interleaved rounds, through the run's session.
+public struct CrossoverMeasurement: Sendable {
+    public let workload: any Workload.Type
+    public let parameter: ParameterSpec
+    /// The other parameters, as `--set` gives them.
+    public let overrides: [String: String]
+    public let workers: Int
+    /// `nil`: the workload's own task count at each size.
+    public let tasks: Int?
+    public let repetitions: Int
+    public let runner: ExperimentRunner
+    public let session: RunSession
+
+    public init(
+        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, tasks: Int?, repetitions: Int,
+        runner: ExperimentRunner, session: RunSession
+    ) {
+        self.workload = workload
+        self.parameter = parameter
+        self.overrides = overrides
+        self.workers = workers
+        self.tasks = tasks
+        self.repetitions = repetitions
+        self.runner = runner
+        self.session = session
+    }
+
+    /// The workload's parameters at `size`.
+    public func parameters(at size: Int) throws(ConfigurationError) -> Parameters {
         var values = overrides
         values[parameter.name] = String(size)
-        let configured = try ConfiguredWorkload(type: workload, parameters: try workload.parameters(overriding: values), taskCount: tasks)
-        defer { configured.stopFixture() }
-        let measured = ModeComparison(measuring: configured, workers: workers, repetitions: repetitions, coordinator: coordinator)
-        return Point(
+        return try workload.parameters(overriding: values)
+    }
+
+    /// The medians of the successful repetitions of each mode at `size`.
+    /// - Throws: ``ChecksumProof/Mismatch`` when the modes did different work, or a
+    ///   ``ConfigurationError`` (or the workload's error) when the size is refused.
+    public func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
+        let configured = try ConfiguredWorkload(type: workload, parameters: try parameters(at: size), taskCount: tasks)
+        let measured = try ModeComparison(measuring: configured, workers: workers, repetitions: repetitions, runner: runner, session: session)
+        return CrossoverScan.Point(
             size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential), threadsSeconds: measured.median(.threads),
             processesSeconds: measured.median(.processes), phase: phase, records: measured.records)
     }

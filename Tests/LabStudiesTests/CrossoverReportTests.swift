@@ -2,7 +2,8 @@ import Foundation
 import LabCore
 import Testing
 
-@testable import LabReport
+import LabReport
+@testable import LabStudies
 
 @Suite struct CrossoverReportTests {
     static let parameter = ParameterSpec(

@@ -1,0 +1,51 @@
+/// The lab's proof that every mode did the same work: within one workload, parameter set and
+/// task count, every successful repetition of every cell must have the same checksum. A cell
+/// that disagrees gets no speedup, and the command that measured it ends with status 1.
+public enum ChecksumProof {
+    /// Two repetitions of one workload setting whose checksums differ.
+    public struct Mismatch: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
+        /// `fault action=diverge;... tasks=8`.
+        public var setting: String
+        /// The first repetition seen: its cell (`sequential`), repetition and checksum.
+        public var expectedCell: String
+        public var expectedRepetition: Int
+        public var expectedChecksum: String
+        /// A repetition that disagrees with it (`processes x2`).
+        public var foundCell: String
+        public var foundRepetition: Int
+        public var foundChecksum: String
+
+        public var exitStatus: ExitStatus { .failure }
+
+        public var description: String {
+            "checksum mismatch for \(setting): \(expectedCell) repetition \(expectedRepetition) gave \(expectedChecksum), "
+                + "\(foundCell) repetition \(foundRepetition) gave \(foundChecksum); the modes did not do the same work, so no speedup is reported for \(foundCell)"
+        }
+    }
+
+    /// Every repetition whose checksum differs from the first successful one of its setting.
+    public static func mismatches(in records: [RepetitionRecord]) -> [Mismatch] {
+        var first: [String: RepetitionRecord] = [:]
+        var problems: [Mismatch] = []
+        for record in records where record.status == .ok {
+            let setting = "\(record.workload) \(record.parameters) tasks=\(record.tasks)"
+            guard let expected = first[setting] else {
+                first[setting] = record
+                continue
+            }
+            if expected.checksum != record.checksum {
+                problems.append(
+                    Mismatch(
+                        setting: setting, expectedCell: expected.mode.label(workers: expected.workers), expectedRepetition: expected.repetition,
+                        expectedChecksum: expected.checksum, foundCell: record.mode.label(workers: record.workers),
+                        foundRepetition: record.repetition, foundChecksum: record.checksum))
+            }
+        }
+        return problems
+    }
+
+    /// Throws the first mismatch in `records`, if there is one.
+    public static func check(_ records: [RepetitionRecord]) throws(Mismatch) {
+        if let mismatch = mismatches(in: records).first { throw mismatch }
+    }
+}

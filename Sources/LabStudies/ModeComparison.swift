@@ -1,0 +1,32 @@
+import LabCore
+
+/// Sequential, threads and processes at one setting, measured together (one warm-up round,
+/// then interleaved rounds): what `lab bench` and `lab crossover` compare. Every repetition
+/// goes to the session's `results.csv`, and the modes must agree on the checksum.
+public struct ModeComparison: Sendable {
+    /// The three modes every comparing study measures, in the order they run.
+    public static let modes: [ExecutionMode] = [.sequential, .threads, .processes]
+
+    /// Every measured repetition, in the order taken.
+    public let records: [RepetitionRecord]
+
+    /// Measures `workload` in the three modes, the pools with `workers` each.
+    /// - Throws: ``ChecksumProof/Mismatch`` when two modes did not do the same work (no
+    ///   speedup is reported then), or what the session throws.
+    public init(measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, runner: ExperimentRunner, session: RunSession) throws {
+        let plan = ExperimentPlan(workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1)
+        records = try session.run(plan, with: runner)
+        try ChecksumProof.check(records)
+    }
+
+    /// The median of `seconds` (the wall time by default) over the successful repetitions in
+    /// `mode`; NaN when none succeeded.
+    public func median(_ mode: ExecutionMode, _ seconds: (RepetitionRecord) -> Double = { $0.wallSeconds }) -> Double {
+        Statistics.median(records.filter { $0.mode == mode && $0.status == .ok }.map(seconds)) ?? .nan
+    }
+
+    /// Every failed repetition's cell and error; empty when all succeeded.
+    public var failures: [String] {
+        records.filter { $0.status == .failed }.map { "\($0.workload) \($0.mode.label(workers: $0.workers)): \($0.error)" }
+    }
+}

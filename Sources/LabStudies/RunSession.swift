@@ -1,0 +1,184 @@
+import Glibc
+import LabCore
+import LabReport
+import Synchronization
+
+/// The one owner of a run folder's life, for every study that measures into one (`lab run`,
+/// `lab crossover`, `lab bench`, and the studies to come): `run.json` written first and marked
+/// partial, every measured repetition appended to `results.csv` as it finishes, Ctrl-C,
+/// SIGTERM and stuck tasks, and at the end `run.json` final and the derived files. A study
+/// keeps only its options, its plan and its own view of the cells.
+///
+/// The session never prints and never exits by itself: when a run must end early (a signal, a
+/// task stuck on a thread) it writes what the run has, then calls the `end` it was given
+/// with the message for the user and the exit status.
+public final class RunSession: Sendable {
+    public let folder: RunFolder
+    public let runID: String
+    private let description: Mutex<RunDescription>
+    private let writer: ResultsFileWriter
+    private let ending = RunEnding()
+    /// The study's own files (such as the crossover's curve), as of what it measured so far.
+    private let studyFiles = Mutex<[(name: String, text: String)]>([])
+    private let end: @Sendable (_ message: String, _ status: Int32) -> Never
+    private let signals: SignalHandling.Installation
+
+    /// Writes `run.json` marked partial, creates `results.csv` and installs the SIGINT and
+    /// SIGTERM handlers. The folder must exist and be empty.
+    /// - Parameters:
+    ///   - description: the run's description; its `partial` and `endedAt` are the session's.
+    ///   - end: prints the message and ends the process with the status; never returns.
+    /// - Throws: ``LabFailure`` when a file cannot be written.
+    public init(path: String, description: RunDescription, end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never) throws {
+        var started = description
+        started.partial = true
+        started.endedAt = nil
+        folder = RunFolder(path: path)
+        runID = description.runID
+        self.description = Mutex(started)
+        self.end = end
+        do {
+            // Written first, marked partial, so that even an interrupted run can be reported.
+            try folder.write(started)
+            writer = try ResultsFileWriter(path: folder.resultsPath)
+        } catch {
+            throw LabFailure("cannot write the run folder \(path): \(error)")
+        }
+        // The handler needs the session, so it is installed last and finds it through a box.
+        let session = SessionBox()
+        signals = SignalHandling.install { number in
+            session.value?.stop("interrupted by \(Platform.signalName(number)); workers stopped", status: 128 + number)
+        }
+        session.value = self
+    }
+
+    /// A runner whose stuck tasks end the run through this session.
+    public func runner(workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize) -> ExperimentRunner {
+        ExperimentRunner(
+            runID: runID, workerCommand: workerCommand, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+            onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
+    }
+
+    /// Runs `plan` with `runner`, appending every measured repetition to `results.csv` before
+    /// `observe` hears of it.
+    /// - Throws: ``LabFailure`` at the first row that cannot be written (the run stops there:
+    ///   no row is silently dropped), or what starting a fixture throws.
+    public func run(
+        _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void = { _ in }
+    ) throws -> [RepetitionRecord] {
+        try runner.run(plan, order: order) { event in
+            if case .recorded(let record) = event { try append(record) }
+            observe(event)
+        }
+    }
+
+    /// Appends one record to `results.csv`.
+    /// - Throws: ``LabFailure`` naming the file when the write fails.
+    public func append(_ record: RepetitionRecord) throws {
+        do {
+            try writer.append(record)
+        } catch {
+            throw LabFailure("cannot write \(folder.resultsPath): \(error); the run stops here")
+        }
+    }
+
+    /// Changes the plan that `run.json` records (a scan that adds sizes as it goes).
+    public func updatePlan(_ plan: RunDescription.Plan) {
+        description.withLock { $0.plan = plan }
+    }
+
+    /// The study's own files as of what it has measured: written with the derived files at
+    /// the end, and also when the run ends early.
+    public func setStudyFiles(_ files: [(name: String, text: String)]) {
+        studyFiles.withLock { $0 = files }
+    }
+
+    /// Runs the study's `body`, then writes `run.json` (final, or marked partial when `body`
+    /// threw) and the derived files from what `results.csv` holds.
+    /// - Returns: the derived files, with the summaries behind them.
+    /// - Throws: what `body` throws (after the partial files are written), or a write error.
+    public func conclude(_ body: () throws -> Void) throws -> DerivedFiles {
+        do {
+            try body()
+        } catch {
+            // What was measured stays reportable; the error is the user's to see.
+            _ = try? ending.finish { try writeFiles(partial: true) }
+            throw error
+        }
+        return try ending.finish { try writeFiles(partial: false) }
+    }
+
+    /// Ends the run early, from any thread: no row after the one being written, then no
+    /// worker, so the rows on disk are whole and final; then `run.json` marked partial and
+    /// the derived files of the finished cells; then `end`.
+    public func stop(_ reason: String, status: Int32) -> Never {
+        writer.seal()
+        ChildProcessRegistry.shared.killAll()
+        var message = "lab: \(reason)"
+        ending.interrupt {
+            let written = (try? writeFiles(partial: true)) != nil
+            message += written
+                ? "; the finished cells are in \(folder.path)/ (marked partial)"
+                : "; the rows measured so far are in \(folder.resultsPath)"
+        }
+        withExtendedLifetime(signals) {}
+        end(message, status)
+    }
+
+    private func writeFiles(partial: Bool) throws -> DerivedFiles {
+        let final = description.withLock { description in
+            description.partial = partial
+            description.endedAt = RunDescription.now()
+            return description
+        }
+        do {
+            try folder.write(final)
+            let derived = try folder.writeDerivedFiles()
+            for file in studyFiles.withLock({ $0 }) {
+                try Platform.replaceFile(atPath: folder.path + "/" + file.name, with: Array(file.text.utf8))
+            }
+            return derived
+        } catch {
+            throw LabFailure("cannot write the files of \(folder.path): \(error)")
+        }
+    }
+}
+
+/// Lets the signal handler reach the session that installs it.
+private final class SessionBox: Sendable {
+    private let session = Mutex<RunSession?>(nil)
+    var value: RunSession? {
+        get { session.withLock { $0 } }
+        set { session.withLock { $0 = newValue } }
+    }
+}
+
+/// Who ends a run, the run itself or an interrupt: one lock decides, so an interrupted run is
+/// never also written as finished, and a finished one is not rewritten as partial.
+final class RunEnding: Sendable {
+    private let state = Mutex<(interrupted: Bool, finished: Bool)>((false, false))
+
+    /// On the interrupting thread: runs `write` unless the run has finished already.
+    func interrupt(_ write: () -> Void) {
+        state.withLock { state in
+            guard !state.finished else { return }
+            state.interrupted = true
+            write()
+        }
+    }
+
+    /// On the run's thread: runs `write` and marks the run finished, unless it was
+    /// interrupted; then it waits for the interrupt to end the process.
+    func finish<T>(_ write: () throws -> T) throws -> T {
+        var result: Result<T, any Error>?
+        state.withLock { state in
+            guard !state.interrupted else { return }
+            state.finished = true
+            result = Result { try write() }
+        }
+        guard let result else {
+            while true { pause() }
+        }
+        return try result.get()
+    }
+}
