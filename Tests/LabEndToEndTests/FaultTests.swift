@@ -99,20 +99,80 @@ import Testing
         #expect(lab.markedProcesses().isEmpty)
     }
 
-    @Test("a stuck task on threads cannot be killed: the lab says so, writes what it has and stops")
-    func stuckThread() throws {
+    /// The sequential cell runs first and finishes (its slow task is short); the cell under
+    /// test then meets a 60 s task. Each mode's own watchdog must notice it.
+    @Test("a stuck task on threads or in an async task cannot be killed: the lab says so, writes what it has and stops",
+          arguments: [("threads", "thread"), ("async", "task on a cooperative thread")])
+    func stuckTask(mode: String, what: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run([
-            "run", "--workloads", "sleep", "--modes", "sequential,threads", "--set", "sleep.seconds=0.01,60", "--task-timeout", "0.5",
+            "run", "--workloads", "sleep", "--modes", mode, "--set", "sleep.seconds=0.01,60", "--task-timeout", "0.5",
             "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("task 1 of sleep \(mode) x2 has run for"), "\(outcome.standardError)")
         #expect(outcome.standardError.contains("past the task timeout of 0.5 s"), "\(outcome.standardError)")
-        #expect(outcome.standardError.contains("cannot be stopped from outside"))
+        #expect(outcome.standardError.contains("a \(what) cannot be stopped from outside"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("marked partial"), "\(outcome.standardError)")
         let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
         #expect(description.partial)
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/report.md"))
+    }
+
+    @Test("a stuck task ends a crossover scan too: status 1, run.json marked partial, no hang")
+    func stuckCrossover() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "crossover", "--workload", "fault", "--param", "spin", "--set", "fault.action=ok", "--from", "500000000", "--to", "1000000000",
+            "--task-timeout", "0.2", "--repetitions", "1", "--bisections", "0", "--out", "cross", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("past the task timeout of 0.2 s"), "\(outcome.standardError)")
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/cross/run.json", encoding: .utf8))
+        #expect(description.partial)
+        #expect(lab.markedProcesses().isEmpty)
+    }
+
+    @Test("a mode that does other work is caught by the checksum proof in lab run: exit 1, both checksums, no speedup")
+    func divergingRun() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "fault", "--set", "fault.action=diverge", "--modes", "sequential,threads,processes", "--quick",
+            "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        let rows = try records(lab, "run")
+        let sequential = try #require(rows.first { $0.mode == .sequential }?.checksum)
+        let threads = try #require(rows.first { $0.mode == .threads }?.checksum)
+        let processes = try #require(rows.first { $0.mode == .processes }?.checksum)
+        #expect(sequential == threads && sequential != processes)
+        let expected = "lab: checksum mismatch for fault action=diverge;at=3;every=0;spin=100000 tasks=8: sequential repetition 1 gave \(sequential), processes x2 repetition 1 gave \(processes)"
+        #expect(outcome.standardError.contains(expected), "\(outcome.standardError)")
+        let summaries = try RunFolder(path: lab.folder + "/run").derivedFiles().summaries
+        #expect(summaries.first { $0.mode == .processes }?.speedup == nil)
+        #expect(summaries.first { $0.mode == .threads }?.speedup != nil)
+        #expect(try String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8).contains("checksum"))
+    }
+
+    @Test("a mode that does other work stops lab crossover: exit 1, both checksums, run.json marked partial")
+    func divergingCrossover() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "crossover", "--workload", "fault", "--param", "spin", "--set", "fault.action=diverge", "--from", "1000", "--to", "2000",
+            "--repetitions", "1", "--bisections", "0", "--out", "cross", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("lab: checksum mismatch for fault action=diverge;at=3;every=0;spin=1000 tasks=8: sequential repetition 1 gave "),
+                "\(outcome.standardError)")
+        #expect(outcome.standardError.contains(", processes x"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("no speedup is reported"), "\(outcome.standardError)")
+        #expect(outcome.standardOutput.isEmpty)
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/cross/run.json", encoding: .utf8))
+        #expect(description.partial)
     }
 
     @Test("16 MiB of input and 16 MiB of result per task cross the pipes without deadlock")
