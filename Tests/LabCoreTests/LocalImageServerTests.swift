@@ -7,6 +7,11 @@ import Testing
 /// A raw HTTP exchange with the server over a loopback socket, with no client library in the
 /// way, so the test sees exactly what the server sends.
 func exchange(port: UInt16, request: String) throws -> String {
+    String(decoding: try exchangeBytes(port: port, request: request), as: UTF8.self)
+}
+
+/// The same exchange, the answer as the bytes the server sent.
+func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
     let socket = try Platform.connectToLoopback(port: port)
     defer { Platform.close(socket) }
     try Platform.sendAll(socket, Array(request.utf8))
@@ -17,7 +22,7 @@ func exchange(port: UInt16, request: String) throws -> String {
         if count == 0 { break }
         received.append(contentsOf: chunk[0..<count])
     }
-    return String(decoding: received, as: UTF8.self)
+    return received
 }
 
 @Suite struct LocalImageServerTests {
@@ -26,12 +31,19 @@ func exchange(port: UInt16, request: String) throws -> String {
         let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 64, failEvery: 0)
         defer { server.stop() }
         #expect(server.values == ["port": String(server.port)])
-        let response = try exchange(port: server.port, request: "GET /image/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        // The listening socket, as the kernel lists it: local address 127.0.0.1 (0100007F in
+        // /proc/net/tcp's byte order), state 0A (LISTEN), on the server's port.
+        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        let port = String(server.port, radix: 16, uppercase: true)
+        let listening = table.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.count > 3 && $0[3] == "0A" }
+        let ours = listening.filter { $0[1].hasSuffix(":" + String(repeating: "0", count: 4 - port.count) + port) }
+        #expect(ours.map { String($0[1].prefix(8)) } == ["0100007F"], "\(ours)")
+        let bytes = try exchangeBytes(port: server.port, request: "GET /image/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let response = String(decoding: bytes, as: UTF8.self)
         #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(response.contains("Content-Length: 64\r\n"))
-        let body = Array(response.utf8.split(separator: 13).last ?? [])
-        #expect(!body.isEmpty)
-        #expect(LocalImageServer.body(forImage: 7, bytes: 64) == LocalImageServer.body(forImage: 7, bytes: 64))
+        let headEnd = try #require((0..<(bytes.count - 3)).first { bytes[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) })
+        #expect(Array(bytes[(headEnd + 4)...]) == LocalImageServer.body(forImage: 7, bytes: 64))
         #expect(LocalImageServer.body(forImage: 7, bytes: 64) != LocalImageServer.body(forImage: 8, bytes: 64))
     }
 

@@ -63,6 +63,14 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         #expect(try WorkerMessage(frame: message.frame) == message)
     }
 
+    @Test("text that is not UTF-8 is a malformed frame, never repaired into another message")
+    func invalidText() throws {
+        var frame = WorkerMessage.failure(index: 1, message: "ok").frame
+        let last = frame.payload.count - 1
+        frame.payload[last] = 0xFF
+        #expect(throws: WireFormatError.malformedPayload(.failure)) { try WorkerMessage(frame: frame) }
+    }
+
     @Test("frames arrive whole however the reads split them", arguments: [[1], [2, 3], [5], [7, 1, 64], [4096]])
     func partialReads(chunkSizes: [Int]) throws {
         let frames = Self.messages.map(\.frame)
@@ -206,8 +214,16 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
             do {
                 while let frame = try reader.readFrame() {
                     frames += 1
-                    // Decoding a message from any frame is also typed: a value or WireFormatError.
-                    do { _ = try WorkerMessage(frame: frame) } catch {}
+                    // Decoding a message from any frame is typed (a value or WireFormatError, which
+                    // the compiler holds it to); a frame that decodes must hold a message that
+                    // survives its own encoding, so no damaged byte is repaired into text that
+                    // was never sent (invalid UTF-8 once was).
+                    do {
+                        let message = try WorkerMessage(frame: frame)
+                        #expect(try WorkerMessage(frame: message.frame) == message, "a damaged frame decoded to \(message)")
+                    } catch {
+                        #expect(!error.description.isEmpty)
+                    }
                     #expect(frames <= bytes.count)
                 }
             } catch is WireFormatError {

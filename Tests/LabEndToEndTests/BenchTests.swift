@@ -26,7 +26,7 @@ import Testing
             #expect((Double(byName[name]?[1] ?? "") ?? 0) > 0, "\(name)")
         }
         #expect(outcome.standardOutput.contains("primes_processes_2_speedup"))
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
     }
 
     @Test("lab crossover scans a size by doubling, bisects, and writes the curve in three forms")
@@ -62,7 +62,7 @@ import Testing
         #expect(description.plan.workloads.map(\.parameters) == sizes.map { "limit=\($0)" })
         #expect(try lab.run(["report", "cross"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/cross/report.md"))
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
     }
 
     static var python: String? {

@@ -18,7 +18,7 @@ import Testing
         ] {
             #expect((values[name] ?? 0) > 0, "\(name): \(String(describing: values[name]))")
         }
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
         #expect(try lab.run(["calibrate", "extra"]).status == 2)
     }
 }

@@ -70,30 +70,47 @@ struct LabBinary {
         try finish(try start(arguments, environment: environment))
     }
 
+    /// Why the processes of a run cannot be found: then no test may pass by finding none.
+    struct ProcessListingError: Error, CustomStringConvertible {
+        let description: String
+    }
+
     /// Live processes (not zombies) whose environment carries this run's marker.
-    func markedProcesses() -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry), pid != getpid(),
-                let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ"),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
-            else { return nil }
-            // The state follows the parenthesised command name; Z is a zombie (already dead).
-            if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" { return nil }
-            let needle = Data("LAB_TEST_MARKER=\(marker)".utf8)
-            return environment.range(of: needle) != nil ? pid : nil
+    /// - Throws: when /proc cannot be listed, or a live process's environment cannot be read
+    ///   (a process that ended meanwhile is skipped, not an error).
+    func markedProcesses() throws -> [Int32] {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc"), entries.contains("self") else {
+            throw ProcessListingError(description: "cannot list /proc, so leftover workers cannot be found")
         }
+        let needle = Data("LAB_TEST_MARKER=\(marker)".utf8)
+        var found: [Int32] = []
+        for entry in entries {
+            guard let pid = Int32(entry), pid != getpid() else { continue }
+            let descriptor = open("/proc/\(entry)/environ", O_RDONLY | O_CLOEXEC)
+            if descriptor < 0 {
+                if errno == ENOENT || errno == ESRCH { continue }
+                throw ProcessListingError(description: "cannot read /proc/\(entry)/environ: errno \(errno)")
+            }
+            let environment = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
+            guard environment.range(of: needle) != nil,
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8)
+            else { continue }
+            // The state follows the parenthesised command name; Z is a zombie (already dead).
+            if let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" { continue }
+            found.append(pid)
+        }
+        return found
     }
 
     /// Polls until `condition` holds or `seconds` pass; returns whether it held. (Waiting for
     /// a state with a deadline, not sleeping to hide a race.)
-    func wait(seconds: Double, until condition: () -> Bool) -> Bool {
+    func wait(seconds: Double, until condition: () throws -> Bool) rethrows -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if condition() { return true }
+            if try condition() { return true }
             usleep(10_000)
         }
-        return condition()
+        return try condition()
     }
 
     /// Everything inside the test's folder, recursively.

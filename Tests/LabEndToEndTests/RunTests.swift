@@ -51,7 +51,7 @@ import Workloads
         let chart = try String(contentsOfFile: lab.folder + "/run/chart.txt", encoding: .utf8)
         #expect(outcome.standardOutput.hasPrefix(chart))
         #expect(chart.contains("primes (cpu)") && chart.contains("processes x2") && chart.contains("1.00x"))
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
     }
 
     @Test("the default output folder is Results/<run-id> with a sortable timestamp ID")
@@ -81,7 +81,7 @@ import Workloads
         let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
         #expect(records.count == 4)
         #expect(Set(records.map(\.checksum)).count == 1)
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
     }
 
     @Test("every workload gives one checksum in all four modes, worker processes included", arguments: builtinWorkloads.defaultPlanNames)
@@ -100,6 +100,6 @@ import Workloads
         #expect(records.allSatisfy { $0.status == .ok }, "\(records.map(\.error))")
         #expect(Set(records.map(\.checksum)).count == 1, "\(records.map(\.checksum))")
         #expect(try FileManager.default.contentsOfDirectory(atPath: temporary).isEmpty)
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
     }
 }

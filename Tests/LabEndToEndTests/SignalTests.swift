@@ -18,13 +18,13 @@ import Testing
         defer { lab.cleanUp() }
         let started = try lab.start(Self.longRun)
         let labID = started.process.processIdentifier
-        let workersUp = lab.wait(seconds: 20) { lab.markedProcesses().filter { $0 != labID }.count == 2 }
+        let workersUp = try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 2 }
         #expect(workersUp)
         kill(labID, signal)
         let outcome = try lab.finish(started)
         #expect(outcome.status == 128 + signal)
         #expect(outcome.standardError.contains("interrupted by"))
-        #expect(lab.wait(seconds: 5) { lab.markedProcesses().isEmpty })
+        #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
         let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
         #expect(text.hasPrefix("run_id,workload,"))
         #expect(text.hasSuffix("\r\n"))
@@ -45,11 +45,11 @@ import Testing
         defer { lab.cleanUp() }
         let started = try lab.start(Self.longRun)
         let labID = started.process.processIdentifier
-        #expect(lab.wait(seconds: 20) { lab.markedProcesses().filter { $0 != labID }.count == 2 })
+        #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 2 })
         kill(labID, SIGKILL)
         _ = try lab.finish(started)
         // PR_SET_PDEATHSIG: the kernel kills them when their parent dies; within a second.
-        #expect(lab.wait(seconds: 1) { lab.markedProcesses().isEmpty })
+        #expect(try lab.wait(seconds: 1) { try lab.markedProcesses().isEmpty })
     }
 
     @Test("SIGINT at start-up, before any worker is ready, leaves nothing behind and exits 130")
@@ -63,7 +63,7 @@ import Testing
         kill(started.process.processIdentifier, SIGINT)
         let outcome = try lab.finish(started)
         #expect(outcome.status == 130)
-        #expect(lab.wait(seconds: 1) { lab.markedProcesses().isEmpty })
+        #expect(try lab.wait(seconds: 1) { try lab.markedProcesses().isEmpty })
         let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
         #expect(try CSV.parse(text).count >= 1)
     }
@@ -78,8 +78,8 @@ import Testing
         ])
         let labID = started.process.processIdentifier
         var victim: Int32?
-        #expect(lab.wait(seconds: 20) {
-            victim = lab.markedProcesses().first { $0 != labID }
+        #expect(try lab.wait(seconds: 20) {
+            victim = try lab.markedProcesses().first { $0 != labID }
             return victim != nil
         })
         kill(try #require(victim), SIGKILL)
@@ -94,6 +94,6 @@ import Testing
         #expect(records[0].error.contains("killed by signal 9 (SIGKILL)"), "\(records[0].error)")
         #expect(records[1].status == .ok)
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/chart.txt"))
-        #expect(lab.markedProcesses().isEmpty)
+        #expect(try lab.markedProcesses().isEmpty)
     }
 }

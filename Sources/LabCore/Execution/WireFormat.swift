@@ -128,7 +128,9 @@ public struct PayloadReader {
         }
         offset += 4
         guard bytes.count - offset >= length else { throw .malformedPayload(kind) }
-        let text = String(decoding: bytes[offset..<(offset + length)], as: UTF8.self)
+        // Invalid UTF-8 is a damaged field, not text to repair: String(decoding:) would
+        // replace the bad bytes and hand on a message that was never sent.
+        guard let text = String(validating: bytes[offset..<(offset + length)], as: UTF8.self) else { throw .malformedPayload(kind) }
         offset += length
         return text
     }
