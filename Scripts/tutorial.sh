@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The tutorial's first example, measured: three tasks sleeping 3, 2 and 1 s, one after another
-# and on 3 threads and 3 worker processes. Expect about 6 s, 3 s and 3 s (12 s in all).
+# The tutorial's first example, measured: three tasks sleeping 3, 2 and 1 s, one after another,
+# on 3 threads, on 3 worker processes and as 3 async tasks. Expect about 6 s, 3 s, 3 s and 3 s
+# (15 s in all).
 # Usage: Scripts/tutorial.sh [extra lab run options, such as --out DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."

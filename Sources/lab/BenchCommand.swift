@@ -17,12 +17,13 @@ struct BenchCommand {
                    help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),
         OptionSpec("--quiet", help: "No progress lines on standard error."),
+        CommandSupport.dryRunOption,
         ])
     }
 
     var help: String {
         """
-        USAGE: lab bench [--out DIR] [--quick] [--quiet]
+        USAGE: lab bench [options]
 
         Measures the lab's own overhead with the noop and primes workloads and holds it to
         its goals: an empty task through 1 worker process (100,000 tasks, one by one) within
@@ -62,6 +63,9 @@ struct BenchCommand {
             let parameters = try type.parameters(overriding: [:], quick: quick)
             return RunDescription.PlannedWorkload(
                 name: type.name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: type.defaultTaskCount(for: parameters))
+        }
+        if parsed.has("--dry-run") {
+            return CommandSupport.dryRun("the overhead figures, \(Primes.name)'s scaling and the growth of \(names.joined(separator: ", "))")
         }
         let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "bench")
         let plan = RunDescription.Plan(

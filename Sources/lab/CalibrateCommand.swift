@@ -9,11 +9,12 @@ struct CalibrateCommand {
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for calibration.csv; it must not exist yet."),
         OptionSpec("--quiet", help: "No progress lines on standard error."),
+        CommandSupport.dryRunOption,
     ])
 
     var help: String {
         """
-        USAGE: lab calibrate [--out DIR] [--quiet]
+        USAGE: lab calibrate [options]
 
         Measures, on this machine: thread create and join; spawning a 'lab worker' until it
         is ready; a raw pipe round trip between two processes (unpinned, on one core, and
@@ -26,12 +27,17 @@ struct CalibrateCommand {
           -h, --help
               Show this help.
 
+        EXAMPLES:
+          lab calibrate
+          lab calibrate --out /tmp/calibration
+
         """
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
+        if parsed.has("--dry-run") { return CommandSupport.dryRun("thread, spawn, pipe and per-task costs") }
         let (worker, path, _) = try CommandSupport.prepareOutput(parsed, command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self).run { step in

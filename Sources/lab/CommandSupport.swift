@@ -19,6 +19,16 @@ enum CommandSupport {
         return .fixed(try parseInteger(text, option: "--batch", range: batchRange, expected: batchExpectation))
     }
 
+    /// `--dry-run`, as every measuring command takes it.
+    static let dryRunOption = OptionSpec(
+        "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")
+
+    /// What `--dry-run` prints: the command's plan in one line.
+    static func dryRun(_ plan: String) -> Int32 {
+        Console.output("lab: dry run: \(plan); every option is valid; nothing was measured or created\n")
+        return 0
+    }
+
     static let defaultTaskTimeoutSeconds = 300.0
     static let taskTimeoutExpectation = "a number of seconds from 0.001 to 86400"
 

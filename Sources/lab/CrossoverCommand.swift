@@ -38,6 +38,7 @@ struct CrossoverCommand {
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The folder to create; it must not exist yet."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
+            CommandSupport.dryRunOption,
         ])
     }
 
@@ -126,6 +127,9 @@ struct CrossoverCommand {
             } catch {
                 throw UsageError.other("workload '\(name)' refuses its parameters: \(error)")
             }
+        }
+        if parsed.has("--dry-run") {
+            return CommandSupport.dryRun("\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing")
         }
         let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "crossover")
         // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:

@@ -17,6 +17,10 @@ struct ListCommand {
           -h, --help
               Show this help.
 
+        EXAMPLES:
+          lab list
+          lab list primes sleep
+
         """
     }
 

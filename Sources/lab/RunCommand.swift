@@ -44,6 +44,7 @@ struct RunCommand {
             CommandSupport.taskTimeoutOption,
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
+            CommandSupport.dryRunOption,
         ])
     }
 
@@ -82,6 +83,7 @@ struct RunCommand {
         var format: OutputFormat
         var taskTimeoutSeconds: Double
         var batch: BatchSize
+        var dryRun: Bool
     }
 
     /// What `lab run` prints on standard output at the end.
@@ -150,12 +152,16 @@ struct RunCommand {
         return Settings(
             plan: ExperimentPlan(workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
-            batch: batch)
+            batch: batch, dryRun: parsed.has("--dry-run"))
     }
 
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
         let settings = try validate(arguments)
+        if settings.dryRun {
+            return CommandSupport.dryRun(
+                "\(counted(settings.plan.cells.count, "cell")) of \(settings.plan.workloads.map(\.name).joined(separator: ", ")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)")
+        }
         let worker = try CommandSupport.workerCommand()
         let (path, runID) = try OutputFolder.create(requested: settings.out)
         let session = try CommandSupport.startSession(

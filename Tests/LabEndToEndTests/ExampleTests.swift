@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+
+/// Every example in every help text and every `lab` command the README shows is run: the
+/// commands that measure with `--dry-run` (they validate every option and parameter and
+/// create nothing; a real run takes minutes), the others for real, in a folder that holds
+/// copies of the committed reference run under the names the examples use.
+@Suite struct ExampleTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let measuring: Set<String> = ["run", "crossover", "bench", "calibrate"]
+
+    /// A command line as the docs show it: `lab` or `swift run -c release lab` first,
+    /// continuation lines joined, a trailing comment (two spaces, then words) dropped.
+    static func arguments(of line: String) -> [String]? {
+        var text = line
+        for prefix in ["swift run -c release lab ", "lab "] where text.hasPrefix(prefix) {
+            text.removeFirst(prefix.count)
+            if let comment = text.range(of: "  ") { text = String(text[..<comment.lowerBound]) }
+            return text.split(separator: " ").map(String.init)
+        }
+        return nil
+    }
+
+    /// The example lines of a help text: those after `EXAMPLE:` or `EXAMPLES:`.
+    static func examples(in help: String) -> [[String]] {
+        guard let start = help.range(of: "EXAMPLE") else { return [] }
+        return commandLines(String(help[start.upperBound...]).split(separator: "\n").dropFirst().map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }).compactMap(arguments(of:))
+    }
+
+    /// Lines joined where one ends with a backslash.
+    static func commandLines(_ lines: [String]) -> [String] {
+        var joined: [String] = []
+        var pending = ""
+        for line in lines {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasSuffix("\\") {
+                pending += trimmed.dropLast() + " "
+            } else {
+                joined.append(pending + trimmed)
+                pending = ""
+            }
+        }
+        return joined
+    }
+
+    /// The `lab` commands inside the README's code blocks, placeholders filled in.
+    static var readmeCommands: [[String]] {
+        let text = (try? String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+        var inBlock = false
+        var lines: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inBlock.toggle(); continue }
+            if inBlock { lines.append(String(line)) }
+        }
+        return commandLines(lines).flatMap { line -> [String] in
+            line.replacingOccurrences(of: "Results/<run-id>", with: "Results/20261125T121659Z")
+                .replacingOccurrences(of: "compare A B", with: "compare Results/20261125T121659Z Results/20261126T090000Z")
+                .components(separatedBy: ", lab ").enumerated().map { $0.offset == 0 ? $0.element : "lab " + $0.element }
+        }.compactMap(arguments(of:))
+        // A workload the README's reader scaffolds first is not in this binary.
+        .filter { !$0.contains("my-work") }
+    }
+
+    /// Runs one documented command line and checks that it works as shown.
+    func check(_ arguments: [String], from source: String) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let reference = Self.repository.appendingPathComponent("Results/reference").path
+        // Every run folder an example names, as a copy of the reference run.
+        for argument in arguments where argument.hasPrefix("Results/") {
+            try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
+            try FileManager.default.copyItem(atPath: reference, toPath: lab.folder + "/" + argument)
+        }
+        if arguments.contains("--embed") {
+            try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
+        }
+        let dryRun = arguments.first.map(Self.measuring.contains) ?? false
+        let outcome = try lab.run(arguments + (dryRun && !arguments.contains("--help") ? ["--dry-run"] : []))
+        #expect(outcome.status == 0, "\(source): lab \(arguments.joined(separator: " ")): \(outcome.standardError)")
+        #expect(!outcome.standardOutput.isEmpty, "\(source): lab \(arguments.joined(separator: " "))")
+        if dryRun, !arguments.contains("--help") {
+            #expect(outcome.standardOutput.hasPrefix("lab: dry run: "), "\(outcome.standardOutput)")
+            #expect(lab.contents().isEmpty, "\(source): \(lab.contents())")
+        }
+    }
+
+    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "report", "compare", "calibrate", "bench", "crossover"])
+    func helpExamples(command: String) throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let help = try lab.run(command.isEmpty ? ["--help"] : [command, "--help"])
+        #expect(help.status == 0)
+        let examples = Self.examples(in: help.standardOutput)
+        #expect(!examples.isEmpty, "no examples in the help of '\(command)'")
+        for example in examples {
+            try check(example, from: "lab \(command) --help")
+        }
+    }
+
+    @Test("every lab command in the README runs as shown")
+    func readme() throws {
+        let commands = Self.readmeCommands
+        #expect(commands.count >= 12, "\(commands)")
+        for command in commands {
+            try check(command, from: "README")
+        }
+    }
+}
