@@ -76,11 +76,19 @@ struct LabBinary {
     }
 
     /// Live processes (not zombies) whose environment carries this run's marker.
-    /// - Throws: when /proc cannot be listed, or a live process's environment cannot be read
-    ///   (a process that ended meanwhile is skipped, not an error).
+    /// - Throws: when /proc cannot be listed, when this test process's own environment cannot
+    ///   be read there, or when the environment of a live process that started after this
+    ///   test process cannot be read (it could be one of ours). A process that ended meanwhile
+    ///   is skipped, and so is one that started before this test process and hides its
+    ///   environment (in a container, pid 1's is unreadable even to root): it cannot be ours.
     func markedProcesses() throws -> [Int32] {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc"), entries.contains("self") else {
             throw ProcessListingError(description: "cannot list /proc, so leftover workers cannot be found")
+        }
+        guard let ownEnvironment = FileManager.default.contents(atPath: "/proc/self/environ"), !ownEnvironment.isEmpty,
+            let ownStart = Self.startTicks(of: "self")
+        else {
+            throw ProcessListingError(description: "cannot read this test's own /proc/self/environ or stat, so leftover workers cannot be found")
         }
         let needle = Data("LAB_TEST_MARKER=\(marker)".utf8)
         var found: [Int32] = []
@@ -88,8 +96,10 @@ struct LabBinary {
             guard let pid = Int32(entry), pid != getpid() else { continue }
             let descriptor = open("/proc/\(entry)/environ", O_RDONLY | O_CLOEXEC)
             if descriptor < 0 {
-                if errno == ENOENT || errno == ESRCH { continue }
-                throw ProcessListingError(description: "cannot read /proc/\(entry)/environ: errno \(errno)")
+                let failure = errno
+                if failure == ENOENT || failure == ESRCH { continue }
+                if failure == EACCES || failure == EPERM, let start = Self.startTicks(of: entry), start < ownStart { continue }
+                throw ProcessListingError(description: "cannot read /proc/\(entry)/environ: errno \(failure)")
             }
             let environment = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
             guard environment.range(of: needle) != nil,
@@ -100,6 +110,17 @@ struct LabBinary {
             found.append(pid)
         }
         return found
+    }
+
+    /// When a process started, in clock ticks since boot (field 22 of /proc/PID/stat), or nil
+    /// when it has ended.
+    static func startTicks(of entry: String) -> UInt64? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        // After the command name: field 3 (state) is the first, so field 22 is the 20th.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 19 ? UInt64(fields[19]) : nil
     }
 
     /// Polls until `condition` holds or `seconds` pass; returns whether it held. (Waiting for
