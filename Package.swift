@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.2
 // The workload lab: measures when threads win and when processes win.
 // Toolchain only: no package dependencies.
 import PackageDescription

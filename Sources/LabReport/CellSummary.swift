@@ -105,9 +105,14 @@ public struct CellSummary: Sendable, Equatable {
             wallMean: Statistics.mean(walls), wallStandardDeviation: Statistics.standardDeviation(walls), wallMinimum: walls.min(),
             wallMaximum: walls.max(), wallConfidence: Statistics.confidenceInterval95(walls),
             startupMedian: Statistics.median(ok.map(\.startupSeconds)),
-            cpuMedian: Statistics.median(ok.map { $0.userSeconds + $0.systemSeconds + $0.workersUserSeconds + $0.workersSystemSeconds }),
-            maxResidentMedianKiB: Statistics.median(ok.map { Double($0.maxResidentKiB) }),
-            workersMaxResidentMedianKiB: Statistics.median(ok.map { Double($0.workersMaxResidentKiB) }), speedup: nil,
+            // Repetitions with a figure that was not measured are left out of its median.
+            cpuMedian: Statistics.median(
+                ok.compactMap { record in
+                    guard let user = record.workersUserSeconds, let system = record.workersSystemSeconds else { return nil }
+                    return record.userSeconds + record.systemSeconds + user + system
+                }),
+            maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
+            workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
             checksum: ok.first?.checksum ?? "")
     }

@@ -34,12 +34,15 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// The coordinator's user and system CPU seconds (all its threads).
     case userSeconds = "user_s"
     case systemSeconds = "sys_s"
-    /// All worker processes' user and system CPU seconds, summed (0 outside process mode).
+    /// All worker processes' user and system CPU seconds, summed (0 outside process mode;
+    /// empty when a worker of the repetition sent no usage, for example one that was killed).
     case workersUserSeconds = "workers_user_s"
     case workersSystemSeconds = "workers_sys_s"
-    /// The coordinator's peak resident memory during this repetition, KiB.
+    /// The coordinator's peak resident memory during this repetition, KiB (empty when its
+    /// reset before the repetition failed: the figure would be the lifetime peak).
     case maxResidentKiB = "max_rss_kib"
-    /// The largest peak resident memory of one worker process, KiB (0 outside process mode).
+    /// The largest peak resident memory of one worker process, KiB (0 outside process mode;
+    /// empty when a worker sent no usage).
     case workersMaxResidentKiB = "workers_max_rss_kib"
     /// Context switches, coordinator plus workers.
     case voluntaryContextSwitches = "voluntary_ctx"
@@ -74,10 +77,10 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .error: record.error
         case .userSeconds: NumberFormatting.fixed(record.userSeconds, decimals: 6)
         case .systemSeconds: NumberFormatting.fixed(record.systemSeconds, decimals: 6)
-        case .workersUserSeconds: NumberFormatting.fixed(record.workersUserSeconds, decimals: 6)
-        case .workersSystemSeconds: NumberFormatting.fixed(record.workersSystemSeconds, decimals: 6)
-        case .maxResidentKiB: String(record.maxResidentKiB)
-        case .workersMaxResidentKiB: String(record.workersMaxResidentKiB)
+        case .workersUserSeconds: record.workersUserSeconds.map { NumberFormatting.fixed($0, decimals: 6) } ?? ""
+        case .workersSystemSeconds: record.workersSystemSeconds.map { NumberFormatting.fixed($0, decimals: 6) } ?? ""
+        case .maxResidentKiB: record.maxResidentKiB.map { String($0) } ?? ""
+        case .workersMaxResidentKiB: record.workersMaxResidentKiB.map { String($0) } ?? ""
         case .voluntaryContextSwitches: String(record.voluntaryContextSwitches)
         case .involuntaryContextSwitches: String(record.involuntaryContextSwitches)
         case .bytesToWorkers: String(record.bytesToWorkers)

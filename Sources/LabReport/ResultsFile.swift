@@ -82,6 +82,10 @@ public enum ResultsFileReader {
                 guard let value = parse(field(column)) else { throw .invalidField(line: line, column: column.rawValue, value: field(column)) }
                 return value
             }
+            // An empty field is a figure that was not measured.
+            func optional<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T? {
+                field(column).isEmpty ? nil : try parsed(column, parse)
+            }
             records.append(
                 RepetitionRecord(
                     runID: field(.runID), workload: field(.workload), kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
@@ -92,9 +96,9 @@ public enum ResultsFileReader {
                     tasksPerSecond: try parsed(.tasksPerSecond) { Double($0) }, checksum: field(.checksum),
                     status: try parsed(.status, RepetitionStatus.init(rawValue:)), error: field(.error),
                     userSeconds: try parsed(.userSeconds) { Double($0) }, systemSeconds: try parsed(.systemSeconds) { Double($0) },
-                    workersUserSeconds: try parsed(.workersUserSeconds) { Double($0) },
-                    workersSystemSeconds: try parsed(.workersSystemSeconds) { Double($0) },
-                    maxResidentKiB: try parsed(.maxResidentKiB) { Int($0) }, workersMaxResidentKiB: try parsed(.workersMaxResidentKiB) { Int($0) },
+                    workersUserSeconds: try optional(.workersUserSeconds) { Double($0) },
+                    workersSystemSeconds: try optional(.workersSystemSeconds) { Double($0) },
+                    maxResidentKiB: try optional(.maxResidentKiB) { Int($0) }, workersMaxResidentKiB: try optional(.workersMaxResidentKiB) { Int($0) },
                     voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { Int($0) },
                     involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { Int($0) },
                     bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },

@@ -84,6 +84,16 @@ import Testing
         #expect(Set(records.map(\.checksum)).count == 1)
     }
 
+    @Test("a fixture that fails while the run goes on fails each repetition with its reason")
+    func brokenFixture() throws {
+        let workload = try ConfiguredWorkload(type: EchoWithBrokenFixture.self, parameters: EchoWithBrokenFixture.parameters(overriding: [:]))
+        let plan = ExperimentPlan(workloads: [workload], modes: [.sequential, .threads], workerCounts: [2], repetitions: 1, warmup: 0)
+        let records = try ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: [])).run(plan) { _ in }
+        #expect(records.count == 2)
+        #expect(records.allSatisfy { $0.status == .failed && $0.checksum.isEmpty })
+        #expect(records.allSatisfy { $0.error == "the workload's fixture failed: it stopped serving" }, "\(records.map(\.error))")
+    }
+
     @Test("a process pool whose worker binary cannot start records a failure, not a crash")
     func missingWorkerBinary() throws {
         let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry())

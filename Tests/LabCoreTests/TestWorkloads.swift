@@ -42,3 +42,26 @@ struct Echo: Workload {
 func configuredEcho(_ overrides: [String: String] = [:], tasks: Int? = nil) throws -> ConfiguredWorkload {
     try ConfiguredWorkload(type: Echo.self, parameters: Echo.parameters(overriding: overrides), taskCount: tasks)
 }
+
+/// A fixture that reports it broke while the run goes on, like a server whose accept failed.
+final class BrokenFixture: WorkloadFixture {
+    let values: [String: String] = [:]
+    var failure: String? { "it stopped serving" }
+    func stop() {}
+}
+
+/// Echo with a fixture that breaks: the repetitions must fail with the fixture's reason.
+struct EchoWithBrokenFixture: Workload {
+    static let name = "echo-broken-fixture"
+    static let kind = WorkloadKind.cpu
+    static let summary = "echo, beside a fixture that has failed"
+    static let parameters: [ParameterSpec] = []
+    static func defaultTaskCount(for parameters: Parameters) -> Int { 4 }
+    static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? { BrokenFixture() }
+
+    init(parameters: Parameters, taskCount: Int) {}
+
+    func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+        TaskOutput(checksum: UInt64(index), units: 1)
+    }
+}

@@ -40,10 +40,10 @@ import Workloads
         #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 && $0.startupSeconds == 0 })
         // Process mode: tasks crossed the pipes, and every worker reported its own usage.
         let processes = records.filter { $0.mode == .processes }
-        #expect(processes.allSatisfy { $0.bytesToWorkers > 0 && $0.bytesFromWorkers > 0 && $0.workersMaxResidentKiB > 0 })
-        #expect(processes.allSatisfy { $0.workersUserSeconds + $0.workersSystemSeconds > 0 })
+        #expect(processes.allSatisfy { $0.bytesToWorkers > 0 && $0.bytesFromWorkers > 0 && ($0.workersMaxResidentKiB ?? 0) > 0 })
+        #expect(processes.allSatisfy { ($0.workersUserSeconds ?? 0) + ($0.workersSystemSeconds ?? 0) > 0 })
         #expect(records.filter { $0.mode != .processes }.allSatisfy { $0.bytesToWorkers == 0 && $0.workersMaxResidentKiB == 0 })
-        #expect(records.allSatisfy { $0.maxResidentKiB > 0 })
+        #expect(records.allSatisfy { ($0.maxResidentKiB ?? 0) > 0 })
         // Positions count every repetition in run order; start times never go back.
         #expect(records.map(\.position) == Array(1...records.count))
         #expect(zip(records, records.dropFirst()).allSatisfy { $0.startSeconds <= $1.startSeconds })

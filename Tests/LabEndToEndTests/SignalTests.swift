@@ -92,6 +92,9 @@ import Testing
         #expect(records[0].status == .failed)
         #expect(records[0].checksum.isEmpty)
         #expect(records[0].error.contains("killed by signal 9 (SIGKILL)"), "\(records[0].error)")
+        // The killed worker never sent its usage: the workers' figures are empty, not 0.
+        #expect(records[0].workersUserSeconds == nil && records[0].workersSystemSeconds == nil && records[0].workersMaxResidentKiB == nil, "\(text)")
+        #expect(records[0].maxResidentKiB != nil)
         #expect(records[1].status == .ok)
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/chart.txt"))
         #expect(try lab.markedProcesses().isEmpty)

@@ -30,10 +30,12 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-results-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let records = [
-            sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6),
-            sampleRecord(mode: .processes, status: .failed, error: "worker 2 killed by signal 9 (SIGKILL) during task 1, \"badly\""),
-        ]
+        var unmeasured = sampleRecord(mode: .processes, status: .failed, error: "worker 2 killed by signal 9 (SIGKILL) during task 1, \"badly\"")
+        unmeasured.workersUserSeconds = nil
+        unmeasured.workersSystemSeconds = nil
+        unmeasured.workersMaxResidentKiB = nil
+        unmeasured.maxResidentKiB = nil
+        let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), unmeasured]
         let path = folder + "/results.csv"
         do {
             let writer = try ResultsFileWriter(path: path)
@@ -41,6 +43,10 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         }
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(try ResultsFileReader.records(fromCSV: text) == records)
+        // What was not measured is an empty field, not a 0.
+        let lastRow = try #require(try CSV.parse(text).last)
+        let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
+        #expect(emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
     }
 

@@ -6,19 +6,19 @@ import Synchronization
 /// thread per core). A workload's async body (``Workload/runAsync(task:input:)``) suspends
 /// while it waits, so a thousand sleeping tasks need no thousand threads; a blocking body
 /// holds a pool thread for as long as it blocks, which the lab then shows.
-public struct AsyncRunner: TaskRunner {
-    public let inFlight: Int
+package struct AsyncRunner: TaskRunner {
+    package let inFlight: Int
     /// Told when each task starts and ends, for a watchdog; `nil` for none.
-    public let watch: TaskWatch?
+    package let watch: TaskWatch?
 
-    public init(inFlight: Int, watch: TaskWatch? = nil) {
+    package init(inFlight: Int, watch: TaskWatch? = nil) {
         precondition(inFlight > 0, "at least one task must be in flight")
         precondition(watch.map { $0.slots.count >= inFlight } ?? true, "the watch needs a slot per task in flight")
         self.inFlight = inFlight
         self.watch = watch
     }
 
-    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let body = workload.workload
         let limit = inFlight

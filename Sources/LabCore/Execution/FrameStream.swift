@@ -1,24 +1,24 @@
 /// Where a ``FrameReader`` gets its bytes: a file descriptor, or (in tests) memory served in
 /// chunks of chosen sizes.
-public protocol ByteSource {
+package protocol ByteSource {
     /// Fills a prefix of `buffer`; returns how many bytes, 0 at end of stream.
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
 /// A pipe or file descriptor as a ``ByteSource``. It does not own the descriptor.
-public struct DescriptorSource: ByteSource {
+package struct DescriptorSource: ByteSource {
     /// No data arrived before the deadline.
-    public struct Timeout: Error {}
+    package struct Timeout: Error {}
 
-    public let descriptor: Int32
+    package let descriptor: Int32
     /// When a read gives up (monotonic seconds); infinity waits for ever.
-    public var deadline: Double = .infinity
+    package var deadline: Double = .infinity
 
-    public init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
-    public mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+    package mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if deadline.isFinite, try !Platform.waitUntilReadable(descriptor, seconds: deadline - Platform.monotonicSeconds()) {
             throw Timeout()
         }
@@ -30,18 +30,18 @@ public struct DescriptorSource: ByteSource {
 ///
 /// Small frames are served from one buffered `read`; the rest of a large payload is read
 /// straight into the payload array, without a second copy.
-public struct FrameReader<Source: ByteSource> {
+package struct FrameReader<Source: ByteSource> {
     private var source: Source
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
 
     /// Changes the source (such as its deadline) between frames.
-    public mutating func updateSource(_ change: (inout Source) -> Void) {
+    package mutating func updateSource(_ change: (inout Source) -> Void) {
         change(&source)
     }
 
-    public init(source: Source, bufferBytes: Int = 64 * 1024) {
+    package init(source: Source, bufferBytes: Int = 64 * 1024) {
         self.source = source
         self.buffer = [UInt8](repeating: 0, count: max(bufferBytes, WireFormat.headerBytes))
     }
@@ -49,7 +49,7 @@ public struct FrameReader<Source: ByteSource> {
     /// The next frame, or `nil` when the stream ends cleanly between frames.
     /// - Throws: ``WireFormatError`` for a truncated or invalid frame; the source's error
     ///   (such as ``SystemError``) when reading fails.
-    public mutating func readFrame() throws -> Frame? {
+    package mutating func readFrame() throws -> Frame? {
         while end - start < WireFormat.headerBytes {
             if try fillBuffer() == 0 {
                 if end == start { return nil }
@@ -116,20 +116,20 @@ public struct FrameReader<Source: ByteSource> {
 ///
 /// ``write(_:)`` sends a frame at once; ``enqueue(_:)`` gathers small frames so that several
 /// go out in one `write` at the next ``flush()`` (a batch of tasks, or a batch of results).
-public struct FrameWriter {
-    public let descriptor: Int32
+package struct FrameWriter {
+    package let descriptor: Int32
     /// Headers and small payloads waiting for the next `write`; larger payloads are sent from
     /// their own storage after their header, so they are never copied.
     private var pending: [UInt8] = []
     private static let coalesceLimit = 64 * 1024
 
-    public init(descriptor: Int32) {
+    package init(descriptor: Int32) {
         self.descriptor = descriptor
     }
 
     /// Writes `frame` (and anything queued before it), looping over partial writes.
     /// - Throws: ``SystemError`` (`EPIPE` when the reader is gone, with SIGPIPE ignored).
-    public mutating func write(_ frame: Frame) throws(SystemError) {
+    package mutating func write(_ frame: Frame) throws(SystemError) {
         try enqueue(frame)
         try flush()
     }
@@ -137,7 +137,7 @@ public struct FrameWriter {
     /// Queues `frame` for the next ``flush()``. A large payload, or a queue that grew past
     /// 64 KiB, is written at once.
     /// - Throws: ``SystemError`` when such a write fails.
-    public mutating func enqueue(_ frame: Frame) throws(SystemError) {
+    package mutating func enqueue(_ frame: Frame) throws(SystemError) {
         precondition(frame.payload.count <= WireFormat.maximumPayloadBytes, "frame payload too large")
         let length = UInt32(frame.payload.count)
         pending.append(UInt8(truncatingIfNeeded: length))
@@ -156,7 +156,7 @@ public struct FrameWriter {
 
     /// Writes every queued byte.
     /// - Throws: ``SystemError``; the queue is emptied either way.
-    public mutating func flush() throws(SystemError) {
+    package mutating func flush() throws(SystemError) {
         guard !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
         try Platform.writeAll(descriptor, pending)

@@ -17,21 +17,21 @@ public struct WorkerCommand: Sendable, Equatable {
 /// the coordinator over a request pipe and a reply pipe. Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
 /// breaks the protocol fails its task and is replaced; the other tasks go on.
-public struct ProcessPoolRunner: TaskRunner {
-    public let workers: Int
+package struct ProcessPoolRunner: TaskRunner {
+    package let workers: Int
     /// The worker binary: the running `lab` itself (from `/proc/self/exe`) in normal use.
-    public let executablePath: String
+    package let executablePath: String
     /// The arguments that make that binary a worker.
-    public let arguments: [String]
-    public let registry: ChildProcessRegistry
+    package let arguments: [String]
+    package let registry: ChildProcessRegistry
     /// A task that has not answered after this many seconds gets its worker killed and
     /// replaced, and is recorded as timed out.
-    public let taskTimeoutSeconds: Double
+    package let taskTimeoutSeconds: Double
     /// How many tasks a driver claims at once; a batch of small tasks goes to the worker in
     /// one write.
-    public let batch: BatchSize
+    package let batch: BatchSize
 
-    public init(
+    package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1)
     ) {
@@ -45,7 +45,7 @@ public struct ProcessPoolRunner: TaskRunner {
     }
 
     /// A pool whose workers are started with `command`.
-    public init(
+    package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1)
     ) {
@@ -69,14 +69,17 @@ public struct ProcessPoolRunner: TaskRunner {
     /// Runs the tasks on a fresh pool. It ignores SIGPIPE for the whole process (the `lab`
     /// command does so first thing anyway): writing to a worker that died must be an `EPIPE`
     /// error, not the death of the process that hosts the pool.
-    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         Platform.ignoreSignal(SIGPIPE)
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let started = Platform.monotonicSeconds()
         var pool: [WorkerProcess] = []
         var performers: [ProcessPerformer] = []
+        // A worker whose launch failed (killed before it was ready, say) sent no usage either.
+        var failedLaunches = 0
         func finish(startupSeconds: Double) -> ExecutionResult {
             var totals = WorkerTotals()
+            totals.workersWithoutUsage = failedLaunches + performers.map(\.failedLaunches).reduce(0, +)
             let workers = pool + performers.flatMap(\.retired)
             // All are asked to finish first, so they report and exit in parallel.
             workers.forEach { $0.requestFinish() }
@@ -90,16 +93,23 @@ public struct ProcessPoolRunner: TaskRunner {
                     totals.usage.maxResidentKiB = max(totals.usage.maxResidentKiB, usage.maxResidentKiB)
                     totals.usage.voluntaryContextSwitches += usage.voluntaryContextSwitches
                     totals.usage.involuntaryContextSwitches += usage.involuntaryContextSwitches
+                } else {
+                    totals.workersWithoutUsage += 1
                 }
             }
             let (outcomes, failure) = ledger.result
             return ExecutionResult(
                 startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals)
         }
-        do {
+        do throws(ExecutionError) {
             // Launch every child first and wait for them after, so that they load in parallel.
             for number in 1...workers {
-                pool.append(try launch(number, for: workload))
+                do throws(ExecutionError) {
+                    pool.append(try launch(number, for: workload))
+                } catch {
+                    failedLaunches += 1
+                    throw error
+                }
             }
             for worker in pool {
                 try worker.awaitReady(timeoutSeconds: taskTimeoutSeconds)
@@ -129,6 +139,8 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
     private(set) var worker: WorkerProcess
     /// Workers this performer replaced, kept for their byte counts and final shutdown.
     private(set) var retired: [WorkerProcess] = []
+    /// Replacements that could not be launched.
+    private(set) var failedLaunches = 0
     let pool: ProcessPoolRunner
     let workload: ConfiguredWorkload
 
@@ -152,6 +164,7 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
         do {
             replacement = try pool.launch(worker.number, for: workload)
         } catch {
+            failedLaunches += 1
             return error
         }
         do {

@@ -7,7 +7,7 @@ extension TaskRunner {
     /// cooperative thread pool (one thread per core) to run its tasks. Blocking pool threads
     /// from a task (as a test function or any async code does) can therefore deadlock it.
     /// From async code, call this instead.
-    public func executeOnOwnThread(_ workload: ConfiguredWorkload) async -> ExecutionResult {
+    package func executeOnOwnThread(_ workload: ConfiguredWorkload) async -> ExecutionResult {
         await withCheckedContinuation { continuation in
             Thread {
                 continuation.resume(returning: execute(workload))

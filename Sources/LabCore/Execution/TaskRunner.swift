@@ -9,11 +9,19 @@ public struct ConfiguredWorkload: Sendable {
     public let parameters: Parameters
     public let taskCount: Int
     public let workload: any Workload
+    /// The running fixture, inside ``withFixture(_:)``; `nil` outside it or when the workload
+    /// has none.
+    public let fixture: (any WorkloadFixture)?
 
     /// Builds the workload; starts nothing.
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
     /// - Throws: whatever the workload's initialiser throws for these parameters.
     public init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
+        try self.init(type: type, parameters: parameters, taskCount: taskCount, fixture: nil)
+    }
+
+    private init(type: any Workload.Type, parameters: Parameters, taskCount: Int?, fixture: (any WorkloadFixture)?) throws {
+        self.fixture = fixture
         self.type = type
         self.parameters = parameters
         self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
@@ -26,33 +34,35 @@ public struct ConfiguredWorkload: Sendable {
     public func withFixture<T>(_ body: (ConfiguredWorkload) throws -> T) throws -> T {
         guard let fixture = try type.startFixture(parameters: parameters) else { return try body(self) }
         defer { fixture.stop() }
-        return try body(ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount))
+        return try body(
+            ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture))
     }
 
     /// ``withFixture(_:)`` for an async `body` (tests and async callers).
     public func withFixture<T>(_ body: (ConfiguredWorkload) async throws -> T) async throws -> T {
         guard let fixture = try type.startFixture(parameters: parameters) else { return try await body(self) }
         defer { fixture.stop() }
-        return try await body(ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount))
+        return try await body(
+            ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture))
     }
 
     public var name: String { type.name }
 }
 
 /// What one execution of a cell produced.
-public struct ExecutionResult: Sendable {
+package struct ExecutionResult: Sendable {
     /// Seconds from asking for the pool until every worker was ready (0 for sequential).
-    public var startupSeconds: Double
+    package var startupSeconds: Double
     /// One entry per task, `nil` for tasks that did not finish.
-    public var outcomes: [TaskOutcome?]
+    package var outcomes: [TaskOutcome?]
     /// The first failure, if any task failed.
-    public var failure: ExecutionError?
+    package var failure: ExecutionError?
     /// How many failures there were in all.
-    public var failureCount = 0
+    package var failureCount = 0
     /// What the worker processes reported and what crossed the pipes (zero outside process mode).
-    public var workers = WorkerTotals()
+    package var workers = WorkerTotals()
 
-    public init(startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals()) {
+    package init(startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals()) {
         self.startupSeconds = startupSeconds
         self.outcomes = outcomes
         self.failure = failure
@@ -62,18 +72,21 @@ public struct ExecutionResult: Sendable {
 }
 
 /// The worker processes of one execution, together.
-public struct WorkerTotals: Sendable, Equatable {
+package struct WorkerTotals: Sendable, Equatable {
     /// CPU time summed over the workers; context switches summed; the largest single peak.
-    public var usage = ResourceUsage()
+    package var usage = ResourceUsage()
     /// Frame bytes, headers included, sent to and received from all workers.
-    public var bytesToWorkers = 0
-    public var bytesFromWorkers = 0
+    package var bytesToWorkers = 0
+    package var bytesFromWorkers = 0
+    /// Workers that ended without reporting their usage (killed, crashed, or too late): then
+    /// ``usage`` leaves them out and is not the whole.
+    package var workersWithoutUsage = 0
 
-    public init() {}
+    package init() {}
 }
 
 /// Runs a cell's tasks in one mode.
-public protocol TaskRunner: Sendable {
+package protocol TaskRunner: Sendable {
     /// Runs tasks `0..<workload.taskCount` and returns what happened. Failures are part of
     /// the result, not thrown: a crashing worker is a measurement, not a crash of the lab.
     ///
@@ -85,10 +98,10 @@ public protocol TaskRunner: Sendable {
 }
 
 /// A claimed task and its input, waiting to be performed.
-public typealias PendingTask = (index: Int, input: [UInt8])
+package typealias PendingTask = (index: Int, input: [UInt8])
 
 /// Performs a driver's tasks: in its own thread, or through a worker process.
-public protocol TaskPerformer {
+package protocol TaskPerformer {
     /// Performs `tasks` in order and hands each one's result to `deliver` as it comes.
     /// - Returns: how many tasks were delivered. Fewer than asked means the rest have not
     ///   run: either the performer takes them in smaller pieces (the driver asks again), or a
@@ -101,21 +114,21 @@ public protocol TaskPerformer {
 }
 
 extension TaskPerformer {
-    public func recover(after error: ExecutionError) -> ExecutionError? { nil }
+    package func recover(after error: ExecutionError) -> ExecutionError? { nil }
 }
 
 /// Runs the workload's body directly, in the calling thread.
-public struct InlinePerformer: TaskPerformer, Sendable {
-    public let workload: any Workload
+package struct InlinePerformer: TaskPerformer, Sendable {
+    package let workload: any Workload
     /// Where a watchdog sees this driver's running task; `nil` for none.
-    public let slot: TaskWatch.Slot?
+    package let slot: TaskWatch.Slot?
 
-    public init(workload: any Workload, slot: TaskWatch.Slot? = nil) {
+    package init(workload: any Workload, slot: TaskWatch.Slot? = nil) {
         self.workload = workload
         self.slot = slot
     }
 
-    public func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int {
+    package func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int {
         for task in tasks {
             slot?.begin(task: task.index)
             let result: Result<TaskOutput, ExecutionError>
@@ -135,7 +148,7 @@ public struct InlinePerformer: TaskPerformer, Sendable {
 /// perform them, digest their results; a failed task is recorded and the loop goes on, until
 /// no task is left or a failure that cannot be recovered from stops every driver.
 /// - Parameter batch: how many tasks to claim at once (1 or more).
-public func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1) {
+package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
     var tasks: [PendingTask] = []
     defer { ledger.deposit(finished) }
@@ -187,15 +200,15 @@ func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Perfor
 }
 
 /// The coordinator runs the tasks in order, in its own thread.
-public struct SequentialRunner: TaskRunner {
+package struct SequentialRunner: TaskRunner {
     /// Told when each task starts and ends, for a watchdog; `nil` for none.
-    public let watch: TaskWatch?
+    package let watch: TaskWatch?
 
-    public init(watch: TaskWatch? = nil) {
+    package init(watch: TaskWatch? = nil) {
         self.watch = watch
     }
 
-    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first))
         let (outcomes, failure) = ledger.result
@@ -204,14 +217,14 @@ public struct SequentialRunner: TaskRunner {
 }
 
 /// A fixed pool of threads; each claims tasks dynamically and runs them itself.
-public struct ThreadPoolRunner: TaskRunner {
-    public let threads: Int
+package struct ThreadPoolRunner: TaskRunner {
+    package let threads: Int
     /// How many tasks a thread claims at once.
-    public let batch: BatchSize
+    package let batch: BatchSize
     /// Told when each task starts and ends, for a watchdog (one slot per thread); `nil` for none.
-    public let watch: TaskWatch?
+    package let watch: TaskWatch?
 
-    public init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil) {
+    package init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil) {
         precondition(threads > 0, "a pool needs at least one thread")
         precondition(watch.map { $0.slots.count >= threads } ?? true, "the watch needs a slot per thread")
         self.threads = threads
@@ -219,7 +232,7 @@ public struct ThreadPoolRunner: TaskRunner {
         self.watch = watch
     }
 
-    public func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let performers = (0..<threads).map { InlinePerformer(workload: workload.workload, slot: watch?.slots[$0]) }
         let startupSeconds = runDriverThreads(

@@ -8,9 +8,9 @@ import Synchronization
 /// driver's own cache line, with no lock and no clock read, because they sit in the hot path
 /// of every task. The watchdog samples the slots and measures how long a slot has shown the
 /// same running task, so a reported running time is short by at most one sampling interval.
-public final class TaskWatch: Sendable {
+package final class TaskWatch: Sendable {
     /// One driver's running task. Only its driver writes it.
-    public final class Slot: Sendable {
+    package final class Slot: Sendable {
         /// Odd while a task runs; every start and end adds one.
         fileprivate let sequence = Atomic<Int>(0)
         fileprivate let task = Atomic<Int>(0)
@@ -19,20 +19,20 @@ public final class TaskWatch: Sendable {
 
         fileprivate init() {}
 
-        public func begin(task index: Int) {
+        package func begin(task index: Int) {
             task.store(index, ordering: .relaxed)
             sequence.store(sequence.load(ordering: .relaxed) &+ 1, ordering: .releasing)
         }
 
-        public func end() {
+        package func end() {
             sequence.store(sequence.load(ordering: .relaxed) &+ 1, ordering: .releasing)
         }
     }
 
-    public let slots: [Slot]
+    package let slots: [Slot]
 
     /// - Parameter slots: how many drivers run tasks at once (at least one).
-    public init(slots: Int) {
+    package init(slots: Int) {
         self.slots = (0..<max(slots, 1)).map { _ in Slot() }
     }
 
@@ -41,7 +41,7 @@ public final class TaskWatch: Sendable {
     /// process: a thread cannot be stopped from outside).
     /// - Throws: ``SystemError`` when the watchdog thread cannot be started; `body` has then
     ///   not run, as it would run unwatched.
-    public func watch<T>(
+    package func watch<T>(
         timeoutSeconds seconds: Double, interval: Double = 0.05, onOverdue: @escaping @Sendable (_ task: Int, _ runningSeconds: Double) -> Void,
         _ body: () -> T
     ) throws(SystemError) -> T {

@@ -10,16 +10,16 @@
 ///
 /// Integers inside payloads are unsigned 64-bit little-endian; strings are a 32-bit length
 /// and UTF-8 bytes; a trailing byte buffer takes the rest of the payload.
-public enum WireFormat {
+package enum WireFormat {
     /// Header size in bytes.
-    public static let headerBytes = 5
+    package static let headerBytes = 5
     /// The largest payload a reader accepts; a larger length field is a protocol error, never
     /// an allocation.
-    public static let maximumPayloadBytes = 1 << 30
+    package static let maximumPayloadBytes = 1 << 30
 }
 
 /// What a frame carries.
-public enum FrameKind: UInt8, Sendable, CaseIterable {
+package enum FrameKind: UInt8, Sendable, CaseIterable {
     /// Coordinator to worker: the workload name, its canonical parameters and the task count.
     case setup = 1
     /// Worker to coordinator: the workload is built, send tasks.
@@ -37,18 +37,18 @@ public enum FrameKind: UInt8, Sendable, CaseIterable {
 }
 
 /// One frame: a kind and its payload.
-public struct Frame: Sendable, Equatable {
-    public var kind: FrameKind
-    public var payload: [UInt8]
+package struct Frame: Sendable, Equatable {
+    package var kind: FrameKind
+    package var payload: [UInt8]
 
-    public init(kind: FrameKind, payload: [UInt8] = []) {
+    package init(kind: FrameKind, payload: [UInt8] = []) {
         self.kind = kind
         self.payload = payload
     }
 }
 
 /// Why a byte stream is not a valid sequence of frames.
-public enum WireFormatError: Error, CustomStringConvertible, Equatable, Sendable {
+package enum WireFormatError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The stream ended inside a frame (after `received` of `expected` bytes of it).
     case truncatedFrame(received: Int, expected: Int)
     /// The header declares more payload than ``WireFormat/maximumPayloadBytes``.
@@ -60,7 +60,7 @@ public enum WireFormatError: Error, CustomStringConvertible, Equatable, Sendable
     /// A frame of this kind was not expected here.
     case unexpectedFrame(FrameKind)
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .truncatedFrame(let received, let expected):
             "truncated frame: stream ended after \(received) of \(expected) bytes"
@@ -77,40 +77,40 @@ public enum WireFormatError: Error, CustomStringConvertible, Equatable, Sendable
 }
 
 /// Builds a payload field by field.
-public struct PayloadWriter {
-    public private(set) var bytes: [UInt8] = []
+package struct PayloadWriter {
+    package private(set) var bytes: [UInt8] = []
 
-    public init(reservingCapacity capacity: Int = 0) {
+    package init(reservingCapacity capacity: Int = 0) {
         bytes.reserveCapacity(capacity)
     }
 
-    public mutating func append(_ value: UInt64) {
+    package mutating func append(_ value: UInt64) {
         withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    public mutating func append(_ text: String) {
+    package mutating func append(_ text: String) {
         let utf8 = Array(text.utf8)
         withUnsafeBytes(of: UInt32(utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
         bytes.append(contentsOf: utf8)
     }
 
-    public mutating func append(rest: [UInt8]) {
+    package mutating func append(rest: [UInt8]) {
         bytes.append(contentsOf: rest)
     }
 }
 
 /// Reads a payload field by field; every read checks the bounds.
-public struct PayloadReader {
+package struct PayloadReader {
     private let bytes: [UInt8]
     private let kind: FrameKind
     private var offset = 0
 
-    public init(_ frame: Frame) {
+    package init(_ frame: Frame) {
         self.bytes = frame.payload
         self.kind = frame.kind
     }
 
-    public mutating func readUInt64() throws(WireFormatError) -> UInt64 {
+    package mutating func readUInt64() throws(WireFormatError) -> UInt64 {
         guard bytes.count - offset >= 8 else { throw .malformedPayload(kind) }
         var value: UInt64 = 0
         for shift in 0..<8 {
@@ -120,7 +120,7 @@ public struct PayloadReader {
         return value
     }
 
-    public mutating func readString() throws(WireFormatError) -> String {
+    package mutating func readString() throws(WireFormatError) -> String {
         guard bytes.count - offset >= 4 else { throw .malformedPayload(kind) }
         var length = 0
         for shift in 0..<4 {
@@ -136,7 +136,7 @@ public struct PayloadReader {
     }
 
     /// Everything not read yet.
-    public mutating func readRest() -> [UInt8] {
+    package mutating func readRest() -> [UInt8] {
         defer { offset = bytes.count }
         return Array(bytes[offset...])
     }

@@ -4,7 +4,7 @@
 /// then for each task the coordinator sends ``task`` and the worker answers ``result`` or
 /// ``failure``. The coordinator ends the session by closing the request pipe; the worker
 /// exits when it reads end of file.
-public enum WorkerMessage: Sendable, Equatable {
+package enum WorkerMessage: Sendable, Equatable {
     case setup(workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int)
     case ready(processID: Int32)
     case task(index: Int, input: [UInt8])
@@ -15,7 +15,7 @@ public enum WorkerMessage: Sendable, Equatable {
     case usage(ResourceUsage)
 
     /// The frame that carries this message.
-    public var frame: Frame {
+    package var frame: Frame {
         var writer = PayloadWriter()
         switch self {
         case .setup(let workload, let parameters, let fixtureValues, let taskCount):
@@ -61,7 +61,7 @@ public enum WorkerMessage: Sendable, Equatable {
 
     /// Decodes a frame.
     /// - Throws: ``WireFormatError/malformedPayload(_:)`` when a field is missing or out of range.
-    public init(frame: Frame) throws(WireFormatError) {
+    package init(frame: Frame) throws(WireFormatError) {
         var reader = PayloadReader(frame)
         switch frame.kind {
         case .setup:

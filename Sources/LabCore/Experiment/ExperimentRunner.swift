@@ -92,7 +92,7 @@ public struct ExperimentRunner: Sendable {
         let runner = makeRunner(cell.mode, workers: cell.workers, watch: watch)
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
-        Platform.resetPeakResident()
+        let peakWasReset = Platform.resetPeakResident()
         let before = Platform.processUsage()
         let stopwatch = Stopwatch()
         let label = cell.label
@@ -115,9 +115,12 @@ public struct ExperimentRunner: Sendable {
         let wallSeconds = stopwatch.elapsedSeconds
         let coordinator = Platform.processUsage().since(before)
         let workers = result.workers
-
+        // Figures that were not measured are left empty rather than written as 0 (or, for
+        // the peak, as the process's lifetime peak).
+        let workersReported = workers.workersWithoutUsage == 0
         let completed = result.outcomes.compactMap { $0 }
-        let failed = result.failure != nil || completed.count != tasks
+        let fixtureFailure = cell.workload.fixture?.failure.map { "the workload's fixture failed: \($0)" }
+        let failed = result.failure != nil || completed.count != tasks || fixtureFailure != nil
         return RepetitionRecord(
             runID: runID,
             workload: cell.workload.name,
@@ -132,10 +135,13 @@ public struct ExperimentRunner: Sendable {
             tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
             checksum: failed ? "" : Checksum.hex(Checksum.combined(completed)),
             status: failed ? .failed : .ok,
-            error: errorText(result, tasks: tasks, completed: completed.count),
+            error: [fixtureFailure, errorText(result, tasks: tasks, completed: completed.count)].compactMap { $0 }.filter { !$0.isEmpty }
+                .joined(separator: "; "),
             userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
-            workersUserSeconds: workers.usage.userSeconds, workersSystemSeconds: workers.usage.systemSeconds,
-            maxResidentKiB: coordinator.maxResidentKiB, workersMaxResidentKiB: workers.usage.maxResidentKiB,
+            workersUserSeconds: workersReported ? workers.usage.userSeconds : nil,
+            workersSystemSeconds: workersReported ? workers.usage.systemSeconds : nil,
+            maxResidentKiB: peakWasReset ? coordinator.maxResidentKiB : nil,
+            workersMaxResidentKiB: workersReported ? workers.usage.maxResidentKiB : nil,
             voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,

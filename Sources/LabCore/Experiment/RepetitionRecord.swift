@@ -10,6 +10,9 @@ public enum RepetitionStatus: String, Sendable, Codable {
 /// the drivers of process mode included) plus, for process mode, what each worker reported
 /// of itself just before it exited. Peak memory is VmHWM: the coordinator's is reset before
 /// each repetition (through /proc/self/clear_refs), a worker's covers its whole life.
+/// A figure that could not be measured is `nil` (an empty field in `results.csv`), never 0:
+/// the coordinator's peak when the reset failed (it would be the lifetime peak), the workers'
+/// CPU time and peak when a worker of the repetition sent no usage (it died or did not answer).
 public struct RepetitionRecord: Sendable, Equatable {
     public var runID: String
     public var workload: String
@@ -34,13 +37,16 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// The coordinator's CPU time during the repetition (all its threads).
     public var userSeconds: Double
     public var systemSeconds: Double
-    /// The worker processes' CPU time, summed (0 outside process mode).
-    public var workersUserSeconds: Double
-    public var workersSystemSeconds: Double
-    /// The coordinator's peak resident memory during this repetition (VmHWM after a reset).
-    public var maxResidentKiB: Int
-    /// The largest peak resident memory of any one worker process (0 outside process mode).
-    public var workersMaxResidentKiB: Int
+    /// The worker processes' CPU time, summed (0 outside process mode; `nil` when a worker
+    /// sent no usage).
+    public var workersUserSeconds: Double?
+    public var workersSystemSeconds: Double?
+    /// The coordinator's peak resident memory during this repetition (VmHWM after a reset;
+    /// `nil` when the reset failed).
+    public var maxResidentKiB: Int?
+    /// The largest peak resident memory of any one worker process (0 outside process mode;
+    /// `nil` when a worker sent no usage).
+    public var workersMaxResidentKiB: Int?
     /// Context switches of the coordinator plus its workers.
     public var voluntaryContextSwitches: Int
     public var involuntaryContextSwitches: Int
@@ -55,8 +61,8 @@ public struct RepetitionRecord: Sendable, Equatable {
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
         repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: String,
-        status: RepetitionStatus, error: String, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double = 0,
-        workersSystemSeconds: Double = 0, maxResidentKiB: Int = 0, workersMaxResidentKiB: Int = 0, voluntaryContextSwitches: Int = 0,
+        status: RepetitionStatus, error: String, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
+        workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0
     ) {
         self.userSeconds = userSeconds

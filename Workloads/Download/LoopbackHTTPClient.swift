@@ -1,3 +1,5 @@
+import LabCore
+
 /// The client side of ``LocalImageServer``: one HTTP/1.1 GET on a fresh connection to
 /// 127.0.0.1, read to the end. Plain sockets, no Foundation networking: the lab's binary
 /// then needs no libcurl and links statically, which makes a worker process start four times

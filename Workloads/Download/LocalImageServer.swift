@@ -1,3 +1,4 @@
+import LabCore
 import Synchronization
 
 /// The tutorial's image site, on this machine: a small HTTP/1.1 server on 127.0.0.1 (a free
@@ -19,6 +20,8 @@ public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
     public let failEvery: Int
     private let listening: Int32
     private let stopped = Atomic<Bool>(false)
+    /// Why the accept loop ended before ``stop()``, if it did.
+    private let acceptFailure = Mutex<SystemError?>(nil)
     /// Set by a connection's thread as its last act, so that the accept loop can join it.
     private final class Finished: Sendable {
         let flag = Atomic<Bool>(false)
@@ -30,9 +33,18 @@ public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
     /// The largest request head the server reads before it gives up on a client.
     static let maximumHeadBytes = 8192
 
+    /// How the accept loop waits for a connection: `Platform.accept`, or a failing stand-in
+    /// in the tests of what a failed `accept` does.
+    private let accept: @Sendable (Int32) throws(SystemError) -> Int32
+
     /// Starts listening and accepting.
     /// - Throws: ``SystemError`` when the socket or the thread cannot be made.
-    public init(latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws(SystemError) {
+    public convenience init(latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws(SystemError) {
+        try self.init(latencySeconds: latencySeconds, bodyBytes: bodyBytes, failEvery: failEvery, accept: { (socket) throws(SystemError) in try Platform.accept(socket) })
+    }
+
+    init(latencySeconds: Double, bodyBytes: Int, failEvery: Int, accept: @escaping @Sendable (Int32) throws(SystemError) -> Int32) throws(SystemError) {
+        self.accept = accept
         (listening, port) = try Platform.listenOnLoopback()
         self.latencySeconds = latencySeconds
         self.bodyBytes = bodyBytes
@@ -41,6 +53,13 @@ public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
     }
 
     public var values: [String: String] { ["port": String(port)] }
+
+    /// Set when accepting failed while the server should still run: then the listening socket
+    /// is shut down, so clients are refused at once instead of waiting in the backlog until
+    /// their timeout.
+    public var failure: String? {
+        acceptFailure.withLock { $0.map { "the image server on 127.0.0.1:\(port) stopped accepting connections: \($0)" } }
+    }
 
     /// The bytes of image `index`: the same for every request, in every process.
     public static func body(forImage index: Int, bytes: Int) -> [UInt8] {
@@ -70,7 +89,17 @@ public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
 
     private func acceptLoop() {
         while !stopped.load(ordering: .sequentiallyConsistent) {
-            guard let socket = try? Platform.accept(listening) else { return }
+            let socket: Int32
+            do {
+                socket = try accept(listening)
+            } catch {
+                // stop() shuts the socket down to wake this loop; anything else is a fault.
+                if !stopped.load(ordering: .sequentiallyConsistent) {
+                    acceptFailure.withLock { $0 = error }
+                    Platform.shutdownSocket(listening)
+                }
+                return
+            }
             let accepted = connections.withLock { state -> Bool in
                 guard !stopped.load(ordering: .sequentiallyConsistent) else { return false }
                 state.sockets.insert(socket)

@@ -2,7 +2,8 @@ import Foundation
 import Glibc
 import Testing
 
-@testable import LabCore
+import LabCore
+@testable import Workloads
 
 /// A raw HTTP exchange with the server over a loopback socket, with no client library in the
 /// way, so the test sees exactly what the server sends.
@@ -26,6 +27,22 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
 }
 
 @Suite struct LocalImageServerTests {
+    @Test("a failed accept is the fixture's failure, and clients are refused at once instead of waiting")
+    func acceptFailure() throws {
+        let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 64, failEvery: 0, accept: { (_) throws(SystemError) -> Int32 in
+            throw SystemError(call: "accept", errno: EMFILE)
+        })
+        defer { server.stop() }
+        // The accept loop runs on its own thread: wait for it to fail (a deadline, not a sleep).
+        let deadline = Platform.monotonicSeconds() + 10
+        while server.failure == nil, Platform.monotonicSeconds() < deadline { usleep(1000) }
+        let failure = try #require(server.failure)
+        #expect(failure.contains("127.0.0.1:\(server.port) stopped accepting connections"), "\(failure)")
+        #expect(failure.contains("accept failed") && failure.contains("errno \(EMFILE)"), "\(failure)")
+        // Nobody answers any more: a connection is refused instead of sitting in the backlog.
+        #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) { try Platform.connectToLoopback(port: server.port) }
+    }
+
     @Test("GET /image/<n> returns that image's bytes; the server listens on 127.0.0.1")
     func image() throws {
         let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 64, failEvery: 0)
