@@ -22,17 +22,17 @@ public struct AsciiChart {
         let repetitions = cells.map { $0.succeeded + $0.failed }.max() ?? 0
         lines.append(fit("  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / mode"))
         for cell in cells {
-            let label = pad(cell.label, to: AsciiChart.labelWidth)
+            let label = cell.label.padded(to: AsciiChart.labelWidth)
             let total = cell.succeeded + cell.failed
             guard let median = cell.wallMedian else {
-                lines.append("  \(label) |" + pad("", to: AsciiChart.barWidth) + " failed (\(total) of \(total))")
+                lines.append("  \(label) |" + "".padded(to: AsciiChart.barWidth) + " failed (\(total) of \(total))")
                 continue
             }
             let length = longest > 0 ? Int((median / longest * Double(AsciiChart.barWidth)).rounded()) : 0
             let drawn = String(repeating: "#", count: max(length, 1))
             let speedup = cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
-            var line = "  \(label) |" + pad(drawn, to: AsciiChart.barWidth) + " " + padLeft(NumberFormatting.duration(median), to: 9)
-                + " " + padLeft(speedup, to: 7)
+            var line = "  \(label) |" + drawn.padded(to: AsciiChart.barWidth) + " " + NumberFormatting.duration(median).leftPadded(to: 9)
+                + " " + speedup.leftPadded(to: 7)
             if cell.failed > 0 {
                 line += " (\(cell.failed) failed)"
             }
@@ -43,13 +43,5 @@ public struct AsciiChart {
 
     private func fit(_ text: String) -> String {
         text.count <= AsciiChart.width ? text : String(text.prefix(AsciiChart.width - 3)) + "..."
-    }
-
-    private func pad(_ text: String, to width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
-    }
-
-    private func padLeft(_ text: String, to width: Int) -> String {
-        text.count >= width ? text : String(repeating: " ", count: width - text.count) + text
     }
 }

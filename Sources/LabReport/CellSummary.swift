@@ -29,7 +29,8 @@ public struct CellSummary: Sendable, Equatable {
     public var outliers: Int
     /// Outliers more than 10% away from the median: the ones worth a warning.
     public var farOutliers: Int
-    public var checksum: String
+    /// The checksum of its first successful repetition; `nil` when none succeeded.
+    public var checksum: UInt64?
     /// Whether a successful repetition of this cell gave another checksum than the first
     /// repetition of its workload setting (see ``ChecksumProof``): then it has no speedup.
     public var checksumDisagrees = false
@@ -114,7 +115,7 @@ public struct CellSummary: Sendable, Equatable {
             maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
-            checksum: ok.first?.checksum ?? "")
+            checksum: ok.first?.checksum)
     }
 
     /// A warning when this cell's numbers are not safe to compare, like hyperfine's; `nil`

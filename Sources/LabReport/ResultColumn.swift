@@ -72,9 +72,9 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .wallSeconds: NumberFormatting.fixed(record.wallSeconds, decimals: 6)
         case .startupSeconds: NumberFormatting.fixed(record.startupSeconds, decimals: 6)
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
-        case .checksum: record.checksum
+        case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue
-        case .error: record.error
+        case .error: record.error ?? ""
         case .userSeconds: NumberFormatting.fixed(record.userSeconds, decimals: 6)
         case .systemSeconds: NumberFormatting.fixed(record.systemSeconds, decimals: 6)
         case .workersUserSeconds: record.workersUserSeconds.map { NumberFormatting.fixed($0, decimals: 6) } ?? ""

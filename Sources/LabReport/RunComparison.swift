@@ -91,18 +91,12 @@ public struct RunComparison: Sendable {
             var lines: [String] = []
             for match in matches {
                 let cell = match.baseline
-                let label = "\(cell.workload) \(cell.label)".padding(to: 28)
-                let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed").padding(to: 10)
-                let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed").padding(to: 10)
+                let label = "\(cell.workload) \(cell.label)".padded(to: 28)
+                let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed").padded(to: 10)
+                let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed").padded(to: 10)
                 lines.append("\(label) \(before) -> \(after) \(match.verdict)")
             }
             return (lines + unmatched()).map { $0 + "\n" }.joined()
         }
-    }
-}
-
-extension String {
-    func padding(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -61,7 +61,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .speedup: ratio(cell.speedup)
         case .efficiency: ratio(cell.efficiency)
         case .outliers: String(cell.outliers)
-        case .checksum: cell.checksum
+        case .checksum: cell.checksum.map(Checksum.hex) ?? ""
         }
     }
 

@@ -9,7 +9,16 @@ public struct SvgChart {
     static let right = 130.0
     static let barHeight = 16.0
     static let gap = 6.0
-    static let colours: [ExecutionMode: String] = [.sequential: "#7f7f7f", .threads: "#1f77b4", .processes: "#d62728", .async: "#2ca02c"]
+
+    /// Each mode's colour in every SVG the lab draws; exhaustive, so a new mode must get one.
+    public static func colour(of mode: ExecutionMode) -> String {
+        switch mode {
+        case .sequential: "#7f7f7f"
+        case .threads: "#1f77b4"
+        case .processes: "#d62728"
+        case .async: "#2ca02c"
+        }
+    }
 
     public init() {}
 
@@ -33,7 +42,7 @@ public struct SvgChart {
         var text = ""
         var x = SvgChart.left
         for mode in ExecutionMode.allCases {
-            text += "<rect x=\"\(format(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(SvgChart.colours[mode]!)\"/>"
+            text += "<rect x=\"\(format(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(SvgChart.colour(of: mode))\"/>"
             text += "<text x=\"\(format(x + 16))\" y=\"22\">\(mode.rawValue)</text>\n"
             x += 100
         }
@@ -54,7 +63,7 @@ public struct SvgChart {
                 let length = max(median * scale, 1)
                 // The label starts after whichever ends later, the bar or its whisker.
                 let labelX = SvgChart.left + max(length, (cell.wallConfidence?.upperBound ?? 0) * scale) + 6
-                text += "<rect x=\"\(format(SvgChart.left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colours[cell.mode]!)\"/>"
+                text += "<rect x=\"\(format(SvgChart.left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
                 if let interval = cell.wallConfidence {
                     let low = SvgChart.left + max(interval.lowerBound, 0) * scale
                     let high = SvgChart.left + interval.upperBound * scale

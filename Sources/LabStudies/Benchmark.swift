@@ -10,9 +10,9 @@ public enum BenchmarkGoal: Sendable, Equatable {
     /// As `bench.csv` and the table show it: `<= 1.5`.
     public var text: String {
         switch self {
-        case .atMost(let bound): "<= \(Self.number(bound))"
-        case .below(let bound): "< \(Self.number(bound))"
-        case .atLeast(let bound): ">= \(Self.number(bound))"
+        case .atMost(let bound): "<= \(bound.shortText)"
+        case .below(let bound): "< \(bound.shortText)"
+        case .atLeast(let bound): ">= \(bound.shortText)"
         }
     }
 
@@ -22,10 +22,6 @@ public enum BenchmarkGoal: Sendable, Equatable {
         case .below(let bound): value < bound
         case .atLeast(let bound): value >= bound
         }
-    }
-
-    private static func number(_ value: Double) -> String {
-        value == value.rounded() ? String(Int(value)) : String(value)
     }
 }
 
@@ -231,7 +227,7 @@ public struct Benchmark: Sendable {
         let plan = ExperimentPlan(workloads: [small, large], modes: [.sequential], workerCounts: [1], repetitions: repetitions, warmup: 1)
         let records = try session.run(plan, with: runner)
         if let failed = records.first(where: { $0.status == .failed }) {
-            throw LabFailure("\(type.name) sequential failed while its growth was measured: \(failed.error)")
+            throw LabFailure("\(type.name) sequential failed while its growth was measured: \(failed.error ?? "")")
         }
         func median(_ workload: ConfiguredWorkload) -> Double {
             let key = (workload.parameters.canonicalText, workload.taskCount)

@@ -222,7 +222,7 @@ public struct Calibrator: Sendable {
         /// A failed repetition has no cost to report: it ends the measurement.
         func measured(_ repetition: Int) throws -> RepetitionRecord {
             let record = runner.measure(cell, repetition: repetition)
-            guard record.status == .ok else { throw LabFailure("noop \(cell.label) failed: \(record.error)") }
+            guard record.status == .ok else { throw LabFailure("noop \(cell.label) failed: \(record.error ?? "")") }
             return record
         }
         _ = try measured(0)

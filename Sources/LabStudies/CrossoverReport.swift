@@ -128,7 +128,11 @@ public struct CrossoverReport: Sendable {
             labelY = [middle + (threadsAbove ? -3 : 11), middle + (threadsAbove ? 11 : -3)]
         }
         text += "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">\(sizeLabel), log scale</text>\n"
-        for (index, (mode, colour, speedup)) in [("threads", "#1f77b4", \CrossoverScan.Point.threadsSpeedup), ("processes", "#d62728", \CrossoverScan.Point.processesSpeedup)].enumerated() {
+        let curves: [(mode: ExecutionMode, speedup: KeyPath<CrossoverScan.Point, Double>)] = [
+            (.threads, \.threadsSpeedup), (.processes, \.processesSpeedup),
+        ]
+        for (index, (mode, speedup)) in curves.enumerated() {
+            let colour = SvgChart.colour(of: mode)
             let finite = points.filter { $0[keyPath: speedup].isFinite }
             let path = finite.map { "\(number(x($0.size))),\(number(y($0[keyPath: speedup])))" }.joined(separator: " ")
             text += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
@@ -137,7 +141,7 @@ public struct CrossoverReport: Sendable {
             }
             if let last = finite.last {
                 let labelTop = last.size == points.last?.size ? labelY[index] : y(last[keyPath: speedup]) + 4
-                text += "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" fill=\"\(colour)\">\(mode) \(NumberFormatting.fixed(last[keyPath: speedup], decimals: 2))x</text>\n"
+                text += "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" fill=\"\(colour)\">\(mode.rawValue) \(NumberFormatting.fixed(last[keyPath: speedup], decimals: 2))x</text>\n"
             }
         }
         return text + "</svg>\n"

@@ -60,23 +60,13 @@ final class ProgressDisplay {
         case .recorded(let record):
             if record.status == .failed {
                 if interactive { Console.error("\n") }
-                Console.error("lab: repetition \(record.repetition) of \(record.workload) \(record.mode.label(workers: record.workers)) failed: \(record.error)\n")
+                Console.error("lab: repetition \(record.repetition) of \(record.workload) \(record.mode.label(workers: record.workers)) failed: \(record.error ?? "")\n")
             }
         }
     }
 
     func finish() {
         if enabled, interactive { Console.error("\r\u{1B}[2K") }
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: " ", count: width - count) + self
-    }
-
-    func padded(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
 

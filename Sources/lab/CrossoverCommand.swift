@@ -162,7 +162,7 @@ struct CrossoverCommand {
         var result: (points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) = ([], [])
         _ = try session.conclude {
             result = try scan.run { size, phase in
-                if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(Platform.formatSeconds(clock.elapsedSeconds.rounded())) s so far\n") }
+                if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(clock.elapsedSeconds.rounded().shortText) s so far\n") }
                 let point = try measurement.point(at: size, phase: phase)
                 measured.append(point)
                 // The curve so far, so that an interrupted scan keeps it (without findings).

@@ -4,10 +4,10 @@ import Testing
 
 @testable import LabReport
 
-func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double = 0.5, status: RepetitionStatus = .ok, error: String = "") -> RepetitionRecord {
+func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double = 0.5, status: RepetitionStatus = .ok, error: String? = nil) -> RepetitionRecord {
     RepetitionRecord(
         runID: "20261125T120000Z", workload: "sleep", kind: .io, parameters: "seconds=0.3,0.2,0.1", mode: mode, workers: workers,
-        tasks: 3, repetition: 1, wallSeconds: wall, startupSeconds: 0.012, tasksPerSecond: 6, checksum: "00000000000000ab",
+        tasks: 3, repetition: 1, wallSeconds: wall, startupSeconds: 0.012, tasksPerSecond: 6, checksum: 0xab,
         status: status, error: error, userSeconds: 0.25, systemSeconds: 0.125, workersUserSeconds: mode == .processes ? 0.5 : 0,
         workersSystemSeconds: 0, maxResidentKiB: 30_000, workersMaxResidentKiB: mode == .processes ? 16_000 : 0, voluntaryContextSwitches: 12,
         involuntaryContextSwitches: 3, bytesToWorkers: mode == .processes ? 4096 : 0, bytesFromWorkers: mode == .processes ? 300 : 0,

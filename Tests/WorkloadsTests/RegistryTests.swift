@@ -53,8 +53,8 @@ import Testing
             if range.upperBound < Int.max { refused.append(String(range.upperBound + 1)) }
             refused.append("1.5")
         case .number(let range), .numberList(let range):
-            refused.append(ParameterSpec.format(range.lowerBound - 1))
-            refused.append(ParameterSpec.format(range.upperBound + 1))
+            refused.append((range.lowerBound - 1).shortText)
+            refused.append((range.upperBound + 1).shortText)
         case .choice(let words):
             refused.append(words[0].uppercased())
             refused.append(words.joined(separator: ","))

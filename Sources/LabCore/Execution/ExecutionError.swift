@@ -31,7 +31,7 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
         case .workerFailed(let worker, let task, let reason):
             task.map { "worker \(worker) \(reason) during task \($0)" } ?? "worker \(worker) \(reason)"
         case .taskTimedOut(let worker, let task, let seconds):
-            "task \(task) timed out after \(Platform.formatSeconds(seconds)) s on worker \(worker), which was killed and replaced"
+            "task \(task) timed out after \(seconds.shortText) s on worker \(worker), which was killed and replaced"
         case .system(let error):
             "\(error)"
         case .watchdogFailed(let error):

@@ -67,7 +67,7 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             answer = try receive(task: nil, timeoutSeconds: timeoutSeconds)
         } catch .taskTimedOut {
-            throw .workerStartFailed(worker: number, message: "not ready after \(Platform.formatSeconds(timeoutSeconds)) s (the task timeout); killed")
+            throw .workerStartFailed(worker: number, message: "not ready after \(timeoutSeconds.shortText) s (the task timeout); killed")
         }
         switch answer {
         case .ready: return

@@ -9,17 +9,17 @@ public enum ChecksumProof {
         /// The first repetition seen: its cell (`sequential`), repetition and checksum.
         public var expectedCell: String
         public var expectedRepetition: Int
-        public var expectedChecksum: String
+        public var expectedChecksum: UInt64
         /// A repetition that disagrees with it (`processes x2`).
         public var foundCell: String
         public var foundRepetition: Int
-        public var foundChecksum: String
+        public var foundChecksum: UInt64
 
         public var exitStatus: ExitStatus { .failure }
 
         public var description: String {
-            "checksum mismatch for \(setting): \(expectedCell) repetition \(expectedRepetition) gave \(expectedChecksum), "
-                + "\(foundCell) repetition \(foundRepetition) gave \(foundChecksum); the modes did not do the same work, so no speedup is reported for \(foundCell)"
+            "checksum mismatch for \(setting): \(expectedCell) repetition \(expectedRepetition) gave \(Checksum.hex(expectedChecksum)), "
+                + "\(foundCell) repetition \(foundRepetition) gave \(Checksum.hex(foundChecksum)); the modes did not do the same work, so no speedup is reported for \(foundCell)"
         }
     }
 
@@ -28,17 +28,19 @@ public enum ChecksumProof {
         var first: [String: RepetitionRecord] = [:]
         var problems: [Mismatch] = []
         for record in records where record.status == .ok {
+            guard let checksum = record.checksum else { continue }
             let setting = "\(record.workload) \(record.parameters) tasks=\(record.tasks)"
             guard let expected = first[setting] else {
                 first[setting] = record
                 continue
             }
-            if expected.checksum != record.checksum {
+            guard let expectedChecksum = expected.checksum else { continue }
+            if expectedChecksum != checksum {
                 problems.append(
                     Mismatch(
                         setting: setting, expectedCell: expected.mode.label(workers: expected.workers), expectedRepetition: expected.repetition,
-                        expectedChecksum: expected.checksum, foundCell: record.mode.label(workers: record.workers),
-                        foundRepetition: record.repetition, foundChecksum: record.checksum))
+                        expectedChecksum: expectedChecksum, foundCell: record.mode.label(workers: record.workers),
+                        foundRepetition: record.repetition, foundChecksum: checksum))
             }
         }
         return problems

@@ -103,7 +103,7 @@ public struct ExperimentRunner: Sendable {
         do {
             result = try watch.watch(timeoutSeconds: cell.mode == .processes ? .infinity : timeout, onOverdue: { task, running in
                 report(
-                    "task \(task) of \(label) has run for \(Platform.formatSeconds(running.rounded())) s, past the task timeout of \(Platform.formatSeconds(timeout)) s; "
+                    "task \(task) of \(label) has run for \(running.rounded().shortText) s, past the task timeout of \(timeout.shortText) s; "
                         + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)")
             }) {
                 runner.execute(cell.workload)
@@ -133,10 +133,9 @@ public struct ExperimentRunner: Sendable {
             wallSeconds: wallSeconds,
             startupSeconds: result.startupSeconds,
             tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
-            checksum: failed ? "" : Checksum.hex(Checksum.combined(completed)),
+            checksum: failed ? nil : Checksum.combined(completed),
             status: failed ? .failed : .ok,
-            error: [fixtureFailure, errorText(result, tasks: tasks, completed: completed.count)].compactMap { $0 }.filter { !$0.isEmpty }
-                .joined(separator: "; "),
+            error: failed ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed.count)].compactMap { $0 }.joined(separator: "; ") : nil,
             userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
             workersUserSeconds: workersReported ? workers.usage.userSeconds : nil,
             workersSystemSeconds: workersReported ? workers.usage.systemSeconds : nil,
@@ -149,10 +148,10 @@ public struct ExperimentRunner: Sendable {
         )
     }
 
-    /// The first failure, with how many more there were.
-    private func errorText(_ result: ExecutionResult, tasks: Int, completed: Int) -> String {
+    /// The first failure, with how many more there were; `nil` when the tasks did not fail.
+    private func errorText(_ result: ExecutionResult, tasks: Int, completed: Int) -> String? {
         guard let failure = result.failure else {
-            return completed == tasks ? "" : "\(tasks - completed) of \(tasks) tasks did not finish"
+            return completed == tasks ? nil : "\(tasks - completed) of \(tasks) tasks did not finish"
         }
         let more = result.failureCount - 1
         return more > 0 ? "\(failure); \(more) more failure\(more == 1 ? "" : "s")" : failure.description

@@ -29,11 +29,12 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// From asking for the pool until every worker was ready.
     public var startupSeconds: Double
     public var tasksPerSecond: Double
-    /// The run's combined checksum in hexadecimal; empty when the repetition failed.
-    public var checksum: String
+    /// The combined checksum of every task, in task order; `nil` when the repetition failed.
+    /// (`results.csv` writes it as 16 hexadecimal digits.)
+    public var checksum: UInt64?
     public var status: RepetitionStatus
-    /// Why the repetition failed; empty when it did not.
-    public var error: String
+    /// Why the repetition failed; `nil` when it did not.
+    public var error: String?
     /// The coordinator's CPU time during the repetition (all its threads).
     public var userSeconds: Double
     public var systemSeconds: Double
@@ -60,8 +61,8 @@ public struct RepetitionRecord: Sendable, Equatable {
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
-        repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: String,
-        status: RepetitionStatus, error: String, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
+        repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: UInt64?,
+        status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0
     ) {

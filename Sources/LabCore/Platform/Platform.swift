@@ -159,11 +159,6 @@ public enum Platform {
         Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
-    /// Seconds as short text: `2`, `0.5`.
-    public static func formatSeconds(_ seconds: Double) -> String {
-        seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int(seconds)) : String(seconds)
-    }
-
     /// The name of a signal such as `SIGKILL`, or `signal N` when it has no common name.
     public static func signalName(_ number: Int32) -> String {
         switch number {

@@ -52,9 +52,9 @@ public struct ParameterSpec: Sendable, Equatable {
         case .integer(let range):
             "an integer from \(range.lowerBound) to \(range.upperBound)"
         case .number(let range):
-            "a number from \(ParameterSpec.format(range.lowerBound)) to \(ParameterSpec.format(range.upperBound))"
+            "a number from \(range.lowerBound.shortText) to \(range.upperBound.shortText)"
         case .numberList(let range):
-            "a comma-separated list of numbers from \(ParameterSpec.format(range.lowerBound)) to \(ParameterSpec.format(range.upperBound))"
+            "a comma-separated list of numbers from \(range.lowerBound.shortText) to \(range.upperBound.shortText)"
         case .choice(let words):
             "one of: \(words.joined(separator: ", "))"
         }
@@ -86,19 +86,12 @@ public struct ParameterSpec: Sendable, Equatable {
     public static func text(of value: ParameterValue) -> String {
         switch value {
         case .integer(let integer): String(integer)
-        case .number(let number): format(number)
-        case .numberList(let numbers): numbers.map(format).joined(separator: ",")
+        case .number(let number): number.shortText
+        case .numberList(let numbers): numbers.map(\.shortText).joined(separator: ",")
         case .choice(let word): word
         }
     }
 
-    /// Shortest text that parses back to the same number; whole numbers without `.0`.
-    public static func format(_ number: Double) -> String {
-        if number == number.rounded(), abs(number) < 1e15 {
-            return String(Int(number))
-        }
-        return String(number)
-    }
 
     /// Accepts plain decimal digits with an optional sign and `_` separators (`2_000_000`).
     static func parseInteger(_ text: String) -> Int? {

@@ -61,7 +61,7 @@ do {
     // Every mode must have done the same work before any speedup means anything.
     try ChecksumProof.check(records)
     print(AsciiChart().render(CellSummary.summarize(records)), terminator: "")
-    print("checksum \(records[0].checksum) in all \(records.count) repetitions")
+    print("checksum \(records[0].checksum.map(Checksum.hex) ?? "none") in all \(records.count) repetitions")
 } catch {
     try? Platform.writeAll(STDERR_FILENO, Array("vowels: \(error)\n".utf8))
     exit(1)

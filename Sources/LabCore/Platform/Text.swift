@@ -26,3 +26,11 @@ extension String {
         return text
     }
 }
+
+extension Double {
+    /// The shortest text that reads back as this number, whole numbers without `.0`: `2`,
+    /// `0.5`. Parameter values, goals and the seconds in messages are written this way.
+    public var shortText: String {
+        self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
+    }
+}
