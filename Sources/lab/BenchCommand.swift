@@ -35,7 +35,7 @@ struct BenchCommand {
         less than \(Benchmark.growthGoal.text)x means the optimiser removed work (or the size does not
         matter). Prints a table with the goals and writes bench.csv (measurement, value,
         unit, goal, meets_goal, detail), and every repetition to results.csv and run.json
-        as 'lab run' does. Takes about a minute. Use a release build on an otherwise idle
+        as 'lab run' does. Takes about two minutes. Use a release build on an otherwise idle
         machine: 'swift run -c release lab bench'.
 
         OPTIONS:

@@ -34,6 +34,14 @@ import Testing
         return output
     }
 
+    @Test("the README shows the consumer's manifest exactly")
+    func readmeShowsManifest() throws {
+        let repository = ExampleTests.repository
+        let manifest = try String(contentsOf: repository.appendingPathComponent("Tests/ConsumerPackage/Package.swift"), encoding: .utf8)
+        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(readme.contains("<!-- example: Tests/ConsumerPackage/Package.swift -->\n```swift\n" + manifest + "```\n"))
+    }
+
     @Test("a package that depends on a tagged copy of the lab runs its own workload through the engine")
     func consumer() throws {
         let repository = ExampleTests.repository
