@@ -156,10 +156,31 @@ public struct Benchmark: Sendable {
         progress("\(cpuBound.name), sequential against 2 threads and 2 processes")
         results += try scaling()
         for type in growing {
-            progress("\(type.name), sequential, at its size and at double that size")
-            results.append(try growth(of: type))
+            for choice in Self.growthSettings(of: type, quick: quick) {
+                let setting = choice.map { " (\($0.name)=\($0.value))" } ?? ""
+                progress("\(type.name)\(setting), sequential, at its size and at double that size")
+                results.append(try growth(of: type, choosing: choice))
+            }
         }
         return results
+    }
+
+    /// What the growth check runs a workload with: its defaults (`nil`), then each other value
+    /// of each of its choice parameters that sequential mode accepts. A branch of a workload
+    /// that only a non-default choice takes can lose its work to the optimiser too: the
+    /// refcount target of `contention` did.
+    static func growthSettings(of type: any Workload.Type, quick: Bool) -> [(name: String, value: String)?] {
+        var settings: [(name: String, value: String)?] = [nil]
+        for spec in type.parameters {
+            guard case .choice(let values) = spec.type else { continue }
+            for value in values where value != (quick ? spec.quickValue : spec.defaultValue) {
+                guard let parameters = try? type.parameters(overriding: [spec.name: value], quick: quick),
+                    type.refusal(for: .sequential, parameters: parameters) == nil
+                else { continue }
+                settings.append((spec.name, value))
+            }
+        }
+        return settings
     }
 
     /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).
@@ -206,8 +227,9 @@ public struct Benchmark: Sendable {
     /// The sequential cell of `type` at its size and at double that size (its size parameter,
     /// or its task count when it has none), one warm-up and `repetitions` measured each; the
     /// ratio of the medians. Work the optimiser removed shows as a ratio near 1.
-    func growth(of type: any Workload.Type) throws -> BenchmarkResult {
-        let base = try type.parameters(overriding: [:], quick: quick)
+    func growth(of type: any Workload.Type, choosing choice: (name: String, value: String)? = nil) throws -> BenchmarkResult {
+        let base = try type.parameters(overriding: choice.map { [$0.name: $0.value] } ?? [:], quick: quick)
+        let label = type.name + (choice.map { " \($0.name)=\($0.value)" } ?? "")
         let baseTasks = type.defaultTaskCount(for: base)
         let small: ConfiguredWorkload
         let large: ConfiguredWorkload
@@ -227,7 +249,7 @@ public struct Benchmark: Sendable {
         let plan = ExperimentPlan(workloads: [small, large], modes: [.sequential], workerCounts: [1], repetitions: repetitions, warmup: 1)
         let records = try session.run(plan, with: runner)
         if let failed = records.first(where: { $0.status == .failed }) {
-            throw LabFailure("\(type.name) sequential failed while its growth was measured: \(failed.error ?? "")")
+            throw LabFailure("\(label) sequential failed while its growth was measured: \(failed.error ?? "")")
         }
         func median(_ workload: ConfiguredWorkload) -> Double {
             let key = (workload.parameters.canonicalText, workload.taskCount)
@@ -235,8 +257,9 @@ public struct Benchmark: Sendable {
         }
         let (smallSeconds, largeSeconds) = (median(small), median(large))
         return BenchmarkResult(
-            measurement: "\(type.name)_growth", value: largeSeconds / smallSeconds, unit: "x", goal: Self.growthGoal,
-            detail: "\(type.name) sequential at \(what): \(Self.milliseconds(smallSeconds)) and \(Self.milliseconds(largeSeconds)) ms, medians of \(repetitions); "
+            measurement: "\(type.name)_growth" + (choice.map { "_\($0.name)_\($0.value)" } ?? ""), value: largeSeconds / smallSeconds, unit: "x",
+            goal: Self.growthGoal,
+            detail: "\(label) sequential at \(what): \(Self.milliseconds(smallSeconds)) and \(Self.milliseconds(largeSeconds)) ms, medians of \(repetitions); "
                 + "below \(Self.growthGoal.text) the work does not grow with its size (removed by the optimiser?)")
     }
 

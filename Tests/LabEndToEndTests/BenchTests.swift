@@ -25,6 +25,12 @@ import Testing
         for name in ["raw_pipe_round_trip", "process_task_cost_batch_1", "process_task_cost_batch_auto", "spawn_to_ready", "primes_sequential"] {
             #expect((Double(byName[name]?[1] ?? "") ?? 0) > 0, "\(name)")
         }
+        // Every workload of the default plan is checked for removed work, each non-default
+        // choice too (the refcount branch of contention once lost its work to the optimiser).
+        for name in ["primes_growth", "contention_growth", "contention_growth_target_refcount", "digest_growth_echo_yes", "file-io_growth_sync_none"] {
+            let row = try #require(byName[name], "\(name) missing")
+            #expect(row[3] == ">= 1.5" && ["yes", "no"].contains(row[4]) && (Double(row[1]) ?? 0) > 0, "\(row)")
+        }
         #expect(outcome.standardOutput.contains("primes_processes_2_speedup"))
         #expect(try lab.markedProcesses().isEmpty)
     }
