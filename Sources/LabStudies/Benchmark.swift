@@ -16,6 +16,13 @@ public enum BenchmarkGoal: Sendable, Equatable {
         }
     }
 
+    /// The number the goal compares with: `1.5` of `<= 1.5`.
+    public var bound: Double {
+        switch self {
+        case .atMost(let bound), .below(let bound), .atLeast(let bound): bound
+        }
+    }
+
     public func isMet(by value: Double) -> Bool {
         switch self {
         case .atMost(let bound): value <= bound
@@ -260,7 +267,7 @@ public struct Benchmark: Sendable {
             measurement: "\(type.name)_growth" + (choice.map { "_\($0.name)_\($0.value)" } ?? ""), value: largeSeconds / smallSeconds, unit: "x",
             goal: Self.growthGoal,
             detail: "\(label) sequential at \(what): \(Self.milliseconds(smallSeconds)) and \(Self.milliseconds(largeSeconds)) ms, medians of \(repetitions); "
-                + "below \(Self.growthGoal.text) the work does not grow with its size (removed by the optimiser?)")
+                + "below \(Self.growthGoal.bound.shortText)x the work does not grow with its size (removed by the optimiser?)")
     }
 
     private static func milliseconds(_ seconds: Double) -> String {

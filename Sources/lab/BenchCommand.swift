@@ -12,7 +12,7 @@ struct BenchCommand {
         CommandLineParser(command: "bench", options: [
         OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
                    default: registry.defaultPlanNames.joined(separator: ","),
-                   help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.text)x at double the size): a check that the optimiser removed no work. Name your own workload here."),
+                   help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."),
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),
@@ -31,8 +31,9 @@ struct BenchCommand {
         (1,000,000 tasks) under 1 us; a pool of N workers ready in no more than N spawns
         one after another; primes at 2 threads and at 2 processes at least 1.9x faster than
         sequential (median of 5), every mode with the same checksum. Then it runs each
-        workload's sequential cell at its size and at double that size: a time that grows
-        less than \(Benchmark.growthGoal.text)x means the optimiser removed work (or the size does not
+        workload's sequential cell at its size and at double that size, at its defaults and
+        with every other value of each of its choice parameters: a time that grows
+        less than \(Benchmark.growthGoal.bound.shortText)x means the optimiser removed work (or the size does not
         matter). Prints a table with the goals and writes bench.csv (measurement, value,
         unit, goal, meets_goal, detail), and every repetition to results.csv and run.json
         as 'lab run' does. Takes about two minutes. Use a release build on an otherwise idle
