@@ -39,6 +39,37 @@ import Testing
         }
     }
 
+    @Test("SIGINT stops a crossover scan: exit 130, the curve so far in crossover.csv, run.json marked partial, no worker left")
+    func interruptCrossover() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // Sizes double from 1,000 spins to 10^9: the first points take milliseconds, the last
+        // ones far longer than this test waits.
+        let started = try lab.start([
+            "crossover", "--workload", "fault", "--param", "spin", "--set", "fault.action=ok", "--from", "1000", "--to", "1000000000",
+            "--repetitions", "1", "--bisections", "0", "--out", "cross", "--quiet",
+        ])
+        let labID = started.process.processIdentifier
+        // Wait until the first size is measured in every mode (three rows), then interrupt.
+        let firstPoint = lab.wait(seconds: 60) {
+            let text = (try? String(contentsOfFile: lab.folder + "/cross/results.csv", encoding: .utf8)) ?? ""
+            return text.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count >= 4
+        }
+        #expect(firstPoint)
+        kill(labID, SIGINT)
+        let outcome = try lab.finish(started)
+        #expect(outcome.status == 130, "\(outcome.standardError)")
+        #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/cross/run.json", encoding: .utf8))
+        #expect(description.partial)
+        let curve = try CSV.parse(String(contentsOfFile: lab.folder + "/cross/crossover.csv", encoding: .utf8))
+        #expect(curve.count >= 2, "\(curve)")
+        #expect(curve.dropFirst().first?.first == "1000", "\(curve)")
+        for name in ["crossover.txt", "crossover.svg", "summary.csv"] {
+            #expect(FileManager.default.fileExists(atPath: lab.folder + "/cross/" + name), "\(name)")
+        }
+    }
+
     @Test("workers exit by themselves when the coordinator is killed with SIGKILL")
     func coordinatorKilled() throws {
         let lab = try LabBinary()
