@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 
 @testable import LabCore
@@ -92,6 +93,21 @@ import Testing
         #expect(records.count == 2)
         #expect(records.allSatisfy { $0.status == .failed && $0.checksum == nil })
         #expect(records.allSatisfy { $0.error == "the workload's fixture failed: it stopped serving" }, "\(records.map(\.error))")
+    }
+
+    @Test("building a workload starts nothing; a fixture that cannot start is the machine's failure (status 1), not bad input")
+    func unstartableFixture() throws {
+        // Validation alone: no fixture starts, so nothing can fail yet.
+        let workload = try ConfiguredWorkload(type: EchoWithUnstartableFixture.self, parameters: EchoWithUnstartableFixture.parameters(overriding: [:]))
+        #expect(workload.fixture == nil)
+        let plan = ExperimentPlan(workloads: [workload], modes: [.sequential], workerCounts: [1], repetitions: 1, warmup: 0)
+        var events = 0
+        let error = try #require(throws: SystemError.self) {
+            try ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: [])).run(plan) { _ in events += 1 }
+        }
+        #expect(error == SystemError(call: "socket", errno: EMFILE))
+        #expect(error.exitStatus == .failure)
+        #expect(events == 0)
     }
 
     @Test("a process pool whose worker binary cannot start records a failure, not a crash")

@@ -1,3 +1,4 @@
+import Glibc
 @testable import LabCore
 
 /// A small workload for the engine's tests: input bytes made from the task index, a checksum
@@ -58,6 +59,24 @@ struct EchoWithBrokenFixture: Workload {
     static let parameters: [ParameterSpec] = []
     static func defaultTaskCount(for parameters: Parameters) -> Int { 4 }
     static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? { BrokenFixture() }
+
+    init(parameters: Parameters, taskCount: Int) {}
+
+    func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+        TaskOutput(checksum: UInt64(index), units: 1)
+    }
+}
+
+/// Echo whose fixture cannot start, like a server whose socket the system refuses.
+struct EchoWithUnstartableFixture: Workload {
+    static let name = "echo-unstartable-fixture"
+    static let kind = WorkloadKind.cpu
+    static let summary = "echo, whose fixture fails to start"
+    static let parameters: [ParameterSpec] = []
+    static func defaultTaskCount(for parameters: Parameters) -> Int { 4 }
+    static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? {
+        throw SystemError(call: "socket", errno: EMFILE)
+    }
 
     init(parameters: Parameters, taskCount: Int) {}
 
