@@ -25,16 +25,15 @@ public enum ChecksumProof {
 
     /// Every repetition whose checksum differs from the first successful one of its setting.
     public static func mismatches(in records: [RepetitionRecord]) -> [Mismatch] {
-        var first: [String: RepetitionRecord] = [:]
+        var first: [String: (record: RepetitionRecord, checksum: UInt64)] = [:]
         var problems: [Mismatch] = []
         for record in records where record.status == .ok {
             guard let checksum = record.checksum else { continue }
             let setting = "\(record.workload) \(record.parameters) tasks=\(record.tasks)"
-            guard let expected = first[setting] else {
-                first[setting] = record
+            guard let (expected, expectedChecksum) = first[setting] else {
+                first[setting] = (record, checksum)
                 continue
             }
-            guard let expectedChecksum = expected.checksum else { continue }
             if expectedChecksum != checksum {
                 problems.append(
                     Mismatch(
