@@ -34,6 +34,13 @@ public struct CellSummary: Sendable, Equatable {
     /// Whether a successful repetition of this cell gave another checksum than the first
     /// repetition of its workload setting (see ``ChecksumProof``): then it has no speedup.
     public var checksumDisagrees = false
+    /// The wall time of the median repetition cut into its parts (the mean of the two middle
+    /// repetitions' parts for an even count), so they add up to ``wallMedian``; `nil` when the
+    /// repetitions have no breakdown (an older run).
+    public var parts: TimeBreakdown?
+    /// The median over tasks of (a task's run time here / the same task's in the sequential
+    /// cell), the median over repetitions; `nil` without per-task data.
+    public var taskSlowdown: Double?
 
     /// speedup / workers: 1.0 means every worker was fully used.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
@@ -72,7 +79,8 @@ public struct CellSummary: Sendable, Equatable {
     }
 
     /// Summaries of every cell in `records`, in the order cells first appear.
-    public static func summarize(_ records: [RepetitionRecord]) -> [CellSummary] {
+    /// - Parameter timelines: the run's tasks.csv and lanes.csv, for ``taskSlowdown``.
+    public static func summarize(_ records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]? = nil) -> [CellSummary] {
         var order: [String] = []
         var groups: [String: [RepetitionRecord]] = [:]
         for record in records {
@@ -82,6 +90,9 @@ public struct CellSummary: Sendable, Equatable {
             groups[key, default: []].append(record)
         }
         var summaries = order.map { summary(of: groups[$0]!) }
+        if let timelines {
+            addTaskSlowdowns(to: &summaries, groups: groups, timelines: timelines)
+        }
         let disagreeing = Set(ChecksumProof.mismatches(in: records).map { "\($0.setting)\u{0}\($0.foundCell)" })
         for index in summaries.indices {
             let cell = summaries[index]
@@ -115,7 +126,61 @@ public struct CellSummary: Sendable, Equatable {
             maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
-            checksum: ok.first?.checksum)
+            checksum: ok.first?.checksum, parts: medianParts(ok))
+    }
+
+    /// The parts of the median repetition (by wall time) of those that have a breakdown.
+    static func medianParts(_ records: [RepetitionRecord]) -> TimeBreakdown? {
+        let sorted = records.filter { $0.breakdown != nil }.sorted { $0.wallSeconds < $1.wallSeconds }.compactMap(\.breakdown)
+        guard !sorted.isEmpty else { return nil }
+        let middle = sorted.count / 2
+        guard sorted.count % 2 == 0 else { return sorted[middle] }
+        let (low, high) = (sorted[middle - 1], sorted[middle])
+        return TimeBreakdown(
+            startupSeconds: (low.startupSeconds + high.startupSeconds) / 2, workSeconds: (low.workSeconds + high.workSeconds) / 2,
+            exchangeSeconds: (low.exchangeSeconds + high.exchangeSeconds) / 2, idleSeconds: (low.idleSeconds + high.idleSeconds) / 2,
+            teardownSeconds: (low.teardownSeconds + high.teardownSeconds) / 2, residualSeconds: (low.residualSeconds + high.residualSeconds) / 2)
+    }
+
+    /// Seconds each task ran in one repetition (NaN where no span of it was kept). A span of
+    /// a batch gives each of its tasks the batch's mean.
+    static func secondsPerTask(_ timeline: RecordedTimeline, tasks: Int) -> [Double] {
+        var seconds = [Double](repeating: .nan, count: tasks)
+        for span in timeline.spans {
+            let perTask = span.secondsPerTask
+            for index in span.firstTask..<min(span.firstTask + span.taskCount, tasks) where index >= 0 {
+                seconds[index] = perTask
+            }
+        }
+        return seconds
+    }
+
+    private static func addTaskSlowdowns(
+        to summaries: inout [CellSummary], groups: [String: [RepetitionRecord]], timelines: [RepetitionKey: RecordedTimeline]
+    ) {
+        // Per workload setting: each task's median time over the sequential repetitions.
+        var reference: [String: [Double]] = [:]
+        for cell in summaries where cell.mode == .sequential {
+            let runs = (groups[cell.cellKey] ?? []).filter { $0.status == .ok }.compactMap { timelines[RepetitionKey($0)] }
+            guard !runs.isEmpty else { continue }
+            let perRun = runs.map { secondsPerTask($0, tasks: cell.tasks) }
+            reference[cell.workloadKey] = (0..<cell.tasks).map { index in
+                Statistics.median(perRun.map { $0[index] }.filter { !$0.isNaN }) ?? .nan
+            }
+        }
+        for index in summaries.indices {
+            let cell = summaries[index]
+            guard let base = reference[cell.workloadKey] else { continue }
+            let slowdowns = (groups[cell.cellKey] ?? []).filter { $0.status == .ok }.compactMap { record -> Double? in
+                guard let timeline = timelines[RepetitionKey(record)] else { return nil }
+                let times = secondsPerTask(timeline, tasks: cell.tasks)
+                let ratios = zip(times, base).compactMap { time, base -> Double? in
+                    time.isNaN || base.isNaN || base <= 0 ? nil : time / base
+                }
+                return Statistics.median(ratios)
+            }
+            summaries[index].taskSlowdown = Statistics.median(slowdowns)
+        }
     }
 
     /// A warning when this cell's numbers are not safe to compare, like hyperfine's; `nil`

@@ -23,6 +23,11 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case wallSeconds = "wall_s"
     /// Seconds from asking for the pool until every worker was ready.
     case startupSeconds = "startup_s"
+    case workSeconds = "work_s"
+    case exchangeSeconds = "exchange_s"
+    case idleSeconds = "idle_s"
+    case teardownSeconds = "teardown_s"
+    case residualSeconds = "residual_s"
     /// Completed tasks divided by `wall_s`.
     case tasksPerSecond = "tasks_per_s"
     /// The run's combined checksum, 16 hexadecimal digits; equal in every mode.
@@ -58,6 +63,10 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
 
+    /// The parts of the wall time (lab 0.4.0 on): a results file without them is an older
+    /// run's, read with no breakdown; an empty field is a repetition without a timeline.
+    public static let breakdownColumns: [ResultColumn] = [.workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds]
+
     /// The field of this column for `record`.
     public func field(of record: RepetitionRecord) -> String {
         switch self {
@@ -71,6 +80,11 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .repetition: String(record.repetition)
         case .wallSeconds: NumberFormatting.fixed(record.wallSeconds, decimals: 6)
         case .startupSeconds: NumberFormatting.fixed(record.startupSeconds, decimals: 6)
+        case .workSeconds: record.breakdown.map { NumberFormatting.fixed($0.workSeconds, decimals: 6) } ?? ""
+        case .exchangeSeconds: record.breakdown.map { NumberFormatting.fixed($0.exchangeSeconds, decimals: 6) } ?? ""
+        case .idleSeconds: record.breakdown.map { NumberFormatting.fixed($0.idleSeconds, decimals: 6) } ?? ""
+        case .teardownSeconds: record.breakdown.map { NumberFormatting.fixed($0.teardownSeconds, decimals: 6) } ?? ""
+        case .residualSeconds: record.breakdown.map { NumberFormatting.fixed($0.residualSeconds, decimals: 6) } ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

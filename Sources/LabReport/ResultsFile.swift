@@ -70,14 +70,17 @@ public enum ResultsFileReader {
         guard let header = rows.first else { throw .missingHeader }
         var position: [ResultColumn: Int] = [:]
         for column in ResultColumn.allCases {
-            guard let index = header.firstIndex(of: column.rawValue) else { throw .missingColumn(column.rawValue) }
+            guard let index = header.firstIndex(of: column.rawValue) else {
+                if ResultColumn.breakdownColumns.contains(column) { continue }
+                throw .missingColumn(column.rawValue)
+            }
             position[column] = index
         }
         var records: [RepetitionRecord] = []
         for (offset, row) in rows.dropFirst().enumerated() {
             let line = offset + 2
             guard row.count == header.count else { throw .wrongFieldCount(line: line, found: row.count, expected: header.count) }
-            func field(_ column: ResultColumn) -> String { row[position[column]!] }
+            func field(_ column: ResultColumn) -> String { position[column].map { row[$0] } ?? "" }
             func parsed<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T {
                 guard let value = parse(field(column)) else { throw .invalidField(line: line, column: column.rawValue, value: field(column)) }
                 return value
@@ -86,6 +89,14 @@ public enum ResultsFileReader {
             func optional<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T? {
                 field(column).isEmpty ? nil : try parsed(column, parse)
             }
+            // The breakdown is all there or not at all.
+            let parts = try ResultColumn.breakdownColumns.map { column throws(ResultsFileError) in try optional(column) { Double($0) } }
+            let breakdown: TimeBreakdown? =
+                parts.contains(nil)
+                ? nil
+                : TimeBreakdown(
+                    startupSeconds: try parsed(.startupSeconds) { Double($0) }, workSeconds: parts[0]!, exchangeSeconds: parts[1]!,
+                    idleSeconds: parts[2]!, teardownSeconds: parts[3]!, residualSeconds: parts[4]!)
             records.append(
                 RepetitionRecord(
                     runID: field(.runID), workload: field(.workload), kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
@@ -102,7 +113,8 @@ public enum ResultsFileReader {
                     voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { Int($0) },
                     involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { Int($0) },
                     bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },
-                    startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) }))
+                    startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
+                    breakdown: breakdown))
         }
         return records
     }

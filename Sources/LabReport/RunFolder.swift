@@ -1,3 +1,4 @@
+import Glibc
 import LabCore
 
 /// Why a run folder cannot be read.
@@ -58,6 +59,17 @@ public struct RunFolder: Sendable {
     }
 
     /// A data file's text; a read error is a failure of its own, never an early end of file.
+    /// The text of `path`, or `nil` when there is no such file.
+    static func readIfPresent(_ path: String) throws(RunFolderError) -> String? {
+        do {
+            return try Platform.readFile(atPath: path)
+        } catch where error.call == "open" && error.errno == ENOENT {
+            return nil
+        } catch {
+            throw .readFailed(path: path, error: error)
+        }
+    }
+
     private func read(_ path: String) throws(RunFolderError) -> String {
         do {
             return try Platform.readFile(atPath: path)

@@ -17,6 +17,13 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     case wallConfidenceLow = "wall_ci95_low_s"
     case wallConfidenceHigh = "wall_ci95_high_s"
     case startupMedian = "startup_median_s"
+    case partStartup = "part_startup_s"
+    case partWork = "part_work_s"
+    case partExchange = "part_exchange_s"
+    case partIdle = "part_idle_s"
+    case partTeardown = "part_teardown_s"
+    case partResidual = "part_residual_s"
+    case taskSlowdown = "task_slowdown"
     /// Coordinator plus workers, user plus system.
     case cpuMedian = "cpu_median_s"
     /// CPU seconds per wall second.
@@ -54,6 +61,13 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .wallConfidenceLow: seconds(cell.wallConfidence?.lowerBound)
         case .wallConfidenceHigh: seconds(cell.wallConfidence?.upperBound)
         case .startupMedian: seconds(cell.startupMedian)
+        case .partStartup: seconds(cell.parts?.startupSeconds)
+        case .partWork: seconds(cell.parts?.workSeconds)
+        case .partExchange: seconds(cell.parts?.exchangeSeconds)
+        case .partIdle: seconds(cell.parts?.idleSeconds)
+        case .partTeardown: seconds(cell.parts?.teardownSeconds)
+        case .partResidual: seconds(cell.parts?.residualSeconds)
+        case .taskSlowdown: ratio(cell.taskSlowdown)
         case .cpuMedian: seconds(cell.cpuMedian)
         case .cpuUtilisation: ratio(cell.cpuUtilisation)
         case .maxResidentMedian: kibibytes(cell.maxResidentMedianKiB)

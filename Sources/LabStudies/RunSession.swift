@@ -17,6 +17,7 @@ public final class RunSession: Sendable {
     public let runID: String
     private let description: Mutex<RunDescription>
     private let writer: ResultsFileWriter
+    private let timelineWriter: TimelineFilesWriter
     private let ending = RunEnding()
     /// The study's own files (such as the crossover's curve), as of what it measured so far.
     private let studyFiles = Mutex<[(name: String, text: String)]>([])
@@ -41,6 +42,7 @@ public final class RunSession: Sendable {
             // Written first, marked partial, so that even an interrupted run can be reported.
             try folder.write(started)
             writer = try ResultsFileWriter(path: folder.resultsPath)
+            timelineWriter = try TimelineFilesWriter(folder: path)
         } catch {
             throw LabFailure("cannot write the run folder \(path): \(error)")
         }
@@ -67,7 +69,11 @@ public final class RunSession: Sendable {
         _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void = { _ in }
     ) throws -> [RepetitionRecord] {
         try runner.run(plan, order: order) { event in
-            if case .recorded(let record) = event { try append(record) }
+            switch event {
+            case .recorded(let record): try append(record)
+            case .timeline(let timeline, let record): try append(timeline, of: record)
+            case .willRun: break
+            }
             observe(event)
         }
     }
@@ -83,6 +89,15 @@ public final class RunSession: Sendable {
     }
 
     /// Changes the plan that `run.json` records (a scan that adds sizes as it goes).
+    /// Appends a repetition's timeline to tasks.csv and lanes.csv.
+    public func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws {
+        do {
+            try timelineWriter.append(timeline, of: record)
+        } catch {
+            throw LabFailure("cannot write the timeline files of \(folder.path): \(error); the run stops here")
+        }
+    }
+
     public func updatePlan(_ plan: RunDescription.Plan) {
         description.withLock { $0.plan = plan }
     }
@@ -113,6 +128,7 @@ public final class RunSession: Sendable {
     /// the derived files of the finished cells; then `end`.
     public func stop(_ reason: String, status: Int32) -> Never {
         writer.seal()
+        timelineWriter.seal()
         ChildProcessRegistry.shared.killAll()
         var message = "lab: \(reason)"
         ending.interrupt {

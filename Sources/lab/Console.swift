@@ -62,6 +62,8 @@ final class ProgressDisplay {
                 if interactive { Console.error("\n") }
                 Console.error("lab: repetition \(record.repetition) of \(record.workload) \(record.mode.label(workers: record.workers)) failed: \(record.error ?? "")\n")
             }
+        case .timeline:
+            break
         }
     }
 

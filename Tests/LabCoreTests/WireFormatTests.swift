@@ -52,8 +52,8 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         .ready(processID: 12345),
         .task(index: 0, input: []),
         .task(index: 7, input: Array("hello, worker".utf8)),
-        .result(index: 7, output: TaskOutput(checksum: 0xdead_beef_cafe_f00d, units: 42, payload: [1, 2, 3])),
-        .result(index: 0, output: TaskOutput(checksum: 0, units: 0)),
+        .result(index: 7, output: TaskOutput(checksum: 0xdead_beef_cafe_f00d, units: 42, payload: [1, 2, 3]), started: 1_000_000_007, ended: UInt64.max),
+        .result(index: 0, output: TaskOutput(checksum: 0, units: 0), started: 0, ended: 0),
         .failure(index: 3, message: "task blew up: ünïcode ✓"),
         .failure(index: nil, message: "unknown workload 'x'"),
     ]
@@ -92,7 +92,7 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
     func largePayloadThroughPipe(size: Int) throws {
         var payload = [UInt8](repeating: 0, count: size)
         for index in payload.indices { payload[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8) }
-        let frame = WorkerMessage.result(index: 5, output: TaskOutput(checksum: 1, units: 2, payload: payload)).frame
+        let frame = WorkerMessage.result(index: 5, output: TaskOutput(checksum: 1, units: 2, payload: payload), started: 1, ended: 2).frame
         let pipe = try Platform.makePipe()
         defer { Platform.close(pipe.read) }
         let writerThread = try JoinableThread {

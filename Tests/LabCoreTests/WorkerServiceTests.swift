@@ -55,15 +55,21 @@ final class InProcessWorker {
 
         let echo = try configuredEcho(["size": "64", "fail_at": "2"], tasks: 4).workload
         let input = echo.input(forTask: 1)
+        let sent = Platform.monotonicNanoseconds()
         try worker.send(.task(index: 1, input: input))
-        #expect(try worker.receive() == .result(index: 1, output: try echo.run(task: 1, input: input)))
+        let answer = try #require(try worker.receive())
+        guard case .result(1, let output, let started, let ended) = answer else { Issue.record("expected result 1, got \(answer)"); return }
+        #expect(output == (try echo.run(task: 1, input: input)))
+        // The worker's times are on the coordinator's clock: after the request was about to go out, and
+        // before the answer was read.
+        #expect(sent <= started && started <= ended && ended <= Platform.monotonicNanoseconds())
 
         try worker.send(.task(index: 2, input: echo.input(forTask: 2)))
         #expect(try worker.receive() == .failure(index: 2, message: "echo refuses task 2"))
 
         // A failed task does not end the session.
         try worker.send(.task(index: 3, input: []))
-        guard case .result(3, _) = try #require(try worker.receive()) else { Issue.record("expected result 3"); return }
+        guard case .result(3, _, _, _) = try #require(try worker.receive()) else { Issue.record("expected result 3"); return }
         #expect(worker.finish() == 0)
     }
 

@@ -30,11 +30,16 @@ package struct ProcessPoolRunner: TaskRunner {
     /// How many tasks a driver claims at once; a batch of small tasks goes to the worker in
     /// one write.
     package let batch: BatchSize
+    /// Where each driver records its claims and each worker its life (a lane per worker);
+    /// `nil` records nothing.
+    package let timeline: TimelineRecorder?
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
-        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1)
+        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil
     ) {
+        precondition(timeline.map { $0.lanes.count >= workers } ?? true, "the timeline needs a lane per worker")
+        self.timeline = timeline
         precondition(workers > 0, "a pool needs at least one worker")
         self.workers = workers
         self.executablePath = executablePath
@@ -47,11 +52,11 @@ package struct ProcessPoolRunner: TaskRunner {
     /// A pool whose workers are started with `command`.
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1)
+        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
-            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
@@ -97,6 +102,7 @@ package struct ProcessPoolRunner: TaskRunner {
                     totals.workersWithoutUsage += 1
                 }
             }
+            timeline?.add(workers.flatMap(\.lifeEvents))
             let (outcomes, failure) = ledger.result
             return ExecutionResult(
                 startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals)
@@ -124,7 +130,8 @@ package struct ProcessPoolRunner: TaskRunner {
 
         performers = pool.map { ProcessPerformer(worker: $0, pool: self, workload: workload) }
         _ = runDriverThreads(
-            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers))
+            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers),
+            timeline: timeline)
         // Replacements are the performers' current workers now.
         pool = performers.map(\.worker)
         return finish(startupSeconds: startupSeconds)
@@ -150,8 +157,10 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
         self.workload = workload
     }
 
-    func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int {
-        worker.perform(tasks, timeoutSeconds: pool.taskTimeoutSeconds, deliver: deliver)
+    func perform(
+        _ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
+    ) -> Int {
+        worker.perform(tasks, timeoutSeconds: pool.taskTimeoutSeconds, times: &times, deliver: deliver)
     }
 
     func recover(after error: ExecutionError) -> ExecutionError? {

@@ -106,7 +106,12 @@ package protocol TaskPerformer {
     /// - Returns: how many tasks were delivered. Fewer than asked means the rest have not
     ///   run: either the performer takes them in smaller pieces (the driver asks again), or a
     ///   failure left it out of step (a dead worker), and then that failure was delivered last.
-    func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int
+    ///
+    /// When `times` is not `nil` (the run records a timeline), the performer notes in it
+    /// when the tasks were handed over and when their bodies ran.
+    func perform(
+        _ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
+    ) -> Int
 
     /// Gets ready for the next task after `error` (a process performer replaces a dead
     /// worker). Returns an error when it cannot go on, which ends the execution.
@@ -128,7 +133,12 @@ package struct InlinePerformer: TaskPerformer, Sendable {
         self.slot = slot
     }
 
-    package func perform(_ tasks: ArraySlice<PendingTask>, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void) -> Int {
+    package func perform(
+        _ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
+    ) -> Int {
+        // Two readings of the clock per claim, not per task: a batch of tiny tasks stays cheap.
+        let started = times == nil ? 0 : Platform.monotonicNanoseconds()
+        defer { if times != nil { times?.add(started: started, ended: Platform.monotonicNanoseconds()) } }
         for task in tasks {
             slot?.begin(task: task.index)
             let result: Result<TaskOutput, ExecutionError>
@@ -148,21 +158,40 @@ package struct InlinePerformer: TaskPerformer, Sendable {
 /// perform them, digest their results; a failed task is recorded and the loop goes on, until
 /// no task is left or a failure that cannot be recovered from stops every driver.
 /// - Parameter batch: how many tasks to claim at once (1 or more).
-package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1) {
+/// - Parameter lane: where the claims' spans are recorded; `nil` records nothing.
+package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1, lane: LaneRecorder? = nil) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
     var tasks: [PendingTask] = []
     defer { ledger.deposit(finished) }
+    lane?.markReady()
     while let claimed = ledger.claim(upTo: max(batch, 1)) {
+        let claimedAt = lane == nil ? 0 : Platform.monotonicNanoseconds()
         tasks.removeAll(keepingCapacity: true)
         for index in claimed {
             tasks.append((index, workload.input(forTask: index)))
         }
+        var times: SpanTimes? = lane == nil ? nil : SpanTimes()
+        var bytesIn = 0
+        var bytesOut = 0
         var next = 0
+        defer {
+            if let lane, let times {
+                let received = Platform.monotonicNanoseconds()
+                let started = times.started == 0 ? received : times.started
+                lane.record(
+                    TaskSpan(
+                        lane: lane.lane, firstTask: claimed.lowerBound, taskCount: claimed.count, claimed: claimedAt,
+                        sent: times.sent == 0 ? started : times.sent, started: started, ended: max(times.ended, started), received: received,
+                        work: times.work, bytesIn: bytesIn, bytesOut: bytesOut))
+            }
+        }
         while next < tasks.count {
             var lastFailure: ExecutionError?
-            let delivered = performer.perform(tasks[next...]) { task, result in
+            let delivered = performer.perform(tasks[next...], times: &times) { task, result in
+                bytesIn += task.input.count
                 switch result {
                 case .success(let output):
+                    bytesOut += output.payload.count
                     finished.append((task.index, TaskOutcome(output: output, inputBytes: task.input.count)))
                 case .failure(let error):
                     // A failed task is a measurement: record it and go on with the others.
@@ -183,12 +212,15 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
 /// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:batch:)``,
 /// and waits for all of them: the skeleton both pools share.
 /// - Returns: the seconds spent creating the threads.
-func runDriverThreads<Performer: TaskPerformer & Sendable>(_ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int) -> Double {
+func runDriverThreads<Performer: TaskPerformer & Sendable>(
+    _ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int, timeline: TimelineRecorder?
+) -> Double {
     let started = Platform.monotonicSeconds()
     var threads: [JoinableThread] = []
-    for performer in performers {
+    for (number, performer) in performers.enumerated() {
+        let lane = timeline?.lanes[number]
         do {
-            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer, batch: batch) })
+            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer, batch: batch, lane: lane) })
         } catch {
             ledger.fail(.system(error))
             break
@@ -204,13 +236,22 @@ package struct SequentialRunner: TaskRunner {
     /// Told when each task starts and ends, for a watchdog; `nil` for none.
     package let watch: TaskWatch?
 
-    package init(watch: TaskWatch? = nil) {
+    /// How many tasks the coordinator claims at once (as one thread of a pool would), which
+    /// is also how finely its timeline is recorded.
+    package let batch: BatchSize
+    package let timeline: TimelineRecorder?
+
+    package init(batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil) {
+        self.batch = batch
         self.watch = watch
+        self.timeline = timeline
     }
 
     package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        driveTasks(ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first))
+        driveTasks(
+            ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first),
+            batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: 1), lane: timeline?.lanes.first)
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }
@@ -224,19 +265,25 @@ package struct ThreadPoolRunner: TaskRunner {
     /// Told when each task starts and ends, for a watchdog (one slot per thread); `nil` for none.
     package let watch: TaskWatch?
 
-    package init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil) {
+    /// Where each thread records its claims (a lane per thread); `nil` records nothing.
+    package let timeline: TimelineRecorder?
+
+    package init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil) {
         precondition(threads > 0, "a pool needs at least one thread")
         precondition(watch.map { $0.slots.count >= threads } ?? true, "the watch needs a slot per thread")
+        precondition(timeline.map { $0.lanes.count >= threads } ?? true, "the timeline needs a lane per thread")
         self.threads = threads
         self.batch = batch
         self.watch = watch
+        self.timeline = timeline
     }
 
     package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let performers = (0..<threads).map { InlinePerformer(workload: workload.workload, slot: watch?.slots[$0]) }
         let startupSeconds = runDriverThreads(
-            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads))
+            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
+            timeline: timeline)
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }

@@ -8,7 +8,9 @@ package enum WorkerMessage: Sendable, Equatable {
     case setup(workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int)
     case ready(processID: Int32)
     case task(index: Int, input: [UInt8])
-    case result(index: Int, output: TaskOutput)
+    /// `started` and `ended`: when the task's body ran, in nanoseconds on the worker's
+    /// monotonic clock (the system-wide one the coordinator reads too).
+    case result(index: Int, output: TaskOutput, started: UInt64, ended: UInt64)
     /// `index` is `nil` when the setup failed.
     case failure(index: Int?, message: String)
     case finish
@@ -36,11 +38,13 @@ package enum WorkerMessage: Sendable, Equatable {
             writer.append(UInt64(index))
             writer.append(rest: input)
             return Frame(kind: .task, payload: writer.bytes)
-        case .result(let index, let output):
-            writer = PayloadWriter(reservingCapacity: 24 + output.payload.count)
+        case .result(let index, let output, let started, let ended):
+            writer = PayloadWriter(reservingCapacity: 40 + output.payload.count)
             writer.append(UInt64(index))
             writer.append(output.checksum)
             writer.append(output.units)
+            writer.append(started)
+            writer.append(ended)
             writer.append(rest: output.payload)
             return Frame(kind: .result, payload: writer.bytes)
         case .failure(let index, let message):
@@ -85,7 +89,10 @@ package enum WorkerMessage: Sendable, Equatable {
             let index = try WorkerMessage.index(try reader.readUInt64(), kind: .result)
             let checksum = try reader.readUInt64()
             let units = try reader.readUInt64()
-            self = .result(index: index, output: TaskOutput(checksum: checksum, units: units, payload: reader.readRest()))
+            let started = try reader.readUInt64()
+            let ended = try reader.readUInt64()
+            self = .result(
+                index: index, output: TaskOutput(checksum: checksum, units: units, payload: reader.readRest()), started: started, ended: ended)
         case .failure:
             let raw = try reader.readUInt64()
             let index = raw == UInt64.max ? nil : try WorkerMessage.index(raw, kind: .failure)

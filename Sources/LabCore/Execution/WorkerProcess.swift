@@ -22,10 +22,17 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var reportedUsage: ResourceUsage?
     /// Whether the finish frame went out.
     private var finishRequested = false
+    /// The worker's life on the monotonic clock (nanoseconds), for the timeline: asked for,
+    /// ready, asked to finish, gone (`0`: not yet, or never).
+    private(set) var spawnRequestedAt: UInt64 = 0
+    private(set) var readyAt: UInt64 = 0
+    private(set) var finishRequestedAt: UInt64 = 0
+    private(set) var goneAt: UInt64 = 0
 
     /// Starts the child. Setup is separate, so that several children can load in parallel.
     init(number: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry) throws(ExecutionError) {
         self.number = number
+        spawnRequestedAt = Platform.monotonicNanoseconds()
         process = Process()
         requestPipe = Pipe()
         replyPipe = Pipe()
@@ -70,7 +77,9 @@ final class WorkerProcess: @unchecked Sendable {
             throw .workerStartFailed(worker: number, message: "not ready after \(timeoutSeconds.shortText) s (the task timeout); killed")
         }
         switch answer {
-        case .ready: return
+        case .ready:
+            readyAt = Platform.monotonicNanoseconds()
+            return
         case .failure(_, let message): throw .workerStartFailed(worker: number, message: message)
         default: throw .workerFailed(worker: number, task: nil, reason: "broke the protocol: expected a ready frame")
         }
@@ -87,7 +96,8 @@ final class WorkerProcess: @unchecked Sendable {
     /// - Returns: how many tasks were delivered to `deliver`; after a worker failure (death,
     ///   timeout, broken protocol) that failure is the last one delivered.
     func perform(
-        _ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
+        _ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, times: inout SpanTimes?,
+        deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
     ) -> Int {
         var sent = tasks.startIndex
         var bytes = 0
@@ -100,6 +110,7 @@ final class WorkerProcess: @unchecked Sendable {
                 sent += 1
             }
             try flush(task: tasks[tasks.startIndex].index)
+            if times != nil, times?.sent == 0 { times?.sent = Platform.monotonicNanoseconds() }
         } catch {
             deliver(tasks[tasks.startIndex], .failure(error))
             return 1
@@ -109,7 +120,8 @@ final class WorkerProcess: @unchecked Sendable {
             let result: Result<TaskOutput, ExecutionError>
             do throws(ExecutionError) {
                 switch try receive(task: index, timeoutSeconds: timeoutSeconds) {
-                case .result(let replyIndex, let output) where replyIndex == index:
+                case .result(let replyIndex, let output, let started, let ended) where replyIndex == index:
+                    if times != nil { times?.add(started: started, ended: ended) }
                     result = .success(output)
                 case .failure(let replyIndex, let message) where replyIndex == index:
                     result = .failure(.taskFailed(task: index, message: message))
@@ -206,6 +218,7 @@ final class WorkerProcess: @unchecked Sendable {
     /// all its workers first and then shuts each down, so that they wind down together.
     func requestFinish() {
         guard open, !finishRequested, process.isRunning else { return }
+        finishRequestedAt = Platform.monotonicNanoseconds()
         finishRequested = (try? send(.finish, task: nil)) != nil
     }
 
@@ -226,7 +239,17 @@ final class WorkerProcess: @unchecked Sendable {
             Platform.sendSignal(SIGKILL, to: process.processIdentifier)
             process.waitUntilExit()
         }
+        goneAt = Platform.monotonicNanoseconds()
         try? replyPipe.fileHandleForReading.close()
         registry.unregister(process.processIdentifier)
+    }
+
+    /// The worker's life as timeline events of lane `number - 1`.
+    var lifeEvents: [LaneEvent] {
+        let lane = number - 1
+        let pid = processID
+        return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
+            .filter { $0.1 != 0 }
+            .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
     }
 }

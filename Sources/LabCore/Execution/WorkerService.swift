@@ -44,7 +44,10 @@ public struct WorkerService: Sendable {
                 }
                 let reply: WorkerMessage
                 do {
-                    reply = .result(index: index, output: try workload.run(task: index, input: input))
+                    // The body's own times go back with its result, for the coordinator's timeline.
+                    let started = Platform.monotonicNanoseconds()
+                    let output = try workload.run(task: index, input: input)
+                    reply = .result(index: index, output: output, started: started, ended: Platform.monotonicNanoseconds())
                 } catch {
                     reply = .failure(index: index, message: "\(error)")
                 }

@@ -12,6 +12,9 @@ public enum ExperimentEvent: Sendable {
     case willRun(cell: Cell, repetition: Int, isWarmup: Bool, position: Int, total: Int)
     /// A measured repetition finished (successfully or not).
     case recorded(RepetitionRecord)
+    /// What the repetition's tasks and lanes did, just before its ``recorded(_:)`` event (only
+    /// when the runner records timelines). Not kept by the runner: keep what you need.
+    case timeline(RepetitionTimeline, of: RepetitionRecord)
 }
 
 /// Runs an experiment plan cell by cell and turns each measured repetition into a record.
@@ -33,11 +36,16 @@ public struct ExperimentRunner: Sendable {
     public let onStuckTask: @Sendable (_ description: String) -> Void
     /// How many tasks a thread or process driver claims at once.
     public let batch: BatchSize
+    /// Whether each repetition records its timeline (spans of its tasks, its lanes' events)
+    /// and cuts its wall time into parts. On by default; `lab bench` turns it off to show
+    /// what recording costs.
+    public let recordsTimelines: Bool
 
     public init(
         runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
+        batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
+        self.recordsTimelines = recordsTimelines
         self.runID = runID
         self.workerCommand = workerCommand
         self.registry = registry
@@ -74,8 +82,9 @@ public struct ExperimentRunner: Sendable {
                 for (cell, repetition) in measured {
                     position += 1
                     try observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
-                    let record = measure(cell, repetition: repetition, position: position, runClock: clock)
+                    let (record, timeline) = measureWithTimeline(cell, repetition: repetition, position: position, runClock: clock)
                     records.append(record)
+                    if let timeline { try observe(.timeline(timeline, of: record)) }
                     try observe(.recorded(record))
                 }
             }
@@ -88,8 +97,19 @@ public struct ExperimentRunner: Sendable {
     ///   - position: its place in the run's order, from 1, warm-ups included.
     ///   - runClock: started when the run started; gives the record's `startSeconds`.
     public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
+        measureWithTimeline(cell, repetition: repetition, position: position, runClock: runClock).record
+    }
+
+    /// ``measure(_:repetition:position:runClock:)``, and the repetition's timeline when the
+    /// runner records them.
+    public func measureWithTimeline(
+        _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()
+    ) -> (record: RepetitionRecord, timeline: RepetitionTimeline?) {
         let watch = TaskWatch(slots: cell.workers)
-        let runner = makeRunner(cell.mode, workers: cell.workers, watch: watch)
+        let recorder = recordsTimelines ? TimelineRecorder(lanes: cell.workers) : nil
+        let runner = makeRunner(cell.mode, workers: cell.workers, watch: watch, timeline: recorder)
+        var began: UInt64 = 0
+        var poolGone: UInt64 = 0
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
         let peakWasReset = Platform.resetPeakResident()
@@ -106,13 +126,18 @@ public struct ExperimentRunner: Sendable {
                     "task \(task) of \(label) has run for \(running.rounded().shortText) s, past the task timeout of \(timeout.shortText) s; "
                         + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)")
             }) {
-                runner.execute(cell.workload)
+                began = Platform.monotonicNanoseconds()
+                defer { poolGone = Platform.monotonicNanoseconds() }
+                return runner.execute(cell.workload)
             }
         } catch {
             // Without its watchdog the task timeout would be silently off: the cell does not run.
             result = ExecutionResult(startupSeconds: 0, outcomes: [], failure: .watchdogFailed(error), failureCount: 1)
         }
-        let wallSeconds = stopwatch.elapsedSeconds
+        // The wall time runs from asking the runner for the cell until its pool is gone: the
+        // watchdog's own thread starts before and stops after, so the lab's bookkeeping is
+        // not in what the user is shown (the stopwatch covers a cell that never ran).
+        let wallSeconds = began == 0 ? stopwatch.elapsedSeconds : Double(poolGone &- began) / 1e9
         let coordinator = Platform.processUsage().since(before)
         let workers = result.workers
         // Figures that were not measured are left empty rather than written as 0 (or, for
@@ -121,7 +146,9 @@ public struct ExperimentRunner: Sendable {
         let completed = result.outcomes.compactMap { $0 }
         let fixtureFailure = cell.workload.fixture?.failure.map { "the workload's fixture failed: \($0)" }
         let failed = result.failure != nil || completed.count != tasks || fixtureFailure != nil
-        return RepetitionRecord(
+        let timeline = recorder.flatMap { began == 0 ? nil : $0.timeline(began: began, poolGone: poolGone) }
+        let parts = timeline?.breakdown(wallSeconds: wallSeconds)
+        let record = RepetitionRecord(
             runID: runID,
             workload: cell.workload.name,
             kind: cell.workload.type.kind,
@@ -131,7 +158,7 @@ public struct ExperimentRunner: Sendable {
             tasks: tasks,
             repetition: repetition,
             wallSeconds: wallSeconds,
-            startupSeconds: result.startupSeconds,
+            startupSeconds: parts?.startupSeconds ?? result.startupSeconds,
             tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
             checksum: failed ? nil : Checksum.combined(completed),
             status: failed ? .failed : .ok,
@@ -144,8 +171,9 @@ public struct ExperimentRunner: Sendable {
             voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
-            startSeconds: startSeconds, position: position
+            startSeconds: startSeconds, position: position, breakdown: parts
         )
+        return (record, timeline)
     }
 
     /// The first failure, with how many more there were; `nil` when the tasks did not fail.
@@ -157,13 +185,15 @@ public struct ExperimentRunner: Sendable {
         return more > 0 ? "\(failure); \(more) more failure\(more == 1 ? "" : "s")" : failure.description
     }
 
-    private func makeRunner(_ mode: ExecutionMode, workers: Int, watch: TaskWatch) -> any TaskRunner {
+    private func makeRunner(_ mode: ExecutionMode, workers: Int, watch: TaskWatch, timeline: TimelineRecorder?) -> any TaskRunner {
         switch mode {
-        case .sequential: SequentialRunner(watch: watch)
-        case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch)
+        case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline)
+        case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline)
         case .processes:
-            ProcessPoolRunner(workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch)
-        case .async: AsyncRunner(inFlight: workers, watch: watch)
+            ProcessPoolRunner(
+                workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+                timeline: timeline)
+        case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
     }
 }

@@ -26,7 +26,9 @@ public struct RepetitionRecord: Sendable, Equatable {
     public var repetition: Int
     /// From asking for the pool to the last result, start-up included.
     public var wallSeconds: Double
-    /// From asking for the pool until every worker was ready.
+    /// From asking for the pool until a lane (thread, worker's driver, async slot) could
+    /// claim its first task, averaged over lanes: for processes, until every worker was ready
+    /// and its driver thread ran. Without a timeline: until the pool was ready.
     public var startupSeconds: Double
     public var tasksPerSecond: Double
     /// The combined checksum of every task, in task order; `nil` when the repetition failed.
@@ -58,14 +60,20 @@ public struct RepetitionRecord: Sendable, Equatable {
     public var startSeconds: Double
     /// Its place in the run's order, from 1, warm-ups included.
     public var position: Int
+    /// The wall time cut into measured parts (``TimeBreakdown``); `nil` when no timeline was
+    /// recorded (a run by an older lab, or recording turned off). When present, its start-up
+    /// is also ``startupSeconds``.
+    public var breakdown: TimeBreakdown?
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
         repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: UInt64?,
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
-        involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0
+        involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
+        breakdown: TimeBreakdown? = nil
     ) {
+        self.breakdown = breakdown
         self.userSeconds = userSeconds
         self.systemSeconds = systemSeconds
         self.workersUserSeconds = workersUserSeconds

@@ -133,6 +133,14 @@ public enum Platform {
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 
+    /// Nanoseconds on the monotonic clock, from an arbitrary origin: the clock the timelines use.
+    /// On Linux it is system-wide, so a worker's readings compare with its coordinator's.
+    public static func monotonicNanoseconds() -> UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
+    }
+
     /// Sleeps the calling thread for `seconds`, resuming after interruptions.
     /// The corresponding C function is `nanosleep`.
     public static func sleep(seconds: Double) {

@@ -1,0 +1,226 @@
+import LabCore
+import Synchronization
+
+/// A cell's repetition: what a timeline belongs to.
+public struct RepetitionKey: Hashable, Sendable {
+    public var cellKey: String
+    public var repetition: Int
+
+    public init(cellKey: String, repetition: Int) {
+        self.cellKey = cellKey
+        self.repetition = repetition
+    }
+
+    public init(_ record: RepetitionRecord) {
+        self.init(
+            cellKey: RepetitionRecord.cellKey(
+                workload: record.workload, parameters: record.parameters, tasks: record.tasks, mode: record.mode, workers: record.workers),
+            repetition: record.repetition)
+    }
+}
+
+/// One row of `tasks.csv`: a span, its times in seconds from the start of its repetition.
+public struct SpanRow: Sendable, Equatable {
+    public var lane: Int
+    public var firstTask: Int
+    public var taskCount: Int
+    public var claimed: Double
+    public var sent: Double
+    public var started: Double
+    public var ended: Double
+    public var received: Double
+    public var work: Double
+    public var bytesIn: Int
+    public var bytesOut: Int
+
+    /// Seconds a task of this span ran, on average: the span's own one when it holds one task.
+    public var secondsPerTask: Double { work / Double(max(taskCount, 1)) }
+}
+
+/// One row of `lanes.csv`: an event of a lane (``LaneEvent``), or of the whole repetition
+/// (`last_result`, `pool_gone`, with no lane).
+public struct EventRow: Sendable, Equatable {
+    public static let lastResult = "last_result"
+    public static let poolGone = "pool_gone"
+
+    public var lane: Int?
+    public var event: String
+    public var at: Double
+    public var processID: Int32?
+}
+
+/// What tasks.csv and lanes.csv hold of one repetition.
+public struct RecordedTimeline: Sendable, Equatable {
+    public var spans: [SpanRow] = []
+    public var events: [EventRow] = []
+
+    public init(spans: [SpanRow] = [], events: [EventRow] = []) {
+        self.spans = spans
+        self.events = events
+    }
+
+    /// The time of the repetition-wide event `name`, if it was written.
+    public func time(of name: String) -> Double? {
+        events.first { $0.lane == nil && $0.event == name }?.at
+    }
+
+    /// How many lanes the repetition had (from its spans and events).
+    public var laneCount: Int {
+        max(spans.map(\.lane).max() ?? -1, events.compactMap(\.lane).max() ?? -1) + 1
+    }
+
+    /// The rows of a recorded timeline.
+    public init(_ timeline: RepetitionTimeline) {
+        spans = timeline.spans.map { span in
+            SpanRow(
+                lane: span.lane, firstTask: span.firstTask, taskCount: span.taskCount, claimed: timeline.offset(span.claimed),
+                sent: timeline.offset(span.sent), started: timeline.offset(span.started), ended: timeline.offset(span.ended),
+                received: timeline.offset(span.received), work: Double(span.work) / 1e9, bytesIn: span.bytesIn, bytesOut: span.bytesOut)
+        }
+        events = timeline.events.map { EventRow(lane: $0.lane, event: $0.kind.rawValue, at: timeline.offset($0.at), processID: $0.processID) }
+        events.append(EventRow(lane: nil, event: EventRow.lastResult, at: timeline.offset(timeline.lastResult), processID: nil))
+        events.append(EventRow(lane: nil, event: EventRow.poolGone, at: timeline.offset(timeline.poolGone), processID: nil))
+    }
+}
+
+/// `tasks.csv` and `lanes.csv`: the timelines of a run's measured repetitions.
+///
+/// tasks.csv has a row per span (one claim: a task, or with `--batch` a batch of consecutive
+/// tasks), at most ``RepetitionTimeline/keptSpanLimit`` per repetition (the earliest of each
+/// lane); lanes.csv a row per event. Times are seconds from the moment the repetition asked
+/// for its pool, on the system-wide monotonic clock that workers read too.
+public enum TimelineFiles {
+    public static let tasksName = "tasks.csv"
+    public static let lanesName = "lanes.csv"
+
+    static let cellHeader = ["workload", "params", "tasks", "mode", "workers", "repetition"]
+    public static let tasksHeader =
+        cellHeader + [
+            "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s", "bytes_in", "bytes_out",
+        ]
+    public static let lanesHeader = cellHeader + ["lane", "event", "at_s", "pid"]
+
+    static func cellFields(_ record: RepetitionRecord) -> [String] {
+        [record.workload, record.parameters, String(record.tasks), record.mode.rawValue, String(record.workers), String(record.repetition)]
+    }
+
+    static func seconds(_ value: Double) -> String { NumberFormatting.fixed(value, decimals: 9) }
+
+    /// The rows of one repetition, for each file.
+    public static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String) {
+        let cell = cellFields(record)
+        var tasks = ""
+        for span in timeline.spans {
+            tasks += CSV.record(
+                cell + [
+                    String(span.lane), String(span.firstTask), String(span.taskCount), seconds(span.claimed), seconds(span.sent),
+                    seconds(span.started), seconds(span.ended), seconds(span.received), seconds(span.work), String(span.bytesIn),
+                    String(span.bytesOut),
+                ])
+        }
+        var lanes = ""
+        for event in timeline.events {
+            lanes += CSV.record(cell + [event.lane.map(String.init) ?? "", event.event, seconds(event.at), event.processID.map { String($0) } ?? ""])
+        }
+        return (tasks, lanes)
+    }
+
+    /// Reads both files of a run folder. A folder without them (a run by lab 0.3.0 or older)
+    /// gives `nil`.
+    public static func read(folder: String) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+        let tasksPath = folder + "/" + tasksName
+        let lanesPath = folder + "/" + lanesName
+        guard let tasksText = try RunFolder.readIfPresent(tasksPath), let lanesText = try RunFolder.readIfPresent(lanesPath) else { return nil }
+        var timelines: [RepetitionKey: RecordedTimeline] = [:]
+        try parse(tasksText, path: tasksPath, header: tasksHeader) { (key, fields) throws(RunFolderError) in
+            func number<T: LosslessStringConvertible>(_ index: Int) throws(RunFolderError) -> T {
+                guard let value = T(fields[index]) else {
+                    throw .invalidResults(path: tasksPath, reason: "invalid \(tasksHeader[index + 6]) '\(fields[index])'")
+                }
+                return value
+            }
+            let span = SpanRow(
+                lane: try number(0), firstTask: try number(1), taskCount: try number(2), claimed: try number(3), sent: try number(4),
+                started: try number(5), ended: try number(6), received: try number(7), work: try number(8), bytesIn: try number(9),
+                bytesOut: try number(10))
+            timelines[key, default: RecordedTimeline()].spans.append(span)
+        }
+        try parse(lanesText, path: lanesPath, header: lanesHeader) { (key, fields) throws(RunFolderError) in
+            guard let at = Double(fields[2]) else { throw .invalidResults(path: lanesPath, reason: "invalid at_s '\(fields[2])'") }
+            let lane = fields[0].isEmpty ? nil : Int(fields[0])
+            let pid = fields[3].isEmpty ? nil : Int32(fields[3])
+            guard fields[0].isEmpty || lane != nil, fields[3].isEmpty || pid != nil else {
+                throw .invalidResults(path: lanesPath, reason: "invalid lane or pid in '\(fields.joined(separator: ","))'")
+            }
+            timelines[key, default: RecordedTimeline()].events.append(EventRow(lane: lane, event: fields[1], at: at, processID: pid))
+        }
+        return timelines
+    }
+
+    private static func parse(
+        _ text: String, path: String, header: [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
+    ) throws(RunFolderError) {
+        let rows: [[String]]
+        do {
+            rows = try CSV.parse(text)
+        } catch {
+            throw .invalidResults(path: path, reason: "\(error)")
+        }
+        guard rows.first == header else {
+            throw .invalidResults(path: path, reason: "expected the columns \(header.joined(separator: ", "))")
+        }
+        for (offset, fields) in rows.dropFirst().enumerated() {
+            guard fields.count == header.count, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
+                let workers = Int(fields[4]), let repetition = Int(fields[5])
+            else {
+                throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row")
+            }
+            let key = RepetitionKey(
+                cellKey: RepetitionRecord.cellKey(workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers),
+                repetition: repetition)
+            try row(key, Array(fields[6...]))
+        }
+    }
+}
+
+/// Appends each measured repetition's timeline to tasks.csv and lanes.csv as the run goes.
+public final class TimelineFilesWriter: Sendable {
+    private let tasks: Int32
+    private let lanes: Int32
+    private let sealed = Mutex(false)
+
+    public init(folder: String) throws(SystemError) {
+        tasks = try Platform.createFile(atPath: folder + "/" + TimelineFiles.tasksName)
+        do {
+            lanes = try Platform.createFile(atPath: folder + "/" + TimelineFiles.lanesName)
+        } catch {
+            Platform.close(tasks)
+            throw error
+        }
+        try Platform.writeAll(tasks, Array(CSV.record(TimelineFiles.tasksHeader).utf8))
+        try Platform.writeAll(lanes, Array(CSV.record(TimelineFiles.lanesHeader).utf8))
+    }
+
+    /// Writes the rows of one repetition (nothing once sealed).
+    public func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws(SystemError) {
+        let rows = TimelineFiles.rows(of: RecordedTimeline(timeline), record: record)
+        let result = sealed.withLock { isSealed -> Result<Void, SystemError> in
+            guard !isSealed else { return .success(()) }
+            return Result { () throws(SystemError) in
+                try Platform.writeAll(tasks, Array(rows.tasks.utf8))
+                try Platform.writeAll(lanes, Array(rows.lanes.utf8))
+            }
+        }
+        try result.get()
+    }
+
+    /// No row is written after this: an interrupted run's files end with whole repetitions.
+    public func seal() {
+        sealed.withLock { $0 = true }
+    }
+
+    deinit {
+        Platform.close(tasks)
+        Platform.close(lanes)
+    }
+}
