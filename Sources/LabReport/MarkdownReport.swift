@@ -5,7 +5,9 @@ import LabCore
 public struct MarkdownReport {
     public init() {}
 
-    public func render(description: RunDescription, summaries: [CellSummary]) -> String {
+    /// - Parameter timelineFiles: the timeline SVG of each workload setting, by
+    ///   ``CellSummary/workloadKey``, to link from its section.
+    public func render(description: RunDescription, summaries: [CellSummary], timelineFiles: [String: String] = [:]) -> String {
         var text = "# Workload lab run \(description.runID)\n\n"
         text += header(description)
         text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"
@@ -18,6 +20,13 @@ public struct MarkdownReport {
             text += "```text\n" + chart.render(block: cells) + "```\n\n"
             for sentence in MarkdownReport.findings(cells) { text += "- \(sentence)\n" }
             text += "\n"
+            if cells.contains(where: { $0.parts != nil }) {
+                text += "### Where the time went: \(cell.workload)\n\n"
+                text += MarkdownReport.breakdownTable(cells) + "\n"
+                if let file = timelineFiles[cell.workloadKey] {
+                    text += "![timeline of the median repetition of each \(cell.workload) cell](\(file))\n\n"
+                }
+            }
         }
         return text
     }
@@ -92,6 +101,28 @@ public struct MarkdownReport {
             text += "| " + columns.joined(separator: " | ") + " |\n"
         }
         return text
+    }
+
+    /// Per cell, the parts of the median repetition's wall time, each as a time and as a share
+    /// of the wall time, and the task slowdown.
+    public static func breakdownTable(_ cells: [CellSummary]) -> String {
+        var text = "| mode | wall | start-up | work | exchange | idle | teardown | residual | task slowdown |\n"
+        text += "|---|---|---|---|---|---|---|---|---|\n"
+        for cell in cells {
+            guard let parts = cell.parts, let wall = cell.wallMedian else { continue }
+            let shares = parts.parts.map { part in
+                NumberFormatting.duration(part.seconds) + " (" + percent(part.seconds / max(wall, 1e-12)) + ")"
+            }
+            text += "| \(cell.label) | \(NumberFormatting.duration(wall)) | " + shares.joined(separator: " | ") + " | "
+            text += (cell.taskSlowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-") + " |\n"
+        }
+        return text
+    }
+
+    /// `31%`, `0.4%`: a share with two significant digits for small ones.
+    static func percent(_ share: Double) -> String {
+        let value = share * 100
+        return NumberFormatting.fixed(value, decimals: abs(value) < 9.95 ? 1 : 0) + "%"
     }
 
     static func mebibytes(_ kibibytes: Double) -> String {

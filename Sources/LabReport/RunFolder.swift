@@ -87,17 +87,44 @@ public struct RunFolder: Sendable {
 
     /// The derived files' names and contents, and the cell summaries they all show (made once),
     /// from the data files alone.
+    /// The run's tasks.csv and lanes.csv, or `nil` for a run without them (lab 0.3.0 or older).
+    public func timelines() throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+        try TimelineFiles.read(folder: path)
+    }
+
+    /// Everything `lab report` rebuilds from results.csv, run.json, tasks.csv and lanes.csv.
     public func derivedFiles() throws(RunFolderError) -> DerivedFiles {
-        let summaries = CellSummary.summarize(try records())
+        let records = try records()
+        let timelines = try timelines()
+        let summaries = CellSummary.summarize(records, timelines: timelines)
         let description = try runDescription()
+        var timelineFiles: [(name: String, text: String)] = []
+        var linked: [String: String] = [:]
+        if let timelines {
+            let cells = CellTimeline.medians(of: summaries, records: records, timelines: timelines)
+            for group in CellSummary.byWorkload(summaries) {
+                let keys = Set(group.map(\.cellKey))
+                let panels = cells.filter { keys.contains($0.cell.cellKey) }
+                guard !panels.isEmpty else { continue }
+                var name = "timeline-\(group[0].workload).svg"
+                var number = 2
+                while timelineFiles.contains(where: { $0.name == name }) {
+                    name = "timeline-\(group[0].workload)-\(number).svg"
+                    number += 1
+                }
+                timelineFiles.append((name, TimelineChart().render(panels)))
+                linked[group[0].workloadKey] = name
+            }
+            timelineFiles.append((TraceFile.name, TraceFile.render(records: records, timelines: timelines)))
+        }
         return DerivedFiles(
             summaries: summaries,
             files: [
                 ("summary.csv", SummaryColumn.csv(summaries)),
                 ("chart.txt", AsciiChart().render(summaries)),
                 ("chart.svg", SvgChart().render(summaries)),
-                ("report.md", MarkdownReport().render(description: description, summaries: summaries)),
-            ])
+                ("report.md", MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)),
+            ] + timelineFiles)
     }
 
     /// Writes the derived files.

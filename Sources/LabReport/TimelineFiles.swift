@@ -224,3 +224,15 @@ public final class TimelineFilesWriter: Sendable {
         Platform.close(lanes)
     }
 }
+
+extension ExecutionMode {
+    /// What lane `lane` (from 0) of this mode is called in charts and traces.
+    public func laneName(_ lane: Int) -> String {
+        switch self {
+        case .sequential: "coordinator"
+        case .threads: "thread \(lane + 1)"
+        case .processes: "worker \(lane + 1)"
+        case .async: "async slot \(lane + 1)"
+        }
+    }
+}

@@ -9,7 +9,7 @@ import Workloads
 /// for everything that failed while running).
 @main
 struct Lab {
-    static let commands = ["run", "list", "report", "compare", "calibrate", "bench", "crossover", "help"]
+    static let commands = ["run", "list", "report", "explain", "compare", "calibrate", "bench", "crossover", "help"]
 
     static func main() {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
@@ -64,6 +64,10 @@ struct Lab {
                 let report = ReportCommand()
                 if wantsHelp { Console.output(report.help); return 0 }
                 return try report.run(rest)
+            case "explain":
+                let explain = ExplainCommand()
+                if wantsHelp { Console.output(explain.help); return 0 }
+                return try explain.run(rest)
             case "compare":
                 let compare = CompareCommand()
                 if wantsHelp { Console.output(compare.help); return 0 }
@@ -89,6 +93,7 @@ struct Lab {
         case "run": Console.output(RunCommand(registry: registry).help)
         case "list": Console.output(ListCommand(registry: registry).help)
         case "report": Console.output(ReportCommand().help)
+        case "explain": Console.output(ExplainCommand().help)
         case "compare": Console.output(CompareCommand().help)
         case "calibrate": Console.output(CalibrateCommand().help)
         case "bench": Console.output(BenchCommand(registry: registry).help)
@@ -109,7 +114,8 @@ struct Lab {
           run     Run the experiment matrix (workloads x modes x worker counts, repeated)
                   and write results, summary, charts and a report into Results/<run-id>/.
           list    List the workloads, their kind and parameters.
-          report  Rebuild a run's summary, charts and report.md from its results.csv.
+          report  Rebuild a run's summary, charts, timelines and report.md from its files.
+          explain Say, with the run's numbers, which mode won each workload and why.
           compare Compare two runs cell by cell, with significance.
           calibrate
                   Measure this machine's costs: threads, spawns, pipe round trips.

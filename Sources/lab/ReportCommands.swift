@@ -1,8 +1,8 @@
 import LabCore
 import LabReport
 
-/// `lab report DIR`: rebuilds a run's summary.csv, chart.txt, chart.svg and report.md from its
-/// results.csv and run.json alone.
+/// `lab report DIR`: rebuilds a run's derived files (summary, charts, timelines, trace,
+/// report) from its results.csv, run.json, tasks.csv and lanes.csv alone.
 struct ReportCommand {
     let parser = CommandLineParser(command: "report", options: [
         OptionSpec("--embed", value: "FILE", expected: "a Markdown file with '<!-- lab:chart -->' and '<!-- lab:overview -->' blocks",
@@ -13,10 +13,11 @@ struct ReportCommand {
         """
         USAGE: lab report DIR [--embed FILE]
 
-        Rebuilds summary.csv, chart.txt, chart.svg and report.md in the run folder DIR from
-        its results.csv and run.json alone, byte for byte what the run wrote. Use it after
-        editing or merging results.csv, or to refresh the files of an interrupted run.
-        Nothing is written if either input cannot be read.
+        Rebuilds summary.csv, chart.txt, chart.svg, report.md and, when the run has
+        tasks.csv and lanes.csv, its timeline-*.svg and trace.json in the run folder DIR
+        from its results.csv, run.json, tasks.csv and lanes.csv alone, byte for byte what
+        the run wrote. Use it after editing or merging results.csv, or to refresh the files
+        of an interrupted run. Nothing is written if an input cannot be read.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -98,6 +99,73 @@ struct CompareCommand {
         let baseline = try RunFolder(path: parsed.positionals[0]).records()
         let candidate = try RunFolder(path: parsed.positionals[1]).records()
         Console.output(RunComparison(baseline: baseline, candidate: candidate).render(format))
+        return 0
+    }
+}
+
+/// `lab explain DIR`: which mode won each workload, by how much, and why, from the run's own
+/// breakdown of its times.
+struct ExplainCommand {
+    let parser = CommandLineParser(command: "explain", options: [
+        OptionSpec("--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
+        OptionSpec("--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",
+                   help: "Also draw the median repetition of this mode's cell of each workload as an ASCII timeline."),
+    ])
+
+    var help: String {
+        """
+        USAGE: lab explain DIR [--workload NAME] [--timeline MODE]
+
+        Says, for each workload of the run in DIR, which mode was fastest and by how much,
+        and for every other cell the two parts of its time that grew the most against the
+        fastest (start-up, work, exchange through pipes or queues, idle tail, teardown),
+        each with its share of that cell's median repetition and the task slowdown where
+        tasks ran slower than alone. Every figure comes from the run's files. A run made by
+        lab 0.3.0 or older has no breakdown: explain says who won and that it cannot say why.
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        EXAMPLES:
+          lab explain Results/reference
+          lab explain Results/reference --workload digest --timeline processes
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parser.parse(arguments)
+        guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
+            throw UsageError.other("lab explain needs exactly one run folder; see 'lab explain --help'")
+        }
+        let timelineMode = try parsed.value("--timeline").map { (text: String) throws(UsageError) -> ExecutionMode in
+            try parseChoice(text, option: "--timeline")
+        }
+        let folder = RunFolder(path: path)
+        let records = try folder.records()
+        let timelines = try folder.timelines()
+        let summaries = CellSummary.summarize(records, timelines: timelines)
+        let explanation = Explanation(summaries: summaries, records: records)
+        let workload = parsed.value("--workload")
+        if let workload, !explanation.workloads.contains(workload) {
+            throw UsageError.invalidValue(option: "--workload", value: workload, expected: "a workload of this run: \(explanation.workloads.joined(separator: ", "))")
+        }
+        if timelineMode != nil, timelines == nil {
+            throw UsageError.other("\(path) has no tasks.csv and lanes.csv (a run by lab 0.3.0 or older), so --timeline has nothing to draw; run it again with this lab")
+        }
+        var text = explanation.render(workload: workload)
+        if let timelineMode, let timelines {
+            let cells = CellTimeline.medians(of: summaries, records: records, timelines: timelines)
+                .filter { $0.cell.mode == timelineMode && (workload == nil || $0.cell.workload == workload) }
+            if cells.isEmpty {
+                text += "\nno \(timelineMode.rawValue) cell with a timeline to draw\(workload.map { " for \($0)" } ?? "")\n"
+            } else {
+                text += "\n" + cells.map { AsciiTimeline().render($0) }.joined(separator: "\n") + AsciiTimeline.legend + "\n"
+            }
+        }
+        Console.output(text)
         return 0
     }
 }

@@ -203,7 +203,10 @@ struct RunCommand {
         switch settings.format {
         case .text:
             Console.output(derived.text(of: "chart.txt"))
-            Console.output("\nwrote results.csv, summary.csv, chart.txt, chart.svg, report.md and run.json in \(path)/\n")
+            let timelines = derived.files.filter { $0.name.hasPrefix("timeline-") }.count
+            Console.output(
+                "\nwrote results.csv, tasks.csv, lanes.csv, summary.csv, chart.txt, chart.svg, report.md, "
+                    + "\(counted(timelines, "timeline")) (timeline-*.svg), trace.json and run.json in \(path)/\n")
         case .json:
             Console.output(try JSONSummary.render(runID: runID, folder: path, cells: summaries))
         }

@@ -1,0 +1,96 @@
+import LabCore
+
+/// `trace.json`: a run's timelines in the Trace Event Format (JSON object form), which
+/// Perfetto UI (ui.perfetto.dev) and chrome://tracing open.
+///
+/// One trace process per cell (workload, mode and workers), one track per lane (thread,
+/// worker, async slot, the coordinator). Every kept span is a complete event (`"ph":"X"`)
+/// named after its task (or batch of tasks) with the task index, count, repetition and bytes
+/// in its arguments; a worker's life is a `worker start-up` event from spawn to ready and a
+/// `worker finish` event from the finish request until it was gone, with instant events at
+/// spawn and ready. Times are microseconds on the run's clock: a repetition sits where it
+/// ran (`start_s` in results.csv) plus its own offsets.
+public enum TraceFile {
+    public static let name = "trace.json"
+
+    public static func render(records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]) -> String {
+        var cellIDs: [String: Int] = [:]
+        var events: [String] = []
+        for record in records {
+            let key = RepetitionKey(record)
+            guard let timeline = timelines[key] else { continue }
+            let pid: Int
+            if let known = cellIDs[key.cellKey] {
+                pid = known
+            } else {
+                pid = cellIDs.count + 1
+                cellIDs[key.cellKey] = pid
+                let label = "\(record.workload) \(record.parameters.isEmpty ? "" : record.parameters + " ")\(record.mode.label(workers: record.workers))"
+                events.append(#"{"name":"process_name","ph":"M","pid":\#(pid),"tid":0,"args":{"name":\#(json(label))}}"#)
+                events.append(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
+                for lane in 0..<max(record.mode == .sequential ? 1 : record.workers, timeline.laneCount) {
+                    events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(lane + 1),"args":{"name":\#(json(record.mode.laneName(lane)))}}"#)
+                }
+            }
+            let origin = record.startSeconds
+            func microseconds(_ seconds: Double) -> String { NumberFormatting.fixed((origin + seconds) * 1e6, decimals: 3) }
+            func duration(_ seconds: Double) -> String { NumberFormatting.fixed(max(seconds, 0) * 1e6, decimals: 3) }
+            for span in timeline.spans {
+                let name = span.taskCount == 1 ? "task \(span.firstTask)" : "tasks \(span.firstTask)-\(span.firstTask + span.taskCount - 1)"
+                var args = #""first_task":\#(span.firstTask),"tasks":\#(span.taskCount),"repetition":\#(record.repetition)"#
+                args += #","bytes_in":\#(span.bytesIn),"bytes_out":\#(span.bytesOut),"work_us":\#(duration(span.work))"#
+                args += #","claimed_us":\#(microseconds(span.claimed)),"received_us":\#(microseconds(span.received))"#
+                events.append(
+                    #"{"name":"\#(name)","cat":"task","ph":"X","pid":\#(pid),"tid":\#(span.lane + 1),"ts":\#(microseconds(span.started)),"dur":\#(duration(span.ended - span.started)),"args":{\#(args)}}"#
+                )
+            }
+            for lane in Set(timeline.events.compactMap(\.lane)).sorted() {
+                let laneEvents = timeline.events.filter { $0.lane == lane }
+                func time(_ kind: LaneEvent.Kind) -> [EventRow] { laneEvents.filter { $0.event == kind.rawValue } }
+                for event in laneEvents where event.event == LaneEvent.Kind.spawn.rawValue || event.event == LaneEvent.Kind.workerReady.rawValue {
+                    let pidText = event.processID.map { #","pid_of_worker":\#($0)"# } ?? ""
+                    events.append(
+                        #"{"name":"\#(event.event)","cat":"worker","ph":"i","s":"t","pid":\#(pid),"tid":\#(lane + 1),"ts":\#(microseconds(event.at)),"args":{"repetition":\#(record.repetition)\#(pidText)}}"#
+                    )
+                }
+                // Each worker of the lane (a replacement too): spawn to ready, finish to gone.
+                for (index, spawn) in time(.spawn).enumerated() {
+                    if index < time(.workerReady).count {
+                        let ready = time(.workerReady)[index]
+                        events.append(
+                            #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(lane + 1),"ts":\#(microseconds(spawn.at)),"dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
+                        )
+                    }
+                }
+                for (request, gone) in zip(time(.finishRequested), time(.workerGone)) {
+                    events.append(
+                        #"{"name":"worker finish","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(lane + 1),"ts":\#(microseconds(request.at)),"dur":\#(duration(gone.at - request.at)),"args":{"repetition":\#(record.repetition)}}"#
+                    )
+                }
+            }
+        }
+        return "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n" + events.joined(separator: ",\n") + "\n]}\n"
+    }
+
+    /// A JSON string literal.
+    static func json(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+}
