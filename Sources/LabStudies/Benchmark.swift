@@ -143,6 +143,27 @@ public struct Benchmark: Sendable {
                 measurement: "thread_task_cost", value: threadCost, unit: "us", goal: .below(1),
                 detail: "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
 
+        for batch in [BatchSize.automatic, .fixed(1)] {
+            let size = batch.tasksPerClaim(taskCount: threadTasks, workers: 2)
+            progress("noop, 2 threads, \(threadTasks) tasks, batch \(batch), with and without the timeline")
+            let overhead = try recordingOverhead(tasks: threadTasks, batch: batch)
+            let what = "noop, 2 threads, \(threadTasks) tasks, --batch \(batch) (\(size) per claim): median wall with the timeline recorded / without"
+            let timings = "\(Self.milliseconds(overhead.with)) against \(Self.milliseconds(overhead.without)) ms, medians of \(overhead.samples) interleaved"
+            if case .automatic = batch {
+                results.append(
+                    BenchmarkResult(
+                        measurement: "timeline_overhead_batch_auto", value: overhead.ratio, unit: "x", goal: Self.timelineGoal,
+                        detail: "\(what) (the default of lab run); \(timings)"))
+            } else {
+                // Three clock readings per claim cost about as much as an empty task itself,
+                // so one task per claim cannot meet the goal: context, not a goal.
+                results.append(
+                    BenchmarkResult(
+                        measurement: "timeline_overhead_batch_1", value: overhead.ratio, unit: "x",
+                        detail: "\(what); \(timings); each claim reads the clock 3 times, about as long as an empty task"))
+            }
+        }
+
         progress("pool start-up, 1 and \(cores) workers")
         let single = try poolStartup(workers: 1)
         let pool = try poolStartup(workers: cores)
@@ -188,6 +209,32 @@ public struct Benchmark: Sendable {
             }
         }
         return settings
+    }
+
+    /// How much longer empty tasks take when each repetition records its timeline.
+    public static let timelineGoal = BenchmarkGoal.atMost(1.05)
+
+    /// Empty tasks on 2 threads, with and without recording the timeline, in alternating
+    /// order after a warm-up of each: the ratio of the median walls.
+    func recordingOverhead(tasks: Int, batch: BatchSize) throws -> (ratio: Double, with: Double, without: Double, samples: Int) {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
+        let cell = Cell(workload: workload, mode: .threads, workers: 2)
+        let runners = [true, false].map {
+            ExperimentRunner(runID: "bench", workerCommand: worker, registry: ChildProcessRegistry(), batch: batch, recordsTimelines: $0)
+        }
+        let samples = repetitions * 3
+        var walls: [[Double]] = [[], []]
+        for round in 0...samples {
+            for which in round % 2 == 0 ? [0, 1] : [1, 0] {
+                let record = runners[which].measure(cell, repetition: round)
+                guard record.status == .ok else { throw LabFailure("noop \(cell.label) failed: \(record.error ?? "")") }
+                // Round 0 is the warm-up of both.
+                if round > 0 { walls[which].append(record.wallSeconds) }
+            }
+        }
+        let with = Statistics.median(walls[0]) ?? .nan
+        let without = Statistics.median(walls[1]) ?? .nan
+        return (with / without, with, without, samples)
     }
 
     /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).

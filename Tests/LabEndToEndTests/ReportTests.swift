@@ -5,7 +5,7 @@ import Testing
 
 /// The files a run derives, `lab report` and `lab compare`, run as a user would.
 @Suite struct ReportTests {
-    static let derived = ["summary.csv", "chart.txt", "chart.svg", "report.md"]
+    static let derived = ["summary.csv", "chart.txt", "chart.svg", "report.md", "trace.json", "timeline-primes.svg", "timeline-sleep.svg"]
 
     func quickRun(_ lab: LabBinary, out: String, extra: [String] = []) throws -> LabBinary.Outcome {
         try lab.run(

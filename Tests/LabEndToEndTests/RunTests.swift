@@ -21,7 +21,8 @@ import Workloads
         let text = try String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8)
         let rows = try CSV.parse(text)
         #expect(rows.first == [
-            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
+            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "work_s", "exchange_s",
+            "idle_s", "teardown_s", "residual_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
             "bytes_from_workers", "start_s", "position",
@@ -37,7 +38,16 @@ import Workloads
             #expect(mine.allSatisfy { $0.checksum != nil })
         }
         #expect(records.filter { $0.mode == .processes }.allSatisfy { $0.startupSeconds > 0 && $0.startupSeconds < $0.wallSeconds })
-        #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 && $0.startupSeconds == 0 })
+        // Sequential has no pool: its start-up is the moment until the coordinator claims.
+        #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.workers == 1 && $0.startupSeconds < $0.wallSeconds / 10 })
+        // The wall time is cut into parts that cover it: what they do not place is under 2%.
+        for record in records {
+            let parts = try #require(record.breakdown, "\(record.workload) \(record.mode)")
+            let placed = parts.totalSeconds - parts.residualSeconds
+            #expect(abs(record.wallSeconds - placed) <= 0.02 * record.wallSeconds, "\(record.workload) \(record.mode): \(parts)")
+            #expect(abs(parts.totalSeconds - record.wallSeconds) < 1e-5)
+            #expect(parts.parts.allSatisfy { $0.name == "residual" || $0.seconds >= 0 }, "\(parts)")
+        }
         // Process mode: tasks crossed the pipes, and every worker reported its own usage.
         let processes = records.filter { $0.mode == .processes }
         #expect(processes.allSatisfy { $0.bytesToWorkers > 0 && $0.bytesFromWorkers > 0 && ($0.workersMaxResidentKiB ?? 0) > 0 })

@@ -11,14 +11,18 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         status: status, error: error, userSeconds: 0.25, systemSeconds: 0.125, workersUserSeconds: mode == .processes ? 0.5 : 0,
         workersSystemSeconds: 0, maxResidentKiB: 30_000, workersMaxResidentKiB: mode == .processes ? 16_000 : 0, voluntaryContextSwitches: 12,
         involuntaryContextSwitches: 3, bytesToWorkers: mode == .processes ? 4096 : 0, bytesFromWorkers: mode == .processes ? 300 : 0,
-        startSeconds: 1.5, position: 7)
+        startSeconds: 1.5, position: 7,
+        breakdown: TimeBreakdown(
+            startupSeconds: 0.012, workSeconds: 0.25, exchangeSeconds: 0.125, idleSeconds: 0.0625, teardownSeconds: 0.001,
+            residualSeconds: 0.0005))
 }
 
 @Suite struct ResultsFileTests {
     @Test("the header is the documented columns in the documented order")
     func header() {
         #expect(ResultColumn.header == [
-            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
+            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "work_s", "exchange_s",
+            "idle_s", "teardown_s", "residual_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
             "bytes_from_workers", "start_s", "position",
@@ -35,6 +39,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         unmeasured.workersSystemSeconds = nil
         unmeasured.workersMaxResidentKiB = nil
         unmeasured.maxResidentKiB = nil
+        unmeasured.breakdown = nil
         let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), unmeasured]
         let path = folder + "/results.csv"
         do {
@@ -46,8 +51,22 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         // What was not measured is an empty field, not a 0.
         let lastRow = try #require(try CSV.parse(text).last)
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
-        #expect(emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB])
+        #expect(emptyColumns == ResultColumn.breakdownColumns + [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
+    }
+
+    @Test("a results file of lab 0.3.0 (no breakdown columns) reads with no breakdown; a half breakdown is none")
+    func olderFile() throws {
+        let record = sampleRecord()
+        let kept = ResultColumn.allCases.filter { !ResultColumn.breakdownColumns.contains($0) }
+        let old = CSV.record(kept.map(\.rawValue)) + CSV.record(kept.map { $0.field(of: record) })
+        var expected = record
+        expected.breakdown = nil
+        #expect(try ResultsFileReader.records(fromCSV: old) == [expected])
+        // One empty part makes the whole breakdown unknown rather than wrong.
+        var fields = ResultColumn.fields(of: record)
+        fields[ResultColumn.allCases.firstIndex(of: .idleSeconds)!] = ""
+        #expect(try ResultsFileReader.records(fromCSV: CSV.record(ResultColumn.header) + CSV.record(fields)) == [expected])
     }
 
     @Test("a missing column, a short row or a non-number is a clear error")
