@@ -138,7 +138,14 @@ package struct InlinePerformer: TaskPerformer, Sendable {
     ) -> Int {
         // Two readings of the clock per claim, not per task: a batch of tiny tasks stays cheap.
         let started = times == nil ? 0 : Platform.monotonicNanoseconds()
-        defer { if times != nil { times?.add(started: started, ended: Platform.monotonicNanoseconds()) } }
+        defer {
+            if times != nil {
+                // Every result was delivered inside the loop: the end is also their arrival.
+                let ended = Platform.monotonicNanoseconds()
+                times?.add(started: started, ended: ended)
+                times?.received = ended
+            }
+        }
         for task in tasks {
             slot?.begin(task: task.index)
             let result: Result<TaskOutput, ExecutionError>
@@ -162,8 +169,13 @@ package struct InlinePerformer: TaskPerformer, Sendable {
 package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1, lane: LaneRecorder? = nil) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
     var tasks: [PendingTask] = []
-    defer { ledger.deposit(finished) }
-    lane?.markReady()
+    // The lane's log is this thread's own while the tasks run (see ``LaneRecorder/log``).
+    var log = lane?.log
+    defer {
+        ledger.deposit(finished)
+        if let log { lane?.log = log }
+    }
+    log?.markReady()
     while let claimed = ledger.claim(upTo: max(batch, 1)) {
         let claimedAt = lane == nil ? 0 : Platform.monotonicNanoseconds()
         tasks.removeAll(keepingCapacity: true)
@@ -176,9 +188,9 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
         var next = 0
         defer {
             if let lane, let times {
-                let received = Platform.monotonicNanoseconds()
+                let received = times.received != 0 ? times.received : Platform.monotonicNanoseconds()
                 let started = times.started == 0 ? received : times.started
-                lane.record(
+                log?.record(
                     TaskSpan(
                         lane: lane.lane, firstTask: claimed.lowerBound, taskCount: claimed.count, claimed: claimedAt,
                         sent: times.sent == 0 ? started : times.sent, started: started, ended: max(times.ended, started), received: received,

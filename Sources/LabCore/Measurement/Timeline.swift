@@ -221,21 +221,45 @@ package final class TimelineRecorder: @unchecked Sendable {
 /// One lane's part of a ``TimelineRecorder``.
 package final class LaneRecorder: @unchecked Sendable {
     package let lane: Int
-    private let keep: Int
-    private(set) var spans: [TaskSpan] = []
-    private(set) var totals = LaneTotals()
+    /// What the lane recorded. A driver thread works on its own copy (``LaneLog`` is a value)
+    /// and stores it back when it is done, so that two lanes never write to memory that may
+    /// share a cache line while their tasks run.
+    package var log: LaneLog
 
     init(lane: Int, keep: Int) {
         self.lane = lane
+        self.log = LaneLog(keep: keep)
+    }
+
+    var spans: [TaskSpan] { log.spans }
+    var totals: LaneTotals { log.totals }
+
+    /// Marks the lane ready to claim, the first time only.
+    package func markReady(at time: UInt64 = Platform.monotonicNanoseconds()) {
+        log.markReady(at: time)
+    }
+
+    package func record(_ span: TaskSpan) {
+        log.record(span)
+    }
+}
+
+/// A lane's spans (the first `keep` of them) and totals (of all of them).
+package struct LaneLog: Sendable {
+    let keep: Int
+    private(set) var spans: [TaskSpan] = []
+    private(set) var totals = LaneTotals()
+
+    init(keep: Int) {
         self.keep = keep
     }
 
     /// Marks the lane ready to claim, the first time only.
-    package func markReady(at time: UInt64 = Platform.monotonicNanoseconds()) {
+    package mutating func markReady(at time: UInt64 = Platform.monotonicNanoseconds()) {
         if totals.ready == nil { totals.ready = time }
     }
 
-    package func record(_ span: TaskSpan) {
+    package mutating func record(_ span: TaskSpan) {
         totals.spans += 1
         totals.busy &+= span.busy
         totals.work &+= span.work
@@ -253,6 +277,10 @@ package struct SpanTimes {
     package var started: UInt64 = 0
     package var ended: UInt64 = 0
     package var work: UInt64 = 0
+    /// When the results were back with the driver, if the performer knows (one that runs the
+    /// tasks in the driver's thread has delivered every result when its last task ends);
+    /// otherwise the driver reads the clock once more.
+    package var received: UInt64 = 0
 
     package init() {}
 
