@@ -60,14 +60,19 @@ public struct Explanation {
     func compare(_ slow: CellSummary, with fast: CellSummary) -> String {
         let ratio = slow.wallMedian! / fast.wallMedian!
         var sentence = "\(slow.label) took \(times(ratio)) as long as \(fast.label)"
+        if let mine = slow.wallConfidence, let theirs = fast.wallConfidence, mine.overlaps(theirs) {
+            let intervals = Explanation.interval(mine) + " and " + Explanation.interval(theirs)
+            return sentence + ": within the noise (their 95% intervals overlap: " + intervals + ")."
+        }
         guard let parts = slow.parts, let fastParts = fast.parts, let wall = slow.wallMedian, wall > 0 else {
             return sentence + " (no breakdown of its time)."
         }
         // The parts that grew the most against the faster cell are the reasons.
-        let grown = zip(parts.parts, fastParts.parts).map { part, other in (name: part.name, seconds: part.seconds, excess: part.seconds - other.seconds) }
-            .filter { $0.name != "residual" && $0.excess > 0 }
-            .sorted { $0.excess > $1.excess }
-            .prefix(2)
+        typealias Part = (name: String, seconds: Double, excess: Double)
+        let all: [Part] = zip(parts.parts, fastParts.parts).map { part, other in (part.name, part.seconds, part.seconds - other.seconds) }
+        let ranked = all.filter { $0.name != "residual" && $0.excess > 0 }.sorted { $0.excess > $1.excess }
+        // A second reason under half a percent of the time is noise, not a reason.
+        let grown = ranked.prefix(1) + ranked.dropFirst().prefix(1).filter { $0.seconds >= 0.005 * wall }
         let reasons = grown.map { part in
             "\(describe(part.name, of: slow, against: fast)) took \(MarkdownReport.percent(part.seconds / wall)) of its time "
                 + "(\(NumberFormatting.duration(part.seconds)); \(NumberFormatting.duration(fastParts.seconds(of: part.name))) in \(fast.label))"
@@ -101,6 +106,11 @@ public struct Explanation {
             if lanes < fastLanes { return "running the tasks (on \(lanes) lane\(lanes == 1 ? "" : "s") instead of \(fastLanes))" }
             return "running the tasks"
         }
+    }
+
+    /// `1.2 ms-1.4 ms`.
+    static func interval(_ range: ClosedRange<Double>) -> String {
+        NumberFormatting.duration(range.lowerBound) + "-" + NumberFormatting.duration(range.upperBound)
     }
 
     static func mebibytes(_ bytes: Double) -> String {

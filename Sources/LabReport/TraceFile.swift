@@ -4,7 +4,10 @@ import LabCore
 /// Perfetto UI (ui.perfetto.dev) and chrome://tracing open.
 ///
 /// One trace process per cell (workload, mode and workers), one track per lane (thread,
-/// worker, async slot, the coordinator). Every kept span is a complete event (`"ph":"X"`)
+/// worker, async slot, the coordinator). Thread IDs are unique in the whole trace (the
+/// cell's number times 1,000 plus the lane's): Perfetto keys threads by their ID, and a
+/// thread ID that moved between processes (the cells' repetitions interleave) would split
+/// into unnamed tracks. Every kept span is a complete event (`"ph":"X"`)
 /// named after its task (or batch of tasks) with the task index, count, repetition and bytes
 /// in its arguments; a worker's life is a `worker start-up` event from spawn to ready and a
 /// `worker finish` event from the finish request until it was gone, with instant events at
@@ -29,7 +32,7 @@ public enum TraceFile {
                 events.append(#"{"name":"process_name","ph":"M","pid":\#(pid),"tid":0,"args":{"name":\#(json(label))}}"#)
                 events.append(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
                 for lane in 0..<max(record.mode == .sequential ? 1 : record.workers, timeline.laneCount) {
-                    events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(lane + 1),"args":{"name":\#(json(record.mode.laneName(lane)))}}"#)
+                    events.append(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"args":{"name":\#(json(record.mode.laneName(lane)))}}"#)
                 }
             }
             let origin = record.startSeconds
@@ -41,7 +44,7 @@ public enum TraceFile {
                 args += #","bytes_in":\#(span.bytesIn),"bytes_out":\#(span.bytesOut),"work_us":\#(duration(span.work))"#
                 args += #","claimed_us":\#(microseconds(span.claimed)),"received_us":\#(microseconds(span.received))"#
                 events.append(
-                    #"{"name":"\#(name)","cat":"task","ph":"X","pid":\#(pid),"tid":\#(span.lane + 1),"ts":\#(microseconds(span.started)),"dur":\#(duration(span.ended - span.started)),"args":{\#(args)}}"#
+                    #"{"name":"\#(name)","cat":"task","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + span.lane + 1),"ts":\#(microseconds(span.started)),"dur":\#(duration(span.ended - span.started)),"args":{\#(args)}}"#
                 )
             }
             for lane in Set(timeline.events.compactMap(\.lane)).sorted() {
@@ -50,7 +53,7 @@ public enum TraceFile {
                 for event in laneEvents where event.event == LaneEvent.Kind.spawn.rawValue || event.event == LaneEvent.Kind.workerReady.rawValue {
                     let pidText = event.processID.map { #","pid_of_worker":\#($0)"# } ?? ""
                     events.append(
-                        #"{"name":"\#(event.event)","cat":"worker","ph":"i","s":"t","pid":\#(pid),"tid":\#(lane + 1),"ts":\#(microseconds(event.at)),"args":{"repetition":\#(record.repetition)\#(pidText)}}"#
+                        #"{"name":"\#(event.event)","cat":"worker","ph":"i","s":"t","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(event.at)),"args":{"repetition":\#(record.repetition)\#(pidText)}}"#
                     )
                 }
                 // Each worker of the lane (a replacement too): spawn to ready, finish to gone.
@@ -58,13 +61,13 @@ public enum TraceFile {
                     if index < time(.workerReady).count {
                         let ready = time(.workerReady)[index]
                         events.append(
-                            #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(lane + 1),"ts":\#(microseconds(spawn.at)),"dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
+                            #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(spawn.at)),"dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
                         )
                     }
                 }
                 for (request, gone) in zip(time(.finishRequested), time(.workerGone)) {
                     events.append(
-                        #"{"name":"worker finish","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(lane + 1),"ts":\#(microseconds(request.at)),"dur":\#(duration(gone.at - request.at)),"args":{"repetition":\#(record.repetition)}}"#
+                        #"{"name":"worker finish","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(request.at)),"dur":\#(duration(gone.at - request.at)),"args":{"repetition":\#(record.repetition)}}"#
                     )
                 }
             }
