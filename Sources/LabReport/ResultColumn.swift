@@ -23,11 +23,6 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case wallSeconds = "wall_s"
     /// Seconds from asking for the pool until every worker was ready.
     case startupSeconds = "startup_s"
-    case workSeconds = "work_s"
-    case exchangeSeconds = "exchange_s"
-    case idleSeconds = "idle_s"
-    case teardownSeconds = "teardown_s"
-    case residualSeconds = "residual_s"
     /// Completed tasks divided by `wall_s`.
     case tasksPerSecond = "tasks_per_s"
     /// The run's combined checksum, 16 hexadecimal digits; equal in every mode.
@@ -59,6 +54,12 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case startSeconds = "start_s"
     /// Its place in the run's order, from 1, warm-ups included (they are not written).
     case position
+    // The parts of the wall time (0.4.0): after the columns older runs have.
+    case workSeconds = "work_s"
+    case exchangeSeconds = "exchange_s"
+    case idleSeconds = "idle_s"
+    case teardownSeconds = "teardown_s"
+    case residualSeconds = "residual_s"
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
