@@ -131,7 +131,7 @@ extension TimeBreakdown {
 /// An ASCII timeline of one cell's median repetition: a row per lane, a column per slice of
 /// time, each column showing what filled most of its slice.
 public struct AsciiTimeline {
-    public static let legend = "# task running   = exchange (claimed, not running)   s start-up   - teardown   (blank) idle"
+    public static let legend = "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   (blank) idle"
     public let width: Int
 
     public init(width: Int = 64) {
@@ -157,8 +157,9 @@ public struct AsciiTimeline {
                 func overlap(_ start: Double, _ stop: Double) -> Double { max(0, min(stop, high) - max(start, low)) }
                 let work = spans.reduce(0) { $0 + overlap($1.started, $1.ended) }
                 let busy = spans.reduce(0) { $0 + overlap($1.claimed, $1.received) }
+                let unkept = timeline.truncation(of: lane).map { overlap($0.from, $0.to) } ?? 0
                 let shares: [(Character, Double)] = [
-                    ("#", work), ("=", busy - work), ("s", overlap(0, ready)), ("-", overlap(last, end)),
+                    ("#", work), ("=", busy - work), ("s", overlap(0, ready)), ("-", overlap(last, end)), ("?", unkept),
                 ]
                 let winner = shares.max { $0.1 < $1.1 }!
                 row.append(winner.1 > slice * 0.25 ? winner.0 : " ")

@@ -102,6 +102,11 @@ public struct TimelineChart {
             for (start, end) in merged(spans.map { ($0.started, $0.ended) }, scale: scale) {
                 text += rect(x0 + start * scale, y + 2, max((end - start) * scale, 0.5), TimelineChart.laneHeight - 4, colour, opacity: "1")
             }
+            // Past the span limit the lane's claims were counted, not kept: shown as such.
+            if let cut = timeline.truncation(of: lane), cut.to > cut.from {
+                text += rect(x0 + cut.from * scale, y, (cut.to - cut.from) * scale, TimelineChart.laneHeight, colour, opacity: "0.12")
+                text += "<text x=\"\(f(x0 + (cut.from + cut.to) / 2 * scale))\" y=\"\(f(y + 10))\" text-anchor=\"middle\" font-size=\"9\" fill=\"#333333\">\(cut.all - cut.kept) more claims, not kept</text>"
+            }
             text += "\n"
         }
         if let last = timeline.time(of: EventRow.lastResult), let gone = timeline.time(of: EventRow.poolGone), gone > last {

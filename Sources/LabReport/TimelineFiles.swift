@@ -47,6 +47,16 @@ public struct EventRow: Sendable, Equatable {
     public var event: String
     public var at: Double
     public var processID: Int32?
+    /// For `lane_done`: how many spans the lane recorded in all.
+    public var spans: Int?
+
+    public init(lane: Int?, event: String, at: Double, processID: Int32? = nil, spans: Int? = nil) {
+        self.lane = lane
+        self.event = event
+        self.at = at
+        self.processID = processID
+        self.spans = spans
+    }
 }
 
 /// What tasks.csv and lanes.csv hold of one repetition.
@@ -64,6 +74,15 @@ public struct RecordedTimeline: Sendable, Equatable {
         events.first { $0.lane == nil && $0.event == name }?.at
     }
 
+    /// Per lane that dropped spans (it reached the limit): how many it kept, how many it had,
+    /// and when its last kept span and its last result were.
+    public func truncation(of lane: Int) -> (kept: Int, all: Int, from: Double, to: Double)? {
+        guard let done = events.first(where: { $0.lane == lane && $0.event == LaneEvent.Kind.laneDone.rawValue }), let all = done.spans else { return nil }
+        let kept = spans.filter { $0.lane == lane }
+        guard kept.count < all else { return nil }
+        return (kept.count, all, kept.map(\.received).max() ?? 0, done.at)
+    }
+
     /// How many lanes the repetition had (from its spans and events).
     public var laneCount: Int {
         max(spans.map(\.lane).max() ?? -1, events.compactMap(\.lane).max() ?? -1) + 1
@@ -77,9 +96,11 @@ public struct RecordedTimeline: Sendable, Equatable {
                 sent: timeline.offset(span.sent), started: timeline.offset(span.started), ended: timeline.offset(span.ended),
                 received: timeline.offset(span.received), work: Double(span.work) / 1e9, bytesIn: span.bytesIn, bytesOut: span.bytesOut)
         }
-        events = timeline.events.map { EventRow(lane: $0.lane, event: $0.kind.rawValue, at: timeline.offset($0.at), processID: $0.processID) }
-        events.append(EventRow(lane: nil, event: EventRow.lastResult, at: timeline.offset(timeline.lastResult), processID: nil))
-        events.append(EventRow(lane: nil, event: EventRow.poolGone, at: timeline.offset(timeline.poolGone), processID: nil))
+        events = timeline.events.map {
+            EventRow(lane: $0.lane, event: $0.kind.rawValue, at: timeline.offset($0.at), processID: $0.processID, spans: $0.spans)
+        }
+        events.append(EventRow(lane: nil, event: EventRow.lastResult, at: timeline.offset(timeline.lastResult)))
+        events.append(EventRow(lane: nil, event: EventRow.poolGone, at: timeline.offset(timeline.poolGone)))
     }
 }
 
@@ -98,7 +119,7 @@ public enum TimelineFiles {
         cellHeader + [
             "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s", "bytes_in", "bytes_out",
         ]
-    public static let lanesHeader = cellHeader + ["lane", "event", "at_s", "pid"]
+    public static let lanesHeader = cellHeader + ["lane", "event", "at_s", "pid", "spans"]
 
     static func cellFields(_ record: RepetitionRecord) -> [String] {
         [record.workload, record.parameters, String(record.tasks), record.mode.rawValue, String(record.workers), String(record.repetition)]
@@ -120,7 +141,11 @@ public enum TimelineFiles {
         }
         var lanes = ""
         for event in timeline.events {
-            lanes += CSV.record(cell + [event.lane.map(String.init) ?? "", event.event, seconds(event.at), event.processID.map { String($0) } ?? ""])
+            lanes += CSV.record(
+                cell + [
+                    event.lane.map(String.init) ?? "", event.event, seconds(event.at), event.processID.map { String($0) } ?? "",
+                    event.spans.map(String.init) ?? "",
+                ])
         }
         return (tasks, lanes)
     }
@@ -149,10 +174,11 @@ public enum TimelineFiles {
             guard let at = Double(fields[2]) else { throw .invalidResults(path: lanesPath, reason: "invalid at_s '\(fields[2])'") }
             let lane = fields[0].isEmpty ? nil : Int(fields[0])
             let pid = fields[3].isEmpty ? nil : Int32(fields[3])
-            guard fields[0].isEmpty || lane != nil, fields[3].isEmpty || pid != nil else {
-                throw .invalidResults(path: lanesPath, reason: "invalid lane or pid in '\(fields.joined(separator: ","))'")
+            let spans = fields[4].isEmpty ? nil : Int(fields[4])
+            guard fields[0].isEmpty || lane != nil, fields[3].isEmpty || pid != nil, fields[4].isEmpty || spans != nil else {
+                throw .invalidResults(path: lanesPath, reason: "invalid lane, pid or spans in '\(fields.joined(separator: ","))'")
             }
-            timelines[key, default: RecordedTimeline()].events.append(EventRow(lane: lane, event: fields[1], at: at, processID: pid))
+            timelines[key, default: RecordedTimeline()].events.append(EventRow(lane: lane, event: fields[1], at: at, processID: pid, spans: spans))
         }
         return timelines
     }

@@ -173,7 +173,11 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
     var log = lane?.log
     defer {
         ledger.deposit(finished)
-        if let log { lane?.log = log }
+        // Depositing is handing results back, like a worker's reply: part of the last claim.
+        if var log {
+            log.extendLastSpan(to: Platform.monotonicNanoseconds())
+            lane?.log = log
+        }
     }
     log?.markReady()
     while let claimed = ledger.claim(upTo: max(batch, 1)) {

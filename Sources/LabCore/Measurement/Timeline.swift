@@ -60,6 +60,9 @@ public struct LaneEvent: Sendable, Equatable {
         case workerReady = "worker_ready"
         case finishRequested = "finish_requested"
         case workerGone = "worker_gone"
+        /// The lane had its last result; ``LaneEvent/spans`` says how many spans it recorded
+        /// in all (more than were kept when it hit the limit).
+        case laneDone = "lane_done"
     }
 
     public var lane: Int
@@ -67,12 +70,15 @@ public struct LaneEvent: Sendable, Equatable {
     public var at: UInt64
     /// The worker's process ID, for the worker events.
     public var processID: Int32?
+    /// The lane's span count, for ``Kind/laneDone``.
+    public var spans: Int?
 
-    public init(lane: Int, kind: Kind, at: UInt64, processID: Int32? = nil) {
+    public init(lane: Int, kind: Kind, at: UInt64, processID: Int32? = nil, spans: Int? = nil) {
         self.lane = lane
         self.kind = kind
         self.at = at
         self.processID = processID
+        self.spans = spans
     }
 }
 
@@ -212,6 +218,7 @@ package final class TimelineRecorder: @unchecked Sendable {
         var all = events
         for lane in lanes {
             if let ready = lane.totals.ready { all.append(LaneEvent(lane: lane.lane, kind: .laneReady, at: ready)) }
+            if let done = lane.totals.lastReceived { all.append(LaneEvent(lane: lane.lane, kind: .laneDone, at: done, spans: lane.totals.spans)) }
         }
         all.sort { ($0.at, $0.lane) < ($1.at, $1.lane) }
         return RepetitionTimeline(began: began, poolGone: poolGone, lanes: lanes.map(\.totals), spans: lanes.flatMap(\.spans), events: all)
@@ -257,6 +264,15 @@ package struct LaneLog: Sendable {
     /// Marks the lane ready to claim, the first time only.
     package mutating func markReady(at time: UInt64 = Platform.monotonicNanoseconds()) {
         if totals.ready == nil { totals.ready = time }
+    }
+
+    /// Moves the end of the lane's last span to `time`: for work that belongs to it but comes
+    /// after it, like depositing the lane's results at the end (exchange, not idle).
+    package mutating func extendLastSpan(to time: UInt64) {
+        guard let last = totals.lastReceived, time > last else { return }
+        totals.busy &+= time - last
+        totals.lastReceived = time
+        if spans.count == totals.spans, !spans.isEmpty { spans[spans.count - 1].received = time }
     }
 
     package mutating func record(_ span: TaskSpan) {
