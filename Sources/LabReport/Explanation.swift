@@ -45,6 +45,9 @@ public struct Explanation {
         } else {
             text += "  Fastest: \(fastest.label) (\(NumberFormatting.duration(best))).\n"
         }
+        if let parts = fastest.parts, best > 0, parts.idleSeconds >= 0.05 * best {
+            text += "  Even so, its lanes had nothing to do for \(MarkdownReport.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
+        }
         guard fastest.parts != nil else {
             text += "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
             text += "  run it again with this lab to see where the time went.\n"
@@ -155,7 +158,9 @@ public struct AsciiTimeline {
                 let low = Double(column) * slice
                 let high = low + slice
                 func overlap(_ start: Double, _ stop: Double) -> Double { max(0, min(stop, high) - max(start, low)) }
-                let work = spans.reduce(0) { $0 + overlap($1.started, $1.ended) }
+                // A batch's bodies fill only part of its start-to-end stretch (a worker reads
+                // and answers between them): count that stretch at its density.
+                let work = spans.reduce(0) { $0 + overlap($1.started, $1.ended) * $1.density }
                 let busy = spans.reduce(0) { $0 + overlap($1.claimed, $1.received) }
                 let unkept = timeline.truncation(of: lane).map { overlap($0.from, $0.to) } ?? 0
                 let shares: [(Character, Double)] = [

@@ -30,7 +30,8 @@ public struct CellTimeline: Sendable {
 /// lane (thread, worker, async slot), on one time axis so the cells compare at a glance. A
 /// task is a bar in its mode's colour from its start to its end; the pale bar behind it runs
 /// from its claim to its result, so what shows of it is the exchange (handing out, the pipe,
-/// waking up); blank is idle. Start-up is shaded per lane; the teardown after the last result
+/// waking up); a batch whose bodies fill only part of its stretch is a thinner bar; blank is
+/// idle. Start-up is shaded per lane; the teardown after the last result
 /// is hatched grey.
 public struct TimelineChart {
     static let width = 760.0
@@ -99,8 +100,15 @@ public struct TimelineChart {
             for (start, end) in merged(spans.map { ($0.claimed, $0.received) }, scale: scale) {
                 text += rect(x0 + start * scale, y, max((end - start) * scale, 0.5), TimelineChart.laneHeight, colour, opacity: "0.3")
             }
-            for (start, end) in merged(spans.map { ($0.started, $0.ended) }, scale: scale) {
-                text += rect(x0 + start * scale, y + 2, max((end - start) * scale, 0.5), TimelineChart.laneHeight - 4, colour, opacity: "1")
+            // Bars closer than half a pixel are drawn as one; a bar's height is the share of
+            // it that task bodies filled (a batch whose worker reads and answers between its
+            // tasks, or thousands of tiny tasks with their hand-outs in between, is thin).
+            for bar in mergedWork(spans, scale: scale) {
+                let share = bar.end > bar.start ? min(bar.work / (bar.end - bar.start), 1) : 1
+                let height = max((TimelineChart.laneHeight - 4) * (share >= 0.75 ? 1 : share), 1)
+                text += rect(
+                    x0 + bar.start * scale, y + TimelineChart.laneHeight / 2 - height / 2, max((bar.end - bar.start) * scale, 0.5), height, colour,
+                    opacity: "1")
             }
             // Past the span limit the lane's claims were counted, not kept: shown as such.
             if let cut = timeline.truncation(of: lane), cut.to > cut.from {
@@ -137,6 +145,21 @@ public struct TimelineChart {
                 result[result.count - 1].1 = max(last.1, end)
             } else {
                 result.append((start, end))
+            }
+        }
+        return result
+    }
+
+    /// The spans' body stretches merged like ``merged(_:scale:)``, each with the body time it holds.
+    func mergedWork(_ spans: [SpanRow], scale: Double) -> [(start: Double, end: Double, work: Double)] {
+        var result: [(start: Double, end: Double, work: Double)] = []
+        let gap = scale > 0 ? 0.5 / scale : 0
+        for span in spans.sorted(by: { $0.started < $1.started }) {
+            if let last = result.last, span.started - last.end <= gap {
+                result[result.count - 1].end = max(last.end, span.ended)
+                result[result.count - 1].work += span.work
+            } else {
+                result.append((span.started, span.ended, span.work))
             }
         }
         return result

@@ -33,6 +33,9 @@ public struct SpanRow: Sendable, Equatable {
     public var bytesIn: Int
     public var bytesOut: Int
 
+    /// The share of the span's start-to-end stretch that its bodies ran (1 for one task).
+    public var density: Double { ended > started ? min(work / (ended - started), 1) : 1 }
+
     /// Seconds a task of this span ran, on average: the span's own one when it holds one task.
     public var secondsPerTask: Double { work / Double(max(taskCount, 1)) }
 }
