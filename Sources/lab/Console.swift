@@ -1,3 +1,4 @@
+import LabReport
 import Glibc
 import LabCore
 
@@ -75,4 +76,13 @@ final class ProgressDisplay {
 /// `1 cell`, `3 cells`.
 func counted(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
+}
+
+/// The last line of a command that wrote a run folder: every file it wrote, its own first.
+func wroteLine(_ own: [String], derived: DerivedFiles, in path: String) -> String {
+    let timelines = derived.files.filter { $0.name.hasPrefix("timeline-") }.count
+    var names = own + ["results.csv", "tasks.csv", "lanes.csv"]
+    names += derived.files.map(\.name).filter { !$0.hasPrefix("timeline-") && $0 != TraceFile.name }
+    if timelines > 0 { names += ["\(counted(timelines, "timeline")) (timeline-*.svg)", TraceFile.name] }
+    return "wrote " + names.joined(separator: ", ") + " and run.json in \(path)/\n"
 }

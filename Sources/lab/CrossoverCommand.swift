@@ -160,7 +160,7 @@ struct CrossoverCommand {
         let clock = Stopwatch()
         var measured: [CrossoverScan.Point] = []
         var result: (points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) = ([], [])
-        _ = try session.conclude {
+        let derived = try session.conclude {
             result = try scan.run { size, phase in
                 if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(clock.elapsedSeconds.rounded().shortText) s so far\n") }
                 let point = try measurement.point(at: size, phase: phase)
@@ -173,7 +173,7 @@ struct CrossoverCommand {
             session.setStudyFiles(report(result.points, result.findings).files)
         }
         let text = report(result.points, result.findings).text
-        Console.output(text + "\nwrote crossover.csv, crossover.txt, crossover.svg, results.csv and run.json in \(path)/\n")
+        Console.output(text + "\n" + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
         let failed = result.points.flatMap(\.records).filter { $0.status == .failed }.count
         if failed > 0 {
             Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")

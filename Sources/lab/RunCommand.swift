@@ -203,10 +203,7 @@ struct RunCommand {
         switch settings.format {
         case .text:
             Console.output(derived.text(of: "chart.txt"))
-            let timelines = derived.files.filter { $0.name.hasPrefix("timeline-") }.count
-            Console.output(
-                "\nwrote results.csv, tasks.csv, lanes.csv, summary.csv, chart.txt, chart.svg, report.md, "
-                    + "\(counted(timelines, "timeline")) (timeline-*.svg), trace.json and run.json in \(path)/\n")
+            Console.output("\n" + wroteLine([], derived: derived, in: path))
         case .json:
             Console.output(try JSONSummary.render(runID: runID, folder: path, cells: summaries))
         }
