@@ -31,9 +31,7 @@ public struct SvgChart {
             y += 46 + Double(panel.count) * (SvgChart.barHeight + SvgChart.gap) + 24
         }
         let height = y + 10
-        var text = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(format(SvgChart.width))\" height=\"\(format(height))\""
-        text += " viewBox=\"0 0 \(format(SvgChart.width)) \(format(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        text += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        var text = SvgChart.opening(width: SvgChart.width, height: height)
         text += legend()
         return text + body + "</svg>\n"
     }
@@ -87,10 +85,27 @@ public struct SvgChart {
     }
 
     private func format(_ value: Double) -> String {
-        NumberFormatting.fixed(value, decimals: 1)
+        SvgChart.number(value)
     }
 
     private func escape(_ text: String) -> String {
+        SvgChart.escape(text)
+    }
+
+    /// A coordinate or length as every SVG of the lab writes it: one decimal.
+    public static func number(_ value: Double) -> String {
+        NumberFormatting.fixed(value, decimals: 1)
+    }
+
+    /// `text` made safe inside an SVG (XML) element or attribute.
+    public static func escape(_ text: String) -> String {
         text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+    }
+
+    /// The opening of every SVG the lab draws: its size, font and a white background.
+    public static func opening(width: Double, height: Double) -> String {
+        var text = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(width))\" height=\"\(number(height))\""
+        text += " viewBox=\"0 0 \(number(width)) \(number(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
+        return text + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
     }
 }

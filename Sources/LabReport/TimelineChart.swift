@@ -55,9 +55,7 @@ public struct TimelineChart {
         }
         body += axis(top: y, longest: longest, plotWidth: plotWidth)
         let height = y + 42
-        var text = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(f(TimelineChart.width))\" height=\"\(f(height))\""
-        text += " viewBox=\"0 0 \(f(TimelineChart.width)) \(f(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        text += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        var text = SvgChart.opening(width: TimelineChart.width, height: height)
         let title = "\(first.cell.workload): where the time went"
         text += "<text x=\"10\" y=\"18\" font-weight=\"bold\">\(escape(title))</text>"
         text += "<text x=\"\(f(10 + Double(title.count) * 7.6 + 12))\" y=\"18\" fill=\"#555555\">\(escape(first.cell.parameters)) tasks=\(first.cell.tasks); the median repetition of each cell</text>\n"
@@ -170,10 +168,10 @@ public struct TimelineChart {
     }
 
     private func f(_ value: Double) -> String {
-        NumberFormatting.fixed(value, decimals: 1)
+        SvgChart.number(value)
     }
 
     private func escape(_ text: String) -> String {
-        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+        SvgChart.escape(text)
     }
 }

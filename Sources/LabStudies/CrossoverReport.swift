@@ -97,10 +97,8 @@ public struct CrossoverReport: Sendable {
         let largest = max(points.flatMap { [$0.threadsSpeedup, $0.processesSpeedup] }.filter(\.isFinite).max() ?? 1, 1) * 1.1
         func x(_ size: Int) -> Double { left + (log2(Double(max(size, 1))) - low) / (high - low) * plotWidth }
         func y(_ speedup: Double) -> Double { top + plotHeight - speedup / largest * plotHeight }
-        func number(_ value: Double) -> String { NumberFormatting.fixed(value, decimals: 1) }
-        var text = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(width))\" height=\"\(number(height))\""
-        text += " viewBox=\"0 0 \(number(width)) \(number(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
-        text += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+        func number(_ value: Double) -> String { SvgChart.number(value) }
+        var text = SvgChart.opening(width: width, height: height)
         text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(workload): speedup over sequential, \(workers) workers</text>\n"
         text += "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
         text += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
