@@ -41,6 +41,8 @@ public struct CellSummary: Sendable, Equatable {
     /// The median over tasks of (a task's run time here / the same task's in the sequential
     /// cell), the median over repetitions; `nil` without per-task data.
     public var taskSlowdown: Double?
+    /// Where its lanes ran (`--pin`), as its first repetition says.
+    public var placement: Placement = .none
 
     /// speedup / workers: 1.0 means every worker was fully used.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
@@ -126,7 +128,7 @@ public struct CellSummary: Sendable, Equatable {
             maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
-            checksum: ok.first?.checksum, parts: medianParts(ok))
+            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement)
     }
 
     /// The parts of the median repetition (by wall time) of those that have a breakdown.

@@ -60,6 +60,8 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case idleSeconds = "idle_s"
     case teardownSeconds = "teardown_s"
     case residualSeconds = "residual_s"
+    /// Where the lanes ran (`--pin`, 0.4.0).
+    case placement = "pin"
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -67,6 +69,10 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// The parts of the wall time (lab 0.4.0 on): a results file without them is an older
     /// run's, read with no breakdown; an empty field is a repetition without a timeline.
     public static let breakdownColumns: [ResultColumn] = [.workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds]
+
+    /// Columns a results file of lab 0.3.0 or older does not have; they read as unmeasured
+    /// (the breakdown) or as their default (`pin`: none).
+    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement]
 
     /// The field of this column for `record`.
     public func field(of record: RepetitionRecord) -> String {
@@ -86,6 +92,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .idleSeconds: record.breakdown.map { NumberFormatting.fixed($0.idleSeconds, decimals: 6) } ?? ""
         case .teardownSeconds: record.breakdown.map { NumberFormatting.fixed($0.teardownSeconds, decimals: 6) } ?? ""
         case .residualSeconds: record.breakdown.map { NumberFormatting.fixed($0.residualSeconds, decimals: 6) } ?? ""
+        case .placement: record.placement.rawValue
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

@@ -71,7 +71,7 @@ public enum ResultsFileReader {
         var position: [ResultColumn: Int] = [:]
         for column in ResultColumn.allCases {
             guard let index = header.firstIndex(of: column.rawValue) else {
-                if ResultColumn.breakdownColumns.contains(column) { continue }
+                if ResultColumn.newerColumns.contains(column) { continue }
                 throw .missingColumn(column.rawValue)
             }
             position[column] = index
@@ -114,7 +114,7 @@ public enum ResultsFileReader {
                     involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { Int($0) },
                     bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },
                     startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
-                    breakdown: breakdown))
+                    breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none))
         }
         return records
     }

@@ -35,8 +35,14 @@ public struct RunDescription: Codable, Sendable, Equatable {
         public var order: String
         /// `--batch`: `auto` or a number of tasks per claim (absent in runs made before it).
         public var batch: String?
+        /// `--pin`: where threads and workers ran (absent in runs made before it).
+        public var pin: String?
 
-        public init(workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?) {
+        public init(
+            workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?,
+            pin: String? = nil
+        ) {
+            self.pin = pin
             self.workloads = workloads
             self.modes = modes
             self.workers = workers
@@ -114,12 +120,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
 
 extension RunDescription.Plan {
     /// The plan part of `run.json` for an experiment plan.
-    public init(_ plan: ExperimentPlan, order: String, batch: BatchSize) {
+    public init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: Placement = .none) {
         self.init(
             workloads: plan.workloads.map {
                 RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)
             },
             modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
-            batch: batch.description)
+            batch: batch.description, pin: placement.rawValue)
     }
 }

@@ -5,6 +5,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     case workload, kind
     case parameters = "params"
     case tasks, mode, workers
+    case placement = "pin"
     /// Successful repetitions (the statistics are over these) and failed ones.
     case n
     case failed
@@ -51,6 +52,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .tasks: String(cell.tasks)
         case .mode: cell.mode.rawValue
         case .workers: String(cell.workers)
+        case .placement: cell.placement.rawValue
         case .n: String(cell.succeeded)
         case .failed: String(cell.failed)
         case .wallMedian: seconds(cell.wallMedian)

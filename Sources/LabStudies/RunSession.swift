@@ -55,9 +55,9 @@ public final class RunSession: Sendable {
     }
 
     /// A runner whose stuck tasks end the run through this session.
-    public func runner(workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize) -> ExperimentRunner {
+    public func runner(workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize, placement: Placement = .none) -> ExperimentRunner {
         ExperimentRunner(
-            runID: runID, workerCommand: workerCommand, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+            runID: runID, workerCommand: workerCommand, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, placement: placement,
             onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
     }
 

@@ -19,6 +19,37 @@ enum CommandSupport {
         return .fixed(try parseInteger(text, option: "--batch", range: batchRange, expected: batchExpectation))
     }
 
+    /// `--pin`, as `lab run` and `lab crossover` take it.
+    static let pinOption = OptionSpec(
+        "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(Placement.self))", default: "none",
+        help: "Where threads and worker processes run: none (the scheduler decides), spread (lane i on core i mod cores, a worker beside its driver thread) or compact (every lane on one core). Async cells are never pinned.")
+
+    /// The value of `--pin`, checked against this machine before anything runs: every core
+    /// the placement would use must accept a thread.
+    static func placement(_ parsed: ParsedArguments) throws -> Placement {
+        guard let text = parsed.value("--pin") else { return .none }
+        let placement: Placement = try parseChoice(text, option: "--pin")
+        guard placement != .none else { return .none }
+        let allowed: [Int]
+        do {
+            allowed = try Platform.allowedCPUs()
+        } catch {
+            throw LabFailure("cannot read the CPUs this process may use for --pin \(text): \(error)")
+        }
+        let cores = Set((0..<max(allowed.count, 1)).compactMap { placement.core(forLane: $0, allowed: allowed) })
+        defer { try? Platform.setAllowedCPUs(allowed) }
+        for core in cores.sorted() {
+            do {
+                try Platform.setAllowedCPUs([core])
+            } catch {
+                throw UsageError.invalidValue(
+                    option: "--pin", value: text,
+                    expected: "a placement this machine accepts; core \(core) refused a thread (\(error)); allowed cores: \(allowed.map(String.init).joined(separator: ","))")
+            }
+        }
+        return placement
+    }
+
     /// `--dry-run`, as every measuring command takes it.
     static let dryRunOption = OptionSpec(
         "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")

@@ -34,6 +34,7 @@ struct CrossoverCommand {
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
                        help: "Sets one of the workload's other parameters; may repeat."),
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
+            CommandSupport.pinOption,
             CommandSupport.taskTimeoutOption,
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The folder to create; it must not exist yet."),
@@ -106,6 +107,7 @@ struct CrossoverCommand {
             try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
+        let placement = try CommandSupport.placement(parsed)
         let timeout = try CommandSupport.taskTimeout(parsed)
         let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
         if overrides[parameterName] != nil {
@@ -144,12 +146,12 @@ struct CrossoverCommand {
             }
             return RunDescription.Plan(
                 workloads: workloads, modes: ModeComparison.modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
-                order: RepetitionOrder.interleaved.rawValue, batch: batch.description)
+                order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue)
         }
         let session = try CommandSupport.startSession(path: path, runID: runID, plan: try plan(scan.doublingSizes), worker: worker)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
-            runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch), session: session)
+            runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement), session: session)
         let quiet = parsed.has("--quiet")
         if !quiet {
             Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")

@@ -43,6 +43,7 @@ struct RunCommand {
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             CommandSupport.taskTimeoutOption,
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
+            CommandSupport.pinOption,
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,
         ])
@@ -83,6 +84,7 @@ struct RunCommand {
         var format: OutputFormat
         var taskTimeoutSeconds: Double
         var batch: BatchSize
+        var placement: Placement
         var dryRun: Bool
     }
 
@@ -142,6 +144,7 @@ struct RunCommand {
         } ?? .text
         let timeout = try CommandSupport.taskTimeout(parsed)
         let batch = try CommandSupport.batch(parsed)
+        let placement = try CommandSupport.placement(parsed)
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {
@@ -152,7 +155,7 @@ struct RunCommand {
         return Settings(
             plan: ExperimentPlan(workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
-            batch: batch, dryRun: parsed.has("--dry-run"))
+            batch: batch, placement: placement, dryRun: parsed.has("--dry-run"))
     }
 
     /// Runs the command; returns the exit status.
@@ -165,7 +168,8 @@ struct RunCommand {
         let worker = try CommandSupport.workerCommand()
         let (path, runID) = try OutputFolder.create(requested: settings.out)
         let session = try CommandSupport.startSession(
-            path: path, runID: runID, plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue, batch: settings.batch), worker: worker)
+            path: path, runID: runID, plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement),
+            worker: worker)
 
         #if DEBUG
         // Always said, even with --quiet: debug timings mislead about every mode.
@@ -183,7 +187,8 @@ struct RunCommand {
         let reportsResources = Platform.environmentValue("LAB_RESOURCE_REPORT") == "1"
         var resourcesBefore: ResourceCount?
         var records: [RepetitionRecord] = []
-        let runner = session.runner(workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch)
+        let runner = session.runner(
+            workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch, placement: settings.placement)
         // Derived from the files, exactly as 'lab report' derives them.
         let derived = try session.conclude {
             records = try session.run(settings.plan, with: runner, order: settings.order) { event in

@@ -5,6 +5,24 @@ import Testing
 import Workloads
 
 @Suite struct RunTests {
+    @Test("--pin compact pins sequential, thread and process cells (async cells are never pinned) and says so in every file")
+    func pinned() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--quick", "--workloads", "primes", "--pin", "compact", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let folder = RunFolder(path: lab.folder + "/run")
+        let records = try folder.records()
+        #expect(records.count == 4 && records.allSatisfy { $0.status == .ok })
+        #expect(records.allSatisfy { $0.placement == ($0.mode == .async ? .none : .compact) }, "\(records.map(\.placement))")
+        #expect(try folder.runDescription().plan.pin == "compact")
+        let summary = try CSV.parse(String(contentsOfFile: folder.path + "/summary.csv", encoding: .utf8))
+        let column = try #require(summary.first?.firstIndex(of: "pin"))
+        #expect(summary.dropFirst().map { $0[column] } == ["compact", "compact", "compact", "none"])
+    }
+
     @Test("every mode gives the same checksum, results.csv has the documented columns, no worker is left")
     func modesAgree() throws {
         let lab = try LabBinary()
@@ -24,7 +42,7 @@ import Workloads
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s",
+            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin",
         ])
         let records = try ResultsFileReader.records(fromCSV: text)
         // 2 workloads x (sequential + threads, processes and async at x1 and x2) x 2 repetitions.

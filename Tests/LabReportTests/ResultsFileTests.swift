@@ -24,7 +24,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s",
+            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin",
         ])
     }
 
@@ -54,14 +54,17 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
     }
 
-    @Test("a results file of lab 0.3.0 (no breakdown columns) reads with no breakdown; a half breakdown is none")
+    @Test("a results file of lab 0.3.0 (no breakdown or pin columns) reads with no breakdown and no pinning; a half breakdown is none")
     func olderFile() throws {
-        let record = sampleRecord()
-        let kept = ResultColumn.allCases.filter { !ResultColumn.breakdownColumns.contains($0) }
+        var record = sampleRecord()
+        record.placement = .compact
+        let kept = ResultColumn.allCases.filter { !ResultColumn.newerColumns.contains($0) }
         let old = CSV.record(kept.map(\.rawValue)) + CSV.record(kept.map { $0.field(of: record) })
         var expected = record
         expected.breakdown = nil
+        expected.placement = .none
         #expect(try ResultsFileReader.records(fromCSV: old) == [expected])
+        expected.placement = .compact
         // One empty part makes the whole breakdown unknown rather than wrong.
         var fields = ResultColumn.fields(of: record)
         fields[ResultColumn.allCases.firstIndex(of: .idleSeconds)!] = ""

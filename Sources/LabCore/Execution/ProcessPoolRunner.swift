@@ -33,11 +33,14 @@ package struct ProcessPoolRunner: TaskRunner {
     /// Where each driver records its claims and each worker its life (a lane per worker);
     /// `nil` records nothing.
     package let timeline: TimelineRecorder?
+    /// Where each worker and its driver thread run (worker `n` is lane `n - 1`); `nil` for anywhere.
+    package let pinning: LanePinning?
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
-        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil
+        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil
     ) {
+        self.pinning = pinning
         precondition(timeline.map { $0.lanes.count >= workers } ?? true, "the timeline needs a lane per worker")
         self.timeline = timeline
         precondition(workers > 0, "a pool needs at least one worker")
@@ -52,17 +55,22 @@ package struct ProcessPoolRunner: TaskRunner {
     /// A pool whose workers are started with `command`.
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil
+        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
-            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline)
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
     func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
         let worker = try WorkerProcess(number: number, executablePath: executablePath, arguments: arguments, registry: registry)
-        do {
+        do throws(ExecutionError) {
+            do throws(SystemError) {
+                try pinning?.pin(processID: worker.processID, lane: number - 1)
+            } catch {
+                throw ExecutionError.workerStartFailed(worker: number, message: "cannot pin it to its core: \(error)")
+            }
             try worker.sendSetup(workload)
         } catch {
             worker.shutdown(registry: registry)
@@ -131,7 +139,7 @@ package struct ProcessPoolRunner: TaskRunner {
         performers = pool.map { ProcessPerformer(worker: $0, pool: self, workload: workload) }
         _ = runDriverThreads(
             performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers),
-            timeline: timeline)
+            timeline: timeline, pinning: pinning)
         // Replacements are the performers' current workers now.
         pool = performers.map(\.worker)
         return finish(startupSeconds: startupSeconds)

@@ -228,15 +228,26 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
 /// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:batch:)``,
 /// and waits for all of them: the skeleton both pools share.
 /// - Returns: the seconds spent creating the threads.
+/// - Parameter pinning: where each driver thread runs (thread `i` is lane `i`); `nil` for anywhere.
 func runDriverThreads<Performer: TaskPerformer & Sendable>(
-    _ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int, timeline: TimelineRecorder?
+    _ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int, timeline: TimelineRecorder?, pinning: LanePinning? = nil
 ) -> Double {
     let started = Platform.monotonicSeconds()
     var threads: [JoinableThread] = []
     for (number, performer) in performers.enumerated() {
         let lane = timeline?.lanes[number]
         do {
-            threads.append(try JoinableThread { driveTasks(ledger: ledger, workload: workload, performer: performer, batch: batch, lane: lane) })
+            threads.append(
+                try JoinableThread {
+                    do throws(SystemError) {
+                        try pinning?.pinCallingThread(lane: number)
+                    } catch {
+                        // A lane that cannot run where it was asked to would measure something else.
+                        ledger.fail(.system(error))
+                        return
+                    }
+                    driveTasks(ledger: ledger, workload: workload, performer: performer, batch: batch, lane: lane)
+                })
         } catch {
             ledger.fail(.system(error))
             break
@@ -257,14 +268,24 @@ package struct SequentialRunner: TaskRunner {
     package let batch: BatchSize
     package let timeline: TimelineRecorder?
 
-    package init(batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil) {
+    /// Where the coordinator runs the tasks (lane 0's core); `nil` for anywhere.
+    package let pinning: LanePinning?
+
+    package init(batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil) {
         self.batch = batch
         self.watch = watch
         self.timeline = timeline
+        self.pinning = pinning
     }
 
     package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
+        do throws(SystemError) {
+            try pinning?.pinCallingThread(lane: 0)
+        } catch {
+            return ExecutionResult(startupSeconds: 0, outcomes: [TaskOutcome?](repeating: nil, count: workload.taskCount), failure: .system(error))
+        }
+        defer { pinning?.releaseCallingThread() }
         driveTasks(
             ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first),
             batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: 1), lane: timeline?.lanes.first)
@@ -284,7 +305,11 @@ package struct ThreadPoolRunner: TaskRunner {
     /// Where each thread records its claims (a lane per thread); `nil` records nothing.
     package let timeline: TimelineRecorder?
 
-    package init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil) {
+    /// Where each thread runs; `nil` for anywhere.
+    package let pinning: LanePinning?
+
+    package init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil) {
+        self.pinning = pinning
         precondition(threads > 0, "a pool needs at least one thread")
         precondition(watch.map { $0.slots.count >= threads } ?? true, "the watch needs a slot per thread")
         precondition(timeline.map { $0.lanes.count >= threads } ?? true, "the timeline needs a lane per thread")
@@ -299,7 +324,7 @@ package struct ThreadPoolRunner: TaskRunner {
         let performers = (0..<threads).map { InlinePerformer(workload: workload.workload, slot: watch?.slots[$0]) }
         let startupSeconds = runDriverThreads(
             performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
-            timeline: timeline)
+            timeline: timeline, pinning: pinning)
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
     }

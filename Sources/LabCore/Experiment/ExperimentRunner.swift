@@ -40,12 +40,21 @@ public struct ExperimentRunner: Sendable {
     /// and cuts its wall time into parts. On by default; `lab bench` turns it off to show
     /// what recording costs.
     public let recordsTimelines: Bool
+    /// Where the lanes of sequential, thread and process cells run (`--pin`); async cells are
+    /// never pinned.
+    public let placement: Placement
+    /// The CPUs this process could use when the runner was made: where placements choose from.
+    let allowedCPUs: [Int]
 
     public init(
         runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
+        batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, placement: Placement = .none,
+        onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
         self.recordsTimelines = recordsTimelines
+        self.placement = placement
+        // Read once: a placement that cannot read them fails its cells (see LanePinning).
+        self.allowedCPUs = placement == .none ? [] : ((try? Platform.allowedCPUs()) ?? [])
         self.runID = runID
         self.workerCommand = workerCommand
         self.registry = registry
@@ -171,7 +180,7 @@ public struct ExperimentRunner: Sendable {
             voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
-            startSeconds: startSeconds, position: position, breakdown: parts
+            startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode)
         )
         return (record, timeline)
     }
@@ -186,13 +195,14 @@ public struct ExperimentRunner: Sendable {
     }
 
     private func makeRunner(_ mode: ExecutionMode, workers: Int, watch: TaskWatch, timeline: TimelineRecorder?) -> any TaskRunner {
-        switch mode {
-        case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline)
-        case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline)
+        let pinning = placement.applied(to: mode) == .none ? nil : LanePinning(placement: placement, allowed: allowedCPUs)
+        return switch mode {
+        case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
+        case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .processes:
             ProcessPoolRunner(
                 workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-                timeline: timeline)
+                timeline: timeline, pinning: pinning)
         case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
     }

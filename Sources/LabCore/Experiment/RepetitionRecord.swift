@@ -64,6 +64,9 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// recorded (a run by an older lab, or recording turned off). When present, its start-up
     /// is also ``startupSeconds``.
     public var breakdown: TimeBreakdown?
+    /// Where its lanes ran (`--pin`): ``Placement/none`` for async cells and for runs made
+    /// before the option existed.
+    public var placement: Placement
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
@@ -71,9 +74,10 @@ public struct RepetitionRecord: Sendable, Equatable {
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
-        breakdown: TimeBreakdown? = nil
+        breakdown: TimeBreakdown? = nil, placement: Placement = .none
     ) {
         self.breakdown = breakdown
+        self.placement = placement
         self.userSeconds = userSeconds
         self.systemSeconds = systemSeconds
         self.workersUserSeconds = workersUserSeconds

@@ -125,6 +125,22 @@ public enum Platform {
         if lab_set_cpu_affinity(processID, Int32(cpu ?? -1)) != 0 { throw SystemError(call: "sched_setaffinity", errno: errno) }
     }
 
+    /// The CPUs that a process (or, with 0, the calling thread) may run on, in increasing order.
+    /// The corresponding C call is `sched_getaffinity`.
+    public static func allowedCPUs(processID: Int32 = 0) throws(SystemError) -> [Int] {
+        var cpus = [Int32](repeating: 0, count: 1024)
+        let count = lab_get_cpu_affinity(processID, &cpus, Int32(cpus.count))
+        if count < 0 { throw SystemError(call: "sched_getaffinity", errno: errno) }
+        return cpus.prefix(Int(min(count, Int32(cpus.count)))).map(Int.init)
+    }
+
+    /// Restricts a process (or, with 0, the calling thread) to `cpus`.
+    /// The corresponding C call is `sched_setaffinity`.
+    public static func setAllowedCPUs(_ cpus: [Int], processID: Int32 = 0) throws(SystemError) {
+        let list = cpus.map { Int32($0) }
+        if lab_set_cpu_list(processID, list, Int32(list.count)) != 0 { throw SystemError(call: "sched_setaffinity", errno: errno) }
+    }
+
     /// Seconds on the monotonic clock, from an arbitrary origin.
     /// The corresponding C function is `clock_gettime(CLOCK_MONOTONIC)`.
     public static func monotonicSeconds() -> Double {
