@@ -50,7 +50,8 @@ public enum TraceFile {
             for lane in Set(timeline.events.compactMap(\.lane)).sorted() {
                 let laneEvents = timeline.events.filter { $0.lane == lane }
                 func time(_ kind: LaneEvent.Kind) -> [EventRow] { laneEvents.filter { $0.event == kind.rawValue } }
-                for event in laneEvents where event.event == LaneEvent.Kind.spawn.rawValue || event.event == LaneEvent.Kind.workerReady.rawValue {
+                let instants: Set<String> = [LaneEvent.Kind.spawn.rawValue, LaneEvent.Kind.spawned.rawValue, LaneEvent.Kind.workerReady.rawValue]
+                for event in laneEvents where instants.contains(event.event) {
                     let pidText = event.processID.map { #","pid_of_worker":\#($0)"# } ?? ""
                     events.append(
                         #"{"name":"\#(event.event)","cat":"worker","ph":"i","s":"t","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(event.at)),"args":{"repetition":\#(record.repetition)\#(pidText)}}"#

@@ -77,6 +77,9 @@ public struct Calibrator: Sendable {
         results.append(threadCreateJoin(count: 2000))
         progress("process spawn to ready")
         results.append(try spawnToReady(count: 10))
+        results += try spawnParts(count: 10)
+        progress("process spawn with many open descriptors")
+        results += try spawnWithOpenDescriptors(levels: Self.descriptorLevels, count: 15)
         let cores = Platform.activeProcessorCount
         progress("raw pipe round trip")
         let unpinned = try roundTrip(coordinatorCPU: nil, peerCPU: nil)
@@ -115,6 +118,93 @@ public struct Calibrator: Sendable {
         CalibrationResult(
             measurement: "process_spawn_to_ready", value: try poolStartupSeconds(workers: 1, samples: count, warmups: 0) * 1e3, unit: "ms",
             samples: count, detail: "Process.run of 'lab worker' until its ready frame, median")
+    }
+
+    /// A worker's start in two parts, from the timelines of `count` one-worker noop cells
+    /// (after a warm-up): `Process.run()` itself (posix_spawn, with the file actions Foundation
+    /// prepares), and from its return until the worker's ready frame (the child loads the
+    /// binary, starts the runtime, builds the workload and answers).
+    func spawnParts(count: Int) throws -> [CalibrationResult] {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
+        let runner = ExperimentRunner(runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry())
+        let cell = Cell(workload: workload, mode: .processes, workers: 1)
+        var spawn: [Double] = []
+        var load: [Double] = []
+        for repetition in 0...count {
+            let (record, timeline) = runner.measureWithTimeline(cell, repetition: repetition)
+            guard record.status == .ok, let timeline else { throw LabFailure("a noop worker failed to start: \(record.error ?? "")") }
+            func time(_ kind: LaneEvent.Kind) -> UInt64? { timeline.events.first { $0.lane == 0 && $0.kind == kind }?.at }
+            guard let asked = time(.spawn), let started = time(.spawned), let ready = time(.workerReady) else {
+                throw LabFailure("a noop worker's timeline lacks its spawn or ready event")
+            }
+            if repetition > 0 {
+                spawn.append(Double(started - asked) / 1e6)
+                load.append(Double(ready - started) / 1e6)
+            }
+        }
+        return [
+            CalibrationResult(
+                measurement: "process_spawn", value: Statistics.median(spawn) ?? .nan, unit: "ms", samples: count,
+                detail: "Process.run() of 'lab worker' alone: posix_spawn with the file actions Foundation adds, median"),
+            CalibrationResult(
+                measurement: "process_spawned_to_ready", value: Statistics.median(load) ?? .nan, unit: "ms", samples: count,
+                detail: "from Process.run() returning until the worker's ready frame (loading, runtime start, setup), median"),
+        ]
+    }
+
+    /// How many descriptors the coordinator holds open for the spawn-cost measurements.
+    static let descriptorLevels = [10, 1_000, 10_000]
+
+    /// `Process.run()` of `/bin/true` while the coordinator has about `levels` descriptors
+    /// open (copies of /dev/null), median of `count` after a warm-up each. Foundation adds a
+    /// close action for every descriptor from 3 up to the highest open one, so this grows
+    /// with the descriptors a program holds.
+    func spawnWithOpenDescriptors(levels: [Int], count: Int) throws -> [CalibrationResult] {
+        let limit = try Platform.openFileLimit()
+        var results: [CalibrationResult] = []
+        for level in levels {
+            let name = "process_spawn_with_\(level)_fds"
+            let open = try Platform.openDescriptorCount()
+            guard level + 16 <= limit.hard else {
+                results.append(
+                    CalibrationResult(
+                        measurement: name, value: .nan, unit: "ms", samples: 0,
+                        detail: "not measured: the hard limit on open files (RLIMIT_NOFILE) is \(limit.hard)"))
+                continue
+            }
+            if level + 16 > limit.soft { try Platform.setOpenFileLimit(soft: level + 16, hard: limit.hard) }
+            var extra: [Int32] = []
+            defer {
+                extra.forEach { Platform.close($0) }
+                if level + 16 > limit.soft { try? Platform.setOpenFileLimit(soft: limit.soft, hard: limit.hard) }
+            }
+            let devNull = try Platform.openForReading("/dev/null")
+            extra.append(devNull)
+            while open + extra.count < level {
+                extra.append(try Platform.duplicate(devNull))
+            }
+            var samples: [Double] = []
+            for sample in 0...count {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/true")
+                let clock = Stopwatch()
+                try process.run()
+                let seconds = clock.elapsedSeconds
+                process.waitUntilExit()
+                if sample > 0 { samples.append(seconds * 1e3) }
+            }
+            results.append(
+                CalibrationResult(
+                    measurement: name, value: Statistics.median(samples) ?? .nan, unit: "ms", samples: count,
+                    detail: "Process.run() of /bin/true with \(open + extra.count) descriptors open in the coordinator, median"))
+        }
+        if let first = results.first?.value, let last = results.last?.value, first.isFinite, last.isFinite, first > 0 {
+            results.append(
+                CalibrationResult(
+                    measurement: "process_spawn_fd_growth", value: last / first, unit: "x", samples: 1,
+                    detail: "process_spawn_with_\(levels.last ?? 0)_fds / process_spawn_with_\(levels.first ?? 0)_fds"))
+        }
+        return results
     }
 
     /// The median start-up (spawn until every worker is ready) of a pool of `workers` noop

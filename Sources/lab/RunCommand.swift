@@ -239,17 +239,7 @@ struct ResourceCount {
     let threads: Int
 
     static func current() -> ResourceCount {
-        func entries(_ path: String) -> Int {
-            guard let directory = opendir(path) else { return -1 }
-            defer { closedir(directory) }
-            var count = 0
-            while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { count += 1 }
-            }
-            return count
-        }
-        // One descriptor is opendir's own while it counts /proc/self/fd.
-        return ResourceCount(descriptors: entries("/proc/self/fd") - 1, threads: entries("/proc/self/task"))
+        ResourceCount(
+            descriptors: (try? Platform.openDescriptorCount()) ?? -1, threads: (try? Platform.directoryEntries("/proc/self/task").count) ?? -1)
     }
 }

@@ -15,6 +15,8 @@ import Testing
         for name in [
             "thread_create_join", "process_spawn_to_ready", "pipe_round_trip", "pipe_round_trip_same_core", "pipe_bandwidth",
             "task_cost_sequential", "task_cost_threads", "task_cost_processes", "task_cost_async", "processes_task_over_raw_round_trip",
+            "process_spawn", "process_spawned_to_ready", "process_spawn_with_10_fds", "process_spawn_with_1000_fds",
+            "process_spawn_with_10000_fds", "process_spawn_fd_growth",
         ] {
             #expect((values[name] ?? 0) > 0, "\(name): \(String(describing: values[name]))")
         }

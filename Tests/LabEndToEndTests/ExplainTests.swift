@@ -40,7 +40,7 @@ import Testing
                 // Each of the 2 workers: asked for, ready, asked to finish, gone, in that order.
                 for lane in 0..<2 {
                     let life = timeline.events.filter { $0.lane == lane && $0.processID != nil }.map(\.event)
-                    #expect(life == ["spawn", "worker_ready", "finish_requested", "worker_gone"], "\(life)")
+                    #expect(life == ["spawn", "spawned", "worker_ready", "finish_requested", "worker_gone"], "\(life)")
                 }
             }
         }

@@ -25,6 +25,7 @@ final class WorkerProcess: @unchecked Sendable {
     /// The worker's life on the monotonic clock (nanoseconds), for the timeline: asked for,
     /// ready, asked to finish, gone (`0`: not yet, or never).
     private(set) var spawnRequestedAt: UInt64 = 0
+    private(set) var spawnedAt: UInt64 = 0
     private(set) var readyAt: UInt64 = 0
     private(set) var finishRequestedAt: UInt64 = 0
     private(set) var goneAt: UInt64 = 0
@@ -52,6 +53,7 @@ final class WorkerProcess: @unchecked Sendable {
         } catch {
             throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
         }
+        spawnedAt = Platform.monotonicNanoseconds()
         registry.register(process.processIdentifier)
         reader = FrameReader(source: DescriptorSource(descriptor: replyPipe.fileHandleForReading.fileDescriptor))
         writer = FrameWriter(descriptor: requestPipe.fileHandleForWriting.fileDescriptor)
@@ -248,7 +250,7 @@ final class WorkerProcess: @unchecked Sendable {
     var lifeEvents: [LaneEvent] {
         let lane = number - 1
         let pid = processID
-        return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
+        return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.spawned, spawnedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
             .filter { $0.1 != 0 }
             .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
     }

@@ -54,9 +54,11 @@ public struct LaneEvent: Sendable, Equatable {
     public enum Kind: String, Sendable, CaseIterable {
         /// The lane's driver was about to claim its first task: the end of its start-up.
         case laneReady = "lane_ready"
-        /// A worker process was asked for, answered that it was ready, was asked to finish,
-        /// and was gone (reaped).
+        /// A worker process was asked for, started (``spawned``), answered that it was ready,
+        /// was asked to finish, and was gone (reaped).
         case spawn
+        /// `Process.run()` returned: the spawn itself is over, the child is loading.
+        case spawned
         case workerReady = "worker_ready"
         case finishRequested = "finish_requested"
         case workerGone = "worker_gone"

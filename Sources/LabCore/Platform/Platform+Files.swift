@@ -78,3 +78,51 @@ extension Platform {
         }
     }
 }
+
+extension Platform {
+    /// Opens an existing file for reading. The corresponding C function is `open(O_RDONLY)`.
+    public static func openForReading(_ path: String) throws(SystemError) -> Int32 {
+        while true {
+            let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+            if descriptor >= 0 { return descriptor }
+            if errno == EINTR { continue }
+            throw SystemError(call: "open", errno: errno)
+        }
+    }
+
+    /// The names in a directory, without `.` and `..`. Each name is read up to its NUL
+    /// through a pointer: a `dirent` record is only as long as its name, so copying the
+    /// declared 256-byte field could read past the end of readdir's buffer.
+    /// The corresponding C functions are `opendir` and `readdir`.
+    public static func directoryEntries(_ path: String) throws(SystemError) -> [String] {
+        guard let directory = opendir(path) else { throw SystemError(call: "opendir", errno: errno) }
+        defer { closedir(directory) }
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// How many descriptors this process has open (`/proc/self/fd`, less the one that
+    /// reading it takes).
+    public static func openDescriptorCount() throws(SystemError) -> Int {
+        try directoryEntries("/proc/self/fd").count - 1
+    }
+
+    /// This process's limit on open descriptors. The corresponding C function is
+    /// `getrlimit(RLIMIT_NOFILE)`.
+    public static func openFileLimit() throws(SystemError) -> (soft: Int, hard: Int) {
+        var limit = rlimit()
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "getrlimit", errno: errno) }
+        return (Int(clamping: limit.rlim_cur), Int(clamping: limit.rlim_max))
+    }
+
+    /// Sets the limit on open descriptors. The corresponding C function is `setrlimit(RLIMIT_NOFILE)`.
+    public static func setOpenFileLimit(soft: Int, hard: Int) throws(SystemError) {
+        var limit = rlimit(rlim_cur: rlim_t(soft), rlim_max: rlim_t(hard))
+        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "setrlimit", errno: errno) }
+    }
+}
