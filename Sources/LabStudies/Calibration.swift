@@ -242,12 +242,13 @@ public struct Calibrator: Sendable {
             peer.process.waitUntilExit()
             try? peer.fromPeer.fileHandleForReading.close()
         }
-        let pinned = coordinatorCPU != nil
+        // The coordinator gets back the CPUs it had, even when pinning the peer fails.
+        let allowed = coordinatorCPU == nil ? nil : try Platform.allowedCPUs()
+        defer { if let allowed { try? Platform.setAllowedCPUs(allowed) } }
         if let coordinatorCPU, let peerCPU {
-            try Platform.setCPUAffinity(processID: 0, cpu: coordinatorCPU)
-            try Platform.setCPUAffinity(processID: peer.process.processIdentifier, cpu: peerCPU)
+            try Platform.setAllowedCPUs([coordinatorCPU])
+            try Platform.setAllowedCPUs([peerCPU], processID: peer.process.processIdentifier)
         }
-        defer { if pinned { try? Platform.setCPUAffinity(processID: 0, cpu: nil) } }
         let output = peer.toPeer.fileHandleForWriting.fileDescriptor
         let input = peer.fromPeer.fileHandleForReading.fileDescriptor
         var message = [UInt8](repeating: 7, count: 8)

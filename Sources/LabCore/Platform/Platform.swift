@@ -119,12 +119,6 @@ public enum Platform {
         if lab_set_parent_death_signal(number) != 0 { throw SystemError(call: "prctl", errno: errno) }
     }
 
-    /// Pins a process (or, with 0, the calling thread) to one CPU; `nil` releases it to all.
-    /// The corresponding C call is `sched_setaffinity`.
-    public static func setCPUAffinity(processID: Int32, cpu: Int?) throws(SystemError) {
-        if lab_set_cpu_affinity(processID, Int32(cpu ?? -1)) != 0 { throw SystemError(call: "sched_setaffinity", errno: errno) }
-    }
-
     /// The CPUs that a process (or, with 0, the calling thread) may run on, in increasing order.
     /// The corresponding C call is `sched_getaffinity`.
     public static func allowedCPUs(processID: Int32 = 0) throws(SystemError) -> [Int] {
