@@ -152,7 +152,8 @@ public struct AsciiTimeline {
         let nameWidth = names.map(\.count).max() ?? 0
         for (lane, name) in names.enumerated() {
             let spans = timeline.spans.filter { $0.lane == lane }
-            let ready = timeline.events.first { $0.lane == lane && $0.event == LaneEvent.Kind.laneReady.rawValue }?.at ?? 0
+            let ready = timeline.time(of: LaneEvent.Kind.laneReady.rawValue, lane: lane) ?? 0
+            let cut = timeline.truncation(of: lane)
             var row = ""
             for column in 0..<width {
                 let low = Double(column) * slice
@@ -162,7 +163,7 @@ public struct AsciiTimeline {
                 // and answers between them): count that stretch at its density.
                 let work = spans.reduce(0) { $0 + overlap($1.started, $1.ended) * $1.density }
                 let busy = spans.reduce(0) { $0 + overlap($1.claimed, $1.received) }
-                let unkept = timeline.truncation(of: lane).map { overlap($0.from, $0.to) } ?? 0
+                let unkept = cut.map { overlap($0.from, $0.to) } ?? 0
                 let shares: [(Character, Double)] = [
                     ("#", work), ("=", busy - work), ("s", overlap(0, ready)), ("-", overlap(last, end)), ("?", unkept),
                 ]

@@ -91,17 +91,17 @@ public struct TimelineChart {
             let y = laneY(lane)
             text += "<text x=\"\(f(x0 - 6))\" y=\"\(f(y + 10))\" text-anchor=\"end\" font-size=\"10\" fill=\"#555555\">\(cell.cell.mode.laneName(lane))</text>"
             // Start-up: until the lane could claim.
-            if let ready = timeline.events.first(where: { $0.lane == lane && $0.event == LaneEvent.Kind.laneReady.rawValue })?.at, ready > 0 {
+            if let ready = timeline.time(of: LaneEvent.Kind.laneReady.rawValue, lane: lane), ready > 0 {
                 text += rect(x0, y, ready * scale, TimelineChart.laneHeight, "#f2c14e", opacity: "0.6")
             }
-            let spans = timeline.spans.filter { $0.lane == lane }.sorted { $0.claimed < $1.claimed }
-            for (start, end) in merged(spans.map { ($0.claimed, $0.received) }, scale: scale) {
-                text += rect(x0 + start * scale, y, max((end - start) * scale, 0.5), TimelineChart.laneHeight, colour, opacity: "0.3")
+            let spans = timeline.spans.filter { $0.lane == lane }
+            for bar in merged(spans.map { ($0.claimed, $0.received, 0) }, scale: scale) {
+                text += rect(x0 + bar.start * scale, y, max((bar.end - bar.start) * scale, 0.5), TimelineChart.laneHeight, colour, opacity: "0.3")
             }
             // Bars closer than half a pixel are drawn as one; a bar's height is the share of
             // it that task bodies filled (a batch whose worker reads and answers between its
             // tasks, or thousands of tiny tasks with their hand-outs in between, is thin).
-            for bar in mergedWork(spans, scale: scale) {
+            for bar in merged(spans.map { ($0.started, $0.ended, $0.work) }, scale: scale) {
                 let share = bar.end > bar.start ? min(bar.work / (bar.end - bar.start), 1) : 1
                 let height = max((TimelineChart.laneHeight - 4) * (share >= 0.75 ? 1 : share), 1)
                 text += rect(
@@ -133,31 +133,18 @@ public struct TimelineChart {
         return text + "<text x=\"\(f(x0 + plotWidth / 2))\" y=\"\(f(top + 32))\" text-anchor=\"middle\" fill=\"#555555\">time since the cell began</text>\n"
     }
 
-    /// Intervals in time order, with those less than half a pixel apart drawn as one, so a
-    /// lane of 20,000 tiny tasks is a few bars, not 20,000.
-    func merged(_ intervals: [(Double, Double)], scale: Double) -> [(Double, Double)] {
-        var result: [(Double, Double)] = []
-        let gap = scale > 0 ? 0.5 / scale : 0
-        for (start, end) in intervals {
-            if let last = result.last, start - last.1 <= gap {
-                result[result.count - 1].1 = max(last.1, end)
-            } else {
-                result.append((start, end))
-            }
-        }
-        return result
-    }
-
-    /// The spans' body stretches merged like ``merged(_:scale:)``, each with the body time it holds.
-    func mergedWork(_ spans: [SpanRow], scale: Double) -> [(start: Double, end: Double, work: Double)] {
+    /// Stretches (each with the task-body time it holds) sorted by start, with those less
+    /// than half a pixel apart drawn as one holding their bodies together, so a lane of
+    /// 20,000 tiny tasks is a few bars, not 20,000.
+    func merged(_ stretches: [(start: Double, end: Double, work: Double)], scale: Double) -> [(start: Double, end: Double, work: Double)] {
         var result: [(start: Double, end: Double, work: Double)] = []
         let gap = scale > 0 ? 0.5 / scale : 0
-        for span in spans.sorted(by: { $0.started < $1.started }) {
-            if let last = result.last, span.started - last.end <= gap {
-                result[result.count - 1].end = max(last.end, span.ended)
-                result[result.count - 1].work += span.work
+        for stretch in stretches.sorted(by: { $0.start < $1.start }) {
+            if let last = result.last, stretch.start - last.end <= gap {
+                result[result.count - 1].end = max(last.end, stretch.end)
+                result[result.count - 1].work += stretch.work
             } else {
-                result.append((span.started, span.ended, span.work))
+                result.append(stretch)
             }
         }
         return result

@@ -72,15 +72,20 @@ public struct RecordedTimeline: Sendable, Equatable {
         self.events = events
     }
 
-    /// The time of the repetition-wide event `name`, if it was written.
-    public func time(of name: String) -> Double? {
-        events.first { $0.lane == nil && $0.event == name }?.at
+    /// The first event `name` of `lane` (`nil`: of the whole repetition), if it was written.
+    public func event(_ name: String, lane: Int? = nil) -> EventRow? {
+        events.first { $0.lane == lane && $0.event == name }
+    }
+
+    /// The time of event `name` of `lane` (`nil`: of the whole repetition), if it was written.
+    public func time(of name: String, lane: Int? = nil) -> Double? {
+        event(name, lane: lane)?.at
     }
 
     /// Per lane that dropped spans (it reached the limit): how many it kept, how many it had,
     /// and when its last kept span and its last result were.
     public func truncation(of lane: Int) -> (kept: Int, all: Int, from: Double, to: Double)? {
-        guard let done = events.first(where: { $0.lane == lane && $0.event == LaneEvent.Kind.laneDone.rawValue }), let all = done.spans else { return nil }
+        guard let done = event(LaneEvent.Kind.laneDone.rawValue, lane: lane), let all = done.spans else { return nil }
         let kept = spans.filter { $0.lane == lane }
         guard kept.count < all else { return nil }
         return (kept.count, all, kept.map(\.received).max() ?? 0, done.at)

@@ -49,7 +49,7 @@ public enum TraceFile {
             }
             for lane in Set(timeline.events.compactMap(\.lane)).sorted() {
                 let laneEvents = timeline.events.filter { $0.lane == lane }
-                func time(_ kind: LaneEvent.Kind) -> [EventRow] { laneEvents.filter { $0.event == kind.rawValue } }
+                func all(_ kind: LaneEvent.Kind) -> [EventRow] { laneEvents.filter { $0.event == kind.rawValue } }
                 let instants: Set<String> = [LaneEvent.Kind.spawn.rawValue, LaneEvent.Kind.spawned.rawValue, LaneEvent.Kind.workerReady.rawValue]
                 for event in laneEvents where instants.contains(event.event) {
                     let pidText = event.processID.map { #","pid_of_worker":\#($0)"# } ?? ""
@@ -58,15 +58,12 @@ public enum TraceFile {
                     )
                 }
                 // Each worker of the lane (a replacement too): spawn to ready, finish to gone.
-                for (index, spawn) in time(.spawn).enumerated() {
-                    if index < time(.workerReady).count {
-                        let ready = time(.workerReady)[index]
-                        events.append(
-                            #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(spawn.at)),"dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
-                        )
-                    }
+                for (spawn, ready) in zip(all(.spawn), all(.workerReady)) {
+                    events.append(
+                        #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(spawn.at)),"dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
+                    )
                 }
-                for (request, gone) in zip(time(.finishRequested), time(.workerGone)) {
+                for (request, gone) in zip(all(.finishRequested), all(.workerGone)) {
                     events.append(
                         #"{"name":"worker finish","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(request.at)),"dur":\#(duration(gone.at - request.at)),"args":{"repetition":\#(record.repetition)}}"#
                     )
