@@ -23,37 +23,57 @@ public enum ResultsFileError: Error, ExitStatusCarrying, CustomStringConvertible
     }
 }
 
-/// Appends records to a new `results.csv`, one whole row per `write`, as each repetition
-/// finishes: an interrupted run keeps every row it measured, and never half a row.
-public final class ResultsFileWriter: Sendable {
+/// A new CSV file that takes whole rows until it is sealed. Appends hold the lock while they
+/// write; ``seal()`` takes it and ends all appends, so an interrupt can read the file knowing
+/// that no row is half-written.
+final class SealableCSVFile: Sendable {
     private let descriptor: Int32
-    /// Appends hold the lock while they write; ``seal()`` takes it and ends all appends, so
-    /// an interrupt can read the file knowing that no row is half-written.
     private let sealed = Mutex(false)
 
     /// Creates the file (it must not exist yet) and writes the header.
-    public init(path: String) throws(SystemError) {
+    init(path: String, header: [String]) throws(SystemError) {
         descriptor = try Platform.createFile(atPath: path)
-        try Platform.writeAll(descriptor, Array(CSV.record(ResultColumn.header).utf8))
+        try Platform.writeAll(descriptor, Array(CSV.record(header).utf8))
     }
 
-    /// Appends one record; after ``seal()`` it does nothing.
-    public func append(_ record: RepetitionRecord) throws(SystemError) {
-        let row = Array(CSV.record(ResultColumn.fields(of: record)).utf8)
+    /// Appends `rows` (whole CSV records) in one write; after ``seal()`` it does nothing.
+    func append(_ rows: String) throws(SystemError) {
+        let bytes = Array(rows.utf8)
         let result = sealed.withLock { isSealed -> Result<Void, SystemError> in
             guard !isSealed else { return .success(()) }
-            return Result { () throws(SystemError) in try Platform.writeAll(descriptor, row) }
+            return Result { () throws(SystemError) in try Platform.writeAll(descriptor, bytes) }
         }
         try result.get()
     }
 
     /// Waits for an append in progress, then refuses all later ones.
-    public func seal() {
+    func seal() {
         sealed.withLock { $0 = true }
     }
 
     deinit {
         Platform.close(descriptor)
+    }
+}
+
+/// Appends records to a new `results.csv`, one whole row per `write`, as each repetition
+/// finishes: an interrupted run keeps every row it measured, and never half a row.
+public final class ResultsFileWriter: Sendable {
+    private let file: SealableCSVFile
+
+    /// Creates the file (it must not exist yet) and writes the header.
+    public init(path: String) throws(SystemError) {
+        file = try SealableCSVFile(path: path, header: ResultColumn.header)
+    }
+
+    /// Appends one record; after ``seal()`` it does nothing.
+    public func append(_ record: RepetitionRecord) throws(SystemError) {
+        try file.append(CSV.record(ResultColumn.fields(of: record)))
+    }
+
+    /// Waits for an append in progress, then refuses all later ones.
+    public func seal() {
+        file.seal()
     }
 }
 

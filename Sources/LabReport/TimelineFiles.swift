@@ -1,5 +1,4 @@
 import LabCore
-import Synchronization
 
 /// A cell's repetition: what a timeline belongs to.
 public struct RepetitionKey: Hashable, Sendable {
@@ -219,43 +218,26 @@ public enum TimelineFiles {
 
 /// Appends each measured repetition's timeline to tasks.csv and lanes.csv as the run goes.
 public final class TimelineFilesWriter: Sendable {
-    private let tasks: Int32
-    private let lanes: Int32
-    private let sealed = Mutex(false)
+    private let tasks: SealableCSVFile
+    private let lanes: SealableCSVFile
 
     public init(folder: String) throws(SystemError) {
-        tasks = try Platform.createFile(atPath: folder + "/" + TimelineFiles.tasksName)
-        do {
-            lanes = try Platform.createFile(atPath: folder + "/" + TimelineFiles.lanesName)
-        } catch {
-            Platform.close(tasks)
-            throw error
-        }
-        try Platform.writeAll(tasks, Array(CSV.record(TimelineFiles.tasksHeader).utf8))
-        try Platform.writeAll(lanes, Array(CSV.record(TimelineFiles.lanesHeader).utf8))
+        tasks = try SealableCSVFile(path: folder + "/" + TimelineFiles.tasksName, header: TimelineFiles.tasksHeader)
+        lanes = try SealableCSVFile(path: folder + "/" + TimelineFiles.lanesName, header: TimelineFiles.lanesHeader)
     }
 
     /// Writes the rows of one repetition (nothing once sealed).
     public func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws(SystemError) {
         let rows = TimelineFiles.rows(of: RecordedTimeline(timeline), record: record)
-        let result = sealed.withLock { isSealed -> Result<Void, SystemError> in
-            guard !isSealed else { return .success(()) }
-            return Result { () throws(SystemError) in
-                try Platform.writeAll(tasks, Array(rows.tasks.utf8))
-                try Platform.writeAll(lanes, Array(rows.lanes.utf8))
-            }
-        }
-        try result.get()
+        try tasks.append(rows.tasks)
+        try lanes.append(rows.lanes)
     }
 
-    /// No row is written after this: an interrupted run's files end with whole repetitions.
+    /// No row is written after this: an interrupted run's files end with whole rows, and its
+    /// reports read only the repetitions that results.csv has.
     public func seal() {
-        sealed.withLock { $0 = true }
-    }
-
-    deinit {
-        Platform.close(tasks)
-        Platform.close(lanes)
+        tasks.seal()
+        lanes.seal()
     }
 }
 
