@@ -20,7 +20,8 @@ let package = Package(
         .library(name: "LabReport", targets: ["LabReport"]),
     ],
     targets: [
-        // The one call Swift cannot import (variadic prctl); nothing else belongs here.
+        // What Swift cannot import or express: variadic prctl, cpu_set_t macros, memfd and futex
+        // calls, atomics on shared memory. Nothing else belongs here.
         .target(name: "CLabSupport", path: "Sources/CLabSupport"),
         // The engine: workloads contract, the three modes, measurement, experiments. Never prints.
         .target(name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore", swiftSettings: staticInRelease),

@@ -3,6 +3,11 @@
 #include <sched.h>
 #include <unistd.h>
 #include <sys/prctl.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
+#include <errno.h>
+#include <time.h>
 #endif
 #include "CLabSupport.h"
 
@@ -48,5 +53,60 @@ int lab_set_cpu_list(int pid, const int *cpus, int count) {
     (void)cpus;
     (void)count;
     return 0;
+#endif
+}
+
+int lab_memory_file(const char *name, uint64_t bytes) {
+#if defined(__linux__)
+    int descriptor = memfd_create(name, MFD_CLOEXEC);
+    if (descriptor < 0) return -1;
+    if (ftruncate(descriptor, (off_t)bytes) != 0) {
+        int saved = errno;
+        close(descriptor);
+        errno = saved;
+        return -1;
+    }
+    return descriptor;
+#else
+    (void)name; (void)bytes;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+uint64_t lab_load_acquire_u64(const uint64_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
+void lab_store_release_u64(uint64_t *word, uint64_t value) { __atomic_store_n(word, value, __ATOMIC_RELEASE); }
+uint32_t lab_load_acquire_u32(const uint32_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
+void lab_store_release_u32(uint32_t *word, uint32_t value) { __atomic_store_n(word, value, __ATOMIC_RELEASE); }
+void lab_full_fence(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
+
+void lab_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+int lab_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns) {
+#if defined(__linux__)
+    struct timespec timeout = { (time_t)(timeout_ns / 1000000000), (long)(timeout_ns % 1000000000) };
+    long result = syscall(SYS_futex, word, FUTEX_WAIT, expected, &timeout, NULL, 0);
+    if (result == -1 && errno == EAGAIN) return 0;
+    return result == 0 ? 0 : -1;
+#else
+    (void)word; (void)expected; (void)timeout_ns;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_futex_wake(uint32_t *word) {
+#if defined(__linux__)
+    return (int)syscall(SYS_futex, word, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
+#else
+    (void)word;
+    errno = ENOSYS;
+    return -1;
 #endif
 }

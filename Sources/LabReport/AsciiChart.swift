@@ -21,17 +21,21 @@ public struct AsciiChart {
         var lines = [fit("\(first.workload) (\(first.kind.rawValue))  \(first.parameters)  tasks=\(first.tasks)")]
         let repetitions = cells.map { $0.succeeded + $0.failed }.max() ?? 0
         lines.append(fit("  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / mode"))
+        // Long labels (`processes x2 over socketpair`) take their room from the bars, so that a
+        // line stays within the width.
+        let labelWidth = max(AsciiChart.labelWidth, cells.map(\.label.count).max() ?? 0)
+        let barWidth = max(AsciiChart.barWidth - (labelWidth - AsciiChart.labelWidth), 10)
         for cell in cells {
-            let label = cell.label.padded(to: AsciiChart.labelWidth)
+            let label = cell.label.padded(to: labelWidth)
             let total = cell.succeeded + cell.failed
             guard let median = cell.wallMedian else {
-                lines.append("  \(label) |" + "".padded(to: AsciiChart.barWidth) + " failed (\(total) of \(total))")
+                lines.append("  \(label) |" + "".padded(to: barWidth) + " failed (\(total) of \(total))")
                 continue
             }
-            let length = longest > 0 ? Int((median / longest * Double(AsciiChart.barWidth)).rounded()) : 0
+            let length = longest > 0 ? Int((median / longest * Double(barWidth)).rounded()) : 0
             let drawn = String(repeating: "#", count: max(length, 1))
             let speedup = cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
-            var line = "  \(label) |" + drawn.padded(to: AsciiChart.barWidth) + " " + NumberFormatting.duration(median).leftPadded(to: 9)
+            var line = "  \(label) |" + drawn.padded(to: barWidth) + " " + NumberFormatting.duration(median).leftPadded(to: 9)
                 + " " + speedup.leftPadded(to: 7)
             if cell.failed > 0 {
                 line += " (\(cell.failed) failed)"

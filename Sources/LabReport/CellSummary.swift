@@ -43,6 +43,8 @@ public struct CellSummary: Sendable, Equatable {
     public var taskSlowdown: Double?
     /// Where its lanes ran (`--pin`), as its first repetition says.
     public var placement: Placement = .none
+    /// How its worker processes talked to the coordinator; `nil` outside process mode.
+    public var transport: Transport?
 
     /// speedup / workers: 1.0 means every worker was fully used.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
@@ -57,12 +59,13 @@ public struct CellSummary: Sendable, Equatable {
         return (interval.upperBound - interval.lowerBound) / 2 / mean
     }
 
-    /// `threads x2`, or `sequential`.
-    public var label: String { mode.label(workers: workers) }
+    /// `threads x2`, `processes x2 over shm`, or `sequential`.
+    public var label: String { mode.label(workers: workers, transport: transport) }
 
-    /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers.
+    /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers
+    /// and (for worker processes) transport.
     public var cellKey: String {
-        RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers)
+        RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport)
     }
 
     /// The workload run this cell belongs to: workload, parameters and tasks. Speedups compare
@@ -86,8 +89,7 @@ public struct CellSummary: Sendable, Equatable {
         var order: [String] = []
         var groups: [String: [RepetitionRecord]] = [:]
         for record in records {
-            let key = RepetitionRecord.cellKey(
-                workload: record.workload, parameters: record.parameters, tasks: record.tasks, mode: record.mode, workers: record.workers)
+            let key = record.cellKey
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(record)
         }
@@ -128,7 +130,7 @@ public struct CellSummary: Sendable, Equatable {
             maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
-            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement)
+            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport)
     }
 
     /// The parts of the median repetition (by wall time) of those that have a breakdown.
@@ -205,8 +207,15 @@ public struct CellSummary: Sendable, Equatable {
 }
 
 extension RepetitionRecord {
-    /// The key of the cell a record belongs to; see ``CellSummary/cellKey``.
-    static func cellKey(workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int) -> String {
-        [workload, parameters, String(tasks), mode.rawValue, String(workers)].joined(separator: "\u{0}")
+    /// The key of the cell a record belongs to; see ``CellSummary/cellKey``. Pipes add
+    /// nothing to it, so a process cell keeps the key it had before transports existed.
+    static func cellKey(workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?) -> String {
+        let over = mode == .processes && transport != nil && transport != .pipe ? [transport!.rawValue] : []
+        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over).joined(separator: "\u{0}")
+    }
+
+    /// The key of this record's cell.
+    var cellKey: String {
+        RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport)
     }
 }

@@ -62,6 +62,9 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case residualSeconds = "residual_s"
     /// Where the lanes ran (`--pin`, 0.4.0).
     case placement = "pin"
+    /// How worker processes talked to the coordinator (`--transport`, 0.5.0): pipe,
+    /// socketpair or shm; empty outside process mode.
+    case transport
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -70,9 +73,10 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// run's, read with no breakdown; an empty field is a repetition without a timeline.
     public static let breakdownColumns: [ResultColumn] = [.workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds]
 
-    /// Columns a results file of lab 0.3.0 or older does not have; they read as unmeasured
-    /// (the breakdown) or as their default (`pin`: none).
-    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement]
+    /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
+    /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
+    /// `transport`: pipe for process rows).
+    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport]
 
     /// The field of this column for `record`.
     public func field(of record: RepetitionRecord) -> String {
@@ -93,6 +97,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .teardownSeconds: record.breakdown.map { NumberFormatting.fixed($0.teardownSeconds, decimals: 6) } ?? ""
         case .residualSeconds: record.breakdown.map { NumberFormatting.fixed($0.residualSeconds, decimals: 6) } ?? ""
         case .placement: record.placement.rawValue
+        case .transport: record.transport?.rawValue ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

@@ -134,7 +134,8 @@ public enum ResultsFileReader {
                     involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { Int($0) },
                     bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },
                     startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
-                    breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none))
+                    breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
+                    transport: try optional(.transport, Transport.init(rawValue:))))
         }
         return records
     }

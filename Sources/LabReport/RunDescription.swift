@@ -37,12 +37,19 @@ public struct RunDescription: Codable, Sendable, Equatable {
         public var batch: String?
         /// `--pin`: where threads and workers ran (absent in runs made before it).
         public var pin: String?
+        /// `--transport`: what worker processes talked over, a process cell for each (absent
+        /// in runs made before it: pipes).
+        public var transports: [String]?
+        /// `--spin`: polls before a side of `shm` sleeps (absent before transports existed).
+        public var spin: Int?
 
         public init(
             workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?,
-            pin: String? = nil
+            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil
         ) {
             self.pin = pin
+            self.transports = transports
+            self.spin = spin
             self.workloads = workloads
             self.modes = modes
             self.workers = workers
@@ -120,12 +127,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
 
 extension RunDescription.Plan {
     /// The plan part of `run.json` for an experiment plan.
-    public init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: Placement = .none) {
+    public init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: Placement = .none, spinPolls: Int = Transport.defaultSpinPolls) {
         self.init(
             workloads: plan.workloads.map {
                 RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)
             },
             modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
-            batch: batch.description, pin: placement.rawValue)
+            batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue), spin: spinPolls)
     }
 }

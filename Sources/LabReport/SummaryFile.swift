@@ -6,6 +6,8 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     case parameters = "params"
     case tasks, mode, workers
     case placement = "pin"
+    /// pipe, socketpair or shm for worker processes; empty for the other modes.
+    case transport
     /// Successful repetitions (the statistics are over these) and failed ones.
     case n
     case failed
@@ -53,6 +55,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .mode: cell.mode.rawValue
         case .workers: String(cell.workers)
         case .placement: cell.placement.rawValue
+        case .transport: cell.transport?.rawValue ?? ""
         case .n: String(cell.succeeded)
         case .failed: String(cell.failed)
         case .wallMedian: seconds(cell.wallMedian)

@@ -12,9 +12,7 @@ public struct RepetitionKey: Hashable, Sendable {
 
     public init(_ record: RepetitionRecord) {
         self.init(
-            cellKey: RepetitionRecord.cellKey(
-                workload: record.workload, parameters: record.parameters, tasks: record.tasks, mode: record.mode, workers: record.workers),
-            repetition: record.repetition)
+            cellKey: record.cellKey, repetition: record.repetition)
     }
 }
 
@@ -121,15 +119,22 @@ public enum TimelineFiles {
     public static let tasksName = "tasks.csv"
     public static let lanesName = "lanes.csv"
 
-    static let cellHeader = ["workload", "params", "tasks", "mode", "workers", "repetition"]
-    public static let tasksHeader =
-        cellHeader + [
-            "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s", "bytes_in", "bytes_out",
-        ]
-    public static let lanesHeader = cellHeader + ["lane", "event", "at_s", "pid", "spans"]
+    /// The columns that name a row's cell and repetition (`transport`: empty outside process mode).
+    static let cellHeader = ["workload", "params", "tasks", "mode", "workers", "transport", "repetition"]
+    /// The same in lab 0.4.0's files, which had no transport (their processes used pipes).
+    static let cellHeaderWithoutTransport = cellHeader.filter { $0 != "transport" }
+    static let spanColumns = [
+        "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s", "bytes_in", "bytes_out",
+    ]
+    static let eventColumns = ["lane", "event", "at_s", "pid", "spans"]
+    public static let tasksHeader = cellHeader + spanColumns
+    public static let lanesHeader = cellHeader + eventColumns
 
     static func cellFields(_ record: RepetitionRecord) -> [String] {
-        [record.workload, record.parameters, String(record.tasks), record.mode.rawValue, String(record.workers), String(record.repetition)]
+        [
+            record.workload, record.parameters, String(record.tasks), record.mode.rawValue, String(record.workers),
+            record.transport?.rawValue ?? "", String(record.repetition),
+        ]
     }
 
     static func seconds(_ value: Double) -> String { NumberFormatting.fixed(value, decimals: 9) }
@@ -164,10 +169,10 @@ public enum TimelineFiles {
         let lanesPath = folder + "/" + lanesName
         guard let tasksText = try RunFolder.readIfPresent(tasksPath), let lanesText = try RunFolder.readIfPresent(lanesPath) else { return nil }
         var timelines: [RepetitionKey: RecordedTimeline] = [:]
-        try parse(tasksText, path: tasksPath, header: tasksHeader) { (key, fields) throws(RunFolderError) in
+        try parse(tasksText, path: tasksPath, columns: spanColumns) { (key, fields) throws(RunFolderError) in
             func number<T: LosslessStringConvertible>(_ index: Int) throws(RunFolderError) -> T {
                 guard let value = T(fields[index]) else {
-                    throw .invalidResults(path: tasksPath, reason: "invalid \(tasksHeader[index + 6]) '\(fields[index])'")
+                    throw .invalidResults(path: tasksPath, reason: "invalid \(spanColumns[index]) '\(fields[index])'")
                 }
                 return value
             }
@@ -177,7 +182,7 @@ public enum TimelineFiles {
                 bytesOut: try number(10))
             timelines[key, default: RecordedTimeline()].spans.append(span)
         }
-        try parse(lanesText, path: lanesPath, header: lanesHeader) { (key, fields) throws(RunFolderError) in
+        try parse(lanesText, path: lanesPath, columns: eventColumns) { (key, fields) throws(RunFolderError) in
             guard let at = Double(fields[2]) else { throw .invalidResults(path: lanesPath, reason: "invalid at_s '\(fields[2])'") }
             let lane = fields[0].isEmpty ? nil : Int(fields[0])
             let pid = fields[3].isEmpty ? nil : Int32(fields[3])
@@ -190,28 +195,38 @@ public enum TimelineFiles {
         return timelines
     }
 
+    /// Parses a file whose rows are the cell columns then `columns`; a file of lab 0.4.0
+    /// (no transport column) reads too.
     private static func parse(
-        _ text: String, path: String, header: [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
+        _ text: String, path: String, columns: [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
     ) throws(RunFolderError) {
+        let header = cellHeader + columns
         let rows: [[String]]
         do {
             rows = try CSV.parse(text)
         } catch {
             throw .invalidResults(path: path, reason: "\(error)")
         }
-        guard rows.first == header else {
+        let hasTransport = rows.first == header
+        guard hasTransport || rows.first == cellHeaderWithoutTransport + columns else {
             throw .invalidResults(path: path, reason: "expected the columns \(header.joined(separator: ", "))")
         }
+        let width = hasTransport ? header.count : header.count - 1
         for (offset, fields) in rows.dropFirst().enumerated() {
-            guard fields.count == header.count, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
-                let workers = Int(fields[4]), let repetition = Int(fields[5])
+            let repetitionField = hasTransport ? 6 : 5
+            let transportText = hasTransport && fields.count == width ? fields[5] : ""
+            guard fields.count == width, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
+                let workers = Int(fields[4]), let repetition = Int(fields[repetitionField]),
+                transportText.isEmpty || Transport(rawValue: transportText) != nil
             else {
                 throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row")
             }
             let key = RepetitionKey(
-                cellKey: RepetitionRecord.cellKey(workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers),
+                cellKey: RepetitionRecord.cellKey(
+                    workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
+                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .pipe : nil)),
                 repetition: repetition)
-            try row(key, Array(fields[6...]))
+            try row(key, Array(fields[(repetitionField + 1)...]))
         }
     }
 }

@@ -28,7 +28,7 @@ public enum TraceFile {
             } else {
                 pid = cellIDs.count + 1
                 cellIDs[key.cellKey] = pid
-                let label = "\(record.workload) \(record.parameters.isEmpty ? "" : record.parameters + " ")\(record.mode.label(workers: record.workers))"
+                let label = "\(record.workload) \(record.parameters.isEmpty ? "" : record.parameters + " ")\(record.cellLabel)"
                 events.append(#"{"name":"process_name","ph":"M","pid":\#(pid),"tid":0,"args":{"name":\#(json(label))}}"#)
                 events.append(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
                 for lane in 0..<max(record.mode == .sequential ? 1 : record.workers, timeline.laneCount) {

@@ -27,6 +27,6 @@ public struct ModeComparison: Sendable {
 
     /// Every failed repetition's cell and error; empty when all succeeded.
     public var failures: [String] {
-        records.filter { $0.status == .failed }.map { "\($0.workload) \($0.mode.label(workers: $0.workers)): \($0.error ?? "")" }
+        records.filter { $0.status == .failed }.map { "\($0.workload) \($0.cellLabel): \($0.error ?? "")" }
     }
 }

@@ -55,10 +55,13 @@ public final class RunSession: Sendable {
     }
 
     /// A runner whose stuck tasks end the run through this session.
-    public func runner(workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize, placement: Placement = .none) -> ExperimentRunner {
+    public func runner(
+        workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize, placement: Placement = .none,
+        spinPolls: Int = Transport.defaultSpinPolls
+    ) -> ExperimentRunner {
         ExperimentRunner(
             runID: runID, workerCommand: workerCommand, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, placement: placement,
-            onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
+            spinPolls: spinPolls, onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
     }
 
     /// Runs `plan` with `runner`, appending every measured repetition to `results.csv` before

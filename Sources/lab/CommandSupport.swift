@@ -50,6 +50,37 @@ enum CommandSupport {
         return placement
     }
 
+    /// `--transport`, as `lab run` and `lab crossover` take it (a list: a process cell for each).
+    static let transportOption = OptionSpec(
+        "--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))", default: "pipe",
+        help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex).")
+
+    /// The value of `--transport`: the transports in the order given, each once.
+    static func transports(_ parsed: ParsedArguments) throws(UsageError) -> [Transport] {
+        guard let text = parsed.value("--transport") else { return [.pipe] }
+        let names = try parseList(text, option: "--transport", expected: "a comma-separated list of: \(caseNames(Transport.self))")
+        var transports: [Transport] = []
+        for name in names {
+            let transport: Transport = try parseChoice(name, option: "--transport")
+            if !transports.contains(transport) { transports.append(transport) }
+        }
+        return transports
+    }
+
+    static let spinRange = 0...10_000_000
+    static let spinExpectation = "an integer from 0 to \(spinRange.upperBound)"
+
+    /// `--spin`, for the `shm` transport.
+    static let spinOption = OptionSpec(
+        "--spin", value: "POLLS", expected: spinExpectation, default: "\(Transport.defaultSpinPolls)",
+        help: "With --transport shm: how many times a waiting side (worker or driver) polls the ring before it sleeps on a futex; 0 sleeps at once. Spinning trades CPU (it shows in the CPU columns) for faster wake-ups.")
+
+    /// The value of `--spin`, or the default.
+    static func spin(_ parsed: ParsedArguments) throws(UsageError) -> Int {
+        guard let text = parsed.value("--spin") else { return Transport.defaultSpinPolls }
+        return try parseInteger(text, option: "--spin", range: spinRange, expected: spinExpectation)
+    }
+
     /// `--dry-run`, as every measuring command takes it.
     static let dryRunOption = OptionSpec(
         "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")

@@ -61,7 +61,7 @@ final class ProgressDisplay {
         case .recorded(let record):
             if record.status == .failed {
                 if interactive { Console.error("\n") }
-                Console.error("lab: repetition \(record.repetition) of \(record.workload) \(record.mode.label(workers: record.workers)) failed: \(record.error ?? "")\n")
+                Console.error("lab: repetition \(record.repetition) of \(record.workload) \(record.cellLabel) failed: \(record.error ?? "")\n")
             }
         case .timeline:
             break

@@ -44,6 +44,8 @@ struct RunCommand {
             CommandSupport.taskTimeoutOption,
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             CommandSupport.pinOption,
+            CommandSupport.transportOption,
+            CommandSupport.spinOption,
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,
         ])
@@ -85,6 +87,7 @@ struct RunCommand {
         var taskTimeoutSeconds: Double
         var batch: BatchSize
         var placement: Placement
+        var spinPolls: Int
         var dryRun: Bool
     }
 
@@ -145,6 +148,8 @@ struct RunCommand {
         let timeout = try CommandSupport.taskTimeout(parsed)
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
+        let transports = try CommandSupport.transports(parsed)
+        let spin = try CommandSupport.spin(parsed)
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {
@@ -153,9 +158,10 @@ struct RunCommand {
             }
         }
         return Settings(
-            plan: ExperimentPlan(workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup),
+            plan: ExperimentPlan(
+                workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
-            batch: batch, placement: placement, dryRun: parsed.has("--dry-run"))
+            batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"))
     }
 
     /// Runs the command; returns the exit status.
@@ -168,7 +174,8 @@ struct RunCommand {
         let worker = try CommandSupport.workerCommand()
         let (path, runID) = try OutputFolder.create(requested: settings.out)
         let session = try CommandSupport.startSession(
-            path: path, runID: runID, plan: RunDescription.Plan(settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement),
+            path: path, runID: runID, plan: RunDescription.Plan(
+                settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls),
             worker: worker)
 
         #if DEBUG
@@ -188,7 +195,8 @@ struct RunCommand {
         var resourcesBefore: ResourceCount?
         var records: [RepetitionRecord] = []
         let runner = session.runner(
-            workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch, placement: settings.placement)
+            workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch, placement: settings.placement,
+            spinPolls: settings.spinPolls)
         // Derived from the files, exactly as 'lab report' derives them.
         let derived = try session.conclude {
             records = try session.run(settings.plan, with: runner, order: settings.order) { event in

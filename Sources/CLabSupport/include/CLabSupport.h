@@ -17,4 +17,31 @@ int lab_get_cpu_affinity(int pid, int *cpus, int capacity);
 /// The corresponding C call is `sched_setaffinity`, whose cpu_set_t macros Swift cannot import.
 int lab_set_cpu_list(int pid, const int *cpus, int count);
 
+#include <stdint.h>
+
+/// Creates an anonymous memory file of `bytes` bytes (close-on-exec), the shared region of an
+/// `shm` worker; returns its descriptor or -1 with errno set. The corresponding C calls are
+/// `memfd_create` and `ftruncate`.
+int lab_memory_file(const char *name, uint64_t bytes);
+
+/// Atomic loads and stores on memory shared between processes. Swift's Synchronization
+/// module has atomics only as values at a fixed address of their own; these work on any
+/// aligned word of a mapped region.
+uint64_t lab_load_acquire_u64(const uint64_t *word);
+void lab_store_release_u64(uint64_t *word, uint64_t value);
+uint32_t lab_load_acquire_u32(const uint32_t *word);
+void lab_store_release_u32(uint32_t *word, uint32_t value);
+/// A full (sequentially consistent) fence: a store before it is seen by every other CPU
+/// before a load after it reads.
+void lab_full_fence(void);
+/// The CPU's spin-wait hint (`pause` on x86).
+void lab_cpu_relax(void);
+
+/// Sleeps while `*word == expected`, at most `timeout_ns` nanoseconds (a shared futex, so
+/// that another process mapping the same memory can wake it). Returns 0 when woken or when
+/// the word had already changed, -1 with errno set (ETIMEDOUT, EINTR, EAGAIN) otherwise.
+int lab_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
+/// Wakes every thread sleeping on `word`; returns how many, or -1 with errno set.
+int lab_futex_wake(uint32_t *word);
+
 #endif

@@ -28,4 +28,11 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     public func label(workers: Int) -> String {
         usesWorkers ? "\(rawValue) x\(workers)" : rawValue
     }
+
+    /// The label of a cell whose workers use `transport`: process cells over anything but
+    /// the default pipes say so, `processes x2 over shm`.
+    public func label(workers: Int, transport: Transport?) -> String {
+        guard self == .processes, let transport, transport != .pipe else { return label(workers: workers) }
+        return "\(label(workers: workers)) over \(transport.rawValue)"
+    }
 }

@@ -5,10 +5,18 @@ package protocol ByteSource {
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
 }
 
-/// A pipe or file descriptor as a ``ByteSource``. It does not own the descriptor.
+/// Where a ``FrameWriter`` puts its bytes: a file descriptor, or a shared-memory ring.
+package protocol ByteSink {
+    /// Writes every byte of `bytes`, waiting for room as long as it takes.
+    /// - Throws: ``SystemError`` (`EPIPE` when the reader is gone).
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError)
+}
+
+/// No data arrived before a source's deadline.
+package struct ReadDeadlinePassed: Error {}
+
+/// A pipe, socket or file descriptor as a ``ByteSource``. It does not own the descriptor.
 package struct DescriptorSource: ByteSource {
-    /// No data arrived before the deadline.
-    package struct Timeout: Error {}
 
     package let descriptor: Int32
     /// When a read gives up (monotonic seconds); infinity waits for ever.
@@ -20,7 +28,7 @@ package struct DescriptorSource: ByteSource {
 
     package mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         if deadline.isFinite, try !Platform.waitUntilReadable(descriptor, seconds: deadline - Platform.monotonicSeconds()) {
-            throw Timeout()
+            throw ReadDeadlinePassed()
         }
         return try Platform.read(descriptor, into: buffer)
     }
@@ -66,17 +74,52 @@ package struct FrameReader<Source: ByteSource> {
         start += WireFormat.headerBytes
 
         let buffered = min(length, end - start)
-        var payload = Array(buffer[start..<(start + buffered)])
-        start += buffered
-        if payload.count < length {
-            try readRemainder(into: &payload, length: length)
+        var payload: [UInt8]
+        if buffered == length {
+            payload = Array(buffer[start..<(start + buffered)])
+            start += buffered
+        } else {
+            payload = try readLarge(length: length, buffered: buffered)
         }
         return Frame(kind: kind, payload: payload)
     }
 
-    /// Reads the part of a payload that was not in the buffer directly into it. The array
-    /// grows as bytes arrive (doubling, from 1 MiB), so a length field that lies costs at most
-    /// twice what really came, never what it claims.
+    /// A payload larger than what is buffered: the buffered part, then the rest read straight
+    /// into the array. Up to ``upfrontBytes`` are allocated at once and left uninitialised (no
+    /// zero-filling, no copies as it grows: a fresh process pays a page fault per page it
+    /// touches, and touching each page once is the least it can do); past that the array grows
+    /// as bytes arrive (doubling), so a length field that lies costs at most twice what
+    /// really came, never what it claims.
+    private mutating func readLarge(length: Int, buffered: Int) throws -> [UInt8] {
+        let upfront = min(length, FrameReader.upfrontBytes)
+        var received = 0
+        var payload = try [UInt8](unsafeUninitializedCapacity: upfront) { storage, count in
+            buffer.withUnsafeBytes { bytes in
+                UnsafeMutableRawBufferPointer(storage).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + buffered)]))
+            }
+            received = buffered
+            while received < upfront {
+                let read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[received..<upfront]))
+                if read == 0 { break }
+                received += read
+            }
+            count = received
+        }
+        start += buffered
+        if received < upfront {
+            throw WireFormatError.truncatedFrame(received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
+        }
+        if payload.count < length {
+            try readRemainder(into: &payload, length: length)
+        }
+        return payload
+    }
+
+    /// At most this many payload bytes are allocated before they arrive.
+    static var upfrontBytes: Int { 64 << 20 }
+
+    /// Reads the part of a payload that was not in the array yet directly into it, growing it
+    /// (doubling) as bytes arrive.
     private mutating func readRemainder(into payload: inout [UInt8], length: Int) throws {
         var received = payload.count
         while received < length {
@@ -112,19 +155,32 @@ package struct FrameReader<Source: ByteSource> {
     }
 }
 
-/// Writes whole frames to a file descriptor it does not own.
-///
-/// ``write(_:)`` sends a frame at once; ``enqueue(_:)`` gathers small frames so that several
-/// go out in one `write` at the next ``flush()`` (a batch of tasks, or a batch of results).
-package struct FrameWriter {
+/// A pipe, socket or file descriptor as a ``ByteSink``. It does not own the descriptor.
+package struct DescriptorSink: ByteSink {
     package let descriptor: Int32
-    /// Headers and small payloads waiting for the next `write`; larger payloads are sent from
-    /// their own storage after their header, so they are never copied.
-    private var pending: [UInt8] = []
-    private static let coalesceLimit = 64 * 1024
 
     package init(descriptor: Int32) {
         self.descriptor = descriptor
+    }
+
+    package mutating func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
+        try Platform.writeAll(descriptor, bytes)
+    }
+}
+
+/// Writes whole frames to a sink (a descriptor it does not own, or a shared-memory ring).
+///
+/// ``write(_:)`` sends a frame at once; ``enqueue(_:)`` gathers small frames so that several
+/// go out in one `write` at the next ``flush()`` (a batch of tasks, or a batch of results).
+package struct FrameWriter<Sink: ByteSink> {
+    private var sink: Sink
+    /// Headers and small payloads waiting for the next `write`; larger payloads are sent from
+    /// their own storage after their header, so they are never copied.
+    private var pending: [UInt8] = []
+    private static var coalesceLimit: Int { 64 * 1024 }
+
+    package init(sink: Sink) {
+        self.sink = sink
     }
 
     /// Writes `frame` (and anything queued before it), looping over partial writes.
@@ -150,7 +206,7 @@ package struct FrameWriter {
             if pending.count > FrameWriter.coalesceLimit { try flush() }
         } else {
             try flush()
-            try Platform.writeAll(descriptor, frame.payload)
+            try write(frame.payload)
         }
     }
 
@@ -159,6 +215,23 @@ package struct FrameWriter {
     package mutating func flush() throws(SystemError) {
         guard !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
-        try Platform.writeAll(descriptor, pending)
+        try write(pending)
+    }
+}
+
+extension FrameWriter {
+    /// Hands `bytes` to the sink (`withUnsafeBytes` rethrows untyped errors, so the sink's
+    /// typed error travels inside a `Result`).
+    private mutating func write(_ bytes: [UInt8]) throws(SystemError) {
+        try bytes.withUnsafeBytes { buffer in
+            Result { () throws(SystemError) in try sink.write(buffer) }
+        }.get()
+    }
+}
+
+extension FrameWriter where Sink == DescriptorSink {
+    /// A writer to a descriptor it does not own.
+    package init(descriptor: Int32) {
+        self.init(sink: DescriptorSink(descriptor: descriptor))
     }
 }

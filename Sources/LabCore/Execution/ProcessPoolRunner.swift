@@ -14,7 +14,7 @@ public struct WorkerCommand: Sendable, Equatable {
 }
 
 /// A pool of worker child processes, each started with a ``WorkerCommand``, talking to
-/// the coordinator over a request pipe and a reply pipe. Tasks go to whichever worker is free:
+/// the coordinator over its ``Transport`` (a request pipe and a reply pipe by default). Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
 /// breaks the protocol fails its task and is replaced; the other tasks go on.
 package struct ProcessPoolRunner: TaskRunner {
@@ -35,12 +35,16 @@ package struct ProcessPoolRunner: TaskRunner {
     package let timeline: TimelineRecorder?
     /// Where each worker and its driver thread run (worker `n` is lane `n - 1`); `nil` for anywhere.
     package let pinning: LanePinning?
+    /// How each worker exchanges frames with its driver.
+    package let transport: TransportSettings
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
-        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil
+        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
+        transport: TransportSettings = .pipe
     ) {
         self.pinning = pinning
+        self.transport = transport
         precondition(timeline.map { $0.lanes.count >= workers } ?? true, "the timeline needs a lane per worker")
         self.timeline = timeline
         precondition(workers > 0, "a pool needs at least one worker")
@@ -55,16 +59,17 @@ package struct ProcessPoolRunner: TaskRunner {
     /// A pool whose workers are started with `command`.
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil
+        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = .pipe
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
-            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning)
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
     func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
-        let worker = try WorkerProcess(number: number, executablePath: executablePath, arguments: arguments, registry: registry)
+        let worker = try WorkerProcess(
+            number: number, executablePath: executablePath, arguments: arguments, transport: transport, registry: registry)
         do throws(ExecutionError) {
             do throws(SystemError) {
                 try pinning?.pin(processID: worker.processID, lane: number - 1)

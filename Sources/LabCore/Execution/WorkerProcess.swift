@@ -1,7 +1,8 @@
 import Foundation
 import Glibc
 
-/// One worker child process (`lab worker`) and the two pipes to it.
+/// One worker child process (`lab worker`) and its transport (two pipes, a socket pair or a
+/// shared-memory region).
 ///
 /// Ownership: the pool creates it on the coordinator's thread, hands it to exactly one driver
 /// thread for the tasks, and takes it back after joining that thread for shutdown. It is never
@@ -10,10 +11,7 @@ final class WorkerProcess: @unchecked Sendable {
     /// 1-based, as shown in errors (`worker 2 ...`).
     let number: Int
     private let process: Process
-    private let requestPipe: Pipe
-    private let replyPipe: Pipe
-    private var reader: FrameReader<DescriptorSource>
-    private var writer: FrameWriter
+    private let link: any WorkerLink
     private var open = true
     /// Frame bytes (headers included) written to and read from this worker.
     private(set) var bytesSent = 0
@@ -31,12 +29,20 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var goneAt: UInt64 = 0
 
     /// Starts the child. Setup is separate, so that several children can load in parallel.
-    init(number: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry) throws(ExecutionError) {
+    init(
+        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = .pipe, registry: ChildProcessRegistry
+    ) throws(ExecutionError) {
         self.number = number
         spawnRequestedAt = Platform.monotonicNanoseconds()
-        process = Process()
-        requestPipe = Pipe()
-        replyPipe = Pipe()
+        let process = Process()
+        self.process = process
+        let connection: WorkerConnection
+        do {
+            connection = try WorkerConnection.make(transport)
+        } catch {
+            throw .workerStartFailed(worker: number, message: "cannot make its \(transport.transport.rawValue) transport: \(error)")
+        }
+        link = connection.makeLink { process.isRunning }
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
@@ -44,19 +50,20 @@ final class WorkerProcess: @unchecked Sendable {
         // A crashing worker is a measured fact: its exit status tells the story, and Swift's
         // backtracer would only spill a register dump onto the lab's standard error.
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        environment.merge(connection.environment) { _, new in new }
         process.environment = environment
-        process.standardInput = requestPipe
-        process.standardOutput = replyPipe
+        process.standardInput = connection.standardInput
+        process.standardOutput = connection.standardOutput
         // Standard error is inherited: a crashing worker's last words reach the user.
+        defer { connection.childDescriptors.forEach(Platform.close) }
         do {
             try process.run()
         } catch {
+            link.close()
             throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
         }
         spawnedAt = Platform.monotonicNanoseconds()
         registry.register(process.processIdentifier)
-        reader = FrameReader(source: DescriptorSource(descriptor: replyPipe.fileHandleForReading.fileDescriptor))
-        writer = FrameWriter(descriptor: requestPipe.fileHandleForWriting.fileDescriptor)
     }
 
     var processID: Int32 { process.processIdentifier }
@@ -87,13 +94,7 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
-    /// At most this many frame bytes of tasks are sent ahead of their answers: `PIPE_BUF`,
-    /// which an empty pipe always takes without blocking. The request pipe is empty when a
-    /// batch starts (the worker read every earlier task before it answered it), so the
-    /// coordinator never blocks writing while the worker blocks writing results back.
-    static let pipelineBytes = 4096
-
-    /// Sends as many of `tasks` as fit in ``pipelineBytes`` (at least one) in one write, then
+    /// Sends as many of `tasks` as fit in the link's pipeline bytes (at least one) in one write, then
     /// reads their answers in order; each answer gets `timeoutSeconds` from the one before.
     /// - Returns: how many tasks were delivered to `deliver`; after a worker failure (death,
     ///   timeout, broken protocol) that failure is the last one delivered.
@@ -106,8 +107,11 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             while sent < tasks.endIndex {
                 let frameBytes = WireFormat.headerBytes + 8 + tasks[sent].input.count
-                if sent > tasks.startIndex, bytes + frameBytes > WorkerProcess.pipelineBytes { break }
+                // The request stream is empty when a batch starts (the worker read every earlier
+                // task before it answered it), so a batch within the pipeline bytes never blocks.
+                if sent > tasks.startIndex, bytes + frameBytes > link.pipelineBytes { break }
                 try enqueue(.task(index: tasks[sent].index, input: tasks[sent].input), task: tasks[sent].index)
+                if link.publishesEachFrame { try flush(task: tasks[sent].index) }
                 bytes += frameBytes
                 sent += 1
             }
@@ -147,7 +151,7 @@ final class WorkerProcess: @unchecked Sendable {
     private func enqueue(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
         let frame = message.frame
         do {
-            try writer.enqueue(frame)
+            try link.enqueue(frame)
             bytesSent += WireFormat.headerBytes + frame.payload.count
         } catch {
             throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
@@ -156,7 +160,7 @@ final class WorkerProcess: @unchecked Sendable {
 
     private func flush(task: Int?) throws(ExecutionError) {
         do {
-            try writer.flush()
+            try link.flush()
         } catch {
             throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
         }
@@ -165,20 +169,16 @@ final class WorkerProcess: @unchecked Sendable {
     /// Reads the worker's next message, waiting at most `timeoutSeconds` for it; a worker that
     /// takes longer is killed, and the wait ends in ``ExecutionError/taskTimedOut(worker:task:seconds:)``.
     private func receive(task: Int?, timeoutSeconds: Double = .infinity) throws(ExecutionError) -> WorkerMessage {
-        if timeoutSeconds.isFinite {
-            let deadline = Platform.monotonicSeconds() + timeoutSeconds
-            reader.updateSource { $0.deadline = deadline }
-        }
-        defer { if timeoutSeconds.isFinite { reader.updateSource { $0.deadline = .infinity } } }
+        let deadline = timeoutSeconds.isFinite ? Platform.monotonicSeconds() + timeoutSeconds : .infinity
         do {
-            guard let frame = try reader.readFrame() else {
+            guard let frame = try link.readFrame(deadline: deadline) else {
                 throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
             }
             bytesReceived += WireFormat.headerBytes + frame.payload.count
             return try WorkerMessage(frame: frame)
         } catch let error as ExecutionError {
             throw error
-        } catch is DescriptorSource.Timeout {
+        } catch is ReadDeadlinePassed {
             kill()
             throw .taskTimedOut(worker: number, task: task ?? -1, seconds: timeoutSeconds)
         } catch {
@@ -224,8 +224,8 @@ final class WorkerProcess: @unchecked Sendable {
         finishRequested = (try? send(.finish, task: nil)) != nil
     }
 
-    /// Ends the session: closes the request pipe so the worker exits, waits for it (killing it
-    /// if it does not go within `graceSeconds`), and releases both pipes.
+    /// Ends the session: ends the request stream so the worker exits, waits for it (killing it
+    /// if it does not go within `graceSeconds`), and releases the transport.
     func shutdown(registry: ChildProcessRegistry, graceSeconds: Double = 2) {
         requestFinish()
         guard open else { return }
@@ -236,13 +236,13 @@ final class WorkerProcess: @unchecked Sendable {
             // A worker that does not answer in time is not waited for.
             if case .usage(let usage)? = try? receive(task: nil, timeoutSeconds: graceSeconds) { reportedUsage = usage }
         }
-        try? requestPipe.fileHandleForWriting.close()
+        link.endRequests()
         if !waitForExit(seconds: graceSeconds) {
             Platform.sendSignal(SIGKILL, to: process.processIdentifier)
             process.waitUntilExit()
         }
         goneAt = Platform.monotonicNanoseconds()
-        try? replyPipe.fileHandleForReading.close()
+        link.close()
         registry.unregister(process.processIdentifier)
     }
 

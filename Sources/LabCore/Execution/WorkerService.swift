@@ -19,6 +19,23 @@ public struct WorkerService: Sendable {
     public func serve(requests: Int32, replies: Int32) throws {
         var reader = FrameReader(source: DescriptorSource(descriptor: requests))
         var writer = FrameWriter(descriptor: replies)
+        try serve(reader: &reader, writer: &writer)
+    }
+
+    /// Serves one session on a shared-memory region (the `shm` transport), polling up to
+    /// `spinPolls` times before sleeping when it waits; `coordinator` is the process whose
+    /// death ends the session.
+    /// - Throws: like ``serve(requests:replies:)``.
+    package func serve(region: SharedRegion, spinPolls: Int, coordinator: Int32) throws {
+        let waiting = RingWaiting(spinPolls: spinPolls, peerAlive: { Platform.parentProcessID == coordinator })
+        var reader = FrameReader(source: RingSource(region.requests, of: region, waiting: waiting))
+        let sink = RingSink(region.replies, of: region, waiting: waiting)
+        var writer = FrameWriter(sink: sink)
+        defer { sink.close() }
+        try serve(reader: &reader, writer: &writer)
+    }
+
+    private func serve<Source: ByteSource, Sink: ByteSink>(reader: inout FrameReader<Source>, writer: inout FrameWriter<Sink>) throws {
         do {
             guard let first = try reader.readFrame() else { return }
             guard case .setup(let name, let parameters, let fixtureValues, let taskCount) = try WorkerMessage(frame: first) else {
@@ -62,7 +79,8 @@ public struct WorkerService: Sendable {
 
     /// Runs this process as a worker child: ties its life to the coordinator's, keeps frames on
     /// a private copy of standard output (and sends stray prints to standard error), then
-    /// serves requests from standard input.
+    /// serves requests from standard input. With the `shm` transport (named in the
+    /// environment, see ``Transport/environmentVariable``) standard input is the shared region.
     /// - Throws: when the worker cannot tie its life to the coordinator's (prctl), cannot set
     ///   up its descriptors (dup), finds its coordinator gone, or ``serve(requests:replies:)``
     ///   throws. The executable says why on standard error and exits with status 1.
@@ -76,8 +94,18 @@ public struct WorkerService: Sendable {
         if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
+        let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .pipe
         let replies = try Platform.duplicate(STDOUT_FILENO)
         try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
-        try serve(requests: STDIN_FILENO, replies: replies)
+        switch transport {
+        case .pipe, .socketpair:
+            // A socket pair's one end is both standard input and output.
+            try serve(requests: STDIN_FILENO, replies: replies)
+        case .shm:
+            Platform.close(replies)
+            let region = try SharedRegion.attach(descriptor: STDIN_FILENO)
+            let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
+            try serve(region: region, spinPolls: max(spin, 0), coordinator: Platform.parentProcessID)
+        }
     }
 }

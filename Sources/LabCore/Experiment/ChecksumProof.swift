@@ -37,8 +37,8 @@ public enum ChecksumProof {
             if expectedChecksum != checksum {
                 problems.append(
                     Mismatch(
-                        setting: setting, expectedCell: expected.mode.label(workers: expected.workers), expectedRepetition: expected.repetition,
-                        expectedChecksum: expectedChecksum, foundCell: record.mode.label(workers: record.workers),
+                        setting: setting, expectedCell: expected.cellLabel, expectedRepetition: expected.repetition,
+                        expectedChecksum: expectedChecksum, foundCell: record.cellLabel,
                         foundRepetition: record.repetition, foundChecksum: checksum))
             }
         }

@@ -1,18 +1,22 @@
-/// One cell of the matrix: a workload with its parameters, a mode and a worker count.
+/// One cell of the matrix: a workload with its parameters, a mode, a worker count and, for
+/// worker processes, the transport.
 public struct Cell: Sendable {
     public let workload: ConfiguredWorkload
     public let mode: ExecutionMode
     public let workers: Int
+    /// How worker processes talk to the coordinator; `nil` outside process mode.
+    public let transport: Transport?
 
-    public init(workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int) {
+    public init(workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .pipe) {
         self.workload = workload
         self.mode = mode
         self.workers = workers
+        self.transport = mode == .processes ? transport : nil
     }
 
-    /// `primes threads x2`, as progress lines show it.
+    /// `primes threads x2`, `digest processes x2 over shm`, as progress lines show it.
     public var label: String {
-        "\(workload.name) \(mode.label(workers: workers))"
+        "\(workload.name) \(mode.label(workers: workers, transport: transport))"
     }
 }
 
@@ -25,8 +29,15 @@ public struct ExperimentPlan: Sendable {
     public let repetitions: Int
     /// Unrecorded repetitions per cell, run before the measured ones.
     public let warmup: Int
+    /// The transports process mode runs over: a process cell for each (`--transport`).
+    public let transports: [Transport]
 
-    public init(workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int) {
+    public init(
+        workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
+        transports: [Transport] = [.pipe]
+    ) {
+        precondition(!transports.isEmpty, "process mode needs a transport")
+        self.transports = transports
         self.workloads = workloads
         self.modes = modes
         self.workerCounts = workerCounts
@@ -34,13 +45,16 @@ public struct ExperimentPlan: Sendable {
         self.warmup = warmup
     }
 
-    /// The cells of one workload, in mode order then worker order; sequential appears once,
-    /// with one worker, whatever the worker counts.
+    /// The cells of one workload, in mode order then worker order (then transport order for
+    /// processes); sequential appears once, with one worker, whatever the worker counts.
     public func cells(of workload: ConfiguredWorkload) -> [Cell] {
-        modes.flatMap { mode in
-            mode.usesWorkers
-                ? workerCounts.map { Cell(workload: workload, mode: mode, workers: $0) }
-                : [Cell(workload: workload, mode: mode, workers: 1)]
+        modes.flatMap { mode -> [Cell] in
+            switch mode {
+            case .sequential: [Cell(workload: workload, mode: mode, workers: 1)]
+            case .processes:
+                workerCounts.flatMap { workers in transports.map { Cell(workload: workload, mode: mode, workers: workers, transport: $0) } }
+            case .threads, .async: workerCounts.map { Cell(workload: workload, mode: mode, workers: $0) }
+            }
         }
     }
 

@@ -45,12 +45,15 @@ public struct ExperimentRunner: Sendable {
     public let placement: Placement
     /// The CPUs this process could use when the runner was made: where placements choose from.
     let allowedCPUs: [Int]
+    /// Polls before a side of an `shm` transport sleeps (`--spin`); `0` sleeps at once.
+    public let spinPolls: Int
 
     public init(
         runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, placement: Placement = .none,
-        onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
+        spinPolls: Int = Transport.defaultSpinPolls, onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
+        self.spinPolls = spinPolls
         self.recordsTimelines = recordsTimelines
         self.placement = placement
         // Read once: a placement that cannot read them fails its cells (see LanePinning).
@@ -75,7 +78,9 @@ public struct ExperimentRunner: Sendable {
         let clock = Stopwatch()
         for configured in plan.workloads {
             try configured.withFixture { workload in
-                let cells = plan.cells(of: configured).map { Cell(workload: workload, mode: $0.mode, workers: $0.workers) }
+                let cells = plan.cells(of: configured).map {
+                    Cell(workload: workload, mode: $0.mode, workers: $0.workers, transport: $0.transport ?? .pipe)
+                }
                 for round in stride(from: 1, through: plan.warmup, by: 1) {
                     for cell in cells {
                         position += 1
@@ -116,7 +121,7 @@ public struct ExperimentRunner: Sendable {
     ) -> (record: RepetitionRecord, timeline: RepetitionTimeline?) {
         let watch = TaskWatch(slots: cell.workers)
         let recorder = recordsTimelines ? TimelineRecorder(lanes: cell.workers) : nil
-        let runner = makeRunner(cell.mode, workers: cell.workers, watch: watch, timeline: recorder)
+        let runner = makeRunner(cell, watch: watch, timeline: recorder)
         var began: UInt64 = 0
         var poolGone: UInt64 = 0
         let tasks = cell.workload.taskCount
@@ -180,7 +185,8 @@ public struct ExperimentRunner: Sendable {
             voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
-            startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode)
+            startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
+            transport: cell.transport
         )
         return (record, timeline)
     }
@@ -194,7 +200,8 @@ public struct ExperimentRunner: Sendable {
         return more > 0 ? "\(failure); \(more) more failure\(more == 1 ? "" : "s")" : failure.description
     }
 
-    private func makeRunner(_ mode: ExecutionMode, workers: Int, watch: TaskWatch, timeline: TimelineRecorder?) -> any TaskRunner {
+    private func makeRunner(_ cell: Cell, watch: TaskWatch, timeline: TimelineRecorder?) -> any TaskRunner {
+        let (mode, workers) = (cell.mode, cell.workers)
         let pinning = placement.applied(to: mode) == .none ? nil : LanePinning(placement: placement, allowed: allowedCPUs)
         return switch mode {
         case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
@@ -202,7 +209,7 @@ public struct ExperimentRunner: Sendable {
         case .processes:
             ProcessPoolRunner(
                 workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-                timeline: timeline, pinning: pinning)
+                timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls))
         case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
     }

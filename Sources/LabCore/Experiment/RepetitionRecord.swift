@@ -67,6 +67,9 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// Where its lanes ran (`--pin`): ``Placement/none`` for async cells and for runs made
     /// before the option existed.
     public var placement: Placement
+    /// How the worker processes talked to the coordinator; `nil` outside process mode (and
+    /// ``Transport/pipe`` for process rows of runs made before transports existed).
+    public var transport: Transport?
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
@@ -74,8 +77,9 @@ public struct RepetitionRecord: Sendable, Equatable {
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
-        breakdown: TimeBreakdown? = nil, placement: Placement = .none
+        breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil
     ) {
+        self.transport = mode == .processes ? (transport ?? .pipe) : nil
         self.breakdown = breakdown
         self.placement = placement
         self.userSeconds = userSeconds
@@ -105,4 +109,9 @@ public struct RepetitionRecord: Sendable, Equatable {
         self.status = status
         self.error = error
     }
+}
+
+extension RepetitionRecord {
+    /// Its cell's mode, workers and transport as labels show them: `processes x2 over shm`.
+    public var cellLabel: String { mode.label(workers: workers, transport: transport) }
 }

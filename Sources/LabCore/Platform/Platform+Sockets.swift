@@ -96,6 +96,16 @@ extension Platform {
         if let result { throw result }
     }
 
+    /// Creates a connected pair of Unix stream sockets (close-on-exec). The corresponding C
+    /// function is `socketpair`.
+    public static func makeSocketPair() throws(SystemError) -> (Int32, Int32) {
+        var descriptors: [Int32] = [-1, -1]
+        if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) != 0 {
+            throw SystemError(call: "socketpair", errno: errno)
+        }
+        return (descriptors[0], descriptors[1])
+    }
+
     /// Stops reads and writes on a socket, waking any thread blocked on it.
     /// The corresponding C function is `shutdown`.
     public static func shutdownSocket(_ socket: Int32) {

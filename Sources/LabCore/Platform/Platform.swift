@@ -80,10 +80,20 @@ public enum Platform {
         _ = Glibc.close(descriptor)
     }
 
-    /// Creates a pipe; returns (read end, write end). The corresponding C function is `pipe`.
-    public static func makePipe() throws(SystemError) -> (read: Int32, write: Int32) {
+    /// Creates a pipe; returns (read end, write end). The corresponding C functions are
+    /// `pipe`, and `fcntl` with `FD_CLOEXEC` when `closeOnExec` (so that a child started by
+    /// other means than Foundation's `Process`, which closes them anyway, does not inherit an
+    /// end and keep the pipe open).
+    public static func makePipe(closeOnExec: Bool = false) throws(SystemError) -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]
         if Glibc.pipe(&descriptors) != 0 { throw SystemError(call: "pipe", errno: errno) }
+        if closeOnExec {
+            for descriptor in descriptors where fcntl(descriptor, F_SETFD, FD_CLOEXEC) != 0 {
+                let error = SystemError(call: "fcntl", errno: errno)
+                descriptors.forEach(close)
+                throw error
+            }
+        }
         return (descriptors[0], descriptors[1])
     }
 

@@ -1,0 +1,42 @@
+/// How a worker process and its coordinator exchange frames (`--transport`). The worker is
+/// started with Foundation's `Process` in every case; only its standard descriptors differ.
+public enum Transport: String, Sendable, CaseIterable, Codable {
+    /// Two pipes: requests on the worker's standard input, replies on its standard output.
+    case pipe
+    /// One Unix stream socket pair: the worker's end is both its standard input and output.
+    case socketpair
+    /// An anonymous shared-memory file (the worker's standard input) holding a ring of frame
+    /// bytes each way; the waiting side polls a bounded number of times, then sleeps on a futex.
+    case shm
+
+    /// One line for help and reports.
+    public var summary: String {
+        switch self {
+        case .pipe: "two pipes per worker (the default)"
+        case .socketpair: "a Unix stream socket pair per worker"
+        case .shm: "a shared-memory ring each way per worker, futex wake-ups after a bounded spin (--spin)"
+        }
+    }
+
+    /// The environment variables through which the coordinator tells a worker its transport
+    /// and (for `shm`) its spin bound.
+    public static let environmentVariable = "LAB_WORKER_TRANSPORT"
+    public static let spinEnvironmentVariable = "LAB_WORKER_SPIN"
+
+    /// How many polls a waiting side of `shm` makes before it sleeps, unless told (`--spin`).
+    public static let defaultSpinPolls = 2000
+}
+
+/// The transport of a pool, with the spin bound `shm` uses (ignored by the others).
+public struct TransportSettings: Sendable, Equatable, Hashable {
+    public var transport: Transport
+    /// Polls before sleeping on `shm`; `0` sleeps at once.
+    public var spinPolls: Int
+
+    public init(_ transport: Transport = .pipe, spinPolls: Int = Transport.defaultSpinPolls) {
+        self.transport = transport
+        self.spinPolls = spinPolls
+    }
+
+    public static let pipe = TransportSettings(.pipe)
+}
