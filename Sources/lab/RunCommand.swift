@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 import LabCore
 import LabReport
@@ -209,7 +210,8 @@ struct RunCommand {
         }
         if let before = resourcesBefore {
             let after = ResourceCount.current()
-            Console.error("lab: resources: descriptors \(before.descriptors) -> \(after.descriptors), threads \(before.threads) -> \(after.threads)\n")
+            Console.error(
+                "lab: resources: descriptors \(before.descriptors) -> \(after.descriptors), threads \(before.threads) -> \(after.threads), shared regions \(before.sharedRegions) -> \(after.sharedRegions)\n")
         }
         // The summary as the files have it: from results.csv read back.
         let summaries = derived.summaries
@@ -245,9 +247,14 @@ struct RunCommand {
 struct ResourceCount {
     let descriptors: Int
     let threads: Int
+    /// Mappings of `shm` workers' regions still in the coordinator (`memfd:lab-worker` in
+    /// /proc/self/maps); 0 between cells.
+    let sharedRegions: Int
 
     static func current() -> ResourceCount {
-        ResourceCount(
-            descriptors: (try? Platform.openDescriptorCount()) ?? -1, threads: (try? Platform.directoryEntries("/proc/self/task").count) ?? -1)
+        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
+        return ResourceCount(
+            descriptors: (try? Platform.openDescriptorCount()) ?? -1, threads: (try? Platform.directoryEntries("/proc/self/task").count) ?? -1,
+            sharedRegions: maps.split(separator: "\n").filter { $0.contains("memfd:lab-worker") }.count)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 final class InProcessWorker {
     let requests: Int32
     let replies: Int32
-    var writer: FrameWriter
+    var writer: FrameWriter<DescriptorSink>
     var reader: FrameReader<DescriptorSource>
     private final class StatusBox: Sendable {
         let value = Mutex<Int32?>(nil)

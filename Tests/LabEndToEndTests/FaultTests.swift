@@ -9,7 +9,10 @@ import Testing
         try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/" + folder + "/results.csv", encoding: .utf8))
     }
 
-    @Test("a worker that exits, crashes or is killed fails its task; it is replaced and the other tasks run", arguments: [
+    /// Every transport, as `--transport` takes them: fault tests run a process cell over each.
+    static let allTransports = Transport.allCases.map(\.rawValue).joined(separator: ",")
+
+    @Test("a worker that exits, crashes or is killed fails its task over every transport; it is replaced and the other tasks run", arguments: [
         ("exit", "exited with status 3 during task 3"), ("trap", "killed by signal 4 (SIGILL) during task 3"),
         ("kill", "killed by signal 9 (SIGKILL) during task 3"),
     ])
@@ -19,12 +22,14 @@ import Testing
         // Tasks 3 and 6 of 8 misbehave; worker count 2, one repetition, then a second cell.
         let outcome = try lab.run([
             "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=\(action)", "--set", "fault.every=3",
-            "--set", "fault.spin=1000", "--workers", "1,2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            "--set", "fault.spin=1000", "--workers", "1,2", "--transport", Self.allTransports, "--repetitions", "1", "--warmup", "0",
+            "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 1)
-        #expect(outcome.standardError.contains("2 of 2 repetitions failed"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("6 of 6 repetitions failed"), "\(outcome.standardError)")
         let rows = try records(lab, "run")
-        #expect(rows.count == 2)
+        #expect(rows.count == 6)
+        #expect(Set(rows.compactMap(\.transport)) == Set(Transport.allCases))
         for row in rows {
             #expect(row.status == .failed)
             #expect(row.checksum == nil)
@@ -33,25 +38,31 @@ import Testing
             // 6 of the 8 tasks still ran: completed tasks / wall time, back into a count.
             #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
         }
-        #expect(rows.contains { $0.error?.contains(message) == true }, "\(rows.map(\.error))")
+        for transport in Transport.allCases {
+            #expect(rows.contains { $0.transport == transport && $0.error?.contains(message) == true }, "\(transport): \(rows.map(\.error))")
+        }
         let summary = try CSV.parse(String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8))
         #expect(summary.dropFirst().allSatisfy { $0[SummaryColumn.allCases.firstIndex(of: .failed)!] == "1" && $0[SummaryColumn.allCases.firstIndex(of: .n)!] == "0" })
         #expect(try lab.markedProcesses().isEmpty)
     }
 
-    @Test("a worker killed inside a batch fails that task; the rest of its batch runs on the replacement")
+    @Test("a worker killed inside a batch fails that task over every transport; the rest of its batch runs on the replacement")
     func workerDiesInBatch() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         // One worker claims tasks 0-3 and 4-7; tasks 3 and 6 kill it.
         let outcome = try lab.run([
             "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=kill", "--set", "fault.every=3",
-            "--set", "fault.spin=1000", "--workers", "1", "--batch", "4", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            "--set", "fault.spin=1000", "--workers", "1", "--batch", "4", "--transport", Self.allTransports, "--repetitions", "1", "--warmup", "0",
+            "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 1)
-        let row = try #require(try records(lab, "run").first)
-        #expect(row.error == "worker 1 killed by signal 9 (SIGKILL) during task 3; 1 more failure", "\(row.error)")
-        #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
+        let rows = try records(lab, "run")
+        #expect(rows.compactMap(\.transport) == Transport.allCases)
+        for row in rows {
+            #expect(row.error == "worker 1 killed by signal 9 (SIGKILL) during task 3; 1 more failure", "\(String(describing: row.transport)): \(String(describing: row.error))")
+            #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
+        }
         let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
         #expect(description.plan.batch == "4")
         #expect(try lab.markedProcesses().isEmpty)
@@ -85,18 +96,22 @@ import Testing
         #expect(rows.allSatisfy { $0.error == "task 3 failed: fault: task 3 threw, as asked" }, "\(rows.map(\.error))")
     }
 
-    @Test("a hanging task in process mode times out; its worker is killed and replaced")
+    @Test("a hanging task in process mode times out over every transport; its worker is killed and replaced")
     func hangingWorker() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run([
             "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=hang", "--set", "fault.spin=1000",
-            "--task-timeout", "0.5", "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            "--task-timeout", "0.5", "--workers", "2", "--transport", Self.allTransports, "--repetitions", "1", "--warmup", "0",
+            "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 1)
-        let row = try #require(try records(lab, "run").first)
-        #expect(row.error?.hasPrefix("task 3 timed out after 0.5 s on worker ") == true, "\(String(describing: row.error))")
-        #expect(abs(row.tasksPerSecond * row.wallSeconds - 7) < 0.1)
+        let rows = try records(lab, "run")
+        #expect(rows.compactMap(\.transport) == Transport.allCases)
+        for row in rows {
+            #expect(row.error?.hasPrefix("task 3 timed out after 0.5 s on worker ") == true, "\(String(describing: row.error))")
+            #expect(abs(row.tasksPerSecond * row.wallSeconds - 7) < 0.1)
+        }
         #expect(try lab.markedProcesses().isEmpty)
     }
 
@@ -176,34 +191,41 @@ import Testing
         #expect(description.partial)
     }
 
-    @Test("16 MiB of input and 16 MiB of result per task cross the pipes without deadlock")
+    @Test("16 MiB of input and 16 MiB of result per task cross every transport without deadlock")
     func largePayloads() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run([
             "run", "--workloads", "digest", "--modes", "sequential,processes", "--set", "digest.bytes=16777216", "--set", "digest.echo=yes",
-            "--set", "digest.rounds=1", "--tasks", "2", "--workers", "2", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            "--set", "digest.rounds=1", "--tasks", "2", "--workers", "2", "--transport", Self.allTransports, "--repetitions", "1", "--warmup", "0",
+            "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let rows = try records(lab, "run")
+        #expect(rows.count == 4)
         #expect(Set(rows.map(\.checksum)).count == 1)
-        let processes = try #require(rows.first { $0.mode == .processes })
-        #expect(processes.bytesToWorkers > 2 * 16_777_216 && processes.bytesFromWorkers > 2 * 16_777_216)
+        let processes = rows.filter { $0.mode == .processes }
+        #expect(processes.compactMap(\.transport) == Transport.allCases)
+        for row in processes {
+            #expect(row.bytesToWorkers > 2 * 16_777_216 && row.bytesFromWorkers > 2 * 16_777_216)
+        }
     }
 
-    @Test("100,000 tasks on 4 processes and 4 threads leave the coordinator's descriptors and threads as they were")
+    @Test("100,000 tasks on 4 processes over every transport and 4 threads leave the coordinator's descriptors, threads and shared regions as they were")
     func noLeaks() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run(
-            ["run", "--workloads", "noop", "--tasks", "100000", "--modes", "processes,threads", "--workers", "4", "--repetitions", "1",
-             "--warmup", "1", "--out", "run", "--quiet"],
+            ["run", "--workloads", "noop", "--tasks", "100000", "--modes", "processes,threads", "--workers", "4", "--transport", Self.allTransports,
+             "--repetitions", "1", "--warmup", "1", "--out", "run", "--quiet"],
             environment: ["LAB_RESOURCE_REPORT": "1"])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let line = try #require(outcome.standardError.split(separator: "\n").first { $0.hasPrefix("lab: resources: ") })
         let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        #expect(numbers.count == 4)
+        #expect(numbers.count == 6)
         #expect(numbers[0] == numbers[1], "descriptors grew: \(line)")
         #expect(numbers[2] == numbers[3], "threads grew: \(line)")
+        #expect(numbers[4] == 0 && numbers[5] == 0, "a worker's shared region stayed mapped: \(line)")
+        #expect(try records(lab, "run").filter { $0.mode == .processes }.compactMap(\.transport) == Transport.allCases)
     }
 }

@@ -7,16 +7,23 @@ import Testing
 /// Interrupting the lab, or killing it outright, leaves no worker behind.
 @Suite struct SignalTests {
     /// A run whose two workers sleep far longer than any test waits.
-    static let longRun = [
-        "run", "--workloads", "sleep", "--modes", "processes", "--workers", "2", "--set", "sleep.seconds=60", "--tasks", "4",
-        "--repetitions", "1", "--warmup", "0", "--out", "run",
-    ]
+    static func longRun(over transport: Transport) -> [String] {
+        [
+            "run", "--workloads", "sleep", "--modes", "processes", "--workers", "2", "--set", "sleep.seconds=60", "--tasks", "4",
+            "--transport", transport.rawValue, "--repetitions", "1", "--warmup", "0", "--out", "run",
+        ]
+    }
 
-    @Test("SIGINT and SIGTERM stop and reap the workers, keep results.csv whole and exit 128+signal", arguments: [SIGINT, SIGTERM])
-    func interrupt(signal: Int32) throws {
+    // An `shm` worker's region is an anonymous memory file: it has no name in any file
+    // system and lives exactly as long as a process holds it. With the lab and its workers
+    // gone (what these tests check), no shared-memory object can be left.
+
+    @Test("SIGINT and SIGTERM stop and reap the workers over every transport, keep results.csv whole and exit 128+signal",
+          arguments: [SIGINT, SIGTERM], Transport.allCases)
+    func interrupt(signal: Int32, transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun)
+        let started = try lab.start(Self.longRun(over: transport))
         let labID = started.process.processIdentifier
         let workersUp = try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 2 }
         #expect(workersUp)
@@ -70,11 +77,11 @@ import Testing
         }
     }
 
-    @Test("workers exit by themselves when the coordinator is killed with SIGKILL")
-    func coordinatorKilled() throws {
+    @Test("workers exit by themselves over every transport when the coordinator is killed with SIGKILL", arguments: Transport.allCases)
+    func coordinatorKilled(transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun)
+        let started = try lab.start(Self.longRun(over: transport))
         let labID = started.process.processIdentifier
         #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 2 })
         kill(labID, SIGKILL)
@@ -83,11 +90,11 @@ import Testing
         #expect(try lab.wait(seconds: 1) { try lab.markedProcesses().isEmpty })
     }
 
-    @Test("SIGINT at start-up, before any worker is ready, leaves nothing behind and exits 130")
-    func interruptAtStartup() throws {
+    @Test("SIGINT at start-up, before any worker is ready, leaves nothing behind over every transport and exits 130", arguments: Transport.allCases)
+    func interruptAtStartup(transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun)
+        let started = try lab.start(Self.longRun(over: transport))
         // As soon as the lab has installed its handlers (its "lab: run ..." line comes right
         // after), whatever its workers are doing.
         #expect(lab.wait(seconds: 20) { ((try? String(contentsOf: started.error, encoding: .utf8)) ?? "").contains("lab: run ") })
@@ -99,13 +106,14 @@ import Testing
         #expect(try CSV.parse(text).count >= 1)
     }
 
-    @Test("a worker killed mid-run is a failed repetition with the cause, the run goes on, and the lab exits 1")
-    func workerKilled() throws {
+    @Test("a worker killed mid-run is a failed repetition with the cause over every transport, the run goes on, and the lab exits 1",
+          arguments: Transport.allCases)
+    func workerKilled(transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let started = try lab.start([
             "run", "--workloads", "sleep", "--modes", "processes,threads", "--workers", "2", "--set", "sleep.seconds=3", "--tasks", "2",
-            "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            "--transport", transport.rawValue, "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
         ])
         let labID = started.process.processIdentifier
         var victim: Int32?

@@ -30,6 +30,23 @@ import Testing
         #expect(comparison.render(.text).contains("only in the candidate: sleep async x2"))
     }
 
+    @Test("process cells are matched by transport: pipe with pipe, shm with shm, and a run's shm cell is its own summary")
+    func transports() {
+        func over(_ transport: Transport, _ walls: [Double]) -> [RepetitionRecord] {
+            records(walls, mode: .processes).map { record in
+                var record = record
+                record.transport = transport
+                return record
+            }
+        }
+        let baseline = over(.pipe, [1.0, 1.01, 0.99]) + over(.shm, [0.5, 0.51, 0.49])
+        let candidate = over(.shm, [0.25, 0.26, 0.24]) + over(.pipe, [1.0, 1.01, 0.99]) + over(.socketpair, [1, 1])
+        #expect(CellSummary.summarize(candidate).map(\.label) == ["processes x2 over shm", "processes x2", "processes x2 over socketpair"])
+        let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        #expect(comparison.matches.map { "\($0.baseline.label): \($0.verdict)" } == ["processes x2: no significant change", "processes x2 over shm: 2.00x faster"])
+        #expect(comparison.onlyInCandidate.map(\.label) == ["processes x2 over socketpair"])
+    }
+
     @Test("the report's sentences come from the numbers")
     func findings() {
         let cells = CellSummary.summarize(

@@ -24,7 +24,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin",
+            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport",
         ])
     }
 
@@ -39,7 +39,9 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         unmeasured.workersMaxResidentKiB = nil
         unmeasured.maxResidentKiB = nil
         unmeasured.breakdown = nil
-        let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), unmeasured]
+        var overSharedMemory = sampleRecord(mode: .processes)
+        overSharedMemory.transport = .shm
+        let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), overSharedMemory, unmeasured]
         let path = folder + "/results.csv"
         do {
             let writer = try ResultsFileWriter(path: path)
@@ -52,6 +54,19 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
         #expect(emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns)
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
+        // The transport is written for process rows only.
+        let transports = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .transport)!] }
+        #expect(transports == ["", "", "shm", "pipe"])
+    }
+
+    @Test("a results file of lab 0.4.0 (no transport column) reads its process rows as pipes and the others with no transport")
+    func fileWithoutTransport() throws {
+        let records = [sampleRecord(mode: .processes), sampleRecord()]
+        let kept = ResultColumn.allCases.filter { $0 != .transport }
+        let old = CSV.record(kept.map(\.rawValue)) + records.map { record in CSV.record(kept.map { $0.field(of: record) }) }.joined()
+        let read = try ResultsFileReader.records(fromCSV: old)
+        #expect(read.map(\.transport) == [.pipe, nil])
+        #expect(read == records)
     }
 
     @Test("a results file of lab 0.3.0 (no breakdown or pin columns) reads with no breakdown and no pinning; a half breakdown is none")

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Where a ``FrameReader`` gets its bytes: a file descriptor, or (in tests) memory served in
 /// chunks of chosen sizes.
 package protocol ByteSource {
@@ -30,7 +32,13 @@ package struct DescriptorSource: ByteSource {
         if deadline.isFinite, try !Platform.waitUntilReadable(descriptor, seconds: deadline - Platform.monotonicSeconds()) {
             throw ReadDeadlinePassed()
         }
-        return try Platform.read(descriptor, into: buffer)
+        do {
+            return try Platform.read(descriptor, into: buffer)
+        } catch where error.errno == ECONNRESET {
+            // A socket whose peer died with bytes of ours unread is reset rather than ended;
+            // for a reader that is the end of the stream, as a pipe's writer dying is.
+            return 0
+        }
     }
 }
 

@@ -1,0 +1,108 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import LabCore
+
+/// The `shm` transport's rings, between two threads of this process (the bytes and the
+/// waiting are the same as between two processes: the region is a shared mapping).
+@Suite struct SharedMemoryRingTests {
+    static func alive() -> Bool { true }
+
+    /// CPU seconds the calling thread has used.
+    static func threadCPUSeconds() -> Double {
+        var now = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now)
+        return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+    }
+
+    /// Writes raw bytes to a ring (`withUnsafeBytes` rethrows untyped errors).
+    static func write(_ bytes: ArraySlice<UInt8>, to sink: inout RingSink) throws(SystemError) {
+        try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try sink.write(buffer) } }.get()
+    }
+
+    final class Flag: Sendable {
+        let value = Atomic<Bool>(true)
+    }
+
+    @Test("frames of every size cross a small ring intact, wrapping round it many times", arguments: [0, 50])
+    func framesCrossTheRing(spinPolls: Int) throws {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096)
+        Platform.close(descriptor)
+        var random = DeterministicRandom(seed: 7)
+        let frames = (0..<300).map { index in
+            Frame(kind: .task, payload: DeterministicRandom.bytes(count: Int(random.next() % 20_000), seed: UInt64(index)))
+        }
+        let producer = try JoinableThread { [region] in
+            var writer = FrameWriter(sink: RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: Self.alive)))
+            for frame in frames { try? writer.write(frame) }
+            RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)).close()
+        }
+        var reader = FrameReader(source: RingSource(region.requests, of: region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: Self.alive)))
+        var received: [Frame] = []
+        while let frame = try reader.readFrame() { received.append(frame) }
+        producer.join()
+        #expect(received.count == frames.count)
+        #expect(received == frames)
+    }
+
+    @Test("a reader whose writer died reads what was published, then the end; a frame cut short is an error, never a frame")
+    func writerDies() throws {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096)
+        Platform.close(descriptor)
+        let whole = Frame(kind: .result, payload: [1, 2, 3])
+        var writer = FrameWriter(sink: RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
+        try writer.write(whole)
+        // Half a frame, as a worker killed mid-write leaves it: a header that promises 100 bytes, and 10 of them.
+        var sink = RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
+        let header: [UInt8] = [100, 0, 0, 0, FrameKind.result.rawValue] + [UInt8](repeating: 9, count: 10)
+        try Self.write(header[...], to: &sink)
+        var reader = FrameReader(source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 10, peerAlive: { false })))
+        #expect(try reader.readFrame() == whole)
+        #expect(throws: WireFormatError.truncatedFrame(received: 15, expected: 105)) { try reader.readFrame() }
+    }
+
+    @Test("a reader with nothing to read gives up at its deadline, sleeping rather than spinning")
+    func deadline() throws {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096)
+        Platform.close(descriptor)
+        var source = RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 100, peerAlive: Self.alive))
+        source.deadline = Platform.monotonicSeconds() + 0.05
+        let before = Self.threadCPUSeconds()
+        var buffer = [UInt8](repeating: 0, count: 16)
+        #expect(throws: ReadDeadlinePassed.self) { try buffer.withUnsafeMutableBytes { try source.read(into: $0) } }
+        // It slept on the futex: far less CPU than the 50 ms it waited.
+        #expect(Self.threadCPUSeconds() - before < 0.025)
+    }
+
+    @Test("a writer waiting for room wakes when the reader takes bytes, and fails with EPIPE when the reader dies")
+    func writerWaitsForRoom() throws {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096)
+        Platform.close(descriptor)
+        let readerAlive = Flag()
+        let bytes = [UInt8](repeating: 5, count: 3 * 4096)
+        var sink = RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: { readerAlive.value.load(ordering: .acquiring) }))
+        let reader = try JoinableThread { [region] in
+            var source = RingSource(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
+            var buffer = [UInt8](repeating: 0, count: 2 * 4096)
+            var taken = 0
+            while taken < buffer.count {
+                taken += (try? buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[taken...])) }) ?? 0
+            }
+        }
+        // 2 of the 3 ring-fulls are taken by the reader; the last one waits in the ring.
+        try Self.write(bytes[...], to: &sink)
+        reader.join()
+        readerAlive.value.store(false, ordering: .releasing)
+        #expect(throws: SystemError(call: "write", errno: EPIPE)) {
+            try Self.write(bytes[0..<10], to: &sink)
+        }
+    }
+
+    @Test("a descriptor that is not a lab region is refused")
+    func attachRefusesOtherFiles() throws {
+        let descriptor = try Platform.openForReading("/proc/self/stat")
+        defer { Platform.close(descriptor) }
+        #expect(throws: SystemError.self) { try SharedRegion.attach(descriptor: descriptor) }
+    }
+}
