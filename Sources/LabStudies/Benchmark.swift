@@ -76,6 +76,12 @@ public struct Benchmark: Sendable {
     public let growing: [any Workload.Type]
     /// Where every measured repetition goes.
     public let session: RunSession
+    /// The transports whose figures are measured beside the pipe's (`--transport`): the
+    /// `shm` goals need `shm`.
+    public let transports: [Transport]
+    /// Workloads that move bytes or compute in bulk (`digest`, `mandelbrot`): processes over
+    /// `shm` are held to within 10% of threads on them.
+    public let bulk: [any Workload.Type]
 
     /// How much longer a workload's sequential cell must take at double its size: less means
     /// the work (or part of it) was removed, or does not depend on the size.
@@ -83,8 +89,10 @@ public struct Benchmark: Sendable {
 
     public init(
         worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
-        session: RunSession, quick: Bool = false
+        session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases, bulk: [any Workload.Type] = []
     ) {
+        self.transports = transports
+        self.bulk = bulk
         self.worker = worker
         self.peer = peer
         self.noop = noop
@@ -103,7 +111,7 @@ public struct Benchmark: Sendable {
     /// The raw pipe round trip, empty tasks and pool start-up are measured as `lab calibrate`
     /// measures them.
     var calibrator: Calibrator {
-        Calibrator(worker: worker, peer: peer, noop: noop, roundTrips: quick ? 5_000 : 20_000)
+        Calibrator(worker: worker, peer: peer, noop: noop, roundTrips: quick ? 5_000 : 20_000, transports: transports)
     }
 
     /// Runs every measurement; `progress` hears the name of each before it starts.
@@ -111,7 +119,7 @@ public struct Benchmark: Sendable {
         var results: [BenchmarkResult] = []
 
         progress("raw pipe round trip")
-        let roundTrip = try calibrator.roundTrip(coordinatorCPU: nil, peerCPU: nil)
+        let roundTrip = try calibrator.roundTrip(over: .pipe)[0]
         results.append(BenchmarkResult(measurement: "raw_pipe_round_trip", value: roundTrip.value, unit: "us", detail: roundTrip.detail + " (the floor)"))
 
         let processTasks = quick ? 10_000 : 100_000
@@ -133,6 +141,7 @@ public struct Benchmark: Sendable {
             BenchmarkResult(
                 measurement: "process_task_cost_batch_auto", value: batched, unit: "us",
                 detail: "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"))
+        results += try transportFigures(pipeBatchOne: oneByOne, tasks: processTasks, progress: progress)
 
         let threadTasks = quick ? 100_000 : 1_000_000
         let cores = max(Platform.activeProcessorCount, 2)
@@ -183,6 +192,12 @@ public struct Benchmark: Sendable {
 
         progress("\(cpuBound.name), sequential against 2 threads and 2 processes")
         results += try scaling()
+        if transports.contains(.shm) {
+            for type in bulk {
+                progress("\(type.name), 2 threads against 2 processes over pipes and over shm")
+                results += try bulkOverSharedMemory(type)
+            }
+        }
         for type in growing {
             for choice in Self.growthSettings(of: type, quick: quick) {
                 let setting = choice.map { " (\($0.name)=\($0.value))" } ?? ""
@@ -238,13 +253,71 @@ public struct Benchmark: Sendable {
     }
 
     /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).
-    func taskCost(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize) throws -> Double {
-        try calibrator.taskSeconds(mode, workers: workers, tasks: tasks, batch: batch, samples: repetitions) * 1e6
+    func taskCost(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, transport: Transport = .pipe) throws -> Double {
+        try calibrator.taskSeconds(mode, workers: workers, tasks: tasks, batch: batch, samples: repetitions, transport: transport) * 1e6
     }
 
     /// The median start-up of a pool of `workers` noop workers after one warm-up, in seconds.
     func poolStartup(workers: Int) throws -> Double {
         try calibrator.poolStartupSeconds(workers: workers, samples: repetitions + 4, warmups: 1)
+    }
+
+    /// The figures of the other transports: their raw round trips, and an empty task through 1
+    /// worker over each, one by one and (for `shm`) in batches.
+    func transportFigures(pipeBatchOne: Double, tasks: Int, progress: (String) -> Void) throws -> [BenchmarkResult] {
+        var results: [BenchmarkResult] = []
+        for transport in transports where transport != .pipe {
+            let name = transport.rawValue
+            progress("raw \(name) round trip, and noop through 1 worker process over \(name)")
+            let raw = try calibrator.roundTrip(over: TransportSettings(transport))
+            results.append(BenchmarkResult(measurement: "raw_\(name)_round_trip", value: raw[0].value, unit: "us", detail: raw[0].detail))
+            results.append(BenchmarkResult(measurement: "raw_\(name)_round_trip_cpu", value: raw[1].value, unit: "us", detail: raw[1].detail))
+            let oneByOne = try taskCost(.processes, workers: 1, tasks: tasks, batch: .fixed(1), transport: transport)
+            results.append(
+                BenchmarkResult(
+                    measurement: "process_task_cost_batch_1_\(name)", value: oneByOne, unit: "us",
+                    detail: "noop, 1 worker process over \(name), \(tasks) tasks one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
+            guard transport == .shm else { continue }
+            results.append(
+                BenchmarkResult(
+                    measurement: "shm_task_over_pipe_task_batch_1", value: oneByOne / pipeBatchOne, unit: "x", goal: .atMost(0.25),
+                    detail: "process_task_cost_batch_1_shm / process_task_cost_batch_1: what shared memory and a bounded spin save on each wake-up"))
+            let batch = BatchSize.automatic.tasksPerClaim(taskCount: tasks, workers: 1)
+            let batched = try taskCost(.processes, workers: 1, tasks: tasks, batch: .automatic, transport: .shm)
+            results.append(
+                BenchmarkResult(
+                    measurement: "process_task_cost_batch_auto_shm", value: batched, unit: "us", goal: .atMost(0.5),
+                    detail: "noop, 1 worker process over shm, \(tasks) tasks with --batch auto (\(batch) per claim, each task published as it is encoded)"))
+        }
+        return results
+    }
+
+    /// `type` at its default size (quick size with `quick`) on 2 threads and 2 processes over
+    /// pipes and over `shm`, interleaved: how close shared memory brings processes to threads.
+    func bulkOverSharedMemory(_ type: any Workload.Type) throws -> [BenchmarkResult] {
+        let parameters = try type.parameters(overriding: [:], quick: quick)
+        let workload = try ConfiguredWorkload(type: type, parameters: parameters)
+        let plan = ExperimentPlan(
+            workloads: [workload], modes: [.threads, .processes], workerCounts: [2], repetitions: repetitions, warmup: 1, transports: [.pipe, .shm])
+        let records = try session.run(plan, with: runner)
+        try ChecksumProof.check(records)
+        if let failed = records.first(where: { $0.status == .failed }) {
+            throw LabFailure("\(type.name) \(failed.cellLabel) failed: \(failed.error ?? "")")
+        }
+        func median(_ mode: ExecutionMode, _ transport: Transport?) -> Double {
+            Statistics.median(records.filter { $0.mode == mode && $0.transport == transport }.map(\.wallSeconds)) ?? .nan
+        }
+        let threads = median(.threads, nil)
+        let (pipe, shm) = (median(.processes, .pipe), median(.processes, .shm))
+        let size = "\(type.name) \(parameters.canonicalText), \(workload.taskCount) tasks, 2 workers, medians of \(repetitions)"
+        return [
+            BenchmarkResult(
+                measurement: "\(type.name)_pipe_over_threads", value: pipe / threads, unit: "x",
+                detail: "\(size): processes over pipes \(Self.milliseconds(pipe)) ms / threads \(Self.milliseconds(threads)) ms"),
+            BenchmarkResult(
+                measurement: "\(type.name)_shm_over_threads", value: shm / threads, unit: "x", goal: .atMost(1.1),
+                detail: "\(size): processes over shm \(Self.milliseconds(shm)) ms / threads \(Self.milliseconds(threads)) ms"),
+        ]
     }
 
     /// The CPU-bound workload at its default size: sequential, 2 threads and 2 processes,

@@ -22,9 +22,11 @@ public struct CalibrationResult: Sendable, Equatable {
     }
 }
 
-/// The other end of a raw pipe for calibration: the `lab calibrate-peer` child. `echo` sends
-/// every 8-byte message straight back; `sink` reads to end of file and answers with the byte
-/// count. Raw `read`/`write` only, no frames, no Foundation: the floor the lab is compared to.
+/// The other end of a raw transport for calibration: the `lab calibrate-peer` child. `echo`
+/// sends every 8-byte message straight back (over the transport the environment names, see
+/// ``serveEcho()``) and at the end reports its CPU time; `sink` reads a pipe to end of file
+/// and answers with the byte count. Bare bytes only, no frames: the floor the lab is
+/// compared to.
 public enum CalibrationPeer {
     public static func serve(mode: String) -> Int32 {
         Platform.ignoreSignal(SIGPIPE)
@@ -32,11 +34,7 @@ public enum CalibrationPeer {
         var buffer = [UInt8](repeating: 0, count: 65536)
         switch mode {
         case "echo":
-            while true {
-                let whole = (try? buffer.withUnsafeMutableBytes { try Platform.readFully(STDIN_FILENO, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<8])) }) ?? false
-                if !whole { return 0 }
-                guard (try? buffer.withUnsafeBytes({ try Platform.writeAll(STDOUT_FILENO, UnsafeRawBufferPointer(rebasing: $0[0..<8])) })) != nil else { return 1 }
-            }
+            return serveEcho()
         case "sink":
             var total: UInt64 = 0
             while let count = try? buffer.withUnsafeMutableBytes({ try Platform.read(STDIN_FILENO, into: $0) }), count > 0 {
@@ -61,8 +59,17 @@ public struct Calibrator: Sendable {
     public let roundTrips: Int
     /// Tasks per mode for the per-task cost.
     public let tasks: Int
+    /// The transports whose round trips and per-task costs are measured (`--transport`).
+    public let transports: [Transport]
+    /// Polls before a side of `shm` sleeps (`--spin`).
+    public let spinPolls: Int
 
-    public init(worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000) {
+    public init(
+        worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000,
+        transports: [Transport] = Transport.allCases, spinPolls: Int = Transport.defaultSpinPolls
+    ) {
+        self.transports = transports
+        self.spinPolls = spinPolls
         self.worker = worker
         self.peer = peer
         self.noop = noop
@@ -81,25 +88,39 @@ public struct Calibrator: Sendable {
         progress("process spawn with many open descriptors")
         results += try spawnWithOpenDescriptors(levels: Self.descriptorLevels, count: 15)
         let cores = Platform.activeProcessorCount
-        progress("raw pipe round trip")
-        let unpinned = try roundTrip(coordinatorCPU: nil, peerCPU: nil)
-        results.append(unpinned)
-        results.append(try roundTrip(coordinatorCPU: 0, peerCPU: 0))
-        if cores >= 2 { results.append(try roundTrip(coordinatorCPU: 0, peerCPU: 1)) }
-        progress("pipe bandwidth")
-        results.append(try bandwidth(bytes: 256 << 20))
-        var perTask: [ExecutionMode: Double] = [:]
-        for mode in ExecutionMode.allCases {
-            progress("per-task cost, \(mode.rawValue)")
-            let result = try taskCost(mode)
-            perTask[mode] = result.value
-            results.append(result)
+        var raw: [Transport: Double] = [:]
+        for transport in transports {
+            progress("raw \(transport.rawValue) round trip")
+            let settings = TransportSettings(transport, spinPolls: spinPolls)
+            let unpinned = try roundTrip(over: settings)
+            raw[transport] = unpinned[0].value
+            results += unpinned
+            results += try roundTrip(over: settings, cpus: (0, 0))
+            if cores >= 2 { results += try roundTrip(over: settings, cpus: (0, 1)) }
+            if transport == .shm, spinPolls != 0 {
+                // The same without spinning: what the futex alone costs.
+                results += try roundTrip(over: TransportSettings(.shm, spinPolls: 0), suffix: "_spin_0")
+            }
         }
-        if let processes = perTask[.processes] {
-            results.append(
-                CalibrationResult(
-                    measurement: "processes_task_over_raw_round_trip", value: processes / unpinned.value, unit: "x", samples: 1,
-                    detail: "the lab's per-task cost with 1 worker process / the unpinned raw round trip (goal: at most 1.5)"))
+        if transports.contains(.pipe) {
+            progress("pipe bandwidth")
+            results.append(try bandwidth(bytes: 256 << 20))
+        }
+        for mode in ExecutionMode.allCases {
+            for transport in mode == .processes ? transports : [.pipe] {
+                let over = mode == .processes && transport != .pipe ? " over \(transport.rawValue)" : ""
+                progress("per-task cost, \(mode.rawValue)\(over)")
+                let result = try taskCost(mode, transport: transport)
+                results.append(result)
+                if mode == .processes, let floor = raw[transport] {
+                    let name = transport == .pipe ? "processes_task_over_raw_round_trip" : "processes_\(transport.rawValue)_task_over_raw_round_trip"
+                    results.append(
+                        CalibrationResult(
+                            measurement: name, value: result.value / floor, unit: "x", samples: 1,
+                            detail: "the lab's per-task cost with 1 worker process\(over) / the unpinned raw \(transport.rawValue) round trip"
+                                + (transport == .pipe ? " (goal: at most 1.5)" : "")))
+                }
+            }
         }
         return results
     }
@@ -235,44 +256,31 @@ public struct Calibrator: Sendable {
         return (process, toPeer, fromPeer)
     }
 
-    func roundTrip(coordinatorCPU: Int?, peerCPU: Int?) throws -> CalibrationResult {
-        let peer = try spawnPeer("echo")
-        defer {
-            try? peer.toPeer.fileHandleForWriting.close()
-            peer.process.waitUntilExit()
-            try? peer.fromPeer.fileHandleForReading.close()
-        }
-        // The coordinator gets back the CPUs it had, even when pinning the peer fails.
-        let allowed = coordinatorCPU == nil ? nil : try Platform.allowedCPUs()
-        defer { if let allowed { try? Platform.setAllowedCPUs(allowed) } }
-        if let coordinatorCPU, let peerCPU {
-            try Platform.setAllowedCPUs([coordinatorCPU])
-            try Platform.setAllowedCPUs([peerCPU], processID: peer.process.processIdentifier)
-        }
-        let output = peer.toPeer.fileHandleForWriting.fileDescriptor
-        let input = peer.fromPeer.fileHandleForReading.fileDescriptor
-        var message = [UInt8](repeating: 7, count: 8)
-        func exchange(_ count: Int) throws {
-            for _ in 0..<count {
-                try Platform.writeAll(output, message)
-                guard try message.withUnsafeMutableBytes({ try Platform.readFully(input, into: $0) }) else {
-                    throw SystemError(call: "read", errno: EPIPE)
-                }
+    /// A raw round trip over `transport` as a result row (`pipe_round_trip_same_core`, ...),
+    /// and the CPU both sides used for it.
+    func roundTrip(over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)? = nil, suffix: String = "") throws -> [CalibrationResult] {
+        let measured = try rawRoundTrip(over: transport, cpus: cpus)
+        let (placement, whereText) =
+            switch cpus {
+            case nil: ("", "wherever the scheduler puts the two processes")
+            case let cpus? where cpus.coordinator == cpus.peer: ("_same_core", "both processes pinned to CPU \(cpus.peer)")
+            case let cpus?: ("_cross_core", "processes pinned to CPUs \(cpus.coordinator) and \(cpus.peer)")
             }
-        }
-        try exchange(1000)
-        let clock = Stopwatch()
-        try exchange(roundTrips)
-        let seconds = clock.elapsedSeconds / Double(roundTrips)
-        let (name, where_) =
-            switch (coordinatorCPU, peerCPU) {
-            case (nil, _), (_, nil): ("pipe_round_trip", "wherever the scheduler puts the two processes")
-            case let (first?, second?) where first == second: ("pipe_round_trip_same_core", "both processes pinned to CPU \(first)")
-            case let (first?, second?): ("pipe_round_trip_cross_core", "processes pinned to CPUs \(first) and \(second)")
+        let name = "\(transport.transport.rawValue)_round_trip\(placement)\(suffix)"
+        let how: String =
+            switch transport.transport {
+            case .pipe: "on raw pipes (read/write)"
+            case .socketpair: "on a raw Unix socket pair (read/write)"
+            case .shm: "through shared-memory rings, \(transport.spinPolls) polls before a futex sleep"
             }
-        return CalibrationResult(
-            measurement: name, value: seconds * 1e6, unit: "us", samples: roundTrips,
-            detail: "8 bytes there and back on raw pipes (read/write), \(where_), mean")
+        return [
+            CalibrationResult(
+                measurement: name, value: measured.seconds * 1e6, unit: "us", samples: roundTrips,
+                detail: "8 bytes there and back \(how), \(whereText), mean"),
+            CalibrationResult(
+                measurement: name + "_cpu", value: measured.cpuSeconds * 1e6, unit: "us", samples: roundTrips,
+                detail: "CPU time of both processes per round trip of \(name) (user + system; about 2x the round trip when both spin)"),
+        ]
     }
 
     func bandwidth(bytes: Int) throws -> CalibrationResult {
@@ -298,18 +306,24 @@ public struct Calibrator: Sendable {
             detail: "\(sent >> 20) MiB in 64 KiB writes to a child that reads and counts them")
     }
 
-    func taskCost(_ mode: ExecutionMode) throws -> CalibrationResult {
-        CalibrationResult(
-            measurement: "task_cost_\(mode.rawValue)", value: try taskSeconds(mode, workers: 1, tasks: tasks, batch: .fixed(1), samples: 3) * 1e6,
-            unit: "us", samples: 3, detail: "an empty task with 1 worker, start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3")
+    func taskCost(_ mode: ExecutionMode, transport: Transport = .pipe) throws -> CalibrationResult {
+        let over = mode == .processes && transport != .pipe ? "_\(transport.rawValue)" : ""
+        return CalibrationResult(
+            measurement: "task_cost_\(mode.rawValue)\(over)",
+            value: try taskSeconds(mode, workers: 1, tasks: tasks, batch: .fixed(1), samples: 3, transport: transport) * 1e6,
+            unit: "us", samples: 3,
+            detail: "an empty task with 1 worker\(over.isEmpty ? "" : " over \(transport.rawValue)"), start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3")
     }
 
     /// An empty task's cost in `mode` with `workers`: after one warm-up, the median over
     /// `samples` repetitions of (wall - start-up) / `tasks`, in seconds.
-    func taskSeconds(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int) throws -> Double {
+    func taskSeconds(
+        _ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int, transport: Transport = .pipe
+    ) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
-        let runner = ExperimentRunner(runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry(), batch: batch)
-        let cell = Cell(workload: workload, mode: mode, workers: workers)
+        let runner = ExperimentRunner(
+            runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry(), batch: batch, spinPolls: spinPolls)
+        let cell = Cell(workload: workload, mode: mode, workers: workers, transport: transport)
         /// A failed repetition has no cost to report: it ends the measurement.
         func measured(_ repetition: Int) throws -> RepetitionRecord {
             let record = runner.measure(cell, repetition: repetition)

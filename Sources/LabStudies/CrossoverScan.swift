@@ -153,11 +153,14 @@ public struct CrossoverMeasurement: Sendable {
     public let repetitions: Int
     public let runner: ExperimentRunner
     public let session: RunSession
+    /// What the worker processes talk over (`--transport`).
+    public let transport: Transport
 
     public init(
         workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, tasks: Int?, repetitions: Int,
-        runner: ExperimentRunner, session: RunSession
+        transport: Transport = .pipe, runner: ExperimentRunner, session: RunSession
     ) {
+        self.transport = transport
         self.workload = workload
         self.parameter = parameter
         self.overrides = overrides
@@ -180,7 +183,8 @@ public struct CrossoverMeasurement: Sendable {
     ///   ``ConfigurationError`` (or the workload's error) when the size is refused.
     public func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
         let configured = try ConfiguredWorkload(type: workload, parameters: try parameters(at: size), taskCount: tasks)
-        let measured = try ModeComparison(measuring: configured, workers: workers, repetitions: repetitions, runner: runner, session: session)
+        let measured = try ModeComparison(
+            measuring: configured, workers: workers, repetitions: repetitions, transport: transport, runner: runner, session: session)
         return CrossoverScan.Point(
             size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential), threadsSeconds: measured.median(.threads),
             processesSeconds: measured.median(.processes), phase: phase, records: measured.records)

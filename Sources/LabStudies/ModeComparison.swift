@@ -10,11 +10,16 @@ public struct ModeComparison: Sendable {
     /// Every measured repetition, in the order taken.
     public let records: [RepetitionRecord]
 
-    /// Measures `workload` in the three modes, the pools with `workers` each.
+    /// Measures `workload` in the three modes, the pools with `workers` each, the worker
+    /// processes over `transport`.
     /// - Throws: ``ChecksumProof/Mismatch`` when two modes did not do the same work (no
     ///   speedup is reported then), or what the session throws.
-    public init(measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, runner: ExperimentRunner, session: RunSession) throws {
-        let plan = ExperimentPlan(workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1)
+    public init(
+        measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, transport: Transport = .pipe, runner: ExperimentRunner,
+        session: RunSession
+    ) throws {
+        let plan = ExperimentPlan(
+            workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1, transports: [transport])
         records = try session.run(plan, with: runner)
         try ChecksumProof.check(records)
     }

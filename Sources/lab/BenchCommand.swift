@@ -16,6 +16,9 @@ struct BenchCommand {
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),
+        OptionSpec("--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
+                   default: Transport.allCases.map(\.rawValue).joined(separator: ","),
+                   help: "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."),
         OptionSpec("--quiet", help: "No progress lines on standard error."),
         CommandSupport.dryRunOption,
         ])
@@ -31,7 +34,10 @@ struct BenchCommand {
         (1,000,000 tasks) under 1 us; recording the timeline making those tasks take at
         most 1.05x as long at --batch auto (and, as context, what it costs at --batch 1);
         a pool of N workers ready in no more than N spawns one after another; primes at 2 threads and at 2 processes at least 1.9x faster than
-        sequential (median of 5), every mode with the same checksum. Then it runs each
+        sequential (median of 5), every mode with the same checksum. Over shared memory
+        (--transport shm): an empty task one by one at most 0.25x a pipe task, at most
+        0.5 us in batches, and digest and mandelbrot on 2 processes within 1.1x of 2
+        threads. Then it runs each
         workload's sequential cell at its size and at double that size, at its defaults and
         with every other value of each of its choice parameters: a time that grows
         less than \(Benchmark.growthGoal.bound.shortText)x means the optimiser removed work (or the size does not
@@ -49,6 +55,7 @@ struct BenchCommand {
           lab bench
           lab bench --quick
           lab bench --workloads primes,sort --quick
+          lab bench --transport pipe,shm --quick
 
         """
     }
@@ -61,6 +68,7 @@ struct BenchCommand {
         } ?? registry.defaultPlanNames
         let growing = try names.map { try registry.type(named: $0) }
         let quick = parsed.has("--quick")
+        let transports = try CommandSupport.transports(parsed, default: Transport.allCases)
         let planned = try growing.map { type in
             let parameters = try type.parameters(overriding: [:], quick: quick)
             return RunDescription.PlannedWorkload(
@@ -72,12 +80,13 @@ struct BenchCommand {
         let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "bench")
         let plan = RunDescription.Plan(
             workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5, warmup: 1,
-            order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description)
+            order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description, transports: transports.map(\.rawValue),
+            spin: Transport.defaultSpinPolls)
         let session = try CommandSupport.startSession(path: path, runID: runID, plan: plan, worker: worker)
         let quiet = parsed.has("--quiet")
         let benchmark = Benchmark(
             worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,
-            quick: quick)
+            quick: quick, transports: transports, bulk: [Digest.self, Mandelbrot.self])
         var results: [BenchmarkResult] = []
         let derived = try session.conclude {
             results = try benchmark.run { step in

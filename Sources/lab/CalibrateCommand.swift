@@ -8,6 +8,10 @@ struct CalibrateCommand {
     let parser = CommandLineParser(command: "calibrate", options: [
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for calibration.csv; it must not exist yet."),
+        OptionSpec("--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
+                   default: Transport.allCases.map(\.rawValue).joined(separator: ","),
+                   help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
+        CommandSupport.spinOption,
         OptionSpec("--quiet", help: "No progress lines on standard error."),
         CommandSupport.dryRunOption,
     ])
@@ -17,8 +21,10 @@ struct CalibrateCommand {
         USAGE: lab calibrate [options]
 
         Measures, on this machine: thread create and join; spawning a 'lab worker' until it
-        is ready; a raw pipe round trip between two processes (unpinned, on one core, and
-        across cores); pipe bandwidth; and the lab's own cost per empty task in each mode.
+        is ready (and the spawn alone, with 10, 1,000 and 10,000 descriptors open); a raw
+        round trip between two processes over each transport (unpinned, on one core, and
+        across cores), with the CPU both used for it; pipe bandwidth; and the lab's own
+        cost per empty task in each mode, processes over each transport.
         Prints a table and writes calibration.csv (measurement, value, unit, samples,
         detail). Use a release build: 'swift run -c release lab calibrate'.
 
@@ -30,6 +36,7 @@ struct CalibrateCommand {
         EXAMPLES:
           lab calibrate
           lab calibrate --out /tmp/calibration
+          lab calibrate --transport shm --spin 0
 
         """
     }
@@ -37,19 +44,26 @@ struct CalibrateCommand {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
-        if parsed.has("--dry-run") { return CommandSupport.dryRun("thread, spawn, pipe and per-task costs") }
+        let transports = try CommandSupport.transports(parsed, default: Transport.allCases)
+        let spin = try CommandSupport.spin(parsed)
+        if parsed.has("--dry-run") {
+            return CommandSupport.dryRun("thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")
+        }
         let (worker, path, _) = try CommandSupport.prepareOutput(parsed, command: "calibrate")
         let quiet = parsed.has("--quiet")
-        let results = try Calibrator(worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self).run { step in
+        let results = try Calibrator(
+            worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin
+        ).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }
         }
         let header = ["measurement", "value", "unit", "samples", "detail"]
         let rows = results.map { [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, String($0.samples), $0.detail] }
         try Platform.replaceFile(atPath: path + "/calibration.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
         var text = ""
+        let width = max(36, (results.map(\.measurement.count).max() ?? 0) + 2)
         for result in results {
             let value: String = NumberFormatting.fixed(result.value, decimals: 2) + " " + result.unit
-            text += result.measurement.padded(to: 36) + value.leftPadded(to: 14) + "\n"
+            text += result.measurement.padded(to: width) + value.leftPadded(to: 14) + "\n"
         }
         Console.output(text + "\nwrote \(path)/calibration.csv\n")
         return 0

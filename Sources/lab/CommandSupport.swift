@@ -56,8 +56,8 @@ enum CommandSupport {
         help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex).")
 
     /// The value of `--transport`: the transports in the order given, each once.
-    static func transports(_ parsed: ParsedArguments) throws(UsageError) -> [Transport] {
-        guard let text = parsed.value("--transport") else { return [.pipe] }
+    static func transports(_ parsed: ParsedArguments, default fallback: [Transport] = [.pipe]) throws(UsageError) -> [Transport] {
+        guard let text = parsed.value("--transport") else { return fallback }
         let names = try parseList(text, option: "--transport", expected: "a comma-separated list of: \(caseNames(Transport.self))")
         var transports: [Transport] = []
         for name in names {

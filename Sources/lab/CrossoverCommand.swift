@@ -35,6 +35,9 @@ struct CrossoverCommand {
                        help: "Sets one of the workload's other parameters; may repeat."),
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
             CommandSupport.pinOption,
+            OptionSpec("--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
+                       help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help')."),
+            CommandSupport.spinOption,
             CommandSupport.taskTimeoutOption,
             OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                        help: "The folder to create; it must not exist yet."),
@@ -63,6 +66,7 @@ struct CrossoverCommand {
         EXAMPLES:
           lab crossover --workload primes --param limit
           lab crossover --workload digest --param bytes --from 1024 --to 4194304
+          lab crossover --workload digest --param bytes --from 1024 --to 4194304 --transport shm
           lab crossover --workload sort --param count --workers 2 --repetitions 5
 
         """
@@ -108,6 +112,10 @@ struct CrossoverCommand {
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
+        let transport: Transport = try parsed.value("--transport").map { (text: String) throws(UsageError) -> Transport in
+            try parseChoice(text, option: "--transport")
+        } ?? .pipe
+        let spin = try CommandSupport.spin(parsed)
         let timeout = try CommandSupport.taskTimeout(parsed)
         let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
         if overrides[parameterName] != nil {
@@ -146,12 +154,15 @@ struct CrossoverCommand {
             }
             return RunDescription.Plan(
                 workloads: workloads, modes: ModeComparison.modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
-                order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue)
+                order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
+                spin: spin)
         }
         let session = try CommandSupport.startSession(path: path, runID: runID, plan: try plan(scan.doublingSizes), worker: worker)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
-            runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement), session: session)
+            transport: transport,
+            runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
+            session: session)
         let quiet = parsed.has("--quiet")
         if !quiet {
             Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")

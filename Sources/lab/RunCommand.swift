@@ -22,7 +22,7 @@ struct RunCommand {
                        help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
             OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
                        default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
-                       help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes), async (a task group)."),
+                       help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
             OptionSpec("--workers", value: "LIST", expected: "a comma-separated list of integers from \(Self.workerRange.lowerBound) to \(Self.workerRange.upperBound)",
                        default: "\(Platform.activeProcessorCount), the number of cores",
                        help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool, or async tasks in flight. Sequential runs once per workload whatever this says."),
@@ -74,6 +74,8 @@ struct RunCommand {
                   --set primes.limit=2000000 --out /tmp/primes-scan
           lab run --workloads sleep --set sleep.seconds=3,2,1 --workers 3 --repetitions 1 --warmup 0
           lab run --workloads contention,digest --workers 1,2 --quick
+          lab run --workloads noop,digest,mandelbrot --modes threads,processes \\
+                  --transport pipe,socketpair,shm
 
         """
     }

@@ -16,11 +16,16 @@ import Testing
             "thread_create_join", "process_spawn_to_ready", "pipe_round_trip", "pipe_round_trip_same_core", "pipe_bandwidth",
             "task_cost_sequential", "task_cost_threads", "task_cost_processes", "task_cost_async", "processes_task_over_raw_round_trip",
             "process_spawn", "process_spawned_to_ready", "process_spawn_with_10_fds", "process_spawn_with_1000_fds",
-            "process_spawn_with_10000_fds", "process_spawn_fd_growth",
+            "process_spawn_with_10000_fds", "process_spawn_fd_growth", "pipe_round_trip_cpu", "socketpair_round_trip",
+            "socketpair_round_trip_cpu", "socketpair_round_trip_same_core", "shm_round_trip", "shm_round_trip_cpu", "shm_round_trip_same_core",
+            "shm_round_trip_spin_0", "shm_round_trip_spin_0_cpu", "task_cost_processes_socketpair", "task_cost_processes_shm",
+            "processes_shm_task_over_raw_round_trip",
         ] {
             #expect((values[name] ?? 0) > 0, "\(name): \(String(describing: values[name]))")
         }
         #expect(try lab.markedProcesses().isEmpty)
         #expect(try lab.run(["calibrate", "extra"]).status == 2)
+        #expect(try lab.run(["calibrate", "--transport", "carrier-pigeon"]).status == 2)
+        #expect(try lab.run(["calibrate", "--spin", "-1"]).status == 2)
     }
 }
