@@ -94,7 +94,13 @@ public struct Explanation {
         case ("startup", _): return "getting started"
         case ("exchange", .processes):
             let moved = bytes[cell.cellKey].map { " (\(Explanation.mebibytes($0.to)) to the workers, \(Explanation.mebibytes($0.from)) back)" } ?? ""
-            return "handing tasks to the workers and results back through pipes, wake-ups included\(moved)"
+            let through =
+                switch cell.transport ?? .pipe {
+                case .pipe: "through pipes"
+                case .socketpair: "through socket pairs"
+                case .shm: "through shared memory"
+                }
+            return "handing tasks to the workers and results back \(through), wake-ups included\(moved)"
         case ("exchange", .async): return "scheduling each task on the cooperative threads and making its input"
         case ("exchange", _): return "claiming tasks and making their inputs"
         case ("idle", _): return "the tail (lanes with nothing left to do while the last tasks ran)"

@@ -47,7 +47,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// Context switches, coordinator plus workers.
     case voluntaryContextSwitches = "voluntary_ctx"
     case involuntaryContextSwitches = "involuntary_ctx"
-    /// Bytes that crossed the pipes to and from the workers, frame headers included.
+    /// Frame bytes that went to and came from the workers (over their transport), headers included.
     case bytesToWorkers = "bytes_to_workers"
     case bytesFromWorkers = "bytes_from_workers"
     /// When the repetition started, seconds after the run started.

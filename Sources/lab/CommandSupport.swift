@@ -81,6 +81,15 @@ enum CommandSupport {
         return try parseInteger(text, option: "--spin", range: spinRange, expected: spinExpectation)
     }
 
+    /// The one combination of --pin and --transport that measures mostly itself: on one core
+    /// a spinning side holds the core its peer needs until its spin runs out (measured: 113 us
+    /// a round trip on one core against 0.16 us across cores). Said, not refused.
+    static func warnAboutSpinning(placement: Placement, transports: [Transport], spinPolls: Int) {
+        guard placement == .compact, transports.contains(.shm), spinPolls > 0 else { return }
+        Console.error(
+            "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n")
+    }
+
     /// `--dry-run`, as every measuring command takes it.
     static let dryRunOption = OptionSpec(
         "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")

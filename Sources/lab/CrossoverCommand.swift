@@ -116,6 +116,7 @@ struct CrossoverCommand {
             try parseChoice(text, option: "--transport")
         } ?? .pipe
         let spin = try CommandSupport.spin(parsed)
+        CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)
         let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
         if overrides[parameterName] != nil {

@@ -153,6 +153,7 @@ struct RunCommand {
         let placement = try CommandSupport.placement(parsed)
         let transports = try CommandSupport.transports(parsed)
         let spin = try CommandSupport.spin(parsed)
+        if modes.contains(.processes) { CommandSupport.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {

@@ -47,7 +47,7 @@ import Testing
         (["run", "--tasks", "1e3"], "lab: invalid value '1e3' for --tasks"),
         (["run", "--batch", "0"], "lab: invalid value '0' for --batch; expected auto or an integer from 1 to 100000"),
         (["run", "--batch", "automatic"], "lab: invalid value 'automatic' for --batch; expected auto or an integer from 1 to 100000"),
-        (["bench", "--repetitions", "3"], "lab: unknown option '--repetitions' for 'lab bench'; options: --workloads, --out, --quick, --quiet"),
+        (["bench", "--repetitions", "3"], "lab: unknown option '--repetitions' for 'lab bench'; options: --workloads, --out, --quick, --transport, --quiet"),
         (["bench", "--workloads", "my-wrok"], "lab: unknown workload 'my-wrok'; known workloads: noop, primes"),
         (["crossover", "--workload", "primes", "--param", "limit", "--task-timeout", "0"], "lab: invalid value '0' for --task-timeout; expected a number of seconds from 0.001 to 86400"),
         (["crossover", "--workload", "primes", "--param", "limit", "--set", "primes.limit=5"], "lab: --set primes.limit sets the scanned parameter; use --from and --to"),
@@ -56,6 +56,13 @@ import Testing
         (["crossover", "--workload", "sleep", "--param", "seconds"], "integer parameters of sleep: none (workloads that have one: primes, mandelbrot, digest"),
         (["crossover", "--workload", "primes", "--param", "limit", "--from", "9", "--to", "3"], "lab: --from 9 must be smaller than --to 3"),
         (["crossover", "--workload", "primes"], "lab: lab crossover needs --param; integer parameters of primes: limit"),
+        (["run", "--transport", "pigeon"], "lab: invalid value 'pigeon' for --transport; expected one of: pipe, socketpair, shm"),
+        (["run", "--transport", "pipe,pipe"], "lab: 'pipe' appears twice in --transport"),
+        (["run", "--transport", ""], "lab: empty list for --transport; expected a comma-separated list of: pipe, socketpair, shm"),
+        (["run", "--spin", "-1"], "lab: invalid value '-1' for --spin; expected an integer from 0 to 10000000"),
+        (["crossover", "--workload", "primes", "--param", "limit", "--transport", "pipe,shm"], "lab: invalid value 'pipe,shm' for --transport; expected one of: pipe, socketpair, shm"),
+        (["bench", "--transport", "udp"], "lab: invalid value 'udp' for --transport; expected one of: pipe, socketpair, shm"),
+        (["calibrate", "--spin", "many"], "lab: invalid value 'many' for --spin; expected an integer from 0 to 10000000"),
     ]
 
     @Test("bad input is one clear line, exit 2, nothing created", arguments: cases)

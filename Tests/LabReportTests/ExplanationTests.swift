@@ -35,6 +35,18 @@ import Testing
                 """)
     }
 
+    @Test("the exchange of processes over shared memory says so, and the cell is named by its transport")
+    func sharedMemory() {
+        let records = cell(.threads, wall: 0.5) + cell(.processes, wall: 0.8, startup: 0.2, exchange: 0.1).map { record in
+            var record = record
+            record.transport = .shm
+            return record
+        }
+        let text = Explanation(summaries: CellSummary.summarize(records), records: records).render()
+        #expect(text.contains("processes x2 over shm took 1.60 times as long as threads x2: "), "\(text)")
+        #expect(text.contains("handing tasks to the workers and results back through shared memory, wake-ups included"), "\(text)")
+    }
+
     @Test("a difference inside both 95% intervals is noise; a run without a breakdown says it cannot say why")
     func noiseAndOlderRuns() {
         var records = cell(.sequential, wall: 1.0, startup: 0) + cell(.threads, wall: 0.999)
