@@ -58,6 +58,21 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         .failure(index: nil, message: "unknown workload 'x'"),
     ]
 
+    @Test("a consumed task or result frame hands over its bytes without copying them (the fields are a trailer)")
+    func bytesAreNotCopied() throws {
+        func address(_ bytes: [UInt8]) -> UInt { bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
+        let task = WorkerMessage.task(index: 3, input: [UInt8](repeating: 1, count: 1 << 20)).frame
+        let taskBytes = address(task.payload)
+        guard case .task(3, let input) = try WorkerMessage(frame: consume task) else { Issue.record("not task 3"); return }
+        #expect(input == [UInt8](repeating: 1, count: 1 << 20))
+        #expect(address(input) == taskBytes)
+        let result = WorkerMessage.result(index: 4, output: TaskOutput(checksum: 9, units: 8, payload: [7, 7, 7]), started: 1, ended: 2).frame
+        let resultBytes = address(result.payload)
+        guard case .result(4, let output, 1, 2) = try WorkerMessage(frame: consume result) else { Issue.record("not result 4"); return }
+        #expect(output == TaskOutput(checksum: 9, units: 8, payload: [7, 7, 7]))
+        #expect(address(output.payload) == resultBytes)
+    }
+
     @Test("every message survives encoding and decoding", arguments: messages)
     func messageRoundTrip(message: WorkerMessage) throws {
         #expect(try WorkerMessage(frame: message.frame) == message)

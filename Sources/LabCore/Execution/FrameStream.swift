@@ -202,20 +202,34 @@ package struct FrameWriter<Sink: ByteSink> {
     /// 64 KiB, is written at once.
     /// - Throws: ``SystemError`` when such a write fails.
     package mutating func enqueue(_ frame: Frame) throws(SystemError) {
-        precondition(frame.payload.count <= WireFormat.maximumPayloadBytes, "frame payload too large")
-        let length = UInt32(frame.payload.count)
+        try enqueue(kind: frame.kind, body: frame.payload, trailer: .none)
+    }
+
+    /// Queues a frame whose payload is `body` then `trailer` (see ``WorkerMessage/parts``):
+    /// a large body is written from its own storage, never copied.
+    package mutating func enqueue(kind: FrameKind, body: [UInt8], trailer: FrameTrailer) throws(SystemError) {
+        let count = body.count + trailer.byteCount
+        precondition(count <= WireFormat.maximumPayloadBytes, "frame payload too large")
+        let length = UInt32(count)
         pending.append(UInt8(truncatingIfNeeded: length))
         pending.append(UInt8(truncatingIfNeeded: length >> 8))
         pending.append(UInt8(truncatingIfNeeded: length >> 16))
         pending.append(UInt8(truncatingIfNeeded: length >> 24))
-        pending.append(frame.kind.rawValue)
-        if frame.payload.count <= FrameWriter.coalesceLimit {
-            pending.append(contentsOf: frame.payload)
-            if pending.count > FrameWriter.coalesceLimit { try flush() }
+        pending.append(kind.rawValue)
+        if body.count <= FrameWriter.coalesceLimit {
+            pending.append(contentsOf: body)
         } else {
             try flush()
-            try write(frame.payload)
+            try write(body)
         }
+        trailer.append(to: &pending)
+        if pending.count > FrameWriter.coalesceLimit { try flush() }
+    }
+
+    /// Queues a message's frame in its two parts (see ``WorkerMessage/parts``).
+    package mutating func enqueue(_ message: WorkerMessage) throws(SystemError) {
+        let (kind, body, trailer) = message.parts
+        try enqueue(kind: kind, body: body, trailer: trailer)
     }
 
     /// Writes every queued byte.

@@ -1,4 +1,5 @@
-/// The frames coordinator and workers exchange over pipes.
+/// The frames coordinator and workers exchange over their transport (pipes, a socket pair or
+/// shared-memory rings: the same bytes in each).
 ///
 /// Every frame is a 5-byte header, then the payload:
 ///
@@ -9,7 +10,9 @@
 /// | 5... | payload |
 ///
 /// Integers inside payloads are unsigned 64-bit little-endian; strings are a 32-bit length
-/// and UTF-8 bytes; a trailing byte buffer takes the rest of the payload.
+/// and UTF-8 bytes. Task and result frames carry their bytes first and their fixed fields
+/// after them (a task: input, then index; a result: its bytes, then index, checksum, units,
+/// started, ended), so that neither side copies the bytes (see ``WorkerMessage/parts``).
 package enum WireFormat {
     /// Header size in bytes.
     package static let headerBytes = 5
@@ -94,9 +97,6 @@ package struct PayloadWriter {
         bytes.append(contentsOf: utf8)
     }
 
-    package mutating func append(rest: [UInt8]) {
-        bytes.append(contentsOf: rest)
-    }
 }
 
 /// Reads a payload field by field; every read checks the bounds.
@@ -134,10 +134,62 @@ package struct PayloadReader {
         offset += length
         return text
     }
+}
 
-    /// Everything not read yet.
-    package mutating func readRest() -> [UInt8] {
-        defer { offset = bytes.count }
-        return Array(bytes[offset...])
+/// The fixed fields after a task's or a result's bytes: up to five 64-bit integers, kept
+/// inline (no array of its own to allocate for each frame).
+package struct FrameTrailer: Sendable {
+    package private(set) var fields: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    package private(set) var count = 0
+
+    package static let none = FrameTrailer()
+
+    package init() {}
+
+    /// A task's trailer: one field. (Fixed arities rather than a variadic list: a variadic
+    /// list is an array, which this type exists to avoid.)
+    package init(_ first: UInt64) {
+        append(first)
+    }
+
+    /// A result's trailer: five fields.
+    package init(_ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64) {
+        append(first)
+        append(second)
+        append(third)
+        append(fourth)
+        append(fifth)
+    }
+
+    private mutating func append(_ value: UInt64) {
+        withUnsafeMutableBytes(of: &fields) { $0.storeBytes(of: value.littleEndian, toByteOffset: 8 * count, as: UInt64.self) }
+        count += 1
+    }
+
+    /// Its size on the wire.
+    package var byteCount: Int { 8 * count }
+
+    /// Field `index` (from 0).
+    package subscript(index: Int) -> UInt64 {
+        precondition(index < count, "no such trailer field")
+        return withUnsafeBytes(of: fields) { UInt64(littleEndian: $0.load(fromByteOffset: 8 * index, as: UInt64.self)) }
+    }
+
+    /// Appends its bytes, little-endian, to `bytes`.
+    package func append(to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: fields) { bytes.append(contentsOf: $0.prefix(byteCount)) }
+    }
+
+    /// Reads `count` fields from the end of `bytes` and removes them (in place: a uniquely
+    /// held array keeps its storage); `nil` when `bytes` is shorter than that.
+    package static func cut(_ count: Int, from bytes: inout [UInt8]) -> FrameTrailer? {
+        let start = bytes.count - 8 * count
+        guard start >= 0 else { return nil }
+        var trailer = FrameTrailer()
+        bytes.withUnsafeBytes { raw in
+            for field in 0..<count { trailer.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * field, as: UInt64.self))) }
+        }
+        bytes.removeLast(8 * count)
+        return trailer
     }
 }

@@ -12,7 +12,8 @@ protocol WorkerLink: AnyObject {
     /// Whether each task of a batch goes out as soon as it is encoded, so that the worker
     /// starts on it while the rest are encoded; otherwise a batch goes out in one write.
     var publishesEachFrame: Bool { get }
-    func enqueue(_ frame: Frame) throws(SystemError)
+    /// Queues a frame of `body` then `trailer` (see ``WorkerMessage/parts``).
+    func enqueue(kind: FrameKind, body: [UInt8], trailer: FrameTrailer) throws(SystemError)
     func flush() throws(SystemError)
     /// The next frame; `nil` at a clean end of stream.
     /// - Throws: ``ReadDeadlinePassed`` after `deadline` (monotonic seconds), a
@@ -93,7 +94,9 @@ final class DescriptorLink: WorkerLink {
     /// A write is a system call: a batch goes out in one.
     var publishesEachFrame: Bool { false }
 
-    func enqueue(_ frame: Frame) throws(SystemError) { try writer.enqueue(frame) }
+    func enqueue(kind: FrameKind, body: [UInt8], trailer: FrameTrailer) throws(SystemError) {
+        try writer.enqueue(kind: kind, body: body, trailer: trailer)
+    }
     func flush() throws(SystemError) { try writer.flush() }
 
     func readFrame(deadline: Double) throws -> Frame? {
@@ -138,7 +141,9 @@ final class SharedMemoryLink: WorkerLink {
     /// Publishing is a store and a fence, no system call while the worker is awake.
     var publishesEachFrame: Bool { true }
 
-    func enqueue(_ frame: Frame) throws(SystemError) { try writer.enqueue(frame) }
+    func enqueue(kind: FrameKind, body: [UInt8], trailer: FrameTrailer) throws(SystemError) {
+        try writer.enqueue(kind: kind, body: body, trailer: trailer)
+    }
     func flush() throws(SystemError) { try writer.flush() }
 
     func readFrame(deadline: Double) throws -> Frame? {

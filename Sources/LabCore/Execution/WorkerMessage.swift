@@ -18,6 +18,30 @@ package enum WorkerMessage: Sendable, Equatable {
 
     /// The frame that carries this message.
     package var frame: Frame {
+        let (kind, body, trailer) = parts
+        var payload = body
+        trailer.append(to: &payload)
+        return Frame(kind: kind, payload: payload)
+    }
+
+    /// The frame's payload in two pieces, written one after the other: task and result
+    /// frames carry their bytes first and their fixed fields last (the trailer), so that the
+    /// writer sends the bytes from where they are and the reader keeps the payload array as
+    /// the bytes by cutting the trailer off, neither of them copying the bytes.
+    package var parts: (kind: FrameKind, body: [UInt8], trailer: FrameTrailer) {
+        switch self {
+        case .task(let index, let input):
+            return (.task, input, FrameTrailer(UInt64(index)))
+        case .result(let index, let output, let started, let ended):
+            return (.result, output.payload, FrameTrailer(UInt64(index), output.checksum, output.units, started, ended))
+        default:
+            let frame = fieldsFirstFrame
+            return (frame.kind, frame.payload, .none)
+        }
+    }
+
+    /// The frame of a message whose fields all come first.
+    private var fieldsFirstFrame: Frame {
         var writer = PayloadWriter()
         switch self {
         case .setup(let workload, let parameters, let fixtureValues, let taskCount):
@@ -33,20 +57,8 @@ package enum WorkerMessage: Sendable, Equatable {
         case .ready(let processID):
             writer.append(UInt64(UInt32(bitPattern: processID)))
             return Frame(kind: .ready, payload: writer.bytes)
-        case .task(let index, let input):
-            writer = PayloadWriter(reservingCapacity: 8 + input.count)
-            writer.append(UInt64(index))
-            writer.append(rest: input)
-            return Frame(kind: .task, payload: writer.bytes)
-        case .result(let index, let output, let started, let ended):
-            writer = PayloadWriter(reservingCapacity: 40 + output.payload.count)
-            writer.append(UInt64(index))
-            writer.append(output.checksum)
-            writer.append(output.units)
-            writer.append(started)
-            writer.append(ended)
-            writer.append(rest: output.payload)
-            return Frame(kind: .result, payload: writer.bytes)
+        case .task, .result:
+            preconditionFailure("task and result frames are built by parts")
         case .failure(let index, let message):
             writer.append(index.map { UInt64($0) } ?? UInt64.max)
             writer.append(message)
@@ -63,11 +75,32 @@ package enum WorkerMessage: Sendable, Equatable {
         }
     }
 
-    /// Decodes a frame.
+    /// Decodes a frame. A task's input and a result's bytes are the frame's own payload
+    /// array with the trailer cut off: pass a frame you no longer need (`consume frame`),
+    /// and they are not copied.
     /// - Throws: ``WireFormatError/malformedPayload(_:)`` when a field is missing or out of range.
-    package init(frame: Frame) throws(WireFormatError) {
+    package init(frame: consuming Frame) throws(WireFormatError) {
+        let kind = frame.kind
+        switch kind {
+        case .task:
+            var bytes = frame.payload
+            frame.payload = []
+            guard let trailer = FrameTrailer.cut(1, from: &bytes) else { throw .malformedPayload(.task) }
+            self = .task(index: try WorkerMessage.index(trailer[0], kind: .task), input: bytes)
+            return
+        case .result:
+            var bytes = frame.payload
+            frame.payload = []
+            guard let trailer = FrameTrailer.cut(5, from: &bytes) else { throw .malformedPayload(.result) }
+            self = .result(
+                index: try WorkerMessage.index(trailer[0], kind: .result),
+                output: TaskOutput(checksum: trailer[1], units: trailer[2], payload: bytes), started: trailer[3], ended: trailer[4])
+            return
+        default:
+            break
+        }
         var reader = PayloadReader(frame)
-        switch frame.kind {
+        switch kind {
         case .setup:
             let workload = try reader.readString()
             let parameters = try reader.readString()
@@ -83,16 +116,8 @@ package enum WorkerMessage: Sendable, Equatable {
             let value = try reader.readUInt64()
             guard value <= UInt64(UInt32.max) else { throw .malformedPayload(.ready) }
             self = .ready(processID: Int32(bitPattern: UInt32(value)))
-        case .task:
-            self = .task(index: try WorkerMessage.index(try reader.readUInt64(), kind: .task), input: reader.readRest())
-        case .result:
-            let index = try WorkerMessage.index(try reader.readUInt64(), kind: .result)
-            let checksum = try reader.readUInt64()
-            let units = try reader.readUInt64()
-            let started = try reader.readUInt64()
-            let ended = try reader.readUInt64()
-            self = .result(
-                index: index, output: TaskOutput(checksum: checksum, units: units, payload: reader.readRest()), started: started, ended: ended)
+        case .task, .result:
+            preconditionFailure("decoded above")
         case .failure:
             let raw = try reader.readUInt64()
             let index = raw == UInt64.max ? nil : try WorkerMessage.index(raw, kind: .failure)

@@ -149,10 +149,10 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     private func enqueue(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
-        let frame = message.frame
+        let (kind, body, trailer) = message.parts
         do {
-            try link.enqueue(frame)
-            bytesSent += WireFormat.headerBytes + frame.payload.count
+            try link.enqueue(kind: kind, body: body, trailer: trailer)
+            bytesSent += WireFormat.headerBytes + body.count + trailer.byteCount
         } catch {
             throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
         }
@@ -175,7 +175,7 @@ final class WorkerProcess: @unchecked Sendable {
                 throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
             }
             bytesReceived += WireFormat.headerBytes + frame.payload.count
-            return try WorkerMessage(frame: frame)
+            return try WorkerMessage(frame: consume frame)
         } catch let error as ExecutionError {
             throw error
         } catch is ReadDeadlinePassed {
