@@ -51,52 +51,62 @@ struct WorkerConnection {
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: requests.read), standardOutput: FileHandle(fileDescriptor: replies.write),
                 childDescriptors: [requests.read, replies.write], environment: [Transport.environmentVariable: Transport.pipe.rawValue],
-                makeLink: { _ in DescriptorLink(requests: requests.write, replies: replies.read, isSocket: false) })
+                makeLink: { _ in StreamLink.descriptors(requests: requests.write, replies: replies.read) })
         case .socketpair:
             let (mine, theirs) = try Platform.makeSocketPair()
             let handle = FileHandle(fileDescriptor: theirs)
             return WorkerConnection(
                 standardInput: handle, standardOutput: handle, childDescriptors: [theirs],
                 environment: [Transport.environmentVariable: Transport.socketpair.rawValue],
-                makeLink: { _ in DescriptorLink(requests: mine, replies: mine, isSocket: true) })
+                makeLink: { _ in StreamLink.descriptors(requests: mine, replies: mine) })
         case .shm:
             let (region, descriptor) = try SharedRegion.create()
             let spin = settings.spinPolls
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError, childDescriptors: [descriptor],
                 environment: [Transport.environmentVariable: Transport.shm.rawValue, Transport.spinEnvironmentVariable: String(spin)],
-                makeLink: { peerAlive in SharedMemoryLink(region: region, waiting: RingWaiting(spinPolls: spin, peerAlive: peerAlive)) })
+                makeLink: { peerAlive in StreamLink.sharedMemory(region, waiting: RingWaiting(spinPolls: spin, peerAlive: peerAlive)) })
         }
     }
 }
 
-/// Pipes (a request pipe and a reply pipe) or one socket (both ways).
-final class DescriptorLink: WorkerLink {
-    private let requests: Int32
-    private let replies: Int32
-    private let isSocket: Bool
-    private var reader: FrameReader<DescriptorSource>
-    private var writer: FrameWriter<DescriptorSink>
-    private var requestsOpen = true
-    private var closed = false
+/// A ``ByteSource`` whose reads give up at a deadline.
+protocol DeadlineSource: ByteSource {
+    /// Monotonic seconds; infinity waits for ever.
+    var deadline: Double { get set }
+}
 
-    init(requests: Int32, replies: Int32, isSocket: Bool) {
-        self.requests = requests
-        self.replies = replies
-        self.isSocket = isSocket
-        reader = FrameReader(source: DescriptorSource(descriptor: replies))
-        writer = FrameWriter(descriptor: requests)
+extension DescriptorSource: DeadlineSource {}
+extension RingSource: DeadlineSource {}
+
+/// A link made of a frame reader and a frame writer, whatever carries their bytes: pipes (a
+/// request pipe and a reply pipe), one socket (both ways), or the rings of a shared region.
+final class StreamLink<Source: DeadlineSource, Sink: ByteSink>: WorkerLink {
+    private var reader: FrameReader<Source>
+    private var writer: FrameWriter<Sink>
+    let pipelineBytes: Int
+    let publishesEachFrame: Bool
+    /// What ends the request stream (close the pipe, shut the socket's writing side, close
+    /// the ring), then what releases the rest; each runs once.
+    private var endingRequests: (() -> Void)?
+    private var releasing: (() -> Void)?
+
+    init(
+        source: Source, sink: Sink, pipelineBytes: Int, publishesEachFrame: Bool, endRequests: @escaping () -> Void,
+        release: @escaping () -> Void
+    ) {
+        reader = FrameReader(source: source)
+        writer = FrameWriter(sink: sink)
+        self.pipelineBytes = pipelineBytes
+        self.publishesEachFrame = publishesEachFrame
+        endingRequests = endRequests
+        releasing = release
     }
-
-    /// `PIPE_BUF`, which an empty pipe always takes without blocking; a socket's buffer is
-    /// larger, but only this much is promised.
-    var pipelineBytes: Int { 4096 }
-    /// A write is a system call: a batch goes out in one.
-    var publishesEachFrame: Bool { false }
 
     func enqueue(kind: FrameKind, body: [UInt8], trailer: FrameTrailer) throws(SystemError) {
         try writer.enqueue(kind: kind, body: body, trailer: trailer)
     }
+
     func flush() throws(SystemError) { try writer.flush() }
 
     func readFrame(deadline: Double) throws -> Frame? {
@@ -105,61 +115,41 @@ final class DescriptorLink: WorkerLink {
     }
 
     func endRequests() {
-        guard requestsOpen else { return }
-        requestsOpen = false
-        if isSocket { _ = shutdown(requests, Int32(SHUT_WR)) } else { Platform.close(requests) }
+        endingRequests?()
+        endingRequests = nil
     }
 
     func close() {
         endRequests()
-        guard !closed else { return }
-        closed = true
-        Platform.close(replies)
+        releasing?()
+        releasing = nil
     }
 
     deinit { close() }
 }
 
-/// A ``SharedRegion``: frames are copied into the request ring and out of the reply ring,
-/// with no system call while both sides are busy.
-final class SharedMemoryLink: WorkerLink {
-    private var region: SharedRegion?
-    private var reader: FrameReader<RingSource>
-    private var writer: FrameWriter<RingSink>
-    private let sink: RingSink
-    private var requestsOpen = true
-
-    init(region: SharedRegion, waiting: RingWaiting) {
-        self.region = region
-        sink = RingSink(region.requests, of: region, waiting: waiting)
-        writer = FrameWriter(sink: sink)
-        reader = FrameReader(source: RingSource(region.replies, of: region, waiting: waiting))
+extension StreamLink where Source == DescriptorSource, Sink == DescriptorSink {
+    /// Pipes (`requests` and `replies` differ) or a socket (both the same descriptor). A
+    /// batch goes out in one write (a system call) of at most `PIPE_BUF`, which an empty pipe
+    /// always takes without blocking; a socket's buffer is larger, but only this much is promised.
+    static func descriptors(requests: Int32, replies: Int32) -> StreamLink {
+        let isSocket = requests == replies
+        return StreamLink(
+            source: DescriptorSource(descriptor: replies), sink: DescriptorSink(descriptor: requests), pipelineBytes: 4096,
+            publishesEachFrame: false,
+            endRequests: { if isSocket { _ = shutdown(requests, Int32(SHUT_WR)) } else { Platform.close(requests) } },
+            release: { Platform.close(replies) })
     }
+}
 
-    /// Half the request ring: a batch of that size always fits in the empty ring.
-    var pipelineBytes: Int { (region?.capacity ?? SharedRegion.defaultCapacity) / 2 }
-    /// Publishing is a store and a fence, no system call while the worker is awake.
-    var publishesEachFrame: Bool { true }
-
-    func enqueue(kind: FrameKind, body: [UInt8], trailer: FrameTrailer) throws(SystemError) {
-        try writer.enqueue(kind: kind, body: body, trailer: trailer)
-    }
-    func flush() throws(SystemError) { try writer.flush() }
-
-    func readFrame(deadline: Double) throws -> Frame? {
-        reader.updateSource { $0.deadline = deadline }
-        return try reader.readFrame()
-    }
-
-    func endRequests() {
-        guard requestsOpen else { return }
-        requestsOpen = false
-        sink.close()
-    }
-
-    func close() {
-        endRequests()
-        // The reader and writer hold the mapping until this link goes (with its worker).
-        region = nil
+extension StreamLink where Source == RingSource, Sink == RingSink {
+    /// The rings of a ``SharedRegion`` (which the source and sink keep mapped until the link
+    /// goes). A batch may fill half the request ring, and each task is published as soon as
+    /// it is encoded: a store and a fence, no system call while the worker is awake.
+    static func sharedMemory(_ region: SharedRegion, waiting: RingWaiting) -> StreamLink {
+        let sink = RingSink(region.requests, of: region, waiting: waiting)
+        return StreamLink(
+            source: RingSource(region.replies, of: region, waiting: waiting), sink: sink, pipelineBytes: region.capacity / 2,
+            publishesEachFrame: true, endRequests: { sink.close() }, release: {})
     }
 }
