@@ -52,13 +52,13 @@ public struct RunComparison: Sendable {
         case text, markdown, csv
     }
 
-    static let header = ["workload", "params", "tasks", "mode", "workers", "baseline_median_s", "candidate_median_s", "ratio", "verdict"]
+    static let header = ["workload", "params", "tasks", "mode", "workers", "transport", "baseline_median_s", "candidate_median_s", "ratio", "verdict"]
 
     private func rows() -> [[String]] {
         matches.map { match in
             let cell = match.baseline
             return [
-                cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers),
+                cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "",
                 match.baseline.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
                 match.candidate.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
                 match.ratio.map { NumberFormatting.fixed($0, decimals: 3) } ?? "", match.verdict,
@@ -75,23 +75,26 @@ public struct RunComparison: Sendable {
         switch format {
         case .csv:
             // Unmatched cells are rows too, with the side they come from in the verdict.
-            let extra = onlyInBaseline.map { [$0.workload, $0.parameters, String($0.tasks), $0.mode.rawValue, String($0.workers), "", "", "", "only in baseline"] }
-                + onlyInCandidate.map { [$0.workload, $0.parameters, String($0.tasks), $0.mode.rawValue, String($0.workers), "", "", "", "only in candidate"] }
+            func unmatchedRow(_ cell: CellSummary, _ side: String) -> [String] {
+                [cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "", "", "", "", side]
+            }
+            let extra = onlyInBaseline.map { unmatchedRow($0, "only in baseline") } + onlyInCandidate.map { unmatchedRow($0, "only in candidate") }
             return CSV.record(RunComparison.header) + (rows() + extra).map(CSV.record).joined()
         case .markdown:
-            var text = "| workload | mode | workers | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|\n"
+            var text = "| workload | mode | workers | transport | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|---|\n"
             for match in matches {
                 let cell = match.baseline
-                text += "| \(cell.workload) | \(cell.mode.rawValue) | \(cell.workers) | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed") | "
+                text += "| \(cell.workload) | \(cell.mode.rawValue) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed") | "
                 text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed") | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(match.verdict) |\n"
             }
             let notes = unmatched()
             return text + (notes.isEmpty ? "" : "\n" + notes.map { "- \($0)\n" }.joined())
         case .text:
             var lines: [String] = []
+            let width = max(28, matches.map { "\($0.baseline.workload) \($0.baseline.label)".count }.max() ?? 0)
             for match in matches {
                 let cell = match.baseline
-                let label = "\(cell.workload) \(cell.label)".padded(to: 28)
+                let label = "\(cell.workload) \(cell.label)".padded(to: width)
                 let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed").padded(to: 10)
                 let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed").padded(to: 10)
                 lines.append("\(label) \(before) -> \(after) \(match.verdict)")

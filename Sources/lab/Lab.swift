@@ -118,7 +118,8 @@ struct Lab {
           explain Say, with the run's numbers, which mode won each workload and why.
           compare Compare two runs cell by cell, with significance.
           calibrate
-                  Measure this machine's costs: threads, spawns, pipe round trips.
+                  Measure this machine's costs: threads, spawns, round trips over
+                  each transport.
           bench   Hold the lab's own overhead to its goals (noop and primes, ratios).
           crossover
                   Find the task size where pools beat sequential and processes catch
