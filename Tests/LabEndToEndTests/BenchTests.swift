@@ -16,13 +16,20 @@ import Testing
         let rows = try CSV.parse(String(contentsOfFile: lab.folder + "/bench/bench.csv", encoding: .utf8))
         #expect(rows.first == ["measurement", "value", "unit", "goal", "meets_goal", "detail"])
         let byName = Dictionary(uniqueKeysWithValues: rows.dropFirst().map { ($0[0], $0) })
-        let goals = ["process_task_over_round_trip", "thread_task_cost", "pool_startup_over_spawns", "primes_threads_2_speedup", "primes_processes_2_speedup"]
+        let goals = [
+            "process_task_over_round_trip", "thread_task_cost", "pool_startup_over_spawns", "primes_threads_2_speedup", "primes_processes_2_speedup",
+            "shm_task_over_pipe_task_batch_1", "process_task_cost_batch_auto_shm", "digest_shm_over_threads", "mandelbrot_shm_over_threads",
+        ]
         for name in goals {
             let row = try #require(byName[name], "\(name) missing")
             #expect(!row[3].isEmpty && ["yes", "no"].contains(row[4]), "\(row)")
             #expect((Double(row[1]) ?? 0) > 0, "\(row)")
         }
-        for name in ["raw_pipe_round_trip", "process_task_cost_batch_1", "process_task_cost_batch_auto", "spawn_to_ready", "primes_sequential"] {
+        for name in [
+            "raw_pipe_round_trip", "process_task_cost_batch_1", "process_task_cost_batch_auto", "spawn_to_ready", "primes_sequential",
+            "raw_socketpair_round_trip", "raw_shm_round_trip", "raw_shm_round_trip_cpu", "process_task_cost_batch_1_socketpair",
+            "process_task_cost_batch_1_shm", "digest_pipe_over_threads",
+        ] {
             #expect((Double(byName[name]?[1] ?? "") ?? 0) > 0, "\(name)")
         }
         // Every workload of the default plan is checked for removed work, each non-default
@@ -41,7 +48,7 @@ import Testing
         defer { lab.cleanUp() }
         let outcome = try lab.run([
             "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions", "1", "--bisections", "1",
-            "--workers", "2", "--out", "cross", "--quiet",
+            "--workers", "2", "--transport", "shm", "--out", "cross", "--quiet",
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let rows = try CSV.parse(String(contentsOfFile: lab.folder + "/cross/crossover.csv", encoding: .utf8))
@@ -54,6 +61,7 @@ import Testing
         }
         let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/cross/results.csv", encoding: .utf8))
         #expect(records.count == sizes.count * 3)
+        #expect(records.filter { $0.mode == .processes }.allSatisfy { $0.transport == .shm })
         // Every mode did the same work at each size.
         for size in sizes {
             let checksums = Set(records.filter { $0.parameters == "limit=\(size)" }.map(\.checksum))
@@ -66,6 +74,7 @@ import Testing
         let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/cross/run.json", encoding: .utf8))
         #expect(!description.partial)
         #expect(description.plan.workloads.map(\.parameters) == sizes.map { "limit=\($0)" })
+        #expect(description.plan.transports == ["shm"])
         #expect(try lab.run(["report", "cross"]).status == 0)
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/cross/report.md"))
         #expect(try lab.markedProcesses().isEmpty)
