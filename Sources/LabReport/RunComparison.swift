@@ -7,6 +7,9 @@ public struct RunComparison: Sendable {
     public struct Match: Sendable {
         public let baseline: CellSummary
         public let candidate: CellSummary
+        /// The wall times of the successful repetitions on each side, for the rank test.
+        public let baselineWalls: [Double]
+        public let candidateWalls: [Double]
 
         /// baseline median / candidate median: above 1 means the candidate is faster.
         public var ratio: Double? {
@@ -42,7 +45,15 @@ public struct RunComparison: Sendable {
         let after = CellSummary.summarize(candidate)
         let afterByKey = Dictionary(after.map { ($0.cellKey, $0) }) { first, _ in first }
         let beforeKeys = Set(before.map(\.cellKey))
-        matches = before.compactMap { cell in afterByKey[cell.cellKey].map { Match(baseline: cell, candidate: $0) } }
+        func walls(_ records: [RepetitionRecord]) -> [String: [Double]] {
+            Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).mapValues { $0.map(\.wallSeconds) }
+        }
+        let (wallsBefore, wallsAfter) = (walls(baseline), walls(candidate))
+        matches = before.compactMap { cell in
+            afterByKey[cell.cellKey].map {
+                Match(baseline: cell, candidate: $0, baselineWalls: wallsBefore[cell.cellKey] ?? [], candidateWalls: wallsAfter[cell.cellKey] ?? [])
+            }
+        }
         onlyInBaseline = before.filter { afterByKey[$0.cellKey] == nil }
         onlyInCandidate = after.filter { !beforeKeys.contains($0.cellKey) }
     }
@@ -101,5 +112,87 @@ public struct RunComparison: Sendable {
             }
             return (lines + unmatched()).map { $0 + "\n" }.joined()
         }
+    }
+}
+
+extension RunComparison {
+    /// A cell of the candidate that is slower than the baseline by more than the allowed
+    /// share, significantly (or that failed only in the candidate).
+    public struct Regression: Sendable {
+        public let match: Match
+        /// candidate median / baseline median; `nil` when the candidate's cell failed.
+        public let slowdown: Double?
+        /// The one-sided Mann-Whitney p-value of the candidate's walls against the baseline's
+        /// scaled by the allowed slowdown; `nil` without walls on a side.
+        public let rankP: Double?
+        /// Whether the candidate's 95% interval lies above the baseline's scaled by the
+        /// allowed slowdown; `nil` with fewer than 2 repetitions on a side.
+        public let intervalsApart: Bool?
+
+        /// Which rule found it: `rank test`, `intervals`, `both`, or `failed in the candidate`.
+        public var decidedBy: String {
+            guard slowdown != nil else { return "failed in the candidate" }
+            let rank = (rankP ?? 1) < RunComparison.significance
+            switch (rank, intervalsApart == true) {
+            case (true, true): return "both"
+            case (true, false): return "rank test"
+            default: return "intervals"
+            }
+        }
+    }
+
+    /// The level below which the rank test's p-value counts as significant.
+    public static let significance = 0.05
+
+    /// The cells of the candidate slower than the baseline by more than `percent`: their
+    /// median is more than (1 + percent/100) times the baseline's, and the difference holds
+    /// beyond that allowance by either rule: the rank test (Mann-Whitney U, one-sided, of the
+    /// candidate's walls against the baseline's multiplied by 1 + percent/100; p < 0.05, as
+    /// Google Benchmark's compare.py uses it) or the intervals (the candidate's 95% interval
+    /// entirely above the baseline's multiplied likewise). A cell that succeeded in the
+    /// baseline and failed in the candidate is one too.
+    public func regressions(slowerThanPercent percent: Double) -> [Regression] {
+        let allowance = 1 + percent / 100
+        return matches.compactMap { match in
+            guard let before = match.baseline.wallMedian else { return nil }
+            guard let after = match.candidate.wallMedian else {
+                return Regression(match: match, slowdown: nil, rankP: nil, intervalsApart: nil)
+            }
+            let slowdown = after / before
+            guard slowdown > allowance else { return nil }
+            let rankP = Statistics.mannWhitneyGreater(match.baselineWalls.map { $0 * allowance }, match.candidateWalls)?.p
+            let intervalsApart = match.baseline.wallConfidence.flatMap { base in
+                match.candidate.wallConfidence.map { $0.lowerBound > base.upperBound * allowance }
+            }
+            guard (rankP ?? 1) < RunComparison.significance || intervalsApart == true else { return nil }
+            return Regression(match: match, slowdown: slowdown, rankP: rankP, intervalsApart: intervalsApart)
+        }
+    }
+
+    /// What `lab compare --fail-if-slower` adds: the cells that failed the gate, as a table,
+    /// or one line saying none did.
+    public func renderGate(_ regressions: [Regression], percent: Double) -> String {
+        let limit = "by more than \(percent.shortText)%"
+        let rule = "rank test p < \(RunComparison.significance.shortText) or 95% intervals apart, beyond the allowance"
+        guard !regressions.isEmpty else {
+            return "lab compare: no cell is slower than the baseline \(limit) (\(rule); \(matches.count) cells compared)\n"
+        }
+        let count = regressions.count
+        var text = "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
+        let labels = regressions.map { "\($0.match.baseline.workload) \($0.match.baseline.label)" }
+        let width = max(labels.map(\.count).max() ?? 0, 4)
+        text += "  " + "cell".padded(to: width) + "  " + "baseline".padded(to: 10) + "  " + "candidate".padded(to: 10) + "  "
+            + "slower".padded(to: 7) + "  " + "rank p".padded(to: 8) + "  " + "intervals".padded(to: 9) + "  decided by\n"
+        for (label, regression) in zip(labels, regressions) {
+            let match = regression.match
+            let before = match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed"
+            let after = match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed"
+            let slower = regression.slowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
+            let p = regression.rankP.map { NumberFormatting.fixed($0, decimals: 4) } ?? "-"
+            let apart = regression.intervalsApart.map { $0 ? "apart" : "overlap" } ?? "-"
+            text += "  " + label.padded(to: width) + "  " + before.padded(to: 10) + "  " + after.padded(to: 10) + "  " + slower.padded(to: 7)
+                + "  " + p.padded(to: 8) + "  " + apart.padded(to: 9) + "  " + regression.decidedBy + "\n"
+        }
+        return text
     }
 }

@@ -65,25 +65,32 @@ struct CompareCommand {
     let parser = CommandLineParser(command: "compare", options: [
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
+        OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the 95% intervals, beyond the allowance), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). For a CI job."),
     ])
 
     var help: String {
         """
-        USAGE: lab compare BASELINE CANDIDATE [--format text|markdown|csv]
+        USAGE: lab compare BASELINE CANDIDATE [--format text|markdown|csv] [--fail-if-slower PERCENT]
 
-        Compares two run folders cell by cell (workload, parameters, tasks, mode, workers):
-        the ratio of median wall times and a verdict. A change counts only when the two
-        95% confidence intervals do not overlap; otherwise it says 'no significant change'.
-        Cells found in only one run are listed. Useful for two machines, two versions, or
-        before and after a change.
+        Compares two run folders cell by cell (workload, parameters, tasks, mode, workers,
+        transport): the ratio of median wall times and a verdict. A change counts only when
+        the two 95% confidence intervals do not overlap; otherwise it says 'no significant
+        change'. Cells found in only one run are listed. Useful for two machines, two
+        versions, or before and after a change. With --fail-if-slower PERCENT it is a gate:
+        a cell whose median is more than PERCENT slower, where the Mann-Whitney U test
+        (one-sided, p < 0.05) or the 95% intervals say the candidate is slower than the
+        baseline with PERCENT added, makes it exit with status 1, and it says which rule
+        decided.
 
         OPTIONS:
         \(parser.optionsHelp())
           -h, --help
               Show this help.
 
-        EXAMPLE:
+        EXAMPLES:
           lab compare Results/20261125T121659Z Results/20261126T090000Z --format markdown
+          lab compare Results/20261125T121659Z Results/20261126T090000Z --fail-if-slower 10
 
         """
     }
@@ -96,10 +103,19 @@ struct CompareCommand {
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
             try parseChoice(text, option: "--format")
         } ?? .text
+        let percent = try parsed.value("--fail-if-slower").map {
+            try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
+        }
         let baseline = try RunFolder(path: parsed.positionals[0]).records()
         let candidate = try RunFolder(path: parsed.positionals[1]).records()
-        Console.output(RunComparison(baseline: baseline, candidate: candidate).render(format))
-        return 0
+        let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        Console.output(comparison.render(format))
+        guard let percent else { return 0 }
+        let regressions = comparison.regressions(slowerThanPercent: percent)
+        let gate = comparison.renderGate(regressions, percent: percent)
+        // A CSV stays a CSV: the gate's table goes to standard error then.
+        if format == .csv { Console.error(gate) } else { Console.output("\n" + gate) }
+        return regressions.isEmpty ? 0 : ExitStatus.failure.rawValue
     }
 }
 

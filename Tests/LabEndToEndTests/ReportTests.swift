@@ -116,6 +116,46 @@ import Testing
             == "lab: invalid value 'yaml' for --format; expected one of: text, markdown, csv\n")
     }
 
+    @Test("lab compare --fail-if-slower: a real run against itself passes; with one cell's walls made 20% larger it fails on that cell and no other")
+    func failIfSlower() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // The committed reference run: a default run of a release build.
+        let reference = ExampleTests.repository.appendingPathComponent("Results/reference").path
+        for name in ["a", "b"] {
+            try FileManager.default.createDirectory(atPath: lab.folder + "/" + name, withIntermediateDirectories: false)
+            for file in ["results.csv", "run.json"] {
+                try FileManager.default.copyItem(atPath: reference + "/" + file, toPath: lab.folder + "/" + name + "/" + file)
+            }
+        }
+        var rows = try CSV.parse(String(contentsOfFile: lab.folder + "/b/results.csv", encoding: .utf8))
+        let header = rows[0]
+        let (workload, mode, wall) = (header.firstIndex(of: "workload")!, header.firstIndex(of: "mode")!, header.firstIndex(of: "wall_s")!)
+        var inflated = 0
+        for index in rows.indices.dropFirst() where rows[index][workload] == "primes" && rows[index][mode] == "sequential" {
+            rows[index][wall] = String(Double(rows[index][wall])! * 1.2)
+            inflated += 1
+        }
+        #expect(inflated == 5)
+        try rows.map(CSV.record).joined().write(toFile: lab.folder + "/b/results.csv", atomically: true, encoding: .utf8)
+
+        let same = try lab.run(["compare", "a", "a", "--fail-if-slower", "10"])
+        #expect(same.status == 0, "\(same.standardOutput)")
+        #expect(same.standardOutput.contains("lab compare: no cell is slower than the baseline by more than 10%"))
+        let slower = try lab.run(["compare", "a", "b", "--fail-if-slower", "10"])
+        #expect(slower.status == 1)
+        let gate = slower.standardOutput.components(separatedBy: "\n\nlab compare: ").last ?? ""
+        #expect(gate.hasPrefix("1 of 48 cells is slower than the baseline by more than 10%"), "\(slower.standardOutput)")
+        let failedCells = gate.split(separator: "\n").dropFirst(2)
+        #expect(failedCells.count == 1 && failedCells.first?.contains("primes sequential") == true && failedCells.first?.contains("1.20x") == true, "\(gate)")
+        // Faster is never a failure; as CSV the table goes to standard error.
+        #expect(try lab.run(["compare", "b", "a", "--fail-if-slower", "10"]).status == 0)
+        let csv = try lab.run(["compare", "a", "b", "--fail-if-slower", "10", "--format", "csv"])
+        #expect(csv.status == 1 && csv.standardError.contains("primes sequential") && !csv.standardOutput.contains("lab compare:"))
+        let bad = try lab.run(["compare", "a", "b", "--fail-if-slower", "-5"])
+        #expect(bad.status == 2 && bad.standardError == "lab: invalid value '-5' for --fail-if-slower; expected a number from 0 to 1000\n")
+    }
+
     @Test("--order grouped runs each cell's repetitions back to back")
     func groupedOrder() throws {
         let lab = try LabBinary()

@@ -47,6 +47,48 @@ import Testing
         #expect(comparison.onlyInCandidate.map(\.label) == ["processes x2 over socketpair"])
     }
 
+    @Test("--fail-if-slower: a cell slower beyond the allowance fails by the rank test and the intervals; noise, small slowdowns and faster cells pass")
+    func gate() throws {
+        func cell(_ walls: [Double], mode: ExecutionMode) -> [RepetitionRecord] { records(walls, mode: mode) }
+        let baseline = cell([1.0, 1.01, 0.99, 1.02, 0.98], mode: .threads) + cell([2.0, 2.02, 1.98, 2.01, 1.99], mode: .processes)
+            + cell([0.5, 0.51, 0.49, 0.5, 0.5], mode: .async)
+        // threads 20% slower, tight; processes 5% slower; async faster.
+        let candidate = cell([1.2, 1.212, 1.188, 1.224, 1.176], mode: .threads) + cell([2.1, 2.12, 2.08, 2.11, 2.09], mode: .processes)
+            + cell([0.4, 0.41, 0.39, 0.4, 0.4], mode: .async)
+        let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        let failed = comparison.regressions(slowerThanPercent: 10)
+        #expect(failed.map(\.match.baseline.label) == ["threads x2"])
+        let regression = try #require(failed.first)
+        #expect(abs(try #require(regression.slowdown) - 1.2) < 1e-9)
+        #expect(try #require(regression.rankP) < 0.01)
+        #expect(regression.intervalsApart == true && regression.decidedBy == "both")
+        // At 25% nothing is slower by more than the allowance; at 1% the processes cell is too.
+        #expect(comparison.regressions(slowerThanPercent: 25).isEmpty)
+        #expect(comparison.regressions(slowerThanPercent: 1).map(\.match.baseline.label) == ["threads x2", "processes x2"])
+        let text = comparison.renderGate(failed, percent: 10)
+        #expect(text.hasPrefix("lab compare: 1 of 3 cells is slower than the baseline by more than 10%"), "\(text)")
+        #expect(text.contains("sleep threads x2") && text.contains("1.20x") && text.hasSuffix("both\n"), "\(text)")
+        #expect(comparison.renderGate([], percent: 10).contains("no cell is slower than the baseline by more than 10%"))
+    }
+
+    @Test("--fail-if-slower: a noisy 20% slowdown whose values mix is no failure; the rank test alone can decide; a cell failed only in the candidate fails")
+    func gateNoiseAndFailures() throws {
+        // Medians 1.0 and 1.2, but the values interleave widely: neither rule holds.
+        let noisy = RunComparison(
+            baseline: records([0.6, 1.0, 1.4, 0.7, 1.3]), candidate: records([0.8, 1.2, 1.6, 0.9, 1.5]))
+        #expect(noisy.regressions(slowerThanPercent: 10).isEmpty)
+        // Separated values but one wild repetition widens the candidate's interval: the rank
+        // test still sees every candidate value above every allowed baseline value.
+        let wild = RunComparison(
+            baseline: records([1.0, 1.0, 1.0, 1.0, 1.0]), candidate: records([1.3, 1.3, 1.3, 1.3, 4.0]))
+        let found = try #require(wild.regressions(slowerThanPercent: 10).first)
+        #expect(found.decidedBy == "rank test" && found.intervalsApart == false)
+        var broken = records([1.0, 1.0])
+        for index in broken.indices { broken[index].status = .failed }
+        let failed = RunComparison(baseline: records([1.0, 1.01]), candidate: broken).regressions(slowerThanPercent: 10)
+        #expect(failed.map(\.decidedBy) == ["failed in the candidate"])
+    }
+
     @Test("the report's sentences come from the numbers")
     func findings() {
         let cells = CellSummary.summarize(

@@ -33,6 +33,23 @@ import Testing
         #expect(Statistics.outlierCount([1, 100, 1]) == 0)
     }
 
+    // Reference values from SciPy 1.x, mannwhitneyu(first, second, alternative="less"),
+    // exact for the first three and asymptotic with continuity correction for the tied one.
+    @Test("the Mann-Whitney U test gives SciPy's statistic and one-sided p-value, exact and with ties", arguments: [
+        ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 25.0, 0.003_968_253_968),
+        ([1, 2, 3], [4, 5, 6], 9.0, 0.05),
+        ([1.2, 3.4, 2.2, 5.1, 0.4, 7.7], [2.0, 6.1, 8.2, 9.9, 3.3, 4.4, 5.5], 31.0, 0.090_326_340_326),
+        ([1, 2, 2, 3, 3, 3], [2, 3, 4, 4, 5], 24.5, 0.044_356_845_998),
+    ] as [([Double], [Double], Double, Double)])
+    func mannWhitney(first: [Double], second: [Double], u: Double, p: Double) throws {
+        let result = try #require(Statistics.mannWhitneyGreater(first, second))
+        #expect(result.u == u)
+        #expect(abs(result.p - p) < 1e-9, "\(result.p)")
+        // The other direction: no evidence at all that the first sample is the larger.
+        #expect(try #require(Statistics.mannWhitneyGreater(second, first)).p > 0.9)
+        #expect(Statistics.mannWhitneyGreater([], second) == nil)
+    }
+
     @Test("too few values give no spread and no interval")
     func degenerate() {
         #expect(Statistics.standardDeviation([1]) == nil)

@@ -1,3 +1,5 @@
+import Glibc
+
 /// Summary statistics over repeated measurements.
 public enum Statistics {
     /// The median: the middle value, or the mean of the two middle values; `nil` when empty.
@@ -69,5 +71,69 @@ public enum Statistics {
         case 61...120: return 1.980
         default: return 1.960
         }
+    }
+}
+
+extension Statistics {
+    /// The Mann-Whitney U test (Wilcoxon rank-sum) of whether the values of `second` tend to
+    /// be larger than those of `first`: a rank test, so it needs no normal distribution.
+    /// - Returns: `u`, the number of pairs (first value, second value) in which the second is
+    ///   larger (ties count one half), and the one-sided p-value of a `u` at least this large
+    ///   when both samples come from one distribution: exact (by counting arrangements) when
+    ///   there are no ties and at most 40 values, otherwise the normal approximation with the
+    ///   tie correction and a continuity correction. `nil` when a sample is empty.
+    public static func mannWhitneyGreater(_ first: [Double], _ second: [Double]) -> (u: Double, p: Double)? {
+        let (m, n) = (first.count, second.count)
+        guard m > 0, n > 0 else { return nil }
+        var u = 0.0
+        for a in first {
+            for b in second {
+                if b > a { u += 1 } else if b == a { u += 0.5 }
+            }
+        }
+        let all = (first + second).sorted()
+        var tieTerm = 0.0
+        var index = 0
+        while index < all.count {
+            var end = index
+            while end + 1 < all.count, all[end + 1] == all[index] { end += 1 }
+            let size = Double(end - index + 1)
+            tieTerm += size * size * size - size
+            index = end + 1
+        }
+        if tieTerm == 0, m + n <= 40 {
+            return (u, exactUpperTail(m: m, n: n, atLeast: Int(u)))
+        }
+        let total = Double(m + n)
+        let mean = Double(m * n) / 2
+        let variance = Double(m * n) / 12 * ((total + 1) - tieTerm / (total * (total - 1)))
+        guard variance > 0 else { return (u, 1) }
+        let z = (u - mean - 0.5) / variance.squareRoot()
+        return (u, 0.5 * erfc(z / 2.0.squareRoot()))
+    }
+
+    /// P(U >= `atLeast`) for samples of `m` and `n` values without ties: the share of the
+    /// C(m+n, m) equally likely arrangements whose U reaches it.
+    static func exactUpperTail(m: Int, n: Int, atLeast: Int) -> Double {
+        // counts[i][j][u]: arrangements of i values of the first sample and j of the second
+        // with U = u; built up one value at a time (the largest value comes from one sample
+        // or the other: from the second, it is larger than all i first values).
+        var counts = [[[Double]]](repeating: [[Double]](repeating: [], count: n + 1), count: m + 1)
+        for i in 0...m {
+            for j in 0...n {
+                var row = [Double](repeating: 0, count: i * j + 1)
+                if i == 0 || j == 0 {
+                    row[0] = 1
+                } else {
+                    for (value, count) in counts[i - 1][j].enumerated() { row[value] += count }
+                    for (value, count) in counts[i][j - 1].enumerated() { row[value + i] += count }
+                }
+                counts[i][j] = row
+            }
+        }
+        let distribution = counts[m][n]
+        let all = distribution.reduce(0, +)
+        let tail = distribution.enumerated().filter { $0.offset >= atLeast }.map(\.element).reduce(0, +)
+        return tail / all
     }
 }
