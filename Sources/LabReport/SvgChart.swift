@@ -24,63 +24,67 @@ public struct SvgChart {
 
     public func render(_ summaries: [CellSummary]) -> String {
         let panels = CellSummary.byWorkload(summaries)
+        // Long labels (`processes x2 over socketpair`) widen the left margin, and the
+        // picture with it, so that the plot keeps its width: 12 px text is about 7 px a
+        // character.
+        let left = max(SvgChart.left, Double(summaries.map(\.label.count).max() ?? 0) * 7 + 18)
         var body = ""
         var y = 52.0
         for panel in panels {
-            body += renderPanel(panel, top: y)
+            body += renderPanel(panel, top: y, left: left)
             y += 46 + Double(panel.count) * (SvgChart.barHeight + SvgChart.gap) + 24
         }
         let height = y + 10
-        var text = SvgChart.opening(width: SvgChart.width, height: height)
-        text += legend()
+        var text = SvgChart.opening(width: SvgChart.width + left - SvgChart.left, height: height)
+        text += legend(left: left)
         return text + body + "</svg>\n"
     }
 
-    private func legend() -> String {
+    private func legend(left: Double) -> String {
         var text = ""
-        var x = SvgChart.left
+        var x = left
         for mode in ExecutionMode.allCases {
             text += "<rect x=\"\(format(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(SvgChart.colour(of: mode))\"/>"
             text += "<text x=\"\(format(x + 16))\" y=\"22\">\(mode.rawValue)</text>\n"
             x += 100
         }
-        return text + "<text x=\"\(format(SvgChart.left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence interval of the mean; speedup against sequential</text>\n"
+        return text + "<text x=\"\(format(left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence interval of the mean; speedup against sequential</text>\n"
     }
 
-    private func renderPanel(_ cells: [CellSummary], top: Double) -> String {
+    private func renderPanel(_ cells: [CellSummary], top: Double, left: Double) -> String {
         let first = cells[0]
-        let plotWidth = SvgChart.width - SvgChart.left - SvgChart.right
+        let plotWidth = SvgChart.width - left - SvgChart.right
         let longest = cells.compactMap { [$0.wallMedian, $0.wallConfidence?.upperBound].compactMap { $0 }.max() }.max() ?? 0
         let scale = longest > 0 ? plotWidth / longest : 0
         var text = "<text x=\"10\" y=\"\(format(top + 12))\" font-weight=\"bold\">\(escape(first.workload)) (\(first.kind.rawValue))</text>"
-        text += "<text x=\"\(format(SvgChart.left + 140))\" y=\"\(format(top + 12))\" fill=\"#555555\">\(escape(first.parameters)) tasks=\(first.tasks)</text>\n"
+        text += "<text x=\"\(format(left + 140))\" y=\"\(format(top + 12))\" fill=\"#555555\">\(escape(first.parameters)) tasks=\(first.tasks)</text>\n"
         var y = top + 22
         for cell in cells {
-            text += "<text x=\"\(format(SvgChart.left - 8))\" y=\"\(format(y + 12))\" text-anchor=\"end\">\(escape(cell.label))</text>"
+            text += "<text x=\"\(format(left - 8))\" y=\"\(format(y + 12))\" text-anchor=\"end\">\(escape(cell.label))</text>"
             if let median = cell.wallMedian {
                 let length = max(median * scale, 1)
                 // The label starts after whichever ends later, the bar or its whisker.
-                let labelX = SvgChart.left + max(length, (cell.wallConfidence?.upperBound ?? 0) * scale) + 6
-                text += "<rect x=\"\(format(SvgChart.left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
+                let labelX = left + max(length, (cell.wallConfidence?.upperBound ?? 0) * scale) + 6
+                text += "<rect x=\"\(format(left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
                 if let interval = cell.wallConfidence {
-                    let low = SvgChart.left + max(interval.lowerBound, 0) * scale
-                    let high = SvgChart.left + interval.upperBound * scale
+                    let low = left + max(interval.lowerBound, 0) * scale
+                    let high = left + interval.upperBound * scale
                     let middle = y + SvgChart.barHeight / 2
                     text += "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) \(format(y + 3))V\(format(y + 13))M\(format(high)) \(format(y + 3))V\(format(y + 13))\" stroke=\"#000000\" fill=\"none\"/>"
                 }
                 let speedup = cell.speedup.map { "  " + NumberFormatting.fixed($0, decimals: 2) + "x" } ?? ""
                 text += "<text x=\"\(format(labelX))\" y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
             } else {
-                text += "<text x=\"\(format(SvgChart.left + 6))\" y=\"\(format(y + 12))\" fill=\"#d62728\">failed</text>"
+                text += "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" fill=\"#d62728\">failed</text>"
             }
             text += "\n"
             y += SvgChart.barHeight + SvgChart.gap
         }
         // The axis: zero and the longest value, in seconds.
-        text += "<path d=\"M\(format(SvgChart.left)) \(format(y))H\(format(SvgChart.left + plotWidth))\" stroke=\"#555555\"/>"
-        text += "<text x=\"\(format(SvgChart.left))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">0</text>"
-        text += "<text x=\"\(format(SvgChart.left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
-        text += "<text x=\"\(format(SvgChart.left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">wall time (s)</text>\n"
+        text += "<path d=\"M\(format(left)) \(format(y))H\(format(left + plotWidth))\" stroke=\"#555555\"/>"
+        text += "<text x=\"\(format(left))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">0</text>"
+        text += "<text x=\"\(format(left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
+        text += "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">wall time (s)</text>\n"
         return text
     }
 

@@ -83,7 +83,10 @@ public struct TimelineChart {
         let lanes = max(timeline.laneCount, 1)
         let x0 = TimelineChart.left
         var text = "<text x=\"10\" y=\"\(f(top + 12))\" font-weight=\"bold\">\(escape(cell.cell.label))</text>"
-        text += "<text x=\"\(f(x0))\" y=\"\(f(top + 12))\" fill=\"#555555\">repetition \(cell.record.repetition), wall \(NumberFormatting.duration(cell.record.wallSeconds))</text>\n"
+        // After the title, however long it is (`processes x2 over socketpair`): bold 12 px
+        // text is about 7.5 px a character.
+        let noteX = max(x0, 10 + Double(cell.cell.label.count) * 7.5 + 12)
+        text += "<text x=\"\(f(noteX))\" y=\"\(f(top + 12))\" fill=\"#555555\">repetition \(cell.record.repetition), wall \(NumberFormatting.duration(cell.record.wallSeconds))</text>\n"
         let rowsTop = top + 20
         let colour = SvgChart.colour(of: cell.cell.mode)
         func laneY(_ lane: Int) -> Double { rowsTop + Double(lane) * (TimelineChart.laneHeight + TimelineChart.laneGap) }

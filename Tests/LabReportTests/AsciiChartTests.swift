@@ -19,6 +19,25 @@ import Testing
         }
     }
 
+    @Test("a long label (a process cell over a socket pair) takes its room from the bars, in the ASCII chart and the SVG")
+    func longLabels() throws {
+        var overSockets = sampleRecord(mode: .processes, workers: 16, wall: 0.5)
+        overSockets.transport = .socketpair
+        let summaries = CellSummary.summarize(records + [overSockets])
+        let lines = AsciiChart().render(summaries).split(separator: "\n").map(String.init)
+        let long = try #require(lines.first { $0.hasPrefix("  processes x16 over socketpair |") })
+        #expect(long.count <= 80, "\(long)")
+        // Every bar starts in the same column.
+        let bars = Set(lines.filter { $0.contains(" |") }.map { $0.distance(from: $0.startIndex, to: $0.firstIndex(of: "|")!) })
+        #expect(bars.count == 1, "\(lines)")
+        let svg = SvgChart().render(summaries)
+        let plain = SvgChart().render(CellSummary.summarize(records))
+        #expect(plain.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"760.0\""))
+        // 29 characters at about 7 px (221 px, against 130): the margin and the picture grow alike.
+        #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"851.0\""), "\(svg.prefix(80))")
+        #expect(svg.contains("<text x=\"213.0\" y=\"") && svg.contains("text-anchor=\"end\">processes x16 over socketpair</text>"))
+    }
+
     @Test("one bar per cell with its median and speedup; failed repetitions are left out and counted")
     func bars() {
         let lines = AsciiChart().render(CellSummary.summarize(records)).split(separator: "\n").map(String.init)
