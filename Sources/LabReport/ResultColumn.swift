@@ -65,6 +65,8 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// How worker processes talked to the coordinator (`--transport`, 0.5.0): pipe,
     /// socketpair or shm; empty outside process mode.
     case transport
+    /// The workload's own units of work the completed tasks reported, summed (0.5.0).
+    case units
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -76,7 +78,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
-    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport]
+    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport, .units]
 
     /// The field of this column for `record`.
     public func field(of record: RepetitionRecord) -> String {
@@ -98,6 +100,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .residualSeconds: record.breakdown.map { NumberFormatting.fixed($0.residualSeconds, decimals: 6) } ?? ""
         case .placement: record.placement.rawValue
         case .transport: record.transport?.rawValue ?? ""
+        case .units: record.units.map { String($0) } ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

@@ -42,7 +42,7 @@ import Workloads
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport",
+            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units",
         ])
         let records = try ResultsFileReader.records(fromCSV: text)
         // 2 workloads x (sequential + threads, processes and async at x1 and x2) x 2 repetitions.
@@ -53,6 +53,8 @@ import Workloads
             #expect(Set(mine.map(\.mode)) == Set(ExecutionMode.allCases))
             #expect(Set(mine.map(\.checksum)).count == 1, "\(workload): \(mine.map(\.checksum))")
             #expect(mine.allSatisfy { $0.checksum != nil })
+            // Every mode did the same units of work, and some.
+            #expect(Set(mine.map(\.units)).count == 1 && (mine.first?.units ?? 0) > 0, "\(workload): \(mine.map(\.units))")
         }
         #expect(records.filter { $0.mode == .processes }.allSatisfy { $0.startupSeconds > 0 && $0.startupSeconds < $0.wallSeconds })
         // Sequential has no pool: its start-up is the moment until the coordinator claims.

@@ -186,7 +186,7 @@ public struct ExperimentRunner: Sendable {
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
             startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
-            transport: cell.transport
+            transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units }
         )
         return (record, timeline)
     }

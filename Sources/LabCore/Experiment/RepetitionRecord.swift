@@ -70,6 +70,9 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// How the worker processes talked to the coordinator; `nil` outside process mode (and
     /// ``Transport/pipe`` for process rows of runs made before transports existed).
     public var transport: Transport?
+    /// The workload's own units of work its completed tasks reported (numbers tested,
+    /// milliseconds slept, ...), summed; `nil` when not recorded (a run made before 0.5.0).
+    public var units: UInt64?
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
@@ -77,8 +80,9 @@ public struct RepetitionRecord: Sendable, Equatable {
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
-        breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil
+        breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil
     ) {
+        self.units = units
         self.transport = mode == .processes ? (transport ?? .pipe) : nil
         self.breakdown = breakdown
         self.placement = placement
