@@ -46,7 +46,7 @@ public struct Explanation {
             text += "  Fastest: \(fastest.label) (\(NumberFormatting.duration(best))).\n"
         }
         if let parts = fastest.parts, best > 0, parts.idleSeconds >= 0.05 * best {
-            text += "  Even so, its lanes had nothing to do for \(MarkdownReport.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
+            text += "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
         }
         guard fastest.parts != nil else {
             text += "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
@@ -77,7 +77,7 @@ public struct Explanation {
         // A second reason under half a percent of the time is noise, not a reason.
         let grown = ranked.prefix(1) + ranked.dropFirst().prefix(1).filter { $0.seconds >= 0.005 * wall }
         let reasons = grown.map { part in
-            "\(describe(part.name, of: slow, against: fast)) took \(MarkdownReport.percent(part.seconds / wall)) of its time "
+            "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) of its time "
                 + "(\(NumberFormatting.duration(part.seconds)); \(NumberFormatting.duration(fastParts.seconds(of: part.name))) in \(fast.label))"
         }
         if reasons.isEmpty { return sentence + ": no part of it grew; the difference is within the residual." }

@@ -111,18 +111,12 @@ public struct MarkdownReport {
         for cell in cells {
             guard let parts = cell.parts, let wall = cell.wallMedian else { continue }
             let shares = parts.parts.map { part in
-                NumberFormatting.duration(part.seconds) + " (" + percent(part.seconds / max(wall, 1e-12)) + ")"
+                NumberFormatting.duration(part.seconds) + " (" + NumberFormatting.percent(part.seconds / max(wall, 1e-12)) + ")"
             }
             text += "| \(cell.label) | \(NumberFormatting.duration(wall)) | " + shares.joined(separator: " | ") + " | "
             text += (cell.taskSlowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-") + " |\n"
         }
         return text
-    }
-
-    /// `31%`, `0.4%`: a share with two significant digits for small ones.
-    static func percent(_ share: Double) -> String {
-        let value = share * 100
-        return NumberFormatting.fixed(value, decimals: abs(value) < 9.95 ? 1 : 0) + "%"
     }
 
     static func mebibytes(_ kibibytes: Double) -> String {

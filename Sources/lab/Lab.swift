@@ -9,7 +9,7 @@ import Workloads
 /// for everything that failed while running).
 @main
 struct Lab {
-    static let commands = ["run", "list", "report", "explain", "compare", "calibrate", "bench", "crossover", "help"]
+    static let commands = ["run", "list", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "help"]
 
     static func main() {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
@@ -56,6 +56,10 @@ struct Lab {
                 let bench = BenchCommand(registry: registry)
                 if wantsHelp { Console.output(bench.help); return 0 }
                 return try bench.run(rest)
+            case "scale":
+                let scale = ScaleCommand(registry: registry)
+                if wantsHelp { Console.output(scale.help); return 0 }
+                return try scale.run(rest)
             case "crossover":
                 let crossover = CrossoverCommand(registry: registry)
                 if wantsHelp { Console.output(crossover.help); return 0 }
@@ -98,6 +102,7 @@ struct Lab {
         case "calibrate": Console.output(CalibrateCommand().help)
         case "bench": Console.output(BenchCommand(registry: registry).help)
         case "crossover": Console.output(CrossoverCommand(registry: registry).help)
+        case "scale": Console.output(ScaleCommand(registry: registry).help)
         case let other?:
             Console.error("lab: \(UsageError.unknownCommand(other, known: commands))\n")
             return 2
@@ -124,6 +129,7 @@ struct Lab {
           crossover
                   Find the task size where pools beat sequential and processes catch
                   up with threads, for one size parameter of a workload.
+          scale   How each mode's speedup grows with the number of workers.
           help    Show help for a command: 'lab help run'.
 
         OPTIONS:

@@ -29,7 +29,7 @@ import Testing
         (["run", "--set", "ghost.x=1"], "lab: unknown workload 'ghost' in --set ghost.x=1; known workloads: noop, primes, mandelbrot, digest"),
         (["run", "--workloads", "sleep", "--set", "primes.limit=1000"], "which this run does not include; workloads in this run: sleep"),
         (["run", "--out", ""], "lab: invalid value '' for --out; expected a folder path that does not exist yet"),
-        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, report, explain, compare, calibrate, bench, crossover, help"),
+        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, report, explain, compare, calibrate, bench, crossover, scale, help"),
         (["list", "prims"], "lab: unknown workload 'prims'; known workloads: noop, primes, mandelbrot, digest"),
         (["help", "nothing"], "lab: unknown command 'nothing'"),
         (["run", "--order", "random"], "lab: invalid value 'random' for --order; expected one of: interleaved, grouped"),
@@ -63,6 +63,11 @@ import Testing
         (["crossover", "--workload", "primes", "--param", "limit", "--transport", "pipe,shm"], "lab: invalid value 'pipe,shm' for --transport; expected one of: pipe, socketpair, shm"),
         (["bench", "--transport", "udp"], "lab: invalid value 'udp' for --transport; expected one of: pipe, socketpair, shm"),
         (["calibrate", "--spin", "many"], "lab: invalid value 'many' for --spin; expected an integer from 0 to 10000000"),
+        (["scale"], "lab: lab scale needs --workload; workloads: noop, primes, mandelbrot"),
+        (["scale", "--workload", "prims"], "lab: unknown workload 'prims'; known workloads: noop, primes"),
+        (["scale", "--workload", "primes", "--workers", "0"], "lab: invalid value '0' for --workers; expected an integer from 1 to 1024"),
+        (["scale", "--workload", "primes", "--modes", "fibers"], "lab: invalid value 'fibers' for --modes; expected one of: sequential, threads, processes, async"),
+        (["scale", "--workload", "primes", "--set", "primes.limit=1"], "lab: invalid value '1' for primes.limit; expected an integer from 2 to 4000000000"),
     ]
 
     @Test("bad input is one clear line, exit 2, nothing created", arguments: cases)

@@ -80,6 +80,32 @@ import Testing
         #expect(try lab.markedProcesses().isEmpty)
     }
 
+    @Test("lab scale measures every mode at each worker count and writes the curve as CSV, text and SVG beside a run's files")
+    func scale() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "scale", "--workload", "primes", "--quick", "--workers", "1,2", "--repetitions", "2", "--warmup", "0", "--out", "scale", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.hasPrefix("primes: speedup over sequential by workers"))
+        let curve = try CSV.parse(String(contentsOfFile: lab.folder + "/scale/scale.csv", encoding: .utf8))
+        #expect(curve.first?.prefix(3) == ["mode", "workers", "transport"])
+        #expect(curve.dropFirst().map { "\($0[0]) \($0[1])" } == [
+            "sequential 1", "threads 1", "threads 2", "processes 1", "processes 2", "async 1", "async 2",
+        ])
+        #expect(curve.dropFirst().allSatisfy { (Double($0[7]) ?? 0) > 0 && (Double($0[6]) ?? 0) > 0 }, "\(curve)")
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/scale/results.csv", encoding: .utf8))
+        #expect(records.count == 7 * 2 && Set(records.map(\.checksum)).count == 1)
+        let svg = try String(contentsOfFile: lab.folder + "/scale/scale.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"))
+        #expect(FileManager.default.fileExists(atPath: lab.folder + "/scale/scale.txt"))
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/scale/run.json", encoding: .utf8))
+        #expect(!description.partial && description.plan.workers == [1, 2])
+        #expect(try lab.run(["report", "scale"]).status == 0)
+        #expect(try lab.markedProcesses().isEmpty)
+    }
+
     static var python: String? {
         ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }

@@ -7,7 +7,7 @@ import Testing
 /// copies of the committed reference run under the names the examples use.
 @Suite struct ExampleTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let measuring: Set<String> = ["run", "crossover", "bench", "calibrate"]
+    static let measuring: Set<String> = ["run", "crossover", "bench", "calibrate", "scale"]
 
     /// A command line as the docs show it: `lab` or `swift run -c release lab` first,
     /// continuation lines joined, a trailing comment (two spaces, then words) dropped.

@@ -1,0 +1,238 @@
+import Foundation
+import LabCore
+import LabReport
+
+/// One mode at one worker count of a scale study: a row of `scale.csv`.
+public struct ScalePoint: Sendable {
+    public let mode: ExecutionMode
+    public let workers: Int
+    public let transport: Transport?
+    /// Successful repetitions (the figures are over these).
+    public let succeeded: Int
+    public let wallMedian: Double?
+    public let tasksPerSecond: Double?
+    /// The workload's own units of work per second (`nil` without units).
+    public let unitsPerSecond: Double?
+    /// Sequential median / this median.
+    public let speedup: Double?
+    /// A conservative 95% interval of the speedup: the sequential cell's t-interval over
+    /// this cell's, end against opposite end; `nil` for sequential itself (the baseline).
+    public let speedupInterval: ClosedRange<Double>?
+    /// Speedup / workers.
+    public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
+    /// The Karp-Flatt serial fraction, (1/speedup - 1/p) / (1 - 1/p) with p the processors
+    /// the workers can use, min(workers, cores); `nil` for one (no parallel part to tell apart).
+    public let serialFraction: Double?
+    /// Shares of the median repetition's wall time spent idle and in exchange.
+    public let idleShare: Double?
+    public let exchangeShare: Double?
+
+    public init(
+        mode: ExecutionMode, workers: Int, transport: Transport?, succeeded: Int, wallMedian: Double?, tasksPerSecond: Double?,
+        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, cores: Int, idleShare: Double?, exchangeShare: Double?
+    ) {
+        self.mode = mode
+        self.workers = workers
+        self.transport = transport
+        self.succeeded = succeeded
+        self.wallMedian = wallMedian
+        self.tasksPerSecond = tasksPerSecond
+        self.unitsPerSecond = unitsPerSecond
+        self.speedup = speedup
+        self.speedupInterval = speedupInterval
+        self.serialFraction = speedup.flatMap { ScaleReport.karpFlatt(speedup: $0, processors: min(workers, max(cores, 1))) }
+        self.idleShare = idleShare
+        self.exchangeShare = exchangeShare
+    }
+}
+
+/// The views of `lab scale`: how each mode's speedup over sequential grows with the number of
+/// workers, as `scale.csv`, an ASCII chart with findings and `scale.svg`.
+public struct ScaleReport: Sendable {
+    public let workload: String
+    public let parameters: String
+    public let tasks: Int
+    public let cores: Int
+    /// Every measured point, mode by mode in worker order; sequential first, at 1 worker.
+    public let points: [ScalePoint]
+
+    /// The worker counts a scale measures unless told: the powers of two up to four times
+    /// the cores, and the core count (2 cores: 1, 2, 4, 8).
+    public static func defaultWorkerCounts(cores: Int) -> [Int] {
+        var counts: Set<Int> = [max(cores, 1)]
+        var count = 1
+        while count <= 4 * max(cores, 1) {
+            counts.insert(count)
+            count *= 2
+        }
+        return counts.sorted()
+    }
+
+    /// The Karp-Flatt metric: the serial fraction that would explain `speedup` on
+    /// `processors` under Amdahl's law; `nil` for one (no parallel part to tell apart).
+    public static func karpFlatt(speedup: Double, processors: Int) -> Double? {
+        guard processors > 1, speedup > 0 else { return nil }
+        let p = Double(processors)
+        return (1 / speedup - 1 / p) / (1 - 1 / p)
+    }
+
+    public init(records: [RepetitionRecord], cores: Int) {
+        let summaries = CellSummary.summarize(records)
+        let first = summaries.first
+        workload = first?.workload ?? ""
+        parameters = first?.parameters ?? ""
+        tasks = first?.tasks ?? 0
+        self.cores = cores
+        let sequential = summaries.first { $0.mode == .sequential }
+        var units: [String: [Double]] = [:]
+        for record in records where record.status == .ok {
+            if let value = record.units { units[record.cellLabel, default: []].append(Double(value)) }
+        }
+        points = summaries.map { cell in
+            let speedupInterval: ClosedRange<Double>? = {
+                guard let base = sequential?.wallConfidence, let own = cell.wallConfidence, own.lowerBound > 0, base.lowerBound > 0 else { return nil }
+                return (base.lowerBound / own.upperBound)...(base.upperBound / own.lowerBound)
+            }()
+            let median = cell.wallMedian
+            let unitsPerTask = Statistics.median(units[cell.label] ?? [])
+            return ScalePoint(
+                mode: cell.mode, workers: cell.workers, transport: cell.transport, succeeded: cell.succeeded, wallMedian: median,
+                tasksPerSecond: median.flatMap { $0 > 0 ? Double(cell.tasks) / $0 : nil },
+                unitsPerSecond: median.flatMap { wall in unitsPerTask.flatMap { wall > 0 ? $0 / wall : nil } },
+                speedup: cell.speedup, speedupInterval: cell.speedup == nil || cell.mode == .sequential ? nil : speedupInterval, cores: cores,
+                idleShare: cell.parts.flatMap { parts in median.map { parts.idleSeconds / $0 } },
+                exchangeShare: cell.parts.flatMap { parts in median.map { parts.exchangeSeconds / $0 } })
+        }
+    }
+
+    /// The modes that have workers, in the order measured.
+    var pooledModes: [ExecutionMode] {
+        var modes: [ExecutionMode] = []
+        for point in points where point.mode.usesWorkers && !modes.contains(point.mode) { modes.append(point.mode) }
+        return modes
+    }
+
+    /// The best this machine can do at `workers`: one worker per core, no more.
+    func ideal(_ workers: Int) -> Double { Double(min(workers, max(cores, 1))) }
+
+    public var csv: String {
+        let header = [
+            "mode", "workers", "transport", "n", "wall_median_s", "tasks_per_s", "units_per_s", "speedup_x", "speedup_ci95_low_x",
+            "speedup_ci95_high_x", "efficiency", "karp_flatt_serial_fraction", "idle_share", "exchange_share",
+        ]
+        func fixed(_ value: Double?, _ decimals: Int) -> String { value.map { NumberFormatting.fixed($0, decimals: decimals) } ?? "" }
+        let rows = points.map { point in
+            [
+                point.mode.rawValue, String(point.workers), point.transport?.rawValue ?? "", String(point.succeeded), fixed(point.wallMedian, 6),
+                fixed(point.tasksPerSecond, 3), fixed(point.unitsPerSecond, 3), fixed(point.speedup, 3), fixed(point.speedupInterval?.lowerBound, 3),
+                fixed(point.speedupInterval?.upperBound, 3), fixed(point.efficiency, 3), fixed(point.serialFraction, 3), fixed(point.idleShare, 3),
+                fixed(point.exchangeShare, 3),
+            ]
+        }
+        return CSV.record(header) + rows.map(CSV.record).joined()
+    }
+
+    /// Speedup by workers, a bar per mode, `|` marking the ideal (one worker per core).
+    public var asciiChart: String {
+        let barWidth = 34
+        let pooled = points.filter { $0.mode.usesWorkers }
+        let largest = max((pooled.compactMap(\.speedup) + pooled.map { ideal($0.workers) }).max() ?? 1, 1)
+        var text = "\(workload): speedup over sequential by workers, \(cores) cores ('|' marks the ideal: min(workers, cores))\n"
+        let workerCounts = Array(Set(pooled.map(\.workers))).sorted()
+        for workers in workerCounts {
+            for (index, point) in pooled.filter({ $0.workers == workers }).enumerated() {
+                let label = index == 0 ? "x\(workers)" : ""
+                var bar = Array(repeating: Character(" "), count: barWidth + 1)
+                let filled = point.speedup.map { min(Int(($0 / largest * Double(barWidth)).rounded()), barWidth) } ?? 0
+                for column in 0..<filled { bar[column] = "#" }
+                bar[min(Int((ideal(workers) / largest * Double(barWidth)).rounded()), barWidth)] = "|"
+                let value = point.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "failed"
+                let interval = point.speedupInterval.map {
+                    " [\(NumberFormatting.fixed($0.lowerBound, decimals: 2))-\(NumberFormatting.fixed($0.upperBound, decimals: 2))]"
+                } ?? ""
+                text += label.padded(to: 5) + point.mode.rawValue.padded(to: 10) + String(bar) + " " + value + interval + "\n"
+            }
+        }
+        return text
+    }
+
+    /// What the curves say, a sentence per mode.
+    public var findings: String {
+        pooledModes.map { mode in
+            let curve = points.filter { $0.mode == mode && $0.speedup != nil }
+            guard let best = curve.max(by: { $0.speedup! < $1.speedup! }), let last = curve.last else {
+                return "\(mode.rawValue): no successful cell\n"
+            }
+            var sentence = "\(mode.rawValue): best \(NumberFormatting.fixed(best.speedup!, decimals: 2))x at \(best.workers) worker\(best.workers == 1 ? "" : "s")"
+            if let fraction = best.serialFraction {
+                sentence += " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)), serial fraction \(NumberFormatting.fixed(fraction, decimals: 3)))"
+            }
+            if last.workers != best.workers {
+                sentence += "; \(NumberFormatting.fixed(last.speedup!, decimals: 2))x at \(last.workers)"
+                if let exchange = last.exchangeShare, let idle = last.idleShare {
+                    sentence += ", where exchange took \(NumberFormatting.percent(exchange)) and idle lanes \(NumberFormatting.percent(idle)) of the time"
+                }
+            }
+            return sentence + "\n"
+        }.joined()
+    }
+
+    /// Speedup against workers (log scale), a line per mode with its intervals as error
+    /// bars, and the ideal dashed.
+    public var svg: String {
+        let width = 720.0, height = 420.0, left = 70.0, right = 140.0, top = 40.0, bottom = 60.0
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let pooled = points.filter { $0.mode.usesWorkers }
+        let workerCounts = Array(Set(pooled.map(\.workers))).sorted()
+        let low = log2(Double(workerCounts.first ?? 1)), high = max(log2(Double(workerCounts.last ?? 2)), low + 1)
+        let largest = max((pooled.compactMap { $0.speedupInterval?.upperBound ?? $0.speedup } + workerCounts.map(ideal)).max() ?? 1, 1) * 1.1
+        func x(_ workers: Int) -> Double { left + (log2(Double(max(workers, 1))) - low) / (high - low) * plotWidth }
+        func y(_ speedup: Double) -> Double { top + plotHeight - speedup / largest * plotHeight }
+        func number(_ value: Double) -> String { SvgChart.number(value) }
+        var text = SvgChart.opening(width: width, height: height)
+        text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(SvgChart.escape(workload)): speedup over sequential by workers (\(cores) cores)</text>\n"
+        text += "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+        text += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+        for workers in workerCounts {
+            text += "<line x1=\"\(number(x(workers)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(workers)))\" y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
+            text += "<text x=\"\(number(x(workers)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(workers)</text>\n"
+        }
+        var tick = 1.0
+        while tick <= largest {
+            text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(tick, decimals: 0))x</text>"
+            text += "<line x1=\"\(number(left))\" y1=\"\(number(y(tick)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(y(tick)))\" stroke=\"#e0e0e0\"/>\n"
+            tick += largest > 12 ? 4 : (largest > 6 ? 2 : 1)
+        }
+        text += "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">workers (log scale)</text>\n"
+        let idealPath = workerCounts.map { "\(number(x($0))),\(number(y(ideal($0))))" }.joined(separator: " ")
+        text += "<polyline points=\"\(idealPath)\" fill=\"none\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
+        if let last = workerCounts.last {
+            text += "<text x=\"\(number(x(last) + 8))\" y=\"\(number(y(ideal(last)) - 6))\" fill=\"#7f7f7f\">ideal</text>\n"
+        }
+        for (index, mode) in pooledModes.enumerated() {
+            let colour = SvgChart.colour(of: mode)
+            let curve = pooled.filter { $0.mode == mode && $0.speedup != nil }
+            let path = curve.map { "\(number(x($0.workers))),\(number(y($0.speedup!)))" }.joined(separator: " ")
+            text += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
+            for point in curve {
+                text += "<circle cx=\"\(number(x(point.workers)))\" cy=\"\(number(y(point.speedup!)))\" r=\"3\" fill=\"\(colour)\"/>"
+                if let interval = point.speedupInterval {
+                    let at = x(point.workers)
+                    text += "<path d=\"M\(number(at - 3)) \(number(y(interval.lowerBound)))H\(number(at + 3))M\(number(at)) \(number(y(interval.lowerBound)))V\(number(y(interval.upperBound)))M\(number(at - 3)) \(number(y(interval.upperBound)))H\(number(at + 3))\" stroke=\"\(colour)\" fill=\"none\"/>"
+                }
+                text += "\n"
+            }
+            // The legend, one line per mode on the right.
+            text += "<text x=\"\(number(left + plotWidth + 20))\" y=\"\(number(top + 16 + Double(index) * 18))\" fill=\"\(colour)\">\(mode.rawValue)</text>\n"
+        }
+        return text + "</svg>\n"
+    }
+
+    /// The ASCII chart and the findings: `scale.txt`, and what the command prints.
+    public var text: String { asciiChart + "\n" + findings }
+
+    /// The study's own files, by name and content.
+    public var files: [(name: String, text: String)] {
+        [("scale.csv", csv), ("scale.txt", text), ("scale.svg", svg)]
+    }
+}

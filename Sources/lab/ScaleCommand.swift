@@ -1,0 +1,152 @@
+import LabCore
+import LabReport
+import LabStudies
+
+/// `lab scale`: how each mode's speedup over sequential grows with the number of workers.
+struct ScaleCommand {
+    static let defaultRepetitions = 5
+
+    let registry: WorkloadRegistry
+
+    var parser: CommandLineParser {
+        CommandLineParser(command: "scale", options: [
+            OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
+                       help: "The workload to scale (required)."),
+            OptionSpec("--workers", value: "LIST", expected: "a comma-separated list of integers from \(RunCommand.workerRange.lowerBound) to \(RunCommand.workerRange.upperBound)",
+                       default: "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
+                       help: "Worker counts to measure each pooled mode at."),
+            OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
+                       default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
+                       help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
+            OptionSpec("--tasks", value: "N", expected: "an integer from \(RunCommand.tasksRange.lowerBound) to \(RunCommand.tasksRange.upperBound)",
+                       default: "the workload's own", help: "Tasks per repetition."),
+            OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 100", default: "\(Self.defaultRepetitions)",
+                       help: "Measured repetitions per cell, interleaved across cells."),
+            OptionSpec("--warmup", value: "N", expected: "an integer from 0 to 100", default: "1", help: "Unrecorded repetitions per cell, run first."),
+            OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scaled workload", repeatable: true,
+                       help: "Sets a parameter of the workload; may repeat."),
+            OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
+            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
+            CommandSupport.pinOption,
+            OptionSpec("--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
+                       help: "What the worker processes talk to the coordinator over (see 'lab run --help')."),
+            CommandSupport.spinOption,
+            CommandSupport.taskTimeoutOption,
+            OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
+                       help: "The folder to create; it must not exist yet."),
+            OptionSpec("--quiet", help: "No progress lines on standard error."),
+            CommandSupport.dryRunOption,
+        ])
+    }
+
+    var help: String {
+        """
+        USAGE: lab scale --workload NAME [options]
+
+        Runs sequential once and every other mode at each worker count (by default 1, 2,
+        4, ... up to four times the cores, and the core count), repetitions interleaved, and
+        writes scale.csv (per mode and worker count: throughput in tasks and in the
+        workload's own units per second, speedup over sequential with a 95% interval,
+        efficiency, the Karp-Flatt serial fraction over min(workers, cores) processors,
+        and the shares of idle lanes and of exchange), scale.txt (the ASCII chart and findings, also printed), scale.svg
+        (speedup against workers, error bars, the ideal dashed), and results.csv and run.json
+        as 'lab run' writes them, so that 'lab report' and 'lab compare' read the folder.
+        Past the core count the curves show oversubscription: more workers than cores help
+        only work that waits.
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        EXAMPLES:
+          lab scale --workload primes
+          lab scale --workload sleep --workers 1,2,4,8,16
+          lab scale --workload contention --modes threads,processes --quick
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parser.parse(arguments)
+        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "scale") }
+        guard let name = parsed.value("--workload") else {
+            throw UsageError.other("lab scale needs --workload; workloads: \(registry.names.joined(separator: ", "))")
+        }
+        let type = try registry.type(named: name)
+        let cores = Platform.activeProcessorCount
+        let workers = try parsed.value("--workers").map { text in
+            try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
+                try parseInteger(item, option: "--workers", range: RunCommand.workerRange)
+            }.sorted()
+        } ?? ScaleReport.defaultWorkerCounts(cores: cores)
+        var modes = try parsed.value("--modes").map { text in
+            try parseList(text, option: "--modes", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))").map {
+                (item: String) throws(UsageError) -> ExecutionMode in try parseChoice(item, option: "--modes")
+            }
+        } ?? ExecutionMode.allCases
+        if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
+        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: RunCommand.tasksRange) }
+        let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
+            ?? Self.defaultRepetitions
+        let warmup = try parsed.value("--warmup").map { try parseInteger($0, option: "--warmup", range: 0...100) } ?? 1
+        let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
+        let parameters = try type.parameters(overriding: overrides, quick: parsed.has("--quick"))
+        for mode in modes {
+            if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
+        }
+        let workload: ConfiguredWorkload
+        do {
+            workload = try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw UsageError.other("workload '\(name)' refuses its parameters: \(error)")
+        }
+        let batch = try CommandSupport.batch(parsed)
+        let placement = try CommandSupport.placement(parsed)
+        let transport: Transport = try parsed.value("--transport").map { (text: String) throws(UsageError) -> Transport in
+            try parseChoice(text, option: "--transport")
+        } ?? .pipe
+        let spin = try CommandSupport.spin(parsed)
+        CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
+        let timeout = try CommandSupport.taskTimeout(parsed)
+        let plan = ExperimentPlan(
+            workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport])
+        if parsed.has("--dry-run") {
+            return CommandSupport.dryRun(
+                "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
+        }
+        let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "scale")
+        let session = try CommandSupport.startSession(
+            path: path, runID: runID,
+            plan: RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin),
+            worker: worker)
+        let quiet = parsed.has("--quiet")
+        if !quiet {
+            Console.error("lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
+        }
+        let progress = ProgressDisplay(quiet: quiet, total: plan.totalRepetitions)
+        let runner = session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
+        var records: [RepetitionRecord] = []
+        let derived = try session.conclude {
+            records = try session.run(plan, with: runner) { event in
+                progress.show(event)
+                if case .recorded(let record) = event {
+                    // What is measured so far, so that an interrupted scale keeps its curve.
+                    records.append(record)
+                    session.setStudyFiles(ScaleReport(records: records, cores: cores).files)
+                }
+            }
+            progress.finish()
+            session.setStudyFiles(ScaleReport(records: records, cores: cores).files)
+        }
+        Console.output(ScaleReport(records: records, cores: cores).text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
+        let failed = records.filter { $0.status == .failed }.count
+        if failed > 0 {
+            Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")
+            return 1
+        }
+        return 0
+    }
+}
