@@ -20,8 +20,9 @@ public struct ScalePoint: Sendable {
     public let speedupInterval: ClosedRange<Double>?
     /// Speedup / workers.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
-    /// The Karp-Flatt serial fraction, (1/speedup - 1/p) / (1 - 1/p) with p the processors
-    /// the workers can use, min(workers, cores); `nil` for one (no parallel part to tell apart).
+    /// The Karp-Flatt serial fraction, (1/speedup - 1/p) / (1 - 1/p) with p the workers;
+    /// `nil` for one (no parallel part to tell apart). Past the cores it grows for work that
+    /// computes (the extra workers find no core) and stays near 0 for work that waits.
     public let serialFraction: Double?
     /// Shares of the median repetition's wall time spent idle and in exchange.
     public let idleShare: Double?
@@ -29,7 +30,7 @@ public struct ScalePoint: Sendable {
 
     public init(
         mode: ExecutionMode, workers: Int, transport: Transport?, succeeded: Int, wallMedian: Double?, tasksPerSecond: Double?,
-        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, cores: Int, idleShare: Double?, exchangeShare: Double?
+        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, idleShare: Double?, exchangeShare: Double?
     ) {
         self.mode = mode
         self.workers = workers
@@ -40,7 +41,7 @@ public struct ScalePoint: Sendable {
         self.unitsPerSecond = unitsPerSecond
         self.speedup = speedup
         self.speedupInterval = speedupInterval
-        self.serialFraction = speedup.flatMap { ScaleReport.karpFlatt(speedup: $0, processors: min(workers, max(cores, 1))) }
+        self.serialFraction = speedup.flatMap { ScaleReport.karpFlatt(speedup: $0, workers: workers) }
         self.idleShare = idleShare
         self.exchangeShare = exchangeShare
     }
@@ -68,11 +69,11 @@ public struct ScaleReport: Sendable {
         return counts.sorted()
     }
 
-    /// The Karp-Flatt metric: the serial fraction that would explain `speedup` on
-    /// `processors` under Amdahl's law; `nil` for one (no parallel part to tell apart).
-    public static func karpFlatt(speedup: Double, processors: Int) -> Double? {
-        guard processors > 1, speedup > 0 else { return nil }
-        let p = Double(processors)
+    /// The Karp-Flatt metric: the serial fraction that would explain `speedup` with
+    /// `workers` under Amdahl's law; `nil` for one (no parallel part to tell apart).
+    public static func karpFlatt(speedup: Double, workers: Int) -> Double? {
+        guard workers > 1, speedup > 0 else { return nil }
+        let p = Double(workers)
         return (1 / speedup - 1 / p) / (1 - 1 / p)
     }
 
@@ -99,7 +100,7 @@ public struct ScaleReport: Sendable {
                 mode: cell.mode, workers: cell.workers, transport: cell.transport, succeeded: cell.succeeded, wallMedian: median,
                 tasksPerSecond: median.flatMap { $0 > 0 ? Double(cell.tasks) / $0 : nil },
                 unitsPerSecond: median.flatMap { wall in unitsPerTask.flatMap { wall > 0 ? $0 / wall : nil } },
-                speedup: cell.speedup, speedupInterval: cell.speedup == nil || cell.mode == .sequential ? nil : speedupInterval, cores: cores,
+                speedup: cell.speedup, speedupInterval: cell.speedup == nil || cell.mode == .sequential ? nil : speedupInterval,
                 idleShare: cell.parts.flatMap { parts in median.map { parts.idleSeconds / $0 } },
                 exchangeShare: cell.parts.flatMap { parts in median.map { parts.exchangeSeconds / $0 } })
         }
@@ -112,8 +113,9 @@ public struct ScaleReport: Sendable {
         return modes
     }
 
-    /// The best this machine can do at `workers`: one worker per core, no more.
-    func ideal(_ workers: Int) -> Double { Double(min(workers, max(cores, 1))) }
+    /// Ideal scaling: `workers` times as fast as sequential. Work that computes cannot follow
+    /// it past the cores; work that waits can.
+    func ideal(_ workers: Int) -> Double { Double(workers) }
 
     public var csv: String {
         let header = [
@@ -137,7 +139,7 @@ public struct ScaleReport: Sendable {
         let barWidth = 34
         let pooled = points.filter { $0.mode.usesWorkers }
         let largest = max((pooled.compactMap(\.speedup) + pooled.map { ideal($0.workers) }).max() ?? 1, 1)
-        var text = "\(workload): speedup over sequential by workers, \(cores) cores ('|' marks the ideal: min(workers, cores))\n"
+        var text = "\(workload): speedup over sequential by workers, \(cores) cores ('|' marks the ideal: speedup = workers)\n"
         let workerCounts = Array(Set(pooled.map(\.workers))).sorted()
         for workers in workerCounts {
             for (index, point) in pooled.filter({ $0.workers == workers }).enumerated() {
@@ -197,7 +199,7 @@ public struct ScaleReport: Sendable {
             text += "<line x1=\"\(number(x(workers)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(workers)))\" y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
             text += "<text x=\"\(number(x(workers)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(workers)</text>\n"
         }
-        var tick = 1.0
+        var tick = 0.0
         while tick <= largest {
             text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(tick, decimals: 0))x</text>"
             text += "<line x1=\"\(number(left))\" y1=\"\(number(y(tick)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(y(tick)))\" stroke=\"#e0e0e0\"/>\n"
@@ -207,7 +209,7 @@ public struct ScaleReport: Sendable {
         let idealPath = workerCounts.map { "\(number(x($0))),\(number(y(ideal($0))))" }.joined(separator: " ")
         text += "<polyline points=\"\(idealPath)\" fill=\"none\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
         if let last = workerCounts.last {
-            text += "<text x=\"\(number(x(last) + 8))\" y=\"\(number(y(ideal(last)) - 6))\" fill=\"#7f7f7f\">ideal</text>\n"
+            text += "<text x=\"\(number(x(last) - 6))\" y=\"\(number(y(ideal(last)) + 4))\" text-anchor=\"end\" fill=\"#7f7f7f\">ideal</text>\n"
         }
         for (index, mode) in pooledModes.enumerated() {
             let colour = SvgChart.colour(of: mode)
@@ -223,7 +225,7 @@ public struct ScaleReport: Sendable {
                 text += "\n"
             }
             // The legend, one line per mode on the right.
-            text += "<text x=\"\(number(left + plotWidth + 20))\" y=\"\(number(top + 16 + Double(index) * 18))\" fill=\"\(colour)\">\(mode.rawValue)</text>\n"
+            text += "<text x=\"\(number(left + plotWidth + 20))\" y=\"\(number(top + plotHeight / 2 + Double(index) * 18))\" fill=\"\(colour)\">\(mode.rawValue)</text>\n"
         }
         return text + "</svg>\n"
     }

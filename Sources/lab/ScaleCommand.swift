@@ -47,8 +47,8 @@ struct ScaleCommand {
         4, ... up to four times the cores, and the core count), repetitions interleaved, and
         writes scale.csv (per mode and worker count: throughput in tasks and in the
         workload's own units per second, speedup over sequential with a 95% interval,
-        efficiency, the Karp-Flatt serial fraction over min(workers, cores) processors,
-        and the shares of idle lanes and of exchange), scale.txt (the ASCII chart and findings, also printed), scale.svg
+        efficiency, the Karp-Flatt serial fraction, and the shares of idle lanes and of
+        exchange), scale.txt (the ASCII chart and findings, also printed), scale.svg
         (speedup against workers, error bars, the ideal dashed), and results.csv and run.json
         as 'lab run' writes them, so that 'lab report' and 'lab compare' read the folder.
         Past the core count the curves show oversubscription: more workers than cores help
