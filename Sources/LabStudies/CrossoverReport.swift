@@ -90,18 +90,15 @@ public struct CrossoverReport: Sendable {
     /// The curve as SVG: speedup over sequential against the size on a log scale, a line per
     /// mode, a dashed line at 1.00x.
     public var svg: String {
-        let width = 720.0, height = 400.0, left = 70.0, right = 130.0, top = 40.0, bottom = 60.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let frame = PlotFrame(height: 400, right: 130)
+        let (height, left, top, plotWidth, plotHeight) = (frame.height, frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         let sizes = points.map { log2(Double(max($0.size, 1))) }
         let low = sizes.min() ?? 0, high = max(sizes.max() ?? 1, low + 1)
         let largest = max(points.flatMap { [$0.threadsSpeedup, $0.processesSpeedup] }.filter(\.isFinite).max() ?? 1, 1) * 1.1
         func x(_ size: Int) -> Double { left + (log2(Double(max(size, 1))) - low) / (high - low) * plotWidth }
         func y(_ speedup: Double) -> Double { top + plotHeight - speedup / largest * plotHeight }
         func number(_ value: Double) -> String { SvgChart.number(value) }
-        var text = SvgChart.opening(width: width, height: height)
-        text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(workload): speedup over sequential, \(workers) workers</text>\n"
-        text += "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
-        text += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+        var text = frame.opening(title: "\(workload): speedup over sequential, \(workers) workers")
         text += "<line x1=\"\(number(left))\" y1=\"\(number(y(1)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(y(1)))\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(1) + 4))\" text-anchor=\"end\">1.00x</text>\n"
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(largest / 1.1) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(largest / 1.1, decimals: 2))x</text>\n"
@@ -151,5 +148,28 @@ public struct CrossoverReport: Sendable {
     /// The study's own files, by name and content.
     public var files: [(name: String, text: String)] {
         [("crossover.csv", csv), ("crossover.txt", text), ("crossover.svg", svg)]
+    }
+}
+
+/// The frame of a study's line plot (`crossover.svg`, `scale.svg`): its size, the plot area,
+/// a title and the two axes; the study draws the rest.
+struct PlotFrame {
+    let height: Double
+    let right: Double
+    let width = 720.0
+    let left = 70.0
+    let top = 40.0
+    let bottom = 60.0
+    var plotWidth: Double { width - left - right }
+    var plotHeight: Double { height - top - bottom }
+
+    /// The opening of the SVG: background, title and axes.
+    func opening(title: String) -> String {
+        func number(_ value: Double) -> String { SvgChart.number(value) }
+        var text = SvgChart.opening(width: width, height: height)
+        text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(SvgChart.escape(title))</text>\n"
+        text += "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+        text += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+        return text
     }
 }

@@ -182,8 +182,8 @@ public struct ScaleReport: Sendable {
     /// Speedup against workers (log scale), a line per mode with its intervals as error
     /// bars, and the ideal dashed.
     public var svg: String {
-        let width = 720.0, height = 420.0, left = 70.0, right = 140.0, top = 40.0, bottom = 60.0
-        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let frame = PlotFrame(height: 420, right: 140)
+        let (height, left, top, plotWidth, plotHeight) = (frame.height, frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         let pooled = points.filter { $0.mode.usesWorkers }
         let workerCounts = Array(Set(pooled.map(\.workers))).sorted()
         let low = log2(Double(workerCounts.first ?? 1)), high = max(log2(Double(workerCounts.last ?? 2)), low + 1)
@@ -191,10 +191,7 @@ public struct ScaleReport: Sendable {
         func x(_ workers: Int) -> Double { left + (log2(Double(max(workers, 1))) - low) / (high - low) * plotWidth }
         func y(_ speedup: Double) -> Double { top + plotHeight - speedup / largest * plotHeight }
         func number(_ value: Double) -> String { SvgChart.number(value) }
-        var text = SvgChart.opening(width: width, height: height)
-        text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(SvgChart.escape(workload)): speedup over sequential by workers (\(cores) cores)</text>\n"
-        text += "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
-        text += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+        var text = frame.opening(title: "\(workload): speedup over sequential by workers (\(cores) cores)")
         for workers in workerCounts {
             text += "<line x1=\"\(number(x(workers)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(workers)))\" y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
             text += "<text x=\"\(number(x(workers)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(workers)</text>\n"

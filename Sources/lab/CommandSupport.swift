@@ -90,6 +90,33 @@ enum CommandSupport {
             "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n")
     }
 
+    /// `--transport` for the studies that run one transport (`lab crossover`, `lab scale`).
+    static let oneTransportOption = OptionSpec(
+        "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
+        help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help').")
+
+    /// The value of that `--transport`, or pipes.
+    static func oneTransport(_ parsed: ParsedArguments) throws(UsageError) -> Transport {
+        guard let text = parsed.value("--transport") else { return .pipe }
+        return try parseChoice(text, option: "--transport")
+    }
+
+    /// How a study's pools run, as `lab crossover` and `lab scale` take it.
+    static var studyPoolOptions: [OptionSpec] {
+        [
+            batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."), pinOption, oneTransportOption, spinOption,
+            taskTimeoutOption,
+        ]
+    }
+
+    /// Where a study writes and how loudly: `--out`, `--quiet`, `--dry-run`.
+    static let studyOutputOptions = [
+        OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
+                   help: "The folder to create; it must not exist yet."),
+        OptionSpec("--quiet", help: "No progress lines on standard error."),
+        dryRunOption,
+    ]
+
     /// `--dry-run`, as every measuring command takes it.
     static let dryRunOption = OptionSpec(
         "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")

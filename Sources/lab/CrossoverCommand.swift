@@ -33,17 +33,7 @@ struct CrossoverCommand {
                        help: "How much slower than threads processes may be and still count as caught up."),
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
                        help: "Sets one of the workload's other parameters; may repeat."),
-            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
-            CommandSupport.pinOption,
-            OptionSpec("--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
-                       help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help')."),
-            CommandSupport.spinOption,
-            CommandSupport.taskTimeoutOption,
-            OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
-                       help: "The folder to create; it must not exist yet."),
-            OptionSpec("--quiet", help: "No progress lines on standard error."),
-            CommandSupport.dryRunOption,
-        ])
+        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions)
     }
 
     var help: String {
@@ -112,9 +102,7 @@ struct CrossoverCommand {
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transport: Transport = try parsed.value("--transport").map { (text: String) throws(UsageError) -> Transport in
-            try parseChoice(text, option: "--transport")
-        } ?? .pipe
+        let transport = try CommandSupport.oneTransport(parsed)
         let spin = try CommandSupport.spin(parsed)
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)

@@ -26,17 +26,7 @@ struct ScaleCommand {
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scaled workload", repeatable: true,
                        help: "Sets a parameter of the workload; may repeat."),
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
-            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."),
-            CommandSupport.pinOption,
-            OptionSpec("--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
-                       help: "What the worker processes talk to the coordinator over (see 'lab run --help')."),
-            CommandSupport.spinOption,
-            CommandSupport.taskTimeoutOption,
-            OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
-                       help: "The folder to create; it must not exist yet."),
-            OptionSpec("--quiet", help: "No progress lines on standard error."),
-            CommandSupport.dryRunOption,
-        ])
+        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions)
     }
 
     var help: String {
@@ -105,9 +95,7 @@ struct ScaleCommand {
         }
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transport: Transport = try parsed.value("--transport").map { (text: String) throws(UsageError) -> Transport in
-            try parseChoice(text, option: "--transport")
-        } ?? .pipe
+        let transport = try CommandSupport.oneTransport(parsed)
         let spin = try CommandSupport.spin(parsed)
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)
