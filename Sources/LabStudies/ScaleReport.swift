@@ -85,9 +85,9 @@ public struct ScaleReport: Sendable {
         tasks = first?.tasks ?? 0
         self.cores = cores
         let sequential = summaries.first { $0.mode == .sequential }
-        var units: [String: [Double]] = [:]
+        var unitsByCell: [String: [Double]] = [:]
         for record in records where record.status == .ok {
-            if let value = record.units { units[record.cellLabel, default: []].append(Double(value)) }
+            if let value = record.units { unitsByCell[record.cellLabel, default: []].append(Double(value)) }
         }
         points = summaries.map { cell in
             let speedupInterval: ClosedRange<Double>? = {
@@ -95,11 +95,11 @@ public struct ScaleReport: Sendable {
                 return (base.lowerBound / own.upperBound)...(base.upperBound / own.lowerBound)
             }()
             let median = cell.wallMedian
-            let unitsPerTask = Statistics.median(units[cell.label] ?? [])
+            let unitsPerRepetition = Statistics.median(unitsByCell[cell.label] ?? [])
             return ScalePoint(
                 mode: cell.mode, workers: cell.workers, transport: cell.transport, succeeded: cell.succeeded, wallMedian: median,
                 tasksPerSecond: median.flatMap { $0 > 0 ? Double(cell.tasks) / $0 : nil },
-                unitsPerSecond: median.flatMap { wall in unitsPerTask.flatMap { wall > 0 ? $0 / wall : nil } },
+                unitsPerSecond: median.flatMap { wall in unitsPerRepetition.flatMap { wall > 0 ? $0 / wall : nil } },
                 speedup: cell.speedup, speedupInterval: cell.speedup == nil || cell.mode == .sequential ? nil : speedupInterval,
                 idleShare: cell.parts.flatMap { parts in median.map { parts.idleSeconds / $0 } },
                 exchangeShare: cell.parts.flatMap { parts in median.map { parts.exchangeSeconds / $0 } })

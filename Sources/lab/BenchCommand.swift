@@ -16,9 +16,9 @@ struct BenchCommand {
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),
-        OptionSpec("--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
-                   default: Transport.allCases.map(\.rawValue).joined(separator: ","),
-                   help: "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."),
+        CommandSupport.transportsOption(
+            default: Transport.allCases,
+            help: "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."),
         OptionSpec("--quiet", help: "No progress lines on standard error."),
         CommandSupport.dryRunOption,
         ])

@@ -8,9 +8,8 @@ struct CalibrateCommand {
     let parser = CommandLineParser(command: "calibrate", options: [
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for calibration.csv; it must not exist yet."),
-        OptionSpec("--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
-                   default: Transport.allCases.map(\.rawValue).joined(separator: ","),
-                   help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
+        CommandSupport.transportsOption(
+            default: Transport.allCases, help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
         CommandSupport.spinOption,
         OptionSpec("--quiet", help: "No progress lines on standard error."),
         CommandSupport.dryRunOption,

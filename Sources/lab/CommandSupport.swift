@@ -50,10 +50,13 @@ enum CommandSupport {
         return placement
     }
 
-    /// `--transport`, as `lab run` and `lab crossover` take it (a list: a process cell for each).
-    static let transportOption = OptionSpec(
-        "--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))", default: "pipe",
-        help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex).")
+    /// `--transport LIST`, read by ``transports(_:default:)``: `lab run` (default pipe),
+    /// `lab calibrate` and `lab bench` (default all) take it.
+    static func transportsOption(default transports: [Transport], help: String) -> OptionSpec {
+        OptionSpec(
+            "--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
+            default: transports.map(\.rawValue).joined(separator: ","), help: help)
+    }
 
     /// The value of `--transport`: the transports in the order given, each once.
     static func transports(_ parsed: ParsedArguments, default fallback: [Transport] = [.pipe]) throws(UsageError) -> [Transport] {

@@ -45,7 +45,9 @@ struct RunCommand {
             CommandSupport.taskTimeoutOption,
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             CommandSupport.pinOption,
-            CommandSupport.transportOption,
+            CommandSupport.transportsOption(
+                default: [.pipe],
+                help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex)."),
             CommandSupport.spinOption,
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,

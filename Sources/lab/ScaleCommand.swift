@@ -118,16 +118,17 @@ struct ScaleCommand {
         let runner = session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
         var records: [RepetitionRecord] = []
         let derived = try session.conclude {
+            var measured: [RepetitionRecord] = []
             records = try session.run(plan, with: runner) { event in
                 progress.show(event)
+                // The curve as measured so far: the study's files at the end, or when the
+                // scale is interrupted.
                 if case .recorded(let record) = event {
-                    // What is measured so far, so that an interrupted scale keeps its curve.
-                    records.append(record)
-                    session.setStudyFiles(ScaleReport(records: records, cores: cores).files)
+                    measured.append(record)
+                    session.setStudyFiles(ScaleReport(records: measured, cores: cores).files)
                 }
             }
             progress.finish()
-            session.setStudyFiles(ScaleReport(records: records, cores: cores).files)
         }
         Console.output(ScaleReport(records: records, cores: cores).text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
         let failed = records.filter { $0.status == .failed }.count

@@ -16,11 +16,6 @@ import Testing
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
     }
 
-    /// Writes raw bytes to a ring (`withUnsafeBytes` rethrows untyped errors).
-    static func write(_ bytes: ArraySlice<UInt8>, to sink: inout RingSink) throws(SystemError) {
-        try bytes.withUnsafeBytes { buffer in Result { () throws(SystemError) in try sink.write(buffer) } }.get()
-    }
-
     final class Flag: Sendable {
         let value = Atomic<Bool>(true)
     }
@@ -56,7 +51,7 @@ import Testing
         // Half a frame, as a worker killed mid-write leaves it: a header that promises 100 bytes, and 10 of them.
         var sink = RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
         let header: [UInt8] = [100, 0, 0, 0, FrameKind.result.rawValue] + [UInt8](repeating: 9, count: 10)
-        try Self.write(header[...], to: &sink)
+        try sink.write(header)
         var reader = FrameReader(source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 10, peerAlive: { false })))
         #expect(try reader.readFrame() == whole)
         #expect(throws: WireFormatError.truncatedFrame(received: 15, expected: 105)) { try reader.readFrame() }
@@ -85,17 +80,14 @@ import Testing
         let reader = try JoinableThread { [region] in
             var source = RingSource(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
             var buffer = [UInt8](repeating: 0, count: 2 * 4096)
-            var taken = 0
-            while taken < buffer.count {
-                taken += (try? buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[taken...])) }) ?? 0
-            }
+            _ = try? buffer.withUnsafeMutableBytes { try source.readFully(into: $0) }
         }
         // 2 of the 3 ring-fulls are taken by the reader; the last one waits in the ring.
-        try Self.write(bytes[...], to: &sink)
+        try sink.write(bytes)
         reader.join()
         readerAlive.value.store(false, ordering: .releasing)
         #expect(throws: SystemError(call: "write", errno: EPIPE)) {
-            try Self.write(bytes[0..<10], to: &sink)
+            try sink.write(Array(bytes[0..<10]))
         }
     }
 

@@ -220,7 +220,7 @@ package struct FrameWriter<Sink: ByteSink> {
             pending.append(contentsOf: body)
         } else {
             try flush()
-            try write(body)
+            try sink.write(body)
         }
         trailer.append(to: &pending)
         if pending.count > FrameWriter.coalesceLimit { try flush() }
@@ -237,17 +237,30 @@ package struct FrameWriter<Sink: ByteSink> {
     package mutating func flush() throws(SystemError) {
         guard !pending.isEmpty else { return }
         defer { pending.removeAll(keepingCapacity: true) }
-        try write(pending)
+        try sink.write(pending)
     }
 }
 
-extension FrameWriter {
-    /// Hands `bytes` to the sink (`withUnsafeBytes` rethrows untyped errors, so the sink's
-    /// typed error travels inside a `Result`).
-    private mutating func write(_ bytes: [UInt8]) throws(SystemError) {
+extension ByteSink {
+    /// Writes every byte of an array (`withUnsafeBytes` rethrows untyped errors, so the
+    /// sink's typed error travels inside a `Result`).
+    package mutating func write(_ bytes: [UInt8]) throws(SystemError) {
         try bytes.withUnsafeBytes { buffer in
-            Result { () throws(SystemError) in try sink.write(buffer) }
+            Result { () throws(SystemError) in try write(buffer) }
         }.get()
+    }
+}
+
+extension ByteSource {
+    /// Fills all of `buffer`, reading as often as it takes; `false` when the stream ends first.
+    package mutating func readFully(into buffer: UnsafeMutableRawBufferPointer) throws -> Bool {
+        var received = 0
+        while received < buffer.count {
+            let count = try read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[received...]))
+            if count == 0 { return false }
+            received += count
+        }
+        return true
     }
 }
 

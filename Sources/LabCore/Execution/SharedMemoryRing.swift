@@ -117,6 +117,15 @@ package struct SharedRing {
     var spaceSignal: UnsafeMutablePointer<UInt32> { word32(72) }
     var consumerSleeping: UnsafeMutablePointer<UInt32> { word32(128) }
     var producerSleeping: UnsafeMutablePointer<UInt32> { word32(192) }
+
+    /// The producer's last word: nothing more comes. The consumer reads what is left, then
+    /// the end; it is woken whether or not it said it sleeps.
+    package func close() {
+        lab_store_release_u32(closed, 1)
+        lab_full_fence()
+        lab_store_release_u32(dataSignal, lab_load_acquire_u32(dataSignal) &+ 1)
+        _ = lab_futex_wake(dataSignal)
+    }
 }
 
 /// How a side of a shared ring waits: polls first, then sleeps in slices, checking between
@@ -133,6 +142,13 @@ package struct RingWaiting {
     package init(spinPolls: Int, peerAlive: @escaping () -> Bool) {
         self.spinPolls = spinPolls
         self.peerAlive = peerAlive
+    }
+
+    /// How a child waits on its coordinator: the coordinator lives while it is still this
+    /// process's parent (a child whose parent died is re-parented).
+    package static func onParent(spinPolls: Int) -> RingWaiting {
+        let parent = Platform.parentProcessID
+        return RingWaiting(spinPolls: spinPolls, peerAlive: { Platform.parentProcessID == parent })
     }
 
     enum Outcome {
@@ -277,11 +293,8 @@ package struct RingSink: ByteSink {
         }
     }
 
-    /// Tells the consumer that nothing more comes: it reads what is left, then the end.
+    /// Tells the consumer that nothing more comes (see ``SharedRing/close()``).
     package func close() {
-        lab_store_release_u32(ring.closed, 1)
-        lab_full_fence()
-        lab_store_release_u32(ring.dataSignal, lab_load_acquire_u32(ring.dataSignal) &+ 1)
-        _ = lab_futex_wake(ring.dataSignal)
+        ring.close()
     }
 }

@@ -40,3 +40,13 @@ public struct TransportSettings: Sendable, Equatable, Hashable {
 
     public static let pipe = TransportSettings(.pipe)
 }
+
+extension TransportSettings {
+    /// What a child (a worker, or `lab calibrate`'s peer) was told by its coordinator through
+    /// its environment; pipes and the default spin where it says nothing.
+    public static var inherited: TransportSettings {
+        let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .pipe
+        let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
+        return TransportSettings(transport, spinPolls: max(spin, 0))
+    }
+}

@@ -25,19 +25,47 @@ protocol WorkerLink: AnyObject {
     func close()
 }
 
-/// What a transport gives a child at its start, and the link it leaves the coordinator.
-struct WorkerConnection {
-    var standardInput: FileHandle
-    var standardOutput: FileHandle
+/// What a transport gives a child at its start, and the end it leaves the coordinator: the
+/// one place that sets up each transport, for the worker pools and for `lab calibrate`'s
+/// raw round trips.
+package struct WorkerConnection {
+    /// The coordinator's end of a transport.
+    package enum CoordinatorEnd {
+        /// A request pipe and a reply pipe, or one socket both ways (`requests == replies`).
+        case descriptors(requests: Int32, replies: Int32)
+        /// The rings of a shared region.
+        case region(SharedRegion)
+
+        /// No more requests: the worker reads the end of its request stream (the request pipe
+        /// is closed, the socket's writing side shut, the request ring closed).
+        package func endRequests() {
+            switch self {
+            case .descriptors(let requests, let replies) where requests == replies: _ = shutdown(requests, Int32(SHUT_WR))
+            case .descriptors(let requests, _): Platform.close(requests)
+            case .region(let region): region.requests.close()
+            }
+        }
+
+        /// Releases what ``endRequests()`` left: the reply descriptor (a region is unmapped
+        /// when the last reference to it goes).
+        package func release() {
+            if case .descriptors(_, let replies) = self { Platform.close(replies) }
+        }
+    }
+
+    package var standardInput: FileHandle
+    package var standardOutput: FileHandle
     /// Descriptors of the child's ends, closed in the coordinator once the child runs.
-    var childDescriptors: [Int32]
-    var environment: [String: String]
-    /// Makes the coordinator's link; `peerAlive` says whether the child still runs.
-    var makeLink: (_ peerAlive: @escaping () -> Bool) -> any WorkerLink
+    package var childDescriptors: [Int32]
+    package var environment: [String: String]
+    package var end: CoordinatorEnd
+    /// Polls before a side of `shm` sleeps.
+    package var spinPolls: Int
 
     /// Creates the transport's descriptors (close-on-exec; Foundation duplicates the child's
     /// ends onto its standard descriptors).
-    static func make(_ settings: TransportSettings) throws(SystemError) -> WorkerConnection {
+    package static func make(_ settings: TransportSettings) throws(SystemError) -> WorkerConnection {
+        var environment = [Transport.environmentVariable: settings.transport.rawValue]
         switch settings.transport {
         case .pipe:
             let requests = try Platform.makePipe(closeOnExec: true)
@@ -50,22 +78,29 @@ struct WorkerConnection {
             }
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: requests.read), standardOutput: FileHandle(fileDescriptor: replies.write),
-                childDescriptors: [requests.read, replies.write], environment: [Transport.environmentVariable: Transport.pipe.rawValue],
-                makeLink: { _ in StreamLink.descriptors(requests: requests.write, replies: replies.read) })
+                childDescriptors: [requests.read, replies.write], environment: environment,
+                end: .descriptors(requests: requests.write, replies: replies.read), spinPolls: settings.spinPolls)
         case .socketpair:
             let (mine, theirs) = try Platform.makeSocketPair()
             let handle = FileHandle(fileDescriptor: theirs)
             return WorkerConnection(
-                standardInput: handle, standardOutput: handle, childDescriptors: [theirs],
-                environment: [Transport.environmentVariable: Transport.socketpair.rawValue],
-                makeLink: { _ in StreamLink.descriptors(requests: mine, replies: mine) })
+                standardInput: handle, standardOutput: handle, childDescriptors: [theirs], environment: environment,
+                end: .descriptors(requests: mine, replies: mine), spinPolls: settings.spinPolls)
         case .shm:
             let (region, descriptor) = try SharedRegion.create()
-            let spin = settings.spinPolls
+            environment[Transport.spinEnvironmentVariable] = String(settings.spinPolls)
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError, childDescriptors: [descriptor],
-                environment: [Transport.environmentVariable: Transport.shm.rawValue, Transport.spinEnvironmentVariable: String(spin)],
-                makeLink: { peerAlive in StreamLink.sharedMemory(region, waiting: RingWaiting(spinPolls: spin, peerAlive: peerAlive)) })
+                environment: environment, end: .region(region), spinPolls: settings.spinPolls)
+        }
+    }
+
+    /// The coordinator's frame link over this connection; `peerAlive` says whether the child
+    /// still runs.
+    func makeLink(peerAlive: @escaping () -> Bool) -> any WorkerLink {
+        switch end {
+        case .descriptors(let requests, let replies): StreamLink.descriptors(requests: requests, replies: replies, end: end)
+        case .region(let region): StreamLink.sharedMemory(region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: peerAlive), end: end)
         }
     }
 }
@@ -132,13 +167,10 @@ extension StreamLink where Source == DescriptorSource, Sink == DescriptorSink {
     /// Pipes (`requests` and `replies` differ) or a socket (both the same descriptor). A
     /// batch goes out in one write (a system call) of at most `PIPE_BUF`, which an empty pipe
     /// always takes without blocking; a socket's buffer is larger, but only this much is promised.
-    static func descriptors(requests: Int32, replies: Int32) -> StreamLink {
-        let isSocket = requests == replies
-        return StreamLink(
+    static func descriptors(requests: Int32, replies: Int32, end: WorkerConnection.CoordinatorEnd) -> StreamLink {
+        StreamLink(
             source: DescriptorSource(descriptor: replies), sink: DescriptorSink(descriptor: requests), pipelineBytes: 4096,
-            publishesEachFrame: false,
-            endRequests: { if isSocket { _ = shutdown(requests, Int32(SHUT_WR)) } else { Platform.close(requests) } },
-            release: { Platform.close(replies) })
+            publishesEachFrame: false, endRequests: end.endRequests, release: end.release)
     }
 }
 
@@ -146,10 +178,9 @@ extension StreamLink where Source == RingSource, Sink == RingSink {
     /// The rings of a ``SharedRegion`` (which the source and sink keep mapped until the link
     /// goes). A batch may fill half the request ring, and each task is published as soon as
     /// it is encoded: a store and a fence, no system call while the worker is awake.
-    static func sharedMemory(_ region: SharedRegion, waiting: RingWaiting) -> StreamLink {
-        let sink = RingSink(region.requests, of: region, waiting: waiting)
-        return StreamLink(
-            source: RingSource(region.replies, of: region, waiting: waiting), sink: sink, pipelineBytes: region.capacity / 2,
-            publishesEachFrame: true, endRequests: { sink.close() }, release: {})
+    static func sharedMemory(_ region: SharedRegion, waiting: RingWaiting, end: WorkerConnection.CoordinatorEnd) -> StreamLink {
+        StreamLink(
+            source: RingSource(region.replies, of: region, waiting: waiting), sink: RingSink(region.requests, of: region, waiting: waiting),
+            pipelineBytes: region.capacity / 2, publishesEachFrame: true, endRequests: end.endRequests, release: end.release)
     }
 }

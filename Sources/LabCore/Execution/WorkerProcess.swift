@@ -42,7 +42,7 @@ final class WorkerProcess: @unchecked Sendable {
         } catch {
             throw .workerStartFailed(worker: number, message: "cannot make its \(transport.transport.rawValue) transport: \(error)")
         }
-        link = connection.makeLink { process.isRunning }
+        link = connection.makeLink(peerAlive: { process.isRunning })
         process.executableURL = URL(fileURLWithPath: executablePath)
         process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment

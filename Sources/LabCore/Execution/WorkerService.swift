@@ -22,12 +22,10 @@ public struct WorkerService: Sendable {
         try serve(reader: &reader, writer: &writer)
     }
 
-    /// Serves one session on a shared-memory region (the `shm` transport), polling up to
-    /// `spinPolls` times before sleeping when it waits; `coordinator` is the process whose
-    /// death ends the session.
+    /// Serves one session on a shared-memory region (the `shm` transport), waiting as
+    /// `waiting` says (its spin bound, and how it tells that the coordinator died).
     /// - Throws: like ``serve(requests:replies:)``.
-    package func serve(region: SharedRegion, spinPolls: Int, coordinator: Int32) throws {
-        let waiting = RingWaiting(spinPolls: spinPolls, peerAlive: { Platform.parentProcessID == coordinator })
+    package func serve(region: SharedRegion, waiting: RingWaiting) throws {
         var reader = FrameReader(source: RingSource(region.requests, of: region, waiting: waiting))
         let sink = RingSink(region.replies, of: region, waiting: waiting)
         var writer = FrameWriter(sink: sink)
@@ -97,18 +95,17 @@ public struct WorkerService: Sendable {
         if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
-        let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .pipe
+        let transport = TransportSettings.inherited
         let replies = try Platform.duplicate(STDOUT_FILENO)
         try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
-        switch transport {
+        switch transport.transport {
         case .pipe, .socketpair:
             // A socket pair's one end is both standard input and output.
             try serve(requests: STDIN_FILENO, replies: replies)
         case .shm:
             Platform.close(replies)
             let region = try SharedRegion.attach(descriptor: STDIN_FILENO)
-            let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
-            try serve(region: region, spinPolls: max(spin, 0), coordinator: Platform.parentProcessID)
+            try serve(region: region, waiting: .onParent(spinPolls: transport.spinPolls))
         }
     }
 }
