@@ -173,6 +173,21 @@ import Testing
         #expect(try String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8).contains("checksum"))
     }
 
+    @Test("a mode that does other work is caught by the checksum proof in lab scale: exit 1, the mismatch said, no speedup in scale.csv")
+    func divergingScale() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "scale", "--workload", "fault", "--set", "fault.action=diverge", "--modes", "threads,processes", "--quick", "--workers", "1,2",
+            "--repetitions", "1", "--warmup", "0", "--out", "scale", "--quiet",
+        ])
+        #expect(outcome.status == 1)
+        #expect(outcome.standardError.contains("lab: checksum mismatch for fault action=diverge;"), "\(outcome.standardError)")
+        let curve = try CSV.parse(String(contentsOfFile: lab.folder + "/scale/scale.csv", encoding: .utf8))
+        let speedups = Dictionary(uniqueKeysWithValues: curve.dropFirst().map { ("\($0[0]) \($0[1])", $0[7]) })
+        #expect(speedups["threads 2"]?.isEmpty == false && speedups["processes 1"] == "" && speedups["processes 2"] == "", "\(curve)")
+    }
+
     @Test("a mode that does other work stops lab crossover: exit 1, both checksums, run.json marked partial")
     func divergingCrossover() throws {
         let lab = try LabBinary()
