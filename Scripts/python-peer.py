@@ -1,108 +1,93 @@
 #!/usr/bin/env python3
 """The tutorial's world, measured beside the lab: Python 3, standard library only.
 
-Runs the tutorial's three experiments -- tasks that sleep 3, 2 and 1 s; a CPU-bound job
-(counting primes by trial division); many small tasks (empty ones) -- sequentially, on a
-concurrent.futures.ThreadPoolExecutor and on a ProcessPoolExecutor, repeats each, and writes
-results.csv and run.json in the lab's own schema. Each task computes the same checksum as the
-lab's workload of the same name and parameters (64-bit FNV-1a), so a Python row and a Swift row
-with equal checksums did the same work. Then:
+Runs the tutorial's experiments -- tasks that sleep 3, 2 and 1 s; a CPU-bound job (counting
+primes by trial division); many small tasks (empty ones); and its asyncio section, 1,000
+tasks that each wait 1 s -- in the ways today's Python offers, repeats each, and writes
+results.csv and run.json in the lab's own schema:
+
+    sequential                 a loop
+    threads                    concurrent.futures.ThreadPoolExecutor
+    processes (fork)           ProcessPoolExecutor, one cell per start method the
+    processes (forkserver)       interpreter offers (3.14 made forkserver the default on
+    processes (spawn)            Linux): what starting workers each way costs
+    async                      asyncio, N tasks in flight as the lab's async mode keeps them
+    threads (interpreters)     concurrent.futures.InterpreterPoolExecutor (3.14, PEP 734):
+                                 a thread per worker, each with its own interpreter and GIL
+
+A cell the interpreter cannot run is still a row: status `unavailable` and the reason in
+`error`. The start method and `interpreters` are the row's `variant` column, part of its cell
+for `lab report` and `lab compare`; `lab compare` sets each variant against the lab's own cell
+of that mode. Every row also says the interpreter (`runtime`) and whether its GIL was on
+(`gil`); run.json says the same and more under `python`. `--python PATH` runs the experiments
+with another interpreter (a free-threaded 3.14t, say), as does running this file with it.
+
+Each task computes the same checksum as the lab's workload of the same name and parameters
+(Scripts/peer_tasks.py), so a Python row and a Swift row with equal checksums did the same work.
+Then:
 
     swift run -c release lab report Results/python
     swift run -c release lab compare Results/python Results/swift
 
-Measured per repetition: wall time from creating the pool to the last result (pool start-up
-included, not separated: startup_s is 0); the coordinator's CPU time and context switches
-(getrusage(RUSAGE_SELF)); the workers' CPU time (RUSAGE_CHILDREN, once the pool has shut down
-and its processes were waited for); the coordinator's peak RSS (VmHWM, reset per repetition
-through /proc/self/clear_refs, as the lab does). Not measured: the workers' peak memory and the
-bytes pickled through the pool's pipes (both 0).
+Measured per repetition: wall time from creating the pool (or event loop) to the last result
+(start-up included, not separated: startup_s is 0); the coordinator's CPU time and context
+switches (getrusage(RUSAGE_SELF)); the workers' CPU time (RUSAGE_CHILDREN, once the pool has
+shut down and its processes were waited for; empty for forkserver, whose workers are the
+server's children, not ours); the coordinator's peak RSS (VmHWM, reset per repetition through
+/proc/self/clear_refs, as the lab does). Not measured: the workers' peak memory and the bytes
+pickled through the pool's pipes (both 0).
 """
 
 import argparse
+import asyncio
 import concurrent.futures
 import csv
 import json
+import multiprocessing
 import os
 import platform
 import resource
+import signal
 import sys
+import sysconfig
 import time
 
-OFFSET_BASIS = 0xCBF29CE484222325
-PRIME = 0x100000001B3
-MASK = (1 << 64) - 1
-PRIMES_BLOCK = 1024  # numbers per block, dealt out to the tasks in turn (as Workloads/Primes.swift)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import peer_tasks  # noqa: E402 (after the path: the task bodies live beside this file)
 
+# The lab's results.csv header (ResultColumn), then the peer's own two columns.
 COLUMNS = [
     "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
     "checksum", "status", "error", "user_s", "sys_s", "workers_user_s", "workers_sys_s", "max_rss_kib", "workers_max_rss_kib",
     "voluntary_ctx", "involuntary_ctx", "bytes_to_workers", "bytes_from_workers", "start_s", "position",
+    "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
+    "runtime", "gil",
 ]
-MODES = ["sequential", "threads", "processes"]
+START_METHODS = ["fork", "forkserver", "spawn"]
 
 
-def fnv_word(state, word):
-    """Folds a 64-bit value, as eight little-endian bytes, into an FNV-1a state (Checksum.combine)."""
-    for _ in range(8):
-        state ^= word & 0xFF
-        state = (state * PRIME) & MASK
-        word >>= 8
-    return state
+def interpreter():
+    """What runs the experiments: version, build, and whether the GIL is on right now
+    (sys._is_gil_enabled, 3.13 on; a free-threaded build can still turn it back on)."""
+    version = platform.python_version()
+    free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    gil_enabled = sys._is_gil_enabled() if hasattr(sys, "_is_gil_enabled") else True
+    offered = multiprocessing.get_all_start_methods()
+    return {
+        "executable": sys.executable,
+        "implementation": platform.python_implementation(),
+        "version": version,
+        "free_threaded_build": free_threaded,
+        "gil_enabled": gil_enabled,
+        "start_methods": [method for method in START_METHODS if method in offered],
+        "default_start_method": multiprocessing.get_start_method(),
+        "interpreter_pool": hasattr(concurrent.futures, "InterpreterPoolExecutor"),
+    }
 
 
-def task_checksum(*words):
-    state = OFFSET_BASIS
-    for word in words:
-        state = fnv_word(state, word)
-    return state
-
-
-def is_prime(number):
-    """Trial division by 2, 3 and 6k +/- 1 up to the square root (Primes.isPrime)."""
-    if number < 2:
-        return False
-    if number < 4:
-        return True
-    if number % 2 == 0 or number % 3 == 0:
-        return False
-    divisor = 5
-    while divisor * divisor <= number:
-        if number % divisor == 0 or number % (divisor + 2) == 0:
-            return False
-        divisor += 6
-    return True
-
-
-def run_task(job):
-    """One task; top-level so that ProcessPoolExecutor can send it to a worker.
-    Returns the task's checksum, as the lab's workload computes it."""
-    workload, settings, task_count, index = job
-    if workload == "noop":
-        return index
-    if workload == "sleep":
-        seconds = settings["seconds"][index % len(settings["seconds"])]
-        time.sleep(seconds)
-        return task_checksum(index, round(seconds * 1e6))
-    if workload == "primes":
-        limit = settings["limit"]
-        count = total = 0
-        for start in range(index * PRIMES_BLOCK, limit, task_count * PRIMES_BLOCK):
-            for candidate in range(start, min(start + PRIMES_BLOCK, limit)):
-                if is_prime(candidate):
-                    count += 1
-                    total += candidate
-        return task_checksum(count, total & MASK)
-    raise ValueError(f"unknown workload {workload}")
-
-
-def combined(checksums):
-    """The run's checksum: each task's checksum, then the digest of its (empty) payload."""
-    state = OFFSET_BASIS
-    for checksum in checksums:
-        state = fnv_word(state, checksum)
-        state = fnv_word(state, OFFSET_BASIS)
-    return f"{state:016x}"
+class Experiment:
+    def __init__(self, name, workload, kind, settings, params, tasks):
+        self.name, self.workload, self.kind, self.settings, self.params, self.tasks = name, workload, kind, settings, params, tasks
 
 
 def number_text(value):
@@ -110,21 +95,47 @@ def number_text(value):
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
-class Experiment:
-    def __init__(self, workload, kind, settings, params, tasks):
-        self.workload, self.kind, self.settings, self.params, self.tasks = workload, kind, settings, params, tasks
-
-
 def experiments(quick, names):
     seconds = [0.03, 0.02, 0.01] if quick else [3.0, 2.0, 1.0]
+    wait = 0.05 if quick else 1.0
     limit = 300_000 if quick else 1_000_000
     noop_tasks = 2_000 if quick else 20_000
     every = {
-        "sleep": Experiment("sleep", "io", {"seconds": seconds}, "seconds=" + ",".join(map(number_text, seconds)), len(seconds)),
-        "primes": Experiment("primes", "cpu", {"limit": limit}, f"limit={limit}", 8),
-        "noop": Experiment("noop", "cpu", {}, "", noop_tasks),
+        "sleep": Experiment("sleep", "sleep", "io", {"seconds": seconds}, "seconds=" + ",".join(map(number_text, seconds)), len(seconds)),
+        "primes": Experiment("primes", "primes", "cpu", {"limit": limit}, f"limit={limit}", 8),
+        "noop": Experiment("noop", "noop", "cpu", {}, "", noop_tasks),
+        "waits": Experiment("waits", "sleep", "io", {"seconds": [wait]}, f"seconds={number_text(wait)}", 1000),
     }
     return [every[name] for name in names]
+
+
+class Cell:
+    """One way of running an experiment; `unavailable` says why this interpreter cannot."""
+
+    def __init__(self, mode, workers, variant="", unavailable=None):
+        self.mode, self.workers, self.variant, self.unavailable = mode, workers, variant, unavailable
+
+    @property
+    def label(self):
+        text = self.mode if self.mode == "sequential" else f"{self.mode} x{self.workers}"
+        return text + (f" ({self.variant})" if self.variant else "")
+
+
+def cells(experiment, workers, python):
+    """The cells of an experiment. `waits` is the tutorial's asyncio section: every task in
+    flight at once, on a thread each and as asyncio tasks (the README's Swift run of it)."""
+    if experiment.name == "waits":
+        return [Cell("threads", experiment.tasks), Cell("async", experiment.tasks)]
+    offered = ", ".join(python["start_methods"]) or "none"
+    result = [Cell("sequential", 1), Cell("threads", workers)]
+    for method in START_METHODS:
+        reason = None if method in python["start_methods"] else f"multiprocessing offers no {method} start method here (it offers {offered})"
+        result.append(Cell("processes", workers, method, reason))
+    result.append(Cell("async", workers))
+    reason = None if python["interpreter_pool"] else (
+        f"InterpreterPoolExecutor (PEP 734) needs Python 3.14; this is {python['version']}")
+    result.append(Cell("threads", workers, "interpreters", reason))
+    return result
 
 
 def chunk_size(requested, tasks, workers):
@@ -157,7 +168,7 @@ def run_on_pool(pool, jobs, chunksize):
     """pool.map to the end, then a clean shutdown. On Ctrl-C the pool is not waited for (a
     `with` block would wait for every queued task): its processes are terminated at once."""
     try:
-        checksums = list(pool.map(run_task, jobs, chunksize=chunksize))
+        checksums = list(pool.map(peer_tasks.run_task, jobs, chunksize=chunksize))
     except BaseException:
         # A ProcessPoolExecutor keeps its worker processes in _processes (a thread pool has none).
         for process in list((getattr(pool, "_processes", None) or {}).values()):
@@ -168,7 +179,21 @@ def run_on_pool(pool, jobs, chunksize):
     return checksums
 
 
-def measure(experiment, mode, workers, chunksize):
+def make_pool(cell):
+    """The executor of a pool cell."""
+    if cell.mode == "processes":
+        context = multiprocessing.get_context(cell.variant)
+        return concurrent.futures.ProcessPoolExecutor(max_workers=cell.workers, mp_context=context)
+    if cell.variant == "interpreters":
+        # Each subinterpreter imports the task module by name, so it needs this folder on its
+        # path: the builtin exec, run there as the initializer, puts it there.
+        folder = os.path.dirname(os.path.abspath(peer_tasks.__file__))
+        return concurrent.futures.InterpreterPoolExecutor(
+            max_workers=cell.workers, initializer=exec, initargs=(f"import sys; sys.path.insert(0, {folder!r})",))
+    return concurrent.futures.ThreadPoolExecutor(max_workers=cell.workers)
+
+
+def measure(experiment, cell, chunksize):
     """One repetition: returns the wall time, checksum, error and resource deltas."""
     jobs = [(experiment.workload, experiment.settings, experiment.tasks, index) for index in range(experiment.tasks)]
     reset_peak_memory()
@@ -178,27 +203,29 @@ def measure(experiment, mode, workers, chunksize):
     error = ""
     checksums = []
     try:
-        if mode == "sequential":
-            checksums = [run_task(job) for job in jobs]
-        elif mode == "threads":
-            checksums = run_on_pool(concurrent.futures.ThreadPoolExecutor(max_workers=workers), jobs, 1)
+        if cell.mode == "sequential":
+            checksums = [peer_tasks.run_task(job) for job in jobs]
+        elif cell.mode == "async":
+            checksums = asyncio.run(peer_tasks.run_in_flight(jobs, cell.workers))
         else:
-            checksums = run_on_pool(concurrent.futures.ProcessPoolExecutor(max_workers=workers), jobs, chunksize)
+            checksums = run_on_pool(make_pool(cell), jobs, chunksize if cell.mode == "processes" else 1)
     except Exception as failure:  # a failed repetition is a measurement, as in the lab
         error = f"{type(failure).__name__}: {failure}".replace("\n", " ")
     wall = time.perf_counter() - started
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # A forkserver's workers are its children, not ours: their CPU time is not in RUSAGE_CHILDREN.
+    workers_measured = cell.variant != "forkserver"
     return {
         "wall_s": wall,
-        "checksum": "" if error else combined(checksums),
+        "checksum": "" if error else peer_tasks.combined(checksums),
         "status": "failed" if error else "ok",
         "error": error,
         "completed": 0 if error else len(checksums),
         "user_s": self_after.ru_utime - self_before.ru_utime,
         "sys_s": self_after.ru_stime - self_before.ru_stime,
-        "workers_user_s": children_after.ru_utime - children_before.ru_utime,
-        "workers_sys_s": children_after.ru_stime - children_before.ru_stime,
+        "workers_user_s": children_after.ru_utime - children_before.ru_utime if workers_measured else None,
+        "workers_sys_s": children_after.ru_stime - children_before.ru_stime if workers_measured else None,
         "max_rss_kib": peak_memory_kib(),
         "voluntary_ctx": (self_after.ru_nvcsw - self_before.ru_nvcsw) + (children_after.ru_nvcsw - children_before.ru_nvcsw),
         "involuntary_ctx": (self_after.ru_nivcsw - self_before.ru_nivcsw) + (children_after.ru_nivcsw - children_before.ru_nivcsw),
@@ -260,37 +287,74 @@ def chunk_text(text):
     raise argparse.ArgumentTypeError(f"invalid value '{text}'; expected auto or an integer from 1 to 100000")
 
 
+EXPERIMENTS = ("sleep", "primes", "noop", "waits")
+
+
 def experiment_list(text):
     names = text.split(",")
     for name in names:
-        if name not in ("sleep", "primes", "noop"):
-            raise argparse.ArgumentTypeError(f"unknown experiment '{name}'; known: sleep, primes, noop")
+        if name not in EXPERIMENTS:
+            raise argparse.ArgumentTypeError(f"unknown experiment '{name}'; known: {', '.join(EXPERIMENTS)}")
     if len(set(names)) != len(names):
         raise argparse.ArgumentTypeError(f"an experiment appears twice in '{text}'")
     return names
 
 
+def run_with(path):
+    """--python PATH: the same command, run by that interpreter (this process is replaced)."""
+    if not (os.path.isfile(path) and os.access(path, os.X_OK)):
+        sys.stderr.write(f"python-peer: invalid value '{path}' for --python; expected the path of a Python 3 interpreter to run\n")
+        sys.exit(2)
+    rest, skip = [], False
+    for argument in sys.argv[1:]:
+        if skip:
+            skip = False
+        elif argument == "--python":
+            skip = True
+        elif not argument.startswith("--python="):
+            rest.append(argument)
+    os.execv(path, [path, os.path.abspath(__file__)] + rest)
+
+
 def main():
+    # A launcher may pass on blocked signals (Foundation's Process, started from a Dispatch
+    # thread, passes on that thread's mask, SIGCHLD among them). A forkserver that never sees
+    # SIGCHLD never reports its workers' exits, and the pool's shutdown waits for ever.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     cores = len(os.sched_getaffinity(0))
     parser = OneLineParser(
-        description="The tutorial's experiments in Python (sequential, ThreadPoolExecutor, ProcessPoolExecutor), "
-        "written as a lab run folder (results.csv, run.json) for 'lab report' and 'lab compare'.")
+        description="The tutorial's experiments in today's Python (sequential, ThreadPoolExecutor, ProcessPoolExecutor with "
+        "each start method, asyncio, InterpreterPoolExecutor), written as a lab run folder (results.csv, run.json) for "
+        "'lab report' and 'lab compare'.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+        "  python3 Scripts/python-peer.py --out Results/python\n"
+        "  python3 Scripts/python-peer.py --quick --experiments noop,waits --out Results/python-quick\n")
     parser.add_argument("--out", required=True, help="the run folder to create; it must not exist yet")
-    parser.add_argument("--experiments", type=experiment_list, default=["sleep", "primes", "noop"],
-                        help="comma-separated: sleep (3, 2, 1 s), primes (limit 1,000,000, 8 tasks), noop (20,000 empty tasks)")
-    parser.add_argument("--workers", type=positive, default=cores, help=f"max_workers of both pools (default {cores}, the cores)")
+    parser.add_argument("--experiments", type=experiment_list, default=list(EXPERIMENTS),
+                        help="comma-separated: sleep (3, 2, 1 s), primes (limit 1,000,000, 8 tasks), noop (20,000 empty tasks), "
+                        "waits (1,000 tasks of 1 s, all in flight, on threads and asyncio); default all")
+    parser.add_argument("--workers", type=positive, default=cores,
+                        help=f"max_workers of the pools and asyncio tasks in flight (default {cores}, the cores; waits: 1,000)")
     parser.add_argument("--repetitions", type=positive, default=3, help="measured repetitions per cell (default 3)")
     parser.add_argument("--warmup", type=non_negative, default=1, help="unrecorded repetitions per cell, run first (default 1)")
     parser.add_argument("--chunksize", type=chunk_text, default="auto",
                         help="ProcessPoolExecutor.map's chunksize; auto is the lab's --batch auto (default)")
-    parser.add_argument("--quick", action="store_true", help="the lab's quick sizes: sleep 0.03,0.02,0.01 s, primes 300,000, 2,000 noop tasks")
+    parser.add_argument("--quick", action="store_true",
+                        help="the lab's quick sizes: sleep 0.03,0.02,0.01 s, primes 300,000, 2,000 noop tasks, waits of 0.05 s")
+    parser.add_argument("--python", metavar="PATH", help="run the experiments with this interpreter instead (default: the one running this file)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
     arguments = parser.parse_args()
+    if arguments.python:
+        run_with(arguments.python)
 
     out = arguments.out
     if os.path.exists(out):
         parser.error(f"invalid value '{out}' for --out; expected a folder path that does not exist yet")
     plan = experiments(arguments.quick, arguments.experiments)
+    python = interpreter()
+    gil = "enabled" if python["gil_enabled"] else "disabled"
+    runtime = f"Python {python['version']}"
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-python"
     try:
@@ -298,6 +362,7 @@ def main():
     except OSError as failure:
         parser.error(f"cannot create --out '{out}': {failure.strerror}")
 
+    plan_cells = [(experiment, cells(experiment, arguments.workers, python)) for experiment in plan]
     description = {
         "build_configuration": "release",
         "ended_at": None,
@@ -307,15 +372,18 @@ def main():
         "partial": True,
         "plan": {
             "batch": arguments.chunksize,
-            "modes": MODES,
+            "modes": ["sequential", "threads", "processes", "async"],
             "order": "interleaved",
             "repetitions": arguments.repetitions,
             "warmup": arguments.warmup,
-            "workers": [arguments.workers],
+            "workers": sorted({cell.workers for _, every in plan_cells for cell in every if cell.mode != "sequential"}),
             "workloads": [{"kind": e.kind, "name": e.workload, "params": e.params, "tasks": e.tasks} for e in plan],
+            "cells": [{"workload": e.workload, "params": e.params, "cell": cell.label, "unavailable": cell.unavailable}
+                      for e, every in plan_cells for cell in every],
         },
+        "python": python,
         "run_id": run_id,
-        "runtime": f"Python {platform.python_version()} ({platform.python_implementation()})",
+        "runtime": f"{runtime} ({python['implementation']}, GIL {gil})",
         "started_at": started_at,
         "swift_version": "",
     }
@@ -327,34 +395,49 @@ def main():
             file.write("\n")
         os.replace(temporary, os.path.join(out, "run.json"))
 
+    def seconds(value):
+        return "" if value is None else f"{value:.6f}"
+
     write_description()
     clock = time.perf_counter()
     position = 0
-    total = len(plan) * len(MODES) * (arguments.repetitions + arguments.warmup)
+    rounds = arguments.warmup + arguments.repetitions
+    total = sum(rounds * sum(1 for cell in every if cell.unavailable is None) for _, every in plan_cells)
     with open(os.path.join(out, "results.csv"), "w", newline="") as file:
         writer = csv.writer(file, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         file.flush()
-        for experiment in plan:
+        for experiment, every in plan_cells:
             chunksize = chunk_size(arguments.chunksize, experiment.tasks, arguments.workers)
-            rounds = [(r, True) for r in range(1, arguments.warmup + 1)] + [(r, False) for r in range(1, arguments.repetitions + 1)]
-            for repetition, warmup in rounds:
-                for mode in MODES:
+            schedule = [(r, True) for r in range(1, arguments.warmup + 1)] + [(r, False) for r in range(1, arguments.repetitions + 1)]
+            for repetition, warmup in schedule:
+                for cell in every:
+                    if cell.unavailable is not None:
+                        # A cell this interpreter cannot run is one row that says why, in its place.
+                        if not warmup and repetition == 1:
+                            writer.writerow([
+                                run_id, experiment.workload, experiment.kind, experiment.params, cell.mode, cell.workers,
+                                experiment.tasks, 1, "0.000000", "0.000000", "0.000", "", "unavailable", cell.unavailable,
+                                "0.000000", "0.000000", "", "", "", "", 0, 0, 0, 0, "0.000000", 0, "", "", "", "", "", "none", "", "",
+                                cell.variant, runtime, gil,
+                            ])
+                            file.flush()
+                        continue
                     position += 1
-                    workers = 1 if mode == "sequential" else arguments.workers
                     if not arguments.quiet:
-                        label = f"{experiment.workload} {mode}" + (f" x{workers}" if mode != "sequential" else "")
-                        sys.stderr.write(f"python-peer: [{position}/{total}] {label} {'warm-up' if warmup else 'repetition'} {repetition}\n")
+                        sys.stderr.write(f"python-peer: [{position}/{total}] {experiment.name} {cell.label} "
+                                         f"{'warm-up' if warmup else 'repetition'} {repetition}\n")
                     start = time.perf_counter() - clock
-                    result = measure(experiment, mode, workers, chunksize)
+                    result = measure(experiment, cell, chunksize)
                     if warmup:
                         continue
                     writer.writerow([
-                        run_id, experiment.workload, experiment.kind, experiment.params, mode, workers, experiment.tasks, repetition,
-                        f"{result['wall_s']:.6f}", "0.000000", f"{result['completed'] / result['wall_s']:.3f}", result["checksum"],
-                        result["status"], result["error"], f"{result['user_s']:.6f}", f"{result['sys_s']:.6f}",
-                        f"{result['workers_user_s']:.6f}", f"{result['workers_sys_s']:.6f}", result["max_rss_kib"], 0,
+                        run_id, experiment.workload, experiment.kind, experiment.params, cell.mode, cell.workers, experiment.tasks,
+                        repetition, f"{result['wall_s']:.6f}", "0.000000", f"{result['completed'] / result['wall_s']:.3f}",
+                        result["checksum"], result["status"], result["error"], seconds(result["user_s"]), seconds(result["sys_s"]),
+                        seconds(result["workers_user_s"]), seconds(result["workers_sys_s"]), result["max_rss_kib"], 0,
                         result["voluntary_ctx"], result["involuntary_ctx"], 0, 0, f"{start:.6f}", position,
+                        "", "", "", "", "", "none", "pipe" if cell.mode == "processes" else "", "", cell.variant, runtime, gil,
                     ])
                     file.flush()
     description["partial"] = False

@@ -29,7 +29,8 @@ public struct AsciiChart {
             let label = cell.label.padded(to: labelWidth)
             let total = cell.succeeded + cell.failed
             guard let median = cell.wallMedian else {
-                lines.append("  \(label) |" + "".padded(to: barWidth) + " failed (\(total) of \(total))")
+                let why = cell.unavailableReason.map { "unavailable: \($0)" } ?? "failed (\(total) of \(total))"
+                lines.append("  \(label) |" + "".padded(to: barWidth) + " " + why)
                 continue
             }
             let length = longest > 0 ? Int((median / longest * Double(barWidth)).rounded()) : 0

@@ -45,6 +45,10 @@ public struct CellSummary: Sendable, Equatable {
     public var placement: Placement = .none
     /// How its worker processes talked to the coordinator; `nil` outside process mode.
     public var transport: Transport?
+    /// What else sets it apart when another runtime wrote it (``RepetitionRecord/variant``).
+    public var variant: String?
+    /// Why the runtime that wrote it could not run it, when every row says it is unavailable.
+    public var unavailableReason: String?
 
     /// speedup / workers: 1.0 means every worker was fully used.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
@@ -59,12 +63,30 @@ public struct CellSummary: Sendable, Equatable {
         return (interval.upperBound - interval.lowerBound) / 2 / mean
     }
 
-    /// `threads x2`, `processes x2 over shm`, or `sequential`.
-    public var label: String { mode.label(workers: workers, transport: transport) }
+    /// `threads x2`, `processes x2 over shm`, `processes x2 (spawn)`, or `sequential`.
+    public var label: String { mode.label(workers: workers, transport: transport, variant: variant) }
 
-    /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers
-    /// and (for worker processes) transport.
+    /// Its mode as a table's mode column shows it: the label without the workers,
+    /// `processes over shm`, `processes (spawn)`.
+    public var modeText: String {
+        var text = mode.rawValue
+        if let transport, transport != .pipe { text += " over \(transport.rawValue)" }
+        if let variant { text += " (\(variant))" }
+        return text
+    }
+
+    /// What its median says when it has none: `unavailable` or `failed`.
+    public var missingMedianText: String { unavailableReason == nil ? "failed" : "unavailable" }
+
+    /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers,
+    /// (for worker processes) transport, and a peer's variant.
     public var cellKey: String {
+        RepetitionRecord.cellKey(
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant)
+    }
+
+    /// ``cellKey`` without the variant: the lab's own cell that a peer's variant corresponds to.
+    public var keyWithoutVariant: String {
         RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport)
     }
 
@@ -117,7 +139,7 @@ public struct CellSummary: Sendable, Equatable {
         let walls = ok.map(\.wallSeconds)
         return CellSummary(
             workload: first.workload, kind: first.kind, parameters: first.parameters, tasks: first.tasks, mode: first.mode,
-            workers: first.workers, succeeded: ok.count, failed: records.count - ok.count, wallMedian: Statistics.median(walls),
+            workers: first.workers, succeeded: ok.count, failed: records.count { $0.status == .failed }, wallMedian: Statistics.median(walls),
             wallMean: Statistics.mean(walls), wallStandardDeviation: Statistics.standardDeviation(walls), wallMinimum: walls.min(),
             wallMaximum: walls.max(), wallConfidence: Statistics.confidenceInterval95(walls),
             startupMedian: Statistics.median(ok.map(\.startupSeconds)),
@@ -130,7 +152,9 @@ public struct CellSummary: Sendable, Equatable {
             maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
-            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport)
+            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport,
+            variant: first.variant,
+            unavailableReason: records.allSatisfy { $0.status == .unavailable } ? (first.error ?? "not available in this runtime") : nil)
     }
 
     /// The parts of the median repetition (by wall time) of those that have a breakdown.
@@ -209,13 +233,18 @@ public struct CellSummary: Sendable, Equatable {
 extension RepetitionRecord {
     /// The key of the cell a record belongs to; see ``CellSummary/cellKey``. Pipes add
     /// nothing to it, so a process cell keeps the key it had before transports existed.
-    static func cellKey(workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?) -> String {
+    /// A peer's variant adds itself after the transport.
+    static func cellKey(
+        workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?, variant: String? = nil
+    ) -> String {
         let over = mode == .processes && transport != nil && transport != .pipe ? [transport!.rawValue] : []
-        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over).joined(separator: "\u{0}")
+        let variantPart = variant.map { ["variant=" + $0] } ?? []
+        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + variantPart).joined(separator: "\u{0}")
     }
 
     /// The key of this record's cell.
     var cellKey: String {
-        RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport)
+        RepetitionRecord.cellKey(
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant)
     }
 }

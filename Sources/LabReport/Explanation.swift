@@ -37,7 +37,11 @@ public struct Explanation {
         var text = "\(first.workload) (\(first.kind.rawValue)), \(first.parameters.isEmpty ? "" : first.parameters + ", ")\(first.tasks) tasks\n"
         let measured = cells.filter { $0.wallMedian != nil }
         for cell in cells where cell.wallMedian == nil {
-            text += "  \(cell.label) failed in every repetition: no time to explain (see results.csv, column error).\n"
+            if let reason = cell.unavailableReason {
+                text += "  \(cell.label) was not run: \(reason).\n"
+            } else {
+                text += "  \(cell.label) failed in every repetition: no time to explain (see results.csv, column error).\n"
+            }
         }
         guard let fastest = measured.min(by: { $0.wallMedian! < $1.wallMedian! }), let best = fastest.wallMedian else { return text }
         if let sequential = measured.first(where: { $0.mode == .sequential }), let base = sequential.wallMedian, fastest.mode != .sequential {

@@ -73,7 +73,7 @@ public struct MarkdownReport {
             let sequential = group.first { $0.mode == .sequential }?.wallMedian.map(NumberFormatting.duration) ?? "-"
             let speedups = columns.map { label -> String in
                 guard let cell = group.first(where: { $0.label == label }) else { return "-" }
-                guard cell.wallMedian != nil else { return "failed" }
+                guard cell.wallMedian != nil else { return cell.missingMedianText }
                 return cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
             }
             text += "| `\(cell.workload)` | \(cell.kind.rawValue) | \(sequential) | " + speedups.joined(separator: " | ") + " |\n"
@@ -89,8 +89,8 @@ public struct MarkdownReport {
             let memory = [cell.maxResidentMedianKiB, cell.mode == .processes ? cell.workersMaxResidentMedianKiB : nil]
                 .compactMap { $0.map(mebibytes) }.joined(separator: " + ")
             let columns = [
-                cell.mode.rawValue, String(cell.workers),
-                cell.wallMedian.map(NumberFormatting.duration) ?? "failed", interval,
+                cell.modeText, String(cell.workers),
+                cell.wallMedian.map(NumberFormatting.duration) ?? cell.missingMedianText, interval,
                 cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-",
                 cell.efficiency.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-",
                 cell.cpuMedian.map(NumberFormatting.duration) ?? "-",

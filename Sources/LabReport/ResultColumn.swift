@@ -67,6 +67,9 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case transport
     /// The workload's own units of work the completed tasks reported, summed (0.5.0).
     case units
+    /// What sets a cell apart when another runtime wrote the row (a Python process pool's
+    /// start method, or `interpreters`); always empty in the lab's own rows.
+    case variant
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -78,7 +81,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
-    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport, .units]
+    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport, .units, .variant]
 
     /// The field of this column for `record`.
     public func field(of record: RepetitionRecord) -> String {
@@ -101,6 +104,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .placement: record.placement.rawValue
         case .transport: record.transport?.rawValue ?? ""
         case .units: record.units.map { String($0) } ?? ""
+        case .variant: record.variant ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

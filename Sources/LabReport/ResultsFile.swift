@@ -135,7 +135,8 @@ public enum ResultsFileReader {
                     bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },
                     startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
                     breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
-                    transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) }))
+                    transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
+                    variant: field(.variant)))
         }
         return records
     }

@@ -23,9 +23,16 @@ public struct RunComparison: Sendable {
             return !first.overlaps(second)
         }
 
+        /// The cell as the side that names a variant labels it: a Python peer's
+        /// `processes x2 (spawn)` against the lab's `processes x2`.
+        var shown: CellSummary { baseline.variant == nil && candidate.variant != nil ? candidate : baseline }
+
         /// `1.42x faster`, `1.10x slower`, `no significant change`.
         public var verdict: String {
-            guard let ratio else { return "failed in one run" }
+            guard let ratio else {
+                let unavailable = baseline.unavailableReason != nil || candidate.unavailableReason != nil
+                return unavailable ? "unavailable in one run" : "failed in one run"
+            }
             let change = ratio >= 1
                 ? "\(NumberFormatting.fixed(ratio, decimals: 2))x faster" : "\(NumberFormatting.fixed(1 / ratio, decimals: 2))x slower"
             switch isSignificant {
@@ -40,22 +47,45 @@ public struct RunComparison: Sendable {
     public let onlyInBaseline: [CellSummary]
     public let onlyInCandidate: [CellSummary]
 
+    /// Cells match by ``CellSummary/cellKey``. A cell with a variant (a peer's start method)
+    /// that the other run lacks matches the other run's cell without one, so that each of
+    /// Python's `processes x2 (fork)`, `(forkserver)` and `(spawn)` is set against the lab's
+    /// `processes x2`.
     public init(baseline: [RepetitionRecord], candidate: [RepetitionRecord]) {
         let before = CellSummary.summarize(baseline)
         let after = CellSummary.summarize(candidate)
-        let afterByKey = Dictionary(after.map { ($0.cellKey, $0) }) { first, _ in first }
-        let beforeKeys = Set(before.map(\.cellKey))
+        func byKey(_ cells: [CellSummary]) -> [String: CellSummary] { Dictionary(cells.map { ($0.cellKey, $0) }) { first, _ in first } }
+        let (beforeByKey, afterByKey) = (byKey(before), byKey(after))
         func walls(_ records: [RepetitionRecord]) -> [String: [Double]] {
             Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).mapValues { $0.map(\.wallSeconds) }
         }
         let (wallsBefore, wallsAfter) = (walls(baseline), walls(candidate))
-        matches = before.compactMap { cell in
-            afterByKey[cell.cellKey].map {
-                Match(baseline: cell, candidate: $0, baselineWalls: wallsBefore[cell.cellKey] ?? [], candidateWalls: wallsAfter[cell.cellKey] ?? [])
+        func match(_ first: CellSummary, _ second: CellSummary) -> Match {
+            Match(baseline: first, candidate: second, baselineWalls: wallsBefore[first.cellKey] ?? [], candidateWalls: wallsAfter[second.cellKey] ?? [])
+        }
+        // The other side's cell for a cell: the same key, or the same key without its variant.
+        func counterpart(_ cell: CellSummary, in cells: [String: CellSummary]) -> CellSummary? {
+            if let same = cells[cell.cellKey] { return same }
+            guard cell.variant != nil, let plain = cells[cell.keyWithoutVariant], plain.variant == nil else { return nil }
+            return plain
+        }
+        var found: [Match] = []
+        var baselineLeft: [CellSummary] = []
+        for cell in before {
+            if let other = counterpart(cell, in: afterByKey) { found.append(match(cell, other)) } else { baselineLeft.append(cell) }
+        }
+        var candidateLeft: [CellSummary] = []
+        let matchedCandidates = Set(found.map(\.candidate.cellKey))
+        for cell in after where !matchedCandidates.contains(cell.cellKey) {
+            if cell.variant != nil, let other = counterpart(cell, in: beforeByKey), other.variant == nil {
+                found.append(match(other, cell))
+            } else {
+                candidateLeft.append(cell)
             }
         }
-        onlyInBaseline = before.filter { afterByKey[$0.cellKey] == nil }
-        onlyInCandidate = after.filter { !beforeKeys.contains($0.cellKey) }
+        matches = found
+        onlyInBaseline = baselineLeft
+        onlyInCandidate = candidateLeft
     }
 
     /// How `lab compare` prints a comparison.
@@ -63,13 +93,14 @@ public struct RunComparison: Sendable {
         case text, markdown, csv
     }
 
-    static let header = ["workload", "params", "tasks", "mode", "workers", "transport", "baseline_median_s", "candidate_median_s", "ratio", "verdict"]
+    static let header = ["workload", "params", "tasks", "mode", "workers", "transport", "variant", "baseline_median_s", "candidate_median_s", "ratio", "verdict"]
 
     private func rows() -> [[String]] {
         matches.map { match in
-            let cell = match.baseline
+            let cell = match.shown
             return [
                 cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "",
+                cell.variant ?? "",
                 match.baseline.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
                 match.candidate.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
                 match.ratio.map { NumberFormatting.fixed($0, decimals: 3) } ?? "", match.verdict,
@@ -87,27 +118,31 @@ public struct RunComparison: Sendable {
         case .csv:
             // Unmatched cells are rows too, with the side they come from in the verdict.
             func unmatchedRow(_ cell: CellSummary, _ side: String) -> [String] {
-                [cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "", "", "", "", side]
+                [
+                    cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "",
+                    cell.variant ?? "", "", "", "", side,
+                ]
             }
             let extra = onlyInBaseline.map { unmatchedRow($0, "only in baseline") } + onlyInCandidate.map { unmatchedRow($0, "only in candidate") }
             return CSV.record(RunComparison.header) + (rows() + extra).map(CSV.record).joined()
         case .markdown:
             var text = "| workload | mode | workers | transport | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|---|\n"
             for match in matches {
-                let cell = match.baseline
-                text += "| \(cell.workload) | \(cell.mode.rawValue) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed") | "
-                text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed") | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(match.verdict) |\n"
+                let cell = match.shown
+                let mode = cell.mode.rawValue + (cell.variant.map { " (\($0))" } ?? "")
+                text += "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText) | "
+                text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(match.verdict) |\n"
             }
             let notes = unmatched()
             return text + (notes.isEmpty ? "" : "\n" + notes.map { "- \($0)\n" }.joined())
         case .text:
             var lines: [String] = []
-            let width = max(28, matches.map { "\($0.baseline.workload) \($0.baseline.label)".count }.max() ?? 0)
+            let width = max(28, matches.map { "\($0.shown.workload) \($0.shown.label)".count }.max() ?? 0)
             for match in matches {
-                let cell = match.baseline
+                let cell = match.shown
                 let label = "\(cell.workload) \(cell.label)".padded(to: width)
-                let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed").padded(to: 10)
-                let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed").padded(to: 10)
+                let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText).padded(to: 10)
+                let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText).padded(to: 10)
                 lines.append("\(label) \(before) -> \(after) \(match.verdict)")
             }
             return (lines + unmatched()).map { $0 + "\n" }.joined()
@@ -131,7 +166,7 @@ extension RunComparison {
 
         /// Which rule found it: `rank test`, `intervals`, `both`, or `failed in the candidate`.
         public var decidedBy: String {
-            guard slowdown != nil else { return "failed in the candidate" }
+            guard slowdown != nil else { return "\(match.candidate.missingMedianText) in the candidate" }
             let rank = (rankP ?? 1) < RunComparison.significance
             switch (rank, intervalsApart == true) {
             case (true, true): return "both"
@@ -179,14 +214,14 @@ extension RunComparison {
         }
         let count = regressions.count
         var text = "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
-        let labels = regressions.map { "\($0.match.baseline.workload) \($0.match.baseline.label)" }
+        let labels = regressions.map { "\($0.match.shown.workload) \($0.match.shown.label)" }
         let width = max(labels.map(\.count).max() ?? 0, 4)
         text += "  " + "cell".padded(to: width) + "  " + "baseline".padded(to: 10) + "  " + "candidate".padded(to: 10) + "  "
             + "slower".padded(to: 7) + "  " + "rank p".padded(to: 8) + "  " + "intervals".padded(to: 9) + "  decided by\n"
         for (label, regression) in zip(labels, regressions) {
             let match = regression.match
-            let before = match.baseline.wallMedian.map(NumberFormatting.duration) ?? "failed"
-            let after = match.candidate.wallMedian.map(NumberFormatting.duration) ?? "failed"
+            let before = match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText
+            let after = match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText
             let slower = regression.slowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
             let p = regression.rankP.map { NumberFormatting.fixed($0, decimals: 4) } ?? "-"
             let apart = regression.intervalsApart.map { $0 ? "apart" : "overlap" } ?? "-"

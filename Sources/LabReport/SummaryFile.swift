@@ -8,6 +8,8 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     case placement = "pin"
     /// pipe, socketpair or shm for worker processes; empty for the other modes.
     case transport
+    /// What sets a peer's cell apart (a Python start method, `interpreters`); empty for the lab's own.
+    case variant
     /// Successful repetitions (the statistics are over these) and failed ones.
     case n
     case failed
@@ -56,6 +58,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .workers: String(cell.workers)
         case .placement: cell.placement.rawValue
         case .transport: cell.transport?.rawValue ?? ""
+        case .variant: cell.variant ?? ""
         case .n: String(cell.succeeded)
         case .failed: String(cell.failed)
         case .wallMedian: seconds(cell.wallMedian)

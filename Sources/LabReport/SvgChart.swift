@@ -75,7 +75,7 @@ public struct SvgChart {
                 let speedup = cell.speedup.map { "  " + NumberFormatting.fixed($0, decimals: 2) + "x" } ?? ""
                 text += "<text x=\"\(format(labelX))\" y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
             } else {
-                text += "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" fill=\"#d62728\">failed</text>"
+                text += "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" fill=\"\(cell.unavailableReason == nil ? "#d62728" : "#7f7f7f")\">\(cell.missingMedianText)</text>"
             }
             text += "\n"
             y += SvgChart.barHeight + SvgChart.gap

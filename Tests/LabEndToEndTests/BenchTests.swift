@@ -115,14 +115,16 @@ import Testing
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
-    @Test("the Python peer writes a run folder that lab report reads, with the lab's own checksums", .enabled(if: python != nil))
+    @Test(
+        "the Python peer writes a run folder that lab report and lab compare read: every start method, asyncio, the interpreter's GIL, unavailable cells as rows, and the lab's own checksums",
+        .enabled(if: python != nil))
     func pythonPeer() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let peer = Process()
         peer.executableURL = URL(fileURLWithPath: try #require(Self.python))
         peer.arguments = [
-            Self.packageFolder + "/Scripts/python-peer.py", "--quick", "--experiments", "noop,primes", "--repetitions", "1", "--warmup", "0",
+            Self.packageFolder + "/Scripts/python-peer.py", "--quick", "--experiments", "noop,primes,waits", "--repetitions", "1", "--warmup", "0",
             "--workers", "2", "--out", lab.folder + "/python", "--quiet",
         ]
         peer.standardOutput = FileHandle.nullDevice
@@ -131,23 +133,122 @@ import Testing
         #expect(peer.terminationStatus == 0)
         let report = try lab.run(["report", "python"])
         #expect(report.status == 0, "\(report.standardError)")
-        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/python/run.json", encoding: .utf8))
+        let json = try String(contentsOfFile: lab.folder + "/python/run.json", encoding: .utf8)
+        let description = try RunDescription.parse(json)
         #expect(description.runtime?.hasPrefix("Python 3") == true)
         #expect(!description.partial)
         let markdown = try String(contentsOfFile: lab.folder + "/python/report.md", encoding: .utf8)
         #expect(markdown.contains("with Python 3"))
+        // What the interpreter is and offers, as the peer read it.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+        let interpreter = try #require(object["python"] as? [String: Any])
+        let version = try #require(interpreter["version"] as? String)
+        let gilEnabled = try #require(interpreter["gil_enabled"] as? Bool)
+        let startMethods = try #require(interpreter["start_methods"] as? [String])
+        let hasInterpreterPool = try #require(interpreter["interpreter_pool"] as? Bool)
 
+        let text = try String(contentsOfFile: lab.folder + "/python/results.csv", encoding: .utf8)
+        let python = try ResultsFileReader.records(fromCSV: text)
+        // Every row names the interpreter and its GIL.
+        let rows = try CSV.parse(text)
+        let header = try #require(rows.first)
+        let runtimeColumn = try #require(header.firstIndex(of: "runtime"))
+        let gilColumn = try #require(header.firstIndex(of: "gil"))
+        #expect(rows.dropFirst().allSatisfy { $0[runtimeColumn] == "Python \(version)" && $0[gilColumn] == (gilEnabled ? "enabled" : "disabled") })
+
+        // noop and primes: sequential, threads, processes per start method, async and
+        // interpreters; waits: threads and async with 1000 in flight.
+        #expect(python.count == 2 * 7 + 2)
+        for workload in ["noop", "primes"] {
+            let cells = python.filter { $0.workload == workload }
+            #expect(cells.map(\.cellLabel) == [
+                "sequential", "threads x2", "processes x2 (fork)", "processes x2 (forkserver)", "processes x2 (spawn)", "async x2",
+                "threads x2 (interpreters)",
+            ])
+            for record in cells where record.mode == .processes {
+                let variant = try #require(record.variant)
+                #expect(record.status == (startMethods.contains(variant) ? .ok : .unavailable), "\(variant): \(record.error ?? "")")
+            }
+            let interpreters = try #require(cells.last)
+            #expect(interpreters.status == (hasInterpreterPool ? .ok : .unavailable))
+            if !hasInterpreterPool {
+                #expect(interpreters.error == "InterpreterPoolExecutor (PEP 734) needs Python 3.14; this is \(version)")
+            }
+        }
+        #expect(python.filter { $0.tasks == 1000 }.map(\.cellLabel) == ["threads x1000", "async x1000"])
+
+        // The same work as the lab's: equal checksums, workload by workload.
         let swift = try lab.run([
-            "run", "--quick", "--workloads", "noop,primes", "--modes", "sequential", "--repetitions", "1", "--warmup", "0", "--out", "swift", "--quiet",
+            "run", "--quick", "--workloads", "noop,primes", "--modes", "sequential,processes", "--workers", "2", "--repetitions", "1", "--warmup", "0",
+            "--out", "swift", "--quiet",
         ])
         #expect(swift.status == 0, "\(swift.standardError)")
-        let python = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/python/results.csv", encoding: .utf8))
-        let native = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/swift/results.csv", encoding: .utf8))
-        #expect(python.count == 2 * 3)
-        for record in python {
-            #expect(record.status == .ok, "\(record.error)")
+        let waits = try lab.run([
+            "run", "--workloads", "sleep", "--modes", "async", "--workers", "1000", "--tasks", "1000", "--set", "sleep.seconds=0.05",
+            "--repetitions", "1", "--warmup", "0", "--out", "swift-waits", "--quiet",
+        ])
+        #expect(waits.status == 0, "\(waits.standardError)")
+        let native = try ["swift", "swift-waits"].flatMap { folder in
+            try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/\(folder)/results.csv", encoding: .utf8))
+        }
+        for record in python where record.status != .unavailable {
+            #expect(record.status == .ok, "\(record.error ?? "")")
             let same = try #require(native.first { $0.workload == record.workload && $0.parameters == record.parameters && $0.tasks == record.tasks })
-            #expect(record.checksum == same.checksum, "\(record.workload) \(record.mode.rawValue)")
+            #expect(record.checksum == same.checksum, "\(record.workload) \(record.cellLabel)")
+        }
+
+        // lab compare sets each start method against the lab's processes x2.
+        let compare = try lab.run(["compare", "python", "swift"])
+        #expect(compare.status == 0, "\(compare.standardError)")
+        for method in startMethods {
+            #expect(compare.standardOutput.contains("primes processes x2 (\(method))"), "\(compare.standardOutput)")
+        }
+    }
+
+    /// Runs the Python peer with `arguments` in `folder`.
+    static func peer(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(python))
+        process.arguments = [packageFolder + "/Scripts/python-peer.py"] + arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let (output, error) = (Pipe(), Pipe())
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+
+    @Test("the Python peer's help example runs; bad input is one line on stderr, exit 2 and no folder", .enabled(if: python != nil))
+    func pythonPeerHelpAndBadInput() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let help = try Self.peer(["--help"], in: lab.folder)
+        #expect(help.status == 0)
+        // The quick example is run; the full one (about three minutes) only parses here, with
+        // the quick sizes and one repetition added.
+        let examples = help.output.split(separator: "\n").filter { $0.hasPrefix("  python3 Scripts/python-peer.py") }
+        #expect(examples.count == 2)
+        let full = try #require(examples.first).split(separator: " ").dropFirst(2).map(String.init)
+        let quick = try #require(examples.last).split(separator: " ").dropFirst(2).map(String.init)
+        #expect(quick.contains("--quick") && !full.contains("--quick"))
+        let parsed = try Self.peer(full + ["--quick", "--experiments", "noop", "--repetitions", "1", "--warmup", "0", "--quiet"], in: lab.folder)
+        #expect(parsed.status == 0, "\(parsed.error)")
+        let arguments = quick
+        #expect(arguments.contains("--out"))
+        let run = try Self.peer(arguments + ["--quiet"], in: lab.folder)
+        #expect(run.status == 0, "\(run.error)")
+        let out = try #require(arguments.last)
+        #expect(try lab.run(["report", out]).status == 0)
+
+        for bad in [["--experiments", "nope"], ["--python", "/nope/python3"], ["--workers", "0"]] {
+            let result = try Self.peer(bad + ["--out", "bad"], in: lab.folder)
+            #expect(result.status == 2, "\(bad)")
+            let lines = result.error.split(separator: "\n")
+            #expect(lines.count == 1 && lines[0].contains(bad[1]), "\(result.error)")
+            #expect(!FileManager.default.fileExists(atPath: lab.folder + "/bad"))
         }
     }
 }

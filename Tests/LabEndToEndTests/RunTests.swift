@@ -42,7 +42,7 @@ import Workloads
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units",
+            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
         ])
         let records = try ResultsFileReader.records(fromCSV: text)
         // 2 workloads x (sequential + threads, processes and async at x1 and x2) x 2 repetitions.

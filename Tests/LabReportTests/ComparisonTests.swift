@@ -47,6 +47,47 @@ import Testing
         #expect(comparison.onlyInCandidate.map(\.label) == ["processes x2 over socketpair"])
     }
 
+    @Test("a peer's variants are cells of their own, each set against the other run's cell of that mode; an unavailable cell says why")
+    func variants() throws {
+        func variant(_ name: String, _ walls: [Double]) -> [RepetitionRecord] {
+            records(walls, mode: .processes).map { record in
+                var record = record
+                record.variant = name
+                return record
+            }
+        }
+        var unavailable = sampleRecord(mode: .threads, wall: 0, status: .unavailable, error: "InterpreterPoolExecutor (PEP 734) needs Python 3.14; this is 3.11.7")
+        unavailable.variant = "interpreters"
+        let python = variant("fork", [1.0, 1.01, 0.99]) + variant("spawn", [2.0, 2.02, 1.98]) + [unavailable]
+        let cells = CellSummary.summarize(python)
+        #expect(cells.map(\.label) == ["processes x2 (fork)", "processes x2 (spawn)", "threads x2 (interpreters)"])
+        #expect(Set(cells.map(\.cellKey)).count == 3)
+        let interpreters = try #require(cells.last)
+        #expect(interpreters.failed == 0 && interpreters.succeeded == 0 && interpreters.wallMedian == nil)
+        #expect(interpreters.unavailableReason?.contains("3.14") == true)
+        #expect(interpreters.warning == nil)
+        #expect(AsciiChart().render(block: cells).contains("threads x2 (interpreters) |" ) == true)
+        #expect(AsciiChart().render(block: cells).contains("unavailable: InterpreterPoolExecutor (PEP 734) needs Python 3.14"))
+
+        let swift = records([0.5, 0.51, 0.49], mode: .processes) + records([0.25, 0.26, 0.24], mode: .threads)
+        for (baseline, candidate) in [(python, swift), (swift, python)] {
+            let comparison = RunComparison(baseline: baseline, candidate: candidate)
+            #expect(comparison.matches.map { $0.shown.label }.sorted() == ["processes x2 (fork)", "processes x2 (spawn)", "threads x2 (interpreters)"])
+            let text = comparison.render(.text)
+            #expect(text.contains("sleep processes x2 (spawn)"))
+            #expect(text.contains("unavailable in one run"))
+            #expect(comparison.render(.csv).contains(",processes,2,pipe,spawn,"))
+        }
+        // Two runs of the lab itself have no variants: nothing changes for them.
+        #expect(RunComparison(baseline: swift, candidate: swift).matches.count == 2)
+        // A variant matches its own variant first.
+        let same = RunComparison(baseline: python, candidate: python)
+        #expect(same.matches.map { "\($0.baseline.label)=\($0.candidate.label)" } == [
+            "processes x2 (fork)=processes x2 (fork)", "processes x2 (spawn)=processes x2 (spawn)",
+            "threads x2 (interpreters)=threads x2 (interpreters)",
+        ])
+    }
+
     @Test("--fail-if-slower: a cell slower beyond the allowance fails by the rank test and the intervals; noise, small slowdowns and faster cells pass")
     func gate() throws {
         func cell(_ walls: [Double], mode: ExecutionMode) -> [RepetitionRecord] { records(walls, mode: mode) }

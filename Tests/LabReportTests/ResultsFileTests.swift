@@ -24,7 +24,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units",
+            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
         ])
     }
 
@@ -42,7 +42,9 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         var overSharedMemory = sampleRecord(mode: .processes)
         overSharedMemory.transport = .shm
         overSharedMemory.units = 9_000_000_000
-        let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), overSharedMemory, unmeasured]
+        var peer = sampleRecord(mode: .processes, wall: 0, status: .unavailable, error: "no forkserver here")
+        peer.variant = "forkserver"
+        let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), overSharedMemory, peer, unmeasured]
         let path = folder + "/results.csv"
         do {
             let writer = try ResultsFileWriter(path: path)
@@ -53,11 +55,11 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         // What was not measured is an empty field, not a 0.
         let lastRow = try #require(try CSV.parse(text).last)
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
-        #expect(emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns + [.units])
+        #expect(emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns + [.units, .variant])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
         // The transport is written for process rows only.
         let transports = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .transport)!] }
-        #expect(transports == ["", "", "shm", "pipe"])
+        #expect(transports == ["", "", "shm", "pipe", "pipe"])
     }
 
     @Test("a results file of lab 0.4.0 (no transport column) reads its process rows as pipes and the others with no transport")

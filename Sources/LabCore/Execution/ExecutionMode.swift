@@ -35,4 +35,12 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
         guard self == .processes, let transport, transport != .pipe else { return label(workers: workers) }
         return "\(label(workers: workers)) over \(transport.rawValue)"
     }
+
+    /// The label of a cell that another runtime's `variant` sets apart (see
+    /// ``RepetitionRecord/variant``): `processes x2 (forkserver)`.
+    public func label(workers: Int, transport: Transport?, variant: String?) -> String {
+        let base = label(workers: workers, transport: transport)
+        guard let variant, !variant.isEmpty else { return base }
+        return "\(base) (\(variant))"
+    }
 }

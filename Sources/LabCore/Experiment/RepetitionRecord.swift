@@ -2,6 +2,9 @@
 public enum RepetitionStatus: String, Sendable, Codable {
     case ok
     case failed
+    /// The runtime that wrote the row cannot run this cell at all (a peer's mode its
+    /// interpreter lacks); the row's error says why. The lab's own rows are never unavailable.
+    case unavailable
 }
 
 /// What one measured repetition of one cell produced: one row of `results.csv`.
@@ -73,6 +76,10 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// The workload's own units of work its completed tasks reported (numbers tested,
     /// milliseconds slept, ...), summed; `nil` when not recorded (a run made before 0.5.0).
     public var units: UInt64?
+    /// What else sets this cell apart when another runtime wrote the row: a Python process
+    /// pool's start method (`fork`, `forkserver`, `spawn`) or `interpreters` for a pool of
+    /// subinterpreters; `nil` for the lab's own rows.
+    public var variant: String?
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
@@ -80,9 +87,11 @@ public struct RepetitionRecord: Sendable, Equatable {
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
-        breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil
+        breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil,
+        variant: String? = nil
     ) {
         self.units = units
+        self.variant = variant?.isEmpty == false ? variant : nil
         self.transport = mode == .processes ? (transport ?? .pipe) : nil
         self.breakdown = breakdown
         self.placement = placement
@@ -117,5 +126,5 @@ public struct RepetitionRecord: Sendable, Equatable {
 
 extension RepetitionRecord {
     /// Its cell's mode, workers and transport as labels show them: `processes x2 over shm`.
-    public var cellLabel: String { mode.label(workers: workers, transport: transport) }
+    public var cellLabel: String { mode.label(workers: workers, transport: transport, variant: variant) }
 }
