@@ -66,7 +66,7 @@ struct CompareCommand {
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
         OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
-                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the 95% intervals, beyond the allowance), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). For a CI job."),
+                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). For a CI job."),
     ])
 
     var help: String {
@@ -79,9 +79,11 @@ struct CompareCommand {
         change'. Cells found in only one run are listed. Useful for two machines, two
         versions, or before and after a change. With --fail-if-slower PERCENT it is a gate:
         a cell whose median is more than PERCENT slower, where the Mann-Whitney U test
-        (one-sided, p < 0.05) or the 95% intervals say the candidate is slower than the
+        (one-sided, p < 0.05 after Holm's adjustment over all cells compared) or the
+        intervals (at 1 - 0.05/cells, Bonferroni) say the candidate is slower than the
         baseline with PERCENT added, makes it exit with status 1, and it says which rule
-        decided.
+        decided. The correction keeps two runs that differ only by chance from failing
+        any cell (95% of the time); with few repetitions it also needs larger changes.
 
         OPTIONS:
         \(parser.optionsHelp())

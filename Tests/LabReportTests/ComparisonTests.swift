@@ -101,7 +101,8 @@ import Testing
         #expect(failed.map(\.match.baseline.label) == ["threads x2"])
         let regression = try #require(failed.first)
         #expect(abs(try #require(regression.slowdown) - 1.2) < 1e-9)
-        #expect(try #require(regression.rankP) < 0.01)
+        // Holm over the 3 cells: the smallest raw p-value (1/252, all five above) times 3.
+        #expect(abs(try #require(regression.rankP) - 3.0 / 252) < 1e-9)
         #expect(regression.intervalsApart == true && regression.decidedBy == "both")
         // At 25% nothing is slower by more than the allowance; at 1% the processes cell is too.
         #expect(comparison.regressions(slowerThanPercent: 25).isEmpty)
@@ -128,6 +129,45 @@ import Testing
         for index in broken.indices { broken[index].status = .failed }
         let failed = RunComparison(baseline: records([1.0, 1.01]), candidate: broken).regressions(slowerThanPercent: 10)
         #expect(failed.map(\.decidedBy) == ["failed in the candidate"])
+    }
+
+    @Test("--fail-if-slower corrects for testing many cells at once: a borderline cell among 48 passes; with 8 repetitions the rank test decides alone")
+    func gateManyCells() throws {
+        // 48 cells as a default run has them: 47 equal, one 12% slower with its values mixed
+        // enough that one cell alone would fail the rank test (raw p 0.048 < 0.05).
+        func cells(_ walls: (Int) -> [Double]) -> [RepetitionRecord] {
+            (0..<48).flatMap { index in
+                walls(index).map { wall in
+                    var record = sampleRecord(wall: wall)
+                    record.parameters = "cell=\(index)"
+                    return record
+                }
+            }
+        }
+        let steady = [1.0, 1.02, 0.98, 1.01, 0.99]
+        let baseline = cells { _ in steady }
+        let borderline = cells { $0 == 7 ? [1.12, 1.23, 1.25, 1.24, 1.26] : steady }
+        let single = RunComparison(
+            baseline: baseline.filter { $0.parameters == "cell=7" }, candidate: borderline.filter { $0.parameters == "cell=7" })
+        let raw = try #require(Statistics.mannWhitneyGreater(steady.map { $0 * 1.1 }, [1.12, 1.23, 1.25, 1.24, 1.26])).p
+        #expect(raw < 0.05)
+        #expect(single.regressions(slowerThanPercent: 10).count == 1)
+        let many = RunComparison(baseline: baseline, candidate: borderline)
+        #expect(many.regressions(slowerThanPercent: 10).isEmpty)
+        #expect(many.gateIntervalLevel == 1 - 0.05 / 48)
+        let note = try #require(many.rankTestLimit)
+        #expect(note.contains("with 5 and 5 repetitions") && note.hasSuffix("7 repetitions a side would let it"), "\(note)")
+        #expect(many.renderGate([], percent: 10).contains("lab compare: note: with 5 and 5 repetitions"))
+
+        // With 8 repetitions a side, a clean 30% slowdown of one cell is found by the rank test
+        // even though one wild repetition keeps its intervals overlapping.
+        let eight = [1.0, 1.02, 0.98, 1.01, 0.99, 1.0, 1.01, 0.99]
+        let slow = cells { $0 == 3 ? [1.3, 1.31, 1.29, 1.3, 1.32, 1.28, 1.3, 9.0] : eight }
+        let decided = RunComparison(baseline: cells { _ in eight }, candidate: slow)
+        #expect(decided.rankTestLimit == nil)
+        let found = decided.regressions(slowerThanPercent: 10)
+        #expect(found.map(\.match.baseline.parameters) == ["cell=3"])
+        #expect(found.first?.decidedBy == "rank test")
     }
 
     @Test("the report's sentences come from the numbers")

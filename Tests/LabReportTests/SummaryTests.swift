@@ -50,6 +50,41 @@ import Testing
         #expect(Statistics.mannWhitneyGreater([], second) == nil)
     }
 
+    // Reference values from SciPy 1.x, scipy.stats.t.ppf(probability, df).
+    @Test("Student's t quantiles match SciPy's, from the 95% interval to a Bonferroni-corrected one", arguments: [
+        (0.975, 4, 2.776_445_105_197_793), (1 - 0.05 / 96, 4, 8.518_950_672_778_011), (0.999, 10, 4.143_700_494_046_589),
+        (0.9995, 2, 31.599_054_576_445_365), (0.95, 1, 6.313_751_514_675_037), (1 - 0.05 / 96, 9, 4.751_727_941_985_726),
+        (0.99, 100, 2.364_217_366_238_481),
+    ] as [(Double, Int, Double)])
+    func tQuantiles(probability: Double, degreesOfFreedom: Int, expected: Double) {
+        let found = Statistics.studentTQuantile(probability, degreesOfFreedom: degreesOfFreedom)
+        #expect(abs(found - expected) < 1e-6 * expected, "\(found)")
+    }
+
+    @Test("the interval at a level widens with the level; at 95% it is the tabled one")
+    func intervalAtLevel() throws {
+        let values = [1.0, 2, 3, 4, 5]
+        let table = try #require(Statistics.confidenceInterval95(values))
+        let computed = try #require(Statistics.confidenceInterval(values, level: 0.95))
+        #expect(abs(computed.lowerBound - table.lowerBound) < 1e-3 && abs(computed.upperBound - table.upperBound) < 1e-3)
+        let wide = try #require(Statistics.confidenceInterval(values, level: 1 - 0.05 / 48))
+        #expect(wide.lowerBound < computed.lowerBound && wide.upperBound > computed.upperBound)
+        #expect(Statistics.confidenceInterval([1], level: 0.99) == nil)
+    }
+
+    @Test("Holm's adjustment multiplies the k-th smallest p-value by the count left and keeps the order")
+    func holm() {
+        // By hand: sorted 0.005, 0.01, 0.03, 0.04, 0.5 -> 0.025, 0.04, 0.09, max(0.09, 0.08), 0.5.
+        let adjusted = Statistics.holmAdjusted([0.01, 0.04, 0.03, 0.005, 0.5])
+        let expected = [0.04, 0.09, 0.09, 0.025, 0.5]
+        #expect(zip(adjusted, expected).allSatisfy { abs($0 - $1) < 1e-12 }, "\(adjusted)")
+        #expect(Statistics.holmAdjusted([]) == [])
+        #expect(Statistics.holmAdjusted([0.9, 0.8]) == [1, 1])
+        // The smallest rank-test p-value of 5 against 5 values is 1/252 (SciPy's exact p above).
+        #expect(abs(Statistics.smallestRankP(m: 5, n: 5) - 0.003_968_253_968) < 1e-12)
+        #expect(abs(Statistics.smallestRankP(m: 3, n: 3) - 0.05) < 1e-12)
+    }
+
     @Test("too few values give no spread and no interval")
     func degenerate() {
         #expect(Statistics.standardDeviation([1]) == nil)

@@ -137,3 +137,101 @@ extension Statistics {
         return tail / all
     }
 }
+
+extension Statistics {
+    /// The confidence interval of the mean at `level` (0.95 for 95%) by Student's t:
+    /// mean +/- t((1 + level) / 2, n-1) s/sqrt(n). `nil` for fewer than two values.
+    public static func confidenceInterval(_ values: [Double], level: Double) -> ClosedRange<Double>? {
+        guard let mean = mean(values), let deviation = standardDeviation(values) else { return nil }
+        let t = studentTQuantile((1 + level) / 2, degreesOfFreedom: values.count - 1)
+        let halfWidth = t * deviation / Double(values.count).squareRoot()
+        return (mean - halfWidth)...(mean + halfWidth)
+    }
+
+    /// The `probability` quantile (above 0.5) of Student's t distribution with the given
+    /// degrees of freedom, found by bisection on its distribution function.
+    public static func studentTQuantile(_ probability: Double, degreesOfFreedom: Int) -> Double {
+        guard degreesOfFreedom >= 1, probability > 0.5 else { return probability > 0.5 ? .infinity : 0 }
+        guard probability < 1 else { return .infinity }
+        var (low, high) = (0.0, 1.0)
+        while studentTDistribution(high, degreesOfFreedom: degreesOfFreedom) < probability { high *= 2 }
+        for _ in 0..<200 {
+            let middle = (low + high) / 2
+            if studentTDistribution(middle, degreesOfFreedom: degreesOfFreedom) < probability { low = middle } else { high = middle }
+            if high - low <= 1e-12 * high { break }
+        }
+        return (low + high) / 2
+    }
+
+    /// P(T <= t) for Student's t with `degreesOfFreedom`: 1 - I_x(v/2, 1/2) / 2 with
+    /// x = v / (v + t^2), for t >= 0 (and by symmetry below).
+    static func studentTDistribution(_ t: Double, degreesOfFreedom: Int) -> Double {
+        let v = Double(degreesOfFreedom)
+        let tail = 0.5 * regularizedIncompleteBeta(v / (v + t * t), a: v / 2, b: 0.5)
+        return t >= 0 ? 1 - tail : tail
+    }
+
+    /// I_x(a, b), the regularized incomplete beta function, by its continued fraction
+    /// (modified Lentz), using the symmetry I_x(a, b) = 1 - I_{1-x}(b, a) where it converges
+    /// faster.
+    static func regularizedIncompleteBeta(_ x: Double, a: Double, b: Double) -> Double {
+        guard x > 0 else { return 0 }
+        guard x < 1 else { return 1 }
+        if x > (a + 1) / (a + b + 2) { return 1 - regularizedIncompleteBeta(1 - x, a: b, b: a) }
+        let logGammas: Double = lgamma(a + b) - lgamma(a) - lgamma(b)
+        let logPowers: Double = a * log(x) + b * log(1 - x)
+        let front = exp(logGammas + logPowers) / a
+        let tiny = 1e-300
+        var (c, d) = (1.0, 1 - (a + b) * x / (a + 1))
+        if abs(d) < tiny { d = tiny }
+        d = 1 / d
+        var fraction = d
+        for m in 1...300 {
+            let m = Double(m)
+            for step in 0..<2 {
+                let numerator: Double
+                if step == 0 {
+                    let top: Double = m * (b - m) * x
+                    let bottom: Double = (a + 2 * m - 1) * (a + 2 * m)
+                    numerator = top / bottom
+                } else {
+                    let top: Double = (a + m) * (a + b + m) * x
+                    let bottom: Double = (a + 2 * m) * (a + 2 * m + 1)
+                    numerator = -top / bottom
+                }
+                d = 1 + numerator * d
+                if abs(d) < tiny { d = tiny }
+                c = 1 + numerator / c
+                if abs(c) < tiny { c = tiny }
+                d = 1 / d
+                fraction *= d * c
+            }
+            if abs(d * c - 1) < 1e-15 { break }
+        }
+        return front * fraction
+    }
+
+    /// Holm's step-down adjustment of p-values for testing them all at once: the family-wise
+    /// chance of any false finding stays below the level each adjusted value is compared
+    /// with. Sorted ascending, the k-th smallest (from 0) is multiplied by (count - k), kept
+    /// at least as large as the one before, and capped at 1; returned in the given order.
+    public static func holmAdjusted(_ pValues: [Double]) -> [Double] {
+        let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
+        var adjusted = [Double](repeating: 1, count: pValues.count)
+        var running = 0.0
+        for (rank, index) in order.enumerated() {
+            running = max(running, min(1, Double(pValues.count - rank) * pValues[index]))
+            adjusted[index] = running
+        }
+        return adjusted
+    }
+
+    /// The smallest one-sided p-value a Mann-Whitney U test of `m` against `n` values can
+    /// give without ties: 1 / C(m+n, m), when one sample lies wholly above the other.
+    public static func smallestRankP(m: Int, n: Int) -> Double {
+        guard m > 0, n > 0 else { return 1 }
+        var arrangements = 1.0
+        for k in 1...min(m, n) { arrangements = arrangements * Double(m + n - min(m, n) + k) / Double(k) }
+        return 1 / arrangements
+    }
+}
