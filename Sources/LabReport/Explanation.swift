@@ -9,8 +9,13 @@ public struct Explanation {
     /// Median bytes to and from the workers per cell, by cell key (process mode).
     let bytes: [String: (to: Double, from: Double)]
 
-    public init(summaries: [CellSummary], records: [RepetitionRecord]) {
+    /// Another runtime that made the run (run.json's `runtime`, such as the Python peer's);
+    /// `nil` for the lab's own runs.
+    let runtime: String?
+
+    public init(summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil) {
         self.summaries = summaries
+        self.runtime = runtime
         var grouped: [String: [RepetitionRecord]] = [:]
         for record in records where record.status == .ok {
             grouped[RepetitionKey(record).cellKey, default: []].append(record)
@@ -53,8 +58,12 @@ public struct Explanation {
             text += "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
         }
         guard fastest.parts != nil else {
-            text += "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
-            text += "  run it again with this lab to see where the time went.\n"
+            if let runtime {
+                text += "  This run has no breakdown of its times: \(runtime) made it, and records no timeline.\n"
+            } else {
+                text += "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
+                text += "  run it again with this lab to see where the time went.\n"
+            }
             return text
         }
         for cell in measured where cell.cellKey != fastest.cellKey {

@@ -165,7 +165,8 @@ struct ExplainCommand {
         let records = try folder.records()
         let timelines = try folder.timelines()
         let summaries = CellSummary.summarize(records, timelines: timelines)
-        let explanation = Explanation(summaries: summaries, records: records)
+        // Only for one sentence's wording: a folder whose run.json does not read still explains.
+        let explanation = Explanation(summaries: summaries, records: records, runtime: try? folder.runDescription().runtime)
         let workload = parsed.value("--workload")
         if let workload, !explanation.workloads.contains(workload) {
             throw UsageError.invalidValue(option: "--workload", value: workload, expected: "a workload of this run: \(explanation.workloads.joined(separator: ", "))")

@@ -139,6 +139,9 @@ import Testing
         #expect(!description.partial)
         let markdown = try String(contentsOfFile: lab.folder + "/python/report.md", encoding: .utf8)
         #expect(markdown.contains("with Python 3"))
+        let explained = try lab.run(["explain", "python"])
+        #expect(explained.status == 0)
+        #expect(explained.standardOutput.contains("This run has no breakdown of its times: Python 3."), "\(explained.standardOutput)")
         // What the interpreter is and offers, as the peer read it.
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
         let interpreter = try #require(object["python"] as? [String: Any])
@@ -173,6 +176,7 @@ import Testing
             #expect(interpreters.status == (hasInterpreterPool ? .ok : .unavailable))
             if !hasInterpreterPool {
                 #expect(interpreters.error == "InterpreterPoolExecutor (PEP 734) needs Python 3.14; this is \(version)")
+                #expect(explained.standardOutput.contains("threads x2 (interpreters) was not run: InterpreterPoolExecutor (PEP 734) needs Python 3.14"))
             }
         }
         #expect(python.filter { $0.tasks == 1000 }.map(\.cellLabel) == ["threads x1000", "async x1000"])
