@@ -60,7 +60,8 @@ struct ReportCommand {
     }
 }
 
-/// `lab compare A B`: how every cell changed from run A to run B.
+/// `lab compare A B`: how every cell changed from run A to run B (A may be several runs,
+/// pooled).
 struct CompareCommand {
     let parser = CommandLineParser(command: "compare", options: [
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
@@ -71,7 +72,7 @@ struct CompareCommand {
 
     var help: String {
         """
-        USAGE: lab compare BASELINE CANDIDATE [--format text|markdown|csv] [--fail-if-slower PERCENT]
+        USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv] [--fail-if-slower PERCENT]
 
         Compares two run folders cell by cell (workload, parameters, tasks, mode, workers,
         transport): the ratio of median wall times and a verdict. A change counts only when
@@ -84,6 +85,10 @@ struct CompareCommand {
         baseline with PERCENT added, makes it exit with status 1, and it says which rule
         decided. The correction keeps two runs that differ only by chance from failing
         any cell (95% of the time); with few repetitions it also needs larger changes.
+        Given several BASELINE folders (earlier runs of the same plan on the same
+        machine), their repetitions are pooled cell by cell: a cell that moves between
+        runs as the machine does then moves within the baseline too, and is not failed
+        for it.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -93,24 +98,29 @@ struct CompareCommand {
         EXAMPLES:
           lab compare Results/20261125T121659Z Results/20261126T090000Z --format markdown
           lab compare Results/20261125T121659Z Results/20261126T090000Z --fail-if-slower 10
+          lab compare Results/main-1 Results/main-2 Results/main-3 Results/candidate --fail-if-slower 10
 
         """
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
-        guard parsed.positionals.count == 2 else {
-            throw UsageError.other("lab compare needs two run folders, BASELINE and CANDIDATE; see 'lab compare --help'")
+        guard parsed.positionals.count >= 2, let candidatePath = parsed.positionals.last else {
+            throw UsageError.other("lab compare needs two run folders or more, BASELINE ... and CANDIDATE; see 'lab compare --help'")
         }
+        let baselinePaths = Array(parsed.positionals.dropLast())
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
             try parseChoice(text, option: "--format")
         } ?? .text
         let percent = try parsed.value("--fail-if-slower").map {
             try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
         }
-        let baseline = try RunFolder(path: parsed.positionals[0]).records()
-        let candidate = try RunFolder(path: parsed.positionals[1]).records()
+        let baseline = try baselinePaths.flatMap { path throws(RunFolderError) in try RunFolder(path: path).records() }
+        let candidate = try RunFolder(path: candidatePath).records()
         let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        if baselinePaths.count > 1, format == .text {
+            Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
+        }
         Console.output(comparison.render(format))
         guard let percent else { return 0 }
         let regressions = comparison.regressions(slowerThanPercent: percent)

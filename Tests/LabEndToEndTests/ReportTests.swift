@@ -90,7 +90,7 @@ import Testing
         #expect(report.standardError == "lab: cannot read 'nowhere/results.csv'; a run folder holds results.csv and run.json\n")
         let compare = try lab.run(["compare", "nowhere", "either"])
         #expect(compare.status == 2)
-        #expect(try lab.run(["compare", "one"]).standardError.contains("needs two run folders"))
+        #expect(try lab.run(["compare", "one"]).standardError.contains("needs two run folders or more"))
         #expect(lab.contents().isEmpty)
     }
 
@@ -128,16 +128,23 @@ import Testing
                 try FileManager.default.copyItem(atPath: reference + "/" + file, toPath: lab.folder + "/" + name + "/" + file)
             }
         }
-        var rows = try CSV.parse(String(contentsOfFile: lab.folder + "/b/results.csv", encoding: .utf8))
-        let header = rows[0]
-        let (workload, mode, wall) = (header.firstIndex(of: "workload")!, header.firstIndex(of: "mode")!, header.firstIndex(of: "wall_s")!)
-        var inflated = 0
-        for index in rows.indices.dropFirst() where rows[index][workload] == "primes" && rows[index][mode] == "sequential" {
-            rows[index][wall] = String(Double(rows[index][wall])! * 1.2)
-            inflated += 1
+        // b: every wall time of primes sequential 20% larger; c (a third run, made as a baseline
+        // of its own): the same cell 25% larger, as if the machine had been slower that time.
+        func inflate(_ name: String, by factor: Double) throws {
+            var rows = try CSV.parse(String(contentsOfFile: lab.folder + "/\(name)/results.csv", encoding: .utf8))
+            let header = rows[0]
+            let (workload, mode, wall) = (header.firstIndex(of: "workload")!, header.firstIndex(of: "mode")!, header.firstIndex(of: "wall_s")!)
+            var inflated = 0
+            for index in rows.indices.dropFirst() where rows[index][workload] == "primes" && rows[index][mode] == "sequential" {
+                rows[index][wall] = String(Double(rows[index][wall])! * factor)
+                inflated += 1
+            }
+            #expect(inflated == 5)
+            try rows.map(CSV.record).joined().write(toFile: lab.folder + "/\(name)/results.csv", atomically: true, encoding: .utf8)
         }
-        #expect(inflated == 5)
-        try rows.map(CSV.record).joined().write(toFile: lab.folder + "/b/results.csv", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: lab.folder + "/a", toPath: lab.folder + "/c")
+        try inflate("b", by: 1.2)
+        try inflate("c", by: 1.25)
 
         let same = try lab.run(["compare", "a", "a", "--fail-if-slower", "10"])
         #expect(same.status == 0, "\(same.standardOutput)")
@@ -154,6 +161,11 @@ import Testing
         #expect(try lab.run(["compare", "b", "a", "--fail-if-slower", "10"]).status == 0)
         let csv = try lab.run(["compare", "a", "b", "--fail-if-slower", "10", "--format", "csv"])
         #expect(csv.status == 1 && csv.standardError.contains("primes sequential") && !csv.standardOutput.contains("lab compare:"))
+        // With a and c pooled as the baseline, the cell has been 25% slower before: b passes.
+        let pooled = try lab.run(["compare", "a", "c", "b", "--fail-if-slower", "10"])
+        #expect(pooled.status == 0, "\(pooled.standardOutput)")
+        #expect(pooled.standardOutput.hasPrefix("baseline: 2 runs pooled cell by cell (a, c)\n"))
+        #expect(pooled.standardOutput.contains("lab compare: no cell is slower than the baseline by more than 10%"))
         let bad = try lab.run(["compare", "a", "b", "--fail-if-slower", "-5"])
         #expect(bad.status == 2 && bad.standardError == "lab: invalid value '-5' for --fail-if-slower; expected a number from 0 to 1000\n")
     }
