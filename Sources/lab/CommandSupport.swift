@@ -124,6 +124,36 @@ enum CommandSupport {
     static let dryRunOption = OptionSpec(
         "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")
 
+    /// A workload built from the user's parameters. Building one starts nothing (its fixture
+    /// runs only around its cells), so whatever its initialiser refuses is the user's input:
+    /// a configuration error as it is, anything else as a usage error naming the workload.
+    static func configuredWorkload(_ type: any Workload.Type, parameters: Parameters, tasks: Int?) throws -> ConfiguredWorkload {
+        do {
+            return try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw UsageError.other("workload '\(type.name)' refuses its parameters: \(error)")
+        }
+    }
+
+    /// The exit status of a measuring command from its records: 1, with a line on standard
+    /// error for each reason, when repetitions failed or a mode's checksum disagrees (the
+    /// modes did other work); 0 otherwise.
+    static func failureStatus(of records: [RepetitionRecord], resultsPath: String) -> Int32 {
+        var status: Int32 = 0
+        let failed = records.filter { $0.status == .failed }.count
+        if failed > 0 {
+            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n")
+            status = 1
+        }
+        for mismatch in ChecksumProof.mismatches(in: records) {
+            Console.error("lab: \(mismatch)\n")
+            status = 1
+        }
+        return status
+    }
+
     /// What `--dry-run` prints: the command's plan in one line.
     static func dryRun(_ plan: String) -> Int32 {
         Console.output("lab: dry run: \(plan); every option is valid; nothing was measured or created\n")

@@ -119,13 +119,7 @@ struct CrossoverCommand {
             for mode in ModeComparison.modes {
                 if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
             }
-            do {
-                _ = try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
-            } catch let error as ConfigurationError {
-                throw error
-            } catch {
-                throw UsageError.other("workload '\(name)' refuses its parameters: \(error)")
-            }
+            _ = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         }
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing")
@@ -176,12 +170,8 @@ struct CrossoverCommand {
         }
         let text = report(result.points, result.findings).text
         Console.output(text + "\n" + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
-        let failed = result.points.flatMap(\.records).filter { $0.status == .failed }.count
-        if failed > 0 {
-            Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")
-            return 1
-        }
-        return 0
+        // A checksum mismatch has already stopped the scan (CrossoverMeasurement throws it).
+        return CommandSupport.failureStatus(of: result.points.flatMap(\.records), resultsPath: session.folder.resultsPath)
     }
 
     private func listed(_ names: [String]) -> String {

@@ -133,15 +133,7 @@ struct RunCommand {
         let quick = parsed.has("--quick")
         let workloads = try types.map { type in
             let parameters = try type.parameters(overriding: overrides[type.name] ?? [:], quick: quick)
-            // Building a workload starts nothing (its fixture runs only around its cells), so
-            // whatever its initialiser refuses is the user's input.
-            do {
-                return try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
-            } catch let error as ConfigurationError {
-                throw error
-            } catch {
-                throw UsageError.other("workload '\(type.name)' refuses its parameters: \(error)")
-            }
+            return try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         }
         let out = try CommandSupport.requestedOut(parsed)
         let order = try parsed.value("--order").map { (text: String) throws(UsageError) -> RepetitionOrder in
@@ -234,17 +226,7 @@ struct RunCommand {
             Console.error("lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); the comparison is not safe there: see \(path)/report.md, or use more --repetitions\n")
         }
 
-        var status: Int32 = 0
-        let failed = records.filter { $0.status == .failed }.count
-        if failed > 0 {
-            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(session.folder.resultsPath)\n")
-            status = 1
-        }
-        for mismatch in ChecksumProof.mismatches(in: records) {
-            Console.error("lab: \(mismatch)\n")
-            status = 1
-        }
-        return status
+        return CommandSupport.failureStatus(of: records, resultsPath: session.folder.resultsPath)
     }
 }
 

@@ -85,14 +85,7 @@ struct ScaleCommand {
         for mode in modes {
             if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
         }
-        let workload: ConfiguredWorkload
-        do {
-            workload = try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw UsageError.other("workload '\(name)' refuses its parameters: \(error)")
-        }
+        let workload = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
         let transport = try CommandSupport.oneTransport(parsed)
@@ -131,18 +124,8 @@ struct ScaleCommand {
             progress.finish()
         }
         Console.output(ScaleReport(records: records, cores: cores).text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
-        var status: Int32 = 0
-        let failed = records.filter { $0.status == .failed }.count
-        if failed > 0 {
-            Console.error("lab: \(failed) repetitions failed; see the error column of \(path)/results.csv\n")
-            status = 1
-        }
         // A mode that did other work has no speedup in the curve (CellSummary leaves it out),
         // and the scale fails, as lab run does.
-        for mismatch in ChecksumProof.mismatches(in: records) {
-            Console.error("lab: \(mismatch)\n")
-            status = 1
-        }
-        return status
+        return CommandSupport.failureStatus(of: records, resultsPath: session.folder.resultsPath)
     }
 }
