@@ -68,12 +68,7 @@ public struct CellSummary: Sendable, Equatable {
 
     /// Its mode as a table's mode column shows it: the label without the workers,
     /// `processes over shm`, `processes (spawn)`.
-    public var modeText: String {
-        var text = mode.rawValue
-        if let transport, transport != .pipe { text += " over \(transport.rawValue)" }
-        if let variant { text += " (\(variant))" }
-        return text
-    }
+    public var modeText: String { mode.rawValue + mode.qualifiers(transport: transport, variant: variant) }
 
     /// What its median says when it has none: `unavailable` or `failed`.
     public var missingMedianText: String { unavailableReason == nil ? "failed" : "unavailable" }

@@ -129,7 +129,8 @@ public struct RunComparison: Sendable {
             var text = "| workload | mode | workers | transport | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|---|\n"
             for match in matches {
                 let cell = match.shown
-                let mode = cell.mode.rawValue + (cell.variant.map { " (\($0))" } ?? "")
+                // The transport has a column of its own here.
+                let mode = cell.mode.rawValue + cell.mode.qualifiers(transport: nil, variant: cell.variant)
                 text += "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText) | "
                 text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(match.verdict) |\n"
             }
@@ -205,18 +206,20 @@ extension RunComparison {
         let raw = family.map { match in
             Statistics.mannWhitneyGreater(match.baselineWalls.map { $0 * allowance }, match.candidateWalls)?.p ?? 1
         }
-        let adjusted = Statistics.holmAdjusted(raw)
-        let adjustedByKey = Dictionary(zip(family.map { $0.candidate.cellKey + "\u{1}" + $0.baseline.cellKey }, adjusted)) { first, _ in first }
+        // The family is `matches` less the cells without two medians, in the same order: its
+        // adjusted p-values are taken in turn as those matches come.
+        var adjusted = Statistics.holmAdjusted(raw).makeIterator()
         let level = gateIntervalLevel
         return matches.compactMap { match in
             guard let before = match.baseline.wallMedian else { return nil }
             guard let after = match.candidate.wallMedian else {
                 return Regression(match: match, slowdown: nil, rankP: nil, intervalsApart: nil)
             }
+            let adjustedP = adjusted.next()
             let slowdown = after / before
             guard slowdown > allowance else { return nil }
             let haveWalls = !match.baselineWalls.isEmpty && !match.candidateWalls.isEmpty
-            let rankP = haveWalls ? adjustedByKey[match.candidate.cellKey + "\u{1}" + match.baseline.cellKey] : nil
+            let rankP = haveWalls ? adjustedP : nil
             let intervalsApart = Statistics.confidenceInterval(match.baselineWalls, level: level).flatMap { base in
                 Statistics.confidenceInterval(match.candidateWalls, level: level).map { $0.lowerBound > base.upperBound * allowance }
             }

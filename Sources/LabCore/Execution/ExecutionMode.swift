@@ -32,15 +32,21 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     /// The label of a cell whose workers use `transport`: process cells over anything but
     /// the default pipes say so, `processes x2 over shm`.
     public func label(workers: Int, transport: Transport?) -> String {
-        guard self == .processes, let transport, transport != .pipe else { return label(workers: workers) }
-        return "\(label(workers: workers)) over \(transport.rawValue)"
+        label(workers: workers) + qualifiers(transport: transport, variant: nil)
     }
 
     /// The label of a cell that another runtime's `variant` sets apart (see
     /// ``RepetitionRecord/variant``): `processes x2 (forkserver)`.
     public func label(workers: Int, transport: Transport?, variant: String?) -> String {
-        let base = label(workers: workers, transport: transport)
-        guard let variant, !variant.isEmpty else { return base }
-        return "\(base) (\(variant))"
+        label(workers: workers) + qualifiers(transport: transport, variant: variant)
+    }
+
+    /// What a label adds after the mode and workers: ` over shm` for process cells over
+    /// anything but the default pipes, then ` (variant)`; empty for the plain cell.
+    public func qualifiers(transport: Transport?, variant: String?) -> String {
+        var text = ""
+        if self == .processes, let transport, transport != .pipe { text += " over \(transport.rawValue)" }
+        if let variant, !variant.isEmpty { text += " (\(variant))" }
+        return text
     }
 }
