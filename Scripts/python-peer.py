@@ -407,6 +407,22 @@ def main():
         writer = csv.writer(file, lineterminator="\r\n")
         writer.writerow(COLUMNS)
         file.flush()
+
+        def write_row(experiment, cell, **fields):
+            """One whole row, by column name: the cell's own columns, then `fields`; a column
+            given neither way is empty (not measured). Flushed, so an interrupt keeps it."""
+            values = {
+                "run_id": run_id, "workload": experiment.workload, "kind": experiment.kind, "params": experiment.params,
+                "mode": cell.mode, "workers": cell.workers, "tasks": experiment.tasks, "startup_s": "0.000000",
+                "workers_max_rss_kib": 0, "bytes_to_workers": 0, "bytes_from_workers": 0, "pin": "none", "variant": cell.variant, "runtime": runtime, "gil": gil,
+                **fields,
+            }
+            unknown = set(values) - set(COLUMNS)
+            if unknown:
+                raise ValueError(f"not columns of results.csv: {sorted(unknown)}")
+            writer.writerow([values.get(column, "") for column in COLUMNS])
+            file.flush()
+
         for experiment, every in plan_cells:
             chunksize = chunk_size(arguments.chunksize, experiment.tasks, arguments.workers)
             schedule = [(r, True) for r in range(1, arguments.warmup + 1)] + [(r, False) for r in range(1, arguments.repetitions + 1)]
@@ -415,13 +431,10 @@ def main():
                     if cell.unavailable is not None:
                         # A cell this interpreter cannot run is one row that says why, in its place.
                         if not warmup and repetition == 1:
-                            writer.writerow([
-                                run_id, experiment.workload, experiment.kind, experiment.params, cell.mode, cell.workers,
-                                experiment.tasks, 1, "0.000000", "0.000000", "0.000", "", "unavailable", cell.unavailable,
-                                "0.000000", "0.000000", "", "", "", "", 0, 0, 0, 0, "0.000000", 0, "", "", "", "", "", "none", "", "",
-                                cell.variant, runtime, gil,
-                            ])
-                            file.flush()
+                            write_row(
+                                experiment, cell, repetition=1, wall_s="0.000000", tasks_per_s="0.000", status="unavailable",
+                                error=cell.unavailable, user_s="0.000000", sys_s="0.000000", workers_max_rss_kib="",
+                                voluntary_ctx=0, involuntary_ctx=0, start_s="0.000000", position=0)
                         continue
                     position += 1
                     if not arguments.quiet:
@@ -431,15 +444,14 @@ def main():
                     result = measure(experiment, cell, chunksize)
                     if warmup:
                         continue
-                    writer.writerow([
-                        run_id, experiment.workload, experiment.kind, experiment.params, cell.mode, cell.workers, experiment.tasks,
-                        repetition, f"{result['wall_s']:.6f}", "0.000000", f"{result['completed'] / result['wall_s']:.3f}",
-                        result["checksum"], result["status"], result["error"], seconds(result["user_s"]), seconds(result["sys_s"]),
-                        seconds(result["workers_user_s"]), seconds(result["workers_sys_s"]), result["max_rss_kib"], 0,
-                        result["voluntary_ctx"], result["involuntary_ctx"], 0, 0, f"{start:.6f}", position,
-                        "", "", "", "", "", "none", "pipe" if cell.mode == "processes" else "", "", cell.variant, runtime, gil,
-                    ])
-                    file.flush()
+                    write_row(
+                        experiment, cell, repetition=repetition, wall_s=f"{result['wall_s']:.6f}",
+                        tasks_per_s=f"{result['completed'] / result['wall_s']:.3f}", checksum=result["checksum"],
+                        status=result["status"], error=result["error"], user_s=seconds(result["user_s"]), sys_s=seconds(result["sys_s"]),
+                        workers_user_s=seconds(result["workers_user_s"]), workers_sys_s=seconds(result["workers_sys_s"]),
+                        max_rss_kib=result["max_rss_kib"], voluntary_ctx=result["voluntary_ctx"],
+                        involuntary_ctx=result["involuntary_ctx"], start_s=f"{start:.6f}", position=position,
+                        transport="pipe" if cell.mode == "processes" else "")
     description["partial"] = False
     description["ended_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_description()

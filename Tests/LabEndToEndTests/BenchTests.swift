@@ -121,16 +121,10 @@ import Testing
     func pythonPeer() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let peer = Process()
-        peer.executableURL = URL(fileURLWithPath: try #require(Self.python))
-        peer.arguments = [
-            Self.packageFolder + "/Scripts/python-peer.py", "--quick", "--experiments", "noop,primes,waits", "--repetitions", "1", "--warmup", "0",
-            "--workers", "2", "--out", lab.folder + "/python", "--quiet",
-        ]
-        peer.standardOutput = FileHandle.nullDevice
-        try peer.run()
-        peer.waitUntilExit()
-        #expect(peer.terminationStatus == 0)
+        let peer = try Self.peer(
+            ["--quick", "--experiments", "noop,primes,waits", "--repetitions", "1", "--warmup", "0", "--workers", "2", "--out", "python", "--quiet"],
+            in: lab.folder)
+        #expect(peer.status == 0, "\(peer.error)")
         let report = try lab.run(["report", "python"])
         #expect(report.status == 0, "\(report.standardError)")
         let json = try String(contentsOfFile: lab.folder + "/python/run.json", encoding: .utf8)
