@@ -66,8 +66,8 @@ public struct RunComparison: Sendable {
         // The other side's cell for a cell: the same key, or the same key without its variant.
         func counterpart(_ cell: CellSummary, in cells: [String: CellSummary]) -> CellSummary? {
             if let same = cells[cell.cellKey] { return same }
-            guard cell.variant != nil, let plain = cells[cell.keyWithoutVariant], plain.variant == nil else { return nil }
-            return plain
+            // A key without a variant part is a cell without a variant.
+            return cell.variant == nil ? nil : cells[cell.keyWithoutVariant]
         }
         var found: [Match] = []
         var baselineLeft: [CellSummary] = []
@@ -77,7 +77,8 @@ public struct RunComparison: Sendable {
         var candidateLeft: [CellSummary] = []
         let matchedCandidates = Set(found.map(\.candidate.cellKey))
         for cell in after where !matchedCandidates.contains(cell.cellKey) {
-            if cell.variant != nil, let other = counterpart(cell, in: beforeByKey), other.variant == nil {
+            // Its own key is not in the baseline (it would have matched): only its plain cell can be.
+            if let other = counterpart(cell, in: beforeByKey) {
                 found.append(match(other, cell))
             } else {
                 candidateLeft.append(cell)
