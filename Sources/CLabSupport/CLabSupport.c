@@ -8,6 +8,8 @@
 #include <linux/futex.h>
 #include <errno.h>
 #include <time.h>
+#include <string.h>
+#include <linux/perf_event.h>
 #endif
 #include "CLabSupport.h"
 
@@ -106,6 +108,25 @@ int lab_futex_wake(uint32_t *word) {
     return (int)syscall(SYS_futex, word, FUTEX_WAKE, 0x7fffffff, NULL, NULL, 0);
 #else
     (void)word;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_perf_counter_open(uint32_t type, uint64_t config) {
+#if defined(__linux__)
+    struct perf_event_attr attr;
+    memset(&attr, 0, sizeof(attr));
+    attr.size = sizeof(attr);
+    attr.type = type;
+    attr.config = config;
+    attr.inherit = 1;
+    attr.exclude_kernel = 1;
+    attr.exclude_hv = 1;
+    return (int)syscall(SYS_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+#else
+    (void)type;
+    (void)config;
     errno = ENOSYS;
     return -1;
 #endif

@@ -49,6 +49,8 @@ public struct CellSummary: Sendable, Equatable {
     public var variant: String?
     /// Why the runtime that wrote it could not run it, when every row says it is unavailable.
     public var unavailableReason: String?
+    /// What the machine did: faults, lanes' scheduling, memory, other tenants (medians).
+    public var counters = CellCounters()
 
     /// speedup / workers: 1.0 means every worker was fully used.
     public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
@@ -132,7 +134,7 @@ public struct CellSummary: Sendable, Equatable {
         let first = records[0]
         let ok = records.filter { $0.status == .ok }
         let walls = ok.map(\.wallSeconds)
-        return CellSummary(
+        var summary = CellSummary(
             workload: first.workload, kind: first.kind, parameters: first.parameters, tasks: first.tasks, mode: first.mode,
             workers: first.workers, succeeded: ok.count, failed: records.count { $0.status == .failed }, wallMedian: Statistics.median(walls),
             wallMean: Statistics.mean(walls), wallStandardDeviation: Statistics.standardDeviation(walls), wallMinimum: walls.min(),
@@ -150,6 +152,8 @@ public struct CellSummary: Sendable, Equatable {
             checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport,
             variant: first.variant,
             unavailableReason: records.allSatisfy { $0.status == .unavailable } ? (first.error ?? "not available in this runtime") : nil)
+        summary.counters = CellCounters(records)
+        return summary
     }
 
     /// The parts of the median repetition (by wall time) of those that have a breakdown.

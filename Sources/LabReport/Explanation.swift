@@ -12,10 +12,14 @@ public struct Explanation {
     /// Another runtime that made the run (run.json's `runtime`, such as the Python peer's);
     /// `nil` for the lab's own runs.
     let runtime: String?
+    /// The cores of the machine that made the run (run.json's), to say when lanes outnumbered
+    /// them; `nil` when unknown.
+    let cores: Int?
 
-    public init(summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil) {
+    public init(summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil, cores: Int? = nil) {
         self.summaries = summaries
         self.runtime = runtime
+        self.cores = cores
         var grouped: [String: [RepetitionRecord]] = [:]
         for record in records where record.status == .ok {
             grouped[RepetitionKey(record).cellKey, default: []].append(record)
@@ -49,13 +53,12 @@ public struct Explanation {
             }
         }
         guard let fastest = measured.min(by: { $0.wallMedian! < $1.wallMedian! }), let best = fastest.wallMedian else { return text }
-        if let sequential = measured.first(where: { $0.mode == .sequential }), let base = sequential.wallMedian, fastest.mode != .sequential {
-            text += "  Fastest: \(fastest.label), \(times(base / best)) as fast as sequential (\(NumberFormatting.duration(best)) against \(NumberFormatting.duration(base))).\n"
-        } else {
-            text += "  Fastest: \(fastest.label) (\(NumberFormatting.duration(best))).\n"
-        }
+        text += "  " + winner(fastest, among: measured) + "\n"
         if let parts = fastest.parts, best > 0, parts.idleSeconds >= 0.05 * best {
             text += "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
+        }
+        for cell in measured {
+            if let disturbed = disturbance(cell) { text += "  " + disturbed + "\n" }
         }
         guard fastest.parts != nil else {
             if let runtime {
@@ -68,8 +71,54 @@ public struct Explanation {
         }
         for cell in measured where cell.cellKey != fastest.cellKey {
             text += "  " + compare(cell, with: fastest) + "\n"
+            for sentence in machineSentences(cell, against: fastest) { text += "    " + sentence + "\n" }
         }
+        for sentence in machineSentences(fastest, against: nil) { text += "  " + sentence + "\n" }
         return text
+    }
+
+    /// Whose 95% interval overlaps the fastest cell's: those are as fast, as far as the run
+    /// can tell.
+    func tied(with fastest: CellSummary, among cells: [CellSummary]) -> [CellSummary] {
+        guard let theirs = fastest.wallConfidence else { return [] }
+        return cells.filter { $0.cellKey != fastest.cellKey && ($0.wallConfidence?.overlaps(theirs) ?? false) }
+            .sorted { $0.wallMedian! < $1.wallMedian! }
+    }
+
+    /// "Fastest: threads x2, 2.00 times as fast as sequential (0.501 s against 1.001 s)." When
+    /// other cells are within the fastest's noise, it names them all as a tie instead of
+    /// crowning one.
+    func winner(_ fastest: CellSummary, among measured: [CellSummary]) -> String {
+        let best = fastest.wallMedian!
+        let tie = [fastest] + tied(with: fastest, among: measured)
+        let sequential = measured.first { $0.mode == .sequential }
+        if tie.count > 1 {
+            let names = Explanation.list(tie.map(\.label))
+            let walls = NumberFormatting.durations(tie.map { $0.wallMedian! } + [sequential?.wallMedian].compactMap { $0 }, distinct: true)
+            let range = walls[0] == walls[tie.count - 1] ? "all about " + walls[0] : walls[0] + " to " + walls[tie.count - 1]
+            let noise = "their 95% intervals overlap, so the differences between them are noise at \(tie.map(\.succeeded).min()!) repetitions"
+            if tie.contains(where: { $0.mode == .sequential }) {
+                return "No mode beat sequential beyond the noise: \(names) (medians \(range)); \(noise)."
+            }
+            if let base = sequential?.wallMedian {
+                let speedups = tie.map { base / $0.wallMedian! }
+                let (low, high) = (NumberFormatting.fixed(speedups.min()!, decimals: 2), NumberFormatting.fixed(speedups.max()!, decimals: 2))
+                let speed = low == high ? "all about \(low) times" : "between \(low) and \(high) times"
+                return "Fastest, tied: \(names), \(speed) as fast as sequential "
+                    + "(medians \(range) against \(walls.last!)); \(noise)."
+            }
+            return "Fastest, tied: \(names) (medians \(range)); \(noise)."
+        }
+        if let base = sequential?.wallMedian, fastest.mode != .sequential {
+            let walls = NumberFormatting.durations([best, base])
+            return "Fastest: \(fastest.label), \(times(base / best)) as fast as sequential (\(walls[0]) against \(walls[1]))."
+        }
+        return "Fastest: \(fastest.label) (\(NumberFormatting.duration(best)))."
+    }
+
+    /// `a`, `a and b`, `a, b and c`.
+    static func list(_ names: [String]) -> String {
+        names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
     }
 
     /// "processes x2 took 4.70 times as long as threads x2: reason (share, time), reason (...)."
@@ -77,8 +126,8 @@ public struct Explanation {
         let ratio = slow.wallMedian! / fast.wallMedian!
         var sentence = "\(slow.label) took \(times(ratio)) as long as \(fast.label)"
         if let mine = slow.wallConfidence, let theirs = fast.wallConfidence, mine.overlaps(theirs) {
-            let intervals = Explanation.interval(mine) + " and " + Explanation.interval(theirs)
-            return sentence + ": within the noise (their 95% intervals overlap: " + intervals + ")."
+            let bounds = NumberFormatting.durations([mine.lowerBound, mine.upperBound, theirs.lowerBound, theirs.upperBound])
+            return sentence + ": within the noise (95% intervals: \(slow.label) \(bounds[0])-\(bounds[1]), \(fast.label) \(bounds[2])-\(bounds[3]))."
         }
         guard let parts = slow.parts, let fastParts = fast.parts, let wall = slow.wallMedian, wall > 0 else {
             return sentence + " (no breakdown of its time)."
@@ -90,12 +139,83 @@ public struct Explanation {
         // A second reason under half a percent of the time is noise, not a reason.
         let grown = ranked.prefix(1) + ranked.dropFirst().prefix(1).filter { $0.seconds >= 0.005 * wall }
         let reasons = grown.map { part in
-            "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) of its time "
-                + "(\(NumberFormatting.duration(part.seconds)); \(NumberFormatting.duration(fastParts.seconds(of: part.name))) in \(fast.label))"
+            let pair = NumberFormatting.durations([part.seconds, fastParts.seconds(of: part.name)])
+            return "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) of its time "
+                + "(\(pair[0]); \(pair[1]) in \(fast.label))"
         }
         if reasons.isEmpty { return sentence + ": no part of it grew; the difference is within the residual." }
         sentence += ": " + reasons.joined(separator: "; ") + "."
         return sentence
+    }
+
+    /// The share of its wall time each lane of `cell` waited for a core; `nil` unmeasured.
+    static func waitingShare(_ cell: CellSummary) -> Double? {
+        guard let waiting = cell.counters.laneWaitingSeconds, let wall = cell.wallMedian, wall > 0 else { return nil }
+        return waiting / wall
+    }
+
+    /// "each thread waited for a core 74% of its time (8 threads on 2 cores)", when it waited
+    /// 5% or more.
+    func waitingPhrase(_ cell: CellSummary) -> String? {
+        guard let share = Explanation.waitingShare(cell), share >= 0.05 else { return nil }
+        let noun = cell.mode.laneNoun
+        let lanes = cell.mode == .sequential ? 1 : cell.workers
+        let crowd = cores.map { cores in lanes > cores ? " (\(lanes) \(noun)s on \(cores) core\(cores == 1 ? "" : "s"))" : "" } ?? ""
+        return "\(lanes == 1 ? "the" : "each") \(noun) waited for a core \(NumberFormatting.percent(share)) of the time\(crowd)"
+    }
+
+    /// Sentences that cite what the machine did in `cell`, where a counter says something a
+    /// learner should see: page faults far above the faster cell's, waiting for a core, the
+    /// workers' shared memory counted once per worker in RSS. `fast` is the cell it lost to,
+    /// `nil` for the fastest itself.
+    func machineSentences(_ cell: CellSummary, against fast: CellSummary?) -> [String] {
+        var sentences: [String] = []
+        let counters = cell.counters
+        if let fast, let mine = Explanation.faults(cell), let theirs = Explanation.faults(fast), mine >= 2 * theirs, mine - theirs >= 1000 {
+            let who = cell.mode == .processes ? "the workers and the coordinator" : "it"
+            var because = ""
+            if cell.mode == .processes, fast.mode != .processes {
+                because = ": every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page"
+            }
+            sentences.append(
+                "Page faults: \(who) took \(Explanation.grouped(mine)) a repetition, \(fast.label) \(Explanation.grouped(theirs))\(because).")
+        }
+        if let waiting = waitingPhrase(cell) {
+            sentences.append("Waiting for a core: \(waiting), runnable but not running.")
+        }
+        if cell.mode == .processes, let resident = counters.workersResidentKiB, let proportional = counters.workersProportionalKiB,
+            let unique = counters.workersUniqueKiB, proportional > 0, resident >= 1.5 * proportional
+        {
+            sentences.append(
+                "Memory: the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held \(Explanation.mebibytes(resident * 1024)) resident (RSS), "
+                    + "but their proportional share (PSS) was \(Explanation.mebibytes(proportional * 1024)) and only \(Explanation.mebibytes(unique * 1024)) was theirs alone (USS): "
+                    + "RSS counts the lab binary's and libraries' shared pages once in every worker.")
+        }
+        return sentences
+    }
+
+    /// Page faults of a cell a repetition, the coordinator's and the workers'; `nil` unmeasured.
+    static func faults(_ cell: CellSummary) -> Double? {
+        guard let own = cell.counters.minorFaults else { return nil }
+        return own + (cell.counters.majorFaults ?? 0) + (cell.counters.workersMinorFaults ?? 0) + (cell.counters.workersMajorFaults ?? 0)
+    }
+
+    /// "primes threads x2: 3 of 5 repetitions were disturbed ...", when any was.
+    func disturbance(_ cell: CellSummary) -> String? {
+        guard let count = cell.counters.disturbed, count > 0 else { return nil }
+        let cores = cell.counters.worstOthersCores.map { " (other processes or the hypervisor took up to \(NumberFormatting.fixed($0, decimals: 2)) cores)" } ?? ""
+        return "Disturbed: \(count) of \(cell.succeeded) repetitions of \(cell.label) shared the machine with other work\(cores); its times are not this code's alone."
+    }
+
+    /// `31,000`: a count with thousands separated.
+    static func grouped(_ value: Double) -> String {
+        let digits = String(Int(value.rounded()))
+        var text = ""
+        for (index, digit) in digits.reversed().enumerated() {
+            if index > 0, index % 3 == 0 { text.append(",") }
+            text.append(digit)
+        }
+        return String(text.reversed())
     }
 
     /// What a part of a cell's time is, in the tutorial's words, with the run's numbers.

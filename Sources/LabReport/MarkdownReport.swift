@@ -27,6 +27,10 @@ public struct MarkdownReport {
                     text += "![timeline of the median repetition of each \(cell.workload) cell](\(file))\n\n"
                 }
             }
+            if cells.contains(where: { $0.counters.minorFaults != nil }) {
+                text += "### What the machine did: \(cell.workload)\n\n"
+                text += MarkdownReport.machineTable(cells) + "\n"
+            }
         }
         return text
     }
@@ -52,6 +56,13 @@ public struct MarkdownReport {
         }
         if description.runtime == nil, description.buildConfiguration != "release" {
             text += "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
+        }
+        if let counters = description.counters {
+            text += "Counters: hardware counts \(counters.hardware == "counted" ? "counted" : counters.hardware); "
+            text += "a repetition is disturbed when \(counters.disturbedWhen).\n\n"
+        }
+        for finding in description.checks ?? [] where finding.level == .warning {
+            text += "> **Machine check, \(finding.topic)**: \(finding.text).\n\n"
         }
         text += "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
         text += "Speedup is the sequential median divided by the cell's; efficiency is speedup per worker. "
@@ -105,16 +116,59 @@ public struct MarkdownReport {
 
     /// Per cell, the parts of the median repetition's wall time, each as a time and as a share
     /// of the wall time, and the task slowdown.
+    /// A run with the lanes' scheduler figures (0.6.0) gets one more column: how much of the
+    /// work part each lane spent runnable but waiting for a core.
     public static func breakdownTable(_ cells: [CellSummary]) -> String {
-        var text = "| mode | wall | start-up | work | exchange | idle | teardown | residual | task slowdown |\n"
-        text += "|---|---|---|---|---|---|---|---|---|\n"
+        let waiting = cells.contains { $0.counters.laneWaitingSeconds != nil }
+        var text = "| mode | wall | start-up | work | exchange | idle | teardown | residual | task slowdown |" + (waiting ? " of work: waiting for a core |" : "") + "\n"
+        text += "|---|---|---|---|---|---|---|---|---|" + (waiting ? "---|" : "") + "\n"
         for cell in cells {
             guard let parts = cell.parts, let wall = cell.wallMedian else { continue }
             let shares = parts.parts.map { part in
                 NumberFormatting.duration(part.seconds) + " (" + NumberFormatting.percent(part.seconds / max(wall, 1e-12)) + ")"
             }
             text += "| \(cell.label) | \(NumberFormatting.duration(wall)) | " + shares.joined(separator: " | ") + " | "
-            text += (cell.taskSlowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-") + " |\n"
+            text += (cell.taskSlowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-") + " |"
+            if waiting {
+                // Waiting falls mostly in the work part; a lane also waits while it exchanges.
+                let inWork = cell.counters.laneWaitingSeconds.map { min($0, parts.workSeconds) }
+                text += " " + (inWork.map { NumberFormatting.duration($0) + " (" + NumberFormatting.percent($0 / max(parts.workSeconds, 1e-12)) + ")" } ?? "-") + " |"
+            }
+            text += "\n"
+        }
+        return text
+    }
+
+    /// Per cell, what the machine did in its median repetition: page faults, the workers'
+    /// context switches, each lane's wait for a core and migrations, the workers' memory as
+    /// RSS, PSS and USS, hardware counts where the machine has them, and other processes'
+    /// CPU time with the disturbed repetitions.
+    public static func machineTable(_ cells: [CellSummary]) -> String {
+        let hardware = cells.contains { $0.counters.instructions != nil }
+        var text = "| mode | page faults (coordinator + workers) | workers' context switches | waiting for a core, per lane | migrations | workers' RSS / PSS / USS |"
+        text += (hardware ? " instructions | cycles | cache misses |" : "") + " others' CPU | disturbed |\n"
+        text += "|---|---|---|---|---|---|" + (hardware ? "---|---|---|" : "") + "---|---|\n"
+        func count(_ value: Double?) -> String { value.map { Explanation.grouped($0) } ?? "-" }
+        for cell in cells where cell.wallMedian != nil {
+            let counters = cell.counters
+            let faults = [counters.minorFaults.map { $0 + (counters.majorFaults ?? 0) }, counters.workersMinorFaults.map { $0 + (counters.workersMajorFaults ?? 0) }]
+            let faultText = cell.mode == .processes ? faults.map(count).joined(separator: " + ") : count(faults[0])
+            let switches = cell.mode == .processes
+                ? count(counters.workersVoluntaryContextSwitches) + " + " + count(counters.workersInvoluntaryContextSwitches) + " involuntary" : "-"
+            let waiting = counters.laneWaitingSeconds.map { seconds in
+                NumberFormatting.duration(seconds) + (cell.wallMedian.map { " (" + NumberFormatting.percent(seconds / max($0, 1e-12)) + ")" } ?? "")
+            } ?? "-"
+            var memory = "-"
+            if cell.mode == .processes, let resident = counters.workersResidentKiB, let proportional = counters.workersProportionalKiB,
+                let unique = counters.workersUniqueKiB
+            {
+                memory = [resident, proportional, unique].map(mebibytes).joined(separator: " / ")
+            }
+            var columns = [cell.label, faultText, switches, waiting, count(counters.lanesMigrations), memory]
+            if hardware { columns += [count(counters.instructions), count(counters.cycles), count(counters.cacheMisses)] }
+            columns.append(counters.othersCPUSeconds.map(NumberFormatting.duration) ?? "-")
+            columns.append(counters.disturbed.map { "\($0) of \(cell.succeeded)" } ?? "-")
+            text += "| " + columns.joined(separator: " | ") + " |\n"
         }
         return text
     }
@@ -145,6 +199,9 @@ public struct MarkdownReport {
         }
         for cell in cells {
             if let warning = cell.warning { sentences.append("Warning: \(warning).") }
+            if let disturbed = cell.disturbanceText {
+                sentences.append("Disturbed: \(disturbed); other processes or the hypervisor took CPU time meanwhile, so these times are not this code's alone.")
+            }
         }
         return sentences
     }

@@ -70,6 +70,41 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// What sets a cell apart when another runtime wrote the row (a Python process pool's
     /// start method, or `interpreters`); always empty in the lab's own rows.
     case variant
+    // What the machine did (0.6.0); empty where not measured (see RepetitionCounters).
+    /// The coordinator's page faults: minor (no I/O: a fresh page zeroed, a cached page
+    /// mapped) and major (read from storage).
+    case minorFaults = "minor_faults"
+    case majorFaults = "major_faults"
+    /// The worker processes' page faults over their lives, summed (0 outside process mode).
+    case workersMinorFaults = "workers_minor_faults"
+    case workersMajorFaults = "workers_major_faults"
+    /// The worker processes' context switches, summed (also inside voluntary_ctx and
+    /// involuntary_ctx, with the coordinator's).
+    case workersVoluntaryContextSwitches = "workers_voluntary_ctx"
+    case workersInvoluntaryContextSwitches = "workers_involuntary_ctx"
+    /// The lanes' time on a CPU, time runnable but waiting for a core, and moves to another
+    /// CPU, summed over lanes (threads, workers, or the coordinator in sequential mode); empty
+    /// for async cells.
+    case lanesRunningSeconds = "lanes_running_s"
+    case lanesWaitingSeconds = "lanes_waiting_s"
+    case lanesMigrations = "lanes_migrations"
+    /// The worker processes' resident, proportional (PSS) and unique (USS) memory before they
+    /// exited, summed, KiB (0 outside process mode).
+    case workersResidentKiB = "workers_rss_kib"
+    case workersProportionalKiB = "workers_pss_kib"
+    case workersUniqueKiB = "workers_uss_kib"
+    /// Hardware counts of the coordinator and what it started; empty where the machine offers
+    /// none (run.json's counters say why) and for async cells.
+    case cycles
+    case instructions
+    case cacheMisses = "cache_misses"
+    /// CPU seconds that every other process took meanwhile (over all cores), steal, and the
+    /// time some task waited for a core (/proc/pressure/cpu, the lab's own included).
+    case othersCPUSeconds = "others_cpu_s"
+    case stealSeconds = "steal_s"
+    case cpuPressureSeconds = "cpu_pressure_s"
+    /// 1 when others or steal took more of the cores than the disturbance rule allows, else 0.
+    case disturbed
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -81,7 +116,15 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
-    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport, .units, .variant]
+    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns
+
+    /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
+    public static let counterColumns: [ResultColumn] = [
+        .minorFaults, .majorFaults, .workersMinorFaults, .workersMajorFaults, .workersVoluntaryContextSwitches,
+        .workersInvoluntaryContextSwitches, .lanesRunningSeconds, .lanesWaitingSeconds, .lanesMigrations, .workersResidentKiB,
+        .workersProportionalKiB, .workersUniqueKiB, .cycles, .instructions, .cacheMisses, .othersCPUSeconds, .stealSeconds,
+        .cpuPressureSeconds, .disturbed,
+    ]
 
     /// The field of this column for `record`.
     public func field(of record: RepetitionRecord) -> String {
@@ -105,6 +148,25 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .transport: record.transport?.rawValue ?? ""
         case .units: record.units.map { String($0) } ?? ""
         case .variant: record.variant ?? ""
+        case .minorFaults: Self.count(record.counters.minorFaults)
+        case .majorFaults: Self.count(record.counters.majorFaults)
+        case .workersMinorFaults: Self.count(record.counters.workersMinorFaults)
+        case .workersMajorFaults: Self.count(record.counters.workersMajorFaults)
+        case .workersVoluntaryContextSwitches: Self.count(record.counters.workersVoluntaryContextSwitches)
+        case .workersInvoluntaryContextSwitches: Self.count(record.counters.workersInvoluntaryContextSwitches)
+        case .lanesRunningSeconds: Self.seconds(record.counters.lanes?.runningSeconds)
+        case .lanesWaitingSeconds: Self.seconds(record.counters.lanes?.waitingSeconds)
+        case .lanesMigrations: Self.count(record.counters.lanes?.migrations)
+        case .workersResidentKiB: Self.count(record.counters.workersMemory?.residentKiB)
+        case .workersProportionalKiB: Self.count(record.counters.workersMemory?.proportionalKiB)
+        case .workersUniqueKiB: Self.count(record.counters.workersMemory?.uniqueKiB)
+        case .cycles: record.counters.hardware.map { String($0.cycles) } ?? ""
+        case .instructions: record.counters.hardware.map { String($0.instructions) } ?? ""
+        case .cacheMisses: record.counters.hardware.map { String($0.cacheMisses) } ?? ""
+        case .othersCPUSeconds: Self.seconds(record.counters.interference?.othersCPUSeconds)
+        case .stealSeconds: Self.seconds(record.counters.interference?.stealSeconds)
+        case .cpuPressureSeconds: Self.seconds(record.counters.interference?.pressureSeconds)
+        case .disturbed: record.counters.disturbed.map { $0 ? "1" : "0" } ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue
@@ -123,6 +185,9 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .position: String(record.position)
         }
     }
+
+    private static func count(_ value: Int?) -> String { value.map { String($0) } ?? "" }
+    private static func seconds(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 6) } ?? "" }
 
     /// The record's fields in column order.
     public static func fields(of record: RepetitionRecord) -> [String] {

@@ -109,6 +109,38 @@ public enum ResultsFileReader {
             func optional<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T? {
                 field(column).isEmpty ? nil : try parsed(column, parse)
             }
+            // A row's counters (0.6.0); each group (lanes, memory, hardware, interference) is
+            // there whole or not at all, and no count is negative.
+            func counters() throws(ResultsFileError) -> RepetitionCounters {
+                func integer(_ column: ResultColumn) throws(ResultsFileError) -> Int? { try optional(column) { Int($0).flatMap { $0 >= 0 ? $0 : nil } } }
+                func seconds(_ column: ResultColumn) throws(ResultsFileError) -> Double? { try optional(column) { Double($0) } }
+                var counters = RepetitionCounters(
+                    minorFaults: try integer(.minorFaults), majorFaults: try integer(.majorFaults),
+                    workersMinorFaults: try integer(.workersMinorFaults), workersMajorFaults: try integer(.workersMajorFaults),
+                    workersVoluntaryContextSwitches: try integer(.workersVoluntaryContextSwitches),
+                    workersInvoluntaryContextSwitches: try integer(.workersInvoluntaryContextSwitches))
+                if let running = try seconds(.lanesRunningSeconds), let waiting = try seconds(.lanesWaitingSeconds),
+                    let migrations = try integer(.lanesMigrations)
+                {
+                    counters.lanes = SchedulerCounters(runningSeconds: running, waitingSeconds: waiting, migrations: migrations)
+                }
+                if let resident = try integer(.workersResidentKiB), let proportional = try integer(.workersProportionalKiB),
+                    let unique = try integer(.workersUniqueKiB)
+                {
+                    counters.workersMemory = MemoryFootprint(residentKiB: resident, proportionalKiB: proportional, uniqueKiB: unique)
+                }
+                if let cycles = try optional(.cycles, { UInt64($0) }), let instructions = try optional(.instructions, { UInt64($0) }),
+                    let misses = try optional(.cacheMisses, { UInt64($0) })
+                {
+                    counters.hardware = HardwareCounts(cycles: cycles, instructions: instructions, cacheMisses: misses)
+                }
+                let disturbed = try optional(.disturbed) { $0 == "1" ? true : $0 == "0" ? false : nil }
+                if let others = try seconds(.othersCPUSeconds), let steal = try seconds(.stealSeconds), let disturbed {
+                    counters.interference = Interference(
+                        othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: try seconds(.cpuPressureSeconds), disturbed: disturbed)
+                }
+                return counters
+            }
             // The breakdown is all there or not at all.
             let parts = try ResultColumn.breakdownColumns.map { column throws(ResultsFileError) in try optional(column) { Double($0) } }
             let breakdown: TimeBreakdown? =
@@ -136,7 +168,7 @@ public enum ResultsFileReader {
                     startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
                     breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
-                    variant: field(.variant)))
+                    variant: field(.variant), counters: try counters()))
         }
         return records
     }

@@ -27,8 +27,22 @@ public struct RunComparison: Sendable {
         /// `processes x2 (spawn)` against the lab's `processes x2`.
         var shown: CellSummary { baseline.variant == nil && candidate.variant != nil ? candidate : baseline }
 
-        /// `1.42x faster`, `1.10x slower`, `no significant change`.
-        public var verdict: String {
+        /// Repetitions of the cell, on both sides, that the rest of the machine disturbed.
+        public var disturbedRepetitions: Int { (baseline.counters.disturbed ?? 0) + (candidate.counters.disturbed ?? 0) }
+
+        /// What the verdict adds for a disturbed cell: ` (disturbed: 2 of 5 repetitions in the candidate)`.
+        var disturbanceNote: String {
+            let sides = [("baseline", baseline), ("candidate", candidate)].compactMap { side, cell -> String? in
+                guard let count = cell.counters.disturbed, count > 0 else { return nil }
+                return "\(count) of \(cell.succeeded) repetitions in the \(side)"
+            }
+            return sides.isEmpty ? "" : " (disturbed: " + sides.joined(separator: ", ") + ")"
+        }
+
+        /// `1.42x faster`, `1.10x slower`, `no significant change`; a disturbed cell says so.
+        public var verdict: String { plainVerdict + disturbanceNote }
+
+        private var plainVerdict: String {
             guard let ratio else {
                 let unavailable = baseline.unavailableReason != nil || candidate.unavailableReason != nil
                 return unavailable ? "unavailable in one run" : "failed in one run"
@@ -168,6 +182,11 @@ extension RunComparison {
         /// on a side.
         public let intervalsApart: Bool?
 
+        /// Whether the rest of the machine disturbed a repetition of the cell on either side
+        /// (see ``Disturbance``): then the gate does not call the cell slower, it names it
+        /// as disturbed and cannot judge it.
+        public var disturbed: Bool { match.disturbedRepetitions > 0 }
+
         /// Which rule found it: `rank test`, `intervals`, `both`, or `failed in the candidate`.
         public var decidedBy: String {
             guard slowdown != nil else { return "\(match.candidate.missingMedianText) in the candidate" }
@@ -257,16 +276,25 @@ extension RunComparison {
         let rule = "beyond the allowance by the rank test, p < \(RunComparison.significance.shortText) Holm-adjusted over \(over), "
             + "or by \(level)% intervals apart, Bonferroni over \(over)"
         let note = rankTestLimit.map { "lab compare: note: \($0)\n" } ?? ""
-        guard !regressions.isEmpty else {
-            return "lab compare: no cell is slower than the baseline \(limit) (\(rule); \(matches.count) cells compared)\n" + note
+        let (disturbed, slower) = (regressions.filter(\.disturbed), regressions.filter { !$0.disturbed })
+        var refusal = ""
+        if !disturbed.isEmpty {
+            let names = disturbed.map { "\($0.match.shown.workload) \($0.match.shown.label)\($0.match.disturbanceNote)" }
+            refusal = "lab compare: \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") would be slower \(limit) but the machine was busy "
+                + "with other work during \(disturbed.count == 1 ? "it" : "them") (disturbed), so the gate does not judge \(disturbed.count == 1 ? "it" : "them"): "
+                + names.joined(separator: "; ") + ". Run both again on a quiet machine (exit status 3)\n"
         }
-        let count = regressions.count
-        var text = "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
-        let labels = regressions.map { "\($0.match.shown.workload) \($0.match.shown.label)" }
+        guard !slower.isEmpty else {
+            let none = disturbed.isEmpty ? "no cell" : "no undisturbed cell"
+            return "lab compare: \(none) is slower than the baseline \(limit) (\(rule); \(matches.count) cells compared)\n" + refusal + note
+        }
+        let count = slower.count
+        var text = refusal + "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
+        let labels = slower.map { "\($0.match.shown.workload) \($0.match.shown.label)" }
         let width = max(labels.map(\.count).max() ?? 0, 4)
         text += "  " + "cell".padded(to: width) + "  " + "baseline".padded(to: 10) + "  " + "candidate".padded(to: 10) + "  "
             + "slower".padded(to: 7) + "  " + "holm p".padded(to: 8) + "  " + "intervals".padded(to: 9) + "  decided by\n"
-        for (label, regression) in zip(labels, regressions) {
+        for (label, regression) in zip(labels, slower) {
             let match = regression.match
             let before = match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText
             let after = match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText

@@ -60,8 +60,40 @@ public struct RunDescription: Codable, Sendable, Equatable {
         }
     }
 
+    /// What the lab could count on the machine that made the run (lab 0.6.0).
+    public struct Counters: Codable, Sendable, Equatable {
+        /// `counted`, or why cycles, instructions and cache_misses are empty.
+        public var hardware: String
+        /// Whether each lane's scheduler figures (lanes_* columns) were readable.
+        public var scheduler: Bool
+        /// Whether /proc/pressure/cpu was there (cpu_pressure_s).
+        public var pressure: Bool
+        /// The rule that marks a repetition disturbed, in words.
+        public var disturbedWhen: String
+
+        enum CodingKeys: String, CodingKey {
+            case hardware, scheduler, pressure
+            case disturbedWhen = "disturbed_when"
+        }
+
+        public init(hardware: String, scheduler: Bool, pressure: Bool, disturbedWhen: String) {
+            self.hardware = hardware
+            self.scheduler = scheduler
+            self.pressure = pressure
+            self.disturbedWhen = disturbedWhen
+        }
+
+        /// This machine's.
+        public static func current() -> Counters {
+            Counters(
+                hardware: HardwareCounterGroup.unavailableReason.map { "unavailable: \($0)" } ?? "counted",
+                scheduler: Platform.threadSchedulerCounters() != nil, pressure: Platform.machineLoad()?.pressureSeconds != nil,
+                disturbedWhen: Disturbance.rule)
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case machine, plan, partial, runtime
+        case machine, plan, partial, runtime, counters, checks
         case runID = "run_id"
         case labVersion = "lab_version"
         case gitCommit = "git_commit"
@@ -89,6 +121,10 @@ public struct RunDescription: Codable, Sendable, Equatable {
     /// Set by peers written in another language (`Python 3.11.7 (CPython)` from
     /// `Scripts/python-peer.py`); absent for the lab's own runs, whose runtime is Swift.
     public var runtime: String?
+    /// What the lab could count (0.6.0); absent in older runs and in peers' runs.
+    public var counters: Counters?
+    /// What `lab check` found just before the run started (0.6.0); absent in older runs.
+    public var checks: [MachineCheck.Finding]?
 
     public init(
         runID: String, labVersion: String, gitCommit: String?, swiftVersion: String, buildConfiguration: String,

@@ -42,13 +42,36 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     /// Repetitions outside Tukey's fences.
     case outliers
     case checksum
+    // What the machine did (0.6.0): medians; empty where no repetition measured it.
+    case minorFaultsMedian = "minor_faults_median"
+    case majorFaultsMedian = "major_faults_median"
+    case workersMinorFaultsMedian = "workers_minor_faults_median"
+    case workersMajorFaultsMedian = "workers_major_faults_median"
+    case workersVoluntaryContextSwitchesMedian = "workers_voluntary_ctx_median"
+    case workersInvoluntaryContextSwitchesMedian = "workers_involuntary_ctx_median"
+    /// Per lane: time on a CPU, and time runnable but waiting for a core (the part of
+    /// part_work_s and part_exchange_s the scheduler kept it off a core).
+    case laneRunningMedian = "lane_running_median_s"
+    case laneWaitingMedian = "lane_waiting_median_s"
+    case lanesMigrationsMedian = "lanes_migrations_median"
+    case workersResidentMedian = "workers_rss_median_kib"
+    case workersProportionalMedian = "workers_pss_median_kib"
+    case workersUniqueMedian = "workers_uss_median_kib"
+    case cyclesMedian = "cycles_median"
+    case instructionsMedian = "instructions_median"
+    case cacheMissesMedian = "cache_misses_median"
+    case othersCPUMedian = "others_cpu_median_s"
+    case stealMedian = "steal_median_s"
+    /// Successful repetitions the rest of the machine disturbed (results.csv's disturbed).
+    case disturbed
 
     public static var header: [String] { allCases.map(\.rawValue) }
 
     public func field(of cell: CellSummary) -> String {
         func seconds(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 6) } ?? "" }
         func ratio(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 3) } ?? "" }
-        func kibibytes(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 0) } ?? "" }
+        // Counts and KiB as whole numbers.
+        func whole(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 0) } ?? "" }
         return switch self {
         case .workload: cell.workload
         case .kind: cell.kind.rawValue
@@ -78,12 +101,30 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .taskSlowdown: ratio(cell.taskSlowdown)
         case .cpuMedian: seconds(cell.cpuMedian)
         case .cpuUtilisation: ratio(cell.cpuUtilisation)
-        case .maxResidentMedian: kibibytes(cell.maxResidentMedianKiB)
-        case .workersMaxResidentMedian: kibibytes(cell.workersMaxResidentMedianKiB)
+        case .maxResidentMedian: whole(cell.maxResidentMedianKiB)
+        case .workersMaxResidentMedian: whole(cell.workersMaxResidentMedianKiB)
         case .speedup: ratio(cell.speedup)
         case .efficiency: ratio(cell.efficiency)
         case .outliers: String(cell.outliers)
         case .checksum: cell.checksum.map(Checksum.hex) ?? ""
+        case .minorFaultsMedian: whole(cell.counters.minorFaults)
+        case .majorFaultsMedian: whole(cell.counters.majorFaults)
+        case .workersMinorFaultsMedian: whole(cell.counters.workersMinorFaults)
+        case .workersMajorFaultsMedian: whole(cell.counters.workersMajorFaults)
+        case .workersVoluntaryContextSwitchesMedian: whole(cell.counters.workersVoluntaryContextSwitches)
+        case .workersInvoluntaryContextSwitchesMedian: whole(cell.counters.workersInvoluntaryContextSwitches)
+        case .laneRunningMedian: seconds(cell.counters.laneRunningSeconds)
+        case .laneWaitingMedian: seconds(cell.counters.laneWaitingSeconds)
+        case .lanesMigrationsMedian: whole(cell.counters.lanesMigrations)
+        case .workersResidentMedian: whole(cell.counters.workersResidentKiB)
+        case .workersProportionalMedian: whole(cell.counters.workersProportionalKiB)
+        case .workersUniqueMedian: whole(cell.counters.workersUniqueKiB)
+        case .cyclesMedian: whole(cell.counters.cycles)
+        case .instructionsMedian: whole(cell.counters.instructions)
+        case .cacheMissesMedian: whole(cell.counters.cacheMisses)
+        case .othersCPUMedian: seconds(cell.counters.othersCPUSeconds)
+        case .stealMedian: seconds(cell.counters.stealSeconds)
+        case .disturbed: cell.counters.disturbed.map { String($0) } ?? ""
         }
     }
 

@@ -173,6 +173,9 @@ public struct Benchmark: Sendable {
             }
         }
 
+        progress("the counters' own cost")
+        results += countersCost()
+
         progress("pool start-up, 1 and \(cores) workers")
         let single = try poolStartup(workers: 1)
         let pool = try poolStartup(workers: cores)
@@ -250,6 +253,35 @@ public struct Benchmark: Sendable {
         let with = Statistics.median(walls[0]) ?? .nan
         let without = Statistics.median(walls[1]) ?? .nan
         return (with / without, with, without, samples)
+    }
+
+    /// What reading the machine's counters adds: per repetition of a 2-thread cell (the
+    /// machine's load before and after, each lane's scheduler figures at both ends of its
+    /// life), and per worker process (its report: usage, its lane, smaps_rollup), each the
+    /// median of 5 timed loops. Context figures: they are in every cell, timeline or not.
+    func countersCost() -> [BenchmarkResult] {
+        let rounds = quick ? 200 : 1_000
+        func microseconds(_ body: () -> Void) -> Double {
+            let loops = (0..<5).map { _ in
+                let start = Platform.monotonicSeconds()
+                for _ in 0..<rounds { body() }
+                return (Platform.monotonicSeconds() - start) / Double(rounds)
+            }
+            return (Statistics.median(loops) ?? .nan) * 1e6
+        }
+        let repetition = microseconds {
+            for _ in 0..<2 { _ = Platform.machineLoad() }
+            for _ in 0..<4 { _ = Platform.threadSchedulerCounters() }
+        }
+        let worker = microseconds { _ = WorkerReport.current() }
+        return [
+            BenchmarkResult(
+                measurement: "counters_cost_per_repetition", value: repetition, unit: "us",
+                detail: "2 readings of /proc/stat and /proc/pressure/cpu and 4 of a thread's schedstat and sched: what a 2-thread repetition adds, median of 5 loops of \(rounds)"),
+            BenchmarkResult(
+                measurement: "counters_cost_per_worker", value: worker, unit: "us",
+                detail: "a worker's report as it finishes (getrusage, its schedstat and sched, smaps_rollup), in the worker, median of 5 loops of \(rounds)"),
+        ]
     }
 
     /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).

@@ -27,11 +27,17 @@ public struct ScalePoint: Sendable {
     /// Shares of the median repetition's wall time spent idle and in exchange.
     public let idleShare: Double?
     public let exchangeShare: Double?
+    /// The share of the wall time each lane spent runnable but waiting for a core, as the
+    /// scheduler measured it (median); `nil` where lanes are not measured (async, older runs).
+    /// Past the cores this, not a serial part of the work, is what holds a computing mode back.
+    public let waitingShare: Double?
 
     public init(
         mode: ExecutionMode, workers: Int, transport: Transport?, succeeded: Int, wallMedian: Double?, tasksPerSecond: Double?,
-        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, idleShare: Double?, exchangeShare: Double?
+        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, idleShare: Double?, exchangeShare: Double?,
+        waitingShare: Double? = nil
     ) {
+        self.waitingShare = waitingShare
         self.mode = mode
         self.workers = workers
         self.transport = transport
@@ -102,7 +108,8 @@ public struct ScaleReport: Sendable {
                 unitsPerSecond: median.flatMap { wall in unitsPerRepetition.flatMap { wall > 0 ? $0 / wall : nil } },
                 speedup: cell.speedup, speedupInterval: cell.speedup == nil || cell.mode == .sequential ? nil : speedupInterval,
                 idleShare: cell.parts.flatMap { parts in median.map { parts.idleSeconds / $0 } },
-                exchangeShare: cell.parts.flatMap { parts in median.map { parts.exchangeSeconds / $0 } })
+                exchangeShare: cell.parts.flatMap { parts in median.map { parts.exchangeSeconds / $0 } },
+                waitingShare: cell.counters.laneWaitingSeconds.flatMap { waiting in median.flatMap { $0 > 0 ? waiting / $0 : nil } })
         }
     }
 
@@ -120,7 +127,7 @@ public struct ScaleReport: Sendable {
     public var csv: String {
         let header = [
             "mode", "workers", "transport", "n", "wall_median_s", "tasks_per_s", "units_per_s", "speedup_x", "speedup_ci95_low_x",
-            "speedup_ci95_high_x", "efficiency", "karp_flatt_serial_fraction", "idle_share", "exchange_share",
+            "speedup_ci95_high_x", "efficiency", "karp_flatt_serial_fraction", "idle_share", "exchange_share", "lane_waiting_share",
         ]
         func fixed(_ value: Double?, _ decimals: Int) -> String { value.map { NumberFormatting.fixed($0, decimals: decimals) } ?? "" }
         let rows = points.map { point in
@@ -128,7 +135,7 @@ public struct ScaleReport: Sendable {
                 point.mode.rawValue, String(point.workers), point.transport?.rawValue ?? "", String(point.succeeded), fixed(point.wallMedian, 6),
                 fixed(point.tasksPerSecond, 3), fixed(point.unitsPerSecond, 3), fixed(point.speedup, 3), fixed(point.speedupInterval?.lowerBound, 3),
                 fixed(point.speedupInterval?.upperBound, 3), fixed(point.efficiency, 3), fixed(point.serialFraction, 3), fixed(point.idleShare, 3),
-                fixed(point.exchangeShare, 3),
+                fixed(point.exchangeShare, 3), fixed(point.waitingShare, 3),
             ]
         }
         return CSV.record(header) + rows.map(CSV.record).joined()
@@ -166,13 +173,20 @@ public struct ScaleReport: Sendable {
                 return "\(mode.rawValue): no successful cell\n"
             }
             var sentence = "\(mode.rawValue): best \(NumberFormatting.fixed(best.speedup!, decimals: 2))x at \(best.workers) worker\(best.workers == 1 ? "" : "s")"
-            if let fraction = best.serialFraction {
+            // Where the scheduler says the lanes waited for a core, that is the reason, not a
+            // serial part of the work (which Karp-Flatt would make of it).
+            if let waiting = best.waitingShare, waiting >= 0.05 {
+                sentence += " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time)"
+            } else if let fraction = best.serialFraction {
                 sentence += " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)), serial fraction \(NumberFormatting.fixed(fraction, decimals: 3)))"
             }
             if last.workers != best.workers {
                 sentence += "; \(NumberFormatting.fixed(last.speedup!, decimals: 2))x at \(last.workers)"
                 if let exchange = last.exchangeShare, let idle = last.idleShare {
                     sentence += ", where exchange took \(NumberFormatting.percent(exchange)) and idle lanes \(NumberFormatting.percent(idle)) of the time"
+                }
+                if let waiting = last.waitingShare, waiting >= 0.05 {
+                    sentence += "; each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time there"
                 }
             }
             return sentence + "\n"

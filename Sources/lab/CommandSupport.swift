@@ -154,6 +154,14 @@ enum CommandSupport {
         return status
     }
 
+    /// One warning line, after a measuring command's results, naming the cells whose
+    /// repetitions the rest of the machine disturbed and by how much; nothing when none was.
+    static func warnAboutDisturbance(_ records: [RepetitionRecord], folder: String) {
+        if let warning = CellSummary.disturbanceWarning(CellSummary.summarize(records), report: "\(folder)/report.md") {
+            Console.error("lab: warning: \(warning)\n")
+        }
+    }
+
     /// What `--dry-run` prints: the command's plan in one line.
     static func dryRun(_ plan: String) -> Int32 {
         Console.output("lab: dry run: \(plan); every option is valid; nothing was measured or created\n")
@@ -218,14 +226,25 @@ enum CommandSupport {
         return (worker, path, runID)
     }
 
+    /// How long a measuring command watches the rest of the machine before it starts.
+    static let machineCheckSeconds = 0.2
+
     /// The session that owns the run folder at `path` from now on: `run.json` (marked partial
     /// until the end), `results.csv`, Ctrl-C and stuck tasks, which print their message and
     /// end the lab.
     static func startSession(path: String, runID: String, plan: RunDescription.Plan, worker: WorkerCommand) throws -> RunSession {
-        let description = RunDescription(
+        // The machine as the run starts: its warnings said (the build's is said already),
+        // every finding recorded.
+        let check = MachineCheck.current(sampleSeconds: machineCheckSeconds, debugBuild: BuildInfo.configuration == "debug")
+        for finding in check.warnings where finding.topic != "build" {
+            Console.error("lab: warning: \(finding.topic): \(finding.text)\n")
+        }
+        var description = RunDescription(
             runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: worker.executablePath),
             swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(), plan: plan,
             startedAt: RunDescription.now(), endedAt: nil, partial: true)
+        description.counters = .current()
+        description.checks = check.findings
         return try RunSession(path: path, description: description) { message, status in
             Console.error("\n" + message + "\n")
             _exit(status)

@@ -171,6 +171,7 @@ struct CrossoverCommand {
         let text = report(result.points, result.findings).text
         Console.output(text + "\n" + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
         // A checksum mismatch has already stopped the scan (CrossoverMeasurement throws it).
+        CommandSupport.warnAboutDisturbance(result.points.flatMap(\.records), folder: path)
         return CommandSupport.failureStatus(of: result.points.flatMap(\.records), resultsPath: session.folder.resultsPath)
     }
 

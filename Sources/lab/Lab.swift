@@ -9,7 +9,7 @@ import Workloads
 /// for everything that failed while running).
 @main
 struct Lab {
-    static let commands = ["run", "list", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "help"]
+    static let commands = ["run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "help"]
 
     static func main() {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
@@ -45,6 +45,10 @@ struct Lab {
                 let list = ListCommand(registry: registry)
                 if wantsHelp { Console.output(list.help); return 0 }
                 return try list.run(rest)
+            case "check":
+                let check = CheckCommand()
+                if wantsHelp { Console.output(check.help); return 0 }
+                return try check.run(rest)
             case "calibrate-peer":
                 // Hidden: the raw-pipe peer of 'lab calibrate'.
                 return CalibrationPeer.serve(mode: rest.first ?? "")
@@ -96,6 +100,7 @@ struct Lab {
         case nil: Console.output(overview)
         case "run": Console.output(RunCommand(registry: registry).help)
         case "list": Console.output(ListCommand(registry: registry).help)
+        case "check": Console.output(CheckCommand().help)
         case "report": Console.output(ReportCommand().help)
         case "explain": Console.output(ExplainCommand().help)
         case "compare": Console.output(CompareCommand().help)
@@ -119,6 +124,8 @@ struct Lab {
           run     Run the experiment matrix (workloads x modes x worker counts, repeated)
                   and write results, summary, charts and a report into Results/<run-id>/.
           list    List the workloads, their kind and parameters.
+          check   Look at the machine before measuring: load, steal, counters, governor,
+                  swap, build; each warning says what to do.
           report  Rebuild a run's summary, charts, timelines and report.md from its files.
           explain Say, with the run's numbers, which mode won each workload and why.
           compare Compare two runs cell by cell, with significance.

@@ -67,7 +67,7 @@ struct CompareCommand {
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
         OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
-                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). For a CI job."),
+                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. For a CI job."),
     ])
 
     var help: String {
@@ -88,7 +88,16 @@ struct CompareCommand {
         Given several BASELINE folders (earlier runs of the same plan on the same
         machine), their repetitions are pooled cell by cell: a cell that moves between
         runs as the machine does then moves within the baseline too, and is not failed
-        for it.
+        for it. A cell whose repetitions other processes or the hypervisor disturbed (on
+        either side) is not called slower: it is named as disturbed, and if it is all
+        that would fail, the status is 3, so that a CI job can run again instead of
+        blaming the change.
+
+        EXIT STATUS:
+          0  no cell is slower (or no --fail-if-slower)
+          1  a cell is slower, undisturbed, or failed only in CANDIDATE
+          2  bad input: an option, a value, a folder that cannot be read
+          3  only disturbed cells would fail: the machine was busy; run again
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -127,7 +136,9 @@ struct CompareCommand {
         let gate = comparison.renderGate(regressions, percent: percent)
         // A CSV stays a CSV: the gate's table goes to standard error then.
         if format == .csv { Console.error(gate) } else { Console.output("\n" + gate) }
-        return regressions.isEmpty ? 0 : ExitStatus.failure.rawValue
+        // A real slowdown outweighs a disturbed cell; a disturbed one alone asks for a rerun.
+        if regressions.contains(where: { !$0.disturbed }) { return ExitStatus.failure.rawValue }
+        return regressions.isEmpty ? 0 : ExitStatus.disturbed.rawValue
     }
 }
 
@@ -148,8 +159,12 @@ struct ExplainCommand {
         and for every other cell the two parts of its time that grew the most against the
         fastest (start-up, work, exchange through pipes or queues, idle tail, teardown),
         each with its share of that cell's median repetition and the task slowdown where
-        tasks ran slower than alone. Every figure comes from the run's files. A run made by
-        lab 0.3.0 or older has no breakdown: explain says who won and that it cannot say why.
+        tasks ran slower than alone. Cells whose 95% intervals overlap the fastest's are
+        named together as a tie. Where the run has the machine's counters (lab 0.6.0), it
+        cites them: page faults far above the faster cell's, each lane's wait for a core,
+        the workers' memory as RSS against PSS and USS, and repetitions that other work on
+        the machine disturbed. Every figure comes from the run's files. A run made by lab
+        0.3.0 or older has no breakdown: explain says who won and that it cannot say why.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -175,8 +190,10 @@ struct ExplainCommand {
         let records = try folder.records()
         let timelines = try folder.timelines()
         let summaries = CellSummary.summarize(records, timelines: timelines)
-        // Only for one sentence's wording: a folder whose run.json does not read still explains.
-        let explanation = Explanation(summaries: summaries, records: records, runtime: try? folder.runDescription().runtime)
+        // Only for wording (who made the run, how many cores it had): a folder whose
+        // run.json does not read still explains.
+        let description = try? folder.runDescription()
+        let explanation = Explanation(summaries: summaries, records: records, runtime: description?.runtime, cores: description?.machine.cores)
         let workload = parsed.value("--workload")
         if let workload, !explanation.workloads.contains(workload) {
             throw UsageError.invalidValue(option: "--workload", value: workload, expected: "a workload of this run: \(explanation.workloads.joined(separator: ", "))")

@@ -225,6 +225,7 @@ struct RunCommand {
             let names = noisy.prefix(6).map { "\($0.workload) \($0.label)" }.joined(separator: ", ") + (noisy.count > 6 ? ", ..." : "")
             Console.error("lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); the comparison is not safe there: see \(path)/report.md, or use more --repetitions\n")
         }
+        CommandSupport.warnAboutDisturbance(records, folder: path)
 
         return CommandSupport.failureStatus(of: records, resultsPath: session.folder.resultsPath)
     }

@@ -124,6 +124,7 @@ struct ScaleCommand {
             progress.finish()
         }
         Console.output(ScaleReport(records: records, cores: cores).text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
+        CommandSupport.warnAboutDisturbance(records, folder: path)
         // A mode that did other work has no speedup in the curve (CellSummary leaves it out),
         // and the scale fails, as lab run does.
         return CommandSupport.failureStatus(of: records, resultsPath: session.folder.resultsPath)

@@ -28,7 +28,7 @@ import Testing
         for name in [
             "raw_pipe_round_trip", "process_task_cost_batch_1", "process_task_cost_batch_auto", "spawn_to_ready", "primes_sequential",
             "raw_socketpair_round_trip", "raw_shm_round_trip", "raw_shm_round_trip_cpu", "process_task_cost_batch_1_socketpair",
-            "process_task_cost_batch_1_shm", "digest_pipe_over_threads",
+            "process_task_cost_batch_1_shm", "digest_pipe_over_threads", "counters_cost_per_repetition", "counters_cost_per_worker",
         ] {
             #expect((Double(byName[name]?[1] ?? "") ?? 0) > 0, "\(name)")
         }

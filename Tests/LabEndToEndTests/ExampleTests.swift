@@ -86,7 +86,7 @@ import Testing
         }
     }
 
-    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale"])
+    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale"])
     func helpExamples(command: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }

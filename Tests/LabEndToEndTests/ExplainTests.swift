@@ -102,10 +102,12 @@ import Testing
         // Every cell but the fastest is compared with it: with reasons and shares, or called
         // noise (which depends on the machine; the sentences themselves are unit-tested).
         let lines = explained.standardOutput.split(separator: "\n")
-        #expect(lines.filter { $0.hasPrefix("  Fastest: ") }.count == 3)
+        // One winner per workload, or a tie named as one when the intervals cannot tell.
+        let winners = ["  Fastest: ", "  Fastest, tied: ", "  No mode beat sequential beyond the noise: "]
+        #expect(lines.filter { line in winners.contains { line.hasPrefix($0) } }.count == 3, "\(explained.standardOutput)")
         let comparisons = lines.filter { $0.contains(" took ") && $0.contains(" times as long as ") }
         #expect(comparisons.count == 3 * 3, "\(explained.standardOutput)")
-        #expect(comparisons.allSatisfy { $0.contains("% of its time (") || $0.contains("within the noise (their 95% intervals overlap") })
+        #expect(comparisons.allSatisfy { $0.contains("% of its time (") || $0.contains("within the noise (95% intervals: ") })
 
         let drawn = try lab.run(["explain", "run", "--workload", "sleep", "--timeline", "processes"])
         #expect(drawn.status == 0)
@@ -132,7 +134,7 @@ import Testing
 
         let explained = try lab.run(["explain", "run", "--workload", "digest"])
         #expect(explained.status == 0, "\(explained.standardError)")
-        #expect(explained.standardOutput.contains("Fastest: "))
+        #expect(explained.standardOutput.contains("Fastest: ") || explained.standardOutput.contains("Fastest, tied: ") || explained.standardOutput.contains("No mode beat sequential"))
         #expect(explained.standardOutput.contains("This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older"))
         let drawn = try lab.run(["explain", "run", "--timeline", "threads"])
         #expect(drawn.status == 2)

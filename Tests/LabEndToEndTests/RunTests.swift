@@ -43,8 +43,33 @@ import Workloads
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
             "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
-        ])
+        ] + ResultColumn.counterColumns.map(\.rawValue))
         let records = try ResultsFileReader.records(fromCSV: text)
+        // What the machine did is in every row, never negative: faults and switches of both
+        // sides, the lanes of every mode but async (whose tasks run on threads not theirs),
+        // the workers' memory, and what the rest of the machine took.
+        for record in records {
+            let counters = record.counters
+            let counts = [counters.minorFaults, counters.majorFaults, counters.workersMinorFaults, counters.workersMajorFaults,
+                          counters.workersVoluntaryContextSwitches, counters.workersInvoluntaryContextSwitches]
+            #expect(counts.allSatisfy { ($0 ?? -1) >= 0 }, "\(record.cellLabel): \(counters)")
+            let interference = try #require(counters.interference)
+            #expect(interference.othersCPUSeconds >= 0 && interference.stealSeconds >= 0 && (interference.pressureSeconds ?? 0) >= 0)
+            let memory = try #require(counters.workersMemory)
+            if record.mode == .async {
+                #expect(counters.lanes == nil)
+            } else {
+                let lanes = try #require(counters.lanes, "\(record.cellLabel)")
+                #expect(lanes.runningSeconds > 0 && lanes.waitingSeconds >= 0 && lanes.migrations >= 0, "\(record.cellLabel): \(lanes)")
+            }
+            if record.mode == .processes {
+                // A worker is a process of its own: it faults its pages in, and owns some.
+                #expect((counters.workersMinorFaults ?? 0) > 0 && (counters.workersVoluntaryContextSwitches ?? 0) > 0)
+                #expect(memory.residentKiB >= memory.proportionalKiB && memory.proportionalKiB >= memory.uniqueKiB && memory.uniqueKiB > 0)
+            } else {
+                #expect(memory == MemoryFootprint() && counters.workersMinorFaults == 0)
+            }
+        }
         // 2 workloads x (sequential + threads, processes and async at x1 and x2) x 2 repetitions.
         #expect(records.count == 2 * 7 * 2)
         #expect(records.allSatisfy { $0.status == .ok && $0.error == nil && $0.wallSeconds > 0 })

@@ -25,6 +25,9 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
             "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
+            "minor_faults", "major_faults", "workers_minor_faults", "workers_major_faults", "workers_voluntary_ctx", "workers_involuntary_ctx",
+            "lanes_running_s", "lanes_waiting_s", "lanes_migrations", "workers_rss_kib", "workers_pss_kib", "workers_uss_kib", "cycles",
+            "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed",
         ])
     }
 
@@ -44,7 +47,20 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         overSharedMemory.units = 9_000_000_000
         var peer = sampleRecord(mode: .processes, wall: 0, status: .unavailable, error: "no forkserver here")
         peer.variant = "forkserver"
-        let records = [sampleRecord(), sampleRecord(mode: .sequential, workers: 1, wall: 0.6), overSharedMemory, peer, unmeasured]
+        // Every counter measured, on a machine with hardware counters and a busy neighbour.
+        overSharedMemory.counters = RepetitionCounters(
+            minorFaults: 120, majorFaults: 1, workersMinorFaults: 31_000, workersMajorFaults: 0, workersVoluntaryContextSwitches: 10_600,
+            workersInvoluntaryContextSwitches: 40, lanes: SchedulerCounters(runningSeconds: 0.75, waitingSeconds: 0.125, migrations: 12),
+            workersMemory: MemoryFootprint(residentKiB: 40_612, proportionalKiB: 15_582, uniqueKiB: 3_460),
+            hardware: HardwareCounts(cycles: 9_000_000_000, instructions: 12_000_000_000, cacheMisses: 3_000_000),
+            interference: Interference(othersCPUSeconds: 0.5, stealSeconds: 0.0625, pressureSeconds: 0.25, disturbed: true))
+        // Without pressure stall information, hardware counters or lanes (async).
+        var sequential = sampleRecord(mode: .sequential, workers: 1, wall: 0.6)
+        sequential.counters = RepetitionCounters(
+            minorFaults: 0, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0, workersVoluntaryContextSwitches: 0,
+            workersInvoluntaryContextSwitches: 0, workersMemory: MemoryFootprint(),
+            interference: Interference(othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: nil, disturbed: false))
+        let records = [sampleRecord(), sequential, overSharedMemory, peer, unmeasured]
         let path = folder + "/results.csv"
         do {
             let writer = try ResultsFileWriter(path: path)
@@ -55,7 +71,11 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         // What was not measured is an empty field, not a 0.
         let lastRow = try #require(try CSV.parse(text).last)
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
-        #expect(emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns + [.units, .variant])
+        #expect(
+            emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns
+                + [.units, .variant] + ResultColumn.counterColumns)
+        let disturbed = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .disturbed)!] }
+        #expect(disturbed == ["", "0", "1", "", ""])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
         // The transport is written for process rows only.
         let transports = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .transport)!] }

@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct ScaleReportTests {
     /// Five repetitions of a cell, walls spread by 1% around `wall`.
-    func cell(_ mode: ExecutionMode, workers: Int, wall: Double, units: UInt64 = 1000) -> [RepetitionRecord] {
+    /// `waiting`: each lane's time waiting for a core as a share of the wall time.
+    func cell(_ mode: ExecutionMode, workers: Int, wall: Double, units: UInt64 = 1000, waiting: Double? = nil) -> [RepetitionRecord] {
         (0..<5).map { index in
             RepetitionRecord(
                 runID: "scale", workload: "primes", kind: .cpu, parameters: "limit=1000", mode: mode, workers: workers, tasks: 8,
@@ -15,7 +16,9 @@ import Testing
                 breakdown: TimeBreakdown(
                     startupSeconds: 0, workSeconds: wall * 0.8, exchangeSeconds: wall * 0.1, idleSeconds: wall * 0.1, teardownSeconds: 0,
                     residualSeconds: 0),
-                units: units)
+                units: units,
+                counters: RepetitionCounters(
+                    lanes: waiting.map { SchedulerCounters(runningSeconds: wall, waitingSeconds: $0 * wall * Double(workers), migrations: 0) }))
         }
     }
 
@@ -36,7 +39,7 @@ import Testing
     @Test("each point's speedup, interval, efficiency, serial fraction, throughput and shares")
     func points() throws {
         let records = cell(.sequential, workers: 1, wall: 1.0) + cell(.threads, workers: 1, wall: 1.0) + cell(.threads, workers: 2, wall: 0.5)
-            + cell(.threads, workers: 4, wall: 0.5) + cell(.processes, workers: 2, wall: 0.8)
+            + cell(.threads, workers: 4, wall: 0.5, waiting: 0.5) + cell(.processes, workers: 2, wall: 0.8)
         let report = ScaleReport(records: records, cores: 2)
         #expect(report.points.map { "\($0.mode.rawValue) x\($0.workers)" } == ["sequential x1", "threads x1", "threads x2", "threads x4", "processes x2"])
         let two = report.points[2]
@@ -56,7 +59,7 @@ import Testing
         let csv = try CSV.parse(report.csv)
         #expect(csv.first == [
             "mode", "workers", "transport", "n", "wall_median_s", "tasks_per_s", "units_per_s", "speedup_x", "speedup_ci95_low_x",
-            "speedup_ci95_high_x", "efficiency", "karp_flatt_serial_fraction", "idle_share", "exchange_share",
+            "speedup_ci95_high_x", "efficiency", "karp_flatt_serial_fraction", "idle_share", "exchange_share", "lane_waiting_share",
         ])
         #expect(csv.count == 6 && csv[5][2] == "pipe" && csv[3][7] == "2.000")
         for line in report.asciiChart.split(separator: "\n") {
@@ -64,6 +67,9 @@ import Testing
         }
         #expect(report.asciiChart.contains("x2   threads   ") && report.asciiChart.contains("2.00x ["))
         #expect(report.findings.contains("threads: best 2.00x at 2 workers (efficiency 1.00, serial fraction 0.000)"), "\(report.findings)")
+        // Past the cores, the scheduler's own figure says why, not a serial fraction.
+        #expect(abs(try #require(report.points[3].waitingShare) - 0.5) < 0.02)
+        #expect(report.findings.contains("; each thread waited for a core 50% of the time there"), "\(report.findings)")
         let svg = report.svg
         // A line per pooled mode and the ideal, error bars, no script.
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 3)

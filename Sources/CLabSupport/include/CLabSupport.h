@@ -44,4 +44,13 @@ int lab_futex_wait(uint32_t *word, uint32_t expected, int64_t timeout_ns);
 /// Wakes every thread sleeping on `word`; returns how many, or -1 with errno set.
 int lab_futex_wake(uint32_t *word);
 
+/// Opens a counter of the calling thread and of every thread and child process it creates
+/// from now on (`inherit`), user space only, enabled at once: `type` and `config` as
+/// `perf_event_attr` takes them (type 0 is hardware: config 0 cycles, 1 instructions,
+/// 3 cache misses). Returns its descriptor (close-on-exec), or -1 with errno set: ENOENT or
+/// EOPNOTSUPP where the machine offers no such counter (a VM without a virtual PMU), EACCES
+/// where `perf_event_paranoid` forbids it. The corresponding C call is `perf_event_open`,
+/// which glibc does not wrap.
+int lab_perf_counter_open(uint32_t type, uint64_t config);
+
 #endif

@@ -105,20 +105,18 @@ package struct ProcessPoolRunner: TaskRunner {
                 worker.shutdown(registry: registry)
                 totals.bytesToWorkers += worker.bytesSent
                 totals.bytesFromWorkers += worker.bytesReceived
-                if let usage = worker.reportedUsage {
-                    totals.usage.userSeconds += usage.userSeconds
-                    totals.usage.systemSeconds += usage.systemSeconds
-                    totals.usage.maxResidentKiB = max(totals.usage.maxResidentKiB, usage.maxResidentKiB)
-                    totals.usage.voluntaryContextSwitches += usage.voluntaryContextSwitches
-                    totals.usage.involuntaryContextSwitches += usage.involuntaryContextSwitches
+                if let report = worker.report {
+                    totals.add(report)
                 } else {
                     totals.workersWithoutUsage += 1
                 }
             }
             timeline?.add(workers.flatMap(\.lifeEvents))
             let (outcomes, failure) = ledger.result
+            // Each worker is a lane: its scheduler figures are the cell's, when every one sent them.
             return ExecutionResult(
-                startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals)
+                startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals,
+                lanes: totals.workersWithoutUsage == 0 ? totals.lanes : nil)
         }
         do throws(ExecutionError) {
             // Launch every child first and wait for them after, so that they load in parallel.

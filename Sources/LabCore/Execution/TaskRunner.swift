@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A workload with its parameters and task count, ready to run: what every mode receives.
 ///
 /// Building one validates the parameters and builds the workload, and starts nothing: a
@@ -61,8 +63,16 @@ package struct ExecutionResult: Sendable {
     package var failureCount = 0
     /// What the worker processes reported and what crossed the pipes (zero outside process mode).
     package var workers = WorkerTotals()
+    /// The scheduler's figures of the lanes (each pool thread, each worker's main thread, the
+    /// coordinator's thread in sequential mode), summed; `nil` when a lane could not be read
+    /// (async cells, whose tasks run on threads that are not theirs, and kernels without them).
+    package var lanes: SchedulerCounters?
 
-    package init(startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals()) {
+    package init(
+        startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals(),
+        lanes: SchedulerCounters? = nil
+    ) {
+        self.lanes = lanes
         self.startupSeconds = startupSeconds
         self.outcomes = outcomes
         self.failure = failure
@@ -81,8 +91,19 @@ package struct WorkerTotals: Sendable, Equatable {
     /// Workers that ended without reporting their usage (killed, crashed, or too late): then
     /// ``usage`` leaves them out and is not the whole.
     package var workersWithoutUsage = 0
+    /// The workers' lanes (their main threads), summed; `nil` when a report lacked them.
+    package var lanes: SchedulerCounters? = SchedulerCounters()
+    /// The workers' memory as each stood before it exited, summed; `nil` when a report lacked it.
+    package var memory: MemoryFootprint? = MemoryFootprint()
 
     package init() {}
+
+    /// Adds one worker's report.
+    package mutating func add(_ report: WorkerReport) {
+        usage = usage + report.usage
+        lanes = lanes.flatMap { sum in report.lane.map { sum + $0 } }
+        memory = memory.flatMap { sum in report.memory.map { sum + $0 } }
+    }
 }
 
 /// Runs a cell's tasks in one mode.
@@ -227,18 +248,26 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
 
 /// Runs one driver thread per performer, each in ``driveTasks(ledger:workload:performer:batch:)``,
 /// and waits for all of them: the skeleton both pools share.
-/// - Returns: the seconds spent creating the threads.
+/// - Returns: the seconds spent creating the threads, and the driver threads' scheduler
+///   figures summed (`nil` when one could not be read or a thread did not start).
 /// - Parameter pinning: where each driver thread runs (thread `i` is lane `i`); `nil` for anywhere.
 func runDriverThreads<Performer: TaskPerformer & Sendable>(
     _ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int, timeline: TimelineRecorder?, pinning: LanePinning? = nil
-) -> Double {
+) -> (creationSeconds: Double, lanes: SchedulerCounters?) {
     let started = Platform.monotonicSeconds()
     var threads: [JoinableThread] = []
+    let scheduling = Mutex<[SchedulerCounters?]>([])
     for (number, performer) in performers.enumerated() {
         let lane = timeline?.lanes[number]
         do {
             threads.append(
                 try JoinableThread {
+                    // Read once at each end of the thread's life: per lane, never per task.
+                    let before = Platform.threadSchedulerCounters()
+                    defer {
+                        let counted = Platform.threadSchedulerCounters().flatMap { after in before.map { after.since($0) } }
+                        scheduling.withLock { $0.append(counted) }
+                    }
                     do throws(SystemError) {
                         try pinning?.pinCallingThread(lane: number)
                     } catch {
@@ -255,7 +284,9 @@ func runDriverThreads<Performer: TaskPerformer & Sendable>(
     }
     let creationSeconds = Platform.monotonicSeconds() - started
     threads.forEach { $0.join() }
-    return creationSeconds
+    let lanes = scheduling.withLock { $0 }
+    let complete = lanes.count == performers.count && !lanes.contains(nil)
+    return (creationSeconds, complete ? lanes.compactMap { $0 }.reduce(SchedulerCounters(), +) : nil)
 }
 
 /// The coordinator runs the tasks in order, in its own thread.
@@ -286,11 +317,13 @@ package struct SequentialRunner: TaskRunner {
             return ExecutionResult(startupSeconds: 0, outcomes: [TaskOutcome?](repeating: nil, count: workload.taskCount), failure: .system(error))
         }
         defer { pinning?.releaseCallingThread() }
+        let before = Platform.threadSchedulerCounters()
         driveTasks(
             ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first),
             batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: 1), lane: timeline?.lanes.first)
+        let lane = Platform.threadSchedulerCounters().flatMap { after in before.map { after.since($0) } }
         let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
+        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, lanes: lane)
     }
 }
 
@@ -322,10 +355,10 @@ package struct ThreadPoolRunner: TaskRunner {
     package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let performers = (0..<threads).map { InlinePerformer(workload: workload.workload, slot: watch?.slots[$0]) }
-        let startupSeconds = runDriverThreads(
+        let (startupSeconds, lanes) = runDriverThreads(
             performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
             timeline: timeline, pinning: pinning)
         let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
+        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, lanes: lanes)
     }
 }

@@ -14,7 +14,7 @@ package enum WorkerMessage: Sendable, Equatable {
     /// `index` is `nil` when the setup failed.
     case failure(index: Int?, message: String)
     case finish
-    case usage(ResourceUsage)
+    case usage(WorkerReport)
 
     /// The frame that carries this message.
     package var frame: Frame {
@@ -65,12 +65,8 @@ package enum WorkerMessage: Sendable, Equatable {
             return Frame(kind: .failure, payload: writer.bytes)
         case .finish:
             return Frame(kind: .finish)
-        case .usage(let usage):
-            writer.append(UInt64((usage.userSeconds * 1e6).rounded()))
-            writer.append(UInt64((usage.systemSeconds * 1e6).rounded()))
-            writer.append(UInt64(max(usage.maxResidentKiB, 0)))
-            writer.append(UInt64(max(usage.voluntaryContextSwitches, 0)))
-            writer.append(UInt64(max(usage.involuntaryContextSwitches, 0)))
+        case .usage(let report):
+            report.fields.forEach { writer.append($0) }
             return Frame(kind: .usage, payload: writer.bytes)
         }
     }
@@ -125,16 +121,12 @@ package enum WorkerMessage: Sendable, Equatable {
         case .finish:
             self = .finish
         case .usage:
-            var fields: [Int] = []
-            for _ in 0..<5 {
-                let value = try reader.readUInt64()
-                guard value <= UInt64(Int64.max) else { throw .malformedPayload(.usage) }
-                fields.append(Int(value))
+            var fields: [UInt64] = []
+            for _ in 0..<WorkerReport.fieldCount {
+                fields.append(try reader.readUInt64())
             }
-            self = .usage(
-                ResourceUsage(
-                    userSeconds: Double(fields[0]) / 1e6, systemSeconds: Double(fields[1]) / 1e6, maxResidentKiB: fields[2],
-                    voluntaryContextSwitches: fields[3], involuntaryContextSwitches: fields[4]))
+            guard let report = WorkerReport(fields: fields) else { throw .malformedPayload(.usage) }
+            self = .usage(report)
         }
     }
 

@@ -17,7 +17,7 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var bytesSent = 0
     private(set) var bytesReceived = 0
     /// What the worker reported of itself at the end, if it got that far.
-    private(set) var reportedUsage: ResourceUsage?
+    private(set) var report: WorkerReport?
     /// Whether the finish frame went out.
     private var finishRequested = false
     /// The worker's life on the monotonic clock (nanoseconds), for the timeline: asked for,
@@ -234,7 +234,7 @@ final class WorkerProcess: @unchecked Sendable {
         // simply fails this exchange.
         if finishRequested {
             // A worker that does not answer in time is not waited for.
-            if case .usage(let usage)? = try? receive(task: nil, timeoutSeconds: graceSeconds) { reportedUsage = usage }
+            if case .usage(let report)? = try? receive(task: nil, timeoutSeconds: graceSeconds) { self.report = report }
         }
         link.endRequests()
         if !waitForExit(seconds: graceSeconds) {

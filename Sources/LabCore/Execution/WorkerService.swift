@@ -53,7 +53,7 @@ public struct WorkerService: Sendable {
                 // Consumed, so that a task's input is the frame's own bytes, not a copy.
                 let message = try WorkerMessage(frame: consume frame)
                 if case .finish = message {
-                    try writer.write(WorkerMessage.usage(Platform.processUsage()).frame)
+                    try writer.write(WorkerMessage.usage(.current()).frame)
                     return
                 }
                 guard case .task(let index, let input) = message else {

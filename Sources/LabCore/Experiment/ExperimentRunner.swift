@@ -127,6 +127,10 @@ public struct ExperimentRunner: Sendable {
         let tasks = cell.workload.taskCount
         let startSeconds = runClock.elapsedSeconds
         let peakWasReset = Platform.resetPeakResident()
+        // Opened on this thread before the pool exists, so that its threads and workers inherit
+        // them; async tasks run on threads that exist already, so async cells count nothing.
+        let hardware = cell.mode == .async || HardwareCounterGroup.unavailableReason != nil ? nil : try? HardwareCounterGroup.open()
+        let loadBefore = Platform.machineLoad()
         let before = Platform.processUsage()
         let stopwatch = Stopwatch()
         let label = cell.label
@@ -153,6 +157,7 @@ public struct ExperimentRunner: Sendable {
         // not in what the user is shown (the stopwatch covers a cell that never ran).
         let wallSeconds = began == 0 ? stopwatch.elapsedSeconds : Double(poolGone &- began) / 1e9
         let coordinator = Platform.processUsage().since(before)
+        let loadAfter = Platform.machineLoad()
         let workers = result.workers
         // Figures that were not measured are left empty rather than written as 0 (or, for
         // the peak, as the process's lifetime peak).
@@ -186,7 +191,24 @@ public struct ExperimentRunner: Sendable {
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
             startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
-            transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units }
+            transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units },
+            counters: RepetitionCounters(
+                minorFaults: coordinator.minorFaults, majorFaults: coordinator.majorFaults,
+                workersMinorFaults: workersReported ? workers.usage.minorFaults : nil,
+                workersMajorFaults: workersReported ? workers.usage.majorFaults : nil,
+                workersVoluntaryContextSwitches: workersReported ? workers.usage.voluntaryContextSwitches : nil,
+                workersInvoluntaryContextSwitches: workersReported ? workers.usage.involuntaryContextSwitches : nil,
+                lanes: cell.mode == .async ? nil : result.lanes, workersMemory: workersReported ? workers.memory : nil,
+                hardware: hardware?.read(),
+                interference: loadBefore.flatMap { start in
+                    loadAfter.flatMap { end in
+                        // The lab's own CPU time is known only when every worker reported its own.
+                        workersReported
+                            ? Interference(
+                                from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds, wallSeconds: wallSeconds)
+                            : nil
+                    }
+                })
         )
         return (record, timeline)
     }

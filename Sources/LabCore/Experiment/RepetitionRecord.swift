@@ -80,6 +80,9 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// pool's start method (`fork`, `forkserver`, `spawn`) or `interpreters` for a pool of
     /// subinterpreters; `nil` for the lab's own rows.
     public var variant: String?
+    /// What the machine did meanwhile (lab 0.6.0): faults, lanes' scheduling, the workers'
+    /// memory, hardware counts, other tenants; all `nil` in older rows.
+    public var counters: RepetitionCounters
 
     public init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
@@ -88,8 +91,9 @@ public struct RepetitionRecord: Sendable, Equatable {
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
         breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil,
-        variant: String? = nil
+        variant: String? = nil, counters: RepetitionCounters = RepetitionCounters()
     ) {
+        self.counters = counters
         self.units = units
         self.variant = variant?.isEmpty == false ? variant : nil
         self.transport = mode == .processes ? (transport ?? .pipe) : nil

@@ -5,6 +5,9 @@ public enum ExitStatus: Int32, Sendable {
     case failure = 1
     /// The user asked for something that cannot be: a bad option, value, workload or folder.
     case badInput = 2
+    /// Not an error but a verdict that cannot be given: `lab compare --fail-if-slower` would
+    /// fail only cells that the rest of the machine disturbed. Run again.
+    case disturbed = 3
 }
 
 /// An error that carries the exit status the lab ends with when it reaches the top. An error

@@ -1,6 +1,8 @@
+import CLabSupport
 import Glibc
 
-/// CPU time, peak memory and context switches of a process, as `getrusage` and `/proc` say.
+/// CPU time, peak memory, context switches and page faults of a process, as `getrusage` and
+/// `/proc` say.
 public struct ResourceUsage: Sendable, Equatable {
     public var userSeconds: Double = 0
     public var systemSeconds: Double = 0
@@ -8,25 +10,48 @@ public struct ResourceUsage: Sendable, Equatable {
     public var maxResidentKiB: Int = 0
     public var voluntaryContextSwitches: Int = 0
     public var involuntaryContextSwitches: Int = 0
+    /// Page faults served without I/O (a fresh page zeroed, a page already in the cache mapped).
+    public var minorFaults: Int = 0
+    /// Page faults that had to read from storage.
+    public var majorFaults: Int = 0
 
     public init() {}
 
-    public init(userSeconds: Double, systemSeconds: Double, maxResidentKiB: Int, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int) {
+    public init(
+        userSeconds: Double, systemSeconds: Double, maxResidentKiB: Int, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int,
+        minorFaults: Int = 0, majorFaults: Int = 0
+    ) {
         self.userSeconds = userSeconds
         self.systemSeconds = systemSeconds
         self.maxResidentKiB = maxResidentKiB
         self.voluntaryContextSwitches = voluntaryContextSwitches
         self.involuntaryContextSwitches = involuntaryContextSwitches
+        self.minorFaults = minorFaults
+        self.majorFaults = majorFaults
     }
 
-    /// What accumulated between `earlier` and `self` (times and switches; the peak is kept).
+    /// What accumulated between `earlier` and `self` (times, switches and faults; the peak is kept).
     public func since(_ earlier: ResourceUsage) -> ResourceUsage {
         ResourceUsage(
             userSeconds: userSeconds - earlier.userSeconds, systemSeconds: systemSeconds - earlier.systemSeconds,
             maxResidentKiB: maxResidentKiB,
             voluntaryContextSwitches: voluntaryContextSwitches - earlier.voluntaryContextSwitches,
-            involuntaryContextSwitches: involuntaryContextSwitches - earlier.involuntaryContextSwitches)
+            involuntaryContextSwitches: involuntaryContextSwitches - earlier.involuntaryContextSwitches,
+            minorFaults: minorFaults - earlier.minorFaults, majorFaults: majorFaults - earlier.majorFaults)
     }
+
+    /// Two processes' usage together: times, switches and faults summed, the larger peak.
+    public static func + (left: ResourceUsage, right: ResourceUsage) -> ResourceUsage {
+        ResourceUsage(
+            userSeconds: left.userSeconds + right.userSeconds, systemSeconds: left.systemSeconds + right.systemSeconds,
+            maxResidentKiB: max(left.maxResidentKiB, right.maxResidentKiB),
+            voluntaryContextSwitches: left.voluntaryContextSwitches + right.voluntaryContextSwitches,
+            involuntaryContextSwitches: left.involuntaryContextSwitches + right.involuntaryContextSwitches,
+            minorFaults: left.minorFaults + right.minorFaults, majorFaults: left.majorFaults + right.majorFaults)
+    }
+
+    /// User plus system CPU seconds.
+    public var cpuSeconds: Double { userSeconds + systemSeconds }
 }
 
 extension Platform {
@@ -40,7 +65,52 @@ extension Platform {
             userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
             systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
             maxResidentKiB: peakResidentKiB() ?? Int(usage.ru_maxrss),
-            voluntaryContextSwitches: Int(usage.ru_nvcsw), involuntaryContextSwitches: Int(usage.ru_nivcsw))
+            voluntaryContextSwitches: Int(usage.ru_nvcsw), involuntaryContextSwitches: Int(usage.ru_nivcsw),
+            minorFaults: Int(usage.ru_minflt), majorFaults: Int(usage.ru_majflt))
+    }
+
+    /// The calling thread's scheduler figures so far, from /proc/thread-self/schedstat and
+    /// sched; `nil` on a kernel without scheduler statistics.
+    public static func threadSchedulerCounters() -> SchedulerCounters? {
+        guard let schedstat = readSmallFile("/proc/thread-self/schedstat"), let sched = readSmallFile("/proc/thread-self/sched") else { return nil }
+        return SchedulerCounters.parse(schedstat: schedstat, sched: sched)
+    }
+
+    /// The scheduler figures of this process's main thread (a worker's one lane), from
+    /// /proc/self/schedstat and sched; `nil` on a kernel without them.
+    public static func mainThreadSchedulerCounters() -> SchedulerCounters? {
+        guard let schedstat = readSmallFile("/proc/self/schedstat"), let sched = readSmallFile("/proc/self/sched") else { return nil }
+        return SchedulerCounters.parse(schedstat: schedstat, sched: sched)
+    }
+
+    /// This process's resident, proportional and unique memory now, from
+    /// /proc/self/smaps_rollup; `nil` on a kernel without it.
+    public static func memoryFootprint() -> MemoryFootprint? {
+        readSmallFile("/proc/self/smaps_rollup").flatMap { MemoryFootprint.parse(smapsRollup: $0) }
+    }
+
+    /// The whole machine's CPU accounting now, from /proc/stat and /proc/pressure/cpu; `nil`
+    /// when /proc/stat cannot be read.
+    public static func machineLoad() -> MachineLoad? {
+        guard let stat = readSmallFile("/proc/stat") else { return nil }
+        return MachineLoad.parse(stat: stat, pressure: readSmallFile("/proc/pressure/cpu"), ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))))
+    }
+
+    /// Opens a hardware counter (`PERF_TYPE_HARDWARE`, `config`) of the calling thread and the
+    /// threads and processes it starts afterwards, user space only.
+    /// The corresponding C function is `perf_event_open`.
+    static func openHardwareCounter(config: UInt64) throws(SystemError) -> Int32 {
+        let descriptor = lab_perf_counter_open(0, config)
+        guard descriptor >= 0 else { throw SystemError(call: "perf_event_open", errno: errno) }
+        return descriptor
+    }
+
+    /// A perf counter's value so far. The corresponding C function is `read`.
+    static func readCounter(_ descriptor: Int32) throws(SystemError) -> UInt64 {
+        var value: UInt64 = 0
+        let complete = try withUnsafeMutableBytes(of: &value) { buffer throws(SystemError) in try readFully(descriptor, into: buffer) }
+        guard complete else { throw SystemError(call: "read", errno: EIO) }
+        return value
     }
 
     /// VmHWM of this process in KiB, from /proc/self/status.

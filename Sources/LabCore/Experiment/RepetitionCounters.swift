@@ -1,0 +1,52 @@
+/// What the machine did during one repetition, beyond its clock (lab 0.6.0): page faults and
+/// context switches of the coordinator and of the workers apart, the scheduler's figures of
+/// the cell's lanes, the workers' memory, hardware counts where the machine offers them, and
+/// what the rest of the machine took meanwhile.
+///
+/// Every figure that was not measured is `nil` (an empty field in `results.csv`), never 0: all
+/// of them in rows of older labs; the workers' in a repetition where a worker sent no report;
+/// the lanes' in async cells (their tasks run on threads that are not theirs) and on kernels
+/// without scheduler statistics; hardware counts on machines without them.
+public struct RepetitionCounters: Sendable, Equatable {
+    /// The coordinator's page faults (all its threads).
+    public var minorFaults: Int?
+    public var majorFaults: Int?
+    /// The worker processes' page faults over their whole lives, summed (0 outside process mode).
+    public var workersMinorFaults: Int?
+    public var workersMajorFaults: Int?
+    /// The worker processes' context switches, summed (0 outside process mode); the record's
+    /// `voluntaryContextSwitches` and `involuntaryContextSwitches` hold them too, with the
+    /// coordinator's.
+    public var workersVoluntaryContextSwitches: Int?
+    public var workersInvoluntaryContextSwitches: Int?
+    /// The lanes' scheduler figures, summed over lanes: each pool thread, each worker's main
+    /// thread (its whole life), the coordinator's thread in sequential mode.
+    public var lanes: SchedulerCounters?
+    /// The worker processes' memory as each stood before it exited, summed (zeros outside
+    /// process mode).
+    public var workersMemory: MemoryFootprint?
+    /// Cycles, instructions and cache misses of the coordinator and what it started.
+    public var hardware: HardwareCounts?
+    /// What the rest of the machine took meanwhile, and whether that disturbed the repetition.
+    public var interference: Interference?
+
+    public init(
+        minorFaults: Int? = nil, majorFaults: Int? = nil, workersMinorFaults: Int? = nil, workersMajorFaults: Int? = nil,
+        workersVoluntaryContextSwitches: Int? = nil, workersInvoluntaryContextSwitches: Int? = nil, lanes: SchedulerCounters? = nil,
+        workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil
+    ) {
+        self.minorFaults = minorFaults
+        self.majorFaults = majorFaults
+        self.workersMinorFaults = workersMinorFaults
+        self.workersMajorFaults = workersMajorFaults
+        self.workersVoluntaryContextSwitches = workersVoluntaryContextSwitches
+        self.workersInvoluntaryContextSwitches = workersInvoluntaryContextSwitches
+        self.lanes = lanes
+        self.workersMemory = workersMemory
+        self.hardware = hardware
+        self.interference = interference
+    }
+
+    /// Whether the rest of the machine disturbed the repetition; `nil` when not measured.
+    public var disturbed: Bool? { interference?.disturbed }
+}
