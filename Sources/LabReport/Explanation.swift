@@ -175,7 +175,12 @@ public struct Explanation {
             let who = cell.mode == .processes ? "the workers and the coordinator" : "it"
             var because = ""
             if cell.mode == .processes, fast.mode != .processes {
-                because = ": every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page"
+                // Inputs of a mebibyte or more a repetition are where fresh pages go; without
+                // them, the faults are each new process loading itself.
+                let moved = (bytes[cell.cellKey]?.to ?? 0) >= 1_048_576
+                because = moved
+                    ? ": every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page"
+                    : ": every worker is a fresh process that faults in its own copy of the lab's pages and a heap of its own as it starts"
             }
             sentences.append(
                 "Page faults: \(who) took \(Explanation.grouped(mine)) a repetition, \(fast.label) \(Explanation.grouped(theirs))\(because).")
@@ -184,12 +189,17 @@ public struct Explanation {
             sentences.append("Waiting for a core: \(waiting), runnable but not running.")
         }
         if cell.mode == .processes, let resident = counters.workersResidentKiB, let proportional = counters.workersProportionalKiB,
-            let unique = counters.workersUniqueKiB, proportional > 0, resident >= 1.5 * proportional
+            let unique = counters.workersUniqueKiB, proportional > 0
         {
+            let workers = "the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held \(Explanation.mebibytes(resident * 1024)) resident (RSS)"
+            let (rss, pss, uss) = (resident * 1024, proportional * 1024, unique * 1024)
+            // Mostly shared pages, counted once per worker by RSS; or mostly their own.
             sentences.append(
-                "Memory: the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held \(Explanation.mebibytes(resident * 1024)) resident (RSS), "
-                    + "but their proportional share (PSS) was \(Explanation.mebibytes(proportional * 1024)) and only \(Explanation.mebibytes(unique * 1024)) was theirs alone (USS): "
-                    + "RSS counts the lab binary's and libraries' shared pages once in every worker.")
+                resident >= 1.5 * proportional
+                    ? "Memory: \(workers), but their proportional share (PSS) was \(Explanation.mebibytes(pss)) and only \(Explanation.mebibytes(uss)) was theirs alone (USS): "
+                        + "RSS counts the lab binary's and libraries' shared pages once in every worker."
+                    : "Memory: \(workers), \(Explanation.mebibytes(pss)) as their proportional share (PSS) and \(Explanation.mebibytes(uss)) theirs alone (USS): "
+                        + "most of it is memory each worker allocated for itself, a second heap beside the coordinator's (\(NumberFormatting.percent(uss / rss)) of RSS).")
         }
         return sentences
     }

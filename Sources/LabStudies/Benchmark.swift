@@ -257,8 +257,9 @@ public struct Benchmark: Sendable {
 
     /// What reading the machine's counters adds: per repetition of a 2-thread cell (the
     /// machine's load before and after, each lane's scheduler figures at both ends of its
-    /// life), and per worker process (its report: usage, its lane, smaps_rollup), each the
-    /// median of 5 timed loops. Context figures: they are in every cell, timeline or not.
+    /// life), and per worker process (its report: usage, its lane, smaps_rollup, read here in
+    /// the coordinator: an upper bound), each the median of 5 timed loops. Context figures:
+    /// they are in every cell, timeline or not.
     func countersCost() -> [BenchmarkResult] {
         let rounds = quick ? 200 : 1_000
         func microseconds(_ body: () -> Void) -> Double {
@@ -280,7 +281,7 @@ public struct Benchmark: Sendable {
                 detail: "2 readings of /proc/stat and /proc/pressure/cpu and 4 of a thread's schedstat and sched: what a 2-thread repetition adds, median of 5 loops of \(rounds)"),
             BenchmarkResult(
                 measurement: "counters_cost_per_worker", value: worker, unit: "us",
-                detail: "a worker's report as it finishes (getrusage, its schedstat and sched, smaps_rollup), in the worker, median of 5 loops of \(rounds)"),
+                detail: "a worker's report as it finishes (getrusage, its schedstat and sched, smaps_rollup), read in this process, median of 5 loops of \(rounds); smaps_rollup walks every mapping, and this coordinator maps more than a worker does, so a worker pays less"),
         ]
     }
 

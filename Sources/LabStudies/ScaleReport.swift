@@ -177,6 +177,9 @@ public struct ScaleReport: Sendable {
             // serial part of the work (which Karp-Flatt would make of it).
             if let waiting = best.waitingShare, waiting >= 0.05 {
                 sentence += " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time)"
+            } else if mode == .async, best.workers > cores {
+                // Tasks in flight are not threads: Swift's cooperative pool has one per core.
+                sentence += " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); \(best.workers) tasks in flight share the cooperative pool's threads, one per core)"
             } else if let fraction = best.serialFraction {
                 sentence += " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)), serial fraction \(NumberFormatting.fixed(fraction, decimals: 3)))"
             }

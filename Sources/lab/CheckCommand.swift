@@ -43,7 +43,7 @@ struct CheckCommand {
         } ?? Self.defaultSeconds
         let check = MachineCheck.current(sampleSeconds: seconds, debugBuild: BuildInfo.configuration == "debug")
         let width = check.findings.map(\.topic.count).max() ?? 0
-        var text = "lab check: this machine, before measuring\n"
+        var text = "This machine, before measuring:\n"
         for finding in check.findings {
             text += "  " + finding.level.rawValue.padded(to: 7) + "  " + finding.topic.padded(to: width) + "  " + finding.text + "\n"
         }

@@ -112,7 +112,23 @@ import Testing
         #expect(text.contains("    Page faults: the workers and the coordinator took 31,300 a repetition, threads x2 5,600: every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page.\n"), "\(text)")
         #expect(text.contains("    Waiting for a core: each thread waited for a core 75% of the time (8 threads on 2 cores), runnable but not running.\n"), "\(text)")
         #expect(text.contains("    Memory: the 2 workers held 40.0 MiB resident (RSS), but their proportional share (PSS) was 15.0 MiB and only 3.0 MiB was theirs alone (USS)"), "\(text)")
+        // Memory a worker allocated for itself is said to be its own: a second heap.
+        let owned = records.map { record in
+            var record = record
+            if record.mode == .processes { record.counters.workersMemory = MemoryFootprint(residentKiB: 150 * 1024, proportionalKiB: 137 * 1024, uniqueKiB: 130 * 1024) }
+            return record
+        }
+        let heap = Explanation(summaries: CellSummary.summarize(owned), records: owned).render()
+        #expect(heap.contains("    Memory: the 2 workers held 150.0 MiB resident (RSS), 137.0 MiB as their proportional share (PSS) and 130.0 MiB theirs alone (USS): most of it is memory each worker allocated for itself, a second heap beside the coordinator's (87% of RSS).\n"), "\(heap)")
         #expect(text.contains("  Disturbed: 2 of 3 repetitions of sequential shared the machine with other work (other processes or the hypervisor took up to 0.90 cores); its times are not this code's alone.\n"), "\(text)")
+        // Without inputs to receive, a worker's faults are its own start.
+        let withoutInputs = records.map { record in
+            var record = record
+            record.bytesToWorkers = 0
+            return record
+        }
+        let startOnly = Explanation(summaries: CellSummary.summarize(withoutInputs), records: withoutInputs, cores: 2).render()
+        #expect(startOnly.contains("threads x2 5,600: every worker is a fresh process that faults in its own copy of the lab's pages and a heap of its own as it starts.\n"), "\(startOnly)")
         // Nothing is said of a counter that says nothing: the fastest's few waits and faults.
         #expect(!text.contains("each thread waited for a core 2"))
         #expect(text.components(separatedBy: "Page faults:").count == 2)

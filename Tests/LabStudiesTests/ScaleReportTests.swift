@@ -75,4 +75,12 @@ import Testing
         #expect(svg.components(separatedBy: "<polyline").count - 1 == 3)
         #expect(svg.contains("stroke-dasharray") && svg.contains(">ideal</text>") && !svg.contains("<script"))
     }
+
+    @Test("past the cores, async tasks in flight are said to share the cooperative pool's threads, not called a serial fraction")
+    func asyncPastTheCores() {
+        let records = cell(.sequential, workers: 1, wall: 1.0) + cell(.async, workers: 2, wall: 0.6) + cell(.async, workers: 4, wall: 0.5)
+        let findings = ScaleReport(records: records, cores: 2).findings
+        #expect(findings.contains("async: best 2.00x at 4 workers (efficiency 0.50; 4 tasks in flight share the cooperative pool's threads, one per core)"), "\(findings)")
+        #expect(!findings.contains("serial fraction"))
+    }
 }

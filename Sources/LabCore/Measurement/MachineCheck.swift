@@ -97,7 +97,8 @@ public struct MachineCheck: Sendable, Equatable {
         }
         let interference = Interference(
             from: before, to: after, labCPUSeconds: Platform.processUsage().since(ownBefore).cpuSeconds, wallSeconds: wall)
-        let othersCores = (interference.othersCPUSeconds + interference.stealSeconds) / max(wall, 1e-9)
+        // /proc/stat's 10 ms units can make a short look count more than every core.
+        let othersCores = min((interference.othersCPUSeconds + interference.stealSeconds) / max(wall, 1e-9), Double(cores))
         let stealSinceBoot = after.busySeconds + after.stealSeconds > 0 ? after.stealSeconds / (after.busySeconds + after.stealSeconds) : 0
         let text = "others used \(fixedText(othersCores)) of \(cores) cores over the last \(fixedText(wall)) s (steal \(fixedText(interference.stealSeconds / max(wall, 1e-9))) cores); "
             + "steal was \(fixedText(stealSinceBoot * 100))% of the busy time since boot"

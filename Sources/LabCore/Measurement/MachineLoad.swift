@@ -24,20 +24,34 @@ public struct MachineLoad: Sendable, Equatable {
     /// Parses `/proc/stat` (with `ticksPerSecond`, USER_HZ) and `/proc/pressure/cpu` text;
     /// `nil` when the first line is not there.
     public static func parse(stat: String, pressure: String?, ticksPerSecond: Double = 100) -> MachineLoad? {
-        let lines = stat.split(separator: "\n")
-        guard let first = lines.first, first.hasPrefix("cpu ") else { return nil }
-        let ticks = first.split(separator: " ").dropFirst().compactMap { Double($0) }
-        // user nice system idle iowait irq softirq steal (guest time is inside user already)
-        guard ticks.count >= 8 else { return nil }
-        let busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]
-        let processors = lines.count { $0.hasPrefix("cpu") && $0.dropFirst(3).first?.isNumber == true }
-        var stall: Double?
-        if let pressure, let some = pressure.split(separator: "\n").first(where: { $0.hasPrefix("some ") }),
-            let total = some.split(separator: " ").first(where: { $0.hasPrefix("total=") }).flatMap({ Double($0.dropFirst(6)) })
-        {
-            stall = total / 1e6
+        // The first line sums the cpuN lines after it; the rest of the file is not needed.
+        var text = stat
+        let counted: (ticks: [Int], processors: Int)? = text.withUTF8 { bytes in
+            var lines: [(start: Int, end: Int)] = []
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\n") { end += 1 }
+                guard end - start > 3, bytes[start..<(start + 3)].elementsEqual("cpu".utf8) else { break }
+                lines.append((start, end))
+                start = end + 1
+            }
+            guard let first = lines.first, bytes[first.start + 3] == UInt8(ascii: " ") else { return nil }
+            return (ProcText.numbers(bytes, from: first.start + 3, to: first.end), lines.count - 1)
         }
-        return MachineLoad(busySeconds: busy / ticksPerSecond, stealSeconds: ticks[7] / ticksPerSecond, processors: processors, pressureSeconds: stall)
+        // user nice system idle iowait irq softirq steal (guest time is inside user already)
+        guard let counted, counted.ticks.count >= 8 else { return nil }
+        let ticks = counted.ticks.map(Double.init)
+        let busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6]
+        let stall = pressure.flatMap { text -> Double? in
+            // `some avg10=... total=N`: the total is the last field of the first line.
+            guard text.hasPrefix("some "), let line = text.split(separator: "\n").first,
+                let total = line.split(separator: " ").last, total.hasPrefix("total=")
+            else { return nil }
+            return Double(total.dropFirst(6)).map { $0 / 1e6 }
+        }
+        return MachineLoad(
+            busySeconds: busy / ticksPerSecond, stealSeconds: ticks[7] / ticksPerSecond, processors: counted.processors, pressureSeconds: stall)
     }
 }
 
