@@ -65,12 +65,12 @@ import Testing
         // A 1 s repetition on 2 cores that used 1 cpu-s itself while the machine was busy 1.9.
         let busy = Interference(
             from: before, to: MachineLoad(busySeconds: 101.9, stealSeconds: 1, processors: 2, pressureSeconds: 10.5), labCPUSeconds: 1,
-            wallSeconds: 1)
+            seconds: 1)
         #expect(abs(busy.othersCPUSeconds - 0.9) < 1e-9 && busy.disturbed && busy.pressureSeconds == 0.5)
         // /proc/stat's 10 ms units can count less than the lab's precise usage: 0, not negative.
         let quiet = Interference(
             from: before, to: MachineLoad(busySeconds: 100.99, stealSeconds: 1, processors: 2, pressureSeconds: nil), labCPUSeconds: 1,
-            wallSeconds: 1)
+            seconds: 1)
         #expect(quiet.othersCPUSeconds == 0 && !quiet.disturbed && quiet.pressureSeconds == nil)
         // The limits: 10% of the cores' time plus the resolution, 5% for steal.
         #expect(!Disturbance.isDisturbed(othersCPUSeconds: 0.21, stealSeconds: 0, wallSeconds: 1, processors: 2))

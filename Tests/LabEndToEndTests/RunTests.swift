@@ -63,8 +63,9 @@ import Workloads
                 #expect(lanes.runningSeconds > 0 && lanes.waitingSeconds >= 0 && lanes.migrations >= 0, "\(record.cellLabel): \(lanes)")
             }
             if record.mode == .processes {
-                // A worker is a process of its own: it faults its pages in, and owns some.
-                #expect((counters.workersMinorFaults ?? 0) > 0 && (counters.workersVoluntaryContextSwitches ?? 0) > 0)
+                // A worker is a process of its own: it faults its pages in, and owns some. (It
+                // need not switch: its frames may always be waiting when it reads.)
+                #expect((counters.workersMinorFaults ?? 0) > 0)
                 #expect(memory.residentKiB >= memory.proportionalKiB && memory.proportionalKiB >= memory.uniqueKiB && memory.uniqueKiB > 0)
             } else {
                 #expect(memory == MemoryFootprint() && counters.workersMinorFaults == 0)

@@ -131,6 +131,7 @@ public struct ExperimentRunner: Sendable {
         // them; async tasks run on threads that exist already, so async cells count nothing.
         let hardware = cell.mode == .async || HardwareCounterGroup.unavailableReason != nil ? nil : try? HardwareCounterGroup.open()
         let loadBefore = Platform.machineLoad()
+        let loadStarted = Platform.monotonicSeconds()
         let before = Platform.processUsage()
         let stopwatch = Stopwatch()
         let label = cell.label
@@ -158,6 +159,9 @@ public struct ExperimentRunner: Sendable {
         let wallSeconds = began == 0 ? stopwatch.elapsedSeconds : Double(poolGone &- began) / 1e9
         let coordinator = Platform.processUsage().since(before)
         let loadAfter = Platform.machineLoad()
+        // Others' share is of the time between the two readings, the watchdog's start and stop
+        // included, not of the shorter wall time.
+        let loadSeconds = Platform.monotonicSeconds() - loadStarted
         let workers = result.workers
         // Figures that were not measured are left empty rather than written as 0 (or, for
         // the peak, as the process's lifetime peak).
@@ -205,7 +209,7 @@ public struct ExperimentRunner: Sendable {
                         // The lab's own CPU time is known only when every worker reported its own.
                         workersReported
                             ? Interference(
-                                from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds, wallSeconds: wallSeconds)
+                                from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds, seconds: loadSeconds)
                             : nil
                     }
                 })

@@ -96,7 +96,7 @@ public struct MachineCheck: Sendable, Equatable {
             return Finding(topic: "load", level: .note, text: "/proc/stat cannot be read: others' load and steal are not measured")
         }
         let interference = Interference(
-            from: before, to: after, labCPUSeconds: Platform.processUsage().since(ownBefore).cpuSeconds, wallSeconds: wall)
+            from: before, to: after, labCPUSeconds: Platform.processUsage().since(ownBefore).cpuSeconds, seconds: wall)
         // /proc/stat's 10 ms units can make a short look count more than every core.
         let othersCores = min((interference.othersCPUSeconds + interference.stealSeconds) / max(wall, 1e-9), Double(cores))
         let stealSinceBoot = after.busySeconds + after.stealSeconds > 0 ? after.stealSeconds / (after.busySeconds + after.stealSeconds) : 0

@@ -76,14 +76,15 @@ public struct Interference: Sendable, Equatable {
         self.disturbed = disturbed
     }
 
-    /// What happened between two readings, given the CPU time the lab itself used meanwhile.
-    public init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, wallSeconds: Double) {
+    /// What happened between two readings `seconds` apart, given the CPU time the lab itself
+    /// used meanwhile.
+    public init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double) {
         let others = max(0, after.busySeconds - before.busySeconds - labCPUSeconds)
         let steal = max(0, after.stealSeconds - before.stealSeconds)
         let pressure = after.pressureSeconds.flatMap { end in before.pressureSeconds.map { max(0, end - $0) } }
         self.init(
             othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: pressure,
-            disturbed: Disturbance.isDisturbed(othersCPUSeconds: others, stealSeconds: steal, wallSeconds: wallSeconds, processors: after.processors))
+            disturbed: Disturbance.isDisturbed(othersCPUSeconds: others, stealSeconds: steal, wallSeconds: seconds, processors: after.processors))
     }
 }
 
