@@ -26,12 +26,12 @@ let package = Package(
         // The engine: workloads contract, the three modes, measurement, experiments. Never prints.
         .target(name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore", swiftSettings: staticInRelease),
         // The built-in workloads and the one list that registers them.
-        .target(name: "Workloads", dependencies: ["LabCore"], path: "Workloads", swiftSettings: staticInRelease),
+        .target(name: "Workloads", dependencies: ["LabCore"], path: "Workloads", exclude: ["README.md"], swiftSettings: staticInRelease),
         // CSV, ASCII chart and other views of the records a run produced.
         .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", swiftSettings: staticInRelease),
         // The studies built on the engine: the run session that owns a run folder's life, the
         // crossover scan, the benchmark and the calibration.
-        .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", swiftSettings: staticInRelease),
+        .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", exclude: ["README.md"], swiftSettings: staticInRelease),
         // The command-line tool, also the worker child (`lab worker`, hidden).
         .executableTarget(
             name: "lab", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/lab", swiftSettings: staticInRelease,

@@ -123,7 +123,7 @@ class Cell:
 
 def cells(experiment, workers, python):
     """The cells of an experiment. `waits` is the tutorial's asyncio section: every task in
-    flight at once, on a thread each and as asyncio tasks (the README's Swift run of it)."""
+    flight at once, on a thread each and as asyncio tasks (the Swift run of it is in Sources/README.md)."""
     if experiment.name == "waits":
         return [Cell("threads", experiment.tasks), Cell("async", experiment.tasks)]
     offered = ", ".join(python["start_methods"]) or "none"

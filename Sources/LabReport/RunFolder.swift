@@ -3,6 +3,8 @@ import LabCore
 
 /// Why a run folder cannot be read.
 public enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
+    /// The folder itself is not there (or is no folder): the user named a path that is none.
+    case noFolder(path: String)
     /// The file is not there (or cannot be opened): the user named a folder that is no run's.
     case unreadable(path: String)
     /// The file is there but reading it failed: a fault of the system, not of the input.
@@ -17,6 +19,7 @@ public enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, 
 
     public var description: String {
         switch self {
+        case .noFolder(let path): "no folder at '\(path.shownInMessage)'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json"
         case .unreadable(let path): "cannot read '\(path)'; a run folder holds results.csv and run.json"
         case .readFailed(let path, let error): "reading '\(path)' failed: \(error)"
         case .invalidResults(let path, let reason): "invalid results file '\(path)': \(reason)"
@@ -74,6 +77,8 @@ public struct RunFolder: Sendable {
         do {
             return try Platform.readFile(atPath: path)
         } catch where error.call == "open" {
+            // A missing folder is named as such, not as a missing file inside it.
+            if (try? Platform.directoryEntries(self.path)) == nil { throw .noFolder(path: self.path) }
             throw .unreadable(path: path)
         } catch {
             throw .readFailed(path: path, error: error)

@@ -28,23 +28,24 @@ struct BenchCommand {
         """
         USAGE: lab bench [options]
 
-        Measures the lab's own overhead with the noop and primes workloads and holds it to
-        its goals: an empty task through 1 worker process (100,000 tasks, one by one) within
-        1.5x of a raw pipe round trip between two processes; an empty task on 2 threads
-        (1,000,000 tasks) under 1 us; recording the timeline making those tasks take at
-        most 1.05x as long at --batch auto (and, as context, what it costs at --batch 1);
-        a pool of N workers ready in no more than N spawns one after another; primes at 2 threads and at 2 processes at least 1.9x faster than
-        sequential (median of 5), every mode with the same checksum. Over shared memory
-        (--transport shm): an empty task one by one at most 0.25x a pipe task, at most
-        0.5 us in batches, and digest and mandelbrot on 2 processes within 1.1x of 2
-        threads. Then it runs each
-        workload's sequential cell at its size and at double that size, at its defaults and
-        with every other value of each of its choice parameters: a time that grows
-        less than \(Benchmark.growthGoal.bound.shortText)x means the optimiser removed work (or the size does not
-        matter). Prints a table with the goals and writes bench.csv (measurement, value,
-        unit, goal, meets_goal, detail), and every repetition to results.csv and run.json
-        as 'lab run' does. Takes about two minutes. Use a release build on an otherwise idle
-        machine: 'swift run -c release lab bench'.
+        Measures the lab's own overhead and holds it to its goals: an empty task through 1
+        worker process (100,000 tasks, one by one) within 1.5x of a raw pipe round trip
+        between two processes; an empty task on 2 threads (1,000,000 tasks) under 1 us;
+        recording the timeline making those tasks take at most 1.05x as long at --batch
+        auto (and, as context, what it costs at --batch 1), with the machine's counters on
+        (their own cost per repetition and per worker is a row too); a pool of N workers
+        ready in no more than N spawns one after another; primes at 2 threads and at 2
+        processes at least 1.9x faster than sequential (median of 5), every mode with the
+        same checksum. Over shared memory (--transport shm): an empty task one by one at
+        most 0.25x a pipe task, at most 0.5 us in batches, and digest and mandelbrot on 2
+        processes within 1.1x of 2 threads. Then it runs each workload's sequential cell at
+        its size and at double that size, at its defaults and with every other value of
+        each of its choice parameters: a time that grows less than \(Benchmark.growthGoal.bound.shortText)x
+        means the optimiser removed work (or the size does not matter). Prints a table with
+        the goals and writes bench.csv (measurement, value, unit, goal, meets_goal, detail),
+        and every repetition to results.csv and run.json as 'lab run' does. Takes about 3
+        minutes here (2 cores). Use a release build on an otherwise idle machine: 'swift
+        run -c release lab bench'.
 
         OPTIONS:
         \(parser.optionsHelp())

@@ -22,7 +22,9 @@ enum UsageError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable {
         case .unknownCommand(let name, let known):
             "unknown command '\(name.shownInMessage)'; commands: \(known.joined(separator: ", "))"
         case .unknownOption(let option, let command, let known):
-            "unknown option '\(option.shownInMessage)' for 'lab \(command)'; options: \(known.joined(separator: ", "))"
+            known.isEmpty
+                ? "unknown option '\(option.shownInMessage)' for 'lab \(command)'; it takes no options but --help"
+                : "unknown option '\(option.shownInMessage)' for 'lab \(command)'; options: \(known.joined(separator: ", "))"
         case .missingValue(let option, let expected):
             "option \(option) needs a value; expected \(expected)"
         case .repeatedOption(let option):

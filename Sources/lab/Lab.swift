@@ -97,7 +97,7 @@ struct Lab {
 
     static func help(for command: String?, registry: WorkloadRegistry) -> Int32 {
         switch command {
-        case nil: Console.output(overview)
+        case nil, "--help", "-h", "help": Console.output(overview)
         case "run": Console.output(RunCommand(registry: registry).help)
         case "list": Console.output(ListCommand(registry: registry).help)
         case "check": Console.output(CheckCommand().help)
@@ -132,7 +132,8 @@ struct Lab {
           calibrate
                   Measure this machine's costs: threads, spawns, round trips over
                   each transport.
-          bench   Hold the lab's own overhead to its goals (noop and primes, ratios).
+          bench   Hold the lab's own overhead to its goals (task costs, timelines, scaling,
+                  shm), and check that every workload's time grows with its size.
           crossover
                   Find the task size where pools beat sequential and processes catch
                   up with threads, for one size parameter of a workload.

@@ -43,7 +43,7 @@ struct RunCommand {
             OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(OutputFormat.self))", default: "text",
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
             CommandSupport.taskTimeoutOption,
-            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolRunner.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
+            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             CommandSupport.pinOption,
             CommandSupport.transportsOption(
                 default: [.pipe],
@@ -59,9 +59,12 @@ struct RunCommand {
         USAGE: lab run [options]
 
         Runs every workload x mode x worker count, repeats each cell, and writes into the
-        run folder: results.csv (one row per repetition, written as each finishes),
-        summary.csv (statistics per cell), chart.txt (also printed), chart.svg, report.md
-        and run.json (machine, toolchain, plan).
+        run folder: results.csv (one row per repetition, written as each finishes, with
+        what the machine did), tasks.csv and lanes.csv (each repetition's timeline),
+        summary.csv (statistics per cell), chart.txt (also printed), chart.svg, report.md,
+        a timeline-<workload>.svg per workload, trace.json (for Perfetto) and run.json
+        (machine, toolchain, plan, counters, the machine check). Results/README.md says
+        what every file and column holds.
 
         OPTIONS:
         \(parser.optionsHelp())

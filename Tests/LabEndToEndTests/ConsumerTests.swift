@@ -34,11 +34,11 @@ import Testing
         return output
     }
 
-    @Test("the README shows the consumer's manifest exactly")
+    @Test("Workloads/README.md shows the consumer's manifest exactly")
     func readmeShowsManifest() throws {
         let repository = ExampleTests.repository
         let manifest = try String(contentsOf: repository.appendingPathComponent("Tests/ConsumerPackage/Package.swift"), encoding: .utf8)
-        let readme = try String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let readme = try String(contentsOf: repository.appendingPathComponent("Workloads/README.md"), encoding: .utf8)
         #expect(readme.contains("<!-- example: Tests/ConsumerPackage/Package.swift -->\n```swift\n" + manifest + "```\n"))
     }
 

@@ -45,9 +45,14 @@ import Testing
         return joined
     }
 
-    /// The `lab` commands inside the README's code blocks, placeholders filled in.
-    static var readmeCommands: [[String]] {
-        let text = (try? String(contentsOf: repository.appendingPathComponent("README.md"), encoding: .utf8)) ?? ""
+    /// The front page and every reference page, each in the folder it describes.
+    static let pages = [
+        "README.md", "Sources/README.md", "Sources/LabStudies/README.md", "Workloads/README.md", "Results/README.md", "Scripts/README.md",
+        "CHANGELOG.md",
+    ]
+
+    /// The `lab` commands inside one page's code blocks, placeholders filled in.
+    static func commands(in text: String) -> [[String]] {
         var inBlock = false
         var lines: [String] = []
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -99,12 +104,35 @@ import Testing
         }
     }
 
-    @Test("every lab command in the README runs as shown")
-    func readme() throws {
-        let commands = Self.readmeCommands
-        #expect(commands.count >= 12, "\(commands)")
+    @Test("every lab command on the front page and the reference pages runs as shown", arguments: pages)
+    func readme(page: String) throws {
+        let commands = Self.commands(in: try String(contentsOf: Self.repository.appendingPathComponent(page), encoding: .utf8))
+        if page == "README.md" { #expect(commands.count >= 12, "\(commands)") }
         for command in commands {
-            try check(command, from: "README")
+            try check(command, from: page)
+        }
+    }
+
+    @Test("lab help --help and lab help help show the overview, as lab --help does")
+    func helpOfHelp() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let overview = try lab.run(["--help"])
+        for arguments in [["help", "--help"], ["help", "help"], ["help"]] {
+            let outcome = try lab.run(arguments)
+            #expect(outcome.status == 0 && outcome.standardOutput == overview.standardOutput, "\(arguments): \(outcome.standardError)")
+        }
+    }
+
+    @Test("the front page stays short and links every reference page, and each links back")
+    func pagesLinked() throws {
+        let front = try String(contentsOf: Self.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        #expect(front.split(separator: "\n", omittingEmptySubsequences: false).count <= 300)
+        for page in Self.pages.dropFirst() {
+            #expect(front.contains("](\(page))"), "README.md does not link \(page)")
+            let text = try String(contentsOf: Self.repository.appendingPathComponent(page), encoding: .utf8)
+            #expect(text.contains("[Back to the front page]("), "\(page) does not link back")
+            #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count <= 700, "\(page) is too long")
         }
     }
 }

@@ -87,11 +87,16 @@ import Testing
         defer { lab.cleanUp() }
         let report = try lab.run(["report", "nowhere"])
         #expect(report.status == 2)
-        #expect(report.standardError == "lab: cannot read 'nowhere/results.csv'; a run folder holds results.csv and run.json\n")
+        #expect(report.standardError == "lab: no folder at 'nowhere'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json\n")
         let compare = try lab.run(["compare", "nowhere", "either"])
         #expect(compare.status == 2)
         #expect(try lab.run(["compare", "one"]).standardError.contains("needs two run folders or more"))
         #expect(lab.contents().isEmpty)
+        // A folder that is there but holds no run is told apart from one that is not there.
+        try FileManager.default.createDirectory(atPath: lab.folder + "/empty", withIntermediateDirectories: false)
+        let empty = try lab.run(["report", "empty"])
+        #expect(empty.status == 2)
+        #expect(empty.standardError == "lab: cannot read 'empty/results.csv'; a run folder holds results.csv and run.json\n")
     }
 
     @Test("lab compare pairs the cells of two runs and lists the ones found in only one")

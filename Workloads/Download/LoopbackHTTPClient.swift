@@ -3,7 +3,7 @@ import LabCore
 /// The client side of ``LocalImageServer``: one HTTP/1.1 GET on a fresh connection to
 /// 127.0.0.1, read to the end. Plain sockets, no Foundation networking: the lab's binary
 /// then needs no libcurl and links statically, which makes a worker process start four times
-/// faster (see the README's "Benchmark" section).
+/// faster (see "Benchmark" in Sources/LabStudies/README.md).
 public enum LoopbackHTTPClient {
     /// Why a response could not be read.
     public struct ResponseError: Error, CustomStringConvertible, Equatable {

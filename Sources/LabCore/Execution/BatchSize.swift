@@ -1,5 +1,5 @@
 /// How many tasks a pool's driver claims at once (`--batch`): the lab's `chunksize`, as in
-/// Python's `ProcessPoolRunner.map`. In process mode a batch of small tasks travels to the
+/// Python's `ProcessPoolExecutor.map`. In process mode a batch of small tasks travels to the
 /// worker in one `write` and its results come back in one, so the pipe round trip is paid
 /// once per batch instead of once per task; in thread mode a batch is one atomic claim.
 /// A larger batch evens out less well at the end of a cell: the last batches may leave a
@@ -13,7 +13,7 @@ public enum BatchSize: Sendable, Equatable, CustomStringConvertible {
 
     /// The largest automatic batch. Measured with `lab bench` (noop, 1 worker process,
     /// 100,000 tasks, release build, 2-core VM): the cost per task falls from 1 to 64 tasks
-    /// per batch and hardly moves after; see the README's "Batches" section.
+    /// per batch and hardly moves after; see "Batches" in Sources/README.md.
     public static let automaticLimit = 64
     /// Every worker gets at least this many batches when the batch is automatic.
     public static let automaticBatchesPerWorker = 16

@@ -89,7 +89,7 @@ public struct Interference: Sendable, Equatable {
 }
 
 /// When the rest of the machine spoiled a repetition. Chosen from runs on the 2-core KVM guest
-/// the lab is developed on (the README's "Disturbed runs" has the figures): quiet repetitions
+/// the lab is developed on ("Disturbed runs" in Sources/README.md has the figures): quiet repetitions
 /// left others at most 2% of the cores' time, one busy loop beside the lab 30% and more.
 public enum Disturbance {
     /// Others' CPU time above this share of the cores' time over the wall time disturbs.
