@@ -18,6 +18,8 @@ let package = Package(
         .executable(name: "lab", targets: ["lab"]),
         .library(name: "LabCore", targets: ["LabCore"]),
         .library(name: "LabReport", targets: ["LabReport"]),
+        // The whole command line, for a package of your own that adds its workloads.
+        .library(name: "LabCommandLine", targets: ["LabCommandLine"]),
     ],
     targets: [
         // What Swift cannot import or express: variadic prctl, cpu_set_t macros, memfd and futex
@@ -32,9 +34,13 @@ let package = Package(
         // The studies built on the engine: the run session that owns a run folder's life, the
         // crossover scan, the benchmark and the calibration.
         .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", exclude: ["README.md"], swiftSettings: staticInRelease),
-        // The command-line tool, also the worker child (`lab worker`, hidden).
+        // The command line as a library: parsing, commands, progress; the worker child too.
+        .target(
+            name: "LabCommandLine", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/LabCommandLine",
+            swiftSettings: staticInRelease),
+        // The command-line tool, also the worker child (`lab worker`, hidden): one call.
         .executableTarget(
-            name: "lab", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/lab", swiftSettings: staticInRelease,
+            name: "lab", dependencies: ["LabCommandLine"], path: "Sources/lab", swiftSettings: staticInRelease,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),

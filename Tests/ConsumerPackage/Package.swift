@@ -1,6 +1,6 @@
 // swift-tools-version: 6.0
-// A package of someone else's that uses the workload lab as a versioned dependency: it
-// registers a workload of its own and runs it through the lab's engine in all four modes.
+// A package of someone else's that uses the workload lab as a versioned dependency: it adds
+// a workload of its own to the lab's whole command line (run, scale, crossover, explain, ...).
 // The lab's end-to-end tests build it against a tagged copy of the lab (ConsumerTests).
 import PackageDescription
 
@@ -15,8 +15,8 @@ let package = Package(
         .executableTarget(
             name: "vowels",
             dependencies: [
+                .product(name: "LabCommandLine", package: "workload-lab"),
                 .product(name: "LabCore", package: "workload-lab"),
-                .product(name: "LabReport", package: "workload-lab"),
             ],
             // The lab's libraries are compiled for a static Swift runtime in release builds
             // (a worker process then starts in 5 ms instead of 20), so a release executable

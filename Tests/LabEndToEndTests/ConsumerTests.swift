@@ -1,9 +1,10 @@
 import Foundation
+import LabReport
 import Testing
 
-/// The lab as another package's dependency, by version: `Tests/ConsumerPackage` registers a
-/// workload of its own and runs it through the engine in every mode, worker processes
-/// included. It is built against a git copy of this checkout's package tagged with the lab's
+/// The lab as another package's dependency, by version: `Tests/ConsumerPackage` adds a
+/// workload of its own to the lab's command line and runs `list`, `run`, `explain` and `scale`
+/// through its own binary, worker processes included. It is built against a git copy of this checkout's package tagged with the lab's
 /// version, the way a user's package would resolve `from: "0.6.0"`.
 @Suite struct ConsumerTests {
     struct CommandFailed: Error, CustomStringConvertible {
@@ -34,15 +35,17 @@ import Testing
         return output
     }
 
-    @Test("Workloads/README.md shows the consumer's manifest exactly")
+    @Test("Workloads/README.md shows the consumer's manifest and main.swift exactly")
     func readmeShowsManifest() throws {
         let repository = ExampleTests.repository
-        let manifest = try String(contentsOf: repository.appendingPathComponent("Tests/ConsumerPackage/Package.swift"), encoding: .utf8)
         let readme = try String(contentsOf: repository.appendingPathComponent("Workloads/README.md"), encoding: .utf8)
-        #expect(readme.contains("<!-- example: Tests/ConsumerPackage/Package.swift -->\n```swift\n" + manifest + "```\n"))
+        for file in ["Tests/ConsumerPackage/Package.swift", "Tests/ConsumerPackage/Sources/vowels/main.swift"] {
+            let source = try String(contentsOf: repository.appendingPathComponent(file), encoding: .utf8)
+            #expect(readme.contains("<!-- example: \(file) -->\n```swift\n" + source + "```\n"), "\(file)")
+        }
     }
 
-    @Test("a package that depends on a tagged copy of the lab runs its own workload through the engine")
+    @Test("a package that depends on a tagged copy of the lab runs its own workload through the lab's list, run, explain and scale")
     func consumer() throws {
         let repository = ExampleTests.repository
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-consumer-\(UUID().uuidString)")
@@ -73,15 +76,29 @@ import Testing
         try FileManager.default.copyItem(at: repository.appendingPathComponent("Tests/ConsumerPackage"), to: consumer)
         try? FileManager.default.removeItem(at: consumer.appendingPathComponent(".build"))
         let environment = ["WORKLOAD_LAB_URL": lab.path]
-        // Both configurations: a release build links the lab's libraries statically.
-        for configuration in ["debug", "release"] {
-            try Self.run(["swift", "build", "-c", configuration, "--product", "vowels"], in: consumer.path, environment: environment)
-            let output = try Self.run([consumer.appendingPathComponent(".build/\(configuration)/vowels").path, "--quick"], in: consumer.path)
-            for cell in ["sequential", "threads x2", "processes x2", "async x2"] {
-                #expect(output.contains(cell), "\(configuration): \(output)")
-            }
-            #expect(output.contains("checksum ") && output.contains("in all 12 repetitions"), "\(configuration): \(output)")
+        // A release build, as a user measures: it links the lab's libraries statically.
+        try Self.run(["swift", "build", "-c", "release", "--product", "vowels"], in: consumer.path, environment: environment)
+        let vowels = consumer.appendingPathComponent(".build/release/vowels").path
+        // The lab's own commands, with the consumer's workload beside the built-in ones, and
+        // the consumer's binary as every worker process.
+        let listed = try Self.run([vowels, "list", "vowels"], in: consumer.path)
+        #expect(listed.hasPrefix("vowels (cpu): counts the vowels of a generated text"), "\(listed)")
+        let run = try Self.run(
+            [vowels, "run", "--workloads", "vowels", "--quick", "--workers", "2", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet"],
+            in: consumer.path)
+        for cell in ["sequential", "threads x2", "processes x2", "async x2"] {
+            #expect(run.contains(cell), "\(run)")
         }
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOf: consumer.appendingPathComponent("run/results.csv"), encoding: .utf8))
+        #expect(records.count == 8 && records.allSatisfy { $0.status == .ok && $0.workload == "vowels" })
+        #expect(Set(records.map(\.checksum)).count == 1 && records[0].checksum != nil)
+        let explained = try Self.run([vowels, "explain", "run"], in: consumer.path)
+        #expect(explained.hasPrefix("vowels (cpu), letters=20000, 8 tasks"), "\(explained)")
+        let scaled = try Self.run(
+            [vowels, "scale", "--workload", "vowels", "--quick", "--workers", "1,2", "--repetitions", "2", "--warmup", "0", "--out", "scale", "--quiet"],
+            in: consumer.path)
+        #expect(scaled.contains("vowels: speedup over sequential by workers"), "\(scaled)")
+        #expect(FileManager.default.fileExists(atPath: consumer.appendingPathComponent("scale/scale.svg").path))
 
         // Resolved by version, not by branch or path.
         let resolved = try String(contentsOf: consumer.appendingPathComponent("Package.resolved"), encoding: .utf8)

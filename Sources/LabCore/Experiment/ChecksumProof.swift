@@ -17,9 +17,16 @@ public enum ChecksumProof {
 
         public var exitStatus: ExitStatus { .failure }
 
+        /// What makes a workload's checksum differ between modes, most often.
+        public static let likelyCauses =
+            "Likely causes: a Set or Dictionary folded in iteration order or through hash values (Swift seeds hashing "
+            + "per process, so every worker differs), a floating-point sum taken in another order, or time, randomness or "
+            + "global state in the task's body (see the checksum rules in Workloads/README.md)"
+
         public var description: String {
             "checksum mismatch for \(setting): \(expectedCell) repetition \(expectedRepetition) gave \(Checksum.hex(expectedChecksum)), "
-                + "\(foundCell) repetition \(foundRepetition) gave \(Checksum.hex(foundChecksum)); the modes did not do the same work, so no speedup is reported for \(foundCell)"
+                + "\(foundCell) repetition \(foundRepetition) gave \(Checksum.hex(foundChecksum)); the modes did not do the same work, so no speedup is reported for \(foundCell). "
+                + Mismatch.likelyCauses
         }
     }
 

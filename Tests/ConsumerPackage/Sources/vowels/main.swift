@@ -1,6 +1,5 @@
-import Glibc
+import LabCommandLine
 import LabCore
-import LabReport
 
 /// A workload of this package's own: counts the vowels of a text that each task builds.
 struct CountVowels: Workload {
@@ -36,33 +35,7 @@ struct CountVowels: Workload {
     }
 }
 
-let registry = WorkloadRegistry([CountVowels.self])
-let arguments = Array(CommandLine.arguments.dropFirst())
-
-// The engine starts this same binary as its worker processes, with the arguments it is given.
-if arguments.first == "worker" {
-    do {
-        try WorkerService(registry: registry).runAsChildProcess()
-        exit(0)
-    } catch {
-        try? Platform.writeAll(STDERR_FILENO, Array("vowels worker: \(error)\n".utf8))
-        exit(1)
-    }
-}
-
-do {
-    Platform.ignoreSignal(SIGPIPE)
-    let parameters = try CountVowels.parameters(quick: arguments.contains("--quick"))
-    let workload = try ConfiguredWorkload(type: CountVowels.self, parameters: parameters)
-    let plan = ExperimentPlan(workloads: [workload], modes: ExecutionMode.allCases, workerCounts: [2], repetitions: 3, warmup: 1)
-    let runner = ExperimentRunner(
-        runID: "vowels", workerCommand: WorkerCommand(executablePath: try Platform.executablePath(), arguments: ["worker"]))
-    let records = try runner.run(plan) { _ in }
-    // Every mode must have done the same work before any speedup means anything.
-    try ChecksumProof.check(records)
-    print(AsciiChart().render(CellSummary.summarize(records)), terminator: "")
-    print("checksum \(records[0].checksum.map(Checksum.hex) ?? "none") in all \(records.count) repetitions")
-} catch {
-    try? Platform.writeAll(STDERR_FILENO, Array("vowels: \(error)\n".utf8))
-    exit(1)
-}
+// The whole lab command line with this package's workload added: `vowels run`, `vowels scale
+// --workload vowels`, `vowels explain Results/<run-id>`, and so on. This binary is also the
+// worker processes (the engine starts it as `vowels worker`), so this is its first statement.
+LabCommandLine.main(adding: [CountVowels.self])

@@ -4,21 +4,30 @@ import LabReport
 import LabStudies
 import Workloads
 
-/// The `lab` command: routes to a subcommand, prints errors as `lab: <message>`, and turns
-/// them into exit statuses: each error carries its own (2 for bad input and nothing else, 1
-/// for everything that failed while running).
-@main
-struct Lab {
+/// The `lab` command line as a library: the `lab` executable is one line that calls
+/// ``main(adding:)``, and so is a package of your own that adds its workloads to every command
+/// (`run`, `scale`, `crossover`, `explain`, `report`, `compare`, ...), with its own binary as
+/// the worker processes.
+///
+/// It routes to a subcommand, prints errors as `lab: <message>`, and turns them into exit
+/// statuses: each error carries its own (2 for bad input and nothing else, 1 for everything
+/// that failed while running, 3 for a comparison that only disturbed cells would fail).
+public enum LabCommandLine {
     static let commands = ["run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "help"]
 
-    static func main() {
+    /// Runs the command line of this process's arguments with the built-in workloads and
+    /// `workloads` added after them, and exits with its status. This same binary is started
+    /// as the worker processes (`worker`, a hidden command), so it must call this first thing
+    /// in `main.swift`, before it does anything else.
+    /// - Parameter workloads: your own workload types; their names must differ from the
+    ///   built-in ones (`lab list` shows them), or the registry stops the process.
+    public static func main(adding workloads: [any Workload.Type] = []) -> Never {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
         Platform.ignoreSignal(SIGPIPE)
-        exit(dispatch(Array(CommandLine.arguments.dropFirst())))
+        exit(dispatch(Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)))
     }
 
-    static func dispatch(_ arguments: [String]) -> Int32 {
-        let registry = builtinWorkloads
+    static func dispatch(_ arguments: [String], registry: WorkloadRegistry) -> Int32 {
         guard let command = arguments.first else {
             Console.error(overview)
             return 2
