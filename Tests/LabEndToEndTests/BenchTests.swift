@@ -110,20 +110,29 @@ import Testing
         ["/usr/bin/python3", "/usr/local/bin/python3"].first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Every Python the peer's test runs under: the system's, and pyenv's 3.12 and 3.13 where
+    /// the machine has them (this machine's image installs them; `pyenv versions` lists them).
+    static var pythons: [String] {
+        let root = (ProcessInfo.processInfo.environment["PYENV_ROOT"] ?? NSHomeDirectory() + "/.pyenv") + "/versions"
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []).filter { $0.hasPrefix("3.12") || $0.hasPrefix("3.13") }
+        let pyenv = versions.sorted().map { root + "/" + $0 + "/bin/python3" }.filter { FileManager.default.isExecutableFile(atPath: $0) }
+        return (python.map { [$0] } ?? []) + pyenv
+    }
+
     /// The package's folder, found from this source file.
     static var packageFolder: String {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
     }
 
     @Test(
-        "the Python peer writes a run folder that lab report and lab compare read: every start method, asyncio, the interpreter's GIL, unavailable cells as rows, and the lab's own checksums",
-        .enabled(if: python != nil))
-    func pythonPeer() throws {
+        "the Python peer writes a run folder that lab report and lab compare read: every start method, asyncio, the interpreter's GIL, unavailable cells as rows, and the lab's own checksums; under every Python here",
+        arguments: pythons)
+    func pythonPeer(interpreter: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let peer = try Self.peer(
             ["--quick", "--experiments", "noop,primes,waits", "--repetitions", "1", "--warmup", "0", "--workers", "2", "--out", "python", "--quiet"],
-            in: lab.folder)
+            in: lab.folder, interpreter: interpreter)
         #expect(peer.status == 0, "\(peer.error)")
         let report = try lab.run(["report", "python"])
         #expect(report.status == 0, "\(report.standardError)")
@@ -203,10 +212,10 @@ import Testing
         }
     }
 
-    /// Runs the Python peer with `arguments` in `folder`.
-    static func peer(_ arguments: [String], in folder: String) throws -> (status: Int32, output: String, error: String) {
+    /// Runs the Python peer with `arguments` in `folder`, under `interpreter`.
+    static func peer(_ arguments: [String], in folder: String, interpreter: String? = python) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(python))
+        process.executableURL = URL(fileURLWithPath: try #require(interpreter))
         process.arguments = [packageFolder + "/Scripts/python-peer.py"] + arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         let (output, error) = (Pipe(), Pipe())
