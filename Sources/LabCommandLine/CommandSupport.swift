@@ -162,6 +162,15 @@ enum CommandSupport {
         }
     }
 
+    /// One warning line for each record a run folder's readers left out because its file was
+    /// cut short there (a full disk, a crash); nothing for a whole folder.
+    static func warnAboutLeftOut(_ folder: RunFolder) {
+        // A folder that does not read has failed its command already, with the reason.
+        for note in (try? folder.leftOut()) ?? [] {
+            Console.error("lab: warning: \(note)\n")
+        }
+    }
+
     /// What `--dry-run` prints: the command's plan in one line.
     static func dryRun(_ plan: String) -> Int32 {
         Console.output("lab: dry run: \(plan); every option is valid; nothing was measured or created\n")

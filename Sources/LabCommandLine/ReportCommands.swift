@@ -39,6 +39,7 @@ struct ReportCommand {
         let folder = RunFolder(path: path)
         // Read everything and check the document before writing anything.
         let derived = try folder.derivedFiles()
+        CommandSupport.warnAboutLeftOut(folder)
         var embedded: (path: String, text: String)?
         if let document = parsed.value("--embed") {
             guard let text = Platform.readSmallFile(document) else {
@@ -126,6 +127,7 @@ struct CompareCommand {
         }
         let baseline = try baselinePaths.flatMap { path throws(RunFolderError) in try RunFolder(path: path).records() }
         let candidate = try RunFolder(path: candidatePath).records()
+        for path in baselinePaths + [candidatePath] { CommandSupport.warnAboutLeftOut(RunFolder(path: path)) }
         let comparison = RunComparison(baseline: baseline, candidate: candidate)
         if baselinePaths.count > 1, format == .text {
             Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
@@ -188,6 +190,7 @@ struct ExplainCommand {
         }
         let folder = RunFolder(path: path)
         let records = try folder.records()
+        CommandSupport.warnAboutLeftOut(folder)
         let timelines = try folder.timelines()
         let summaries = CellSummary.summarize(records, timelines: timelines)
         // Only for wording (who made the run, how many cores it had): a folder whose

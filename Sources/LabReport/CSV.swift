@@ -32,8 +32,9 @@ public enum CSV {
         fields.map(escape).joined(separator: ",") + lineEnding
     }
 
-    /// Parses CSV text into records of fields. Accepts CRLF or LF line endings; a final line
-    /// ending is optional; empty lines are skipped.
+    /// Parses CSV text into records of fields. Accepts CRLF or LF line endings and a leading
+    /// byte-order mark (what spreadsheets write for "CSV UTF-8"); a final line ending is
+    /// optional; empty lines are skipped.
     /// - Throws: ``ParseError`` for an unterminated or stray quote.
     public static func parse(_ text: String) throws(ParseError) -> [[String]] {
         var records: [[String]] = []
@@ -44,6 +45,7 @@ public enum CSV {
         var line = 1
         var quoteLine = 1
         var scalars = Array(text.unicodeScalars)[...]
+        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
 
         func endRecord() {
             fields.append(field)
@@ -95,6 +97,37 @@ public enum CSV {
         if inQuotes { throw .unterminatedQuote(line: quoteLine) }
         if !field.isEmpty || fieldWasQuoted || !fields.isEmpty { endRecord() }
         return records
+    }
+}
+
+extension CSV {
+    /// The whole records of a file that may have been cut short (by a full disk, or a crash
+    /// while it was written), and whether it was: then the torn last record is not among them.
+    public struct Table: Sendable {
+        public var records: [[String]]
+        /// The text did not end with a line ending: its last record was left out.
+        public var cutShort: Bool
+    }
+
+    /// Parses text that may have been cut short; see ``Table``. The last record of such a
+    /// text is dropped, whether it reads or not: a cut after a comma, or inside a number,
+    /// leaves a record that reads and is wrong. (Every file the lab writes ends each record
+    /// with a line ending, and so do the spreadsheets and data frames that save them.)
+    /// - Throws: ``ParseError`` for a malformed record before the cut.
+    public static func parseTable(_ text: String) throws(ParseError) -> Table {
+        let scalars = text.unicodeScalars
+        guard let last = scalars.last, last != "\n" else { return Table(records: try parse(text), cutShort: false) }
+        // Everything up to the last line break; what follows it is the torn record. A cut
+        // inside a quoted field that holds line breaks leaves that quote open: cut earlier.
+        var end = scalars.lastIndex(of: "\n")
+        while let cut = end {
+            do {
+                return Table(records: try parse(String(scalars[...cut])), cutShort: true)
+            } catch .unterminatedQuote {
+                end = scalars[..<cut].lastIndex(of: "\n")
+            }
+        }
+        return Table(records: try parse(text), cutShort: false)
     }
 }
 

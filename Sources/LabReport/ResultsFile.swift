@@ -25,30 +25,50 @@ public enum ResultsFileError: Error, ExitStatusCarrying, CustomStringConvertible
 
 /// A new CSV file that takes whole rows until it is sealed. Appends hold the lock while they
 /// write; ``seal()`` takes it and ends all appends, so an interrupt can read the file knowing
-/// that no row is half-written.
+/// that no row is half-written. A write that fails partway (a full disk) is taken back to the
+/// last whole row, and the file seals itself: it never ends in half a row.
 final class SealableCSVFile: Sendable {
     private let descriptor: Int32
-    private let sealed = Mutex(false)
+    /// Whether appends are over, and how many bytes of whole rows the file holds.
+    private let state: Mutex<(sealed: Bool, length: Int)>
 
     /// Creates the file (it must not exist yet) and writes the header.
     init(path: String, header: [String]) throws(SystemError) {
         descriptor = try Platform.createFile(atPath: path)
-        try Platform.writeAll(descriptor, Array(CSV.record(header).utf8))
+        let bytes = Array(CSV.record(header).utf8)
+        do {
+            try Platform.writeAll(descriptor, bytes)
+        } catch {
+            Platform.close(descriptor)
+            Platform.removeFile(atPath: path)
+            throw error
+        }
+        state = Mutex((false, bytes.count))
     }
 
     /// Appends `rows` (whole CSV records) in one write; after ``seal()`` it does nothing.
+    /// - Throws: the write's ``SystemError``, after cutting the file back to its last whole row.
     func append(_ rows: String) throws(SystemError) {
         let bytes = Array(rows.utf8)
-        let result = sealed.withLock { isSealed -> Result<Void, SystemError> in
-            guard !isSealed else { return .success(()) }
-            return Result { () throws(SystemError) in try Platform.writeAll(descriptor, bytes) }
+        let result = state.withLock { state -> Result<Void, SystemError> in
+            guard !state.sealed else { return .success(()) }
+            do throws(SystemError) {
+                try Platform.writeAll(descriptor, bytes)
+                state.length += bytes.count
+                return .success(())
+            } catch {
+                // Part of the rows may be on disk: take them back, and take no more.
+                state.sealed = true
+                try? Platform.truncate(descriptor, toLength: state.length)
+                return .failure(error)
+            }
         }
         try result.get()
     }
 
     /// Waits for an append in progress, then refuses all later ones.
     func seal() {
-        sealed.withLock { $0 = true }
+        state.withLock { $0.sealed = true }
     }
 
     deinit {
@@ -81,12 +101,22 @@ public final class ResultsFileWriter: Sendable {
 /// with extra columns still read.
 public enum ResultsFileReader {
     public static func records(fromCSV text: String) throws(ResultsFileError) -> [RepetitionRecord] {
-        let rows: [[String]]
+        try read(fromCSV: text).records
+    }
+
+    /// The records, and which record was left out because the file was cut short in it (a
+    /// full disk, a crash): the last one of a file that does not end with a line ending. Any
+    /// malformed record before it is an error.
+    public static func read(fromCSV text: String) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?) {
+        let table: CSV.Table
         do {
-            rows = try CSV.parse(text)
+            table = try CSV.parseTable(text)
         } catch {
             throw .csv(error)
         }
+        let rows = table.records
+        // The torn record of a file cut short is not among the rows: it was the next one.
+        let leftOut = table.cutShort ? rows.count + 1 : nil
         guard let header = rows.first else { throw .missingHeader }
         var position: [ResultColumn: Int] = [:]
         for column in ResultColumn.allCases {
@@ -170,6 +200,6 @@ public enum ResultsFileReader {
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
                     variant: field(.variant), counters: try counters()))
         }
-        return records
+        return (records, leftOut)
     }
 }

@@ -51,6 +51,28 @@ public struct RunFolder: Sendable {
         }
     }
 
+    /// What reading the folder left out: for each data file cut short in its last record (a
+    /// full disk, a crash), one line naming the file and the record. The readers use every
+    /// whole record before it.
+    public func leftOut() throws(RunFolderError) -> [String] {
+        var notes: [String] = []
+        let text = try read(resultsPath)
+        let results: (records: [RepetitionRecord], leftOut: Int?)
+        do {
+            results = try ResultsFileReader.read(fromCSV: text)
+        } catch {
+            throw .invalidResults(path: resultsPath, reason: error.description)
+        }
+        if let record = results.leftOut { notes.append(RunFolder.leftOutNote(path: resultsPath, record: record)) }
+        _ = try TimelineFiles.read(folder: path, leftOut: &notes)
+        return notes
+    }
+
+    /// `tasks.csv: record 2562 is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out`.
+    static func leftOutNote(path: String, record: Int) -> String {
+        "\(path): record \(record) is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out, every record before it was used"
+    }
+
     /// The run's description, read back from `run.json`.
     public func runDescription() throws(RunFolderError) -> RunDescription {
         let text = try read(descriptionPath)

@@ -165,11 +165,18 @@ public enum TimelineFiles {
     /// Reads both files of a run folder. A folder without them (a run by lab 0.3.0 or older)
     /// gives `nil`.
     public static func read(folder: String) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+        var leftOut: [String] = []
+        return try read(folder: folder, leftOut: &leftOut)
+    }
+
+    /// ``read(folder:)``, adding to `leftOut` the path and record of each file's last record
+    /// when it was left out because the file was cut short in it.
+    static func read(folder: String, leftOut: inout [String]) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
         let tasksPath = folder + "/" + tasksName
         let lanesPath = folder + "/" + lanesName
         guard let tasksText = try RunFolder.readIfPresent(tasksPath), let lanesText = try RunFolder.readIfPresent(lanesPath) else { return nil }
         var timelines: [RepetitionKey: RecordedTimeline] = [:]
-        try parse(tasksText, path: tasksPath, columns: spanColumns) { (key, fields) throws(RunFolderError) in
+        try parse(tasksText, path: tasksPath, columns: spanColumns, leftOut: &leftOut) { (key, fields) throws(RunFolderError) in
             func number<T: LosslessStringConvertible>(_ index: Int) throws(RunFolderError) -> T {
                 guard let value = T(fields[index]) else {
                     throw .invalidResults(path: tasksPath, reason: "invalid \(spanColumns[index]) '\(fields[index])'")
@@ -182,7 +189,7 @@ public enum TimelineFiles {
                 bytesOut: try number(10))
             timelines[key, default: RecordedTimeline()].spans.append(span)
         }
-        try parse(lanesText, path: lanesPath, columns: eventColumns) { (key, fields) throws(RunFolderError) in
+        try parse(lanesText, path: lanesPath, columns: eventColumns, leftOut: &leftOut) { (key, fields) throws(RunFolderError) in
             guard let at = Double(fields[2]) else { throw .invalidResults(path: lanesPath, reason: "invalid at_s '\(fields[2])'") }
             let lane = fields[0].isEmpty ? nil : Int(fields[0])
             let pid = fields[3].isEmpty ? nil : Int32(fields[3])
@@ -196,22 +203,25 @@ public enum TimelineFiles {
     }
 
     /// Parses a file whose rows are the cell columns then `columns`; a file of lab 0.4.0
-    /// (no transport column) reads too.
+    /// (no transport column) reads too. The torn last record of a file cut short (no final line
+    /// ending) is left out and named in `leftOut`; any malformed record before it is an error.
     private static func parse(
-        _ text: String, path: String, columns: [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
+        _ text: String, path: String, columns: [String], leftOut: inout [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
     ) throws(RunFolderError) {
         let header = cellHeader + columns
-        let rows: [[String]]
+        let table: CSV.Table
         do {
-            rows = try CSV.parse(text)
+            table = try CSV.parseTable(text)
         } catch {
             throw .invalidResults(path: path, reason: "\(error)")
         }
+        let rows = table.records
         let hasTransport = rows.first == header
         guard hasTransport || rows.first == cellHeaderWithoutTransport + columns else {
             throw .invalidResults(path: path, reason: "expected the columns \(header.joined(separator: ", "))")
         }
         let width = hasTransport ? header.count : header.count - 1
+        if table.cutShort { leftOut.append(RunFolder.leftOutNote(path: path, record: rows.count + 1)) }
         for (offset, fields) in rows.dropFirst().enumerated() {
             let repetitionField = hasTransport ? 6 : 5
             let transportText = hasTransport && fields.count == width ? fields[5] : ""

@@ -36,4 +36,30 @@ import Testing
         #expect(throws: CSV.ParseError.strayQuote(line: 1)) { try CSV.parse("a\"b,c") }
         #expect(throws: CSV.ParseError.strayQuote(line: 1)) { try CSV.parse("\"a\"b,c") }
     }
+
+    @Test("a spreadsheet's byte-order mark is not part of the first column's name")
+    func byteOrderMark() throws {
+        #expect(try CSV.parse("\u{FEFF}run_id,wall_s\r\nr1,0.5\r\n") == [["run_id", "wall_s"], ["r1", "0.5"]])
+        // Only at the very start: elsewhere it is data.
+        #expect(try CSV.parse("a\r\n\u{FEFF}b\r\n") == [["a"], ["\u{FEFF}b"]])
+    }
+
+    @Test("a file cut short loses its torn last record, whether it reads or not, and only that")
+    func cutShort() throws {
+        // Whole: ends with a line ending, CRLF or LF.
+        for text in ["a,b\r\n1,2\r\n", "a,b\n1,2\n"] {
+            let table = try CSV.parseTable(text)
+            #expect(table.records == [["a", "b"], ["1", "2"]] && !table.cutShort)
+        }
+        // Cut after a comma, or inside a number: the record reads, and is wrong; it goes.
+        for text in ["a,b\r\n1,2\r\n3,", "a,b\r\n1,2\r\n3,0.00765"] {
+            let table = try CSV.parseTable(text)
+            #expect(table.records == [["a", "b"], ["1", "2"]] && table.cutShort, "\(text)")
+        }
+        // Cut inside a quoted field that holds line breaks: the whole torn record goes.
+        let quoted = try CSV.parseTable("a,b\r\n1,\"x\r\ny\"\r\n2,\"line one\r\nline t")
+        #expect(quoted.records == [["a", "b"], ["1", "x\r\ny"]] && quoted.cutShort)
+        // A malformed record before the cut is still an error.
+        #expect(throws: CSV.ParseError.strayQuote(line: 2)) { try CSV.parseTable("a,b\r\n1\"x,2\r\n3,") }
+    }
 }

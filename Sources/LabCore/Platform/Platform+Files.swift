@@ -80,6 +80,17 @@ extension Platform {
 }
 
 extension Platform {
+    /// Cuts the file open as `descriptor` to `length` bytes (and moves its offset there, for
+    /// a file opened to append), so that a write that failed halfway leaves nothing of itself.
+    /// The corresponding C functions are `ftruncate` and `lseek`.
+    public static func truncate(_ descriptor: Int32, toLength length: Int) throws(SystemError) {
+        while ftruncate(descriptor, off_t(length)) != 0 {
+            if errno == EINTR { continue }
+            throw SystemError(call: "ftruncate", errno: errno)
+        }
+        guard lseek(descriptor, off_t(length), SEEK_SET) >= 0 else { throw SystemError(call: "lseek", errno: errno) }
+    }
+
     /// Opens an existing file for reading. The corresponding C function is `open(O_RDONLY)`.
     public static func openForReading(_ path: String) throws(SystemError) -> Int32 {
         while true {
