@@ -164,9 +164,8 @@ enum CommandSupport {
 
     /// One warning line for each record a run folder's readers left out because its file was
     /// cut short there (a full disk, a crash); nothing for a whole folder.
-    static func warnAboutLeftOut(_ folder: RunFolder) {
-        // A folder that does not read has failed its command already, with the reason.
-        for note in (try? folder.leftOut()) ?? [] {
+    static func warnAboutLeftOut(_ notes: [String]) {
+        for note in notes {
             Console.error("lab: warning: \(note)\n")
         }
     }

@@ -39,7 +39,7 @@ struct ReportCommand {
         let folder = RunFolder(path: path)
         // Read everything and check the document before writing anything.
         let derived = try folder.derivedFiles()
-        CommandSupport.warnAboutLeftOut(folder)
+        CommandSupport.warnAboutLeftOut(derived.leftOut)
         var embedded: (path: String, text: String)?
         if let document = parsed.value("--embed") {
             guard let text = Platform.readSmallFile(document) else {
@@ -125,9 +125,10 @@ struct CompareCommand {
         let percent = try parsed.value("--fail-if-slower").map {
             try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
         }
-        let baseline = try baselinePaths.flatMap { path throws(RunFolderError) in try RunFolder(path: path).records() }
-        let candidate = try RunFolder(path: candidatePath).records()
-        for path in baselinePaths + [candidatePath] { CommandSupport.warnAboutLeftOut(RunFolder(path: path)) }
+        let reads = try (baselinePaths + [candidatePath]).map { path throws(RunFolderError) in try RunFolder(path: path).readRecords() }
+        CommandSupport.warnAboutLeftOut(reads.flatMap(\.leftOut))
+        let baseline = reads.dropLast().flatMap(\.records)
+        let candidate = reads.last!.records
         let comparison = RunComparison(baseline: baseline, candidate: candidate)
         if baselinePaths.count > 1, format == .text {
             Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
@@ -189,9 +190,9 @@ struct ExplainCommand {
             try parseChoice(text, option: "--timeline")
         }
         let folder = RunFolder(path: path)
-        let records = try folder.records()
-        CommandSupport.warnAboutLeftOut(folder)
-        let timelines = try folder.timelines()
+        let (records, recordsLeftOut) = try folder.readRecords()
+        let (timelines, timelinesLeftOut) = try folder.readTimelines()
+        CommandSupport.warnAboutLeftOut(recordsLeftOut + timelinesLeftOut)
         let summaries = CellSummary.summarize(records, timelines: timelines)
         // Only for wording (who made the run, how many cores it had): a folder whose
         // run.json does not read still explains.

@@ -43,19 +43,12 @@ public struct RunFolder: Sendable {
 
     /// The measured records, read back from `results.csv`.
     public func records() throws(RunFolderError) -> [RepetitionRecord] {
-        let text = try read(resultsPath)
-        do {
-            return try ResultsFileReader.records(fromCSV: text)
-        } catch {
-            throw .invalidResults(path: resultsPath, reason: error.description)
-        }
+        try readRecords().records
     }
 
-    /// What reading the folder left out: for each data file cut short in its last record (a
-    /// full disk, a crash), one line naming the file and the record. The readers use every
-    /// whole record before it.
-    public func leftOut() throws(RunFolderError) -> [String] {
-        var notes: [String] = []
+    /// The measured records, and a note naming the last record when the file was cut short
+    /// in it (a full disk, a crash): it is left out, every whole record before it is used.
+    public func readRecords() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String]) {
         let text = try read(resultsPath)
         let results: (records: [RepetitionRecord], leftOut: Int?)
         do {
@@ -63,9 +56,7 @@ public struct RunFolder: Sendable {
         } catch {
             throw .invalidResults(path: resultsPath, reason: error.description)
         }
-        if let record = results.leftOut { notes.append(RunFolder.leftOutNote(path: resultsPath, record: record)) }
-        _ = try TimelineFiles.read(folder: path, leftOut: &notes)
-        return notes
+        return (results.records, results.leftOut.map { [RunFolder.leftOutNote(path: resultsPath, record: $0)] } ?? [])
     }
 
     /// `tasks.csv: record 2562 is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out`.
@@ -116,13 +107,21 @@ public struct RunFolder: Sendable {
     /// from the data files alone.
     /// The run's tasks.csv and lanes.csv, or `nil` for a run without them (lab 0.3.0 or older).
     public func timelines() throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
-        try TimelineFiles.read(folder: path)
+        try readTimelines().timelines
+    }
+
+    /// ``timelines()``, and a note for each of tasks.csv and lanes.csv that was cut short in
+    /// its last record (left out, as ``readRecords()`` does).
+    public func readTimelines() throws(RunFolderError) -> (timelines: [RepetitionKey: RecordedTimeline]?, leftOut: [String]) {
+        var leftOut: [String] = []
+        let timelines = try TimelineFiles.read(folder: path, leftOut: &leftOut)
+        return (timelines, leftOut)
     }
 
     /// Everything `lab report` rebuilds from results.csv, run.json, tasks.csv and lanes.csv.
     public func derivedFiles() throws(RunFolderError) -> DerivedFiles {
-        let records = try records()
-        let timelines = try timelines()
+        let (records, recordsLeftOut) = try readRecords()
+        let (timelines, timelinesLeftOut) = try readTimelines()
         let summaries = CellSummary.summarize(records, timelines: timelines)
         let description = try runDescription()
         var timelineFiles: [(name: String, text: String)] = []
@@ -145,7 +144,7 @@ public struct RunFolder: Sendable {
             timelineFiles.append((TraceFile.name, TraceFile.render(records: records, timelines: timelines)))
         }
         return DerivedFiles(
-            summaries: summaries,
+            summaries: summaries, leftOut: recordsLeftOut + timelinesLeftOut,
             files: [
                 ("summary.csv", SummaryColumn.csv(summaries)),
                 ("chart.txt", AsciiChart().render(summaries)),
@@ -174,6 +173,8 @@ public struct RunFolder: Sendable {
 /// What a run folder's data files give: the summary of every cell, and the files made from it.
 public struct DerivedFiles: Sendable {
     public let summaries: [CellSummary]
+    /// What reading the data files left out: a note for each file cut short in its last record.
+    public let leftOut: [String]
     /// `summary.csv`, `chart.txt`, `chart.svg` and `report.md`, by name and content.
     public let files: [(name: String, text: String)]
 

@@ -163,14 +163,8 @@ public enum TimelineFiles {
     }
 
     /// Reads both files of a run folder. A folder without them (a run by lab 0.3.0 or older)
-    /// gives `nil`.
-    public static func read(folder: String) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
-        var leftOut: [String] = []
-        return try read(folder: folder, leftOut: &leftOut)
-    }
-
-    /// ``read(folder:)``, adding to `leftOut` the path and record of each file's last record
-    /// when it was left out because the file was cut short in it.
+    /// gives `nil`. Adds to `leftOut` a note for each file whose last record was left out because the file
+    /// was cut short in it.
     static func read(folder: String, leftOut: inout [String]) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
         let tasksPath = folder + "/" + tasksName
         let lanesPath = folder + "/" + lanesName
