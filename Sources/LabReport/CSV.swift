@@ -107,6 +107,9 @@ extension CSV {
         public var records: [[String]]
         /// The text did not end with a line ending: its last record was left out.
         public var cutShort: Bool
+        /// How many bytes (UTF-8) of the text the whole records take: where a writer that
+        /// goes on appending must start, past nothing of the torn record.
+        public var wholeLength: Int
     }
 
     /// Parses text that may have been cut short; see ``Table``. The last record of such a
@@ -116,18 +119,21 @@ extension CSV {
     /// - Throws: ``ParseError`` for a malformed record before the cut.
     public static func parseTable(_ text: String) throws(ParseError) -> Table {
         let scalars = text.unicodeScalars
-        guard let last = scalars.last, last != "\n" else { return Table(records: try parse(text), cutShort: false) }
+        guard let last = scalars.last, last != "\n" else {
+            return Table(records: try parse(text), cutShort: false, wholeLength: text.utf8.count)
+        }
         // Everything up to the last line break; what follows it is the torn record. A cut
         // inside a quoted field that holds line breaks leaves that quote open: cut earlier.
         var end = scalars.lastIndex(of: "\n")
         while let cut = end {
             do {
-                return Table(records: try parse(String(scalars[...cut])), cutShort: true)
+                let whole = String(scalars[...cut])
+                return Table(records: try parse(whole), cutShort: true, wholeLength: whole.utf8.count)
             } catch .unterminatedQuote {
                 end = scalars[..<cut].lastIndex(of: "\n")
             }
         }
-        return Table(records: try parse(text), cutShort: false)
+        return Table(records: try parse(text), cutShort: false, wholeLength: text.utf8.count)
     }
 }
 

@@ -54,6 +54,10 @@ public struct MarkdownReport {
         if description.partial {
             text += "> **Partial run**: it was interrupted; only the cells that finished are reported.\n\n"
         }
+        if let resumptions = description.resumptions, !resumptions.isEmpty {
+            let times = resumptions.map(\.startedAt).joined(separator: ", ")
+            text += "> **Resumed** \(resumptions.count == 1 ? "once" : "\(resumptions.count) times") (\(times)): each time the lab, the machine and the plan were checked to be the run's, the repetitions measured before were kept, and the warm-ups ran again before each cell taken up.\n\n"
+        }
         if description.runtime == nil, description.buildConfiguration != "release" {
             text += "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
         }

@@ -46,6 +46,19 @@ final class SealableCSVFile: Sendable {
         state = Mutex((false, bytes.count))
     }
 
+    /// Opens an existing file to append to it after its first `wholeLength` bytes (its whole
+    /// rows, as ``CSV/Table/wholeLength`` counts them); a torn record past them is cut off.
+    init(appendingTo path: String, wholeLength: Int) throws(SystemError) {
+        descriptor = try Platform.openForAppending(atPath: path)
+        do {
+            try Platform.truncate(descriptor, toLength: wholeLength)
+        } catch {
+            Platform.close(descriptor)
+            throw error
+        }
+        state = Mutex((false, wholeLength))
+    }
+
     /// Appends `rows` (whole CSV records) in one write; after ``seal()`` it does nothing.
     /// - Throws: the write's ``SystemError``, after cutting the file back to its last whole row.
     func append(_ rows: String) throws(SystemError) {
@@ -86,6 +99,12 @@ public final class ResultsFileWriter: Sendable {
         file = try SealableCSVFile(path: path, header: ResultColumn.header)
     }
 
+    /// Appends to the `results.csv` of a run that resumes, after its whole rows (the first
+    /// `wholeLength` bytes); a torn last record is cut off first.
+    public init(appendingTo path: String, wholeLength: Int) throws(SystemError) {
+        file = try SealableCSVFile(appendingTo: path, wholeLength: wholeLength)
+    }
+
     /// Appends one record; after ``seal()`` it does nothing.
     public func append(_ record: RepetitionRecord) throws(SystemError) {
         try file.append(CSV.record(ResultColumn.fields(of: record)))
@@ -106,8 +125,8 @@ public enum ResultsFileReader {
 
     /// The records, and which record was left out because the file was cut short in it (a
     /// full disk, a crash): the last one of a file that does not end with a line ending. Any
-    /// malformed record before it is an error.
-    public static func read(fromCSV text: String) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?) {
+    /// malformed record before it is an error. `wholeLength`: the bytes of the whole records.
+    public static func read(fromCSV text: String) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int) {
         let table: CSV.Table
         do {
             table = try CSV.parseTable(text)
@@ -200,6 +219,6 @@ public enum ResultsFileReader {
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
                     variant: field(.variant), counters: try counters()))
         }
-        return (records, leftOut)
+        return (records, leftOut, table.wholeLength)
     }
 }

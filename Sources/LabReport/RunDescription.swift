@@ -92,8 +92,39 @@ public struct RunDescription: Codable, Sendable, Equatable {
         }
     }
 
+    /// A time the run was taken up again where an interruption left it (`--resume`, 0.7.0).
+    public struct Resumption: Codable, Sendable, Equatable {
+        public var startedAt: String
+        public var endedAt: String?
+        /// Measured repetitions that results.csv held, whole, when it resumed.
+        public var kept: Int
+        /// Measured repetitions the plan still lacked then; absent for a crossover, whose
+        /// sizes depend on what it measures.
+        public var missing: Int?
+        /// What reading the folder left out (a torn last record), in words.
+        public var leftOut: [String]
+        /// What the machine check found as it resumed.
+        public var checks: [MachineCheck.Finding]
+
+        enum CodingKeys: String, CodingKey {
+            case kept, missing, checks
+            case startedAt = "started_at"
+            case endedAt = "ended_at"
+            case leftOut = "left_out"
+        }
+
+        public init(startedAt: String, endedAt: String? = nil, kept: Int, missing: Int?, leftOut: [String], checks: [MachineCheck.Finding]) {
+            self.startedAt = startedAt
+            self.endedAt = endedAt
+            self.kept = kept
+            self.missing = missing
+            self.leftOut = leftOut
+            self.checks = checks
+        }
+    }
+
     enum CodingKeys: String, CodingKey {
-        case machine, plan, partial, runtime, counters, checks
+        case machine, plan, partial, runtime, counters, checks, command, arguments, resumptions
         case runID = "run_id"
         case labVersion = "lab_version"
         case gitCommit = "git_commit"
@@ -125,6 +156,12 @@ public struct RunDescription: Codable, Sendable, Equatable {
     public var counters: Counters?
     /// What `lab check` found just before the run started (0.6.0); absent in older runs.
     public var checks: [MachineCheck.Finding]?
+    /// The command that made the run (`run`, `scale`, `crossover`; 0.7.0), and the options
+    /// that chose its plan, as given: what `--resume` runs again.
+    public var command: String?
+    public var arguments: [String]?
+    /// Each time the run was resumed (absent for a run made in one go).
+    public var resumptions: [Resumption]?
 
     public init(
         runID: String, labVersion: String, gitCommit: String?, swiftVersion: String, buildConfiguration: String,
@@ -158,6 +195,56 @@ public struct RunDescription: Codable, Sendable, Equatable {
     /// The current UTC time as ISO 8601, to the second.
     public static func now() -> String {
         UTCTime().iso8601
+    }
+}
+
+extension RunDescription {
+    /// What would make this run's numbers and those of a run described by `other` incomparable
+    /// if they were mixed in one folder, one sentence each: the build, then the machine.
+    /// Hostnames and the time are not compared to the build; the machine's parts are.
+    public func differences(from other: RunDescription) -> [String] {
+        var found: [String] = []
+        func compare(_ what: String, _ mine: String?, _ theirs: String?) {
+            if mine != theirs { found.append("\(what): \(mine ?? "none") in the folder, \(theirs ?? "none") now") }
+        }
+        compare("lab version", labVersion, other.labVersion)
+        compare("git commit", gitCommit, other.gitCommit)
+        compare("build", buildConfiguration, other.buildConfiguration)
+        compare("Swift", swiftVersion, other.swiftVersion)
+        compare("CPU", machine.cpuModel, other.machine.cpuModel)
+        compare("cores", String(machine.cores), String(other.machine.cores))
+        compare("memory", "\(machine.memoryKiB) KiB", "\(other.machine.memoryKiB) KiB")
+        compare("kernel", machine.kernel, other.machine.kernel)
+        compare("host", machine.hostname, other.machine.hostname)
+        return found
+    }
+}
+
+extension RunDescription.Plan {
+    /// Where two plans differ, one entry per field: `repetitions: 3 in the folder, 7 now`.
+    public func differences(from other: RunDescription.Plan) -> [String] {
+        var found: [String] = []
+        func compare(_ what: String, _ mine: String, _ theirs: String) {
+            if mine != theirs { found.append("\(what): \(mine) in the folder, \(theirs) now") }
+        }
+        func list(_ items: [String]) -> String { items.isEmpty ? "none" : items.joined(separator: ",") }
+        compare("workloads", list(workloads.map(\.name)), list(other.workloads.map(\.name)))
+        if workloads.map(\.name) == other.workloads.map(\.name) {
+            for (mine, theirs) in zip(workloads, other.workloads) {
+                compare("\(mine.name) parameters", mine.parameters, theirs.parameters)
+                compare("\(mine.name) tasks", String(mine.tasks), String(theirs.tasks))
+            }
+        }
+        compare("modes", list(modes), list(other.modes))
+        compare("workers", list(workers.map(String.init)), list(other.workers.map(String.init)))
+        compare("repetitions", String(repetitions), String(other.repetitions))
+        compare("warm-ups", String(warmup), String(other.warmup))
+        compare("order", order, other.order)
+        compare("batch", batch ?? "1", other.batch ?? "1")
+        compare("pin", pin ?? "none", other.pin ?? "none")
+        compare("transports", list(transports ?? ["pipe"]), list(other.transports ?? ["pipe"]))
+        compare("spin", spin.map(String.init) ?? "none", other.spin.map(String.init) ?? "none")
+        return found
     }
 }
 

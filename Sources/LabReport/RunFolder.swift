@@ -49,14 +49,21 @@ public struct RunFolder: Sendable {
     /// The measured records, and a note naming the last record when the file was cut short
     /// in it (a full disk, a crash): it is left out, every whole record before it is used.
     public func readRecords() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String]) {
+        let results = try readResults()
+        return (results.records, results.leftOut)
+    }
+
+    /// ``readRecords()``, and how many bytes of `results.csv` its whole records take: where a
+    /// resumed run appends.
+    public func readResults() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
         let text = try read(resultsPath)
-        let results: (records: [RepetitionRecord], leftOut: Int?)
+        let results: (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int)
         do {
             results = try ResultsFileReader.read(fromCSV: text)
         } catch {
             throw .invalidResults(path: resultsPath, reason: error.description)
         }
-        return (results.records, results.leftOut.map { [RunFolder.leftOutNote(path: resultsPath, record: $0)] } ?? [])
+        return (results.records, results.leftOut.map { [RunFolder.leftOutNote(path: resultsPath, record: $0)] } ?? [], results.wholeLength)
     }
 
     /// `tasks.csv: record 2562 is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out`.

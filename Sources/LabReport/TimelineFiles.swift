@@ -14,6 +14,15 @@ public struct RepetitionKey: Hashable, Sendable {
         self.init(
             cellKey: record.cellKey, repetition: record.repetition)
     }
+
+    /// The key that a record of `cell`'s repetition `repetition` will have.
+    public init(_ cell: Cell, repetition: Int) {
+        self.init(
+            cellKey: RepetitionRecord.cellKey(
+                workload: cell.workload.name, parameters: cell.workload.parameters.canonicalText, tasks: cell.workload.taskCount,
+                mode: cell.mode, workers: cell.workers, transport: cell.transport),
+            repetition: repetition)
+    }
 }
 
 /// One row of `tasks.csv`: a span, its times in seconds from the start of its repetition.
@@ -202,6 +211,17 @@ public enum TimelineFiles {
     private static func parse(
         _ text: String, path: String, columns: [String], leftOut: inout [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
     ) throws(RunFolderError) {
+        let file = try keyedRows(text, path: path, columns: columns)
+        if file.table.cutShort { leftOut.append(RunFolder.leftOutNote(path: path, record: file.table.records.count + 1)) }
+        for (key, fields) in file.rows {
+            try row(key, Array(fields[(file.repetitionField + 1)...]))
+        }
+    }
+
+    /// The whole rows of a file, each with the repetition it belongs to.
+    private static func keyedRows(
+        _ text: String, path: String, columns: [String]
+    ) throws(RunFolderError) -> (table: CSV.Table, repetitionField: Int, rows: [(key: RepetitionKey, fields: [String])]) {
         let header = cellHeader + columns
         let table: CSV.Table
         do {
@@ -215,9 +235,9 @@ public enum TimelineFiles {
             throw .invalidResults(path: path, reason: "expected the columns \(header.joined(separator: ", "))")
         }
         let width = hasTransport ? header.count : header.count - 1
-        if table.cutShort { leftOut.append(RunFolder.leftOutNote(path: path, record: rows.count + 1)) }
+        let repetitionField = hasTransport ? 6 : 5
+        var keyed: [(key: RepetitionKey, fields: [String])] = []
         for (offset, fields) in rows.dropFirst().enumerated() {
-            let repetitionField = hasTransport ? 6 : 5
             let transportText = hasTransport && fields.count == width ? fields[5] : ""
             guard fields.count == width, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
                 let workers = Int(fields[4]), let repetition = Int(fields[repetitionField]),
@@ -230,8 +250,41 @@ public enum TimelineFiles {
                     workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
                     transport: Transport(rawValue: transportText) ?? (mode == .processes ? .pipe : nil)),
                 repetition: repetition)
-            try row(key, Array(fields[(repetitionField + 1)...]))
+            keyed.append((key, fields))
         }
+        return (table, repetitionField, keyed)
+    }
+
+    /// Before a run resumes into `folder`: keeps in tasks.csv and lanes.csv only the rows of
+    /// the repetitions in `kept` (those results.csv holds), rewriting a file that has others
+    /// (a repetition interrupted between its timeline and its result) or a torn last record.
+    /// - Returns: for each file, how many bytes of whole rows it now holds.
+    static func keepOnly(_ kept: Set<RepetitionKey>, folder: String) throws(RunFolderError) -> (tasks: Int, lanes: Int) {
+        func keep(_ name: String, columns: [String]) throws(RunFolderError) -> Int {
+            let path = folder + "/" + name
+            let text = try RunFolder.readIfPresent(path) ?? ""
+            guard !text.isEmpty else {
+                // A run stopped before the file had its header: the file starts again.
+                let header = CSV.record(cellHeader + columns)
+                do {
+                    try Platform.replaceFile(atPath: path, with: Array(header.utf8))
+                } catch {
+                    throw .readFailed(path: path, error: error)
+                }
+                return header.utf8.count
+            }
+            let file = try keyedRows(text, path: path, columns: columns)
+            let rows = file.rows.filter { kept.contains($0.key) }
+            guard rows.count < file.rows.count else { return file.table.wholeLength }
+            let rewritten = CSV.record(file.table.records[0]) + rows.map { CSV.record($0.fields) }.joined()
+            do {
+                try Platform.replaceFile(atPath: path, with: Array(rewritten.utf8))
+            } catch {
+                throw .readFailed(path: path, error: error)
+            }
+            return rewritten.utf8.count
+        }
+        return (try keep(tasksName, columns: spanColumns), try keep(lanesName, columns: eventColumns))
     }
 }
 
@@ -243,6 +296,15 @@ public final class TimelineFilesWriter: Sendable {
     public init(folder: String) throws(SystemError) {
         tasks = try SealableCSVFile(path: folder + "/" + TimelineFiles.tasksName, header: TimelineFiles.tasksHeader)
         lanes = try SealableCSVFile(path: folder + "/" + TimelineFiles.lanesName, header: TimelineFiles.lanesHeader)
+    }
+
+    /// Appends to the files of a run that resumes: first they keep only the rows of the
+    /// repetitions in `kept` (see ``TimelineFiles/keepOnly(_:folder:)``).
+    /// - Throws: ``RunFolderError`` when a file does not read or cannot be rewritten.
+    public init(resuming folder: String, kept: Set<RepetitionKey>) throws {
+        let lengths = try TimelineFiles.keepOnly(kept, folder: folder)
+        tasks = try SealableCSVFile(appendingTo: folder + "/" + TimelineFiles.tasksName, wholeLength: lengths.tasks)
+        lanes = try SealableCSVFile(appendingTo: folder + "/" + TimelineFiles.lanesName, wholeLength: lengths.lanes)
     }
 
     /// Writes the rows of one repetition (nothing once sealed).

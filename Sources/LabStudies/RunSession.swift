@@ -23,6 +23,14 @@ public final class RunSession: Sendable {
     private let studyFiles = Mutex<[(name: String, text: String)]>([])
     private let end: @Sendable (_ message: String, _ status: Int32) -> Never
     private let signals: SignalHandling.Installation
+    /// What a resumed run measured before, by repetition; empty for a new run.
+    private let measuredBefore: [RepetitionKey: RepetitionRecord]
+    /// Seconds from the run's start to this session's (0 but for a resumed run), and the
+    /// session's own clock: every record's `startSeconds` counts from the run's start.
+    private let clockOffset: Double
+    private let clock = Stopwatch()
+    /// Whether this session resumed a run (and ends the last of its `resumptions`).
+    private let resumes: Bool
 
     /// Writes `run.json` marked partial, creates `results.csv` and installs the SIGINT and
     /// SIGTERM handlers. The folder must exist and be empty.
@@ -38,6 +46,9 @@ public final class RunSession: Sendable {
         runID = description.runID
         self.description = Mutex(started)
         self.end = end
+        measuredBefore = [:]
+        clockOffset = 0
+        resumes = false
         do {
             // Written first, marked partial, so that even an interrupted run can be reported.
             try folder.write(started)
@@ -46,12 +57,63 @@ public final class RunSession: Sendable {
         } catch {
             throw LabFailure("cannot write the run folder \(path): \(error)")
         }
-        // The handler needs the session, so it is installed last and finds it through a box.
-        let session = SessionBox()
-        signals = SignalHandling.install { number in
+        let box = SessionBox()
+        signals = RunSession.installSignals(box)
+        box.value = self
+    }
+
+    /// Takes up the folder of a run that was interrupted (`--resume`): `run.json` gains the
+    /// resumption and is marked partial again, results.csv is cut back to its whole rows and
+    /// appended to, tasks.csv and lanes.csv keep only the repetitions results.csv has, and
+    /// ``run(_:with:order:observe:)`` measures only what the plan still lacks.
+    /// - Parameters:
+    ///   - description: the folder's `run.json`, as read.
+    ///   - kept: the whole records of its results.csv; `wholeLength`: the bytes they take.
+    ///   - resumption: what this resumption records; its `endedAt` is the session's.
+    /// - Throws: ``LabFailure`` when a file cannot be written.
+    public init(
+        resuming path: String, description: RunDescription, kept: [RepetitionRecord], wholeLength: Int, resumption: RunDescription.Resumption,
+        end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never
+    ) throws {
+        var resumed = description
+        resumed.partial = true
+        resumed.resumptions = (description.resumptions ?? []) + [resumption]
+        folder = RunFolder(path: path)
+        runID = description.runID
+        self.description = Mutex(resumed)
+        self.end = end
+        var before: [RepetitionKey: RepetitionRecord] = [:]
+        for record in kept where before[RepetitionKey(record)] == nil { before[RepetitionKey(record)] = record }
+        measuredBefore = before
+        resumes = true
+        // The run's clock goes on from its start, and never back behind what it recorded.
+        let sinceStart = UTCTime.unixTime(iso8601: description.startedAt).map { Double(Int(time(nil)) - $0) } ?? 0
+        clockOffset = max(sinceStart, kept.map { $0.startSeconds + $0.wallSeconds }.max() ?? 0)
+        do {
+            try folder.write(resumed)
+            writer = try ResultsFileWriter(appendingTo: folder.resultsPath, wholeLength: wholeLength)
+            timelineWriter = try TimelineFilesWriter(resuming: path, kept: Set(before.keys))
+        } catch {
+            throw LabFailure("cannot write the run folder \(path): \(error)")
+        }
+        let box = SessionBox()
+        signals = RunSession.installSignals(box)
+        box.value = self
+    }
+
+    /// What the run measured before it was resumed, in the order results.csv has it.
+    public var keptRecords: [RepetitionRecord] {
+        measuredBefore.values.sorted { $0.position < $1.position }
+    }
+
+    /// The SIGINT and SIGTERM handlers, which stop the session in `session` (the handler
+    /// needs the session, so it is installed before the session is whole, and finds it
+    /// through the box).
+    private static func installSignals(_ session: SessionBox) -> SignalHandling.Installation {
+        let installation = SignalHandling.install { number in
             session.value?.stop("interrupted by \(Platform.signalName(number)); workers stopped", status: 128 + number)
         }
-        session.value = self
+        return installation
     }
 
     /// A runner whose stuck tasks end the run through this session.
@@ -65,13 +127,18 @@ public final class RunSession: Sendable {
     }
 
     /// Runs `plan` with `runner`, appending every measured repetition to `results.csv` before
-    /// `observe` hears of it.
+    /// `observe` hears of it. In a resumed run, repetitions measured before are not run again.
+    /// - Returns: the plan's records in its order, those measured before the resumption included.
     /// - Throws: ``LabFailure`` at the first row that cannot be written (the run stops there:
     ///   no row is silently dropped), or what starting a fixture throws.
     public func run(
         _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void = { _ in }
     ) throws -> [RepetitionRecord] {
-        try runner.run(plan, order: order) { event in
+        let before = measuredBefore
+        return try runner.run(
+            plan, order: order, measuredBefore: { cell, repetition in before[RepetitionKey(cell, repetition: repetition)] },
+            clockOffset: clockOffset + clock.elapsedSeconds
+        ) { event in
             switch event {
             case .recorded(let record): try append(record)
             case .timeline(let timeline, let record): try append(timeline, of: record)
@@ -148,6 +215,10 @@ public final class RunSession: Sendable {
         let final = description.withLock { description in
             description.partial = partial
             description.endedAt = RunDescription.now()
+            if resumes, var resumptions = description.resumptions, !resumptions.isEmpty {
+                resumptions[resumptions.count - 1].endedAt = description.endedAt
+                description.resumptions = resumptions
+            }
             return description
         }
         do {

@@ -59,6 +59,11 @@ import Testing
         // Cut inside a quoted field that holds line breaks: the whole torn record goes.
         let quoted = try CSV.parseTable("a,b\r\n1,\"x\r\ny\"\r\n2,\"line one\r\nline t")
         #expect(quoted.records == [["a", "b"], ["1", "x\r\ny"]] && quoted.cutShort)
+        // Where a writer that goes on must start: after the whole records, in UTF-8 bytes
+        // (a byte-order mark and a non-ASCII name counted).
+        #expect(quoted.wholeLength == "a,b\r\n1,\"x\r\ny\"\r\n".utf8.count)
+        #expect(try CSV.parseTable("\u{FEFF}a,b\r\nü,2\r\n3,").wholeLength == "\u{FEFF}a,b\r\nü,2\r\n".utf8.count)
+        #expect(try CSV.parseTable("a,b\n1,2\n").wholeLength == 8)
         // A malformed record before the cut is still an error.
         #expect(throws: CSV.ParseError.strayQuote(line: 2)) { try CSV.parseTable("a,b\r\n1\"x,2\r\n3,") }
     }

@@ -82,6 +82,84 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         #expect(transports == ["", "", "shm", "pipe", "pipe"])
     }
 
+    @Test("a resumed run's files take up after their whole rows: a torn record is cut off, a timeline without its result is dropped")
+    func resumedFiles() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-resume-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var first = sampleRecord(mode: .sequential, workers: 1)
+        var second = sampleRecord()
+        second.repetition = 2
+        var third = sampleRecord(mode: .processes)
+        third.repetition = 3
+        first.repetition = 1
+        func timeline(_ record: RepetitionRecord) -> RecordedTimeline {
+            RecordedTimeline(
+                spans: [SpanRow(lane: 0, firstTask: 0, taskCount: 3, claimed: 0, sent: 0, started: 0.001, ended: 0.25, received: 0.25, work: 0.2, bytesIn: 0, bytesOut: 8)],
+                events: [EventRow(lane: nil, event: EventRow.poolGone, at: record.wallSeconds)])
+        }
+        // Two whole repetitions, a third whose timeline was written but not its result, and a
+        // results.csv cut inside the row after them.
+        let results = folder + "/results.csv"
+        do {
+            let writer = try ResultsFileWriter(path: results)
+            try writer.append(first)
+            try writer.append(second)
+        }
+        let whole = try String(contentsOfFile: results, encoding: .utf8)
+        try (whole + "20261125T120000Z,sle").write(toFile: results, atomically: true, encoding: .utf8)
+        var tasks = CSV.record(TimelineFiles.tasksHeader)
+        var lanes = CSV.record(TimelineFiles.lanesHeader)
+        for record in [first, second, third] {
+            let rows = TimelineFiles.rows(of: timeline(record), record: record)
+            tasks += rows.tasks
+            lanes += rows.lanes
+        }
+        try tasks.write(toFile: folder + "/tasks.csv", atomically: true, encoding: .utf8)
+        try lanes.write(toFile: folder + "/lanes.csv", atomically: true, encoding: .utf8)
+
+        let read = try RunFolder(path: folder).readResults()
+        #expect(read.records == [first, second])
+        #expect(read.wholeLength == whole.utf8.count)
+        do {
+            let writer = try ResultsFileWriter(appendingTo: results, wholeLength: read.wholeLength)
+            let timelines = try TimelineFilesWriter(resuming: folder, kept: Set(read.records.map(RepetitionKey.init)))
+            try writer.append(third)
+            withExtendedLifetime(timelines) {}
+        }
+        let resumed = try RunFolder(path: folder).readRecords()
+        #expect(resumed.records == [first, second, third] && resumed.leftOut.isEmpty)
+        // The third repetition's timeline rows went with its missing result; the rest stay as written.
+        let kept = try #require(try RunFolder(path: folder).timelines())
+        #expect(Set(kept.keys) == Set([first, second].map(RepetitionKey.init)))
+        #expect(try String(contentsOfFile: folder + "/tasks.csv", encoding: .utf8)
+            == CSV.record(TimelineFiles.tasksHeader) + [first, second].map { TimelineFiles.rows(of: timeline($0), record: $0).tasks }.joined())
+    }
+
+    @Test("a run description names what differs from another's build and machine, and a plan what differs from another plan")
+    func differences() throws {
+        let machine = MachineDescription(cpuModel: "EPYC", cores: 2, memoryKiB: 24_000_000, kernel: "Linux 6.1 x86_64", hostname: "box")
+        let plan = RunDescription.Plan(
+            workloads: [RunDescription.PlannedWorkload(name: "primes", kind: "cpu", parameters: "limit=300000", tasks: 8)], modes: ["sequential", "threads"],
+            workers: [2], repetitions: 5, warmup: 1, order: "interleaved", batch: "auto", pin: "none", transports: ["pipe"], spin: 2000)
+        let run = RunDescription(
+            runID: "r", labVersion: "0.7.0", gitCommit: "abc", swiftVersion: "6.3", buildConfiguration: "release", machine: machine, plan: plan,
+            startedAt: "2026-12-06T04:00:00Z", endedAt: nil, partial: true)
+        var other = run
+        #expect(run.differences(from: other).isEmpty)
+        other.labVersion = "0.8.0"
+        other.machine.cores = 4
+        other.startedAt = "2026-12-07T00:00:00Z"
+        #expect(run.differences(from: other) == ["lab version: 0.7.0 in the folder, 0.8.0 now", "cores: 2 in the folder, 4 now"])
+        var otherPlan = plan
+        otherPlan.repetitions = 7
+        otherPlan.workloads[0].parameters = "limit=5000"
+        #expect(plan.differences(from: otherPlan) == ["primes parameters: limit=300000 in the folder, limit=5000 now", "repetitions: 5 in the folder, 7 now"])
+        #expect(plan.differences(from: plan).isEmpty)
+        #expect(UTCTime.unixTime(iso8601: "2026-12-06T04:00:00Z") == 1_796_529_600)
+        #expect(UTCTime.unixTime(iso8601: "yesterday") == nil)
+    }
+
     @Test("a results file of lab 0.4.0 (no transport column) reads its process rows as pipes and the others with no transport")
     func fileWithoutTransport() throws {
         let records = [sampleRecord(mode: .processes), sampleRecord()]

@@ -67,4 +67,30 @@ public struct ExperimentPlan: Sendable {
     public var totalRepetitions: Int {
         cells.count * (repetitions + warmup)
     }
+
+    /// Every repetition of `workload`'s cells in the order they run: the warm-up rounds, then
+    /// the measured repetitions, round-robin across the cells (interleaved) or cell by cell
+    /// (grouped). Positions count from `position` + 1, as the whole plan numbers them.
+    public func schedule(of workload: ConfiguredWorkload, order: RepetitionOrder, after position: Int = 0) -> [ScheduledRepetition] {
+        let cells = cells(of: workload)
+        let warmups = stride(from: 1, through: warmup, by: 1).flatMap { round in cells.map { ($0, round, true) } }
+        let measured: [(Cell, Int, Bool)] =
+            switch order {
+            case .interleaved: (1...repetitions).flatMap { repetition in cells.map { ($0, repetition, false) } }
+            case .grouped: cells.flatMap { cell in (1...repetitions).map { (cell, $0, false) } }
+            }
+        return (warmups + measured).enumerated().map { index, item in
+            ScheduledRepetition(cell: item.0, repetition: item.1, isWarmup: item.2, position: position + index + 1)
+        }
+    }
+}
+
+/// One repetition of a plan, where the plan puts it.
+public struct ScheduledRepetition: Sendable {
+    public let cell: Cell
+    /// From 1; a warm-up counts its own rounds.
+    public let repetition: Int
+    public let isWarmup: Bool
+    /// Its place in the whole plan's order, from 1, warm-ups included.
+    public let position: Int
 }

@@ -68,35 +68,58 @@ public struct ExperimentRunner: Sendable {
 
     /// Runs the plan. `observe` is called on the calling thread, in order; if it throws, the
     /// run stops there (after stopping the workload's fixture) and the error is rethrown.
-    /// - Returns: every measured record, in the order they were taken.
+    ///
+    /// A run that resumes an interrupted one passes what it measured before: a repetition
+    /// `measuredBefore` knows is not run again, a workload with nothing left starts no fixture,
+    /// and the warm-ups run only for cells with repetitions left. Events count what this call
+    /// runs; records keep their place in the whole plan (`position`), and their `startSeconds`
+    /// count from `clockOffset` (the seconds between the run's start and this call).
+    /// - Returns: every measured record of the plan in its order, those measured before included.
     /// - Throws: what `observe` throws, or what starting a workload's fixture throws.
     @discardableResult
-    public func run(_ plan: ExperimentPlan, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) throws -> Void) throws -> [RepetitionRecord] {
-        var records: [RepetitionRecord] = []
+    public func run(
+        _ plan: ExperimentPlan, order: RepetitionOrder = .interleaved,
+        measuredBefore: (_ cell: Cell, _ repetition: Int) -> RepetitionRecord? = { _, _ in nil }, clockOffset: Double = 0,
+        observe: (ExperimentEvent) throws -> Void
+    ) throws -> [RepetitionRecord] {
         var position = 0
-        let total = plan.totalRepetitions
+        let schedules = plan.workloads.map { configured in
+            let schedule = plan.schedule(of: configured, order: order, after: position)
+            position += schedule.count
+            return schedule
+        }
+        // What is left of each workload: measured repetitions not taken yet, and the warm-ups
+        // of their cells.
+        let left = schedules.map { schedule -> [Bool] in
+            let missing = schedule.map { !$0.isWarmup && measuredBefore($0.cell, $0.repetition) == nil }
+            let cellsLeft = Set(zip(schedule, missing).filter(\.1).map { $0.0.cell.label })
+            return zip(schedule, missing).map { step, missing in step.isWarmup ? cellsLeft.contains(step.cell.label) : missing }
+        }
+        let total = left.reduce(0) { $0 + $1.filter { $0 }.count }
+        var done = 0
+        var records: [RepetitionRecord] = []
         let clock = Stopwatch()
-        for configured in plan.workloads {
+        for (index, configured) in plan.workloads.enumerated() {
+            let schedule = schedules[index]
+            guard left[index].contains(true) else {
+                records += schedule.compactMap { $0.isWarmup ? nil : measuredBefore($0.cell, $0.repetition) }
+                continue
+            }
             try configured.withFixture { workload in
-                let cells = plan.cells(of: configured).map {
-                    Cell(workload: workload, mode: $0.mode, workers: $0.workers, transport: $0.transport ?? .pipe)
-                }
-                for round in stride(from: 1, through: plan.warmup, by: 1) {
-                    for cell in cells {
-                        position += 1
-                        try observe(.willRun(cell: cell, repetition: round, isWarmup: true, position: position, total: total))
-                        _ = measure(cell, repetition: round, position: position, runClock: clock)
+                for (step, runs) in zip(schedule, left[index]) {
+                    guard runs else {
+                        if !step.isWarmup, let before = measuredBefore(step.cell, step.repetition) { records.append(before) }
+                        continue
                     }
-                }
-                let measured: [(cell: Cell, repetition: Int)] =
-                    switch order {
-                    case .interleaved: (1...plan.repetitions).flatMap { repetition in cells.map { ($0, repetition) } }
-                    case .grouped: cells.flatMap { cell in (1...plan.repetitions).map { (cell, $0) } }
+                    let cell = Cell(workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .pipe)
+                    done += 1
+                    try observe(.willRun(cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done, total: total))
+                    if step.isWarmup {
+                        _ = measure(cell, repetition: step.repetition, position: step.position, runClock: clock, clockOffset: clockOffset)
+                        continue
                     }
-                for (cell, repetition) in measured {
-                    position += 1
-                    try observe(.willRun(cell: cell, repetition: repetition, isWarmup: false, position: position, total: total))
-                    let (record, timeline) = measureWithTimeline(cell, repetition: repetition, position: position, runClock: clock)
+                    let (record, timeline) = measureWithTimeline(
+                        cell, repetition: step.repetition, position: step.position, runClock: clock, clockOffset: clockOffset)
                     records.append(record)
                     if let timeline { try observe(.timeline(timeline, of: record)) }
                     try observe(.recorded(record))
@@ -109,15 +132,18 @@ public struct ExperimentRunner: Sendable {
     /// Runs one repetition of a cell and measures it.
     /// - Parameters:
     ///   - position: its place in the run's order, from 1, warm-ups included.
-    ///   - runClock: started when the run started; gives the record's `startSeconds`.
-    public func measure(_ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()) -> RepetitionRecord {
-        measureWithTimeline(cell, repetition: repetition, position: position, runClock: runClock).record
+    ///   - runClock: started when the run started (or resumed); gives the record's `startSeconds`.
+    ///   - clockOffset: seconds from the run's start to `runClock`'s (0 but in a resumed run).
+    public func measure(
+        _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch(), clockOffset: Double = 0
+    ) -> RepetitionRecord {
+        measureWithTimeline(cell, repetition: repetition, position: position, runClock: runClock, clockOffset: clockOffset).record
     }
 
-    /// ``measure(_:repetition:position:runClock:)``, and the repetition's timeline when the
-    /// runner records them.
+    /// ``measure(_:repetition:position:runClock:clockOffset:)``, and the repetition's timeline
+    /// when the runner records them.
     public func measureWithTimeline(
-        _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch()
+        _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch(), clockOffset: Double = 0
     ) -> (record: RepetitionRecord, timeline: RepetitionTimeline?) {
         let watch = TaskWatch(slots: cell.workers)
         let recorder = recordsTimelines ? TimelineRecorder(lanes: cell.workers) : nil
@@ -125,7 +151,7 @@ public struct ExperimentRunner: Sendable {
         var began: UInt64 = 0
         var poolGone: UInt64 = 0
         let tasks = cell.workload.taskCount
-        let startSeconds = runClock.elapsedSeconds
+        let startSeconds = clockOffset + runClock.elapsedSeconds
         let peakWasReset = Platform.resetPeakResident()
         // Opened on this thread before the pool exists, so that its threads and workers inherit
         // them; async tasks run on threads that exist already, so async cells count nothing.

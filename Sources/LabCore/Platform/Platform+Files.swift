@@ -12,6 +12,24 @@ extension Platform {
         }
     }
 
+    /// Opens an existing file for writing at its end, without truncating it (a run that
+    /// resumes appends to its files). The corresponding C function is `open(O_WRONLY)`.
+    public static func openForAppending(atPath path: String) throws(SystemError) -> Int32 {
+        while true {
+            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
+            if descriptor >= 0 {
+                guard lseek(descriptor, 0, SEEK_END) >= 0 else {
+                    let error = SystemError(call: "lseek", errno: errno)
+                    close(descriptor)
+                    throw error
+                }
+                return descriptor
+            }
+            if errno == EINTR { continue }
+            throw SystemError(call: "open", errno: errno)
+        }
+    }
+
     /// Creates one directory (not its parents); fails if it exists.
     /// The corresponding C function is `mkdir`.
     public static func makeDirectory(atPath path: String, permissions: mode_t = 0o755) throws(SystemError) {
