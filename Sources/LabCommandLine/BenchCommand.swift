@@ -83,7 +83,7 @@ struct BenchCommand {
             workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5, warmup: 1,
             order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description, transports: transports.map(\.rawValue),
             spin: Transport.defaultSpinPolls)
-        let session = try CommandSupport.startSession(path: path, runID: runID, plan: plan, worker: worker)
+        let session = try CommandSupport.startSession(path: path, runID: runID, plan: plan, worker: worker, command: "bench")
         let quiet = parsed.has("--quiet")
         let benchmark = Benchmark(
             worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,

@@ -124,6 +124,27 @@ struct CommandLineParser {
         return parsed
     }
 
+    /// `arguments` (valid ones: parse them first) in two parts: the options named in `names`,
+    /// and the others; each option as `--name value` (or `--name` for a flag), in the order given.
+    func split(_ arguments: [String], taking names: Set<String>) -> (taken: [String], others: [String]) {
+        var taken: [String] = []
+        var others: [String] = []
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            var name = argument
+            var value: String?
+            if let equals = argument.firstIndex(of: "="), argument.hasPrefix("--") {
+                name = String(argument[..<equals])
+                value = String(argument[argument.index(after: equals)...])
+            }
+            let spec = options.first { $0.name == name }
+            if spec?.valueName != nil, value == nil { value = remaining.popFirst() }
+            let option = [name] + (value.map { [$0] } ?? [])
+            if names.contains(name) { taken += option } else { others += option }
+        }
+        return (taken, others)
+    }
+
     /// The OPTIONS section of a command's help, one entry per option.
     func optionsHelp() -> String {
         var lines: [String] = []

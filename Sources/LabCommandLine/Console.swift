@@ -21,7 +21,7 @@ enum Console {
 final class ProgressDisplay {
     let enabled: Bool
     let interactive: Bool
-    let total: Int
+    private(set) var total: Int
     private let clock = Stopwatch()
     /// Seconds spent per finished repetition, for the estimate of what remains.
     private var finished = 0
@@ -52,6 +52,7 @@ final class ProgressDisplay {
             let what = isWarmup ? "warm-up \(repetition)" : "repetition \(repetition)"
             let counter = "[\(String(position).leftPadded(to: String(total).count))/\(total)]"
             finished = position - 1
+            self.total = total
             if interactive {
                 // One line, rewritten in place; plain text, so NO_COLOR has nothing to turn off.
                 Console.error("\r\u{1B}[2K\(counter) \(cell.label), \(what); \(timing)")

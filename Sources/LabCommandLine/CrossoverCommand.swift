@@ -33,7 +33,7 @@ struct CrossoverCommand {
                        help: "How much slower than threads processes may be and still count as caught up."),
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
                        help: "Sets one of the workload's other parameters; may repeat."),
-        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions)
+        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
     }
 
     var help: String {
@@ -58,11 +58,14 @@ struct CrossoverCommand {
           lab crossover --workload digest --param bytes --from 1024 --to 4194304
           lab crossover --workload digest --param bytes --from 1024 --to 4194304 --transport shm
           lab crossover --workload sort --param count --workers 2 --repetitions 5
+          lab crossover --resume Results/20261206T041642Z
 
         """
     }
 
-    func run(_ arguments: [String]) throws -> Int32 {
+    func run(_ given: [String]) throws -> Int32 {
+        let resumption = try CommandSupport.resumption(try parser.parse(given), arguments: given, parser: parser, command: "crossover")
+        let arguments = resumption?.arguments ?? given
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "crossover") }
         guard let name = parsed.value("--workload") else {
@@ -121,10 +124,14 @@ struct CrossoverCommand {
             }
             _ = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         }
+        if let resumption {
+            try resumption.check(try resumption.optionDifferences(parser: parser))
+            if !resumption.description.partial { return resumption.nothingToResume() }
+        }
         if parsed.has("--dry-run") {
+            if let resumption { return resumption.dryRun(missing: nil, of: nil) }
             return CommandSupport.dryRun("\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing")
         }
-        let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "crossover")
         // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:
         // first with the doubling sizes and marked partial, at the end with every size.
         func plan(_ sizes: [Int]) throws -> RunDescription.Plan {
@@ -140,14 +147,18 @@ struct CrossoverCommand {
                 order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
                 spin: spin)
         }
-        let session = try CommandSupport.startSession(path: path, runID: runID, plan: try plan(scan.doublingSizes), worker: worker)
+        let (worker, session) = try CommandSupport.openSession(
+            resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments, parser: parser)
+        let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
             transport: transport,
             runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
             session: session)
         let quiet = parsed.has("--quiet")
-        if !quiet {
+        if !quiet, let resumption {
+            Console.error("lab: resuming crossover \(runID): \(resumption.records.count) repetitions kept, writing \(path)/\n")
+        } else if !quiet {
             Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")
         }
         func report(_ points: [CrossoverScan.Point], _ findings: [CrossoverScan.Finding]) -> CrossoverReport {

@@ -51,6 +51,7 @@ struct RunCommand {
             CommandSupport.spinOption,
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,
+            CommandSupport.resumeOption,
         ])
     }
 
@@ -81,6 +82,7 @@ struct RunCommand {
           lab run --workloads contention,digest --workers 1,2 --quick
           lab run --workloads noop,digest,mandelbrot --modes threads,processes \\
                   --transport pipe,socketpair,shm
+          lab run --resume Results/20261206T041642Z
 
         """
     }
@@ -167,25 +169,32 @@ struct RunCommand {
 
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
-        let settings = try validate(arguments)
+        let parsed = try parser.parse(arguments)
+        let resumption = try CommandSupport.resumption(parsed, arguments: arguments, parser: parser, command: "run")
+        let settings = try validate(resumption?.arguments ?? arguments)
+        let description = RunDescription.Plan(
+            settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls)
+        let planned = settings.plan.cells.count * settings.plan.repetitions
+        var missing = planned
+        if let resumption {
+            guard let left = try resumption.left(in: settings.plan, as: description, order: settings.order) else { return resumption.nothingToResume() }
+            missing = left
+        }
         if settings.dryRun {
+            if let resumption { return resumption.dryRun(missing: missing, of: planned) }
             return CommandSupport.dryRun(
                 "\(counted(settings.plan.cells.count, "cell")) of \(settings.plan.workloads.map(\.name).joined(separator: ", ")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
-        let worker = try CommandSupport.workerCommand()
-        let (path, runID) = try OutputFolder.create(requested: settings.out)
-        let session = try CommandSupport.startSession(
-            path: path, runID: runID, plan: RunDescription.Plan(
-                settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls),
-            worker: worker)
-
-        #if DEBUG
-        // Always said, even with --quiet: debug timings mislead about every mode.
-        Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab run'.\n")
-        #endif
+        let (worker, session) = try CommandSupport.openSession(
+            resumption, missing: missing, command: "run", plan: description, arguments: resumption?.arguments ?? arguments, parser: parser)
+        let (path, runID) = (session.folder.path, session.runID)
         let progress = ProgressDisplay(quiet: settings.quiet, total: settings.plan.totalRepetitions)
         if !settings.quiet {
-            Console.error("lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
+            if let resumption {
+                Console.error("lab: resuming run \(runID): \(counted(missing, "repetition")) of \(planned) left to measure (\(resumption.records.count) kept), warm-ups first for each cell taken up, writing \(path)/\n")
+            } else {
+                Console.error("lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
+            }
         }
         // For tests and the curious (LAB_RESOURCE_REPORT=1): the coordinator's descriptors and
         // threads after the first repetition and at the end, which must be equal. The first

@@ -26,7 +26,7 @@ struct ScaleCommand {
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scaled workload", repeatable: true,
                        help: "Sets a parameter of the workload; may repeat."),
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
-        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions)
+        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
     }
 
     var help: String {
@@ -53,11 +53,14 @@ struct ScaleCommand {
           lab scale --workload primes
           lab scale --workload sleep --workers 1,2,4,8,16
           lab scale --workload contention --modes threads,processes --quick
+          lab scale --resume Results/20261206T041642Z
 
         """
     }
 
-    func run(_ arguments: [String]) throws -> Int32 {
+    func run(_ given: [String]) throws -> Int32 {
+        let resumption = try CommandSupport.resumption(try parser.parse(given), arguments: given, parser: parser, command: "scale")
+        let arguments = resumption?.arguments ?? given
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "scale") }
         guard let name = parsed.value("--workload") else {
@@ -94,24 +97,32 @@ struct ScaleCommand {
         let timeout = try CommandSupport.taskTimeout(parsed)
         let plan = ExperimentPlan(
             workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport])
+        let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
+        let total = plan.cells.count * repetitions
+        var missing = total
+        if let resumption {
+            guard let left = try resumption.left(in: plan, as: planned, order: .interleaved) else { return resumption.nothingToResume() }
+            missing = left
+        }
         if parsed.has("--dry-run") {
+            if let resumption { return resumption.dryRun(missing: missing, of: total) }
             return CommandSupport.dryRun(
                 "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
-        let (worker, path, runID) = try CommandSupport.prepareOutput(parsed, command: "scale")
-        let session = try CommandSupport.startSession(
-            path: path, runID: runID,
-            plan: RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin),
-            worker: worker)
+        let (worker, session) = try CommandSupport.openSession(
+            resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, parser: parser)
+        let (path, runID) = (session.folder.path, session.runID)
         let quiet = parsed.has("--quiet")
-        if !quiet {
+        if !quiet, let resumption {
+            Console.error("lab: resuming scale \(runID): \(counted(missing, "repetition")) of \(total) left to measure (\(resumption.records.count) kept), writing \(path)/\n")
+        } else if !quiet {
             Console.error("lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
         }
         let progress = ProgressDisplay(quiet: quiet, total: plan.totalRepetitions)
         let runner = session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
         var records: [RepetitionRecord] = []
         let derived = try session.conclude {
-            var measured: [RepetitionRecord] = []
+            var measured = session.keptRecords
             records = try session.run(plan, with: runner) { event in
                 progress.show(event)
                 // The curve as measured so far: the study's files at the end, or when the

@@ -5,7 +5,7 @@ import Testing
 /// The lab as another package's dependency, by version: `Tests/ConsumerPackage` adds a
 /// workload of its own to the lab's command line and runs `list`, `run`, `explain` and `scale`
 /// through its own binary, worker processes included. It is built against a git copy of this checkout's package tagged with the lab's
-/// version, the way a user's package would resolve `from: "0.6.0"`.
+/// version, the way a user's package would resolve `from: "0.7.0"`.
 @Suite struct ConsumerTests {
     struct CommandFailed: Error, CustomStringConvertible {
         let description: String
@@ -70,7 +70,7 @@ import Testing
         try Self.run(git + ["init", "-q"], in: lab.path)
         try Self.run(git + ["add", "-A"], in: lab.path)
         try Self.run(git + ["commit", "-q", "-m", "the lab"], in: lab.path)
-        try Self.run(git + ["tag", "0.6.0"], in: lab.path)
+        try Self.run(git + ["tag", "0.7.0"], in: lab.path)
 
         let consumer = folder.appendingPathComponent("consumer")
         try FileManager.default.copyItem(at: repository.appendingPathComponent("Tests/ConsumerPackage"), to: consumer)
@@ -102,6 +102,6 @@ import Testing
 
         // Resolved by version, not by branch or path.
         let resolved = try String(contentsOf: consumer.appendingPathComponent("Package.resolved"), encoding: .utf8)
-        #expect(resolved.contains("\"version\" : \"0.6.0\""), "\(resolved)")
+        #expect(resolved.contains("\"version\" : \"0.7.0\""), "\(resolved)")
     }
 }

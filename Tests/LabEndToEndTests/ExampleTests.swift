@@ -73,8 +73,13 @@ import Testing
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let reference = Self.repository.appendingPathComponent("Results/reference").path
+        // A folder to resume: a short run of the same command, stopped before its last row.
+        let resumed = arguments.firstIndex(of: "--resume").map { arguments[$0 + 1] }
+        if let resumed {
+            try prepareResumable(resumed, command: arguments[0], in: lab)
+        }
         // Every run folder an example names, as a copy of the reference run.
-        for argument in arguments where argument.hasPrefix("Results/") {
+        for argument in arguments where argument.hasPrefix("Results/") && argument != resumed {
             try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: reference, toPath: lab.folder + "/" + argument)
         }
@@ -82,13 +87,28 @@ import Testing
             try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
         }
         let dryRun = arguments.first.map(Self.measuring.contains) ?? false
+        let before = lab.contents()
         let outcome = try lab.run(arguments + (dryRun && !arguments.contains("--help") ? ["--dry-run"] : []))
         #expect(outcome.status == 0, "\(source): lab \(arguments.joined(separator: " ")): \(outcome.standardError)")
         #expect(!outcome.standardOutput.isEmpty, "\(source): lab \(arguments.joined(separator: " "))")
         if dryRun, !arguments.contains("--help") {
             #expect(outcome.standardOutput.hasPrefix("lab: dry run: "), "\(outcome.standardOutput)")
-            #expect(lab.contents().isEmpty, "\(source): \(lab.contents())")
+            #expect(lab.contents() == before, "\(source): \(lab.contents())")
+            if resumed != nil { #expect(outcome.standardOutput.hasPrefix("lab: dry run: resume "), "\(outcome.standardOutput)") }
         }
+    }
+
+    /// Makes `folder` as `command` leaves it when stopped before its end: a short real run
+    /// with its last row taken away and run.json marked partial.
+    func prepareResumable(_ folder: String, command: String, in lab: LabBinary) throws {
+        let plans = [
+            "run": ["--workloads", "noop", "--quick", "--repetitions", "2", "--warmup", "0"],
+            "scale": ["--workload", "noop", "--quick", "--workers", "1,2", "--repetitions", "1", "--warmup", "0"],
+            "crossover": ["--workload", "primes", "--param", "limit", "--from", "1000", "--to", "2000", "--repetitions", "1", "--bisections", "0"],
+        ]
+        let made = try lab.run([command] + (plans[command] ?? []) + ["--out", folder, "--quiet"])
+        #expect(made.status == 0, "\(made.standardError)")
+        try lab.cutShort(folder, droppingRows: 1)
     }
 
     @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale"])

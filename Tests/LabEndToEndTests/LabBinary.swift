@@ -139,3 +139,16 @@ struct LabBinary {
         (FileManager.default.enumerator(atPath: folder)?.allObjects as? [String] ?? []).sorted()
     }
 }
+
+extension LabBinary {
+    /// Leaves the run folder `folder` (inside the test's folder) as a run stopped before its
+    /// end leaves it: results.csv without its last `rows` rows, run.json marked partial.
+    func cutShort(_ folder: String, droppingRows rows: Int) throws {
+        let path = self.folder + "/" + folder + "/results.csv"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
+        try (lines.dropLast(rows).joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let run = self.folder + "/" + folder + "/run.json"
+        let text = try String(contentsOfFile: run, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"partial\" : false", with: "\"partial\" : true").write(toFile: run, atomically: true, encoding: .utf8)
+    }
+}
