@@ -9,7 +9,7 @@ public struct Bandwidth: Workload {
     public static let parameters = [
         ParameterSpec(
             name: "bytes", type: .integer(8...(4 << 30)), defaultValue: "67108864", quickValue: "4194304", unit: "bytes",
-            summary: "size of the array, made once per process (in a worker, during start-up)"),
+            summary: "size of the array, made once per process (in a worker, during start-up), or mapped from the coordinator's with --dataset map"),
         ParameterSpec(
             name: "passes", type: .integer(1...10_000), defaultValue: "4", quickValue: "2", unit: "count",
             summary: "times each task reads the whole array"),
@@ -17,28 +17,46 @@ public struct Bandwidth: Workload {
 
     public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
+    /// The array, whole 64-bit words of pseudo-random bits.
+    public static func datasetBytes(for parameters: Parameters) -> Int? {
+        parameters.integer("bytes") / 8 * 8
+    }
+
+    public static func fillDataset(_ buffer: UnsafeMutableRawBufferPointer, parameters: Parameters) {
+        var generator = DeterministicRandom(seed: 0xba4d)
+        let words = buffer.bindMemory(to: UInt64.self)
+        for index in words.indices { words[index] = generator.next() }
+    }
+
     let passes: Int
-    /// Read-only once built, so every thread of a process may read it at once.
-    let words: [UInt64]
+    /// Read-only once built, so every thread of a process may read it at once; in this
+    /// process's heap, or mapped from the coordinator's (`--dataset map`).
+    let dataset: Dataset
 
     public init(parameters: Parameters, taskCount: Int) {
+        self.init(parameters: parameters, dataset: Dataset.inHeap(of: Bandwidth.self, parameters: parameters)!)
+    }
+
+    public init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
+        self.init(parameters: parameters, dataset: dataset ?? Dataset.inHeap(of: Bandwidth.self, parameters: parameters)!)
+    }
+
+    private init(parameters: Parameters, dataset: Dataset) {
         passes = parameters.integer("passes")
-        var generator = DeterministicRandom(seed: 0xba4d)
-        words = (0..<(parameters.integer("bytes") / 8)).map { _ in generator.next() }
+        self.dataset = dataset
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {
         var sum: UInt64 = 0
-        words.withUnsafeBufferPointer { buffer in
-            for pass in 0..<passes {
-                var partial: UInt64 = 0
-                for word in buffer { partial &+= word }
-                sum &+= partial ^ UInt64(pass)
-            }
+        let buffer = dataset.words
+        for pass in 0..<passes {
+            var partial: UInt64 = 0
+            for word in buffer { partial &+= word }
+            sum &+= partial ^ UInt64(pass)
         }
         var checksum = Checksum()
         checksum.combine(UInt64(index))
         checksum.combine(sum)
-        return TaskOutput(checksum: checksum.value, units: UInt64(words.count * 8 * passes))
+        return TaskOutput(checksum: checksum.value, units: UInt64(buffer.count * 8 * passes))
     }
 }

@@ -16,6 +16,7 @@ public let builtinWorkloads = WorkloadRegistry([
     Allocate.self,
     Contention.self,
     Bandwidth.self,
+    Slices.self,
     Blend.self,
     Fault.self,
     // New workloads go above this line.

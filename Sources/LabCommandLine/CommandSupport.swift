@@ -70,6 +70,24 @@ enum CommandSupport {
         return transports
     }
 
+    /// `--dataset LIST` (`lab run`) or `--dataset NAME` (`lab scale`).
+    static func datasetsOption(list: Bool) -> OptionSpec {
+        OptionSpec(
+            "--dataset", value: list ? "LIST" : "NAME",
+            expected: list ? "a comma-separated list of: \(caseNames(DatasetPlacement.self))" : "one of: \(caseNames(DatasetPlacement.self))",
+            default: "copy",
+            help: "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's.")
+    }
+
+    /// The value of `--dataset`: the placements in the order given, each once.
+    static func datasets(_ parsed: ParsedArguments, list: Bool) throws(UsageError) -> [DatasetPlacement] {
+        guard let text = parsed.value("--dataset") else { return [.copy] }
+        guard list else { return [try parseChoice(text, option: "--dataset")] }
+        return try parseList(text, option: "--dataset", expected: "a comma-separated list of: \(caseNames(DatasetPlacement.self))").map {
+            (name: String) throws(UsageError) -> DatasetPlacement in try parseChoice(name, option: "--dataset")
+        }
+    }
+
     static let spinRange = 0...10_000_000
     static let spinExpectation = "an integer from 0 to \(spinRange.upperBound)"
 
@@ -132,6 +150,9 @@ enum CommandSupport {
             return try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
         } catch let error as ConfigurationError {
             throw error
+        } catch let error as SystemError {
+            // Its dataset's memory file could not be made: the machine's failure, not the input's.
+            throw LabFailure("cannot build the dataset of \(type.name): \(error)")
         } catch {
             throw UsageError.other("workload '\(type.name)' refuses its parameters: \(error)")
         }

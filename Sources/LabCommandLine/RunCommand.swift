@@ -49,6 +49,7 @@ struct RunCommand {
                 default: [.pipe],
                 help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex)."),
             CommandSupport.spinOption,
+            CommandSupport.datasetsOption(list: true),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,
             CommandSupport.resumeOption,
@@ -82,6 +83,7 @@ struct RunCommand {
           lab run --workloads contention,digest --workers 1,2 --quick
           lab run --workloads noop,digest,mandelbrot --modes threads,processes \\
                   --transport pipe,socketpair,shm
+          lab run --workloads bandwidth,slices --modes threads,processes --dataset copy,map --quick
           lab run --resume Results/20261206T041642Z
 
         """
@@ -152,6 +154,7 @@ struct RunCommand {
         let placement = try CommandSupport.placement(parsed)
         let transports = try CommandSupport.transports(parsed)
         let spin = try CommandSupport.spin(parsed)
+        let datasets = try CommandSupport.datasets(parsed, list: true)
         if modes.contains(.processes) { CommandSupport.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
         for workload in workloads {
             for mode in modes {
@@ -162,7 +165,8 @@ struct RunCommand {
         }
         return Settings(
             plan: ExperimentPlan(
-                workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports),
+                workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports,
+                datasets: datasets),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
             batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"))
     }

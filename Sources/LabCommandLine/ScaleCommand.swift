@@ -26,6 +26,7 @@ struct ScaleCommand {
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scaled workload", repeatable: true,
                        help: "Sets a parameter of the workload; may repeat."),
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
+            CommandSupport.datasetsOption(list: false),
         ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
     }
 
@@ -96,7 +97,8 @@ struct ScaleCommand {
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)
         let plan = ExperimentPlan(
-            workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport])
+            workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
+            datasets: try CommandSupport.datasets(parsed, list: false))
         let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions
         var missing = total

@@ -47,6 +47,8 @@ public struct CellSummary: Sendable, Equatable {
     public var transport: Transport?
     /// What else sets it apart when another runtime wrote it (``RepetitionRecord/variant``).
     public var variant: String?
+    /// Where its worker processes got the workload's dataset (``RepetitionRecord/dataset``).
+    public var dataset: DatasetPlacement?
     /// Why the runtime that wrote it could not run it, when every row says it is unavailable.
     public var unavailableReason: String?
     /// What the machine did: faults, lanes' scheduling, memory, other tenants (medians).
@@ -66,11 +68,14 @@ public struct CellSummary: Sendable, Equatable {
     }
 
     /// `threads x2`, `processes x2 over shm`, `processes x2 (spawn)`, or `sequential`.
-    public var label: String { mode.label(workers: workers, transport: transport, variant: variant) }
+    public var label: String { mode.label(workers: workers) + qualifiers }
+
+    /// What its label adds after the mode and workers: transport, dataset, variant.
+    var qualifiers: String { mode.qualifiers(transport: transport, variant: variant, dataset: dataset) }
 
     /// Its mode as a table's mode column shows it: the label without the workers,
     /// `processes over shm`, `processes (spawn)`.
-    public var modeText: String { mode.rawValue + mode.qualifiers(transport: transport, variant: variant) }
+    public var modeText: String { mode.rawValue + qualifiers }
 
     /// What its median says when it has none: `unavailable` or `failed`.
     public var missingMedianText: String { unavailableReason == nil ? "failed" : "unavailable" }
@@ -79,12 +84,14 @@ public struct CellSummary: Sendable, Equatable {
     /// (for worker processes) transport, and a peer's variant.
     public var cellKey: String {
         RepetitionRecord.cellKey(
-            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant)
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
+            dataset: dataset)
     }
 
     /// ``cellKey`` without the variant: the lab's own cell that a peer's variant corresponds to.
     public var keyWithoutVariant: String {
-        RepetitionRecord.cellKey(workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport)
+        RepetitionRecord.cellKey(
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, dataset: dataset)
     }
 
     /// The workload run this cell belongs to: workload, parameters and tasks. Speedups compare
@@ -150,7 +157,7 @@ public struct CellSummary: Sendable, Equatable {
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
             checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport,
-            variant: first.variant,
+            variant: first.variant, dataset: first.dataset,
             unavailableReason: records.allSatisfy { $0.status == .unavailable } ? (first.error ?? "not available in this runtime") : nil)
         summary.counters = CellCounters(records)
         return summary
@@ -234,16 +241,20 @@ extension RepetitionRecord {
     /// nothing to it, so a process cell keeps the key it had before transports existed.
     /// A peer's variant adds itself after the transport.
     static func cellKey(
-        workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?, variant: String? = nil
+        workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?, variant: String? = nil,
+        dataset: DatasetPlacement? = nil
     ) -> String {
         let over = mode == .processes && transport != nil && transport != .pipe ? [transport!.rawValue] : []
+        // Mapped workers make a cell of their own; the default copy keeps the key it had.
+        let mapped = mode == .processes && dataset == .map ? ["dataset=map"] : []
         let variantPart = variant.map { ["variant=" + $0] } ?? []
-        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + variantPart).joined(separator: "\u{0}")
+        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + mapped + variantPart).joined(separator: "\u{0}")
     }
 
     /// The key of this record's cell.
     var cellKey: String {
         RepetitionRecord.cellKey(
-            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant)
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
+            dataset: dataset)
     }
 }

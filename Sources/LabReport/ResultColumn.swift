@@ -105,6 +105,12 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case cpuPressureSeconds = "cpu_pressure_s"
     /// 1 when others or steal took more of the cores than the disturbance rule allows, else 0.
     case disturbed
+    /// Where the worker processes got the workload's dataset (`--dataset`, 0.7.0): copy (each
+    /// built its own) or map (each mapped the coordinator's); empty outside process mode and
+    /// for a workload without a dataset.
+    case dataset
+    /// The bytes of the workload's dataset (0.7.0); empty for a workload without one.
+    case datasetBytes = "dataset_bytes"
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -116,7 +122,8 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
-    public static let newerColumns: [ResultColumn] = breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns
+    public static let newerColumns: [ResultColumn] =
+        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
     public static let counterColumns: [ResultColumn] = [
@@ -167,6 +174,8 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .stealSeconds: Self.seconds(record.counters.interference?.stealSeconds)
         case .cpuPressureSeconds: Self.seconds(record.counters.interference?.pressureSeconds)
         case .disturbed: record.counters.disturbed.map { $0 ? "1" : "0" } ?? ""
+        case .dataset: record.dataset?.rawValue ?? ""
+        case .datasetBytes: record.datasetBytes.map(String.init) ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

@@ -217,7 +217,8 @@ public enum ResultsFileReader {
                     startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
                     breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
-                    variant: field(.variant), counters: try counters()))
+                    variant: field(.variant), dataset: try optional(.dataset, DatasetPlacement.init(rawValue:)),
+                    datasetBytes: try optional(.datasetBytes) { Int($0) }, counters: try counters()))
         }
         return (records, leftOut, table.wholeLength)
     }

@@ -42,11 +42,15 @@ public struct RunDescription: Codable, Sendable, Equatable {
         public var transports: [String]?
         /// `--spin`: polls before a side of `shm` sleeps (absent before transports existed).
         public var spin: Int?
+        /// `--dataset`: where worker processes got a workload's dataset, a process cell for
+        /// each (absent before 0.7.0: each built its own).
+        public var datasets: [String]?
 
         public init(
             workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?,
-            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil
+            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil, datasets: [String]? = nil
         ) {
+            self.datasets = datasets
             self.pin = pin
             self.transports = transports
             self.spin = spin
@@ -244,6 +248,7 @@ extension RunDescription.Plan {
         compare("pin", pin ?? "none", other.pin ?? "none")
         compare("transports", list(transports ?? ["pipe"]), list(other.transports ?? ["pipe"]))
         compare("spin", spin.map(String.init) ?? "none", other.spin.map(String.init) ?? "none")
+        compare("datasets", list(datasets ?? ["copy"]), list(other.datasets ?? ["copy"]))
         return found
     }
 }
@@ -256,6 +261,7 @@ extension RunDescription.Plan {
                 RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)
             },
             modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
-            batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue), spin: spinPolls)
+            batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue), spin: spinPolls,
+            datasets: plan.datasets.map(\.rawValue))
     }
 }

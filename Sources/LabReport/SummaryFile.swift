@@ -64,6 +64,8 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     case stealMedian = "steal_median_s"
     /// Successful repetitions the rest of the machine disturbed (results.csv's disturbed).
     case disturbed
+    /// copy or map for worker processes of a workload with a dataset (0.7.0); else empty.
+    case dataset
 
     public static var header: [String] { allCases.map(\.rawValue) }
 
@@ -125,6 +127,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .othersCPUMedian: seconds(cell.counters.othersCPUSeconds)
         case .stealMedian: seconds(cell.counters.stealSeconds)
         case .disturbed: cell.counters.disturbed.map { String($0) } ?? ""
+        case .dataset: cell.dataset?.rawValue ?? ""
         }
     }
 

@@ -20,7 +20,7 @@ public struct RepetitionKey: Hashable, Sendable {
         self.init(
             cellKey: RepetitionRecord.cellKey(
                 workload: cell.workload.name, parameters: cell.workload.parameters.canonicalText, tasks: cell.workload.taskCount,
-                mode: cell.mode, workers: cell.workers, transport: cell.transport),
+                mode: cell.mode, workers: cell.workers, transport: cell.transport, dataset: cell.dataset),
             repetition: repetition)
     }
 }
@@ -136,8 +136,11 @@ public enum TimelineFiles {
         "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s", "bytes_in", "bytes_out",
     ]
     static let eventColumns = ["lane", "event", "at_s", "pid", "spans"]
-    public static let tasksHeader = cellHeader + spanColumns
-    public static let lanesHeader = cellHeader + eventColumns
+    /// The last column (0.7.0): `map` for workers that mapped the dataset, else empty; a
+    /// cell's column, written last so that older readers' positions hold.
+    static let datasetColumn = "dataset"
+    public static let tasksHeader = cellHeader + spanColumns + [datasetColumn]
+    public static let lanesHeader = cellHeader + eventColumns + [datasetColumn]
 
     static func cellFields(_ record: RepetitionRecord) -> [String] {
         [
@@ -151,13 +154,14 @@ public enum TimelineFiles {
     /// The rows of one repetition, for each file.
     public static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String) {
         let cell = cellFields(record)
+        let dataset = record.dataset?.rawValue ?? ""
         var tasks = ""
         for span in timeline.spans {
             tasks += CSV.record(
                 cell + [
                     String(span.lane), String(span.firstTask), String(span.taskCount), seconds(span.claimed), seconds(span.sent),
                     seconds(span.started), seconds(span.ended), seconds(span.received), seconds(span.work), String(span.bytesIn),
-                    String(span.bytesOut),
+                    String(span.bytesOut), dataset,
                 ])
         }
         var lanes = ""
@@ -165,7 +169,7 @@ public enum TimelineFiles {
             lanes += CSV.record(
                 cell + [
                     event.lane.map(String.init) ?? "", event.event, seconds(event.at), event.processID.map { String($0) } ?? "",
-                    event.spans.map(String.init) ?? "",
+                    event.spans.map(String.init) ?? "", dataset,
                 ])
         }
         return (tasks, lanes)
@@ -230,26 +234,32 @@ public enum TimelineFiles {
             throw .invalidResults(path: path, reason: "\(error)")
         }
         let rows = table.records
-        let hasTransport = rows.first == header
+        // Lab 0.7.0's files end with the dataset; 0.5.0's and 0.6.0's do not; 0.4.0's have no transport.
+        let hasDataset = rows.first == header + [datasetColumn]
+        let hasTransport = hasDataset || rows.first == header
         guard hasTransport || rows.first == cellHeaderWithoutTransport + columns else {
-            throw .invalidResults(path: path, reason: "expected the columns \(header.joined(separator: ", "))")
+            throw .invalidResults(path: path, reason: "expected the columns \((header + [datasetColumn]).joined(separator: ", "))")
         }
-        let width = hasTransport ? header.count : header.count - 1
+        let width = (hasTransport ? header.count : header.count - 1) + (hasDataset ? 1 : 0)
         let repetitionField = hasTransport ? 6 : 5
         var keyed: [(key: RepetitionKey, fields: [String])] = []
         for (offset, fields) in rows.dropFirst().enumerated() {
             let transportText = hasTransport && fields.count == width ? fields[5] : ""
+            let datasetText = hasDataset && fields.count == width ? fields[width - 1] : ""
             guard fields.count == width, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
                 let workers = Int(fields[4]), let repetition = Int(fields[repetitionField]),
-                transportText.isEmpty || Transport(rawValue: transportText) != nil
+                transportText.isEmpty || Transport(rawValue: transportText) != nil,
+                datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil
             else {
                 throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row")
             }
             let key = RepetitionKey(
                 cellKey: RepetitionRecord.cellKey(
                     workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
-                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .pipe : nil)),
+                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .pipe : nil),
+                    dataset: DatasetPlacement(rawValue: datasetText)),
                 repetition: repetition)
+            // The dataset stays the last field, after the columns a reader takes by position.
             keyed.append((key, fields))
         }
         return (table, repetitionField, keyed)

@@ -63,6 +63,8 @@ import Testing
         (["run", "--transport", "pipe,pipe"], "lab: 'pipe' appears twice in --transport"),
         (["run", "--transport", ""], "lab: empty list for --transport; expected a comma-separated list of: pipe, socketpair, shm"),
         (["run", "--spin", "-1"], "lab: invalid value '-1' for --spin; expected an integer from 0 to 10000000"),
+        (["run", "--dataset", "shared"], "lab: invalid value 'shared' for --dataset; expected one of: copy, map"),
+        (["run", "--dataset", "map,map"], "lab: 'map' appears twice in --dataset"),
         (["crossover", "--workload", "primes", "--param", "limit", "--transport", "pipe,shm"], "lab: invalid value 'pipe,shm' for --transport; expected one of: pipe, socketpair, shm"),
         (["bench", "--transport", "udp"], "lab: invalid value 'udp' for --transport; expected one of: pipe, socketpair, shm"),
         (["calibrate", "--spin", "many"], "lab: invalid value 'many' for --spin; expected an integer from 0 to 10000000"),

@@ -35,6 +35,12 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
         label(workers: workers) + qualifiers(transport: transport, variant: nil)
     }
 
+    /// The label of a process cell whose workers get the dataset as `dataset` says:
+    /// `processes x2 over shm, mapped` (the default copy adds nothing).
+    public func label(workers: Int, transport: Transport?, dataset: DatasetPlacement?) -> String {
+        label(workers: workers) + qualifiers(transport: transport, variant: nil, dataset: dataset)
+    }
+
     /// The label of a cell that another runtime's `variant` sets apart (see
     /// ``RepetitionRecord/variant``): `processes x2 (forkserver)`.
     public func label(workers: Int, transport: Transport?, variant: String?) -> String {
@@ -42,10 +48,12 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     }
 
     /// What a label adds after the mode and workers: ` over shm` for process cells over
-    /// anything but the default pipes, then ` (variant)`; empty for the plain cell.
-    public func qualifiers(transport: Transport?, variant: String?) -> String {
+    /// anything but the default pipes, `, mapped` for workers that map the dataset, then
+    /// ` (variant)`; empty for the plain cell.
+    public func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil) -> String {
         var text = ""
         if self == .processes, let transport, transport != .pipe { text += " over \(transport.rawValue)" }
+        if self == .processes, let dataset { text += dataset.labelSuffix }
         if let variant, !variant.isEmpty { text += " (\(variant))" }
         return text
     }

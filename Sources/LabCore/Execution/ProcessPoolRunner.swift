@@ -37,12 +37,15 @@ package struct ProcessPoolRunner: TaskRunner {
     package let pinning: LanePinning?
     /// How each worker exchanges frames with its driver.
     package let transport: TransportSettings
+    /// Whether each worker builds the workload's dataset or maps the coordinator's.
+    package let dataset: DatasetPlacement
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
-        transport: TransportSettings = .pipe
+        transport: TransportSettings = .pipe, dataset: DatasetPlacement = .copy
     ) {
+        self.dataset = dataset
         self.pinning = pinning
         self.transport = transport
         precondition(timeline.map { $0.lanes.count >= workers } ?? true, "the timeline needs a lane per worker")
@@ -59,11 +62,12 @@ package struct ProcessPoolRunner: TaskRunner {
     /// A pool whose workers are started with `command`.
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = .pipe
+        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = .pipe,
+        dataset: DatasetPlacement = .copy
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
-            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport)
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport, dataset: dataset)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
@@ -76,7 +80,7 @@ package struct ProcessPoolRunner: TaskRunner {
             } catch {
                 throw ExecutionError.workerStartFailed(worker: number, message: "cannot pin it to its core: \(error)")
             }
-            try worker.sendSetup(workload)
+            try worker.sendSetup(workload, datasetPath: dataset == .map ? workload.dataset?.sharedPath : nil)
         } catch {
             worker.shutdown(registry: registry)
             throw error

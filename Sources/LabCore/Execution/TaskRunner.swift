@@ -14,20 +14,24 @@ public struct ConfiguredWorkload: Sendable {
     /// The running fixture, inside ``withFixture(_:)``; `nil` outside it or when the workload
     /// has none.
     public let fixture: (any WorkloadFixture)?
+    /// The coordinator's copy of the workload's dataset, built once in a memory file that
+    /// `--dataset map` workers map; `nil` for a workload without one.
+    public let dataset: Dataset?
 
-    /// Builds the workload; starts nothing.
+    /// Builds the workload (and its dataset); starts nothing.
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
     /// - Throws: whatever the workload's initialiser throws for these parameters.
     public init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
-        try self.init(type: type, parameters: parameters, taskCount: taskCount, fixture: nil)
+        try self.init(type: type, parameters: parameters, taskCount: taskCount, fixture: nil, dataset: try Dataset.shared(of: type, parameters: parameters))
     }
 
-    private init(type: any Workload.Type, parameters: Parameters, taskCount: Int?, fixture: (any WorkloadFixture)?) throws {
+    private init(type: any Workload.Type, parameters: Parameters, taskCount: Int?, fixture: (any WorkloadFixture)?, dataset: Dataset?) throws {
         self.fixture = fixture
         self.type = type
         self.parameters = parameters
+        self.dataset = dataset
         self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
-        self.workload = try type.init(parameters: parameters, taskCount: self.taskCount)
+        self.workload = try type.init(parameters: parameters, taskCount: self.taskCount, dataset: dataset)
     }
 
     /// Starts the workload's fixture, if it has one, runs `body` with the workload built
@@ -37,7 +41,8 @@ public struct ConfiguredWorkload: Sendable {
         guard let fixture = try type.startFixture(parameters: parameters) else { return try body(self) }
         defer { fixture.stop() }
         return try body(
-            ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture))
+            ConfiguredWorkload(
+                type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture, dataset: dataset))
     }
 
     /// ``withFixture(_:)`` for an async `body` (tests and async callers).
@@ -45,7 +50,8 @@ public struct ConfiguredWorkload: Sendable {
         guard let fixture = try type.startFixture(parameters: parameters) else { return try await body(self) }
         defer { fixture.stop() }
         return try await body(
-            ConfiguredWorkload(type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture))
+            ConfiguredWorkload(
+                type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture, dataset: dataset))
     }
 
     public var name: String { type.name }

@@ -5,7 +5,9 @@
 /// ``failure``. The coordinator ends the session by closing the request pipe; the worker
 /// exits when it reads end of file.
 package enum WorkerMessage: Sendable, Equatable {
-    case setup(workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int)
+    /// `datasetPath`: where the worker maps the workload's dataset from (`--dataset map`);
+    /// empty when it builds its own.
+    case setup(workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int, datasetPath: String = "")
     case ready(processID: Int32)
     case task(index: Int, input: [UInt8])
     /// `started` and `ended`: when the task's body ran, in nanoseconds on the worker's
@@ -44,7 +46,7 @@ package enum WorkerMessage: Sendable, Equatable {
     private var fieldsFirstFrame: Frame {
         var writer = PayloadWriter()
         switch self {
-        case .setup(let workload, let parameters, let fixtureValues, let taskCount):
+        case .setup(let workload, let parameters, let fixtureValues, let taskCount, let datasetPath):
             writer.append(workload)
             writer.append(parameters)
             writer.append(UInt64(fixtureValues.count))
@@ -53,6 +55,7 @@ package enum WorkerMessage: Sendable, Equatable {
                 writer.append(fixtureValues[key]!)
             }
             writer.append(UInt64(taskCount))
+            writer.append(datasetPath)
             return Frame(kind: .setup, payload: writer.bytes)
         case .ready(let processID):
             writer.append(UInt64(UInt32(bitPattern: processID)))
@@ -107,7 +110,8 @@ package enum WorkerMessage: Sendable, Equatable {
                 fixtureValues[key] = try reader.readString()
             }
             let taskCount = try WorkerMessage.index(try reader.readUInt64(), kind: .setup)
-            self = .setup(workload: workload, parameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount)
+            let datasetPath = try reader.readString()
+            self = .setup(workload: workload, parameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount, datasetPath: datasetPath)
         case .ready:
             let value = try reader.readUInt64()
             guard value <= UInt64(UInt32.max) else { throw .malformedPayload(.ready) }

@@ -68,12 +68,13 @@ final class WorkerProcess: @unchecked Sendable {
 
     var processID: Int32 { process.processIdentifier }
 
-    /// Tells the worker which workload to build.
-    func sendSetup(_ workload: ConfiguredWorkload) throws(ExecutionError) {
+    /// Tells the worker which workload to build, and where to map its dataset from (`nil`:
+    /// it builds its own).
+    func sendSetup(_ workload: ConfiguredWorkload, datasetPath: String? = nil) throws(ExecutionError) {
         try send(
             .setup(
                 workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
-                taskCount: workload.taskCount), task: nil)
+                taskCount: workload.taskCount, datasetPath: datasetPath ?? ""), task: nil)
     }
 
     /// Waits for the worker's answer to the setup, at most `timeoutSeconds`: a worker whose

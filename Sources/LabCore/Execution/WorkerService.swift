@@ -36,12 +36,14 @@ public struct WorkerService: Sendable {
     private func serve<Source: ByteSource, Sink: ByteSink>(reader: inout FrameReader<Source>, writer: inout FrameWriter<Sink>) throws {
         do {
             guard let first = try reader.readFrame() else { return }
-            guard case .setup(let name, let parameters, let fixtureValues, let taskCount) = try WorkerMessage(frame: first) else {
+            guard case .setup(let name, let parameters, let fixtureValues, let taskCount, let datasetPath) = try WorkerMessage(frame: first) else {
                 throw WireFormatError.unexpectedFrame(first.kind)
             }
             let workload: any Workload
             do {
-                workload = try registry.makeWorkload(named: name, canonicalParameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount)
+                workload = try registry.makeWorkload(
+                    named: name, canonicalParameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount,
+                    datasetPath: datasetPath.isEmpty ? nil : datasetPath)
             } catch {
                 try writer.write(WorkerMessage.failure(index: nil, message: "\(error)").frame)
                 throw LabFailure("setup of workload '\(name)' failed: \(error)")

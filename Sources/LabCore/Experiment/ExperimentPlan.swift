@@ -6,17 +6,22 @@ public struct Cell: Sendable {
     public let workers: Int
     /// How worker processes talk to the coordinator; `nil` outside process mode.
     public let transport: Transport?
+    /// Where worker processes get the workload's dataset; `nil` outside process mode and for
+    /// a workload without a dataset.
+    public let dataset: DatasetPlacement?
 
-    public init(workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .pipe) {
+    public init(workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .pipe, dataset: DatasetPlacement? = nil) {
         self.workload = workload
         self.mode = mode
         self.workers = workers
         self.transport = mode == .processes ? transport : nil
+        self.dataset = mode == .processes && workload.dataset != nil ? (dataset ?? .copy) : nil
     }
 
-    /// `primes threads x2`, `digest processes x2 over shm`, as progress lines show it.
+    /// `primes threads x2`, `digest processes x2 over shm`, `bandwidth processes x2, mapped`,
+    /// as progress lines show it.
     public var label: String {
-        "\(workload.name) \(mode.label(workers: workers, transport: transport))"
+        "\(workload.name) \(mode.label(workers: workers, transport: transport, dataset: dataset))"
     }
 }
 
@@ -31,12 +36,17 @@ public struct ExperimentPlan: Sendable {
     public let warmup: Int
     /// The transports process mode runs over: a process cell for each (`--transport`).
     public let transports: [Transport]
+    /// Where worker processes get a workload's dataset: a process cell for each, for the
+    /// workloads that have one (`--dataset`).
+    public let datasets: [DatasetPlacement]
 
     public init(
         workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
-        transports: [Transport] = [.pipe]
+        transports: [Transport] = [.pipe], datasets: [DatasetPlacement] = [.copy]
     ) {
         precondition(!transports.isEmpty, "process mode needs a transport")
+        precondition(!datasets.isEmpty, "process mode needs a dataset placement")
+        self.datasets = datasets
         self.transports = transports
         self.workloads = workloads
         self.modes = modes
@@ -45,14 +55,20 @@ public struct ExperimentPlan: Sendable {
         self.warmup = warmup
     }
 
-    /// The cells of one workload, in mode order then worker order (then transport order for
-    /// processes); sequential appears once, with one worker, whatever the worker counts.
+    /// The cells of one workload, in mode order then worker order (then transport order, then
+    /// dataset order, for processes); sequential appears once, with one worker, whatever the
+    /// worker counts.
     public func cells(of workload: ConfiguredWorkload) -> [Cell] {
-        modes.flatMap { mode -> [Cell] in
+        let placements: [DatasetPlacement?] = workload.dataset == nil ? [nil] : datasets
+        return modes.flatMap { mode -> [Cell] in
             switch mode {
             case .sequential: [Cell(workload: workload, mode: mode, workers: 1)]
             case .processes:
-                workerCounts.flatMap { workers in transports.map { Cell(workload: workload, mode: mode, workers: workers, transport: $0) } }
+                workerCounts.flatMap { workers in
+                    transports.flatMap { transport in
+                        placements.map { Cell(workload: workload, mode: mode, workers: workers, transport: transport, dataset: $0) }
+                    }
+                }
             case .threads, .async: workerCounts.map { Cell(workload: workload, mode: mode, workers: $0) }
             }
         }

@@ -111,7 +111,9 @@ public struct ExperimentRunner: Sendable {
                         if !step.isWarmup, let before = measuredBefore(step.cell, step.repetition) { records.append(before) }
                         continue
                     }
-                    let cell = Cell(workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .pipe)
+                    let cell = Cell(
+                        workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .pipe,
+                        dataset: step.cell.dataset)
                     done += 1
                     try observe(.willRun(cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done, total: total))
                     if step.isWarmup {
@@ -221,7 +223,8 @@ public struct ExperimentRunner: Sendable {
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
             startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
-            transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units },
+            transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units }, dataset: cell.dataset,
+            datasetBytes: cell.workload.dataset?.bytes.count,
             counters: RepetitionCounters(
                 minorFaults: coordinator.minorFaults, majorFaults: coordinator.majorFaults,
                 workersMinorFaults: workersReported ? workers.usage.minorFaults : nil,
@@ -261,7 +264,8 @@ public struct ExperimentRunner: Sendable {
         case .processes:
             ProcessPoolRunner(
                 workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-                timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls))
+                timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
+                dataset: cell.dataset ?? .copy)
         case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
     }

@@ -80,6 +80,11 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// pool's start method (`fork`, `forkserver`, `spawn`) or `interpreters` for a pool of
     /// subinterpreters; `nil` for the lab's own rows.
     public var variant: String?
+    /// Where the worker processes got the workload's dataset (`--dataset`, 0.7.0); `nil`
+    /// outside process mode, for a workload without a dataset, and in older rows.
+    public var dataset: DatasetPlacement?
+    /// The bytes of the workload's dataset (0.7.0); `nil` for a workload without one.
+    public var datasetBytes: Int?
     /// What the machine did meanwhile (lab 0.6.0): faults, lanes' scheduling, the workers'
     /// memory, hardware counts, other tenants; all `nil` in older rows.
     public var counters: RepetitionCounters
@@ -91,8 +96,10 @@ public struct RepetitionRecord: Sendable, Equatable {
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
         breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil,
-        variant: String? = nil, counters: RepetitionCounters = RepetitionCounters()
+        variant: String? = nil, dataset: DatasetPlacement? = nil, datasetBytes: Int? = nil, counters: RepetitionCounters = RepetitionCounters()
     ) {
+        self.dataset = mode == .processes ? dataset : nil
+        self.datasetBytes = datasetBytes
         self.counters = counters
         self.units = units
         self.variant = variant?.isEmpty == false ? variant : nil
@@ -129,6 +136,6 @@ public struct RepetitionRecord: Sendable, Equatable {
 }
 
 extension RepetitionRecord {
-    /// Its cell's mode, workers and transport as labels show them: `processes x2 over shm`.
-    public var cellLabel: String { mode.label(workers: workers, transport: transport, variant: variant) }
+    /// Its cell's mode, workers, transport and dataset as labels show them: `processes x2 over shm`.
+    public var cellLabel: String { mode.label(workers: workers) + mode.qualifiers(transport: transport, variant: variant, dataset: dataset) }
 }

@@ -45,6 +45,20 @@ public protocol Workload: Sendable {
     ///   makes no sense; the run is refused before anything starts.
     init(parameters: Parameters, taskCount: Int) throws
 
+    /// Builds the workload around its ``Dataset``, built (or mapped) by the runtime: the one
+    /// the lab calls for a workload that has a dataset. The default ignores the dataset and
+    /// calls ``init(parameters:taskCount:)``.
+    init(parameters: Parameters, taskCount: Int, dataset: Dataset?) throws
+
+    /// The bytes of the dataset every task reads, or `nil` (the default) for a workload
+    /// without one. A dataset is built once per process (`--dataset copy`), or once by the
+    /// coordinator and mapped by every worker (`--dataset map`).
+    static func datasetBytes(for parameters: Parameters) -> Int?
+
+    /// Writes the dataset into `buffer` (``datasetBytes(for:)`` bytes, zeroed): from the
+    /// parameters alone, the same bytes in every process.
+    static func fillDataset(_ buffer: UnsafeMutableRawBufferPointer, parameters: Parameters)
+
     /// The bytes task `index` receives. The coordinator's side calls this in every mode; in
     /// process mode the bytes then cross the request pipe. The default is no input.
     func input(forTask index: Int) -> [UInt8]
@@ -78,6 +92,14 @@ public protocol Workload: Sendable {
 
 extension Workload {
     public func input(forTask index: Int) -> [UInt8] { [] }
+
+    public init(parameters: Parameters, taskCount: Int, dataset: Dataset?) throws {
+        try self.init(parameters: parameters, taskCount: taskCount)
+    }
+
+    public static func datasetBytes(for parameters: Parameters) -> Int? { nil }
+
+    public static func fillDataset(_ buffer: UnsafeMutableRawBufferPointer, parameters: Parameters) {}
 
     public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
         try run(task: index, input: input)

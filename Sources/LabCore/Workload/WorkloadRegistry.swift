@@ -29,12 +29,23 @@ public struct WorkloadRegistry: Sendable {
     }
 
     /// Builds the workload called `name` from its canonical parameter text (what a worker
-    /// process receives).
-    public func makeWorkload(named name: String, canonicalParameters: String, fixtureValues: [String: String] = [:], taskCount: Int) throws
-        -> any Workload
-    {
+    /// process receives), with its dataset mapped from `datasetPath` (another process's
+    /// ``Dataset/sharedPath``), or built here when there is none.
+    public func makeWorkload(
+        named name: String, canonicalParameters: String, fixtureValues: [String: String] = [:], taskCount: Int, datasetPath: String? = nil
+    ) throws -> any Workload {
         let type = try type(named: name)
         let parameters = try Parameters(workload: name, specs: type.parameters, canonicalText: canonicalParameters)
-        return try type.init(parameters: parameters.adding(fixtureValues: fixtureValues), taskCount: taskCount)
+        var dataset: Dataset?
+        if let datasetPath, let count = type.datasetBytes(for: parameters) {
+            do {
+                dataset = try Dataset.mapping(datasetPath, count: count)
+            } catch {
+                throw LabFailure("cannot map the dataset of \(name) from \(datasetPath): \(error)")
+            }
+        } else {
+            dataset = Dataset.inHeap(of: type, parameters: parameters)
+        }
+        return try type.init(parameters: parameters.adding(fixtureValues: fixtureValues), taskCount: taskCount, dataset: dataset)
     }
 }

@@ -1,0 +1,101 @@
+import CLabSupport
+import Glibc
+
+/// Where the worker processes of a process cell get the workload's ``Dataset`` (`--dataset`).
+public enum DatasetPlacement: String, Sendable, CaseIterable, Codable {
+    /// Every worker builds a copy of its own while it starts: a second heap each, and its
+    /// building is part of every worker's start-up (what a process pool does by default).
+    case copy
+    /// The coordinator's copy, which it built once for the whole run in an anonymous memory
+    /// file, is mapped read-only by every worker: the pages exist once for every process.
+    case map
+
+    /// What a cell label adds for it: nothing for the default copy, `, mapped` for map.
+    public var labelSuffix: String { self == .map ? ", mapped" : "" }
+}
+
+/// Bytes that every task of a workload reads and none writes, built once per process from the
+/// parameters alone (``Workload/datasetBytes(for:)`` and ``Workload/fillDataset(_:parameters:)``):
+/// bandwidth's array, the table that `slices` reads a part of per task.
+///
+/// The coordinator builds it once for the whole run, in an anonymous memory file that its
+/// sequential, thread and async cells read and that `--dataset map` workers map read-only; a
+/// `--dataset copy` worker builds its own in its own heap. The bytes are read-only once built,
+/// so every thread of a process may read them at once.
+public final class Dataset: @unchecked Sendable {
+    /// The dataset's bytes, valid as long as the dataset lives.
+    public let bytes: UnsafeRawBufferPointer
+    /// `/proc/<pid>/fd/<n>`: where another process of this user opens the memory file; `nil`
+    /// for a dataset in this process's heap or mapped from another's file.
+    public let sharedPath: String?
+    private let base: UnsafeMutableRawPointer?
+    private let mapped: Bool
+    private let descriptor: Int32
+
+    private init(base: UnsafeMutableRawPointer?, count: Int, mapped: Bool, descriptor: Int32 = -1) {
+        self.base = base
+        self.bytes = UnsafeRawBufferPointer(start: base, count: base == nil ? 0 : count)
+        self.mapped = mapped
+        self.descriptor = descriptor
+        sharedPath = descriptor >= 0 ? "/proc/\(Platform.processID)/fd/\(descriptor)" : nil
+    }
+
+    deinit {
+        if let base {
+            if mapped { munmap(base, bytes.count) } else { base.deallocate() }
+        }
+        if descriptor >= 0 { Platform.close(descriptor) }
+    }
+
+    /// The dataset of `type` with `parameters` in this process's own heap; `nil` for a
+    /// workload that has none.
+    public static func inHeap(of type: any Workload.Type, parameters: Parameters) -> Dataset? {
+        guard let count = type.datasetBytes(for: parameters) else { return nil }
+        let base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
+        base.initializeMemory(as: UInt8.self, repeating: 0, count: count)
+        type.fillDataset(UnsafeMutableRawBufferPointer(start: base, count: count), parameters: parameters)
+        return Dataset(base: base, count: count, mapped: false)
+    }
+
+    /// The dataset of `type` with `parameters` in an anonymous memory file that other
+    /// processes can map (``sharedPath``); `nil` for a workload that has none. The file has no
+    /// name in any file system: it goes when the last process holding it does.
+    /// - Throws: ``SystemError`` when the memory file cannot be made or mapped.
+    public static func shared(of type: any Workload.Type, parameters: Parameters) throws(SystemError) -> Dataset? {
+        guard let count = type.datasetBytes(for: parameters) else { return nil }
+        guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
+        let descriptor = lab_memory_file("lab-dataset", UInt64(count))
+        if descriptor < 0 { throw SystemError(call: "memfd_create", errno: errno) }
+        guard let base = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), base != MAP_FAILED else {
+            let error = SystemError(call: "mmap", errno: errno)
+            Platform.close(descriptor)
+            throw error
+        }
+        type.fillDataset(UnsafeMutableRawBufferPointer(start: base, count: count), parameters: parameters)
+        // Built: from now on nobody writes it, this process included.
+        mprotect(base, count, PROT_READ)
+        return Dataset(base: base, count: count, mapped: true, descriptor: descriptor)
+    }
+
+    /// Maps another process's dataset read-only from its ``sharedPath``.
+    /// - Parameter count: the bytes the dataset must have (what the workload's parameters say).
+    /// - Throws: ``SystemError`` when the file cannot be opened or mapped, or is not `count`
+    ///   bytes long (`EINVAL`).
+    public static func mapping(_ path: String, count: Int) throws(SystemError) -> Dataset {
+        let descriptor = try Platform.openForReading(path)
+        defer { Platform.close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw SystemError(call: "fstat", errno: errno) }
+        guard Int(status.st_size) == count else { throw SystemError(call: "fstat", errno: EINVAL) }
+        guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
+        guard let base = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor, 0), base != MAP_FAILED else {
+            throw SystemError(call: "mmap", errno: errno)
+        }
+        return Dataset(base: base, count: count, mapped: true)
+    }
+
+    /// The bytes as 64-bit words (the dataset's length rounded down to whole words).
+    public var words: UnsafeBufferPointer<UInt64> {
+        UnsafeRawBufferPointer(rebasing: bytes[0..<(bytes.count / 8 * 8)]).bindMemory(to: UInt64.self)
+    }
+}

@@ -1,0 +1,68 @@
+import LabCore
+
+/// One large table that every task reads a slice of, as a data loader's workers read one
+/// dataset: threads share the coordinator's copy, each worker process builds its own while it
+/// starts (`--dataset copy`), or maps the coordinator's (`--dataset map`).
+public struct Slices: Workload {
+    public static let name = "slices"
+    public static let kind = WorkloadKind.memory
+    public static let summary = "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset map)"
+    public static let parameters = [
+        ParameterSpec(
+            name: "bytes", type: .integer(1...(4 << 30)), defaultValue: "67108864", quickValue: "4194304", unit: "bytes",
+            summary: "size of the table, built once per process, or once by the coordinator with --dataset map"),
+        ParameterSpec(
+            name: "rounds", type: .integer(1...1000), defaultValue: "2", quickValue: "1", unit: "count",
+            summary: "how many times a task hashes its slice"),
+    ]
+
+    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+
+    /// A demonstration of `--dataset`, run when named: the default plan stays as it was.
+    public static var isInDefaultPlan: Bool { false }
+
+    public static func datasetBytes(for parameters: Parameters) -> Int? { parameters.integer("bytes") }
+
+    public static func fillDataset(_ buffer: UnsafeMutableRawBufferPointer, parameters: Parameters) {
+        var generator = DeterministicRandom(seed: 0x511ce5)
+        var offset = 0
+        while offset < buffer.count {
+            var word = generator.next()
+            for _ in 0..<min(8, buffer.count - offset) {
+                buffer[offset] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                offset += 1
+            }
+        }
+    }
+
+    let rounds: Int
+    let taskCount: Int
+    let table: Dataset
+
+    public init(parameters: Parameters, taskCount: Int) {
+        self.init(parameters: parameters, taskCount: taskCount, table: Dataset.inHeap(of: Slices.self, parameters: parameters)!)
+    }
+
+    public init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
+        self.init(parameters: parameters, taskCount: taskCount, table: dataset ?? Dataset.inHeap(of: Slices.self, parameters: parameters)!)
+    }
+
+    private init(parameters: Parameters, taskCount: Int, table: Dataset) {
+        rounds = parameters.integer("rounds")
+        self.taskCount = taskCount
+        self.table = table
+    }
+
+    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+        let slice = TaskSlice.range(of: table.bytes.count, task: index, of: taskCount)
+        let bytes = UnsafeRawBufferPointer(rebasing: table.bytes[slice])
+        var checksum = Checksum()
+        checksum.combine(UInt64(slice.lowerBound))
+        for round in 0..<rounds {
+            checksum.combine(UInt64(round))
+            checksum.combine(bytes: bytes)
+        }
+        return TaskOutput(checksum: checksum.value, units: UInt64(bytes.count * rounds))
+    }
+}
