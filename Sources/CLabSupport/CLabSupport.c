@@ -10,6 +10,10 @@
 #include <time.h>
 #include <string.h>
 #include <linux/perf_event.h>
+#include <signal.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <fcntl.h>
 #endif
 #include "CLabSupport.h"
 
@@ -130,4 +134,94 @@ int lab_perf_counter_open(uint32_t type, uint64_t config) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+long lab_send_with_descriptors(int socket, const void *bytes, unsigned long length, const int *descriptors, int count) {
+#if defined(__linux__)
+    if (count < 0 || count > 8) { errno = EINVAL; return -1; }
+    struct iovec part = { (void *)bytes, length };
+    union { struct cmsghdr header; char space[CMSG_SPACE(sizeof(int) * 8)]; } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message;
+    memset(&message, 0, sizeof(message));
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    if (count > 0) {
+        message.msg_control = control.space;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)count);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)count);
+        memcpy(CMSG_DATA(header), descriptors, sizeof(int) * (size_t)count);
+    }
+    ssize_t sent;
+    do { sent = sendmsg(socket, &message, MSG_NOSIGNAL); } while (sent < 0 && errno == EINTR);
+    return (long)sent;
+#else
+    (void)socket; (void)bytes; (void)length; (void)descriptors; (void)count;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+long lab_receive_with_descriptors(int socket, void *bytes, unsigned long capacity, int *descriptors, int maximum, int *count) {
+#if defined(__linux__)
+    *count = 0;
+    if (maximum < 0 || maximum > 8) { errno = EINVAL; return -1; }
+    struct iovec part = { bytes, capacity };
+    union { struct cmsghdr header; char space[CMSG_SPACE(sizeof(int) * 8)]; } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message;
+    memset(&message, 0, sizeof(message));
+    message.msg_iov = &part;
+    message.msg_iovlen = 1;
+    message.msg_control = control.space;
+    message.msg_controllen = sizeof(control.space);
+    ssize_t received;
+    do { received = recvmsg(socket, &message, MSG_CMSG_CLOEXEC); } while (received < 0 && errno == EINTR);
+    if (received < 0) return -1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET || header->cmsg_type != SCM_RIGHTS) continue;
+        int arrived = (int)((header->cmsg_len - CMSG_LEN(0)) / sizeof(int));
+        int *given = (int *)CMSG_DATA(header);
+        for (int index = 0; index < arrived; index++) {
+            if (*count < maximum) descriptors[(*count)++] = given[index];
+            else close(given[index]);
+        }
+    }
+    return (long)received;
+#else
+    (void)socket; (void)bytes; (void)capacity; (void)descriptors; (void)maximum; (void)count;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_child_signal_descriptor(void) {
+#if defined(__linux__)
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGCHLD);
+    if (sigprocmask(SIG_BLOCK, &mask, NULL) != 0) return -1;
+    return signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+void lab_drain_signal_descriptor(int descriptor) {
+#if defined(__linux__)
+    struct signalfd_siginfo information;
+    while (read(descriptor, &information, sizeof(information)) == (ssize_t)sizeof(information)) {}
+#else
+    (void)descriptor;
+#endif
+}
+
+int lab_unblock_all_signals(void) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    return sigprocmask(SIG_SETMASK, &mask, NULL);
 }

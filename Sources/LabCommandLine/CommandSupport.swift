@@ -70,22 +70,39 @@ enum CommandSupport {
         return transports
     }
 
+    /// An option whose value is one case of `Choice` (`NAME`), or with `list` a
+    /// comma-separated list of them, a cell for each (`LIST`).
+    static func choiceOption<Choice: RawRepresentable & CaseIterable>(
+        _ name: String, _ type: Choice.Type, list: Bool, default fallback: Choice, help: String
+    ) -> OptionSpec where Choice.RawValue == String {
+        OptionSpec(
+            name, value: list ? "LIST" : "NAME", expected: (list ? "a comma-separated list of: " : "one of: ") + caseNames(type),
+            default: fallback.rawValue, help: help)
+    }
+
+    /// The value of such an option: the cases in the order given, each once, or `fallback`.
+    static func choices<Choice: RawRepresentable & CaseIterable>(
+        _ parsed: ParsedArguments, _ name: String, list: Bool, default fallback: Choice
+    ) throws(UsageError) -> [Choice] where Choice.RawValue == String {
+        guard let text = parsed.value(name) else { return [fallback] }
+        guard list else { return [try parseChoice(text, option: name)] }
+        return try parseList(text, option: name, expected: "a comma-separated list of: \(caseNames(Choice.self))").map {
+            (item: String) throws(UsageError) -> Choice in try parseChoice(item, option: name)
+        }
+    }
+
     /// `--dataset LIST` (`lab run`) or `--dataset NAME` (`lab scale`).
     static func datasetsOption(list: Bool) -> OptionSpec {
-        OptionSpec(
-            "--dataset", value: list ? "LIST" : "NAME",
-            expected: list ? "a comma-separated list of: \(caseNames(DatasetPlacement.self))" : "one of: \(caseNames(DatasetPlacement.self))",
-            default: "copy",
+        choiceOption(
+            "--dataset", DatasetPlacement.self, list: list, default: .copy,
             help: "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's.")
     }
 
-    /// The value of `--dataset`: the placements in the order given, each once.
-    static func datasets(_ parsed: ParsedArguments, list: Bool) throws(UsageError) -> [DatasetPlacement] {
-        guard let text = parsed.value("--dataset") else { return [.copy] }
-        guard list else { return [try parseChoice(text, option: "--dataset")] }
-        return try parseList(text, option: "--dataset", expected: "a comma-separated list of: \(caseNames(DatasetPlacement.self))").map {
-            (name: String) throws(UsageError) -> DatasetPlacement in try parseChoice(name, option: "--dataset")
-        }
+    /// `--start LIST` (`lab run`) or `--start NAME` (`lab scale`).
+    static func startsOption(list: Bool) -> OptionSpec {
+        choiceOption(
+            "--start", WorkerStart.self, list: list, default: .spawn,
+            help: "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the lab's binary launched anew for each worker) or forkserver (a server, started once per run, forks each worker from a single-threaded copy of the lab, as Python's forkserver does).")
     }
 
     static let spinRange = 0...10_000_000

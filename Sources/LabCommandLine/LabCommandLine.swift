@@ -46,6 +46,14 @@ public enum LabCommandLine {
                     Console.error("lab worker \(Platform.processID): \(error)\n")
                     return 1
                 }
+            case "forkserver":
+                // Hidden: `--start forkserver` starts the same binary once to fork its workers.
+                do {
+                    return try ForkServerService(registry: registry).run()
+                } catch {
+                    Console.error("lab forkserver \(Platform.processID): \(error)\n")
+                    return 1
+                }
             case "run":
                 let run = RunCommand(registry: registry)
                 if wantsHelp { Console.output(run.help); return 0 }

@@ -50,6 +50,7 @@ struct RunCommand {
                 help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex)."),
             CommandSupport.spinOption,
             CommandSupport.datasetsOption(list: true),
+            CommandSupport.startsOption(list: true),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,
             CommandSupport.resumeOption,
@@ -84,6 +85,8 @@ struct RunCommand {
           lab run --workloads noop,digest,mandelbrot --modes threads,processes \\
                   --transport pipe,socketpair,shm
           lab run --workloads bandwidth,slices --modes threads,processes --dataset copy,map --quick
+          lab run --workloads primes,bandwidth --modes threads,processes --transport shm \\
+                  --dataset map --start spawn,forkserver --quick
           lab run --resume Results/20261206T041642Z
 
         """
@@ -154,7 +157,8 @@ struct RunCommand {
         let placement = try CommandSupport.placement(parsed)
         let transports = try CommandSupport.transports(parsed)
         let spin = try CommandSupport.spin(parsed)
-        let datasets = try CommandSupport.datasets(parsed, list: true)
+        let datasets: [DatasetPlacement] = try CommandSupport.choices(parsed, "--dataset", list: true, default: .copy)
+        let starts: [WorkerStart] = try CommandSupport.choices(parsed, "--start", list: true, default: .spawn)
         if modes.contains(.processes) { CommandSupport.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
         for workload in workloads {
             for mode in modes {
@@ -166,7 +170,7 @@ struct RunCommand {
         return Settings(
             plan: ExperimentPlan(
                 workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports,
-                datasets: datasets),
+                datasets: datasets, starts: starts),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
             batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"))
     }

@@ -27,6 +27,7 @@ struct ScaleCommand {
                        help: "Sets a parameter of the workload; may repeat."),
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
             CommandSupport.datasetsOption(list: false),
+            CommandSupport.startsOption(list: false),
         ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
     }
 
@@ -98,7 +99,8 @@ struct ScaleCommand {
         let timeout = try CommandSupport.taskTimeout(parsed)
         let plan = ExperimentPlan(
             workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
-            datasets: try CommandSupport.datasets(parsed, list: false))
+            datasets: try CommandSupport.choices(parsed, "--dataset", list: false, default: .copy),
+            starts: try CommandSupport.choices(parsed, "--start", list: false, default: .spawn))
         let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions
         var missing = total

@@ -49,6 +49,8 @@ public struct CellSummary: Sendable, Equatable {
     public var variant: String?
     /// Where its worker processes got the workload's dataset (``RepetitionRecord/dataset``).
     public var dataset: DatasetPlacement?
+    /// How its worker processes started (``RepetitionRecord/start``).
+    public var start: WorkerStart?
     /// Why the runtime that wrote it could not run it, when every row says it is unavailable.
     public var unavailableReason: String?
     /// What the machine did: faults, lanes' scheduling, memory, other tenants (medians).
@@ -71,7 +73,7 @@ public struct CellSummary: Sendable, Equatable {
     public var label: String { mode.label(workers: workers) + qualifiers }
 
     /// What its label adds after the mode and workers: transport, dataset, variant.
-    var qualifiers: String { mode.qualifiers(transport: transport, variant: variant, dataset: dataset) }
+    var qualifiers: String { mode.qualifiers(transport: transport, variant: variant, dataset: dataset, start: start) }
 
     /// Its mode as a table's mode column shows it: the label without the workers,
     /// `processes over shm`, `processes (spawn)`.
@@ -85,13 +87,14 @@ public struct CellSummary: Sendable, Equatable {
     public var cellKey: String {
         RepetitionRecord.cellKey(
             workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
-            dataset: dataset)
+            dataset: dataset, start: start)
     }
 
     /// ``cellKey`` without the variant: the lab's own cell that a peer's variant corresponds to.
     public var keyWithoutVariant: String {
         RepetitionRecord.cellKey(
-            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, dataset: dataset)
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, dataset: dataset,
+            start: start)
     }
 
     /// The workload run this cell belongs to: workload, parameters and tasks. Speedups compare
@@ -157,7 +160,7 @@ public struct CellSummary: Sendable, Equatable {
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
             checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport,
-            variant: first.variant, dataset: first.dataset,
+            variant: first.variant, dataset: first.dataset, start: first.start,
             unavailableReason: records.allSatisfy { $0.status == .unavailable } ? (first.error ?? "not available in this runtime") : nil)
         summary.counters = CellCounters(records)
         return summary
@@ -242,19 +245,20 @@ extension RepetitionRecord {
     /// A peer's variant adds itself after the transport.
     static func cellKey(
         workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?, variant: String? = nil,
-        dataset: DatasetPlacement? = nil
+        dataset: DatasetPlacement? = nil, start: WorkerStart? = nil
     ) -> String {
         let over = mode == .processes && transport != nil && transport != .pipe ? [transport!.rawValue] : []
         // Mapped workers make a cell of their own; the default copy keeps the key it had.
         let mapped = mode == .processes && dataset == .map ? ["dataset=map"] : []
+        let forked = mode == .processes && start == .forkserver ? ["start=forkserver"] : []
         let variantPart = variant.map { ["variant=" + $0] } ?? []
-        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + mapped + variantPart).joined(separator: "\u{0}")
+        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + forked + mapped + variantPart).joined(separator: "\u{0}")
     }
 
     /// The key of this record's cell.
     var cellKey: String {
         RepetitionRecord.cellKey(
             workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
-            dataset: dataset)
+            dataset: dataset, start: start)
     }
 }

@@ -111,6 +111,9 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case dataset
     /// The bytes of the workload's dataset (0.7.0); empty for a workload without one.
     case datasetBytes = "dataset_bytes"
+    /// How the worker processes started (`--start`, 0.7.0): spawn or forkserver; empty
+    /// outside process mode.
+    case start
 
     /// The header record's fields.
     public static var header: [String] { allCases.map(\.rawValue) }
@@ -123,7 +126,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
     public static let newerColumns: [ResultColumn] =
-        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes]
+        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
     public static let counterColumns: [ResultColumn] = [
@@ -176,6 +179,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
         case .disturbed: record.counters.disturbed.map { $0 ? "1" : "0" } ?? ""
         case .dataset: record.dataset?.rawValue ?? ""
         case .datasetBytes: record.datasetBytes.map(String.init) ?? ""
+        case .start: record.start?.rawValue ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

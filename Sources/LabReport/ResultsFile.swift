@@ -218,7 +218,8 @@ public enum ResultsFileReader {
                     breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
                     variant: field(.variant), dataset: try optional(.dataset, DatasetPlacement.init(rawValue:)),
-                    datasetBytes: try optional(.datasetBytes) { Int($0) }, counters: try counters()))
+                    datasetBytes: try optional(.datasetBytes) { Int($0) }, start: try optional(.start, WorkerStart.init(rawValue:)),
+                    counters: try counters()))
         }
         return (records, leftOut, table.wholeLength)
     }

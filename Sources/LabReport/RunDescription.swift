@@ -45,11 +45,15 @@ public struct RunDescription: Codable, Sendable, Equatable {
         /// `--dataset`: where worker processes got a workload's dataset, a process cell for
         /// each (absent before 0.7.0: each built its own).
         public var datasets: [String]?
+        /// `--start`: how worker processes started, a process cell for each (absent before
+        /// 0.7.0: spawned).
+        public var starts: [String]?
 
         public init(
             workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?,
-            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil, datasets: [String]? = nil
+            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil, datasets: [String]? = nil, starts: [String]? = nil
         ) {
+            self.starts = starts
             self.datasets = datasets
             self.pin = pin
             self.transports = transports
@@ -249,6 +253,7 @@ extension RunDescription.Plan {
         compare("transports", list(transports ?? ["pipe"]), list(other.transports ?? ["pipe"]))
         compare("spin", spin.map(String.init) ?? "none", other.spin.map(String.init) ?? "none")
         compare("datasets", list(datasets ?? ["copy"]), list(other.datasets ?? ["copy"]))
+        compare("starts", list(starts ?? ["spawn"]), list(other.starts ?? ["spawn"]))
         return found
     }
 }
@@ -262,6 +267,6 @@ extension RunDescription.Plan {
             },
             modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
             batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue), spin: spinPolls,
-            datasets: plan.datasets.map(\.rawValue))
+            datasets: plan.datasets.map(\.rawValue), starts: plan.starts.map(\.rawValue))
     }
 }

@@ -66,6 +66,8 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     case disturbed
     /// copy or map for worker processes of a workload with a dataset (0.7.0); else empty.
     case dataset
+    /// spawn or forkserver for worker processes (0.7.0); else empty.
+    case start
 
     public static var header: [String] { allCases.map(\.rawValue) }
 
@@ -128,6 +130,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
         case .stealMedian: seconds(cell.counters.stealSeconds)
         case .disturbed: cell.counters.disturbed.map { String($0) } ?? ""
         case .dataset: cell.dataset?.rawValue ?? ""
+        case .start: cell.start?.rawValue ?? ""
         }
     }
 

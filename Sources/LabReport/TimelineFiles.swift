@@ -20,7 +20,7 @@ public struct RepetitionKey: Hashable, Sendable {
         self.init(
             cellKey: RepetitionRecord.cellKey(
                 workload: cell.workload.name, parameters: cell.workload.parameters.canonicalText, tasks: cell.workload.taskCount,
-                mode: cell.mode, workers: cell.workers, transport: cell.transport, dataset: cell.dataset),
+                mode: cell.mode, workers: cell.workers, transport: cell.transport, dataset: cell.dataset, start: cell.start),
             repetition: repetition)
     }
 }
@@ -138,9 +138,9 @@ public enum TimelineFiles {
     static let eventColumns = ["lane", "event", "at_s", "pid", "spans"]
     /// The last column (0.7.0): `map` for workers that mapped the dataset, else empty; a
     /// cell's column, written last so that older readers' positions hold.
-    static let datasetColumn = "dataset"
-    public static let tasksHeader = cellHeader + spanColumns + [datasetColumn]
-    public static let lanesHeader = cellHeader + eventColumns + [datasetColumn]
+    static let laterCellColumns = ["dataset", "start"]
+    public static let tasksHeader = cellHeader + spanColumns + laterCellColumns
+    public static let lanesHeader = cellHeader + eventColumns + laterCellColumns
 
     static func cellFields(_ record: RepetitionRecord) -> [String] {
         [
@@ -155,13 +155,14 @@ public enum TimelineFiles {
     public static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String) {
         let cell = cellFields(record)
         let dataset = record.dataset?.rawValue ?? ""
+        let start = record.start?.rawValue ?? ""
         var tasks = ""
         for span in timeline.spans {
             tasks += CSV.record(
                 cell + [
                     String(span.lane), String(span.firstTask), String(span.taskCount), seconds(span.claimed), seconds(span.sent),
                     seconds(span.started), seconds(span.ended), seconds(span.received), seconds(span.work), String(span.bytesIn),
-                    String(span.bytesOut), dataset,
+                    String(span.bytesOut), dataset, start,
                 ])
         }
         var lanes = ""
@@ -169,7 +170,7 @@ public enum TimelineFiles {
             lanes += CSV.record(
                 cell + [
                     event.lane.map(String.init) ?? "", event.event, seconds(event.at), event.processID.map { String($0) } ?? "",
-                    event.spans.map(String.init) ?? "", dataset,
+                    event.spans.map(String.init) ?? "", dataset, start,
                 ])
         }
         return (tasks, lanes)
@@ -235,21 +236,23 @@ public enum TimelineFiles {
         }
         let rows = table.records
         // Lab 0.7.0's files end with the dataset; 0.5.0's and 0.6.0's do not; 0.4.0's have no transport.
-        let hasDataset = rows.first == header + [datasetColumn]
+        let hasDataset = rows.first == header + laterCellColumns
         let hasTransport = hasDataset || rows.first == header
         guard hasTransport || rows.first == cellHeaderWithoutTransport + columns else {
-            throw .invalidResults(path: path, reason: "expected the columns \((header + [datasetColumn]).joined(separator: ", "))")
+            throw .invalidResults(path: path, reason: "expected the columns \((header + laterCellColumns).joined(separator: ", "))")
         }
-        let width = (hasTransport ? header.count : header.count - 1) + (hasDataset ? 1 : 0)
+        let width = (hasTransport ? header.count : header.count - 1) + (hasDataset ? laterCellColumns.count : 0)
         let repetitionField = hasTransport ? 6 : 5
         var keyed: [(key: RepetitionKey, fields: [String])] = []
         for (offset, fields) in rows.dropFirst().enumerated() {
             let transportText = hasTransport && fields.count == width ? fields[5] : ""
-            let datasetText = hasDataset && fields.count == width ? fields[width - 1] : ""
+            let datasetText = hasDataset && fields.count == width ? fields[width - 2] : ""
+            let startText = hasDataset && fields.count == width ? fields[width - 1] : ""
             guard fields.count == width, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
                 let workers = Int(fields[4]), let repetition = Int(fields[repetitionField]),
                 transportText.isEmpty || Transport(rawValue: transportText) != nil,
-                datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil
+                datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil,
+                startText.isEmpty || WorkerStart(rawValue: startText) != nil
             else {
                 throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row")
             }
@@ -257,9 +260,9 @@ public enum TimelineFiles {
                 cellKey: RepetitionRecord.cellKey(
                     workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
                     transport: Transport(rawValue: transportText) ?? (mode == .processes ? .pipe : nil),
-                    dataset: DatasetPlacement(rawValue: datasetText)),
+                    dataset: DatasetPlacement(rawValue: datasetText), start: WorkerStart(rawValue: startText)),
                 repetition: repetition)
-            // The dataset stays the last field, after the columns a reader takes by position.
+            // The dataset and start stay the last fields, after the columns a reader takes by position.
             keyed.append((key, fields))
         }
         return (table, repetitionField, keyed)

@@ -193,6 +193,15 @@ public struct Benchmark: Sendable {
                 measurement: "pool_startup_over_spawns", value: startupRatio, unit: "x", goal: .atMost(1),
                 detail: "pool_startup_\(cores)_workers / (\(cores) x spawn_to_ready): below 1 where spawns overlap"))
 
+        progress("a pool of \(cores) workers, spawned against forked")
+        let starts = try calibrator.startMethods(workers: cores, count: repetitions + 4)
+        if let ratio = starts.first(where: { $0.measurement == "forkserver_over_spawn" }) {
+            results.append(
+                BenchmarkResult(
+                    measurement: "forkserver_pool_over_spawn_pool", value: ratio.value, unit: "x", goal: .atMost(0.3),
+                    detail: "a pool of \(cores) workers forked by a running fork server until every one is ready / the same pool spawned, medians of \(repetitions + 4), alternating"))
+        }
+
         progress("\(cpuBound.name), sequential against 2 threads and 2 processes")
         results += try scaling()
         if transports.contains(.shm) {

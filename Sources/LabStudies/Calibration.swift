@@ -85,6 +85,8 @@ public struct Calibrator: Sendable {
         progress("process spawn to ready")
         results.append(try spawnToReady(count: 10))
         results += try spawnParts(count: 10)
+        progress("a pool's start: spawn against forkserver")
+        results += try startMethods(workers: 2, count: 10)
         progress("process spawn with many open descriptors")
         results += try spawnWithOpenDescriptors(levels: Self.descriptorLevels, count: 15)
         let cores = Platform.activeProcessorCount
@@ -226,6 +228,47 @@ public struct Calibrator: Sendable {
                     detail: "process_spawn_with_\(levels.last ?? 0)_fds / process_spawn_with_\(levels.first ?? 0)_fds"))
         }
         return results
+    }
+
+    /// A pool of `workers` noop workers started either way, `count` times each, alternately
+    /// (after one of each unrecorded): until every worker is ready, and the memory each
+    /// worker owns (USS) when it exits.
+    func startMethods(workers: Int, count: Int) throws -> [CalibrationResult] {
+        let registry = ChildProcessRegistry()
+        let server = try ForkServer(command: worker, registry: registry)
+        defer { server.stop() }
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
+        var startup: [WorkerStart: [Double]] = [:]
+        var unique: [WorkerStart: [Double]] = [:]
+        for round in 0...count {
+            for start in WorkerStart.allCases {
+                let pool = ProcessPoolRunner(workers: workers, command: worker, registry: registry, forkServer: start == .forkserver ? server : nil)
+                let result = pool.execute(workload)
+                if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers (\(start.rawValue)) failed: \(failure)") }
+                guard round > 0 else { continue }
+                startup[start, default: []].append(result.startupSeconds * 1e3)
+                if let memory = result.workers.memory { unique[start, default: []].append(Double(memory.uniqueKiB) / Double(workers)) }
+            }
+        }
+        let spawned = Statistics.median(startup[.spawn] ?? []) ?? .nan
+        let forked = Statistics.median(startup[.forkserver] ?? []) ?? .nan
+        return [
+            CalibrationResult(
+                measurement: "pool_of_\(workers)_ready_spawn", value: spawned, unit: "ms", samples: count,
+                detail: "\(workers) 'lab worker' processes launched with Process.run until every one is ready, median"),
+            CalibrationResult(
+                measurement: "pool_of_\(workers)_ready_forkserver", value: forked, unit: "ms", samples: count,
+                detail: "\(workers) workers forked by a running fork server until every one is ready, median"),
+            CalibrationResult(
+                measurement: "forkserver_over_spawn", value: forked / spawned, unit: "x", samples: 1,
+                detail: "pool_of_\(workers)_ready_forkserver / pool_of_\(workers)_ready_spawn (goal: at most 0.3)"),
+            CalibrationResult(
+                measurement: "worker_uss_spawn", value: Statistics.median(unique[.spawn] ?? []) ?? .nan, unit: "KiB", samples: count,
+                detail: "memory a spawned noop worker owns alone (USS) as it exits, median"),
+            CalibrationResult(
+                measurement: "worker_uss_forkserver", value: Statistics.median(unique[.forkserver] ?? []) ?? .nan, unit: "KiB", samples: count,
+                detail: "memory a forked noop worker owns alone (USS) as it exits, median"),
+        ]
     }
 
     /// The median start-up (spawn until every worker is ready) of a pool of `workers` noop

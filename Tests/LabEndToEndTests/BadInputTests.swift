@@ -65,6 +65,8 @@ import Testing
         (["run", "--spin", "-1"], "lab: invalid value '-1' for --spin; expected an integer from 0 to 10000000"),
         (["run", "--dataset", "shared"], "lab: invalid value 'shared' for --dataset; expected one of: copy, map"),
         (["run", "--dataset", "map,map"], "lab: 'map' appears twice in --dataset"),
+        (["run", "--start", "fork"], "lab: invalid value 'fork' for --start; expected one of: spawn, forkserver"),
+        (["scale", "--workload", "primes", "--start", "spawn,forkserver"], "lab: invalid value 'spawn,forkserver' for --start; expected one of: spawn, forkserver"),
         (["crossover", "--workload", "primes", "--param", "limit", "--transport", "pipe,shm"], "lab: invalid value 'pipe,shm' for --transport; expected one of: pipe, socketpair, shm"),
         (["bench", "--transport", "udp"], "lab: invalid value 'udp' for --transport; expected one of: pipe, socketpair, shm"),
         (["calibrate", "--spin", "many"], "lab: invalid value 'many' for --spin; expected an integer from 0 to 10000000"),

@@ -19,7 +19,8 @@ import Testing
             "process_spawn_with_10000_fds", "process_spawn_fd_growth", "pipe_round_trip_cpu", "socketpair_round_trip",
             "socketpair_round_trip_cpu", "socketpair_round_trip_same_core", "shm_round_trip", "shm_round_trip_cpu", "shm_round_trip_same_core",
             "shm_round_trip_spin_0", "shm_round_trip_spin_0_cpu", "task_cost_processes_socketpair", "task_cost_processes_shm",
-            "processes_shm_task_over_raw_round_trip",
+            "processes_shm_task_over_raw_round_trip", "pool_of_2_ready_spawn", "pool_of_2_ready_forkserver", "forkserver_over_spawn",
+            "worker_uss_spawn", "worker_uss_forkserver",
         ] {
             #expect((values[name] ?? 0) > 0, "\(name): \(String(describing: values[name]))")
         }

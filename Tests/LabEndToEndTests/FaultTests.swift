@@ -12,7 +12,7 @@ import Testing
     /// Every transport, as `--transport` takes them: fault tests run a process cell over each.
     static let allTransports = Transport.allCases.map(\.rawValue).joined(separator: ",")
 
-    @Test("a worker that exits, crashes or is killed fails its task over every transport; it is replaced and the other tasks run", arguments: [
+    @Test("a worker that exits, crashes or is killed fails its task over every transport, spawned or forked; it is replaced and the other tasks run", arguments: [
         ("exit", "exited with status 3 during task 3"), ("trap", "killed by signal 4 (SIGILL) during task 3"),
         ("kill", "killed by signal 9 (SIGKILL) during task 3"),
     ])
@@ -22,13 +22,13 @@ import Testing
         // Tasks 3 and 6 of 8 misbehave; worker count 2, one repetition, then a second cell.
         let outcome = try lab.run([
             "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=\(action)", "--set", "fault.every=3",
-            "--set", "fault.spin=1000", "--workers", "1,2", "--transport", Self.allTransports, "--repetitions", "1", "--warmup", "0",
-            "--out", "run", "--quiet",
+            "--set", "fault.spin=1000", "--workers", "1,2", "--transport", Self.allTransports, "--start", "spawn,forkserver",
+            "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 1)
-        #expect(outcome.standardError.contains("6 of 6 repetitions failed"), "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("12 of 12 repetitions failed"), "\(outcome.standardError)")
         let rows = try records(lab, "run")
-        #expect(rows.count == 6)
+        #expect(rows.count == 12)
         #expect(Set(rows.compactMap(\.transport)) == Set(Transport.allCases))
         for row in rows {
             #expect(row.status == .failed)
@@ -39,7 +39,11 @@ import Testing
             #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
         }
         for transport in Transport.allCases {
-            #expect(rows.contains { $0.transport == transport && $0.error?.contains(message) == true }, "\(transport): \(rows.map(\.error))")
+            for start in WorkerStart.allCases {
+                #expect(
+                    rows.contains { $0.transport == transport && $0.start == start && $0.error?.contains(message) == true },
+                    "\(transport), \(start): \(rows.map(\.error))")
+            }
         }
         let summary = try CSV.parse(String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8))
         #expect(summary.dropFirst().allSatisfy { $0[SummaryColumn.allCases.firstIndex(of: .failed)!] == "1" && $0[SummaryColumn.allCases.firstIndex(of: .n)!] == "0" })
@@ -96,18 +100,19 @@ import Testing
         #expect(rows.allSatisfy { $0.error == "task 3 failed: fault: task 3 threw, as asked" }, "\(rows.map(\.error))")
     }
 
-    @Test("a hanging task in process mode times out over every transport; its worker is killed and replaced")
+    @Test("a hanging task in process mode times out over every transport, spawned or forked; its worker is killed and replaced")
     func hangingWorker() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run([
             "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=hang", "--set", "fault.spin=1000",
-            "--task-timeout", "0.5", "--workers", "2", "--transport", Self.allTransports, "--repetitions", "1", "--warmup", "0",
-            "--out", "run", "--quiet",
+            "--task-timeout", "0.5", "--workers", "2", "--transport", Self.allTransports, "--start", "spawn,forkserver", "--repetitions", "1",
+            "--warmup", "0", "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 1)
         let rows = try records(lab, "run")
-        #expect(rows.compactMap(\.transport) == Transport.allCases)
+        #expect(rows.compactMap(\.transport) == Transport.allCases.flatMap { [$0, $0] })
+        #expect(rows.compactMap(\.start) == Transport.allCases.flatMap { _ in WorkerStart.allCases })
         for row in rows {
             #expect(row.error?.hasPrefix("task 3 timed out after 0.5 s on worker ") == true, "\(String(describing: row.error))")
             #expect(abs(row.tasksPerSecond * row.wallSeconds - 7) < 0.1)
@@ -227,13 +232,13 @@ import Testing
         }
     }
 
-    @Test("100,000 tasks on 4 processes over every transport and 4 threads leave the coordinator's descriptors, threads and shared regions as they were")
+    @Test("50,000 tasks on 4 processes over every transport, spawned and forked, and 4 threads leave the coordinator's descriptors, threads and shared regions as they were")
     func noLeaks() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run(
-            ["run", "--workloads", "noop", "--tasks", "100000", "--modes", "processes,threads", "--workers", "4", "--transport", Self.allTransports,
-             "--repetitions", "1", "--warmup", "1", "--out", "run", "--quiet"],
+            ["run", "--workloads", "noop", "--tasks", "50000", "--modes", "processes,threads", "--workers", "4", "--transport", Self.allTransports,
+             "--start", "spawn,forkserver", "--repetitions", "1", "--warmup", "1", "--out", "run", "--quiet"],
             environment: ["LAB_RESOURCE_REPORT": "1"])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let line = try #require(outcome.standardError.split(separator: "\n").first { $0.hasPrefix("lab: resources: ") })
@@ -242,6 +247,6 @@ import Testing
         #expect(numbers[0] == numbers[1], "descriptors grew: \(line)")
         #expect(numbers[2] == numbers[3], "threads grew: \(line)")
         #expect(numbers[4] == 0 && numbers[5] == 0, "a worker's shared region stayed mapped: \(line)")
-        #expect(try records(lab, "run").filter { $0.mode == .processes }.compactMap(\.transport) == Transport.allCases)
+        #expect(try records(lab, "run").filter { $0.mode == .processes }.compactMap(\.transport) == Transport.allCases.flatMap { [$0, $0] })
     }
 }

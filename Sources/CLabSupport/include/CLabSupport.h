@@ -53,4 +53,20 @@ int lab_futex_wake(uint32_t *word);
 /// which glibc does not wrap.
 int lab_perf_counter_open(uint32_t type, uint64_t config);
 
+/// Sends one message of `length` bytes with `count` descriptors (SCM_RIGHTS) over a Unix
+/// socket. Returns the bytes sent, or -1 with errno set.
+long lab_send_with_descriptors(int socket, const void *bytes, unsigned long length, const int *descriptors, int count);
+/// Receives one message: at most `capacity` bytes and at most `maximum` descriptors, which
+/// arrive close-on-exec; `*count` is set to how many. Returns the bytes received (0 at the
+/// end of the stream), or -1 with errno set.
+long lab_receive_with_descriptors(int socket, void *bytes, unsigned long capacity, int *descriptors, int maximum, int *count);
+/// Blocks SIGCHLD in the calling thread and returns a descriptor (close-on-exec, non-blocking)
+/// that becomes readable when a child changes state, or -1 with errno set (`signalfd`).
+int lab_child_signal_descriptor(void);
+/// Reads and discards what a `lab_child_signal_descriptor` holds.
+void lab_drain_signal_descriptor(int descriptor);
+/// Unblocks every signal of the calling thread (a process started from a thread that blocked
+/// some inherits its mask).
+int lab_unblock_all_signals(void);
+
 #endif

@@ -37,8 +37,8 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
 
     /// The label of a process cell whose workers get the dataset as `dataset` says:
     /// `processes x2 over shm, mapped` (the default copy adds nothing).
-    public func label(workers: Int, transport: Transport?, dataset: DatasetPlacement?) -> String {
-        label(workers: workers) + qualifiers(transport: transport, variant: nil, dataset: dataset)
+    public func label(workers: Int, transport: Transport?, dataset: DatasetPlacement?, start: WorkerStart? = nil) -> String {
+        label(workers: workers) + qualifiers(transport: transport, variant: nil, dataset: dataset, start: start)
     }
 
     /// The label of a cell that another runtime's `variant` sets apart (see
@@ -48,11 +48,12 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     }
 
     /// What a label adds after the mode and workers: ` over shm` for process cells over
-    /// anything but the default pipes, `, mapped` for workers that map the dataset, then
-    /// ` (variant)`; empty for the plain cell.
-    public func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil) -> String {
+    /// anything but the default pipes, `, forkserver` for forked workers, `, mapped` for
+    /// workers that map the dataset, then ` (variant)`; empty for the plain cell.
+    public func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil, start: WorkerStart? = nil) -> String {
         var text = ""
         if self == .processes, let transport, transport != .pipe { text += " over \(transport.rawValue)" }
+        if self == .processes, let start { text += start.labelSuffix }
         if self == .processes, let dataset { text += dataset.labelSuffix }
         if let variant, !variant.isEmpty { text += " (\(variant))" }
         return text

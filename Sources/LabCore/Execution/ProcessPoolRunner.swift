@@ -6,10 +6,13 @@ import Glibc
 public struct WorkerCommand: Sendable, Equatable {
     public var executablePath: String
     public var arguments: [String]
+    /// The arguments that make the same executable a fork server (`--start forkserver`).
+    public var forkServerArguments: [String]
 
-    public init(executablePath: String, arguments: [String]) {
+    public init(executablePath: String, arguments: [String], forkServerArguments: [String] = ["forkserver"]) {
         self.executablePath = executablePath
         self.arguments = arguments
+        self.forkServerArguments = forkServerArguments
     }
 }
 
@@ -39,12 +42,15 @@ package struct ProcessPoolRunner: TaskRunner {
     package let transport: TransportSettings
     /// Whether each worker builds the workload's dataset or maps the coordinator's.
     package let dataset: DatasetPlacement
+    /// Forks each worker when given (`--start forkserver`); `nil` spawns them.
+    package let forkServer: ForkServer?
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
-        transport: TransportSettings = .pipe, dataset: DatasetPlacement = .copy
+        transport: TransportSettings = .pipe, dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil
     ) {
+        self.forkServer = forkServer
         self.dataset = dataset
         self.pinning = pinning
         self.transport = transport
@@ -63,17 +69,19 @@ package struct ProcessPoolRunner: TaskRunner {
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = .pipe,
-        dataset: DatasetPlacement = .copy
+        dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
-            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport, dataset: dataset)
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport, dataset: dataset,
+            forkServer: forkServer)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
     func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
         let worker = try WorkerProcess(
-            number: number, executablePath: executablePath, arguments: arguments, transport: transport, registry: registry)
+            number: number, executablePath: executablePath, arguments: arguments, transport: transport, registry: registry,
+            forkServer: forkServer)
         do throws(ExecutionError) {
             do throws(SystemError) {
                 try pinning?.pin(processID: worker.processID, lane: number - 1)

@@ -10,7 +10,7 @@ import Glibc
 final class WorkerProcess: @unchecked Sendable {
     /// 1-based, as shown in errors (`worker 2 ...`).
     let number: Int
-    private let process: Process
+    private let child: Child
     private let link: any WorkerLink
     private var open = true
     /// Frame bytes (headers included) written to and read from this worker.
@@ -28,45 +28,63 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var finishRequestedAt: UInt64 = 0
     private(set) var goneAt: UInt64 = 0
 
-    /// Starts the child. Setup is separate, so that several children can load in parallel.
+    /// Starts the child: spawned anew, or forked by `forkServer`. Setup is separate, so that
+    /// several children can load in parallel.
     init(
-        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = .pipe, registry: ChildProcessRegistry
+        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = .pipe, registry: ChildProcessRegistry,
+        forkServer: ForkServer? = nil
     ) throws(ExecutionError) {
         self.number = number
         spawnRequestedAt = Platform.monotonicNanoseconds()
-        let process = Process()
-        self.process = process
         let connection: WorkerConnection
         do {
             connection = try WorkerConnection.make(transport)
         } catch {
             throw .workerStartFailed(worker: number, message: "cannot make its \(transport.transport.rawValue) transport: \(error)")
         }
-        link = connection.makeLink(peerAlive: { process.isRunning })
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = arguments
-        var environment = ProcessInfo.processInfo.environment
-        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
-        // A crashing worker is a measured fact: its exit status tells the story, and Swift's
-        // backtracer would only spill a register dump onto the lab's standard error.
-        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-        environment.merge(connection.environment) { _, new in new }
-        process.environment = environment
-        process.standardInput = connection.standardInput
-        process.standardOutput = connection.standardOutput
-        // Standard error is inherited: a crashing worker's last words reach the user.
+        // The child's ends are the coordinator's to close once the child has them.
         defer { connection.childDescriptors.forEach(Platform.close) }
-        do {
-            try process.run()
-        } catch {
-            link.close()
-            throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
+        if let forkServer {
+            let processID: Int32
+            do {
+                processID = try forkServer.fork(
+                    input: connection.standardInput.fileDescriptor, output: connection.standardOutput.fileDescriptor,
+                    environment: connection.environment)
+            } catch {
+                connection.end.endRequests()
+                connection.end.release()
+                throw .workerStartFailed(worker: number, message: "\(error)")
+            }
+            child = .forked(processID, forkServer)
+            link = connection.makeLink(peerAlive: { forkServer.isRunning(processID) })
+        } else {
+            let process = Process()
+            child = .spawned(process)
+            link = connection.makeLink(peerAlive: { process.isRunning })
+            process.executableURL = URL(fileURLWithPath: executablePath)
+            process.arguments = arguments
+            var environment = ProcessInfo.processInfo.environment
+            environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
+            // A crashing worker is a measured fact: its exit status tells the story, and Swift's
+            // backtracer would only spill a register dump onto the lab's standard error.
+            if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+            environment.merge(connection.environment) { _, new in new }
+            process.environment = environment
+            process.standardInput = connection.standardInput
+            process.standardOutput = connection.standardOutput
+            // Standard error is inherited: a crashing worker's last words reach the user.
+            do {
+                try process.run()
+            } catch {
+                link.close()
+                throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
+            }
         }
         spawnedAt = Platform.monotonicNanoseconds()
-        registry.register(process.processIdentifier)
+        registry.register(child.processID)
     }
 
-    var processID: Int32 { process.processIdentifier }
+    var processID: Int32 { child.processID }
 
     /// Tells the worker which workload to build, and where to map its dataset from (`nil`:
     /// it builds its own).
@@ -190,37 +208,25 @@ final class WorkerProcess: @unchecked Sendable {
     /// How the worker ended, once it has: `exited with status 3`, `killed by signal 9 (SIGKILL)`.
     private func exitDescription(fallback: String) -> String {
         guard waitForExit(seconds: 1) else { return fallback }
-        let status = process.terminationStatus
-        switch process.terminationReason {
-        case .uncaughtSignal: return "killed by signal \(status) (\(Platform.signalName(status)))"
-        case .exit: return "exited with status \(status)"
-        @unknown default: return fallback
-        }
+        return child.exitDescription ?? fallback
     }
 
     /// Waits until the child has been reaped, at most `seconds`; returns whether it was.
     @discardableResult
     private func waitForExit(seconds: Double) -> Bool {
-        // Foundation reaps the child on its own thread; polling `isRunning` with a short pause
-        // is the bounded wait it allows.
-        let deadline = Platform.monotonicSeconds() + seconds
-        while process.isRunning {
-            if Platform.monotonicSeconds() > deadline { return false }
-            Platform.sleep(seconds: 0.0005)
-        }
-        return true
+        Platform.wait(seconds: seconds, while: { child.isRunning })
     }
 
     /// Kills the worker at once (SIGKILL); ``shutdown(registry:graceSeconds:)`` still reaps it.
     func kill() {
-        guard process.isRunning else { return }
-        Platform.sendSignal(SIGKILL, to: process.processIdentifier)
+        guard child.isRunning else { return }
+        Platform.sendSignal(SIGKILL, to: child.processID)
     }
 
     /// Asks a live worker to report its usage and exit, without waiting for it: a pool asks
     /// all its workers first and then shuts each down, so that they wind down together.
     func requestFinish() {
-        guard open, !finishRequested, process.isRunning else { return }
+        guard open, !finishRequested, child.isRunning else { return }
         finishRequestedAt = Platform.monotonicNanoseconds()
         finishRequested = (try? send(.finish, task: nil)) != nil
     }
@@ -239,12 +245,12 @@ final class WorkerProcess: @unchecked Sendable {
         }
         link.endRequests()
         if !waitForExit(seconds: graceSeconds) {
-            Platform.sendSignal(SIGKILL, to: process.processIdentifier)
-            process.waitUntilExit()
+            Platform.sendSignal(SIGKILL, to: child.processID)
+            waitForExit(seconds: .infinity)
         }
         goneAt = Platform.monotonicNanoseconds()
         link.close()
-        registry.unregister(process.processIdentifier)
+        registry.unregister(child.processID)
     }
 
     /// The worker's life as timeline events of lane `number - 1`.
@@ -254,5 +260,55 @@ final class WorkerProcess: @unchecked Sendable {
         return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.spawned, spawnedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
             .filter { $0.1 != 0 }
             .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
+    }
+}
+
+extension WorkerProcess {
+    /// The worker's process: spawned by Foundation (which reaps it), or forked by a fork
+    /// server (which reaps it and reports its status).
+    enum Child {
+        case spawned(Process)
+        case forked(Int32, ForkServer)
+
+        var processID: Int32 {
+            switch self {
+            case .spawned(let process): process.processIdentifier
+            case .forked(let processID, _): processID
+            }
+        }
+
+        var isRunning: Bool {
+            switch self {
+            case .spawned(let process): process.isRunning
+            case .forked(let processID, let server): server.isRunning(processID)
+            }
+        }
+
+        /// How it ended, once it has and its status is known.
+        var exitDescription: String? {
+            switch self {
+            case .spawned(let process):
+                switch process.terminationReason {
+                case .uncaughtSignal: "killed by signal \(process.terminationStatus) (\(Platform.signalName(process.terminationStatus)))"
+                case .exit: "exited with status \(process.terminationStatus)"
+                @unknown default: nil
+                }
+            case .forked(let processID, let server): server.exitStatus(of: processID).map(ForkServer.describe(status:))
+            }
+        }
+    }
+}
+
+extension Platform {
+    /// Waits while `condition` holds, at most `seconds`; returns whether it stopped holding.
+    /// For a child that another thread reaps (Foundation's, or a fork server's reader): polling
+    /// with a short pause is the bounded wait that allows.
+    static func wait(seconds: Double, while condition: () -> Bool) -> Bool {
+        let deadline = Platform.monotonicSeconds() + seconds
+        while condition() {
+            if Platform.monotonicSeconds() > deadline { return false }
+            Platform.sleep(seconds: 0.0005)
+        }
+        return true
     }
 }

@@ -9,8 +9,14 @@ public struct Cell: Sendable {
     /// Where worker processes get the workload's dataset; `nil` outside process mode and for
     /// a workload without a dataset.
     public let dataset: DatasetPlacement?
+    /// How worker processes start; `nil` outside process mode.
+    public let start: WorkerStart?
 
-    public init(workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .pipe, dataset: DatasetPlacement? = nil) {
+    public init(
+        workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .pipe, dataset: DatasetPlacement? = nil,
+        start: WorkerStart = .spawn
+    ) {
+        self.start = mode == .processes ? start : nil
         self.workload = workload
         self.mode = mode
         self.workers = workers
@@ -21,7 +27,7 @@ public struct Cell: Sendable {
     /// `primes threads x2`, `digest processes x2 over shm`, `bandwidth processes x2, mapped`,
     /// as progress lines show it.
     public var label: String {
-        "\(workload.name) \(mode.label(workers: workers, transport: transport, dataset: dataset))"
+        "\(workload.name) \(mode.label(workers: workers))\(mode.qualifiers(transport: transport, variant: nil, dataset: dataset, start: start))"
     }
 }
 
@@ -39,11 +45,15 @@ public struct ExperimentPlan: Sendable {
     /// Where worker processes get a workload's dataset: a process cell for each, for the
     /// workloads that have one (`--dataset`).
     public let datasets: [DatasetPlacement]
+    /// How worker processes start: a process cell for each (`--start`).
+    public let starts: [WorkerStart]
 
     public init(
         workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
-        transports: [Transport] = [.pipe], datasets: [DatasetPlacement] = [.copy]
+        transports: [Transport] = [.pipe], datasets: [DatasetPlacement] = [.copy], starts: [WorkerStart] = [.spawn]
     ) {
+        precondition(!starts.isEmpty, "process mode needs a way to start workers")
+        self.starts = starts
         precondition(!transports.isEmpty, "process mode needs a transport")
         precondition(!datasets.isEmpty, "process mode needs a dataset placement")
         self.datasets = datasets
@@ -66,7 +76,9 @@ public struct ExperimentPlan: Sendable {
             case .processes:
                 workerCounts.flatMap { workers in
                     transports.flatMap { transport in
-                        placements.map { Cell(workload: workload, mode: mode, workers: workers, transport: transport, dataset: $0) }
+                        starts.flatMap { start in
+                            placements.map { Cell(workload: workload, mode: mode, workers: workers, transport: transport, dataset: $0, start: start) }
+                        }
                     }
                 }
             case .threads, .async: workerCounts.map { Cell(workload: workload, mode: mode, workers: $0) }

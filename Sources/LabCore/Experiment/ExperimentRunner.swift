@@ -1,3 +1,4 @@
+import Synchronization
 /// In which order a workload's measured repetitions run.
 public enum RepetitionOrder: String, Sendable, CaseIterable {
     /// Sequential, threads, processes, async, sequential, ...: drift hits every mode alike.
@@ -47,6 +48,9 @@ public struct ExperimentRunner: Sendable {
     let allowedCPUs: [Int]
     /// Polls before a side of an `shm` transport sleeps (`--spin`); `0` sleeps at once.
     public let spinPolls: Int
+    /// The fork server of `--start forkserver` cells: started at the first such cell, once
+    /// for the run, and stopped when ``run(_:order:measuredBefore:clockOffset:observe:)`` ends.
+    private let forkServer = ForkServerSlot()
 
     public init(
         runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
@@ -99,6 +103,7 @@ public struct ExperimentRunner: Sendable {
         var done = 0
         var records: [RepetitionRecord] = []
         let clock = Stopwatch()
+        defer { forkServer.stop() }
         for (index, configured) in plan.workloads.enumerated() {
             let schedule = schedules[index]
             guard left[index].contains(true) else {
@@ -113,7 +118,7 @@ public struct ExperimentRunner: Sendable {
                     }
                     let cell = Cell(
                         workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .pipe,
-                        dataset: step.cell.dataset)
+                        dataset: step.cell.dataset, start: step.cell.start ?? .spawn)
                     done += 1
                     try observe(.willRun(cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done, total: total))
                     if step.isWarmup {
@@ -224,7 +229,7 @@ public struct ExperimentRunner: Sendable {
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
             startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
             transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units }, dataset: cell.dataset,
-            datasetBytes: cell.workload.dataset?.bytes.count,
+            datasetBytes: cell.workload.dataset?.bytes.count, start: cell.start,
             counters: RepetitionCounters(
                 minorFaults: coordinator.minorFaults, majorFaults: coordinator.majorFaults,
                 workersMinorFaults: workersReported ? workers.usage.minorFaults : nil,
@@ -262,11 +267,54 @@ public struct ExperimentRunner: Sendable {
         case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .processes:
-            ProcessPoolRunner(
-                workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-                timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
-                dataset: cell.dataset ?? .copy)
+            switch cell.start == .forkserver ? forkServer.server(command: workerCommand, registry: registry).map(Optional.some) : .success(nil) {
+            case .failure(let error): StartFailure(error: error)
+            case .success(let server):
+                ProcessPoolRunner(
+                    workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+                    timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
+                    dataset: cell.dataset ?? .copy, forkServer: server)
+            }
         case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
+    }
+}
+
+/// Where a runner keeps its fork server: started on first use, by the thread that runs the
+/// cells, and stopped at the end of the run. A server that cannot start fails the cells that
+/// need it (their workers cannot start), not the run.
+final class ForkServerSlot: Sendable {
+    private let state = Mutex<ForkServer?>(nil)
+
+    /// The running server, started now if need be, or why it cannot start.
+    func server(command: WorkerCommand, registry: ChildProcessRegistry) -> Result<ForkServer, ExecutionError> {
+        state.withLock { state in
+            if let server = state { return .success(server) }
+            do throws(ExecutionError) {
+                let server = try ForkServer(command: command, registry: registry)
+                state = server
+                return .success(server)
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    func stop() {
+        let server = state.withLock { state in
+            defer { state = nil }
+            return state
+        }
+        server?.stop()
+    }
+}
+
+/// A cell whose workers cannot start at all (its fork server did not start): every task fails
+/// with that reason, as when spawning fails.
+struct StartFailure: TaskRunner {
+    let error: ExecutionError
+
+    func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+        ExecutionResult(startupSeconds: 0, outcomes: Array(repeating: nil, count: workload.taskCount), failure: error, failureCount: 1)
     }
 }

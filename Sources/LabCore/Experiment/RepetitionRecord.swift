@@ -85,6 +85,9 @@ public struct RepetitionRecord: Sendable, Equatable {
     public var dataset: DatasetPlacement?
     /// The bytes of the workload's dataset (0.7.0); `nil` for a workload without one.
     public var datasetBytes: Int?
+    /// How the worker processes started (`--start`, 0.7.0); `nil` outside process mode and in
+    /// rows of older runs and of peers (whose workers were spawned, or as their variant says).
+    public var start: WorkerStart?
     /// What the machine did meanwhile (lab 0.6.0): faults, lanes' scheduling, the workers'
     /// memory, hardware counts, other tenants; all `nil` in older rows.
     public var counters: RepetitionCounters
@@ -96,8 +99,10 @@ public struct RepetitionRecord: Sendable, Equatable {
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
         breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil,
-        variant: String? = nil, dataset: DatasetPlacement? = nil, datasetBytes: Int? = nil, counters: RepetitionCounters = RepetitionCounters()
+        variant: String? = nil, dataset: DatasetPlacement? = nil, datasetBytes: Int? = nil, start: WorkerStart? = nil,
+        counters: RepetitionCounters = RepetitionCounters()
     ) {
+        self.start = mode == .processes ? start : nil
         self.dataset = mode == .processes ? dataset : nil
         self.datasetBytes = datasetBytes
         self.counters = counters
@@ -137,5 +142,7 @@ public struct RepetitionRecord: Sendable, Equatable {
 
 extension RepetitionRecord {
     /// Its cell's mode, workers, transport and dataset as labels show them: `processes x2 over shm`.
-    public var cellLabel: String { mode.label(workers: workers) + mode.qualifiers(transport: transport, variant: variant, dataset: dataset) }
+    public var cellLabel: String {
+        mode.label(workers: workers) + mode.qualifiers(transport: transport, variant: variant, dataset: dataset, start: start)
+    }
 }

@@ -98,9 +98,9 @@ extension Platform {
 
     /// Creates a connected pair of Unix stream sockets (close-on-exec). The corresponding C
     /// function is `socketpair`.
-    public static func makeSocketPair() throws(SystemError) -> (Int32, Int32) {
+    public static func makeSocketPair(type: __socket_type = SOCK_STREAM) throws(SystemError) -> (Int32, Int32) {
         var descriptors: [Int32] = [-1, -1]
-        if socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) != 0 {
+        if socketpair(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) != 0 {
             throw SystemError(call: "socketpair", errno: errno)
         }
         return (descriptors[0], descriptors[1])

@@ -1,0 +1,177 @@
+import CLabSupport
+import Foundation
+import Glibc
+import Synchronization
+
+/// How a process cell's workers start (`--start`).
+public enum WorkerStart: String, Sendable, CaseIterable, Codable {
+    /// Each worker is this binary launched anew (Foundation's `Process`: `posix_spawn`, then
+    /// loading the runtime and Foundation).
+    case spawn
+    /// A fork server (this binary, started once per run and single-threaded) forks each
+    /// worker on request, as Python's forkserver does: no `exec`, nothing to load again.
+    case forkserver
+
+    /// What a cell label adds for it: nothing for the default spawn, `, forkserver` otherwise.
+    public var labelSuffix: String { self == .forkserver ? ", forkserver" : "" }
+}
+
+/// The coordinator's side of a fork server: `lab forkserver`, started once and asked for a
+/// worker at a time. A request carries the worker's two standard descriptors (SCM_RIGHTS) and
+/// its environment; the server forks, answers with the worker's process ID, and reports each
+/// worker's exit status when it reaps it, so a worker killed from outside fails its task by
+/// name and signal as a spawned one does.
+///
+/// The server ties its life to the coordinator's (`PR_SET_PDEATHSIG`) and each worker to the
+/// server's, so a coordinator killed with SIGKILL leaves neither behind.
+package final class ForkServer: Sendable {
+    private let process: Process
+    /// Requests go out and answers come back on one socket, a request at a time.
+    private let control: Mutex<Int32>
+    /// Exit statuses arrive on their own socket, read by ``reader``.
+    private let notices: Int32
+    /// Raw wait statuses of the workers reaped so far, by process ID.
+    private let exits = Mutex<[Int32: Int32]>([:])
+    private let gone = Atomic<Bool>(false)
+    private let reader = Mutex<JoinableThread?>(nil)
+    private let registry: ChildProcessRegistry
+
+    package var processID: Int32 { process.processIdentifier }
+
+    /// Starts `lab forkserver` (the command's executable with `arguments`) and waits until it
+    /// is ready to fork.
+    /// - Throws: ``ExecutionError/workerStartFailed(worker:message:)`` (worker 0) when it cannot start.
+    package init(command: WorkerCommand, registry: ChildProcessRegistry) throws(ExecutionError) {
+        self.registry = registry
+        func failed(_ message: String) -> ExecutionError { .workerStartFailed(worker: 0, message: "the fork server: \(message)") }
+        let requests: (mine: Int32, theirs: Int32)
+        let exitNotes: (mine: Int32, theirs: Int32)
+        do {
+            requests = try Platform.makeSocketPair(type: SOCK_SEQPACKET)
+            exitNotes = try Platform.makeSocketPair(type: SOCK_SEQPACKET)
+        } catch {
+            throw failed("cannot make its sockets: \(error)")
+        }
+        let process = Process()
+        self.process = process
+        control = Mutex(requests.mine)
+        notices = exitNotes.mine
+        process.executableURL = URL(fileURLWithPath: command.executablePath)
+        process.arguments = command.forkServerArguments
+        var environment = ProcessInfo.processInfo.environment
+        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        process.environment = environment
+        process.standardInput = FileHandle(fileDescriptor: requests.theirs)
+        process.standardOutput = FileHandle(fileDescriptor: exitNotes.theirs)
+        do {
+            try process.run()
+        } catch {
+            [requests.mine, requests.theirs, exitNotes.mine, exitNotes.theirs].forEach(Platform.close)
+            throw failed("cannot launch \(command.executablePath): \(error)")
+        }
+        Platform.close(requests.theirs)
+        Platform.close(exitNotes.theirs)
+        registry.register(process.processIdentifier)
+        // Its first answer says it is ready (or why not).
+        let answer = try? ForkServer.receive(requests.mine)
+        guard let answer, answer.text == "ready" else {
+            stop()
+            throw failed("did not start: \(answer?.text ?? "it closed its socket")")
+        }
+        do {
+            let thread = try JoinableThread { [self] in readNotices() }
+            reader.withLock { $0 = thread }
+        } catch {
+            stop()
+            throw failed("cannot start the thread that hears of its workers' exits: \(error)")
+        }
+    }
+
+    /// Forks a worker whose standard input and output are `input` and `output` (they stay
+    /// the caller's to close) and whose environment has `environment` added.
+    /// - Returns: the worker's process ID.
+    package func fork(input: Int32, output: Int32, environment: [String: String]) throws(ExecutionError) -> Int32 {
+        let block = environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }.joined(separator: "\u{0}")
+        let answer: (text: String, descriptors: [Int32])
+        do {
+            answer = try control.withLock { socket throws(SystemError) in
+                try ForkServer.send(socket, "fork\u{0}" + block, descriptors: [input, output])
+                return try ForkServer.receive(socket)
+            }
+        } catch {
+            throw .workerStartFailed(worker: 0, message: "the fork server did not answer: \(error)")
+        }
+        guard answer.text.hasPrefix("pid "), let processID = Int32(answer.text.dropFirst(4)) else {
+            throw .workerStartFailed(worker: 0, message: "the fork server: \(answer.text)")
+        }
+        return processID
+    }
+
+    /// The raw wait status of worker `processID` once the server reaped it; `nil` while it runs.
+    package func exitStatus(of processID: Int32) -> Int32? {
+        exits.withLock { $0[processID] }
+    }
+
+    /// Whether worker `processID` still runs: not reaped, and (should the server be gone,
+    /// which kills its workers) still there.
+    package func isRunning(_ processID: Int32) -> Bool {
+        guard exitStatus(of: processID) == nil else { return false }
+        return !gone.load(ordering: .acquiring) || kill(processID, 0) == 0
+    }
+
+    /// Ends the server: it closes when its request socket ends, killing any worker left.
+    package func stop() {
+        control.withLock { socket in
+            if socket >= 0 { Platform.close(socket) }
+            socket = -1
+        }
+        if !Platform.wait(seconds: 2, while: { process.isRunning }) {
+            Platform.sendSignal(SIGKILL, to: process.processIdentifier)
+            process.waitUntilExit()
+        }
+        registry.unregister(process.processIdentifier)
+        reader.withLock { $0 }?.join()
+        Platform.close(notices)
+    }
+
+    /// On the reader thread: records each `exit <pid> <status>` note until the server goes.
+    private func readNotices() {
+        while let note = try? ForkServer.receive(notices), !note.text.isEmpty {
+            let parts = note.text.split(separator: " ")
+            guard parts.count == 3, parts[0] == "exit", let processID = Int32(parts[1]), let status = Int32(parts[2]) else { continue }
+            exits.withLock { $0[processID] = status }
+        }
+        gone.store(true, ordering: .releasing)
+    }
+
+    static let messageCapacity = 64 * 1024
+
+    static func send(_ socket: Int32, _ text: String, descriptors: [Int32] = []) throws(SystemError) {
+        let bytes = Array(text.utf8)
+        let sent = bytes.withUnsafeBytes { buffer in
+            descriptors.withUnsafeBufferPointer { lab_send_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count)) }
+        }
+        if sent < 0 { throw SystemError(call: "sendmsg", errno: errno) }
+    }
+
+    /// One message and the descriptors it carried; an empty text at the end of the stream.
+    static func receive(_ socket: Int32) throws(SystemError) -> (text: String, descriptors: [Int32]) {
+        var bytes = [UInt8](repeating: 0, count: messageCapacity)
+        var descriptors = [Int32](repeating: -1, count: 8)
+        var count: Int32 = 0
+        let received = bytes.withUnsafeMutableBytes { buffer in
+            descriptors.withUnsafeMutableBufferPointer {
+                lab_receive_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count), &count)
+            }
+        }
+        if received < 0 { throw SystemError(call: "recvmsg", errno: errno) }
+        return (String(decoding: bytes.prefix(received), as: UTF8.self), Array(descriptors.prefix(Int(count))))
+    }
+
+    /// What a raw wait status says: `exited with status 3`, `killed by signal 9 (SIGKILL)`.
+    package static func describe(status: Int32) -> String {
+        let signal = status & 0x7f
+        return signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "killed by signal \(signal) (\(Platform.signalName(signal)))"
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+import Glibc
+import LabCore
+import LabReport
+import Testing
+
+/// `--start forkserver`: workers forked by a server the lab starts once per run.
+@Suite struct ForkServerTests {
+    @Test("forked workers do the same work as spawned ones over every transport, as cells of their own, and leave nothing behind")
+    func sameWork() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "primes,digest", "--quick", "--modes", "sequential,processes", "--start", "spawn,forkserver",
+            "--transport", "pipe,socketpair,shm", "--workers", "2", "--repetitions", "2", "--warmup", "1", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("processes x2 over shm, forkserver"))
+        #expect(try lab.markedProcesses().isEmpty)
+        let records = try RunFolder(path: lab.folder + "/run").records()
+        #expect(records.count == 2 * (1 + 6) * 2)
+        for workload in ["primes", "digest"] {
+            #expect(Set(records.filter { $0.workload == workload }.map(\.checksum)).count == 1, "\(workload)")
+        }
+        #expect(records.filter { $0.start == .forkserver }.count == 2 * 3 * 2)
+        #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.start == nil })
+        // Forked workers report their own usage as spawned ones do.
+        #expect(records.filter { $0.start == .forkserver }.allSatisfy { $0.workersUserSeconds != nil && $0.counters.workersMemory != nil })
+        let summary = try CSV.parse(String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8))
+        let start = try #require(summary.first?.firstIndex(of: "start"))
+        #expect(summary.dropFirst().filter { $0[start] == "forkserver" }.count == 6)
+        #expect(try lab.run(["report", "run"]).status == 0)
+    }
+
+    /// A run whose two forked workers sleep far longer than any test waits.
+    static let longRun = [
+        "run", "--workloads", "sleep", "--modes", "processes", "--start", "forkserver", "--workers", "2", "--set", "sleep.seconds=60",
+        "--tasks", "4", "--repetitions", "1", "--warmup", "0", "--out", "run",
+    ]
+
+    @Test("SIGINT stops a run of forked workers: exit 130, no fork server and no worker left")
+    func interrupt() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start(Self.longRun)
+        let labID = started.process.processIdentifier
+        // The server and its two workers.
+        #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 3 })
+        kill(labID, SIGINT)
+        let outcome = try lab.finish(started)
+        #expect(outcome.status == 130, "\(outcome.standardError)")
+        #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
+    }
+
+    @Test("a coordinator killed with SIGKILL takes its fork server and the forked workers with it")
+    func coordinatorKilled() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start(Self.longRun)
+        let labID = started.process.processIdentifier
+        #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 3 })
+        kill(labID, SIGKILL)
+        _ = try lab.finish(started)
+        // The server dies with the coordinator (PR_SET_PDEATHSIG), and its workers with it.
+        #expect(try lab.wait(seconds: 1) { try lab.markedProcesses().isEmpty })
+    }
+}
