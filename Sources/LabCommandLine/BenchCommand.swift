@@ -87,7 +87,8 @@ struct BenchCommand {
         let quiet = parsed.has("--quiet")
         let benchmark = Benchmark(
             worker: worker, peer: CommandSupport.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,
-            quick: quick, transports: transports, bulk: [Digest.self, Mandelbrot.self])
+            quick: quick, transports: transports, bulk: [Digest.self, Mandelbrot.self],
+            remedied: [Digest.self, Mandelbrot.self, Sort.self, Bandwidth.self])
         var results: [BenchmarkResult] = []
         let derived = try session.conclude {
             results = try benchmark.run { step in

@@ -33,6 +33,8 @@ struct CrossoverCommand {
                        help: "How much slower than threads processes may be and still count as caught up."),
             OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
                        help: "Sets one of the workload's other parameters; may repeat."),
+            CommandSupport.datasetsOption(list: false),
+            CommandSupport.startsOption(list: false),
         ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
     }
 
@@ -106,6 +108,8 @@ struct CrossoverCommand {
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
         let transport = try CommandSupport.oneTransport(parsed)
+        let dataset = try CommandSupport.choices(parsed, "--dataset", list: false, default: DatasetPlacement.copy)[0]
+        let start = try CommandSupport.choices(parsed, "--start", list: false, default: WorkerStart.spawn)[0]
         let spin = try CommandSupport.spin(parsed)
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)
@@ -145,14 +149,14 @@ struct CrossoverCommand {
             return RunDescription.Plan(
                 workloads: workloads, modes: ModeComparison.modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
                 order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
-                spin: spin)
+                spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
         let (worker, session) = try CommandSupport.openSession(
             resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments, parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
-            transport: transport,
+            transport: transport, dataset: dataset, start: start,
             runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
             session: session)
         let quiet = parsed.has("--quiet")

@@ -82,6 +82,9 @@ public struct Benchmark: Sendable {
     /// Workloads that move bytes or compute in bulk (`digest`, `mandelbrot`): processes over
     /// `shm` are held to within 10% of threads on them.
     public let bulk: [any Workload.Type]
+    /// Workloads held to within 5% of threads with every remedy of a process applied
+    /// (`shm`, a mapped dataset where they have one, workers forked by a fork server).
+    public let remedied: [any Workload.Type]
 
     /// How much longer a workload's sequential cell must take at double its size: less means
     /// the work (or part of it) was removed, or does not depend on the size.
@@ -89,8 +92,10 @@ public struct Benchmark: Sendable {
 
     public init(
         worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
-        session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases, bulk: [any Workload.Type] = []
+        session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases, bulk: [any Workload.Type] = [],
+        remedied: [any Workload.Type] = []
     ) {
+        self.remedied = remedied
         self.transports = transports
         self.bulk = bulk
         self.worker = worker
@@ -208,6 +213,12 @@ public struct Benchmark: Sendable {
             for type in bulk {
                 progress("\(type.name), 2 threads against 2 processes over pipes and over shm")
                 results += try bulkOverSharedMemory(type)
+            }
+        }
+        if transports.contains(.shm) {
+            for type in remedied {
+                progress("\(type.name), 2 threads against 2 processes with every remedy")
+                results.append(try remedies(type))
             }
         }
         for type in growing {
@@ -360,6 +371,30 @@ public struct Benchmark: Sendable {
                 measurement: "\(type.name)_shm_over_threads", value: shm / threads, unit: "x", goal: .atMost(1.1),
                 detail: "\(size): processes over shm \(Self.milliseconds(shm)) ms / threads \(Self.milliseconds(threads)) ms"),
         ]
+    }
+
+    /// `type` at its default size (quick size with `quick`) on 2 threads and on 2 processes
+    /// over `shm`, forked by a fork server, mapping its dataset if it has one, interleaved:
+    /// what is left of a process's cost once every remedy the lab has is applied.
+    func remedies(_ type: any Workload.Type) throws -> BenchmarkResult {
+        let parameters = try type.parameters(overriding: [:], quick: quick)
+        let workload = try ConfiguredWorkload(type: type, parameters: parameters)
+        let plan = ExperimentPlan(
+            workloads: [workload], modes: [.threads, .processes], workerCounts: [2], repetitions: repetitions, warmup: 1, transports: [.shm],
+            datasets: [.map], starts: [.forkserver])
+        let records = try session.run(plan, with: runner)
+        try ChecksumProof.check(records)
+        if let failed = records.first(where: { $0.status == .failed }) {
+            throw LabFailure("\(type.name) \(failed.cellLabel) failed: \(failed.error ?? "")")
+        }
+        func median(_ mode: ExecutionMode) -> Double {
+            Statistics.median(records.filter { $0.mode == mode }.map(\.wallSeconds)) ?? .nan
+        }
+        let (threads, processes) = (median(.threads), median(.processes))
+        let label = records.first { $0.mode == .processes }?.cellLabel ?? "processes x2"
+        return BenchmarkResult(
+            measurement: "\(type.name)_remedies_over_threads", value: processes / threads, unit: "x", goal: .atMost(1.05),
+            detail: "\(type.name) \(parameters.canonicalText), \(workload.taskCount) tasks, medians of \(repetitions): \(label) \(Self.milliseconds(processes)) ms / threads x2 \(Self.milliseconds(threads)) ms")
     }
 
     /// The CPU-bound workload at its default size: sequential, 2 threads and 2 processes,

@@ -155,12 +155,18 @@ public struct CrossoverMeasurement: Sendable {
     public let session: RunSession
     /// What the worker processes talk over (`--transport`).
     public let transport: Transport
+    /// Where the workers get a dataset (`--dataset`), and how they start (`--start`).
+    public let dataset: DatasetPlacement
+    public let start: WorkerStart
 
     public init(
         workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, tasks: Int?, repetitions: Int,
-        transport: Transport = .pipe, runner: ExperimentRunner, session: RunSession
+        transport: Transport = .pipe, dataset: DatasetPlacement = .copy, start: WorkerStart = .spawn, runner: ExperimentRunner,
+        session: RunSession
     ) {
         self.transport = transport
+        self.dataset = dataset
+        self.start = start
         self.workload = workload
         self.parameter = parameter
         self.overrides = overrides
@@ -184,7 +190,8 @@ public struct CrossoverMeasurement: Sendable {
     public func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
         let configured = try ConfiguredWorkload(type: workload, parameters: try parameters(at: size), taskCount: tasks)
         let measured = try ModeComparison(
-            measuring: configured, workers: workers, repetitions: repetitions, transport: transport, runner: runner, session: session)
+            measuring: configured, workers: workers, repetitions: repetitions, transport: transport, dataset: dataset, start: start,
+            runner: runner, session: session)
         return CrossoverScan.Point(
             size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential), threadsSeconds: measured.median(.threads),
             processesSeconds: measured.median(.processes), phase: phase, records: measured.records)

@@ -15,11 +15,12 @@ public struct ModeComparison: Sendable {
     /// - Throws: ``ChecksumProof/Mismatch`` when two modes did not do the same work (no
     ///   speedup is reported then), or what the session throws.
     public init(
-        measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, transport: Transport = .pipe, runner: ExperimentRunner,
-        session: RunSession
+        measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, transport: Transport = .pipe, dataset: DatasetPlacement = .copy,
+        start: WorkerStart = .spawn, runner: ExperimentRunner, session: RunSession
     ) throws {
         let plan = ExperimentPlan(
-            workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1, transports: [transport])
+            workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1, transports: [transport],
+            datasets: [dataset], starts: [start])
         records = try session.run(plan, with: runner)
         try ChecksumProof.check(records)
     }

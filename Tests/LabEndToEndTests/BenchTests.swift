@@ -19,7 +19,8 @@ import Testing
         let goals = [
             "process_task_over_round_trip", "thread_task_cost", "pool_startup_over_spawns", "primes_threads_2_speedup", "primes_processes_2_speedup",
             "shm_task_over_pipe_task_batch_1", "process_task_cost_batch_auto_shm", "digest_shm_over_threads", "mandelbrot_shm_over_threads",
-            "forkserver_pool_over_spawn_pool",
+            "forkserver_pool_over_spawn_pool", "digest_remedies_over_threads", "mandelbrot_remedies_over_threads",
+            "sort_remedies_over_threads", "bandwidth_remedies_over_threads",
         ]
         for name in goals {
             let row = try #require(byName[name], "\(name) missing")
