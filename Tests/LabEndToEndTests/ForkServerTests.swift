@@ -64,4 +64,59 @@ import Testing
         // The server dies with the coordinator (PR_SET_PDEATHSIG), and its workers with it.
         #expect(try lab.wait(seconds: 1) { try lab.markedProcesses().isEmpty })
     }
+
+    @Test("16 MiB of input and 16 MiB of result per task cross every transport to forked workers")
+    func largePayloads() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "run", "--workloads", "digest", "--modes", "sequential,processes", "--set", "digest.bytes=16777216", "--set", "digest.echo=yes",
+            "--set", "digest.rounds=1", "--tasks", "2", "--workers", "2", "--transport", "pipe,socketpair,shm", "--start", "forkserver",
+            "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        let records = try RunFolder(path: lab.folder + "/run").records()
+        #expect(records.count == 4)
+        #expect(Set(records.map(\.checksum)).count == 1)
+        for row in records where row.mode == .processes {
+            #expect(row.start == .forkserver)
+            #expect(row.bytesToWorkers > 2 * 16_777_216 && row.bytesFromWorkers > 2 * 16_777_216)
+        }
+    }
+
+    /// The parent process ID of `processID`, from /proc (field 4 of stat).
+    static func parent(of processID: Int32) -> Int32? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) : nil
+    }
+
+    @Test("a forked worker that maps its dataset, killed from outside mid-task, fails its repetition by name and signal; the run goes on and leaves nothing")
+    func mappedWorkerKilled() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // Two tasks that each hash a 2 MiB slice 300 times: seconds in a debug build, time enough to kill one.
+        let started = try lab.start([
+            "run", "--workloads", "slices", "--modes", "processes,threads", "--start", "forkserver", "--dataset", "map", "--workers", "2",
+            "--set", "slices.bytes=4194304", "--set", "slices.rounds=300", "--tasks", "2", "--repetitions", "1", "--warmup", "0",
+            "--out", "run", "--quiet",
+        ])
+        let labID = started.process.processIdentifier
+        var victim: Int32?
+        #expect(try lab.wait(seconds: 20) {
+            // A worker is a child of the fork server, which is the lab's child.
+            let marked = try lab.markedProcesses()
+            victim = marked.first { $0 != labID && Self.parent(of: $0) != labID && Self.parent(of: $0).map(marked.contains) == true }
+            return victim != nil
+        })
+        kill(try #require(victim), SIGKILL)
+        let outcome = try lab.finish(started)
+        #expect(outcome.status == 1, "\(outcome.standardError)")
+        let records = try RunFolder(path: lab.folder + "/run").records()
+        #expect(records.map(\.mode) == [.processes, .threads])
+        #expect(records[0].status == .failed && records[0].dataset == .map && records[0].start == .forkserver)
+        #expect(records[0].error?.contains("killed by signal 9 (SIGKILL)") == true, "\(String(describing: records[0].error))")
+        #expect(records[1].status == .ok)
+        #expect(try lab.markedProcesses().isEmpty)
+    }
 }
