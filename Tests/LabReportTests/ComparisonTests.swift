@@ -47,6 +47,27 @@ import Testing
         #expect(comparison.onlyInCandidate.map(\.label) == ["processes x2 over socketpair"])
     }
 
+    @Test("forked and mapped process cells are matched like with like; a spawned, copying cell keeps the key older runs gave it")
+    func startsAndDatasets() {
+        func cell(_ start: WorkerStart?, _ dataset: DatasetPlacement?, _ walls: [Double]) -> [RepetitionRecord] {
+            records(walls, mode: .processes).map { record in
+                var record = record
+                record.start = start
+                record.dataset = dataset
+                return record
+            }
+        }
+        // An older run: no start, no dataset.
+        let baseline = cell(nil, nil, [1.0, 1.01, 0.99]) + cell(.forkserver, .map, [0.5, 0.51, 0.49])
+        let candidate = cell(.spawn, .copy, [1.0, 1.01, 0.99]) + cell(.forkserver, .map, [0.25, 0.26, 0.24]) + cell(.forkserver, .copy, [1, 1])
+        #expect(CellSummary.summarize(candidate).map(\.label) == ["processes x2", "processes x2, forkserver, mapped", "processes x2, forkserver"])
+        let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        #expect(comparison.matches.map { "\($0.baseline.label): \($0.verdict)" } == [
+            "processes x2: no significant change", "processes x2, forkserver, mapped: 2.00x faster",
+        ])
+        #expect(comparison.onlyInCandidate.map(\.label) == ["processes x2, forkserver"])
+    }
+
     @Test("a peer's variants are cells of their own, each set against the other run's cell of that mode; an unavailable cell says why")
     func variants() throws {
         func variant(_ name: String, _ walls: [Double]) -> [RepetitionRecord] {
