@@ -34,16 +34,13 @@ public struct Bandwidth: Workload {
     let dataset: Dataset
 
     public init(parameters: Parameters, taskCount: Int) {
-        self.init(parameters: parameters, dataset: Dataset.inHeap(of: Bandwidth.self, parameters: parameters)!)
+        self.init(parameters: parameters, taskCount: taskCount, dataset: nil)
     }
 
+    /// Built around the runtime's dataset, or (without one) a copy of its own.
     public init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
-        self.init(parameters: parameters, dataset: dataset ?? Dataset.inHeap(of: Bandwidth.self, parameters: parameters)!)
-    }
-
-    private init(parameters: Parameters, dataset: Dataset) {
         passes = parameters.integer("passes")
-        self.dataset = dataset
+        self.dataset = dataset ?? Dataset.inHeap(of: Bandwidth.self, parameters: parameters)!
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {

@@ -41,17 +41,14 @@ public struct Slices: Workload {
     let table: Dataset
 
     public init(parameters: Parameters, taskCount: Int) {
-        self.init(parameters: parameters, taskCount: taskCount, table: Dataset.inHeap(of: Slices.self, parameters: parameters)!)
+        self.init(parameters: parameters, taskCount: taskCount, dataset: nil)
     }
 
+    /// Built around the runtime's dataset, or (without one) a copy of its own.
     public init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
-        self.init(parameters: parameters, taskCount: taskCount, table: dataset ?? Dataset.inHeap(of: Slices.self, parameters: parameters)!)
-    }
-
-    private init(parameters: Parameters, taskCount: Int, table: Dataset) {
         rounds = parameters.integer("rounds")
         self.taskCount = taskCount
-        self.table = table
+        table = dataset ?? Dataset.inHeap(of: Slices.self, parameters: parameters)!
     }
 
     public func run(task index: Int, input: [UInt8]) -> TaskOutput {

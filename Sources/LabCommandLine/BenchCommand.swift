@@ -69,7 +69,7 @@ struct BenchCommand {
         } ?? registry.defaultPlanNames
         let growing = try names.map { try registry.type(named: $0) }
         let quick = parsed.has("--quick")
-        let transports = try CommandSupport.transports(parsed, default: Transport.allCases)
+        let transports = try CommandSupport.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let planned = try growing.map { type in
             let parameters = try type.parameters(overriding: [:], quick: quick)
             return RunDescription.PlannedWorkload(

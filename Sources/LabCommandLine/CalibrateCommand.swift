@@ -43,7 +43,7 @@ struct CalibrateCommand {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
-        let transports = try CommandSupport.transports(parsed, default: Transport.allCases)
+        let transports = try CommandSupport.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let spin = try CommandSupport.spin(parsed)
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")

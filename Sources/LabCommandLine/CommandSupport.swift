@@ -50,24 +50,12 @@ enum CommandSupport {
         return placement
     }
 
-    /// `--transport LIST`, read by ``transports(_:default:)``: `lab run` (default pipe),
+    /// `--transport LIST`, read by ``choices(_:_:list:default:)``: `lab run` (default pipe),
     /// `lab calibrate` and `lab bench` (default all) take it.
     static func transportsOption(default transports: [Transport], help: String) -> OptionSpec {
         OptionSpec(
             "--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
             default: transports.map(\.rawValue).joined(separator: ","), help: help)
-    }
-
-    /// The value of `--transport`: the transports in the order given, each once.
-    static func transports(_ parsed: ParsedArguments, default fallback: [Transport] = [.pipe]) throws(UsageError) -> [Transport] {
-        guard let text = parsed.value("--transport") else { return fallback }
-        let names = try parseList(text, option: "--transport", expected: "a comma-separated list of: \(caseNames(Transport.self))")
-        var transports: [Transport] = []
-        for name in names {
-            let transport: Transport = try parseChoice(name, option: "--transport")
-            if !transports.contains(transport) { transports.append(transport) }
-        }
-        return transports
     }
 
     /// An option whose value is one case of `Choice` (`NAME`), or with `list` a
@@ -80,11 +68,13 @@ enum CommandSupport {
             default: fallback.rawValue, help: help)
     }
 
-    /// The value of such an option: the cases in the order given, each once, or `fallback`.
+    /// The value of such an option: the cases in the order given, each once (a list names
+    /// none twice), or `fallback`. The one reading of `--modes`, `--transport`, `--dataset`
+    /// and `--start`.
     static func choices<Choice: RawRepresentable & CaseIterable>(
-        _ parsed: ParsedArguments, _ name: String, list: Bool, default fallback: Choice
+        _ parsed: ParsedArguments, _ name: String, list: Bool, default fallback: [Choice]
     ) throws(UsageError) -> [Choice] where Choice.RawValue == String {
-        guard let text = parsed.value(name) else { return [fallback] }
+        guard let text = parsed.value(name) else { return fallback }
         guard list else { return [try parseChoice(text, option: name)] }
         return try parseList(text, option: name, expected: "a comma-separated list of: \(caseNames(Choice.self))").map {
             (item: String) throws(UsageError) -> Choice in try parseChoice(item, option: name)
@@ -132,12 +122,6 @@ enum CommandSupport {
     static let oneTransportOption = OptionSpec(
         "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
         help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help').")
-
-    /// The value of that `--transport`, or pipes.
-    static func oneTransport(_ parsed: ParsedArguments) throws(UsageError) -> Transport {
-        guard let text = parsed.value("--transport") else { return .pipe }
-        return try parseChoice(text, option: "--transport")
-    }
 
     /// How a study's pools run, as `lab crossover` and `lab scale` take it.
     static var studyPoolOptions: [OptionSpec] {
@@ -398,7 +382,8 @@ enum CommandSupport {
     /// - Throws: ``UsageError`` (exit 2) when `--out` is given too, when the folder is another
     ///   command's or a run the lab cannot resume, or when the build or the machine differ;
     ///   ``RunFolderError`` when the folder does not read.
-    static func resumption(_ parsed: ParsedArguments, arguments: [String], parser: CommandLineParser, command: String) throws -> Resumption? {
+    static func resumption(_ arguments: [String], parser: CommandLineParser, command: String) throws -> Resumption? {
+        let parsed = try parser.parse(arguments)
         guard let path = parsed.value("--resume") else { return nil }
         if parsed.value("--out") != nil {
             throw UsageError.other("--resume \(path.shownInMessage) goes on in that folder; --out cannot be given with it")

@@ -66,7 +66,7 @@ struct CrossoverCommand {
     }
 
     func run(_ given: [String]) throws -> Int32 {
-        let resumption = try CommandSupport.resumption(try parser.parse(given), arguments: given, parser: parser, command: "crossover")
+        let resumption = try CommandSupport.resumption(given, parser: parser, command: "crossover")
         let arguments = resumption?.arguments ?? given
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "crossover") }
@@ -107,9 +107,9 @@ struct CrossoverCommand {
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transport = try CommandSupport.oneTransport(parsed)
-        let dataset = try CommandSupport.choices(parsed, "--dataset", list: false, default: DatasetPlacement.copy)[0]
-        let start = try CommandSupport.choices(parsed, "--start", list: false, default: WorkerStart.spawn)[0]
+        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.pipe])[0]
+        let dataset = try CommandSupport.choices(parsed, "--dataset", list: false, default: [DatasetPlacement.copy])[0]
+        let start = try CommandSupport.choices(parsed, "--start", list: false, default: [WorkerStart.spawn])[0]
         let spin = try CommandSupport.spin(parsed)
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)

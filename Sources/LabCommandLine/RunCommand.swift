@@ -123,11 +123,7 @@ struct RunCommand {
         } ?? registry.defaultPlanNames
         let types = try workloadNames.map { try registry.type(named: $0) }
 
-        let modes = try parsed.value("--modes").map { text in
-            try parseList(text, option: "--modes", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))").map {
-                (name: String) throws(UsageError) -> ExecutionMode in try parseChoice(name, option: "--modes")
-            }
-        } ?? ExecutionMode.allCases
+        let modes: [ExecutionMode] = try CommandSupport.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
 
         let workers = try parsed.value("--workers").map { text in
             try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
@@ -155,10 +151,10 @@ struct RunCommand {
         let timeout = try CommandSupport.taskTimeout(parsed)
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transports = try CommandSupport.transports(parsed)
+        let transports: [Transport] = try CommandSupport.choices(parsed, "--transport", list: true, default: [.pipe])
         let spin = try CommandSupport.spin(parsed)
-        let datasets: [DatasetPlacement] = try CommandSupport.choices(parsed, "--dataset", list: true, default: .copy)
-        let starts: [WorkerStart] = try CommandSupport.choices(parsed, "--start", list: true, default: .spawn)
+        let datasets: [DatasetPlacement] = try CommandSupport.choices(parsed, "--dataset", list: true, default: [.copy])
+        let starts: [WorkerStart] = try CommandSupport.choices(parsed, "--start", list: true, default: [.spawn])
         if modes.contains(.processes) { CommandSupport.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
         for workload in workloads {
             for mode in modes {
@@ -177,8 +173,7 @@ struct RunCommand {
 
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try parser.parse(arguments)
-        let resumption = try CommandSupport.resumption(parsed, arguments: arguments, parser: parser, command: "run")
+        let resumption = try CommandSupport.resumption(arguments, parser: parser, command: "run")
         let settings = try validate(resumption?.arguments ?? arguments)
         let description = RunDescription.Plan(
             settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls)

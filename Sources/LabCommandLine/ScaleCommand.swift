@@ -61,7 +61,7 @@ struct ScaleCommand {
     }
 
     func run(_ given: [String]) throws -> Int32 {
-        let resumption = try CommandSupport.resumption(try parser.parse(given), arguments: given, parser: parser, command: "scale")
+        let resumption = try CommandSupport.resumption(given, parser: parser, command: "scale")
         let arguments = resumption?.arguments ?? given
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "scale") }
@@ -75,11 +75,7 @@ struct ScaleCommand {
                 try parseInteger(item, option: "--workers", range: RunCommand.workerRange)
             }.sorted()
         } ?? ScaleReport.defaultWorkerCounts(cores: cores)
-        var modes = try parsed.value("--modes").map { text in
-            try parseList(text, option: "--modes", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))").map {
-                (item: String) throws(UsageError) -> ExecutionMode in try parseChoice(item, option: "--modes")
-            }
-        } ?? ExecutionMode.allCases
+        var modes: [ExecutionMode] = try CommandSupport.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
         if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
         let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: RunCommand.tasksRange) }
         let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
@@ -93,14 +89,14 @@ struct ScaleCommand {
         let workload = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transport = try CommandSupport.oneTransport(parsed)
+        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.pipe])[0]
         let spin = try CommandSupport.spin(parsed)
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)
         let plan = ExperimentPlan(
             workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
-            datasets: try CommandSupport.choices(parsed, "--dataset", list: false, default: .copy),
-            starts: try CommandSupport.choices(parsed, "--start", list: false, default: .spawn))
+            datasets: try CommandSupport.choices(parsed, "--dataset", list: false, default: [.copy]),
+            starts: try CommandSupport.choices(parsed, "--start", list: false, default: [.spawn]))
         let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions
         var missing = total

@@ -29,8 +29,6 @@ public final class RunSession: Sendable {
     /// session's own clock: every record's `startSeconds` counts from the run's start.
     private let clockOffset: Double
     private let clock = Stopwatch()
-    /// Whether this session resumed a run (and ends the last of its `resumptions`).
-    private let resumes: Bool
 
     /// Writes `run.json` marked partial, creates `results.csv` and installs the SIGINT and
     /// SIGTERM handlers. The folder must exist and be empty.
@@ -48,7 +46,6 @@ public final class RunSession: Sendable {
         self.end = end
         measuredBefore = [:]
         clockOffset = 0
-        resumes = false
         do {
             // Written first, marked partial, so that even an interrupted run can be reported.
             try folder.write(started)
@@ -85,7 +82,6 @@ public final class RunSession: Sendable {
         var before: [RepetitionKey: RepetitionRecord] = [:]
         for record in kept where before[RepetitionKey(record)] == nil { before[RepetitionKey(record)] = record }
         measuredBefore = before
-        resumes = true
         // The run's clock goes on from its start, and never back behind what it recorded.
         let sinceStart = UTCTime.unixTime(iso8601: description.startedAt).map { Double(Int(time(nil)) - $0) } ?? 0
         clockOffset = max(sinceStart, kept.map { $0.startSeconds + $0.wallSeconds }.max() ?? 0)
@@ -110,10 +106,9 @@ public final class RunSession: Sendable {
     /// needs the session, so it is installed before the session is whole, and finds it
     /// through the box).
     private static func installSignals(_ session: SessionBox) -> SignalHandling.Installation {
-        let installation = SignalHandling.install { number in
+        SignalHandling.install { number in
             session.value?.stop("interrupted by \(Platform.signalName(number)); workers stopped", status: 128 + number)
         }
-        return installation
     }
 
     /// A runner whose stuck tasks end the run through this session.
@@ -215,7 +210,8 @@ public final class RunSession: Sendable {
         let final = description.withLock { description in
             description.partial = partial
             description.endedAt = RunDescription.now()
-            if resumes, var resumptions = description.resumptions, !resumptions.isEmpty {
+            // A session that resumed the run ends its last resumption (a new run has none).
+            if var resumptions = description.resumptions, !resumptions.isEmpty {
                 resumptions[resumptions.count - 1].endedAt = description.endedAt
                 description.resumptions = resumptions
             }

@@ -92,28 +92,29 @@ public struct ExperimentRunner: Sendable {
             position += schedule.count
             return schedule
         }
-        // What is left of each workload: measured repetitions not taken yet, and the warm-ups
-        // of their cells.
-        let left = schedules.map { schedule -> [Bool] in
-            let missing = schedule.map { !$0.isWarmup && measuredBefore($0.cell, $0.repetition) == nil }
-            let cellsLeft = Set(zip(schedule, missing).filter(\.1).map { $0.0.cell.label })
-            return zip(schedule, missing).map { step, missing in step.isWarmup ? cellsLeft.contains(step.cell.label) : missing }
+        // Per step: the record measured before, and whether the step runs now (a measured
+        // repetition not taken yet, or a warm-up of a cell that has one).
+        let steps = schedules.map { schedule -> [(step: ScheduledRepetition, before: RepetitionRecord?, runs: Bool)] in
+            let before = schedule.map { $0.isWarmup ? nil : measuredBefore($0.cell, $0.repetition) }
+            let cellsLeft = Set(zip(schedule, before).filter { !$0.0.isWarmup && $0.1 == nil }.map { $0.0.cell.label })
+            return zip(schedule, before).map { step, before in
+                (step, before, step.isWarmup ? cellsLeft.contains(step.cell.label) : before == nil)
+            }
         }
-        let total = left.reduce(0) { $0 + $1.filter { $0 }.count }
+        let total = steps.reduce(0) { $0 + $1.filter(\.runs).count }
         var done = 0
         var records: [RepetitionRecord] = []
         let clock = Stopwatch()
         defer { forkServer.stop() }
-        for (index, configured) in plan.workloads.enumerated() {
-            let schedule = schedules[index]
-            guard left[index].contains(true) else {
-                records += schedule.compactMap { $0.isWarmup ? nil : measuredBefore($0.cell, $0.repetition) }
+        for (configured, steps) in zip(plan.workloads, steps) {
+            guard steps.contains(where: \.runs) else {
+                records += steps.compactMap(\.before)
                 continue
             }
             try configured.withFixture { workload in
-                for (step, runs) in zip(schedule, left[index]) {
+                for (step, before, runs) in steps {
                     guard runs else {
-                        if !step.isWarmup, let before = measuredBefore(step.cell, step.repetition) { records.append(before) }
+                        if let before { records.append(before) }
                         continue
                     }
                     let cell = Cell(
@@ -266,17 +267,27 @@ public struct ExperimentRunner: Sendable {
         return switch mode {
         case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
-        case .processes:
-            switch cell.start == .forkserver ? forkServer.server(command: workerCommand, registry: registry).map(Optional.some) : .success(nil) {
-            case .failure(let error): StartFailure(error: error)
-            case .success(let server):
-                ProcessPoolRunner(
-                    workers: workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-                    timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
-                    dataset: cell.dataset ?? .copy, forkServer: server)
-            }
+        case .processes: processRunner(cell, timeline: timeline, pinning: pinning)
         case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
+    }
+}
+
+extension ExperimentRunner {
+    /// A pool of worker processes for `cell`, forked by the run's fork server when the cell
+    /// says so; a cell whose server cannot start gets a runner that fails its tasks.
+    private func processRunner(_ cell: Cell, timeline: TimelineRecorder?, pinning: LanePinning?) -> any TaskRunner {
+        var server: ForkServer?
+        if cell.start == .forkserver {
+            switch forkServer.server(command: workerCommand, registry: registry) {
+            case .success(let started): server = started
+            case .failure(let error): return StartFailure(error: error)
+            }
+        }
+        return ProcessPoolRunner(
+            workers: cell.workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+            timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
+            dataset: cell.dataset ?? .copy, forkServer: server)
     }
 }
 
