@@ -1,8 +1,9 @@
 import LabCore
 
 /// The coordinator makes a large input buffer per task and the task hashes it: free to hand
-/// to a thread, copied through a pipe for a process.
-public struct Digest: Workload {
+/// to a thread, copied through a pipe for a process, written where the worker reads it over
+/// shared memory.
+public struct Digest: InPlaceWorkload {
     public static let name = "digest"
     public static let kind = WorkloadKind.cpu
     public static let summary = "hash a large input buffer made by the coordinator (a large input to ship to processes)"
@@ -30,16 +31,21 @@ public struct Digest: Workload {
         echoes = parameters.choice("echo") == "yes"
     }
 
-    public func input(forTask index: Int) -> [UInt8] {
-        DeterministicRandom.bytes(count: bytes, seed: UInt64(index))
+    public func inputByteCount(forTask index: Int) -> Int { bytes }
+
+    public func writeInput(forTask index: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        DeterministicRandom.fill(buffer, seed: UInt64(index))
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    public func resultByteCount(forTask index: Int) -> Int { echoes ? bytes : 0 }
+
+    public func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
         var checksum = Checksum()
         for round in 0..<rounds {
             checksum.combine(UInt64(round))
             checksum.combine(bytes: input)
         }
-        return TaskOutput(checksum: checksum.value, units: UInt64(input.count * rounds), payload: echoes ? input : [])
+        if echoes { try result.append(input) }
+        return TaskOutput(checksum: checksum.value, units: UInt64(input.count * rounds))
     }
 }

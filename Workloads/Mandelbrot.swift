@@ -1,9 +1,9 @@
 import LabCore
 
 /// Renders a band of rows of the Mandelbrot set per task. The result is a large buffer (one
-/// byte per pixel) that must come back to the coordinator: free in shared memory, copied
-/// through a pipe for processes.
-public struct Mandelbrot: Workload {
+/// byte per pixel) that must come back to the coordinator: free for threads, copied through a
+/// pipe for processes, written where the coordinator reads it over shared memory.
+public struct Mandelbrot: InPlaceWorkload {
     public static let name = "mandelbrot"
     public static let kind = WorkloadKind.cpu
     public static let summary = "render rows of the Mandelbrot set; each task returns its pixels (a large result to copy back)"
@@ -33,10 +33,14 @@ public struct Mandelbrot: Workload {
         self.taskCount = taskCount
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    public func resultByteCount(forTask index: Int) -> Int {
+        TaskSlice.range(of: height, task: index, of: taskCount).count * width
+    }
+
+    public func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
         let rows = TaskSlice.range(of: height, task: index, of: taskCount)
         var totalIterations: UInt64 = 0
-        let pixels = [UInt8](unsafeUninitializedCapacity: rows.count * width) { buffer, initialized in
+        try result.append(byteCount: rows.count * width) { pixels in
             var offset = 0
             for row in rows {
                 let imaginary = -1.3 + 2.6 * Double(row) / Double(max(height - 1, 1))
@@ -50,12 +54,11 @@ public struct Mandelbrot: Workload {
                         count += 1
                     }
                     totalIterations &+= UInt64(count)
-                    buffer[offset] = UInt8(truncatingIfNeeded: count)
+                    pixels[offset] = UInt8(truncatingIfNeeded: count)
                     offset += 1
                 }
             }
-            initialized = offset
         }
-        return TaskOutput(checksum: totalIterations, units: UInt64(pixels.count), payload: pixels)
+        return TaskOutput(checksum: totalIterations, units: UInt64(rows.count * width))
     }
 }

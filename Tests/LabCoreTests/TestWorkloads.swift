@@ -84,3 +84,53 @@ struct EchoWithUnstartableFixture: Workload {
         TaskOutput(checksum: UInt64(index), units: 1)
     }
 }
+
+/// Echo as an in-place workload: the same inputs, checksums and results as ``Echo``, its
+/// input written where the body reads it and its result where the reader finds it. `misuse`
+/// breaks a promise on task 1: `overflow` writes a byte more than it declared, `payload`
+/// returns its result instead of writing it.
+struct InPlaceEcho: InPlaceWorkload {
+    static let name = "in-place-echo"
+    static let kind = WorkloadKind.cpu
+    static let summary = "echo, in place"
+    static let parameters = [
+        ParameterSpec(name: "size", type: .integer(0...(1 << 24)), defaultValue: "100", quickValue: "10", unit: "bytes", summary: "input bytes per task"),
+        ParameterSpec(
+            name: "misuse", type: .choice(["none", "overflow", "payload"]), defaultValue: "none", quickValue: "none", unit: "",
+            summary: "the promise task 1 breaks"),
+    ]
+
+    static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+
+    let size: Int
+    let misuse: String
+
+    init(parameters: Parameters, taskCount: Int) {
+        size = parameters.integer("size")
+        misuse = parameters.choice("misuse")
+    }
+
+    func inputByteCount(forTask index: Int) -> Int { size }
+
+    func writeInput(forTask index: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        for offset in 0..<size { buffer[offset] = UInt8(truncatingIfNeeded: offset &* 7 &+ index) }
+    }
+
+    func resultByteCount(forTask index: Int) -> Int { size }
+
+    func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
+        var checksum = Checksum()
+        checksum.combine(UInt64(index))
+        checksum.combine(bytes: input)
+        try result.append(byteCount: input.count) { bytes in
+            for offset in 0..<input.count { bytes[offset] = input[input.count - 1 - offset] }
+        }
+        if index == 1, misuse == "overflow" { try result.append(byteCount: 1) { $0[0] = 0 } }
+        if index == 1, misuse == "payload" { return TaskOutput(checksum: checksum.value, units: 1, payload: [1]) }
+        return TaskOutput(checksum: checksum.value, units: 1)
+    }
+}
+
+func configuredInPlaceEcho(_ overrides: [String: String] = [:], tasks: Int? = nil) throws -> ConfiguredWorkload {
+    try ConfiguredWorkload(type: InPlaceEcho.self, parameters: InPlaceEcho.parameters(overriding: overrides), taskCount: tasks)
+}

@@ -44,12 +44,15 @@ package struct ProcessPoolRunner: TaskRunner {
     package let dataset: DatasetPlacement
     /// Forks each worker when given (`--start forkserver`); `nil` spawns them.
     package let forkServer: ForkServer?
+    /// Where `shm` workers' regions come from and go back to; `nil` makes one per worker.
+    package let regions: SharedRegionPool?
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
-        transport: TransportSettings = .pipe, dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil
+        transport: TransportSettings = .pipe, dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
+        self.regions = regions
         self.forkServer = forkServer
         self.dataset = dataset
         self.pinning = pinning
@@ -69,19 +72,19 @@ package struct ProcessPoolRunner: TaskRunner {
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = .pipe,
-        dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil
+        dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
             taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport, dataset: dataset,
-            forkServer: forkServer)
+            forkServer: forkServer, regions: regions)
     }
 
     /// Starts worker `number` and sets it up (the caller waits for it to be ready).
     func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
         let worker = try WorkerProcess(
             number: number, executablePath: executablePath, arguments: arguments, transport: transport, registry: registry,
-            forkServer: forkServer)
+            forkServer: forkServer, slotBytes: workload.largestInPlaceBytes, regions: regions)
         do throws(ExecutionError) {
             do throws(SystemError) {
                 try pinning?.pin(processID: worker.processID, lane: number - 1)
@@ -180,9 +183,9 @@ final class ProcessPerformer: TaskPerformer, @unchecked Sendable {
         self.workload = workload
     }
 
-    func perform(
-        _ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
-    ) -> Int {
+    var writesInputsInPlace: Bool { worker.writesInputsInPlace }
+
+    func perform(_ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: TaskDelivery) -> Int {
         worker.perform(tasks, timeoutSeconds: pool.taskTimeoutSeconds, times: &times, deliver: deliver)
     }
 

@@ -17,6 +17,9 @@ public struct ConfiguredWorkload: Sendable {
     /// The coordinator's copy of the workload's dataset, built once in a memory file that
     /// `--dataset map` workers map; `nil` for a workload without one.
     public let dataset: Dataset?
+    /// For an ``InPlaceWorkload``: the largest input and the largest result of any of its
+    /// tasks, which size a worker's shared slots; `nil` for any other workload.
+    package let largestInPlaceBytes: (input: Int, result: Int)?
 
     /// Builds the workload (and its dataset); starts nothing.
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
@@ -31,7 +34,14 @@ public struct ConfiguredWorkload: Sendable {
         self.parameters = parameters
         self.dataset = dataset
         self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
-        self.workload = try type.init(parameters: parameters, taskCount: self.taskCount, dataset: dataset)
+        let workload = try type.init(parameters: parameters, taskCount: self.taskCount, dataset: dataset)
+        self.workload = workload
+        let taskCount = self.taskCount
+        largestInPlaceBytes = (workload as? any InPlaceWorkload).map { inPlace in
+            (0..<taskCount).reduce((input: 0, result: 0)) { largest, index in
+                (max(largest.input, inPlace.inputByteCount(forTask: index)), max(largest.result, inPlace.resultByteCount(forTask: index)))
+            }
+        }
     }
 
     /// Starts the workload's fixture, if it has one, runs `body` with the workload built
@@ -125,7 +135,30 @@ package protocol TaskRunner: Sendable {
 }
 
 /// A claimed task and its input, waiting to be performed.
-package typealias PendingTask = (index: Int, input: [UInt8])
+package struct PendingTask: Sendable {
+    package let index: Int
+    /// The input as an array; empty for an ``InPlaceWorkload``'s task, whose performer writes
+    /// the input where the body reads it.
+    package let input: [UInt8]
+    /// The bytes of the input, wherever it is written.
+    package let inputBytes: Int
+
+    package init(index: Int, input: [UInt8]) {
+        self.index = index
+        self.input = input
+        inputBytes = input.count
+    }
+
+    package init(index: Int, inputWrittenInPlace bytes: Int) {
+        self.index = index
+        input = []
+        inputBytes = bytes
+    }
+}
+
+/// What a performer hands the driver for each task: its outcome (the result digested where it
+/// arrived), or why it failed.
+package typealias TaskDelivery = (_ task: PendingTask, _ result: Result<TaskOutcome, ExecutionError>) -> Void
 
 /// Performs a driver's tasks: in its own thread, or through a worker process.
 package protocol TaskPerformer {
@@ -136,17 +169,21 @@ package protocol TaskPerformer {
     ///
     /// When `times` is not `nil` (the run records a timeline), the performer notes in it
     /// when the tasks were handed over and when their bodies ran.
-    func perform(
-        _ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
-    ) -> Int
+    func perform(_ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: TaskDelivery) -> Int
 
     /// Gets ready for the next task after `error` (a process performer replaces a dead
     /// worker). Returns an error when it cannot go on, which ends the execution.
     func recover(after error: ExecutionError) -> ExecutionError?
+
+    /// Whether it writes an ``InPlaceWorkload``'s inputs itself, where the body reads them;
+    /// otherwise the driver makes each input as an array (the default).
+    var writesInputsInPlace: Bool { get }
 }
 
 extension TaskPerformer {
     package func recover(after error: ExecutionError) -> ExecutionError? { nil }
+
+    package var writesInputsInPlace: Bool { false }
 }
 
 /// Runs the workload's body directly, in the calling thread.
@@ -154,17 +191,20 @@ package struct InlinePerformer: TaskPerformer, Sendable {
     package let workload: any Workload
     /// Where a watchdog sees this driver's running task; `nil` for none.
     package let slot: TaskWatch.Slot?
+    /// Where an ``InPlaceWorkload``'s inputs and results are written, kept from task to task.
+    private let buffers: TaskBuffers
 
     package init(workload: any Workload, slot: TaskWatch.Slot? = nil) {
         self.workload = workload
         self.slot = slot
+        buffers = TaskBuffers()
     }
 
-    package func perform(
-        _ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
-    ) -> Int {
+    package var writesInputsInPlace: Bool { workload is any InPlaceWorkload }
+
+    package func perform(_ tasks: ArraySlice<PendingTask>, times: inout SpanTimes?, deliver: TaskDelivery) -> Int {
         // Two readings of the clock per claim, not per task: a batch of tiny tasks stays cheap.
-        let started = times == nil ? 0 : Platform.monotonicNanoseconds()
+        var started = times == nil ? 0 : Platform.monotonicNanoseconds()
         defer {
             if times != nil {
                 // Every result was delivered inside the loop: the end is also their arrival.
@@ -173,18 +213,72 @@ package struct InlinePerformer: TaskPerformer, Sendable {
                 times?.received = ended
             }
         }
+        let inPlace = writesInputsInPlace ? workload as? any InPlaceWorkload : nil
         for task in tasks {
-            slot?.begin(task: task.index)
-            let result: Result<TaskOutput, ExecutionError>
-            do {
-                result = .success(try workload.run(task: task.index, input: task.input))
-            } catch {
-                result = .failure(.taskFailed(task: task.index, message: "\(error)"))
+            let result: Result<TaskOutcome, ExecutionError>
+            if let inPlace {
+                let input = buffers.input(count: task.inputBytes)
+                inPlace.writeInput(forTask: task.index, into: input)
+                // The first input is made before the body starts, as the other modes make it.
+                if task.index == tasks.first?.index, times != nil { started = Platform.monotonicNanoseconds() }
+                slot?.begin(task: task.index)
+                result = Self.run(task.index, of: inPlace, input: UnsafeRawBufferPointer(input), into: buffers)
+            } else {
+                slot?.begin(task: task.index)
+                do {
+                    result = .success(TaskOutcome(output: try workload.run(task: task.index, input: task.input), inputBytes: task.input.count))
+                } catch {
+                    result = .failure(.taskFailed(task: task.index, message: "\(error)"))
+                }
             }
             slot?.end()
             deliver(task, result)
         }
         return tasks.count
+    }
+
+    private static func run(
+        _ index: Int, of workload: some InPlaceWorkload, input: UnsafeRawBufferPointer, into buffers: TaskBuffers
+    ) -> Result<TaskOutcome, ExecutionError> {
+        var result = ResultBuffer(buffers.result(count: workload.resultByteCount(forTask: index)))
+        do {
+            let output = try workload.runInPlace(task: index, input: input, result: &result)
+            return .success(TaskOutcome(output: output, result: result.written, inputBytes: input.count))
+        } catch {
+            return .failure(.taskFailed(task: index, message: "\(error)"))
+        }
+    }
+}
+
+/// A driver thread's buffers for in-place inputs and results: allocated once, grown when a
+/// task needs more, reused by the next task (as a worker reuses its shared slots).
+///
+/// Used by one driver thread only, which is why the unchecked conformance is safe.
+final class TaskBuffers: @unchecked Sendable {
+    private var inputStorage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+    private var resultStorage = UnsafeMutableRawBufferPointer(start: nil, count: 0)
+
+    /// The first `count` bytes of the input buffer.
+    func input(count: Int) -> UnsafeMutableRawBufferPointer {
+        Self.prefix(count, of: &inputStorage)
+    }
+
+    /// The first `count` bytes of the result buffer.
+    func result(count: Int) -> UnsafeMutableRawBufferPointer {
+        Self.prefix(count, of: &resultStorage)
+    }
+
+    private static func prefix(_ count: Int, of storage: inout UnsafeMutableRawBufferPointer) -> UnsafeMutableRawBufferPointer {
+        if storage.count < count {
+            storage.deallocate()
+            storage = .allocate(byteCount: count, alignment: 16)
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: storage[0..<count])
+    }
+
+    deinit {
+        inputStorage.deallocate()
+        resultStorage.deallocate()
     }
 }
 
@@ -207,11 +301,17 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
         }
     }
     log?.markReady()
+    // A performer that writes an in-place workload's inputs wants their sizes only.
+    let inPlace = performer.writesInputsInPlace ? workload as? any InPlaceWorkload : nil
     while let claimed = ledger.claim(upTo: max(batch, 1)) {
         let claimedAt = lane == nil ? 0 : Platform.monotonicNanoseconds()
         tasks.removeAll(keepingCapacity: true)
         for index in claimed {
-            tasks.append((index, workload.input(forTask: index)))
+            if let inPlace {
+                tasks.append(PendingTask(index: index, inputWrittenInPlace: inPlace.inputByteCount(forTask: index)))
+            } else {
+                tasks.append(PendingTask(index: index, input: workload.input(forTask: index)))
+            }
         }
         var times: SpanTimes? = lane == nil ? nil : SpanTimes()
         var bytesIn = 0
@@ -231,11 +331,11 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
         while next < tasks.count {
             var lastFailure: ExecutionError?
             let delivered = performer.perform(tasks[next...], times: &times) { task, result in
-                bytesIn += task.input.count
+                bytesIn += task.inputBytes
                 switch result {
-                case .success(let output):
-                    bytesOut += output.payload.count
-                    finished.append((task.index, TaskOutcome(output: output, inputBytes: task.input.count)))
+                case .success(let outcome):
+                    bytesOut += outcome.payloadBytes
+                    finished.append((task.index, outcome))
                 case .failure(let error):
                     // A failed task is a measurement: record it and go on with the others.
                     ledger.record(error)

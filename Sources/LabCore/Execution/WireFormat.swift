@@ -37,6 +37,12 @@ package enum FrameKind: UInt8, Sendable, CaseIterable {
     case finish = 6
     /// Worker to coordinator: its own CPU time, peak memory and context switches.
     case usage = 7
+    /// Coordinator to worker, over `shm`: a task index and how many bytes of its input the
+    /// coordinator wrote into the region's input slot.
+    case taskInSlot = 8
+    /// Worker to coordinator, over `shm`: a task's checksum and units, and how many bytes of
+    /// its result the worker wrote into the region's result slot.
+    case resultInSlot = 9
 }
 
 /// One frame: a kind and its payload.
@@ -136,10 +142,10 @@ package struct PayloadReader {
     }
 }
 
-/// The fixed fields after a task's or a result's bytes: up to five 64-bit integers, kept
+/// The fixed fields after a task's or a result's bytes: up to six 64-bit integers, kept
 /// inline (no array of its own to allocate for each frame).
 package struct FrameTrailer: Sendable {
-    package private(set) var fields: (UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0)
+    package private(set) var fields: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0, 0, 0)
     package private(set) var count = 0
 
     package static let none = FrameTrailer()
@@ -152,13 +158,20 @@ package struct FrameTrailer: Sendable {
         append(first)
     }
 
-    /// A result's trailer: five fields.
-    package init(_ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64) {
+    /// A task's trailer in a slot: two fields.
+    package init(_ first: UInt64, _ second: UInt64) {
+        append(first)
+        append(second)
+    }
+
+    /// A result's trailer: five fields, and a sixth for a result in a slot.
+    package init(_ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64, _ sixth: UInt64? = nil) {
         append(first)
         append(second)
         append(third)
         append(fourth)
         append(fifth)
+        if let sixth { append(sixth) }
     }
 
     private mutating func append(_ value: UInt64) {

@@ -63,8 +63,13 @@ package struct WorkerConnection {
     package var spinPolls: Int
 
     /// Creates the transport's descriptors (close-on-exec; Foundation duplicates the child's
-    /// ends onto its standard descriptors).
-    package static func make(_ settings: TransportSettings) throws(SystemError) -> WorkerConnection {
+    /// ends onto its standard descriptors). A shared region gets slots of `slotBytes` for an
+    /// in-place workload's input and result.
+    /// A shared region comes from `regions` when given (a spare of the run's, or a new one it
+    /// then keeps), or is made for this worker alone.
+    package static func make(
+        _ settings: TransportSettings, slotBytes: (input: Int, result: Int)? = nil, regions: SharedRegionPool? = nil
+    ) throws(SystemError) -> WorkerConnection {
         var environment = [Transport.environmentVariable: settings.transport.rawValue]
         switch settings.transport {
         case .pipe:
@@ -87,7 +92,13 @@ package struct WorkerConnection {
                 standardInput: handle, standardOutput: handle, childDescriptors: [theirs], environment: environment,
                 end: .descriptors(requests: mine, replies: mine), spinPolls: settings.spinPolls)
         case .shm:
-            let (region, descriptor) = try SharedRegion.create()
+            let (input, result) = slotBytes ?? (0, 0)
+            let (region, descriptor) =
+                if let regions {
+                    try regions.lend(inputSlotBytes: input, resultSlotBytes: result)
+                } else {
+                    try SharedRegion.create(inputSlotBytes: input, resultSlotBytes: result)
+                }
             environment[Transport.spinEnvironmentVariable] = String(settings.spinPolls)
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError, childDescriptors: [descriptor],

@@ -14,6 +14,11 @@ package enum WorkerMessage: Sendable, Equatable {
     /// monotonic clock (the system-wide one the coordinator reads too).
     case result(index: Int, output: TaskOutput, started: UInt64, ended: UInt64)
     /// `index` is `nil` when the setup failed.
+    /// Over `shm`: the task's input is the first `inputBytes` of the region's input slot.
+    case taskInSlot(index: Int, inputBytes: Int)
+    /// Over `shm`: the task's result is the first `resultBytes` of the region's result slot
+    /// (`output`'s payload is empty).
+    case resultInSlot(index: Int, output: TaskOutput, resultBytes: Int, started: UInt64, ended: UInt64)
     case failure(index: Int?, message: String)
     case finish
     case usage(WorkerReport)
@@ -36,6 +41,10 @@ package enum WorkerMessage: Sendable, Equatable {
             return (.task, input, FrameTrailer(UInt64(index)))
         case .result(let index, let output, let started, let ended):
             return (.result, output.payload, FrameTrailer(UInt64(index), output.checksum, output.units, started, ended))
+        case .taskInSlot(let index, let inputBytes):
+            return (.taskInSlot, [], FrameTrailer(UInt64(index), UInt64(inputBytes)))
+        case .resultInSlot(let index, let output, let resultBytes, let started, let ended):
+            return (.resultInSlot, [], FrameTrailer(UInt64(index), output.checksum, output.units, started, ended, UInt64(resultBytes)))
         default:
             let frame = fieldsFirstFrame
             return (frame.kind, frame.payload, .none)
@@ -60,7 +69,7 @@ package enum WorkerMessage: Sendable, Equatable {
         case .ready(let processID):
             writer.append(UInt64(UInt32(bitPattern: processID)))
             return Frame(kind: .ready, payload: writer.bytes)
-        case .task, .result:
+        case .task, .result, .taskInSlot, .resultInSlot:
             preconditionFailure("task and result frames are built by parts")
         case .failure(let index, let message):
             writer.append(index.map { UInt64($0) } ?? UInt64.max)
@@ -95,6 +104,16 @@ package enum WorkerMessage: Sendable, Equatable {
                 index: try WorkerMessage.index(trailer[0], kind: .result),
                 output: TaskOutput(checksum: trailer[1], units: trailer[2], payload: bytes), started: trailer[3], ended: trailer[4])
             return
+        case .taskInSlot:
+            guard frame.payload.count == 16, let trailer = FrameTrailer.cut(2, from: &frame.payload) else { throw .malformedPayload(.taskInSlot) }
+            self = .taskInSlot(index: try WorkerMessage.index(trailer[0], kind: .taskInSlot), inputBytes: try WorkerMessage.index(trailer[1], kind: .taskInSlot))
+            return
+        case .resultInSlot:
+            guard frame.payload.count == 48, let trailer = FrameTrailer.cut(6, from: &frame.payload) else { throw .malformedPayload(.resultInSlot) }
+            self = .resultInSlot(
+                index: try WorkerMessage.index(trailer[0], kind: .resultInSlot), output: TaskOutput(checksum: trailer[1], units: trailer[2]),
+                resultBytes: try WorkerMessage.index(trailer[5], kind: .resultInSlot), started: trailer[3], ended: trailer[4])
+            return
         default:
             break
         }
@@ -116,7 +135,7 @@ package enum WorkerMessage: Sendable, Equatable {
             let value = try reader.readUInt64()
             guard value <= UInt64(UInt32.max) else { throw .malformedPayload(.ready) }
             self = .ready(processID: Int32(bitPattern: UInt32(value)))
-        case .task, .result:
+        case .task, .result, .taskInSlot, .resultInSlot:
             preconditionFailure("decoded above")
         case .failure:
             let raw = try reader.readUInt64()

@@ -12,6 +12,14 @@ final class WorkerProcess: @unchecked Sendable {
     let number: Int
     private let child: Child
     private let link: any WorkerLink
+    /// The shared region of an `shm` worker whose slots are sized for an in-place workload.
+    private let slots: SharedRegion?
+    /// The shared region of an `shm` worker.
+    private let region: SharedRegion?
+    /// The run's regions, which get this worker's region back once it is gone.
+    private let regions: SharedRegionPool?
+    /// The in-place workload whose tasks go through ``slots``, once the setup named it.
+    private var inPlace: (any InPlaceWorkload)?
     private var open = true
     /// Frame bytes (headers included) written to and read from this worker.
     private(set) var bytesSent = 0
@@ -30,20 +38,32 @@ final class WorkerProcess: @unchecked Sendable {
 
     /// Starts the child: spawned anew, or forked by `forkServer`. Setup is separate, so that
     /// several children can load in parallel.
+    /// - Parameter slotBytes: over `shm`, the largest input and result of an in-place
+    ///   workload's tasks, which its slots are sized for; `nil` for any other workload.
+    /// - Parameter regions: where an `shm` worker's region comes from and goes back to;
+    ///   `nil` makes one for this worker alone.
     init(
         number: Int, executablePath: String, arguments: [String], transport: TransportSettings = .pipe, registry: ChildProcessRegistry,
-        forkServer: ForkServer? = nil
+        forkServer: ForkServer? = nil, slotBytes: (input: Int, result: Int)? = nil, regions: SharedRegionPool? = nil
     ) throws(ExecutionError) {
         self.number = number
         spawnRequestedAt = Platform.monotonicNanoseconds()
         let connection: WorkerConnection
         do {
-            connection = try WorkerConnection.make(transport)
+            connection = try WorkerConnection.make(transport, slotBytes: slotBytes, regions: regions)
         } catch {
             throw .workerStartFailed(worker: number, message: "cannot make its \(transport.transport.rawValue) transport: \(error)")
         }
         // The child's ends are the coordinator's to close once the child has them.
         defer { connection.childDescriptors.forEach(Platform.close) }
+        if case .region(let region) = connection.end {
+            self.region = region
+            slots = slotBytes == nil ? nil : region
+        } else {
+            self.region = nil
+            slots = nil
+        }
+        self.regions = regions
         if let forkServer {
             let processID: Int32
             do {
@@ -89,6 +109,7 @@ final class WorkerProcess: @unchecked Sendable {
     /// Tells the worker which workload to build, and where to map its dataset from (`nil`:
     /// it builds its own).
     func sendSetup(_ workload: ConfiguredWorkload, datasetPath: String? = nil) throws(ExecutionError) {
+        if slots != nil { inPlace = workload.workload as? any InPlaceWorkload }
         try send(
             .setup(
                 workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
@@ -113,14 +134,18 @@ final class WorkerProcess: @unchecked Sendable {
         }
     }
 
+    /// Whether its tasks' inputs are written into its input slot (see ``perform(_:timeoutSeconds:times:deliver:)``).
+    var writesInputsInPlace: Bool { inPlace != nil }
+
     /// Sends as many of `tasks` as fit in the link's pipeline bytes (at least one) in one write, then
     /// reads their answers in order; each answer gets `timeoutSeconds` from the one before.
+    /// An in-place workload's tasks over `shm` go one at a time through the region's slots.
     /// - Returns: how many tasks were delivered to `deliver`; after a worker failure (death,
     ///   timeout, broken protocol) that failure is the last one delivered.
-    func perform(
-        _ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, times: inout SpanTimes?,
-        deliver: (_ task: PendingTask, _ result: Result<TaskOutput, ExecutionError>) -> Void
-    ) -> Int {
+    func perform(_ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, times: inout SpanTimes?, deliver: TaskDelivery) -> Int {
+        if let inPlace, let slots {
+            return perform(tasks, of: inPlace, in: slots, timeoutSeconds: timeoutSeconds, times: &times, deliver: deliver)
+        }
         var sent = tasks.startIndex
         var bytes = 0
         do {
@@ -141,13 +166,13 @@ final class WorkerProcess: @unchecked Sendable {
             return 1
         }
         for position in tasks.startIndex..<sent {
-            let (index, _) = tasks[position]
-            let result: Result<TaskOutput, ExecutionError>
+            let index = tasks[position].index
+            let result: Result<TaskOutcome, ExecutionError>
             do throws(ExecutionError) {
                 switch try receive(task: index, timeoutSeconds: timeoutSeconds) {
                 case .result(let replyIndex, let output, let started, let ended) where replyIndex == index:
                     if times != nil { times?.add(started: started, ended: ended) }
-                    result = .success(output)
+                    result = .success(TaskOutcome(output: output, inputBytes: tasks[position].inputBytes))
                 case .failure(let replyIndex, let message) where replyIndex == index:
                     result = .failure(.taskFailed(task: index, message: message))
                 default:
@@ -160,6 +185,45 @@ final class WorkerProcess: @unchecked Sendable {
             deliver(tasks[position], result)
         }
         return sent - tasks.startIndex
+    }
+
+    /// Performs `tasks` one at a time in place: writes each input into the input slot, sends
+    /// a frame that says so, and digests the result where the worker wrote it. The slots hold
+    /// one task, so the next input is written only after the last result was read.
+    private func perform(
+        _ tasks: ArraySlice<PendingTask>, of workload: some InPlaceWorkload, in region: SharedRegion, timeoutSeconds: Double,
+        times: inout SpanTimes?, deliver: TaskDelivery
+    ) -> Int {
+        for position in tasks.indices {
+            let task = tasks[position]
+            let result: Result<TaskOutcome, ExecutionError>
+            do throws(ExecutionError) {
+                precondition(task.inputBytes <= region.inputSlot.count, "the input slot is sized for the largest input")
+                workload.writeInput(forTask: task.index, into: UnsafeMutableRawBufferPointer(rebasing: region.inputSlot[0..<task.inputBytes]))
+                try send(.taskInSlot(index: task.index, inputBytes: task.inputBytes), task: task.index)
+                bytesSent += task.inputBytes
+                if times != nil, times?.sent == 0 { times?.sent = Platform.monotonicNanoseconds() }
+                switch try receive(task: task.index, timeoutSeconds: timeoutSeconds) {
+                case .resultInSlot(let replyIndex, let output, let resultBytes, let started, let ended) where replyIndex == task.index:
+                    guard resultBytes <= region.resultSlot.count else {
+                        throw .workerFailed(worker: number, task: task.index, reason: "broke the protocol: a result larger than its slot")
+                    }
+                    bytesReceived += resultBytes
+                    if times != nil { times?.add(started: started, ended: ended) }
+                    result = .success(
+                        TaskOutcome(output: output, result: UnsafeRawBufferPointer(rebasing: region.resultSlot[0..<resultBytes]), inputBytes: task.inputBytes))
+                case .failure(let replyIndex, let message) where replyIndex == task.index:
+                    result = .failure(.taskFailed(task: task.index, message: message))
+                default:
+                    throw .workerFailed(worker: number, task: task.index, reason: "broke the protocol: answered with the wrong frame")
+                }
+            } catch {
+                deliver(task, .failure(error))
+                return position - tasks.startIndex + 1
+            }
+            deliver(task, result)
+        }
+        return tasks.count
     }
 
     private func send(_ message: WorkerMessage, task: Int?) throws(ExecutionError) {
@@ -251,6 +315,8 @@ final class WorkerProcess: @unchecked Sendable {
         goneAt = Platform.monotonicNanoseconds()
         link.close()
         registry.unregister(child.processID)
+        // The worker is gone: no process maps its region but this one.
+        if let region { regions?.give(region) }
     }
 
     /// The worker's life as timeline events of lane `number - 1`.

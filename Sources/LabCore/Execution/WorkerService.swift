@@ -30,10 +30,14 @@ public struct WorkerService: Sendable {
         let sink = RingSink(region.replies, of: region, waiting: waiting)
         var writer = FrameWriter(sink: sink)
         defer { sink.close() }
-        try serve(reader: &reader, writer: &writer)
+        try serve(reader: &reader, writer: &writer, slots: region)
     }
 
-    private func serve<Source: ByteSource, Sink: ByteSink>(reader: inout FrameReader<Source>, writer: inout FrameWriter<Sink>) throws {
+    /// - Parameter slots: the shared region whose slots carry an in-place workload's bytes
+    ///   (`shm`); `nil` over a pipe or a socket, where every byte comes in frames.
+    private func serve<Source: ByteSource, Sink: ByteSink>(
+        reader: inout FrameReader<Source>, writer: inout FrameWriter<Sink>, slots: SharedRegion? = nil
+    ) throws {
         do {
             guard let first = try reader.readFrame() else { return }
             guard case .setup(let name, let parameters, let fixtureValues, let taskCount, let datasetPath) = try WorkerMessage(frame: first) else {
@@ -54,21 +58,27 @@ public struct WorkerService: Sendable {
                 let kind = frame.kind
                 // Consumed, so that a task's input is the frame's own bytes, not a copy.
                 let message = try WorkerMessage(frame: consume frame)
-                if case .finish = message {
+                let reply: WorkerMessage
+                switch message {
+                case .finish:
                     try writer.write(WorkerMessage.usage(.current()).frame)
                     return
-                }
-                guard case .task(let index, let input) = message else {
+                case .task(let index, let input):
+                    do {
+                        // The body's own times go back with its result, for the coordinator's timeline.
+                        let started = Platform.monotonicNanoseconds()
+                        let output = try workload.run(task: index, input: input)
+                        reply = .result(index: index, output: output, started: started, ended: Platform.monotonicNanoseconds())
+                    } catch {
+                        reply = .failure(index: index, message: "\(error)")
+                    }
+                case .taskInSlot(let index, let inputBytes):
+                    guard let slots, let inPlace = workload as? any InPlaceWorkload, inputBytes <= slots.inputSlot.count else {
+                        throw WireFormatError.unexpectedFrame(kind)
+                    }
+                    reply = WorkerService.run(index, of: inPlace, inputBytes: inputBytes, in: slots)
+                default:
                     throw WireFormatError.unexpectedFrame(kind)
-                }
-                let reply: WorkerMessage
-                do {
-                    // The body's own times go back with its result, for the coordinator's timeline.
-                    let started = Platform.monotonicNanoseconds()
-                    let output = try workload.run(task: index, input: input)
-                    reply = .result(index: index, output: output, started: started, ended: Platform.monotonicNanoseconds())
-                } catch {
-                    reply = .failure(index: index, message: "\(error)")
                 }
                 // Each reply goes out before the next task starts, even inside a batch: if that
                 // task kills the worker, the coordinator has every earlier result and blames
@@ -77,6 +87,21 @@ public struct WorkerService: Sendable {
                 try writer.enqueue(reply)
                 try writer.flush()
             }
+        }
+    }
+
+    /// Runs task `index` on the input the coordinator wrote into the region's input slot,
+    /// its result written into the result slot: no byte copied either way.
+    private static func run(_ index: Int, of workload: some InPlaceWorkload, inputBytes: Int, in region: SharedRegion) -> WorkerMessage {
+        let input = UnsafeRawBufferPointer(rebasing: region.inputSlot[0..<inputBytes])
+        let resultBytes = min(workload.resultByteCount(forTask: index), region.resultSlot.count)
+        var result = ResultBuffer(UnsafeMutableRawBufferPointer(rebasing: region.resultSlot[0..<resultBytes]))
+        do {
+            let started = Platform.monotonicNanoseconds()
+            let output = try workload.runInPlace(task: index, input: input, result: &result)
+            return .resultInSlot(index: index, output: output, resultBytes: result.count, started: started, ended: Platform.monotonicNanoseconds())
+        } catch {
+            return .failure(index: index, message: "\(error)")
         }
     }
 

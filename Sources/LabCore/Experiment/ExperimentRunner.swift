@@ -51,6 +51,9 @@ public struct ExperimentRunner: Sendable {
     /// The fork server of `--start forkserver` cells: started at the first such cell, once
     /// for the run, and stopped when ``run(_:order:measuredBefore:clockOffset:observe:)`` ends.
     private let forkServer = ForkServerSlot()
+    /// The `shm` workers' regions, kept from one worker to the next of the same shape for the
+    /// run, and let go when ``run(_:order:measuredBefore:clockOffset:observe:)`` ends.
+    private let regions = SharedRegionPool()
 
     public init(
         runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
@@ -105,7 +108,10 @@ public struct ExperimentRunner: Sendable {
         var done = 0
         var records: [RepetitionRecord] = []
         let clock = Stopwatch()
-        defer { forkServer.stop() }
+        defer {
+            forkServer.stop()
+            regions.drain()
+        }
         for (configured, steps) in zip(plan.workloads, steps) {
             guard steps.contains(where: \.runs) else {
                 records += steps.compactMap(\.before)
@@ -287,7 +293,7 @@ extension ExperimentRunner {
         return ProcessPoolRunner(
             workers: cell.workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
             timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
-            dataset: cell.dataset ?? .copy, forkServer: server)
+            dataset: cell.dataset ?? .copy, forkServer: server, regions: regions)
     }
 }
 

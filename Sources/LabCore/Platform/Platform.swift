@@ -104,6 +104,15 @@ public enum Platform {
         return copy
     }
 
+    /// A copy of `descriptor` that is closed in a program it executes. The corresponding C
+    /// call is `fcntl(F_DUPFD_CLOEXEC)`.
+    package static func duplicate(_ descriptor: Int32, closeOnExec: Bool) throws(SystemError) -> Int32 {
+        guard closeOnExec else { return try duplicate(descriptor) }
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        if copy < 0 { throw SystemError(call: "fcntl", errno: errno) }
+        return copy
+    }
+
     /// Makes `target` refer to what `source` refers to. The corresponding C function is `dup2`.
     public static func duplicate(_ source: Int32, onto target: Int32) throws(SystemError) {
         while dup2(source, target) < 0 {

@@ -19,21 +19,26 @@ public struct DeterministicRandom: Sendable {
 
     /// `count` pseudo-random bytes from `seed`.
     public static func bytes(count: Int, seed: UInt64) -> [UInt8] {
-        var generator = DeterministicRandom(seed: seed)
-        return [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            var offset = 0
-            while offset + 8 <= count {
-                raw.storeBytes(of: generator.next().littleEndian, toByteOffset: offset, as: UInt64.self)
-                offset += 8
-            }
-            var word = generator.next()
-            while offset < count {
-                buffer[offset] = UInt8(truncatingIfNeeded: word)
-                word >>= 8
-                offset += 1
-            }
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            fill(UnsafeMutableRawBufferPointer(buffer), seed: seed)
             initialized = count
+        }
+    }
+
+    /// Fills `buffer` with the bytes ``bytes(count:seed:)`` returns for its count.
+    public static func fill(_ buffer: UnsafeMutableRawBufferPointer, seed: UInt64) {
+        var generator = DeterministicRandom(seed: seed)
+        let count = buffer.count
+        var offset = 0
+        while offset + 8 <= count {
+            buffer.storeBytes(of: generator.next().littleEndian, toByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        var word = generator.next()
+        while offset < count {
+            buffer[offset] = UInt8(truncatingIfNeeded: word)
+            word >>= 8
+            offset += 1
         }
     }
 }

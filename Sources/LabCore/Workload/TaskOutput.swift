@@ -31,4 +31,16 @@ public struct TaskOutcome: Sendable, Equatable {
         self.inputBytes = inputBytes
         self.payloadBytes = output.payload.count
     }
+
+    /// The outcome of an in-place body (see ``InPlaceWorkload``), whose result is `result`,
+    /// digested where it lies.
+    package init(output: TaskOutput, result: UnsafeRawBufferPointer, inputBytes: Int) {
+        var digest = Checksum()
+        digest.combine(bytes: result)
+        self.checksum = output.checksum
+        self.units = output.units
+        self.payloadDigest = digest.value
+        self.inputBytes = inputBytes
+        self.payloadBytes = result.count
+    }
 }

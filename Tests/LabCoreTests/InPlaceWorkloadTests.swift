@@ -1,0 +1,131 @@
+import Synchronization
+import Testing
+
+@testable import LabCore
+
+/// An in-place workload: one body for every mode, its bytes never copied on the way, and its
+/// promises checked.
+@Suite struct InPlaceWorkloadTests {
+    @Test("the array bridges give what the in-place body gives, and what the same workload written with arrays gives")
+    func bridges() throws {
+        let inPlace = try configuredInPlaceEcho(["size": "300"], tasks: 5)
+        let arrays = try configuredEcho(["size": "300"], tasks: 5)
+        for index in 0..<5 {
+            let input = inPlace.workload.input(forTask: index)
+            #expect(input == arrays.workload.input(forTask: index))
+            #expect(try inPlace.workload.run(task: index, input: input) == arrays.workload.run(task: index, input: input))
+        }
+        #expect(inPlace.largestInPlaceBytes?.input == 300 && inPlace.largestInPlaceBytes?.result == 300)
+        #expect(arrays.largestInPlaceBytes == nil)
+    }
+
+    @Test("sequential, thread pools of any size and async tasks give the outcomes of the array workload", arguments: [1, 2, 3])
+    func everyInlineMode(threads: Int) async throws {
+        let expected = SequentialRunner().execute(try configuredEcho(["size": "1000"], tasks: 24)).outcomes
+        let workload = try configuredInPlaceEcho(["size": "1000"], tasks: 24)
+        #expect(expected.allSatisfy { $0?.payloadBytes == 1000 && $0?.inputBytes == 1000 })
+        #expect(SequentialRunner().execute(workload).outcomes == expected)
+        #expect(ThreadPoolRunner(threads: threads, batch: .fixed(threads)).execute(workload).outcomes == expected)
+        #expect(await AsyncRunner(inFlight: threads).executeOnOwnThread(workload).outcomes == expected)
+    }
+
+    @Test("a body that writes past what it declared, or returns a payload, fails its task alone", arguments: ["overflow", "payload"])
+    func brokenPromise(misuse: String) throws {
+        let workload = try configuredInPlaceEcho(["size": "16", "misuse": misuse], tasks: 4)
+        let message =
+            misuse == "overflow"
+            ? "the result takes 17 bytes, more than the 16 the workload declared (resultByteCount)"
+            : "task 1 returned a payload of 1 bytes from an in-place body; write it into the result buffer instead"
+        for runner in [SequentialRunner(), ThreadPoolRunner(threads: 2)] as [any TaskRunner] {
+            let result = runner.execute(workload)
+            #expect(result.failure == .taskFailed(task: 1, message: message))
+            #expect(result.outcomes.compactMap { $0 }.count == 3)
+        }
+        // The bridge an array mode calls keeps the same promise.
+        #expect(throws: (any Error).self) { try workload.workload.run(task: 1, input: workload.workload.input(forTask: 1)) }
+    }
+
+    @Test("a result buffer hands out what is left and refuses more")
+    func resultBuffer() throws {
+        var storage = [UInt8](repeating: 0, count: 8)
+        try storage.withUnsafeMutableBytes { raw in
+            var buffer = ResultBuffer(raw)
+            try buffer.append(UnsafeRawBufferPointer(start: [1, 2, 3] as [UInt8], count: 3))
+            try buffer.append(byteCount: 5) { $0.initializeMemory(as: UInt8.self, repeating: 9) }
+            #expect(buffer.count == 8 && buffer.remaining == 0)
+            #expect(Array(buffer.written) == [1, 2, 3, 9, 9, 9, 9, 9])
+            #expect(throws: InPlaceWorkloadError.resultTooLong(declared: 8, wanted: 9)) { try buffer.append(byteCount: 1) { _ in } }
+        }
+    }
+
+    @Test("task-in-slot and result-in-slot frames carry their fields and nothing else")
+    func slotFrames() throws {
+        let task = WorkerMessage.taskInSlot(index: 5, inputBytes: 4096)
+        let result = WorkerMessage.resultInSlot(index: 5, output: TaskOutput(checksum: 9, units: 2), resultBytes: 77, started: 10, ended: 20)
+        #expect(try WorkerMessage(frame: task.frame) == task)
+        #expect(try WorkerMessage(frame: result.frame) == result)
+        #expect(task.frame.payload.count == 16 && result.frame.payload.count == 48)
+        // A slot frame that carries bytes of its own is malformed, not a task with input.
+        #expect(throws: WireFormatError.malformedPayload(.taskInSlot)) { try WorkerMessage(frame: Frame(kind: .taskInSlot, payload: [0] + task.frame.payload)) }
+    }
+}
+
+/// A worker serving an in-place workload over a shared region with slots, on a thread of
+/// this process (the mapping is the same memory two processes would share).
+@Suite struct SharedSlotTests {
+    final class Status: Sendable {
+        let value = Mutex<Int32?>(nil)
+    }
+
+    /// Runs the service on a region sized for tasks of `size` bytes each way, and `session` as the coordinator.
+    static func serve(size: Int, _ session: (SharedRegion, inout FrameWriter<RingSink>, inout FrameReader<RingSource>) throws -> Void) throws -> Int32? {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096, inputSlotBytes: size, resultSlotBytes: size)
+        Platform.close(descriptor)
+        let status = Status()
+        let waiting = RingWaiting(spinPolls: 0, peerAlive: { true })
+        let thread = try JoinableThread { [region] in
+            let waiting = RingWaiting(spinPolls: 0, peerAlive: { true })
+            let served = (try? WorkerService(registry: WorkloadRegistry([InPlaceEcho.self])).serve(region: region, waiting: waiting)) != nil
+            status.value.withLock { $0 = served ? 0 : 1 }
+        }
+        var writer = FrameWriter(sink: RingSink(region.requests, of: region, waiting: waiting))
+        var reader = FrameReader(source: RingSource(region.replies, of: region, waiting: waiting))
+        try session(region, &writer, &reader)
+        region.requests.close()
+        thread.join()
+        return status.value.withLock { $0 }
+    }
+
+    @Test("the worker reads its input where the coordinator wrote it and writes its result where the coordinator reads it")
+    func inPlaceSession() throws {
+        let echo = try configuredInPlaceEcho(["size": "5000"], tasks: 3)
+        let inPlace = try #require(echo.workload as? any InPlaceWorkload)
+        let status = try Self.serve(size: 5000) { region, writer, reader in
+            #expect(region.inputSlot.count == 8192 && region.resultSlot.count == 8192)
+            try writer.write(WorkerMessage.setup(workload: InPlaceEcho.name, parameters: echo.parameters.canonicalText, fixtureValues: [:], taskCount: 3).frame)
+            guard case .ready = try WorkerMessage(frame: try #require(try reader.readFrame())) else { Issue.record("expected ready"); return }
+            for index in 0..<3 {
+                inPlace.writeInput(forTask: index, into: UnsafeMutableRawBufferPointer(rebasing: region.inputSlot[0..<5000]))
+                try writer.write(WorkerMessage.taskInSlot(index: index, inputBytes: 5000).frame)
+                let answer = try WorkerMessage(frame: try #require(try reader.readFrame()))
+                guard case .resultInSlot(index, let output, 5000, _, _) = answer else { Issue.record("expected result \(index), got \(answer)"); return }
+                let expected = try echo.workload.run(task: index, input: echo.workload.input(forTask: index))
+                #expect(output.checksum == expected.checksum)
+                #expect(Array(region.resultSlot[0..<5000]) == expected.payload)
+            }
+        }
+        #expect(status == 0)
+    }
+
+    @Test("an input said to be larger than the slot is a protocol error: the worker stops with status 1")
+    func inputLargerThanSlot() throws {
+        let echo = try configuredInPlaceEcho(["size": "10"], tasks: 1)
+        let status = try Self.serve(size: 10) { region, writer, reader in
+            try writer.write(WorkerMessage.setup(workload: InPlaceEcho.name, parameters: echo.parameters.canonicalText, fixtureValues: [:], taskCount: 1).frame)
+            _ = try reader.readFrame()
+            try writer.write(WorkerMessage.taskInSlot(index: 0, inputBytes: region.inputSlot.count + 1).frame)
+            #expect(try reader.readFrame() == nil)
+        }
+        #expect(status == 1)
+    }
+}
