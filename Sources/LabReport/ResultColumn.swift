@@ -47,7 +47,8 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     /// Context switches, coordinator plus workers.
     case voluntaryContextSwitches = "voluntary_ctx"
     case involuntaryContextSwitches = "involuntary_ctx"
-    /// Frame bytes that went to and came from the workers (over their transport), headers included.
+    /// Bytes that went to and came from the workers over their transport: frames, headers
+    /// included, and bytes written in place into an `shm` region's slots.
     case bytesToWorkers = "bytes_to_workers"
     case bytesFromWorkers = "bytes_from_workers"
     /// When the repetition started, seconds after the run started.

@@ -101,7 +101,8 @@ package struct ExecutionResult: Sendable {
 package struct WorkerTotals: Sendable, Equatable {
     /// CPU time summed over the workers; context switches summed; the largest single peak.
     package var usage = ResourceUsage()
-    /// Frame bytes, headers included, sent to and received from all workers.
+    /// Bytes sent to and received from all workers: frames, headers included, and bytes
+    /// written in place into their slots.
     package var bytesToWorkers = 0
     package var bytesFromWorkers = 0
     /// Workers that ended without reporting their usage (killed, crashed, or too late): then

@@ -2,7 +2,8 @@
 ///
 /// A session: the coordinator sends ``setup``; the worker answers ``ready`` (or ``failure``);
 /// then for each task the coordinator sends ``task`` and the worker answers ``result`` or
-/// ``failure``. The coordinator ends the session by closing the request pipe; the worker
+/// ``failure`` (over `shm`, an in-place workload's ``taskInSlot`` and ``resultInSlot``, whose
+/// bytes lie in the region's slots). The coordinator ends the session by closing the request pipe; the worker
 /// exits when it reads end of file.
 package enum WorkerMessage: Sendable, Equatable {
     /// `datasetPath`: where the worker maps the workload's dataset from (`--dataset map`);

@@ -21,7 +21,8 @@ final class WorkerProcess: @unchecked Sendable {
     /// The in-place workload whose tasks go through ``slots``, once the setup named it.
     private var inPlace: (any InPlaceWorkload)?
     private var open = true
-    /// Frame bytes (headers included) written to and read from this worker.
+    /// Bytes written to and read from this worker: frames (headers included) and the bytes
+    /// of its slots.
     private(set) var bytesSent = 0
     private(set) var bytesReceived = 0
     /// What the worker reported of itself at the end, if it got that far.

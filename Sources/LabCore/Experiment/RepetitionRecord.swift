@@ -56,7 +56,8 @@ public struct RepetitionRecord: Sendable, Equatable {
     /// Context switches of the coordinator plus its workers.
     public var voluntaryContextSwitches: Int
     public var involuntaryContextSwitches: Int
-    /// Frame bytes, headers included, that crossed the pipes each way (0 outside process mode).
+    /// Bytes handed to and from the workers over their transport: frames, headers included,
+    /// and bytes written in place into an `shm` region's slots (0 outside process mode).
     public var bytesToWorkers: Int
     public var bytesFromWorkers: Int
     /// When the repetition started, in seconds since the run started.
