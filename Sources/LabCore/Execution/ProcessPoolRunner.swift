@@ -80,21 +80,16 @@ package struct ProcessPoolRunner: TaskRunner {
             forkServer: forkServer, regions: regions)
     }
 
-    /// Starts worker `number` and sets it up (the caller waits for it to be ready).
+    /// Starts worker `number` with its setup (the caller waits for it to be ready).
     func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
         let worker = try WorkerProcess(
             number: number, executablePath: executablePath, arguments: arguments, transport: transport, registry: registry,
-            forkServer: forkServer, slotBytes: workload.largestInPlaceBytes, regions: regions)
-        do throws(ExecutionError) {
-            do throws(SystemError) {
-                try pinning?.pin(processID: worker.processID, lane: number - 1)
-            } catch {
-                throw ExecutionError.workerStartFailed(worker: number, message: "cannot pin it to its core: \(error)")
-            }
-            try worker.sendSetup(workload, datasetPath: dataset == .map ? workload.dataset?.sharedPath : nil)
+            forkServer: forkServer, regions: regions, workload: workload, datasetPath: dataset == .map ? workload.dataset?.sharedPath : nil)
+        do throws(SystemError) {
+            try pinning?.pin(processID: worker.processID, lane: number - 1)
         } catch {
             worker.shutdown(registry: registry)
-            throw error
+            throw ExecutionError.workerStartFailed(worker: number, message: "cannot pin it to its core: \(error)")
         }
         return worker
     }

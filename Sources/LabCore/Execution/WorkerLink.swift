@@ -46,6 +46,21 @@ package struct WorkerConnection {
             }
         }
 
+        /// Writes `frame` before any link reads or writes here (the setup, before the child
+        /// starts): a frame that fits an empty transport's buffer goes in at once.
+        /// - Throws: ``SystemError`` when it cannot.
+        package func write(_ frame: Frame) throws(SystemError) {
+            switch self {
+            case .descriptors(let requests, _):
+                var writer = FrameWriter(descriptor: requests)
+                try writer.write(frame)
+            case .region(let region):
+                // Nobody to wait for: a ring without room for it fails at once.
+                var writer = FrameWriter(sink: RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: { false })))
+                try writer.write(frame)
+            }
+        }
+
         /// Releases what ``endRequests()`` left: the reply descriptor (a region is unmapped
         /// when the last reference to it goes).
         package func release() {

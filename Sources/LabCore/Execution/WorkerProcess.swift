@@ -37,19 +37,23 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var finishRequestedAt: UInt64 = 0
     private(set) var goneAt: UInt64 = 0
 
-    /// Starts the child: spawned anew, or forked by `forkServer`. Setup is separate, so that
+    /// Starts the child, spawned anew or forked by `forkServer`, with the setup for `workload`
+    /// already waiting on its transport: the child builds the workload as soon as it runs,
+    /// and the caller waits for it to be ready (``awaitReady(timeoutSeconds:)``), so that
     /// several children can load in parallel.
-    /// - Parameter slotBytes: over `shm`, the largest input and result of an in-place
-    ///   workload's tasks, which its slots are sized for; `nil` for any other workload.
+    /// - Parameter datasetPath: where the worker maps the workload's dataset from; `nil`: it
+    ///   builds its own.
     /// - Parameter regions: where an `shm` worker's region comes from and goes back to;
     ///   `nil` makes one for this worker alone.
     init(
         number: Int, executablePath: String, arguments: [String], transport: TransportSettings = .pipe, registry: ChildProcessRegistry,
-        forkServer: ForkServer? = nil, slotBytes: (input: Int, result: Int)? = nil, regions: SharedRegionPool? = nil
+        forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload, datasetPath: String? = nil
     ) throws(ExecutionError) {
         self.number = number
         spawnRequestedAt = Platform.monotonicNanoseconds()
         let connection: WorkerConnection
+        // Over `shm`, an in-place workload's tasks go through slots sized for its largest.
+        let slotBytes = workload.largestInPlaceBytes
         do {
             connection = try WorkerConnection.make(transport, slotBytes: slotBytes, regions: regions)
         } catch {
@@ -64,7 +68,21 @@ final class WorkerProcess: @unchecked Sendable {
             self.region = nil
             slots = nil
         }
+        inPlace = slots == nil ? nil : workload.workload as? any InPlaceWorkload
         self.regions = regions
+        let setup = WorkerMessage.setup(
+            workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
+            taskCount: workload.taskCount, datasetPath: datasetPath ?? ""
+        ).frame
+        do {
+            // Nobody reads it yet, and an empty transport takes a frame this small whole.
+            try connection.end.write(setup)
+            bytesSent = WireFormat.headerBytes + setup.payload.count
+        } catch {
+            connection.end.endRequests()
+            connection.end.release()
+            throw .workerStartFailed(worker: number, message: "cannot write its setup: \(error)")
+        }
         if let forkServer {
             let processID: Int32
             do {
@@ -106,16 +124,6 @@ final class WorkerProcess: @unchecked Sendable {
     }
 
     var processID: Int32 { child.processID }
-
-    /// Tells the worker which workload to build, and where to map its dataset from (`nil`:
-    /// it builds its own).
-    func sendSetup(_ workload: ConfiguredWorkload, datasetPath: String? = nil) throws(ExecutionError) {
-        if slots != nil { inPlace = workload.workload as? any InPlaceWorkload }
-        try send(
-            .setup(
-                workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
-                taskCount: workload.taskCount, datasetPath: datasetPath ?? ""), task: nil)
-    }
 
     /// Waits for the worker's answer to the setup, at most `timeoutSeconds`: a worker whose
     /// workload hangs while it is built is killed, not waited for.
