@@ -5,11 +5,16 @@ import Workloads
 
 /// `lab bench`: the lab's own overhead near the machine's limits, against the goals of
 /// issue 7, as ratios taken in one run.
-struct BenchCommand {
+struct BenchCommand: Command {
+    static let name = "bench"
+    static let summary = [
+        "Hold the lab's own overhead to its goals (task costs, timelines, scaling,",
+        "shm), and check that every workload's time grows with its size.",
+    ]
     let registry: WorkloadRegistry
 
     var parser: CommandLineParser {
-        CommandLineParser(command: "bench", options: [
+        CommandLineParser(command: Self.name, options: [
         OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
                    default: registry.defaultPlanNames.joined(separator: ","),
                    help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."),

@@ -4,8 +4,15 @@ import LabStudies
 import Workloads
 
 /// `lab calibrate`: the costs that decide the trade-off on this machine, in one run.
-struct CalibrateCommand {
-    let parser = CommandLineParser(command: "calibrate", options: [
+struct CalibrateCommand: Command {
+    static let name = "calibrate"
+    static let summary = [
+        "Measure this machine's costs: threads, spawns, round trips over",
+        "each transport.",
+    ]
+
+    init(registry: WorkloadRegistry) {}
+    let parser = CommandLineParser(command: Self.name, options: [
         OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
                    help: "The folder to create for calibration.csv; it must not exist yet."),
         CommandSupport.transportsOption(

@@ -3,10 +3,17 @@ import LabReport
 
 /// `lab check`: the machine before measuring; each finding that would spoil numbers says what
 /// to do. `lab run` makes the same check (a shorter look at the load) and records it.
-struct CheckCommand {
+struct CheckCommand: Command {
+    static let name = "check"
+    static let summary = [
+        "Look at the machine before measuring: load, steal, counters, governor,",
+        "swap, build; each warning says what to do.",
+    ]
+
+    init(registry: WorkloadRegistry) {}
     static let defaultSeconds = 1.0
 
-    let parser = CommandLineParser(command: "check", options: [
+    let parser = CommandLineParser(command: Self.name, options: [
         OptionSpec("--seconds", value: "SECONDS", expected: "a number of seconds from 0.1 to 60", default: "1",
                    help: "How long to watch what the rest of the machine takes."),
     ])

@@ -5,6 +5,33 @@ import LabStudies
 
 /// What several commands parse or prepare alike, written once.
 enum CommandSupport {
+    /// Pool sizes every measuring command accepts.
+    static let workerRange = 1...1024
+    static let workerExpectation = "an integer from \(workerRange.lowerBound) to \(workerRange.upperBound)"
+    static let workersExpectation = "a comma-separated list of integers from \(workerRange.lowerBound) to \(workerRange.upperBound)"
+    static let tasksRange = 1...10_000_000
+
+    /// `--tasks N`, as `lab run`, `lab scale` and `lab crossover` take it.
+    static func tasksOption(default fallback: String, help: String) -> OptionSpec {
+        OptionSpec("--tasks", value: "N", expected: "an integer from \(tasksRange.lowerBound) to \(tasksRange.upperBound)", default: fallback, help: help)
+    }
+
+    /// The start of a study of one workload (`lab scale`, `lab crossover`): the folder to
+    /// resume (`--resume`), the arguments it runs with, parsed, and the workload that
+    /// `--workload` names.
+    /// - Throws: ``UsageError`` for a positional argument or a missing or unknown `--workload`.
+    static func study(
+        _ given: [String], parser: CommandLineParser, registry: WorkloadRegistry
+    ) throws -> (resumption: Resumption?, arguments: [String], parsed: ParsedArguments, type: any Workload.Type) {
+        let resumption = try resumption(given, parser: parser, command: parser.command)
+        let arguments = resumption?.arguments ?? given
+        let parsed = try parser.parse(arguments)
+        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: parser.command) }
+        guard let name = parsed.value("--workload") else {
+            throw UsageError.other("lab \(parser.command) needs --workload; workloads: \(registry.names.joined(separator: ", "))")
+        }
+        return (resumption, arguments, parsed, try registry.type(named: name))
+    }
     static let batchRange = 1...100_000
     static let batchExpectation = "auto or an integer from 1 to \(batchRange.upperBound)"
 
@@ -223,14 +250,15 @@ enum CommandSupport {
 
     /// The arguments that make the `lab` binary a worker process, and the raw pipe peer of
     /// the calibration: the lab's hidden commands, handed to the engine.
-    static let workerArguments = ["worker"]
-    static let peerArguments = ["calibrate-peer"]
+    static let workerArguments = [WorkerServiceCommand.name]
+    static let peerArguments = [CalibrationPeerCommand.name]
 
     /// How worker processes are started: this very binary, as `lab worker`.
     /// - Throws: ``LabFailure`` (exit 1) when the lab cannot find its own executable.
     static func workerCommand() throws -> WorkerCommand {
         do {
-            return WorkerCommand(executablePath: try Platform.executablePath(), arguments: workerArguments)
+            return WorkerCommand(
+                executablePath: try Platform.executablePath(), arguments: workerArguments, forkServerArguments: [ForkServerCommand.name])
         } catch {
             throw LabFailure("cannot find the lab's own executable for worker processes: \(error)")
         }

@@ -4,7 +4,12 @@ import LabStudies
 
 /// `lab crossover`: where, as a workload's tasks grow, the pools start to beat sequential
 /// code and processes catch up with threads.
-struct CrossoverCommand {
+struct CrossoverCommand: Command {
+    static let name = "crossover"
+    static let summary = [
+        "Find the task size where pools beat sequential and processes catch",
+        "up with threads, for one size parameter of a workload.",
+    ]
     static let defaultRepetitions = 5
     static let defaultBisections = 3
     static let defaultTolerancePercent = 10.0
@@ -12,7 +17,7 @@ struct CrossoverCommand {
     let registry: WorkloadRegistry
 
     var parser: CommandLineParser {
-        CommandLineParser(command: "crossover", options: [
+        CommandLineParser(command: Self.name, options: [
             OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
                        help: "The workload to scan (required)."),
             OptionSpec("--param", value: "PARAM", expected: "an integer parameter of the workload",
@@ -21,10 +26,9 @@ struct CrossoverCommand {
                        help: "The smallest size; the scan doubles it until --to."),
             OptionSpec("--to", value: "N", expected: "an integer in the parameter's range", default: "the parameter's default",
                        help: "The largest size, always measured."),
-            OptionSpec("--workers", value: "N", expected: "an integer from \(RunCommand.workerRange.lowerBound) to \(RunCommand.workerRange.upperBound)",
+            OptionSpec("--workers", value: "N", expected: CommandSupport.workerExpectation,
                        default: "\(Platform.activeProcessorCount), the number of cores", help: "Threads and worker processes in the pools."),
-            OptionSpec("--tasks", value: "N", expected: "an integer from \(RunCommand.tasksRange.lowerBound) to \(RunCommand.tasksRange.upperBound)",
-                       default: "the workload's own", help: "Tasks per repetition."),
+            CommandSupport.tasksOption(default: "the workload's own", help: "Tasks per repetition."),
             OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 100", default: "\(Self.defaultRepetitions)",
                        help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
             OptionSpec("--bisections", value: "N", expected: "an integer from 0 to 10", default: "\(Self.defaultBisections)",
@@ -66,14 +70,8 @@ struct CrossoverCommand {
     }
 
     func run(_ given: [String]) throws -> Int32 {
-        let resumption = try CommandSupport.resumption(given, parser: parser, command: "crossover")
-        let arguments = resumption?.arguments ?? given
-        let parsed = try parser.parse(arguments)
-        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "crossover") }
-        guard let name = parsed.value("--workload") else {
-            throw UsageError.other("lab crossover needs --workload; workloads: \(registry.names.joined(separator: ", "))")
-        }
-        let type = try registry.type(named: name)
+        let (resumption, arguments, parsed, type) = try CommandSupport.study(given, parser: parser, registry: registry)
+        let name = type.name
         let integerParameters = type.parameters.filter { $0.integerRange != nil }
         guard let parameterName = parsed.value("--param") else {
             throw UsageError.other("lab crossover needs --param; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
@@ -95,9 +93,9 @@ struct CrossoverCommand {
         guard from < to else {
             throw UsageError.other("--from \(from) must be smaller than --to \(to)")
         }
-        let workers = try parsed.value("--workers").map { try parseInteger($0, option: "--workers", range: RunCommand.workerRange) }
+        let workers = try parsed.value("--workers").map { try parseInteger($0, option: "--workers", range: CommandSupport.workerRange) }
             ?? Platform.activeProcessorCount
-        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: RunCommand.tasksRange) }
+        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: CommandSupport.tasksRange) }
         let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
             ?? Self.defaultRepetitions
         let bisections = try parsed.value("--bisections").map { try parseInteger($0, option: "--bisections", range: 0...10) }

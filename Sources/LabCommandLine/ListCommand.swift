@@ -1,7 +1,11 @@
 import LabCore
 
 /// `lab list [WORKLOAD...]`: the workloads with their kind, description and parameters.
-struct ListCommand {
+struct ListCommand: Command {
+    static let name = "list"
+    static let summary = [
+        "List the workloads, their kind and parameters.",
+    ]
     let registry: WorkloadRegistry
 
     var help: String {
@@ -25,7 +29,7 @@ struct ListCommand {
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
-        let parsed = try CommandLineParser(command: "list", options: []).parse(arguments)
+        let parsed = try CommandLineParser(command: Self.name, options: []).parse(arguments)
         let types = try parsed.positionals.isEmpty ? registry.types : parsed.positionals.map { try registry.type(named: $0) }
         var text = ""
         for type in types {

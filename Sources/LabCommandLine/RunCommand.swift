@@ -7,27 +7,29 @@ import Workloads
 
 /// `lab run`: validates the whole plan, creates the run folder, runs every cell, appends each
 /// measured repetition to `results.csv`, then writes and prints the chart.
-struct RunCommand {
+struct RunCommand: Command {
+    static let name = "run"
+    static let summary = [
+        "Run the experiment matrix (workloads x modes x worker counts, repeated)",
+        "and write results, summary, charts and a report into Results/<run-id>/.",
+    ]
     static let defaultRepetitions = 5
     static let defaultWarmup = 1
-    static let workerRange = 1...1024
-    static let tasksRange = 1...10_000_000
 
     let registry: WorkloadRegistry
 
     var parser: CommandLineParser {
-        CommandLineParser(command: "run", options: [
+        CommandLineParser(command: Self.name, options: [
             OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
                        default: "\(registry.defaultPlanNames.joined(separator: ","))",
                        help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
             OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
                        default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
                        help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
-            OptionSpec("--workers", value: "LIST", expected: "a comma-separated list of integers from \(Self.workerRange.lowerBound) to \(Self.workerRange.upperBound)",
+            OptionSpec("--workers", value: "LIST", expected: CommandSupport.workersExpectation,
                        default: "\(Platform.activeProcessorCount), the number of cores",
                        help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool, or async tasks in flight. Sequential runs once per workload whatever this says."),
-            OptionSpec("--tasks", value: "N", expected: "an integer from \(Self.tasksRange.lowerBound) to \(Self.tasksRange.upperBound)",
-                       default: "each workload's own", help: "Tasks per repetition, for every workload."),
+            CommandSupport.tasksOption(default: "each workload's own", help: "Tasks per repetition, for every workload."),
             OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 1000", default: "\(Self.defaultRepetitions)",
                        help: "Measured repetitions per cell."),
             OptionSpec("--warmup", value: "N", expected: "an integer from 0 to 100", default: "\(Self.defaultWarmup)",
@@ -127,10 +129,10 @@ struct RunCommand {
 
         let workers = try parsed.value("--workers").map { text in
             try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
-                try parseInteger(item, option: "--workers", range: Self.workerRange)
+                try parseInteger(item, option: "--workers", range: CommandSupport.workerRange)
             }
         } ?? [Platform.activeProcessorCount]
-        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: Self.tasksRange) }
+        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: CommandSupport.tasksRange) }
         let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...1000) }
             ?? Self.defaultRepetitions
         let warmup = try parsed.value("--warmup").map { try parseInteger($0, option: "--warmup", range: 0...100) } ?? Self.defaultWarmup

@@ -3,23 +3,26 @@ import LabReport
 import LabStudies
 
 /// `lab scale`: how each mode's speedup over sequential grows with the number of workers.
-struct ScaleCommand {
+struct ScaleCommand: Command {
+    static let name = "scale"
+    static let summary = [
+        "How each mode's speedup grows with the number of workers.",
+    ]
     static let defaultRepetitions = 5
 
     let registry: WorkloadRegistry
 
     var parser: CommandLineParser {
-        CommandLineParser(command: "scale", options: [
+        CommandLineParser(command: Self.name, options: [
             OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
                        help: "The workload to scale (required)."),
-            OptionSpec("--workers", value: "LIST", expected: "a comma-separated list of integers from \(RunCommand.workerRange.lowerBound) to \(RunCommand.workerRange.upperBound)",
+            OptionSpec("--workers", value: "LIST", expected: CommandSupport.workersExpectation,
                        default: "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
                        help: "Worker counts to measure each pooled mode at."),
             OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
                        default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
                        help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
-            OptionSpec("--tasks", value: "N", expected: "an integer from \(RunCommand.tasksRange.lowerBound) to \(RunCommand.tasksRange.upperBound)",
-                       default: "the workload's own", help: "Tasks per repetition."),
+            CommandSupport.tasksOption(default: "the workload's own", help: "Tasks per repetition."),
             OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 100", default: "\(Self.defaultRepetitions)",
                        help: "Measured repetitions per cell, interleaved across cells."),
             OptionSpec("--warmup", value: "N", expected: "an integer from 0 to 100", default: "1", help: "Unrecorded repetitions per cell, run first."),
@@ -61,23 +64,17 @@ struct ScaleCommand {
     }
 
     func run(_ given: [String]) throws -> Int32 {
-        let resumption = try CommandSupport.resumption(given, parser: parser, command: "scale")
-        let arguments = resumption?.arguments ?? given
-        let parsed = try parser.parse(arguments)
-        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "scale") }
-        guard let name = parsed.value("--workload") else {
-            throw UsageError.other("lab scale needs --workload; workloads: \(registry.names.joined(separator: ", "))")
-        }
-        let type = try registry.type(named: name)
+        let (resumption, arguments, parsed, type) = try CommandSupport.study(given, parser: parser, registry: registry)
+        let name = type.name
         let cores = Platform.activeProcessorCount
         let workers = try parsed.value("--workers").map { text in
             try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
-                try parseInteger(item, option: "--workers", range: RunCommand.workerRange)
+                try parseInteger(item, option: "--workers", range: CommandSupport.workerRange)
             }.sorted()
         } ?? ScaleReport.defaultWorkerCounts(cores: cores)
         var modes: [ExecutionMode] = try CommandSupport.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
         if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
-        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: RunCommand.tasksRange) }
+        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: CommandSupport.tasksRange) }
         let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
             ?? Self.defaultRepetitions
         let warmup = try parsed.value("--warmup").map { try parseInteger($0, option: "--warmup", range: 0...100) } ?? 1

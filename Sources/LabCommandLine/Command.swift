@@ -1,0 +1,85 @@
+import LabCore
+import LabStudies
+
+/// One command of `lab`: the word that names it, the lines `lab --help` lists it with, its
+/// help, and how it runs. ``LabCommandLine/commands`` is the one list of them; the dispatch,
+/// `lab --help`, `lab help NAME` and the list of commands in an error are all made from it.
+protocol Command {
+    /// The word after `lab`: `run`.
+    static var name: String { get }
+    /// What `lab --help` says of the command, a line each (at most 68 columns); empty for a
+    /// hidden command, which the lab starts itself and `lab --help` does not list.
+    static var summary: [String] { get }
+    init(registry: WorkloadRegistry)
+    /// `lab NAME --help`: usage, what it does, options and examples.
+    var help: String { get }
+    /// Runs the command with the arguments after its name; returns the exit status.
+    func run(_ arguments: [String]) throws -> Int32
+}
+
+extension Command {
+    static var isHidden: Bool { summary.isEmpty }
+
+    /// The command's lines in `lab --help`: the name, then the summary from column 10 (on
+    /// a line of its own when the name is longer than 7 characters).
+    static var overviewLines: [String] {
+        let indent = String(repeating: " ", count: 10)
+        var lines = summary.map { indent + $0 }
+        if name.count < 8 {
+            lines[0] = "  " + name + String(repeating: " ", count: 8 - name.count) + summary[0]
+        } else {
+            lines.insert("  " + name, at: 0)
+        }
+        return lines
+    }
+}
+
+/// Runs a hidden command's service. Its error has nobody to tell but standard error, as
+/// `lab NAME PID: error`, and exit status 1: the lab that started it sees the exit.
+private func serve(_ name: String, _ body: () throws -> Int32) -> Int32 {
+    do {
+        return try body()
+    } catch {
+        Console.error("lab \(name) \(Platform.processID): \(error)\n")
+        return 1
+    }
+}
+
+/// `lab worker`, hidden: the lab starts this same binary as its worker processes.
+struct WorkerServiceCommand: Command {
+    static let name = "worker"
+    static let summary: [String] = []
+    let registry: WorkloadRegistry
+    var help: String { "" }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        serve(Self.name) {
+            try WorkerService(registry: registry).runAsChildProcess()
+            return 0
+        }
+    }
+}
+
+/// `lab forkserver`, hidden: `--start forkserver` starts this same binary once to fork its workers.
+struct ForkServerCommand: Command {
+    static let name = "forkserver"
+    static let summary: [String] = []
+    let registry: WorkloadRegistry
+    var help: String { "" }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        serve(Self.name) { try ForkServerService(registry: registry).run() }
+    }
+}
+
+/// `lab calibrate-peer MODE`, hidden: the raw-pipe peer of `lab calibrate` and `lab bench`.
+struct CalibrationPeerCommand: Command {
+    static let name = "calibrate-peer"
+    static let summary: [String] = []
+    init(registry: WorkloadRegistry) {}
+    var help: String { "" }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        CalibrationPeer.serve(mode: arguments.first ?? "")
+    }
+}

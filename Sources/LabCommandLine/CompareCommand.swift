@@ -1,0 +1,92 @@
+import LabCore
+import LabReport
+
+/// `lab compare A B`: how every cell changed from run A to run B (A may be several runs,
+/// pooled).
+struct CompareCommand: Command {
+    static let name = "compare"
+    static let summary = [
+        "Compare two runs cell by cell, with significance.",
+    ]
+
+    init(registry: WorkloadRegistry) {}
+    let parser = CommandLineParser(command: Self.name, options: [
+        OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
+                   default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
+        OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. For a CI job."),
+    ])
+
+    var help: String {
+        """
+        USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv] [--fail-if-slower PERCENT]
+
+        Compares two run folders cell by cell (workload, parameters, tasks, mode, workers,
+        transport): the ratio of median wall times and a verdict. A change counts only when
+        the two 95% confidence intervals do not overlap; otherwise it says 'no significant
+        change'. Cells found in only one run are listed. Useful for two machines, two
+        versions, or before and after a change. With --fail-if-slower PERCENT it is a gate:
+        a cell whose median is more than PERCENT slower, where the Mann-Whitney U test
+        (one-sided, p < 0.05 after Holm's adjustment over all cells compared) or the
+        intervals (at 1 - 0.05/cells, Bonferroni) say the candidate is slower than the
+        baseline with PERCENT added, makes it exit with status 1, and it says which rule
+        decided. The correction keeps two runs that differ only by chance from failing
+        any cell (95% of the time); with few repetitions it also needs larger changes.
+        Given several BASELINE folders (earlier runs of the same plan on the same
+        machine), their repetitions are pooled cell by cell: a cell that moves between
+        runs as the machine does then moves within the baseline too, and is not failed
+        for it. A cell whose repetitions other processes or the hypervisor disturbed (on
+        either side) is not called slower: it is named as disturbed, and if it is all
+        that would fail, the status is 3, so that a CI job can run again instead of
+        blaming the change.
+
+        EXIT STATUS:
+          0  no cell is slower (or no --fail-if-slower)
+          1  a cell is slower, undisturbed, or failed only in CANDIDATE
+          2  bad input: an option, a value, a folder that cannot be read
+          3  only disturbed cells would fail: the machine was busy; run again
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        EXAMPLES:
+          lab compare Results/20261125T121659Z Results/20261126T090000Z --format markdown
+          lab compare Results/20261125T121659Z Results/20261126T090000Z --fail-if-slower 10
+          lab compare Results/main-1 Results/main-2 Results/main-3 Results/candidate --fail-if-slower 10
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let parsed = try parser.parse(arguments)
+        guard parsed.positionals.count >= 2, let candidatePath = parsed.positionals.last else {
+            throw UsageError.other("lab compare needs two run folders or more, BASELINE ... and CANDIDATE; see 'lab compare --help'")
+        }
+        let baselinePaths = Array(parsed.positionals.dropLast())
+        let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
+            try parseChoice(text, option: "--format")
+        } ?? .text
+        let percent = try parsed.value("--fail-if-slower").map {
+            try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
+        }
+        let reads = try (baselinePaths + [candidatePath]).map { path throws(RunFolderError) in try RunFolder(path: path).readRecords() }
+        CommandSupport.warnAboutLeftOut(reads.flatMap(\.leftOut))
+        let baseline = reads.dropLast().flatMap(\.records)
+        let candidate = reads.last!.records
+        let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        if baselinePaths.count > 1, format == .text {
+            Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
+        }
+        Console.output(comparison.render(format))
+        guard let percent else { return 0 }
+        let regressions = comparison.regressions(slowerThanPercent: percent)
+        let gate = comparison.renderGate(regressions, percent: percent)
+        // A CSV stays a CSV: the gate's table goes to standard error then.
+        if format == .csv { Console.error(gate) } else { Console.output("\n" + gate) }
+        // A real slowdown outweighs a disturbed cell; a disturbed one alone asks for a rerun.
+        if regressions.contains(where: { !$0.disturbed }) { return ExitStatus.failure.rawValue }
+        return regressions.isEmpty ? 0 : ExitStatus.disturbed.rawValue
+    }
+}
