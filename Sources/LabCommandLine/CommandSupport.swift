@@ -77,7 +77,7 @@ enum CommandSupport {
         return placement
     }
 
-    /// `--transport LIST`, read by ``choices(_:_:list:default:)``: `lab run` (default pipe),
+    /// `--transport LIST`, read by ``choices(_:_:list:default:)``: `lab run` (default ``Transport/default``),
     /// `lab calibrate` and `lab bench` (default all) take it.
     static func transportsOption(default transports: [Transport], help: String) -> OptionSpec {
         OptionSpec(
@@ -147,7 +147,7 @@ enum CommandSupport {
 
     /// `--transport` for the studies that run one transport (`lab crossover`, `lab scale`).
     static let oneTransportOption = OptionSpec(
-        "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: "pipe",
+        "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: Transport.default.rawValue,
         help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help').")
 
     /// How a study's pools run, as `lab crossover` and `lab scale` take it.

@@ -105,7 +105,7 @@ struct CrossoverCommand: Command {
         } ?? Self.defaultTolerancePercent
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.pipe])[0]
+        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
         let dataset = try CommandSupport.choices(parsed, "--dataset", list: false, default: [DatasetPlacement.copy])[0]
         let start = try CommandSupport.choices(parsed, "--start", list: false, default: [WorkerStart.spawn])[0]
         let spin = try CommandSupport.spin(parsed)

@@ -48,7 +48,7 @@ struct RunCommand: Command {
             CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
             CommandSupport.pinOption,
             CommandSupport.transportsOption(
-                default: [.pipe],
+                default: [.default],
                 help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex)."),
             CommandSupport.spinOption,
             CommandSupport.datasetsOption(list: true),
@@ -153,7 +153,7 @@ struct RunCommand: Command {
         let timeout = try CommandSupport.taskTimeout(parsed)
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transports: [Transport] = try CommandSupport.choices(parsed, "--transport", list: true, default: [.pipe])
+        let transports: [Transport] = try CommandSupport.choices(parsed, "--transport", list: true, default: [.default])
         let spin = try CommandSupport.spin(parsed)
         let datasets: [DatasetPlacement] = try CommandSupport.choices(parsed, "--dataset", list: true, default: [.copy])
         let starts: [WorkerStart] = try CommandSupport.choices(parsed, "--start", list: true, default: [.spawn])

@@ -86,7 +86,7 @@ struct ScaleCommand: Command {
         let workload = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         let batch = try CommandSupport.batch(parsed)
         let placement = try CommandSupport.placement(parsed)
-        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.pipe])[0]
+        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
         let spin = try CommandSupport.spin(parsed)
         CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try CommandSupport.taskTimeout(parsed)

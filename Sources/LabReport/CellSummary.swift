@@ -247,7 +247,7 @@ extension RepetitionRecord {
         workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?, variant: String? = nil,
         dataset: DatasetPlacement? = nil, start: WorkerStart? = nil
     ) -> String {
-        let over = mode == .processes && transport != nil && transport != .pipe ? [transport!.rawValue] : []
+        let over = mode == .processes && transport != nil && transport != .default ? [transport!.rawValue] : []
         // Mapped workers make a cell of their own; the default copy keeps the key it had.
         let mapped = mode == .processes && dataset == .map ? ["dataset=map"] : []
         let forked = mode == .processes && start == .forkserver ? ["start=forkserver"] : []

@@ -238,7 +238,7 @@ public struct Explanation {
         case ("exchange", .processes):
             let moved = bytes[cell.cellKey].map { " (\(Explanation.mebibytes($0.to)) to the workers, \(Explanation.mebibytes($0.from)) back)" } ?? ""
             let through =
-                switch cell.transport ?? .pipe {
+                switch cell.transport ?? .default {
                 case .pipe: "through pipes"
                 case .socketpair: "through socket pairs"
                 case .shm: "through shared memory"

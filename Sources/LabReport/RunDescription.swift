@@ -250,7 +250,7 @@ extension RunDescription.Plan {
         compare("order", order, other.order)
         compare("batch", batch ?? "1", other.batch ?? "1")
         compare("pin", pin ?? "none", other.pin ?? "none")
-        compare("transports", list(transports ?? ["pipe"]), list(other.transports ?? ["pipe"]))
+        compare("transports", list(transports ?? [Transport.default.rawValue]), list(other.transports ?? [Transport.default.rawValue]))
         compare("spin", spin.map(String.init) ?? "none", other.spin.map(String.init) ?? "none")
         compare("datasets", list(datasets ?? ["copy"]), list(other.datasets ?? ["copy"]))
         compare("starts", list(starts ?? ["spawn"]), list(other.starts ?? ["spawn"]))

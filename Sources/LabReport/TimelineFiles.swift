@@ -259,7 +259,7 @@ public enum TimelineFiles {
             let key = RepetitionKey(
                 cellKey: RepetitionRecord.cellKey(
                     workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
-                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .pipe : nil),
+                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .default : nil),
                     dataset: DatasetPlacement(rawValue: datasetText), start: WorkerStart(rawValue: startText)),
                 repetition: repetition)
             // The dataset and start stay the last fields, after the columns a reader takes by position.

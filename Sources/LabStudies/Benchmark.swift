@@ -124,7 +124,7 @@ public struct Benchmark: Sendable {
         var results: [BenchmarkResult] = []
 
         progress("raw pipe round trip")
-        let roundTrip = try calibrator.roundTrip(over: .pipe)[0]
+        let roundTrip = try calibrator.roundTrip(over: TransportSettings(.pipe))[0]
         results.append(BenchmarkResult(measurement: "raw_pipe_round_trip", value: roundTrip.value, unit: "us", detail: roundTrip.detail + " (the floor)"))
 
         let processTasks = quick ? 10_000 : 100_000
@@ -306,7 +306,7 @@ public struct Benchmark: Sendable {
     }
 
     /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).
-    func taskCost(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, transport: Transport = .pipe) throws -> Double {
+    func taskCost(_ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, transport: Transport = .default) throws -> Double {
         try calibrator.taskSeconds(mode, workers: workers, tasks: tasks, batch: batch, samples: repetitions, transport: transport) * 1e6
     }
 

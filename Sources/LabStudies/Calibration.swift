@@ -110,12 +110,12 @@ public struct Calibrator: Sendable {
         }
         for mode in ExecutionMode.allCases {
             for transport in mode == .processes ? transports : [.pipe] {
-                let over = mode == .processes && transport != .pipe ? " over \(transport.rawValue)" : ""
+                let over = mode == .processes && transport != .default ? " over \(transport.rawValue)" : ""
                 progress("per-task cost, \(mode.rawValue)\(over)")
                 let result = try taskCost(mode, transport: transport)
                 results.append(result)
                 if mode == .processes, let floor = raw[transport] {
-                    let name = transport == .pipe ? "processes_task_over_raw_round_trip" : "processes_\(transport.rawValue)_task_over_raw_round_trip"
+                    let name = transport == .default ? "processes_task_over_raw_round_trip" : "processes_\(transport.rawValue)_task_over_raw_round_trip"
                     results.append(
                         CalibrationResult(
                             measurement: name, value: result.value / floor, unit: "x", samples: 1,
@@ -349,7 +349,7 @@ public struct Calibrator: Sendable {
             detail: "\(sent >> 20) MiB in 64 KiB writes to a child that reads and counts them")
     }
 
-    func taskCost(_ mode: ExecutionMode, transport: Transport = .pipe) throws -> CalibrationResult {
+    func taskCost(_ mode: ExecutionMode, transport: Transport = .default) throws -> CalibrationResult {
         let over = mode == .processes && transport != .pipe ? "_\(transport.rawValue)" : ""
         return CalibrationResult(
             measurement: "task_cost_\(mode.rawValue)\(over)",
@@ -361,7 +361,7 @@ public struct Calibrator: Sendable {
     /// An empty task's cost in `mode` with `workers`: after one warm-up, the median over
     /// `samples` repetitions of (wall - start-up) / `tasks`, in seconds.
     func taskSeconds(
-        _ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int, transport: Transport = .pipe
+        _ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, samples: Int, transport: Transport = .default
     ) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
         let runner = ExperimentRunner(

@@ -30,7 +30,7 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     }
 
     /// The label of a cell whose workers use `transport`: process cells over anything but
-    /// the default pipes say so, `processes x2 over shm`.
+    /// the ``Transport/default`` say so, `processes x2 over shm`.
     public func label(workers: Int, transport: Transport?) -> String {
         label(workers: workers) + qualifiers(transport: transport, variant: nil)
     }
@@ -48,11 +48,11 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     }
 
     /// What a label adds after the mode and workers: ` over shm` for process cells over
-    /// anything but the default pipes, `, forkserver` for forked workers, `, mapped` for
+    /// anything but ``Transport/default``, `, forkserver` for forked workers, `, mapped` for
     /// workers that map the dataset, then ` (variant)`; empty for the plain cell.
     public func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil, start: WorkerStart? = nil) -> String {
         var text = ""
-        if self == .processes, let transport, transport != .pipe { text += " over \(transport.rawValue)" }
+        if self == .processes, let transport, transport != .default { text += " over \(transport.rawValue)" }
         if self == .processes, let start { text += start.labelSuffix }
         if self == .processes, let dataset { text += dataset.labelSuffix }
         if let variant, !variant.isEmpty { text += " (\(variant))" }

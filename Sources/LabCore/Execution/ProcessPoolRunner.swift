@@ -17,7 +17,7 @@ public struct WorkerCommand: Sendable, Equatable {
 }
 
 /// A pool of worker child processes, each started with a ``WorkerCommand``, talking to
-/// the coordinator over its ``Transport`` (a request pipe and a reply pipe by default). Tasks go to whichever worker is free:
+/// the coordinator over its ``Transport`` (``Transport/default`` unless told). Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
 /// breaks the protocol fails its task and is replaced; the other tasks go on.
 package struct ProcessPoolRunner: TaskRunner {
@@ -50,7 +50,7 @@ package struct ProcessPoolRunner: TaskRunner {
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
-        transport: TransportSettings = .pipe, dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
+        transport: TransportSettings = TransportSettings(), dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.regions = regions
         self.forkServer = forkServer
@@ -71,7 +71,7 @@ package struct ProcessPoolRunner: TaskRunner {
     /// A pool whose workers are started with `command`.
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = .pipe,
+        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = TransportSettings(),
         dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.init(

@@ -9,14 +9,9 @@ public enum Transport: String, Sendable, CaseIterable, Codable {
     /// bytes each way; the waiting side polls a bounded number of times, then sleeps on a futex.
     case shm
 
-    /// One line for help and reports.
-    public var summary: String {
-        switch self {
-        case .pipe: "two pipes per worker (the default)"
-        case .socketpair: "a Unix stream socket pair per worker"
-        case .shm: "a shared-memory ring each way per worker, futex wake-ups after a bounded spin (--spin)"
-        }
-    }
+    /// The transport of a process cell that names none (`--transport`'s default, and rows
+    /// written before the lab had transports): the one place that says so.
+    public static let `default` = Transport.pipe
 
     /// The environment variables through which the coordinator tells a worker its transport
     /// and (for `shm`) its spin bound.
@@ -33,19 +28,17 @@ public struct TransportSettings: Sendable, Equatable, Hashable {
     /// Polls before sleeping on `shm`; `0` sleeps at once.
     public var spinPolls: Int
 
-    public init(_ transport: Transport = .pipe, spinPolls: Int = Transport.defaultSpinPolls) {
+    public init(_ transport: Transport = .default, spinPolls: Int = Transport.defaultSpinPolls) {
         self.transport = transport
         self.spinPolls = spinPolls
     }
-
-    public static let pipe = TransportSettings(.pipe)
 }
 
 extension TransportSettings {
     /// What a child (a worker, or `lab calibrate`'s peer) was told by its coordinator through
-    /// its environment; pipes and the default spin where it says nothing.
+    /// its environment; ``Transport/default`` and the default spin where it says nothing.
     public static var inherited: TransportSettings {
-        let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .pipe
+        let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .default
         let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
         return TransportSettings(transport, spinPolls: max(spin, 0))
     }

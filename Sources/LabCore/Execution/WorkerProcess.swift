@@ -46,7 +46,7 @@ final class WorkerProcess: @unchecked Sendable {
     /// - Parameter regions: where an `shm` worker's region comes from and goes back to;
     ///   `nil` makes one for this worker alone.
     init(
-        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = .pipe, registry: ChildProcessRegistry,
+        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = TransportSettings(), registry: ChildProcessRegistry,
         forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload, datasetPath: String? = nil
     ) throws(ExecutionError) {
         self.number = number

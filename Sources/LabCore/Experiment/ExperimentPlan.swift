@@ -13,7 +13,7 @@ public struct Cell: Sendable {
     public let start: WorkerStart?
 
     public init(
-        workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .pipe, dataset: DatasetPlacement? = nil,
+        workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .default, dataset: DatasetPlacement? = nil,
         start: WorkerStart = .spawn
     ) {
         self.start = mode == .processes ? start : nil
@@ -50,7 +50,7 @@ public struct ExperimentPlan: Sendable {
 
     public init(
         workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
-        transports: [Transport] = [.pipe], datasets: [DatasetPlacement] = [.copy], starts: [WorkerStart] = [.spawn]
+        transports: [Transport] = [.default], datasets: [DatasetPlacement] = [.copy], starts: [WorkerStart] = [.spawn]
     ) {
         precondition(!starts.isEmpty, "process mode needs a way to start workers")
         self.starts = starts

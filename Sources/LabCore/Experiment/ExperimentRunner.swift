@@ -124,7 +124,7 @@ public struct ExperimentRunner: Sendable {
                         continue
                     }
                     let cell = Cell(
-                        workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .pipe,
+                        workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .default,
                         dataset: step.cell.dataset, start: step.cell.start ?? .spawn)
                     done += 1
                     try observe(.willRun(cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done, total: total))

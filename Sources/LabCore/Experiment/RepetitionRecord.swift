@@ -109,7 +109,7 @@ public struct RepetitionRecord: Sendable, Equatable {
         self.counters = counters
         self.units = units
         self.variant = variant?.isEmpty == false ? variant : nil
-        self.transport = mode == .processes ? (transport ?? .pipe) : nil
+        self.transport = mode == .processes ? (transport ?? .default) : nil
         self.breakdown = breakdown
         self.placement = placement
         self.userSeconds = userSeconds
