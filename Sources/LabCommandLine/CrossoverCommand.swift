@@ -39,7 +39,7 @@ struct CrossoverCommand: Command {
                        help: "Sets one of the workload's other parameters; may repeat."),
             CommandSupport.datasetsOption(list: false),
             CommandSupport.startsOption(list: false),
-        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
+        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [Resumption.option])
     }
 
     var help: String {
@@ -149,7 +149,7 @@ struct CrossoverCommand: Command {
                 order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
                 spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
-        let (worker, session) = try CommandSupport.openSession(
+        let (worker, session) = try RunStart.openSession(
             resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments, parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(

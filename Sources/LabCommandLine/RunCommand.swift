@@ -55,7 +55,7 @@ struct RunCommand: Command {
             CommandSupport.startsOption(list: true),
             OptionSpec("--quiet", help: "No progress lines on standard error."),
             CommandSupport.dryRunOption,
-            CommandSupport.resumeOption,
+            Resumption.option,
         ])
     }
 
@@ -175,7 +175,7 @@ struct RunCommand: Command {
 
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
-        let resumption = try CommandSupport.resumption(arguments, parser: parser, command: "run")
+        let resumption = try Resumption.read(arguments, parser: parser, command: "run")
         let settings = try validate(resumption?.arguments ?? arguments)
         let description = RunDescription.Plan(
             settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls)
@@ -190,7 +190,7 @@ struct RunCommand: Command {
             return CommandSupport.dryRun(
                 "\(counted(settings.plan.cells.count, "cell")) of \(settings.plan.workloads.map(\.name).joined(separator: ", ")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
-        let (worker, session) = try CommandSupport.openSession(
+        let (worker, session) = try RunStart.openSession(
             resumption, missing: missing, command: "run", plan: description, arguments: resumption?.arguments ?? arguments, parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let progress = ProgressDisplay(quiet: settings.quiet, total: settings.plan.totalRepetitions)

@@ -31,7 +31,7 @@ struct ScaleCommand: Command {
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
             CommandSupport.datasetsOption(list: false),
             CommandSupport.startsOption(list: false),
-        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [CommandSupport.resumeOption])
+        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [Resumption.option])
     }
 
     var help: String {
@@ -106,7 +106,7 @@ struct ScaleCommand: Command {
             return CommandSupport.dryRun(
                 "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
-        let (worker, session) = try CommandSupport.openSession(
+        let (worker, session) = try RunStart.openSession(
             resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let quiet = parsed.has("--quiet")

@@ -50,7 +50,8 @@ import Testing
         var storage = [UInt8](repeating: 0, count: 8)
         try storage.withUnsafeMutableBytes { raw in
             var buffer = ResultBuffer(raw)
-            try buffer.append(UnsafeRawBufferPointer(start: [1, 2, 3] as [UInt8], count: 3))
+            let head: [UInt8] = [1, 2, 3]
+            try head.withUnsafeBytes { try buffer.append($0) }
             try buffer.append(byteCount: 5) { $0.initializeMemory(as: UInt8.self, repeating: 9) }
             #expect(buffer.count == 8 && buffer.remaining == 0)
             #expect(Array(buffer.written) == [1, 2, 3, 9, 9, 9, 9, 9])

@@ -90,6 +90,7 @@ public struct ResultBuffer {
     /// are then part of the result.
     /// - Throws: ``InPlaceWorkloadError/resultTooLong(declared:wanted:)`` when they do not
     ///   fit in what the workload declared; what `body` throws.
+    @discardableResult
     public mutating func append<T>(byteCount: Int, _ body: (UnsafeMutableRawBufferPointer) throws -> T) throws -> T {
         guard byteCount >= 0, byteCount <= remaining else {
             throw InPlaceWorkloadError.resultTooLong(declared: storage.count, wanted: count + byteCount)
