@@ -13,51 +13,6 @@ struct RawRoundTrip {
     var cpuSeconds: Double
 }
 
-/// CPU seconds (user and system) this process has used.
-private func processCPUSeconds() -> Double {
-    let usage = Platform.processUsage()
-    return usage.userSeconds + usage.systemSeconds
-}
-
-extension CalibrationPeer {
-    /// The peer's side: echoes every 8-byte message; at the end of the stream it answers
-    /// with the CPU nanoseconds it used from its first message on, and exits.
-    static func echo<Source: ByteSource, Sink: ByteSink>(_ source: inout Source, _ sink: inout Sink) -> Int32 {
-        var message = [UInt8](repeating: 0, count: 8)
-        var firstCPU: Double?
-        do {
-            while try message.withUnsafeMutableBytes({ try source.readFully(into: $0) }) {
-                if firstCPU == nil { firstCPU = processCPUSeconds() }
-                try sink.write(message)
-            }
-            let used = firstCPU.map { processCPUSeconds() - $0 } ?? 0
-            try sink.write(withUnsafeBytes(of: UInt64((used * 1e9).rounded()).littleEndian) { Array($0) })
-            return 0
-        } catch {
-            return 1
-        }
-    }
-
-    /// `echo` over the transport the environment names (as a worker's), on the standard
-    /// descriptors or, for `shm`, the region on standard input.
-    static func serveEcho() -> Int32 {
-        let transport = TransportSettings.inherited
-        switch transport.transport {
-        case .pipe, .socketpair:
-            var source = DescriptorSource(descriptor: STDIN_FILENO)
-            var sink = DescriptorSink(descriptor: STDOUT_FILENO)
-            return echo(&source, &sink)
-        case .shm:
-            guard let region = try? SharedRegion.attach(descriptor: STDIN_FILENO) else { return 1 }
-            let waiting = RingWaiting.onParent(spinPolls: transport.spinPolls)
-            var source = RingSource(region.requests, of: region, waiting: waiting)
-            var sink = RingSink(region.replies, of: region, waiting: waiting)
-            defer { sink.close() }
-            return echo(&source, &sink)
-        }
-    }
-}
-
 extension Calibrator {
     /// Round trips with an echo peer over `transport`, after 1,000 unmeasured ones; the two
     /// processes pinned to `cpus` (coordinator, peer) when given.
@@ -119,11 +74,11 @@ extension Calibrator {
             }
         }
         try exchange(1000)
-        let cpuBefore = processCPUSeconds()
+        let cpuBefore = Platform.processUsage().cpuSeconds
         let clock = Stopwatch()
         try exchange(roundTrips)
         let seconds = clock.elapsedSeconds
-        let coordinatorCPU = processCPUSeconds() - cpuBefore
+        let coordinatorCPU = Platform.processUsage().cpuSeconds - cpuBefore
         end()
         var answer = [UInt8](repeating: 0, count: 8)
         guard try answer.withUnsafeMutableBytes({ try source.readFully(into: $0) }) else {

@@ -83,42 +83,8 @@ final class WorkerProcess: @unchecked Sendable {
             connection.end.release()
             throw .workerStartFailed(worker: number, message: "cannot write its setup: \(error)")
         }
-        if let forkServer {
-            let processID: Int32
-            do {
-                processID = try forkServer.fork(
-                    input: connection.standardInput.fileDescriptor, output: connection.standardOutput.fileDescriptor,
-                    environment: connection.environment)
-            } catch {
-                connection.end.endRequests()
-                connection.end.release()
-                throw .workerStartFailed(worker: number, message: "\(error)")
-            }
-            child = .forked(processID, forkServer)
-            link = connection.makeLink(peerAlive: { forkServer.isRunning(processID) })
-        } else {
-            let process = Process()
-            child = .spawned(process)
-            link = connection.makeLink(peerAlive: { process.isRunning })
-            process.executableURL = URL(fileURLWithPath: executablePath)
-            process.arguments = arguments
-            var environment = ProcessInfo.processInfo.environment
-            environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
-            // A crashing worker is a measured fact: its exit status tells the story, and Swift's
-            // backtracer would only spill a register dump onto the lab's standard error.
-            if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-            environment.merge(connection.environment) { _, new in new }
-            process.environment = environment
-            process.standardInput = connection.standardInput
-            process.standardOutput = connection.standardOutput
-            // Standard error is inherited: a crashing worker's last words reach the user.
-            do {
-                try process.run()
-            } catch {
-                link.close()
-                throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
-            }
-        }
+        (child, link) = try Child.start(
+            worker: number, executablePath: executablePath, arguments: arguments, connection: connection, forkServer: forkServer)
         spawnedAt = Platform.monotonicNanoseconds()
         registry.register(child.processID)
     }
@@ -326,64 +292,5 @@ final class WorkerProcess: @unchecked Sendable {
         registry.unregister(child.processID)
         // The worker is gone: no process maps its region but this one.
         if let region { regions?.give(region) }
-    }
-
-    /// The worker's life as timeline events of lane `number - 1`.
-    var lifeEvents: [LaneEvent] {
-        let lane = number - 1
-        let pid = processID
-        return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.spawned, spawnedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
-            .filter { $0.1 != 0 }
-            .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
-    }
-}
-
-extension WorkerProcess {
-    /// The worker's process: spawned by Foundation (which reaps it), or forked by a fork
-    /// server (which reaps it and reports its status).
-    enum Child {
-        case spawned(Process)
-        case forked(Int32, ForkServer)
-
-        var processID: Int32 {
-            switch self {
-            case .spawned(let process): process.processIdentifier
-            case .forked(let processID, _): processID
-            }
-        }
-
-        var isRunning: Bool {
-            switch self {
-            case .spawned(let process): process.isRunning
-            case .forked(let processID, let server): server.isRunning(processID)
-            }
-        }
-
-        /// How it ended, once it has and its status is known.
-        var exitDescription: String? {
-            switch self {
-            case .spawned(let process):
-                switch process.terminationReason {
-                case .uncaughtSignal: "killed by signal \(process.terminationStatus) (\(Platform.signalName(process.terminationStatus)))"
-                case .exit: "exited with status \(process.terminationStatus)"
-                @unknown default: nil
-                }
-            case .forked(let processID, let server): server.exitStatus(of: processID).map(ForkServer.describe(status:))
-            }
-        }
-    }
-}
-
-extension Platform {
-    /// Waits while `condition` holds, at most `seconds`; returns whether it stopped holding.
-    /// For a child that another thread reaps (Foundation's, or a fork server's reader): polling
-    /// with a short pause is the bounded wait that allows.
-    static func wait(seconds: Double, while condition: () -> Bool) -> Bool {
-        let deadline = Platform.monotonicSeconds() + seconds
-        while condition() {
-            if Platform.monotonicSeconds() > deadline { return false }
-            Platform.sleep(seconds: 0.0005)
-        }
-        return true
     }
 }

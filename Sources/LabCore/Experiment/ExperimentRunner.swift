@@ -1,23 +1,3 @@
-import Synchronization
-/// In which order a workload's measured repetitions run.
-public enum RepetitionOrder: String, Sendable, CaseIterable {
-    /// Sequential, threads, processes, async, sequential, ...: drift hits every mode alike.
-    case interleaved
-    /// All of a cell's repetitions back to back, then the next cell's.
-    case grouped
-}
-
-/// What the coordinator reports while it runs, for progress display and incremental writing.
-public enum ExperimentEvent: Sendable {
-    /// A repetition is about to start. `position` counts from 1 up to `total`, warm-ups included.
-    case willRun(cell: Cell, repetition: Int, isWarmup: Bool, position: Int, total: Int)
-    /// A measured repetition finished (successfully or not).
-    case recorded(RepetitionRecord)
-    /// What the repetition's tasks and lanes did, just before its ``recorded(_:)`` event (only
-    /// when the runner records timelines). Not kept by the runner: keep what you need.
-    case timeline(RepetitionTimeline, of: RepetitionRecord)
-}
-
 /// Runs an experiment plan cell by cell and turns each measured repetition into a record.
 ///
 /// Order: for each workload, the warm-ups of all its cells, then its repetitions, by default
@@ -294,44 +274,5 @@ extension ExperimentRunner {
             workers: cell.workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
             timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
             dataset: cell.dataset ?? .copy, forkServer: server, regions: regions)
-    }
-}
-
-/// Where a runner keeps its fork server: started on first use, by the thread that runs the
-/// cells, and stopped at the end of the run. A server that cannot start fails the cells that
-/// need it (their workers cannot start), not the run.
-final class ForkServerSlot: Sendable {
-    private let state = Mutex<ForkServer?>(nil)
-
-    /// The running server, started now if need be, or why it cannot start.
-    func server(command: WorkerCommand, registry: ChildProcessRegistry) -> Result<ForkServer, ExecutionError> {
-        state.withLock { state in
-            if let server = state { return .success(server) }
-            do throws(ExecutionError) {
-                let server = try ForkServer(command: command, registry: registry)
-                state = server
-                return .success(server)
-            } catch {
-                return .failure(error)
-            }
-        }
-    }
-
-    func stop() {
-        let server = state.withLock { state in
-            defer { state = nil }
-            return state
-        }
-        server?.stop()
-    }
-}
-
-/// A cell whose workers cannot start at all (its fork server did not start): every task fails
-/// with that reason, as when spawning fails.
-struct StartFailure: TaskRunner {
-    let error: ExecutionError
-
-    func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
-        ExecutionResult(startupSeconds: 0, outcomes: Array(repeating: nil, count: workload.taskCount), failure: error, failureCount: 1)
     }
 }

@@ -42,7 +42,7 @@ public final class Dataset: @unchecked Sendable {
 
     deinit {
         if let base {
-            if mapped { munmap(base, bytes.count) } else { base.deallocate() }
+            if mapped { Platform.unmap(base, length: bytes.count) } else { base.deallocate() }
         }
         if descriptor >= 0 { Platform.close(descriptor) }
     }
@@ -64,16 +64,17 @@ public final class Dataset: @unchecked Sendable {
     public static func shared(of type: any Workload.Type, parameters: Parameters) throws(SystemError) -> Dataset? {
         guard let count = type.datasetBytes(for: parameters) else { return nil }
         guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
-        let descriptor = lab_memory_file("lab-dataset", UInt64(count))
-        if descriptor < 0 { throw SystemError(call: "memfd_create", errno: errno) }
-        guard let base = mmap(nil, count, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0), base != MAP_FAILED else {
-            let error = SystemError(call: "mmap", errno: errno)
+        let descriptor = try Platform.createMemoryFile(named: "lab-dataset", length: count)
+        let base: UnsafeMutableRawPointer
+        do throws(SystemError) {
+            base = try Platform.mapShared(descriptor, length: count, writable: true)
+        } catch {
             Platform.close(descriptor)
             throw error
         }
         type.fillDataset(UnsafeMutableRawBufferPointer(start: base, count: count), parameters: parameters)
         // Built: from now on nobody writes it, this process included.
-        mprotect(base, count, PROT_READ)
+        Platform.protectReadOnly(base, length: count)
         return Dataset(base: base, count: count, mapped: true, descriptor: descriptor)
     }
 
@@ -84,14 +85,9 @@ public final class Dataset: @unchecked Sendable {
     public static func mapping(_ path: String, count: Int) throws(SystemError) -> Dataset {
         let descriptor = try Platform.openForReading(path)
         defer { Platform.close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else { throw SystemError(call: "fstat", errno: errno) }
-        guard Int(status.st_size) == count else { throw SystemError(call: "fstat", errno: EINVAL) }
+        guard try Platform.fileSize(descriptor) == count else { throw SystemError(call: "fstat", errno: EINVAL) }
         guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
-        guard let base = mmap(nil, count, PROT_READ, MAP_SHARED, descriptor, 0), base != MAP_FAILED else {
-            throw SystemError(call: "mmap", errno: errno)
-        }
-        return Dataset(base: base, count: count, mapped: true)
+        return Dataset(base: try Platform.mapShared(descriptor, length: count, writable: false), count: count, mapped: true)
     }
 
     /// The bytes as 64-bit words (the dataset's length rounded down to whole words).

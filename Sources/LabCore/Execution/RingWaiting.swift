@@ -1,0 +1,77 @@
+import CLabSupport
+import Glibc
+
+/// How a side of a shared ring waits: polls first, then sleeps in slices, checking between
+/// slices that the other side is still alive.
+package struct RingWaiting {
+    /// Polls (a check and a CPU pause) before sleeping; `0` sleeps at once.
+    package var spinPolls: Int
+    /// Whether the other side can still answer; checked after each sleeping slice, since a
+    /// process that dies wakes no futex.
+    package var peerAlive: () -> Bool
+    /// How long one sleep lasts at most: the longest a death goes unnoticed.
+    package var sliceNanoseconds: Int64 = 5_000_000
+
+    package init(spinPolls: Int, peerAlive: @escaping () -> Bool) {
+        self.spinPolls = spinPolls
+        self.peerAlive = peerAlive
+    }
+
+    /// How a child waits on its coordinator: the coordinator lives while it is still this
+    /// process's parent (a child whose parent died is re-parented).
+    package static func onParent(spinPolls: Int) -> RingWaiting {
+        let parent = Platform.parentProcessID
+        return RingWaiting(spinPolls: spinPolls, peerAlive: { Platform.parentProcessID == parent })
+    }
+
+    enum Outcome {
+        case ready
+        case peerGone
+        case deadlinePassed
+    }
+
+    /// Waits until `ready()` holds. `signal` is the futex word the other side bumps after it
+    /// made progress and saw `sleeping` set.
+    func wait(
+        until ready: () -> Bool, signal: UnsafeMutablePointer<UInt32>, sleeping: UnsafeMutablePointer<UInt32>, deadline: Double
+    ) -> Outcome {
+        var polls = 0
+        while polls < spinPolls {
+            if ready() { return .ready }
+            lab_cpu_relax()
+            polls += 1
+        }
+        while true {
+            let observed = lab_load_acquire_u32(signal)
+            lab_store_release_u32(sleeping, 1)
+            lab_full_fence()
+            if ready() {
+                lab_store_release_u32(sleeping, 0)
+                return .ready
+            }
+            var slice = sliceNanoseconds
+            if deadline.isFinite {
+                let left = deadline - Platform.monotonicSeconds()
+                if left <= 0 {
+                    lab_store_release_u32(sleeping, 0)
+                    return .deadlinePassed
+                }
+                slice = min(slice, max(Int64(left * 1e9), 1000))
+            }
+            Platform.futexWait(signal, expected: observed, timeoutNanoseconds: slice)
+            lab_store_release_u32(sleeping, 0)
+            if ready() { return .ready }
+            if !peerAlive() { return ready() ? .ready : .peerGone }
+        }
+    }
+
+    /// Bumps `signal` and wakes its sleeper, when the other side said it sleeps. Called after a
+    /// store the sleeper waits for; the fence orders that store before the read of `sleeping`
+    /// (the sleeper does the mirror image), so one of the two always sees the other.
+    static func wakeIfSleeping(signal: UnsafeMutablePointer<UInt32>, sleeping: UnsafeMutablePointer<UInt32>) {
+        lab_full_fence()
+        guard lab_load_acquire_u32(sleeping) != 0 else { return }
+        lab_store_release_u32(signal, lab_load_acquire_u32(signal) &+ 1)
+        Platform.futexWake(signal)
+    }
+}

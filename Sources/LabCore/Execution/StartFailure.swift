@@ -1,0 +1,9 @@
+/// A cell whose workers cannot start at all (its fork server did not start): every task fails
+/// with that reason, as when spawning fails.
+struct StartFailure: TaskRunner {
+    let error: ExecutionError
+
+    func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+        ExecutionResult(startupSeconds: 0, outcomes: Array(repeating: nil, count: workload.taskCount), failure: error, failureCount: 1)
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import Glibc
+
+extension WorkerProcess {
+    /// The worker's life as timeline events of lane `number - 1`.
+    var lifeEvents: [LaneEvent] {
+        let lane = number - 1
+        let pid = processID
+        return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.spawned, spawnedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
+            .filter { $0.1 != 0 }
+            .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
+    }
+
+    /// The worker's process: spawned by Foundation (which reaps it), or forked by a fork
+    /// server (which reaps it and reports its status).
+    enum Child {
+        case spawned(Process)
+        case forked(Int32, ForkServer)
+
+        var processID: Int32 {
+            switch self {
+            case .spawned(let process): process.processIdentifier
+            case .forked(let processID, _): processID
+            }
+        }
+
+        var isRunning: Bool {
+            switch self {
+            case .spawned(let process): process.isRunning
+            case .forked(let processID, let server): server.isRunning(processID)
+            }
+        }
+
+        /// How it ended, once it has and its status is known.
+        var exitDescription: String? {
+            switch self {
+            case .spawned(let process):
+                switch process.terminationReason {
+                case .uncaughtSignal: "killed by signal \(process.terminationStatus) (\(Platform.signalName(process.terminationStatus)))"
+                case .exit: "exited with status \(process.terminationStatus)"
+                @unknown default: nil
+                }
+            case .forked(let processID, let server): server.exitStatus(of: processID).map(ForkServer.describe(status:))
+            }
+        }
+    }
+}
+
+extension WorkerProcess.Child {
+    /// Starts worker `number`'s child on `connection`: forked by `forkServer`, or spawned
+    /// anew from `executablePath` with `arguments`. Returns it with the coordinator's end of
+    /// its transport as a link; on failure the transport is released.
+    static func start(
+        worker number: Int, executablePath: String, arguments: [String], connection: WorkerConnection, forkServer: ForkServer?
+    ) throws(ExecutionError) -> (child: Self, link: any WorkerLink) {
+        if let forkServer {
+            let processID: Int32
+            do {
+                processID = try forkServer.fork(
+                    input: connection.standardInput.fileDescriptor, output: connection.standardOutput.fileDescriptor,
+                    environment: connection.environment)
+            } catch {
+                connection.end.endRequests()
+                connection.end.release()
+                throw .workerStartFailed(worker: number, message: "\(error)")
+            }
+            return (.forked(processID, forkServer), connection.makeLink(peerAlive: { forkServer.isRunning(processID) }))
+        }
+        let process = Process()
+        let link = connection.makeLink(peerAlive: { process.isRunning })
+        process.executableURL = URL(fileURLWithPath: executablePath)
+        process.arguments = arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
+        // A crashing worker is a measured fact: its exit status tells the story, and Swift's
+        // backtracer would only spill a register dump onto the lab's standard error.
+        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        environment.merge(connection.environment) { _, new in new }
+        process.environment = environment
+        process.standardInput = connection.standardInput
+        process.standardOutput = connection.standardOutput
+        // Standard error is inherited: a crashing worker's last words reach the user.
+        do {
+            try process.run()
+        } catch {
+            link.close()
+            throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
+        }
+        return (.spawned(process), link)
+    }
+}

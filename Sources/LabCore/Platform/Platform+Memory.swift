@@ -1,0 +1,53 @@
+import CLabSupport
+import Glibc
+
+extension Platform {
+    /// Creates an anonymous memory file of `length` bytes (close-on-exec, no name in any file
+    /// system: it goes when the last process holding it does). Returns its descriptor, which
+    /// the caller owns. The corresponding C function is `memfd_create`, then `ftruncate`.
+    package static func createMemoryFile(named name: String, length: Int) throws(SystemError) -> Int32 {
+        let descriptor = lab_memory_file(name, UInt64(length))
+        if descriptor < 0 { throw SystemError(call: "memfd_create", errno: errno) }
+        return descriptor
+    }
+
+    /// Maps `length` bytes of the file behind `descriptor`, shared with every process that
+    /// maps it. The corresponding C function is `mmap(MAP_SHARED)`.
+    package static func mapShared(_ descriptor: Int32, length: Int, writable: Bool) throws(SystemError) -> UnsafeMutableRawPointer {
+        let protection = writable ? PROT_READ | PROT_WRITE : PROT_READ
+        guard let base = mmap(nil, length, protection, MAP_SHARED, descriptor, 0), base != MAP_FAILED else {
+            throw SystemError(call: "mmap", errno: errno)
+        }
+        return base
+    }
+
+    /// Makes a mapping read-only from now on. The corresponding C function is `mprotect`.
+    package static func protectReadOnly(_ base: UnsafeMutableRawPointer, length: Int) {
+        mprotect(base, length, PROT_READ)
+    }
+
+    /// Unmaps what ``mapShared(_:length:writable:)`` mapped. The corresponding C function is `munmap`.
+    package static func unmap(_ base: UnsafeMutableRawPointer, length: Int) {
+        munmap(base, length)
+    }
+
+    /// The size in bytes of the file behind `descriptor`. The corresponding C function is `fstat`.
+    package static func fileSize(_ descriptor: Int32) throws(SystemError) -> Int {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else { throw SystemError(call: "fstat", errno: errno) }
+        return Int(status.st_size)
+    }
+
+    /// Sleeps while `*word == expected`, at most `timeoutNanoseconds` (a futex shared between
+    /// processes). Returns early on a wake, a signal or a changed word.
+    /// The corresponding system call is `futex(FUTEX_WAIT)`.
+    package static func futexWait(_ word: UnsafeMutablePointer<UInt32>, expected: UInt32, timeoutNanoseconds: Int64) {
+        _ = lab_futex_wait(word, expected, timeoutNanoseconds)
+    }
+
+    /// Wakes whoever sleeps on `word` in ``futexWait(_:expected:timeoutNanoseconds:)``.
+    /// The corresponding system call is `futex(FUTEX_WAKE)`.
+    package static func futexWake(_ word: UnsafeMutablePointer<UInt32>) {
+        _ = lab_futex_wake(word)
+    }
+}

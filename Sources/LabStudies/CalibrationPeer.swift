@@ -1,0 +1,65 @@
+import Foundation
+import Glibc
+import LabCore
+
+/// The other end of a raw transport for calibration: the `lab calibrate-peer` child. `echo`
+/// sends every 8-byte message straight back (over the transport the environment names, see
+/// ``serveEcho()``) and at the end reports its CPU time; `sink` reads a pipe to end of file
+/// and answers with the byte count. Bare bytes only, no frames: the floor the lab is
+/// compared to.
+public enum CalibrationPeer {
+    public static func serve(mode: String) -> Int32 {
+        Platform.ignoreSignal(SIGPIPE)
+        try? Platform.setParentDeathSignal(SIGKILL)
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        switch mode {
+        case "echo":
+            return serveEcho()
+        case "sink":
+            var total: UInt64 = 0
+            while let count = try? buffer.withUnsafeMutableBytes({ try Platform.read(STDIN_FILENO, into: $0) }), count > 0 {
+                total += UInt64(count)
+            }
+            return (try? withUnsafeBytes(of: total.littleEndian) { try Platform.writeAll(STDOUT_FILENO, $0) }) != nil ? 0 : 1
+        default:
+            return 2
+        }
+    }
+
+    /// The peer's side: echoes every 8-byte message; at the end of the stream it answers
+    /// with the CPU nanoseconds it used from its first message on, and exits.
+    static func echo<Source: ByteSource, Sink: ByteSink>(_ source: inout Source, _ sink: inout Sink) -> Int32 {
+        var message = [UInt8](repeating: 0, count: 8)
+        var firstCPU: Double?
+        do {
+            while try message.withUnsafeMutableBytes({ try source.readFully(into: $0) }) {
+                if firstCPU == nil { firstCPU = Platform.processUsage().cpuSeconds }
+                try sink.write(message)
+            }
+            let used = firstCPU.map { Platform.processUsage().cpuSeconds - $0 } ?? 0
+            try sink.write(withUnsafeBytes(of: UInt64((used * 1e9).rounded()).littleEndian) { Array($0) })
+            return 0
+        } catch {
+            return 1
+        }
+    }
+
+    /// `echo` over the transport the environment names (as a worker's), on the standard
+    /// descriptors or, for `shm`, the region on standard input.
+    static func serveEcho() -> Int32 {
+        let transport = TransportSettings.inherited
+        switch transport.transport {
+        case .pipe, .socketpair:
+            var source = DescriptorSource(descriptor: STDIN_FILENO)
+            var sink = DescriptorSink(descriptor: STDOUT_FILENO)
+            return echo(&source, &sink)
+        case .shm:
+            guard let region = try? SharedRegion.attach(descriptor: STDIN_FILENO) else { return 1 }
+            let waiting = RingWaiting.onParent(spinPolls: transport.spinPolls)
+            var source = RingSource(region.requests, of: region, waiting: waiting)
+            var sink = RingSink(region.replies, of: region, waiting: waiting)
+            defer { sink.close() }
+            return echo(&source, &sink)
+        }
+    }
+}
