@@ -93,4 +93,15 @@ import Testing
         #expect(outcomes[0] == nil)
         #expect(outcomes[2] == outcome)
     }
+
+    @Test("the failure reported is the lowest task's, whichever was noticed first")
+    func lowestTaskReported() {
+        let ledger = TaskLedger(taskCount: 10)
+        ledger.record(.taskFailed(task: 6, message: "late"))
+        ledger.record(.workerStartFailed(worker: 1, message: "no task"))
+        ledger.record(.taskFailed(task: 3, message: "early"))
+        #expect(ledger.result.failure == .taskFailed(task: 3, message: "early"))
+        #expect(ledger.failureCount == 3)
+        #expect(ledger.claim() == 0)
+    }
 }

@@ -139,30 +139,6 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             == CSV.record(TimelineFiles.tasksHeader) + [first, second].map { TimelineFiles.rows(of: timeline($0), record: $0).tasks }.joined())
     }
 
-    @Test("a run description names what differs from another's build and machine, and a plan what differs from another plan")
-    func differences() throws {
-        let machine = MachineDescription(cpuModel: "EPYC", cores: 2, memoryKiB: 24_000_000, kernel: "Linux 6.1 x86_64", hostname: "box")
-        let plan = RunDescription.Plan(
-            workloads: [RunDescription.PlannedWorkload(name: "primes", kind: "cpu", parameters: "limit=300000", tasks: 8)], modes: ["sequential", "threads"],
-            workers: [2], repetitions: 5, warmup: 1, order: "interleaved", batch: "auto", pin: "none", transports: ["pipe"], spin: 2000)
-        let run = RunDescription(
-            runID: "r", labVersion: "0.7.0", gitCommit: "abc", swiftVersion: "6.3", buildConfiguration: "release", machine: machine, plan: plan,
-            startedAt: "2026-12-06T04:00:00Z", endedAt: nil, partial: true)
-        var other = run
-        #expect(run.differences(from: other).isEmpty)
-        other.labVersion = "0.8.0"
-        other.machine.cores = 4
-        other.startedAt = "2026-12-07T00:00:00Z"
-        #expect(run.differences(from: other) == ["lab version: 0.7.0 in the folder, 0.8.0 now", "cores: 2 in the folder, 4 now"])
-        var otherPlan = plan
-        otherPlan.repetitions = 7
-        otherPlan.workloads[0].parameters = "limit=5000"
-        #expect(plan.differences(from: otherPlan) == ["primes parameters: limit=300000 in the folder, limit=5000 now", "repetitions: 5 in the folder, 7 now"])
-        #expect(plan.differences(from: plan).isEmpty)
-        #expect(UTCTime.unixTime(iso8601: "2026-12-06T04:00:00Z") == 1_796_529_600)
-        #expect(UTCTime.unixTime(iso8601: "yesterday") == nil)
-    }
-
     @Test("a results file of lab 0.4.0 (no transport column) reads its process rows as pipes and the others with no transport")
     func fileWithoutTransport() throws {
         let records = [sampleRecord(mode: .processes), sampleRecord()]
@@ -204,17 +180,5 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             try ResultsFileReader.records(fromCSV: good.replacingOccurrences(of: "0.500000", with: "fast"))
         }
         #expect(throws: ResultsFileError.missingHeader) { try ResultsFileReader.records(fromCSV: "") }
-    }
-
-    @Test("numbers are written with fixed decimals, whatever the locale", arguments: [
-        (0.0, 6, "0.000000"), (1.5, 3, "1.500"), (0.0000005, 6, "0.000001"), (123.4564, 3, "123.456"), (-2.25, 1, "-2.3"), (7, 0, "7"),
-    ])
-    func fixed(value: Double, decimals: Int, expected: String) {
-        #expect(NumberFormatting.fixed(value, decimals: decimals) == expected)
-    }
-
-    @Test("durations keep a readable unit", arguments: [(1.2344, "1.234 s"), (0.5, "500 ms"), (0.0123, "12.3 ms"), (0.000045, "45 us"), (250, "250.0 s")])
-    func durations(seconds: Double, expected: String) {
-        #expect(NumberFormatting.duration(seconds) == expected)
     }
 }

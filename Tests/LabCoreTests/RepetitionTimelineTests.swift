@@ -2,7 +2,7 @@ import Testing
 
 @testable import LabCore
 
-@Suite struct TimelineTests {
+@Suite struct RepetitionTimelineTests {
     /// Every task index covered by exactly one span, and each span's times in order.
     static func checkSpans(_ timeline: RepetitionTimeline, tasks: Int, lanes: Int, sourceLocation: SourceLocation = #_sourceLocation) {
         var covered = [Int](repeating: 0, count: tasks)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import LabReport
 
-@Suite struct ComparisonTests {
+@Suite struct RunComparisonTests {
     func records(_ walls: [Double], mode: ExecutionMode = .threads) -> [RepetitionRecord] {
         walls.map { sampleRecord(mode: mode, wall: $0) }
     }

@@ -2,42 +2,9 @@ import Testing
 
 @testable import LabCore
 
-/// The readings of /proc behind the counters, on texts as this machine kind writes them, and
-/// the rule that calls a repetition disturbed.
-@Suite struct MachineCountersTests {
-    @Test("schedstat and sched give running, waiting and migrations; a kernel without them gives nothing")
-    func scheduler() throws {
-        let sched = """
-            lab (4242, #threads: 3)
-            -------------------------------------------------------------------
-            se.exec_start                                :      12345678.901234
-            se.nr_migrations                             :                   17
-            nr_switches                                  :                  250
-            """
-        let counters = try #require(SchedulerCounters.parse(schedstat: "1500000000 250000000 300\n", sched: sched))
-        #expect(counters == SchedulerCounters(runningSeconds: 1.5, waitingSeconds: 0.25, migrations: 17))
-        #expect(SchedulerCounters.parse(schedstat: "", sched: sched) == nil)
-        #expect(SchedulerCounters.parse(schedstat: "1 2 3", sched: "nr_switches : 4") == nil)
-        let later = SchedulerCounters(runningSeconds: 2, waitingSeconds: 0.5, migrations: 20)
-        #expect(later.since(counters) == SchedulerCounters(runningSeconds: 0.5, waitingSeconds: 0.25, migrations: 3))
-        #expect(counters + later == SchedulerCounters(runningSeconds: 3.5, waitingSeconds: 0.75, migrations: 37))
-    }
-
-    @Test("smaps_rollup gives RSS, PSS and USS (private clean + private dirty)")
-    func memory() throws {
-        let rollup = """
-            558c62d64000-7ffe08292000 ---p 00000000 00:00 0                          [rollup]
-            Rss:               40612 kB
-            Pss:               15582 kB
-            Pss_Dirty:          3000 kB
-            Shared_Clean:      37000 kB
-            Private_Clean:        60 kB
-            Private_Dirty:      3400 kB
-            """
-        #expect(MemoryFootprint.parse(smapsRollup: rollup) == MemoryFootprint(residentKiB: 40612, proportionalKiB: 15582, uniqueKiB: 3460))
-        // Pss_Dirty must not be taken for Pss, nor a missing line for 0.
-        #expect(MemoryFootprint.parse(smapsRollup: "Pss_Dirty: 5 kB\nRss: 1 kB") == nil)
-    }
+/// The machine's load read from /proc, on texts as this machine kind writes them, the rule
+/// that calls a repetition disturbed, and this machine's own readings.
+@Suite struct MachineLoadTests {
 
     @Test("/proc/stat's first line gives busy and steal time; the cpuN lines count the CPUs; PSI gives the stall total")
     func machineLoad() throws {
