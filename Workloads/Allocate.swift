@@ -2,11 +2,11 @@ import LabCore
 
 /// Many small allocations and frees: threads share one process's allocator, each worker
 /// process has its own.
-public struct Allocate: Workload {
-    public static let name = "allocate"
-    public static let kind = WorkloadKind.memory
-    public static let summary = "many small allocations and frees: threads share one allocator, processes have their own"
-    public static let parameters = [
+package struct Allocate: Workload {
+    package static let name = "allocate"
+    package static let kind = WorkloadKind.memory
+    package static let summary = "many small allocations and frees: threads share one allocator, processes have their own"
+    package static let parameters = [
         ParameterSpec(
             name: "count", type: .integer(1...100_000_000), defaultValue: "1000000", quickValue: "50000", unit: "allocations",
             summary: "allocations (and as many frees) per task"),
@@ -15,17 +15,17 @@ public struct Allocate: Workload {
             summary: "size of each allocation"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
     let count: Int
     let bytes: Int
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         count = parameters.integer("count")
         bytes = parameters.integer("bytes")
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) -> TaskOutput {
         // A ring of live blocks: each step frees the oldest and allocates a new one, so the
         // allocator sees a steady mix of both, as a real program would.
         var ring = [[UInt8]?](repeating: nil, count: 256)

@@ -3,11 +3,11 @@ import LabCore
 /// Each task waits, then computes. Mostly waiting favours any concurrent mode with many
 /// workers; mostly computing caps the gain at the number of cores. Moving the mix moves the
 /// winner.
-public struct Blend: Workload {
-    public static let name = "blend"
-    public static let kind = WorkloadKind.mixed
-    public static let summary = "each task waits wait_ms, then computes spin units: moving the mix moves the winner"
-    public static let parameters = [
+package struct Blend: Workload {
+    package static let name = "blend"
+    package static let kind = WorkloadKind.mixed
+    package static let summary = "each task waits wait_ms, then computes spin units: moving the mix moves the winner"
+    package static let parameters = [
         ParameterSpec(
             name: "wait_ms", type: .number(0...60_000), defaultValue: "10", quickValue: "2", unit: "ms",
             summary: "how long each task waits first (a sleep, or Task.sleep in async mode)"),
@@ -16,26 +16,26 @@ public struct Blend: Workload {
             summary: "steps of a dependent arithmetic chain each task then computes (about 1-2 ns each)"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
 
     /// Each task waits and then computes, so doubling `spin` alone does not double a task:
     /// the task count is its size.
-    public static let sizeParameter: String? = nil
+    package static let sizeParameter: String? = nil
 
     let waitSeconds: Double
     let spin: Int
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         waitSeconds = parameters.number("wait_ms") / 1000
         spin = parameters.integer("spin")
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) -> TaskOutput {
         Platform.sleep(seconds: waitSeconds)
         return compute(task: index)
     }
 
-    public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
+    package func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
         try await Task.sleep(nanoseconds: UInt64(waitSeconds * 1e9))
         return compute(task: index)
     }

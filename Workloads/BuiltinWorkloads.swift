@@ -4,7 +4,7 @@ import LabCore
 /// them. To add your own, put its file in `Workloads/` and its type on a line here (or run
 /// `Scripts/new-workload.sh NAME KIND`, which does both); `lab list`, `lab run` and every
 /// worker process pick it up.
-public let builtinWorkloads = WorkloadRegistry([
+package let builtinWorkloads = WorkloadRegistry([
     Noop.self,
     Primes.self,
     Mandelbrot.self,

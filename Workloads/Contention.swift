@@ -3,7 +3,7 @@ import Synchronization
 
 /// Every task hammers one shared object: in thread mode all threads fight over its cache
 /// line; each worker process has its own copy, so processes do not contend at all.
-public struct Contention: Workload {
+package struct Contention: Workload {
     /// The object the tasks of one process share. Its counter's value depends on how tasks
     /// interleave, so it never enters a checksum; its `token` never changes, so reading it
     /// through a reference is the same in every mode.
@@ -12,10 +12,10 @@ public struct Contention: Workload {
         let token: UInt64 = 0x9E37_79B9_7F4A_7C15
     }
 
-    public static let name = "contention"
-    public static let kind = WorkloadKind.memory
-    public static let summary = "every task updates one shared object in a tight loop: cache-line bouncing on threads, none across processes"
-    public static let parameters = [
+    package static let name = "contention"
+    package static let kind = WorkloadKind.memory
+    package static let summary = "every task updates one shared object in a tight loop: cache-line bouncing on threads, none across processes"
+    package static let parameters = [
         ParameterSpec(
             name: "updates", type: .integer(1...1_000_000_000), defaultValue: "2000000", quickValue: "100000", unit: "count",
             summary: "updates of the shared object per task"),
@@ -24,7 +24,7 @@ public struct Contention: Workload {
             summary: "atomic: add to a shared atomic counter; refcount: store strong references to one shared object (a retain and a release each)"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
     /// How many strong references a refcount task keeps at once: a power of two.
     static let ringSize = 8
@@ -33,12 +33,12 @@ public struct Contention: Workload {
     let usesReferenceCount: Bool
     let shared = SharedState()
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         updates = parameters.integer("updates")
         usesReferenceCount = parameters.choice("target") == "refcount"
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) -> TaskOutput {
         var checksum = Checksum()
         checksum.combine(UInt64(index))
         checksum.combine(usesReferenceCount ? referenceCountUpdates() : counterUpdates(task: index))

@@ -3,11 +3,11 @@ import LabCore
 /// The coordinator makes a large input buffer per task and the task hashes it: free to hand
 /// to a thread, copied through a pipe for a process, written where the worker reads it over
 /// shared memory.
-public struct Digest: InPlaceWorkload {
-    public static let name = "digest"
-    public static let kind = WorkloadKind.cpu
-    public static let summary = "hash a large input buffer made by the coordinator (a large input to ship to processes)"
-    public static let parameters = [
+package struct Digest: InPlaceWorkload {
+    package static let name = "digest"
+    package static let kind = WorkloadKind.cpu
+    package static let summary = "hash a large input buffer made by the coordinator (a large input to ship to processes)"
+    package static let parameters = [
         ParameterSpec(
             name: "bytes", type: .integer(1...(256 << 20)), defaultValue: "4194304", quickValue: "65536", unit: "bytes",
             summary: "input bytes per task, made by the coordinator's side and handed to the task"),
@@ -19,27 +19,27 @@ public struct Digest: InPlaceWorkload {
             summary: "yes: also send the input back as the result, so the bytes cross the pipes both ways"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
 
     let bytes: Int
     let rounds: Int
     let echoes: Bool
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         bytes = parameters.integer("bytes")
         rounds = parameters.integer("rounds")
         echoes = parameters.choice("echo") == "yes"
     }
 
-    public func inputByteCount(forTask index: Int) -> Int { bytes }
+    package func inputByteCount(forTask index: Int) -> Int { bytes }
 
-    public func writeInput(forTask index: Int, into buffer: UnsafeMutableRawBufferPointer) {
+    package func writeInput(forTask index: Int, into buffer: UnsafeMutableRawBufferPointer) {
         DeterministicRandom.fill(buffer, seed: UInt64(index))
     }
 
-    public func resultByteCount(forTask index: Int) -> Int { echoes ? bytes : 0 }
+    package func resultByteCount(forTask index: Int) -> Int { echoes ? bytes : 0 }
 
-    public func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
+    package func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
         var checksum = Checksum()
         for round in 0..<rounds {
             checksum.combine(UInt64(round))

@@ -5,16 +5,16 @@ import LabCore
 /// every mode, but one that exits, crashes, is killed or hangs takes its address space with
 /// it. In process mode that is one worker, replaced while the other tasks go on; on threads it
 /// would be the lab itself, which is why those actions run in process mode only.
-public struct Fault: Workload {
+package struct Fault: Workload {
     struct Thrown: Error, CustomStringConvertible {
         let index: Int
         var description: String { "fault: task \(index) threw, as asked" }
     }
 
-    public static let name = "fault"
-    public static let kind = WorkloadKind.cpu
-    public static let summary = "misbehave on purpose (throw, exit, trap, kill, hang) to show what process isolation buys"
-    public static let parameters = [
+    package static let name = "fault"
+    package static let kind = WorkloadKind.cpu
+    package static let summary = "misbehave on purpose (throw, exit, trap, kill, hang) to show what process isolation buys"
+    package static let parameters = [
         ParameterSpec(
             name: "action", type: .choice(["ok", "throw", "exit", "trap", "kill", "hang", "diverge"]), defaultValue: "throw", quickValue: "throw",
             unit: "",
@@ -30,13 +30,13 @@ public struct Fault: Workload {
             summary: "steps of arithmetic each well-behaved task computes"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
     /// It fails on purpose, so it runs only when named (`--workloads fault`).
-    public static let isInDefaultPlan = false
+    package static let isInDefaultPlan = false
 
     /// Exiting, trapping, killing or hanging in one address space would take the lab down.
-    public static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? {
+    package static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? {
         let action = parameters.choice("action")
         guard mode != .processes, ["exit", "trap", "kill", "hang"].contains(action) else { return nil }
         return "fault.action=\(action) cannot run in mode '\(mode.rawValue)': in one address space it would take the lab down, which is the lesson; it runs in: processes (throw and ok run in every mode)"
@@ -49,7 +49,7 @@ public struct Fault: Workload {
     /// Whether this instance lives in a worker process: what `diverge` lets change the result.
     let isInWorkerProcess: Bool
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         action = parameters.choice("action")
         at = parameters.integer("at")
         every = parameters.integer("every")
@@ -58,11 +58,11 @@ public struct Fault: Workload {
     }
 
     /// Whether task `index` misbehaves.
-    public func misbehaves(_ index: Int) -> Bool {
+    package func misbehaves(_ index: Int) -> Bool {
         index == at || (every > 0 && index > at && (index - at) % every == 0)
     }
 
-    public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
         if misbehaves(index) {
             switch action {
             case "throw": throw Thrown(index: index)

@@ -2,15 +2,15 @@ import LabCore
 
 /// Writes a private temporary file, flushes it to the device, reads it back and removes it:
 /// waiting on the kernel and the disk rather than computing.
-public struct FileIO: Workload {
+package struct FileIO: Workload {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    public static let name = "file-io"
-    public static let kind = WorkloadKind.io
-    public static let summary = "write a private temporary file, fsync, read it back, checksum, remove it"
-    public static let parameters = [
+    package static let name = "file-io"
+    package static let kind = WorkloadKind.io
+    package static let summary = "write a private temporary file, fsync, read it back, checksum, remove it"
+    package static let parameters = [
         ParameterSpec(
             name: "bytes", type: .integer(1...(1 << 30)), defaultValue: "4194304", quickValue: "65536", unit: "bytes",
             summary: "bytes each task writes and reads back"),
@@ -19,17 +19,17 @@ public struct FileIO: Workload {
             summary: "fsync after writing (waits for the device), or none (stays in the page cache)"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
     let bytes: Int
     let synchronize: Bool
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         bytes = parameters.integer("bytes")
         synchronize = parameters.choice("sync") == "fsync"
     }
 
-    public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
         let content = DeterministicRandom.bytes(count: bytes, seed: UInt64(index) &+ 0xf11e)
         let file = try Platform.makeTemporaryFile(template: Platform.temporaryDirectory + "/lab-file-io-XXXXXX")
         defer {

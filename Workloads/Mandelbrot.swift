@@ -3,11 +3,11 @@ import LabCore
 /// Renders a band of rows of the Mandelbrot set per task. The result is a large buffer (one
 /// byte per pixel) that must come back to the coordinator: free for threads, copied through a
 /// pipe for processes, written where the coordinator reads it over shared memory.
-public struct Mandelbrot: InPlaceWorkload {
-    public static let name = "mandelbrot"
-    public static let kind = WorkloadKind.cpu
-    public static let summary = "render rows of the Mandelbrot set; each task returns its pixels (a large result to copy back)"
-    public static let parameters = [
+package struct Mandelbrot: InPlaceWorkload {
+    package static let name = "mandelbrot"
+    package static let kind = WorkloadKind.cpu
+    package static let summary = "render rows of the Mandelbrot set; each task returns its pixels (a large result to copy back)"
+    package static let parameters = [
         ParameterSpec(
             name: "width", type: .integer(1...20_000), defaultValue: "1600", quickValue: "240", unit: "pixels",
             summary: "image width"),
@@ -19,25 +19,25 @@ public struct Mandelbrot: InPlaceWorkload {
             summary: "the most iterations per pixel before it counts as inside the set"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
 
     let width: Int
     let height: Int
     let iterations: Int
     let taskCount: Int
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         width = parameters.integer("width")
         height = parameters.integer("height")
         iterations = parameters.integer("iterations")
         self.taskCount = taskCount
     }
 
-    public func resultByteCount(forTask index: Int) -> Int {
+    package func resultByteCount(forTask index: Int) -> Int {
         TaskSlice.range(of: height, task: index, of: taskCount).count * width
     }
 
-    public func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
+    package func run(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
         let rows = TaskSlice.range(of: height, task: index, of: taskCount)
         var totalIterations: UInt64 = 0
         try result.append(byteCount: rows.count * width) { pixels in

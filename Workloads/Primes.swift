@@ -3,38 +3,38 @@ import LabCore
 /// Counts primes by trial division: pure compute, no input, a few bytes of result.
 /// Threads and processes should both scale with cores; nothing crosses the pipe but a task
 /// index and a checksum.
-public struct Primes: Workload {
-    public static let name = "primes"
-    public static let kind = WorkloadKind.cpu
-    public static let summary = "count the primes below `limit` by trial division; blocks of 1024 numbers are dealt out to the tasks in turn"
-    public static let parameters = [
+package struct Primes: Workload {
+    package static let name = "primes"
+    package static let kind = WorkloadKind.cpu
+    package static let summary = "count the primes below `limit` by trial division; blocks of 1024 numbers are dealt out to the tasks in turn"
+    package static let parameters = [
         ParameterSpec(
             name: "limit", type: .integer(2...4_000_000_000), defaultValue: "9000000", quickValue: "300000",
             unit: "count", summary: "the numbers 0..<limit are tested, in blocks of 1024 dealt out to the tasks in turn"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
     let limit: Int
     let taskCount: Int
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         limit = parameters.integer("limit")
         self.taskCount = taskCount
     }
 
     /// Numbers per block: blocks are dealt out to the tasks in turn.
-    public static let blockSize = 1024
+    package static let blockSize = 1024
 
     /// The blocks of `0..<limit` that task `index` tests; together they cover it exactly once.
     /// Larger numbers cost more to test, so contiguous slices would leave the last task the
     /// dearest and the pool waiting for it (measured: 1.84x at 2 threads with 8 slices);
     /// dealt-out blocks give every task almost the same cost.
-    public func blocks(forTask index: Int) -> [Range<Int>] {
+    package func blocks(forTask index: Int) -> [Range<Int>] {
         TaskSlice.blocks(of: limit, task: index, of: taskCount, blockSize: Primes.blockSize)
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) -> TaskOutput {
         var count: UInt64 = 0
         var sum: UInt64 = 0
         var tested: UInt64 = 0
@@ -52,7 +52,7 @@ public struct Primes: Workload {
     }
 
     /// Trial division by 2, 3 and the numbers 6k +/- 1 up to the square root.
-    public static func isPrime(_ number: Int) -> Bool {
+    package static func isPrime(_ number: Int) -> Bool {
         if number < 2 { return false }
         if number < 4 { return true }
         if number % 2 == 0 || number % 3 == 0 { return false }

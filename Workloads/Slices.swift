@@ -3,11 +3,11 @@ import LabCore
 /// One large table that every task reads a slice of, as a data loader's workers read one
 /// dataset: threads share the coordinator's copy, each worker process builds its own while it
 /// starts (`--dataset copy`), or maps the coordinator's (`--dataset map`).
-public struct Slices: Workload {
-    public static let name = "slices"
-    public static let kind = WorkloadKind.memory
-    public static let summary = "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset map)"
-    public static let parameters = [
+package struct Slices: Workload {
+    package static let name = "slices"
+    package static let kind = WorkloadKind.memory
+    package static let summary = "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset map)"
+    package static let parameters = [
         ParameterSpec(
             name: "bytes", type: .integer(1...(4 << 30)), defaultValue: "67108864", quickValue: "4194304", unit: "bytes",
             summary: "size of the table, built once per process, or once by the coordinator with --dataset map"),
@@ -16,14 +16,14 @@ public struct Slices: Workload {
             summary: "how many times a task hashes its slice"),
     ]
 
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
+    package static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
 
     /// A demonstration of `--dataset`, run when named: the default plan stays as it was.
-    public static var isInDefaultPlan: Bool { false }
+    package static var isInDefaultPlan: Bool { false }
 
-    public static func datasetBytes(for parameters: Parameters) -> Int? { parameters.integer("bytes") }
+    package static func datasetBytes(for parameters: Parameters) -> Int? { parameters.integer("bytes") }
 
-    public static func fillDataset(_ buffer: UnsafeMutableRawBufferPointer, parameters: Parameters) {
+    package static func fillDataset(_ buffer: UnsafeMutableRawBufferPointer, parameters: Parameters) {
         var generator = DeterministicRandom(seed: 0x511ce5)
         var offset = 0
         while offset < buffer.count {
@@ -40,18 +40,18 @@ public struct Slices: Workload {
     let taskCount: Int
     let table: Dataset
 
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         self.init(parameters: parameters, taskCount: taskCount, dataset: nil)
     }
 
     /// Built around the runtime's dataset, or (without one) a copy of its own.
-    public init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
+    package init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
         rounds = parameters.integer("rounds")
         self.taskCount = taskCount
         table = dataset ?? Dataset.inHeap(of: Slices.self, parameters: parameters)!
     }
 
-    public func run(task index: Int, input: [UInt8]) -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) -> TaskOutput {
         let slice = TaskSlice.range(of: table.bytes.count, task: index, of: taskCount)
         let bytes = UnsafeRawBufferPointer(rebasing: table.bytes[slice])
         var checksum = Checksum()

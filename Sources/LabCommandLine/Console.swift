@@ -14,7 +14,7 @@ enum Console {
     }
 
     /// Whether standard error is a terminal (progress then updates one line in place).
-    static var errorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+    static var errorIsTerminal: Bool { Platform.isTerminal(STDERR_FILENO) }
 }
 
 /// Progress on standard error: one updating line on a terminal, plain lines otherwise.

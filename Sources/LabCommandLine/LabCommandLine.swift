@@ -35,7 +35,7 @@ public enum LabCommandLine {
     public static func main(adding workloads: [any Workload.Type] = []) -> Never {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
         Platform.ignoreSignal(SIGPIPE)
-        exit(dispatch(Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)))
+        Platform.exit(dispatch(Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)))
     }
 
     static func dispatch(_ arguments: [String], registry: WorkloadRegistry) -> Int32 {

@@ -68,7 +68,7 @@ enum OutputFolder {
                 continue
             } catch {
                 for made in created.reversed() { Platform.removeDirectory(atPath: made) }
-                throw .outputNotCreatable(path: path, reason: String(cString: strerror(error.errno)))
+                throw .outputNotCreatable(path: path, reason: error.reason)
             }
         }
     }

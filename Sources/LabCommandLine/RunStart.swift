@@ -86,7 +86,7 @@ enum RunStart {
 
     static let endProcess: @Sendable (String, Int32) -> Never = { message, status in
         Console.error("\n" + message + "\n")
-        _exit(status)
+        Platform.exitImmediately(status)
     }
 
     /// The session a measuring command writes through, and how its workers start: in the

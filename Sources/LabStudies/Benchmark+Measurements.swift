@@ -2,7 +2,7 @@ import LabCore
 
 extension Benchmark {
     /// How much longer empty tasks take when each repetition records its timeline.
-    public static let timelineGoal = BenchmarkGoal.atMost(1.05)
+    package static let timelineGoal = BenchmarkGoal.atMost(1.05)
 
     /// Empty tasks on 2 threads, with and without recording the timeline, in alternating
     /// order after a warm-up of each: the ratio of the median walls.

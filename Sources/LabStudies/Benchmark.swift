@@ -3,39 +3,39 @@ import LabCore
 /// The lab's benchmark of its own overhead near the machine's limits, with the settings of
 /// issue 7: each figure is a ratio taken within one run (or a per-task cost far above the
 /// clock's resolution), so that a busy shared machine shifts both sides alike.
-public struct Benchmark: Sendable {
+package struct Benchmark: Sendable {
     /// How a `lab worker` and the raw pipe peer are started.
-    public let worker: WorkerCommand
-    public let peer: WorkerCommand
+    package let worker: WorkerCommand
+    package let peer: WorkerCommand
     /// The empty workload, for per-task costs and start-up.
-    public let noop: any Workload.Type
+    package let noop: any Workload.Type
     /// The CPU-bound workload whose scaling is checked (`primes`).
-    public let cpuBound: any Workload.Type
+    package let cpuBound: any Workload.Type
     /// Sizes: the issue's by default; about a tenth with `quick`.
-    public let quick: Bool
+    package let quick: Bool
     /// Measured repetitions per figure (median taken).
-    public let repetitions: Int
+    package let repetitions: Int
 
     /// The workloads whose time must grow with their size (every workload of the default
     /// plan, or those the user names).
-    public let growing: [any Workload.Type]
+    package let growing: [any Workload.Type]
     /// Where every measured repetition goes.
-    public let session: RunSession
+    package let session: RunSession
     /// The transports whose figures are measured beside the pipe's (`--transport`): the
     /// `shm` goals need `shm`.
-    public let transports: [Transport]
+    package let transports: [Transport]
     /// Workloads that move bytes or compute in bulk (`digest`, `mandelbrot`): processes over
     /// `shm` are held to within 10% of threads on them.
-    public let bulk: [any Workload.Type]
+    package let bulk: [any Workload.Type]
     /// Workloads held to within 5% of threads with every remedy of a process applied
     /// (`shm`, a mapped dataset where they have one, workers forked by a fork server).
-    public let remedied: [any Workload.Type]
+    package let remedied: [any Workload.Type]
 
     /// How much longer a workload's sequential cell must take at double its size: less means
     /// the work (or part of it) was removed, or does not depend on the size.
-    public static let growthGoal = BenchmarkGoal.atLeast(1.5)
+    package static let growthGoal = BenchmarkGoal.atLeast(1.5)
 
-    public init(
+    package init(
         worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
         session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases, bulk: [any Workload.Type] = [],
         remedied: [any Workload.Type] = []
@@ -65,7 +65,7 @@ public struct Benchmark: Sendable {
     }
 
     /// Runs every measurement; `progress` hears the name of each before it starts.
-    public func run(progress: (String) -> Void) throws -> [BenchmarkResult] {
+    package func run(progress: (String) -> Void) throws -> [BenchmarkResult] {
         var results: [BenchmarkResult] = []
 
         progress("raw pipe round trip")

@@ -2,13 +2,13 @@ import LabCore
 
 /// A goal a figure of `lab bench` is held to, written once: its text and its check come from
 /// the same value.
-public enum BenchmarkGoal: Sendable, Equatable {
+package enum BenchmarkGoal: Sendable, Equatable {
     case atMost(Double)
     case below(Double)
     case atLeast(Double)
 
     /// As `bench.csv` and the table show it: `<= 1.5`.
-    public var text: String {
+    package var text: String {
         switch self {
         case .atMost(let bound): "<= \(bound.shortText)"
         case .below(let bound): "< \(bound.shortText)"
@@ -17,13 +17,13 @@ public enum BenchmarkGoal: Sendable, Equatable {
     }
 
     /// The number the goal compares with: `1.5` of `<= 1.5`.
-    public var bound: Double {
+    package var bound: Double {
         switch self {
         case .atMost(let bound), .below(let bound), .atLeast(let bound): bound
         }
     }
 
-    public func isMet(by value: Double) -> Bool {
+    package func isMet(by value: Double) -> Bool {
         switch self {
         case .atMost(let bound): value <= bound
         case .below(let bound): value < bound

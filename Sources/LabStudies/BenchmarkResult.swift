@@ -1,17 +1,17 @@
 import LabCore
 
 /// One figure of `lab bench`: a row of `bench.csv`, with the goal it is held to.
-public struct BenchmarkResult: Sendable, Equatable {
+package struct BenchmarkResult: Sendable, Equatable {
     /// Such as `thread_task_cost`.
-    public var measurement: String
-    public var value: Double
+    package var measurement: String
+    package var value: Double
     /// `us`, `ms` or `x` (a ratio).
-    public var unit: String
+    package var unit: String
     /// `nil` for a figure that is only context.
-    public var goal: BenchmarkGoal?
-    public var detail: String
+    package var goal: BenchmarkGoal?
+    package var detail: String
 
-    public init(measurement: String, value: Double, unit: String, goal: BenchmarkGoal? = nil, detail: String) {
+    package init(measurement: String, value: Double, unit: String, goal: BenchmarkGoal? = nil, detail: String) {
         self.measurement = measurement
         self.value = value
         self.unit = unit
@@ -20,5 +20,5 @@ public struct BenchmarkResult: Sendable, Equatable {
     }
 
     /// Whether `value` meets the goal; `nil` without a goal.
-    public var meetsGoal: Bool? { goal.map { $0.isMet(by: value) } }
+    package var meetsGoal: Bool? { goal.map { $0.isMet(by: value) } }
 }

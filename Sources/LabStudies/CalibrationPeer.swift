@@ -7,8 +7,8 @@ import LabCore
 /// ``serveEcho()``) and at the end reports its CPU time; `sink` reads a pipe to end of file
 /// and answers with the byte count. Bare bytes only, no frames: the floor the lab is
 /// compared to.
-public enum CalibrationPeer {
-    public static func serve(mode: String) -> Int32 {
+package enum CalibrationPeer {
+    package static func serve(mode: String) -> Int32 {
         Platform.ignoreSignal(SIGPIPE)
         try? Platform.setParentDeathSignal(SIGKILL)
         var buffer = [UInt8](repeating: 0, count: 65536)

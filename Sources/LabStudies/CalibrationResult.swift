@@ -3,17 +3,17 @@ import Glibc
 import LabCore
 
 /// One number `lab calibrate` measured: a row of `calibration.csv`.
-public struct CalibrationResult: Sendable, Equatable {
+package struct CalibrationResult: Sendable, Equatable {
     /// Such as `pipe_round_trip_cross_core`.
-    public var measurement: String
-    public var value: Double
+    package var measurement: String
+    package var value: Double
     /// `us`, `ms`, `MiB/s` or `x` (a ratio).
-    public var unit: String
-    public var samples: Int
+    package var unit: String
+    package var samples: Int
     /// How it was measured, in a few words.
-    public var detail: String
+    package var detail: String
 
-    public init(measurement: String, value: Double, unit: String, samples: Int, detail: String) {
+    package init(measurement: String, value: Double, unit: String, samples: Int, detail: String) {
         self.measurement = measurement
         self.value = value
         self.unit = unit

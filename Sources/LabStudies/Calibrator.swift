@@ -3,23 +3,23 @@ import Glibc
 import LabCore
 
 /// Measures, on this machine, the costs that decide the thread-versus-process trade-off.
-public struct Calibrator: Sendable {
+package struct Calibrator: Sendable {
     /// How to start a `lab worker`, for spawn costs and the lab's own task costs.
-    public let worker: WorkerCommand
+    package let worker: WorkerCommand
     /// How to start the raw pipe peer; the peer's mode (`echo`, `sink`) is added to its arguments.
-    public let peer: WorkerCommand
+    package let peer: WorkerCommand
     /// An empty workload (`noop`), for the lab's own per-task cost in each mode.
-    public let noop: any Workload.Type
+    package let noop: any Workload.Type
     /// Round trips per pipe measurement.
-    public let roundTrips: Int
+    package let roundTrips: Int
     /// Tasks per mode for the per-task cost.
-    public let tasks: Int
+    package let tasks: Int
     /// The transports whose round trips and per-task costs are measured (`--transport`).
-    public let transports: [Transport]
+    package let transports: [Transport]
     /// Polls before a side of `shm` sleeps (`--spin`).
-    public let spinPolls: Int
+    package let spinPolls: Int
 
-    public init(
+    package init(
         worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000,
         transports: [Transport] = Transport.allCases, spinPolls: Int = Transport.defaultSpinPolls
     ) {
@@ -33,7 +33,7 @@ public struct Calibrator: Sendable {
     }
 
     /// Runs every measurement; `progress` hears the name of each before it starts.
-    public func run(progress: (String) -> Void) throws -> [CalibrationResult] {
+    package func run(progress: (String) -> Void) throws -> [CalibrationResult] {
         var results: [CalibrationResult] = []
         progress("thread create and join")
         results.append(threadCreateJoin(count: 2000))

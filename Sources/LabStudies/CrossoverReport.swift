@@ -4,15 +4,15 @@ import LabReport
 
 /// The views of a crossover scan: `crossover.csv`, the ASCII curve, `crossover.svg` and the
 /// findings in words.
-public struct CrossoverReport: Sendable {
-    public let workload: String
-    public let parameter: ParameterSpec
-    public let workers: Int
-    public let tolerance: Double
-    public let points: [CrossoverScan.Point]
-    public let findings: [CrossoverScan.Finding]
+package struct CrossoverReport: Sendable {
+    package let workload: String
+    package let parameter: ParameterSpec
+    package let workers: Int
+    package let tolerance: Double
+    package let points: [CrossoverScan.Point]
+    package let findings: [CrossoverScan.Finding]
 
-    public init(workload: String, parameter: ParameterSpec, workers: Int, tolerance: Double, points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) {
+    package init(workload: String, parameter: ParameterSpec, workers: Int, tolerance: Double, points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) {
         self.workload = workload
         self.parameter = parameter
         self.workers = workers
@@ -27,7 +27,7 @@ public struct CrossoverReport: Sendable {
     }
 
     /// The curve, one row per size: medians and ratios, units in every column name.
-    public var csv: String {
+    package var csv: String {
         let unit = parameter.unit.isEmpty ? "" : "_" + parameter.unit
         let header = [
             "\(parameter.name)\(unit)", "tasks", "workers", "sequential_median_s", "threads_median_s", "processes_median_s",
@@ -45,7 +45,7 @@ public struct CrossoverReport: Sendable {
     }
 
     /// The findings, one sentence each.
-    public var findingsText: String {
+    package var findingsText: String {
         findings.map { finding in
             let what = finding.crossing == .processesCatchThreads
                 ? "processes within \(NumberFormatting.fixed(tolerance * 100, decimals: 0))% of threads" : finding.crossing.rawValue
@@ -66,7 +66,7 @@ public struct CrossoverReport: Sendable {
     }
 
     /// Speedup over sequential per size, a bar per mode, `|` marking 1.00x.
-    public var asciiChart: String {
+    package var asciiChart: String {
         let barWidth = 36
         let largest = max(points.flatMap { [$0.threadsSpeedup, $0.processesSpeedup] }.filter(\.isFinite).max() ?? 1, 1)
         let one = Int((1 / largest * Double(barWidth)).rounded())
@@ -89,7 +89,7 @@ public struct CrossoverReport: Sendable {
 
     /// The curve as SVG: speedup over sequential against the size on a log scale, a line per
     /// mode, a dashed line at 1.00x.
-    public var svg: String {
+    package var svg: String {
         let frame = PlotFrame(height: 400, right: 130)
         let (height, left, top, plotWidth, plotHeight) = (frame.height, frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         let sizes = points.map { log2(Double(max($0.size, 1))) }
@@ -143,10 +143,10 @@ public struct CrossoverReport: Sendable {
     }
 
     /// The ASCII chart and the findings: `crossover.txt`, and what the command prints.
-    public var text: String { asciiChart + "\n" + findingsText }
+    package var text: String { asciiChart + "\n" + findingsText }
 
     /// The study's own files, by name and content.
-    public var files: [(name: String, text: String)] {
+    package var files: [(name: String, text: String)] {
         [("crossover.csv", csv), ("crossover.txt", text), ("crossover.svg", svg)]
     }
 }

@@ -3,9 +3,9 @@ import LabCore
 /// `lab crossover`: for one workload and one of its integer size parameters, measures
 /// sequential, threads and processes at growing sizes (doubling), then bisects each bracket
 /// where a mode starts to win, and reports the sizes where that happens.
-public struct CrossoverScan: Sendable {
+package struct CrossoverScan: Sendable {
     /// What a scan looks for, each a predicate that should turn true as the size grows.
-    public enum Crossing: String, Sendable, CaseIterable {
+    package enum Crossing: String, Sendable, CaseIterable {
         /// The thread pool is faster than sequential code.
         case threadsBeatSequential = "threads beat sequential"
         /// The process pool (start-up included) is faster than sequential code.
@@ -15,18 +15,18 @@ public struct CrossoverScan: Sendable {
     }
 
     /// One measured size: the medians of each mode's wall time.
-    public struct Point: Sendable {
-        public var size: Int
-        public var tasks: Int
-        public var sequentialSeconds: Double
-        public var threadsSeconds: Double
-        public var processesSeconds: Double
+    package struct Point: Sendable {
+        package var size: Int
+        package var tasks: Int
+        package var sequentialSeconds: Double
+        package var threadsSeconds: Double
+        package var processesSeconds: Double
         /// `doubling` or `bisecting`.
-        public var phase: String
+        package var phase: String
         /// Every measured repetition at this size.
-        public var records: [RepetitionRecord]
+        package var records: [RepetitionRecord]
 
-        public init(
+        package init(
             size: Int, tasks: Int, sequentialSeconds: Double, threadsSeconds: Double, processesSeconds: Double, phase: String, records: [RepetitionRecord]
         ) {
             self.size = size
@@ -38,13 +38,13 @@ public struct CrossoverScan: Sendable {
             self.records = records
         }
 
-        public var threadsSpeedup: Double { sequentialSeconds / threadsSeconds }
-        public var processesSpeedup: Double { sequentialSeconds / processesSeconds }
+        package var threadsSpeedup: Double { sequentialSeconds / threadsSeconds }
+        package var processesSpeedup: Double { sequentialSeconds / processesSeconds }
         /// Above 1: processes are slower than threads by this factor.
-        public var processesOverThreads: Double { processesSeconds / threadsSeconds }
+        package var processesOverThreads: Double { processesSeconds / threadsSeconds }
 
         /// Whether `crossing` holds here. A failed mode (a NaN median) holds nothing.
-        public func holds(_ crossing: Crossing, tolerance: Double) -> Bool {
+        package func holds(_ crossing: Crossing, tolerance: Double) -> Bool {
             switch crossing {
             case .threadsBeatSequential: threadsSpeedup > 1
             case .processesBeatSequential: processesSpeedup > 1
@@ -55,37 +55,37 @@ public struct CrossoverScan: Sendable {
 
     /// Where a crossing happens: it does not hold at `below` and holds at `size` (the
     /// smallest such size measured), or it held from the first size, or never.
-    public struct Finding: Sendable {
-        public enum Where: Sendable, Equatable {
+    package struct Finding: Sendable {
+        package enum Where: Sendable, Equatable {
             case between(below: Int, size: Int)
             case fromTheStart(size: Int)
             case never(upTo: Int)
         }
 
-        public var crossing: Crossing
-        public var location: Where
+        package var crossing: Crossing
+        package var location: Where
 
-        public init(crossing: Crossing, location: Where) {
+        package init(crossing: Crossing, location: Where) {
             self.crossing = crossing
             self.location = location
         }
     }
 
     /// The smallest and the largest size.
-    public let sizes: ClosedRange<Int>
+    package let sizes: ClosedRange<Int>
     /// Extra sizes measured inside each bracket where a crossing happens.
-    public let bisections: Int
+    package let bisections: Int
     /// How much slower than threads processes may be and still count as caught up (0.1 = 10%).
-    public let tolerance: Double
+    package let tolerance: Double
 
-    public init(sizes: ClosedRange<Int>, bisections: Int, tolerance: Double) {
+    package init(sizes: ClosedRange<Int>, bisections: Int, tolerance: Double) {
         self.sizes = sizes
         self.bisections = bisections
         self.tolerance = tolerance
     }
 
     /// The doubling sizes: `from`, 2 x `from`, ... and `to` itself last.
-    public var doublingSizes: [Int] {
+    package var doublingSizes: [Int] {
         var sizes: [Int] = []
         var size = self.sizes.lowerBound
         while size < self.sizes.upperBound {
@@ -100,7 +100,7 @@ public struct CrossoverScan: Sendable {
     /// crossing happens. `measure` is asked for each size once, with its phase (`doubling` or
     /// `bisecting`); the scan itself measures nothing, so it can be tested with made-up points.
     /// - Throws: what `measure` throws; the scan stops there.
-    public func run(measure: (_ size: Int, _ phase: String) throws -> Point) rethrows -> (points: [Point], findings: [Finding]) {
+    package func run(measure: (_ size: Int, _ phase: String) throws -> Point) rethrows -> (points: [Point], findings: [Finding]) {
         var points: [Int: Point] = [:]
         func point(_ size: Int, phase: String) throws -> Point {
             if let known = points[size] { return known }
@@ -142,24 +142,24 @@ public struct CrossoverScan: Sendable {
 
 /// Measures one size of a crossover scan: sequential, threads and processes, one warm-up
 /// round, then `repetitions` interleaved rounds, through the run's session.
-public struct CrossoverMeasurement: Sendable {
-    public let workload: any Workload.Type
-    public let parameter: ParameterSpec
+package struct CrossoverMeasurement: Sendable {
+    package let workload: any Workload.Type
+    package let parameter: ParameterSpec
     /// The other parameters, as `--set` gives them.
-    public let overrides: [String: String]
-    public let workers: Int
+    package let overrides: [String: String]
+    package let workers: Int
     /// `nil`: the workload's own task count at each size.
-    public let tasks: Int?
-    public let repetitions: Int
-    public let runner: ExperimentRunner
-    public let session: RunSession
+    package let tasks: Int?
+    package let repetitions: Int
+    package let runner: ExperimentRunner
+    package let session: RunSession
     /// What the worker processes talk over (`--transport`).
-    public let transport: Transport
+    package let transport: Transport
     /// Where the workers get a dataset (`--dataset`), and how they start (`--start`).
-    public let dataset: DatasetPlacement
-    public let start: WorkerStart
+    package let dataset: DatasetPlacement
+    package let start: WorkerStart
 
-    public init(
+    package init(
         workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, tasks: Int?, repetitions: Int,
         transport: Transport = .pipe, dataset: DatasetPlacement = .copy, start: WorkerStart = .spawn, runner: ExperimentRunner,
         session: RunSession
@@ -178,7 +178,7 @@ public struct CrossoverMeasurement: Sendable {
     }
 
     /// The workload's parameters at `size`.
-    public func parameters(at size: Int) throws(ConfigurationError) -> Parameters {
+    package func parameters(at size: Int) throws(ConfigurationError) -> Parameters {
         var values = overrides
         values[parameter.name] = String(size)
         return try workload.parameters(overriding: values)
@@ -187,7 +187,7 @@ public struct CrossoverMeasurement: Sendable {
     /// The medians of the successful repetitions of each mode at `size`.
     /// - Throws: ``ChecksumProof/Mismatch`` when the modes did different work, or a
     ///   ``ConfigurationError`` (or the workload's error) when the size is refused.
-    public func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
+    package func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
         let configured = try ConfiguredWorkload(type: workload, parameters: try parameters(at: size), taskCount: tasks)
         let measured = try ModeComparison(
             measuring: configured, workers: workers, repetitions: repetitions, transport: transport, dataset: dataset, start: start,

@@ -3,18 +3,18 @@ import LabCore
 /// Sequential, threads and processes at one setting, measured together (one warm-up round,
 /// then interleaved rounds): what `lab bench` and `lab crossover` compare. Every repetition
 /// goes to the session's `results.csv`, and the modes must agree on the checksum.
-public struct ModeComparison: Sendable {
+package struct ModeComparison: Sendable {
     /// The three modes every comparing study measures, in the order they run.
-    public static let modes: [ExecutionMode] = [.sequential, .threads, .processes]
+    package static let modes: [ExecutionMode] = [.sequential, .threads, .processes]
 
     /// Every measured repetition, in the order taken.
-    public let records: [RepetitionRecord]
+    package let records: [RepetitionRecord]
 
     /// Measures `workload` in the three modes, the pools with `workers` each, the worker
     /// processes over `transport`.
     /// - Throws: ``ChecksumProof/Mismatch`` when two modes did not do the same work (no
     ///   speedup is reported then), or what the session throws.
-    public init(
+    package init(
         measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, transport: Transport = .pipe, dataset: DatasetPlacement = .copy,
         start: WorkerStart = .spawn, runner: ExperimentRunner, session: RunSession
     ) throws {
@@ -27,12 +27,12 @@ public struct ModeComparison: Sendable {
 
     /// The median of `seconds` (the wall time by default) over the successful repetitions in
     /// `mode`; NaN when none succeeded.
-    public func median(_ mode: ExecutionMode, _ seconds: (RepetitionRecord) -> Double = { $0.wallSeconds }) -> Double {
+    package func median(_ mode: ExecutionMode, _ seconds: (RepetitionRecord) -> Double = { $0.wallSeconds }) -> Double {
         Statistics.median(records.filter { $0.mode == mode && $0.status == .ok }.map(seconds)) ?? .nan
     }
 
     /// Every failed repetition's cell and error; empty when all succeeded.
-    public var failures: [String] {
+    package var failures: [String] {
         records.filter { $0.status == .failed }.map { "\($0.workload) \($0.cellLabel): \($0.error ?? "")" }
     }
 }

@@ -12,9 +12,9 @@ import Synchronization
 /// The session never prints and never exits by itself: when a run must end early (a signal, a
 /// task stuck on a thread) it writes what the run has, then calls the `end` it was given
 /// with the message for the user and the exit status.
-public final class RunSession: Sendable {
-    public let folder: RunFolder
-    public let runID: String
+package final class RunSession: Sendable {
+    package let folder: RunFolder
+    package let runID: String
     private let description: Mutex<RunDescription>
     private let writer: ResultsFileWriter
     private let timelineWriter: TimelineFilesWriter
@@ -36,7 +36,7 @@ public final class RunSession: Sendable {
     ///   - description: the run's description; its `partial` and `endedAt` are the session's.
     ///   - end: prints the message and ends the process with the status; never returns.
     /// - Throws: ``LabFailure`` when a file cannot be written.
-    public init(path: String, description: RunDescription, end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never) throws {
+    package init(path: String, description: RunDescription, end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never) throws {
         var started = description
         started.partial = true
         started.endedAt = nil
@@ -68,7 +68,7 @@ public final class RunSession: Sendable {
     ///   - kept: the whole records of its results.csv; `wholeLength`: the bytes they take.
     ///   - resumption: what this resumption records; its `endedAt` is the session's.
     /// - Throws: ``LabFailure`` when a file cannot be written.
-    public init(
+    package init(
         resuming path: String, description: RunDescription, kept: [RepetitionRecord], wholeLength: Int, resumption: RunDescription.Resumption,
         end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never
     ) throws {
@@ -83,7 +83,7 @@ public final class RunSession: Sendable {
         for record in kept where before[RepetitionKey(record)] == nil { before[RepetitionKey(record)] = record }
         measuredBefore = before
         // The run's clock goes on from its start, and never back behind what it recorded.
-        let sinceStart = UTCTime.unixTime(iso8601: description.startedAt).map { Double(Int(time(nil)) - $0) } ?? 0
+        let sinceStart = UTCTime.unixTime(iso8601: description.startedAt).map { Double(Platform.unixTime() - $0) } ?? 0
         clockOffset = max(sinceStart, kept.map { $0.startSeconds + $0.wallSeconds }.max() ?? 0)
         do {
             try folder.write(resumed)
@@ -98,7 +98,7 @@ public final class RunSession: Sendable {
     }
 
     /// What the run measured before it was resumed, in the order results.csv has it.
-    public var keptRecords: [RepetitionRecord] {
+    package var keptRecords: [RepetitionRecord] {
         measuredBefore.values.sorted { $0.position < $1.position }
     }
 
@@ -112,7 +112,7 @@ public final class RunSession: Sendable {
     }
 
     /// A runner whose stuck tasks end the run through this session.
-    public func runner(
+    package func runner(
         workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize, placement: Placement = .none,
         spinPolls: Int = Transport.defaultSpinPolls
     ) -> ExperimentRunner {
@@ -126,7 +126,7 @@ public final class RunSession: Sendable {
     /// - Returns: the plan's records in its order, those measured before the resumption included.
     /// - Throws: ``LabFailure`` at the first row that cannot be written (the run stops there:
     ///   no row is silently dropped), or what starting a fixture throws.
-    public func run(
+    package func run(
         _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void = { _ in }
     ) throws -> [RepetitionRecord] {
         let before = measuredBefore
@@ -145,7 +145,7 @@ public final class RunSession: Sendable {
 
     /// Appends one record to `results.csv`.
     /// - Throws: ``LabFailure`` naming the file when the write fails.
-    public func append(_ record: RepetitionRecord) throws {
+    package func append(_ record: RepetitionRecord) throws {
         do {
             try writer.append(record)
         } catch {
@@ -155,7 +155,7 @@ public final class RunSession: Sendable {
 
     /// Changes the plan that `run.json` records (a scan that adds sizes as it goes).
     /// Appends a repetition's timeline to tasks.csv and lanes.csv.
-    public func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws {
+    package func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws {
         do {
             try timelineWriter.append(timeline, of: record)
         } catch {
@@ -163,13 +163,13 @@ public final class RunSession: Sendable {
         }
     }
 
-    public func updatePlan(_ plan: RunDescription.Plan) {
+    package func updatePlan(_ plan: RunDescription.Plan) {
         description.withLock { $0.plan = plan }
     }
 
     /// The study's own files as of what it has measured: written with the derived files at
     /// the end, and also when the run ends early.
-    public func setStudyFiles(_ files: [(name: String, text: String)]) {
+    package func setStudyFiles(_ files: [(name: String, text: String)]) {
         studyFiles.withLock { $0 = files }
     }
 
@@ -177,7 +177,7 @@ public final class RunSession: Sendable {
     /// threw) and the derived files from what `results.csv` holds.
     /// - Returns: the derived files, with the summaries behind them.
     /// - Throws: what `body` throws (after the partial files are written), or a write error.
-    public func conclude(_ body: () throws -> Void) throws -> DerivedFiles {
+    package func conclude(_ body: () throws -> Void) throws -> DerivedFiles {
         do {
             try body()
         } catch {
@@ -191,7 +191,7 @@ public final class RunSession: Sendable {
     /// Ends the run early, from any thread: no row after the one being written, then no
     /// worker, so the rows on disk are whole and final; then `run.json` marked partial and
     /// the derived files of the finished cells; then `end`.
-    public func stop(_ reason: String, status: Int32) -> Never {
+    package func stop(_ reason: String, status: Int32) -> Never {
         writer.seal()
         timelineWriter.seal()
         ChildProcessRegistry.shared.killAll()
@@ -263,7 +263,7 @@ final class RunEnding: Sendable {
             result = Result { try write() }
         }
         guard let result else {
-            while true { pause() }
+            while true { Platform.waitForSignal() }
         }
         return try result.get()
     }

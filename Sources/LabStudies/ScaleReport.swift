@@ -3,36 +3,36 @@ import LabCore
 import LabReport
 
 /// One mode at one worker count of a scale study: a row of `scale.csv`.
-public struct ScalePoint: Sendable {
-    public let mode: ExecutionMode
-    public let workers: Int
-    public let transport: Transport?
+package struct ScalePoint: Sendable {
+    package let mode: ExecutionMode
+    package let workers: Int
+    package let transport: Transport?
     /// Successful repetitions (the figures are over these).
-    public let succeeded: Int
-    public let wallMedian: Double?
-    public let tasksPerSecond: Double?
+    package let succeeded: Int
+    package let wallMedian: Double?
+    package let tasksPerSecond: Double?
     /// The workload's own units of work per second (`nil` without units).
-    public let unitsPerSecond: Double?
+    package let unitsPerSecond: Double?
     /// Sequential median / this median.
-    public let speedup: Double?
+    package let speedup: Double?
     /// A conservative 95% interval of the speedup: the sequential cell's t-interval over
     /// this cell's, end against opposite end; `nil` for sequential itself (the baseline).
-    public let speedupInterval: ClosedRange<Double>?
+    package let speedupInterval: ClosedRange<Double>?
     /// Speedup / workers.
-    public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
+    package var efficiency: Double? { speedup.map { $0 / Double(workers) } }
     /// The Karp-Flatt serial fraction, (1/speedup - 1/p) / (1 - 1/p) with p the workers;
     /// `nil` for one (no parallel part to tell apart). Past the cores it grows for work that
     /// computes (the extra workers find no core) and stays near 0 for work that waits.
-    public let serialFraction: Double?
+    package let serialFraction: Double?
     /// Shares of the median repetition's wall time spent idle and in exchange.
-    public let idleShare: Double?
-    public let exchangeShare: Double?
+    package let idleShare: Double?
+    package let exchangeShare: Double?
     /// The share of the wall time each lane spent runnable but waiting for a core, as the
     /// scheduler measured it (median); `nil` where lanes are not measured (async, older runs).
     /// Past the cores this, not a serial part of the work, is what holds a computing mode back.
-    public let waitingShare: Double?
+    package let waitingShare: Double?
 
-    public init(
+    package init(
         mode: ExecutionMode, workers: Int, transport: Transport?, succeeded: Int, wallMedian: Double?, tasksPerSecond: Double?,
         unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, idleShare: Double?, exchangeShare: Double?,
         waitingShare: Double? = nil
@@ -55,17 +55,17 @@ public struct ScalePoint: Sendable {
 
 /// The views of `lab scale`: how each mode's speedup over sequential grows with the number of
 /// workers, as `scale.csv`, an ASCII chart with findings and `scale.svg`.
-public struct ScaleReport: Sendable {
-    public let workload: String
-    public let parameters: String
-    public let tasks: Int
-    public let cores: Int
+package struct ScaleReport: Sendable {
+    package let workload: String
+    package let parameters: String
+    package let tasks: Int
+    package let cores: Int
     /// Every measured point, mode by mode in worker order; sequential first, at 1 worker.
-    public let points: [ScalePoint]
+    package let points: [ScalePoint]
 
     /// The worker counts a scale measures unless told: the powers of two up to four times
     /// the cores, and the core count (2 cores: 1, 2, 4, 8).
-    public static func defaultWorkerCounts(cores: Int) -> [Int] {
+    package static func defaultWorkerCounts(cores: Int) -> [Int] {
         var counts: Set<Int> = [max(cores, 1)]
         var count = 1
         while count <= 4 * max(cores, 1) {
@@ -77,13 +77,13 @@ public struct ScaleReport: Sendable {
 
     /// The Karp-Flatt metric: the serial fraction that would explain `speedup` with
     /// `workers` under Amdahl's law; `nil` for one (no parallel part to tell apart).
-    public static func karpFlatt(speedup: Double, workers: Int) -> Double? {
+    package static func karpFlatt(speedup: Double, workers: Int) -> Double? {
         guard workers > 1, speedup > 0 else { return nil }
         let p = Double(workers)
         return (1 / speedup - 1 / p) / (1 - 1 / p)
     }
 
-    public init(records: [RepetitionRecord], cores: Int) {
+    package init(records: [RepetitionRecord], cores: Int) {
         let summaries = CellSummary.summarize(records)
         let first = summaries.first
         workload = first?.workload ?? ""
@@ -124,7 +124,7 @@ public struct ScaleReport: Sendable {
     /// it past the cores; work that waits can.
     func ideal(_ workers: Int) -> Double { Double(workers) }
 
-    public var csv: String {
+    package var csv: String {
         let header = [
             "mode", "workers", "transport", "n", "wall_median_s", "tasks_per_s", "units_per_s", "speedup_x", "speedup_ci95_low_x",
             "speedup_ci95_high_x", "efficiency", "karp_flatt_serial_fraction", "idle_share", "exchange_share", "lane_waiting_share",
@@ -142,7 +142,7 @@ public struct ScaleReport: Sendable {
     }
 
     /// Speedup by workers, a bar per mode, `|` marking the ideal (one worker per core).
-    public var asciiChart: String {
+    package var asciiChart: String {
         let barWidth = 34
         let pooled = points.filter { $0.mode.usesWorkers }
         let largest = max((pooled.compactMap(\.speedup) + pooled.map { ideal($0.workers) }).max() ?? 1, 1)
@@ -166,7 +166,7 @@ public struct ScaleReport: Sendable {
     }
 
     /// What the curves say, a sentence per mode.
-    public var findings: String {
+    package var findings: String {
         pooledModes.map { mode in
             let curve = points.filter { $0.mode == mode && $0.speedup != nil }
             guard let best = curve.max(by: { $0.speedup! < $1.speedup! }), let last = curve.last else {
@@ -198,7 +198,7 @@ public struct ScaleReport: Sendable {
 
     /// Speedup against workers (log scale), a line per mode with its intervals as error
     /// bars, and the ideal dashed.
-    public var svg: String {
+    package var svg: String {
         let frame = PlotFrame(height: 420, right: 140)
         let (height, left, top, plotWidth, plotHeight) = (frame.height, frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         let pooled = points.filter { $0.mode.usesWorkers }
@@ -245,10 +245,10 @@ public struct ScaleReport: Sendable {
     }
 
     /// The ASCII chart and the findings: `scale.txt`, and what the command prints.
-    public var text: String { asciiChart + "\n" + findings }
+    package var text: String { asciiChart + "\n" + findings }
 
     /// The study's own files, by name and content.
-    public var files: [(name: String, text: String)] {
+    package var files: [(name: String, text: String)] {
         [("scale.csv", csv), ("scale.txt", text), ("scale.svg", svg)]
     }
 }

@@ -20,7 +20,7 @@ enum SignalHandling {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 onSignal(number)
-                _exit(128 + number)
+                Platform.exitImmediately(128 + number)
             }
             source.resume()
             return source

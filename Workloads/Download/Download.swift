@@ -6,15 +6,15 @@ import LabCore
 /// the network, so threads (and async tasks) overlap it. The client is the lab's own
 /// (``LoopbackHTTPClient``: a socket per request), not URLSession: Foundation's networking
 /// would tie the binary to libcurl and keep it from linking statically.
-public struct Download: Workload {
+package struct Download: Workload {
     struct Failure: Error, CustomStringConvertible {
         let description: String
     }
 
-    public static let name = "download"
-    public static let kind = WorkloadKind.io
-    public static let summary = "HTTP GET /image/<i> from a local server (127.0.0.1) with latency and injected 503s, retried with back-off"
-    public static let parameters = [
+    package static let name = "download"
+    package static let kind = WorkloadKind.io
+    package static let summary = "HTTP GET /image/<i> from a local server (127.0.0.1) with latency and injected 503s, retried with back-off"
+    package static let parameters = [
         ParameterSpec(
             name: "latency_ms", type: .number(0...10_000), defaultValue: "25", quickValue: "3", unit: "ms",
             summary: "how long the server waits before it answers each request"),
@@ -33,15 +33,15 @@ public struct Download: Workload {
     ]
 
     /// 24 images (12 with --quick).
-    public static func defaultTaskCount(for parameters: Parameters) -> Int {
+    package static func defaultTaskCount(for parameters: Parameters) -> Int {
         parameters.isQuick ? 12 : 24
     }
 
     /// Waiting is its work: more bytes on loopback hardly take longer, more images do.
-    public static let sizeParameter: String? = nil
+    package static let sizeParameter: String? = nil
 
     /// Starts the image server on 127.0.0.1 for the whole run.
-    public static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? {
+    package static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? {
         try LocalImageServer(
             latencySeconds: parameters.number("latency_ms") / 1000, bodyBytes: parameters.integer("bytes"),
             failEvery: parameters.integer("fail_every"))
@@ -53,7 +53,7 @@ public struct Download: Workload {
     let backoffSeconds: Double
 
     /// Builds the workload; a task fails if no image server runs (the fixture gives the port).
-    public init(parameters: Parameters, taskCount: Int) {
+    package init(parameters: Parameters, taskCount: Int) {
         port = parameters.fixtureValues["port"].flatMap { UInt16($0) }
         retries = parameters.integer("retries")
         backoffSeconds = parameters.number("backoff_ms") / 1000
@@ -67,7 +67,7 @@ public struct Download: Workload {
         return try LoopbackHTTPClient.get(port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))])
     }
 
-    public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+    package func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
         var attempt = 0
         while true {
             let (status, body) = try fetch(image: index, attempt: attempt)
@@ -80,7 +80,7 @@ public struct Download: Workload {
 
     /// Each request waits on a Dispatch thread while the task suspends, so the cooperative
     /// threads stay free; the back-off is a suspension, not a blocked thread.
-    public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
+    package func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
         var attempt = 0
         while true {
             let currentAttempt = attempt

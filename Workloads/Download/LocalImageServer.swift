@@ -11,13 +11,13 @@ import Synchronization
 ///
 /// One thread accepts; each connection gets a thread of its own and may stay open
 /// (keep-alive). ``stop()`` wakes and joins them all.
-public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
+package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
     // @unchecked: the only mutable state is behind `connections` (a Mutex); the rest is `let`.
 
-    public let port: UInt16
-    public let latencySeconds: Double
-    public let bodyBytes: Int
-    public let failEvery: Int
+    package let port: UInt16
+    package let latencySeconds: Double
+    package let bodyBytes: Int
+    package let failEvery: Int
     private let listening: Int32
     private let stopped = Atomic<Bool>(false)
     /// Why the accept loop ended before ``stop()``, if it did.
@@ -39,7 +39,7 @@ public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
 
     /// Starts listening and accepting.
     /// - Throws: ``SystemError`` when the socket or the thread cannot be made.
-    public convenience init(latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws(SystemError) {
+    package convenience init(latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws(SystemError) {
         try self.init(latencySeconds: latencySeconds, bodyBytes: bodyBytes, failEvery: failEvery, accept: { (socket) throws(SystemError) in try Platform.accept(socket) })
     }
 
@@ -52,26 +52,26 @@ public final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
         acceptThread = try JoinableThread { [self] in acceptLoop() }
     }
 
-    public var values: [String: String] { ["port": String(port)] }
+    package var values: [String: String] { ["port": String(port)] }
 
     /// Set when accepting failed while the server should still run: then the listening socket
     /// is shut down, so clients are refused at once instead of waiting in the backlog until
     /// their timeout.
-    public var failure: String? {
+    package var failure: String? {
         acceptFailure.withLock { $0.map { "the image server on 127.0.0.1:\(port) stopped accepting connections: \($0)" } }
     }
 
     /// The bytes of image `index`: the same for every request, in every process.
-    public static func body(forImage index: Int, bytes: Int) -> [UInt8] {
+    package static func body(forImage index: Int, bytes: Int) -> [UInt8] {
         DeterministicRandom.bytes(count: bytes, seed: UInt64(index) &+ 0x1_4a6e)
     }
 
     /// Whether the server refuses this attempt at this image with 503.
-    public static func fails(image index: Int, attempt: Int, failEvery: Int) -> Bool {
+    package static func fails(image index: Int, attempt: Int, failEvery: Int) -> Bool {
         failEvery > 0 && attempt == 0 && (index + 1) % failEvery == 0
     }
 
-    public func stop() {
+    package func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
         Platform.shutdownSocket(listening)
         acceptThread?.join()

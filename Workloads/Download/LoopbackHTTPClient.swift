@@ -4,10 +4,10 @@ import LabCore
 /// 127.0.0.1, read to the end. Plain sockets, no Foundation networking: the lab's binary
 /// then needs no libcurl and links statically, which makes a worker process start four times
 /// faster (see "Benchmark" in Sources/LabStudies/README.md).
-public enum LoopbackHTTPClient {
+package enum LoopbackHTTPClient {
     /// Why a response could not be read.
-    public struct ResponseError: Error, CustomStringConvertible, Equatable {
-        public let description: String
+    package struct ResponseError: Error, CustomStringConvertible, Equatable {
+        package let description: String
     }
 
     /// The largest response head it reads before giving up.
@@ -17,7 +17,7 @@ public enum LoopbackHTTPClient {
     /// - Returns: the status code and the body (exactly `Content-Length` bytes).
     /// - Throws: ``SystemError`` when the connection fails, ``ResponseError`` when the
     ///   response is not a well-formed HTTP/1.x response.
-    public static func get(port: UInt16, path: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: [UInt8]) {
+    package static func get(port: UInt16, path: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: [UInt8]) {
         let socket = try Platform.connectToLoopback(port: port)
         defer { Platform.close(socket) }
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"

@@ -117,7 +117,7 @@ package final class ForkServer: Sendable {
     /// which kills its workers) still there.
     package func isRunning(_ processID: Int32) -> Bool {
         guard exitStatus(of: processID) == nil else { return false }
-        return !gone.load(ordering: .acquiring) || kill(processID, 0) == 0
+        return !gone.load(ordering: .acquiring) || Platform.processExists(processID)
     }
 
     /// Ends the server: it closes when its request socket ends, killing any worker left.
@@ -148,25 +148,13 @@ package final class ForkServer: Sendable {
     static let messageCapacity = 64 * 1024
 
     static func send(_ socket: Int32, _ text: String, descriptors: [Int32] = []) throws(SystemError) {
-        let bytes = Array(text.utf8)
-        let sent = bytes.withUnsafeBytes { buffer in
-            descriptors.withUnsafeBufferPointer { lab_send_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count)) }
-        }
-        if sent < 0 { throw SystemError(call: "sendmsg", errno: errno) }
+        try Platform.sendMessage(socket, Array(text.utf8), descriptors: descriptors)
     }
 
     /// One message and the descriptors it carried; an empty text at the end of the stream.
     static func receive(_ socket: Int32) throws(SystemError) -> (text: String, descriptors: [Int32]) {
-        var bytes = [UInt8](repeating: 0, count: messageCapacity)
-        var descriptors = [Int32](repeating: -1, count: 8)
-        var count: Int32 = 0
-        let received = bytes.withUnsafeMutableBytes { buffer in
-            descriptors.withUnsafeMutableBufferPointer {
-                lab_receive_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count), &count)
-            }
-        }
-        if received < 0 { throw SystemError(call: "recvmsg", errno: errno) }
-        return (String(decoding: bytes.prefix(received), as: UTF8.self), Array(descriptors.prefix(Int(count))))
+        let message = try Platform.receiveMessage(socket, capacity: messageCapacity, maximumDescriptors: 8)
+        return (String(decoding: message.bytes, as: UTF8.self), message.descriptors)
     }
 
     /// What a raw wait status says: `exited with status 3`, `killed by signal 9 (SIGKILL)`.

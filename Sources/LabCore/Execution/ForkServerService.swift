@@ -24,47 +24,36 @@ public struct ForkServerService: Sendable {
     public func run() throws -> Int32 {
         // A process started from a thread that blocked signals inherits that mask; the server
         // must hear SIGCHLD (through its descriptor below) and its workers every signal.
-        _ = lab_unblock_all_signals()
+        Platform.unblockAllSignals()
         Platform.ignoreSignal(SIGINT)
         Platform.ignoreSignal(SIGPIPE)
         try Platform.setParentDeathSignal(SIGKILL)
         if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
-        let childSignals = lab_child_signal_descriptor()
-        if childSignals < 0 { throw SystemError(call: "signalfd", errno: errno) }
+        let childSignals = try Platform.childSignalDescriptor()
         let requests = STDIN_FILENO
         let notices = STDOUT_FILENO
         try ForkServer.send(requests, "ready")
         var children = Set<Int32>()
         func reap() {
-            var status: Int32 = 0
-            while true {
-                let child = waitpid(-1, &status, WNOHANG)
-                guard child > 0 else { return }
+            while let (child, status) = Platform.reapChild(blocking: false) {
                 children.remove(child)
                 try? ForkServer.send(notices, "exit \(child) \(status)")
             }
         }
         while true {
-            var watched = [pollfd(fd: requests, events: Int16(POLLIN), revents: 0), pollfd(fd: childSignals, events: Int16(POLLIN), revents: 0)]
-            if poll(&watched, 2, -1) < 0 {
-                if errno == EINTR { continue }
-                throw SystemError(call: "poll", errno: errno)
-            }
-            if watched[1].revents != 0 {
-                lab_drain_signal_descriptor(childSignals)
+            let readable = try Platform.waitReadable([requests, childSignals])
+            if readable[1] {
+                Platform.drainSignalDescriptor(childSignals)
                 reap()
             }
-            guard watched[0].revents != 0 else { continue }
+            guard readable[0] else { continue }
             let request = try ForkServer.receive(requests)
             guard !request.text.isEmpty else {
                 // The coordinator is done (or gone): no worker outlives the server.
                 for child in children { Platform.sendSignal(SIGKILL, to: child) }
-                while !children.isEmpty {
-                    var status: Int32 = 0
-                    let child = waitpid(-1, &status, 0)
-                    if child < 0 { break }
+                while !children.isEmpty, let (child, _) = Platform.reapChild(blocking: true) {
                     children.remove(child)
                 }
                 return 0
@@ -75,15 +64,18 @@ public struct ForkServerService: Sendable {
                 try ForkServer.send(requests, "a request is 'fork' with two descriptors")
                 continue
             }
-            let child = fork()
+            let child: Int32
+            do throws(SystemError) {
+                child = try Platform.fork()
+            } catch {
+                request.descriptors.forEach(Platform.close)
+                try ForkServer.send(requests, "fork failed: \(error)")
+                continue
+            }
             if child == 0 {
                 becomeWorker(descriptors: request.descriptors, environment: parts.dropFirst(), closing: childSignals)
             }
             request.descriptors.forEach(Platform.close)
-            if child < 0 {
-                try ForkServer.send(requests, "fork failed: \(SystemError(call: "fork", errno: errno))")
-                continue
-            }
             children.insert(child)
             try ForkServer.send(requests, "pid \(child)")
         }
@@ -93,26 +85,22 @@ public struct ForkServerService: Sendable {
     /// environment, and every signal back, then serves as a worker and ends the process.
     private func becomeWorker(descriptors: [Int32], environment: ArraySlice<String>, closing childSignals: Int32) -> Never {
         Platform.close(childSignals)
-        dup2(descriptors[0], STDIN_FILENO)
-        dup2(descriptors[1], STDOUT_FILENO)
+        try? Platform.duplicate(descriptors[0], onto: STDIN_FILENO)
+        try? Platform.duplicate(descriptors[1], onto: STDOUT_FILENO)
         for descriptor in Set(descriptors) where descriptor > STDERR_FILENO { Platform.close(descriptor) }
         for entry in environment {
             guard let equals = entry.firstIndex(of: "=") else { continue }
-            setenv(String(entry[..<equals]), String(entry[entry.index(after: equals)...]), 1)
+            Platform.setEnvironmentValue(String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
         }
         // Its parent is this server, whose life the worker's is tied to.
-        setenv(WorkerService.coordinatorProcessIDVariable, String(Platform.parentProcessID), 1)
-        var blocked = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGCHLD)
-        sigprocmask(SIG_UNBLOCK, &blocked, nil)
+        Platform.setEnvironmentValue(WorkerService.coordinatorProcessIDVariable, String(Platform.parentProcessID))
+        Platform.unblockSignal(SIGCHLD)
         do {
             try WorkerService(registry: registry).runAsChildProcess()
-            _exit(0)
+            Platform.exitImmediately(0)
         } catch {
-            let message = Array("lab worker \(Platform.processID): \(error)\n".utf8)
-            _ = message.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-            _exit(1)
+            try? Platform.writeAll(STDERR_FILENO, Array("lab worker \(Platform.processID): \(error)\n".utf8))
+            Platform.exitImmediately(1)
         }
     }
 }

@@ -40,7 +40,7 @@ package struct WorkerConnection {
         /// is closed, the socket's writing side shut, the request ring closed).
         package func endRequests() {
             switch self {
-            case .descriptors(let requests, let replies) where requests == replies: _ = shutdown(requests, Int32(SHUT_WR))
+            case .descriptors(let requests, let replies) where requests == replies: Platform.shutdownWriting(requests)
             case .descriptors(let requests, _): Platform.close(requests)
             case .region(let region): region.requests.close()
             }

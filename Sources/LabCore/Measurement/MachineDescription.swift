@@ -32,13 +32,9 @@ public struct MachineDescription: Codable, Sendable, Equatable {
         let memory = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
             .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first }
             .flatMap { Int($0) } ?? 0
-        var names = utsname()
-        uname(&names)
-        func text<T>(_ field: T) -> String {
-            withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        }
+        let names = Platform.systemNames()
         return MachineDescription(
             cpuModel: model, cores: Platform.activeProcessorCount, memoryKiB: memory,
-            kernel: "\(text(names.sysname)) \(text(names.release)) \(text(names.machine))", hostname: text(names.nodename))
+            kernel: "\(names.system) \(names.release) \(names.machine)", hostname: names.node)
     }
 }

@@ -5,8 +5,8 @@ public struct UTCTime: Sendable {
     public let year, month, day, hour, minute, second: Int
 
     /// The current time, or the given Unix time.
-    public init(_ moment: time_t = time(nil)) {
-        var seconds = moment
+    public init(_ moment: time_t? = nil) {
+        var seconds = moment ?? time_t(Platform.unixTime())
         var parts = tm()
         gmtime_r(&seconds, &parts)
         year = Int(parts.tm_year) + 1900

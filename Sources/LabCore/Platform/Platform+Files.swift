@@ -3,7 +3,7 @@ import Glibc
 extension Platform {
     /// Creates a new file for writing; fails if it exists. Returns its descriptor, which the
     /// caller owns. The corresponding C function is `open(O_CREAT | O_EXCL)`.
-    public static func createFile(atPath path: String, permissions: mode_t = 0o644) throws(SystemError) -> Int32 {
+    package static func createFile(atPath path: String, permissions: mode_t = 0o644) throws(SystemError) -> Int32 {
         while true {
             let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
             if descriptor >= 0 { return descriptor }
@@ -14,7 +14,7 @@ extension Platform {
 
     /// Opens an existing file for writing at its end, without truncating it (a run that
     /// resumes appends to its files). The corresponding C function is `open(O_WRONLY)`.
-    public static func openForAppending(atPath path: String) throws(SystemError) -> Int32 {
+    package static func openForAppending(atPath path: String) throws(SystemError) -> Int32 {
         while true {
             let descriptor = open(path, O_WRONLY | O_CLOEXEC)
             if descriptor >= 0 {
@@ -32,12 +32,12 @@ extension Platform {
 
     /// Creates one directory (not its parents); fails if it exists.
     /// The corresponding C function is `mkdir`.
-    public static func makeDirectory(atPath path: String, permissions: mode_t = 0o755) throws(SystemError) {
+    package static func makeDirectory(atPath path: String, permissions: mode_t = 0o755) throws(SystemError) {
         if mkdir(path, permissions) != 0 { throw SystemError(call: "mkdir", errno: errno) }
     }
 
     /// Removes an empty directory. The corresponding C function is `rmdir`.
-    public static func removeDirectory(atPath path: String) {
+    package static func removeDirectory(atPath path: String) {
         _ = rmdir(path)
     }
 }
@@ -46,7 +46,7 @@ extension Platform {
     /// Creates and opens a new private file (mode 0600) from a template ending in `XXXXXX`.
     /// - Returns: the descriptor (the caller owns it) and the file's path.
     /// The corresponding C function is `mkstemp`.
-    public static func makeTemporaryFile(template: String) throws(SystemError) -> (descriptor: Int32, path: String) {
+    package static func makeTemporaryFile(template: String) throws(SystemError) -> (descriptor: Int32, path: String) {
         var name = Array(template.utf8CString)
         let descriptor = name.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         if descriptor < 0 { throw SystemError(call: "mkstemp", errno: errno) }
@@ -54,22 +54,22 @@ extension Platform {
     }
 
     /// Flushes a file's data to its device. The corresponding C function is `fsync`.
-    public static func synchronize(_ descriptor: Int32) throws(SystemError) {
+    package static func synchronize(_ descriptor: Int32) throws(SystemError) {
         if fsync(descriptor) != 0 { throw SystemError(call: "fsync", errno: errno) }
     }
 
     /// Moves a file's offset to its start. The corresponding C function is `lseek`.
-    public static func rewind(_ descriptor: Int32) throws(SystemError) {
+    package static func rewind(_ descriptor: Int32) throws(SystemError) {
         if lseek(descriptor, 0, SEEK_SET) < 0 { throw SystemError(call: "lseek", errno: errno) }
     }
 
     /// Removes a file's name. The corresponding C function is `unlink`.
-    public static func removeFile(atPath path: String) {
+    package static func removeFile(atPath path: String) {
         _ = unlink(path)
     }
 
     /// The folder for temporary files: `$TMPDIR`, or `/tmp`.
-    public static var temporaryDirectory: String {
+    package static var temporaryDirectory: String {
         environmentValue("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 }
@@ -78,7 +78,7 @@ extension Platform {
     /// Replaces (or creates) a file whole: writes a temporary file beside it, then renames it
     /// over the old one, so a reader sees the old file or the new one, never half of one.
     /// The corresponding C functions are `open`, `write` and `rename`.
-    public static func replaceFile(atPath path: String, with bytes: [UInt8]) throws(SystemError) {
+    package static func replaceFile(atPath path: String, with bytes: [UInt8]) throws(SystemError) {
         let temporary = "\(path).tmp-\(processID)"
         let descriptor = try createFile(atPath: temporary)
         do {
@@ -101,7 +101,7 @@ extension Platform {
     /// Cuts the file open as `descriptor` to `length` bytes (and moves its offset there, for
     /// a file opened to append), so that a write that failed halfway leaves nothing of itself.
     /// The corresponding C functions are `ftruncate` and `lseek`.
-    public static func truncate(_ descriptor: Int32, toLength length: Int) throws(SystemError) {
+    package static func truncate(_ descriptor: Int32, toLength length: Int) throws(SystemError) {
         while ftruncate(descriptor, off_t(length)) != 0 {
             if errno == EINTR { continue }
             throw SystemError(call: "ftruncate", errno: errno)
@@ -110,7 +110,7 @@ extension Platform {
     }
 
     /// Opens an existing file for reading. The corresponding C function is `open(O_RDONLY)`.
-    public static func openForReading(_ path: String) throws(SystemError) -> Int32 {
+    package static func openForReading(_ path: String) throws(SystemError) -> Int32 {
         while true {
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
             if descriptor >= 0 { return descriptor }
@@ -123,7 +123,7 @@ extension Platform {
     /// through a pointer: a `dirent` record is only as long as its name, so copying the
     /// declared 256-byte field could read past the end of readdir's buffer.
     /// The corresponding C functions are `opendir` and `readdir`.
-    public static func directoryEntries(_ path: String) throws(SystemError) -> [String] {
+    package static func directoryEntries(_ path: String) throws(SystemError) -> [String] {
         guard let directory = opendir(path) else { throw SystemError(call: "opendir", errno: errno) }
         defer { closedir(directory) }
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
@@ -137,20 +137,20 @@ extension Platform {
 
     /// How many descriptors this process has open (`/proc/self/fd`, less the one that
     /// reading it takes).
-    public static func openDescriptorCount() throws(SystemError) -> Int {
+    package static func openDescriptorCount() throws(SystemError) -> Int {
         try directoryEntries("/proc/self/fd").count - 1
     }
 
     /// This process's limit on open descriptors. The corresponding C function is
     /// `getrlimit(RLIMIT_NOFILE)`.
-    public static func openFileLimit() throws(SystemError) -> (soft: Int, hard: Int) {
+    package static func openFileLimit() throws(SystemError) -> (soft: Int, hard: Int) {
         var limit = rlimit()
         if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "getrlimit", errno: errno) }
         return (Int(clamping: limit.rlim_cur), Int(clamping: limit.rlim_max))
     }
 
     /// Sets the limit on open descriptors. The corresponding C function is `setrlimit(RLIMIT_NOFILE)`.
-    public static func setOpenFileLimit(soft: Int, hard: Int) throws(SystemError) {
+    package static func setOpenFileLimit(soft: Int, hard: Int) throws(SystemError) {
         var limit = rlimit(rlim_cur: rlim_t(soft), rlim_max: rlim_t(hard))
         if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "setrlimit", errno: errno) }
     }

@@ -1,3 +1,4 @@
+import CLabSupport
 import Glibc
 
 extension Platform {
@@ -11,5 +12,97 @@ extension Platform {
             Platform.sleep(seconds: 0.0005)
         }
         return true
+    }
+
+    /// Whether process `processID` is still there (reaped or not, as long as its ID is taken).
+    /// The corresponding C call is `kill(pid, 0)`.
+    package static func processExists(_ processID: Int32) -> Bool {
+        kill(processID, 0) == 0
+    }
+
+    /// Forks this process. Returns 0 in the child and the child's process ID in the parent.
+    /// Only for a single-threaded process: a child of a threaded one has one thread left and
+    /// whatever locks the others held. The corresponding C function is `fork`.
+    package static func fork() throws(SystemError) -> Int32 {
+        let child = Glibc.fork()
+        if child < 0 { throw SystemError(call: "fork", errno: errno) }
+        return child
+    }
+
+    /// Reaps one ended child: its process ID and raw wait status, `nil` when no child has ended
+    /// (or, when `blocking`, when there is no child left). With `blocking` it waits for one.
+    /// The corresponding C function is `waitpid(-1)`.
+    package static func reapChild(blocking: Bool) -> (processID: Int32, status: Int32)? {
+        var status: Int32 = 0
+        while true {
+            let child = waitpid(-1, &status, blocking ? 0 : WNOHANG)
+            if child > 0 { return (child, status) }
+            if child < 0, errno == EINTR { continue }
+            return nil
+        }
+    }
+
+    /// Ends the process at once with `status`: no exit handlers, no buffers flushed. For a
+    /// forked child and for a signal handler. The corresponding C function is `_exit`.
+    package static func exitImmediately(_ status: Int32) -> Never {
+        _exit(status)
+    }
+
+    /// Ends the process with `status`, running its exit handlers. The corresponding C function is `exit`.
+    package static func exit(_ status: Int32) -> Never {
+        Glibc.exit(status)
+    }
+
+    /// Sleeps until a signal's handler has run. The corresponding C function is `pause`.
+    package static func waitForSignal() {
+        pause()
+    }
+
+    /// Unblocks every signal for the calling thread (a process started from a thread that
+    /// blocked some inherits that mask). The corresponding C function is `sigprocmask`.
+    package static func unblockAllSignals() {
+        _ = lab_unblock_all_signals()
+    }
+
+    /// Unblocks `number` for the calling thread. The corresponding C function is `sigprocmask`.
+    package static func unblockSignal(_ number: Int32) {
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, number)
+        sigprocmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    /// A descriptor that is readable when a child has ended (SIGCHLD is blocked and delivered
+    /// through it instead). The corresponding C function is `signalfd`.
+    package static func childSignalDescriptor() throws(SystemError) -> Int32 {
+        let descriptor = lab_child_signal_descriptor()
+        if descriptor < 0 { throw SystemError(call: "signalfd", errno: errno) }
+        return descriptor
+    }
+
+    /// Reads and discards what a ``childSignalDescriptor()`` holds.
+    package static func drainSignalDescriptor(_ descriptor: Int32) {
+        lab_drain_signal_descriptor(descriptor)
+    }
+
+    /// Waits until at least one of `descriptors` is readable (or at its end); returns which are.
+    /// The corresponding C function is `poll`.
+    package static func waitReadable(_ descriptors: [Int32]) throws(SystemError) -> [Bool] {
+        var watched = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+        while poll(&watched, nfds_t(watched.count), -1) < 0 {
+            if errno == EINTR { continue }
+            throw SystemError(call: "poll", errno: errno)
+        }
+        return watched.map { $0.revents != 0 }
+    }
+
+    /// Sets an environment variable of this process. The corresponding C function is `setenv`.
+    package static func setEnvironmentValue(_ name: String, _ value: String) {
+        setenv(name, value, 1)
+    }
+
+    /// Whether `descriptor` is a terminal. The corresponding C function is `isatty`.
+    package static func isTerminal(_ descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1
     }
 }

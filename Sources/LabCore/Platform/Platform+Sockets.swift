@@ -1,3 +1,4 @@
+import CLabSupport
 import Glibc
 
 extension Platform {
@@ -5,7 +6,7 @@ extension Platform {
     /// free port the kernel picks.
     /// - Returns: the listening descriptor (the caller owns it) and the port.
     /// The corresponding C functions are `socket`, `bind`, `listen` and `getsockname`.
-    public static func listenOnLoopback(backlog: Int32 = 128) throws(SystemError) -> (descriptor: Int32, port: UInt16) {
+    package static func listenOnLoopback(backlog: Int32 = 128) throws(SystemError) -> (descriptor: Int32, port: UInt16) {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         if descriptor < 0 { throw SystemError(call: "socket", errno: errno) }
         var address = sockaddr_in()
@@ -42,7 +43,7 @@ extension Platform {
     /// Opens a TCP connection to 127.0.0.1 (the loopback address, never another) at `port`.
     /// - Returns: the connected descriptor, closed on exec; the caller owns it.
     /// The corresponding C functions are `socket` and `connect`.
-    public static func connectToLoopback(port: UInt16) throws(SystemError) -> Int32 {
+    package static func connectToLoopback(port: UInt16) throws(SystemError) -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         if descriptor < 0 { throw SystemError(call: "socket", errno: errno) }
         var address = sockaddr_in()
@@ -66,7 +67,7 @@ extension Platform {
     /// Waits for the next connection on a listening socket; the caller owns the result, which
     /// is closed on exec so that worker processes never inherit it.
     /// The corresponding C functions are `accept` and `fcntl(F_SETFD, FD_CLOEXEC)`.
-    public static func accept(_ listening: Int32) throws(SystemError) -> Int32 {
+    package static func accept(_ listening: Int32) throws(SystemError) -> Int32 {
         while true {
             let connection = Glibc.accept(listening, nil, nil)
             if connection >= 0 {
@@ -80,7 +81,7 @@ extension Platform {
 
     /// Sends every byte on a socket, never raising SIGPIPE (a closed peer is an `EPIPE` error).
     /// The corresponding C function is `send(MSG_NOSIGNAL)`.
-    public static func sendAll(_ socket: Int32, _ bytes: [UInt8]) throws(SystemError) {
+    package static func sendAll(_ socket: Int32, _ bytes: [UInt8]) throws(SystemError) {
         let result = bytes.withUnsafeBytes { buffer -> SystemError? in
             var offset = 0
             while offset < buffer.count {
@@ -98,7 +99,7 @@ extension Platform {
 
     /// Creates a connected pair of Unix stream sockets (close-on-exec). The corresponding C
     /// function is `socketpair`.
-    public static func makeSocketPair(type: __socket_type = SOCK_STREAM) throws(SystemError) -> (Int32, Int32) {
+    package static func makeSocketPair(type: __socket_type = SOCK_STREAM) throws(SystemError) -> (Int32, Int32) {
         var descriptors: [Int32] = [-1, -1]
         if socketpair(AF_UNIX, Int32(type.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &descriptors) != 0 {
             throw SystemError(call: "socketpair", errno: errno)
@@ -108,7 +109,40 @@ extension Platform {
 
     /// Stops reads and writes on a socket, waking any thread blocked on it.
     /// The corresponding C function is `shutdown`.
-    public static func shutdownSocket(_ socket: Int32) {
+    package static func shutdownSocket(_ socket: Int32) {
         _ = Glibc.shutdown(socket, Int32(SHUT_RDWR))
+    }
+
+    /// Sends `bytes` as one message on a Unix socket with `descriptors` attached (the receiver
+    /// gets copies of them). The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
+    package static func sendMessage(_ socket: Int32, _ bytes: [UInt8], descriptors: [Int32]) throws(SystemError) {
+        let sent = bytes.withUnsafeBytes { buffer in
+            descriptors.withUnsafeBufferPointer { lab_send_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count)) }
+        }
+        if sent < 0 { throw SystemError(call: "sendmsg", errno: errno) }
+    }
+
+    /// Receives one message of at most `capacity` bytes and at most `maximumDescriptors`
+    /// descriptors from a Unix socket; no bytes at the end of the stream.
+    /// The corresponding C function is `recvmsg`.
+    package static func receiveMessage(
+        _ socket: Int32, capacity: Int, maximumDescriptors: Int
+    ) throws(SystemError) -> (bytes: ArraySlice<UInt8>, descriptors: [Int32]) {
+        var bytes = [UInt8](repeating: 0, count: capacity)
+        var descriptors = [Int32](repeating: -1, count: maximumDescriptors)
+        var count: Int32 = 0
+        let received = bytes.withUnsafeMutableBytes { buffer in
+            descriptors.withUnsafeMutableBufferPointer {
+                lab_receive_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count), &count)
+            }
+        }
+        if received < 0 { throw SystemError(call: "recvmsg", errno: errno) }
+        return (bytes.prefix(received), Array(descriptors.prefix(Int(count))))
+    }
+
+    /// Shuts the writing side of a socket: the peer reads the end of the stream, and can
+    /// still answer. The corresponding C function is `shutdown(SHUT_WR)`.
+    package static func shutdownWriting(_ socket: Int32) {
+        _ = shutdown(socket, Int32(SHUT_WR))
     }
 }

@@ -41,7 +41,7 @@ public struct ResourceUsage: Sendable, Equatable {
     }
 
     /// Two processes' usage together: times, switches and faults summed, the larger peak.
-    public static func + (left: ResourceUsage, right: ResourceUsage) -> ResourceUsage {
+    package static func + (left: ResourceUsage, right: ResourceUsage) -> ResourceUsage {
         ResourceUsage(
             userSeconds: left.userSeconds + right.userSeconds, systemSeconds: left.systemSeconds + right.systemSeconds,
             maxResidentKiB: max(left.maxResidentKiB, right.maxResidentKiB),
@@ -58,7 +58,7 @@ extension Platform {
     /// This process's usage so far, all threads included; `maxResidentKiB` is VmHWM, which
     /// ``resetPeakResident()`` can lower (ru_maxrss never goes down).
     /// The corresponding C function is `getrusage(RUSAGE_SELF)`.
-    public static func processUsage() -> ResourceUsage {
+    package static func processUsage() -> ResourceUsage {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
         return ResourceUsage(
@@ -71,27 +71,27 @@ extension Platform {
 
     /// The calling thread's scheduler figures so far, from /proc/thread-self/schedstat and
     /// sched; `nil` on a kernel without scheduler statistics.
-    public static func threadSchedulerCounters() -> SchedulerCounters? {
+    package static func threadSchedulerCounters() -> SchedulerCounters? {
         guard let schedstat = readSmallFile("/proc/thread-self/schedstat"), let sched = readSmallFile("/proc/thread-self/sched") else { return nil }
         return SchedulerCounters.parse(schedstat: schedstat, sched: sched)
     }
 
     /// The scheduler figures of this process's main thread (a worker's one lane), from
     /// /proc/self/schedstat and sched; `nil` on a kernel without them.
-    public static func mainThreadSchedulerCounters() -> SchedulerCounters? {
+    package static func mainThreadSchedulerCounters() -> SchedulerCounters? {
         guard let schedstat = readSmallFile("/proc/self/schedstat"), let sched = readSmallFile("/proc/self/sched") else { return nil }
         return SchedulerCounters.parse(schedstat: schedstat, sched: sched)
     }
 
     /// This process's resident, proportional and unique memory now, from
     /// /proc/self/smaps_rollup; `nil` on a kernel without it.
-    public static func memoryFootprint() -> MemoryFootprint? {
+    package static func memoryFootprint() -> MemoryFootprint? {
         readSmallFile("/proc/self/smaps_rollup").flatMap { MemoryFootprint.parse(smapsRollup: $0) }
     }
 
     /// The whole machine's CPU accounting now, from /proc/stat and /proc/pressure/cpu; `nil`
     /// when /proc/stat cannot be read.
-    public static func machineLoad() -> MachineLoad? {
+    package static func machineLoad() -> MachineLoad? {
         guard let stat = readSmallFile("/proc/stat") else { return nil }
         return MachineLoad.parse(stat: stat, pressure: readSmallFile("/proc/pressure/cpu"), ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))))
     }
@@ -114,7 +114,7 @@ extension Platform {
     }
 
     /// VmHWM of this process in KiB, from /proc/self/status.
-    public static func peakResidentKiB() -> Int? {
+    package static func peakResidentKiB() -> Int? {
         guard let status = readSmallFile("/proc/self/status") else { return nil }
         for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
             return Int(line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
@@ -125,7 +125,7 @@ extension Platform {
     /// Lowers VmHWM to the current resident size, so the next peak is this interval's own.
     /// Writes `5` to /proc/self/clear_refs (Linux); returns whether that worked.
     @discardableResult
-    public static func resetPeakResident() -> Bool {
+    package static func resetPeakResident() -> Bool {
         let descriptor = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return false }
         defer { Glibc.close(descriptor) }
@@ -134,13 +134,13 @@ extension Platform {
 
     /// A small text file (such as one under /proc) read whole; `nil` when it cannot be opened
     /// or read.
-    public static func readSmallFile(_ path: String) -> String? {
+    package static func readSmallFile(_ path: String) -> String? {
         try? readFile(atPath: path)
     }
 
     /// A text file read whole. A read error is thrown, never taken for the end of the file.
     /// - Throws: ``SystemError`` from `open` (such as `ENOENT`) or `read`.
-    public static func readFile(atPath path: String) throws(SystemError) -> String {
+    package static func readFile(atPath path: String) throws(SystemError) -> String {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SystemError(call: "open", errno: errno) }
         defer { Glibc.close(descriptor) }

@@ -2,18 +2,23 @@
 import Glibc
 import CLabSupport
 
-/// Every raw libc call of the lab lives here, behind small typed wrappers that retry `EINTR`
-/// and throw ``SystemError``. The rest of the code never checks `-1` itself.
-public enum Platform {
+/// Every system call of the lab lives here, in this file and its extensions by subject
+/// (`Platform+Files`, `+Memory`, `+Processes`, `+Sockets`, `+Usage`), behind small typed
+/// wrappers that retry `EINTR` and throw ``SystemError``: the rest of the code never checks
+/// `-1` itself. Outside it the lab calls only C functions that ask nothing of the kernel
+/// (`log`, `erfc`, `gmtime_r`, `timegm`) and the atomics and fences on shared memory that
+/// `CLabSupport` gives the rings. It is the package's, not public: a package of your own
+/// needs none of it.
+package enum Platform {
     /// The process ID of the calling process. The corresponding C function is `getpid`.
-    public static var processID: Int32 { getpid() }
+    package static var processID: Int32 { getpid() }
 
     /// The process ID of the parent. The corresponding C function is `getppid`.
-    public static var parentProcessID: Int32 { getppid() }
+    package static var parentProcessID: Int32 { getppid() }
 
     /// Reads at most `buffer.count` bytes; returns 0 at end of file.
     /// The corresponding C function is `read`.
-    public static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+    package static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
@@ -24,7 +29,7 @@ public enum Platform {
 
     /// Fills all of `buffer`, looping over partial reads.
     /// - Returns: `false` when the stream ended first (what was read is lost to the caller).
-    public static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Bool {
+    package static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Bool {
         var received = 0
         while received < buffer.count {
             let count = try read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[received...]))
@@ -36,7 +41,7 @@ public enum Platform {
 
     /// Writes every byte of `buffer`, looping over partial writes.
     /// The corresponding C function is `write`.
-    public static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws(SystemError) {
+    package static func writeAll(_ descriptor: Int32, _ buffer: UnsafeRawBufferPointer) throws(SystemError) {
         var offset = 0
         while offset < buffer.count {
             let count = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
@@ -51,7 +56,7 @@ public enum Platform {
 
     /// Writes every byte of `bytes`, looping over partial writes.
     /// The corresponding C function is `write`.
-    public static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(SystemError) {
+    package static func writeAll(_ descriptor: Int32, _ bytes: [UInt8]) throws(SystemError) {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(SystemError) in try writeAll(descriptor, buffer) }
         }
@@ -61,7 +66,7 @@ public enum Platform {
     /// Waits until `descriptor` has data (or end of file) to read, at most `seconds`.
     /// - Returns: false when the time ran out first.
     /// The corresponding C function is `poll`.
-    public static func waitUntilReadable(_ descriptor: Int32, seconds: Double) throws(SystemError) -> Bool {
+    package static func waitUntilReadable(_ descriptor: Int32, seconds: Double) throws(SystemError) -> Bool {
         let deadline = monotonicSeconds() + seconds
         while true {
             let remaining = deadline - monotonicSeconds()
@@ -75,7 +80,7 @@ public enum Platform {
     }
 
     /// Closes a file descriptor. The corresponding C function is `close`.
-    public static func close(_ descriptor: Int32) {
+    package static func close(_ descriptor: Int32) {
         // EINTR on close must not be retried on Linux: the descriptor is already gone.
         _ = Glibc.close(descriptor)
     }
@@ -84,7 +89,7 @@ public enum Platform {
     /// `pipe`, and `fcntl` with `FD_CLOEXEC` when `closeOnExec` (so that a child started by
     /// other means than Foundation's `Process`, which closes them anyway, does not inherit an
     /// end and keep the pipe open).
-    public static func makePipe(closeOnExec: Bool = false) throws(SystemError) -> (read: Int32, write: Int32) {
+    package static func makePipe(closeOnExec: Bool = false) throws(SystemError) -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]
         if Glibc.pipe(&descriptors) != 0 { throw SystemError(call: "pipe", errno: errno) }
         if closeOnExec {
@@ -98,7 +103,7 @@ public enum Platform {
     }
 
     /// Duplicates a descriptor to the lowest free number. The corresponding C function is `dup`.
-    public static func duplicate(_ descriptor: Int32) throws(SystemError) -> Int32 {
+    package static func duplicate(_ descriptor: Int32) throws(SystemError) -> Int32 {
         let copy = dup(descriptor)
         if copy < 0 { throw SystemError(call: "dup", errno: errno) }
         return copy
@@ -114,7 +119,7 @@ public enum Platform {
     }
 
     /// Makes `target` refer to what `source` refers to. The corresponding C function is `dup2`.
-    public static func duplicate(_ source: Int32, onto target: Int32) throws(SystemError) {
+    package static func duplicate(_ source: Int32, onto target: Int32) throws(SystemError) {
         while dup2(source, target) < 0 {
             if errno == EINTR { continue }
             throw SystemError(call: "dup2", errno: errno)
@@ -122,25 +127,25 @@ public enum Platform {
     }
 
     /// Ignores a signal from now on (inherited by children). The corresponding C function is `signal`.
-    public static func ignoreSignal(_ number: Int32) {
+    package static func ignoreSignal(_ number: Int32) {
         _ = signal(number, SIG_IGN)
     }
 
     /// Sends a signal to a process; a process that is already gone is not an error.
     /// The corresponding C function is `kill`.
-    public static func sendSignal(_ number: Int32, to processID: Int32) {
+    package static func sendSignal(_ number: Int32, to processID: Int32) {
         _ = kill(processID, number)
     }
 
     /// Asks the kernel to deliver `signal` to this process when its parent dies (Linux).
     /// The corresponding C call is `prctl(PR_SET_PDEATHSIG, signal)`.
-    public static func setParentDeathSignal(_ number: Int32) throws(SystemError) {
+    package static func setParentDeathSignal(_ number: Int32) throws(SystemError) {
         if lab_set_parent_death_signal(number) != 0 { throw SystemError(call: "prctl", errno: errno) }
     }
 
     /// The CPUs that a process (or, with 0, the calling thread) may run on, in increasing order.
     /// The corresponding C call is `sched_getaffinity`.
-    public static func allowedCPUs(processID: Int32 = 0) throws(SystemError) -> [Int] {
+    package static func allowedCPUs(processID: Int32 = 0) throws(SystemError) -> [Int] {
         var cpus = [Int32](repeating: 0, count: 1024)
         let count = lab_get_cpu_affinity(processID, &cpus, Int32(cpus.count))
         if count < 0 { throw SystemError(call: "sched_getaffinity", errno: errno) }
@@ -149,14 +154,14 @@ public enum Platform {
 
     /// Restricts a process (or, with 0, the calling thread) to `cpus`.
     /// The corresponding C call is `sched_setaffinity`.
-    public static func setAllowedCPUs(_ cpus: [Int], processID: Int32 = 0) throws(SystemError) {
+    package static func setAllowedCPUs(_ cpus: [Int], processID: Int32 = 0) throws(SystemError) {
         let list = cpus.map { Int32($0) }
         if lab_set_cpu_list(processID, list, Int32(list.count)) != 0 { throw SystemError(call: "sched_setaffinity", errno: errno) }
     }
 
     /// Seconds on the monotonic clock, from an arbitrary origin.
     /// The corresponding C function is `clock_gettime(CLOCK_MONOTONIC)`.
-    public static func monotonicSeconds() -> Double {
+    package static func monotonicSeconds() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
@@ -164,7 +169,7 @@ public enum Platform {
 
     /// Nanoseconds on the monotonic clock, from an arbitrary origin: the clock the timelines use.
     /// On Linux it is system-wide, so a worker's readings compare with its coordinator's.
-    public static func monotonicNanoseconds() -> UInt64 {
+    package static func monotonicNanoseconds() -> UInt64 {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
         return UInt64(time.tv_sec) &* 1_000_000_000 &+ UInt64(time.tv_nsec)
@@ -172,7 +177,7 @@ public enum Platform {
 
     /// Sleeps the calling thread for `seconds`, resuming after interruptions.
     /// The corresponding C function is `nanosleep`.
-    public static func sleep(seconds: Double) {
+    package static func sleep(seconds: Double) {
         guard seconds > 0 else { return }
         let whole = seconds.rounded(.down)
         var request = timespec(tv_sec: Int(whole), tv_nsec: Int((seconds - whole) * 1e9))
@@ -184,7 +189,7 @@ public enum Platform {
 
     /// The absolute path of the running executable, symlinks resolved.
     /// The corresponding C call is `readlink("/proc/self/exe")`.
-    public static func executablePath() throws(SystemError) -> String {
+    package static func executablePath() throws(SystemError) -> String {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
         let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
         if count < 0 { throw SystemError(call: "readlink", errno: errno) }
@@ -192,12 +197,12 @@ public enum Platform {
     }
 
     /// The number of processors currently available to this process.
-    public static var activeProcessorCount: Int {
+    package static var activeProcessorCount: Int {
         Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     }
 
     /// The name of a signal such as `SIGKILL`, or `signal N` when it has no common name.
-    public static func signalName(_ number: Int32) -> String {
+    package static func signalName(_ number: Int32) -> String {
         switch number {
         case SIGHUP: "SIGHUP"
         case SIGINT: "SIGINT"
@@ -218,8 +223,24 @@ public enum Platform {
 
 extension Platform {
     /// The value of an environment variable, if set. The corresponding C function is `getenv`.
-    public static func environmentValue(_ name: String) -> String? {
+    package static func environmentValue(_ name: String) -> String? {
         guard let value = getenv(name) else { return nil }
         return String(cString: value)
+    }
+
+    /// The kernel's names: its system (`Linux`), release, machine (`x86_64`) and this node's
+    /// host name. The corresponding C function is `uname`.
+    package static func systemNames() -> (system: String, release: String, machine: String, node: String) {
+        var names = utsname()
+        uname(&names)
+        func text<T>(_ field: T) -> String {
+            withUnsafeBytes(of: field) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        }
+        return (text(names.sysname), text(names.release), text(names.machine), text(names.nodename))
+    }
+
+    /// The wall clock: seconds since 1970-01-01 00:00 UTC. The corresponding C function is `time`.
+    package static func unixTime() -> Int {
+        Int(time(nil))
     }
 }

@@ -13,7 +13,10 @@ public struct SystemError: Error, CustomStringConvertible, Equatable, Sendable {
         self.errno = errno
     }
 
+    /// What the C library says `errno` means, such as `No such file or directory`.
+    public var reason: String { String(cString: strerror(errno)) }
+
     public var description: String {
-        "\(call) failed: \(String(cString: strerror(errno))) (errno \(errno))"
+        "\(call) failed: \(reason) (errno \(errno))"
     }
 }
