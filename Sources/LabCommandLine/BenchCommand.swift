@@ -15,17 +15,16 @@ struct BenchCommand: Command {
 
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
-        OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
-                   default: registry.defaultPlanNames.joined(separator: ","),
-                   help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."),
-        OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
-                   help: "The folder to create for bench.csv; it must not exist yet."),
+        SharedOptions.workloadsOption(
+            registry,
+            help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."),
+        SharedOptions.outOption(help: "The folder to create for bench.csv; it must not exist yet."),
         OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals."),
-        CommandSupport.transportsOption(
+        SharedOptions.transportsOption(
             default: Transport.allCases,
             help: "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."),
-        OptionSpec("--quiet", help: "No progress lines on standard error."),
-        CommandSupport.dryRunOption,
+        SharedOptions.quietOption,
+        SharedOptions.dryRunOption,
         ])
     }
 
@@ -74,7 +73,7 @@ struct BenchCommand: Command {
         } ?? registry.defaultPlanNames
         let growing = try names.map { try registry.type(named: $0) }
         let quick = parsed.has("--quick")
-        let transports = try CommandSupport.choices(parsed, "--transport", list: true, default: Transport.allCases)
+        let transports = try SharedOptions.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let planned = try growing.map { type in
             let parameters = try type.parameters(overriding: [:], quick: quick)
             return RunDescription.PlannedWorkload(

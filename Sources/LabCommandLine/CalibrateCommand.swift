@@ -13,13 +13,12 @@ struct CalibrateCommand: Command {
 
     init(registry: WorkloadRegistry) {}
     let parser = CommandLineParser(command: Self.name, options: [
-        OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
-                   help: "The folder to create for calibration.csv; it must not exist yet."),
-        CommandSupport.transportsOption(
+        SharedOptions.outOption(help: "The folder to create for calibration.csv; it must not exist yet."),
+        SharedOptions.transportsOption(
             default: Transport.allCases, help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
-        CommandSupport.spinOption,
-        OptionSpec("--quiet", help: "No progress lines on standard error."),
-        CommandSupport.dryRunOption,
+        SharedOptions.spinOption,
+        SharedOptions.quietOption,
+        SharedOptions.dryRunOption,
     ])
 
     var help: String {
@@ -50,8 +49,8 @@ struct CalibrateCommand: Command {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
-        let transports = try CommandSupport.choices(parsed, "--transport", list: true, default: Transport.allCases)
-        let spin = try CommandSupport.spin(parsed)
+        let transports = try SharedOptions.choices(parsed, "--transport", list: true, default: Transport.allCases)
+        let spin = try SharedOptions.spin(parsed)
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")
         }

@@ -3,19 +3,10 @@ import LabCore
 import LabReport
 import LabStudies
 
-/// What several commands parse or prepare alike, written once.
+/// What the measuring commands do alike around their measuring, written once: start a
+/// study, build a workload from the user's parameters, and turn the records into an exit
+/// status and warnings. The options they share are ``SharedOptions``.
 enum CommandSupport {
-    /// Pool sizes every measuring command accepts.
-    static let workerRange = 1...1024
-    static let workerExpectation = "an integer from \(workerRange.lowerBound) to \(workerRange.upperBound)"
-    static let workersExpectation = "a comma-separated list of integers from \(workerRange.lowerBound) to \(workerRange.upperBound)"
-    static let tasksRange = 1...10_000_000
-
-    /// `--tasks N`, as `lab run`, `lab scale` and `lab crossover` take it.
-    static func tasksOption(default fallback: String, help: String) -> OptionSpec {
-        OptionSpec("--tasks", value: "N", expected: "an integer from \(tasksRange.lowerBound) to \(tasksRange.upperBound)", default: fallback, help: help)
-    }
-
     /// The start of a study of one workload (`lab scale`, `lab crossover`): the folder to
     /// resume (`--resume`), the arguments it runs with, parsed, and the workload that
     /// `--workload` names.
@@ -32,143 +23,6 @@ enum CommandSupport {
         }
         return (resumption, arguments, parsed, try registry.type(named: name))
     }
-    static let batchRange = 1...100_000
-    static let batchExpectation = "auto or an integer from 1 to \(batchRange.upperBound)"
-
-    /// `--batch`, as `lab run` and `lab crossover` take it.
-    static func batchOption(help: String) -> OptionSpec {
-        OptionSpec("--batch", value: "N|auto", expected: batchExpectation, default: "auto", help: help)
-    }
-
-    /// The value of `--batch`: `auto` (also when absent) or a number of tasks.
-    static func batch(_ parsed: ParsedArguments) throws(UsageError) -> BatchSize {
-        guard let text = parsed.value("--batch"), text != "auto" else { return .automatic }
-        return .fixed(try parseInteger(text, option: "--batch", range: batchRange, expected: batchExpectation))
-    }
-
-    /// `--pin`, as `lab run` and `lab crossover` take it.
-    static let pinOption = OptionSpec(
-        "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(Placement.self))", default: "none",
-        help: "Where threads and worker processes run: none (the scheduler decides), spread (lane i on core i mod cores, a worker beside its driver thread) or compact (every lane on one core). Async cells are never pinned.")
-
-    /// The value of `--pin`, checked against this machine before anything runs: every core
-    /// the placement would use must accept a thread.
-    static func placement(_ parsed: ParsedArguments) throws -> Placement {
-        guard let text = parsed.value("--pin") else { return .none }
-        let placement: Placement = try parseChoice(text, option: "--pin")
-        guard placement != .none else { return .none }
-        let allowed: [Int]
-        do {
-            allowed = try Platform.allowedCPUs()
-        } catch {
-            throw LabFailure("cannot read the CPUs this process may use for --pin \(text): \(error)")
-        }
-        let cores = Set((0..<max(allowed.count, 1)).compactMap { placement.core(forLane: $0, allowed: allowed) })
-        defer { try? Platform.setAllowedCPUs(allowed) }
-        for core in cores.sorted() {
-            do {
-                try Platform.setAllowedCPUs([core])
-            } catch {
-                throw UsageError.invalidValue(
-                    option: "--pin", value: text,
-                    expected: "a placement this machine accepts; core \(core) refused a thread (\(error)); allowed cores: \(allowed.map(String.init).joined(separator: ","))")
-            }
-        }
-        return placement
-    }
-
-    /// `--transport LIST`, read by ``choices(_:_:list:default:)``: `lab run` (default ``Transport/default``),
-    /// `lab calibrate` and `lab bench` (default all) take it.
-    static func transportsOption(default transports: [Transport], help: String) -> OptionSpec {
-        OptionSpec(
-            "--transport", value: "LIST", expected: "a comma-separated list of: \(caseNames(Transport.self))",
-            default: transports.map(\.rawValue).joined(separator: ","), help: help)
-    }
-
-    /// An option whose value is one case of `Choice` (`NAME`), or with `list` a
-    /// comma-separated list of them, a cell for each (`LIST`).
-    static func choiceOption<Choice: RawRepresentable & CaseIterable>(
-        _ name: String, _ type: Choice.Type, list: Bool, default fallback: Choice, help: String
-    ) -> OptionSpec where Choice.RawValue == String {
-        OptionSpec(
-            name, value: list ? "LIST" : "NAME", expected: (list ? "a comma-separated list of: " : "one of: ") + caseNames(type),
-            default: fallback.rawValue, help: help)
-    }
-
-    /// The value of such an option: the cases in the order given, each once (a list names
-    /// none twice), or `fallback`. The one reading of `--modes`, `--transport`, `--dataset`
-    /// and `--start`.
-    static func choices<Choice: RawRepresentable & CaseIterable>(
-        _ parsed: ParsedArguments, _ name: String, list: Bool, default fallback: [Choice]
-    ) throws(UsageError) -> [Choice] where Choice.RawValue == String {
-        guard let text = parsed.value(name) else { return fallback }
-        guard list else { return [try parseChoice(text, option: name)] }
-        return try parseList(text, option: name, expected: "a comma-separated list of: \(caseNames(Choice.self))").map {
-            (item: String) throws(UsageError) -> Choice in try parseChoice(item, option: name)
-        }
-    }
-
-    /// `--dataset LIST` (`lab run`) or `--dataset NAME` (`lab scale`).
-    static func datasetsOption(list: Bool) -> OptionSpec {
-        choiceOption(
-            "--dataset", DatasetPlacement.self, list: list, default: .copy,
-            help: "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's.")
-    }
-
-    /// `--start LIST` (`lab run`) or `--start NAME` (`lab scale`).
-    static func startsOption(list: Bool) -> OptionSpec {
-        choiceOption(
-            "--start", WorkerStart.self, list: list, default: .spawn,
-            help: "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the lab's binary launched anew for each worker) or forkserver (a server, started once per run, forks each worker from a single-threaded copy of the lab, as Python's forkserver does).")
-    }
-
-    static let spinRange = 0...10_000_000
-    static let spinExpectation = "an integer from 0 to \(spinRange.upperBound)"
-
-    /// `--spin`, for the `shm` transport.
-    static let spinOption = OptionSpec(
-        "--spin", value: "POLLS", expected: spinExpectation, default: "\(Transport.defaultSpinPolls)",
-        help: "With --transport shm: how many times a waiting side (worker or driver) polls the ring before it sleeps on a futex; 0 sleeps at once. Spinning trades CPU (it shows in the CPU columns) for faster wake-ups.")
-
-    /// The value of `--spin`, or the default.
-    static func spin(_ parsed: ParsedArguments) throws(UsageError) -> Int {
-        guard let text = parsed.value("--spin") else { return Transport.defaultSpinPolls }
-        return try parseInteger(text, option: "--spin", range: spinRange, expected: spinExpectation)
-    }
-
-    /// The one combination of --pin and --transport that measures mostly itself: on one core
-    /// a spinning side holds the core its peer needs until its spin runs out (measured: 113 us
-    /// a round trip on one core against 0.16 us across cores). Said, not refused.
-    static func warnAboutSpinning(placement: Placement, transports: [Transport], spinPolls: Int) {
-        guard placement == .compact, transports.contains(.shm), spinPolls > 0 else { return }
-        Console.error(
-            "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n")
-    }
-
-    /// `--transport` for the studies that run one transport (`lab crossover`, `lab scale`).
-    static let oneTransportOption = OptionSpec(
-        "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: Transport.default.rawValue,
-        help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help').")
-
-    /// How a study's pools run, as `lab crossover` and `lab scale` take it.
-    static var studyPoolOptions: [OptionSpec] {
-        [
-            batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."), pinOption, oneTransportOption, spinOption,
-            taskTimeoutOption,
-        ]
-    }
-
-    /// Where a study writes and how loudly: `--out`, `--quiet`, `--dry-run`.
-    static let studyOutputOptions = [
-        OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
-                   help: "The folder to create; it must not exist yet."),
-        OptionSpec("--quiet", help: "No progress lines on standard error."),
-        dryRunOption,
-    ]
-
-    /// `--dry-run`, as every measuring command takes it.
-    static let dryRunOption = OptionSpec(
-        "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")
 
     /// A workload built from the user's parameters. Building one starts nothing (its fixture
     /// runs only around its cells), so whatever its initialiser refuses is the user's input:
@@ -206,7 +60,7 @@ enum CommandSupport {
     /// One warning line, after a measuring command's results, naming the cells whose
     /// repetitions the rest of the machine disturbed and by how much; nothing when none was.
     static func warnAboutDisturbance(_ records: [RepetitionRecord], folder: String) {
-        if let warning = CellSummary.disturbanceWarning(CellSummary.summarize(records), report: "\(folder)/report.md") {
+        if let warning = CellSummary.disturbanceWarning(CellSummary.summarize(records), report: "\(folder)/\(RunFolder.reportName)") {
             Console.error("lab: warning: \(warning)\n")
         }
     }
@@ -223,56 +77,5 @@ enum CommandSupport {
     static func dryRun(_ plan: String) -> Int32 {
         Console.output("lab: dry run: \(plan); every option is valid; nothing was measured or created\n")
         return 0
-    }
-
-    static let defaultTaskTimeoutSeconds = 300.0
-    static let taskTimeoutExpectation = "a number of seconds from 0.001 to 86400"
-
-    /// `--task-timeout`, as every measuring command takes it.
-    static let taskTimeoutOption = OptionSpec(
-        "--task-timeout", value: "SECONDS", expected: taskTimeoutExpectation, default: "\(Int(defaultTaskTimeoutSeconds))",
-        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has (marked partial) and stops with status 1.")
-
-    /// The value of `--task-timeout`, or the default.
-    static func taskTimeout(_ parsed: ParsedArguments) throws -> Double {
-        try parsed.value("--task-timeout").map {
-            try parseNumber($0, option: "--task-timeout", range: 0.001...86_400, expected: taskTimeoutExpectation)
-        } ?? defaultTaskTimeoutSeconds
-    }
-
-    /// The value of `--out`, refusing an empty one; `nil` when absent.
-    static func requestedOut(_ parsed: ParsedArguments) throws(UsageError) -> String? {
-        if let out = parsed.value("--out"), out.isEmpty {
-            throw .invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")
-        }
-        return parsed.value("--out")
-    }
-
-
-    /// `--set WORKLOAD.PARAM=VALUE` settings, each naming a workload of `workloads`, into
-    /// `["primes": ["limit": "2000000"]]`: the one reading of `--set`, for every command.
-    static func parseSettings(_ settings: [String], registry: WorkloadRegistry, workloads: [String]) throws(UsageError) -> [String: [String: String]] {
-        var overrides: [String: [String: String]] = [:]
-        for setting in settings {
-            let expected = "WORKLOAD.PARAM=VALUE, such as \(workloads.first ?? "primes").PARAM=VALUE"
-            guard let equals = setting.firstIndex(of: "="), let dot = setting[..<equals].firstIndex(of: ".") else {
-                throw .invalidValue(option: "--set", value: setting, expected: expected)
-            }
-            let workload = String(setting[..<dot])
-            let parameter = String(setting[setting.index(after: dot)..<equals])
-            let value = String(setting[setting.index(after: equals)...])
-            guard !workload.isEmpty, !parameter.isEmpty else { throw .invalidValue(option: "--set", value: setting, expected: expected) }
-            guard registry.names.contains(workload) else {
-                throw .other("unknown workload '\(workload)' in --set \(setting); known workloads: \(registry.names.joined(separator: ", "))")
-            }
-            guard workloads.contains(workload) else {
-                throw .other("--set \(setting) names workload '\(workload)', which this run does not include; workloads in this run: \(workloads.joined(separator: ", "))")
-            }
-            guard overrides[workload]?[parameter] == nil else {
-                throw .other("--set gives \(workload).\(parameter) more than once; set each parameter once")
-            }
-            overrides[workload, default: [:]][parameter] = value
-        }
-        return overrides
     }
 }

@@ -81,9 +81,9 @@ func counted(_ count: Int, _ noun: String) -> String {
 
 /// The last line of a command that wrote a run folder: every file it wrote, its own first.
 func wroteLine(_ own: [String], derived: DerivedFiles, in path: String) -> String {
-    let timelines = derived.files.filter { $0.name.hasPrefix("timeline-") }.count
-    var names = own + ["results.csv", "tasks.csv", "lanes.csv"]
-    names += derived.files.map(\.name).filter { !$0.hasPrefix("timeline-") && $0 != TraceFile.name }
-    if timelines > 0 { names += ["\(counted(timelines, "timeline")) (timeline-*.svg)", TraceFile.name] }
-    return "wrote " + names.joined(separator: ", ") + " and run.json in \(path)/\n"
+    let timelines = derived.files.filter { $0.name.hasPrefix(RunFolder.timelinePrefix) }.count
+    var names = own + [RunFolder.resultsName, TimelineFiles.tasksName, TimelineFiles.lanesName]
+    names += derived.files.map(\.name).filter { !$0.hasPrefix(RunFolder.timelinePrefix) && $0 != TraceFile.name }
+    if timelines > 0 { names += ["\(counted(timelines, "timeline")) (\(RunFolder.timelinePrefix)*.svg)", TraceFile.name] }
+    return "wrote " + names.joined(separator: ", ") + " and \(RunFolder.descriptionName) in \(path)/\n"
 }

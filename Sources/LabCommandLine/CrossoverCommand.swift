@@ -11,6 +11,7 @@ struct CrossoverCommand: Command {
         "up with threads, for one size parameter of a workload.",
     ]
     static let defaultRepetitions = 5
+    static let repetitions = SharedOptions.repetitions(upTo: 100)
     static let defaultBisections = 3
     static let defaultTolerancePercent = 10.0
 
@@ -18,28 +19,29 @@ struct CrossoverCommand: Command {
 
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
-            OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
-                       help: "The workload to scan (required)."),
+            SharedOptions.workloadOption(registry, help: "The workload to scan (required)."),
             OptionSpec("--param", value: "PARAM", expected: "an integer parameter of the workload",
                        help: "The integer size parameter to scan (required), such as primes' limit or digest's bytes."),
             OptionSpec("--from", value: "N", expected: "an integer in the parameter's range", default: "the quick value / 256",
                        help: "The smallest size; the scan doubles it until --to."),
             OptionSpec("--to", value: "N", expected: "an integer in the parameter's range", default: "the parameter's default",
                        help: "The largest size, always measured."),
-            OptionSpec("--workers", value: "N", expected: CommandSupport.workerExpectation,
+            OptionSpec("--workers", value: "N", expected: SharedOptions.workerExpectation,
                        default: "\(Platform.activeProcessorCount), the number of cores", help: "Threads and worker processes in the pools."),
-            CommandSupport.tasksOption(default: "the workload's own", help: "Tasks per repetition."),
-            OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 100", default: "\(Self.defaultRepetitions)",
-                       help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
+            SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
+            Self.repetitions.spec(
+                default: "\(Self.defaultRepetitions)",
+                help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
             OptionSpec("--bisections", value: "N", expected: "an integer from 0 to 10", default: "\(Self.defaultBisections)",
                        help: "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."),
             OptionSpec("--tolerance", value: "PERCENT", expected: "a number from 0 to 100", default: "\(Int(Self.defaultTolerancePercent))",
                        help: "How much slower than threads processes may be and still count as caught up."),
-            OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scanned workload", repeatable: true,
-                       help: "Sets one of the workload's other parameters; may repeat."),
-            CommandSupport.datasetsOption(list: false),
-            CommandSupport.startsOption(list: false),
-        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [Resumption.option])
+            SharedOptions.setOption(
+                expected: "WORKLOAD.PARAM=VALUE for the scanned workload",
+                help: "Sets one of the workload's other parameters; may repeat."),
+            SharedOptions.datasetsOption(list: false),
+            SharedOptions.startsOption(list: false),
+        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [Resumption.option])
     }
 
     var help: String {
@@ -93,25 +95,24 @@ struct CrossoverCommand: Command {
         guard from < to else {
             throw UsageError.other("--from \(from) must be smaller than --to \(to)")
         }
-        let workers = try parsed.value("--workers").map { try parseInteger($0, option: "--workers", range: CommandSupport.workerRange) }
+        let workers = try parsed.value("--workers").map { try parseInteger($0, option: "--workers", range: SharedOptions.workerRange) }
             ?? Platform.activeProcessorCount
-        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: CommandSupport.tasksRange) }
-        let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
-            ?? Self.defaultRepetitions
+        let tasks = try SharedOptions.tasks.value(parsed)
+        let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
         let bisections = try parsed.value("--bisections").map { try parseInteger($0, option: "--bisections", range: 0...10) }
             ?? Self.defaultBisections
         let tolerance = try parsed.value("--tolerance").map {
             try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
         } ?? Self.defaultTolerancePercent
-        let batch = try CommandSupport.batch(parsed)
-        let placement = try CommandSupport.placement(parsed)
-        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
-        let dataset = try CommandSupport.choices(parsed, "--dataset", list: false, default: [DatasetPlacement.copy])[0]
-        let start = try CommandSupport.choices(parsed, "--start", list: false, default: [WorkerStart.spawn])[0]
-        let spin = try CommandSupport.spin(parsed)
-        CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
-        let timeout = try CommandSupport.taskTimeout(parsed)
-        let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
+        let batch = try SharedOptions.batch(parsed)
+        let placement = try SharedOptions.placement(parsed)
+        let transport = try SharedOptions.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
+        let dataset = try SharedOptions.choices(parsed, "--dataset", list: false, default: [DatasetPlacement.copy])[0]
+        let start = try SharedOptions.choices(parsed, "--start", list: false, default: [WorkerStart.spawn])[0]
+        let spin = try SharedOptions.spin(parsed)
+        SharedOptions.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
+        let timeout = try SharedOptions.taskTimeout(parsed)
+        let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
         if overrides[parameterName] != nil {
             throw UsageError.other("--set \(name).\(parameterName) sets the scanned parameter; use --from and --to")
         }
@@ -155,7 +156,7 @@ struct CrossoverCommand: Command {
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
             transport: transport, dataset: dataset, start: start,
-            runner: session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
+            runner: session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
             session: session)
         let quiet = parsed.has("--quiet")
         if !quiet, let resumption {
@@ -163,12 +164,12 @@ struct CrossoverCommand: Command {
         } else if !quiet {
             Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")
         }
-        func report(_ points: [CrossoverScan.Point], _ findings: [CrossoverScan.Finding]) -> CrossoverReport {
+        func report(_ points: [CrossoverPoint], _ findings: [CrossoverFinding]) -> CrossoverReport {
             CrossoverReport(workload: name, parameter: parameter, workers: workers, tolerance: tolerance / 100, points: points, findings: findings)
         }
         let clock = Stopwatch()
-        var measured: [CrossoverScan.Point] = []
-        var result: (points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) = ([], [])
+        var measured: [CrossoverPoint] = []
+        var result: (points: [CrossoverPoint], findings: [CrossoverFinding]) = ([], [])
         let derived = try session.conclude {
             result = try scan.run { size, phase in
                 if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(clock.elapsedSeconds.rounded().shortText) s so far\n") }

@@ -13,19 +13,6 @@ import Workloads
 /// statuses: each error carries its own (2 for bad input and nothing else, 1 for everything
 /// that failed while running, 3 for a comparison that only disturbed cells would fail).
 public enum LabCommandLine {
-    /// Every command, in the order `lab --help` lists them; the hidden ones (the lab starts
-    /// them itself) last.
-    static var commands: [any Command.Type] {
-        [
-            RunCommand.self, ListCommand.self, CheckCommand.self, ReportCommand.self, ExplainCommand.self, CompareCommand.self,
-            CalibrateCommand.self, BenchCommand.self, CrossoverCommand.self, ScaleCommand.self, HelpCommand.self,
-            WorkerServiceCommand.self, ForkServerCommand.self, CalibrationPeerCommand.self,
-        ]
-    }
-
-    /// The names of the commands a user may type, for errors.
-    static var listedNames: [String] { commands.filter { !$0.isHidden }.map { $0.name } }
-
     /// Runs the command line of this process's arguments with the built-in workloads and
     /// `workloads` added after them, and exits with its status. This same binary is started
     /// as the worker processes (`worker`, a hidden command), so it must call this first thing

@@ -61,7 +61,7 @@ struct ReportCommand: Command {
         if let embedded {
             try Platform.replaceFile(atPath: embedded.path, with: Array(embedded.text.utf8))
         }
-        Console.output(derived.text(of: "chart.txt"))
+        Console.output(derived.text(of: RunFolder.chartName))
         Console.output("\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n")
         return 0
     }

@@ -15,46 +15,44 @@ struct RunCommand: Command {
     ]
     static let defaultRepetitions = 5
     static let defaultWarmup = 1
+    static let repetitions = SharedOptions.repetitions(upTo: 1000)
 
     let registry: WorkloadRegistry
 
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
-            OptionSpec("--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
-                       default: "\(registry.defaultPlanNames.joined(separator: ","))",
-                       help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
-            OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
-                       default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
-                       help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
-            OptionSpec("--workers", value: "LIST", expected: CommandSupport.workersExpectation,
+            SharedOptions.workloadsOption(
+                registry,
+                help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
+            SharedOptions.modesOption(
+                help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
+            OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
                        default: "\(Platform.activeProcessorCount), the number of cores",
                        help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool, or async tasks in flight. Sequential runs once per workload whatever this says."),
-            CommandSupport.tasksOption(default: "each workload's own", help: "Tasks per repetition, for every workload."),
-            OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 1000", default: "\(Self.defaultRepetitions)",
-                       help: "Measured repetitions per cell."),
-            OptionSpec("--warmup", value: "N", expected: "an integer from 0 to 100", default: "\(Self.defaultWarmup)",
-                       help: "Unrecorded repetitions per cell, run first."),
-            OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE, such as primes.limit=2000000", repeatable: true,
-                       help: "Sets a workload parameter; may repeat. 'lab list' shows the parameters."),
+            SharedOptions.tasks.spec(default: "each workload's own", help: "Tasks per repetition, for every workload."),
+            Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell."),
+            SharedOptions.warmup.spec(default: "\(Self.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+            SharedOptions.setOption(
+                expected: "WORKLOAD.PARAM=VALUE, such as primes.limit=2000000",
+                help: "Sets a workload parameter; may repeat. 'lab list' shows the parameters."),
             OptionSpec("--quick", help: "Use every workload's small quick values instead of its defaults (parameters given with --set still win)."),
-            OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
-                       help: "The run folder to create; it must not exist yet."),
+            SharedOptions.outOption(help: "The run folder to create; it must not exist yet."),
             OptionSpec("--order", value: "ORDER", expected: "one of: \(caseNames(RepetitionOrder.self))",
                        default: "interleaved",
                        help: "interleaved runs a workload's repetitions round-robin across its cells (sequential, threads, processes, async, sequential, ...), so a machine's drift hits every mode alike; grouped runs each cell's repetitions back to back."),
             OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(OutputFormat.self))", default: "text",
                        help: "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."),
-            CommandSupport.taskTimeoutOption,
-            CommandSupport.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
-            CommandSupport.pinOption,
-            CommandSupport.transportsOption(
+            SharedOptions.taskTimeoutOption,
+            SharedOptions.batchOption(help: "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."),
+            SharedOptions.pinOption,
+            SharedOptions.transportsOption(
                 default: [.default],
                 help: "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex)."),
-            CommandSupport.spinOption,
-            CommandSupport.datasetsOption(list: true),
-            CommandSupport.startsOption(list: true),
-            OptionSpec("--quiet", help: "No progress lines on standard error."),
-            CommandSupport.dryRunOption,
+            SharedOptions.spinOption,
+            SharedOptions.datasetsOption(list: true),
+            SharedOptions.startsOption(list: true),
+            SharedOptions.quietOption,
+            SharedOptions.dryRunOption,
             Resumption.option,
         ])
     }
@@ -125,39 +123,38 @@ struct RunCommand: Command {
         } ?? registry.defaultPlanNames
         let types = try workloadNames.map { try registry.type(named: $0) }
 
-        let modes: [ExecutionMode] = try CommandSupport.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
+        let modes: [ExecutionMode] = try SharedOptions.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
 
         let workers = try parsed.value("--workers").map { text in
             try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
-                try parseInteger(item, option: "--workers", range: CommandSupport.workerRange)
+                try parseInteger(item, option: "--workers", range: SharedOptions.workerRange)
             }
         } ?? [Platform.activeProcessorCount]
-        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: CommandSupport.tasksRange) }
-        let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...1000) }
-            ?? Self.defaultRepetitions
-        let warmup = try parsed.value("--warmup").map { try parseInteger($0, option: "--warmup", range: 0...100) } ?? Self.defaultWarmup
+        let tasks = try SharedOptions.tasks.value(parsed)
+        let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
+        let warmup = try SharedOptions.warmup.value(parsed) ?? Self.defaultWarmup
 
-        let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: workloadNames)
+        let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: workloadNames)
         let quick = parsed.has("--quick")
         let workloads = try types.map { type in
             let parameters = try type.parameters(overriding: overrides[type.name] ?? [:], quick: quick)
             return try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         }
-        let out = try CommandSupport.requestedOut(parsed)
+        let out = try SharedOptions.requestedOut(parsed)
         let order = try parsed.value("--order").map { (text: String) throws(UsageError) -> RepetitionOrder in
             try parseChoice(text, option: "--order")
         } ?? .interleaved
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> OutputFormat in
             try parseChoice(text, option: "--format")
         } ?? .text
-        let timeout = try CommandSupport.taskTimeout(parsed)
-        let batch = try CommandSupport.batch(parsed)
-        let placement = try CommandSupport.placement(parsed)
-        let transports: [Transport] = try CommandSupport.choices(parsed, "--transport", list: true, default: [.default])
-        let spin = try CommandSupport.spin(parsed)
-        let datasets: [DatasetPlacement] = try CommandSupport.choices(parsed, "--dataset", list: true, default: [.copy])
-        let starts: [WorkerStart] = try CommandSupport.choices(parsed, "--start", list: true, default: [.spawn])
-        if modes.contains(.processes) { CommandSupport.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
+        let timeout = try SharedOptions.taskTimeout(parsed)
+        let batch = try SharedOptions.batch(parsed)
+        let placement = try SharedOptions.placement(parsed)
+        let transports: [Transport] = try SharedOptions.choices(parsed, "--transport", list: true, default: [.default])
+        let spin = try SharedOptions.spin(parsed)
+        let datasets: [DatasetPlacement] = try SharedOptions.choices(parsed, "--dataset", list: true, default: [.copy])
+        let starts: [WorkerStart] = try SharedOptions.choices(parsed, "--start", list: true, default: [.spawn])
+        if modes.contains(.processes) { SharedOptions.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
         for workload in workloads {
             for mode in modes {
                 if let reason = workload.type.refusal(for: mode, parameters: workload.parameters) {
@@ -209,7 +206,7 @@ struct RunCommand: Command {
         let reportsResources = Platform.environmentValue("LAB_RESOURCE_REPORT") == "1"
         var resourcesBefore: ResourceCount?
         var records: [RepetitionRecord] = []
-        let runner = session.runner(
+        let runner = session.experimentRunner(
             workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch, placement: settings.placement,
             spinPolls: settings.spinPolls)
         // Derived from the files, exactly as 'lab report' derives them.
@@ -231,7 +228,7 @@ struct RunCommand: Command {
         let summaries = derived.summaries
         switch settings.format {
         case .text:
-            Console.output(derived.text(of: "chart.txt"))
+            Console.output(derived.text(of: RunFolder.chartName))
             Console.output("\n" + wroteLine([], derived: derived, in: path))
         case .json:
             Console.output(try JSONSummary.render(runID: runID, folder: path, cells: summaries))
@@ -240,7 +237,7 @@ struct RunCommand: Command {
         if !noisy.isEmpty {
             // One line, like hyperfine's; report.md says what is wrong with each cell.
             let names = noisy.prefix(6).map { "\($0.workload) \($0.label)" }.joined(separator: ", ") + (noisy.count > 6 ? ", ..." : "")
-            Console.error("lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); the comparison is not safe there: see \(path)/report.md, or use more --repetitions\n")
+            Console.error("lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); the comparison is not safe there: see \(path)/\(RunFolder.reportName), or use more --repetitions\n")
         }
         CommandSupport.warnAboutDisturbance(records, folder: path)
 

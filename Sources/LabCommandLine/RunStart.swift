@@ -33,7 +33,7 @@ enum RunStart {
     /// the folder, and warns about a debug build.
     /// - Returns: how workers start, the folder's path and the run ID.
     static func prepareOutput(_ parsed: ParsedArguments, command: String) throws -> (worker: WorkerCommand, path: String, runID: String) {
-        let requested = try CommandSupport.requestedOut(parsed)
+        let requested = try SharedOptions.requestedOut(parsed)
         let worker = try workerCommand()
         let (path, runID) = try OutputFolder.create(requested: requested)
         warnAboutDebugBuild(command: command)

@@ -9,29 +9,26 @@ struct ScaleCommand: Command {
         "How each mode's speedup grows with the number of workers.",
     ]
     static let defaultRepetitions = 5
+    static let defaultWarmup = 1
+    static let repetitions = SharedOptions.repetitions(upTo: 100)
 
     let registry: WorkloadRegistry
 
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
-            OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))",
-                       help: "The workload to scale (required)."),
-            OptionSpec("--workers", value: "LIST", expected: CommandSupport.workersExpectation,
+            SharedOptions.workloadOption(registry, help: "The workload to scale (required)."),
+            OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
                        default: "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
                        help: "Worker counts to measure each pooled mode at."),
-            OptionSpec("--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
-                       default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","),
-                       help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
-            CommandSupport.tasksOption(default: "the workload's own", help: "Tasks per repetition."),
-            OptionSpec("--repetitions", value: "N", expected: "an integer from 1 to 100", default: "\(Self.defaultRepetitions)",
-                       help: "Measured repetitions per cell, interleaved across cells."),
-            OptionSpec("--warmup", value: "N", expected: "an integer from 0 to 100", default: "1", help: "Unrecorded repetitions per cell, run first."),
-            OptionSpec("--set", value: "WORKLOAD.PARAM=VALUE", expected: "WORKLOAD.PARAM=VALUE for the scaled workload", repeatable: true,
-                       help: "Sets a parameter of the workload; may repeat."),
+            SharedOptions.modesOption(help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
+            SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
+            Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell, interleaved across cells."),
+            SharedOptions.warmup.spec(default: "\(Self.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+            SharedOptions.setOption(expected: "WORKLOAD.PARAM=VALUE for the scaled workload", help: "Sets a parameter of the workload; may repeat."),
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
-            CommandSupport.datasetsOption(list: false),
-            CommandSupport.startsOption(list: false),
-        ] + CommandSupport.studyPoolOptions + CommandSupport.studyOutputOptions + [Resumption.option])
+            SharedOptions.datasetsOption(list: false),
+            SharedOptions.startsOption(list: false),
+        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [Resumption.option])
     }
 
     var help: String {
@@ -69,31 +66,30 @@ struct ScaleCommand: Command {
         let cores = Platform.activeProcessorCount
         let workers = try parsed.value("--workers").map { text in
             try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
-                try parseInteger(item, option: "--workers", range: CommandSupport.workerRange)
+                try parseInteger(item, option: "--workers", range: SharedOptions.workerRange)
             }.sorted()
         } ?? ScaleReport.defaultWorkerCounts(cores: cores)
-        var modes: [ExecutionMode] = try CommandSupport.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
+        var modes: [ExecutionMode] = try SharedOptions.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
         if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
-        let tasks = try parsed.value("--tasks").map { try parseInteger($0, option: "--tasks", range: CommandSupport.tasksRange) }
-        let repetitions = try parsed.value("--repetitions").map { try parseInteger($0, option: "--repetitions", range: 1...100) }
-            ?? Self.defaultRepetitions
-        let warmup = try parsed.value("--warmup").map { try parseInteger($0, option: "--warmup", range: 0...100) } ?? 1
-        let overrides = try CommandSupport.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
+        let tasks = try SharedOptions.tasks.value(parsed)
+        let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
+        let warmup = try SharedOptions.warmup.value(parsed) ?? Self.defaultWarmup
+        let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
         let parameters = try type.parameters(overriding: overrides, quick: parsed.has("--quick"))
         for mode in modes {
             if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
         }
         let workload = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
-        let batch = try CommandSupport.batch(parsed)
-        let placement = try CommandSupport.placement(parsed)
-        let transport = try CommandSupport.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
-        let spin = try CommandSupport.spin(parsed)
-        CommandSupport.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
-        let timeout = try CommandSupport.taskTimeout(parsed)
+        let batch = try SharedOptions.batch(parsed)
+        let placement = try SharedOptions.placement(parsed)
+        let transport = try SharedOptions.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
+        let spin = try SharedOptions.spin(parsed)
+        SharedOptions.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
+        let timeout = try SharedOptions.taskTimeout(parsed)
         let plan = ExperimentPlan(
             workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
-            datasets: try CommandSupport.choices(parsed, "--dataset", list: false, default: [.copy]),
-            starts: try CommandSupport.choices(parsed, "--start", list: false, default: [.spawn]))
+            datasets: try SharedOptions.choices(parsed, "--dataset", list: false, default: [.copy]),
+            starts: try SharedOptions.choices(parsed, "--start", list: false, default: [.spawn]))
         let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions
         var missing = total
@@ -116,7 +112,7 @@ struct ScaleCommand: Command {
             Console.error("lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
         }
         let progress = ProgressDisplay(quiet: quiet, total: plan.totalRepetitions)
-        let runner = session.runner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
+        let runner = session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
         var records: [RepetitionRecord] = []
         let derived = try session.conclude {
             var measured = session.keptRecords

@@ -129,7 +129,7 @@ public struct CellSummary: Sendable, Equatable {
         let disagreeing = Set(ChecksumProof.mismatches(in: records).map { "\($0.setting)\u{0}\($0.foundCell)" })
         for index in summaries.indices {
             let cell = summaries[index]
-            summaries[index].checksumDisagrees = disagreeing.contains("\(cell.workload) \(cell.parameters) tasks=\(cell.tasks)\u{0}\(cell.label)")
+            summaries[index].checksumDisagrees = disagreeing.contains(ChecksumProof.setting(workload: cell.workload, parameters: cell.parameters, tasks: cell.tasks) + "\u{0}\(cell.label)")
             let baseline = summaries.first { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }
             // A cell that did other work than its baseline has no speedup to report.
             guard !summaries[index].checksumDisagrees, baseline?.checksumDisagrees == false else { continue }

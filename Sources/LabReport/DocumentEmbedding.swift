@@ -24,7 +24,7 @@ public enum DocumentEmbedding {
     /// The blocks a run provides, by marker name, from its derived files.
     public static func blocks(_ derived: DerivedFiles) -> [(name: String, text: String)] {
         [
-            ("chart", "```text\n" + derived.text(of: "chart.txt") + "```\n"),
+            ("chart", "```text\n" + derived.text(of: RunFolder.chartName) + "```\n"),
             ("overview", MarkdownReport.overview(derived.summaries)),
         ]
     }

@@ -2,13 +2,13 @@ import Glibc
 
 /// Locale-independent number text for CSV files and charts.
 public enum NumberFormatting {
-    /// `value` with exactly `decimals` digits after the point (`0.012346` for 6).
     /// `31%`, `0.4%`: a share with two significant digits for small ones.
     public static func percent(_ share: Double) -> String {
         let value = share * 100
         return fixed(value, decimals: abs(value) < 9.95 ? 1 : 0) + "%"
     }
 
+    /// `value` with exactly `decimals` digits after the point (`0.012346` for 6).
     public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         var scale: UInt64 = 1

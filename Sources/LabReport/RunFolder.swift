@@ -38,8 +38,19 @@ public struct RunFolder: Sendable {
         self.path = path
     }
 
-    public var resultsPath: String { path + "/results.csv" }
-    public var descriptionPath: String { path + "/run.json" }
+    /// The names of a run folder's files, said here once: the data files, then the files
+    /// derived from them (the timelines' own are ``TimelineFiles``' and ``TraceFile``'s).
+    public static let resultsName = "results.csv"
+    public static let descriptionName = "run.json"
+    public static let summaryName = "summary.csv"
+    public static let chartName = "chart.txt"
+    public static let chartSVGName = "chart.svg"
+    public static let reportName = "report.md"
+    /// `timeline-<workload>.svg` (`timeline-<workload>-2.svg` for another of the same name).
+    public static let timelinePrefix = "timeline-"
+
+    public var resultsPath: String { path + "/" + RunFolder.resultsName }
+    public var descriptionPath: String { path + "/" + RunFolder.descriptionName }
 
     /// The measured records, read back from `results.csv`.
     public func records() throws(RunFolderError) -> [RepetitionRecord] {
@@ -81,8 +92,8 @@ public struct RunFolder: Sendable {
         }
     }
 
-    /// A data file's text; a read error is a failure of its own, never an early end of file.
-    /// The text of `path`, or `nil` when there is no such file.
+    /// The text of `path`, or `nil` when there is no such file; a read error is a failure of
+    /// its own, never an early end of file.
     static func readIfPresent(_ path: String) throws(RunFolderError) -> String? {
         do {
             return try Platform.readFile(atPath: path)
@@ -93,6 +104,8 @@ public struct RunFolder: Sendable {
         }
     }
 
+    /// A data file's text: a missing file (or folder) is the user's mistake, a read error a
+    /// failure of its own, never an early end of file.
     private func read(_ path: String) throws(RunFolderError) -> String {
         do {
             return try Platform.readFile(atPath: path)
@@ -110,8 +123,6 @@ public struct RunFolder: Sendable {
         try Platform.replaceFile(atPath: descriptionPath, with: Array(try description.json().utf8))
     }
 
-    /// The derived files' names and contents, and the cell summaries they all show (made once),
-    /// from the data files alone.
     /// The run's tasks.csv and lanes.csv, or `nil` for a run without them (lab 0.3.0 or older).
     public func timelines() throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
         try readTimelines().timelines
@@ -125,7 +136,9 @@ public struct RunFolder: Sendable {
         return (timelines, leftOut)
     }
 
-    /// Everything `lab report` rebuilds from results.csv, run.json, tasks.csv and lanes.csv.
+    /// Everything `lab report` rebuilds from results.csv, run.json, tasks.csv and lanes.csv:
+    /// the derived files' names and contents, and the cell summaries they all show (made once),
+    /// from the data files alone.
     public func derivedFiles() throws(RunFolderError) -> DerivedFiles {
         let (records, recordsLeftOut) = try readRecords()
         let (timelines, timelinesLeftOut) = try readTimelines()
@@ -139,10 +152,10 @@ public struct RunFolder: Sendable {
                 let keys = Set(group.map(\.cellKey))
                 let panels = cells.filter { keys.contains($0.cell.cellKey) }
                 guard !panels.isEmpty else { continue }
-                var name = "timeline-\(group[0].workload).svg"
+                var name = "\(RunFolder.timelinePrefix)\(group[0].workload).svg"
                 var number = 2
                 while timelineFiles.contains(where: { $0.name == name }) {
-                    name = "timeline-\(group[0].workload)-\(number).svg"
+                    name = "\(RunFolder.timelinePrefix)\(group[0].workload)-\(number).svg"
                     number += 1
                 }
                 timelineFiles.append((name, TimelineChart().render(panels)))
@@ -153,10 +166,10 @@ public struct RunFolder: Sendable {
         return DerivedFiles(
             summaries: summaries, leftOut: recordsLeftOut + timelinesLeftOut,
             files: [
-                ("summary.csv", SummaryColumn.csv(summaries)),
-                ("chart.txt", AsciiChart().render(summaries)),
-                ("chart.svg", SvgChart().render(summaries)),
-                ("report.md", MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)),
+                (RunFolder.summaryName, SummaryColumn.csv(summaries)),
+                (RunFolder.chartName, AsciiChart().render(summaries)),
+                (RunFolder.chartSVGName, SvgChart().render(summaries)),
+                (RunFolder.reportName, MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)),
             ] + timelineFiles)
     }
 

@@ -55,7 +55,7 @@ package struct Benchmark: Sendable {
 
     /// The runner of every cell the bench measures; its stuck tasks end the run.
     var runner: ExperimentRunner {
-        session.runner(workerCommand: worker, taskTimeoutSeconds: 300, batch: .automatic)
+        session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: 300, batch: .automatic)
     }
 
     /// The raw pipe round trip, empty tasks and pool start-up are measured as `lab calibrate`

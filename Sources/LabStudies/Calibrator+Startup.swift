@@ -119,7 +119,7 @@ extension Calibrator {
         for round in 0...count {
             for start in WorkerStart.allCases {
                 let pool = ProcessPoolRunner(workers: workers, command: worker, registry: registry, forkServer: start == .forkserver ? server : nil)
-                let result = pool.execute(workload)
+                let result = pool.run(workload)
                 if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers (\(start.rawValue)) failed: \(failure)") }
                 guard round > 0 else { continue }
                 startup[start, default: []].append(result.startupSeconds * 1e3)
@@ -154,7 +154,7 @@ extension Calibrator {
         let pool = ProcessPoolRunner(workers: workers, command: worker, registry: ChildProcessRegistry())
         /// A pool that failed has no start-up to report: it ends the measurement.
         func startup() throws -> Double {
-            let result = pool.execute(workload)
+            let result = pool.run(workload)
             if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers failed: \(failure)") }
             return result.startupSeconds
         }

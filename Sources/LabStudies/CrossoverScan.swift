@@ -1,75 +1,13 @@
 import LabCore
+import LabReport
 
 /// `lab crossover`: for one workload and one of its integer size parameters, measures
 /// sequential, threads and processes at growing sizes (doubling), then bisects each bracket
 /// where a mode starts to win, and reports the sizes where that happens.
 package struct CrossoverScan: Sendable {
-    /// What a scan looks for, each a predicate that should turn true as the size grows.
-    package enum Crossing: String, Sendable, CaseIterable {
-        /// The thread pool is faster than sequential code.
-        case threadsBeatSequential = "threads beat sequential"
-        /// The process pool (start-up included) is faster than sequential code.
-        case processesBeatSequential = "processes beat sequential"
-        /// The process pool is no more than `tolerance` slower than the thread pool.
-        case processesCatchThreads = "processes catch up with threads"
-    }
-
-    /// One measured size: the medians of each mode's wall time.
-    package struct Point: Sendable {
-        package var size: Int
-        package var tasks: Int
-        package var sequentialSeconds: Double
-        package var threadsSeconds: Double
-        package var processesSeconds: Double
-        /// `doubling` or `bisecting`.
-        package var phase: String
-        /// Every measured repetition at this size.
-        package var records: [RepetitionRecord]
-
-        package init(
-            size: Int, tasks: Int, sequentialSeconds: Double, threadsSeconds: Double, processesSeconds: Double, phase: String, records: [RepetitionRecord]
-        ) {
-            self.size = size
-            self.tasks = tasks
-            self.sequentialSeconds = sequentialSeconds
-            self.threadsSeconds = threadsSeconds
-            self.processesSeconds = processesSeconds
-            self.phase = phase
-            self.records = records
-        }
-
-        package var threadsSpeedup: Double { sequentialSeconds / threadsSeconds }
-        package var processesSpeedup: Double { sequentialSeconds / processesSeconds }
-        /// Above 1: processes are slower than threads by this factor.
-        package var processesOverThreads: Double { processesSeconds / threadsSeconds }
-
-        /// Whether `crossing` holds here. A failed mode (a NaN median) holds nothing.
-        package func holds(_ crossing: Crossing, tolerance: Double) -> Bool {
-            switch crossing {
-            case .threadsBeatSequential: threadsSpeedup > 1
-            case .processesBeatSequential: processesSpeedup > 1
-            case .processesCatchThreads: processesOverThreads <= 1 + tolerance
-            }
-        }
-    }
-
-    /// Where a crossing happens: it does not hold at `below` and holds at `size` (the
-    /// smallest such size measured), or it held from the first size, or never.
-    package struct Finding: Sendable {
-        package enum Where: Sendable, Equatable {
-            case between(below: Int, size: Int)
-            case fromTheStart(size: Int)
-            case never(upTo: Int)
-        }
-
-        package var crossing: Crossing
-        package var location: Where
-
-        package init(crossing: Crossing, location: Where) {
-            self.crossing = crossing
-            self.location = location
-        }
-    }
+    package typealias Crossing = CrossoverFinding.Crossing
+    package typealias Point = CrossoverPoint
+    package typealias Finding = CrossoverFinding
 
     /// The smallest and the largest size.
     package let sizes: ClosedRange<Int>

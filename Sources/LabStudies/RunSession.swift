@@ -111,8 +111,8 @@ package final class RunSession: Sendable {
         }
     }
 
-    /// A runner whose stuck tasks end the run through this session.
-    package func runner(
+    /// An experiment runner whose stuck tasks end the run through this session.
+    package func experimentRunner(
         workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize, placement: Placement = .none,
         spinPolls: Int = Transport.defaultSpinPolls
     ) -> ExperimentRunner {
@@ -153,7 +153,6 @@ package final class RunSession: Sendable {
         }
     }
 
-    /// Changes the plan that `run.json` records (a scan that adds sizes as it goes).
     /// Appends a repetition's timeline to tasks.csv and lanes.csv.
     package func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws {
         do {
@@ -163,6 +162,7 @@ package final class RunSession: Sendable {
         }
     }
 
+    /// Changes the plan that `run.json` records (a scan that adds sizes as it goes).
     package func updatePlan(_ plan: RunDescription.Plan) {
         description.withLock { $0.plan = plan }
     }

@@ -71,7 +71,7 @@ struct Table: Workload {
         let mapped = try registry.makeWorkload(named: "table", canonicalParameters: "bytes=4096", taskCount: 4, datasetPath: shared)
         let copied = try registry.makeWorkload(named: "table", canonicalParameters: "bytes=4096", taskCount: 4)
         for task in 0..<4 {
-            let expected = try configured.workload.run(task: task, input: [])
+            let expected = try configured.instance.run(task: task, input: [])
             #expect(try mapped.run(task: task, input: []) == expected)
             #expect(try copied.run(task: task, input: []) == expected)
         }

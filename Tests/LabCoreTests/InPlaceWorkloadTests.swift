@@ -11,9 +11,9 @@ import Testing
         let inPlace = try configuredInPlaceEcho(["size": "300"], tasks: 5)
         let arrays = try configuredEcho(["size": "300"], tasks: 5)
         for index in 0..<5 {
-            let input = inPlace.workload.input(forTask: index)
-            #expect(input == arrays.workload.input(forTask: index))
-            #expect(try inPlace.workload.run(task: index, input: input) == arrays.workload.run(task: index, input: input))
+            let input = inPlace.instance.input(forTask: index)
+            #expect(input == arrays.instance.input(forTask: index))
+            #expect(try inPlace.instance.run(task: index, input: input) == arrays.instance.run(task: index, input: input))
         }
         #expect(inPlace.largestInPlaceBytes?.input == 300 && inPlace.largestInPlaceBytes?.result == 300)
         #expect(arrays.largestInPlaceBytes == nil)
@@ -21,12 +21,12 @@ import Testing
 
     @Test("sequential, thread pools of any size and async tasks give the outcomes of the array workload", arguments: [1, 2, 3])
     func everyInlineMode(threads: Int) async throws {
-        let expected = SequentialRunner().execute(try configuredEcho(["size": "1000"], tasks: 24)).outcomes
+        let expected = SequentialRunner().run(try configuredEcho(["size": "1000"], tasks: 24)).outcomes
         let workload = try configuredInPlaceEcho(["size": "1000"], tasks: 24)
         #expect(expected.allSatisfy { $0?.payloadBytes == 1000 && $0?.inputBytes == 1000 })
-        #expect(SequentialRunner().execute(workload).outcomes == expected)
-        #expect(ThreadPoolRunner(threads: threads, batch: .fixed(threads)).execute(workload).outcomes == expected)
-        #expect(await AsyncRunner(inFlight: threads).executeOnOwnThread(workload).outcomes == expected)
+        #expect(SequentialRunner().run(workload).outcomes == expected)
+        #expect(ThreadPoolRunner(threads: threads, batch: .fixed(threads)).run(workload).outcomes == expected)
+        #expect(await AsyncRunner(inFlight: threads).runOnOwnThread(workload).outcomes == expected)
     }
 
     @Test("a body that writes past what it declared, or returns a payload, fails its task alone", arguments: ["overflow", "payload"])
@@ -37,12 +37,12 @@ import Testing
             ? "the result takes 17 bytes, more than the 16 the workload declared (resultByteCount)"
             : "task 1 returned a payload of 1 bytes from an in-place body; write it into the result buffer instead"
         for runner in [SequentialRunner(), ThreadPoolRunner(threads: 2)] as [any TaskRunner] {
-            let result = runner.execute(workload)
+            let result = runner.run(workload)
             #expect(result.failure == .taskFailed(task: 1, message: message))
             #expect(result.outcomes.compactMap { $0 }.count == 3)
         }
         // The bridge an array mode calls keeps the same promise.
-        #expect(throws: (any Error).self) { try workload.workload.run(task: 1, input: workload.workload.input(forTask: 1)) }
+        #expect(throws: (any Error).self) { try workload.instance.run(task: 1, input: workload.instance.input(forTask: 1)) }
     }
 
     @Test("a result buffer hands out what is left and refuses more")

@@ -21,7 +21,7 @@ import Testing
     func misbehaving(script: String, message: String) throws {
         let registry = ChildProcessRegistry()
         let pool = ProcessPoolRunner(workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: registry)
-        let result = pool.execute(try configuredEcho(tasks: 3))
+        let result = pool.run(try configuredEcho(tasks: 3))
         let failure = try #require(result.failure)
         #expect(failure.description.contains(message), "\(failure)")
         #expect(failure.description.hasPrefix("worker 1 "))
@@ -34,7 +34,7 @@ import Testing
         let registry = ChildProcessRegistry()
         let pool = ProcessPoolRunner(
             workers: 1, executablePath: "/bin/sh", arguments: ["-c", "exec sleep 30"], registry: registry, taskTimeoutSeconds: 0.2)
-        let result = pool.execute(try configuredEcho(tasks: 2))
+        let result = pool.run(try configuredEcho(tasks: 2))
         #expect(result.failure == .workerStartFailed(worker: 1, message: "not ready after 0.2 s (the task timeout); killed"))
         #expect(result.outcomes.allSatisfy { $0 == nil })
         #expect(registry.current.isEmpty)

@@ -23,6 +23,22 @@ import Testing
         #expect(overridden.number("ratio") == 0.25)
     }
 
+    @Test("setting one parameter keeps the others, the quick start and the fixture's values, and refuses what the spec refuses")
+    func settingOne() throws {
+        let quick = try Parameters(workload: "w", specs: Self.specs, overrides: ["ratio": "0.75"], quick: true).adding(fixtureValues: ["port": "8080"])
+        let changed = try quick.setting("limit", to: "500")
+        #expect(changed.integer("limit") == 500)
+        #expect(changed.number("ratio") == 0.75 && changed.numbers("seconds") == [0.3])
+        #expect(changed.isQuick && changed.fixtureValues == ["port": "8080"])
+        #expect(changed == (try Parameters(workload: "w", specs: Self.specs, overrides: ["limit": "500", "ratio": "0.75"], quick: true)).adding(fixtureValues: ["port": "8080"]))
+        #expect(throws: ConfigurationError.invalidValue(workload: "w", parameter: "limit", value: "1", expected: Self.specs[0].expectation)) {
+            try quick.setting("limit", to: "1")
+        }
+        #expect(throws: ConfigurationError.unknownParameter(workload: "w", parameter: "size", known: ["limit", "ratio", "seconds"])) {
+            try quick.setting("size", to: "1")
+        }
+    }
+
     @Test("canonical text lists every parameter in order and parses back")
     func canonical() throws {
         let parameters = try Parameters(workload: "w", specs: Self.specs, overrides: ["seconds": "3.0,0.10,2"])

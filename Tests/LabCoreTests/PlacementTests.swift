@@ -35,7 +35,7 @@ import Testing
     @Test("a sequential cell pins the coordinator for its tasks and gives it every core back after")
     func sequentialReleases() throws {
         let allowed = try Platform.allowedCPUs()
-        let result = SequentialRunner(pinning: LanePinning(placement: .compact, allowed: allowed)).execute(try configuredEcho(tasks: 4))
+        let result = SequentialRunner(pinning: LanePinning(placement: .compact, allowed: allowed)).run(try configuredEcho(tasks: 4))
         #expect(result.failure == nil)
         #expect(try Platform.allowedCPUs() == allowed)
     }
@@ -50,7 +50,7 @@ import Testing
         let pool = ProcessPoolRunner(
             workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: ChildProcessRegistry(),
             pinning: LanePinning(placement: .compact, allowed: allowed))
-        _ = pool.execute(try configuredEcho(tasks: 1))
+        _ = pool.run(try configuredEcho(tasks: 1))
         let line = try String(contentsOfFile: file, encoding: .utf8)
         #expect(line.trimmingCharacters(in: .whitespacesAndNewlines).hasSuffix("\t\(allowed[0])"), "\(line)")
     }

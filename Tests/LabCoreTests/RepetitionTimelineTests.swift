@@ -23,7 +23,7 @@ import Testing
         let workload = try configuredEcho(["size": "1000"], tasks: 100)
         let recorder = TimelineRecorder(lanes: 3)
         let began = Platform.monotonicNanoseconds()
-        let result = ThreadPoolRunner(threads: 3, batch: .fixed(batch), timeline: recorder).execute(workload)
+        let result = ThreadPoolRunner(threads: 3, batch: .fixed(batch), timeline: recorder).run(workload)
         let gone = Platform.monotonicNanoseconds()
         #expect(result.failure == nil)
         let timeline = recorder.timeline(began: began, poolGone: gone)
@@ -46,7 +46,7 @@ import Testing
         ] {
             let recorder = (runner as? SequentialRunner)?.timeline ?? (runner as? AsyncRunner)?.timeline
             let began = Platform.monotonicNanoseconds()
-            #expect(runner.execute(workload).failure == nil)
+            #expect(runner.run(workload).failure == nil)
             let timeline = try #require(recorder).timeline(began: began, poolGone: Platform.monotonicNanoseconds())
             Self.checkSpans(timeline, tasks: 50, lanes: lanes)
         }

@@ -33,7 +33,7 @@ import Testing
     @Test("the worker reads its input where the coordinator wrote it and writes its result where the coordinator reads it")
     func inPlaceSession() throws {
         let echo = try configuredInPlaceEcho(["size": "5000"], tasks: 3)
-        let inPlace = try #require(echo.workload as? any InPlaceWorkload)
+        let inPlace = try #require(echo.instance as? any InPlaceWorkload)
         let status = try Self.serve(size: 5000) { region, writer, reader in
             #expect(region.inputSlot.count == 8192 && region.resultSlot.count == 8192)
             try writer.write(WorkerMessage.setup(workload: InPlaceEcho.name, parameters: echo.parameters.canonicalText, fixtureValues: [:], taskCount: 3).frame)
@@ -43,7 +43,7 @@ import Testing
                 try writer.write(WorkerMessage.taskInSlot(index: index, inputBytes: 5000).frame)
                 let answer = try WorkerMessage(frame: try #require(try reader.readFrame()))
                 guard case .resultInSlot(index, let output, 5000, _, _) = answer else { Issue.record("expected result \(index), got \(answer)"); return }
-                let expected = try echo.workload.run(task: index, input: echo.workload.input(forTask: index))
+                let expected = try echo.instance.run(task: index, input: echo.instance.input(forTask: index))
                 #expect(output.checksum == expected.checksum)
                 #expect(Array(region.resultSlot[0..<5000]) == expected.payload)
             }

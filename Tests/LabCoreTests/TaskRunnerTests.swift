@@ -6,8 +6,8 @@ import Testing
     @Test("sequential and thread pools of any size give the same checksum", arguments: [1, 2, 3, 8])
     func sameChecksum(threads: Int) throws {
         let workload = try configuredEcho(["size": "1000"], tasks: 40)
-        let sequential = SequentialRunner().execute(workload)
-        let pooled = ThreadPoolRunner(threads: threads).execute(workload)
+        let sequential = SequentialRunner().run(workload)
+        let pooled = ThreadPoolRunner(threads: threads).run(workload)
         #expect(sequential.failure == nil)
         #expect(pooled.failure == nil)
         let sequentialOutcomes = sequential.outcomes.compactMap { $0 }
@@ -21,8 +21,8 @@ import Testing
     @Test("batched thread pools give the same outcomes, and a throwing task in a batch fails alone", arguments: [2, 5, 64])
     func batchedThreads(batch: Int) throws {
         let workload = try configuredEcho(["fail_at": "7"], tasks: 23)
-        let sequential = SequentialRunner().execute(workload)
-        let pooled = ThreadPoolRunner(threads: 2, batch: .fixed(batch)).execute(workload)
+        let sequential = SequentialRunner().run(workload)
+        let pooled = ThreadPoolRunner(threads: 2, batch: .fixed(batch)).run(workload)
         #expect(pooled.outcomes == sequential.outcomes)
         #expect(pooled.failure == .taskFailed(task: 7, message: "echo refuses task 7"))
         #expect(pooled.failureCount == 1)
@@ -33,7 +33,7 @@ import Testing
     func throwingTask(threads: Int) throws {
         let workload = try configuredEcho(["fail_at": "5"], tasks: 20)
         let executor: any TaskRunner = threads == 0 ? SequentialRunner() : ThreadPoolRunner(threads: threads)
-        let result = executor.execute(workload)
+        let result = executor.run(workload)
         #expect(result.failure == .taskFailed(task: 5, message: "echo refuses task 5"))
         #expect(result.outcomes[5] == nil)
         #expect(result.outcomes.compactMap { $0 }.count == 19)
@@ -41,7 +41,7 @@ import Testing
 
     @Test("a failed task is recorded and the other tasks still run")
     func failureDoesNotStop() throws {
-        let result = SequentialRunner().execute(try configuredEcho(["fail_at": "3"], tasks: 10))
+        let result = SequentialRunner().run(try configuredEcho(["fail_at": "3"], tasks: 10))
         #expect(result.outcomes.enumerated().allSatisfy { ($0.element == nil) == ($0.offset == 3) })
         #expect(result.failureCount == 1)
         #expect(result.startupSeconds == 0)
@@ -50,7 +50,7 @@ import Testing
     @Test("a process pool whose worker binary cannot start records a failure, not a crash")
     func missingWorkerBinary() throws {
         let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry())
-            .execute(try configuredEcho(tasks: 4))
+            .run(try configuredEcho(tasks: 4))
         guard case .workerStartFailed(let worker, _) = result.failure else {
             Issue.record("expected a start failure, got \(String(describing: result.failure))")
             return

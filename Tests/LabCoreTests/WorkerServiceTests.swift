@@ -53,7 +53,7 @@ final class InProcessWorker {
         try worker.send(.setup(workload: "echo", parameters: "size=64;fail_at=2", fixtureValues: [:], taskCount: 4))
         guard case .ready = try #require(try worker.receive()) else { Issue.record("expected ready"); return }
 
-        let echo = try configuredEcho(["size": "64", "fail_at": "2"], tasks: 4).workload
+        let echo = try configuredEcho(["size": "64", "fail_at": "2"], tasks: 4).instance
         let input = echo.input(forTask: 1)
         let sent = Platform.monotonicNanoseconds()
         try worker.send(.task(index: 1, input: input))

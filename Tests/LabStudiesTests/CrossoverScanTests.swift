@@ -1,4 +1,5 @@
 import LabCore
+import LabReport
 import Testing
 
 @testable import LabStudies
@@ -8,9 +9,9 @@ import Testing
     /// Sequential takes `size` ms; threads have a fixed cost of 100 ms and halve the work;
     /// processes cost 400 ms and halve it: threads win from 200, processes from 800, and
     /// processes come within 10% of threads only where the fixed costs no longer matter.
-    static func point(_ size: Int, phase: String) -> CrossoverScan.Point {
+    static func point(_ size: Int, phase: String) -> CrossoverPoint {
         let work = Double(size) / 1000
-        return CrossoverScan.Point(
+        return CrossoverPoint(
             size: size, tasks: 8, sequentialSeconds: work, threadsSeconds: 0.1 + work / 2, processesSeconds: 0.4 + work / 2, phase: phase, records: [])
     }
 

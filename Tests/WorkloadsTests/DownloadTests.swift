@@ -13,7 +13,7 @@ import Testing
         let workload = try configured(["latency_ms": "0"], tasks: 1)
         #expect(workload.parameters.fixtureValues.isEmpty)
         #expect {
-            try workload.workload.run(task: 0, input: [])
+            try workload.instance.run(task: 0, input: [])
         } throws: { error in
             "\(error)".hasPrefix("download needs its image server")
         }
@@ -22,7 +22,7 @@ import Testing
     @Test("503s are retried and the bodies are the server's images, in the blocking and the async body")
     func retried() async throws {
         try await configured(["fail_every": "2", "latency_ms": "0", "bytes": "1000"], tasks: 4).withFixture { workload in
-        let download = try #require(workload.workload as? Download)
+        let download = try #require(workload.instance as? Download)
         for index in 0..<4 {
             var expected = Checksum()
             expected.combine(UInt64(index))
@@ -39,7 +39,7 @@ import Testing
     func givesUp() throws {
         _ = try configured(["fail_every": "1", "retries": "0", "latency_ms": "0"], tasks: 1).withFixture { workload in
             #expect {
-                try workload.workload.run(task: 0, input: [])
+                try workload.instance.run(task: 0, input: [])
             } throws: { error in
                 "\(error)" == "image 0: HTTP 503 after 0 retries"
             }
@@ -49,14 +49,14 @@ import Testing
     @Test("back-off doubles before each retry")
     func backoff() throws {
         let workload = try configured(["backoff_ms": "10"], tasks: 1)
-        let download = try #require(workload.workload as? Download)
+        let download = try #require(workload.instance as? Download)
         #expect([1, 2, 3].map(download.backoff(before:)) == [0.01, 0.02, 0.04])
     }
 
     @Test("each attempt reaches the fixture's server and carries its number")
     func attempts() throws {
         try configured(["fail_every": "3", "latency_ms": "0", "bytes": "10"], tasks: 4).withFixture { workload in
-            let download = try #require(workload.workload as? Download)
+            let download = try #require(workload.instance as? Download)
             // With fail_every 3 the first attempt at images 2, 5, ... fails.
             #expect(try download.fetch(image: 2, attempt: 0).status == 503)
             #expect(try download.fetch(image: 2, attempt: 1).status == 200)

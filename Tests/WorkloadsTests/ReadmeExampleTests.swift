@@ -29,8 +29,8 @@ import Testing
         #expect(small.run(task: 0, input: []).checksum == expected.value)
 
         let workload = try ConfiguredWorkload(type: Collatz.self, parameters: Collatz.parameters(quick: true))
-        let sequential = await SequentialRunner().executeOnOwnThread(workload)
-        let threads = await ThreadPoolRunner(threads: 3).executeOnOwnThread(workload)
+        let sequential = await SequentialRunner().runOnOwnThread(workload)
+        let threads = await ThreadPoolRunner(threads: 3).runOnOwnThread(workload)
         #expect(Checksum.combined(sequential.outcomes.compactMap { $0 }) == Checksum.combined(threads.outcomes.compactMap { $0 }))
     }
 }

@@ -28,14 +28,14 @@ import Testing
     func sameChecksum(name: String) async throws {
         let type = try builtinWorkloads.type(named: name)
         try await ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true)).withFixture { workload in
-        let sequential = await SequentialRunner().executeOnOwnThread(workload)
+        let sequential = await SequentialRunner().runOnOwnThread(workload)
         #expect(sequential.failure == nil)
         let expected = Checksum.combined(sequential.outcomes.compactMap { $0 })
-        for executor in [ThreadPoolRunner(threads: 2), AsyncRunner(inFlight: 3)] as [any TaskRunner] {
-            let result = await executor.executeOnOwnThread(workload)
-            #expect(result.failure == nil, "\(executor)")
-            #expect(result.outcomes.allSatisfy { $0 != nil }, "\(executor)")
-            #expect(Checksum.combined(result.outcomes.compactMap { $0 }) == expected, "\(executor)")
+        for runner in [ThreadPoolRunner(threads: 2), AsyncRunner(inFlight: 3)] as [any TaskRunner] {
+            let result = await runner.runOnOwnThread(workload)
+            #expect(result.failure == nil, "\(runner)")
+            #expect(result.outcomes.allSatisfy { $0 != nil }, "\(runner)")
+            #expect(Checksum.combined(result.outcomes.compactMap { $0 }) == expected, "\(runner)")
         }
         }
     }

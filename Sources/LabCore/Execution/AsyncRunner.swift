@@ -23,9 +23,9 @@ package struct AsyncRunner: TaskRunner {
         self.timeline = timeline
     }
 
-    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func run(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        let body = workload.workload
+        let body = workload.instance
         let limit = inFlight
         let watch = watch
         let timeline = timeline

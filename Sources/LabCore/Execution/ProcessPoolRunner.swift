@@ -97,7 +97,7 @@ package struct ProcessPoolRunner: TaskRunner {
     /// Runs the tasks on a fresh pool. It ignores SIGPIPE for the whole process (the `lab`
     /// command does so first thing anyway): writing to a worker that died must be an `EPIPE`
     /// error, not the death of the process that hosts the pool.
-    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func run(_ workload: ConfiguredWorkload) -> ExecutionResult {
         Platform.ignoreSignal(SIGPIPE)
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let started = Platform.monotonicSeconds()
@@ -151,7 +151,7 @@ package struct ProcessPoolRunner: TaskRunner {
 
         performers = pool.map { ProcessPerformer(worker: $0, pool: self, workload: workload) }
         _ = runDriverThreads(
-            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers),
+            performers, ledger: ledger, workload: workload.instance, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers),
             timeline: timeline, pinning: pinning)
         // Replacements are the performers' current workers now.
         pool = performers.map(\.worker)

@@ -20,7 +20,7 @@ package struct SequentialRunner: TaskRunner {
         self.pinning = pinning
     }
 
-    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func run(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         do throws(SystemError) {
             try pinning?.pinCallingThread(lane: 0)
@@ -30,7 +30,7 @@ package struct SequentialRunner: TaskRunner {
         defer { pinning?.releaseCallingThread() }
         let before = Platform.threadSchedulerCounters()
         driveTasks(
-            ledger: ledger, workload: workload.workload, performer: InlinePerformer(workload: workload.workload, slot: watch?.slots.first),
+            ledger: ledger, workload: workload.instance, performer: InlinePerformer(workload: workload.instance, slot: watch?.slots.first),
             batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: 1), lane: timeline?.lanes.first)
         let lane = Platform.threadSchedulerCounters().flatMap { after in before.map { after.since($0) } }
         let (outcomes, failure) = ledger.result

@@ -3,7 +3,7 @@
 struct StartFailure: TaskRunner {
     let error: ExecutionError
 
-    func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    func run(_ workload: ConfiguredWorkload) -> ExecutionResult {
         ExecutionResult(startupSeconds: 0, outcomes: Array(repeating: nil, count: workload.taskCount), failure: error, failureCount: 1)
     }
 }

@@ -7,7 +7,7 @@ package protocol TaskRunner: Sendable {
     ///
     /// Blocks the calling thread until the cell is done. Call it from an ordinary thread (the
     /// lab calls it from the main thread), never from a Swift concurrency task: use
-    /// ``executeOnOwnThread(_:)`` there, or the `async` mode may wait forever for the
+    /// ``runOnOwnThread(_:)`` there, or the `async` mode may wait forever for the
     /// cooperative threads that the caller blocks.
-    func execute(_ workload: ConfiguredWorkload) -> ExecutionResult
+    func run(_ workload: ConfiguredWorkload) -> ExecutionResult
 }

@@ -25,11 +25,11 @@ package struct ThreadPoolRunner: TaskRunner {
         self.timeline = timeline
     }
 
-    package func execute(_ workload: ConfiguredWorkload) -> ExecutionResult {
+    package func run(_ workload: ConfiguredWorkload) -> ExecutionResult {
         let ledger = TaskLedger(taskCount: workload.taskCount)
-        let performers = (0..<threads).map { InlinePerformer(workload: workload.workload, slot: watch?.slots[$0]) }
+        let performers = (0..<threads).map { InlinePerformer(workload: workload.instance, slot: watch?.slots[$0]) }
         let (startupSeconds, lanes) = runDriverThreads(
-            performers, ledger: ledger, workload: workload.workload, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
+            performers, ledger: ledger, workload: workload.instance, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
             timeline: timeline, pinning: pinning)
         let (outcomes, failure) = ledger.result
         return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, lanes: lanes)

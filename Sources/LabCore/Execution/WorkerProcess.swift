@@ -68,7 +68,7 @@ final class WorkerProcess: @unchecked Sendable {
             self.region = nil
             slots = nil
         }
-        inPlace = slots == nil ? nil : workload.workload as? any InPlaceWorkload
+        inPlace = slots == nil ? nil : workload.instance as? any InPlaceWorkload
         self.regions = regions
         let setup = WorkerMessage.setup(
             workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,

@@ -30,13 +30,19 @@ public enum ChecksumProof {
         }
     }
 
+    /// The key of a workload setting, within which every checksum must agree:
+    /// `fault action=diverge;... tasks=8`.
+    public static func setting(workload: String, parameters: String, tasks: Int) -> String {
+        "\(workload) \(parameters) tasks=\(tasks)"
+    }
+
     /// Every repetition whose checksum differs from the first successful one of its setting.
     public static func mismatches(in records: [RepetitionRecord]) -> [Mismatch] {
         var first: [String: (record: RepetitionRecord, checksum: UInt64)] = [:]
         var problems: [Mismatch] = []
         for record in records where record.status == .ok {
             guard let checksum = record.checksum else { continue }
-            let setting = "\(record.workload) \(record.parameters) tasks=\(record.tasks)"
+            let setting = setting(workload: record.workload, parameters: record.parameters, tasks: record.tasks)
             guard let (expected, expectedChecksum) = first[setting] else {
                 first[setting] = (record, checksum)
                 continue

@@ -167,7 +167,7 @@ public struct ExperimentRunner: Sendable {
             }) {
                 began = Platform.monotonicNanoseconds()
                 defer { poolGone = Platform.monotonicNanoseconds() }
-                return runner.execute(cell.workload)
+                return runner.run(cell.workload)
             }
         } catch {
             // Without its watchdog the task timeout would be silently off: the cell does not run.

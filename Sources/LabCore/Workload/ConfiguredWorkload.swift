@@ -10,7 +10,8 @@ public struct ConfiguredWorkload: Sendable {
     /// The validated parameters, with the fixture's values added inside ``withFixture(_:)``.
     public let parameters: Parameters
     public let taskCount: Int
-    public let workload: any Workload
+    /// The workload built with these parameters: what runs the tasks.
+    public let instance: any Workload
     /// The running fixture, inside ``withFixture(_:)``; `nil` outside it or when the workload
     /// has none.
     public let fixture: (any WorkloadFixture)?
@@ -35,7 +36,7 @@ public struct ConfiguredWorkload: Sendable {
         self.dataset = dataset
         self.taskCount = taskCount ?? type.defaultTaskCount(for: parameters)
         let workload = try type.init(parameters: parameters, taskCount: self.taskCount, dataset: dataset)
-        self.workload = workload
+        self.instance = workload
         let taskCount = self.taskCount
         largestInPlaceBytes = (workload as? any InPlaceWorkload).map { inPlace in
             (0..<taskCount).reduce((input: 0, result: 0)) { largest, index in

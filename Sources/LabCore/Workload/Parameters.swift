@@ -3,7 +3,7 @@
 public struct Parameters: Sendable, Equatable {
     public let workload: String
     public let specs: [ParameterSpec]
-    private let values: [String: ParameterValue]
+    private var values: [String: ParameterValue]
     /// Whether the values started from the quick ones (`--quick`); a workload may use it to
     /// pick a smaller default task count.
     public let isQuick: Bool
@@ -64,11 +64,14 @@ public struct Parameters: Sendable, Equatable {
     /// The same parameters with `name` set to `text` (quick or not, as these are).
     /// - Throws: ``ConfigurationError`` when `name` is unknown or `text` is not valid for it.
     public func setting(_ name: String, to text: String) throws(ConfigurationError) -> Parameters {
-        var overrides: [String: String] = [:]
-        for spec in specs { overrides[spec.name] = ParameterSpec.text(of: values[spec.name]!) }
-        overrides[name] = text
-        var changed = try Parameters(workload: workload, specs: specs, overrides: overrides, quick: isQuick)
-        changed.fixtureValues = fixtureValues
+        guard let spec = specs.first(where: { $0.name == name }) else {
+            throw .unknownParameter(workload: workload, parameter: name, known: specs.map(\.name))
+        }
+        guard let value = spec.parse(text) else {
+            throw .invalidValue(workload: workload, parameter: name, value: text, expected: spec.expectation)
+        }
+        var changed = self
+        changed.values[name] = value
         return changed
     }
 

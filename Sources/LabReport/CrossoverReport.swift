@@ -1,6 +1,5 @@
 import Foundation
 import LabCore
-import LabReport
 
 /// The views of a crossover scan: `crossover.csv`, the ASCII curve, `crossover.svg` and the
 /// findings in words.
@@ -9,10 +8,10 @@ package struct CrossoverReport: Sendable {
     package let parameter: ParameterSpec
     package let workers: Int
     package let tolerance: Double
-    package let points: [CrossoverScan.Point]
-    package let findings: [CrossoverScan.Finding]
+    package let points: [CrossoverPoint]
+    package let findings: [CrossoverFinding]
 
-    package init(workload: String, parameter: ParameterSpec, workers: Int, tolerance: Double, points: [CrossoverScan.Point], findings: [CrossoverScan.Finding]) {
+    package init(workload: String, parameter: ParameterSpec, workers: Int, tolerance: Double, points: [CrossoverPoint], findings: [CrossoverFinding]) {
         self.workload = workload
         self.parameter = parameter
         self.workers = workers
@@ -123,7 +122,7 @@ package struct CrossoverReport: Sendable {
             labelY = [middle + (threadsAbove ? -3 : 11), middle + (threadsAbove ? 11 : -3)]
         }
         text += "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">\(sizeLabel), log scale</text>\n"
-        let curves: [(mode: ExecutionMode, speedup: KeyPath<CrossoverScan.Point, Double>)] = [
+        let curves: [(mode: ExecutionMode, speedup: KeyPath<CrossoverPoint, Double>)] = [
             (.threads, \.threadsSpeedup), (.processes, \.processesSpeedup),
         ]
         for (index, (mode, speedup)) in curves.enumerated() {
@@ -148,28 +147,5 @@ package struct CrossoverReport: Sendable {
     /// The study's own files, by name and content.
     package var files: [(name: String, text: String)] {
         [("crossover.csv", csv), ("crossover.txt", text), ("crossover.svg", svg)]
-    }
-}
-
-/// The frame of a study's line plot (`crossover.svg`, `scale.svg`): its size, the plot area,
-/// a title and the two axes; the study draws the rest.
-struct PlotFrame {
-    let height: Double
-    let right: Double
-    let width = 720.0
-    let left = 70.0
-    let top = 40.0
-    let bottom = 60.0
-    var plotWidth: Double { width - left - right }
-    var plotHeight: Double { height - top - bottom }
-
-    /// The opening of the SVG: background, title and axes.
-    func opening(title: String) -> String {
-        func number(_ value: Double) -> String { SvgChart.number(value) }
-        var text = SvgChart.opening(width: width, height: height)
-        text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(SvgChart.escape(title))</text>\n"
-        text += "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
-        text += "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
-        return text
     }
 }

@@ -2,16 +2,15 @@ import Foundation
 import LabCore
 import Testing
 
-import LabReport
-@testable import LabStudies
+@testable import LabReport
 
 @Suite struct CrossoverReportTests {
     static let parameter = ParameterSpec(
         name: "limit", type: .integer(2...1_000_000), defaultValue: "1000", quickValue: "100", unit: "count", summary: "numbers tested")
 
     /// A scan with known medians: threads win from 200, processes from 400, and catch up at 800.
-    static func point(_ size: Int, _ sequential: Double, _ threads: Double, _ processes: Double) -> CrossoverScan.Point {
-        CrossoverScan.Point(
+    static func point(_ size: Int, _ sequential: Double, _ threads: Double, _ processes: Double) -> CrossoverPoint {
+        CrossoverPoint(
             size: size, tasks: 8, sequentialSeconds: sequential, threadsSeconds: threads, processesSeconds: processes, phase: "doubling", records: [])
     }
 
@@ -19,9 +18,9 @@ import LabReport
         workload: "primes", parameter: parameter, workers: 2, tolerance: 0.1,
         points: [point(800, 8, 4.2, 4.4), point(100, 1, 2, 20), point(200, 2, 1.5, 10), point(400, 4, 2.1, 3.5)],
         findings: [
-            CrossoverScan.Finding(crossing: .threadsBeatSequential, location: .between(below: 100, size: 200)),
-            CrossoverScan.Finding(crossing: .processesBeatSequential, location: .between(below: 200, size: 400)),
-            CrossoverScan.Finding(crossing: .processesCatchThreads, location: .never(upTo: 800)),
+            CrossoverFinding(crossing: .threadsBeatSequential, location: .between(below: 100, size: 200)),
+            CrossoverFinding(crossing: .processesBeatSequential, location: .between(below: 200, size: 400)),
+            CrossoverFinding(crossing: .processesCatchThreads, location: .never(upTo: 800)),
         ])
 
     @Test("the CSV has one row per size in order, units in the column names, ratios from the medians")

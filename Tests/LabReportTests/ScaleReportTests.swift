@@ -1,8 +1,7 @@
 import LabCore
-import LabReport
 import Testing
 
-@testable import LabStudies
+@testable import LabReport
 
 @Suite struct ScaleReportTests {
     /// Five repetitions of a cell, walls spread by 1% around `wall`.
