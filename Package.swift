@@ -16,8 +16,8 @@ let package = Package(
     name: "WorkloadLab",
     products: [
         .executable(name: "lab", targets: ["lab"]),
+        // The workload contract, for a package of your own that writes workloads.
         .library(name: "LabCore", targets: ["LabCore"]),
-        .library(name: "LabReport", targets: ["LabReport"]),
         // The whole command line, for a package of your own that adds its workloads.
         .library(name: "LabCommandLine", targets: ["LabCommandLine"]),
     ],

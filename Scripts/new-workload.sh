@@ -56,32 +56,32 @@ import LabCore
 /// - no global mutable state: tasks run at once on threads, and in separate processes;
 /// - fold everything you compute into the checksum, or a release build may skip the work;
 /// - no printing to standard output (it is the worker's frame channel; it goes to stderr).
-public struct $type: Workload {
-    public static let name = "$name"
-    public static let kind = WorkloadKind.$kind
-    public static let summary = "TODO: one line shown by 'lab list'"
-    public static let parameters = [
+struct $type: Workload {
+    static let name = "$name"
+    static let kind = WorkloadKind.$kind
+    static let summary = "TODO: one line shown by 'lab list'"
+    static let parameters = [
         ParameterSpec(
             name: "steps", type: .integer(1...1_000_000_000), defaultValue: "5000000", quickValue: "100000", unit: "count",
             summary: "TODO: what this parameter means"),
     ]
 
     /// How many tasks a run has unless the user passes --tasks.
-    public static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
+    static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }
 
     let steps: Int
 
-    public init(parameters: Parameters, taskCount: Int) {
+    init(parameters: Parameters, taskCount: Int) {
         steps = parameters.integer("steps")
     }
 
     /// Optional: bytes the coordinator makes for each task (they cross the pipe in process
     /// mode). Delete this to give tasks no input.
-    public func input(forTask index: Int) -> [UInt8] {
+    func input(forTask index: Int) -> [UInt8] {
         []
     }
 
-    public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
+    func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
         // TODO: the real work. This placeholder runs a dependent arithmetic chain.
         var state = UInt64(index) &+ 1
         for _ in 0..<steps {
@@ -92,7 +92,7 @@ public struct $type: Workload {
     }
 
     // Optional: a body for the async mode that suspends instead of blocking while it waits.
-    // public func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput { ... }
+    // func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput { ... }
 }
 SWIFT
 

@@ -2,15 +2,15 @@ import LabCore
 
 /// The terminal chart: per workload, one horizontal bar per mode and worker count, with the
 /// median wall time and the speedup against sequential. Plain ASCII, at most 80 columns.
-public struct AsciiChart {
-    public static let width = 80
+package struct AsciiChart {
+    package static let width = 80
     static let labelWidth = 14
     static let barWidth = 32
 
-    public init() {}
+    package init() {}
 
     /// Renders the chart of these cells; workloads and cells appear in the order given.
-    public func render(_ summaries: [CellSummary]) -> String {
+    package func render(_ summaries: [CellSummary]) -> String {
         CellSummary.byWorkload(summaries).map(render(block:)).joined(separator: "\n")
     }
 

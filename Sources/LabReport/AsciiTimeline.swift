@@ -2,15 +2,15 @@ import LabCore
 
 /// An ASCII timeline of one cell's median repetition: a row per lane, a column per slice of
 /// time, each column showing what filled most of its slice.
-public struct AsciiTimeline {
-    public static let legend = "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   (blank) idle"
-    public let width: Int
+package struct AsciiTimeline {
+    package static let legend = "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   (blank) idle"
+    package let width: Int
 
-    public init(width: Int = 64) {
+    package init(width: Int = 64) {
         self.width = width
     }
 
-    public func render(_ cell: CellTimeline) -> String {
+    package func render(_ cell: CellTimeline) -> String {
         let timeline = cell.timeline
         let end = max(cell.record.wallSeconds, timeline.time(of: EventRow.poolGone) ?? 0)
         guard end > 0 else { return "" }

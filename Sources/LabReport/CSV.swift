@@ -1,14 +1,14 @@
 /// RFC 4180 CSV: fields separated by commas, records ended by CRLF, a field quoted when it
 /// holds a comma, a quote, CR or LF, and quotes inside quoted fields doubled.
-public enum CSV {
+package enum CSV {
     /// Why text is not valid CSV.
-    public enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
+    package enum ParseError: Error, CustomStringConvertible, Equatable, Sendable {
         /// A quoted field is still open at the end of the text (a torn last line, usually).
         case unterminatedQuote(line: Int)
         /// A quote where a field may not have one (`ab"c`, or text after a closing quote).
         case strayQuote(line: Int)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .unterminatedQuote(let line): "unterminated quoted field starting on line \(line)"
             case .strayQuote(let line): "unexpected quote on line \(line)"
@@ -17,10 +17,10 @@ public enum CSV {
     }
 
     /// The record terminator the lab writes.
-    public static let lineEnding = "\r\n"
+    package static let lineEnding = "\r\n"
 
     /// One field, quoted only when it must be.
-    public static func escape(_ field: String) -> String {
+    package static func escape(_ field: String) -> String {
         guard field.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
             return field
         }
@@ -28,7 +28,7 @@ public enum CSV {
     }
 
     /// One record, line ending included.
-    public static func record(_ fields: [String]) -> String {
+    package static func record(_ fields: [String]) -> String {
         fields.map(escape).joined(separator: ",") + lineEnding
     }
 
@@ -36,7 +36,7 @@ public enum CSV {
     /// byte-order mark (what spreadsheets write for "CSV UTF-8"); a final line ending is
     /// optional; empty lines are skipped.
     /// - Throws: ``ParseError`` for an unterminated or stray quote.
-    public static func parse(_ text: String) throws(ParseError) -> [[String]] {
+    package static func parse(_ text: String) throws(ParseError) -> [[String]] {
         var records: [[String]] = []
         var fields: [String] = []
         var field = ""
@@ -103,13 +103,13 @@ public enum CSV {
 extension CSV {
     /// The whole records of a file that may have been cut short (by a full disk, or a crash
     /// while it was written), and whether it was: then the torn last record is not among them.
-    public struct Table: Sendable {
-        public var records: [[String]]
+    package struct Table: Sendable {
+        package var records: [[String]]
         /// The text did not end with a line ending: its last record was left out.
-        public var cutShort: Bool
+        package var cutShort: Bool
         /// How many bytes (UTF-8) of the text the whole records take: where a writer that
         /// goes on appending must start, past nothing of the torn record.
-        public var wholeLength: Int
+        package var wholeLength: Int
     }
 
     /// Parses text that may have been cut short; see ``Table``. The last record of such a
@@ -117,7 +117,7 @@ extension CSV {
     /// leaves a record that reads and is wrong. (Every file the lab writes ends each record
     /// with a line ending, and so do the spreadsheets and data frames that save them.)
     /// - Throws: ``ParseError`` for a malformed record before the cut.
-    public static func parseTable(_ text: String) throws(ParseError) -> Table {
+    package static func parseTable(_ text: String) throws(ParseError) -> Table {
         let scalars = text.unicodeScalars
         guard let last = scalars.last, last != "\n" else {
             return Table(records: try parse(text), cutShort: false, wholeLength: text.utf8.count)

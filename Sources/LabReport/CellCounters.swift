@@ -3,39 +3,39 @@ import LabCore
 /// What the machine did in one cell, as medians over its successful repetitions (lab 0.6.0):
 /// the counter columns of `summary.csv`. A median is `nil` when no repetition measured it (an
 /// older run; lanes of async cells; hardware counts on a machine without them).
-public struct CellCounters: Sendable, Equatable {
-    public var minorFaults: Double?
-    public var majorFaults: Double?
-    public var workersMinorFaults: Double?
-    public var workersMajorFaults: Double?
-    public var workersVoluntaryContextSwitches: Double?
-    public var workersInvoluntaryContextSwitches: Double?
+package struct CellCounters: Sendable, Equatable {
+    package var minorFaults: Double?
+    package var majorFaults: Double?
+    package var workersMinorFaults: Double?
+    package var workersMajorFaults: Double?
+    package var workersVoluntaryContextSwitches: Double?
+    package var workersInvoluntaryContextSwitches: Double?
     /// Per lane: time on a CPU, and time runnable but waiting for a core, seconds.
-    public var laneRunningSeconds: Double?
-    public var laneWaitingSeconds: Double?
+    package var laneRunningSeconds: Double?
+    package var laneWaitingSeconds: Double?
     /// Moves to another CPU, all lanes together.
-    public var lanesMigrations: Double?
+    package var lanesMigrations: Double?
     /// The workers' memory before they exited, summed, KiB.
-    public var workersResidentKiB: Double?
-    public var workersProportionalKiB: Double?
-    public var workersUniqueKiB: Double?
-    public var cycles: Double?
-    public var instructions: Double?
-    public var cacheMisses: Double?
+    package var workersResidentKiB: Double?
+    package var workersProportionalKiB: Double?
+    package var workersUniqueKiB: Double?
+    package var cycles: Double?
+    package var instructions: Double?
+    package var cacheMisses: Double?
     /// Other processes' CPU time and steal over a repetition, seconds over all cores.
-    public var othersCPUSeconds: Double?
-    public var stealSeconds: Double?
+    package var othersCPUSeconds: Double?
+    package var stealSeconds: Double?
     /// Repetitions the rest of the machine disturbed, of those that measured it; `nil` when
     /// none did (an older run).
-    public var disturbed: Int?
+    package var disturbed: Int?
     /// The most cores that others and steal took on average over a disturbed repetition
     /// ((others' CPU + steal) / wall time); `nil` when none was disturbed.
-    public var worstOthersCores: Double?
+    package var worstOthersCores: Double?
 
-    public init() {}
+    package init() {}
 
     /// The medians of the successful repetitions among `records` (one cell's).
-    public init(_ records: [RepetitionRecord]) {
+    package init(_ records: [RepetitionRecord]) {
         let ok = records.filter { $0.status == .ok }
         func median(_ value: (RepetitionCounters) -> Double?) -> Double? { Statistics.median(ok.compactMap { value($0.counters) }) }
         func count(_ value: (RepetitionCounters) -> Int?) -> Double? { median { value($0).map(Double.init) } }
@@ -68,7 +68,7 @@ public struct CellCounters: Sendable, Equatable {
 extension CellSummary {
     /// `primes threads x2: 3 of 5 repetitions, up to 0.93 cores taken by others`; `nil` when no
     /// repetition of the cell was disturbed.
-    public var disturbanceText: String? {
+    package var disturbanceText: String? {
         guard let count = counters.disturbed, count > 0 else { return nil }
         let cores = counters.worstOthersCores.map { ", up to \(NumberFormatting.fixed($0, decimals: 2)) cores taken by others" } ?? ""
         return "\(workload) \(label): \(count) of \(succeeded) repetition\(succeeded == 1 ? "" : "s")\(cores)"
@@ -76,7 +76,7 @@ extension CellSummary {
 
     /// The one line a measuring command prints after its run when the rest of the machine
     /// disturbed any cell (without the `lab: warning: ` prefix); `nil` when none.
-    public static func disturbanceWarning(_ summaries: [CellSummary], report: String) -> String? {
+    package static func disturbanceWarning(_ summaries: [CellSummary], report: String) -> String? {
         let disturbed = summaries.compactMap(\.disturbanceText)
         guard !disturbed.isEmpty else { return nil }
         let shown = disturbed.prefix(6).joined(separator: "; ") + (disturbed.count > 6 ? "; ..." : "")

@@ -2,96 +2,96 @@ import LabCore
 
 /// The statistics of one cell (workload, parameters, tasks, mode, workers) over its
 /// successful repetitions: one row of `summary.csv`.
-public struct CellSummary: Sendable, Equatable {
-    public var workload: String
-    public var kind: WorkloadKind
-    public var parameters: String
-    public var tasks: Int
-    public var mode: ExecutionMode
-    public var workers: Int
+package struct CellSummary: Sendable, Equatable {
+    package var workload: String
+    package var kind: WorkloadKind
+    package var parameters: String
+    package var tasks: Int
+    package var mode: ExecutionMode
+    package var workers: Int
     /// Successful and failed repetitions.
-    public var succeeded: Int
-    public var failed: Int
-    public var wallMedian: Double?
-    public var wallMean: Double?
-    public var wallStandardDeviation: Double?
-    public var wallMinimum: Double?
-    public var wallMaximum: Double?
+    package var succeeded: Int
+    package var failed: Int
+    package var wallMedian: Double?
+    package var wallMean: Double?
+    package var wallStandardDeviation: Double?
+    package var wallMinimum: Double?
+    package var wallMaximum: Double?
     /// 95% confidence interval of the mean wall time (Student's t).
-    public var wallConfidence: ClosedRange<Double>?
-    public var startupMedian: Double?
+    package var wallConfidence: ClosedRange<Double>?
+    package var startupMedian: Double?
     /// Median of coordinator plus workers, user plus system CPU seconds.
-    public var cpuMedian: Double?
-    public var maxResidentMedianKiB: Double?
-    public var workersMaxResidentMedianKiB: Double?
+    package var cpuMedian: Double?
+    package var maxResidentMedianKiB: Double?
+    package var workersMaxResidentMedianKiB: Double?
     /// The sequential median of the same workload, parameters and tasks / this median.
-    public var speedup: Double?
-    public var outliers: Int
+    package var speedup: Double?
+    package var outliers: Int
     /// Outliers more than 10% away from the median: the ones worth a warning.
-    public var farOutliers: Int
+    package var farOutliers: Int
     /// The checksum of its first successful repetition; `nil` when none succeeded.
-    public var checksum: UInt64?
+    package var checksum: UInt64?
     /// Whether a successful repetition of this cell gave another checksum than the first
     /// repetition of its workload setting (see ``ChecksumProof``): then it has no speedup.
-    public var checksumDisagrees = false
+    package var checksumDisagrees = false
     /// The wall time of the median repetition cut into its parts (the mean of the two middle
     /// repetitions' parts for an even count), so they add up to ``wallMedian``; `nil` when the
     /// repetitions have no breakdown (an older run).
-    public var parts: TimeBreakdown?
+    package var parts: TimeBreakdown?
     /// The median over tasks of (a task's run time here / the same task's in the sequential
     /// cell), the median over repetitions; `nil` without per-task data.
-    public var taskSlowdown: Double?
+    package var taskSlowdown: Double?
     /// Where its lanes ran (`--pin`), as its first repetition says.
-    public var placement: Placement = .none
+    package var placement: Placement = .none
     /// How its worker processes talked to the coordinator; `nil` outside process mode.
-    public var transport: Transport?
+    package var transport: Transport?
     /// What else sets it apart when another runtime wrote it (``RepetitionRecord/variant``).
-    public var variant: String?
+    package var variant: String?
     /// Where its worker processes got the workload's dataset (``RepetitionRecord/dataset``).
-    public var dataset: DatasetPlacement?
+    package var dataset: DatasetPlacement?
     /// How its worker processes started (``RepetitionRecord/start``).
-    public var start: WorkerStart?
+    package var start: WorkerStart?
     /// Why the runtime that wrote it could not run it, when every row says it is unavailable.
-    public var unavailableReason: String?
+    package var unavailableReason: String?
     /// What the machine did: faults, lanes' scheduling, memory, other tenants (medians).
-    public var counters = CellCounters()
+    package var counters = CellCounters()
 
     /// speedup / workers: 1.0 means every worker was fully used.
-    public var efficiency: Double? { speedup.map { $0 / Double(workers) } }
+    package var efficiency: Double? { speedup.map { $0 / Double(workers) } }
     /// CPU seconds per wall second: about 1 per busy core.
-    public var cpuUtilisation: Double? {
+    package var cpuUtilisation: Double? {
         guard let cpu = cpuMedian, let wall = wallMedian, wall > 0 else { return nil }
         return cpu / wall
     }
     /// Half the confidence interval as a share of the mean; large means the spread is wide.
-    public var relativeHalfWidth: Double? {
+    package var relativeHalfWidth: Double? {
         guard let interval = wallConfidence, let mean = wallMean, mean > 0 else { return nil }
         return (interval.upperBound - interval.lowerBound) / 2 / mean
     }
 
     /// `threads x2`, `processes x2 over shm`, `processes x2 (spawn)`, or `sequential`.
-    public var label: String { mode.label(workers: workers) + qualifiers }
+    package var label: String { mode.label(workers: workers) + qualifiers }
 
     /// What its label adds after the mode and workers: transport, dataset, variant.
     var qualifiers: String { mode.qualifiers(transport: transport, variant: variant, dataset: dataset, start: start) }
 
     /// Its mode as a table's mode column shows it: the label without the workers,
     /// `processes over shm`, `processes (spawn)`.
-    public var modeText: String { mode.rawValue + qualifiers }
+    package var modeText: String { mode.rawValue + qualifiers }
 
     /// What its median says when it has none: `unavailable` or `failed`.
-    public var missingMedianText: String { unavailableReason == nil ? "failed" : "unavailable" }
+    package var missingMedianText: String { unavailableReason == nil ? "failed" : "unavailable" }
 
     /// What makes two runs' cells the same cell: workload, parameters, tasks, mode, workers,
     /// (for worker processes) transport, and a peer's variant.
-    public var cellKey: String {
+    package var cellKey: String {
         RepetitionRecord.cellKey(
             workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
             dataset: dataset, start: start)
     }
 
     /// ``cellKey`` without the variant: the lab's own cell that a peer's variant corresponds to.
-    public var keyWithoutVariant: String {
+    package var keyWithoutVariant: String {
         RepetitionRecord.cellKey(
             workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, dataset: dataset,
             start: start)
@@ -99,10 +99,10 @@ public struct CellSummary: Sendable, Equatable {
 
     /// The workload run this cell belongs to: workload, parameters and tasks. Speedups compare
     /// cells with the same key, and charts and reports draw one block per key.
-    public var workloadKey: String { [workload, parameters, String(tasks)].joined(separator: "\u{0}") }
+    package var workloadKey: String { [workload, parameters, String(tasks)].joined(separator: "\u{0}") }
 
     /// Cells grouped by ``workloadKey``, groups and cells in the order they first appear.
-    public static func byWorkload(_ cells: [CellSummary]) -> [[CellSummary]] {
+    package static func byWorkload(_ cells: [CellSummary]) -> [[CellSummary]] {
         var order: [String] = []
         var groups: [String: [CellSummary]] = [:]
         for cell in cells {
@@ -114,7 +114,7 @@ public struct CellSummary: Sendable, Equatable {
 
     /// Summaries of every cell in `records`, in the order cells first appear.
     /// - Parameter timelines: the run's tasks.csv and lanes.csv, for ``taskSlowdown``.
-    public static func summarize(_ records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]? = nil) -> [CellSummary] {
+    package static func summarize(_ records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]? = nil) -> [CellSummary] {
         var order: [String] = []
         var groups: [String: [RepetitionRecord]] = [:]
         for record in records {
@@ -224,7 +224,7 @@ public struct CellSummary: Sendable, Equatable {
     /// when they are: outliers more than 10% from the median (Tukey's fences alone flag
     /// sub-millisecond stragglers of a tight cluster of five), a 95% interval wider than
     /// +/-10% of the mean, or failed repetitions.
-    public var warning: String? {
+    package var warning: String? {
         var reasons: [String] = []
         if farOutliers > 0 {
             reasons.append("\(farOutliers) outlier\(farOutliers == 1 ? "" : "s") more than 10% from the median")

@@ -9,12 +9,12 @@ import LabCore
 ///     <!-- lab:overview -->
 ///     ...replaced by the overview table of report.md...
 ///     <!-- /lab:overview -->
-public enum DocumentEmbedding {
+package enum DocumentEmbedding {
     /// Why a document cannot take the blocks.
-    public enum Failure: Error, CustomStringConvertible, Equatable, Sendable {
+    package enum Failure: Error, CustomStringConvertible, Equatable, Sendable {
         case missingMarkers(String)
 
-        public var description: String {
+        package var description: String {
             switch self {
             case .missingMarkers(let name): "no '<!-- lab:\(name) -->' ... '<!-- /lab:\(name) -->' block to fill; add one where it should go"
             }
@@ -22,7 +22,7 @@ public enum DocumentEmbedding {
     }
 
     /// The blocks a run provides, by marker name, from its derived files.
-    public static func blocks(_ derived: DerivedFiles) -> [(name: String, text: String)] {
+    package static func blocks(_ derived: DerivedFiles) -> [(name: String, text: String)] {
         [
             ("chart", "```text\n" + derived.text(of: RunFolder.chartName) + "```\n"),
             ("overview", MarkdownReport.overview(derived.summaries)),
@@ -30,7 +30,7 @@ public enum DocumentEmbedding {
     }
 
     /// The text between a block's markers in `document`, if it has that block.
-    public static func block(named name: String, in document: String) -> String? {
+    package static func block(named name: String, in document: String) -> String? {
         guard let open = document.range(of: "<!-- lab:\(name) -->\n"),
             let close = document.range(of: "<!-- /lab:\(name) -->", range: open.upperBound..<document.endIndex)
         else { return nil }
@@ -39,7 +39,7 @@ public enum DocumentEmbedding {
 
     /// `document` with every block replaced.
     /// - Throws: ``Failure/missingMarkers(_:)`` when the document lacks a block.
-    public static func embed(_ blocks: [(name: String, text: String)], in document: String) throws(Failure) -> String {
+    package static func embed(_ blocks: [(name: String, text: String)], in document: String) throws(Failure) -> String {
         var text = document
         for (name, content) in blocks {
             guard let open = text.range(of: "<!-- lab:\(name) -->\n"),

@@ -2,7 +2,7 @@ import LabCore
 
 extension ExecutionMode {
     /// What a lane of this mode is in a sentence: `coordinator`, `thread`, `worker`, `async slot`.
-    public var laneNoun: String {
+    package var laneNoun: String {
         switch self {
         case .sequential: "coordinator"
         case .threads: "thread"
@@ -12,7 +12,7 @@ extension ExecutionMode {
     }
 
     /// What lane `lane` (from 0) of this mode is called in charts and traces.
-    public func laneName(_ lane: Int) -> String {
+    package func laneName(_ lane: Int) -> String {
         self == .sequential ? laneNoun : "\(laneNoun) \(lane + 1)"
     }
 }

@@ -4,8 +4,8 @@ import LabCore
 /// other cell the two largest reasons it took longer, each with its measured share of that
 /// cell's time. Every sentence carries numbers from the run; where the run has no breakdown
 /// (made by lab 0.3.0 or older) it says so instead of guessing.
-public struct Explanation {
-    public let summaries: [CellSummary]
+package struct Explanation {
+    package let summaries: [CellSummary]
     /// Median bytes to and from the workers per cell, by cell key (process mode).
     let bytes: [String: (to: Double, from: Double)]
 
@@ -16,7 +16,7 @@ public struct Explanation {
     /// them; `nil` when unknown.
     let cores: Int?
 
-    public init(summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil, cores: Int? = nil) {
+    package init(summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil, cores: Int? = nil) {
         self.summaries = summaries
         self.runtime = runtime
         self.cores = cores
@@ -30,14 +30,14 @@ public struct Explanation {
     }
 
     /// The workload names of the run, in its order.
-    public var workloads: [String] {
+    package var workloads: [String] {
         var names: [String] = []
         for cell in summaries where !names.contains(cell.workload) { names.append(cell.workload) }
         return names
     }
 
     /// The text for every workload setting of `workload` (all when `nil`).
-    public func render(workload: String? = nil) -> String {
+    package func render(workload: String? = nil) -> String {
         CellSummary.byWorkload(summaries).filter { workload == nil || $0[0].workload == workload }.map(explain).joined(separator: "\n")
     }
 

@@ -2,12 +2,12 @@ import LabCore
 
 /// `report.md`: the machine and plan, then per workload a table, the ASCII chart and a few
 /// sentences computed from the numbers (never canned text).
-public struct MarkdownReport {
-    public init() {}
+package struct MarkdownReport {
+    package init() {}
 
     /// - Parameter timelineFiles: the timeline SVG of each workload setting, by
     ///   ``CellSummary/workloadKey``, to link from its section.
-    public func render(description: RunDescription, summaries: [CellSummary], timelineFiles: [String: String] = [:]) -> String {
+    package func render(description: RunDescription, summaries: [CellSummary], timelineFiles: [String: String] = [:]) -> String {
         var text = "# Workload lab run \(description.runID)\n\n"
         text += header(description)
         text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"
@@ -76,7 +76,7 @@ public struct MarkdownReport {
 
     /// One row per workload: its sequential median and every other cell's speedup, with the
     /// workers in the column name. Fits a README.
-    public static func overview(_ summaries: [CellSummary]) -> String {
+    package static func overview(_ summaries: [CellSummary]) -> String {
         var columns: [String] = []
         for cell in summaries where cell.mode != .sequential && !columns.contains(cell.label) {
             columns.append(cell.label)
@@ -122,7 +122,7 @@ public struct MarkdownReport {
     /// of the wall time, and the task slowdown.
     /// A run with the lanes' scheduler figures (0.6.0) gets one more column: how much of the
     /// work part each lane spent runnable but waiting for a core.
-    public static func breakdownTable(_ cells: [CellSummary]) -> String {
+    package static func breakdownTable(_ cells: [CellSummary]) -> String {
         let waiting = cells.contains { $0.counters.laneWaitingSeconds != nil }
         var text = "| mode | wall | start-up | work | exchange | idle | teardown | residual | task slowdown |" + (waiting ? " of work: waiting for a core |" : "") + "\n"
         text += "|---|---|---|---|---|---|---|---|---|" + (waiting ? "---|" : "") + "\n"
@@ -147,7 +147,7 @@ public struct MarkdownReport {
     /// context switches, each lane's wait for a core and migrations, the workers' memory as
     /// RSS, PSS and USS, hardware counts where the machine has them, and other processes'
     /// CPU time with the disturbed repetitions.
-    public static func machineTable(_ cells: [CellSummary]) -> String {
+    package static func machineTable(_ cells: [CellSummary]) -> String {
         let hardware = cells.contains { $0.counters.instructions != nil }
         var text = "| mode | page faults (coordinator + workers) | workers' context switches | waiting for a core, per lane | migrations | workers' RSS / PSS / USS |"
         text += (hardware ? " instructions | cycles | cache misses |" : "") + " others' CPU | disturbed |\n"

@@ -1,15 +1,15 @@
 import Glibc
 
 /// Locale-independent number text for CSV files and charts.
-public enum NumberFormatting {
+package enum NumberFormatting {
     /// `31%`, `0.4%`: a share with two significant digits for small ones.
-    public static func percent(_ share: Double) -> String {
+    package static func percent(_ share: Double) -> String {
         let value = share * 100
         return fixed(value, decimals: abs(value) < 9.95 ? 1 : 0) + "%"
     }
 
     /// `value` with exactly `decimals` digits after the point (`0.012346` for 6).
-    public static func fixed(_ value: Double, decimals: Int) -> String {
+    package static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return value.isNaN ? "nan" : (value < 0 ? "-inf" : "inf") }
         var scale: UInt64 = 1
         for _ in 0..<decimals { scale *= 10 }
@@ -28,7 +28,7 @@ public enum NumberFormatting {
     /// significant digits, or (`distinct`) where two different values would read the same
     /// (three at most): a sentence reads on one scale, `0.501 s against 1.001 s`, `200.0 ms
     /// and 1.0 ms`, never `501 ms against 1.001 s`.
-    public static func durations(_ values: [Double], distinct: Bool = false) -> [String] {
+    package static func durations(_ values: [Double], distinct: Bool = false) -> [String] {
         let largest = values.map(abs).max() ?? 0
         let (scale, unit): (Double, String) = largest >= 1 ? (1, " s") : largest >= 0.001 ? (1e3, " ms") : (1e6, " us")
         let top = largest * scale
@@ -43,7 +43,7 @@ public enum NumberFormatting {
     }
 
     /// A duration with a unit that keeps 3-4 significant digits: `1.234 s`, `56.7 ms`, `890 us`.
-    public static func duration(_ seconds: Double) -> String {
+    package static func duration(_ seconds: Double) -> String {
         switch abs(seconds) {
         case 100...: fixed(seconds, decimals: 1) + " s"
         case 1...: fixed(seconds, decimals: 3) + " s"

@@ -1,28 +1,28 @@
 import LabCore
 
 /// What tasks.csv and lanes.csv hold of one repetition.
-public struct RecordedTimeline: Sendable, Equatable {
-    public var spans: [SpanRow] = []
-    public var events: [EventRow] = []
+package struct RecordedTimeline: Sendable, Equatable {
+    package var spans: [SpanRow] = []
+    package var events: [EventRow] = []
 
-    public init(spans: [SpanRow] = [], events: [EventRow] = []) {
+    package init(spans: [SpanRow] = [], events: [EventRow] = []) {
         self.spans = spans
         self.events = events
     }
 
     /// The first event `name` of `lane` (`nil`: of the whole repetition), if it was written.
-    public func event(_ name: String, lane: Int? = nil) -> EventRow? {
+    package func event(_ name: String, lane: Int? = nil) -> EventRow? {
         events.first { $0.lane == lane && $0.event == name }
     }
 
     /// The time of event `name` of `lane` (`nil`: of the whole repetition), if it was written.
-    public func time(of name: String, lane: Int? = nil) -> Double? {
+    package func time(of name: String, lane: Int? = nil) -> Double? {
         event(name, lane: lane)?.at
     }
 
     /// Per lane that dropped spans (it reached the limit): how many it kept, how many it had,
     /// and when its last kept span and its last result were.
-    public func truncation(of lane: Int) -> (kept: Int, all: Int, from: Double, to: Double)? {
+    package func truncation(of lane: Int) -> (kept: Int, all: Int, from: Double, to: Double)? {
         guard let done = event(LaneEvent.Kind.laneDone.rawValue, lane: lane), let all = done.spans else { return nil }
         let kept = spans.filter { $0.lane == lane }
         guard kept.count < all else { return nil }
@@ -30,12 +30,12 @@ public struct RecordedTimeline: Sendable, Equatable {
     }
 
     /// How many lanes the repetition had (from its spans and events).
-    public var laneCount: Int {
+    package var laneCount: Int {
         max(spans.map(\.lane).max() ?? -1, events.compactMap(\.lane).max() ?? -1) + 1
     }
 
     /// The rows of a recorded timeline.
-    public init(_ timeline: RepetitionTimeline) {
+    package init(_ timeline: RepetitionTimeline) {
         spans = timeline.spans.map { span in
             SpanRow(
                 lane: span.lane, firstTask: span.firstTask, taskCount: span.taskCount, claimed: timeline.offset(span.claimed),

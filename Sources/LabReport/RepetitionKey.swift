@@ -1,22 +1,22 @@
 import LabCore
 
 /// A cell's repetition: what a timeline belongs to.
-public struct RepetitionKey: Hashable, Sendable {
-    public var cellKey: String
-    public var repetition: Int
+package struct RepetitionKey: Hashable, Sendable {
+    package var cellKey: String
+    package var repetition: Int
 
-    public init(cellKey: String, repetition: Int) {
+    package init(cellKey: String, repetition: Int) {
         self.cellKey = cellKey
         self.repetition = repetition
     }
 
-    public init(_ record: RepetitionRecord) {
+    package init(_ record: RepetitionRecord) {
         self.init(
             cellKey: record.cellKey, repetition: record.repetition)
     }
 
     /// The key that a record of `cell`'s repetition `repetition` will have.
-    public init(_ cell: Cell, repetition: Int) {
+    package init(_ cell: Cell, repetition: Int) {
         self.init(
             cellKey: RepetitionRecord.cellKey(
                 workload: cell.workload.name, parameters: cell.workload.parameters.canonicalText, tasks: cell.workload.taskCount,

@@ -2,7 +2,7 @@ import LabCore
 
 /// The columns of `results.csv`, in file order: the one definition of its header.
 /// Units are in the names (`_s` seconds, `_per_s` per second).
-public enum ResultColumn: String, CaseIterable, Sendable {
+package enum ResultColumn: String, CaseIterable, Sendable {
     /// The run's ID, the name of its folder by default.
     case runID = "run_id"
     /// The workload's name.
@@ -117,20 +117,20 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     case start
 
     /// The header record's fields.
-    public static var header: [String] { allCases.map(\.rawValue) }
+    package static var header: [String] { allCases.map(\.rawValue) }
 
     /// The parts of the wall time (lab 0.4.0 on): a results file without them is an older
     /// run's, read with no breakdown; an empty field is a repetition without a timeline.
-    public static let breakdownColumns: [ResultColumn] = [.workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds]
+    package static let breakdownColumns: [ResultColumn] = [.workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds]
 
     /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
-    public static let newerColumns: [ResultColumn] =
+    package static let newerColumns: [ResultColumn] =
         breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
-    public static let counterColumns: [ResultColumn] = [
+    package static let counterColumns: [ResultColumn] = [
         .minorFaults, .majorFaults, .workersMinorFaults, .workersMajorFaults, .workersVoluntaryContextSwitches,
         .workersInvoluntaryContextSwitches, .lanesRunningSeconds, .lanesWaitingSeconds, .lanesMigrations, .workersResidentKiB,
         .workersProportionalKiB, .workersUniqueKiB, .cycles, .instructions, .cacheMisses, .othersCPUSeconds, .stealSeconds,
@@ -138,7 +138,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     ]
 
     /// The field of this column for `record`.
-    public func field(of record: RepetitionRecord) -> String {
+    package func field(of record: RepetitionRecord) -> String {
         switch self {
         case .runID: record.runID
         case .workload: record.workload
@@ -204,7 +204,7 @@ public enum ResultColumn: String, CaseIterable, Sendable {
     private static func seconds(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 6) } ?? "" }
 
     /// The record's fields in column order.
-    public static func fields(of record: RepetitionRecord) -> [String] {
+    package static func fields(of record: RepetitionRecord) -> [String] {
         allCases.map { $0.field(of: record) }
     }
 }

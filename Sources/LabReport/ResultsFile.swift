@@ -1,132 +1,44 @@
 import LabCore
 import Synchronization
 
-/// Why a `results.csv` cannot be read back.
-public enum ResultsFileError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
-    /// A results file that does not parse is bad input.
-    public var exitStatus: ExitStatus { .badInput }
-
-    case csv(CSV.ParseError)
-    case missingHeader
-    case missingColumn(String)
-    case wrongFieldCount(line: Int, found: Int, expected: Int)
-    case invalidField(line: Int, column: String, value: String)
-
-    public var description: String {
-        switch self {
-        case .csv(let error): "\(error)"
-        case .missingHeader: "no header row; expected columns: \(ResultColumn.header.joined(separator: ", "))"
-        case .missingColumn(let name): "missing column '\(name)'; expected columns: \(ResultColumn.header.joined(separator: ", "))"
-        case .wrongFieldCount(let line, let found, let expected): "record \(line) has \(found) fields; expected \(expected)"
-        case .invalidField(let line, let column, let value): "record \(line): invalid \(column) '\(value)'"
-        }
-    }
-}
-
-/// A new CSV file that takes whole rows until it is sealed. Appends hold the lock while they
-/// write; ``seal()`` takes it and ends all appends, so an interrupt can read the file knowing
-/// that no row is half-written. A write that fails partway (a full disk) is taken back to the
-/// last whole row, and the file seals itself: it never ends in half a row.
-final class SealableCSVFile: Sendable {
-    private let descriptor: Int32
-    /// Whether appends are over, and how many bytes of whole rows the file holds.
-    private let state: Mutex<(sealed: Bool, length: Int)>
-
-    /// Creates the file (it must not exist yet) and writes the header.
-    init(path: String, header: [String]) throws(SystemError) {
-        descriptor = try Platform.createFile(atPath: path)
-        let bytes = Array(CSV.record(header).utf8)
-        do {
-            try Platform.writeAll(descriptor, bytes)
-        } catch {
-            Platform.close(descriptor)
-            Platform.removeFile(atPath: path)
-            throw error
-        }
-        state = Mutex((false, bytes.count))
-    }
-
-    /// Opens an existing file to append to it after its first `wholeLength` bytes (its whole
-    /// rows, as ``CSV/Table/wholeLength`` counts them); a torn record past them is cut off.
-    init(appendingTo path: String, wholeLength: Int) throws(SystemError) {
-        descriptor = try Platform.openForAppending(atPath: path)
-        do {
-            try Platform.truncate(descriptor, toLength: wholeLength)
-        } catch {
-            Platform.close(descriptor)
-            throw error
-        }
-        state = Mutex((false, wholeLength))
-    }
-
-    /// Appends `rows` (whole CSV records) in one write; after ``seal()`` it does nothing.
-    /// - Throws: the write's ``SystemError``, after cutting the file back to its last whole row.
-    func append(_ rows: String) throws(SystemError) {
-        let bytes = Array(rows.utf8)
-        let result = state.withLock { state -> Result<Void, SystemError> in
-            guard !state.sealed else { return .success(()) }
-            do throws(SystemError) {
-                try Platform.writeAll(descriptor, bytes)
-                state.length += bytes.count
-                return .success(())
-            } catch {
-                // Part of the rows may be on disk: take them back, and take no more.
-                state.sealed = true
-                try? Platform.truncate(descriptor, toLength: state.length)
-                return .failure(error)
-            }
-        }
-        try result.get()
-    }
-
-    /// Waits for an append in progress, then refuses all later ones.
-    func seal() {
-        state.withLock { $0.sealed = true }
-    }
-
-    deinit {
-        Platform.close(descriptor)
-    }
-}
-
 /// Appends records to a new `results.csv`, one whole row per `write`, as each repetition
 /// finishes: an interrupted run keeps every row it measured, and never half a row.
-public final class ResultsFileWriter: Sendable {
+package final class ResultsFileWriter: Sendable {
     private let file: SealableCSVFile
 
     /// Creates the file (it must not exist yet) and writes the header.
-    public init(path: String) throws(SystemError) {
+    package init(path: String) throws(SystemError) {
         file = try SealableCSVFile(path: path, header: ResultColumn.header)
     }
 
     /// Appends to the `results.csv` of a run that resumes, after its whole rows (the first
     /// `wholeLength` bytes); a torn last record is cut off first.
-    public init(appendingTo path: String, wholeLength: Int) throws(SystemError) {
+    package init(appendingTo path: String, wholeLength: Int) throws(SystemError) {
         file = try SealableCSVFile(appendingTo: path, wholeLength: wholeLength)
     }
 
     /// Appends one record; after ``seal()`` it does nothing.
-    public func append(_ record: RepetitionRecord) throws(SystemError) {
+    package func append(_ record: RepetitionRecord) throws(SystemError) {
         try file.append(CSV.record(ResultColumn.fields(of: record)))
     }
 
     /// Waits for an append in progress, then refuses all later ones.
-    public func seal() {
+    package func seal() {
         file.seal()
     }
 }
 
 /// Reads the records of a `results.csv` back; columns are found by header name, so files
 /// with extra columns still read.
-public enum ResultsFileReader {
-    public static func records(fromCSV text: String) throws(ResultsFileError) -> [RepetitionRecord] {
+package enum ResultsFileReader {
+    package static func records(fromCSV text: String) throws(ResultsFileError) -> [RepetitionRecord] {
         try read(fromCSV: text).records
     }
 
     /// The records, and which record was left out because the file was cut short in it (a
     /// full disk, a crash): the last one of a file that does not end with a line ending. Any
     /// malformed record before it is an error. `wholeLength`: the bytes of the whole records.
-    public static func read(fromCSV text: String) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int) {
+    package static func read(fromCSV text: String) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int) {
         let table: CSV.Table
         do {
             table = try CSV.parseTable(text)

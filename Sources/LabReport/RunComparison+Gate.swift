@@ -3,26 +3,26 @@ import LabCore
 extension RunComparison {
     /// A cell of the candidate that is slower than the baseline by more than the allowed
     /// share, significantly (or that failed only in the candidate).
-    public struct Regression: Sendable {
-        public let match: Match
+    package struct Regression: Sendable {
+        package let match: Match
         /// candidate median / baseline median; `nil` when the candidate's cell failed.
-        public let slowdown: Double?
+        package let slowdown: Double?
         /// The one-sided Mann-Whitney p-value of the candidate's walls against the baseline's
         /// scaled by the allowed slowdown, Holm-adjusted over every cell compared; `nil`
         /// without walls on a side.
-        public let rankP: Double?
+        package let rankP: Double?
         /// Whether the candidate's interval lies above the baseline's scaled by the allowed
         /// slowdown, both at the gate's family-wise level; `nil` with fewer than 2 repetitions
         /// on a side.
-        public let intervalsApart: Bool?
+        package let intervalsApart: Bool?
 
         /// Whether the rest of the machine disturbed a repetition of the cell on either side
         /// (see ``Disturbance``): then the gate does not call the cell slower, it names it
         /// as disturbed and cannot judge it.
-        public var disturbed: Bool { match.disturbedRepetitions > 0 }
+        package var disturbed: Bool { match.disturbedRepetitions > 0 }
 
         /// Which rule found it: `rank test`, `intervals`, `both`, or `failed in the candidate`.
-        public var decidedBy: String {
+        package var decidedBy: String {
             guard slowdown != nil else { return "\(match.candidate.missingMedianText) in the candidate" }
             let rank = (rankP ?? 1) < RunComparison.significance
             switch (rank, intervalsApart == true) {
@@ -35,14 +35,14 @@ extension RunComparison {
 
     /// The family-wise level: the chance that the gate fails any cell of two runs that differ
     /// only by chance stays below it.
-    public static let significance = 0.05
+    package static let significance = 0.05
 
     /// The cells whose medians both runs have: the family the gate tests at once.
     var comparedCells: [Match] { matches.filter { $0.baseline.wallMedian != nil && $0.candidate.wallMedian != nil } }
 
     /// The confidence level of each cell's intervals in the gate: Bonferroni's 1 - 0.05/m for
     /// m compared cells (95% for one cell).
-    public var gateIntervalLevel: Double { 1 - RunComparison.significance / Double(max(comparedCells.count, 1)) }
+    package var gateIntervalLevel: Double { 1 - RunComparison.significance / Double(max(comparedCells.count, 1)) }
 
     /// The cells of the candidate slower than the baseline by more than `percent`: their
     /// median is more than (1 + percent/100) times the baseline's, and the difference holds
@@ -54,7 +54,7 @@ extension RunComparison {
     /// candidate's Student-t interval at 1 - 0.05/m entirely above the baseline's at the same
     /// level, multiplied likewise). A cell that succeeded in the baseline and failed in the
     /// candidate is one too.
-    public func regressions(slowerThanPercent percent: Double) -> [Regression] {
+    package func regressions(slowerThanPercent percent: Double) -> [Regression] {
         let allowance = 1 + percent / 100
         let family = comparedCells
         let raw = family.map { match in
@@ -85,7 +85,7 @@ extension RunComparison {
     /// Why the rank test cannot fail a cell on its own in this comparison, when it cannot: its
     /// smallest possible p-value (one run's walls wholly above the other's) times the m cells
     /// is not below 0.05. `nil` when it can.
-    public var rankTestLimit: String? {
+    package var rankTestLimit: String? {
         let family = comparedCells
         guard !family.isEmpty else { return nil }
         let sizes = family.map { ($0.baselineWalls.count, $0.candidateWalls.count) }
@@ -102,7 +102,7 @@ extension RunComparison {
 
     /// What `lab compare --fail-if-slower` adds: the cells that failed the gate, as a table,
     /// or one line saying none did.
-    public func renderGate(_ regressions: [Regression], percent: Double) -> String {
+    package func renderGate(_ regressions: [Regression], percent: Double) -> String {
         let limit = "by more than \(percent.shortText)%"
         let cells = comparedCells.count
         let level = NumberFormatting.fixed(gateIntervalLevel * 100, decimals: 2)

@@ -2,23 +2,23 @@ import LabCore
 
 /// Two runs side by side: for every cell present in both, the ratio of medians and whether
 /// their 95% confidence intervals overlap; cells present in only one are listed, not dropped.
-public struct RunComparison: Sendable {
+package struct RunComparison: Sendable {
     /// One cell found in both runs.
-    public struct Match: Sendable {
-        public let baseline: CellSummary
-        public let candidate: CellSummary
+    package struct Match: Sendable {
+        package let baseline: CellSummary
+        package let candidate: CellSummary
         /// The wall times of the successful repetitions on each side, for the rank test.
-        public let baselineWalls: [Double]
-        public let candidateWalls: [Double]
+        package let baselineWalls: [Double]
+        package let candidateWalls: [Double]
 
         /// baseline median / candidate median: above 1 means the candidate is faster.
-        public var ratio: Double? {
+        package var ratio: Double? {
             guard let before = baseline.wallMedian, let after = candidate.wallMedian, after > 0 else { return nil }
             return before / after
         }
 
         /// Whether the intervals are apart; `nil` when either run has too few repetitions.
-        public var isSignificant: Bool? {
+        package var isSignificant: Bool? {
             guard let first = baseline.wallConfidence, let second = candidate.wallConfidence else { return nil }
             return !first.overlaps(second)
         }
@@ -28,7 +28,7 @@ public struct RunComparison: Sendable {
         var shown: CellSummary { baseline.variant == nil && candidate.variant != nil ? candidate : baseline }
 
         /// Repetitions of the cell, on both sides, that the rest of the machine disturbed.
-        public var disturbedRepetitions: Int { (baseline.counters.disturbed ?? 0) + (candidate.counters.disturbed ?? 0) }
+        package var disturbedRepetitions: Int { (baseline.counters.disturbed ?? 0) + (candidate.counters.disturbed ?? 0) }
 
         /// What the verdict adds for a disturbed cell: ` (disturbed: 2 of 5 repetitions in the candidate)`.
         var disturbanceNote: String {
@@ -40,7 +40,7 @@ public struct RunComparison: Sendable {
         }
 
         /// `1.42x faster`, `1.10x slower`, `no significant change`; a disturbed cell says so.
-        public var verdict: String { plainVerdict + disturbanceNote }
+        package var verdict: String { plainVerdict + disturbanceNote }
 
         private var plainVerdict: String {
             guard let ratio else {
@@ -57,15 +57,15 @@ public struct RunComparison: Sendable {
         }
     }
 
-    public let matches: [Match]
-    public let onlyInBaseline: [CellSummary]
-    public let onlyInCandidate: [CellSummary]
+    package let matches: [Match]
+    package let onlyInBaseline: [CellSummary]
+    package let onlyInCandidate: [CellSummary]
 
     /// Cells match by ``CellSummary/cellKey``. A cell with a variant (a peer's start method)
     /// that the other run lacks matches the other run's cell without one, so that each of
     /// Python's `processes x2 (fork)`, `(forkserver)` and `(spawn)` is set against the lab's
     /// `processes x2`.
-    public init(baseline: [RepetitionRecord], candidate: [RepetitionRecord]) {
+    package init(baseline: [RepetitionRecord], candidate: [RepetitionRecord]) {
         let before = CellSummary.summarize(baseline)
         let after = CellSummary.summarize(candidate)
         func byKey(_ cells: [CellSummary]) -> [String: CellSummary] { Dictionary(cells.map { ($0.cellKey, $0) }) { first, _ in first } }
@@ -104,7 +104,7 @@ public struct RunComparison: Sendable {
     }
 
     /// How `lab compare` prints a comparison.
-    public enum Format: String, CaseIterable, Sendable {
+    package enum Format: String, CaseIterable, Sendable {
         case text, markdown, csv
     }
 
@@ -128,7 +128,7 @@ public struct RunComparison: Sendable {
             + onlyInCandidate.map { "only in the candidate: \($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }
     }
 
-    public func render(_ format: Format) -> String {
+    package func render(_ format: Format) -> String {
         switch format {
         case .csv:
             // Unmatched cells are rows too, with the side they come from in the verdict.

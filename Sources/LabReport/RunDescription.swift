@@ -3,20 +3,20 @@ import LabCore
 
 /// Everything about a run that is not a measurement: `run.json`. With `results.csv` it is
 /// all that `lab report` needs to rebuild the other files.
-public struct RunDescription: Codable, Sendable, Equatable {
+package struct RunDescription: Codable, Sendable, Equatable {
     /// One workload of the plan.
-    public struct PlannedWorkload: Codable, Sendable, Equatable {
-        public var name: String
-        public var kind: String
-        public var parameters: String
-        public var tasks: Int
+    package struct PlannedWorkload: Codable, Sendable, Equatable {
+        package var name: String
+        package var kind: String
+        package var parameters: String
+        package var tasks: Int
 
         enum CodingKeys: String, CodingKey {
             case name, kind, tasks
             case parameters = "params"
         }
 
-        public init(name: String, kind: String, parameters: String, tasks: Int) {
+        package init(name: String, kind: String, parameters: String, tasks: Int) {
             self.name = name
             self.kind = kind
             self.parameters = parameters
@@ -25,31 +25,31 @@ public struct RunDescription: Codable, Sendable, Equatable {
     }
 
     /// The experiment as asked for.
-    public struct Plan: Codable, Sendable, Equatable {
-        public var workloads: [PlannedWorkload]
-        public var modes: [String]
-        public var workers: [Int]
-        public var repetitions: Int
-        public var warmup: Int
+    package struct Plan: Codable, Sendable, Equatable {
+        package var workloads: [PlannedWorkload]
+        package var modes: [String]
+        package var workers: [Int]
+        package var repetitions: Int
+        package var warmup: Int
         /// `interleaved` or `grouped`.
-        public var order: String
+        package var order: String
         /// `--batch`: `auto` or a number of tasks per claim (absent in runs made before it).
-        public var batch: String?
+        package var batch: String?
         /// `--pin`: where threads and workers ran (absent in runs made before it).
-        public var pin: String?
+        package var pin: String?
         /// `--transport`: what worker processes talked over, a process cell for each (absent
         /// in runs made before it: pipes).
-        public var transports: [String]?
+        package var transports: [String]?
         /// `--spin`: polls before a side of `shm` sleeps (absent before transports existed).
-        public var spin: Int?
+        package var spin: Int?
         /// `--dataset`: where worker processes got a workload's dataset, a process cell for
         /// each (absent before 0.7.0: each built its own).
-        public var datasets: [String]?
+        package var datasets: [String]?
         /// `--start`: how worker processes started, a process cell for each (absent before
         /// 0.7.0: spawned).
-        public var starts: [String]?
+        package var starts: [String]?
 
-        public init(
+        package init(
             workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?,
             pin: String? = nil, transports: [String]? = nil, spin: Int? = nil, datasets: [String]? = nil, starts: [String]? = nil
         ) {
@@ -69,22 +69,22 @@ public struct RunDescription: Codable, Sendable, Equatable {
     }
 
     /// What the lab could count on the machine that made the run (lab 0.6.0).
-    public struct Counters: Codable, Sendable, Equatable {
+    package struct Counters: Codable, Sendable, Equatable {
         /// `counted`, or why cycles, instructions and cache_misses are empty.
-        public var hardware: String
+        package var hardware: String
         /// Whether each lane's scheduler figures (lanes_* columns) were readable.
-        public var scheduler: Bool
+        package var scheduler: Bool
         /// Whether /proc/pressure/cpu was there (cpu_pressure_s).
-        public var pressure: Bool
+        package var pressure: Bool
         /// The rule that marks a repetition disturbed, in words.
-        public var disturbedWhen: String
+        package var disturbedWhen: String
 
         enum CodingKeys: String, CodingKey {
             case hardware, scheduler, pressure
             case disturbedWhen = "disturbed_when"
         }
 
-        public init(hardware: String, scheduler: Bool, pressure: Bool, disturbedWhen: String) {
+        package init(hardware: String, scheduler: Bool, pressure: Bool, disturbedWhen: String) {
             self.hardware = hardware
             self.scheduler = scheduler
             self.pressure = pressure
@@ -92,7 +92,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
         }
 
         /// This machine's.
-        public static func current() -> Counters {
+        package static func current() -> Counters {
             Counters(
                 hardware: HardwareCounterGroup.unavailableReason.map { "unavailable: \($0)" } ?? "counted",
                 scheduler: Platform.threadSchedulerCounters() != nil, pressure: Platform.machineLoad()?.pressureSeconds != nil,
@@ -101,18 +101,18 @@ public struct RunDescription: Codable, Sendable, Equatable {
     }
 
     /// A time the run was taken up again where an interruption left it (`--resume`, 0.7.0).
-    public struct Resumption: Codable, Sendable, Equatable {
-        public var startedAt: String
-        public var endedAt: String?
+    package struct Resumption: Codable, Sendable, Equatable {
+        package var startedAt: String
+        package var endedAt: String?
         /// Measured repetitions that results.csv held, whole, when it resumed.
-        public var kept: Int
+        package var kept: Int
         /// Measured repetitions the plan still lacked then; absent for a crossover, whose
         /// sizes depend on what it measures.
-        public var missing: Int?
+        package var missing: Int?
         /// What reading the folder left out (a torn last record), in words.
-        public var leftOut: [String]
+        package var leftOut: [String]
         /// What the machine check found as it resumed.
-        public var checks: [MachineCheck.Finding]
+        package var checks: [MachineCheck.Finding]
 
         enum CodingKeys: String, CodingKey {
             case kept, missing, checks
@@ -121,7 +121,7 @@ public struct RunDescription: Codable, Sendable, Equatable {
             case leftOut = "left_out"
         }
 
-        public init(startedAt: String, endedAt: String? = nil, kept: Int, missing: Int?, leftOut: [String], checks: [MachineCheck.Finding]) {
+        package init(startedAt: String, endedAt: String? = nil, kept: Int, missing: Int?, leftOut: [String], checks: [MachineCheck.Finding]) {
             self.startedAt = startedAt
             self.endedAt = endedAt
             self.kept = kept
@@ -142,36 +142,36 @@ public struct RunDescription: Codable, Sendable, Equatable {
         case endedAt = "ended_at"
     }
 
-    public var runID: String
-    public var labVersion: String
+    package var runID: String
+    package var labVersion: String
     /// The git commit the lab was built from, where the binary sits in a checkout.
-    public var gitCommit: String?
+    package var gitCommit: String?
     /// The Swift compiler that built the lab, such as `6.3`.
-    public var swiftVersion: String
+    package var swiftVersion: String
     /// `release` or `debug`; a debug build's timings are not representative.
-    public var buildConfiguration: String
-    public var machine: MachineDescription
-    public var plan: Plan
+    package var buildConfiguration: String
+    package var machine: MachineDescription
+    package var plan: Plan
     /// ISO 8601, UTC.
-    public var startedAt: String
-    public var endedAt: String?
+    package var startedAt: String
+    package var endedAt: String?
     /// True when the run was interrupted: the files cover the cells that finished.
-    public var partial: Bool
+    package var partial: Bool
     /// Set by peers written in another language (`Python 3.11.7 (CPython)` from
     /// `Scripts/python-peer.py`); absent for the lab's own runs, whose runtime is Swift.
-    public var runtime: String?
+    package var runtime: String?
     /// What the lab could count (0.6.0); absent in older runs and in peers' runs.
-    public var counters: Counters?
+    package var counters: Counters?
     /// What `lab check` found just before the run started (0.6.0); absent in older runs.
-    public var checks: [MachineCheck.Finding]?
+    package var checks: [MachineCheck.Finding]?
     /// The command that made the run (`run`, `scale`, `crossover`; 0.7.0), and the options
     /// that chose its plan, as given: what `--resume` runs again.
-    public var command: String?
-    public var arguments: [String]?
+    package var command: String?
+    package var arguments: [String]?
     /// Each time the run was resumed (absent for a run made in one go).
-    public var resumptions: [Resumption]?
+    package var resumptions: [Resumption]?
 
-    public init(
+    package init(
         runID: String, labVersion: String, gitCommit: String?, swiftVersion: String, buildConfiguration: String,
         machine: MachineDescription, plan: Plan, startedAt: String, endedAt: String?, partial: Bool
     ) {
@@ -188,20 +188,20 @@ public struct RunDescription: Codable, Sendable, Equatable {
     }
 
     /// The JSON text written to `run.json`: sorted keys, pretty-printed, snake_case names.
-    public func json() throws -> String {
+    package func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
     /// Reads `run.json` text.
-    public static func parse(_ text: String) throws -> RunDescription {
+    package static func parse(_ text: String) throws -> RunDescription {
         let decoder = JSONDecoder()
         return try decoder.decode(RunDescription.self, from: Data(text.utf8))
     }
 
     /// The current UTC time as ISO 8601, to the second.
-    public static func now() -> String {
+    package static func now() -> String {
         UTCTime().iso8601
     }
 }
@@ -210,7 +210,7 @@ extension RunDescription {
     /// What would make this run's numbers and those of a run described by `other` incomparable
     /// if they were mixed in one folder, one sentence each: the build, then the machine.
     /// Hostnames and the time are not compared to the build; the machine's parts are.
-    public func differences(from other: RunDescription) -> [String] {
+    package func differences(from other: RunDescription) -> [String] {
         var found: [String] = []
         func compare(_ what: String, _ mine: String?, _ theirs: String?) {
             if mine != theirs { found.append("\(what): \(mine ?? "none") in the folder, \(theirs ?? "none") now") }
@@ -230,7 +230,7 @@ extension RunDescription {
 
 extension RunDescription.Plan {
     /// Where two plans differ, one entry per field: `repetitions: 3 in the folder, 7 now`.
-    public func differences(from other: RunDescription.Plan) -> [String] {
+    package func differences(from other: RunDescription.Plan) -> [String] {
         var found: [String] = []
         func compare(_ what: String, _ mine: String, _ theirs: String) {
             if mine != theirs { found.append("\(what): \(mine) in the folder, \(theirs) now") }
@@ -260,7 +260,7 @@ extension RunDescription.Plan {
 
 extension RunDescription.Plan {
     /// The plan part of `run.json` for an experiment plan.
-    public init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: Placement = .none, spinPolls: Int = Transport.defaultSpinPolls) {
+    package init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: Placement = .none, spinPolls: Int = Transport.defaultSpinPolls) {
         self.init(
             workloads: plan.workloads.map {
                 RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)

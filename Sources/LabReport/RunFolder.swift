@@ -2,7 +2,7 @@ import Glibc
 import LabCore
 
 /// Why a run folder cannot be read.
-public enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
+package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable, Sendable {
     /// The folder itself is not there (or is no folder): the user named a path that is none.
     case noFolder(path: String)
     /// The file is not there (or cannot be opened): the user named a folder that is no run's.
@@ -12,12 +12,12 @@ public enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, 
     case invalidResults(path: String, reason: String)
     case invalidDescription(path: String, reason: String)
 
-    public var exitStatus: ExitStatus {
+    package var exitStatus: ExitStatus {
         if case .readFailed = self { return .failure }
         return .badInput
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .noFolder(let path): "no folder at '\(path.shownInMessage)'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json"
         case .unreadable(let path): "cannot read '\(path)'; a run folder holds results.csv and run.json"
@@ -31,42 +31,42 @@ public enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible, 
 /// A run's folder: `results.csv` and `run.json` are the data; `summary.csv`, `chart.txt`,
 /// `chart.svg` and `report.md` are derived from them, by the run and by `lab report` alike,
 /// so both write the same bytes.
-public struct RunFolder: Sendable {
-    public let path: String
+package struct RunFolder: Sendable {
+    package let path: String
 
-    public init(path: String) {
+    package init(path: String) {
         self.path = path
     }
 
     /// The names of a run folder's files, said here once: the data files, then the files
     /// derived from them (the timelines' own are ``TimelineFiles``' and ``TraceFile``'s).
-    public static let resultsName = "results.csv"
-    public static let descriptionName = "run.json"
-    public static let summaryName = "summary.csv"
-    public static let chartName = "chart.txt"
-    public static let chartSVGName = "chart.svg"
-    public static let reportName = "report.md"
+    package static let resultsName = "results.csv"
+    package static let descriptionName = "run.json"
+    package static let summaryName = "summary.csv"
+    package static let chartName = "chart.txt"
+    package static let chartSVGName = "chart.svg"
+    package static let reportName = "report.md"
     /// `timeline-<workload>.svg` (`timeline-<workload>-2.svg` for another of the same name).
-    public static let timelinePrefix = "timeline-"
+    package static let timelinePrefix = "timeline-"
 
-    public var resultsPath: String { path + "/" + RunFolder.resultsName }
-    public var descriptionPath: String { path + "/" + RunFolder.descriptionName }
+    package var resultsPath: String { path + "/" + RunFolder.resultsName }
+    package var descriptionPath: String { path + "/" + RunFolder.descriptionName }
 
     /// The measured records, read back from `results.csv`.
-    public func records() throws(RunFolderError) -> [RepetitionRecord] {
+    package func records() throws(RunFolderError) -> [RepetitionRecord] {
         try readRecords().records
     }
 
     /// The measured records, and a note naming the last record when the file was cut short
     /// in it (a full disk, a crash): it is left out, every whole record before it is used.
-    public func readRecords() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String]) {
+    package func readRecords() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String]) {
         let results = try readResults()
         return (results.records, results.leftOut)
     }
 
     /// ``readRecords()``, and how many bytes of `results.csv` its whole records take: where a
     /// resumed run appends.
-    public func readResults() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
+    package func readResults() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
         let text = try read(resultsPath)
         let results: (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int)
         do {
@@ -83,7 +83,7 @@ public struct RunFolder: Sendable {
     }
 
     /// The run's description, read back from `run.json`.
-    public func runDescription() throws(RunFolderError) -> RunDescription {
+    package func runDescription() throws(RunFolderError) -> RunDescription {
         let text = try read(descriptionPath)
         do {
             return try RunDescription.parse(text)
@@ -119,18 +119,18 @@ public struct RunFolder: Sendable {
     }
 
     /// Writes `run.json`.
-    public func write(_ description: RunDescription) throws {
+    package func write(_ description: RunDescription) throws {
         try Platform.replaceFile(atPath: descriptionPath, with: Array(try description.json().utf8))
     }
 
     /// The run's tasks.csv and lanes.csv, or `nil` for a run without them (lab 0.3.0 or older).
-    public func timelines() throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+    package func timelines() throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
         try readTimelines().timelines
     }
 
     /// ``timelines()``, and a note for each of tasks.csv and lanes.csv that was cut short in
     /// its last record (left out, as ``readRecords()`` does).
-    public func readTimelines() throws(RunFolderError) -> (timelines: [RepetitionKey: RecordedTimeline]?, leftOut: [String]) {
+    package func readTimelines() throws(RunFolderError) -> (timelines: [RepetitionKey: RecordedTimeline]?, leftOut: [String]) {
         var leftOut: [String] = []
         let timelines = try TimelineFiles.read(folder: path, leftOut: &leftOut)
         return (timelines, leftOut)
@@ -139,7 +139,7 @@ public struct RunFolder: Sendable {
     /// Everything `lab report` rebuilds from results.csv, run.json, tasks.csv and lanes.csv:
     /// the derived files' names and contents, and the cell summaries they all show (made once),
     /// from the data files alone.
-    public func derivedFiles() throws(RunFolderError) -> DerivedFiles {
+    package func derivedFiles() throws(RunFolderError) -> DerivedFiles {
         let (records, recordsLeftOut) = try readRecords()
         let (timelines, timelinesLeftOut) = try readTimelines()
         let summaries = CellSummary.summarize(records, timelines: timelines)
@@ -174,7 +174,7 @@ public struct RunFolder: Sendable {
     }
 
     /// Writes the derived files.
-    public func write(_ derived: DerivedFiles) throws {
+    package func write(_ derived: DerivedFiles) throws {
         for file in derived.files {
             try Platform.replaceFile(atPath: path + "/" + file.name, with: Array(file.text.utf8))
         }
@@ -183,7 +183,7 @@ public struct RunFolder: Sendable {
     /// Rebuilds every derived file; reads everything first, so a bad input writes nothing.
     /// - Returns: what was written, with the summaries behind it.
     @discardableResult
-    public func writeDerivedFiles() throws -> DerivedFiles {
+    package func writeDerivedFiles() throws -> DerivedFiles {
         let derived = try derivedFiles()
         try write(derived)
         return derived
@@ -191,15 +191,15 @@ public struct RunFolder: Sendable {
 }
 
 /// What a run folder's data files give: the summary of every cell, and the files made from it.
-public struct DerivedFiles: Sendable {
-    public let summaries: [CellSummary]
+package struct DerivedFiles: Sendable {
+    package let summaries: [CellSummary]
     /// What reading the data files left out: a note for each file cut short in its last record.
-    public let leftOut: [String]
+    package let leftOut: [String]
     /// `summary.csv`, `chart.txt`, `chart.svg` and `report.md`, by name and content.
-    public let files: [(name: String, text: String)]
+    package let files: [(name: String, text: String)]
 
     /// The text of the file called `name`; empty if there is none.
-    public func text(of name: String) -> String {
+    package func text(of name: String) -> String {
         files.first { $0.name == name }?.text ?? ""
     }
 }

@@ -1,7 +1,7 @@
 import LabCore
 
 /// The columns of `summary.csv`, in file order: one row per cell.
-public enum SummaryColumn: String, CaseIterable, Sendable {
+package enum SummaryColumn: String, CaseIterable, Sendable {
     case workload, kind
     case parameters = "params"
     case tasks, mode, workers
@@ -69,9 +69,9 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     /// spawn or forkserver for worker processes (0.7.0); else empty.
     case start
 
-    public static var header: [String] { allCases.map(\.rawValue) }
+    package static var header: [String] { allCases.map(\.rawValue) }
 
-    public func field(of cell: CellSummary) -> String {
+    package func field(of cell: CellSummary) -> String {
         func seconds(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 6) } ?? "" }
         func ratio(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 3) } ?? "" }
         // Counts and KiB as whole numbers.
@@ -135,7 +135,7 @@ public enum SummaryColumn: String, CaseIterable, Sendable {
     }
 
     /// The whole `summary.csv` text for these cells.
-    public static func csv(_ cells: [CellSummary]) -> String {
+    package static func csv(_ cells: [CellSummary]) -> String {
         CSV.record(header) + cells.map { cell in CSV.record(allCases.map { $0.field(of: cell) }) }.joined()
     }
 }

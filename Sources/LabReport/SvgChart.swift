@@ -3,7 +3,7 @@ import LabCore
 /// `chart.svg`: per workload, one horizontal bar per cell (median wall time) with an error
 /// bar for the 95% confidence interval of the mean, an axis in seconds and a legend. Plain
 /// SVG 1.1 with no script or external resource, so browsers and code-hosting sites show it.
-public struct SvgChart {
+package struct SvgChart {
     static let width = 760.0
     static let left = 130.0
     static let right = 130.0
@@ -11,7 +11,7 @@ public struct SvgChart {
     static let gap = 6.0
 
     /// Each mode's colour in every SVG the lab draws; exhaustive, so a new mode must get one.
-    public static func colour(of mode: ExecutionMode) -> String {
+    package static func colour(of mode: ExecutionMode) -> String {
         switch mode {
         case .sequential: "#7f7f7f"
         case .threads: "#1f77b4"
@@ -20,9 +20,9 @@ public struct SvgChart {
         }
     }
 
-    public init() {}
+    package init() {}
 
-    public func render(_ summaries: [CellSummary]) -> String {
+    package func render(_ summaries: [CellSummary]) -> String {
         let panels = CellSummary.byWorkload(summaries)
         // Long labels (`processes x2 over socketpair`) widen the left margin, and the
         // picture with it, so that the plot keeps its width: 12 px text is about 7 px a
@@ -97,17 +97,17 @@ public struct SvgChart {
     }
 
     /// A coordinate or length as every SVG of the lab writes it: one decimal.
-    public static func number(_ value: Double) -> String {
+    package static func number(_ value: Double) -> String {
         NumberFormatting.fixed(value, decimals: 1)
     }
 
     /// `text` made safe inside an SVG (XML) element or attribute.
-    public static func escape(_ text: String) -> String {
+    package static func escape(_ text: String) -> String {
         text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
     }
 
     /// The opening of every SVG the lab draws: its size, font and a white background.
-    public static func opening(width: Double, height: Double) -> String {
+    package static func opening(width: Double, height: Double) -> String {
         var text = "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(number(width))\" height=\"\(number(height))\""
         text += " viewBox=\"0 0 \(number(width)) \(number(height))\" font-family=\"sans-serif\" font-size=\"12\">\n"
         return text + "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"

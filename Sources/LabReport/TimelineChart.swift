@@ -3,13 +3,13 @@ import LabCore
 /// The repetition of a cell whose timeline is drawn: the one with the median wall time (the
 /// lower of the two middle ones for an even count), among those that succeeded and have a
 /// timeline.
-public struct CellTimeline: Sendable {
-    public var cell: CellSummary
-    public var record: RepetitionRecord
-    public var timeline: RecordedTimeline
+package struct CellTimeline: Sendable {
+    package var cell: CellSummary
+    package var record: RepetitionRecord
+    package var timeline: RecordedTimeline
 
     /// One per cell of `summaries` that has a timeline, in the summaries' order.
-    public static func medians(
+    package static func medians(
         of summaries: [CellSummary], records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]
     ) -> [CellTimeline] {
         var byCell: [String: [RepetitionRecord]] = [:]
@@ -33,16 +33,16 @@ public struct CellTimeline: Sendable {
 /// waking up); a batch whose bodies fill only part of its stretch is a thinner bar; blank is
 /// idle. Start-up is shaded per lane; the teardown after the last result
 /// is hatched grey.
-public struct TimelineChart {
+package struct TimelineChart {
     static let width = 760.0
     static let left = 130.0
     static let right = 20.0
     static let laneHeight = 12.0
     static let laneGap = 3.0
 
-    public init() {}
+    package init() {}
 
-    public func render(_ cells: [CellTimeline]) -> String {
+    package func render(_ cells: [CellTimeline]) -> String {
         guard let first = cells.first else { return "" }
         let plotWidth = TimelineChart.width - TimelineChart.left - TimelineChart.right
         let longest = cells.map { max($0.record.wallSeconds, $0.timeline.time(of: EventRow.poolGone) ?? 0) }.max() ?? 0

@@ -6,9 +6,9 @@ import LabCore
 /// tasks), at most ``RepetitionTimeline/keptSpanLimit`` per repetition (the earliest of each
 /// lane); lanes.csv a row per event. Times are seconds from the moment the repetition asked
 /// for its pool, on the system-wide monotonic clock that workers read too.
-public enum TimelineFiles {
-    public static let tasksName = "tasks.csv"
-    public static let lanesName = "lanes.csv"
+package enum TimelineFiles {
+    package static let tasksName = "tasks.csv"
+    package static let lanesName = "lanes.csv"
 
     /// The columns that name a row's cell and repetition (`transport`: empty outside process mode).
     static let cellHeader = ["workload", "params", "tasks", "mode", "workers", "transport", "repetition"]
@@ -21,8 +21,8 @@ public enum TimelineFiles {
     /// The last column (0.7.0): `map` for workers that mapped the dataset, else empty; a
     /// cell's column, written last so that older readers' positions hold.
     static let laterCellColumns = ["dataset", "start"]
-    public static let tasksHeader = cellHeader + spanColumns + laterCellColumns
-    public static let lanesHeader = cellHeader + eventColumns + laterCellColumns
+    package static let tasksHeader = cellHeader + spanColumns + laterCellColumns
+    package static let lanesHeader = cellHeader + eventColumns + laterCellColumns
 
     static func cellFields(_ record: RepetitionRecord) -> [String] {
         [
@@ -34,7 +34,7 @@ public enum TimelineFiles {
     static func seconds(_ value: Double) -> String { NumberFormatting.fixed(value, decimals: 9) }
 
     /// The rows of one repetition, for each file.
-    public static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String) {
+    package static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String) {
         let cell = cellFields(record)
         let dataset = record.dataset?.rawValue ?? ""
         let start = record.start?.rawValue ?? ""

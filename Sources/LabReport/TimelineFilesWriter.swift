@@ -1,11 +1,11 @@
 import LabCore
 
 /// Appends each measured repetition's timeline to tasks.csv and lanes.csv as the run goes.
-public final class TimelineFilesWriter: Sendable {
+package final class TimelineFilesWriter: Sendable {
     private let tasks: SealableCSVFile
     private let lanes: SealableCSVFile
 
-    public init(folder: String) throws(SystemError) {
+    package init(folder: String) throws(SystemError) {
         tasks = try SealableCSVFile(path: folder + "/" + TimelineFiles.tasksName, header: TimelineFiles.tasksHeader)
         lanes = try SealableCSVFile(path: folder + "/" + TimelineFiles.lanesName, header: TimelineFiles.lanesHeader)
     }
@@ -13,14 +13,14 @@ public final class TimelineFilesWriter: Sendable {
     /// Appends to the files of a run that resumes: first they keep only the rows of the
     /// repetitions in `kept` (see ``TimelineFiles/keepOnly(_:folder:)``).
     /// - Throws: ``RunFolderError`` when a file does not read or cannot be rewritten.
-    public init(resuming folder: String, kept: Set<RepetitionKey>) throws {
+    package init(resuming folder: String, kept: Set<RepetitionKey>) throws {
         let lengths = try TimelineFiles.keepOnly(kept, folder: folder)
         tasks = try SealableCSVFile(appendingTo: folder + "/" + TimelineFiles.tasksName, wholeLength: lengths.tasks)
         lanes = try SealableCSVFile(appendingTo: folder + "/" + TimelineFiles.lanesName, wholeLength: lengths.lanes)
     }
 
     /// Writes the rows of one repetition (nothing once sealed).
-    public func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws(SystemError) {
+    package func append(_ timeline: RepetitionTimeline, of record: RepetitionRecord) throws(SystemError) {
         let rows = TimelineFiles.rows(of: RecordedTimeline(timeline), record: record)
         try tasks.append(rows.tasks)
         try lanes.append(rows.lanes)
@@ -28,7 +28,7 @@ public final class TimelineFilesWriter: Sendable {
 
     /// No row is written after this: an interrupted run's files end with whole rows, and its
     /// reports read only the repetitions that results.csv has.
-    public func seal() {
+    package func seal() {
         tasks.seal()
         lanes.seal()
     }

@@ -13,10 +13,10 @@ import LabCore
 /// `worker finish` event from the finish request until it was gone, with instant events at
 /// spawn and ready. Times are microseconds on the run's clock: a repetition sits where it
 /// ran (`start_s` in results.csv) plus its own offsets.
-public enum TraceFile {
-    public static let name = "trace.json"
+package enum TraceFile {
+    package static let name = "trace.json"
 
-    public static func render(records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]) -> String {
+    package static func render(records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]) -> String {
         var cellIDs: [String: Int] = [:]
         var events: [String] = []
         for record in records {

@@ -4,7 +4,7 @@
 /// once per batch instead of once per task; in thread mode a batch is one atomic claim.
 /// A larger batch evens out less well at the end of a cell: the last batches may leave a
 /// worker idle while another still has several tasks to go.
-public enum BatchSize: Sendable, Equatable, CustomStringConvertible {
+package enum BatchSize: Sendable, Equatable, CustomStringConvertible {
     /// Chosen per cell: ``automaticLimit`` at most, and small enough that every worker gets
     /// at least ``automaticBatchesPerWorker`` batches, so that the tail stays short.
     case automatic
@@ -14,12 +14,12 @@ public enum BatchSize: Sendable, Equatable, CustomStringConvertible {
     /// The largest automatic batch. Measured with `lab bench` (noop, 1 worker process,
     /// 100,000 tasks, release build, 2-core VM): the cost per task falls from 1 to 64 tasks
     /// per batch and hardly moves after; see "Batches" in Sources/README.md.
-    public static let automaticLimit = 64
+    package static let automaticLimit = 64
     /// Every worker gets at least this many batches when the batch is automatic.
-    public static let automaticBatchesPerWorker = 16
+    package static let automaticBatchesPerWorker = 16
 
     /// The batch for a cell of `taskCount` tasks on `workers` workers.
-    public func tasksPerClaim(taskCount: Int, workers: Int) -> Int {
+    package func tasksPerClaim(taskCount: Int, workers: Int) -> Int {
         switch self {
         case .fixed(let size):
             return max(size, 1)
@@ -30,7 +30,7 @@ public enum BatchSize: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// `auto` or the number, as `--batch` takes it and run.json records it.
-    public var description: String {
+    package var description: String {
         switch self {
         case .automatic: "auto"
         case .fixed(let size): String(size)

@@ -3,31 +3,31 @@ import Synchronization
 
 /// Every worker process alive right now, so that a signal handler can stop them all before
 /// the lab exits: no child may outlive the lab.
-public final class ChildProcessRegistry: Sendable {
+package final class ChildProcessRegistry: Sendable {
     /// The registry of this process's workers.
-    public static let shared = ChildProcessRegistry()
+    package static let shared = ChildProcessRegistry()
 
     private let processIDs = Mutex<Set<Int32>>([])
 
-    public init() {}
+    package init() {}
 
-    public func register(_ processID: Int32) {
+    package func register(_ processID: Int32) {
         _ = processIDs.withLock { $0.insert(processID) }
     }
 
-    public func unregister(_ processID: Int32) {
+    package func unregister(_ processID: Int32) {
         _ = processIDs.withLock { $0.remove(processID) }
     }
 
     /// The workers registered now.
-    public var current: Set<Int32> {
+    package var current: Set<Int32> {
         processIDs.withLock { $0 }
     }
 
     /// Sends SIGKILL to every registered worker and forgets them.
     /// - Returns: the process IDs that were signalled.
     @discardableResult
-    public func killAll() -> [Int32] {
+    package func killAll() -> [Int32] {
         let victims = processIDs.withLock { set in
             defer { set.removeAll() }
             return Array(set)

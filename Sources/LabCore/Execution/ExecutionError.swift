@@ -1,5 +1,5 @@
 /// Why a repetition did not complete. The text goes into the `error` column of `results.csv`.
-public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable {
+package enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable {
     /// The workload threw while running a task.
     case taskFailed(task: Int, message: String)
     /// A worker process could not be started or set up.
@@ -14,7 +14,7 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
     case watchdogFailed(SystemError)
 
     /// The task that failed, when the failure belongs to one.
-    public var task: Int? {
+    package var task: Int? {
         switch self {
         case .taskFailed(let task, _), .taskTimedOut(_, let task, _): task
         case .workerFailed(_, let task, _): task
@@ -22,7 +22,7 @@ public enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable 
         }
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .taskFailed(let task, let message):
             "task \(task) failed: \(message)"

@@ -25,32 +25,32 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
 
     /// How a cell of this mode is named everywhere (progress, charts, reports, errors):
     /// `sequential`, or the mode and its worker count, `threads x2`.
-    public func label(workers: Int) -> String {
+    package func label(workers: Int) -> String {
         usesWorkers ? "\(rawValue) x\(workers)" : rawValue
     }
 
     /// The label of a cell whose workers use `transport`: process cells over anything but
     /// the ``Transport/default`` say so, `processes x2 over shm`.
-    public func label(workers: Int, transport: Transport?) -> String {
+    package func label(workers: Int, transport: Transport?) -> String {
         label(workers: workers) + qualifiers(transport: transport, variant: nil)
     }
 
     /// The label of a process cell whose workers get the dataset as `dataset` says:
     /// `processes x2 over shm, mapped` (the default copy adds nothing).
-    public func label(workers: Int, transport: Transport?, dataset: DatasetPlacement?, start: WorkerStart? = nil) -> String {
+    package func label(workers: Int, transport: Transport?, dataset: DatasetPlacement?, start: WorkerStart? = nil) -> String {
         label(workers: workers) + qualifiers(transport: transport, variant: nil, dataset: dataset, start: start)
     }
 
     /// The label of a cell that another runtime's `variant` sets apart (see
     /// ``RepetitionRecord/variant``): `processes x2 (forkserver)`.
-    public func label(workers: Int, transport: Transport?, variant: String?) -> String {
+    package func label(workers: Int, transport: Transport?, variant: String?) -> String {
         label(workers: workers) + qualifiers(transport: transport, variant: variant)
     }
 
     /// What a label adds after the mode and workers: ` over shm` for process cells over
     /// anything but ``Transport/default``, `, forkserver` for forked workers, `, mapped` for
     /// workers that map the dataset, then ` (variant)`; empty for the plain cell.
-    public func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil, start: WorkerStart? = nil) -> String {
+    package func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil, start: WorkerStart? = nil) -> String {
         var text = ""
         if self == .processes, let transport, transport != .default { text += " over \(transport.rawValue)" }
         if self == .processes, let start { text += start.labelSuffix }

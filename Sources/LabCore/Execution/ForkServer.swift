@@ -4,7 +4,7 @@ import Glibc
 import Synchronization
 
 /// How a process cell's workers start (`--start`).
-public enum WorkerStart: String, Sendable, CaseIterable, Codable {
+package enum WorkerStart: String, Sendable, CaseIterable, Codable {
     /// Each worker is this binary launched anew (Foundation's `Process`: `posix_spawn`, then
     /// loading the runtime and Foundation).
     case spawn
@@ -13,7 +13,7 @@ public enum WorkerStart: String, Sendable, CaseIterable, Codable {
     case forkserver
 
     /// What a cell label adds for it: nothing for the default spawn, `, forkserver` otherwise.
-    public var labelSuffix: String { self == .forkserver ? ", forkserver" : "" }
+    package var labelSuffix: String { self == .forkserver ? ", forkserver" : "" }
 }
 
 /// The coordinator's side of a fork server: `lab forkserver`, started once and asked for a

@@ -10,10 +10,10 @@ import Glibc
 /// NUL-separated) and two descriptors, answered with `pid N` or an error; the end of it ends
 /// the server and every worker it still has. Standard output is the notice socket: `exit PID
 /// STATUS` (the raw wait status) for each worker it reaps.
-public struct ForkServerService: Sendable {
-    public let registry: WorkloadRegistry
+package struct ForkServerService: Sendable {
+    package let registry: WorkloadRegistry
 
-    public init(registry: WorkloadRegistry) {
+    package init(registry: WorkloadRegistry) {
         self.registry = registry
     }
 
@@ -21,7 +21,7 @@ public struct ForkServerService: Sendable {
     /// with. A forked child never returns from here: it ends the process itself.
     /// - Throws: when the server cannot tie its life to the coordinator's, finds it gone, or
     ///   cannot watch its children; the executable says why on standard error and exits 1.
-    public func run() throws -> Int32 {
+    package func run() throws -> Int32 {
         // A process started from a thread that blocked signals inherits that mask; the server
         // must hear SIGCHLD (through its descriptor below) and its workers every signal.
         Platform.unblockAllSignals()

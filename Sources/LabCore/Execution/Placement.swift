@@ -4,7 +4,7 @@ import Glibc
 /// together with its driver thread in the coordinator (the two ends of its pipes), or the
 /// coordinator in sequential mode. Async tasks run on Swift's cooperative threads, which
 /// the lab does not own: they are never pinned.
-public enum Placement: String, Sendable, CaseIterable, CustomStringConvertible {
+package enum Placement: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The scheduler decides, as without `--pin`.
     case none
     /// Lane i on allowed core i mod cores: lanes apart, each with its worker on its own core.
@@ -12,11 +12,11 @@ public enum Placement: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Every lane on the first allowed core: one core for the whole cell.
     case compact
 
-    public var description: String { rawValue }
+    package var description: String { rawValue }
 
     /// The core of lane `lane` (from 0), chosen from `allowed` (the process's allowed CPUs,
     /// in order); `nil` for ``none``.
-    public func core(forLane lane: Int, allowed: [Int]) -> Int? {
+    package func core(forLane lane: Int, allowed: [Int]) -> Int? {
         guard !allowed.isEmpty else { return nil }
         switch self {
         case .none: return nil
@@ -26,7 +26,7 @@ public enum Placement: String, Sendable, CaseIterable, CustomStringConvertible {
     }
 
     /// What a cell of `mode` really gets: async cells are not pinned.
-    public func applied(to mode: ExecutionMode) -> Placement {
+    package func applied(to mode: ExecutionMode) -> Placement {
         mode == .async ? .none : self
     }
 }

@@ -3,13 +3,13 @@ import Glibc
 /// How to start a worker process: a binary, and the arguments that make it serve
 /// ``WorkerService`` (for the `lab` binary, its hidden `worker` command). The engine is handed
 /// them; it names no command-line verb itself.
-public struct WorkerCommand: Sendable, Equatable {
-    public var executablePath: String
-    public var arguments: [String]
+package struct WorkerCommand: Sendable, Equatable {
+    package var executablePath: String
+    package var arguments: [String]
     /// The arguments that make the same executable a fork server (`--start forkserver`).
-    public var forkServerArguments: [String]
+    package var forkServerArguments: [String]
 
-    public init(executablePath: String, arguments: [String], forkServerArguments: [String] = ["forkserver"]) {
+    package init(executablePath: String, arguments: [String], forkServerArguments: [String] = ["forkserver"]) {
         self.executablePath = executablePath
         self.arguments = arguments
         self.forkServerArguments = forkServerArguments

@@ -1,6 +1,6 @@
 /// How a worker process and its coordinator exchange frames (`--transport`). The worker is
 /// started with Foundation's `Process` in every case; only its standard descriptors differ.
-public enum Transport: String, Sendable, CaseIterable, Codable {
+package enum Transport: String, Sendable, CaseIterable, Codable {
     /// Two pipes: requests on the worker's standard input, replies on its standard output.
     case pipe
     /// One Unix stream socket pair: the worker's end is both its standard input and output.
@@ -11,24 +11,24 @@ public enum Transport: String, Sendable, CaseIterable, Codable {
 
     /// The transport of a process cell that names none (`--transport`'s default, and rows
     /// written before the lab had transports): the one place that says so.
-    public static let `default` = Transport.pipe
+    package static let `default` = Transport.pipe
 
     /// The environment variables through which the coordinator tells a worker its transport
     /// and (for `shm`) its spin bound.
-    public static let environmentVariable = "LAB_WORKER_TRANSPORT"
-    public static let spinEnvironmentVariable = "LAB_WORKER_SPIN"
+    package static let environmentVariable = "LAB_WORKER_TRANSPORT"
+    package static let spinEnvironmentVariable = "LAB_WORKER_SPIN"
 
     /// How many polls a waiting side of `shm` makes before it sleeps, unless told (`--spin`).
-    public static let defaultSpinPolls = 2000
+    package static let defaultSpinPolls = 2000
 }
 
 /// The transport of a pool, with the spin bound `shm` uses (ignored by the others).
-public struct TransportSettings: Sendable, Equatable, Hashable {
-    public var transport: Transport
+package struct TransportSettings: Sendable, Equatable, Hashable {
+    package var transport: Transport
     /// Polls before sleeping on `shm`; `0` sleeps at once.
-    public var spinPolls: Int
+    package var spinPolls: Int
 
-    public init(_ transport: Transport = .default, spinPolls: Int = Transport.defaultSpinPolls) {
+    package init(_ transport: Transport = .default, spinPolls: Int = Transport.defaultSpinPolls) {
         self.transport = transport
         self.spinPolls = spinPolls
     }
@@ -37,7 +37,7 @@ public struct TransportSettings: Sendable, Equatable, Hashable {
 extension TransportSettings {
     /// What a child (a worker, or `lab calibrate`'s peer) was told by its coordinator through
     /// its environment; ``Transport/default`` and the default spin where it says nothing.
-    public static var inherited: TransportSettings {
+    package static var inherited: TransportSettings {
         let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .default
         let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
         return TransportSettings(transport, spinPolls: max(spin, 0))

@@ -1,21 +1,21 @@
 /// What a worker process tells of itself as it finishes: the usage of its whole life, the
 /// scheduler's figures of its one lane (the main thread that runs its tasks), and its memory
 /// as it stands before it exits.
-public struct WorkerReport: Sendable, Equatable {
-    public var usage: ResourceUsage
+package struct WorkerReport: Sendable, Equatable {
+    package var usage: ResourceUsage
     /// `nil` on a kernel without scheduler statistics.
-    public var lane: SchedulerCounters?
+    package var lane: SchedulerCounters?
     /// `nil` on a kernel without /proc/self/smaps_rollup.
-    public var memory: MemoryFootprint?
+    package var memory: MemoryFootprint?
 
-    public init(usage: ResourceUsage, lane: SchedulerCounters? = nil, memory: MemoryFootprint? = nil) {
+    package init(usage: ResourceUsage, lane: SchedulerCounters? = nil, memory: MemoryFootprint? = nil) {
         self.usage = usage
         self.lane = lane
         self.memory = memory
     }
 
     /// This process's report now.
-    public static func current() -> WorkerReport {
+    package static func current() -> WorkerReport {
         WorkerReport(usage: Platform.processUsage(), lane: Platform.mainThreadSchedulerCounters(), memory: Platform.memoryFootprint())
     }
 

@@ -1,14 +1,14 @@
 import Glibc
 
 /// The worker side of the protocol: what `lab worker` runs in each child process.
-public struct WorkerService: Sendable {
+package struct WorkerService: Sendable {
     /// The environment variable through which the coordinator passes its process ID, so that a
     /// worker started after its coordinator died notices and exits.
-    public static let coordinatorProcessIDVariable = "LAB_COORDINATOR_PID"
+    package static let coordinatorProcessIDVariable = "LAB_COORDINATOR_PID"
 
-    public let registry: WorkloadRegistry
+    package let registry: WorkloadRegistry
 
-    public init(registry: WorkloadRegistry) {
+    package init(registry: WorkloadRegistry) {
         self.registry = registry
     }
 
@@ -16,7 +16,7 @@ public struct WorkerService: Sendable {
     /// coordinator closes the request stream or asks it to finish.
     /// - Throws: when the setup fails (after telling the coordinator why) or a stream breaks;
     ///   the worker process should then say so on standard error and exit with status 1.
-    public func serve(requests: Int32, replies: Int32) throws {
+    package func serve(requests: Int32, replies: Int32) throws {
         var reader = FrameReader(source: DescriptorSource(descriptor: requests))
         var writer = FrameWriter(descriptor: replies)
         try serve(reader: &reader, writer: &writer)
@@ -112,7 +112,7 @@ public struct WorkerService: Sendable {
     /// - Throws: when the worker cannot tie its life to the coordinator's (prctl), cannot set
     ///   up its descriptors (dup), finds its coordinator gone, or ``serve(requests:replies:)``
     ///   throws. The executable says why on standard error and exits with status 1.
-    public func runAsChildProcess() throws {
+    package func runAsChildProcess() throws {
         // The coordinator owns the workers' lives: Ctrl-C in a terminal reaches the whole
         // process group, but only the coordinator decides when a worker stops.
         Platform.ignoreSignal(SIGINT)

@@ -1,5 +1,5 @@
 /// What an ``ExperimentRunner`` reports while it runs, for progress display and incremental writing.
-public enum ExperimentEvent: Sendable {
+package enum ExperimentEvent: Sendable {
     /// A repetition is about to start. `position` counts from 1 up to `total`, warm-ups included.
     case willRun(cell: Cell, repetition: Int, isWarmup: Bool, position: Int, total: Int)
     /// A measured repetition finished (successfully or not).

@@ -1,18 +1,18 @@
 /// One cell of the matrix: a workload with its parameters, a mode, a worker count and, for
 /// worker processes, the transport.
-public struct Cell: Sendable {
-    public let workload: ConfiguredWorkload
-    public let mode: ExecutionMode
-    public let workers: Int
+package struct Cell: Sendable {
+    package let workload: ConfiguredWorkload
+    package let mode: ExecutionMode
+    package let workers: Int
     /// How worker processes talk to the coordinator; `nil` outside process mode.
-    public let transport: Transport?
+    package let transport: Transport?
     /// Where worker processes get the workload's dataset; `nil` outside process mode and for
     /// a workload without a dataset.
-    public let dataset: DatasetPlacement?
+    package let dataset: DatasetPlacement?
     /// How worker processes start; `nil` outside process mode.
-    public let start: WorkerStart?
+    package let start: WorkerStart?
 
-    public init(
+    package init(
         workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .default, dataset: DatasetPlacement? = nil,
         start: WorkerStart = .spawn
     ) {
@@ -26,29 +26,29 @@ public struct Cell: Sendable {
 
     /// `primes threads x2`, `digest processes x2 over shm`, `bandwidth processes x2, mapped`,
     /// as progress lines show it.
-    public var label: String {
+    package var label: String {
         "\(workload.name) \(mode.label(workers: workers))\(mode.qualifiers(transport: transport, variant: nil, dataset: dataset, start: start))"
     }
 }
 
 /// The whole experiment: every workload x mode x worker count, repeated.
-public struct ExperimentPlan: Sendable {
-    public let workloads: [ConfiguredWorkload]
-    public let modes: [ExecutionMode]
-    public let workerCounts: [Int]
+package struct ExperimentPlan: Sendable {
+    package let workloads: [ConfiguredWorkload]
+    package let modes: [ExecutionMode]
+    package let workerCounts: [Int]
     /// Measured repetitions per cell.
-    public let repetitions: Int
+    package let repetitions: Int
     /// Unrecorded repetitions per cell, run before the measured ones.
-    public let warmup: Int
+    package let warmup: Int
     /// The transports process mode runs over: a process cell for each (`--transport`).
-    public let transports: [Transport]
+    package let transports: [Transport]
     /// Where worker processes get a workload's dataset: a process cell for each, for the
     /// workloads that have one (`--dataset`).
-    public let datasets: [DatasetPlacement]
+    package let datasets: [DatasetPlacement]
     /// How worker processes start: a process cell for each (`--start`).
-    public let starts: [WorkerStart]
+    package let starts: [WorkerStart]
 
-    public init(
+    package init(
         workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
         transports: [Transport] = [.default], datasets: [DatasetPlacement] = [.copy], starts: [WorkerStart] = [.spawn]
     ) {
@@ -68,7 +68,7 @@ public struct ExperimentPlan: Sendable {
     /// The cells of one workload, in mode order then worker order (then transport order, then
     /// dataset order, for processes); sequential appears once, with one worker, whatever the
     /// worker counts.
-    public func cells(of workload: ConfiguredWorkload) -> [Cell] {
+    package func cells(of workload: ConfiguredWorkload) -> [Cell] {
         let placements: [DatasetPlacement?] = workload.dataset == nil ? [nil] : datasets
         return modes.flatMap { mode -> [Cell] in
             switch mode {
@@ -87,19 +87,19 @@ public struct ExperimentPlan: Sendable {
     }
 
     /// Every cell of the plan, workload by workload.
-    public var cells: [Cell] {
+    package var cells: [Cell] {
         workloads.flatMap(cells(of:))
     }
 
     /// How many repetitions the plan runs, warm-ups included.
-    public var totalRepetitions: Int {
+    package var totalRepetitions: Int {
         cells.count * (repetitions + warmup)
     }
 
     /// Every repetition of `workload`'s cells in the order they run: the warm-up rounds, then
     /// the measured repetitions, round-robin across the cells (interleaved) or cell by cell
     /// (grouped). Positions count from `position` + 1, as the whole plan numbers them.
-    public func schedule(of workload: ConfiguredWorkload, order: RepetitionOrder, after position: Int = 0) -> [ScheduledRepetition] {
+    package func schedule(of workload: ConfiguredWorkload, order: RepetitionOrder, after position: Int = 0) -> [ScheduledRepetition] {
         let cells = cells(of: workload)
         let warmups = stride(from: 1, through: warmup, by: 1).flatMap { round in cells.map { ($0, round, true) } }
         let measured: [(Cell, Int, Bool)] =
@@ -114,11 +114,11 @@ public struct ExperimentPlan: Sendable {
 }
 
 /// One repetition of a plan, where the plan puts it.
-public struct ScheduledRepetition: Sendable {
-    public let cell: Cell
+package struct ScheduledRepetition: Sendable {
+    package let cell: Cell
     /// From 1; a warm-up counts its own rounds.
-    public let repetition: Int
-    public let isWarmup: Bool
+    package let repetition: Int
+    package let isWarmup: Bool
     /// Its place in the whole plan's order, from 1, warm-ups included.
-    public let position: Int
+    package let position: Int
 }

@@ -4,30 +4,30 @@
 /// interleaved across cells (sequential, threads, processes, async, sequential, ...), so that
 /// slow drift of a shared machine hits every mode alike. A workload's fixture (a local
 /// server) runs from its first cell to its last, and is stopped even when a run ends early.
-public struct ExperimentRunner: Sendable {
-    public let runID: String
+package struct ExperimentRunner: Sendable {
+    package let runID: String
     /// How process mode starts its workers (the running `lab` and its worker arguments).
-    public let workerCommand: WorkerCommand
-    public let registry: ChildProcessRegistry
+    package let workerCommand: WorkerCommand
+    package let registry: ChildProcessRegistry
     /// How long one task may run. In process mode a late task's worker is killed and
     /// replaced; in the other modes a thread cannot be stopped, so `onStuckTask` is called.
-    public let taskTimeoutSeconds: Double
+    package let taskTimeoutSeconds: Double
     /// Called from a watchdog thread when a task of a sequential, thread or async cell runs
     /// past the timeout; it should write what the run has and end the process.
-    public let onStuckTask: @Sendable (_ description: String) -> Void
+    package let onStuckTask: @Sendable (_ description: String) -> Void
     /// How many tasks a thread or process driver claims at once.
-    public let batch: BatchSize
+    package let batch: BatchSize
     /// Whether each repetition records its timeline (spans of its tasks, its lanes' events)
     /// and cuts its wall time into parts. On by default; `lab bench` turns it off to show
     /// what recording costs.
-    public let recordsTimelines: Bool
+    package let recordsTimelines: Bool
     /// Where the lanes of sequential, thread and process cells run (`--pin`); async cells are
     /// never pinned.
-    public let placement: Placement
+    package let placement: Placement
     /// The CPUs this process could use when the runner was made: where placements choose from.
     let allowedCPUs: [Int]
     /// Polls before a side of an `shm` transport sleeps (`--spin`); `0` sleeps at once.
-    public let spinPolls: Int
+    package let spinPolls: Int
     /// The fork server of `--start forkserver` cells: started at the first such cell, once
     /// for the run, and stopped when ``run(_:order:measuredBefore:clockOffset:observe:)`` ends.
     private let forkServer = ForkServerSlot()
@@ -35,7 +35,7 @@ public struct ExperimentRunner: Sendable {
     /// run, and let go when ``run(_:order:measuredBefore:clockOffset:observe:)`` ends.
     private let regions = SharedRegionPool()
 
-    public init(
+    package init(
         runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, placement: Placement = .none,
         spinPolls: Int = Transport.defaultSpinPolls, onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
@@ -64,7 +64,7 @@ public struct ExperimentRunner: Sendable {
     /// - Returns: every measured record of the plan in its order, those measured before included.
     /// - Throws: what `observe` throws, or what starting a workload's fixture throws.
     @discardableResult
-    public func run(
+    package func run(
         _ plan: ExperimentPlan, order: RepetitionOrder = .interleaved,
         measuredBefore: (_ cell: Cell, _ repetition: Int) -> RepetitionRecord? = { _, _ in nil }, clockOffset: Double = 0,
         observe: (ExperimentEvent) throws -> Void
@@ -128,7 +128,7 @@ public struct ExperimentRunner: Sendable {
     ///   - position: its place in the run's order, from 1, warm-ups included.
     ///   - runClock: started when the run started (or resumed); gives the record's `startSeconds`.
     ///   - clockOffset: seconds from the run's start to `runClock`'s (0 but in a resumed run).
-    public func measure(
+    package func measure(
         _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch(), clockOffset: Double = 0
     ) -> RepetitionRecord {
         measureWithTimeline(cell, repetition: repetition, position: position, runClock: runClock, clockOffset: clockOffset).record
@@ -136,7 +136,7 @@ public struct ExperimentRunner: Sendable {
 
     /// ``measure(_:repetition:position:runClock:clockOffset:)``, and the repetition's timeline
     /// when the runner records them.
-    public func measureWithTimeline(
+    package func measureWithTimeline(
         _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch(), clockOffset: Double = 0
     ) -> (record: RepetitionRecord, timeline: RepetitionTimeline?) {
         let watch = TaskWatch(slots: cell.workers)

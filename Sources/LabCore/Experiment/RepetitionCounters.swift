@@ -7,30 +7,30 @@
 /// of them in rows of older labs; the workers' in a repetition where a worker sent no report;
 /// the lanes' in async cells (their tasks run on threads that are not theirs) and on kernels
 /// without scheduler statistics; hardware counts on machines without them.
-public struct RepetitionCounters: Sendable, Equatable {
+package struct RepetitionCounters: Sendable, Equatable {
     /// The coordinator's page faults (all its threads).
-    public var minorFaults: Int?
-    public var majorFaults: Int?
+    package var minorFaults: Int?
+    package var majorFaults: Int?
     /// The worker processes' page faults over their whole lives, summed (0 outside process mode).
-    public var workersMinorFaults: Int?
-    public var workersMajorFaults: Int?
+    package var workersMinorFaults: Int?
+    package var workersMajorFaults: Int?
     /// The worker processes' context switches, summed (0 outside process mode); the record's
     /// `voluntaryContextSwitches` and `involuntaryContextSwitches` hold them too, with the
     /// coordinator's.
-    public var workersVoluntaryContextSwitches: Int?
-    public var workersInvoluntaryContextSwitches: Int?
+    package var workersVoluntaryContextSwitches: Int?
+    package var workersInvoluntaryContextSwitches: Int?
     /// The lanes' scheduler figures, summed over lanes: each pool thread, each worker's main
     /// thread (its whole life), the coordinator's thread in sequential mode.
-    public var lanes: SchedulerCounters?
+    package var lanes: SchedulerCounters?
     /// The worker processes' memory as each stood before it exited, summed (zeros outside
     /// process mode).
-    public var workersMemory: MemoryFootprint?
+    package var workersMemory: MemoryFootprint?
     /// Cycles, instructions and cache misses of the coordinator and what it started.
-    public var hardware: HardwareCounts?
+    package var hardware: HardwareCounts?
     /// What the rest of the machine took meanwhile, and whether that disturbed the repetition.
-    public var interference: Interference?
+    package var interference: Interference?
 
-    public init(
+    package init(
         minorFaults: Int? = nil, majorFaults: Int? = nil, workersMinorFaults: Int? = nil, workersMajorFaults: Int? = nil,
         workersVoluntaryContextSwitches: Int? = nil, workersInvoluntaryContextSwitches: Int? = nil, lanes: SchedulerCounters? = nil,
         workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil
@@ -48,5 +48,5 @@ public struct RepetitionCounters: Sendable, Equatable {
     }
 
     /// Whether the rest of the machine disturbed the repetition; `nil` when not measured.
-    public var disturbed: Bool? { interference?.disturbed }
+    package var disturbed: Bool? { interference?.disturbed }
 }

@@ -1,5 +1,5 @@
 /// Whether a repetition ran every task.
-public enum RepetitionStatus: String, Sendable, Codable {
+package enum RepetitionStatus: String, Sendable, Codable {
     case ok
     case failed
     /// The runtime that wrote the row cannot run this cell at all (a peer's mode its
@@ -16,84 +16,84 @@ public enum RepetitionStatus: String, Sendable, Codable {
 /// A figure that could not be measured is `nil` (an empty field in `results.csv`), never 0:
 /// the coordinator's peak when the reset failed (it would be the lifetime peak), the workers'
 /// CPU time and peak when a worker of the repetition sent no usage (it died or did not answer).
-public struct RepetitionRecord: Sendable, Equatable {
-    public var runID: String
-    public var workload: String
-    public var kind: WorkloadKind
+package struct RepetitionRecord: Sendable, Equatable {
+    package var runID: String
+    package var workload: String
+    package var kind: WorkloadKind
     /// The canonical `key=value;key=value` parameter text.
-    public var parameters: String
-    public var mode: ExecutionMode
-    public var workers: Int
-    public var tasks: Int
+    package var parameters: String
+    package var mode: ExecutionMode
+    package var workers: Int
+    package var tasks: Int
     /// 1-based.
-    public var repetition: Int
+    package var repetition: Int
     /// From asking for the pool to the last result, start-up included.
-    public var wallSeconds: Double
+    package var wallSeconds: Double
     /// From asking for the pool until a lane (thread, worker's driver, async slot) could
     /// claim its first task, averaged over lanes: for processes, until every worker was ready
     /// and its driver thread ran. Without a timeline: until the pool was ready.
-    public var startupSeconds: Double
-    public var tasksPerSecond: Double
+    package var startupSeconds: Double
+    package var tasksPerSecond: Double
     /// The combined checksum of every task, in task order; `nil` when the repetition failed.
     /// (`results.csv` writes it as 16 hexadecimal digits.)
-    public var checksum: UInt64?
-    public var status: RepetitionStatus
+    package var checksum: UInt64?
+    package var status: RepetitionStatus
     /// Why the repetition failed; `nil` when it did not.
-    public var error: String?
+    package var error: String?
     /// The coordinator's CPU time during the repetition (all its threads).
-    public var userSeconds: Double
-    public var systemSeconds: Double
+    package var userSeconds: Double
+    package var systemSeconds: Double
     /// The worker processes' CPU time, summed (0 outside process mode; `nil` when a worker
     /// sent no usage).
-    public var workersUserSeconds: Double?
-    public var workersSystemSeconds: Double?
+    package var workersUserSeconds: Double?
+    package var workersSystemSeconds: Double?
     /// The coordinator's peak resident memory during this repetition (VmHWM after a reset;
     /// `nil` when the reset failed).
-    public var maxResidentKiB: Int?
+    package var maxResidentKiB: Int?
     /// The largest peak resident memory of any one worker process (0 outside process mode;
     /// `nil` when a worker sent no usage).
-    public var workersMaxResidentKiB: Int?
+    package var workersMaxResidentKiB: Int?
     /// Context switches of the coordinator plus its workers.
-    public var voluntaryContextSwitches: Int
-    public var involuntaryContextSwitches: Int
+    package var voluntaryContextSwitches: Int
+    package var involuntaryContextSwitches: Int
     /// Bytes handed to and from the workers over their transport: frames, headers included,
     /// and bytes written in place into an `shm` region's slots (0 outside process mode).
-    public var bytesToWorkers: Int
-    public var bytesFromWorkers: Int
+    package var bytesToWorkers: Int
+    package var bytesFromWorkers: Int
     /// When the repetition started, in seconds since the run started.
-    public var startSeconds: Double
+    package var startSeconds: Double
     /// Its place in the run's order, from 1, warm-ups included.
-    public var position: Int
+    package var position: Int
     /// The wall time cut into measured parts (``TimeBreakdown``); `nil` when no timeline was
     /// recorded (a run by an older lab, or recording turned off). When present, its start-up
     /// is also ``startupSeconds``.
-    public var breakdown: TimeBreakdown?
+    package var breakdown: TimeBreakdown?
     /// Where its lanes ran (`--pin`): ``Placement/none`` for async cells and for runs made
     /// before the option existed.
-    public var placement: Placement
+    package var placement: Placement
     /// How the worker processes talked to the coordinator; `nil` outside process mode (and
     /// ``Transport/pipe`` for process rows of runs made before transports existed).
-    public var transport: Transport?
+    package var transport: Transport?
     /// The workload's own units of work its completed tasks reported (numbers tested,
     /// milliseconds slept, ...), summed; `nil` when not recorded (a run made before 0.5.0).
-    public var units: UInt64?
+    package var units: UInt64?
     /// What else sets this cell apart when another runtime wrote the row: a Python process
     /// pool's start method (`fork`, `forkserver`, `spawn`) or `interpreters` for a pool of
     /// subinterpreters; `nil` for the lab's own rows.
-    public var variant: String?
+    package var variant: String?
     /// Where the worker processes got the workload's dataset (`--dataset`, 0.7.0); `nil`
     /// outside process mode, for a workload without a dataset, and in older rows.
-    public var dataset: DatasetPlacement?
+    package var dataset: DatasetPlacement?
     /// The bytes of the workload's dataset (0.7.0); `nil` for a workload without one.
-    public var datasetBytes: Int?
+    package var datasetBytes: Int?
     /// How the worker processes started (`--start`, 0.7.0); `nil` outside process mode and in
     /// rows of older runs and of peers (whose workers were spawned, or as their variant says).
-    public var start: WorkerStart?
+    package var start: WorkerStart?
     /// What the machine did meanwhile (lab 0.6.0): faults, lanes' scheduling, the workers'
     /// memory, hardware counts, other tenants; all `nil` in older rows.
-    public var counters: RepetitionCounters
+    package var counters: RepetitionCounters
 
-    public init(
+    package init(
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
         repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: UInt64?,
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
@@ -143,7 +143,7 @@ public struct RepetitionRecord: Sendable, Equatable {
 
 extension RepetitionRecord {
     /// Its cell's mode, workers, transport and dataset as labels show them: `processes x2 over shm`.
-    public var cellLabel: String {
+    package var cellLabel: String {
         mode.label(workers: workers) + mode.qualifiers(transport: transport, variant: variant, dataset: dataset, start: start)
     }
 }

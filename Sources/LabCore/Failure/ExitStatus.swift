@@ -1,6 +1,6 @@
 /// How the lab's process ends because of an error. Each error says which, so that 2 means
 /// bad input and nothing else, whatever type the error has.
-public enum ExitStatus: Int32, Sendable {
+package enum ExitStatus: Int32, Sendable {
     /// Something failed while the lab ran: a system call, a write, a mode that did other work.
     case failure = 1
     /// The user asked for something that cannot be: a bad option, value, workload or folder.
@@ -13,14 +13,14 @@ public enum ExitStatus: Int32, Sendable {
 /// An error that carries the exit status the lab ends with when it reaches the top. An error
 /// that does not carry one ends the lab with ``ExitStatus/failure``: only an error that says
 /// it is bad input may end it with 2.
-public protocol ExitStatusCarrying: Error {
+package protocol ExitStatusCarrying: Error {
     var exitStatus: ExitStatus { get }
 }
 
 extension SystemError: ExitStatusCarrying {
-    public var exitStatus: ExitStatus { .failure }
+    package var exitStatus: ExitStatus { .failure }
 }
 
 extension ConfigurationError: ExitStatusCarrying {
-    public var exitStatus: ExitStatus { .badInput }
+    package var exitStatus: ExitStatus { .badInput }
 }

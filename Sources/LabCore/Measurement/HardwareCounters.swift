@@ -2,12 +2,12 @@ import Glibc
 
 /// Cycles, instructions and cache misses of the coordinator and of every thread and worker it
 /// started during a repetition, where the machine's `perf_event_open` offers them.
-public struct HardwareCounts: Sendable, Equatable {
-    public var cycles: UInt64
-    public var instructions: UInt64
-    public var cacheMisses: UInt64
+package struct HardwareCounts: Sendable, Equatable {
+    package var cycles: UInt64
+    package var instructions: UInt64
+    package var cacheMisses: UInt64
 
-    public init(cycles: UInt64, instructions: UInt64, cacheMisses: UInt64) {
+    package init(cycles: UInt64, instructions: UInt64, cacheMisses: UInt64) {
         self.cycles = cycles
         self.instructions = instructions
         self.cacheMisses = cacheMisses
@@ -55,7 +55,7 @@ package final class HardwareCounterGroup {
 
     /// Why the lab records no hardware counts on this machine; `nil` when it can. Found once,
     /// by opening the counters and closing them again.
-    public static let unavailableReason: String? = {
+    package static let unavailableReason: String? = {
         do throws(SystemError) {
             _ = try open()
             return nil

@@ -1,6 +1,6 @@
 /// Something that happened to a lane outside its tasks.
-public struct LaneEvent: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+package struct LaneEvent: Sendable, Equatable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// The lane's driver was about to claim its first task: the end of its start-up.
         case laneReady = "lane_ready"
         /// A worker process was asked for, started (``spawned``), answered that it was ready,
@@ -16,15 +16,15 @@ public struct LaneEvent: Sendable, Equatable {
         case laneDone = "lane_done"
     }
 
-    public var lane: Int
-    public var kind: Kind
-    public var at: UInt64
+    package var lane: Int
+    package var kind: Kind
+    package var at: UInt64
     /// The worker's process ID, for the worker events.
-    public var processID: Int32?
+    package var processID: Int32?
     /// The lane's span count, for ``Kind/laneDone``.
-    public var spans: Int?
+    package var spans: Int?
 
-    public init(lane: Int, kind: Kind, at: UInt64, processID: Int32? = nil, spans: Int? = nil) {
+    package init(lane: Int, kind: Kind, at: UInt64, processID: Int32? = nil, spans: Int? = nil) {
         self.lane = lane
         self.kind = kind
         self.at = at

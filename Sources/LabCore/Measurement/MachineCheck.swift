@@ -1,9 +1,9 @@
 /// The machine before measuring, as pyperf's `system show` and Google Benchmark's start-up
 /// warnings look at it: what would spoil the numbers, each with what to do about it.
-public struct MachineCheck: Sendable, Equatable {
+package struct MachineCheck: Sendable, Equatable {
     /// One thing looked at.
-    public struct Finding: Sendable, Equatable, Codable {
-        public enum Level: String, Sendable, Codable {
+    package struct Finding: Sendable, Equatable, Codable {
+        package enum Level: String, Sendable, Codable {
             /// Nothing to do.
             case ok
             /// Worth knowing; numbers stay comparable.
@@ -12,30 +12,30 @@ public struct MachineCheck: Sendable, Equatable {
             case warning
         }
 
-        public var topic: String
-        public var level: Level
-        public var text: String
+        package var topic: String
+        package var level: Level
+        package var text: String
 
-        public init(topic: String, level: Level, text: String) {
+        package init(topic: String, level: Level, text: String) {
             self.topic = topic
             self.level = level
             self.text = text
         }
     }
 
-    public var findings: [Finding]
+    package var findings: [Finding]
 
-    public init(findings: [Finding]) {
+    package init(findings: [Finding]) {
         self.findings = findings
     }
 
     /// The findings that would spoil the numbers.
-    public var warnings: [Finding] { findings.filter { $0.level == .warning } }
+    package var warnings: [Finding] { findings.filter { $0.level == .warning } }
 
     /// Looks at this machine now. Watches the rest of the machine for `sampleSeconds` to see
     /// what others take (the calling process sleeps meanwhile).
     /// - Parameter debugBuild: whether the calling binary is a debug build.
-    public static func current(sampleSeconds: Double, debugBuild: Bool) -> MachineCheck {
+    package static func current(sampleSeconds: Double, debugBuild: Bool) -> MachineCheck {
         var findings: [Finding] = []
         let cores = Platform.activeProcessorCount
         // SMT: a core whose sibling list names more than one CPU shares its core.

@@ -1,12 +1,12 @@
 import Glibc
 
 /// The machine a run measured, as `run.json` records it.
-public struct MachineDescription: Codable, Sendable, Equatable {
-    public var cpuModel: String
-    public var cores: Int
-    public var memoryKiB: Int
-    public var kernel: String
-    public var hostname: String
+package struct MachineDescription: Codable, Sendable, Equatable {
+    package var cpuModel: String
+    package var cores: Int
+    package var memoryKiB: Int
+    package var kernel: String
+    package var hostname: String
 
     enum CodingKeys: String, CodingKey {
         case cores, kernel, hostname
@@ -14,7 +14,7 @@ public struct MachineDescription: Codable, Sendable, Equatable {
         case memoryKiB = "memory_kib"
     }
 
-    public init(cpuModel: String, cores: Int, memoryKiB: Int, kernel: String, hostname: String) {
+    package init(cpuModel: String, cores: Int, memoryKiB: Int, kernel: String, hostname: String) {
         self.cpuModel = cpuModel
         self.cores = cores
         self.memoryKiB = memoryKiB
@@ -23,7 +23,7 @@ public struct MachineDescription: Codable, Sendable, Equatable {
     }
 
     /// This machine, from /proc/cpuinfo, /proc/meminfo and `uname`.
-    public static func current() -> MachineDescription {
+    package static func current() -> MachineDescription {
         let cpuinfo = Platform.readSmallFile("/proc/cpuinfo") ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }

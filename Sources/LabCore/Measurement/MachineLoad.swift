@@ -2,19 +2,19 @@
 /// `/proc/pressure/cpu`: two readings around a repetition tell how much CPU time every
 /// process used meanwhile, how much the hypervisor gave to other guests (steal), and how long
 /// some task waited for a core (pressure).
-public struct MachineLoad: Sendable, Equatable {
+package struct MachineLoad: Sendable, Equatable {
     /// CPU time spent busy on every CPU, seconds: user, nice, system, irq and softirq (not
     /// idle, iowait or steal). `/proc/stat` counts in 10 ms units.
-    public var busySeconds: Double
+    package var busySeconds: Double
     /// CPU time the hypervisor ran something else while this machine's CPUs wanted to run.
-    public var stealSeconds: Double
+    package var stealSeconds: Double
     /// CPUs the first line sums over (the `cpuN` lines).
-    public var processors: Int
+    package var processors: Int
     /// `some total` of `/proc/pressure/cpu`: time in which at least one runnable task waited
     /// for a core, seconds; `nil` without pressure stall information.
-    public var pressureSeconds: Double?
+    package var pressureSeconds: Double?
 
-    public init(busySeconds: Double, stealSeconds: Double, processors: Int, pressureSeconds: Double?) {
+    package init(busySeconds: Double, stealSeconds: Double, processors: Int, pressureSeconds: Double?) {
         self.busySeconds = busySeconds
         self.stealSeconds = stealSeconds
         self.processors = processors
@@ -23,7 +23,7 @@ public struct MachineLoad: Sendable, Equatable {
 
     /// Parses `/proc/stat` (with `ticksPerSecond`, USER_HZ) and `/proc/pressure/cpu` text;
     /// `nil` when the first line is not there.
-    public static func parse(stat: String, pressure: String?, ticksPerSecond: Double = 100) -> MachineLoad? {
+    package static func parse(stat: String, pressure: String?, ticksPerSecond: Double = 100) -> MachineLoad? {
         // The first line sums the cpuN lines after it; the rest of the file is not needed.
         var text = stat
         let counted: (ticks: [Int], processors: Int)? = text.withUTF8 { bytes in
@@ -56,20 +56,20 @@ public struct MachineLoad: Sendable, Equatable {
 }
 
 /// What the rest of the machine did during one repetition, and whether that spoils it.
-public struct Interference: Sendable, Equatable {
+package struct Interference: Sendable, Equatable {
     /// CPU time that every process but the lab's (coordinator and its workers) used, seconds
     /// over all CPUs; 0 when the lab's own was more than `/proc/stat` counted (its 10 ms
     /// units).
-    public var othersCPUSeconds: Double
+    package var othersCPUSeconds: Double
     /// CPU time the hypervisor gave to other guests, seconds over all CPUs.
-    public var stealSeconds: Double
+    package var stealSeconds: Double
     /// Time some runnable task waited for a core (`/proc/pressure/cpu`), the lab's own
     /// lanes included; `nil` without pressure stall information.
-    public var pressureSeconds: Double?
+    package var pressureSeconds: Double?
     /// Whether others or steal took more than ``Disturbance`` allows.
-    public var disturbed: Bool
+    package var disturbed: Bool
 
-    public init(othersCPUSeconds: Double, stealSeconds: Double, pressureSeconds: Double?, disturbed: Bool) {
+    package init(othersCPUSeconds: Double, stealSeconds: Double, pressureSeconds: Double?, disturbed: Bool) {
         self.othersCPUSeconds = othersCPUSeconds
         self.stealSeconds = stealSeconds
         self.pressureSeconds = pressureSeconds
@@ -78,7 +78,7 @@ public struct Interference: Sendable, Equatable {
 
     /// What happened between two readings `seconds` apart, given the CPU time the lab itself
     /// used meanwhile.
-    public init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double) {
+    package init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double) {
         let others = max(0, after.busySeconds - before.busySeconds - labCPUSeconds)
         let steal = max(0, after.stealSeconds - before.stealSeconds)
         let pressure = after.pressureSeconds.flatMap { end in before.pressureSeconds.map { max(0, end - $0) } }
@@ -91,25 +91,25 @@ public struct Interference: Sendable, Equatable {
 /// When the rest of the machine spoiled a repetition. Chosen from runs on the 2-core KVM guest
 /// the lab is developed on ("Disturbed runs" in Sources/README.md has the figures): quiet repetitions
 /// left others at most 2% of the cores' time, one busy loop beside the lab 30% and more.
-public enum Disturbance {
+package enum Disturbance {
     /// Others' CPU time above this share of the cores' time over the wall time disturbs.
-    public static let othersShareLimit = 0.10
+    package static let othersShareLimit = 0.10
     /// Steal above this share of the cores' time disturbs.
-    public static let stealShareLimit = 0.05
+    package static let stealShareLimit = 0.05
     /// What two readings of `/proc/stat` cannot tell apart from nothing (its 10 ms units,
     /// twice): others must exceed their share by this much too, so a millisecond repetition
     /// is not judged on rounding.
-    public static let resolutionSeconds = 0.02
+    package static let resolutionSeconds = 0.02
 
     /// The rule in words, as run.json records it.
-    public static var rule: String {
+    package static var rule: String {
         "others' CPU time > \(Int(othersShareLimit * 100))% of the cores' time over the repetition + \(resolutionSeconds) s, "
             + "or steal > \(Int(stealShareLimit * 100))% of it + \(resolutionSeconds) s"
     }
 
     /// Whether others' CPU or steal over a repetition of `wallSeconds` on `processors` CPUs
     /// is more than the limits allow.
-    public static func isDisturbed(othersCPUSeconds: Double, stealSeconds: Double, wallSeconds: Double, processors: Int) -> Bool {
+    package static func isDisturbed(othersCPUSeconds: Double, stealSeconds: Double, wallSeconds: Double, processors: Int) -> Bool {
         let capacity = wallSeconds * Double(max(processors, 1))
         return othersCPUSeconds > othersShareLimit * capacity + resolutionSeconds
             || stealSeconds > stealShareLimit * capacity + resolutionSeconds

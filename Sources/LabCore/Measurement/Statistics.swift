@@ -1,19 +1,19 @@
 import Glibc
 
 /// Summary statistics over repeated measurements.
-public enum Statistics {
+package enum Statistics {
     /// The median: the middle value, or the mean of the two middle values; `nil` when empty.
-    public static func median(_ values: [Double]) -> Double? {
+    package static func median(_ values: [Double]) -> Double? {
         quantile(values, 0.5)
     }
 
     /// The arithmetic mean; `nil` when empty.
-    public static func mean(_ values: [Double]) -> Double? {
+    package static func mean(_ values: [Double]) -> Double? {
         values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
     }
 
     /// The sample standard deviation (n - 1 in the denominator); `nil` for fewer than two values.
-    public static func standardDeviation(_ values: [Double]) -> Double? {
+    package static func standardDeviation(_ values: [Double]) -> Double? {
         guard values.count >= 2, let mean = mean(values) else { return nil }
         let squares = values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
         return (squares / Double(values.count - 1)).squareRoot()
@@ -21,7 +21,7 @@ public enum Statistics {
 
     /// The `p` quantile by linear interpolation between order statistics (R's type 7, the
     /// default of R and NumPy); `nil` when empty.
-    public static func quantile(_ values: [Double], _ p: Double) -> Double? {
+    package static func quantile(_ values: [Double], _ p: Double) -> Double? {
         guard !values.isEmpty else { return nil }
         let sorted = values.sorted()
         let position = p * Double(sorted.count - 1)
@@ -33,14 +33,14 @@ public enum Statistics {
 
     /// The 95% confidence interval of the mean by Student's t: mean +/- t(0.975, n-1) s/sqrt(n).
     /// `nil` for fewer than two values.
-    public static func confidenceInterval95(_ values: [Double]) -> ClosedRange<Double>? {
+    package static func confidenceInterval95(_ values: [Double]) -> ClosedRange<Double>? {
         guard let mean = mean(values), let deviation = standardDeviation(values) else { return nil }
         let halfWidth = studentT975(degreesOfFreedom: values.count - 1) * deviation / Double(values.count).squareRoot()
         return (mean - halfWidth)...(mean + halfWidth)
     }
 
     /// How many values lie outside Tukey's fences, [Q1 - 1.5 IQR, Q3 + 1.5 IQR].
-    public static func outlierCount(_ values: [Double]) -> Int {
+    package static func outlierCount(_ values: [Double]) -> Int {
         guard values.count >= 4, let first = quantile(values, 0.25), let third = quantile(values, 0.75) else { return 0 }
         let reach = 1.5 * (third - first)
         return values.filter { $0 < first - reach || $0 > third + reach }.count
@@ -48,7 +48,7 @@ public enum Statistics {
 
     /// The values outside Tukey's fences that also lie more than `share` of the median away
     /// from it: outliers that change a comparison, not just a tight cluster's stragglers.
-    public static func farOutliers(_ values: [Double], beyond share: Double) -> [Double] {
+    package static func farOutliers(_ values: [Double], beyond share: Double) -> [Double] {
         guard values.count >= 4, let first = quantile(values, 0.25), let third = quantile(values, 0.75),
             let median = median(values), median > 0
         else { return [] }
@@ -57,7 +57,7 @@ public enum Statistics {
     }
 
     /// The 0.975 quantile of Student's t distribution (two-sided 95%).
-    public static func studentT975(degreesOfFreedom: Int) -> Double {
+    package static func studentT975(degreesOfFreedom: Int) -> Double {
         let table: [Double] = [
             12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
             2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
@@ -82,7 +82,7 @@ extension Statistics {
     ///   when both samples come from one distribution: exact (by counting arrangements) when
     ///   there are no ties and at most 40 values, otherwise the normal approximation with the
     ///   tie correction and a continuity correction. `nil` when a sample is empty.
-    public static func mannWhitneyGreater(_ first: [Double], _ second: [Double]) -> (u: Double, p: Double)? {
+    package static func mannWhitneyGreater(_ first: [Double], _ second: [Double]) -> (u: Double, p: Double)? {
         let (m, n) = (first.count, second.count)
         guard m > 0, n > 0 else { return nil }
         var u = 0.0
@@ -141,7 +141,7 @@ extension Statistics {
 extension Statistics {
     /// The confidence interval of the mean at `level` (0.95 for 95%) by Student's t:
     /// mean +/- t((1 + level) / 2, n-1) s/sqrt(n). `nil` for fewer than two values.
-    public static func confidenceInterval(_ values: [Double], level: Double) -> ClosedRange<Double>? {
+    package static func confidenceInterval(_ values: [Double], level: Double) -> ClosedRange<Double>? {
         guard let mean = mean(values), let deviation = standardDeviation(values) else { return nil }
         let t = studentTQuantile((1 + level) / 2, degreesOfFreedom: values.count - 1)
         let halfWidth = t * deviation / Double(values.count).squareRoot()
@@ -150,7 +150,7 @@ extension Statistics {
 
     /// The `probability` quantile (above 0.5) of Student's t distribution with the given
     /// degrees of freedom, found by bisection on its distribution function.
-    public static func studentTQuantile(_ probability: Double, degreesOfFreedom: Int) -> Double {
+    package static func studentTQuantile(_ probability: Double, degreesOfFreedom: Int) -> Double {
         guard degreesOfFreedom >= 1, probability > 0.5 else { return probability > 0.5 ? .infinity : 0 }
         guard probability < 1 else { return .infinity }
         var (low, high) = (0.0, 1.0)
@@ -215,7 +215,7 @@ extension Statistics {
     /// chance of any false finding stays below the level each adjusted value is compared
     /// with. Sorted ascending, the k-th smallest (from 0) is multiplied by (count - k), kept
     /// at least as large as the one before, and capped at 1; returned in the given order.
-    public static func holmAdjusted(_ pValues: [Double]) -> [Double] {
+    package static func holmAdjusted(_ pValues: [Double]) -> [Double] {
         let order = pValues.indices.sorted { pValues[$0] < pValues[$1] }
         var adjusted = [Double](repeating: 1, count: pValues.count)
         var running = 0.0
@@ -228,7 +228,7 @@ extension Statistics {
 
     /// The smallest one-sided p-value a Mann-Whitney U test of `m` against `n` values can
     /// give without ties: 1 / C(m+n, m), when one sample lies wholly above the other.
-    public static func smallestRankP(m: Int, n: Int) -> Double {
+    package static func smallestRankP(m: Int, n: Int) -> Double {
         guard m > 0, n > 0 else { return 1 }
         var arrangements = 1.0
         for k in 1...min(m, n) { arrangements = arrangements * Double(m + n - min(m, n) + k) / Double(k) }

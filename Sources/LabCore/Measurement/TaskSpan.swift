@@ -5,30 +5,30 @@
 /// flight), or the coordinator itself in sequential mode. Times are taken once per claim, not
 /// per task, so that recording stays cheap for tiny tasks: with `--batch 1` (and in async
 /// mode) a span is one task.
-public struct TaskSpan: Sendable, Equatable {
+package struct TaskSpan: Sendable, Equatable {
     /// From 0.
-    public var lane: Int
-    public var firstTask: Int
-    public var taskCount: Int
+    package var lane: Int
+    package var firstTask: Int
+    package var taskCount: Int
     /// The driver claimed the tasks (before making their inputs).
-    public var claimed: UInt64
+    package var claimed: UInt64
     /// The tasks were handed over: written to the worker's pipe in process mode; the same as
     /// ``started`` elsewhere.
-    public var sent: UInt64
+    package var sent: UInt64
     /// The first task's body started, and the last one's ended (for processes: on the
     /// worker's own clock, which is the same system-wide clock).
-    public var started: UInt64
-    public var ended: UInt64
+    package var started: UInt64
+    package var ended: UInt64
     /// The driver had the last result.
-    public var received: UInt64
+    package var received: UInt64
     /// Nanoseconds the task bodies ran, summed (between ``started`` and ``ended``, without a
     /// worker's reading and writing in between).
-    public var work: UInt64
+    package var work: UInt64
     /// Input bytes handed to the tasks and result payload bytes they gave back.
-    public var bytesIn: Int
-    public var bytesOut: Int
+    package var bytesIn: Int
+    package var bytesOut: Int
 
-    public init(
+    package init(
         lane: Int, firstTask: Int, taskCount: Int, claimed: UInt64, sent: UInt64, started: UInt64, ended: UInt64, received: UInt64,
         work: UInt64, bytesIn: Int, bytesOut: Int
     ) {
@@ -46,5 +46,5 @@ public struct TaskSpan: Sendable, Equatable {
     }
 
     /// What the lane was busy with: from the claim until the results were back.
-    public var busy: UInt64 { received &- min(claimed, received) }
+    package var busy: UInt64 { received &- min(claimed, received) }
 }

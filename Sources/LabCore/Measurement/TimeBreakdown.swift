@@ -8,15 +8,15 @@
 /// time (nothing claimed: the tail, or waiting for the rest of the pool). Teardown runs from
 /// the last result until the pool is gone. What no part covers (the lab's own bookkeeping
 /// around the cell) is the residual, shown rather than spread over the parts.
-public struct TimeBreakdown: Sendable, Equatable {
-    public var startupSeconds: Double
-    public var workSeconds: Double
-    public var exchangeSeconds: Double
-    public var idleSeconds: Double
-    public var teardownSeconds: Double
-    public var residualSeconds: Double
+package struct TimeBreakdown: Sendable, Equatable {
+    package var startupSeconds: Double
+    package var workSeconds: Double
+    package var exchangeSeconds: Double
+    package var idleSeconds: Double
+    package var teardownSeconds: Double
+    package var residualSeconds: Double
 
-    public init(startupSeconds: Double, workSeconds: Double, exchangeSeconds: Double, idleSeconds: Double, teardownSeconds: Double, residualSeconds: Double) {
+    package init(startupSeconds: Double, workSeconds: Double, exchangeSeconds: Double, idleSeconds: Double, teardownSeconds: Double, residualSeconds: Double) {
         self.startupSeconds = startupSeconds
         self.workSeconds = workSeconds
         self.exchangeSeconds = exchangeSeconds
@@ -26,7 +26,7 @@ public struct TimeBreakdown: Sendable, Equatable {
     }
 
     /// The parts, in order, with their column names' stems.
-    public var parts: [(name: String, seconds: Double)] {
+    package var parts: [(name: String, seconds: Double)] {
         [
             ("startup", startupSeconds), ("work", workSeconds), ("exchange", exchangeSeconds), ("idle", idleSeconds),
             ("teardown", teardownSeconds), ("residual", residualSeconds),
@@ -34,10 +34,10 @@ public struct TimeBreakdown: Sendable, Equatable {
     }
 
     /// The sum of the parts, residual included: the wall time they were cut from.
-    public var totalSeconds: Double { parts.reduce(0) { $0 + $1.seconds } }
+    package var totalSeconds: Double { parts.reduce(0) { $0 + $1.seconds } }
 
     /// The part named `name` (as in ``parts``), 0 for an unknown name.
-    public func seconds(of name: String) -> Double {
+    package func seconds(of name: String) -> Double {
         parts.first { $0.name == name }?.seconds ?? 0
     }
 }

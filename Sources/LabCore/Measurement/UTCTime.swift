@@ -1,11 +1,11 @@
 import Glibc
 
 /// A moment in UTC, to the second, in the two forms the lab writes.
-public struct UTCTime: Sendable {
-    public let year, month, day, hour, minute, second: Int
+package struct UTCTime: Sendable {
+    package let year, month, day, hour, minute, second: Int
 
     /// The current time, or the given Unix time.
-    public init(_ moment: time_t? = nil) {
+    package init(_ moment: time_t? = nil) {
         var seconds = moment ?? time_t(Platform.unixTime())
         var parts = tm()
         gmtime_r(&seconds, &parts)
@@ -19,7 +19,7 @@ public struct UTCTime: Sendable {
 
     /// The Unix time of an ISO 8601 text as ``iso8601`` writes it (`2026-11-25T12:16:59Z`);
     /// `nil` for any other text.
-    public static func unixTime(iso8601 text: String) -> Int? {
+    package static func unixTime(iso8601 text: String) -> Int? {
         let parts = text.split(whereSeparator: { "-T:Z".contains($0) }).map { Int($0) }
         guard text.hasSuffix("Z"), parts.count == 6, parts.allSatisfy({ $0 != nil }) else { return nil }
         var fields = tm()
@@ -35,12 +35,12 @@ public struct UTCTime: Sendable {
     private static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
     /// `20261125T121659Z`: sortable, and safe in a folder name (the run ID).
-    public var compact: String {
+    package var compact: String {
         "\(year)\(UTCTime.two(month))\(UTCTime.two(day))T\(UTCTime.two(hour))\(UTCTime.two(minute))\(UTCTime.two(second))Z"
     }
 
     /// `2026-11-25T12:16:59Z`: ISO 8601, for run.json.
-    public var iso8601: String {
+    package var iso8601: String {
         "\(year)-\(UTCTime.two(month))-\(UTCTime.two(day))T\(UTCTime.two(hour)):\(UTCTime.two(minute)):\(UTCTime.two(second))Z"
     }
 }

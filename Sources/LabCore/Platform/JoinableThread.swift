@@ -3,7 +3,7 @@ import Synchronization
 
 /// A POSIX thread that runs one closure and can be joined, so that no pool thread outlives
 /// the cell it served. Foundation's `Thread` cannot be joined.
-public final class JoinableThread: Sendable {
+package final class JoinableThread: Sendable {
     private final class Body {
         let run: @Sendable () -> Void
         init(_ run: @escaping @Sendable () -> Void) { self.run = run }
@@ -15,7 +15,7 @@ public final class JoinableThread: Sendable {
     /// Starts a thread running `body`.
     /// - Throws: ``SystemError`` when the thread cannot be created.
     /// The corresponding C function is `pthread_create`.
-    public init(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
+    package init(_ body: @escaping @Sendable () -> Void) throws(SystemError) {
         let context = Unmanaged.passRetained(Body(body)).toOpaque()
         var handle = pthread_t()
         let status = pthread_create(&handle, nil, { context in
@@ -32,7 +32,7 @@ public final class JoinableThread: Sendable {
 
     /// Waits for the thread to finish. Joining twice is harmless.
     /// The corresponding C function is `pthread_join`.
-    public func join() {
+    package func join() {
         guard !joined.exchange(true, ordering: .acquiringAndReleasing) else { return }
         pthread_join(handle, nil)
     }

@@ -3,21 +3,21 @@ import Glibc
 
 /// CPU time, peak memory, context switches and page faults of a process, as `getrusage` and
 /// `/proc` say.
-public struct ResourceUsage: Sendable, Equatable {
-    public var userSeconds: Double = 0
-    public var systemSeconds: Double = 0
+package struct ResourceUsage: Sendable, Equatable {
+    package var userSeconds: Double = 0
+    package var systemSeconds: Double = 0
     /// Peak resident set size in KiB (VmHWM where it is read from /proc).
-    public var maxResidentKiB: Int = 0
-    public var voluntaryContextSwitches: Int = 0
-    public var involuntaryContextSwitches: Int = 0
+    package var maxResidentKiB: Int = 0
+    package var voluntaryContextSwitches: Int = 0
+    package var involuntaryContextSwitches: Int = 0
     /// Page faults served without I/O (a fresh page zeroed, a page already in the cache mapped).
-    public var minorFaults: Int = 0
+    package var minorFaults: Int = 0
     /// Page faults that had to read from storage.
-    public var majorFaults: Int = 0
+    package var majorFaults: Int = 0
 
-    public init() {}
+    package init() {}
 
-    public init(
+    package init(
         userSeconds: Double, systemSeconds: Double, maxResidentKiB: Int, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int,
         minorFaults: Int = 0, majorFaults: Int = 0
     ) {
@@ -31,7 +31,7 @@ public struct ResourceUsage: Sendable, Equatable {
     }
 
     /// What accumulated between `earlier` and `self` (times, switches and faults; the peak is kept).
-    public func since(_ earlier: ResourceUsage) -> ResourceUsage {
+    package func since(_ earlier: ResourceUsage) -> ResourceUsage {
         ResourceUsage(
             userSeconds: userSeconds - earlier.userSeconds, systemSeconds: systemSeconds - earlier.systemSeconds,
             maxResidentKiB: maxResidentKiB,
@@ -51,7 +51,7 @@ public struct ResourceUsage: Sendable, Equatable {
     }
 
     /// User plus system CPU seconds.
-    public var cpuSeconds: Double { userSeconds + systemSeconds }
+    package var cpuSeconds: Double { userSeconds + systemSeconds }
 }
 
 extension Platform {

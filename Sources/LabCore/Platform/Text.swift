@@ -1,6 +1,6 @@
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs, carriage returns and newlines.
-    public func trimmingWhitespace() -> String {
+    package func trimmingWhitespace() -> String {
         var text = self[...]
         // Character.isWhitespace also covers "\r\n", which Swift treats as one character.
         while let first = text.first, first.isWhitespace { text = text.dropFirst() }
@@ -12,7 +12,7 @@ extension StringProtocol {
 extension String {
     /// The text as an error message shows a user's value: control characters written as
     /// escapes (`\n`, `\t`, `\u{1B}`), so that one message stays one line.
-    public var shownInMessage: String {
+    package var shownInMessage: String {
         var text = ""
         for scalar in unicodeScalars {
             switch scalar {
@@ -30,7 +30,7 @@ extension String {
 extension Double {
     /// The shortest text that reads back as this number, whole numbers without `.0`: `2`,
     /// `0.5`. Parameter values, goals and the seconds in messages are written this way.
-    public var shortText: String {
+    package var shortText: String {
         self == rounded() && abs(self) < 1e15 ? String(Int(self)) : String(self)
     }
 }

@@ -5,19 +5,19 @@ import Synchronization
 /// Building one validates the parameters and builds the workload, and starts nothing: a
 /// workload's fixture (a local server) runs only inside ``withFixture(_:)``, which the
 /// experiment loop calls around a workload's cells.
-public struct ConfiguredWorkload: Sendable {
-    public let type: any Workload.Type
+package struct ConfiguredWorkload: Sendable {
+    package let type: any Workload.Type
     /// The validated parameters, with the fixture's values added inside ``withFixture(_:)``.
-    public let parameters: Parameters
-    public let taskCount: Int
+    package let parameters: Parameters
+    package let taskCount: Int
     /// The workload built with these parameters: what runs the tasks.
-    public let instance: any Workload
+    package let instance: any Workload
     /// The running fixture, inside ``withFixture(_:)``; `nil` outside it or when the workload
     /// has none.
-    public let fixture: (any WorkloadFixture)?
+    package let fixture: (any WorkloadFixture)?
     /// The coordinator's copy of the workload's dataset, built once in a memory file that
     /// `--dataset map` workers map; `nil` for a workload without one.
-    public let dataset: Dataset?
+    package let dataset: Dataset?
     /// For an ``InPlaceWorkload``: the largest input and the largest result of any of its
     /// tasks, which size a worker's shared slots; `nil` for any other workload.
     package let largestInPlaceBytes: (input: Int, result: Int)?
@@ -25,7 +25,7 @@ public struct ConfiguredWorkload: Sendable {
     /// Builds the workload (and its dataset); starts nothing.
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
     /// - Throws: whatever the workload's initialiser throws for these parameters.
-    public init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
+    package init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
         try self.init(type: type, parameters: parameters, taskCount: taskCount, fixture: nil, dataset: try Dataset.shared(of: type, parameters: parameters))
     }
 
@@ -48,7 +48,7 @@ public struct ConfiguredWorkload: Sendable {
     /// Starts the workload's fixture, if it has one, runs `body` with the workload built
     /// again with the fixture's values, and stops the fixture when `body` returns or throws.
     /// - Throws: what starting the fixture, building the workload or `body` throws.
-    public func withFixture<T>(_ body: (ConfiguredWorkload) throws -> T) throws -> T {
+    package func withFixture<T>(_ body: (ConfiguredWorkload) throws -> T) throws -> T {
         guard let fixture = try type.startFixture(parameters: parameters) else { return try body(self) }
         defer { fixture.stop() }
         return try body(
@@ -57,7 +57,7 @@ public struct ConfiguredWorkload: Sendable {
     }
 
     /// ``withFixture(_:)`` for an async `body` (tests and async callers).
-    public func withFixture<T>(_ body: (ConfiguredWorkload) async throws -> T) async throws -> T {
+    package func withFixture<T>(_ body: (ConfiguredWorkload) async throws -> T) async throws -> T {
         guard let fixture = try type.startFixture(parameters: parameters) else { return try await body(self) }
         defer { fixture.stop() }
         return try await body(
@@ -65,5 +65,5 @@ public struct ConfiguredWorkload: Sendable {
                 type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture, dataset: dataset))
     }
 
-    public var name: String { type.name }
+    package var name: String { type.name }
 }

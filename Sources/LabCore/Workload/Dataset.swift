@@ -49,7 +49,7 @@ public final class Dataset: @unchecked Sendable {
 
     /// The dataset of `type` with `parameters` in this process's own heap; `nil` for a
     /// workload that has none.
-    public static func inHeap(of type: any Workload.Type, parameters: Parameters) -> Dataset? {
+    package static func inHeap(of type: any Workload.Type, parameters: Parameters) -> Dataset? {
         guard let count = type.datasetBytes(for: parameters) else { return nil }
         let base = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1), alignment: 64)
         base.initializeMemory(as: UInt8.self, repeating: 0, count: count)
@@ -61,7 +61,7 @@ public final class Dataset: @unchecked Sendable {
     /// processes can map (``sharedPath``); `nil` for a workload that has none. The file has no
     /// name in any file system: it goes when the last process holding it does.
     /// - Throws: ``SystemError`` when the memory file cannot be made or mapped.
-    public static func shared(of type: any Workload.Type, parameters: Parameters) throws(SystemError) -> Dataset? {
+    package static func shared(of type: any Workload.Type, parameters: Parameters) throws(SystemError) -> Dataset? {
         guard let count = type.datasetBytes(for: parameters) else { return nil }
         guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
         let descriptor = try Platform.createMemoryFile(named: "lab-dataset", length: count)
@@ -82,7 +82,7 @@ public final class Dataset: @unchecked Sendable {
     /// - Parameter count: the bytes the dataset must have (what the workload's parameters say).
     /// - Throws: ``SystemError`` when the file cannot be opened or mapped, or is not `count`
     ///   bytes long (`EINVAL`).
-    public static func mapping(_ path: String, count: Int) throws(SystemError) -> Dataset {
+    package static func mapping(_ path: String, count: Int) throws(SystemError) -> Dataset {
         let descriptor = try Platform.openForReading(path)
         defer { Platform.close(descriptor) }
         guard try Platform.fileSize(descriptor) == count else { throw SystemError(call: "fstat", errno: EINVAL) }

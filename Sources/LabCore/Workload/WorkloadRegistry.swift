@@ -1,11 +1,11 @@
 /// The workloads a lab knows, by name, in the order they are listed and run.
 /// The coordinator and every worker process are given the same registry.
-public struct WorkloadRegistry: Sendable {
+package struct WorkloadRegistry: Sendable {
     /// The registered workload types, in listing order.
-    public let types: [any Workload.Type]
+    package let types: [any Workload.Type]
 
     /// - Precondition: names are unique (a duplicate is a programmer error in the list).
-    public init(_ types: [any Workload.Type]) {
+    package init(_ types: [any Workload.Type]) {
         var seen = Set<String>()
         for type in types {
             precondition(seen.insert(type.name).inserted, "workload '\(type.name)' is registered twice")
@@ -14,14 +14,14 @@ public struct WorkloadRegistry: Sendable {
     }
 
     /// The registered names, in listing order.
-    public var names: [String] { types.map { $0.name } }
+    package var names: [String] { types.map { $0.name } }
 
     /// The names `lab run` runs when no `--workloads` is given.
-    public var defaultPlanNames: [String] { types.filter { $0.isInDefaultPlan }.map { $0.name } }
+    package var defaultPlanNames: [String] { types.filter { $0.isInDefaultPlan }.map { $0.name } }
 
     /// The workload type called `name`.
     /// - Throws: ``ConfigurationError/unknownWorkload(_:known:)`` listing the known names.
-    public func type(named name: String) throws(ConfigurationError) -> any Workload.Type {
+    package func type(named name: String) throws(ConfigurationError) -> any Workload.Type {
         guard let type = types.first(where: { $0.name == name }) else {
             throw .unknownWorkload(name, known: names)
         }
@@ -31,7 +31,7 @@ public struct WorkloadRegistry: Sendable {
     /// Builds the workload called `name` from its canonical parameter text (what a worker
     /// process receives), with its dataset mapped from `datasetPath` (another process's
     /// ``Dataset/sharedPath``), or built here when there is none.
-    public func makeWorkload(
+    package func makeWorkload(
         named name: String, canonicalParameters: String, fixtureValues: [String: String] = [:], taskCount: Int, datasetPath: String? = nil
     ) throws -> any Workload {
         let type = try type(named: name)
