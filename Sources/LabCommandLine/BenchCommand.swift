@@ -99,22 +99,9 @@ struct BenchCommand: Command {
                 if !quiet { Console.error("lab: bench: \(step)\n") }
             }
         }
-        let header = ["measurement", "value", "unit", "goal", "meets_goal", "detail"]
-        let rows = results.map {
-            [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, $0.goal?.text ?? "", $0.meetsGoal.map { $0 ? "yes" : "no" } ?? "", $0.detail]
-        }
-        try Platform.replaceFile(atPath: path + "/bench.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
-        var text = "measurement".padded(to: 40) + "value".leftPadded(to: 12) + "   goal      met\n"
-        for result in results {
-            // Ratios get three decimals, so that a value just under its goal does not print as the goal.
-            let value = NumberFormatting.fixed(result.value, decimals: result.unit == "x" ? 3 : 2) + " " + result.unit
-            let met = result.meetsGoal.map { $0 ? "yes" : "NO" } ?? ""
-            let line = result.measurement.padded(to: 40) + value.leftPadded(to: 12) + "   " + (result.goal?.text ?? "").padded(to: 10) + met
-            text += line.trimmingWhitespace() + "\n"
-        }
-        let missed = results.filter { $0.meetsGoal == false }.map(\.measurement)
-        text += missed.isEmpty ? "\nevery goal met\n" : "\ngoals missed: \(missed.joined(separator: ", "))\n"
-        Console.output(text + wroteLine(["bench.csv"], derived: derived, in: path))
+        let report = BenchReport(results: results)
+        try Platform.replaceFile(atPath: path + "/" + BenchReport.fileName, with: Array(report.csv.utf8))
+        Console.output(report.text + wroteLine([BenchReport.fileName], derived: derived, in: path))
         return 0
     }
 }

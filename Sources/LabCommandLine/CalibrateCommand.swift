@@ -61,16 +61,9 @@ struct CalibrateCommand: Command {
         ).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }
         }
-        let header = ["measurement", "value", "unit", "samples", "detail"]
-        let rows = results.map { [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, String($0.samples), $0.detail] }
-        try Platform.replaceFile(atPath: path + "/calibration.csv", with: Array((CSV.record(header) + rows.map(CSV.record).joined()).utf8))
-        var text = ""
-        let width = max(36, (results.map(\.measurement.count).max() ?? 0) + 2)
-        for result in results {
-            let value: String = NumberFormatting.fixed(result.value, decimals: 2) + " " + result.unit
-            text += result.measurement.padded(to: width) + value.leftPadded(to: 14) + "\n"
-        }
-        Console.output(text + "\nwrote \(path)/calibration.csv\n")
+        let report = CalibrationReport(results: results)
+        try Platform.replaceFile(atPath: path + "/" + CalibrationReport.fileName, with: Array(report.csv.utf8))
+        Console.output(report.text + "\nwrote \(path)/\(CalibrationReport.fileName)\n")
         return 0
     }
 }

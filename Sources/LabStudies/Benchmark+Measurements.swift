@@ -1,4 +1,5 @@
 import LabCore
+import LabReport
 
 extension Benchmark {
     /// How much longer empty tasks take when each repetition records its timeline.

@@ -1,4 +1,5 @@
 import LabCore
+import LabReport
 
 /// The lab's benchmark of its own overhead near the machine's limits, with the settings of
 /// issue 7: each figure is a ratio taken within one run (or a per-task cost far above the

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LabCore
+import LabReport
 
 extension Calibrator {
     func threadCreateJoin(count: Int) -> CalibrationResult {

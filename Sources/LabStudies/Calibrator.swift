@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LabCore
+import LabReport
 
 /// Measures, on this machine, the costs that decide the thread-versus-process trade-off.
 package struct Calibrator: Sendable {

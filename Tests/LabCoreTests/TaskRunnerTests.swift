@@ -46,15 +46,4 @@ import Testing
         #expect(result.failureCount == 1)
         #expect(result.startupSeconds == 0)
     }
-
-    @Test("a process pool whose worker binary cannot start records a failure, not a crash")
-    func missingWorkerBinary() throws {
-        let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry())
-            .run(try configuredEcho(tasks: 4))
-        guard case .workerStartFailed(let worker, _) = result.failure else {
-            Issue.record("expected a start failure, got \(String(describing: result.failure))")
-            return
-        }
-        #expect(worker == 1)
-    }
 }

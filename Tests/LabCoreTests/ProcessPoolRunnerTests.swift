@@ -2,10 +2,10 @@ import Testing
 
 @testable import LabCore
 
-/// Worker processes that break the protocol, played by `/bin/sh` printing bytes (the tests
-/// may use a shell; the lab never does). Each must become a failed worker with a clear
-/// error: never a hang, a crash of the coordinator, or a huge allocation.
-@Suite struct MisbehavingWorkerTests {
+/// A process pool's workers that cannot start or break the protocol, played by `/bin/sh`
+/// printing bytes (the tests may use a shell; the lab never does). Each must become a failed
+/// worker with a clear error: never a hang, a crash of the coordinator, or a huge allocation.
+@Suite struct ProcessPoolRunnerTests {
     static let cases: [(script: String, message: String)] = [
         ("head -c 64 /dev/urandom; printf 'GARBAGE'; sleep 5", "broke the protocol"),
         // A ready frame that claims 5 bytes, 2 sent, then the reply pipe closes while the worker
@@ -38,5 +38,16 @@ import Testing
         #expect(result.failure == .workerStartFailed(worker: 1, message: "not ready after 0.2 s (the task timeout); killed"))
         #expect(result.outcomes.allSatisfy { $0 == nil })
         #expect(registry.current.isEmpty)
+    }
+
+    @Test("a process pool whose worker binary cannot start records a failure, not a crash")
+    func missingWorkerBinary() throws {
+        let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry())
+            .run(try configuredEcho(tasks: 4))
+        guard case .workerStartFailed(let worker, _) = result.failure else {
+            Issue.record("expected a start failure, got \(String(describing: result.failure))")
+            return
+        }
+        #expect(worker == 1)
     }
 }

@@ -1,5 +1,3 @@
-import Foundation
-import Glibc
 import LabCore
 
 /// One number `lab calibrate` measured: a row of `calibration.csv`.
