@@ -63,20 +63,13 @@ package final class SharedRegion: @unchecked Sendable {
         let inputSlot = wholePages(inputSlotBytes)
         let resultSlot = wholePages(resultSlotBytes)
         let length = dataOffset + 2 * capacity + inputSlot + resultSlot
-        let descriptor = try Platform.createMemoryFile(named: "lab-worker", length: length)
-        do throws(SystemError) {
-            let region = SharedRegion(
-                base: try Platform.mapShared(descriptor, length: length, writable: true), length: length, capacity: capacity, inputSlotBytes: inputSlot,
-                resultSlotBytes: resultSlot)
-            region.base.storeBytes(of: UInt64(capacity).littleEndian, toByteOffset: 8, as: UInt64.self)
-            region.base.storeBytes(of: UInt64(inputSlot).littleEndian, toByteOffset: 16, as: UInt64.self)
-            region.base.storeBytes(of: UInt64(resultSlot).littleEndian, toByteOffset: 24, as: UInt64.self)
-            region.base.storeBytes(of: magic.littleEndian, toByteOffset: 0, as: UInt64.self)
-            return (region, descriptor)
-        } catch {
-            Platform.close(descriptor)
-            throw error
-        }
+        let (descriptor, base) = try Platform.createSharedMemory(named: "lab-worker", length: length)
+        let region = SharedRegion(base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
+        region.base.storeBytes(of: UInt64(capacity).littleEndian, toByteOffset: 8, as: UInt64.self)
+        region.base.storeBytes(of: UInt64(inputSlot).littleEndian, toByteOffset: 16, as: UInt64.self)
+        region.base.storeBytes(of: UInt64(resultSlot).littleEndian, toByteOffset: 24, as: UInt64.self)
+        region.base.storeBytes(of: magic.littleEndian, toByteOffset: 0, as: UInt64.self)
+        return (region, descriptor)
     }
 
     /// `bytes` rounded up to whole pages: what a slot asked for `bytes` holds.

@@ -3,12 +3,19 @@ import Glibc
 
 extension Platform {
     /// Creates an anonymous memory file of `length` bytes (close-on-exec, no name in any file
-    /// system: it goes when the last process holding it does). Returns its descriptor, which
-    /// the caller owns. The corresponding C function is `memfd_create`, then `ftruncate`.
-    package static func createMemoryFile(named name: String, length: Int) throws(SystemError) -> Int32 {
+    /// system: it goes when the last process holding it does) and maps it writable, shared
+    /// with every process that maps it too. Returns the descriptor, which the caller owns, and
+    /// the mapping; when the mapping fails the file is closed again.
+    /// The corresponding C functions are `memfd_create`, `ftruncate` and `mmap(MAP_SHARED)`.
+    package static func createSharedMemory(named name: String, length: Int) throws(SystemError) -> (descriptor: Int32, base: UnsafeMutableRawPointer) {
         let descriptor = lab_memory_file(name, UInt64(length))
         if descriptor < 0 { throw SystemError(call: "memfd_create", errno: errno) }
-        return descriptor
+        do throws(SystemError) {
+            return (descriptor, try mapShared(descriptor, length: length, writable: true))
+        } catch {
+            close(descriptor)
+            throw error
+        }
     }
 
     /// Maps `length` bytes of the file behind `descriptor`, shared with every process that

@@ -64,14 +64,7 @@ public final class Dataset: @unchecked Sendable {
     package static func shared(of type: any Workload.Type, parameters: Parameters) throws(SystemError) -> Dataset? {
         guard let count = type.datasetBytes(for: parameters) else { return nil }
         guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
-        let descriptor = try Platform.createMemoryFile(named: "lab-dataset", length: count)
-        let base: UnsafeMutableRawPointer
-        do throws(SystemError) {
-            base = try Platform.mapShared(descriptor, length: count, writable: true)
-        } catch {
-            Platform.close(descriptor)
-            throw error
-        }
+        let (descriptor, base) = try Platform.createSharedMemory(named: "lab-dataset", length: count)
         type.fillDataset(UnsafeMutableRawBufferPointer(start: base, count: count), parameters: parameters)
         // Built: from now on nobody writes it, this process included.
         Platform.protectReadOnly(base, length: count)
