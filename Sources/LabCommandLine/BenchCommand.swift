@@ -82,7 +82,7 @@ struct BenchCommand: Command {
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("the overhead figures, \(Primes.name)'s scaling and the growth of \(names.joined(separator: ", "))")
         }
-        let (worker, path, runID) = try RunStart.prepareOutput(parsed, command: "bench")
+        let (worker, path, runID) = try RunStart.prepareOutput(try SharedOptions.requestedOut(parsed), command: "bench")
         let plan = RunDescription.Plan(
             workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5, warmup: 1,
             order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description, transports: transports.map(\.rawValue),

@@ -54,7 +54,7 @@ struct CalibrateCommand: Command {
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")
         }
-        let (worker, path, _) = try RunStart.prepareOutput(parsed, command: "calibrate")
+        let (worker, path, _) = try RunStart.prepareOutput(try SharedOptions.requestedOut(parsed), command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(
             worker: worker, peer: RunStart.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin

@@ -13,6 +13,7 @@ struct CrossoverCommand: Command {
     static let defaultRepetitions = 5
     static let repetitions = SharedOptions.repetitions(upTo: 100)
     static let defaultBisections = 3
+    static let bisections = CountOption(name: "--bisections", range: 0...10)
     static let defaultTolerancePercent = 10.0
 
     let registry: WorkloadRegistry
@@ -26,14 +27,14 @@ struct CrossoverCommand: Command {
                        help: "The smallest size; the scan doubles it until --to."),
             OptionSpec("--to", value: "N", expected: "an integer in the parameter's range", default: "the parameter's default",
                        help: "The largest size, always measured."),
-            OptionSpec("--workers", value: "N", expected: SharedOptions.workerExpectation,
-                       default: "\(Platform.activeProcessorCount), the number of cores", help: "Threads and worker processes in the pools."),
+            SharedOptions.workers.spec(default: "\(Platform.activeProcessorCount), the number of cores", help: "Threads and worker processes in the pools."),
             SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
             Self.repetitions.spec(
                 default: "\(Self.defaultRepetitions)",
                 help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
-            OptionSpec("--bisections", value: "N", expected: "an integer from 0 to 10", default: "\(Self.defaultBisections)",
-                       help: "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."),
+            Self.bisections.spec(
+                default: "\(Self.defaultBisections)",
+                help: "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."),
             OptionSpec("--tolerance", value: "PERCENT", expected: "a number from 0 to 100", default: "\(Int(Self.defaultTolerancePercent))",
                        help: "How much slower than threads processes may be and still count as caught up."),
             SharedOptions.setOption(
@@ -95,12 +96,10 @@ struct CrossoverCommand: Command {
         guard from < to else {
             throw UsageError.other("--from \(from) must be smaller than --to \(to)")
         }
-        let workers = try parsed.value("--workers").map { try parseInteger($0, option: "--workers", range: SharedOptions.workerRange) }
-            ?? Platform.activeProcessorCount
+        let workers = try SharedOptions.workers.value(parsed) ?? Platform.activeProcessorCount
         let tasks = try SharedOptions.tasks.value(parsed)
         let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
-        let bisections = try parsed.value("--bisections").map { try parseInteger($0, option: "--bisections", range: 0...10) }
-            ?? Self.defaultBisections
+        let bisections = try Self.bisections.value(parsed) ?? Self.defaultBisections
         let tolerance = try parsed.value("--tolerance").map {
             try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
         } ?? Self.defaultTolerancePercent
@@ -151,7 +150,8 @@ struct CrossoverCommand: Command {
                 spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
         let (worker, session) = try RunStart.openSession(
-            resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments, parser: parser)
+            resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments,
+            out: try SharedOptions.requestedOut(parsed), parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,

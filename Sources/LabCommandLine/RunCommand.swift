@@ -125,11 +125,7 @@ struct RunCommand: Command {
 
         let modes: [ExecutionMode] = try SharedOptions.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
 
-        let workers = try parsed.value("--workers").map { text in
-            try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
-                try parseInteger(item, option: "--workers", range: SharedOptions.workerRange)
-            }
-        } ?? [Platform.activeProcessorCount]
+        let workers = try SharedOptions.workerCounts(parsed) ?? [Platform.activeProcessorCount]
         let tasks = try SharedOptions.tasks.value(parsed)
         let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
         let warmup = try SharedOptions.warmup.value(parsed) ?? Self.defaultWarmup
@@ -188,7 +184,8 @@ struct RunCommand: Command {
                 "\(counted(settings.plan.cells.count, "cell")) of \(settings.plan.workloads.map(\.name).joined(separator: ", ")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
         let (worker, session) = try RunStart.openSession(
-            resumption, missing: missing, command: "run", plan: description, arguments: resumption?.arguments ?? arguments, parser: parser)
+            resumption, missing: missing, command: "run", plan: description, arguments: resumption?.arguments ?? arguments,
+            out: settings.out, parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let progress = ProgressDisplay(quiet: settings.quiet, total: settings.plan.totalRepetitions)
         if !settings.quiet {

@@ -29,13 +29,12 @@ enum RunStart {
     }
 
     /// The start of a command that measures into a folder of its own, once its input is
-    /// valid: refuses an empty `--out`, finds the lab's own binary for the workers, creates
-    /// the folder, and warns about a debug build.
+    /// valid: finds the lab's own binary for the workers, creates the folder (`out`, read by
+    /// ``SharedOptions/requestedOut(_:)``, or `Results/<run-id>`), and warns about a debug build.
     /// - Returns: how workers start, the folder's path and the run ID.
-    static func prepareOutput(_ parsed: ParsedArguments, command: String) throws -> (worker: WorkerCommand, path: String, runID: String) {
-        let requested = try SharedOptions.requestedOut(parsed)
+    static func prepareOutput(_ out: String?, command: String) throws -> (worker: WorkerCommand, path: String, runID: String) {
         let worker = try workerCommand()
-        let (path, runID) = try OutputFolder.create(requested: requested)
+        let (path, runID) = try OutputFolder.create(requested: out)
         warnAboutDebugBuild(command: command)
         return (worker, path, runID)
     }
@@ -90,15 +89,16 @@ enum RunStart {
     }
 
     /// The session a measuring command writes through, and how its workers start: in the
-    /// folder it resumes, or in a new folder (`--out`, or `Results/<run-id>`) that records
+    /// folder it resumes, or in a new folder (`out`, or `Results/<run-id>`) that records
     /// `command` and the plan options of `arguments`.
     static func openSession(
-        _ resumption: Resumption?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], parser: CommandLineParser
+        _ resumption: Resumption?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], out: String?,
+        parser: CommandLineParser
     ) throws -> (worker: WorkerCommand, session: RunSession) {
         if let resumption {
             return (try workerCommand(), try resumption.session(missing: missing))
         }
-        let (worker, path, runID) = try prepareOutput(try parser.parse(arguments), command: command)
+        let (worker, path, runID) = try prepareOutput(out, command: command)
         let session = try startSession(
             path: path, runID: runID, plan: plan, worker: worker, command: command, arguments: parser.split(arguments, taking: Resumption.notPlanOptions).others)
         return (worker, session)

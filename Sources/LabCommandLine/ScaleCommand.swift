@@ -64,11 +64,7 @@ struct ScaleCommand: Command {
         let (resumption, arguments, parsed, type) = try CommandSupport.study(given, parser: parser, registry: registry)
         let name = type.name
         let cores = Platform.activeProcessorCount
-        let workers = try parsed.value("--workers").map { text in
-            try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
-                try parseInteger(item, option: "--workers", range: SharedOptions.workerRange)
-            }.sorted()
-        } ?? ScaleReport.defaultWorkerCounts(cores: cores)
+        let workers = try SharedOptions.workerCounts(parsed)?.sorted() ?? ScaleReport.defaultWorkerCounts(cores: cores)
         var modes: [ExecutionMode] = try SharedOptions.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
         if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
         let tasks = try SharedOptions.tasks.value(parsed)
@@ -103,7 +99,8 @@ struct ScaleCommand: Command {
                 "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
         let (worker, session) = try RunStart.openSession(
-            resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, parser: parser)
+            resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, out: try SharedOptions.requestedOut(parsed),
+            parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let quiet = parsed.has("--quiet")
         if !quiet, let resumption {

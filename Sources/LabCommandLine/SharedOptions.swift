@@ -8,9 +8,19 @@ enum SharedOptions {
     /// Pool sizes every measuring command accepts.
     static let workerRange = 1...1024
 
-    static let workerExpectation = "an integer from \(workerRange.lowerBound) to \(workerRange.upperBound)"
+    /// `--workers N`, one pool size (`lab crossover`).
+    static let workers = CountOption(name: "--workers", range: workerRange)
 
     static let workersExpectation = "a comma-separated list of integers from \(workerRange.lowerBound) to \(workerRange.upperBound)"
+
+    /// The value of `--workers LIST` (`lab run`, `lab scale`): every pool size checked against
+    /// ``workerRange``, in the order given; `nil` when absent.
+    static func workerCounts(_ parsed: ParsedArguments) throws(UsageError) -> [Int]? {
+        guard let text = parsed.value("--workers") else { return nil }
+        return try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
+            try parseInteger(item, option: "--workers", range: workerRange)
+        }
+    }
 
     static let tasksRange = 1...10_000_000
 
