@@ -42,6 +42,11 @@ let package = Package(
         .executableTarget(
             name: "lab", dependencies: ["LabCommandLine"], path: "Sources/lab", swiftSettings: staticInRelease,
             linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
+        // The run-folder fuzzer (Scripts/fuzz.sh builds it with -sanitize=fuzzer) and, built as
+        // usual, the replay of its inputs. No product: users never run it.
+        .executableTarget(
+            name: "lab-fuzz", dependencies: ["LabReport", "LabCore"], path: "Sources/lab-fuzz", swiftSettings: staticInRelease,
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabCore"]),

@@ -4,13 +4,21 @@ import LabCore
 
 /// Writing to the terminal: results on standard output, messages and progress on standard
 /// error (unbuffered, so they appear at once and never mix into piped results).
+/// Everything written passes through ``Swift/String/shownOnTerminal``: a name or a field read
+/// from a run folder can hold control characters, and they are shown, never sent.
 enum Console {
     static func output(_ text: String) {
-        try? Platform.writeAll(STDOUT_FILENO, Array(text.utf8))
+        try? Platform.writeAll(STDOUT_FILENO, Array(text.shownOnTerminal.utf8))
     }
 
     static func error(_ text: String) {
-        try? Platform.writeAll(STDERR_FILENO, Array(text.utf8))
+        try? Platform.writeAll(STDERR_FILENO, Array(text.shownOnTerminal.utf8))
+    }
+
+    /// The one escape sequence the lab sends itself: back to the line's start and erase it,
+    /// before a progress line is written anew.
+    static func eraseLine() {
+        try? Platform.writeAll(STDERR_FILENO, Array("\r\u{1B}[2K".utf8))
     }
 
     /// Whether standard error is a terminal (progress then updates one line in place).
@@ -55,7 +63,8 @@ final class ProgressDisplay {
             self.total = total
             if interactive {
                 // One line, rewritten in place; plain text, so NO_COLOR has nothing to turn off.
-                Console.error("\r\u{1B}[2K\(counter) \(cell.label), \(what); \(timing)")
+                Console.eraseLine()
+                Console.error("\(counter) \(cell.label), \(what); \(timing)")
             } else {
                 Console.error("\(counter) \(cell.label), \(what)\n")
             }
@@ -70,7 +79,7 @@ final class ProgressDisplay {
     }
 
     func finish() {
-        if enabled, interactive { Console.error("\r\u{1B}[2K") }
+        if enabled, interactive { Console.eraseLine() }
     }
 }
 

@@ -18,10 +18,16 @@ public enum LabCommandLine {
     /// as the worker processes (`worker`, a hidden command), so it must call this first thing
     /// in `main.swift`, before it does anything else.
     /// - Parameter workloads: your own workload types; their names must differ from the
-    ///   built-in ones (`lab list` shows them), or the registry stops the process.
+    ///   built-in ones (`lab list` shows them), or the registry stops the process, and keep
+    ///   the rule for names (lowercase letters, digits and dashes), or every command says
+    ///   which name breaks it and exits with 2.
     public static func main(adding workloads: [any Workload.Type] = []) -> Never {
         // A dead worker must be an error value (EPIPE), not the death of the coordinator.
         Platform.ignoreSignal(SIGPIPE)
+        if let violation = WorkloadName.violations(workloads).first {
+            Console.error("lab: \(violation)\n")
+            Platform.exit(2)
+        }
         Platform.exit(dispatch(Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)))
     }
 

@@ -37,66 +37,105 @@ package enum CSV {
     /// optional; empty lines are skipped.
     /// - Throws: ``ParseError`` for an unterminated or stray quote.
     package static func parse(_ text: String) throws(ParseError) -> [[String]] {
+        let scan = Scan(text)
+        if let error = scan.error { throw error }
+        return scan.records
+    }
+
+    /// One pass over the text's UTF-8 bytes (linear in its length, whatever it holds): every
+    /// record, the first error and where it stood, and where each record ended, so that
+    /// ``parseTable(_:)`` can cut a torn last record without parsing the text again.
+    struct Scan {
         var records: [[String]] = []
-        var fields: [String] = []
-        var field = ""
-        var inQuotes = false
-        var fieldWasQuoted = false
-        var line = 1
-        var quoteLine = 1
-        var scalars = Array(text.unicodeScalars)[...]
-        if scalars.first == "\u{FEFF}" { scalars.removeFirst() }
+        /// The first malformed spot, and the byte offset where it was found (in the text, a
+        /// byte-order mark included); the scan stops there.
+        var error: ParseError?
+        var errorOffset = 0
+        /// Byte offset just past the last record terminator outside quotes, and how many
+        /// records had ended by then (empty lines end none).
+        var lastTerminatorEnd: Int?
+        var recordsAtLastTerminator = 0
 
-        func endRecord() {
-            fields.append(field)
-            if !(fields.count == 1 && fields[0].isEmpty && !fieldWasQuoted) {
-                records.append(fields)
-            }
-            fields = []
-            field = ""
-            fieldWasQuoted = false
-        }
+        init(_ text: String) {
+            var bytes = Array(text.utf8)[...]
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+            let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
+            var fields: [String] = []
+            var field: [UInt8] = []
+            var inQuotes = false
+            var fieldWasQuoted = false
+            var line = 1
+            var quoteLine = 1
+            var index = bytes.startIndex
 
-        while let scalar = scalars.popFirst() {
-            if inQuotes {
-                if scalar == "\"" {
-                    if scalars.first == "\"" {
-                        scalars.removeFirst()
-                        field.unicodeScalars.append("\"")
-                    } else {
-                        inQuotes = false
-                    }
-                } else {
-                    if scalar == "\n" { line += 1 }
-                    field.unicodeScalars.append(scalar)
+            func endRecord() {
+                fields.append(String(decoding: field, as: UTF8.self))
+                if !(fields.count == 1 && field.isEmpty && !fieldWasQuoted) {
+                    records.append(fields)
                 }
-                continue
-            }
-            switch scalar {
-            case "\"":
-                guard field.isEmpty, !fieldWasQuoted else { throw .strayQuote(line: line) }
-                inQuotes = true
-                fieldWasQuoted = true
-                quoteLine = line
-            case ",":
-                fields.append(field)
-                field = ""
+                fields = []
+                field = []
                 fieldWasQuoted = false
-            case "\r" where scalars.first == "\n":
-                scalars.removeFirst()
-                endRecord()
-                line += 1
-            case "\n":
-                endRecord()
-                line += 1
-            default:
-                guard !fieldWasQuoted else { throw .strayQuote(line: line) }
-                field.unicodeScalars.append(scalar)
             }
+
+            while index < bytes.endIndex {
+                let byte = bytes[index]
+                index += 1
+                if inQuotes {
+                    if byte == quote {
+                        if index < bytes.endIndex && bytes[index] == quote {
+                            index += 1
+                            field.append(quote)
+                        } else {
+                            inQuotes = false
+                        }
+                    } else {
+                        if byte == lf { line += 1 }
+                        field.append(byte)
+                    }
+                    continue
+                }
+                switch byte {
+                case quote:
+                    guard field.isEmpty, !fieldWasQuoted else {
+                        error = .strayQuote(line: line)
+                        errorOffset = index - 1
+                        return
+                    }
+                    inQuotes = true
+                    fieldWasQuoted = true
+                    quoteLine = line
+                case comma:
+                    fields.append(String(decoding: field, as: UTF8.self))
+                    field = []
+                    fieldWasQuoted = false
+                case cr where index < bytes.endIndex && bytes[index] == lf:
+                    index += 1
+                    endRecord()
+                    line += 1
+                    lastTerminatorEnd = index
+                    recordsAtLastTerminator = records.count
+                case lf:
+                    endRecord()
+                    line += 1
+                    lastTerminatorEnd = index
+                    recordsAtLastTerminator = records.count
+                default:
+                    guard !fieldWasQuoted else {
+                        error = .strayQuote(line: line)
+                        errorOffset = index - 1
+                        return
+                    }
+                    field.append(byte)
+                }
+            }
+            if inQuotes {
+                error = .unterminatedQuote(line: quoteLine)
+                errorOffset = bytes.endIndex
+                return
+            }
+            if !field.isEmpty || fieldWasQuoted || !fields.isEmpty { endRecord() }
         }
-        if inQuotes { throw .unterminatedQuote(line: quoteLine) }
-        if !field.isEmpty || fieldWasQuoted || !fields.isEmpty { endRecord() }
-        return records
     }
 }
 
@@ -115,25 +154,26 @@ extension CSV {
     /// Parses text that may have been cut short; see ``Table``. The last record of such a
     /// text is dropped, whether it reads or not: a cut after a comma, or inside a number,
     /// leaves a record that reads and is wrong. (Every file the lab writes ends each record
-    /// with a line ending, and so do the spreadsheets and data frames that save them.)
+    /// with a line ending, and so do the spreadsheets and data frames that save them.) A cut
+    /// inside a quoted field that holds line breaks leaves that quote open: the whole records
+    /// end at the last line break outside quotes. One pass, linear in the text.
     /// - Throws: ``ParseError`` for a malformed record before the cut.
     package static func parseTable(_ text: String) throws(ParseError) -> Table {
-        let scalars = text.unicodeScalars
-        guard let last = scalars.last, last != "\n" else {
-            return Table(records: try parse(text), cutShort: false, wholeLength: text.utf8.count)
+        let utf8 = text.utf8
+        let scan = Scan(text)
+        guard let last = utf8.last, last != UInt8(ascii: "\n") else {
+            if let error = scan.error { throw error }
+            return Table(records: scan.records, cutShort: false, wholeLength: utf8.count)
         }
-        // Everything up to the last line break; what follows it is the torn record. A cut
-        // inside a quoted field that holds line breaks leaves that quote open: cut earlier.
-        var end = scalars.lastIndex(of: "\n")
-        while let cut = end {
-            do {
-                let whole = String(scalars[...cut])
-                return Table(records: try parse(whole), cutShort: true, wholeLength: whole.utf8.count)
-            } catch .unterminatedQuote {
-                end = scalars[..<cut].lastIndex(of: "\n")
-            }
+        // Where the last line break stands: a fault past it is in the torn record, and forgiven.
+        let lastBreak = utf8.lastIndex(of: UInt8(ascii: "\n")).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? -1
+        if let error = scan.error, scan.errorOffset < lastBreak { throw error }
+        guard let end = scan.lastTerminatorEnd else {
+            // No whole record at all: the text is one record, read as it is.
+            if let error = scan.error { throw error }
+            return Table(records: scan.records, cutShort: false, wholeLength: utf8.count)
         }
-        return Table(records: try parse(text), cutShort: false, wholeLength: text.utf8.count)
+        return Table(records: Array(scan.records.prefix(scan.recordsAtLastTerminator)), cutShort: true, wholeLength: end)
     }
 }
 

@@ -8,14 +8,14 @@ package struct MarkdownReport {
     /// - Parameter timelineFiles: the timeline SVG of each workload setting, by
     ///   ``CellSummary/workloadKey``, to link from its section.
     package func render(description: RunDescription, summaries: [CellSummary], timelineFiles: [String: String] = [:]) -> String {
-        var text = "# Workload lab run \(description.runID)\n\n"
+        var text = "# Workload lab run \(description.runID.markdownText)\n\n"
         text += header(description)
         text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"
         let chart = AsciiChart()
         for cells in CellSummary.byWorkload(summaries) {
             let cell = cells[0]
             text += "## \(cell.workload) (\(cell.kind.rawValue))\n\n"
-            text += "Parameters: `\(cell.parameters.isEmpty ? "none" : cell.parameters)`, \(cell.tasks) tasks.\n\n"
+            text += "Parameters: \((cell.parameters.isEmpty ? "none" : cell.parameters).markdownCode), \(cell.tasks) tasks.\n\n"
             text += MarkdownReport.table(cells) + "\n"
             text += "```text\n" + chart.render(block: cells) + "```\n\n"
             for sentence in MarkdownReport.findings(cells) { text += "- \(sentence)\n" }
@@ -38,35 +38,35 @@ package struct MarkdownReport {
     private func header(_ description: RunDescription) -> String {
         let machine = description.machine
         let memory = NumberFormatting.fixed(Double(machine.memoryKiB) / 1_048_576, decimals: 1)
-        var text = "Measured on \(machine.cpuModel) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel))"
+        var text = "Measured on \(machine.cpuModel.markdownText) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel.markdownText))"
         if let runtime = description.runtime {
-            text += " with \(runtime), by \(description.labVersion)"
+            text += " with \(runtime.markdownText), by \(description.labVersion.markdownText)"
         } else {
-            text += " with Swift \(description.swiftVersion), \(description.buildConfiguration) build, lab \(description.labVersion)"
+            text += " with Swift \(description.swiftVersion.markdownText), \(description.buildConfiguration.markdownText) build, lab \(description.labVersion.markdownText)"
         }
-        text += description.gitCommit.map { " (commit \(String($0.prefix(12))))" } ?? ""
+        text += description.gitCommit.map { " (commit \(String($0.prefix(12)).markdownText))" } ?? ""
         text += ".\n"
         let plan = description.plan
-        text += "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes \(plan.modes.joined(separator: ", "));"
+        text += "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes \(plan.modes.joined(separator: ", ").markdownText);"
         text += " workers \(plan.workers.map(String.init).joined(separator: ", ")); \(plan.repetitions) repetitions after \(plan.warmup) warm-up\(plan.warmup == 1 ? "" : "s"),"
-        text += " \(plan.order) order.\n"
-        text += "Started \(description.startedAt)" + (description.endedAt.map { ", ended \($0)" } ?? "") + ".\n\n"
+        text += " \(plan.order.markdownText) order.\n"
+        text += "Started \(description.startedAt.markdownText)" + (description.endedAt.map { ", ended \($0.markdownText)" } ?? "") + ".\n\n"
         if description.partial {
             text += "> **Partial run**: it was interrupted; only the cells that finished are reported.\n\n"
         }
         if let resumptions = description.resumptions, !resumptions.isEmpty {
-            let times = resumptions.map(\.startedAt).joined(separator: ", ")
+            let times = resumptions.map(\.startedAt).joined(separator: ", ").markdownText
             text += "> **Resumed** \(resumptions.count == 1 ? "once" : "\(resumptions.count) times") (\(times)): each time the lab, the machine and the plan were checked to be the run's, the repetitions measured before were kept, and the warm-ups ran again before each cell taken up.\n\n"
         }
         if description.runtime == nil, description.buildConfiguration != "release" {
             text += "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
         }
         if let counters = description.counters {
-            text += "Counters: hardware counts \(counters.hardware == "counted" ? "counted" : counters.hardware); "
-            text += "a repetition is disturbed when \(counters.disturbedWhen).\n\n"
+            text += "Counters: hardware counts \(counters.hardware == "counted" ? "counted" : counters.hardware.markdownText); "
+            text += "a repetition is disturbed when \(counters.disturbedWhen.markdownText).\n\n"
         }
         for finding in description.checks ?? [] where finding.level == .warning {
-            text += "> **Machine check, \(finding.topic)**: \(finding.text).\n\n"
+            text += "> **Machine check, \(finding.topic.markdownText)**: \(finding.text.markdownText).\n\n"
         }
         text += "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
         text += "Speedup is the sequential median divided by the cell's; efficiency is speedup per worker. "
@@ -202,7 +202,7 @@ package struct MarkdownReport {
             }
         }
         for cell in cells {
-            if let warning = cell.warning { sentences.append("Warning: \(warning).") }
+            if let warning = cell.warning { sentences.append("Warning: \(warning.markdownText).") }
             if let disturbed = cell.disturbanceText {
                 sentences.append("Disturbed: \(disturbed); other processes or the hypervisor took CPU time meanwhile, so these times are not this code's alone.")
             }
@@ -213,5 +213,35 @@ package struct MarkdownReport {
     static func overlaps(_ first: ClosedRange<Double>?, _ second: ClosedRange<Double>?) -> Bool {
         guard let first, let second else { return true }
         return first.overlaps(second)
+    }
+}
+
+extension String {
+    /// Text from a run folder as Markdown shows it, never as markup: control characters as
+    /// escapes (so it stays on its line), and the characters that open code, emphasis, links,
+    /// HTML or a table cell behind a backslash. (`_` inside a word opens nothing in CommonMark
+    /// and is left as it is, so `x86_64` reads as written.)
+    package var markdownText: String {
+        var text = ""
+        for character in shownInMessage {
+            if "\\`*[]<>|".contains(character) { text.append("\\") }
+            text.append(character)
+        }
+        return text
+    }
+
+    /// Text from a run folder as inline code: fenced by one backtick more than the longest
+    /// run of backticks it holds (CommonMark's rule), control characters as escapes.
+    package var markdownCode: String {
+        let shown = shownInMessage
+        var longest = 0
+        var run = 0
+        for character in shown {
+            run = character == "`" ? run + 1 : 0
+            longest = Swift.max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let padding = longest > 0 ? " " : ""
+        return fence + padding + shown + padding + fence
     }
 }

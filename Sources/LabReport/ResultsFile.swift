@@ -31,6 +31,16 @@ package final class ResultsFileWriter: Sendable {
 /// Reads the records of a `results.csv` back; columns are found by header name, so files
 /// with extra columns still read.
 package enum ResultsFileReader {
+    /// A count read from a folder: a whole number from `lowest` to ``RunFolder/countLimit``.
+    static func count(_ text: String, from lowest: Int = 0) -> Int? {
+        Int(text).flatMap { (lowest...RunFolder.countLimit).contains($0) ? $0 : nil }
+    }
+
+    /// A figure read from a folder: a finite number (`nan` and `inf` read as numbers in Swift).
+    static func finite(_ text: String) -> Double? {
+        Double(text).flatMap { $0.isFinite ? $0 : nil }
+    }
+
     package static func records(fromCSV text: String) throws(ResultsFileError) -> [RepetitionRecord] {
         try read(fromCSV: text).records
     }
@@ -73,8 +83,8 @@ package enum ResultsFileReader {
             // A row's counters (0.6.0); each group (lanes, memory, hardware, interference) is
             // there whole or not at all, and no count is negative.
             func counters() throws(ResultsFileError) -> RepetitionCounters {
-                func integer(_ column: ResultColumn) throws(ResultsFileError) -> Int? { try optional(column) { Int($0).flatMap { $0 >= 0 ? $0 : nil } } }
-                func seconds(_ column: ResultColumn) throws(ResultsFileError) -> Double? { try optional(column) { Double($0) } }
+                func integer(_ column: ResultColumn) throws(ResultsFileError) -> Int? { try optional(column) { ResultsFileReader.count($0) } }
+                func seconds(_ column: ResultColumn) throws(ResultsFileError) -> Double? { try optional(column) { ResultsFileReader.finite($0) } }
                 var counters = RepetitionCounters(
                     minorFaults: try integer(.minorFaults), majorFaults: try integer(.majorFaults),
                     workersMinorFaults: try integer(.workersMinorFaults), workersMajorFaults: try integer(.workersMajorFaults),
@@ -103,34 +113,37 @@ package enum ResultsFileReader {
                 return counters
             }
             // The breakdown is all there or not at all.
-            let parts = try ResultColumn.breakdownColumns.map { column throws(ResultsFileError) in try optional(column) { Double($0) } }
+            let parts = try ResultColumn.breakdownColumns.map { column throws(ResultsFileError) in try optional(column) { ResultsFileReader.finite($0) } }
             let breakdown: TimeBreakdown? =
                 parts.contains(nil)
                 ? nil
                 : TimeBreakdown(
-                    startupSeconds: try parsed(.startupSeconds) { Double($0) }, workSeconds: parts[0]!, exchangeSeconds: parts[1]!,
+                    startupSeconds: try parsed(.startupSeconds) { ResultsFileReader.finite($0) }, workSeconds: parts[0]!, exchangeSeconds: parts[1]!,
                     idleSeconds: parts[2]!, teardownSeconds: parts[3]!, residualSeconds: parts[4]!)
+            guard WorkloadName.isValid(field(.workload)) else {
+                throw .invalidWorkloadName(line: line, value: field(.workload))
+            }
             records.append(
                 RepetitionRecord(
                     runID: field(.runID), workload: field(.workload), kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
                     parameters: field(.parameters), mode: try parsed(.mode, ExecutionMode.init(rawValue:)),
-                    workers: try parsed(.workers) { Int($0) }, tasks: try parsed(.tasks) { Int($0) },
-                    repetition: try parsed(.repetition) { Int($0) }, wallSeconds: try parsed(.wallSeconds) { Double($0) },
-                    startupSeconds: try parsed(.startupSeconds) { Double($0) },
-                    tasksPerSecond: try parsed(.tasksPerSecond) { Double($0) }, checksum: try optional(.checksum) { $0.count == 16 ? UInt64($0, radix: 16) : nil },
+                    workers: try parsed(.workers) { ResultsFileReader.count($0, from: 1) }, tasks: try parsed(.tasks) { ResultsFileReader.count($0, from: 1) },
+                    repetition: try parsed(.repetition) { ResultsFileReader.count($0) }, wallSeconds: try parsed(.wallSeconds) { ResultsFileReader.finite($0) },
+                    startupSeconds: try parsed(.startupSeconds) { ResultsFileReader.finite($0) },
+                    tasksPerSecond: try parsed(.tasksPerSecond) { ResultsFileReader.finite($0) }, checksum: try optional(.checksum) { $0.count == 16 ? UInt64($0, radix: 16) : nil },
                     status: try parsed(.status, RepetitionStatus.init(rawValue:)), error: field(.error).isEmpty ? nil : field(.error),
-                    userSeconds: try parsed(.userSeconds) { Double($0) }, systemSeconds: try parsed(.systemSeconds) { Double($0) },
-                    workersUserSeconds: try optional(.workersUserSeconds) { Double($0) },
-                    workersSystemSeconds: try optional(.workersSystemSeconds) { Double($0) },
-                    maxResidentKiB: try optional(.maxResidentKiB) { Int($0) }, workersMaxResidentKiB: try optional(.workersMaxResidentKiB) { Int($0) },
-                    voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { Int($0) },
-                    involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { Int($0) },
-                    bytesToWorkers: try parsed(.bytesToWorkers) { Int($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { Int($0) },
-                    startSeconds: try parsed(.startSeconds) { Double($0) }, position: try parsed(.position) { Int($0) },
+                    userSeconds: try parsed(.userSeconds) { ResultsFileReader.finite($0) }, systemSeconds: try parsed(.systemSeconds) { ResultsFileReader.finite($0) },
+                    workersUserSeconds: try optional(.workersUserSeconds) { ResultsFileReader.finite($0) },
+                    workersSystemSeconds: try optional(.workersSystemSeconds) { ResultsFileReader.finite($0) },
+                    maxResidentKiB: try optional(.maxResidentKiB) { ResultsFileReader.count($0) }, workersMaxResidentKiB: try optional(.workersMaxResidentKiB) { ResultsFileReader.count($0) },
+                    voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { ResultsFileReader.count($0) },
+                    involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { ResultsFileReader.count($0) },
+                    bytesToWorkers: try parsed(.bytesToWorkers) { ResultsFileReader.count($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { ResultsFileReader.count($0) },
+                    startSeconds: try parsed(.startSeconds) { ResultsFileReader.finite($0) }, position: try parsed(.position) { ResultsFileReader.count($0) },
                     breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
                     variant: field(.variant), dataset: try optional(.dataset, DatasetPlacement.init(rawValue:)),
-                    datasetBytes: try optional(.datasetBytes) { Int($0) }, start: try optional(.start, WorkerStart.init(rawValue:)),
+                    datasetBytes: try optional(.datasetBytes) { ResultsFileReader.count($0) }, start: try optional(.start, WorkerStart.init(rawValue:)),
                     counters: try counters()))
         }
         return (records, leftOut, table.wholeLength)

@@ -195,9 +195,13 @@ package struct RunDescription: Codable, Sendable, Equatable {
     }
 
     /// Reads `run.json` text.
+    /// Reads `run.json` text. A folder may come from anyone: the plan's workload names keep
+    /// ``WorkloadName``'s rule and its counts are in the ranges the lab itself would write.
     package static func parse(_ text: String) throws -> RunDescription {
         let decoder = JSONDecoder()
-        return try decoder.decode(RunDescription.self, from: Data(text.utf8))
+        let description = try decoder.decode(RunDescription.self, from: Data(text.utf8))
+        if let problem = description.plan.problem { throw RunDescriptionError(reason: problem) }
+        return description
     }
 
     /// The current UTC time as ISO 8601, to the second.
@@ -268,5 +272,32 @@ extension RunDescription.Plan {
             modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
             batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue), spin: spinPolls,
             datasets: plan.datasets.map(\.rawValue), starts: plan.starts.map(\.rawValue))
+    }
+}
+
+/// Why a decoded `run.json` cannot be used: a value outside what the lab would write.
+package struct RunDescriptionError: Error, CustomStringConvertible, Sendable {
+    package let reason: String
+    package var description: String { reason }
+}
+
+extension RunDescription.Plan {
+    /// The largest count any of the plan's numbers may hold (tasks, workers, repetitions).
+    static var countLimit: Int { RunFolder.countLimit }
+
+    /// What makes the plan unusable, or `nil`: a bad workload name, a count out of range.
+    var problem: String? {
+        for workload in workloads {
+            guard WorkloadName.isValid(workload.name) else {
+                return "workload name '\(workload.name.shownInMessage)' breaks the rule for names (\(WorkloadName.rule))"
+            }
+            guard (1...Self.countLimit).contains(workload.tasks) else { return "\(workload.name) has \(workload.tasks) tasks; expected 1 to \(Self.countLimit)" }
+        }
+        if let bad = workers.first(where: { !(1...Self.countLimit).contains($0) }) { return "\(bad) workers; expected 1 to \(Self.countLimit)" }
+        guard (0...Self.countLimit).contains(repetitions), (0...Self.countLimit).contains(warmup) else {
+            return "\(repetitions) repetitions after \(warmup) warm-ups; expected 0 to \(Self.countLimit) of each"
+        }
+        if let spin, !(0...Self.countLimit).contains(spin) { return "spin \(spin); expected 0 to \(Self.countLimit)" }
+        return nil
     }
 }

@@ -11,6 +11,10 @@ package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible,
     case readFailed(path: String, error: SystemError)
     case invalidResults(path: String, reason: String)
     case invalidDescription(path: String, reason: String)
+    /// A name in the folder that is no plain file: a symbolic link, a FIFO, a device, a folder.
+    case notAFile(path: String, what: String)
+    /// A file larger than the lab reads (``RunFolder/fileSizeLimit``).
+    case tooLarge(path: String, bytes: Int)
 
     package var exitStatus: ExitStatus {
         if case .readFailed = self { return .failure }
@@ -24,6 +28,10 @@ package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible,
         case .readFailed(let path, let error): "reading '\(path)' failed: \(error)"
         case .invalidResults(let path, let reason): "invalid results file '\(path)': \(reason)"
         case .invalidDescription(let path, let reason): "invalid run description '\(path)': \(reason)"
+        case .notAFile(let path, let what):
+            "'\(path.shownInMessage)' is \(what), not a plain file; a run folder's files are read only as plain files, never through a link"
+        case .tooLarge(let path, let bytes):
+            "'\(path.shownInMessage)' holds \(bytes) bytes, more than the \(RunFolder.fileSizeLimit) bytes (\(RunFolder.fileSizeLimit >> 20) MiB) the lab reads from a run folder's file"
         }
     }
 }
@@ -49,6 +57,11 @@ package struct RunFolder: Sendable {
     /// `timeline-<workload>.svg` (`timeline-<workload>-2.svg` for another of the same name).
     package static let timelinePrefix = "timeline-"
 
+    /// The largest count a folder's file may hold in any field (tasks, workers, a repetition,
+    /// bytes, faults): 256 Gi, far more than any run measures, and small enough that the sum
+    /// of one such field over every row a file can hold (``fileSizeLimit``) cannot overflow.
+    package static let countLimit = 1 << 38
+
     package var resultsPath: String { path + "/" + RunFolder.resultsName }
     package var descriptionPath: String { path + "/" + RunFolder.descriptionName }
 
@@ -67,7 +80,11 @@ package struct RunFolder: Sendable {
     /// ``readRecords()``, and how many bytes of `results.csv` its whole records take: where a
     /// resumed run appends.
     package func readResults() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
-        let text = try read(resultsPath)
+        try parseResults(try read(resultsPath))
+    }
+
+    /// ``readResults()`` of the text of `results.csv`.
+    func parseResults(_ text: String) throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
         let results: (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int)
         do {
             results = try ResultsFileReader.read(fromCSV: text)
@@ -84,7 +101,11 @@ package struct RunFolder: Sendable {
 
     /// The run's description, read back from `run.json`.
     package func runDescription() throws(RunFolderError) -> RunDescription {
-        let text = try read(descriptionPath)
+        try parseDescription(try read(descriptionPath))
+    }
+
+    /// ``runDescription()`` of the text of `run.json`.
+    func parseDescription(_ text: String) throws(RunFolderError) -> RunDescription {
         do {
             return try RunDescription.parse(text)
         } catch {
@@ -95,27 +116,59 @@ package struct RunFolder: Sendable {
     /// The text of `path`, or `nil` when there is no such file; a read error is a failure of
     /// its own, never an early end of file.
     static func readIfPresent(_ path: String) throws(RunFolderError) -> String? {
+        let descriptor: Int32
         do {
-            return try Platform.readFile(atPath: path)
-        } catch where error.call == "open" && error.errno == ENOENT {
+            descriptor = try Platform.openUntrustedForReading(path)
+        } catch where error.errno == ENOENT {
             return nil
+        } catch where error.errno == ELOOP {
+            throw .notAFile(path: path, what: "a symbolic link")
         } catch {
             throw .readFailed(path: path, error: error)
+        }
+        return try readOpened(descriptor, path: path)
+    }
+
+    /// How many bytes the lab reads at most from one file of a run folder: 64 times the
+    /// `tasks.csv` of the reference run, and far less than a folder's reader would want to
+    /// hold in memory for a file it did not write.
+    package static let fileSizeLimit = 256 << 20
+
+    /// Reads a file opened by ``Platform/openUntrustedForReading(_:)``: only a plain file,
+    /// and only up to ``fileSizeLimit``; closes the descriptor.
+    private static func readOpened(_ descriptor: Int32, path: String) throws(RunFolderError) -> String {
+        defer { Platform.close(descriptor) }
+        do {
+            let kind = try Platform.fileKind(descriptor)
+            guard kind.isRegular else { throw RunFolderError.notAFile(path: path, what: "a FIFO, device or folder") }
+            guard kind.size <= fileSizeLimit else { throw RunFolderError.tooLarge(path: path, bytes: kind.size) }
+            guard let bytes = try Platform.readAll(descriptor, limit: fileSizeLimit) else {
+                throw RunFolderError.tooLarge(path: path, bytes: fileSizeLimit + 1)
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        } catch let error as RunFolderError {
+            throw error
+        } catch let error as SystemError {
+            throw .readFailed(path: path, error: error)
+        } catch {
+            throw .readFailed(path: path, error: SystemError(call: "read", errno: EIO))
         }
     }
 
     /// A data file's text: a missing file (or folder) is the user's mistake, a read error a
     /// failure of its own, never an early end of file.
     private func read(_ path: String) throws(RunFolderError) -> String {
+        let descriptor: Int32
         do {
-            return try Platform.readFile(atPath: path)
-        } catch where error.call == "open" {
+            descriptor = try Platform.openUntrustedForReading(path)
+        } catch where error.errno == ELOOP {
+            throw .notAFile(path: path, what: "a symbolic link")
+        } catch {
             // A missing folder is named as such, not as a missing file inside it.
             if (try? Platform.directoryEntries(self.path)) == nil { throw .noFolder(path: self.path) }
             throw .unreadable(path: path)
-        } catch {
-            throw .readFailed(path: path, error: error)
         }
+        return try RunFolder.readOpened(descriptor, path: path)
     }
 
     /// Writes `run.json`.
@@ -140,10 +193,28 @@ package struct RunFolder: Sendable {
     /// the derived files' names and contents, and the cell summaries they all show (made once),
     /// from the data files alone.
     package func derivedFiles() throws(RunFolderError) -> DerivedFiles {
-        let (records, recordsLeftOut) = try readRecords()
-        let (timelines, timelinesLeftOut) = try readTimelines()
+        let results = try read(resultsPath)
+        let tasks = try RunFolder.readIfPresent(path + "/" + TimelineFiles.tasksName)
+        let lanes = try RunFolder.readIfPresent(path + "/" + TimelineFiles.lanesName)
+        return try derivedFiles(from: FolderTexts(results: results, description: try read(descriptionPath), tasks: tasks, lanes: lanes))
+    }
+
+    /// The timelines of the data files' texts, or `nil` when there are none.
+    func derivedTimelines(from texts: FolderTexts, leftOut: inout [String]) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+        guard let tasks = texts.tasks, let lanes = texts.lanes else { return nil }
+        return try TimelineFiles.parse(
+            tasks: tasks, lanes: lanes, tasksPath: path + "/" + TimelineFiles.tasksName, lanesPath: path + "/" + TimelineFiles.lanesName,
+            leftOut: &leftOut)
+    }
+
+    /// ``derivedFiles()`` of the data files' texts, as read (or as a fuzzer makes them): all
+    /// of the checks, none of the reading.
+    package func derivedFiles(from texts: FolderTexts) throws(RunFolderError) -> DerivedFiles {
+        let (records, recordsLeftOut, _) = try parseResults(texts.results)
+        var timelinesLeftOut: [String] = []
+        let timelines = try derivedTimelines(from: texts, leftOut: &timelinesLeftOut)
         let summaries = CellSummary.summarize(records, timelines: timelines)
-        let description = try runDescription()
+        let description = try parseDescription(texts.description)
         var timelineFiles: [(name: String, text: String)] = []
         var linked: [String: String] = [:]
         if let timelines {
@@ -176,6 +247,11 @@ package struct RunFolder: Sendable {
     /// Writes the derived files.
     package func write(_ derived: DerivedFiles) throws {
         for file in derived.files {
+            // Names come from the folder's data; whatever the readers let through, a derived
+            // file is written in the folder itself or not at all.
+            guard !file.name.contains("/"), file.name != ".", file.name != "..", !file.name.isEmpty else {
+                throw RunFolderError.invalidResults(path: resultsPath, reason: "a derived file would be named '\(file.name.shownInMessage)'")
+            }
             try Platform.replaceFile(atPath: path + "/" + file.name, with: Array(file.text.utf8))
         }
     }
@@ -187,6 +263,22 @@ package struct RunFolder: Sendable {
         let derived = try derivedFiles()
         try write(derived)
         return derived
+    }
+}
+
+/// The texts of a run folder's data files: `results.csv`, `run.json`, and `tasks.csv` with
+/// `lanes.csv` (`nil` for a run of lab 0.3.0 or older, which has none).
+package struct FolderTexts: Sendable {
+    package var results: String
+    package var description: String
+    package var tasks: String?
+    package var lanes: String?
+
+    package init(results: String, description: String, tasks: String?, lanes: String?) {
+        self.results = results
+        self.description = description
+        self.tasks = tasks
+        self.lanes = lanes
     }
 }
 

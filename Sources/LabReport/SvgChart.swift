@@ -101,9 +101,10 @@ package struct SvgChart {
         NumberFormatting.fixed(value, decimals: 1)
     }
 
-    /// `text` made safe inside an SVG (XML) element or attribute.
+    /// `text` made safe inside an SVG (XML) element or attribute: control characters (which
+    /// XML forbids) shown as escapes, and XML's own characters as entities.
     package static func escape(_ text: String) -> String {
-        text.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+        text.shownInMessage.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
     }
 
     /// The opening of every SVG the lab draws: its size, font and a white background.

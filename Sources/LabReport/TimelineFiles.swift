@@ -65,29 +65,48 @@ package enum TimelineFiles {
         let tasksPath = folder + "/" + tasksName
         let lanesPath = folder + "/" + lanesName
         guard let tasksText = try RunFolder.readIfPresent(tasksPath), let lanesText = try RunFolder.readIfPresent(lanesPath) else { return nil }
+        return try parse(tasks: tasksText, lanes: lanesText, tasksPath: tasksPath, lanesPath: lanesPath, leftOut: &leftOut)
+    }
+
+    /// Reads the text of both files. Every number is checked against its row's cell, as a
+    /// folder may come from anyone: a lane is one of the cell's workers, a span's tasks lie
+    /// within the cell's tasks, counts are not negative and times are finite.
+    static func parse(
+        tasks tasksText: String, lanes lanesText: String, tasksPath: String, lanesPath: String, leftOut: inout [String]
+    ) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline] {
         var timelines: [RepetitionKey: RecordedTimeline] = [:]
-        try parse(tasksText, path: tasksPath, columns: spanColumns, leftOut: &leftOut) { (key, fields) throws(RunFolderError) in
-            func number<T: LosslessStringConvertible>(_ index: Int) throws(RunFolderError) -> T {
-                guard let value = T(fields[index]) else {
-                    throw .invalidResults(path: tasksPath, reason: "invalid \(spanColumns[index]) '\(fields[index])'")
-                }
+        try parse(tasksText, path: tasksPath, columns: spanColumns, leftOut: &leftOut) { (row, record, fields) throws(RunFolderError) in
+            func invalid(_ index: Int, _ expected: String) -> RunFolderError {
+                .invalidResults(path: tasksPath, reason: "record \(record): invalid \(spanColumns[index]) '\(fields[index].shownInMessage)'; expected \(expected)")
+            }
+            func count(_ index: Int, _ range: ClosedRange<Int>) throws(RunFolderError) -> Int {
+                guard let value = Int(fields[index]), range.contains(value) else { throw invalid(index, "a whole number from \(range.lowerBound) to \(range.upperBound)") }
                 return value
             }
+            func seconds(_ index: Int) throws(RunFolderError) -> Double {
+                guard let value = Double(fields[index]), value.isFinite else { throw invalid(index, "a finite number of seconds") }
+                return value
+            }
+            let tasks = row.tasks
+            let firstTask = try count(1, 0...(tasks - 1))
             let span = SpanRow(
-                lane: try number(0), firstTask: try number(1), taskCount: try number(2), claimed: try number(3), sent: try number(4),
-                started: try number(5), ended: try number(6), received: try number(7), work: try number(8), bytesIn: try number(9),
-                bytesOut: try number(10))
-            timelines[key, default: RecordedTimeline()].spans.append(span)
+                lane: try count(0, 0...(row.workers - 1)), firstTask: firstTask, taskCount: try count(2, 1...(tasks - firstTask)),
+                claimed: try seconds(3), sent: try seconds(4), started: try seconds(5), ended: try seconds(6), received: try seconds(7),
+                work: try seconds(8), bytesIn: try count(9, 0...Int.max), bytesOut: try count(10, 0...Int.max))
+            timelines[row.key, default: RecordedTimeline()].spans.append(span)
         }
-        try parse(lanesText, path: lanesPath, columns: eventColumns, leftOut: &leftOut) { (key, fields) throws(RunFolderError) in
-            guard let at = Double(fields[2]) else { throw .invalidResults(path: lanesPath, reason: "invalid at_s '\(fields[2])'") }
+        try parse(lanesText, path: lanesPath, columns: eventColumns, leftOut: &leftOut) { (row, record, fields) throws(RunFolderError) in
             let lane = fields[0].isEmpty ? nil : Int(fields[0])
             let pid = fields[3].isEmpty ? nil : Int32(fields[3])
             let spans = fields[4].isEmpty ? nil : Int(fields[4])
-            guard fields[0].isEmpty || lane != nil, fields[3].isEmpty || pid != nil, fields[4].isEmpty || spans != nil else {
-                throw .invalidResults(path: lanesPath, reason: "invalid lane, pid or spans in '\(fields.joined(separator: ","))'")
+            guard let at = Double(fields[2]), at.isFinite, fields[0].isEmpty || lane.map({ (0..<row.workers).contains($0) }) == true,
+                fields[3].isEmpty || pid.map({ $0 > 0 }) == true, fields[4].isEmpty || spans.map({ $0 >= 0 }) == true
+            else {
+                throw .invalidResults(
+                    path: lanesPath,
+                    reason: "record \(record): invalid lane, at_s, pid or spans in '\(fields.joined(separator: ",").shownInMessage)'; expected a lane from 0 to \(row.workers - 1), finite seconds, a positive pid and a count")
             }
-            timelines[key, default: RecordedTimeline()].events.append(EventRow(lane: lane, event: fields[1], at: at, processID: pid, spans: spans))
+            timelines[row.key, default: RecordedTimeline()].events.append(EventRow(lane: lane, event: fields[1], at: at, processID: pid, spans: spans))
         }
         return timelines
     }
@@ -96,19 +115,27 @@ package enum TimelineFiles {
     /// (no transport column) reads too. The torn last record of a file cut short (no final line
     /// ending) is left out and named in `leftOut`; any malformed record before it is an error.
     private static func parse(
-        _ text: String, path: String, columns: [String], leftOut: inout [String], row: (RepetitionKey, [String]) throws(RunFolderError) -> Void
+        _ text: String, path: String, columns: [String], leftOut: inout [String], row: (KeyedRow, Int, [String]) throws(RunFolderError) -> Void
     ) throws(RunFolderError) {
         let file = try keyedRows(text, path: path, columns: columns)
         if file.table.cutShort { leftOut.append(RunFolder.leftOutNote(path: path, record: file.table.records.count + 1)) }
-        for (key, fields) in file.rows {
-            try row(key, Array(fields[(file.repetitionField + 1)...]))
+        for (offset, keyed) in file.rows.enumerated() {
+            try row(keyed, offset + 2, Array(keyed.fields[(file.repetitionField + 1)...]))
         }
+    }
+
+    /// A row of either file with the repetition it belongs to, and its cell's counts.
+    struct KeyedRow {
+        var key: RepetitionKey
+        var tasks: Int
+        var workers: Int
+        var fields: [String]
     }
 
     /// The whole rows of a file, each with the repetition it belongs to.
     private static func keyedRows(
         _ text: String, path: String, columns: [String]
-    ) throws(RunFolderError) -> (table: CSV.Table, repetitionField: Int, rows: [(key: RepetitionKey, fields: [String])]) {
+    ) throws(RunFolderError) -> (table: CSV.Table, repetitionField: Int, rows: [KeyedRow]) {
         let header = cellHeader + columns
         let table: CSV.Table
         do {
@@ -125,18 +152,20 @@ package enum TimelineFiles {
         }
         let width = (hasTransport ? header.count : header.count - 1) + (hasDataset ? laterCellColumns.count : 0)
         let repetitionField = hasTransport ? 6 : 5
-        var keyed: [(key: RepetitionKey, fields: [String])] = []
+        var keyed: [KeyedRow] = []
         for (offset, fields) in rows.dropFirst().enumerated() {
             let transportText = hasTransport && fields.count == width ? fields[5] : ""
             let datasetText = hasDataset && fields.count == width ? fields[width - 2] : ""
             let startText = hasDataset && fields.count == width ? fields[width - 1] : ""
-            guard fields.count == width, let tasks = Int(fields[2]), let mode = ExecutionMode(rawValue: fields[3]),
-                let workers = Int(fields[4]), let repetition = Int(fields[repetitionField]),
+            guard fields.count == width, WorkloadName.isValid(fields[0]), let tasks = Int(fields[2]), (1...RunFolder.countLimit).contains(tasks),
+                let mode = ExecutionMode(rawValue: fields[3]), let workers = Int(fields[4]), (1...RunFolder.countLimit).contains(workers),
+                let repetition = Int(fields[repetitionField]), (0...RunFolder.countLimit).contains(repetition),
                 transportText.isEmpty || Transport(rawValue: transportText) != nil,
                 datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil,
                 startText.isEmpty || WorkerStart(rawValue: startText) != nil
             else {
-                throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row")
+                let name = fields.first.map { WorkloadName.isValid($0) ? "" : " (workload name '\($0.shownInMessage)' breaks the rule for names: \(WorkloadName.rule))" } ?? ""
+                throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row\(name)")
             }
             let key = RepetitionKey(
                 cellKey: RepetitionRecord.cellKey(
@@ -145,7 +174,7 @@ package enum TimelineFiles {
                     dataset: DatasetPlacement(rawValue: datasetText), start: WorkerStart(rawValue: startText)),
                 repetition: repetition)
             // The dataset and start stay the last fields, after the columns a reader takes by position.
-            keyed.append((key, fields))
+            keyed.append(KeyedRow(key: key, tasks: tasks, workers: workers, fields: fields))
         }
         return (table, repetitionField, keyed)
     }

@@ -155,3 +155,39 @@ extension Platform {
         if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "setrlimit", errno: errno) }
     }
 }
+
+extension Platform {
+    /// Opens a file that may come from anyone for reading: a symbolic link as the last part
+    /// of the path fails (`ELOOP`) instead of being followed, and a FIFO opens without
+    /// waiting for a writer. The corresponding C function is `open(O_RDONLY | O_NOFOLLOW | O_NONBLOCK)`.
+    package static func openUntrustedForReading(_ path: String) throws(SystemError) -> Int32 {
+        while true {
+            let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+            if descriptor >= 0 { return descriptor }
+            if errno == EINTR { continue }
+            throw SystemError(call: "open", errno: errno)
+        }
+    }
+
+    /// Whether an open file is a regular file, and its size in bytes.
+    /// The corresponding C function is `fstat`.
+    package static func fileKind(_ descriptor: Int32) throws(SystemError) -> (isRegular: Bool, size: Int) {
+        var status = stat()
+        if fstat(descriptor, &status) != 0 { throw SystemError(call: "fstat", errno: errno) }
+        return ((status.st_mode & S_IFMT) == S_IFREG, Int(status.st_size))
+    }
+
+    /// Reads an open file to its end, but never more than `limit` bytes.
+    /// - Returns: the bytes, or `nil` when the file holds more than `limit`.
+    package static func readAll(_ descriptor: Int32, limit: Int) throws(SystemError) -> [UInt8]? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let attempt = chunk.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) } }
+            let count = try attempt.get()
+            if count == 0 { return bytes }
+            if bytes.count + count > limit { return nil }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

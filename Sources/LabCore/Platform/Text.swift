@@ -19,11 +19,36 @@ extension String {
             case "\n": text += "\\n"
             case "\r": text += "\\r"
             case "\t": text += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7f: text += "\\u{\(String(scalar.value, radix: 16))}"
+            case _ where scalar.isHiddenControl: text += "\\u{\(String(scalar.value, radix: 16))}"
             default: text.unicodeScalars.append(scalar)
             }
         }
         return text
+    }
+}
+
+extension String {
+    /// The text as the lab writes it to a terminal when it may hold text from a run folder:
+    /// line breaks, tabs and carriage returns pass, every other control character (an escape
+    /// sequence's ESC, C1 controls such as CSI) is shown as an escape and never sent.
+    package var shownOnTerminal: String {
+        guard unicodeScalars.contains(where: \.isHiddenControl) else { return self }
+        var text = ""
+        for scalar in unicodeScalars {
+            if scalar.isHiddenControl {
+                text += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                text.unicodeScalars.append(scalar)
+            }
+        }
+        return text
+    }
+}
+
+extension Unicode.Scalar {
+    /// A control character other than a line break, tab or carriage return: C0, DEL and C1.
+    package var isHiddenControl: Bool {
+        (value < 0x20 && self != "\n" && self != "\t" && self != "\r") || (0x7f...0x9f).contains(value)
     }
 }
 

@@ -4,10 +4,13 @@ package struct WorkloadRegistry: Sendable {
     /// The registered workload types, in listing order.
     package let types: [any Workload.Type]
 
-    /// - Precondition: names are unique (a duplicate is a programmer error in the list).
+    /// - Precondition: names are unique and keep ``WorkloadName``'s rule (a duplicate or a bad
+    ///   name is a programmer error in the list; `LabCommandLine.main(adding:)` checks a
+    ///   package's own names first and says so in one line).
     package init(_ types: [any Workload.Type]) {
         var seen = Set<String>()
         for type in types {
+            precondition(WorkloadName.isValid(type.name), "workload name '\(type.name)' breaks the rule: \(WorkloadName.rule)")
             precondition(seen.insert(type.name).inserted, "workload '\(type.name)' is registered twice")
         }
         self.types = types
