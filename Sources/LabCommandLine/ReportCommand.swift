@@ -43,6 +43,15 @@ struct ReportCommand: Command {
             throw UsageError.other("lab report needs exactly one run folder; see 'lab report --help'")
         }
         let folder = RunFolder(path: path)
+        // One lab writes a folder at a time: the run folder, and the folder of the document.
+        let lock = try RunFolderLock.acquire(path)
+        var documentLock: RunFolderLock?
+        if let document = parsed.value("--embed") {
+            let documentFolder = OutputFolder.parent(of: document) ?? "."
+            if let identity = Platform.fileIdentity(documentFolder), let own = Platform.fileIdentity(path), identity != own {
+                documentLock = try RunFolderLock.acquire(documentFolder)
+            }
+        }
         // Read everything and check the document before writing anything.
         let derived = try folder.derivedFiles()
         CommandSupport.warnAboutLeftOut(derived.leftOut)
@@ -61,6 +70,7 @@ struct ReportCommand: Command {
         if let embedded {
             try Platform.replaceFile(atPath: embedded.path, with: Array(embedded.text.utf8))
         }
+        withExtendedLifetime((lock, documentLock)) {}
         Console.output(derived.text(of: RunFolder.chartName))
         Console.output("\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n")
         return 0

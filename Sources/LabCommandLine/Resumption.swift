@@ -10,6 +10,8 @@ struct Resumption {
     let records: [RepetitionRecord]
     let leftOut: [String]
     let wholeLength: Int
+    /// The folder's lock, taken before anything of it was read: held by the session from then on.
+    let lock: RunFolderLock
     /// The arguments the command runs with: the folder's plan options, those the user gave
     /// in their place, and the user's other options; never `--resume` or `--out`.
     let arguments: [String]
@@ -90,6 +92,8 @@ struct Resumption {
             throw UsageError.other("--resume \(path.shownInMessage) goes on in that folder; --out cannot be given with it")
         }
         let folder = RunFolder(path: path)
+        // Before anything is read: a run still writing the folder would change it under us.
+        let lock = try RunFolderLock.acquire(path)
         let description = try folder.runDescription()
         guard description.command == command, let stored = description.arguments else {
             if let other = description.command, description.arguments != nil {
@@ -116,7 +120,7 @@ struct Resumption {
         let kept = parser.split(stored, taking: Set(restated.values.keys).union(restated.flags)).others
         return Resumption(
             path: path, description: description, records: results.records, leftOut: results.leftOut, wholeLength: results.wholeLength,
-            arguments: kept + given.others + others, userGavePlan: !given.others.isEmpty)
+            lock: lock, arguments: kept + given.others + others, userGavePlan: !given.others.isEmpty)
     }
 
     /// The session that takes up the folder: the machine check runs again, every
@@ -129,7 +133,7 @@ struct Resumption {
             startedAt: RunDescription.now(), kept: records.count, missing: missing, leftOut: leftOut,
             checks: check.findings)
         return try RunSession(
-            resuming: path, description: description, kept: records, wholeLength: wholeLength,
+            resuming: path, lock: lock, description: description, kept: records, wholeLength: wholeLength,
             resumption: record, end: RunStart.endProcess)
     }
 }

@@ -22,7 +22,12 @@ package final class ResultsFileWriter: Sendable {
         try file.append(CSV.record(ResultColumn.fields(of: record)))
     }
 
-    /// Waits for an append in progress, then refuses all later ones.
+    /// Flushes the rows written so far to the device.
+    package func synchronize() throws(SystemError) {
+        try file.synchronize()
+    }
+
+    /// Waits for an append in progress, then refuses all later ones; flushes the rows.
     package func seal() {
         file.seal()
     }

@@ -15,6 +15,8 @@ package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible,
     case notAFile(path: String, what: String)
     /// A file larger than the lab reads (``RunFolder/fileSizeLimit``).
     case tooLarge(path: String, bytes: Int)
+    /// Another lab writes the folder now (``RunFolderLock``); `holder` names it when it can.
+    case busy(path: String, holder: String?)
 
     package var exitStatus: ExitStatus {
         if case .readFailed = self { return .failure }
@@ -30,6 +32,8 @@ package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible,
         case .invalidDescription(let path, let reason): "invalid run description '\(path)': \(reason)"
         case .notAFile(let path, let what):
             "'\(path.shownInMessage)' is \(what), not a plain file; a run folder's files are read only as plain files, never through a link"
+        case .busy(let path, let holder):
+            "'\(path.shownInMessage)' is being written by another lab\(holder.map { " (\($0.shownInMessage))" } ?? ""); one lab writes a folder at a time: wait for it to end, then try again"
         case .tooLarge(let path, let bytes):
             "'\(path.shownInMessage)' holds \(bytes) bytes, more than the \(RunFolder.fileSizeLimit) bytes (\(RunFolder.fileSizeLimit >> 20) MiB) the lab reads from a run folder's file"
         }

@@ -4,7 +4,8 @@ import Synchronization
 /// A new CSV file that takes whole rows until it is sealed. Appends hold the lock while they
 /// write; ``seal()`` takes it and ends all appends, so an interrupt can read the file knowing
 /// that no row is half-written. A write that fails partway (a full disk) is taken back to the
-/// last whole row, and the file seals itself: it never ends in half a row.
+/// last whole row, and the file seals itself: it never ends in half a row. Every write goes to
+/// the file's end (`O_APPEND`), and ``synchronize()`` flushes the rows to the device.
 final class SealableCSVFile: Sendable {
     private let descriptor: Int32
     /// Whether appends are over, and how many bytes of whole rows the file holds.
@@ -12,7 +13,7 @@ final class SealableCSVFile: Sendable {
 
     /// Creates the file (it must not exist yet) and writes the header.
     init(path: String, header: [String]) throws(SystemError) {
-        descriptor = try Platform.createFile(atPath: path)
+        descriptor = try Platform.createFile(atPath: path, appending: true)
         let bytes = Array(CSV.record(header).utf8)
         do {
             try Platform.writeAll(descriptor, bytes)
@@ -57,9 +58,19 @@ final class SealableCSVFile: Sendable {
         try result.get()
     }
 
-    /// Waits for an append in progress, then refuses all later ones.
+    /// Flushes the rows written so far to the device (after an append in progress).
+    func synchronize() throws(SystemError) {
+        let result = state.withLock { _ in Result { () throws(SystemError) in try Platform.synchronize(descriptor) } }
+        try result.get()
+    }
+
+    /// Waits for an append in progress, then refuses all later ones, and flushes the rows to
+    /// the device (a failure to flush is the next reader's to find: the rows are whole).
     func seal() {
-        state.withLock { $0.sealed = true }
+        state.withLock { state in
+            state.sealed = true
+            try? Platform.synchronize(descriptor)
+        }
     }
 
     deinit {

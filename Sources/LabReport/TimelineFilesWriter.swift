@@ -26,6 +26,12 @@ package final class TimelineFilesWriter: Sendable {
         try lanes.append(rows.lanes)
     }
 
+    /// Flushes both files' rows to the device.
+    package func synchronize() throws(SystemError) {
+        try tasks.synchronize()
+        try lanes.synchronize()
+    }
+
     /// No row is written after this: an interrupted run's files end with whole rows, and its
     /// reports read only the repetitions that results.csv has.
     package func seal() {

@@ -15,6 +15,8 @@ import Synchronization
 package final class RunSession: Sendable {
     package let folder: RunFolder
     package let runID: String
+    /// The folder is this session's alone while it lives (and the process's, until it ends).
+    private let lock: RunFolderLock
     private let description: Mutex<RunDescription>
     private let writer: ResultsFileWriter
     private let timelineWriter: TimelineFilesWriter
@@ -30,8 +32,8 @@ package final class RunSession: Sendable {
     private let clockOffset: Double
     private let clock = Stopwatch()
 
-    /// Writes `run.json` marked partial, creates `results.csv` and installs the SIGINT and
-    /// SIGTERM handlers. The folder must exist and be empty.
+    /// Takes the folder's lock, writes `run.json` marked partial, creates `results.csv` and
+    /// installs the SIGINT and SIGTERM handlers. The folder must exist and be empty.
     /// - Parameters:
     ///   - description: the run's description; its `partial` and `endedAt` are the session's.
     ///   - end: prints the message and ends the process with the status; never returns.
@@ -41,6 +43,7 @@ package final class RunSession: Sendable {
         started.partial = true
         started.endedAt = nil
         folder = RunFolder(path: path)
+        lock = try RunFolderLock.acquire(path)
         runID = description.runID
         self.description = Mutex(started)
         self.end = end
@@ -59,7 +62,8 @@ package final class RunSession: Sendable {
         box.value = self
     }
 
-    /// Takes up the folder of a run that was interrupted (`--resume`): `run.json` gains the
+    /// Takes up the folder of a run that was interrupted (`--resume`), whose `lock` the caller
+    /// took before it read the folder: `run.json` gains the
     /// resumption and is marked partial again, results.csv is cut back to its whole rows and
     /// appended to, tasks.csv and lanes.csv keep only the repetitions results.csv has, and
     /// ``run(_:with:order:observe:)`` measures only what the plan still lacks.
@@ -69,13 +73,15 @@ package final class RunSession: Sendable {
     ///   - resumption: what this resumption records; its `endedAt` is the session's.
     /// - Throws: ``LabFailure`` when a file cannot be written.
     package init(
-        resuming path: String, description: RunDescription, kept: [RepetitionRecord], wholeLength: Int, resumption: RunDescription.Resumption,
+        resuming path: String, lock: RunFolderLock, description: RunDescription, kept: [RepetitionRecord], wholeLength: Int,
+        resumption: RunDescription.Resumption,
         end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never
     ) throws {
         var resumed = description
         resumed.partial = true
         resumed.resumptions = (description.resumptions ?? []) + [resumption]
         folder = RunFolder(path: path)
+        self.lock = lock
         runID = description.runID
         self.description = Mutex(resumed)
         self.end = end
@@ -130,6 +136,7 @@ package final class RunSession: Sendable {
         _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void = { _ in }
     ) throws -> [RepetitionRecord] {
         let before = measuredBefore
+        var lastCell: String?
         return try runner.run(
             plan, order: order, measuredBefore: { cell, repetition in before[RepetitionKey(cell, repetition: repetition)] },
             clockOffset: clockOffset + clock.elapsedSeconds
@@ -137,9 +144,25 @@ package final class RunSession: Sendable {
             switch event {
             case .recorded(let record): try append(record)
             case .timeline(let timeline, let record): try append(timeline, of: record)
-            case .willRun: break
+            case .willRun(let cell, _, _, _, _):
+                // A cell's rows reach the device before another cell is measured (between
+                // repetitions, never inside one); the run's last rows, when it ends.
+                let key = RepetitionKey(cell, repetition: 0).cellKey
+                if let lastCell, lastCell != key { try synchronizeRows() }
+                lastCell = key
             }
             observe(event)
+        }
+    }
+
+    /// Flushes the rows of results.csv, tasks.csv and lanes.csv to the device.
+    /// - Throws: ``LabFailure`` naming the folder when the device refuses.
+    package func synchronizeRows() throws {
+        do {
+            try writer.synchronize()
+            try timelineWriter.synchronize()
+        } catch {
+            throw LabFailure("cannot flush the rows of \(folder.path) to the device: \(error); the run stops here")
         }
     }
 
@@ -207,6 +230,7 @@ package final class RunSession: Sendable {
     }
 
     private func writeFiles(partial: Bool) throws -> DerivedFiles {
+        try synchronizeRows()
         let final = description.withLock { description in
             description.partial = partial
             description.endedAt = RunDescription.now()

@@ -1,30 +1,26 @@
 import Glibc
 
 extension Platform {
-    /// Creates a new file for writing; fails if it exists. Returns its descriptor, which the
-    /// caller owns. The corresponding C function is `open(O_CREAT | O_EXCL)`.
-    package static func createFile(atPath path: String, permissions: mode_t = 0o644) throws(SystemError) -> Int32 {
+    /// Creates a new file for writing; fails if it exists (or is a link). Returns its
+    /// descriptor, which the caller owns. With `appending`, every write goes to the file's end
+    /// whatever another writer did (`O_APPEND`). The corresponding C function is
+    /// `open(O_CREAT | O_EXCL)`.
+    package static func createFile(atPath path: String, permissions: mode_t = 0o644, appending: Bool = false) throws(SystemError) -> Int32 {
         while true {
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, permissions)
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (appending ? O_APPEND : 0), permissions)
             if descriptor >= 0 { return descriptor }
             if errno == EINTR { continue }
             throw SystemError(call: "open", errno: errno)
         }
     }
 
-    /// Opens an existing file for writing at its end, without truncating it (a run that
-    /// resumes appends to its files). The corresponding C function is `open(O_WRONLY)`.
+    /// Opens an existing file to append to it, without truncating it (a run that resumes
+    /// appends to its files): every write goes to the end (`O_APPEND`), and a link is not
+    /// followed. The corresponding C function is `open(O_WRONLY | O_APPEND | O_NOFOLLOW)`.
     package static func openForAppending(atPath path: String) throws(SystemError) -> Int32 {
         while true {
-            let descriptor = open(path, O_WRONLY | O_CLOEXEC)
-            if descriptor >= 0 {
-                guard lseek(descriptor, 0, SEEK_END) >= 0 else {
-                    let error = SystemError(call: "lseek", errno: errno)
-                    close(descriptor)
-                    throw error
-                }
-                return descriptor
-            }
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC)
+            if descriptor >= 0 { return descriptor }
             if errno == EINTR { continue }
             throw SystemError(call: "open", errno: errno)
         }
@@ -75,17 +71,26 @@ extension Platform {
 }
 
 extension Platform {
-    /// Replaces (or creates) a file whole: writes a temporary file beside it, then renames it
-    /// over the old one, so a reader sees the old file or the new one, never half of one.
-    /// The corresponding C functions are `open`, `write` and `rename`.
+    /// Replaces (or creates) a file whole and durably: writes a temporary file beside it
+    /// under an unpredictable name (`<name>.tmp-XXXXXX`), flushes it to the device, renames it
+    /// over the old one and flushes the folder, so that a reader sees the old file or the new
+    /// one, never half of one, and a power cut after the return leaves the new one.
+    /// The corresponding C functions are `mkstemp`, `write`, `fsync`, `close` and `rename`.
     package static func replaceFile(atPath path: String, with bytes: [UInt8]) throws(SystemError) {
-        let temporary = "\(path).tmp-\(processID)"
-        let descriptor = try createFile(atPath: temporary)
-        do {
+        let (descriptor, temporary) = try makeTemporaryFile(template: "\(path)\(temporaryInfix)XXXXXX")
+        do throws(SystemError) {
+            // mkstemp makes the file 0600; the lab's files are readable like any other.
+            if fchmod(descriptor, 0o644) != 0 { throw SystemError(call: "fchmod", errno: errno) }
             try writeAll(descriptor, bytes)
-            close(descriptor)
+            try synchronize(descriptor)
         } catch {
             close(descriptor)
+            removeFile(atPath: temporary)
+            throw error
+        }
+        do throws(SystemError) {
+            try closeChecked(descriptor)
+        } catch {
             removeFile(atPath: temporary)
             throw error
         }
@@ -94,6 +99,62 @@ extension Platform {
             removeFile(atPath: temporary)
             throw error
         }
+        try synchronizeFolder(containing: path)
+    }
+
+    /// What stands between a file's name and the random part of its temporary's name.
+    package static let temporaryInfix = ".tmp-"
+
+    /// Closes a descriptor the caller wrote through, and says whether the close failed (on
+    /// some file systems the last write error comes from `close`). The corresponding C
+    /// function is `close`; `EINTR` is not retried, as the descriptor is gone on Linux.
+    package static func closeChecked(_ descriptor: Int32) throws(SystemError) {
+        if Glibc.close(descriptor) != 0 && errno != EINTR { throw SystemError(call: "close", errno: errno) }
+    }
+
+    /// Flushes the folder that holds `path` to the device, so that a rename or a new name in
+    /// it survives a power cut. The corresponding C functions are `open(O_DIRECTORY)` and `fsync`.
+    package static func synchronizeFolder(containing path: String) throws(SystemError) {
+        let folder = path.lastIndex(of: "/").map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SystemError(call: "open", errno: errno) }
+        defer { close(descriptor) }
+        try synchronize(descriptor)
+    }
+}
+
+extension Platform {
+    /// Takes an exclusive lock on a folder for as long as the returned descriptor stays open
+    /// (the process's end releases it too), without waiting: `nil` when another open of the
+    /// folder holds it. Nothing is written into the folder. The corresponding C function is
+    /// `flock(LOCK_EX | LOCK_NB)` on the folder's own descriptor.
+    package static func lockFolder(_ path: String) throws(SystemError) -> Int32? {
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw SystemError(call: "open", errno: errno) }
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            if errno == EINTR { continue }
+            let error = errno
+            close(descriptor)
+            if error == EWOULDBLOCK { return nil }
+            throw SystemError(call: "flock", errno: error)
+        }
+        return descriptor
+    }
+
+    /// The process that holds a `flock` lock on the folder at `path`, from `/proc/locks`
+    /// (matched by the folder's inode), or `nil` when none can be found.
+    package static func lockHolder(ofFolder path: String) -> Int32? {
+        var status = stat()
+        guard stat(path, &status) == 0, let locks = readSmallFile("/proc/locks") else { return nil }
+        // `1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF`
+        for line in locks.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            guard fields.count >= 6, fields[1] == "FLOCK", let device = fields.dropFirst(5).first,
+                device.split(separator: ":").last == Substring(String(status.st_ino))
+            else { continue }
+            return Int32(fields[4])
+        }
+        return nil
     }
 }
 
@@ -189,5 +250,22 @@ extension Platform {
             if bytes.count + count > limit { return nil }
             bytes.append(contentsOf: chunk[0..<count])
         }
+    }
+}
+
+extension Platform {
+    /// A process's command line, its arguments joined by spaces (`/proc/<pid>/cmdline`), or
+    /// `nil` when it cannot be read (the process ended, or is another user's).
+    package static func commandLine(of processID: Int32) -> String? {
+        guard let text = readSmallFile("/proc/\(processID)/cmdline"), !text.isEmpty else { return nil }
+        return text.split(separator: "\u{0}").joined(separator: " ")
+    }
+
+    /// The device and inode of the file or folder at `path` (following links), which say
+    /// whether two paths name one thing. The corresponding C function is `stat`.
+    package static func fileIdentity(_ path: String) -> (device: UInt64, inode: UInt64)? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return (UInt64(status.st_dev), UInt64(status.st_ino))
     }
 }
