@@ -64,7 +64,7 @@ int lab_set_cpu_list(int pid, const int *cpus, int count) {
 
 int lab_memory_file(const char *name, uint64_t bytes) {
 #if defined(__linux__)
-    int descriptor = memfd_create(name, MFD_CLOEXEC);
+    int descriptor = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (descriptor < 0) return -1;
     if (ftruncate(descriptor, (off_t)bytes) != 0) {
         int saved = errno;
@@ -75,6 +75,30 @@ int lab_memory_file(const char *name, uint64_t bytes) {
     return descriptor;
 #else
     (void)name; (void)bytes;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_seal_memory_file(int descriptor, int writes_too) {
+#if defined(__linux__)
+#ifndef F_SEAL_FUTURE_WRITE
+#define F_SEAL_FUTURE_WRITE 0x0010
+#endif
+    int seals = F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL | (writes_too ? F_SEAL_FUTURE_WRITE : 0);
+    return fcntl(descriptor, F_ADD_SEALS, seals);
+#else
+    (void)descriptor; (void)writes_too;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_memory_file_seals(int descriptor) {
+#if defined(__linux__)
+    return fcntl(descriptor, F_GET_SEALS);
+#else
+    (void)descriptor;
     errno = ENOSYS;
     return -1;
 #endif

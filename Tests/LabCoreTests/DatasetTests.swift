@@ -63,6 +63,28 @@ struct Table: Workload {
         #expect(Dataset.inHeap(of: Echo.self, parameters: try Echo.parameters(overriding: [:])) == nil)
     }
 
+    @Test("a mapped dataset's memory file is sealed once filled: nobody can shrink, grow or write it, through its path either")
+    func datasetIsSealed() throws {
+        let dataset = try #require(try Dataset.shared(of: Table.self, parameters: try Table.parameters(overriding: ["bytes": "70001"])))
+        let path = try #require(dataset.sharedPath)
+        // Another process of this user that opens it to write (as any can, by the path) can
+        // neither write it, nor map it writable, nor cut it short under the lab's mapping.
+        let writing = open(path, O_RDWR)
+        #expect(writing >= 0)
+        defer { close(writing) }
+        #expect(write(writing, [UInt8(1)], 1) == -1 && errno == EPERM)
+        #expect(mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, writing, 0) == MAP_FAILED && errno == EPERM)
+        #expect(ftruncate(writing, 0) == -1 && errno == EPERM)
+        #expect(ftruncate(writing, 1 << 20) == -1 && errno == EPERM)
+        let reading = open(path, O_RDONLY)
+        #expect(reading >= 0)
+        defer { close(reading) }
+        #expect(try Platform.sharedMemorySeals(reading) & (0x0002 | 0x0004 | 0x0010) == (0x0002 | 0x0004 | 0x0010))
+        // Mapped read-only by a worker, it reads the same bytes.
+        let mapped = try Dataset.mapping(path, count: dataset.bytes.count)
+        #expect(Array(mapped.bytes) == Array(dataset.bytes))
+    }
+
     @Test("the registry builds a worker's workload around a mapped dataset or its own copy, and both give the same checksums")
     func registry() throws {
         let registry = WorkloadRegistry([Table.self])

@@ -90,4 +90,38 @@ import Testing
             try sink.write(Array(bytes[0..<10]))
         }
     }
+
+    @Test("garbage written into a live ring's positions by the other side is a protocol error on either end, never a trap or a read past the ring",
+          arguments: [UInt64(7), UInt64(4096 + 1), UInt64.max / 2])
+    func garbageInTheRing(distance: UInt64) throws {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096)
+        Platform.close(descriptor)
+        // A frame crosses, so the positions are not at zero.
+        var writer = FrameWriter(sink: RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
+        try writer.write(Frame(kind: .result, payload: [1, 2, 3]))
+        var reader = FrameReader(source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
+        #expect(try reader.readFrame() == Frame(kind: .result, payload: [1, 2, 3]))
+        let ring = region.replies
+        let tail = ring.tail.pointee
+        // The producer's head, scribbled: behind the tail, or more than a ring ahead of it.
+        ring.head.pointee = distance == 7 ? tail &- distance : tail &+ distance
+        var source = RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
+        var buffer = [UInt8](repeating: 0, count: 64)
+        #expect(throws: SharedRingViolation.self) { _ = try buffer.withUnsafeMutableBytes { try source.read(into: $0) } }
+        // The consumer's tail, scribbled: the producer refuses to write rather than trust it.
+        let requests = region.requests
+        requests.tail.pointee = requests.head.pointee &+ (distance == 7 ? distance : 0 &- distance)
+        var sink = RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
+        #expect(throws: SystemError(call: "write", errno: EPROTO)) { try sink.write([9, 9, 9]) }
+    }
+
+    @Test("a shared region's memory file cannot be shrunk or grown by anyone who gets hold of it, so no worker can pull it from under the coordinator")
+    func regionIsSealed() throws {
+        let (region, descriptor) = try SharedRegion.create(capacity: 4096)
+        defer { Platform.close(descriptor) }
+        #expect(ftruncate(descriptor, 4096) != 0 && errno == EPERM)
+        #expect(ftruncate(descriptor, off_t(region.length + 4096)) != 0 && errno == EPERM)
+        // The worker writes the rings: writes stay allowed.
+        #expect(try Platform.sharedMemorySeals(descriptor) & 0x0010 == 0)
+    }
 }

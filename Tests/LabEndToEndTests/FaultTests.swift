@@ -50,6 +50,28 @@ import Testing
         #expect(try lab.markedProcesses().isEmpty)
     }
 
+    @Test("a worker that scribbles on its shared ring is named as breaking the protocol, killed and replaced; the other tasks run and nothing traps")
+    func workerScribbles() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // Tasks 3 and 6 of 8 write a head behind the tail into their reply ring, then wait.
+        let outcome = try lab.run([
+            "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=scribble", "--set", "fault.every=3",
+            "--set", "fault.spin=1000", "--workers", "1,2", "--transport", "shm", "--start", "spawn,forkserver",
+            "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("4 of 4 repetitions failed"), "\(outcome.standardError)")
+        let rows = try records(lab, "run")
+        #expect(rows.count == 4)
+        for row in rows {
+            let error = try #require(row.error)
+            #expect(error.contains("broke the protocol: wrote shared ring positions that cannot be (head "), "\(error)")
+            #expect(abs(row.tasksPerSecond * row.wallSeconds - 6) < 0.1, "\(row.tasksPerSecond * row.wallSeconds)")
+        }
+        #expect(try lab.markedProcesses().isEmpty)
+    }
+
     @Test("a worker killed inside a batch fails that task over every transport; the rest of its batch runs on the replacement")
     func workerDiesInBatch() throws {
         let lab = try LabBinary()

@@ -19,10 +19,20 @@ int lab_set_cpu_list(int pid, const int *cpus, int count);
 
 #include <stdint.h>
 
-/// Creates an anonymous memory file of `bytes` bytes (close-on-exec), the shared region of an
-/// `shm` worker; returns its descriptor or -1 with errno set. The corresponding C calls are
-/// `memfd_create` and `ftruncate`.
+/// Creates an anonymous memory file of `bytes` bytes (close-on-exec, sealable), the shared
+/// region of an `shm` worker or a mapped dataset; returns its descriptor or -1 with errno set.
+/// The corresponding C calls are `memfd_create` and `ftruncate`.
 int lab_memory_file(const char *name, uint64_t bytes);
+
+/// Seals a memory file made by `lab_memory_file`: its size can no longer change (no process
+/// can shrink it under a mapping, which would kill the mapper with SIGBUS, or grow it), no
+/// seal can be added or removed, and with `writes_too` no process can write it or map it
+/// writable from now on (mappings made before stay as they are). Returns 0, or -1 with errno.
+/// The corresponding C call is `fcntl(F_ADD_SEALS)`; `F_SEAL_FUTURE_WRITE` needs Linux 5.1.
+int lab_seal_memory_file(int descriptor, int writes_too);
+
+/// The seals of a memory file (`F_SEAL_*` bits), or -1 with errno. `fcntl(F_GET_SEALS)`.
+int lab_memory_file_seals(int descriptor);
 
 /// Atomic loads and stores on memory shared between processes. Swift's Synchronization
 /// module has atomics only as values at a fixed address of their own; these work on any

@@ -16,21 +16,26 @@ package struct RingSink: ByteSink {
     }
 
     /// Copies `bytes` in, publishing as much as fits each time and waiting for room as needed.
-    /// - Throws: `EPIPE` when the consumer died while the ring was full.
+    /// - Throws: `EPIPE` when the consumer died while the ring was full; `EPROTO` when the
+    ///   consumer's tail (the other process's word) is ahead of this side's head or more than
+    ///   a ring behind it: garbage, never trusted.
     package mutating func write(_ bytes: UnsafeRawBufferPointer) throws(SystemError) {
         let ring = ring
         let capacity = UInt64(ring.capacity)
         var written = 0
         while written < bytes.count {
             let head = head
-            var room = Int(capacity - (head &- lab_load_acquire_u64(ring.tail)))
-            if room == 0 {
+            // Bytes the consumer has yet to read; more than the ring holds is garbage.
+            let unread = { head &- lab_load_acquire_u64(ring.tail) }
+            var used = unread()
+            if used == capacity {
                 let outcome = waiting.wait(
-                    until: { capacity - (head &- lab_load_acquire_u64(ring.tail)) > 0 }, signal: ring.spaceSignal,
-                    sleeping: ring.producerSleeping, deadline: .infinity)
+                    until: { unread() != capacity }, signal: ring.spaceSignal, sleeping: ring.producerSleeping, deadline: .infinity)
                 guard case .ready = outcome else { throw SystemError(call: "write", errno: EPIPE) }
-                room = Int(capacity - (head &- lab_load_acquire_u64(ring.tail)))
+                used = unread()
             }
+            guard used < capacity else { throw SystemError(call: "write", errno: EPROTO) }
+            let room = Int(capacity - used)
             let count = min(room, bytes.count - written)
             let offset = Int(head % capacity)
             let first = min(count, ring.capacity - offset)

@@ -20,6 +20,8 @@ package struct RingSource: ByteSource {
 
     /// Copies out what the producer published (up to `buffer.count` bytes); 0 when it closed
     /// the ring, or died, and everything it published was read.
+    /// - Throws: ``SharedRingViolation`` when the producer's head is behind this side's tail or
+    ///   more than a ring ahead of it; ``ReadDeadlinePassed`` after the deadline.
     package mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
         let ring = ring
@@ -33,7 +35,12 @@ package struct RingSource: ByteSource {
             head = lab_load_acquire_u64(ring.head)
             if head == tail { return 0 }
         }
-        let count = min(buffer.count, Int(head &- tail))
+        // The producer's head is the other process's word: never more than a ring ahead.
+        let available = head &- tail
+        guard available <= UInt64(ring.capacity) else {
+            throw SharedRingViolation(head: head, tail: tail, capacity: ring.capacity)
+        }
+        let count = min(buffer.count, Int(available))
         let offset = Int(tail % UInt64(ring.capacity))
         let first = min(count, ring.capacity - offset)
         buffer.baseAddress!.copyMemory(from: ring.data + offset, byteCount: first)

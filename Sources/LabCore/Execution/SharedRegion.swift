@@ -63,7 +63,16 @@ package final class SharedRegion: @unchecked Sendable {
         let inputSlot = wholePages(inputSlotBytes)
         let resultSlot = wholePages(resultSlotBytes)
         let length = dataOffset + 2 * capacity + inputSlot + resultSlot
-        let (descriptor, base) = try Platform.createSharedMemory(named: "lab-worker", length: length)
+        let (descriptor, base) = try Platform.createSharedMemory(named: fileName, length: length)
+        // The worker writes the rings, but can never change the region's size: a region cut
+        // short under the coordinator's mapping would kill the coordinator with SIGBUS.
+        do {
+            try Platform.sealSharedMemory(descriptor, writes: false)
+        } catch {
+            Platform.unmap(base, length: length)
+            Platform.close(descriptor)
+            throw error
+        }
         let region = SharedRegion(base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
         region.base.storeBytes(of: UInt64(capacity).littleEndian, toByteOffset: 8, as: UInt64.self)
         region.base.storeBytes(of: UInt64(inputSlot).littleEndian, toByteOffset: 16, as: UInt64.self)
@@ -93,7 +102,8 @@ package final class SharedRegion: @unchecked Sendable {
         func field(_ offset: Int) -> Int { Int(truncatingIfNeeded: UInt64(littleEndian: base.load(fromByteOffset: offset, as: UInt64.self))) }
         let magic = UInt64(littleEndian: base.load(fromByteOffset: 0, as: UInt64.self))
         let (capacity, inputSlot, resultSlot) = (field(8), field(16), field(24))
-        guard magic == SharedRegion.magic, capacity > 0, inputSlot >= 0, resultSlot >= 0,
+        // Each field at most the file's length, so that the sum cannot overflow.
+        guard magic == SharedRegion.magic, (1...length).contains(capacity), (0...length).contains(inputSlot), (0...length).contains(resultSlot),
             dataOffset + 2 * capacity + inputSlot + resultSlot == length
         else {
             Platform.unmap(base, length: length)
@@ -102,8 +112,18 @@ package final class SharedRegion: @unchecked Sendable {
         return SharedRegion(base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
     }
 
+    /// Where the control block of each ring starts (see the layout above).
+    static let requestControlOffset = 256
+    package static let replyControlOffset = 512
+    /// The name of the memory file, as `/proc/<pid>/maps` shows it (`/memfd:lab-worker`).
+    package static let fileName = "lab-worker"
+
     /// Coordinator to worker.
-    package var requests: SharedRing { SharedRing(control: base + 256, data: base + SharedRegion.dataOffset, capacity: capacity) }
+    package var requests: SharedRing {
+        SharedRing(control: base + SharedRegion.requestControlOffset, data: base + SharedRegion.dataOffset, capacity: capacity)
+    }
     /// Worker to coordinator.
-    package var replies: SharedRing { SharedRing(control: base + 512, data: base + SharedRegion.dataOffset + capacity, capacity: capacity) }
+    package var replies: SharedRing {
+        SharedRing(control: base + SharedRegion.replyControlOffset, data: base + SharedRegion.dataOffset + capacity, capacity: capacity)
+    }
 }

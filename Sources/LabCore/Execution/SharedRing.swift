@@ -38,3 +38,17 @@ package struct SharedRing {
         Platform.futexWake(dataSignal)
     }
 }
+
+/// What a side of a ``SharedRing`` found when the other side's position cannot be: the bytes
+/// it says are waiting (or free) are more than the ring holds, or its position runs behind
+/// this side's. The other process wrote garbage into the ring's control block: a protocol
+/// error, which names and ends that worker like garbage on a pipe, and is never trusted.
+package struct SharedRingViolation: Error, CustomStringConvertible, Sendable {
+    package let head: UInt64
+    package let tail: UInt64
+    package let capacity: Int
+
+    package var description: String {
+        "wrote shared ring positions that cannot be (head \(head), tail \(tail), in a ring of \(capacity) bytes)"
+    }
+}

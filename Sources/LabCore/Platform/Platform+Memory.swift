@@ -18,6 +18,21 @@ extension Platform {
         }
     }
 
+    /// Seals a memory file made by ``createSharedMemory(named:length:)``: no process can change
+    /// its size (shrinking it under a mapping kills the mapper with SIGBUS) or its seals, and
+    /// with `writes` none can write it or map it writable any more.
+    /// The corresponding C function is `fcntl(F_ADD_SEALS)`.
+    package static func sealSharedMemory(_ descriptor: Int32, writes: Bool) throws(SystemError) {
+        if lab_seal_memory_file(descriptor, writes ? 1 : 0) != 0 { throw SystemError(call: "fcntl(F_ADD_SEALS)", errno: errno) }
+    }
+
+    /// The seals of a memory file (`F_SEAL_*` bits). The corresponding C function is `fcntl(F_GET_SEALS)`.
+    package static func sharedMemorySeals(_ descriptor: Int32) throws(SystemError) -> Int32 {
+        let seals = lab_memory_file_seals(descriptor)
+        if seals < 0 { throw SystemError(call: "fcntl(F_GET_SEALS)", errno: errno) }
+        return seals
+    }
+
     /// Maps `length` bytes of the file behind `descriptor`, shared with every process that
     /// maps it. The corresponding C function is `mmap(MAP_SHARED)`.
     package static func mapShared(_ descriptor: Int32, length: Int, writable: Bool) throws(SystemError) -> UnsafeMutableRawPointer {

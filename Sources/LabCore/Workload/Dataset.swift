@@ -66,8 +66,17 @@ public final class Dataset: @unchecked Sendable {
         guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
         let (descriptor, base) = try Platform.createSharedMemory(named: "lab-dataset", length: count)
         type.fillDataset(UnsafeMutableRawBufferPointer(start: base, count: count), parameters: parameters)
-        // Built: from now on nobody writes it, this process included.
+        // Built: from now on nobody writes it, this process included, and no process (a
+        // worker, or any other of this user's) can write it, shrink it under our mapping
+        // (SIGBUS) or grow it.
         Platform.protectReadOnly(base, length: count)
+        do {
+            try Platform.sealSharedMemory(descriptor, writes: true)
+        } catch {
+            Platform.unmap(base, length: count)
+            Platform.close(descriptor)
+            throw error
+        }
         return Dataset(base: base, count: count, mapped: true, descriptor: descriptor)
     }
 
