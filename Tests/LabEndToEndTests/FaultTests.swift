@@ -72,6 +72,31 @@ import Testing
         #expect(try lab.markedProcesses().isEmpty)
     }
 
+    @Test("a worker replaced three times in one repetition, spawned or forked: every worker's CPU time and faults are in the row, counted by the kernel for the ones that died")
+    func replacementsAreCounted() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // Tasks 3, 6 and 9 of 12 exit their worker: four workers in one repetition, on one lane.
+        let outcome = try lab.run([
+            "run", "--workloads", "fault", "--modes", "processes", "--set", "fault.action=exit", "--set", "fault.every=3",
+            "--set", "fault.spin=1000", "--tasks", "12", "--workers", "1", "--start", "spawn,forkserver",
+            "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        #expect(outcome.status == 1, "\(outcome.standardError)")
+        let rows = try records(lab, "run")
+        #expect(rows.count == 4)
+        for row in rows {
+            #expect(row.error == "worker 1 exited with status 3 during task 3; 2 more failures", "\(String(describing: row.error))")
+            let user = try #require(row.workersUserSeconds, "\(String(describing: row.start))")
+            let system = try #require(row.workersSystemSeconds)
+            #expect(user + system > 0)
+            #expect(try #require(row.counters.workersMinorFaults) > 0)
+            // Their peaks and memory come only from the workers' own reports, which the dead ones never sent.
+            #expect(row.workersMaxResidentKiB == nil && row.counters.workersMemory == nil)
+        }
+        #expect(try lab.markedProcesses().isEmpty)
+    }
+
     @Test("a worker killed inside a batch fails that task over every transport; the rest of its batch runs on the replacement")
     func workerDiesInBatch() throws {
         let lab = try LabBinary()

@@ -31,7 +31,7 @@ package final class ForkServer: Sendable {
     /// Exit statuses arrive on their own socket, read by ``reader``.
     private let notices: Int32
     /// Raw wait statuses of the workers reaped so far, by process ID.
-    private let exits = Mutex<[Int32: Int32]>([:])
+    private let exits = Mutex<[Int32: (status: Int32, usage: ResourceUsage?)]>([:])
     private let gone = Atomic<Bool>(false)
     private let reader = Mutex<JoinableThread?>(nil)
     private let registry: ChildProcessRegistry
@@ -65,7 +65,8 @@ package final class ForkServer: Sendable {
         process.standardInput = FileHandle(fileDescriptor: requests.theirs)
         process.standardOutput = FileHandle(fileDescriptor: exitNotes.theirs)
         do {
-            try process.run()
+            // On the launcher thread: the server dies with the lab, not with this thread.
+            try ProcessLauncher.shared.run { try process.run() }
         } catch {
             [requests.mine, requests.theirs, exitNotes.mine, exitNotes.theirs].forEach(Platform.close)
             throw failed("cannot launch \(command.executablePath): \(error)")
@@ -110,7 +111,32 @@ package final class ForkServer: Sendable {
 
     /// The raw wait status of worker `processID` once the server reaped it; `nil` while it runs.
     package func exitStatus(of processID: Int32) -> Int32? {
-        exits.withLock { $0[processID] }
+        exits.withLock { $0[processID]?.status }
+    }
+
+    /// What worker `processID` used over its whole life, once the server reaped it: the
+    /// kernel's count, there even for a worker that died without its report (its peak is
+    /// ru_maxrss, which starts at the server's size).
+    package func exitUsage(of processID: Int32) -> ResourceUsage? {
+        exits.withLock { $0[processID]?.usage }
+    }
+
+    /// A child's usage as an exit notice carries it: microseconds of user and system time,
+    /// then minor and major faults, voluntary and involuntary switches, and the peak in KiB.
+    static func usageText(_ usage: ResourceUsage) -> String {
+        [
+            Int(usage.userSeconds * 1e6), Int(usage.systemSeconds * 1e6), usage.minorFaults, usage.majorFaults,
+            usage.voluntaryContextSwitches, usage.involuntaryContextSwitches, usage.maxResidentKiB,
+        ].map(String.init).joined(separator: " ")
+    }
+
+    /// The usage of an exit notice (``usageText(_:)``), or `nil` when it has none that reads.
+    static func usage(_ fields: ArraySlice<Substring>) -> ResourceUsage? {
+        let numbers = fields.compactMap { Int($0) }
+        guard fields.count == 7, numbers.count == 7, numbers.allSatisfy({ $0 >= 0 }) else { return nil }
+        return ResourceUsage(
+            userSeconds: Double(numbers[0]) / 1e6, systemSeconds: Double(numbers[1]) / 1e6, maxResidentKiB: numbers[6],
+            voluntaryContextSwitches: numbers[4], involuntaryContextSwitches: numbers[5], minorFaults: numbers[2], majorFaults: numbers[3])
     }
 
     /// Whether worker `processID` still runs: not reaped, and (should the server be gone,
@@ -139,8 +165,8 @@ package final class ForkServer: Sendable {
     private func readNotices() {
         while let note = try? ForkServer.receive(notices), !note.text.isEmpty {
             let parts = note.text.split(separator: " ")
-            guard parts.count == 3, parts[0] == "exit", let processID = Int32(parts[1]), let status = Int32(parts[2]) else { continue }
-            exits.withLock { $0[processID] = status }
+            guard parts.count >= 3, parts[0] == "exit", let processID = Int32(parts[1]), let status = Int32(parts[2]) else { continue }
+            exits.withLock { $0[processID] = (status, ForkServer.usage(parts[3...])) }
         }
         gone.store(true, ordering: .releasing)
     }

@@ -9,7 +9,8 @@ import Glibc
 /// Standard input is the request socket: `fork` with the environment to add (`NAME=value`,
 /// NUL-separated) and two descriptors, answered with `pid N` or an error; the end of it ends
 /// the server and every worker it still has. Standard output is the notice socket: `exit PID
-/// STATUS` (the raw wait status) for each worker it reaps.
+/// STATUS USAGE` (the raw wait status, then what the worker used over its life, as `wait4`
+/// gave it) for each worker it reaps.
 package struct ForkServerService: Sendable {
     package let registry: WorkloadRegistry
 
@@ -37,9 +38,9 @@ package struct ForkServerService: Sendable {
         try ForkServer.send(requests, "ready")
         var children = Set<Int32>()
         func reap() {
-            while let (child, status) = Platform.reapChild(blocking: false) {
+            while let (child, status, usage) = Platform.reapChild(blocking: false) {
                 children.remove(child)
-                try? ForkServer.send(notices, "exit \(child) \(status)")
+                try? ForkServer.send(notices, "exit \(child) \(status) " + ForkServer.usageText(usage))
             }
         }
         while true {
@@ -53,7 +54,7 @@ package struct ForkServerService: Sendable {
             guard !request.text.isEmpty else {
                 // The coordinator is done (or gone): no worker outlives the server.
                 for child in children { Platform.sendSignal(SIGKILL, to: child) }
-                while !children.isEmpty, let (child, _) = Platform.reapChild(blocking: true) {
+                while !children.isEmpty, let (child, _, _) = Platform.reapChild(blocking: true) {
                     children.remove(child)
                 }
                 return 0

@@ -105,12 +105,19 @@ package struct ProcessPoolRunner: TaskRunner {
         var performers: [ProcessPerformer] = []
         // A worker whose launch failed (killed before it was ready, say) sent no usage either.
         var failedLaunches = 0
+        // Spawned workers are this process's children, reaped by Foundation: the kernel counts
+        // every one of them, a worker that died without its report included, in the children's
+        // usage, which nothing else adds to while a pool runs.
+        let childrenBefore = forkServer == nil ? Platform.childrenUsage() : nil
         func finish(startupSeconds: Double) -> ExecutionResult {
             var totals = WorkerTotals()
-            totals.workersWithoutUsage = failedLaunches + performers.map(\.failedLaunches).reduce(0, +)
+            let unlaunched = failedLaunches + performers.map(\.failedLaunches).reduce(0, +)
+            totals.workersWithoutReport = unlaunched
+            totals.workersWithoutUsage = unlaunched
             let workers = pool + performers.flatMap(\.retired)
             // All are asked to finish first, so they report and exit in parallel.
             workers.forEach { $0.requestFinish() }
+            var counted = ResourceUsage()
             for worker in workers {
                 worker.shutdown(registry: registry)
                 totals.bytesToWorkers += worker.bytesSent
@@ -118,15 +125,34 @@ package struct ProcessPoolRunner: TaskRunner {
                 if let report = worker.report {
                     totals.add(report)
                 } else {
-                    totals.workersWithoutUsage += 1
+                    totals.workersWithoutReport += 1
+                    // A forked worker's server counted it as it reaped it: its times are known.
+                    if let life = worker.lifeUsage {
+                        counted = counted + ResourceUsage(
+                            userSeconds: life.userSeconds, systemSeconds: life.systemSeconds, maxResidentKiB: 0,
+                            voluntaryContextSwitches: life.voluntaryContextSwitches, involuntaryContextSwitches: life.involuntaryContextSwitches,
+                            minorFaults: life.minorFaults, majorFaults: life.majorFaults)
+                    } else {
+                        totals.workersWithoutUsage += 1
+                    }
                 }
+            }
+            if let childrenBefore, totals.workersWithoutUsage > 0 {
+                // Every spawned worker is reaped by now: the kernel's count is the whole, the
+                // peak still the reports' (a spawned child's ru_maxrss starts at ours).
+                var whole = Platform.childrenUsage().since(childrenBefore)
+                whole.maxResidentKiB = totals.usage.maxResidentKiB
+                totals.usage = whole
+                totals.workersWithoutUsage = 0
+            } else {
+                totals.usage = totals.usage + counted
             }
             timeline?.add(workers.flatMap(\.lifeEvents))
             let (outcomes, failure) = ledger.result
             // Each worker is a lane: its scheduler figures are the cell's, when every one sent them.
             return ExecutionResult(
                 startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals,
-                lanes: totals.workersWithoutUsage == 0 ? totals.lanes : nil)
+                lanes: totals.workersWithoutReport == 0 ? totals.lanes : nil)
         }
         do throws(ExecutionError) {
             // Launch every child first and wait for them after, so that they load in parallel.

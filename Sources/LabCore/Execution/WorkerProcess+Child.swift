@@ -31,6 +31,16 @@ extension WorkerProcess {
             }
         }
 
+        /// What it used over its whole life as the kernel counted it, once reaped: known for a
+        /// forked worker (its server reaps it with `wait4`); a spawned one is counted only in
+        /// this process's children's usage (Foundation reaps it).
+        var lifeUsage: ResourceUsage? {
+            switch self {
+            case .spawned: nil
+            case .forked(let processID, let server): server.exitUsage(of: processID)
+            }
+        }
+
         /// How it ended, once it has and its status is known.
         var exitDescription: String? {
             switch self {
@@ -79,9 +89,10 @@ extension WorkerProcess.Child {
         process.environment = environment
         process.standardInput = connection.standardInput
         process.standardOutput = connection.standardOutput
-        // Standard error is inherited: a crashing worker's last words reach the user.
+        // Standard error is inherited: a crashing worker's last words reach the user. Started
+        // on the launcher thread, which outlives every driver thread (PR_SET_PDEATHSIG).
         do {
-            try process.run()
+            try ProcessLauncher.shared.run { try process.run() }
         } catch {
             link.close()
             throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")

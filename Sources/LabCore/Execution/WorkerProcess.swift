@@ -27,6 +27,10 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var bytesReceived = 0
     /// What the worker reported of itself at the end, if it got that far.
     private(set) var report: WorkerReport?
+    /// What the worker used over its whole life, as the kernel counted it, once it is gone
+    /// (forked workers only; see ``Child/lifeUsage``): a worker that died without its report
+    /// is still counted.
+    var lifeUsage: ResourceUsage? { child.lifeUsage }
     /// Whether the finish frame went out.
     private var finishRequested = false
     /// The worker's life on the monotonic clock (nanoseconds), for the timeline: asked for,

@@ -8,9 +8,13 @@ package struct WorkerTotals: Sendable, Equatable {
     /// written in place into their slots.
     package var bytesToWorkers = 0
     package var bytesFromWorkers = 0
-    /// Workers that ended without reporting their usage (killed, crashed, or too late): then
-    /// ``usage`` leaves them out and is not the whole.
+    /// Workers whose CPU time, faults and switches are in ``usage`` from nobody: they ended
+    /// without their report (killed, crashed, or too late) and the kernel's count of them could
+    /// not be had either. Then ``usage`` is not the whole.
     package var workersWithoutUsage = 0
+    /// Workers that ended without their report, whatever the kernel counted of them: then
+    /// ``lanes``, ``memory`` and the peak in ``usage`` leave them out.
+    package var workersWithoutReport = 0
     /// The workers' lanes (their main threads), summed; `nil` when a report lacked them.
     package var lanes: SchedulerCounters? = SchedulerCounters()
     /// The workers' memory as each stood before it exited, summed; `nil` when a report lacked it.

@@ -185,7 +185,10 @@ package struct ExperimentRunner: Sendable {
         let workers = result.workers
         // Figures that were not measured are left empty rather than written as 0 (or, for
         // the peak, as the process's lifetime peak).
-        let workersReported = workers.workersWithoutUsage == 0
+        // The workers' CPU time, faults and switches are known when the kernel or every
+        // worker's own report counted them all; their peak and memory only from the reports.
+        let workersCounted = workers.workersWithoutUsage == 0
+        let workersReported = workers.workersWithoutReport == 0
         let completed = result.outcomes.compactMap { $0 }
         let fixtureFailure = cell.workload.fixture?.failure.map { "the workload's fixture failed: \($0)" }
         let failed = result.failure != nil || completed.count != tasks || fixtureFailure != nil
@@ -207,8 +210,8 @@ package struct ExperimentRunner: Sendable {
             status: failed ? .failed : .ok,
             error: failed ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed.count)].compactMap { $0 }.joined(separator: "; ") : nil,
             userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
-            workersUserSeconds: workersReported ? workers.usage.userSeconds : nil,
-            workersSystemSeconds: workersReported ? workers.usage.systemSeconds : nil,
+            workersUserSeconds: workersCounted ? workers.usage.userSeconds : nil,
+            workersSystemSeconds: workersCounted ? workers.usage.systemSeconds : nil,
             maxResidentKiB: peakWasReset ? coordinator.maxResidentKiB : nil,
             workersMaxResidentKiB: workersReported ? workers.usage.maxResidentKiB : nil,
             voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
@@ -219,16 +222,16 @@ package struct ExperimentRunner: Sendable {
             datasetBytes: cell.workload.dataset?.bytes.count, start: cell.start,
             counters: RepetitionCounters(
                 minorFaults: coordinator.minorFaults, majorFaults: coordinator.majorFaults,
-                workersMinorFaults: workersReported ? workers.usage.minorFaults : nil,
-                workersMajorFaults: workersReported ? workers.usage.majorFaults : nil,
-                workersVoluntaryContextSwitches: workersReported ? workers.usage.voluntaryContextSwitches : nil,
-                workersInvoluntaryContextSwitches: workersReported ? workers.usage.involuntaryContextSwitches : nil,
+                workersMinorFaults: workersCounted ? workers.usage.minorFaults : nil,
+                workersMajorFaults: workersCounted ? workers.usage.majorFaults : nil,
+                workersVoluntaryContextSwitches: workersCounted ? workers.usage.voluntaryContextSwitches : nil,
+                workersInvoluntaryContextSwitches: workersCounted ? workers.usage.involuntaryContextSwitches : nil,
                 lanes: cell.mode == .async ? nil : result.lanes, workersMemory: workersReported ? workers.memory : nil,
                 hardware: hardware?.read(),
                 interference: loadBefore.flatMap { start in
                     loadAfter.flatMap { end in
-                        // The lab's own CPU time is known only when every worker reported its own.
-                        workersReported
+                        // The lab's own CPU time is known only when every worker's was counted.
+                        workersCounted
                             ? Interference(
                                 from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds, seconds: loadSeconds)
                             : nil

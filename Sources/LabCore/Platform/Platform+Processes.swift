@@ -29,14 +29,16 @@ extension Platform {
         return child
     }
 
-    /// Reaps one ended child: its process ID and raw wait status, `nil` when no child has ended
-    /// (or, when `blocking`, when there is no child left). With `blocking` it waits for one.
-    /// The corresponding C function is `waitpid(-1)`.
-    package static func reapChild(blocking: Bool) -> (processID: Int32, status: Int32)? {
+    /// Reaps one ended child: its process ID, raw wait status and what it used over its whole
+    /// life (the peak is ru_maxrss, which a spawned child starts at its parent's size), `nil`
+    /// when no child has ended (or, when `blocking`, when there is no child left). With
+    /// `blocking` it waits for one. The corresponding C function is `wait4(-1)`.
+    package static func reapChild(blocking: Bool) -> (processID: Int32, status: Int32, usage: ResourceUsage)? {
         var status: Int32 = 0
+        var usage = rusage()
         while true {
-            let child = waitpid(-1, &status, blocking ? 0 : WNOHANG)
-            if child > 0 { return (child, status) }
+            let child = wait4(-1, &status, blocking ? 0 : WNOHANG, &usage)
+            if child > 0 { return (child, status, ResourceUsage(usage)) }
             if child < 0, errno == EINTR { continue }
             return nil
         }

@@ -30,6 +30,16 @@ package struct ResourceUsage: Sendable, Equatable {
         self.majorFaults = majorFaults
     }
 
+    /// The figures of a `struct rusage`; the peak is its ru_maxrss.
+    init(_ usage: rusage) {
+        self.init(
+            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
+            maxResidentKiB: Int(usage.ru_maxrss),
+            voluntaryContextSwitches: Int(usage.ru_nvcsw), involuntaryContextSwitches: Int(usage.ru_nivcsw),
+            minorFaults: Int(usage.ru_minflt), majorFaults: Int(usage.ru_majflt))
+    }
+
     /// What accumulated between `earlier` and `self` (times, switches and faults; the peak is kept).
     package func since(_ earlier: ResourceUsage) -> ResourceUsage {
         ResourceUsage(
@@ -61,12 +71,18 @@ extension Platform {
     package static func processUsage() -> ResourceUsage {
         var usage = rusage()
         getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-        return ResourceUsage(
-            userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
-            systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
-            maxResidentKiB: peakResidentKiB() ?? Int(usage.ru_maxrss),
-            voluntaryContextSwitches: Int(usage.ru_nvcsw), involuntaryContextSwitches: Int(usage.ru_nivcsw),
-            minorFaults: Int(usage.ru_minflt), majorFaults: Int(usage.ru_majflt))
+        var result = ResourceUsage(usage)
+        result.maxResidentKiB = peakResidentKiB() ?? result.maxResidentKiB
+        return result
+    }
+
+    /// What this process's ended and reaped children used, together, over their lives (their
+    /// peak is the largest ru_maxrss, which a spawned child starts at its parent's size: do
+    /// not read it as a worker's). The corresponding C function is `getrusage(RUSAGE_CHILDREN)`.
+    package static func childrenUsage() -> ResourceUsage {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        return ResourceUsage(usage)
     }
 
     /// The calling thread's scheduler figures so far, from /proc/thread-self/schedstat and

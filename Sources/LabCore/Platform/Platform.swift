@@ -13,6 +13,10 @@ package enum Platform {
     /// The process ID of the calling process. The corresponding C function is `getpid`.
     package static var processID: Int32 { getpid() }
 
+    /// The calling thread's handle, unique in this process while the thread lives. The
+    /// corresponding C function is `pthread_self`.
+    package static var threadID: UInt { UInt(pthread_self()) }
+
     /// The process ID of the parent. The corresponding C function is `getppid`.
     package static var parentProcessID: Int32 { getppid() }
 
