@@ -104,6 +104,56 @@ int lab_memory_file_seals(int descriptor) {
 #endif
 }
 
+int lab_pipe_closed_on_exec(int descriptors[2]) {
+#if defined(__linux__)
+    return pipe2(descriptors, O_CLOEXEC);
+#else
+    (void)descriptors;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_accept_closed_on_exec(int listening) {
+#if defined(__linux__)
+    return accept4(listening, NULL, NULL, SOCK_CLOEXEC);
+#else
+    (void)listening;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_pidfd_open(int pid) {
+#if defined(__linux__) && defined(SYS_pidfd_open)
+    return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+    (void)pid;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_pidfd_send_signal(int descriptor, int signal_number) {
+#if defined(__linux__) && defined(SYS_pidfd_send_signal)
+    return (int)syscall(SYS_pidfd_send_signal, descriptor, signal_number, NULL, 0);
+#else
+    (void)descriptor; (void)signal_number;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_close_from(int lowest) {
+#if defined(__linux__) && defined(SYS_close_range)
+    return (int)syscall(SYS_close_range, (unsigned int)lowest, ~0U, 0);
+#else
+    (void)lowest;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
 uint64_t lab_load_acquire_u64(const uint64_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }
 void lab_store_release_u64(uint64_t *word, uint64_t value) { __atomic_store_n(word, value, __ATOMIC_RELEASE); }
 uint32_t lab_load_acquire_u32(const uint32_t *word) { return __atomic_load_n(word, __ATOMIC_ACQUIRE); }

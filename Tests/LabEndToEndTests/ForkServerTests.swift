@@ -52,6 +52,43 @@ import Testing
         #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
     }
 
+    @Test("a forked worker holds its standard input, output and error and nothing else of the fork server's")
+    func forkedWorkerDescriptors() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start(Self.longRun)
+        let labID = started.process.processIdentifier
+        #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 3 })
+        let server = try lab.markedProcesses().filter { Self.parent(of: $0) == labID }
+        #expect(server.count == 1)
+        let workers = try lab.markedProcesses().filter { $0 != labID && !server.contains($0) }
+        #expect(workers.count == 2)
+        // What a process's descriptors are open on: its pipes, sockets and kernel objects.
+        func channels(of processID: Int32) throws -> [Int32: String] {
+            var found: [Int32: String] = [:]
+            for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(processID)/fd") {
+                guard let descriptor = Int32(entry), let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(processID)/fd/\(entry)")
+                else { continue }
+                found[descriptor] = target
+            }
+            return found
+        }
+        let serverChannels = Set(try channels(of: try #require(server.first)).values.filter { $0.hasPrefix("socket:") || $0.hasPrefix("anon_inode:") })
+        #expect(serverChannels.count >= 3, "\(serverChannels)")
+        for worker in workers {
+            #expect(Self.parent(of: worker) == server.first)
+            let held = try channels(of: worker)
+            // Standard input, output (standard error once the worker moved its replies), error,
+            // and the replies the worker moved to 3: nothing of the server's.
+            #expect(held.keys.sorted() == [0, 1, 2, 3], "worker \(worker) holds \(held)")
+            #expect(held.values.allSatisfy { !serverChannels.contains($0) }, "worker \(worker) holds \(held) of the server's \(serverChannels)")
+            #expect(held[0]?.hasPrefix("pipe:") == true && held[3]?.hasPrefix("pipe:") == true, "\(held)")
+        }
+        kill(labID, SIGINT)
+        #expect(try lab.finish(started).status == 130)
+        #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
+    }
+
     @Test("a coordinator killed with SIGKILL takes its fork server and the forked workers with it")
     func coordinatorKilled() throws {
         let lab = try LabBinary()

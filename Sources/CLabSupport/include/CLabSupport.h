@@ -34,6 +34,24 @@ int lab_seal_memory_file(int descriptor, int writes_too);
 /// The seals of a memory file (`F_SEAL_*` bits), or -1 with errno. `fcntl(F_GET_SEALS)`.
 int lab_memory_file_seals(int descriptor);
 
+/// `pipe2(O_CLOEXEC)` and `accept4(SOCK_CLOEXEC)`: a descriptor closed on exec from the
+/// moment it exists (Swift's Glibc does not import these GNU calls). -1 with errno.
+int lab_pipe_closed_on_exec(int descriptors[2]);
+int lab_accept_closed_on_exec(int listening);
+
+/// A descriptor that names process `pid` for as long as it is open, even after the process
+/// ends and its number is given to another (Linux 5.3); -1 with errno (ENOSYS before 5.3).
+/// The corresponding C call is `syscall(SYS_pidfd_open)`.
+int lab_pidfd_open(int pid);
+
+/// Sends a signal to the process a pidfd names: never to another that took its number.
+/// The corresponding C call is `syscall(SYS_pidfd_send_signal)`.
+int lab_pidfd_send_signal(int descriptor, int signal_number);
+
+/// Closes every descriptor from `lowest` up (Linux 5.9); -1 with errno where it cannot.
+/// The corresponding C call is `syscall(SYS_close_range)`.
+int lab_close_from(int lowest);
+
 /// Atomic loads and stores on memory shared between processes. Swift's Synchronization
 /// module has atomics only as values at a fixed address of their own; these work on any
 /// aligned word of a mapped region.

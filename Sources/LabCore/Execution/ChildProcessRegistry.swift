@@ -7,34 +7,59 @@ package final class ChildProcessRegistry: Sendable {
     /// The registry of this process's workers.
     package static let shared = ChildProcessRegistry()
 
-    private let processIDs = Mutex<Set<Int32>>([])
+    /// Each registered process's pidfd (`-1` where the kernel has none): a signal sent through
+    /// it reaches that process or none, never one that was given its number after it ended.
+    private let handles = Mutex<[Int32: Int32]>([:])
 
     package init() {}
 
+    /// Registers a child the caller just started (before anything could reap it), and opens
+    /// its pidfd.
     package func register(_ processID: Int32) {
-        _ = processIDs.withLock { $0.insert(processID) }
+        let handle = Platform.openProcessHandle(processID) ?? -1
+        let replaced = handles.withLock { $0.updateValue(handle, forKey: processID) }
+        if let replaced, replaced >= 0 { Platform.close(replaced) }
     }
 
+    /// Forgets a child once it is gone, and closes its pidfd.
     package func unregister(_ processID: Int32) {
-        _ = processIDs.withLock { $0.remove(processID) }
+        if let handle = handles.withLock({ $0.removeValue(forKey: processID) }), handle >= 0 { Platform.close(handle) }
     }
 
     /// The workers registered now.
     package var current: Set<Int32> {
-        processIDs.withLock { $0 }
+        handles.withLock { Set($0.keys) }
+    }
+
+    /// Sends SIGKILL to a registered child through its pidfd (by number where there is none);
+    /// a child that is not registered (gone already, its number perhaps another's) is left alone.
+    package func kill(_ processID: Int32) {
+        handles.withLock { handles in
+            guard let handle = handles[processID] else { return }
+            ChildProcessRegistry.kill(processID, handle: handle)
+        }
+    }
+
+    private static func kill(_ processID: Int32, handle: Int32) {
+        if handle >= 0 {
+            Platform.sendSignal(SIGKILL, toHandle: handle)
+        } else {
+            Platform.sendSignal(SIGKILL, to: processID)
+        }
     }
 
     /// Sends SIGKILL to every registered worker and forgets them.
     /// - Returns: the process IDs that were signalled.
     @discardableResult
     package func killAll() -> [Int32] {
-        let victims = processIDs.withLock { set in
-            defer { set.removeAll() }
-            return Array(set)
+        let victims = handles.withLock { handles in
+            defer { handles.removeAll() }
+            return Array(handles)
         }
-        for processID in victims {
-            Platform.sendSignal(SIGKILL, to: processID)
+        for (processID, handle) in victims {
+            ChildProcessRegistry.kill(processID, handle: handle)
+            if handle >= 0 { Platform.close(handle) }
         }
-        return victims
+        return victims.map(\.key)
     }
 }

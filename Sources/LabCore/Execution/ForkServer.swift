@@ -153,7 +153,7 @@ package final class ForkServer: Sendable {
             socket = -1
         }
         if !Platform.wait(seconds: 2, while: { process.isRunning }) {
-            Platform.sendSignal(SIGKILL, to: process.processIdentifier)
+            registry.kill(process.processIdentifier)
             process.waitUntilExit()
         }
         registry.unregister(process.processIdentifier)

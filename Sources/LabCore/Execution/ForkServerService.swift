@@ -82,13 +82,16 @@ package struct ForkServerService: Sendable {
         }
     }
 
-    /// In the forked child: takes the descriptors as standard input and output, the
-    /// environment, and every signal back, then serves as a worker and ends the process.
+    /// In the forked child: takes the descriptors as standard input and output, closes every
+    /// other one it inherited, takes the environment and every signal back, then serves as a
+    /// worker and ends the process.
     private func becomeWorker(descriptors: [Int32], environment: ArraySlice<String>, closing childSignals: Int32) -> Never {
         Platform.close(childSignals)
         try? Platform.duplicate(descriptors[0], onto: STDIN_FILENO)
         try? Platform.duplicate(descriptors[1], onto: STDOUT_FILENO)
-        for descriptor in Set(descriptors) where descriptor > STDERR_FILENO { Platform.close(descriptor) }
+        // Nothing of the server's but the three standard descriptors: not its request and
+        // notice sockets, not a descriptor another request brought in.
+        Platform.closeDescriptors(from: STDERR_FILENO + 1)
         for entry in environment {
             guard let equals = entry.firstIndex(of: "=") else { continue }
             Platform.setEnvironmentValue(String(entry[..<equals]), String(entry[entry.index(after: equals)...]))

@@ -64,10 +64,10 @@ package struct WorkerConnection {
         var environment = [Transport.environmentVariable: settings.transport.rawValue]
         switch settings.transport {
         case .pipe:
-            let requests = try Platform.makePipe(closeOnExec: true)
+            let requests = try Platform.makePipe()
             let replies: (read: Int32, write: Int32)
             do {
-                replies = try Platform.makePipe(closeOnExec: true)
+                replies = try Platform.makePipe()
             } catch {
                 [requests.read, requests.write].forEach(Platform.close)
                 throw error

@@ -11,6 +11,8 @@ final class WorkerProcess: @unchecked Sendable {
     /// 1-based, as shown in errors (`worker 2 ...`).
     let number: Int
     private let child: Child
+    /// Where the worker is registered: its pidfd, through which it is signalled.
+    private let registry: ChildProcessRegistry
     private let link: any WorkerLink
     /// The shared region of an `shm` worker whose slots are sized for an in-place workload.
     private let slots: SharedRegion?
@@ -54,6 +56,7 @@ final class WorkerProcess: @unchecked Sendable {
         forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload, datasetPath: String? = nil
     ) throws(ExecutionError) {
         self.number = number
+        self.registry = registry
         spawnRequestedAt = Platform.monotonicNanoseconds()
         let connection: WorkerConnection
         // Over `shm`, an in-place workload's tasks go through slots sized for its largest.
@@ -260,10 +263,11 @@ final class WorkerProcess: @unchecked Sendable {
         Platform.wait(seconds: seconds, while: { child.isRunning })
     }
 
-    /// Kills the worker at once (SIGKILL); ``shutdown(registry:graceSeconds:)`` still reaps it.
+    /// Kills the worker at once (SIGKILL, through its pidfd); ``shutdown(registry:graceSeconds:)``
+    /// still reaps it.
     func kill() {
         guard child.isRunning else { return }
-        Platform.sendSignal(SIGKILL, to: child.processID)
+        registry.kill(child.processID)
     }
 
     /// Asks a live worker to report its usage and exit, without waiting for it: a pool asks
@@ -288,7 +292,7 @@ final class WorkerProcess: @unchecked Sendable {
         }
         link.endRequests()
         if !waitForExit(seconds: graceSeconds) {
-            Platform.sendSignal(SIGKILL, to: child.processID)
+            registry.kill(child.processID)
             waitForExit(seconds: .infinity)
         }
         goneAt = Platform.monotonicNanoseconds()

@@ -108,3 +108,30 @@ extension Platform {
         isatty(descriptor) == 1
     }
 }
+
+extension Platform {
+    /// A descriptor that names `processID` while it is open, even once the process ended and
+    /// its number went to another: signals sent through it reach that process or none. `nil`
+    /// where the kernel has no pidfds (before Linux 5.3) or the process is gone. Close-on-exec.
+    /// The corresponding C function is `pidfd_open`.
+    package static func openProcessHandle(_ processID: Int32) -> Int32? {
+        let descriptor = lab_pidfd_open(processID)
+        return descriptor >= 0 ? descriptor : nil
+    }
+
+    /// Sends a signal through a pidfd; a process that is already gone is not an error.
+    /// The corresponding C function is `pidfd_send_signal`.
+    package static func sendSignal(_ number: Int32, toHandle handle: Int32) {
+        _ = lab_pidfd_send_signal(handle, number)
+    }
+
+    /// Closes every descriptor from `lowest` up: what a forked child does with what it was not
+    /// given. Where `close_range` is missing (before Linux 5.9) it closes those `/proc/self/fd`
+    /// lists. The corresponding C function is `close_range`.
+    package static func closeDescriptors(from lowest: Int32) {
+        if lab_close_from(lowest) == 0 { return }
+        for name in (try? directoryEntries("/proc/self/fd")) ?? [] {
+            if let descriptor = Int32(name), descriptor >= lowest { close(descriptor) }
+        }
+    }
+}

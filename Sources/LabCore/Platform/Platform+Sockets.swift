@@ -65,15 +65,12 @@ extension Platform {
     }
 
     /// Waits for the next connection on a listening socket; the caller owns the result, which
-    /// is closed on exec so that worker processes never inherit it.
-    /// The corresponding C functions are `accept` and `fcntl(F_SETFD, FD_CLOEXEC)`.
+    /// is closed on exec from the start so that worker processes never inherit it.
+    /// The corresponding C function is `accept4(SOCK_CLOEXEC)`.
     package static func accept(_ listening: Int32) throws(SystemError) -> Int32 {
         while true {
-            let connection = Glibc.accept(listening, nil, nil)
-            if connection >= 0 {
-                _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
-                return connection
-            }
+            let connection = lab_accept_closed_on_exec(listening)
+            if connection >= 0 { return connection }
             if errno == EINTR || errno == ECONNABORTED { continue }
             throw SystemError(call: "accept", errno: errno)
         }

@@ -89,20 +89,13 @@ package enum Platform {
         _ = Glibc.close(descriptor)
     }
 
-    /// Creates a pipe; returns (read end, write end). The corresponding C functions are
-    /// `pipe`, and `fcntl` with `FD_CLOEXEC` when `closeOnExec` (so that a child started by
-    /// other means than Foundation's `Process`, which closes them anyway, does not inherit an
-    /// end and keep the pipe open).
-    package static func makePipe(closeOnExec: Bool = false) throws(SystemError) -> (read: Int32, write: Int32) {
+    /// Creates a pipe; returns (read end, write end), both closed on exec from the start (no
+    /// other thread's child can inherit an end between two calls and keep the pipe open; a
+    /// child that is given an end gets it as a copy, which is not). The corresponding C
+    /// function is `pipe2(O_CLOEXEC)`.
+    package static func makePipe() throws(SystemError) -> (read: Int32, write: Int32) {
         var descriptors: [Int32] = [-1, -1]
-        if Glibc.pipe(&descriptors) != 0 { throw SystemError(call: "pipe", errno: errno) }
-        if closeOnExec {
-            for descriptor in descriptors where fcntl(descriptor, F_SETFD, FD_CLOEXEC) != 0 {
-                let error = SystemError(call: "fcntl", errno: errno)
-                descriptors.forEach(close)
-                throw error
-            }
-        }
+        if lab_pipe_closed_on_exec(&descriptors) != 0 { throw SystemError(call: "pipe2", errno: errno) }
         return (descriptors[0], descriptors[1])
     }
 
