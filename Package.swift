@@ -51,7 +51,8 @@ let package = Package(
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),
         .testTarget(name: "LabReportTests", dependencies: ["LabReport", "LabCore"]),
         .testTarget(name: "LabStudiesTests", dependencies: ["LabStudies", "LabReport", "LabCore"]),
-        // Runs the built `lab` binary as a user would; depends on it so that `swift test` builds it.
-        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "LabReport", "LabStudies", "LabCore", "Workloads"]),
+        // Runs the built `lab` binary (and `lab-fuzz`) as a user would; depends on them so that
+        // `swift test` builds them.
+        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "lab-fuzz", "LabReport", "LabStudies", "LabCore", "Workloads"]),
     ]
 )
