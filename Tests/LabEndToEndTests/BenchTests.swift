@@ -216,18 +216,7 @@ import Testing
 
     /// Runs the Python peer with `arguments` in `folder`, under `interpreter`.
     static func peer(_ arguments: [String], in folder: String, interpreter: String? = python) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(interpreter))
-        process.arguments = [packageFolder + "/Scripts/python-peer.py"] + arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let (output, error) = (Pipe(), Pipe())
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        try LabBinary.runProgram(try #require(interpreter), [packageFolder + "/Scripts/python-peer.py"] + arguments, in: folder)
     }
 
     @Test("the Python peer's help example runs; bad input is one line on stderr, exit 2 and no folder", .enabled(if: python != nil))

@@ -152,3 +152,22 @@ extension LabBinary {
         try text.replacingOccurrences(of: "\"partial\" : false", with: "\"partial\" : true").write(toFile: run, atomically: true, encoding: .utf8)
     }
 }
+
+extension LabBinary {
+    /// Runs any program (not `lab`) to its end in `folder`: its status, standard output and
+    /// standard error.
+    static func runProgram(_ executable: String, _ arguments: [String], in folder: String) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let (output, error) = (Pipe(), Pipe())
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+    }
+}

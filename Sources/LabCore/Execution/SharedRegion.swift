@@ -66,13 +66,7 @@ package final class SharedRegion: @unchecked Sendable {
         let (descriptor, base) = try Platform.createSharedMemory(named: fileName, length: length)
         // The worker writes the rings, but can never change the region's size: a region cut
         // short under the coordinator's mapping would kill the coordinator with SIGBUS.
-        do {
-            try Platform.sealSharedMemory(descriptor, writes: false)
-        } catch {
-            Platform.unmap(base, length: length)
-            Platform.close(descriptor)
-            throw error
-        }
+        try Platform.sealSharedMemory(descriptor, mappedAt: base, length: length, writes: false)
         let region = SharedRegion(base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
         region.base.storeBytes(of: UInt64(capacity).littleEndian, toByteOffset: 8, as: UInt64.self)
         region.base.storeBytes(of: UInt64(inputSlot).littleEndian, toByteOffset: 16, as: UInt64.self)

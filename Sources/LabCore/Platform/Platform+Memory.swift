@@ -26,6 +26,18 @@ extension Platform {
         if lab_seal_memory_file(descriptor, writes ? 1 : 0) != 0 { throw SystemError(call: "fcntl(F_ADD_SEALS)", errno: errno) }
     }
 
+    /// ``sealSharedMemory(_:writes:)`` of a memory file just made and mapped at `base`; when
+    /// sealing fails, the mapping and the file are let go before the error is thrown.
+    package static func sealSharedMemory(_ descriptor: Int32, mappedAt base: UnsafeMutableRawPointer, length: Int, writes: Bool) throws(SystemError) {
+        do {
+            try sealSharedMemory(descriptor, writes: writes)
+        } catch {
+            unmap(base, length: length)
+            close(descriptor)
+            throw error
+        }
+    }
+
     /// The seals of a memory file (`F_SEAL_*` bits). The corresponding C function is `fcntl(F_GET_SEALS)`.
     package static func sharedMemorySeals(_ descriptor: Int32) throws(SystemError) -> Int32 {
         let seals = lab_memory_file_seals(descriptor)

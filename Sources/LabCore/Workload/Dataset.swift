@@ -70,13 +70,7 @@ public final class Dataset: @unchecked Sendable {
         // worker, or any other of this user's) can write it, shrink it under our mapping
         // (SIGBUS) or grow it.
         Platform.protectReadOnly(base, length: count)
-        do {
-            try Platform.sealSharedMemory(descriptor, writes: true)
-        } catch {
-            Platform.unmap(base, length: count)
-            Platform.close(descriptor)
-            throw error
-        }
+        try Platform.sealSharedMemory(descriptor, mappedAt: base, length: count, writes: true)
         return Dataset(base: base, count: count, mapped: true, descriptor: descriptor)
     }
 
