@@ -14,6 +14,8 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #endif
 #include "CLabSupport.h"
 
@@ -122,6 +124,95 @@ int lab_accept_closed_on_exec(int listening) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int lab_epoll_create(void) {
+#if defined(__linux__)
+    return epoll_create1(EPOLL_CLOEXEC);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_epoll_watch(int epoll, int descriptor, uint32_t events, uint64_t token) {
+#if defined(__linux__)
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = events;
+    event.data.u64 = token;
+    if (epoll_ctl(epoll, EPOLL_CTL_MOD, descriptor, &event) == 0) return 0;
+    if (errno != ENOENT) return -1;
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event);
+#else
+    (void)epoll; (void)descriptor; (void)events; (void)token;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_epoll_forget(int epoll, int descriptor) {
+#if defined(__linux__)
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    return epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, &event);
+#else
+    (void)epoll; (void)descriptor;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout_milliseconds) {
+#if defined(__linux__)
+    struct epoll_event ready[256];
+    if (capacity > 256) capacity = 256;
+    int count = epoll_wait(epoll, ready, capacity, timeout_milliseconds);
+    for (int index = 0; index < count; index++) {
+        tokens[index] = ready[index].data.u64;
+        events[index] = ready[index].events;
+    }
+    return count;
+#else
+    (void)epoll; (void)tokens; (void)events; (void)capacity; (void)timeout_milliseconds;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_event_counter(void) {
+#if defined(__linux__)
+    return eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_socket_nonblocking_stream(void) {
+#if defined(__linux__)
+    return socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+#else
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_accept_nonblocking(int listening) {
+#if defined(__linux__)
+    return accept4(listening, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+#else
+    (void)listening;
+    errno = ENOSYS;
+    return -1;
+#endif
+}
+
+int lab_socket_error(int descriptor) {
+    int error = 0;
+    socklen_t length = sizeof(error);
+    if (getsockopt(descriptor, SOL_SOCKET, SO_ERROR, &error, &length) != 0) return errno;
+    return error;
 }
 
 int lab_pidfd_open(int pid) {

@@ -1,3 +1,4 @@
+import Foundation
 import LabCore
 import Testing
 
@@ -61,6 +62,63 @@ import Testing
             #expect(try download.fetch(image: 2, attempt: 0).status == 503)
             #expect(try download.fetch(image: 2, attempt: 1).status == 200)
             #expect(try download.fetch(image: 1, attempt: 0).body == LocalImageServer.body(forImage: 1, bytes: 10))
+        }
+    }
+
+    /// How many of this process's descriptors are client sockets connected to 127.0.0.1:`port`:
+    /// the sockets in /proc/net/tcp whose remote end is that port, matched by inode with
+    /// /proc/self/fd. (Counting every descriptor would count those of tests running beside.)
+    static func clientSockets(toPort port: UInt16) throws -> Int {
+        let hexPort = String(format: "%04X", port)
+        var inodes = Set<String>()
+        // Read to its end: Foundation's String(contentsOfFile:) stops short on a large /proc file.
+        for line in try Platform.readFile(atPath: "/proc/net/tcp").split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            guard fields.count > 9, fields[2].hasSuffix(":" + hexPort) else { continue }
+            inodes.insert(String(fields[9]))
+        }
+        var held = 0
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
+            guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + entry),
+                target.hasPrefix("socket:[")
+            else { continue }
+            if inodes.contains(String(target.dropFirst("socket:[".count).dropLast())) { held += 1 }
+        }
+        return held
+    }
+
+    @Test("no download leaks a socket: 300 async downloads with retries, refused connections and cancelled ones leave the descriptors as they were")
+    func noLeakedSockets() async throws {
+        let loop = try EventLoop.shared
+        try await configured(["fail_every": "3", "latency_ms": "1", "bytes": "5000", "backoff_ms": "0"], tasks: 300).withFixture { workload in
+            let download = try #require(workload.instance as? Download)
+            let port = try #require(download.port)
+            try await withThrowingTaskGroup(of: TaskOutput.self) { group in
+                for index in 0..<300 { group.addTask { try await download.runAsync(task: index, input: []) } }
+                var count = 0
+                for try await _ in group { count += 1 }
+                #expect(count == 300)
+            }
+            #expect(try Self.clientSockets(toPort: port) == 0)
+            // A port nobody listens on: refused, and the socket closed.
+            let closed = try Platform.listenOnLoopback()
+            Platform.close(closed.descriptor)
+            await #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) {
+                _ = try await LoopbackHTTPClient.get(port: closed.port, path: "/image/1", on: loop)
+            }
+            // Cancelled while waiting for a slow answer: the socket is closed too.
+            let slow = try LocalImageServer(latencySeconds: 30, bodyBytes: 10, failEvery: 0)
+            defer { slow.stop() }
+            let waiting = Task { try await LoopbackHTTPClient.get(port: slow.port, path: "/image/1", on: loop) }
+            let deadline = Platform.monotonicSeconds() + 10
+            while slow.openConnections == 0, Platform.monotonicSeconds() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
+            waiting.cancel()
+            await #expect(throws: CancellationError.self) { _ = try await waiting.value }
+            #expect(try Self.clientSockets(toPort: slow.port) == 0)
+            // The control: a socket this process does hold open to the server is seen.
+            let held = try Platform.connectToLoopback(port: slow.port)
+            defer { Platform.close(held) }
+            #expect(try Self.clientSockets(toPort: slow.port) == 1)
         }
     }
 }

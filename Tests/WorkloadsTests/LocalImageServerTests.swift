@@ -29,11 +29,14 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
 @Suite struct LocalImageServerTests {
     @Test("a failed accept is the fixture's failure, and clients are refused at once instead of waiting")
     func acceptFailure() throws {
-        let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 64, failEvery: 0, accept: { (_) throws(SystemError) -> Int32 in
+        let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 64, failEvery: 0, accept: { (_) throws(SystemError) -> Int32? in
             throw SystemError(call: "accept", errno: EMFILE)
         })
         defer { server.stop() }
-        // The accept loop runs on its own thread: wait for it to fail (a deadline, not a sleep).
+        // A first client waits in the backlog, and the server's loop tries to accept it.
+        let first = try Platform.connectToLoopback(port: server.port)
+        defer { Platform.close(first) }
+        // The loop runs on its own thread: wait for it to fail (a deadline, not a sleep).
         let deadline = Platform.monotonicSeconds() + 10
         while server.failure == nil, Platform.monotonicSeconds() < deadline { usleep(1000) }
         let failure = try #require(server.failure)

@@ -1,4 +1,3 @@
-import Dispatch
 import LabCore
 
 /// The tutorial's image downloader: each task fetches `/image/<i>` over HTTP from a local
@@ -78,17 +77,18 @@ package struct Download: Workload {
         }
     }
 
-    /// Each request waits on a Dispatch thread while the task suspends, so the cooperative
-    /// threads stay free; the back-off is a suspension, not a blocked thread.
+    /// Each request waits on the event loop (``EventLoop/shared``: one thread in `epoll` for
+    /// every request in flight) while the task suspends, and so does the back-off: no thread
+    /// waits for any of them, as with Python's asyncio and an asynchronous HTTP client.
     package func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
+        guard let port else {
+            throw Failure(description: "download needs its image server, which the experiment loop starts around the workload's cells")
+        }
+        let loop = try EventLoop.shared
         var attempt = 0
         while true {
-            let currentAttempt = attempt
-            let (status, body) = try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    continuation.resume(with: Result { try fetch(image: index, attempt: currentAttempt) })
-                }
-            }
+            let (status, body) = try await LoopbackHTTPClient.get(
+                port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))], on: loop)
             if status == 200 { return output(task: index, body: body) }
             guard attempt < retries else { throw giveUp(image: index, status: status) }
             try await Task.sleep(nanoseconds: UInt64(backoff(before: attempt + 1) * 1e9))

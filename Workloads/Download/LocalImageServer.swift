@@ -9,47 +9,77 @@ import Synchronization
 /// `failEvery` is n > 0, the first attempt at every n-th image (n-1, 2n-1, ...) answers
 /// 503. The client says which attempt it is in the `X-Lab-Attempt` header.
 ///
-/// One thread accepts; each connection gets a thread of its own and may stay open
-/// (keep-alive). ``stop()`` wakes and joins them all.
+/// Event-driven, like nginx: one thread (an ``EventLoop`` of its own) accepts, reads every
+/// connection's requests, waits out the latency on a timer and writes the answers, so ten
+/// thousand connections at once need no more threads than one, and an idle connection
+/// holds a descriptor, not a thread. Connections may stay open (keep-alive). ``stop()`` ends
+/// the loop and closes every connection.
 package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
-    // @unchecked: the only mutable state is behind `connections` (a Mutex); the rest is `let`.
+    // @unchecked: the connections are touched on the loop's thread only, and by stop() once
+    // that thread has ended; the rest is `let` or behind a Mutex.
 
     package let port: UInt16
     package let latencySeconds: Double
     package let bodyBytes: Int
     package let failEvery: Int
     private let listening: Int32
+    private let loop: EventLoop
     private let stopped = Atomic<Bool>(false)
-    /// Why the accept loop ended before ``stop()``, if it did.
+    /// Why accepting failed while the server should still run, if it did.
     private let acceptFailure = Mutex<SystemError?>(nil)
-    /// Set by a connection's thread as its last act, so that the accept loop can join it.
-    private final class Finished: Sendable {
-        let flag = Atomic<Bool>(false)
-    }
-
-    private let connections = Mutex<(sockets: Set<Int32>, threads: [(thread: JoinableThread, finished: Finished)])>(([], []))
-    private var acceptThread: JoinableThread?
+    /// The open connections, by descriptor.
+    private let connections = Mutex<[Int32: Connection]>([:])
 
     /// The largest request head the server reads before it gives up on a client.
     static let maximumHeadBytes = 8192
 
-    /// How the accept loop waits for a connection: `Platform.accept`, or a failing stand-in
+    /// How a waiting connection is taken: `Platform.acceptIfWaiting`, or a failing stand-in
     /// in the tests of what a failed `accept` does.
-    private let accept: @Sendable (Int32) throws(SystemError) -> Int32
+    private let accept: @Sendable (Int32) throws(SystemError) -> Int32?
 
-    /// Starts listening and accepting.
-    /// - Throws: ``SystemError`` when the socket or the thread cannot be made.
-    package convenience init(latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws(SystemError) {
-        try self.init(latencySeconds: latencySeconds, bodyBytes: bodyBytes, failEvery: failEvery, accept: { (socket) throws(SystemError) in try Platform.accept(socket) })
+    /// One client's connection: the bytes it sent that are not yet a whole request, and the
+    /// answer being written. Touched on the loop's thread only (every callback runs there).
+    private final class Connection: @unchecked Sendable {
+        let socket: Int32
+        var pending: [UInt8] = []
+        var outgoing: [UInt8] = []
+        var sent = 0
+        var keepAlive = true
+        /// A request is being answered (waiting out the latency, or written).
+        var answering = false
+        init(socket: Int32) { self.socket = socket }
     }
 
-    init(latencySeconds: Double, bodyBytes: Int, failEvery: Int, accept: @escaping @Sendable (Int32) throws(SystemError) -> Int32) throws(SystemError) {
+    /// Starts listening and accepting.
+    /// - Throws: ``SystemError`` when the socket or the loop cannot be made.
+    package convenience init(latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws(SystemError) {
+        try self.init(
+            latencySeconds: latencySeconds, bodyBytes: bodyBytes, failEvery: failEvery,
+            accept: { (socket) throws(SystemError) in try Platform.acceptIfWaiting(socket) })
+    }
+
+    init(latencySeconds: Double, bodyBytes: Int, failEvery: Int, accept: @escaping @Sendable (Int32) throws(SystemError) -> Int32?) throws(SystemError) {
         self.accept = accept
-        (listening, port) = try Platform.listenOnLoopback()
+        // A backlog as deep as the system allows: a thousand clients connecting at once must
+        // not wait for a SYN to be sent again (a second on Linux).
+        (listening, port) = try Platform.listenOnLoopback(backlog: 65535)
         self.latencySeconds = latencySeconds
         self.bodyBytes = bodyBytes
         self.failEvery = failEvery
-        acceptThread = try JoinableThread { [self] in acceptLoop() }
+        do {
+            try Platform.makeNonBlocking(listening)
+            loop = try EventLoop()
+        } catch {
+            Platform.close(listening)
+            throw error
+        }
+        do {
+            try loop.watch(listening, events: Platform.Readiness.readable) { [self] _ in acceptWaiting() }
+        } catch {
+            loop.stop()
+            Platform.close(listening)
+            throw error
+        }
     }
 
     package var values: [String: String] { ["port": String(port)] }
@@ -60,6 +90,9 @@ package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
     package var failure: String? {
         acceptFailure.withLock { $0.map { "the image server on 127.0.0.1:\(port) stopped accepting connections: \($0)" } }
     }
+
+    /// How many connections are open now.
+    package var openConnections: Int { connections.withLock { $0.count } }
 
     /// The bytes of image `index`: the same for every request, in every process.
     package static func body(forImage index: Int, bytes: Int) -> [UInt8] {
@@ -73,110 +106,144 @@ package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
 
     package func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
-        Platform.shutdownSocket(listening)
-        acceptThread?.join()
+        // No callback runs once the loop has stopped: what is left is this thread's.
+        loop.stop()
         Platform.close(listening)
-        let threads = connections.withLock { state in
-            for socket in state.sockets { Platform.shutdownSocket(socket) }
-            return state.threads
-        }
-        threads.forEach { $0.thread.join() }
+        for socket in connections.withLock({ Array($0.keys) }) { Platform.close(socket) }
+        connections.withLock { $0.removeAll() }
     }
 
     deinit {
         stop()
     }
 
-    private func acceptLoop() {
-        while !stopped.load(ordering: .sequentiallyConsistent) {
-            let socket: Int32
+    // MARK: On the loop's thread
+
+    private func acceptWaiting() {
+        while true {
+            let socket: Int32?
             do {
                 socket = try accept(listening)
             } catch {
-                // stop() shuts the socket down to wake this loop; anything else is a fault.
-                if !stopped.load(ordering: .sequentiallyConsistent) {
-                    acceptFailure.withLock { $0 = error }
-                    Platform.shutdownSocket(listening)
-                }
+                acceptFailure.withLock { $0 = error }
+                Platform.shutdownSocket(listening)
                 return
             }
-            let accepted = connections.withLock { state -> Bool in
-                guard !stopped.load(ordering: .sequentiallyConsistent) else { return false }
-                state.sockets.insert(socket)
-                return true
-            }
-            guard accepted else {
-                Platform.close(socket)
-                return
-            }
-            do {
-                let finished = Finished()
-                let thread = try JoinableThread { [self] in
-                    serve(socket)
-                    connections.withLock { _ = $0.sockets.remove(socket) }
-                    Platform.close(socket)
-                    finished.flag.store(true, ordering: .releasing)
-                }
-                // Join the threads of connections that have ended, so that a long run does not
-                // keep their stacks.
-                let ended = connections.withLock { state in
-                    state.threads.append((thread, finished))
-                    var ended: [JoinableThread] = []
-                    state.threads.removeAll { entry in
-                        let done = entry.finished.flag.load(ordering: .acquiring)
-                        if done { ended.append(entry.thread) }
-                        return done
-                    }
-                    return ended
-                }
-                ended.forEach { $0.join() }
-            } catch {
-                connections.withLock { _ = $0.sockets.remove(socket) }
-                Platform.close(socket)
-            }
+            guard let socket else { break }
+            let connection = Connection(socket: socket)
+            connections.withLock { $0[socket] = connection }
+            readRequests(connection)
+        }
+        do {
+            try loop.watch(listening, events: Platform.Readiness.readable) { [self] _ in acceptWaiting() }
+        } catch {
+            acceptFailure.withLock { $0 = error }
+            Platform.shutdownSocket(listening)
         }
     }
 
-    /// Answers requests on one connection until the client closes it or asks to.
-    private func serve(_ socket: Int32) {
-        var pending: [UInt8] = []
+    /// Reads what the client sent, answers the first whole request in it, or waits for more.
+    private func readRequests(_ connection: Connection) {
         var chunk = [UInt8](repeating: 0, count: 4096)
         while true {
-            guard let end = HTTPRequestHead.endOfHead(in: pending) else {
-                guard pending.count < LocalImageServer.maximumHeadBytes else {
-                    respond(socket, status: "431 Request Header Fields Too Large", body: [], keepAlive: false)
-                    return
-                }
-                let count = (try? chunk.withUnsafeMutableBytes { try Platform.read(socket, into: $0) }) ?? 0
-                if count == 0 { return }
-                pending.append(contentsOf: chunk[0..<count])
-                continue
-            }
-            let head = HTTPRequestHead(Array(pending[0..<end]))
-            pending.removeFirst(end)
-            guard head.method == "GET" else {
-                respond(socket, status: "405 Method Not Allowed", body: [], keepAlive: false)
+            if answerNext(connection) { return }
+            if connection.pending.count >= LocalImageServer.maximumHeadBytes {
+                respond(connection, status: "431 Request Header Fields Too Large", body: [], keepAlive: false)
                 return
             }
-            guard let image = head.imageIndex, head.contentLength == 0 else {
-                respond(socket, status: "404 Not Found", body: [], keepAlive: false)
+            let count: Int?
+            do {
+                count = try chunk.withUnsafeMutableBytes { (buffer) throws(SystemError) in try Platform.readIfReady(connection.socket, into: buffer) }
+            } catch {
+                close(connection)
                 return
             }
-            Platform.sleep(seconds: latencySeconds)
-            let keepAlive = head.keepAlive
-            if LocalImageServer.fails(image: image, attempt: head.attempt, failEvery: failEvery) {
-                respond(socket, status: "503 Service Unavailable", body: [], keepAlive: keepAlive)
-            } else {
-                respond(socket, status: "200 OK", body: LocalImageServer.body(forImage: image, bytes: bodyBytes), keepAlive: keepAlive)
+            guard let count else {
+                watch(connection, events: Platform.Readiness.readable) { [self] in readRequests(connection) }
+                return
             }
-            if !keepAlive { return }
+            if count == 0 {
+                close(connection)
+                return
+            }
+            connection.pending.append(contentsOf: chunk[0..<count])
         }
     }
 
-    private func respond(_ socket: Int32, status: String, body: [UInt8], keepAlive: Bool) {
+    /// Starts answering the first whole request of `connection`, if one has arrived.
+    private func answerNext(_ connection: Connection) -> Bool {
+        guard let end = HTTPRequestHead.endOfHead(in: connection.pending) else { return false }
+        let head = HTTPRequestHead(Array(connection.pending[0..<end]))
+        connection.pending.removeFirst(end)
+        guard head.method == "GET" else {
+            respond(connection, status: "405 Method Not Allowed", body: [], keepAlive: false)
+            return true
+        }
+        guard let image = head.imageIndex, head.contentLength == 0 else {
+            respond(connection, status: "404 Not Found", body: [], keepAlive: false)
+            return true
+        }
+        connection.answering = true
+        loop.after(seconds: latencySeconds) { [self] in
+            let keepAlive = head.keepAlive
+            if LocalImageServer.fails(image: image, attempt: head.attempt, failEvery: failEvery) {
+                respond(connection, status: "503 Service Unavailable", body: [], keepAlive: keepAlive)
+            } else {
+                respond(connection, status: "200 OK", body: LocalImageServer.body(forImage: image, bytes: bodyBytes), keepAlive: keepAlive)
+            }
+        }
+        return true
+    }
+
+    private func respond(_ connection: Connection, status: String, body: [UInt8], keepAlive: Bool) {
         let head = "HTTP/1.1 \(status)\r\nContent-Type: application/octet-stream\r\nContent-Length: \(body.count)\r\n"
             + "Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
-        try? Platform.sendAll(socket, Array(head.utf8) + body)
+        connection.answering = true
+        connection.outgoing = Array(head.utf8) + body
+        connection.sent = 0
+        connection.keepAlive = keepAlive
+        write(connection)
+    }
+
+    /// Writes what fits of the answer; waits for room for the rest; then reads the next request.
+    private func write(_ connection: Connection) {
+        while connection.sent < connection.outgoing.count {
+            let count: Int
+            do {
+                count = try connection.outgoing[connection.sent...].withUnsafeBytes { (buffer) throws(SystemError) in
+                    try Platform.sendIfReady(connection.socket, buffer)
+                }
+            } catch {
+                close(connection)
+                return
+            }
+            if count == 0 {
+                watch(connection, events: Platform.Readiness.writable) { [self] in write(connection) }
+                return
+            }
+            connection.sent += count
+        }
+        connection.outgoing = []
+        connection.answering = false
+        guard connection.keepAlive else {
+            close(connection)
+            return
+        }
+        readRequests(connection)
+    }
+
+    private func watch(_ connection: Connection, events: UInt32, _ then: @escaping @Sendable () -> Void) {
+        do {
+            try loop.watch(connection.socket, events: events) { _ in then() }
+        } catch {
+            close(connection)
+        }
+    }
+
+    private func close(_ connection: Connection) {
+        loop.forget(connection.socket)
+        connections.withLock { _ = $0.removeValue(forKey: connection.socket) }
+        Platform.close(connection.socket)
     }
 }
 

@@ -13,20 +13,72 @@ package enum LoopbackHTTPClient {
     /// The largest response head it reads before giving up.
     static let maximumHeadBytes = 16 * 1024
 
-    /// Sends `GET path` with `headers` to 127.0.0.1:`port` and reads the whole response.
+    /// Sends `GET path` with `headers` to 127.0.0.1:`port` and reads the whole response, on
+    /// the calling thread (blocking: the client of the sequential, threads and processes modes).
     /// - Returns: the status code and the body (exactly `Content-Length` bytes).
     /// - Throws: ``SystemError`` when the connection fails, ``ResponseError`` when the
     ///   response is not a well-formed HTTP/1.x response.
     package static func get(port: UInt16, path: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: [UInt8]) {
         let socket = try Platform.connectToLoopback(port: port)
         defer { Platform.close(socket) }
+        try Platform.sendAll(socket, request(port: port, path: path, headers: headers))
+        var response = Response()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            if let whole = try response.whole() { return whole }
+            let count = try chunk.withUnsafeMutableBytes { try Platform.read(socket, into: $0) }
+            try response.add(chunk[0..<count])
+        }
+    }
+
+    /// The same GET without holding a thread while it waits: a non-blocking socket whose
+    /// connect, send and reads wait on `loop` (the client of the async mode). Cancelling the
+    /// task closes the socket and throws `CancellationError`.
+    package static func get(
+        port: UInt16, path: String, headers: [(name: String, value: String)] = [], on loop: EventLoop
+    ) async throws -> (status: Int, body: [UInt8]) {
+        let (socket, connecting) = try Platform.startConnectingToLoopback(port: port)
+        defer {
+            loop.forget(socket)
+            Platform.close(socket)
+        }
+        if connecting {
+            try await loop.writable(socket)
+            if let error = Platform.socketError(socket) { throw error }
+        }
+        let bytes = request(port: port, path: path, headers: headers)
+        var sent = 0
+        while sent < bytes.count {
+            let count = try bytes[sent...].withUnsafeBytes { (buffer) throws(SystemError) in try Platform.sendIfReady(socket, buffer) }
+            if count == 0 { try await loop.writable(socket) }
+            sent += count
+        }
+        var response = Response()
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            if let whole = try response.whole() { return whole }
+            guard let count = try chunk.withUnsafeMutableBytes({ (buffer) throws(SystemError) in try Platform.readIfReady(socket, into: buffer) }) else {
+                try await loop.readable(socket)
+                continue
+            }
+            try response.add(chunk[0..<count])
+        }
+    }
+
+    /// The request's bytes: one GET on a connection that closes after it.
+    static func request(port: UInt16, path: String, headers: [(name: String, value: String)]) -> [UInt8] {
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for header in headers { request += "\(header.name): \(header.value)\r\n" }
-        try Platform.sendAll(socket, Array((request + "\r\n").utf8))
+        return Array((request + "\r\n").utf8)
+    }
+
+    /// A response as its bytes arrive, however they are cut.
+    struct Response {
         var received: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var head: (status: Int, length: Int, bodyStart: Int)?
-        while true {
+
+        /// The status and body once they are all there; `nil` while bytes are missing.
+        mutating func whole() throws(ResponseError) -> (status: Int, body: [UInt8])? {
             if head == nil, let end = HTTPRequestHead.endOfHead(in: received) {
                 head = try parseHead(Array(received[0..<end]), bodyStart: end)
             }
@@ -34,11 +86,15 @@ package enum LoopbackHTTPClient {
                 return (head.status, Array(received[head.bodyStart..<(head.bodyStart + head.length)]))
             }
             if head == nil, received.count > maximumHeadBytes { throw ResponseError(description: "response head longer than \(maximumHeadBytes) bytes") }
-            let count = try chunk.withUnsafeMutableBytes { try Platform.read(socket, into: $0) }
-            if count == 0 {
+            return nil
+        }
+
+        /// Adds bytes read; an empty read is the end of the connection, too early.
+        mutating func add(_ bytes: ArraySlice<UInt8>) throws(ResponseError) {
+            if bytes.isEmpty {
                 throw ResponseError(description: head == nil ? "connection closed before the response head ended" : "connection closed inside the body")
             }
-            received.append(contentsOf: chunk[0..<count])
+            received.append(contentsOf: bytes)
         }
     }
 

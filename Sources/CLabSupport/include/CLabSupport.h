@@ -39,6 +39,23 @@ int lab_memory_file_seals(int descriptor);
 int lab_pipe_closed_on_exec(int descriptors[2]);
 int lab_accept_closed_on_exec(int listening);
 
+/// epoll, for the event loop of the async mode (Swift cannot import the packed
+/// `struct epoll_event`): a close-on-exec epoll descriptor; watch `descriptor` for `events`
+/// (EPOLLIN, EPOLLOUT, EPOLLONESHOT...) under `token`, added or changed; forget it; wait at
+/// most `timeout_milliseconds` (-1: for ever) for up to `capacity` (at most 256) ready ones,
+/// whose tokens and events are written out. -1 with errno on failure.
+int lab_epoll_create(void);
+int lab_epoll_watch(int epoll, int descriptor, uint32_t events, uint64_t token);
+int lab_epoll_forget(int epoll, int descriptor);
+int lab_epoll_wait(int epoll, uint64_t *tokens, uint32_t *events, int capacity, int timeout_milliseconds);
+/// An eventfd (close-on-exec, non-blocking) that wakes an epoll wait when written.
+int lab_event_counter(void);
+/// A non-blocking, close-on-exec TCP socket; an accepted connection made the same.
+int lab_socket_nonblocking_stream(void);
+int lab_accept_nonblocking(int listening);
+/// The pending error of a socket (`getsockopt(SO_ERROR)`): 0, or an errno value.
+int lab_socket_error(int descriptor);
+
 /// A descriptor that names process `pid` for as long as it is open, even after the process
 /// ends and its number is given to another (Linux 5.3); -1 with errno (ENOSYS before 5.3).
 /// The corresponding C call is `syscall(SYS_pidfd_open)`.
