@@ -1,5 +1,6 @@
 import LabCore
 import LabStudies
+import Workloads
 
 /// One command of `lab`: the word that names it, the lines `lab --help` lists it with, its
 /// help, and how it runs. ``LabCommandLine/commands`` is the one list of them; the dispatch,
@@ -69,6 +70,21 @@ struct ForkServerCommand: Command {
 
     func run(_ arguments: [String]) throws -> Int32 {
         serve(Self.name) { try ForkServerService(registry: registry).run() }
+    }
+}
+
+/// `lab imageserver LATENCY_S BYTES FAIL_EVERY`, hidden: `download`'s image server, in a
+/// process of its own so that a cell's threads, memory and CPU are its client's alone. It
+/// prints `port N`, serves until its standard input ends (the lab closes it, or dies), then
+/// exits.
+struct ImageServerCommand: Command {
+    static let name = "imageserver"
+    static let summary: [String] = []
+    init(registry: WorkloadRegistry) {}
+    var help: String { "" }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        serve(Self.name) { try ImageServerProcess.serve(arguments) }
     }
 }
 

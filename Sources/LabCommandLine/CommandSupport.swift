@@ -7,6 +7,32 @@ import LabStudies
 /// study, build a workload from the user's parameters, and turn the records into an exit
 /// status and warnings. The options they share are ``SharedOptions``.
 enum CommandSupport {
+    /// Makes room for the descriptors the plan's widest cell holds at once in this process
+    /// (a socket per download in flight, say): raises the soft open-file limit as far as
+    /// needed, and says so, within the hard limit. An `lab imageserver` the run starts
+    /// inherits the limit.
+    /// - Throws: ``UsageError`` (exit 2), naming the limit, when even the hard limit is too low.
+    static func makeRoomForDescriptors(_ plan: ExperimentPlan) throws {
+        var widest: (need: Int, cell: Cell)?
+        for cell in plan.cells {
+            let inFlight = cell.mode == .threads || cell.mode == .async ? cell.workers : 1
+            let need = cell.workload.type.descriptorsPerTask * inFlight
+            if need > 0, need > widest?.need ?? 0 { widest = (need, cell) }
+        }
+        guard let widest else { return }
+        // What is open now, and a margin for the run's own files, pipes and workers.
+        let total = widest.need + ((try? Platform.openDescriptorCount()) ?? 0) + 64
+        let limit = try Platform.openFileLimit()
+        guard total > limit.soft else { return }
+        let what = "\(widest.cell.workload.name) with \(widest.cell.workers) tasks in flight (\(widest.cell.label))"
+        guard total <= limit.hard else {
+            throw UsageError.other(
+                "\(what) needs \(total) open files, more than this process may open (its hard limit is \(limit.hard): ulimit -Hn); give fewer --workers, or raise the limit")
+        }
+        try Platform.setOpenFileLimit(soft: total, hard: limit.hard)
+        Console.error("lab: raised the open-file limit from \(limit.soft) to \(total) for \(what)\n")
+    }
+
     /// The start of a study of one workload (`lab scale`, `lab crossover`): the folder to
     /// resume (`--resume`), the arguments it runs with, parsed, and the workload that
     /// `--workload` names.

@@ -97,6 +97,7 @@ struct CrossoverCommand: Command {
             throw UsageError.other("--from \(from) must be smaller than --to \(to)")
         }
         let workers = try SharedOptions.workers.value(parsed) ?? Platform.activeProcessorCount
+        if let reason = SharedOptions.poolRefusal(mode: .processes, workers: workers) { throw UsageError.other(reason) }
         let tasks = try SharedOptions.tasks.value(parsed)
         let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
         let bisections = try Self.bisections.value(parsed) ?? Self.defaultBisections

@@ -28,6 +28,8 @@ public enum LabCommandLine {
             Console.error("lab: \(violation)\n")
             Platform.exit(2)
         }
+        // This binary serves the hidden commands, the image server's among them.
+        HelperProcesses.executablePath = try? Platform.executablePath()
         Platform.exit(dispatch(Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)))
     }
 

@@ -158,6 +158,11 @@ struct RunCommand: Command {
                 }
             }
         }
+        for mode in modes {
+            for count in workers {
+                if let reason = SharedOptions.poolRefusal(mode: mode, workers: count) { throw UsageError.other(reason) }
+            }
+        }
         return Settings(
             plan: ExperimentPlan(
                 workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports,
@@ -170,6 +175,7 @@ struct RunCommand: Command {
     func run(_ arguments: [String]) throws -> Int32 {
         let resumption = try Resumption.read(arguments, parser: parser, command: "run")
         let settings = try validate(resumption?.arguments ?? arguments)
+        try CommandSupport.makeRoomForDescriptors(settings.plan)
         let description = RunDescription.Plan(
             settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls)
         let planned = settings.plan.cells.count * settings.plan.repetitions

@@ -74,6 +74,9 @@ struct ScaleCommand: Command {
         let parameters = try type.parameters(overriding: overrides, quick: parsed.has("--quick"))
         for mode in modes {
             if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
+            for count in workers {
+                if let reason = SharedOptions.poolRefusal(mode: mode, workers: count) { throw UsageError.other(reason) }
+            }
         }
         let workload = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         let batch = try SharedOptions.batch(parsed)
@@ -86,6 +89,7 @@ struct ScaleCommand: Command {
             workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
             datasets: try SharedOptions.choices(parsed, "--dataset", list: false, default: [.copy]),
             starts: try SharedOptions.choices(parsed, "--start", list: false, default: [.spawn]))
+        try CommandSupport.makeRoomForDescriptors(plan)
         let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions
         var missing = total

@@ -5,8 +5,21 @@ import LabReport
 /// tasks, batches, placement, transports, datasets, starts, spinning, timeouts, `--set` and
 /// where a study writes. A command lists the ones it takes; `lab COMMAND --help` shows them.
 enum SharedOptions {
-    /// Pool sizes every measuring command accepts.
-    static let workerRange = 1...1024
+    /// Pool sizes every measuring command accepts: threads and async tasks in flight up to
+    /// 100,000 (the tutorial's "1000+ downloads" and beyond); worker processes up to
+    /// ``processLimit``.
+    static let workerRange = 1...100_000
+
+    /// The most worker processes a pool starts: each is a whole Swift process (about 16 MB
+    /// resident, a start of milliseconds, two descriptors in the lab), and past a thousand the
+    /// machine, not the mode, is what a cell would measure.
+    static let processLimit = 1024
+
+    /// Why `mode` cannot run with `workers`, or `nil`: where a mode stops, in one line.
+    static func poolRefusal(mode: ExecutionMode, workers: Int) -> String? {
+        guard mode == .processes, workers > processLimit else { return nil }
+        return "--workers \(workers) cannot run in mode 'processes': a worker process each, and the lab starts at most \(processLimit) (each is a whole Swift process of about 16 MB); threads and async take up to \(workerRange.upperBound)"
+    }
 
     /// `--workers N`, one pool size (`lab crossover`).
     static let workers = CountOption(name: "--workers", range: workerRange)

@@ -32,9 +32,9 @@ struct LabBinary {
     }
 
     /// Starts `lab` with `arguments` in the test's folder; output goes to files in /tmp.
-    func start(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (process: Process, output: URL, error: URL) {
+    func start(_ arguments: [String], environment extra: [String: String] = [:], executable: String = LabBinary.path) throws -> (process: Process, output: URL, error: URL) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: LabBinary.path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         var environment = ProcessInfo.processInfo.environment
@@ -68,6 +68,13 @@ struct LabBinary {
     /// Runs `lab` to the end.
     func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
         try finish(try start(arguments, environment: environment))
+    }
+
+    /// Runs `lab` with `arguments` under `/bin/sh`, after `setup` (such as `ulimit -Sn 512`),
+    /// with this run's marker, in the test's folder.
+    func run(after setup: String, _ arguments: [String]) throws -> Outcome {
+        let quoted = ([LabBinary.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
+        return try finish(try start(["-c", setup + " && exec " + quoted], executable: "/bin/sh"))
     }
 
     /// Why the processes of a run cannot be found: then no test may pass by finding none.

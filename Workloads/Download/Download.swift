@@ -39,11 +39,19 @@ package struct Download: Workload {
     /// Waiting is its work: more bytes on loopback hardly take longer, more images do.
     package static let sizeParameter: String? = nil
 
-    /// Starts the image server on 127.0.0.1 for the whole run.
+    /// A socket to the image server for each download in flight.
+    package static let descriptorsPerTask = 1
+
+    /// Starts the image server on 127.0.0.1 for the whole run: in a process of its own (`lab
+    /// imageserver`), so that the cells measure the client alone, or, in a program that is no
+    /// lab (a test), on a thread of this one.
     package static func startFixture(parameters: Parameters) throws -> (any WorkloadFixture)? {
-        try LocalImageServer(
-            latencySeconds: parameters.number("latency_ms") / 1000, bodyBytes: parameters.integer("bytes"),
-            failEvery: parameters.integer("fail_every"))
+        let latency = parameters.number("latency_ms") / 1000
+        if let executable = HelperProcesses.executablePath {
+            return try ImageServerProcess(
+                executable: executable, latencySeconds: latency, bodyBytes: parameters.integer("bytes"), failEvery: parameters.integer("fail_every"))
+        }
+        return try LocalImageServer(latencySeconds: latency, bodyBytes: parameters.integer("bytes"), failEvery: parameters.integer("fail_every"))
     }
 
     /// The image server's port; `nil` outside ``ConfiguredWorkload/withFixture(_:)``.

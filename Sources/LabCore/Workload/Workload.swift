@@ -88,6 +88,11 @@ public protocol Workload: Sendable {
     /// Whether `lab run` without `--workloads` runs it (the default is true; a demonstration
     /// that fails on purpose, like `fault`, says false and runs only when named).
     static var isInDefaultPlan: Bool { get }
+
+    /// How many descriptors one task in flight holds open in the process that runs it (a
+    /// socket, say; the default is none): the lab raises its open-file limit to what its
+    /// widest cell needs, or says in one line that the system's limit is too low.
+    static var descriptorsPerTask: Int { get }
 }
 
 extension Workload {
@@ -110,6 +115,8 @@ extension Workload {
     public static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? { nil }
 
     public static var isInDefaultPlan: Bool { true }
+
+    public static var descriptorsPerTask: Int { 0 }
 
     public static var sizeParameter: String? {
         parameters.first { $0.integerRange != nil }?.name

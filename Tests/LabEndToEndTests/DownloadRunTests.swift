@@ -1,0 +1,67 @@
+import Foundation
+import Glibc
+import LabCore
+import LabReport
+import Testing
+
+/// `download` as the tutorial's reader runs it: a thousand in flight on threads and as async
+/// tasks against an image server in a process of its own, within the open-file limit, and
+/// nothing left behind, killed or not.
+@Suite struct DownloadRunTests {
+    /// `lab` with `arguments`, its open-file limits set first (`ulimit`).
+    func runLimited(_ lab: LabBinary, soft: Int, hard: Int? = nil, _ arguments: [String]) throws -> LabBinary.Outcome {
+        // The soft limit first: a hard limit below the soft one is refused.
+        try lab.run(after: "ulimit -Sn \(soft)" + (hard.map { " && ulimit -Hn \($0)" } ?? ""), arguments)
+    }
+
+    @Test("a thousand downloads in flight on threads and on async tasks do the same work; the lab raises its open-file limit and says so; no server is left")
+    func thousandInFlight() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try runLimited(lab, soft: 512, [
+            "run", "--workloads", "download", "--modes", "threads,async", "--workers", "1000", "--tasks", "1000", "--set", "download.fail_every=0",
+            "--set", "download.bytes=2000", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        // Exit 0: every task succeeded and the two modes' checksums agree.
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardError.contains("lab: raised the open-file limit from 512 to "), "\(outcome.standardError)")
+        let records = try RunFolder(path: lab.folder + "/run").records()
+        #expect(records.map(\.mode) == [.threads, .async])
+        #expect(Set(records.map(\.checksum)).count == 1)
+        #expect(try lab.markedProcesses().isEmpty)
+    }
+
+    @Test("a hard open-file limit too low for the plan is one line, exit 2, and no folder")
+    func limitTooLow() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try runLimited(lab, soft: 256, hard: 256, [
+            "run", "--workloads", "download", "--modes", "async", "--workers", "1000", "--repetitions", "1", "--warmup", "0", "--out", "run",
+        ])
+        #expect(outcome.status == 2)
+        #expect(outcome.standardError.hasPrefix("lab: download with 1000 tasks in flight (download async x1000) needs "), "\(outcome.standardError)")
+        #expect(outcome.standardError.hasSuffix(" open files, more than this process may open (its hard limit is 256: ulimit -Hn); give fewer --workers, or raise the limit\n"))
+        #expect(!FileManager.default.fileExists(atPath: lab.folder + "/run"))
+    }
+
+    @Test("the image server runs in a process of its own and dies with a lab killed by SIGKILL")
+    func serverDiesWithLab() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let started = try lab.start([
+            "run", "--workloads", "download", "--modes", "threads", "--set", "download.latency_ms=200", "--tasks", "200",
+            "--repetitions", "20", "--warmup", "0", "--out", "run", "--quiet",
+        ])
+        let labID = started.process.processIdentifier
+        var server: Int32?
+        #expect(try lab.wait(seconds: 20) {
+            server = try lab.markedProcesses().first { $0 != labID }
+            return server != nil
+        })
+        let command = try String(contentsOfFile: "/proc/\(try #require(server))/cmdline", encoding: .utf8)
+        #expect(command.split(separator: "\u{0}").dropFirst().first == "imageserver", "\(command)")
+        kill(labID, SIGKILL)
+        _ = try lab.finish(started)
+        #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
+    }
+}
