@@ -28,6 +28,8 @@ package struct CellCounters: Sendable, Equatable {
     /// Repetitions the rest of the machine disturbed, of those that measured it; `nil` when
     /// none did (an older run).
     package var disturbed: Int?
+    /// The lab's process's peak thread count over a repetition (0.8.0).
+    package var peakThreads: Double?
     /// The most cores that others and steal took on average over a disturbed repetition
     /// ((others' CPU + steal) / wall time); `nil` when none was disturbed.
     package var worstOthersCores: Double?
@@ -57,6 +59,7 @@ package struct CellCounters: Sendable, Equatable {
         cacheMisses = median { $0.hardware.map { Double($0.cacheMisses) } }
         othersCPUSeconds = median { $0.interference?.othersCPUSeconds }
         stealSeconds = median { $0.interference?.stealSeconds }
+        peakThreads = count(\.peakThreads)
         let judged = ok.filter { $0.counters.interference != nil }
         disturbed = judged.isEmpty ? nil : judged.count { $0.counters.disturbed == true }
         worstOthersCores = judged.filter { $0.counters.disturbed == true && $0.wallSeconds > 0 }.compactMap { record in

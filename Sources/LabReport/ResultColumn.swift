@@ -115,6 +115,9 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     /// How the worker processes started (`--start`, 0.7.0): spawn or forkserver; empty
     /// outside process mode.
     case start
+    /// The most threads the lab's process had at once during the repetition (0.8.0): sampled
+    /// every 2 ms from /proc/self/stat, the sampler's own thread not counted.
+    case peakThreads = "peak_threads"
 
     /// The header record's fields.
     package static var header: [String] { allCases.map(\.rawValue) }
@@ -127,7 +130,7 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
     package static let newerColumns: [ResultColumn] =
-        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start]
+        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start, .peakThreads]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
     package static let counterColumns: [ResultColumn] = [
@@ -181,6 +184,7 @@ package enum ResultColumn: String, CaseIterable, Sendable {
         case .dataset: record.dataset?.rawValue ?? ""
         case .datasetBytes: record.datasetBytes.map(String.init) ?? ""
         case .start: record.start?.rawValue ?? ""
+        case .peakThreads: Self.count(record.counters.peakThreads)
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

@@ -115,6 +115,7 @@ package enum ResultsFileReader {
                     counters.interference = Interference(
                         othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: try seconds(.cpuPressureSeconds), disturbed: disturbed)
                 }
+                counters.peakThreads = try integer(.peakThreads)
                 return counters
             }
             // The breakdown is all there or not at all.

@@ -68,6 +68,8 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
     case dataset
     /// spawn or forkserver for worker processes (0.7.0); else empty.
     case start
+    /// The lab's process's peak thread count over a repetition, median (0.8.0).
+    case peakThreadsMedian = "peak_threads_median"
 
     package static var header: [String] { allCases.map(\.rawValue) }
 
@@ -131,6 +133,7 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
         case .disturbed: cell.counters.disturbed.map { String($0) } ?? ""
         case .dataset: cell.dataset?.rawValue ?? ""
         case .start: cell.start?.rawValue ?? ""
+        case .peakThreadsMedian: whole(cell.counters.peakThreads)
         }
     }
 

@@ -27,7 +27,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
             "minor_faults", "major_faults", "workers_minor_faults", "workers_major_faults", "workers_voluntary_ctx", "workers_involuntary_ctx",
             "lanes_running_s", "lanes_waiting_s", "lanes_migrations", "workers_rss_kib", "workers_pss_kib", "workers_uss_kib", "cycles",
-            "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed", "dataset", "dataset_bytes", "start",
+            "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed", "dataset", "dataset_bytes", "start", "peak_threads",
         ])
     }
 
@@ -76,7 +76,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
         #expect(
             emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns
-                + [.units, .variant] + ResultColumn.counterColumns + [.dataset, .datasetBytes, .start])
+                + [.units, .variant] + ResultColumn.counterColumns + [.dataset, .datasetBytes, .start, .peakThreads])
         let disturbed = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .disturbed)!] }
         #expect(disturbed == ["", "0", "1", "", ""])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }

@@ -152,6 +152,7 @@ package struct ExperimentRunner: Sendable {
         let hardware = cell.mode == .async || HardwareCounterGroup.unavailableReason != nil ? nil : try? HardwareCounterGroup.open()
         let loadBefore = Platform.machineLoad()
         let loadStarted = Platform.monotonicSeconds()
+        let threads = ThreadCountSampler()
         let before = Platform.processUsage()
         let stopwatch = Stopwatch()
         let label = cell.label
@@ -178,6 +179,7 @@ package struct ExperimentRunner: Sendable {
         // not in what the user is shown (the stopwatch covers a cell that never ran).
         let wallSeconds = began == 0 ? stopwatch.elapsedSeconds : Double(poolGone &- began) / 1e9
         let coordinator = Platform.processUsage().since(before)
+        let peakThreads = threads.stop()
         let loadAfter = Platform.machineLoad()
         // Others' share is of the time between the two readings, the watchdog's start and stop
         // included, not of the shorter wall time.
@@ -236,7 +238,7 @@ package struct ExperimentRunner: Sendable {
                                 from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds, seconds: loadSeconds)
                             : nil
                     }
-                })
+                }, peakThreads: peakThreads)
         )
         return (record, timeline)
     }

@@ -29,12 +29,16 @@ package struct RepetitionCounters: Sendable, Equatable {
     package var hardware: HardwareCounts?
     /// What the rest of the machine took meanwhile, and whether that disturbed the repetition.
     package var interference: Interference?
+    /// The most threads the lab's process had at once during the repetition (its sampler's
+    /// own not counted): a thread pool's threads, the cooperative pool's, the event loop's.
+    package var peakThreads: Int?
 
     package init(
         minorFaults: Int? = nil, majorFaults: Int? = nil, workersMinorFaults: Int? = nil, workersMajorFaults: Int? = nil,
         workersVoluntaryContextSwitches: Int? = nil, workersInvoluntaryContextSwitches: Int? = nil, lanes: SchedulerCounters? = nil,
-        workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil
+        workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil, peakThreads: Int? = nil
     ) {
+        self.peakThreads = peakThreads
         self.minorFaults = minorFaults
         self.majorFaults = majorFaults
         self.workersMinorFaults = workersMinorFaults

@@ -171,3 +171,14 @@ extension Platform {
         return String(decoding: bytes, as: UTF8.self)
     }
 }
+
+extension Platform {
+    /// How many threads this process has now: field 20 of /proc/self/stat (after the command
+    /// name in parentheses, which may hold spaces); `nil` where it cannot be read.
+    package static func threadCount() -> Int? {
+        guard let stat = readSmallFile("/proc/self/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields from 3 (state) on; num_threads is field 20, the 18th of them.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 17 ? Int(fields[17]) : nil
+    }
+}
