@@ -20,7 +20,7 @@ import Testing
         defer { lab.cleanUp() }
         let outcome = try runLimited(lab, soft: 512, [
             "run", "--workloads", "download", "--modes", "threads,async", "--workers", "1000", "--tasks", "1000", "--set", "download.fail_every=0",
-            "--set", "download.bytes=2000", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            "--set", "download.bytes=2000", "--set", "download.latency_ms=300", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
         ])
         // Exit 0: every task succeeded and the two modes' checksums agree.
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -28,6 +28,10 @@ import Testing
         let records = try RunFolder(path: lab.folder + "/run").records()
         #expect(records.map(\.mode) == [.threads, .async])
         #expect(Set(records.map(\.checksum)).count == 1)
+        // A thread per download against a few for them all (each waits 300 ms for its answer,
+        // so all thousand are in flight at once).
+        #expect(try #require(records[0].counters.peakThreads) > 1000)
+        #expect(try #require(records[1].counters.peakThreads) <= 16)
         #expect(try lab.markedProcesses().isEmpty)
     }
 

@@ -43,7 +43,7 @@ import Workloads
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
             "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
-        ] + ResultColumn.counterColumns.map(\.rawValue) + ["dataset", "dataset_bytes", "start"])
+        ] + ResultColumn.counterColumns.map(\.rawValue) + ["dataset", "dataset_bytes", "start", "peak_threads"])
         let records = try ResultsFileReader.records(fromCSV: text)
         // What the machine did is in every row, never negative: faults and switches of both
         // sides, the lanes of every mode but async (whose tasks run on threads not theirs),
@@ -56,6 +56,9 @@ import Workloads
             let interference = try #require(counters.interference)
             #expect(interference.othersCPUSeconds >= 0 && interference.stealSeconds >= 0 && (interference.pressureSeconds ?? 0) >= 0)
             let memory = try #require(counters.workersMemory)
+            // The lab's main thread and, on threads, the pool's.
+            let threads = try #require(counters.peakThreads, "\(record.cellLabel)")
+            #expect(threads >= (record.mode == .threads ? record.workers + 1 : 1), "\(record.cellLabel): \(threads)")
             if record.mode == .async {
                 #expect(counters.lanes == nil)
             } else {
