@@ -70,11 +70,11 @@ struct LabBinary {
         try finish(try start(arguments, environment: environment))
     }
 
-    /// Runs `lab` with `arguments` under `/bin/sh`, after `setup` (such as `ulimit -Sn 512`),
+    /// Runs `lab` with `arguments` under `shell`, after `setup` (such as `ulimit -Sn 512`),
     /// with this run's marker, in the test's folder.
-    func run(after setup: String, _ arguments: [String]) throws -> Outcome {
+    func run(after setup: String, shell: String = "/bin/sh", _ arguments: [String]) throws -> Outcome {
         let quoted = ([LabBinary.path] + arguments).map { "'" + $0 + "'" }.joined(separator: " ")
-        return try finish(try start(["-c", setup + " && exec " + quoted], executable: "/bin/sh"))
+        return try finish(try start(["-c", setup + " && exec " + quoted], executable: shell))
     }
 
     /// Why the processes of a run cannot be found: then no test may pass by finding none.

@@ -185,6 +185,12 @@ extension Platform {
     /// declared 256-byte field could read past the end of readdir's buffer.
     /// The corresponding C functions are `opendir` and `readdir`.
     package static func directoryEntries(_ path: String) throws(SystemError) -> [String] {
+        try listing(path).names
+    }
+
+    /// The names in folder `path`, and the descriptor that listing them took (closed again
+    /// on return; it shows among the names when `path` is `/proc/self/fd`).
+    private static func listing(_ path: String) throws(SystemError) -> (names: [String], descriptor: Int32) {
         guard let directory = opendir(path) else { throw SystemError(call: "opendir", errno: errno) }
         defer { closedir(directory) }
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
@@ -193,13 +199,20 @@ extension Platform {
             let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { names.append(name) }
         }
-        return names
+        return (names, dirfd(directory))
     }
 
     /// How many descriptors this process has open (`/proc/self/fd`, less the one that
     /// reading it takes).
     package static func openDescriptorCount() throws(SystemError) -> Int {
         try directoryEntries("/proc/self/fd").count - 1
+    }
+
+    /// The highest descriptor number this process has open (`/proc/self/fd`), or nil when
+    /// it holds none beyond the one that reading the folder takes.
+    package static func highestOpenDescriptor() throws(SystemError) -> Int32? {
+        let (names, own) = try listing("/proc/self/fd")
+        return names.compactMap { Int32($0) }.filter { $0 != own }.max()
     }
 
     /// This process's limit on open descriptors. The corresponding C function is
