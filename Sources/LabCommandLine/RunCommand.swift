@@ -28,7 +28,7 @@ struct RunCommand: Command {
                 help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
             OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
                        default: "\(Platform.activeProcessorCount), the number of cores",
-                       help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool, or async tasks in flight. Sequential runs once per workload whatever this says."),
+                       help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool (at most 1024: past that a list runs threads and async alone, and says so), or async tasks in flight. Sequential runs once per workload whatever this says."),
             SharedOptions.tasks.spec(default: "each workload's own", help: "Tasks per repetition, for every workload."),
             Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell."),
             SharedOptions.warmup.spec(default: "\(Self.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
@@ -104,6 +104,8 @@ struct RunCommand: Command {
         var placement: Placement
         var spinPolls: Int
         var dryRun: Bool
+        /// Where processes stop in `--workers` (``SharedOptions/processesStop(modes:workers:)``).
+        var processesStop: String?
     }
 
     /// What `lab run` prints on standard output at the end.
@@ -158,23 +160,20 @@ struct RunCommand: Command {
                 }
             }
         }
-        for mode in modes {
-            for count in workers {
-                if let reason = SharedOptions.poolRefusal(mode: mode, workers: count) { throw UsageError.other(reason) }
-            }
-        }
+        let processesStop = try SharedOptions.processesStop(modes: modes, workers: workers)
         return Settings(
             plan: ExperimentPlan(
                 workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports,
                 datasets: datasets, starts: starts),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
-            batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"))
+            batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"), processesStop: processesStop)
     }
 
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
         let resumption = try Resumption.read(arguments, parser: parser, command: "run")
         let settings = try validate(resumption?.arguments ?? arguments)
+        if let line = settings.processesStop { Console.error("lab: \(line)\n") }
         try CommandSupport.makeRoomForDescriptors(settings.plan)
         let description = RunDescription.Plan(
             settings.plan, order: settings.order.rawValue, batch: settings.batch, placement: settings.placement, spinPolls: settings.spinPolls)

@@ -10,15 +10,29 @@ enum SharedOptions {
     /// ``processLimit``.
     static let workerRange = 1...100_000
 
-    /// The most worker processes a pool starts: each is a whole Swift process (about 16 MB
-    /// resident, a start of milliseconds, two descriptors in the lab), and past a thousand the
-    /// machine, not the mode, is what a cell would measure.
-    static let processLimit = 1024
+    /// The most worker processes a pool starts (``ExperimentPlan/processLimit``).
+    static let processLimit = ExperimentPlan.processLimit
 
     /// Why `mode` cannot run with `workers`, or `nil`: where a mode stops, in one line.
     static func poolRefusal(mode: ExecutionMode, workers: Int) -> String? {
         guard mode == .processes, workers > processLimit else { return nil }
         return "--workers \(workers) cannot run in mode 'processes': a worker process each, and the lab starts at most \(processLimit) (each is a whole Swift process of about 16 MB); threads and async take up to \(workerRange.upperBound)"
+    }
+
+    /// Where processes stop in a list of pool sizes that other modes run in full (`lab run
+    /// --workers 10,100,1000,10000`): one line naming the counts left out, or `nil` when
+    /// processes run at every count or are not asked for.
+    /// - Throws: the refusal of ``poolRefusal(mode:workers:)`` when processes are asked for
+    ///   and can run at none of the counts.
+    static func processesStop(modes: [ExecutionMode], workers: [Int]) throws(UsageError) -> String? {
+        guard modes.contains(.processes) else { return nil }
+        let over = workers.filter { $0 > processLimit }
+        guard let first = over.first else { return nil }
+        if over.count == workers.count, let reason = poolRefusal(mode: .processes, workers: first) { throw UsageError.other(reason) }
+        let counts = over.map { "x\($0)" }.joined(separator: ", ")
+        let others = modes.filter { $0 != .processes && $0 != .sequential }.map(\.rawValue)
+        return "processes stop at \(processLimit) workers (a whole Swift process each, about 16 MB): no processes cell at \(counts)"
+            + (others.isEmpty ? "" : "; \(others.joined(separator: " and ")) run there")
     }
 
     /// `--workers N`, one pool size (`lab crossover`).

@@ -90,6 +90,19 @@ import Testing
         #expect(lab.contents().isEmpty, "\(lab.contents())")
     }
 
+    @Test("processes past 1024 in a list other modes run in full is no error: one line says where processes stop, and the plan has no processes cell there")
+    func processesStopInList() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run(["run", "--workloads", "noop", "--modes", "threads,processes,async", "--workers", "2,2000", "--dry-run"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(
+            outcome.standardError
+                == "lab: processes stop at 1024 workers (a whole Swift process each, about 16 MB): no processes cell at x2000; threads and async run there\n")
+        // threads x2, threads x2000, processes x2, async x2, async x2000.
+        #expect(outcome.standardOutput.hasPrefix("lab: dry run: 5 cells of noop, "), "\(outcome.standardOutput)")
+    }
+
     @Test("a read-only --out is refused (sysfs refuses mkdir even to root, as CI runs)")
     func readOnlyOutput() throws {
         let lab = try LabBinary()

@@ -48,6 +48,12 @@ package struct ExperimentPlan: Sendable {
     /// How worker processes start: a process cell for each (`--start`).
     package let starts: [WorkerStart]
 
+    /// The most worker processes a pool starts: each is a whole Swift process (about 16 MB
+    /// resident, a start of milliseconds, two descriptors in the lab), and past a thousand the
+    /// machine, not the mode, is what a cell would measure. A plan has no process cell above
+    /// it; threads and async cells of the same count run.
+    package static let processLimit = 1024
+
     package init(
         workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
         transports: [Transport] = [.default], datasets: [DatasetPlacement] = [.copy], starts: [WorkerStart] = [.spawn]
@@ -67,14 +73,14 @@ package struct ExperimentPlan: Sendable {
 
     /// The cells of one workload, in mode order then worker order (then transport order, then
     /// dataset order, for processes); sequential appears once, with one worker, whatever the
-    /// worker counts.
+    /// worker counts, and processes only at counts up to ``processLimit``.
     package func cells(of workload: ConfiguredWorkload) -> [Cell] {
         let placements: [DatasetPlacement?] = workload.dataset == nil ? [nil] : datasets
         return modes.flatMap { mode -> [Cell] in
             switch mode {
             case .sequential: [Cell(workload: workload, mode: mode, workers: 1)]
             case .processes:
-                workerCounts.flatMap { workers in
+                workerCounts.filter { $0 <= Self.processLimit }.flatMap { workers in
                     transports.flatMap { transport in
                         starts.flatMap { start in
                             placements.map { Cell(workload: workload, mode: mode, workers: workers, transport: transport, dataset: $0, start: start) }
