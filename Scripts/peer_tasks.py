@@ -98,13 +98,15 @@ async def run_task_async(job):
     return run_task(job)
 
 
-async def run_in_flight(jobs, in_flight):
+async def run_in_flight(jobs, in_flight, body=None):
     """Keeps at most `in_flight` tasks running, each an asyncio task of its own, and starts the
-    next as one ends (the lab's TaskGroup with N child tasks in flight). Results in job order."""
+    next as one ends (the lab's TaskGroup with N child tasks in flight). `body` is the task's
+    coroutine function (run_task_async by default). Results in job order."""
     results = [None] * len(jobs)
+    body = body or run_task_async
 
     async def one(position, job):
-        results[position] = await run_task_async(job)
+        results[position] = await body(job)
 
     pending = set()
     for position, job in enumerate(jobs):
@@ -116,3 +118,124 @@ async def run_in_flight(jobs, in_flight):
     if pending:
         await asyncio.gather(*pending)
     return results
+
+
+# The downloads experiment: the lab's `download` workload, image by image, against the lab's own
+# image server (`lab imageserver`, started by python-peer.py). A task returns the image's
+# bytes; its checksum (download_checksum) is taken after the clock stops, as FNV-1a over every
+# byte in pure Python would take longer than the downloads themselves.
+
+def request_bytes(port, index, attempt):
+    """The request the lab's LoopbackHTTPClient sends: a connection per request, closed after."""
+    return (f"GET /image/{index} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n"
+            f"X-Lab-Attempt: {attempt}\r\n\r\n").encode()
+
+
+def parse_head(head):
+    """The status code and Content-Length of a response head (bytes up to the blank line)."""
+    lines = head.decode("latin-1").split("\r\n")
+    parts = lines[0].split(" ", 2)
+    if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
+        raise ValueError(f"not an HTTP response: {lines[0]!r}")
+    length = None
+    for line in lines[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value.strip())
+    if length is None:
+        raise ValueError("a response without Content-Length")
+    return int(parts[1]), length
+
+
+def download_settings(settings):
+    return settings["port"], settings["retries"], settings["backoff_ms"] / 1000
+
+
+def fetch_blocking(port, index, attempt):
+    """One attempt on a blocking socket, as a thread of a ThreadPoolExecutor runs it."""
+    import socket
+    with socket.create_connection(("127.0.0.1", port)) as connection:
+        connection.sendall(request_bytes(port, index, attempt))
+        received = bytearray()
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"image {index}: the server closed the connection before its answer")
+            received += chunk
+        end = received.index(b"\r\n\r\n") + 4
+        status, length = parse_head(bytes(received[:end]))
+        body = received[end:]
+        while len(body) < length:
+            chunk = connection.recv(65536)
+            if not chunk:
+                raise ConnectionError(f"image {index}: short answer ({len(body)} of {length} bytes)")
+            body += chunk
+        return status, bytes(body[:length])
+
+
+def download_blocking(job):
+    """Image `index`, retrying a 503 with the lab's back-off (doubled each time)."""
+    _, settings, _, index = job
+    port, retries, backoff = download_settings(settings)
+    attempt = 0
+    while True:
+        status, body = fetch_blocking(port, index, attempt)
+        if status == 200:
+            return index, body
+        if attempt >= retries:
+            raise RuntimeError(f"image {index}: HTTP {status} after {retries} retries")
+        time.sleep(backoff * (1 << min(attempt, 20)))
+        attempt += 1
+
+
+async def fetch_async(port, index, attempt):
+    """One attempt with asyncio streams: the event loop's one thread waits on every socket."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        writer.write(request_bytes(port, index, attempt))
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        status, length = parse_head(head)
+        body = await reader.readexactly(length)
+        return status, body
+    finally:
+        writer.close()
+
+
+async def download_async(job):
+    _, settings, _, index = job
+    port, retries, backoff = download_settings(settings)
+    attempt = 0
+    while True:
+        status, body = await fetch_async(port, index, attempt)
+        if status == 200:
+            return index, body
+        if attempt >= retries:
+            raise RuntimeError(f"image {index}: HTTP {status} after {retries} retries")
+        await asyncio.sleep(backoff * (1 << min(attempt, 20)))
+        attempt += 1
+
+
+def bytes_checksum(state, data):
+    """FNV-1a over raw bytes (Checksum.combine(bytes:))."""
+    for byte in data:
+        state = ((state ^ byte) * PRIME) & MASK
+    return state
+
+
+class DownloadChecksums:
+    """The lab's download checksum of each image received: its index, then its bytes. An
+    image's bytes are hashed the first time they arrive; every later arrival must be the same
+    bytes (compared whole), so the same checksum holds for it."""
+
+    def __init__(self):
+        self.known = {}
+
+    def checksum(self, index, body):
+        known = self.known.get(index)
+        if known is None:
+            known = (body, bytes_checksum(fnv_word(OFFSET_BASIS, index), body))
+            self.known[index] = known
+        elif known[0] != body:
+            raise ValueError(f"image {index}: other bytes than before")
+        return known[1]

@@ -2,9 +2,10 @@
 """The tutorial's world, measured beside the lab: Python 3, standard library only.
 
 Runs the tutorial's experiments -- tasks that sleep 3, 2 and 1 s; a CPU-bound job (counting
-primes by trial division); many small tasks (empty ones); and its asyncio section, 1,000
-tasks that each wait 1 s -- in the ways today's Python offers, repeats each, and writes
-results.csv and run.json in the lab's own schema:
+primes by trial division); many small tasks (empty ones); its asyncio section, 1,000 tasks
+that each wait 1 s; and, when asked, its image downloads, 10,000 images from the lab's own
+image server at 10 to 10,000 in flight -- in the ways today's Python offers, repeats each,
+and writes results.csv and run.json in the lab's own schema:
 
     sequential                 a loop
     threads                    concurrent.futures.ThreadPoolExecutor
@@ -24,6 +25,8 @@ with another interpreter (a free-threaded 3.14t, say), as does running this file
 
 Each task computes the same checksum as the lab's workload of the same name and parameters
 (Scripts/peer_tasks.py), so a Python row and a Swift row with equal checksums did the same work.
+(downloads takes its checksums after the clock stops: FNV-1a over every byte in pure Python
+would take longer than the downloads.)
 Then:
 
     swift run -c release lab report Results/python
@@ -34,7 +37,8 @@ Measured per repetition: wall time from creating the pool (or event loop) to the
 switches (getrusage(RUSAGE_SELF)); the workers' CPU time (RUSAGE_CHILDREN, once the pool has
 shut down and its processes were waited for; empty for forkserver, whose workers are the
 server's children, not ours); the coordinator's peak RSS (VmHWM, reset per repetition through
-/proc/self/clear_refs, as the lab does). Not measured: the workers' peak memory and the bytes
+/proc/self/clear_refs, as the lab does); the process's peak thread count (/proc/self/stat
+sampled every 2 ms by a thread not counted, as the lab does). Not measured: the workers' peak memory and the bytes
 pickled through the pool's pipes (both 0).
 """
 
@@ -48,8 +52,10 @@ import os
 import platform
 import resource
 import signal
+import subprocess
 import sys
 import sysconfig
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -60,7 +66,7 @@ COLUMNS = [
     "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
     "checksum", "status", "error", "user_s", "sys_s", "workers_user_s", "workers_sys_s", "max_rss_kib", "workers_max_rss_kib",
     "voluntary_ctx", "involuntary_ctx", "bytes_to_workers", "bytes_from_workers", "start_s", "position",
-    "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
+    "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant", "peak_threads",
     "runtime", "gil",
 ]
 START_METHODS = ["fork", "forkserver", "spawn"]
@@ -95,6 +101,17 @@ def number_text(value):
     return str(int(value)) if float(value).is_integer() else repr(float(value))
 
 
+# The downloads experiment's images, in flight counts and the lab's download parameters (their
+# canonical text is the params column, as `lab run --set download.bytes=4096 --set
+# download.fail_every=0` writes it; quick: latency 3 ms, back-off 1 ms, 1,000 images).
+DOWNLOAD_IN_FLIGHT = [10, 100, 1000, 10000]
+DOWNLOAD_IN_FLIGHT_QUICK = [10, 100, 1000]
+
+
+def download_settings(quick):
+    return {"latency_ms": 3 if quick else 25, "bytes": 4096, "fail_every": 0, "retries": 3, "backoff_ms": 1 if quick else 10}
+
+
 def experiments(quick, names):
     seconds = [0.03, 0.02, 0.01] if quick else [3.0, 2.0, 1.0]
     wait = 0.05 if quick else 1.0
@@ -105,6 +122,9 @@ def experiments(quick, names):
         "primes": Experiment("primes", "primes", "cpu", {"limit": limit}, f"limit={limit}", 8),
         "noop": Experiment("noop", "noop", "cpu", {}, "", noop_tasks),
         "waits": Experiment("waits", "sleep", "io", {"seconds": [wait]}, f"seconds={number_text(wait)}", 1000),
+        "downloads": Experiment(
+            "downloads", "download", "io", download_settings(quick),
+            ";".join(f"{key}={number_text(value)}" for key, value in download_settings(quick).items()), 1000 if quick else 10_000),
     }
     return [every[name] for name in names]
 
@@ -121,11 +141,16 @@ class Cell:
         return text + (f" ({self.variant})" if self.variant else "")
 
 
-def cells(experiment, workers, python):
+def cells(experiment, workers, python, quick):
     """The cells of an experiment. `waits` is the tutorial's asyncio section: every task in
-    flight at once, on a thread each and as asyncio tasks (the Swift run of it is in Sources/README.md)."""
+    flight at once, on a thread each and as asyncio tasks (the Swift run of it is in Sources/README.md).
+    `downloads` is its image downloader at each in-flight count, ThreadPoolExecutor against
+    asyncio streams."""
     if experiment.name == "waits":
         return [Cell("threads", experiment.tasks), Cell("async", experiment.tasks)]
+    if experiment.name == "downloads":
+        counts = DOWNLOAD_IN_FLIGHT_QUICK if quick else DOWNLOAD_IN_FLIGHT
+        return [Cell(mode, count) for count in counts for mode in ("threads", "async")]
     offered = ", ".join(python["start_methods"]) or "none"
     result = [Cell("sequential", 1), Cell("threads", workers)]
     for method in START_METHODS:
@@ -193,27 +218,106 @@ def make_pool(cell):
     return concurrent.futures.ThreadPoolExecutor(max_workers=cell.workers)
 
 
-def measure(experiment, cell, chunksize):
+class ThreadPeak:
+    """The most threads this process has at once, from /proc/self/stat (field 20) every 2 ms on
+    a thread of its own, which is not counted; None where there is no /proc."""
+
+    def __init__(self):
+        self.peak, self.stopping = None, threading.Event()
+        self.thread = threading.Thread(target=self.sample, daemon=True)
+
+    def sample(self):
+        while True:
+            try:
+                with open("/proc/self/stat") as file:
+                    fields = file.read().rsplit(")", 1)[1].split()
+                count = int(fields[17]) - 1
+            except (OSError, IndexError, ValueError):
+                return
+            self.peak = max(self.peak or 0, count)
+            if self.stopping.wait(0.002):
+                return
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_):
+        self.stopping.set()
+        self.thread.join()
+
+
+class ImageServer:
+    """The lab's image server (`lab imageserver LATENCY_S BYTES FAIL_EVERY`) in a process of its
+    own, as `lab run` starts it for download: it says its port on its first line and stops when
+    its standard input ends (and dies with this process)."""
+
+    def __init__(self, lab, settings):
+        arguments = [lab, "imageserver", str(settings["latency_ms"] / 1000), str(settings["bytes"]), str(settings["fail_every"])]
+        self.process = subprocess.Popen(arguments, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        line = self.process.stdout.readline().decode(errors="replace").strip()
+        if not line.startswith("port ") or not line[5:].isdigit():
+            self.stop()
+            raise RuntimeError(f"the image server ({lab} imageserver) did not start: it said {line!r}")
+        self.port = int(line[5:])
+
+    def stop(self):
+        self.process.stdin.close()
+        try:
+            self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def make_room_for(descriptors, quiet):
+    """Raises the soft open-file limit for `descriptors` more (a socket per download in flight,
+    here and in the server, which inherits it), within the hard limit, and says so."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = descriptors + len(os.listdir("/proc/self/fd")) + 64
+    if wanted <= soft:
+        return
+    if hard != resource.RLIM_INFINITY and wanted > hard:
+        raise RuntimeError(f"downloads needs {wanted} open files, more than this process may open (its hard limit is {hard}: ulimit -Hn)")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if not quiet:
+        sys.stderr.write(f"python-peer: raised the open-file limit from {soft} to {wanted} for downloads\n")
+
+
+def measure(experiment, cell, chunksize, checksums_of_downloads=None):
     """One repetition: returns the wall time, checksum, error and resource deltas."""
     jobs = [(experiment.workload, experiment.settings, experiment.tasks, index) for index in range(experiment.tasks)]
     reset_peak_memory()
     self_before = resource.getrusage(resource.RUSAGE_SELF)
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
     error = ""
     checksums = []
-    try:
-        if cell.mode == "sequential":
-            checksums = [peer_tasks.run_task(job) for job in jobs]
-        elif cell.mode == "async":
-            checksums = asyncio.run(peer_tasks.run_in_flight(jobs, cell.workers))
-        else:
-            checksums = run_on_pool(make_pool(cell), jobs, chunksize if cell.mode == "processes" else 1)
-    except Exception as failure:  # a failed repetition is a measurement, as in the lab
-        error = f"{type(failure).__name__}: {failure}".replace("\n", " ")
-    wall = time.perf_counter() - started
+    with ThreadPeak() as threads:
+        started = time.perf_counter()
+        try:
+            if experiment.workload == "download":
+                if cell.mode == "async":
+                    images = asyncio.run(peer_tasks.run_in_flight(jobs, cell.workers, peer_tasks.download_async))
+                else:
+                    with concurrent.futures.ThreadPoolExecutor(max_workers=cell.workers) as pool:
+                        images = list(pool.map(peer_tasks.download_blocking, jobs))
+            elif cell.mode == "sequential":
+                checksums = [peer_tasks.run_task(job) for job in jobs]
+            elif cell.mode == "async":
+                checksums = asyncio.run(peer_tasks.run_in_flight(jobs, cell.workers))
+            else:
+                checksums = run_on_pool(make_pool(cell), jobs, chunksize if cell.mode == "processes" else 1)
+        except Exception as failure:  # a failed repetition is a measurement, as in the lab
+            error = f"{type(failure).__name__}: {failure}".replace("\n", " ")
+        wall = time.perf_counter() - started
     self_after = resource.getrusage(resource.RUSAGE_SELF)
     children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if experiment.workload == "download" and not error:
+        # After the clock and the usage: every image's bytes, checked and hashed.
+        try:
+            checksums = [checksums_of_downloads.checksum(index, body) for index, body in images]
+        except ValueError as failure:
+            error = f"ValueError: {failure}"
     # A forkserver's workers are its children, not ours: their CPU time is not in RUSAGE_CHILDREN.
     workers_measured = cell.variant != "forkserver"
     return {
@@ -229,6 +333,7 @@ def measure(experiment, cell, chunksize):
         "max_rss_kib": peak_memory_kib(),
         "voluntary_ctx": (self_after.ru_nvcsw - self_before.ru_nvcsw) + (children_after.ru_nvcsw - children_before.ru_nvcsw),
         "involuntary_ctx": (self_after.ru_nivcsw - self_before.ru_nivcsw) + (children_after.ru_nivcsw - children_before.ru_nivcsw),
+        "peak_threads": threads.peak,
     }
 
 
@@ -287,7 +392,8 @@ def chunk_text(text):
     raise argparse.ArgumentTypeError(f"invalid value '{text}'; expected auto or an integer from 1 to 100000")
 
 
-EXPERIMENTS = ("sleep", "primes", "noop", "waits")
+EXPERIMENTS = ("sleep", "primes", "noop", "waits", "downloads")
+DEFAULT_EXPERIMENTS = ["sleep", "primes", "noop", "waits"]
 
 
 def experiment_list(text):
@@ -322,6 +428,7 @@ def main():
     # SIGCHLD never reports its workers' exits, and the pool's shutdown waits for ever.
     signal.pthread_sigmask(signal.SIG_SETMASK, set())
     cores = len(os.sched_getaffinity(0))
+    default_lab = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), ".build", "release", "lab")
     parser = OneLineParser(
         description="The tutorial's experiments in today's Python (sequential, ThreadPoolExecutor, ProcessPoolExecutor with "
         "each start method, asyncio, InterpreterPoolExecutor), written as a lab run folder (results.csv, run.json) for "
@@ -329,11 +436,14 @@ def main():
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
         "  python3 Scripts/python-peer.py --out Results/python\n"
-        "  python3 Scripts/python-peer.py --quick --experiments noop,waits --out Results/python-quick\n")
+        "  python3 Scripts/python-peer.py --quick --experiments noop,waits --out Results/python-quick\n"
+        "  python3 Scripts/python-peer.py --experiments downloads --repetitions 3 --warmup 0 --out Results/python-downloads\n")
     parser.add_argument("--out", required=True, help="the run folder to create; it must not exist yet")
-    parser.add_argument("--experiments", type=experiment_list, default=list(EXPERIMENTS),
+    parser.add_argument("--experiments", type=experiment_list, default=DEFAULT_EXPERIMENTS,
                         help="comma-separated: sleep (3, 2, 1 s), primes (limit 1,000,000, 8 tasks), noop (20,000 empty tasks), "
-                        "waits (1,000 tasks of 1 s, all in flight, on threads and asyncio); default all")
+                        "waits (1,000 tasks of 1 s, all in flight, on threads and asyncio); default those four. downloads: "
+                        "10,000 images of 4 KiB, 25 ms each, from the lab's image server (--lab), 10, 100, 1,000 and 10,000 "
+                        "in flight on ThreadPoolExecutor and asyncio streams (about 4 minutes)")
     parser.add_argument("--workers", type=positive, default=cores,
                         help=f"max_workers of the pools and asyncio tasks in flight (default {cores}, the cores; waits: 1,000)")
     parser.add_argument("--repetitions", type=positive, default=3, help="measured repetitions per cell (default 3)")
@@ -342,6 +452,9 @@ def main():
                         help="ProcessPoolExecutor.map's chunksize; auto is the lab's --batch auto (default)")
     parser.add_argument("--quick", action="store_true",
                         help="the lab's quick sizes: sleep 0.03,0.02,0.01 s, primes 300,000, 2,000 noop tasks, waits of 0.05 s")
+    parser.add_argument("--lab", metavar="PATH", default=default_lab,
+                        help=f"the lab binary whose image server downloads uses (default {os.path.relpath(default_lab)}: "
+                        "swift build -c release makes it)")
     parser.add_argument("--python", metavar="PATH", help="run the experiments with this interpreter instead (default: the one running this file)")
     parser.add_argument("--quiet", action="store_true", help="no progress lines on standard error")
     arguments = parser.parse_args()
@@ -351,6 +464,9 @@ def main():
     out = arguments.out
     if os.path.exists(out):
         parser.error(f"invalid value '{out}' for --out; expected a folder path that does not exist yet")
+    if "downloads" in arguments.experiments and not (os.path.isfile(arguments.lab) and os.access(arguments.lab, os.X_OK)):
+        parser.error(f"invalid value '{arguments.lab}' for --lab; downloads needs the lab binary for its image server "
+                     "(swift build -c release makes .build/release/lab)")
     plan = experiments(arguments.quick, arguments.experiments)
     python = interpreter()
     gil = "enabled" if python["gil_enabled"] else "disabled"
@@ -362,7 +478,7 @@ def main():
     except OSError as failure:
         parser.error(f"cannot create --out '{out}': {failure.strerror}")
 
-    plan_cells = [(experiment, cells(experiment, arguments.workers, python)) for experiment in plan]
+    plan_cells = [(experiment, cells(experiment, arguments.workers, python, arguments.quick)) for experiment in plan]
     description = {
         "build_configuration": "release",
         "ended_at": None,
@@ -424,34 +540,45 @@ def main():
             file.flush()
 
         for experiment, every in plan_cells:
-            chunksize = chunk_size(arguments.chunksize, experiment.tasks, arguments.workers)
-            schedule = [(r, True) for r in range(1, arguments.warmup + 1)] + [(r, False) for r in range(1, arguments.repetitions + 1)]
-            for repetition, warmup in schedule:
-                for cell in every:
-                    if cell.unavailable is not None:
-                        # A cell this interpreter cannot run is one row that says why, in its place.
-                        if not warmup and repetition == 1:
-                            write_row(
-                                experiment, cell, repetition=1, wall_s="0.000000", tasks_per_s="0.000", status="unavailable",
-                                error=cell.unavailable, user_s="0.000000", sys_s="0.000000", workers_max_rss_kib="",
-                                voluntary_ctx=0, involuntary_ctx=0, start_s="0.000000", position=0)
-                        continue
-                    position += 1
-                    if not arguments.quiet:
-                        sys.stderr.write(f"python-peer: [{position}/{total}] {experiment.name} {cell.label} "
-                                         f"{'warm-up' if warmup else 'repetition'} {repetition}\n")
-                    start = time.perf_counter() - clock
-                    result = measure(experiment, cell, chunksize)
-                    if warmup:
-                        continue
-                    write_row(
-                        experiment, cell, repetition=repetition, wall_s=f"{result['wall_s']:.6f}",
-                        tasks_per_s=f"{result['completed'] / result['wall_s']:.3f}", checksum=result["checksum"],
-                        status=result["status"], error=result["error"], user_s=seconds(result["user_s"]), sys_s=seconds(result["sys_s"]),
-                        workers_user_s=seconds(result["workers_user_s"]), workers_sys_s=seconds(result["workers_sys_s"]),
-                        max_rss_kib=result["max_rss_kib"], voluntary_ctx=result["voluntary_ctx"],
-                        involuntary_ctx=result["involuntary_ctx"], start_s=f"{start:.6f}", position=position,
-                        transport="pipe" if cell.mode == "processes" else "")
+            # downloads: the lab's image server for the whole experiment, and room for its sockets.
+            server, downloads = None, None
+            if experiment.workload == "download":
+                make_room_for(2 * max(cell.workers for cell in every), arguments.quiet)
+                server = ImageServer(arguments.lab, experiment.settings)
+                experiment.settings = {**experiment.settings, "port": server.port}
+                downloads = peer_tasks.DownloadChecksums()
+            try:
+                chunksize = chunk_size(arguments.chunksize, experiment.tasks, arguments.workers)
+                schedule = [(r, True) for r in range(1, arguments.warmup + 1)] + [(r, False) for r in range(1, arguments.repetitions + 1)]
+                for repetition, warmup in schedule:
+                    for cell in every:
+                        if cell.unavailable is not None:
+                            # A cell this interpreter cannot run is one row that says why, in its place.
+                            if not warmup and repetition == 1:
+                                write_row(
+                                    experiment, cell, repetition=1, wall_s="0.000000", tasks_per_s="0.000", status="unavailable",
+                                    error=cell.unavailable, user_s="0.000000", sys_s="0.000000", workers_max_rss_kib="",
+                                    voluntary_ctx=0, involuntary_ctx=0, start_s="0.000000", position=0)
+                            continue
+                        position += 1
+                        if not arguments.quiet:
+                            sys.stderr.write(f"python-peer: [{position}/{total}] {experiment.name} {cell.label} "
+                                             f"{'warm-up' if warmup else 'repetition'} {repetition}\n")
+                        start = time.perf_counter() - clock
+                        result = measure(experiment, cell, chunksize, downloads)
+                        if warmup:
+                            continue
+                        write_row(
+                            experiment, cell, repetition=repetition, wall_s=f"{result['wall_s']:.6f}",
+                            tasks_per_s=f"{result['completed'] / result['wall_s']:.3f}", checksum=result["checksum"],
+                            status=result["status"], error=result["error"], user_s=seconds(result["user_s"]), sys_s=seconds(result["sys_s"]),
+                            workers_user_s=seconds(result["workers_user_s"]), workers_sys_s=seconds(result["workers_sys_s"]),
+                            max_rss_kib=result["max_rss_kib"], voluntary_ctx=result["voluntary_ctx"],
+                            involuntary_ctx=result["involuntary_ctx"], start_s=f"{start:.6f}", position=position,
+                            transport="pipe" if cell.mode == "processes" else "", peak_threads=result["peak_threads"] or "")
+            finally:
+                if server is not None:
+                    server.stop()
     description["partial"] = False
     description["ended_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     write_description()

@@ -214,6 +214,47 @@ import Testing
         }
     }
 
+    /// The examples of the Python peer's help, each as its arguments after the script.
+    static func peerExamples() throws -> [[String]] {
+        let help = try peer(["--help"], in: NSTemporaryDirectory())
+        return help.output.split(separator: "\n").filter { $0.hasPrefix("  python3 Scripts/python-peer.py") }.map {
+            $0.split(separator: " ").dropFirst(2).map(String.init)
+        }
+    }
+
+    @Test("the Python peer's downloads, its help's example at the quick size: ThreadPoolExecutor and asyncio streams against the lab's image server, the lab's checksums, a thread per download in flight against one, and no server left", .enabled(if: python != nil))
+    func pythonPeerDownloads() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let example = try #require(try Self.peerExamples().first { $0.contains("downloads") })
+        let out = try #require(example.last)
+        // The debug lab's image server: the release build need not exist when the tests run.
+        let peer = try lab.finish(
+            lab.start([Self.packageFolder + "/Scripts/python-peer.py"] + example + ["--quick", "--lab", LabBinary.path, "--quiet"], executable: try #require(Self.python)))
+        #expect(peer.status == 0, "\(peer.standardError)")
+        let records = try RunFolder(path: lab.folder + "/" + out).records()
+        #expect(Set(records.map(\.cellLabel)) == ["threads x10", "async x10", "threads x100", "async x100", "threads x1000", "async x1000"])
+        #expect(records.allSatisfy { $0.status == .ok && $0.tasks == 1000 }, "\(records.compactMap(\.error))")
+        // A pool thread per download in flight (ThreadPoolExecutor starts them as work comes)
+        // against the event loop's one thread.
+        let threads = records.filter { $0.cellLabel == "threads x1000" }.compactMap(\.counters.peakThreads)
+        let async = records.filter { $0.cellLabel == "async x1000" }.compactMap(\.counters.peakThreads)
+        #expect(!threads.isEmpty && threads.allSatisfy { $0 > 20 }, "\(threads)")
+        #expect(!async.isEmpty && async.allSatisfy { $0 <= 2 }, "\(async)")
+        #expect(try lab.markedProcesses().isEmpty)
+
+        // The lab's async x100 of the same images: the same checksum.
+        let swift = try lab.run([
+            "run", "--quick", "--workloads", "download", "--set", "download.bytes=4096", "--set", "download.fail_every=0", "--tasks", "1000",
+            "--modes", "async", "--workers", "100", "--repetitions", "1", "--warmup", "0", "--out", "swift", "--quiet",
+        ])
+        #expect(swift.status == 0, "\(swift.standardError)")
+        let native = try #require(try RunFolder(path: lab.folder + "/swift").records().first)
+        for record in records {
+            #expect(record.parameters == native.parameters && record.checksum == native.checksum, "\(record.cellLabel)")
+        }
+    }
+
     /// Runs the Python peer with `arguments` in `folder`, under `interpreter`.
     static func peer(_ arguments: [String], in folder: String, interpreter: String? = python) throws -> (status: Int32, output: String, error: String) {
         try LabBinary.runProgram(try #require(interpreter), [packageFolder + "/Scripts/python-peer.py"] + arguments, in: folder)
@@ -227,10 +268,10 @@ import Testing
         #expect(help.status == 0)
         // The quick example is run; the full one (about three minutes) only parses here, with
         // the quick sizes and one repetition added.
-        let examples = help.output.split(separator: "\n").filter { $0.hasPrefix("  python3 Scripts/python-peer.py") }
-        #expect(examples.count == 2)
-        let full = try #require(examples.first).split(separator: " ").dropFirst(2).map(String.init)
-        let quick = try #require(examples.last).split(separator: " ").dropFirst(2).map(String.init)
+        let examples = try Self.peerExamples()
+        try #require(examples.count == 3)
+        // The downloads example runs in pythonPeerDownloads.
+        let (full, quick) = (examples[0], examples[1])
         #expect(quick.contains("--quick") && !full.contains("--quick"))
         let parsed = try Self.peer(full + ["--quick", "--experiments", "noop", "--repetitions", "1", "--warmup", "0", "--quiet"], in: lab.folder)
         #expect(parsed.status == 0, "\(parsed.error)")
