@@ -54,6 +54,9 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
         process.isRunning ? nil : "the image server process \(process.processIdentifier) ended early (status \(process.terminationStatus))"
     }
 
+    /// The server process's CPU time so far (/proc/PID/stat).
+    package var processCPUSeconds: Double? { Platform.processCPUSeconds(process.processIdentifier) }
+
     package func stop() {
         // The end of its standard input is its signal to stop; a server that does not is killed.
         try? input.close()

@@ -151,6 +151,7 @@ package struct ExperimentRunner: Sendable {
         // them; async tasks run on threads that exist already, so async cells count nothing.
         let hardware = cell.mode == .async || HardwareCounterGroup.unavailableReason != nil ? nil : try? HardwareCounterGroup.open()
         let loadBefore = Platform.machineLoad()
+        let fixtureCPUBefore = cell.workload.fixture?.processCPUSeconds
         let loadStarted = Platform.monotonicSeconds()
         let threads = ThreadCountSampler()
         let before = Platform.processUsage()
@@ -181,6 +182,8 @@ package struct ExperimentRunner: Sendable {
         let coordinator = Platform.processUsage().since(before)
         let peakThreads = threads.stop()
         let loadAfter = Platform.machineLoad()
+        // The CPU of the fixture's own processes (download's image server) is the lab's too.
+        let fixtureCPUSeconds = fixtureCPUBefore.flatMap { start in cell.workload.fixture?.processCPUSeconds.map { max(0, $0 - start) } } ?? 0
         // Others' share is of the time between the two readings, the watchdog's start and stop
         // included, not of the shorter wall time.
         let loadSeconds = Platform.monotonicSeconds() - loadStarted
@@ -235,7 +238,8 @@ package struct ExperimentRunner: Sendable {
                         // The lab's own CPU time is known only when every worker's was counted.
                         workersCounted
                             ? Interference(
-                                from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds, seconds: loadSeconds)
+                                from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds + fixtureCPUSeconds,
+                                seconds: loadSeconds)
                             : nil
                     }
                 }, peakThreads: peakThreads)

@@ -181,4 +181,14 @@ extension Platform {
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 17 ? Int(fields[17]) : nil
     }
+
+    /// The CPU time process `processID` has used so far, user and system, in seconds: fields
+    /// 14 and 15 of /proc/PID/stat (clock ticks); `nil` when it is gone or cannot be read.
+    package static func processCPUSeconds(_ processID: Int32) -> Double? {
+        guard let stat = readSmallFile("/proc/\(processID)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        // Fields from 3 (state) on: utime is field 14, the 12th of them; stime the 13th.
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }
+        return Double(user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }

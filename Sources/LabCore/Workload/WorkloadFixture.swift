@@ -10,6 +10,11 @@ public protocol WorkloadFixture: AnyObject, Sendable {
     /// repetition and fails the repetition with this reason, so a broken fixture is a visible
     /// fact, not tasks waiting for their timeout.
     var failure: String? { get }
+    /// The CPU time, in seconds, that processes of the fixture's own (a server the lab started
+    /// for the workload) have used so far, or `nil` when it runs in none. The experiment loop
+    /// counts it as neither the cell's nor others': a repetition is not disturbed by the
+    /// server its tasks talk to.
+    var processCPUSeconds: Double? { get }
     /// Stops the fixture and releases what it holds (threads, sockets, files). Called once.
     func stop()
 }
@@ -17,4 +22,6 @@ public protocol WorkloadFixture: AnyObject, Sendable {
 extension WorkloadFixture {
     /// A fixture that cannot break while it runs need not say so.
     public var failure: String? { nil }
+    /// A fixture in the lab's own process has no CPU time apart.
+    public var processCPUSeconds: Double? { nil }
 }
