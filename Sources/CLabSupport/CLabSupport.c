@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <spawn.h>
 #endif
 #include "CLabSupport.h"
 
@@ -389,4 +390,40 @@ int lab_unblock_all_signals(void) {
     sigset_t mask;
     sigemptyset(&mask);
     return sigprocmask(SIG_SETMASK, &mask, NULL);
+}
+
+int lab_spawn(const char *path, char *const argv[], char *const envp[], int input, int output, int *pid) {
+#if defined(__linux__)
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int error = posix_spawn_file_actions_init(&actions);
+    if (error != 0) return error;
+    error = posix_spawnattr_init(&attributes);
+    if (error != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return error;
+    }
+    sigset_t none, reset;
+    sigemptyset(&none);
+    sigemptyset(&reset);
+    sigaddset(&reset, SIGINT);
+    sigaddset(&reset, SIGTERM);
+    sigaddset(&reset, SIGPIPE);
+    sigaddset(&reset, SIGCHLD);
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, input, 0);
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, output, 1);
+    if (error == 0) error = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+    if (error == 0) error = posix_spawnattr_setsigmask(&attributes, &none);
+    if (error == 0) error = posix_spawnattr_setsigdefault(&attributes, &reset);
+    if (error == 0) error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    pid_t child = 0;
+    if (error == 0) error = posix_spawn(&child, path, &actions, &attributes, argv, envp);
+    if (error == 0) *pid = (int)child;
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    return error;
+#else
+    (void)path; (void)argv; (void)envp; (void)input; (void)output; (void)pid;
+    return ENOSYS;
+#endif
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import LabCore
+import Synchronization
 
 /// `download`'s image server in a process of its own (`lab imageserver`), so that a cell's
 /// threads, memory and CPU are its client's alone: the server's event loop, its connections
@@ -8,40 +9,57 @@ import LabCore
 /// cell, stopped after its last, and never left behind: it dies with the lab
 /// (`PR_SET_PDEATHSIG`), and ends when its standard input does.
 package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
-    // @unchecked: `process` and the pipe are set once in init; stop() runs once (the
-    // fixture's contract) and the rest is read-only.
+    // @unchecked: `processID` and `input` are set once in init; the end status is behind a
+    // lock; stop() runs once (the fixture's contract).
 
     package let port: UInt16
-    private let process: Process
-    private let input: FileHandle
+    private let processID: Int32
+    /// The write end of the server's standard input: closing it stops the server.
+    private let input: Int32
+    /// The server's raw wait status once it has been reaped.
+    private let ended = Mutex<Int32?>(nil)
 
-    /// Starts `executable imageserver` and waits for the port it listens on.
+    /// Starts `executable imageserver` and waits for the port it listens on. It is started
+    /// with `posix_spawn`, not Foundation's `Process`, which keeps two threads of its own
+    /// (a run loop and a socket manager) to watch its children: they were two of the nine
+    /// threads of an async cell that needs one.
     /// - Throws: ``LabFailure`` when it cannot start or does not say its port.
     package init(executable: String, latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = [ImageServerProcess.command, String(latencySeconds), String(bodyBytes), String(failEvery)]
         var environment = ProcessInfo.processInfo.environment
         environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
-        process.environment = environment
-        let toServer = Pipe()
-        let fromServer = Pipe()
-        process.standardInput = toServer
-        process.standardOutput = fromServer
+        let arguments = [ImageServerProcess.command, String(latencySeconds), String(bodyBytes), String(failEvery)]
+        let toServer = try Platform.makePipe()
+        let fromServer: (read: Int32, write: Int32)
+        do { fromServer = try Platform.makePipe() } catch {
+            Platform.close(toServer.read)
+            Platform.close(toServer.write)
+            throw error
+        }
+        let processID: Int32
         do {
-            try ProcessLauncher.shared.run { try process.run() }
+            // On the launcher thread: the server dies with the lab, not with this thread.
+            processID = try ProcessLauncher.shared.run {
+                try Platform.spawn(executable, arguments: arguments, environment: environment, input: toServer.read, output: fromServer.write)
+            }
         } catch {
+            [toServer.read, toServer.write, fromServer.read, fromServer.write].forEach(Platform.close)
             throw LabFailure("cannot start the image server (\(executable) \(ImageServerProcess.command)): \(error)")
         }
-        ChildProcessRegistry.shared.register(process.processIdentifier)
-        self.process = process
-        input = toServer.fileHandleForWriting
-        // Its first line says where it listens; nothing more comes on that pipe.
-        let line = String(decoding: fromServer.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        ChildProcessRegistry.shared.register(processID)
+        Platform.close(toServer.read)
+        Platform.close(fromServer.write)
+        self.processID = processID
+        input = toServer.write
+        // Its first line says where it listens; nothing more comes on that pipe (a line
+        // longer than 64 bytes is no port).
+        let said = (try? Platform.readAll(fromServer.read, limit: 64)) ?? nil
+        Platform.close(fromServer.read)
+        let line = String(decoding: said ?? [], as: UTF8.self)
         guard line.hasPrefix("port "), let port = UInt16(line.dropFirst(5).trimmingWhitespace()) else {
-            ChildProcessRegistry.shared.kill(process.processIdentifier)
-            process.waitUntilExit()
-            ChildProcessRegistry.shared.unregister(process.processIdentifier)
+            ChildProcessRegistry.shared.kill(processID)
+            _ = try? Platform.reap(processID, blocking: true)
+            ChildProcessRegistry.shared.unregister(processID)
+            Platform.close(input)
             throw LabFailure("the image server did not start: it said '\(line.trimmingWhitespace().shownInMessage)'")
         }
         self.port = port
@@ -51,20 +69,26 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
 
     /// The server died while the run still needs it.
     package var failure: String? {
-        process.isRunning ? nil : "the image server process \(process.processIdentifier) ended early (status \(process.terminationStatus))"
+        ended.withLock { status in
+            if status == nil { status = try? Platform.reap(processID, blocking: false) }
+            return status.map { "the image server process \(processID) ended early (\(ForkServer.describe(status: $0)))" }
+        }
     }
 
     /// The server process's CPU time so far (/proc/PID/stat).
-    package var processCPUSeconds: Double? { Platform.processCPUSeconds(process.processIdentifier) }
+    package var processCPUSeconds: Double? { Platform.processCPUSeconds(processID) }
 
     package func stop() {
         // The end of its standard input is its signal to stop; a server that does not is killed.
-        try? input.close()
-        if !Platform.wait(seconds: 2, while: { process.isRunning }) {
-            ChildProcessRegistry.shared.kill(process.processIdentifier)
-            process.waitUntilExit()
+        Platform.close(input)
+        let gone = Platform.wait(seconds: 2) { failure == nil }
+        if !gone {
+            ChildProcessRegistry.shared.kill(processID)
+            ended.withLock { status in
+                if status == nil { status = try? Platform.reap(processID, blocking: true) }
+            }
         }
-        ChildProcessRegistry.shared.unregister(process.processIdentifier)
+        ChildProcessRegistry.shared.unregister(processID)
     }
 
     /// The hidden command's name.

@@ -69,6 +69,12 @@ int lab_pidfd_send_signal(int descriptor, int signal_number);
 /// The corresponding C call is `syscall(SYS_close_range)`.
 int lab_close_from(int lowest);
 
+/// Starts `path` with `argv` and `envp` (both NULL-terminated), its standard input and output
+/// being `input` and `output`, every other descriptor closed, no signal blocked, and SIGINT,
+/// SIGTERM, SIGPIPE and SIGCHLD at their defaults (posix_spawn, no thread of its own watching
+/// the child). Returns 0 and sets `pid`, or the error number.
+int lab_spawn(const char *path, char *const argv[], char *const envp[], int input, int output, int *pid);
+
 /// Atomic loads and stores on memory shared between processes. Swift's Synchronization
 /// module has atomics only as values at a fixed address of their own; these work on any
 /// aligned word of a mapped region.

@@ -29,6 +29,40 @@ extension Platform {
         return child
     }
 
+    /// Starts `executable` with `arguments` and `environment`, reading `input` and writing
+    /// `output` as its standard input and output, every other descriptor closed, no signal
+    /// blocked. Unlike Foundation's `Process`, which keeps two threads to watch its children,
+    /// nothing watches it: the caller reaps it (``reap(_:blocking:)``).
+    /// The corresponding C function is `posix_spawn`.
+    package static func spawn(
+        _ executable: String, arguments: [String], environment: [String: String], input: Int32, output: Int32
+    ) throws(SystemError) -> Int32 {
+        let argv = ([executable] + arguments).map { strdup($0) }
+        let envp = environment.map { strdup("\($0.key)=\($0.value)") }
+        defer { (argv + envp).forEach { free($0) } }
+        var processID: Int32 = 0
+        let error = (argv + [nil]).withUnsafeBufferPointer { arguments in
+            (envp + [nil]).withUnsafeBufferPointer { environment in
+                lab_spawn(executable, arguments.baseAddress, environment.baseAddress, input, output, &processID)
+            }
+        }
+        if error != 0 { throw SystemError(call: "posix_spawn", errno: error) }
+        return processID
+    }
+
+    /// Reaps child `processID` once it has ended: its raw wait status, or `nil` while it runs
+    /// (without `blocking`). The corresponding C function is `waitpid`.
+    package static func reap(_ processID: Int32, blocking: Bool) throws(SystemError) -> Int32? {
+        var status: Int32 = 0
+        while true {
+            let child = waitpid(processID, &status, blocking ? 0 : WNOHANG)
+            if child == processID { return status }
+            if child == 0 { return nil }
+            if errno == EINTR { continue }
+            throw SystemError(call: "waitpid", errno: errno)
+        }
+    }
+
     /// Reaps one ended child: its process ID, raw wait status and what it used over its whole
     /// life (the peak is ru_maxrss, which a spawned child starts at its parent's size), `nil`
     /// when no child has ended (or, when `blocking`, when there is no child left). With
