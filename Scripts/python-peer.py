@@ -271,17 +271,20 @@ class ImageServer:
 
 
 def make_room_for(descriptors, quiet):
-    """Raises the soft open-file limit for `descriptors` more (a socket per download in flight,
-    here and in the server, which inherits it), within the hard limit, and says so."""
+    """Raises the soft open-file limit for `descriptors` more (a socket per download in flight;
+    the server inherits the limit and holds as many), within the hard limit, and says so.
+    Returns why it cannot, or None."""
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = descriptors + len(os.listdir("/proc/self/fd")) + 64
     if wanted <= soft:
-        return
+        return None
     if hard != resource.RLIM_INFINITY and wanted > hard:
-        raise RuntimeError(f"downloads needs {wanted} open files, more than this process may open (its hard limit is {hard}: ulimit -Hn)")
+        return (f"downloads with {descriptors} in flight needs {wanted} open files, more than this process may open "
+                f"(its hard limit is {hard}: ulimit -Hn); raise the limit")
     resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
     if not quiet:
         sys.stderr.write(f"python-peer: raised the open-file limit from {soft} to {wanted} for downloads\n")
+    return None
 
 
 def measure(experiment, cell, chunksize, checksums_of_downloads=None):
@@ -473,12 +476,17 @@ def main():
     runtime = f"Python {python['version']}"
     started_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     run_id = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime()) + "-python"
+    plan_cells = [(experiment, cells(experiment, arguments.workers, python, arguments.quick)) for experiment in plan]
+    in_flight = max((cell.workers for experiment, every in plan_cells if experiment.workload == "download" for cell in every), default=0)
+    refusal = make_room_for(in_flight, arguments.quiet) if in_flight else None
+    if refusal:
+        sys.stderr.write(f"python-peer: {refusal}\n")
+        sys.exit(2)
     try:
         os.makedirs(out)
     except OSError as failure:
         parser.error(f"cannot create --out '{out}': {failure.strerror}")
 
-    plan_cells = [(experiment, cells(experiment, arguments.workers, python, arguments.quick)) for experiment in plan]
     description = {
         "build_configuration": "release",
         "ended_at": None,
@@ -543,7 +551,6 @@ def main():
             # downloads: the lab's image server for the whole experiment, and room for its sockets.
             server, downloads = None, None
             if experiment.workload == "download":
-                make_room_for(2 * max(cell.workers for cell in every), arguments.quiet)
                 server = ImageServer(arguments.lab, experiment.settings)
                 experiment.settings = {**experiment.settings, "port": server.port}
                 downloads = peer_tasks.DownloadChecksums()

@@ -228,6 +228,9 @@ import Testing
         defer { lab.cleanUp() }
         let example = try #require(try Self.peerExamples().first { $0.contains("downloads") })
         let out = try #require(example.last)
+        // The study's page shows this very command.
+        let page = try String(contentsOfFile: Self.packageFolder + "/Sources/LabStudies/README.md", encoding: .utf8)
+        #expect(page.contains("python3 Scripts/python-peer.py " + example.joined(separator: " ")))
         // The debug lab's image server: the release build need not exist when the tests run.
         let peer = try lab.finish(
             lab.start([Self.packageFolder + "/Scripts/python-peer.py"] + example + ["--quick", "--lab", LabBinary.path, "--quiet"], executable: try #require(Self.python)))
