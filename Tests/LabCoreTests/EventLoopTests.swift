@@ -6,11 +6,13 @@ import Testing
 
 /// The event loop of the async mode: descriptors and timers waited on by one thread.
 @Suite struct EventLoopTests {
-    @Test("a task suspended on a pipe resumes when a byte arrives, and a thousand wait at once on the loop's one thread")
+    @Test("a task suspended on a pipe resumes when a byte arrives, and 300 wait at once on the loop's one thread")
     func readable() async throws {
         let loop = try EventLoop()
         defer { loop.stop() }
-        let pipes = try (0..<1000).map { _ in try Platform.makePipe() }
+        // 300, not 1,000: past ~1,300 open descriptors Foundation's Process.run (Swift 6.3.1) can
+        // fault in other tests of this process (swift-corelibs-foundation #5472).
+        let pipes = try (0..<300).map { _ in try Platform.makePipe() }
         defer { pipes.forEach { Platform.close($0.read); Platform.close($0.write) } }
         for pipe in pipes { try Platform.makeNonBlocking(pipe.read) }
         let threadsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
@@ -26,12 +28,12 @@ import Testing
                     }
                 }
             }
-            // A thousand tasks wait; no thread was started for them.
+            // 300 tasks wait; no thread was started for them.
             #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count <= threadsBefore + 4)
             for (index, pipe) in pipes.enumerated() { try Platform.writeAll(pipe.write, [UInt8(index % 256)]) }
             var sum = 0
             for try await byte in group { sum += Int(byte) }
-            #expect(sum == (0..<1000).reduce(0) { $0 + $1 % 256 })
+            #expect(sum == (0..<300).reduce(0) { $0 + $1 % 256 })
         }
     }
 

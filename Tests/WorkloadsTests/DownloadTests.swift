@@ -87,17 +87,19 @@ import Testing
         return held
     }
 
-    @Test("no download leaks a socket: 300 async downloads with retries, refused connections and cancelled ones leave the descriptors as they were")
+    @Test("no download leaks a socket: 200 async downloads with retries, refused connections and cancelled ones leave the descriptors as they were")
     func noLeakedSockets() async throws {
         let loop = try EventLoop.shared
-        try await configured(["fail_every": "3", "latency_ms": "1", "bytes": "5000", "backoff_ms": "0"], tasks: 300).withFixture { workload in
+        try await configured(["fail_every": "3", "latency_ms": "1", "bytes": "5000", "backoff_ms": "0"], tasks: 200).withFixture { workload in
             let download = try #require(workload.instance as? Download)
             let port = try #require(download.port)
             try await withThrowingTaskGroup(of: TaskOutput.self) { group in
-                for index in 0..<300 { group.addTask { try await download.runAsync(task: index, input: []) } }
+                // 200: past ~1,300 open descriptors Foundation's Process.run (Swift 6.3.1) can fault in
+                // other tests of this process (swift-corelibs-foundation #5472).
+                for index in 0..<200 { group.addTask { try await download.runAsync(task: index, input: []) } }
                 var count = 0
                 for try await _ in group { count += 1 }
-                #expect(count == 300)
+                #expect(count == 200)
             }
             #expect(try Self.clientSockets(toPort: port) == 0)
             // A port nobody listens on: refused, and the socket closed.

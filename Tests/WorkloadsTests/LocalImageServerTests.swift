@@ -110,35 +110,4 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
         server.stop()
         #expect(throws: SystemError.self) { try exchange(port: port, request: "GET /image/1 HTTP/1.1\r\n\r\n") }
     }
-
-    @Test("a thousand idle connections held open neither stall the requests of others nor cost the server a thread each")
-    func idleConnections() async throws {
-        // Room for a thousand more descriptors, within this process's hard limit.
-        let limit = try Platform.openFileLimit()
-        if limit.soft < 4096 { try Platform.setOpenFileLimit(soft: min(4096, limit.hard), hard: limit.hard) }
-        let server = try LocalImageServer(latencySeconds: 0.001, bodyBytes: 1000, failEvery: 0)
-        defer { server.stop() }
-        let threadsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
-        // Connected and never a byte sent: what a slow or hostile client does, on loopback only.
-        let idle = try (0..<1000).map { _ in try Platform.connectToLoopback(port: server.port) }
-        defer { idle.forEach(Platform.close) }
-        let deadline = Platform.monotonicSeconds() + 10
-        while server.openConnections < 1000, Platform.monotonicSeconds() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
-        #expect(server.openConnections == 1000)
-        // A hundred requests meanwhile are answered, each with its image.
-        let loop = try EventLoop.shared
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            for index in 0..<100 {
-                group.addTask {
-                    let (status, body) = try await LoopbackHTTPClient.get(port: server.port, path: "/image/\(index)", on: loop)
-                    return status == 200 && body == LocalImageServer.body(forImage: index, bytes: 1000)
-                }
-            }
-            var answered = 0
-            for try await right in group where right { answered += 1 }
-            #expect(answered == 100)
-        }
-        // The server has one thread for all of them (tests beside this one start a few).
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count < threadsBefore + 50)
-    }
 }

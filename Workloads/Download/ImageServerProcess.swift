@@ -67,6 +67,9 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
 
     package var values: [String: String] { ["port": String(port)] }
 
+    /// The server's process ID, as text (for tests that look at it in /proc).
+    package var processIDText: String { String(processID) }
+
     /// The server died while the run still needs it.
     package var failure: String? {
         ended.withLock { status in
