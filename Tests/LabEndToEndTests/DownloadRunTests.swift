@@ -53,6 +53,66 @@ import Workloads
         #expect(try lab.markedProcesses().isEmpty)
     }
 
+    @Test("a thousand idle connections from another process neither stall a hundred requests nor cost the image server a thread each", .enabled(if: BenchTests.python != nil))
+    func idleConnections() async throws {
+        // The server, and the holder of the idle connections, in processes of their own: this
+        // test process stays far below the ~1,300 open descriptors at which Foundation's
+        // Process.run (Swift 6.3.1) can fault while listing /proc/self/fd for other tests
+        // (swift-corelibs-foundation #5472).
+        let server = try ImageServerProcess(executable: LabBinary.path, latencySeconds: 0.001, bodyBytes: 1000, failEvery: 0)
+        defer { server.stop() }
+        let serverID = try #require(Int32(server.processIDText))
+        // Connected and never a byte sent, what a slow or hostile client does, on loopback only,
+        // until its standard input ends, and never past 10 minutes. (Not less: under the whole
+        // suite this test can wait more than a minute for a cooperative thread, and a holder
+        // that gave up after 60 s had let its connections go before they were counted.)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: try #require(BenchTests.python))
+        holder.arguments = ["-c", """
+            import socket, sys, select
+            held = [socket.create_connection(("127.0.0.1", \(server.port))) for _ in range(1000)]
+            print("holding", len(held), flush=True)
+            ready = select.select([sys.stdin], [], [], 600)[0]
+            print("stdin ended" if ready else "timed out", flush=True)
+            """]
+        let (toHolder, fromHolder) = (Pipe(), Pipe())
+        holder.standardInput = toHolder
+        holder.standardOutput = fromHolder
+        try holder.run()
+        defer {
+            try? toHolder.fileHandleForWriting.close()
+            holder.waitUntilExit()
+        }
+        // Its first line, however the pipe cuts it (an empty read is its end).
+        var said = ""
+        while !said.hasSuffix("\n") {
+            let data = fromHolder.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            said += String(decoding: data, as: UTF8.self)
+        }
+        #expect(said == "holding 1000\n")
+        // The server accepted all thousand (a descriptor each), on a few threads.
+        let deadline = Platform.monotonicSeconds() + 10
+        func serverDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(serverID)/fd").count) ?? 0 }
+        while serverDescriptors() < 1000, Platform.monotonicSeconds() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
+        #expect(holder.isRunning)
+        #expect(serverDescriptors() >= 1000)
+        // A hundred requests meanwhile are answered, each with its image.
+        let loop = try EventLoop.shared
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            for index in 0..<100 {
+                group.addTask {
+                    let (status, body) = try await LoopbackHTTPClient.get(port: server.port, path: "/image/\(index)", on: loop)
+                    return status == 200 && body == LocalImageServer.body(forImage: index, bytes: 1000)
+                }
+            }
+            var answered = 0
+            for try await right in group where right { answered += 1 }
+            #expect(answered == 100)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(serverID)/task").count <= 4)
+    }
+
     @Test("a hard open-file limit too low for the plan is one line, exit 2, and no folder")
     func limitTooLow() throws {
         let lab = try LabBinary()

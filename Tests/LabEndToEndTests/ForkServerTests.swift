@@ -49,7 +49,10 @@ import Testing
         kill(labID, SIGINT)
         let outcome = try lab.finish(started)
         #expect(outcome.status == 130, "\(outcome.standardError)")
-        #expect(try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty })
+        // What is left, by command line, if anything is.
+        let gone = try lab.wait(seconds: 5) { try lab.markedProcesses().isEmpty }
+        let left = gone ? [] : try lab.markedProcesses().map { "\($0): \(Platform.commandLine(of: $0) ?? "gone")" }
+        #expect(gone, "\(left)")
     }
 
     @Test("a forked worker holds its standard input, output and error and nothing else of the fork server's")

@@ -37,6 +37,9 @@ package struct ForkServerService: Sendable {
         let notices = STDOUT_FILENO
         try ForkServer.send(requests, "ready")
         var children = Set<Int32>()
+        // Read here, not in the child: a child that asked for its parent after this server
+        // died would get its new parent and take it for the server.
+        let server = Platform.processID
         func reap() {
             while let (child, status, usage) = Platform.reapChild(blocking: false) {
                 children.remove(child)
@@ -74,7 +77,7 @@ package struct ForkServerService: Sendable {
                 continue
             }
             if child == 0 {
-                becomeWorker(descriptors: request.descriptors, environment: parts.dropFirst(), closing: childSignals)
+                becomeWorker(descriptors: request.descriptors, environment: parts.dropFirst(), closing: childSignals, server: server)
             }
             request.descriptors.forEach(Platform.close)
             children.insert(child)
@@ -85,7 +88,7 @@ package struct ForkServerService: Sendable {
     /// In the forked child: takes the descriptors as standard input and output, closes every
     /// other one it inherited, takes the environment and every signal back, then serves as a
     /// worker and ends the process.
-    private func becomeWorker(descriptors: [Int32], environment: ArraySlice<String>, closing childSignals: Int32) -> Never {
+    private func becomeWorker(descriptors: [Int32], environment: ArraySlice<String>, closing childSignals: Int32, server: Int32) -> Never {
         Platform.close(childSignals)
         try? Platform.duplicate(descriptors[0], onto: STDIN_FILENO)
         try? Platform.duplicate(descriptors[1], onto: STDOUT_FILENO)
@@ -96,8 +99,10 @@ package struct ForkServerService: Sendable {
             guard let equals = entry.firstIndex(of: "=") else { continue }
             Platform.setEnvironmentValue(String(entry[..<equals]), String(entry[entry.index(after: equals)...]))
         }
-        // Its parent is this server, whose life the worker's is tied to.
-        Platform.setEnvironmentValue(WorkerService.coordinatorProcessIDVariable, String(Platform.parentProcessID))
+        // Its parent is this server, whose life the worker's is tied to: if the server is
+        // gone before the worker asks for PR_SET_PDEATHSIG, the worker's check of its parent
+        // against this number ends it.
+        Platform.setEnvironmentValue(WorkerService.coordinatorProcessIDVariable, String(server))
         Platform.unblockSignal(SIGCHLD)
         do {
             try WorkerService(registry: registry).runAsChildProcess()
