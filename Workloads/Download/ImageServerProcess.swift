@@ -1,7 +1,6 @@
 import Foundation
 import Glibc
 import LabCore
-import Synchronization
 
 /// `download`'s image server in a process of its own (`lab imageserver`), so that a cell's
 /// threads, memory and CPU are its client's alone: the server's event loop, its connections
@@ -9,20 +8,18 @@ import Synchronization
 /// cell, stopped after its last, and never left behind: it dies with the lab
 /// (`PR_SET_PDEATHSIG`), and ends when its standard input does.
 package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
-    // @unchecked: `processID` and `input` are set once in init; the end status is behind a
-    // lock; stop() runs once (the fixture's contract).
+    // @unchecked: `child` and `input` are set once in init; stop() runs once (the fixture's
+    // contract).
 
     package let port: UInt16
-    private let processID: Int32
+    private let child: SpawnedChild
     /// The write end of the server's standard input: closing it stops the server.
     private let input: Int32
-    /// The server's raw wait status once it has been reaped.
-    private let ended = Mutex<Int32?>(nil)
 
     /// Starts `executable imageserver` and waits for the port it listens on. It is started
-    /// with `posix_spawn`, not Foundation's `Process`, which keeps two threads of its own
-    /// (a run loop and a socket manager) to watch its children: they were two of the nine
-    /// threads of an async cell that needs one.
+    /// with `posix_spawn` (``SpawnedChild``), not Foundation's `Process`, which keeps two
+    /// threads of its own (a run loop and a socket manager) to watch its children: they were
+    /// two of the nine threads of an async cell that needs one.
     /// - Throws: ``LabFailure`` when it cannot start or does not say its port.
     package init(executable: String, latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws {
         var environment = ProcessInfo.processInfo.environment
@@ -48,7 +45,8 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
         ChildProcessRegistry.shared.register(processID)
         Platform.close(toServer.read)
         Platform.close(fromServer.write)
-        self.processID = processID
+        let child = SpawnedChild(processID: processID)
+        self.child = child
         input = toServer.write
         // Its first line says where it listens; nothing more comes on that pipe (a line
         // longer than 64 bytes is no port).
@@ -57,7 +55,7 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
         let line = String(decoding: said ?? [], as: UTF8.self)
         guard line.hasPrefix("port "), let port = UInt16(line.dropFirst(5).trimmingWhitespace()) else {
             ChildProcessRegistry.shared.kill(processID)
-            _ = try? Platform.reap(processID, blocking: true)
+            child.waitUntilExit()
             ChildProcessRegistry.shared.unregister(processID)
             Platform.close(input)
             throw LabFailure("the image server did not start: it said '\(line.trimmingWhitespace().shownInMessage)'")
@@ -68,30 +66,25 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
     package var values: [String: String] { ["port": String(port)] }
 
     /// The server's process ID, as text (for tests that look at it in /proc).
-    package var processIDText: String { String(processID) }
+    package var processIDText: String { String(child.processID) }
 
     /// The server died while the run still needs it.
     package var failure: String? {
-        ended.withLock { status in
-            if status == nil { status = try? Platform.reap(processID, blocking: false) }
-            return status.map { "the image server process \(processID) ended early (\(ForkServer.describe(status: $0)))" }
-        }
+        guard !child.isRunning else { return nil }
+        return "the image server process \(child.processID) ended early (\(child.status.map(ForkServer.describe(status:)) ?? "status unknown"))"
     }
 
     /// The server process's CPU time so far (/proc/PID/stat).
-    package var processCPUSeconds: Double? { Platform.processCPUSeconds(processID) }
+    package var processCPUSeconds: Double? { Platform.processCPUSeconds(child.processID) }
 
     package func stop() {
         // The end of its standard input is its signal to stop; a server that does not is killed.
         Platform.close(input)
-        let gone = Platform.wait(seconds: 2) { failure == nil }
-        if !gone {
-            ChildProcessRegistry.shared.kill(processID)
-            ended.withLock { status in
-                if status == nil { status = try? Platform.reap(processID, blocking: true) }
-            }
+        if !Platform.wait(seconds: 2, while: { child.isRunning }) {
+            ChildProcessRegistry.shared.kill(child.processID)
+            child.waitUntilExit()
         }
-        ChildProcessRegistry.shared.unregister(processID)
+        ChildProcessRegistry.shared.unregister(child.processID)
     }
 
     /// The hidden command's name.

@@ -71,8 +71,10 @@ int lab_close_from(int lowest);
 
 /// Starts `path` with `argv` and `envp` (both NULL-terminated), its standard input and output
 /// being `input` and `output`, every other descriptor closed, no signal blocked, and SIGINT,
-/// SIGTERM, SIGPIPE and SIGCHLD at their defaults (posix_spawn, no thread of its own watching
-/// the child). Returns 0 and sets `pid`, or the error number.
+/// SIGTERM, SIGPIPE and SIGCHLD at their defaults, in a process group of its own (as
+/// Foundation's Process does: a terminal's Ctrl-C reaches the lab, which stops its children)
+/// (posix_spawn, no thread of its own watching the child). Returns 0 and sets `pid`, or the
+/// error number.
 int lab_spawn(const char *path, char *const argv[], char *const envp[], int input, int output, int *pid);
 
 /// Atomic loads and stores on memory shared between processes. Swift's Synchronization

@@ -5,8 +5,8 @@ import Synchronization
 
 /// How a process cell's workers start (`--start`).
 package enum WorkerStart: String, Sendable, CaseIterable, Codable {
-    /// Each worker is this binary launched anew (Foundation's `Process`: `posix_spawn`, then
-    /// loading the runtime and Foundation).
+    /// Each worker is this binary launched anew (`posix_spawn`, then loading the runtime and
+    /// Foundation).
     case spawn
     /// A fork server (this binary, started once per run and single-threaded) forks each
     /// worker on request, as Python's forkserver does: no `exec`, nothing to load again.
@@ -25,7 +25,7 @@ package enum WorkerStart: String, Sendable, CaseIterable, Codable {
 /// The server ties its life to the coordinator's (`PR_SET_PDEATHSIG`) and each worker to the
 /// server's, so a coordinator killed with SIGKILL leaves neither behind.
 package final class ForkServer: Sendable {
-    private let process: Process
+    private let child: SpawnedChild
     /// Requests go out and answers come back on one socket, a request at a time.
     private let control: Mutex<Int32>
     /// Exit statuses arrive on their own socket, read by ``reader``.
@@ -36,7 +36,7 @@ package final class ForkServer: Sendable {
     private let reader = Mutex<JoinableThread?>(nil)
     private let registry: ChildProcessRegistry
 
-    package var processID: Int32 { process.processIdentifier }
+    package var processID: Int32 { child.processID }
 
     /// Starts `lab forkserver` (the command's executable with `arguments`) and waits until it
     /// is ready to fork.
@@ -52,28 +52,27 @@ package final class ForkServer: Sendable {
         } catch {
             throw failed("cannot make its sockets: \(error)")
         }
-        let process = Process()
-        self.process = process
-        control = Mutex(requests.mine)
-        notices = exitNotes.mine
-        process.executableURL = URL(fileURLWithPath: command.executablePath)
-        process.arguments = command.forkServerArguments
         var environment = ProcessInfo.processInfo.environment
         environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-        process.environment = environment
-        process.standardInput = FileHandle(fileDescriptor: requests.theirs)
-        process.standardOutput = FileHandle(fileDescriptor: exitNotes.theirs)
+        let processID: Int32
         do {
             // On the launcher thread: the server dies with the lab, not with this thread.
-            try ProcessLauncher.shared.run { try process.run() }
+            processID = try ProcessLauncher.shared.run {
+                try Platform.spawn(
+                    command.executablePath, arguments: command.forkServerArguments, environment: environment, input: requests.theirs,
+                    output: exitNotes.theirs)
+            }
         } catch {
             [requests.mine, requests.theirs, exitNotes.mine, exitNotes.theirs].forEach(Platform.close)
             throw failed("cannot launch \(command.executablePath): \(error)")
         }
+        child = SpawnedChild(processID: processID)
+        control = Mutex(requests.mine)
+        notices = exitNotes.mine
         Platform.close(requests.theirs)
         Platform.close(exitNotes.theirs)
-        registry.register(process.processIdentifier)
+        registry.register(processID)
         // Its first answer says it is ready (or why not).
         let answer = try? ForkServer.receive(requests.mine)
         guard let answer, answer.text == "ready" else {
@@ -152,11 +151,11 @@ package final class ForkServer: Sendable {
             if socket >= 0 { Platform.close(socket) }
             socket = -1
         }
-        if !Platform.wait(seconds: 2, while: { process.isRunning }) {
-            registry.kill(process.processIdentifier)
-            process.waitUntilExit()
+        if !Platform.wait(seconds: 2, while: { child.isRunning }) {
+            registry.kill(child.processID)
+            child.waitUntilExit()
         }
-        registry.unregister(process.processIdentifier)
+        registry.unregister(child.processID)
         reader.withLock { $0 }?.join()
         Platform.close(notices)
     }

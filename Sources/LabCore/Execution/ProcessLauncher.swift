@@ -62,10 +62,11 @@ package final class ProcessLauncher: Sendable {
     }
 
     /// Raises the soft open-file limit above the highest descriptor open, within the hard
-    /// limit. Foundation's `Process.run` closes every descriptor up to the highest one open in
-    /// the child it starts, and glibc refuses (`EBADF`) to close one at or above the soft
-    /// limit: a lab that inherited a descriptor numbered above its limit (a shell that opened
-    /// it, then lowered `ulimit -n`) could start no child at all.
+    /// limit. Foundation's `Process.run` (which the calibrator's peers still use; the limit is
+    /// the whole process's) closes every descriptor up to the highest one open in the child it
+    /// starts, and glibc refuses (`EBADF`) to close one at or above the soft limit: a lab that
+    /// inherited a descriptor numbered above its limit (a shell that opened it, then lowered
+    /// `ulimit -n`) could start no child at all.
     /// - Throws: ``LabFailure`` naming the descriptor when even the hard limit is below it.
     static func coverOpenDescriptors() throws {
         guard let highest = try Platform.highestOpenDescriptor() else { return }

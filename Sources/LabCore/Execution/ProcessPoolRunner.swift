@@ -105,7 +105,7 @@ package struct ProcessPoolRunner: TaskRunner {
         var performers: [ProcessPerformer] = []
         // A worker whose launch failed (killed before it was ready, say) sent no usage either.
         var failedLaunches = 0
-        // Spawned workers are this process's children, reaped by Foundation: the kernel counts
+        // Spawned workers are this process's children, reaped by their pool: the kernel counts
         // every one of them, a worker that died without its report included, in the children's
         // usage, which nothing else adds to while a pool runs.
         let childrenBefore = forkServer == nil ? Platform.childrenUsage() : nil

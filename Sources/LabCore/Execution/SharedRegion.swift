@@ -20,8 +20,8 @@ import Glibc
 /// | 512 | control block of the reply ring (worker to coordinator) |
 /// | 4096 | the request ring's bytes, then the reply ring's, the input slot, the result slot |
 ///
-/// The coordinator creates the file, the worker gets it as its standard input (Foundation's
-/// `Process` closes every other descriptor in the child) and maps it too. A page of a slot
+/// The coordinator creates the file, the worker gets it as its standard input (the spawn
+/// closes every other descriptor in the child) and maps it too. A page of a slot
 /// costs nothing until it is first written.
 package final class SharedRegion: @unchecked Sendable {
     static let magic: UInt64 = 0x0002_6d68_7362_616c

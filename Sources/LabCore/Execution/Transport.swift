@@ -1,5 +1,6 @@
 /// How a worker process and its coordinator exchange frames (`--transport`). The worker is
-/// started with Foundation's `Process` in every case; only its standard descriptors differ.
+/// spawned (`SpawnedChild`) or forked by the fork server in every case; only its standard
+/// descriptors differ.
 package enum Transport: String, Sendable, CaseIterable, Codable {
     /// Two pipes: requests on the worker's standard input, replies on its standard output.
     case pipe

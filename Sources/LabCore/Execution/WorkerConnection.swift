@@ -53,7 +53,7 @@ package struct WorkerConnection {
     /// Polls before a side of `shm` sleeps.
     package var spinPolls: Int
 
-    /// Creates the transport's descriptors (close-on-exec; Foundation duplicates the child's
+    /// Creates the transport's descriptors (close-on-exec; the spawn duplicates the child's
     /// ends onto its standard descriptors). A shared region gets slots of `slotBytes` for an
     /// in-place workload's input and result.
     /// A shared region comes from `regions` when given (a spare of the run's, or a new one it

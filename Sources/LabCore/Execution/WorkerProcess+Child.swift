@@ -11,29 +11,29 @@ extension WorkerProcess {
             .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
     }
 
-    /// The worker's process: spawned by Foundation (which reaps it), or forked by a fork
-    /// server (which reaps it and reports its status).
+    /// The worker's process: spawned anew (``SpawnedChild``, reaped when asked whether it
+    /// runs), or forked by a fork server (which reaps it and reports its status).
     enum Child {
-        case spawned(Process)
+        case spawned(SpawnedChild)
         case forked(Int32, ForkServer)
 
         var processID: Int32 {
             switch self {
-            case .spawned(let process): process.processIdentifier
+            case .spawned(let child): child.processID
             case .forked(let processID, _): processID
             }
         }
 
         var isRunning: Bool {
             switch self {
-            case .spawned(let process): process.isRunning
+            case .spawned(let child): child.isRunning
             case .forked(let processID, let server): server.isRunning(processID)
             }
         }
 
         /// What it used over its whole life as the kernel counted it, once reaped: known for a
-        /// forked worker (its server reaps it with `wait4`); a spawned one is counted only in
-        /// this process's children's usage (Foundation reaps it).
+        /// forked worker (its server reaps it with `wait4`); a spawned one is counted in this
+        /// process's children's usage.
         var lifeUsage: ResourceUsage? {
             switch self {
             case .spawned: nil
@@ -44,12 +44,7 @@ extension WorkerProcess {
         /// How it ended, once it has and its status is known.
         var exitDescription: String? {
             switch self {
-            case .spawned(let process):
-                switch process.terminationReason {
-                case .uncaughtSignal: "killed by signal \(process.terminationStatus) (\(Platform.signalName(process.terminationStatus)))"
-                case .exit: "exited with status \(process.terminationStatus)"
-                @unknown default: nil
-                }
+            case .spawned(let child): child.status.map(ForkServer.describe(status:))
             case .forked(let processID, let server): server.exitStatus(of: processID).map(ForkServer.describe(status:))
             }
         }
@@ -76,27 +71,26 @@ extension WorkerProcess.Child {
             }
             return (.forked(processID, forkServer), connection.makeLink(peerAlive: { forkServer.isRunning(processID) }))
         }
-        let process = Process()
-        let link = connection.makeLink(peerAlive: { process.isRunning })
-        process.executableURL = URL(fileURLWithPath: executablePath)
-        process.arguments = arguments
         var environment = ProcessInfo.processInfo.environment
         environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
         // A crashing worker is a measured fact: its exit status tells the story, and Swift's
         // backtracer would only spill a register dump onto the lab's standard error.
         if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
         environment.merge(connection.environment) { _, new in new }
-        process.environment = environment
-        process.standardInput = connection.standardInput
-        process.standardOutput = connection.standardOutput
+        let (input, output) = (connection.standardInput.fileDescriptor, connection.standardOutput.fileDescriptor)
         // Standard error is inherited: a crashing worker's last words reach the user. Started
         // on the launcher thread, which outlives every driver thread (PR_SET_PDEATHSIG).
+        let processID: Int32
         do {
-            try ProcessLauncher.shared.run { try process.run() }
+            processID = try ProcessLauncher.shared.run {
+                try Platform.spawn(executablePath, arguments: arguments, environment: environment, input: input, output: output)
+            }
         } catch {
-            link.close()
+            connection.end.endRequests()
+            connection.end.release()
             throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
         }
-        return (.spawned(process), link)
+        let child = SpawnedChild(processID: processID)
+        return (.spawned(child), connection.makeLink(peerAlive: { child.isRunning }))
     }
 }
