@@ -23,7 +23,7 @@ struct RunCommand: Command {
         CommandLineParser(command: Self.name, options: [
             SharedOptions.workloadsOption(
                 registry,
-                help: "Workloads to run, comma-separated. The default is every workload but the ones that fail on purpose (fault); 'lab list' shows them all."),
+                help: "Workloads to run, comma-separated. The default is every workload but those that leave themselves out of the default plan (\(registry.names.filter { !registry.defaultPlanNames.contains($0) }.joined(separator: ", "))); 'lab list' shows them all."),
             SharedOptions.modesOption(
                 help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
             OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
