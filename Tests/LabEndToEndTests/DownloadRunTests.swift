@@ -61,7 +61,7 @@ import Workloads
         // (swift-corelibs-foundation #5472).
         let server = try ImageServerProcess(executable: LabBinary.path, latencySeconds: 0.001, bodyBytes: 1000, failEvery: 0)
         defer { server.stop() }
-        let serverID = try #require(Int32(server.processIDText))
+        let serverID = server.processID
         // Connected and never a byte sent, what a slow or hostile client does, on loopback only,
         // until its standard input ends, and never past 10 minutes. (Not less: under the whole
         // suite this test can wait more than a minute for a cooperative thread, and a holder

@@ -22,8 +22,6 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
     /// two of the nine threads of an async cell that needs one.
     /// - Throws: ``LabFailure`` when it cannot start or does not say its port.
     package init(executable: String, latencySeconds: Double, bodyBytes: Int, failEvery: Int) throws {
-        var environment = ProcessInfo.processInfo.environment
-        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
         let arguments = [ImageServerProcess.command, String(latencySeconds), String(bodyBytes), String(failEvery)]
         let toServer = try Platform.makePipe()
         let fromServer: (read: Int32, write: Int32)
@@ -32,20 +30,16 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
             Platform.close(toServer.write)
             throw error
         }
-        let processID: Int32
+        let child: SpawnedChild
         do {
-            // On the launcher thread: the server dies with the lab, not with this thread.
-            processID = try ProcessLauncher.shared.run {
-                try Platform.spawn(executable, arguments: arguments, environment: environment, input: toServer.read, output: fromServer.write)
-            }
+            child = try SpawnedChild.start(executable, arguments: arguments, input: toServer.read, output: fromServer.write)
         } catch {
             [toServer.read, toServer.write, fromServer.read, fromServer.write].forEach(Platform.close)
             throw LabFailure("cannot start the image server (\(executable) \(ImageServerProcess.command)): \(error)")
         }
-        ChildProcessRegistry.shared.register(processID)
+        ChildProcessRegistry.shared.register(child.processID)
         Platform.close(toServer.read)
         Platform.close(fromServer.write)
-        let child = SpawnedChild(processID: processID)
         self.child = child
         input = toServer.write
         // Its first line says where it listens; nothing more comes on that pipe (a line
@@ -54,9 +48,9 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
         Platform.close(fromServer.read)
         let line = String(decoding: said ?? [], as: UTF8.self)
         guard line.hasPrefix("port "), let port = UInt16(line.dropFirst(5).trimmingWhitespace()) else {
-            ChildProcessRegistry.shared.kill(processID)
+            ChildProcessRegistry.shared.kill(child.processID)
             child.waitUntilExit()
-            ChildProcessRegistry.shared.unregister(processID)
+            ChildProcessRegistry.shared.unregister(child.processID)
             Platform.close(input)
             throw LabFailure("the image server did not start: it said '\(line.trimmingWhitespace().shownInMessage)'")
         }
@@ -65,8 +59,8 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
 
     package var values: [String: String] { ["port": String(port)] }
 
-    /// The server's process ID, as text (for tests that look at it in /proc).
-    package var processIDText: String { String(child.processID) }
+    /// The server's process ID (for tests that look at it in /proc).
+    package var processID: Int32 { child.processID }
 
     /// The server died while the run still needs it.
     package var failure: String? {

@@ -52,27 +52,21 @@ package final class ForkServer: Sendable {
         } catch {
             throw failed("cannot make its sockets: \(error)")
         }
-        var environment = ProcessInfo.processInfo.environment
-        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
-        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-        let processID: Int32
+        let child: SpawnedChild
         do {
-            // On the launcher thread: the server dies with the lab, not with this thread.
-            processID = try ProcessLauncher.shared.run {
-                try Platform.spawn(
-                    command.executablePath, arguments: command.forkServerArguments, environment: environment, input: requests.theirs,
-                    output: exitNotes.theirs)
-            }
+            child = try SpawnedChild.start(
+                command.executablePath, arguments: command.forkServerArguments, quietCrashes: true, input: requests.theirs,
+                output: exitNotes.theirs)
         } catch {
             [requests.mine, requests.theirs, exitNotes.mine, exitNotes.theirs].forEach(Platform.close)
             throw failed("cannot launch \(command.executablePath): \(error)")
         }
-        child = SpawnedChild(processID: processID)
+        self.child = child
         control = Mutex(requests.mine)
         notices = exitNotes.mine
         Platform.close(requests.theirs)
         Platform.close(exitNotes.theirs)
-        registry.register(processID)
+        registry.register(child.processID)
         // Its first answer says it is ready (or why not).
         let answer = try? ForkServer.receive(requests.mine)
         guard let answer, answer.text == "ready" else {

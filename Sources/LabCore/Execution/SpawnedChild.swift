@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A child process started with ``Platform/spawn(_:arguments:environment:input:output:)`` and
@@ -24,33 +25,54 @@ package final class SpawnedChild: Sendable {
         self.processID = processID
     }
 
+    /// Starts `executable` with `arguments` on the launcher thread (``ProcessLauncher``: the
+    /// child dies with the lab, not with the calling thread), reading `input` and writing
+    /// `output`, with this process's environment, the coordinator's process ID
+    /// (``WorkerService/coordinatorProcessIDVariable``) and `extra` added. With
+    /// `quietCrashes`, Swift's backtracer is off unless the user set `SWIFT_BACKTRACE`: a
+    /// crashing worker is a measured fact, and a register dump on the lab's standard error
+    /// would add nothing.
+    /// - Throws: what starting it throws (``SystemError`` from `posix_spawn`).
+    package static func start(
+        _ executable: String, arguments: [String], environment extra: [String: String] = [:], quietCrashes: Bool = false, input: Int32,
+        output: Int32
+    ) throws -> SpawnedChild {
+        var environment = ProcessInfo.processInfo.environment
+        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
+        if quietCrashes, environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
+        environment.merge(extra) { _, new in new }
+        let processID = try ProcessLauncher.shared.run {
+            try Platform.spawn(executable, arguments: arguments, environment: environment, input: input, output: output)
+        }
+        return SpawnedChild(processID: processID)
+    }
+
     /// Whether it still runs; reaps it, without waiting, once it has ended.
     package var isRunning: Bool {
-        end.withLock { end in
-            if case .running = end { end = Self.reap(processID, blocking: false) }
-            if case .running = end { return true }
-            return false
-        }
+        if case .running = settle(blocking: false) { true } else { false }
     }
 
     /// Its raw wait status once it has ended (`nil` while it runs or when it is unknown).
     package var status: Int32? {
-        guard !isRunning else { return nil }
-        return end.withLock { if case .ended(let status) = $0 { status } else { nil } }
+        if case .ended(let status) = settle(blocking: false) { status } else { nil }
     }
 
     /// Waits until it has ended and reaps it.
     package func waitUntilExit() {
-        end.withLock { end in
-            if case .running = end { end = Self.reap(processID, blocking: true) }
-        }
+        _ = settle(blocking: true)
     }
 
-    private static func reap(_ processID: Int32, blocking: Bool) -> End {
-        do {
-            return try Platform.reap(processID, blocking: blocking).map(End.ended) ?? .running
-        } catch {
-            return .unknown
+    /// What is known of its end, after reaping it if it has ended (waiting for that with
+    /// `blocking`).
+    private func settle(blocking: Bool) -> End {
+        end.withLock { end in
+            guard case .running = end else { return end }
+            do {
+                end = try Platform.reap(processID, blocking: blocking).map(End.ended) ?? .running
+            } catch {
+                end = .unknown
+            }
+            return end
         }
     }
 }

@@ -71,26 +71,18 @@ extension WorkerProcess.Child {
             }
             return (.forked(processID, forkServer), connection.makeLink(peerAlive: { forkServer.isRunning(processID) }))
         }
-        var environment = ProcessInfo.processInfo.environment
-        environment[WorkerService.coordinatorProcessIDVariable] = String(Platform.processID)
-        // A crashing worker is a measured fact: its exit status tells the story, and Swift's
-        // backtracer would only spill a register dump onto the lab's standard error.
-        if environment["SWIFT_BACKTRACE"] == nil { environment["SWIFT_BACKTRACE"] = "enable=no" }
-        environment.merge(connection.environment) { _, new in new }
-        let (input, output) = (connection.standardInput.fileDescriptor, connection.standardOutput.fileDescriptor)
-        // Standard error is inherited: a crashing worker's last words reach the user. Started
-        // on the launcher thread, which outlives every driver thread (PR_SET_PDEATHSIG).
-        let processID: Int32
+        // Standard error is inherited: a crashing worker's last words reach the user (its
+        // exit status tells the story; no backtrace).
+        let child: SpawnedChild
         do {
-            processID = try ProcessLauncher.shared.run {
-                try Platform.spawn(executablePath, arguments: arguments, environment: environment, input: input, output: output)
-            }
+            child = try SpawnedChild.start(
+                executablePath, arguments: arguments, environment: connection.environment, quietCrashes: true,
+                input: connection.standardInput.fileDescriptor, output: connection.standardOutput.fileDescriptor)
         } catch {
             connection.end.endRequests()
             connection.end.release()
             throw .workerStartFailed(worker: number, message: "cannot launch \(executablePath): \(error)")
         }
-        let child = SpawnedChild(processID: processID)
         return (.spawned(child), connection.makeLink(peerAlive: { child.isRunning }))
     }
 }
