@@ -33,6 +33,27 @@ enum CommandSupport {
         Console.error("lab: raised the open-file limit from \(limit.soft) to \(total) for \(what)\n")
     }
 
+    /// Raises the soft open-file limit above the highest descriptor this process inherited,
+    /// within the hard limit, once before a command runs. Foundation's `Process.run` (which
+    /// the calibrator's peers use) closes every descriptor up to the highest one open in the
+    /// child it starts, and glibc refuses (`EBADF`) to close one at or above the soft limit: a
+    /// lab started from a shell that opened a descriptor and then lowered `ulimit -n` could
+    /// start no such child. Once is enough: the kernel opens no descriptor at or above the
+    /// soft limit, and the lab only ever raises it.
+    /// - Throws: ``LabFailure`` naming the descriptor when even the hard limit is below it.
+    static func coverInheritedDescriptors() throws {
+        guard let highest = try Platform.highestOpenDescriptor() else { return }
+        let limit = try Platform.openFileLimit()
+        // Room for the pipes and the socket pair a start opens after this check.
+        let wanted = Int(highest) + 1 + 16
+        guard wanted > limit.soft else { return }
+        guard wanted <= limit.hard else {
+            throw LabFailure(
+                "cannot start a child process: descriptor \(highest) is open, above this process's hard open-file limit \(limit.hard) (ulimit -Hn); start the lab from a shell without it")
+        }
+        try Platform.setOpenFileLimit(soft: wanted, hard: limit.hard)
+    }
+
     /// The start of a study of one workload (`lab scale`, `lab crossover`): the folder to
     /// resume (`--resume`), the arguments it runs with, parsed, and the workload that
     /// `--workload` names.

@@ -55,6 +55,7 @@ public enum LabCommandLine {
                     Console.output(command.help)
                     return 0
                 }
+                if !type.isHidden { try CommandSupport.coverInheritedDescriptors() }
                 return try command.run(rest)
             }
         } catch {

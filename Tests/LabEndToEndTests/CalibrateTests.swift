@@ -29,4 +29,19 @@ import Testing
         #expect(try lab.run(["calibrate", "--transport", "carrier-pigeon"]).status == 2)
         #expect(try lab.run(["calibrate", "--spin", "-1"]).status == 2)
     }
+
+    @Test("a lab that inherited a descriptor above its open-file limit still starts the calibrator's children")
+    func inheritedDescriptorAboveLimit() throws {
+        // Foundation's Process (the calibrator's spawns) closes every descriptor up to the
+        // highest open one in the child, and glibc refuses one at or above the soft limit
+        // (EBADF): the lab raises the limit above what it inherited before a command runs.
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        // bash, not sh: dash cannot name a descriptor above 9.
+        let outcome = try lab.run(
+            after: "exec 1500</dev/null && ulimit -Sn 512", shell: "/bin/bash", ["calibrate", "--transport", "pipe", "--out", "cal", "--quiet"])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(FileManager.default.fileExists(atPath: lab.folder + "/cal/calibration.csv"))
+        #expect(try lab.markedProcesses().isEmpty)
+    }
 }

@@ -46,7 +46,6 @@ package final class ProcessLauncher: Sendable {
     /// returned (a non-escaping closure would trap the check `withoutActuallyEscaping` makes).
     /// - Throws: what `body` throws; ``SystemError`` when the launcher thread cannot start.
     package func run<T>(_ body: @escaping () throws -> T) throws -> T {
-        try ProcessLauncher.coverOpenDescriptors()
         // On the launcher thread itself (a start that starts another) there is no one to wait for.
         if threadID.load(ordering: .acquiring) == Platform.threadID { return try body() }
         try startIfNeeded()
@@ -59,26 +58,6 @@ package final class ProcessLauncher: Sendable {
         pending.signal()
         outcome.done.wait()
         return try outcome.result!.get()
-    }
-
-    /// Raises the soft open-file limit above the highest descriptor open, within the hard
-    /// limit. Foundation's `Process.run` (which the calibrator's peers still use; the limit is
-    /// the whole process's) closes every descriptor up to the highest one open in the child it
-    /// starts, and glibc refuses (`EBADF`) to close one at or above the soft limit: a lab that
-    /// inherited a descriptor numbered above its limit (a shell that opened it, then lowered
-    /// `ulimit -n`) could start no child at all.
-    /// - Throws: ``LabFailure`` naming the descriptor when even the hard limit is below it.
-    static func coverOpenDescriptors() throws {
-        guard let highest = try Platform.highestOpenDescriptor() else { return }
-        let limit = try Platform.openFileLimit()
-        // Room for the pipes and the socket pair a start opens after this check.
-        let wanted = Int(highest) + 1 + 16
-        guard wanted > limit.soft else { return }
-        guard wanted <= limit.hard else {
-            throw LabFailure(
-                "cannot start a child process: descriptor \(highest) is open, above this process's hard open-file limit \(limit.hard) (ulimit -Hn); start the lab from a shell without it")
-        }
-        try Platform.setOpenFileLimit(soft: wanted, hard: limit.hard)
     }
 
     /// Where the launcher thread leaves a start's result for the thread that waits for it.
