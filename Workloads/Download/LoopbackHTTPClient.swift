@@ -60,13 +60,11 @@ package enum LoopbackHTTPClient {
             // buffer for as long as it blocks, a wait for readiness needs none (a 64 KiB
             // buffer held across the wait made 10,000 downloads in flight cost 607 MB).
             let read = try withUnsafeTemporaryAllocation(byteCount: 64 * 1024, alignment: 1) { buffer in
-                try Platform.readIfReady(socket, into: buffer).map { Array(buffer[0..<$0]) }
+                guard let count = try Platform.readIfReady(socket, into: buffer) else { return false }
+                try response.add(UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+                return true
             }
-            guard let read else {
-                try await loop.readable(socket)
-                continue
-            }
-            try response.add(read[...])
+            if !read { try await loop.readable(socket) }
         }
     }
 
@@ -99,7 +97,7 @@ package enum LoopbackHTTPClient {
         }
 
         /// Adds bytes read; an empty read is the end of the connection, too early.
-        mutating func add(_ bytes: ArraySlice<UInt8>) throws(ResponseError) {
+        mutating func add(_ bytes: some Collection<UInt8>) throws(ResponseError) {
             if bytes.isEmpty {
                 throw ResponseError(description: head == nil ? "connection closed before the response head ended" : "connection closed inside the body")
             }
