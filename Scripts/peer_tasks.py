@@ -147,7 +147,9 @@ def parse_head(head):
     return int(parts[1]), length
 
 
-def download_settings(settings):
+def client_settings(settings):
+    """The client's part of a download experiment's settings: the server's port, the retries and the
+    first back-off in seconds."""
     return settings["port"], settings["retries"], settings["backoff_ms"] / 1000
 
 
@@ -176,7 +178,7 @@ def fetch_blocking(port, index, attempt):
 def download_blocking(job):
     """Image `index`, retrying a 503 with the lab's back-off (doubled each time)."""
     _, settings, _, index = job
-    port, retries, backoff = download_settings(settings)
+    port, retries, backoff = client_settings(settings)
     attempt = 0
     while True:
         status, body = fetch_blocking(port, index, attempt)
@@ -204,7 +206,7 @@ async def fetch_async(port, index, attempt):
 
 async def download_async(job):
     _, settings, _, index = job
-    port, retries, backoff = download_settings(settings)
+    port, retries, backoff = client_settings(settings)
     attempt = 0
     while True:
         status, body = await fetch_async(port, index, attempt)

@@ -117,14 +117,15 @@ def experiments(quick, names):
     wait = 0.05 if quick else 1.0
     limit = 300_000 if quick else 1_000_000
     noop_tasks = 2_000 if quick else 20_000
+    download = download_settings(quick)
     every = {
         "sleep": Experiment("sleep", "sleep", "io", {"seconds": seconds}, "seconds=" + ",".join(map(number_text, seconds)), len(seconds)),
         "primes": Experiment("primes", "primes", "cpu", {"limit": limit}, f"limit={limit}", 8),
         "noop": Experiment("noop", "noop", "cpu", {}, "", noop_tasks),
         "waits": Experiment("waits", "sleep", "io", {"seconds": [wait]}, f"seconds={number_text(wait)}", 1000),
         "downloads": Experiment(
-            "downloads", "download", "io", download_settings(quick),
-            ";".join(f"{key}={number_text(value)}" for key, value in download_settings(quick).items()), 1000 if quick else 10_000),
+            "downloads", "download", "io", download,
+            ";".join(f"{key}={number_text(value)}" for key, value in download.items()), 1000 if quick else 10_000),
     }
     return [every[name] for name in names]
 
