@@ -54,6 +54,8 @@ struct CalibrateCommand: Command {
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")
         }
+        // Its peers and timed spawns start with Foundation's Process, which needs this.
+        try CommandSupport.coverInheritedDescriptors()
         let (worker, path, _) = try RunStart.prepareOutput(try SharedOptions.requestedOut(parsed), command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(

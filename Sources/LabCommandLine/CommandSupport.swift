@@ -34,12 +34,13 @@ enum CommandSupport {
     }
 
     /// Raises the soft open-file limit above the highest descriptor this process inherited,
-    /// within the hard limit, once before a command runs. Foundation's `Process.run` (which
-    /// the calibrator's peers use) closes every descriptor up to the highest one open in the
-    /// child it starts, and glibc refuses (`EBADF`) to close one at or above the soft limit: a
-    /// lab started from a shell that opened a descriptor and then lowered `ulimit -n` could
-    /// start no such child. Once is enough: the kernel opens no descriptor at or above the
-    /// soft limit, and the lab only ever raises it.
+    /// within the hard limit, once before `lab calibrate` starts anything. Foundation's
+    /// `Process.run` (which the calibrator's peers and timed spawns use; the lab's own starts
+    /// are `posix_spawn` with `closefrom`) closes every descriptor up to the highest one open
+    /// in the child it starts, and glibc refuses (`EBADF`) to close one at or above the soft
+    /// limit: a lab started from a shell that opened a descriptor and then lowered `ulimit -n`
+    /// could start no such child. Once is enough: the kernel opens no descriptor at or above
+    /// the soft limit, and the lab only ever raises it.
     /// - Throws: ``LabFailure`` naming the descriptor when even the hard limit is below it.
     static func coverInheritedDescriptors() throws {
         guard let highest = try Platform.highestOpenDescriptor() else { return }

@@ -55,7 +55,6 @@ public enum LabCommandLine {
                     Console.output(command.help)
                     return 0
                 }
-                if !type.isHidden { try CommandSupport.coverInheritedDescriptors() }
                 return try command.run(rest)
             }
         } catch {
