@@ -13,6 +13,8 @@ struct BenchCommand: Command {
     ]
     let registry: WorkloadRegistry
 
+    var options: [OptionSpec] { parser.options }
+
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
         SharedOptions.workloadsOption(

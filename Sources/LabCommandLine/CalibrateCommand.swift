@@ -12,6 +12,8 @@ struct CalibrateCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
+    var options: [OptionSpec] { parser.options }
+
     let parser = CommandLineParser(command: Self.name, options: [
         SharedOptions.outOption(help: "The folder to create for calibration.csv; it must not exist yet."),
         SharedOptions.transportsOption(

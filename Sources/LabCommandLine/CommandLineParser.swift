@@ -74,6 +74,20 @@ struct CommandLineParser {
         }
         return lines.joined(separator: "\n")
     }
+
+    /// The options as a Markdown table, as the reference pages show them (`lab help NAME
+    /// --markdown`): the same names, help and defaults as ``optionsHelp()``, with defaults that
+    /// depend on the machine said as any machine's.
+    func optionsTable() -> String {
+        func cell(_ text: String) -> String { text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+        var lines = ["| option | meaning | default |", "|---|---|---|"]
+        for spec in options {
+            let head = spec.valueName.map { "\(spec.name) \($0)" } ?? spec.name
+            let value = spec.portableDefault ?? spec.defaultDescription ?? (spec.valueName == nil ? "off" : "")
+            lines.append("| `\(cell(head))` | \(cell(spec.help)) | \(cell(value)) |")
+        }
+        return lines.map { $0 + "\n" }.joined()
+    }
 }
 
 /// Splits text into lines of at most `width` characters at spaces.

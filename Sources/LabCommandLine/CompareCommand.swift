@@ -10,6 +10,8 @@ struct CompareCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
+    var options: [OptionSpec] { parser.options }
+
     let parser = CommandLineParser(command: Self.name, options: [
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),

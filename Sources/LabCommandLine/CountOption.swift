@@ -6,8 +6,8 @@ struct CountOption: Sendable {
     var expected: String { "an integer from \(range.lowerBound) to \(range.upperBound)" }
 
     /// The option for a command's list, with its default as the help shows it.
-    func spec(default text: String, help: String) -> OptionSpec {
-        OptionSpec(name, value: "N", expected: expected, default: text, help: help)
+    func spec(default text: String, portableDefault: String? = nil, help: String) -> OptionSpec {
+        OptionSpec(name, value: "N", expected: expected, default: text, portableDefault: portableDefault, help: help)
     }
 
     /// The value given, checked against the range; `nil` when the option is absent.

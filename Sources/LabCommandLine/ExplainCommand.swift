@@ -10,6 +10,8 @@ struct ExplainCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
+    var options: [OptionSpec] { parser.options }
+
     let parser = CommandLineParser(command: Self.name, options: [
         OptionSpec("--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
         OptionSpec("--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",

@@ -14,13 +14,17 @@ struct OptionSpec {
     let help: String
     /// The default, as help shows it; `nil` when none is worth saying.
     let defaultDescription: String?
+    /// The default as a page says it, when help says it with this machine's numbers ("2, the
+    /// number of cores" here, "the number of cores" on a page read on any machine).
+    let portableDefault: String?
 
-    init(_ name: String, value: String? = nil, expected: String = "", repeatable: Bool = false, default defaultDescription: String? = nil, help: String) {
+    init(_ name: String, value: String? = nil, expected: String = "", repeatable: Bool = false, default defaultDescription: String? = nil, portableDefault: String? = nil, help: String) {
         self.name = name
         self.valueName = value
         self.expected = expected
         self.repeatable = repeatable
         self.help = help
         self.defaultDescription = defaultDescription
+        self.portableDefault = portableDefault
     }
 }

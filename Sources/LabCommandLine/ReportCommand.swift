@@ -10,9 +10,11 @@ struct ReportCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
+    var options: [OptionSpec] { parser.options }
+
     let parser = CommandLineParser(command: Self.name, options: [
-        OptionSpec("--embed", value: "FILE", expected: "a Markdown file with '<!-- lab:chart -->' and '<!-- lab:overview -->' blocks",
-                   help: "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README)."),
+        OptionSpec("--embed", value: "FILE", expected: "a Markdown file with a '<!-- lab:chart -->' or '<!-- lab:overview -->' block, or both",
+                   help: "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README), each that FILE has."),
     ])
 
     var help: String {
@@ -58,7 +60,7 @@ struct ReportCommand: Command {
         var embedded: (path: String, text: String)?
         if let document = parsed.value("--embed") {
             guard let text = Platform.readSmallFile(document) else {
-                throw UsageError.other("cannot read '\(document)' for --embed; give a Markdown file with lab:chart and lab:overview blocks")
+                throw UsageError.other("cannot read '\(document)' for --embed; give a Markdown file with a lab:chart or lab:overview block")
             }
             do {
                 embedded = (document, try DocumentEmbedding.embed(DocumentEmbedding.blocks(derived), in: text))

@@ -19,6 +19,8 @@ struct RunCommand: Command {
 
     let registry: WorkloadRegistry
 
+    var options: [OptionSpec] { parser.options }
+
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
             SharedOptions.workloadsOption(
@@ -27,7 +29,7 @@ struct RunCommand: Command {
             SharedOptions.modesOption(
                 help: "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."),
             OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
-                       default: "\(Platform.activeProcessorCount), the number of cores",
+                       default: "\(Platform.activeProcessorCount), the number of cores", portableDefault: "the number of cores",
                        help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool (at most 1024: past that a list runs threads and async alone, and says so), or async tasks in flight. Sequential runs once per workload whatever this says."),
             SharedOptions.tasks.spec(default: "each workload's own", help: "Tasks per repetition, for every workload."),
             Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell."),

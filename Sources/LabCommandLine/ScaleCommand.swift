@@ -14,11 +14,14 @@ struct ScaleCommand: Command {
 
     let registry: WorkloadRegistry
 
+    var options: [OptionSpec] { parser.options }
+
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
             SharedOptions.workloadOption(registry, help: "The workload to scale (required)."),
             OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
                        default: "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
+                       portableDefault: "powers of two up to 4 x the cores, and the core count",
                        help: "Worker counts to measure each pooled mode at."),
             SharedOptions.modesOption(help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
             SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),

@@ -16,7 +16,7 @@ package enum DocumentEmbedding {
 
         package var description: String {
             switch self {
-            case .missingMarkers(let name): "no '<!-- lab:\(name) -->' ... '<!-- /lab:\(name) -->' block to fill; add one where it should go"
+            case .missingMarkers(let name): "no '<!-- lab:\(name) -->' ... '<!-- /lab:...' block to fill; add one where it should go"
             }
         }
     }
@@ -37,16 +37,20 @@ package enum DocumentEmbedding {
         return String(document[open.upperBound..<close.lowerBound])
     }
 
-    /// `document` with every block replaced.
-    /// - Throws: ``Failure/missingMarkers(_:)`` when the document lacks a block.
+    /// `document` with each block it has replaced; a document may hold the chart, the overview
+    /// table, or both.
+    /// - Throws: ``Failure/missingMarkers(_:)`` when the document has none of the blocks.
     package static func embed(_ blocks: [(name: String, text: String)], in document: String) throws(Failure) -> String {
         var text = document
+        var filled = 0
         for (name, content) in blocks {
             guard let open = text.range(of: "<!-- lab:\(name) -->\n"),
                 let close = text.range(of: "<!-- /lab:\(name) -->", range: open.upperBound..<text.endIndex)
-            else { throw .missingMarkers(name) }
+            else { continue }
             text.replaceSubrange(open.upperBound..<close.lowerBound, with: content)
+            filled += 1
         }
+        if filled == 0 { throw .missingMarkers(blocks.map(\.name).joined(separator: "' or 'lab:")) }
         return text
     }
 }
