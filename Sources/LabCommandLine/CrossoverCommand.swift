@@ -10,6 +10,8 @@ struct CrossoverCommand: Command {
         "Find the task size where pools beat sequential and processes catch",
         "up with threads, for one size parameter of a workload.",
     ]
+    static let modesHelp =
+        "Modes to compare; sequential, the baseline of every speedup, always runs. Each pool named (threads, processes, async) gets a finding of where it starts to beat sequential; with threads and processes both, where processes catch up with threads."
     static let defaultRepetitions = 5
     static let repetitions = SharedOptions.repetitions(upTo: 100)
     static let defaultBisections = 3
@@ -17,6 +19,8 @@ struct CrossoverCommand: Command {
     static let defaultTolerancePercent = 10.0
 
     let registry: WorkloadRegistry
+
+    var options: [OptionSpec] { parser.options }
 
     var parser: CommandLineParser {
         CommandLineParser(command: Self.name, options: [
@@ -27,7 +31,8 @@ struct CrossoverCommand: Command {
                        help: "The smallest size; the scan doubles it until --to."),
             OptionSpec("--to", value: "N", expected: "an integer in the parameter's range", default: "the parameter's default",
                        help: "The largest size, always measured."),
-            SharedOptions.workers.spec(default: "\(Platform.activeProcessorCount), the number of cores", help: "Threads and worker processes in the pools."),
+            SharedOptions.modesOption(default: ModeComparison.modes, help: Self.modesHelp),
+            SharedOptions.workers.spec(default: "\(Platform.activeProcessorCount), the number of cores", portableDefault: "the number of cores", help: "Threads, worker processes or async tasks in flight in the pools."),
             SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
             Self.repetitions.spec(
                 default: "\(Self.defaultRepetitions)",
@@ -49,10 +54,11 @@ struct CrossoverCommand: Command {
         """
         USAGE: lab crossover --workload NAME --param PARAM [options]
 
-        Runs sequential, threads and processes at growing sizes of one integer parameter
-        (doubling from --from to --to), then bisects each bracket where something changes,
-        and reports the sizes where threads start to beat sequential, where processes do
-        (their start-up included), and where processes come within --tolerance of threads.
+        Runs sequential and the pools (threads and processes, or those --modes names,
+        async among them) at growing sizes of one integer parameter (doubling from --from
+        to --to), then bisects each bracket where something changes, and reports the sizes
+        where each pool starts to beat sequential (processes with their start-up), and
+        where processes come within --tolerance of threads.
         Writes crossover.csv (the curve), crossover.txt (the ASCII chart and findings,
         also printed), crossover.svg, and results.csv and run.json (every repetition, as
         'lab run' writes them, so that 'lab report' and 'lab compare' read the folder).
@@ -64,6 +70,7 @@ struct CrossoverCommand: Command {
 
         EXAMPLES:
           lab crossover --workload primes --param limit
+          lab crossover --workload primes --param limit --modes threads,processes,async --to 2000000
           lab crossover --workload digest --param bytes --from 1024 --to 4194304
           lab crossover --workload digest --param bytes --from 1024 --to 4194304 --transport shm
           lab crossover --workload sort --param count --workers 2 --repetitions 5
@@ -96,8 +103,15 @@ struct CrossoverCommand: Command {
         guard from < to else {
             throw UsageError.other("--from \(from) must be smaller than --to \(to)")
         }
+        let pooled = try SharedOptions.choices(parsed, "--modes", list: true, default: ModeComparison.modes).filter { $0 != .sequential }
+        guard !pooled.isEmpty else {
+            throw UsageError.invalidValue(option: "--modes", value: parsed.value("--modes") ?? "", expected: "a pool to compare with sequential: threads, processes or async")
+        }
+        let modes = [ExecutionMode.sequential] + pooled
         let workers = try SharedOptions.workers.value(parsed) ?? Platform.activeProcessorCount
-        if let reason = SharedOptions.poolRefusal(mode: .processes, workers: workers) { throw UsageError.other(reason) }
+        for mode in pooled {
+            if let reason = SharedOptions.poolRefusal(mode: mode, workers: workers) { throw UsageError.other(reason) }
+        }
         let tasks = try SharedOptions.tasks.value(parsed)
         let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
         let bisections = try Self.bisections.value(parsed) ?? Self.defaultBisections
@@ -116,13 +130,13 @@ struct CrossoverCommand: Command {
         if overrides[parameterName] != nil {
             throw UsageError.other("--set \(name).\(parameterName) sets the scanned parameter; use --from and --to")
         }
-        let scan = CrossoverScan(sizes: from...to, bisections: bisections, tolerance: tolerance / 100)
+        let scan = CrossoverScan(sizes: from...to, bisections: bisections, tolerance: tolerance / 100, crossings: CrossoverFinding.Crossing.all(for: pooled))
         // Every size must be valid before anything is created: check both ends now.
         for size in [from, to] {
             var values = overrides
             values[parameterName] = String(size)
             let parameters = try type.parameters(overriding: values)
-            for mode in ModeComparison.modes {
+            for mode in modes {
                 if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
             }
             _ = try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
@@ -146,7 +160,7 @@ struct CrossoverCommand: Command {
                     name: name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: tasks ?? type.defaultTaskCount(for: parameters))
             }
             return RunDescription.Plan(
-                workloads: workloads, modes: ModeComparison.modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
+                workloads: workloads, modes: modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
                 order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
                 spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
@@ -155,7 +169,7 @@ struct CrossoverCommand: Command {
             out: try SharedOptions.requestedOut(parsed), parser: parser)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
-            workload: type, parameter: parameter, overrides: overrides, workers: workers, tasks: tasks, repetitions: repetitions,
+            workload: type, parameter: parameter, overrides: overrides, workers: workers, modes: pooled, tasks: tasks, repetitions: repetitions,
             transport: transport, dataset: dataset, start: start,
             runner: session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
             session: session)

@@ -75,10 +75,10 @@ enum SharedOptions {
     }
 
     /// `--modes LIST`, by default every mode.
-    static func modesOption(help: String) -> OptionSpec {
+    static func modesOption(default modes: [ExecutionMode] = ExecutionMode.allCases, help: String) -> OptionSpec {
         OptionSpec(
             "--modes", value: "LIST", expected: "a comma-separated list of: \(caseNames(ExecutionMode.self))",
-            default: ExecutionMode.allCases.map(\.rawValue).joined(separator: ","), help: help)
+            default: modes.map(\.rawValue).joined(separator: ","), help: help)
     }
 
     /// `--set WORKLOAD.PARAM=VALUE`, repeatable, read by ``parseSettings(_:registry:workloads:)``.

@@ -1,14 +1,33 @@
+import LabCore
+
 /// Where a crossing happens: it does not hold at `below` and holds at `size` (the
 /// smallest such size measured), or it held from the first size, or never.
 package struct CrossoverFinding: Sendable {
     /// What a scan looks for, each a predicate that should turn true as the size grows.
-    package enum Crossing: String, Sendable, CaseIterable {
-        /// The thread pool is faster than sequential code.
-        case threadsBeatSequential = "threads beat sequential"
-        /// The process pool (start-up included) is faster than sequential code.
-        case processesBeatSequential = "processes beat sequential"
-        /// The process pool is no more than `tolerance` slower than the thread pool.
-        case processesCatchThreads = "processes catch up with threads"
+    package enum Crossing: Sendable, Hashable, CustomStringConvertible {
+        /// A pool (threads, processes with their start-up, async tasks) is faster than
+        /// sequential code.
+        case beatsSequential(ExecutionMode)
+        /// The process pool is no more than the tolerance slower than the thread pool.
+        case processesCatchThreads
+
+        package static let threadsBeatSequential = Crossing.beatsSequential(.threads)
+        package static let processesBeatSequential = Crossing.beatsSequential(.processes)
+
+        /// What a scan of `modes` (the pooled ones) looks for, in order: each pool beating
+        /// sequential, then processes catching up with threads when both are measured.
+        package static func all(for modes: [ExecutionMode]) -> [Crossing] {
+            modes.filter { $0 != .sequential }.map { .beatsSequential($0) }
+                + (modes.contains(.threads) && modes.contains(.processes) ? [.processesCatchThreads] : [])
+        }
+
+        package var description: String {
+            switch self {
+            case .beatsSequential(.async): "async beats sequential"
+            case .beatsSequential(let mode): "\(mode.rawValue) beat sequential"
+            case .processesCatchThreads: "processes catch up with threads"
+            }
+        }
     }
 
     package enum Where: Sendable, Equatable {

@@ -20,25 +20,31 @@ package struct CrossoverReport: Sendable {
         self.findings = findings
     }
 
+    /// The pooled modes the scan compared with sequential, in the lab's order of modes.
+    package var modes: [ExecutionMode] {
+        let measured = Set(points.flatMap(\.modes))
+        return measured.isEmpty ? [.threads, .processes] : ExecutionMode.allCases.filter { measured.contains($0) }
+    }
+
+    /// Whether processes are compared with threads (both were measured).
+    var comparesProcessesWithThreads: Bool { modes.contains(.threads) && modes.contains(.processes) }
+
     /// `limit (count)`, or the bare name for a unitless parameter.
     var sizeLabel: String {
         parameter.unit.isEmpty ? parameter.name : "\(parameter.name) (\(parameter.unit))"
     }
 
-    /// The curve, one row per size: medians and ratios, units in every column name.
+    /// The curve, one row per size: medians and ratios, units in every column name; a column
+    /// per mode measured.
     package var csv: String {
         let unit = parameter.unit.isEmpty ? "" : "_" + parameter.unit
-        let header = [
-            "\(parameter.name)\(unit)", "tasks", "workers", "sequential_median_s", "threads_median_s", "processes_median_s",
-            "threads_speedup_x", "processes_speedup_x", "processes_over_threads_x", "phase",
-        ]
+        let header = ["\(parameter.name)\(unit)", "tasks", "workers", "sequential_median_s"] + modes.map { "\($0.rawValue)_median_s" }
+            + modes.map { "\($0.rawValue)_speedup_x" } + (comparesProcessesWithThreads ? ["processes_over_threads_x"] : []) + ["phase"]
         let rows = points.map { point in
-            [
-                String(point.size), String(point.tasks), String(workers), NumberFormatting.fixed(point.sequentialSeconds, decimals: 6),
-                NumberFormatting.fixed(point.threadsSeconds, decimals: 6), NumberFormatting.fixed(point.processesSeconds, decimals: 6),
-                NumberFormatting.fixed(point.threadsSpeedup, decimals: 3), NumberFormatting.fixed(point.processesSpeedup, decimals: 3),
-                NumberFormatting.fixed(point.processesOverThreads, decimals: 3), point.phase,
-            ]
+            [String(point.size), String(point.tasks), String(workers), NumberFormatting.fixed(point.sequentialSeconds, decimals: 6)]
+                + modes.map { NumberFormatting.fixed(point.seconds[$0] ?? .nan, decimals: 6) }
+                + modes.map { NumberFormatting.fixed(point.speedup($0), decimals: 3) }
+                + (comparesProcessesWithThreads ? [NumberFormatting.fixed(point.processesOverThreads, decimals: 3)] : []) + [point.phase]
         }
         return CSV.record(header) + rows.map(CSV.record).joined()
     }
@@ -47,7 +53,7 @@ package struct CrossoverReport: Sendable {
     package var findingsText: String {
         findings.map { finding in
             let what = finding.crossing == .processesCatchThreads
-                ? "processes within \(NumberFormatting.fixed(tolerance * 100, decimals: 0))% of threads" : finding.crossing.rawValue
+                ? "processes within \(NumberFormatting.fixed(tolerance * 100, decimals: 0))% of threads" : finding.crossing.description
             switch finding.location {
             case .between(let below, let size):
                 return "\(what) from \(parameter.name) = \(size) (not yet at \(below))\n"
@@ -55,9 +61,10 @@ package struct CrossoverReport: Sendable {
                 return "\(what) already at the smallest size, \(parameter.name) = \(size)\n"
             case .never(let upTo):
                 let last = points.last.map { point in
-                    finding.crossing == .processesCatchThreads
-                        ? "; there processes take \(NumberFormatting.fixed(point.processesOverThreads, decimals: 2))x the threads' time"
-                        : "; there the speedup is \(NumberFormatting.fixed(finding.crossing == .threadsBeatSequential ? point.threadsSpeedup : point.processesSpeedup, decimals: 2))x"
+                    switch finding.crossing {
+                    case .processesCatchThreads: "; there processes take \(NumberFormatting.fixed(point.processesOverThreads, decimals: 2))x the threads' time"
+                    case .beatsSequential(let mode): "; there the speedup is \(NumberFormatting.fixed(point.speedup(mode), decimals: 2))x"
+                    }
                 } ?? ""
                 return "\(what): not up to \(parameter.name) = \(upTo)\(last)\n"
             }
@@ -67,12 +74,13 @@ package struct CrossoverReport: Sendable {
     /// Speedup over sequential per size, a bar per mode, `|` marking 1.00x.
     package var asciiChart: String {
         let barWidth = 36
-        let largest = max(points.flatMap { [$0.threadsSpeedup, $0.processesSpeedup] }.filter(\.isFinite).max() ?? 1, 1)
+        let modes = self.modes
+        let largest = max(points.flatMap { point in modes.map { point.speedup($0) } }.filter(\.isFinite).max() ?? 1, 1)
         let one = Int((1 / largest * Double(barWidth)).rounded())
         let sizeWidth = max(points.map { String($0.size).count }.max() ?? 0, parameter.name.count)
         var text = "\(workload): speedup over sequential by \(sizeLabel), \(workers) workers ('|' marks 1.00x)\n"
         for point in points {
-            for (index, (mode, speedup)) in [("threads", point.threadsSpeedup), ("processes", point.processesSpeedup)].enumerated() {
+            for (index, (mode, speedup)) in modes.map({ ($0.rawValue, point.speedup($0)) }).enumerated() {
                 let size = index == 0 ? String(point.size) : ""
                 var bar = Array(repeating: Character(" "), count: barWidth + 1)
                 let filled = speedup.isFinite ? min(Int((speedup / largest * Double(barWidth)).rounded()), barWidth) : 0
@@ -93,7 +101,8 @@ package struct CrossoverReport: Sendable {
         let (height, left, top, plotWidth, plotHeight) = (frame.height, frame.left, frame.top, frame.plotWidth, frame.plotHeight)
         let sizes = points.map { log2(Double(max($0.size, 1))) }
         let low = sizes.min() ?? 0, high = max(sizes.max() ?? 1, low + 1)
-        let largest = max(points.flatMap { [$0.threadsSpeedup, $0.processesSpeedup] }.filter(\.isFinite).max() ?? 1, 1) * 1.1
+        let modes = self.modes
+        let largest = max(points.flatMap { point in modes.map { point.speedup($0) } }.filter(\.isFinite).max() ?? 1, 1) * 1.1
         func x(_ size: Int) -> Double { left + (log2(Double(max(size, 1))) - low) / (high - low) * plotWidth }
         func y(_ speedup: Double) -> Double { top + plotHeight - speedup / largest * plotHeight }
         func number(_ value: Double) -> String { SvgChart.number(value) }
@@ -113,29 +122,24 @@ package struct CrossoverReport: Sendable {
             text += "<text x=\"\(number(x(size)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(size)</text>\n"
         }
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(0) + 4))\" text-anchor=\"end\">0</text>\n"
-        // The two end labels, kept apart when the curves end close together.
-        let ends = [points.last?.threadsSpeedup, points.last?.processesSpeedup].map { $0.flatMap { $0.isFinite ? y($0) : nil } }
-        var labelY = ends.map { ($0 ?? 0) + 4 }
-        if let threadsEnd = ends[0], let processesEnd = ends[1], abs(threadsEnd - processesEnd) < 14 {
-            let middle = (threadsEnd + processesEnd) / 2
-            let threadsAbove = threadsEnd <= processesEnd
-            labelY = [middle + (threadsAbove ? -3 : 11), middle + (threadsAbove ? 11 : -3)]
+        // The end labels, kept at least 14 apart when the curves end close together.
+        var labelY = modes.map { mode in points.last.map { $0.speedup(mode) }.flatMap { $0.isFinite ? y($0) + 4 : nil } ?? 0 }
+        let order = labelY.indices.sorted { labelY[$0] < labelY[$1] }
+        for (previous, index) in zip(order, order.dropFirst()) where labelY[index] - labelY[previous] < 14 {
+            labelY[index] = labelY[previous] + 14
         }
         text += "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">\(sizeLabel), log scale</text>\n"
-        let curves: [(mode: ExecutionMode, speedup: KeyPath<CrossoverPoint, Double>)] = [
-            (.threads, \.threadsSpeedup), (.processes, \.processesSpeedup),
-        ]
-        for (index, (mode, speedup)) in curves.enumerated() {
+        for (index, mode) in modes.enumerated() {
             let colour = SvgChart.colour(of: mode)
-            let finite = points.filter { $0[keyPath: speedup].isFinite }
-            let path = finite.map { "\(number(x($0.size))),\(number(y($0[keyPath: speedup])))" }.joined(separator: " ")
+            let finite = points.filter { $0.speedup(mode).isFinite }
+            let path = finite.map { "\(number(x($0.size))),\(number(y($0.speedup(mode))))" }.joined(separator: " ")
             text += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
             for point in finite {
-                text += "<circle cx=\"\(number(x(point.size)))\" cy=\"\(number(y(point[keyPath: speedup])))\" r=\"3\" fill=\"\(colour)\"/>\n"
+                text += "<circle cx=\"\(number(x(point.size)))\" cy=\"\(number(y(point.speedup(mode))))\" r=\"3\" fill=\"\(colour)\"/>\n"
             }
             if let last = finite.last {
-                let labelTop = last.size == points.last?.size ? labelY[index] : y(last[keyPath: speedup]) + 4
-                text += "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" fill=\"\(colour)\">\(mode.rawValue) \(NumberFormatting.fixed(last[keyPath: speedup], decimals: 2))x</text>\n"
+                let labelTop = last.size == points.last?.size ? labelY[index] : y(last.speedup(mode)) + 4
+                text += "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" fill=\"\(colour)\">\(mode.rawValue) \(NumberFormatting.fixed(last.speedup(mode), decimals: 2))x</text>\n"
             }
         }
         return text + "</svg>\n"

@@ -2,7 +2,8 @@ import LabCore
 import LabReport
 
 /// `lab crossover`: for one workload and one of its integer size parameters, measures
-/// sequential, threads and processes at growing sizes (doubling), then bisects each bracket
+/// sequential and the pools (threads and processes, or those `--modes` names) at growing
+/// sizes (doubling), then bisects each bracket
 /// where a mode starts to win, and reports the sizes where that happens.
 package struct CrossoverScan: Sendable {
     package typealias Crossing = CrossoverFinding.Crossing
@@ -15,11 +16,14 @@ package struct CrossoverScan: Sendable {
     package let bisections: Int
     /// How much slower than threads processes may be and still count as caught up (0.1 = 10%).
     package let tolerance: Double
+    /// What the scan looks for, in order (``CrossoverFinding/Crossing/all(for:)`` of its modes).
+    package let crossings: [Crossing]
 
-    package init(sizes: ClosedRange<Int>, bisections: Int, tolerance: Double) {
+    package init(sizes: ClosedRange<Int>, bisections: Int, tolerance: Double, crossings: [Crossing] = Crossing.all(for: [.threads, .processes])) {
         self.sizes = sizes
         self.bisections = bisections
         self.tolerance = tolerance
+        self.crossings = crossings
     }
 
     /// The doubling sizes: `from`, 2 x `from`, ... and `to` itself last.
@@ -50,7 +54,7 @@ package struct CrossoverScan: Sendable {
             _ = try point(size, phase: "doubling")
         }
         var findings: [Finding] = []
-        for crossing in Crossing.allCases {
+        for crossing in crossings {
             let ordered = points.values.sorted { $0.size < $1.size }
             guard let first = ordered.firstIndex(where: { $0.holds(crossing, tolerance: tolerance) }) else {
                 findings.append(Finding(crossing: crossing, location: .never(upTo: sizes.upperBound)))
@@ -78,7 +82,7 @@ package struct CrossoverScan: Sendable {
     }
 }
 
-/// Measures one size of a crossover scan: sequential, threads and processes, one warm-up
+/// Measures one size of a crossover scan: sequential and the pooled `modes`, one warm-up
 /// round, then `repetitions` interleaved rounds, through the run's session.
 package struct CrossoverMeasurement: Sendable {
     package let workload: any Workload.Type
@@ -86,6 +90,8 @@ package struct CrossoverMeasurement: Sendable {
     /// The other parameters, as `--set` gives them.
     package let overrides: [String: String]
     package let workers: Int
+    /// The pooled modes compared with sequential.
+    package let modes: [ExecutionMode]
     /// `nil`: the workload's own task count at each size.
     package let tasks: Int?
     package let repetitions: Int
@@ -98,8 +104,8 @@ package struct CrossoverMeasurement: Sendable {
     package let start: WorkerStart
 
     package init(
-        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, tasks: Int?, repetitions: Int,
-        transport: Transport = .pipe, dataset: DatasetPlacement = .copy, start: WorkerStart = .spawn, runner: ExperimentRunner,
+        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, modes: [ExecutionMode] = [.threads, .processes],
+        tasks: Int?, repetitions: Int, transport: Transport = .pipe, dataset: DatasetPlacement = .copy, start: WorkerStart = .spawn, runner: ExperimentRunner,
         session: RunSession
     ) {
         self.transport = transport
@@ -109,6 +115,7 @@ package struct CrossoverMeasurement: Sendable {
         self.parameter = parameter
         self.overrides = overrides
         self.workers = workers
+        self.modes = modes
         self.tasks = tasks
         self.repetitions = repetitions
         self.runner = runner
@@ -128,10 +135,10 @@ package struct CrossoverMeasurement: Sendable {
     package func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
         let configured = try ConfiguredWorkload(type: workload, parameters: try parameters(at: size), taskCount: tasks)
         let measured = try ModeComparison(
-            measuring: configured, workers: workers, repetitions: repetitions, transport: transport, dataset: dataset, start: start,
-            runner: runner, session: session)
+            measuring: configured, modes: [.sequential] + modes, workers: workers, repetitions: repetitions, transport: transport, dataset: dataset,
+            start: start, runner: runner, session: session)
         return CrossoverScan.Point(
-            size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential), threadsSeconds: measured.median(.threads),
-            processesSeconds: measured.median(.processes), phase: phase, records: measured.records)
+            size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential),
+            seconds: Dictionary(uniqueKeysWithValues: modes.map { ($0, measured.median($0)) }), phase: phase, records: measured.records)
     }
 }

@@ -1,25 +1,25 @@
 import LabCore
 
-/// Sequential, threads and processes at one setting, measured together (one warm-up round,
-/// then interleaved rounds): what `lab bench` and `lab crossover` compare. Every repetition
+/// Sequential and pools at one setting, measured together (one warm-up round, then
+/// interleaved rounds): what `lab bench` and `lab crossover` compare. Every repetition
 /// goes to the session's `results.csv`, and the modes must agree on the checksum.
 package struct ModeComparison: Sendable {
-    /// The three modes every comparing study measures, in the order they run.
+    /// The modes a comparing study measures unless told others, in the order they run.
     package static let modes: [ExecutionMode] = [.sequential, .threads, .processes]
 
     /// Every measured repetition, in the order taken.
     package let records: [RepetitionRecord]
 
-    /// Measures `workload` in the three modes, the pools with `workers` each, the worker
-    /// processes over `transport`.
+    /// Measures `workload` in `modes`, the pools with `workers` each, the worker processes over
+    /// `transport`.
     /// - Throws: ``ChecksumProof/Mismatch`` when two modes did not do the same work (no
     ///   speedup is reported then), or what the session throws.
     package init(
-        measuring workload: ConfiguredWorkload, workers: Int, repetitions: Int, transport: Transport = .pipe, dataset: DatasetPlacement = .copy,
+        measuring workload: ConfiguredWorkload, modes: [ExecutionMode] = Self.modes, workers: Int, repetitions: Int, transport: Transport = .pipe, dataset: DatasetPlacement = .copy,
         start: WorkerStart = .spawn, runner: ExperimentRunner, session: RunSession
     ) throws {
         let plan = ExperimentPlan(
-            workloads: [workload], modes: Self.modes, workerCounts: [workers], repetitions: repetitions, warmup: 1, transports: [transport],
+            workloads: [workload], modes: modes, workerCounts: [workers], repetitions: repetitions, warmup: 1, transports: [transport],
             datasets: [dataset], starts: [start])
         records = try session.run(plan, with: runner)
         try ChecksumProof.check(records)

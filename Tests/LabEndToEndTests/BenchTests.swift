@@ -82,6 +82,29 @@ import Testing
         #expect(try lab.markedProcesses().isEmpty)
     }
 
+    @Test("lab crossover --modes takes async too: a finding for each pool named, a column for each, and no catch-up without both threads and processes")
+    func crossoverModes() throws {
+        let lab = try LabBinary()
+        defer { lab.cleanUp() }
+        let outcome = try lab.run([
+            "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions", "1", "--bisections", "0",
+            "--modes", "threads,async", "--out", "cross", "--quiet",
+        ])
+        #expect(outcome.status == 0, "\(outcome.standardError)")
+        #expect(outcome.standardOutput.contains("threads beat sequential") && outcome.standardOutput.contains("async beats sequential"), "\(outcome.standardOutput)")
+        #expect(!outcome.standardOutput.contains("processes"), "\(outcome.standardOutput)")
+        let rows = try CSV.parse(String(contentsOfFile: lab.folder + "/cross/crossover.csv", encoding: .utf8))
+        #expect(rows.first == [
+            "limit_count", "tasks", "workers", "sequential_median_s", "threads_median_s", "async_median_s", "threads_speedup_x", "async_speedup_x", "phase",
+        ])
+        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/cross/results.csv", encoding: .utf8))
+        #expect(Set(records.map(\.mode)) == [.sequential, .threads, .async])
+        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/cross/run.json", encoding: .utf8))
+        #expect(description.plan.modes == ["sequential", "threads", "async"])
+        let refused = try lab.run(["crossover", "--workload", "primes", "--param", "limit", "--modes", "sequential"])
+        #expect(refused.status == 2 && refused.standardError.hasPrefix("lab: invalid value 'sequential' for --modes; expected a pool"), "\(refused.standardError)")
+    }
+
     @Test("lab scale measures every mode at each worker count and writes the curve as CSV, text and SVG beside a run's files")
     func scale() throws {
         let lab = try LabBinary()
@@ -229,7 +252,7 @@ import Testing
         let example = try #require(try Self.peerExamples().first { $0.contains("downloads") })
         let out = try #require(example.last)
         // The study's page shows this very command.
-        let page = try String(contentsOfFile: Self.packageFolder + "/Sources/LabStudies/README.md", encoding: .utf8)
+        let page = try String(contentsOfFile: Self.packageFolder + "/Sources/LabStudies/downloads.md", encoding: .utf8)
         #expect(page.contains("python3 Scripts/python-peer.py " + example.joined(separator: " ")))
         // The debug lab's image server: the release build need not exist when the tests run.
         let peer = try lab.finish(
