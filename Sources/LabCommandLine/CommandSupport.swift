@@ -98,8 +98,8 @@ enum CommandSupport {
             Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n")
             status = 1
         }
-        for mismatch in ChecksumProof.mismatches(in: records) {
-            Console.error("lab: \(mismatch)\n")
+        for diagnosis in ChecksumProof.diagnoses(in: records) {
+            Console.error("lab: \(diagnosis)\n")
             status = 1
         }
         return status

@@ -58,6 +58,43 @@ package enum ChecksumProof {
         return problems
     }
 
+    /// One line per workload setting whose checksums disagree, for a person to read: a
+    /// setting whose sequential repetitions already disagree among themselves (one process,
+    /// one thread) is said to be unsteady, which no mode can fix; otherwise the line names the
+    /// first checksum and every cell that disagreed with it, with how many of its repetitions.
+    package static func diagnoses(in records: [RepetitionRecord]) -> [String] {
+        let mismatches = mismatches(in: records)
+        var settings: [String] = []
+        for mismatch in mismatches where !settings.contains(mismatch.setting) { settings.append(mismatch.setting) }
+        return settings.map { setting in
+            let found = mismatches.filter { $0.setting == setting }
+            let sequential = records.filter {
+                $0.status == .ok && $0.mode == .sequential && $0.checksum != nil
+                    && Self.setting(workload: $0.workload, parameters: $0.parameters, tasks: $0.tasks) == setting
+            }
+            if let first = sequential.first, let other = sequential.first(where: { $0.checksum != first.checksum }) {
+                return "checksum of \(setting) differs between two sequential repetitions in one process (repetition \(first.repetition) gave "
+                    + "\(Checksum.hex(first.checksum!)), repetition \(other.repetition) gave \(Checksum.hex(other.checksum!))), so the workload gives "
+                    + "another answer each time it runs, in any mode, and no speedup is reported for any of its cells. Likely causes: a Set or "
+                    + "Dictionary folded in iteration order (Swift seeds each one's order, even within one process), or time, randomness or "
+                    + "global state in the task's body (see the checksum rules in Workloads/README.md)"
+            }
+            var cells: [String] = []
+            for mismatch in found where !cells.contains(mismatch.foundCell) { cells.append(mismatch.foundCell) }
+            let counts = cells.map { cell in
+                let disagreeing = found.filter { $0.foundCell == cell }.count
+                let all = records.filter {
+                    $0.status == .ok && $0.cellLabel == cell && Self.setting(workload: $0.workload, parameters: $0.parameters, tasks: $0.tasks) == setting
+                }.count
+                return "\(cell) (\(disagreeing) of \(all) repetition\(all == 1 ? "" : "s"))"
+            }
+            let first = found[0]
+            return "checksum mismatch for \(setting): \(first.expectedCell) repetition \(first.expectedRepetition) gave \(Checksum.hex(first.expectedChecksum)), "
+                + "and \(counts.joined(separator: ", ")) gave another; the modes did not do the same work, so no speedup is reported for "
+                + "\(cells.count == 1 ? "that cell" : "those cells"). " + Mismatch.likelyCauses
+        }
+    }
+
     /// Throws the first mismatch in `records`, if there is one.
     package static func check(_ records: [RepetitionRecord]) throws(Mismatch) {
         if let mismatch = mismatches(in: records).first { throw mismatch }
