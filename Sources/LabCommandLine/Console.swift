@@ -6,13 +6,22 @@ import LabCore
 /// error (unbuffered, so they appear at once and never mix into piped results).
 /// Everything written passes through ``Swift/String/shownOnTerminal``: a name or a field read
 /// from a run folder can hold control characters, and they are shown, never sent.
+/// In a package of a user's own, the help and messages name that binary (``ProgramName``).
 enum Console {
+    /// The name this binary was started by: `lab`, or a user's package's (`vowels`).
+    static let programName: String = {
+        let name = CommandLine.arguments.first?.split(separator: "/").last.map(String.init) ?? ""
+        return name.isEmpty ? "lab" : name
+    }()
+
+    private static let commandNames = Set(LabCommandLine.commands.map { $0.name })
+
     static func output(_ text: String) {
-        try? Platform.writeAll(STDOUT_FILENO, Array(text.shownOnTerminal.utf8))
+        try? Platform.writeAll(STDOUT_FILENO, Array(ProgramName.rename(text.shownOnTerminal, to: programName, commands: commandNames).utf8))
     }
 
     static func error(_ text: String) {
-        try? Platform.writeAll(STDERR_FILENO, Array(text.shownOnTerminal.utf8))
+        try? Platform.writeAll(STDERR_FILENO, Array(ProgramName.rename(text.shownOnTerminal, to: programName, commands: commandNames).utf8))
     }
 
     /// The one escape sequence the lab sends itself: back to the line's start and erase it,
