@@ -5,7 +5,7 @@ extension LabCommandLine {
         [
             RunCommand.self, ListCommand.self, CheckCommand.self, ReportCommand.self, ExplainCommand.self, CompareCommand.self,
             CalibrateCommand.self, BenchCommand.self, CrossoverCommand.self, ScaleCommand.self, HelpCommand.self,
-            WorkerServiceCommand.self, ForkServerCommand.self, CalibrationPeerCommand.self, ImageServerCommand.self,
+            WorkerServiceCommand.self, ForkServerCommand.self, CalibrationPeerCommand.self, ImageServerCommand.self, RefreshDocsCommand.self,
         ]
     }
 

@@ -19,7 +19,7 @@ package struct BenchReport {
         return CSV.record(header) + rows.map(CSV.record).joined()
     }
 
-    /// The table, then which goals were missed (or that every goal was met).
+    /// The table, then which goals were missed (`none` when every goal was met).
     package var text: String {
         var text = "measurement".padded(to: 40) + "value".leftPadded(to: 12) + "   goal      met\n"
         for result in results {
@@ -30,7 +30,7 @@ package struct BenchReport {
             text += line.trimmingWhitespace() + "\n"
         }
         let missed = results.filter { $0.meetsGoal == false }.map(\.measurement)
-        text += missed.isEmpty ? "\nevery goal met\n" : "\ngoals missed: \(missed.joined(separator: ", "))\n"
+        text += "\ngoals missed: " + (missed.isEmpty ? "none" : missed.joined(separator: ", ")) + "\n"
         return text
     }
 }
