@@ -26,14 +26,16 @@ let package = Package(
         // calls, atomics on shared memory. Nothing else belongs here.
         .target(name: "CLabSupport", path: "Sources/CLabSupport"),
         // The engine: workloads contract, the three modes, measurement, experiments. Never prints.
-        .target(name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore", swiftSettings: staticInRelease),
+        .target(
+            name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore",
+            exclude: ["Execution/README.md", "Measurement/README.md", "Failure/README.md"], swiftSettings: staticInRelease),
         // The built-in workloads and the one list that registers them.
         .target(name: "Workloads", dependencies: ["LabCore"], path: "Workloads", exclude: ["README.md"], swiftSettings: staticInRelease),
         // CSV, ASCII chart and other views of the records a run produced.
-        .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", swiftSettings: staticInRelease),
+        .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", exclude: ["README.md", "a-folder-from-anyone.md"], swiftSettings: staticInRelease),
         // The studies built on the engine: the run session that owns a run folder's life, the
         // crossover scan, the benchmark and the calibration.
-        .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", exclude: ["README.md"], swiftSettings: staticInRelease),
+        .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", exclude: ["README.md", "calibrate-and-bench.md", "downloads.md"], swiftSettings: staticInRelease),
         // The command line as a library: parsing, commands, progress; the worker child too.
         .target(
             name: "LabCommandLine", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/LabCommandLine",

@@ -1,11 +1,12 @@
 import Foundation
+import LabCore
 import LabReport
 import Testing
 
 /// The lab as another package's dependency, by version: `Tests/ConsumerPackage` adds a
 /// workload of its own to the lab's command line and runs `list`, `run`, `explain` and `scale`
 /// through its own binary, worker processes included. It is built against a git copy of this checkout's package tagged with the lab's
-/// version, the way a user's package would resolve `from: "0.7.0"`.
+/// version, the way a user's package would resolve `from: "0.8.0"`: the page's own steps.
 @Suite struct ConsumerTests {
     struct CommandFailed: Error, CustomStringConvertible {
         let description: String
@@ -45,16 +46,40 @@ import Testing
         }
     }
 
-    @Test("a package that depends on a tagged copy of the lab runs its own workload through the lab's list, run, explain and scale")
+    /// The shell blocks of Workloads/README.md's own-package steps, in order: step 1's and step 4's.
+    static func pageSteps() throws -> [[String]] {
+        let readme = try String(contentsOf: ExampleTests.repository.appendingPathComponent("Workloads/README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "## Use the engine from your own package"))
+        let end = try #require(readme.range(of: "\n## ", range: start.upperBound..<readme.endIndex))
+        var blocks: [[String]] = []
+        var current: [String]?
+        var inFence = false
+        for line in readme[start.upperBound..<end.lowerBound].split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if inFence, trimmed == "```" {
+                if let block = current { blocks.append(block) }
+                current = nil
+                inFence = false
+            } else if inFence {
+                current?.append(trimmed)
+            } else if trimmed.hasPrefix("```") {
+                // A bare fence is a shell block; ```swift is a file the page shows.
+                inFence = true
+                current = trimmed == "```" ? [] : nil
+            }
+        }
+        return blocks
+    }
+
+    @Test("the own-package steps of Workloads/README.md, pasted into a shell as shown, build a package that runs its workload through the lab's run, explain and scale, by version")
     func consumer() throws {
         let repository = ExampleTests.repository
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-consumer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(at: folder) }
 
-        // The lab's package as a user would fetch it: its manifest and sources, committed and
-        // tagged with the version the consumer asks for. The folder's name is the package's
-        // identity ("workload-lab"), as the last part of its address would be.
+        // The lab as a user has it: a git clone of its package, committed, without the tag
+        // (the page's first step tags it). Its folder's name is the package's identity.
         let lab = folder.appendingPathComponent("workload-lab")
         try FileManager.default.createDirectory(at: lab, withIntermediateDirectories: false)
         for item in ["Package.swift", "Sources", "Workloads"] {
@@ -70,38 +95,48 @@ import Testing
         try Self.run(git + ["init", "-q"], in: lab.path)
         try Self.run(git + ["add", "-A"], in: lab.path)
         try Self.run(git + ["commit", "-q", "-m", "the lab"], in: lab.path)
-        try Self.run(git + ["tag", "0.7.0"], in: lab.path)
 
-        let consumer = folder.appendingPathComponent("consumer")
-        try FileManager.default.copyItem(at: repository.appendingPathComponent("Tests/ConsumerPackage"), to: consumer)
-        try? FileManager.default.removeItem(at: consumer.appendingPathComponent(".build"))
-        let environment = ["WORKLOAD_LAB_URL": lab.path]
-        // A release build, as a user measures: it links the lab's libraries statically.
-        try Self.run(["swift", "build", "-c", "release", "--product", "vowels"], in: consumer.path, environment: environment)
-        let vowels = consumer.appendingPathComponent(".build/release/vowels").path
-        // The lab's own commands, with the consumer's workload beside the built-in ones, and
-        // the consumer's binary as every worker process.
-        let listed = try Self.run([vowels, "list", "vowels"], in: consumer.path)
-        #expect(listed.hasPrefix("vowels (cpu): counts the vowels of a generated text"), "\(listed)")
-        let run = try Self.run(
-            [vowels, "run", "--workloads", "vowels", "--quick", "--workers", "2", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet"],
-            in: consumer.path)
-        for cell in ["sequential", "threads x2", "processes x2", "async x2"] {
-            #expect(run.contains(cell), "\(run)")
-        }
-        let records = try ResultsFileReader.records(fromCSV: String(contentsOf: consumer.appendingPathComponent("run/results.csv"), encoding: .utf8))
-        #expect(records.count == 8 && records.allSatisfy { $0.status == .ok && $0.workload == "vowels" })
+        // The page's steps, as shown: step 1's commands in the lab's clone, the two files of
+        // steps 2 and 3 (the page shows them byte for byte: readmeShowsManifest), step 4's
+        // commands, the run folder's name where the page writes <run-id>.
+        let steps = try Self.pageSteps()
+        try #require(steps.count == 2, "\(steps)")
+        #expect(steps[0].contains("git tag 0.8.0") && steps[1].first == "swift build -c release", "\(steps)")
+        let consumerSource = repository.appendingPathComponent("Tests/ConsumerPackage").path
+        let script = (["set -ex", "cd '\(lab.path)'"] + steps[0] + [
+            "cp '\(consumerSource)/Package.swift' Package.swift",
+            "cp '\(consumerSource)/Sources/vowels/main.swift' Sources/vowels/main.swift",
+        ] + steps[1].map { $0.replacingOccurrences(of: "Results/<run-id>", with: "\"Results/$(ls Results | tail -n 1)\"") }).joined(separator: "\n")
+        let shown = try Self.run(["bash", "-c", script], in: folder.path, environment: ["WORKLOAD_LAB_URL": ""])
+        #expect(shown.contains("vowels: speedup over sequential by workers"), "\(shown)")
+        #expect(shown.contains("vowels (cpu), letters=2000000, 8 tasks"), "\(shown)")
+
+        let consumer = folder.appendingPathComponent("vowels")
+        let runs = try FileManager.default.contentsOfDirectory(atPath: consumer.appendingPathComponent("Results").path).sorted()
+        try #require(runs.count == 2, "\(runs)")
+        let records = try ResultsFileReader.records(
+            fromCSV: String(contentsOf: consumer.appendingPathComponent("Results/\(runs[0])/results.csv"), encoding: .utf8))
+        #expect(Set(records.map(\.mode)) == Set(ExecutionMode.allCases), "\(records.map(\.mode))")
+        #expect(records.allSatisfy { $0.status == .ok && $0.workload == "vowels" })
         #expect(Set(records.map(\.checksum)).count == 1 && records[0].checksum != nil)
-        let explained = try Self.run([vowels, "explain", "run"], in: consumer.path)
-        #expect(explained.hasPrefix("vowels (cpu), letters=20000, 8 tasks"), "\(explained)")
-        let scaled = try Self.run(
-            [vowels, "scale", "--workload", "vowels", "--quick", "--workers", "1,2", "--repetitions", "2", "--warmup", "0", "--out", "scale", "--quiet"],
-            in: consumer.path)
-        #expect(scaled.contains("vowels: speedup over sequential by workers"), "\(scaled)")
-        #expect(FileManager.default.fileExists(atPath: consumer.appendingPathComponent("scale/scale.svg").path))
+        #expect(FileManager.default.fileExists(atPath: consumer.appendingPathComponent("Results/\(runs[1])/scale.svg").path))
 
         // Resolved by version, not by branch or path.
         let resolved = try String(contentsOf: consumer.appendingPathComponent("Package.resolved"), encoding: .utf8)
-        #expect(resolved.contains("\"version\" : \"0.7.0\""), "\(resolved)")
+        #expect(resolved.contains("\"version\" : \"0.8.0\""), "\(resolved)")
+
+        // The binary names itself in its help and its errors.
+        let vowels = consumer.appendingPathComponent(".build/release/vowels").path
+        let help = try Self.run([vowels, "--help"], in: consumer.path)
+        #expect(help.hasPrefix("vowels: measures") && help.contains("USAGE: vowels <command>") && help.contains("  vowels run"), "\(help)")
+        #expect(!help.contains("lab run"), "\(help)")
+        let runHelp = try Self.run([vowels, "run", "--help"], in: consumer.path)
+        #expect(runHelp.hasPrefix("USAGE: vowels run") && !runHelp.contains("  lab run"), "\(runHelp)")
+        do {
+            try Self.run([vowels, "run", "--workers", "0"], in: consumer.path)
+            Issue.record("vowels run --workers 0 succeeded")
+        } catch let failure as CommandFailed {
+            #expect(failure.description.contains("exited 2:\nvowels: invalid value '0' for --workers"), "\(failure)")
+        }
     }
 }
