@@ -31,6 +31,11 @@ package final class ChildProcessRegistry: Sendable {
         handles.withLock { Set($0.keys) }
     }
 
+    /// The pidfd held for a registered child; `nil` when it is not registered or has none.
+    package func handle(of processID: Int32) -> Int32? {
+        handles.withLock { $0[processID] }.flatMap { $0 >= 0 ? $0 : nil }
+    }
+
     /// Sends SIGKILL to a registered child through its pidfd (by number where there is none);
     /// a child that is not registered (gone already, its number perhaps another's) is left alone.
     package func kill(_ processID: Int32) {
