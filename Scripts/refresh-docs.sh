@@ -6,12 +6,18 @@
 # chart and overview table from the reference run. With --reference it first remakes the
 # reference run itself (Scripts/refresh-reference.sh, about a minute). Samples of the long
 # commands take their time: about 8 minutes in all on 2 cores. Review the diff and commit.
-# Usage: Scripts/refresh-docs.sh [--reference] [PAGE...]   (default: every page in git)
+# With --tables it remakes the options tables alone (after a change of help text), the samples
+# as they are.
+# Usage: Scripts/refresh-docs.sh [--reference | --tables] [PAGE...]   (default: every page in git)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+only=()
 if [ "${1:-}" = "--reference" ]; then
     shift
     Scripts/refresh-reference.sh
+elif [ "${1:-}" = "--tables" ]; then
+    shift
+    only=(--tables)
 fi
 if ! built=$(swift build -c release --product lab 2>&1); then
     echo "$built" >&2
@@ -23,6 +29,6 @@ if [ "$#" -gt 0 ]; then
 else
     mapfile -t pages < <(git ls-files '*.md' | grep -v '^Results/reference/')
 fi
-.build/release/lab refresh-docs "${pages[@]}"
+.build/release/lab refresh-docs "${only[@]}" "${pages[@]}"
 .build/release/lab report Results/reference --embed README.md >/dev/null
 echo "refresh-docs: ${#pages[@]} pages refreshed; review the diff and commit"

@@ -16,7 +16,8 @@ struct CompareCommand: Command {
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
                    default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
         OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
-                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. For a CI job."),
+                   help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. A cell it cannot tell at PERCENT (medians apart by more, intervals overlapping, or repetitions that fall in two places) is named with the repetitions that would tell: with no other failing or disturbed cell the status is 4, run again with more. A cell of BASELINE missing from CANDIDATE fails. For a CI job."),
+        OptionSpec("--allow-missing", help: "With --fail-if-slower: a cell of BASELINE that CANDIDATE lacks (a renamed or removed workload, a mode left out) is listed and does not fail the gate."),
     ])
 
     var help: String {
@@ -24,9 +25,11 @@ struct CompareCommand: Command {
         USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv] [--fail-if-slower PERCENT]
 
         Compares two run folders cell by cell (workload, parameters, tasks, mode, workers,
-        transport): the ratio of median wall times and a verdict. A change counts only when
-        the two 95% confidence intervals do not overlap; otherwise it says 'no significant
-        change'. Cells found in only one run are listed. Useful for two machines, two
+        transport): the ratio of median wall times and one of three answers. A change
+        counts when the two 95% confidence intervals do not overlap; a cell says 'no
+        significant change' only when its medians are also within 5% (or --fail-if-slower's
+        PERCENT); otherwise, and when a side's repetitions fall in two places, it says
+        'cannot tell' with what would tell. Cells found in only one run are listed. Useful for two machines, two
         versions, or before and after a change. With --fail-if-slower PERCENT it is a gate:
         a cell whose median is more than PERCENT slower, where the Mann-Whitney U test
         (one-sided, p < 0.05 after Holm's adjustment over all cells compared) or the
@@ -44,9 +47,12 @@ struct CompareCommand: Command {
 
         EXIT STATUS:
           0  no cell is slower (or no --fail-if-slower)
-          1  a cell is slower, undisturbed, or failed only in CANDIDATE
+          1  a cell is slower, undisturbed, failed only in CANDIDATE, or is missing from
+             CANDIDATE (unless --allow-missing)
           2  bad input: an option, a value, a folder that cannot be read
           3  only disturbed cells would fail: the machine was busy; run again
+          4  no cell fails, but a cell cannot be told at PERCENT: run again with more
+             repetitions (the line says how many)
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -85,10 +91,12 @@ struct CompareCommand: Command {
         guard let percent else { return 0 }
         let regressions = comparison.regressions(slowerThanPercent: percent)
         let gate = comparison.renderGate(regressions, percent: percent)
+        let allowMissing = parsed.has("--allow-missing")
+        let undecided = comparison.undecided(slowerThanPercent: percent, regressions: regressions)
+        let verdicts = gate + comparison.renderUndecided(undecided, percent: percent, allowMissing: allowMissing)
         // A CSV stays a CSV: the gate's table goes to standard error then.
-        if format == .csv { Console.error(gate) } else { Console.output("\n" + gate) }
-        // A real slowdown outweighs a disturbed cell; a disturbed one alone asks for a rerun.
-        if regressions.contains(where: { !$0.disturbed }) { return ExitStatus.failure.rawValue }
-        return regressions.isEmpty ? 0 : ExitStatus.disturbed.rawValue
+        if format == .csv { Console.error(verdicts) } else { Console.output("\n" + verdicts) }
+        // A real slowdown outweighs a disturbed cell, which outweighs one that cannot be told.
+        return comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import LabCore
 import LabReport
 
-/// `lab refresh-docs PAGE...`, hidden (`Scripts/refresh-docs.sh` runs it from the checkout's
+/// `lab refresh-docs [--tables] PAGE...`, hidden (`Scripts/refresh-docs.sh` runs it from the checkout's
 /// top): remakes every sample and options table on the pages given
 /// (``DocumentSamples``). Each sample's command runs with this same binary, in a fresh
 /// folder where `Results/reference` is the checkout's reference run, so that a sample made by
@@ -20,7 +20,10 @@ struct RefreshDocsCommand: Command {
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
-        guard !arguments.isEmpty else { throw UsageError.other("name the pages to refresh: 'lab refresh-docs README.md Sources/README.md'") }
+        // --tables: only the options tables, the samples as they are (a change of help text).
+        let tablesOnly = arguments.first == "--tables"
+        let arguments = tablesOnly ? Array(arguments.dropFirst()) : arguments
+        guard !arguments.isEmpty else { throw UsageError.other("name the pages to refresh: 'lab refresh-docs [--tables] README.md Sources/README.md'") }
         let checkout = FileManager.default.currentDirectoryPath
         let machine = MachineDescription.current()
         let today = UTCTime()
@@ -29,6 +32,7 @@ struct RefreshDocsCommand: Command {
             let text = try String(contentsOfFile: page, encoding: .utf8)
             var made = 0
             let refreshed = try DocumentSamples.refreshed(text, sample: { sample in
+                if tablesOnly { return sample.body }
                 made += 1
                 Console.error("refresh-docs: \(page): lab \(sample.arguments.joined(separator: " "))\n")
                 let output = try Self.output(of: sample.arguments, checkout: checkout)

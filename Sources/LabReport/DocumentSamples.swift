@@ -76,11 +76,15 @@ package enum DocumentSamples {
     }
 
     /// What a sample shows of a command that ended with `status`: its standard output, and when
-    /// it failed, the lab's own lines of its standard error (`lab: ...`: the error, the
-    /// warnings), without the progress lines or what crashing workers printed there.
+    /// it failed, the lab's own verdict lines of its standard error (`lab: 3 of 3 repetitions
+    /// failed`, the error of bad input), without its warnings of the moment (`lab: warning:`),
+    /// its progress (`lab: bench: ...`) or what crashing workers printed there.
     package static func sampleText(standardOutput: String, standardError: String, status: Int32) -> String {
         guard status != 0 else { return standardOutput }
-        return standardOutput + standardError.split(separator: "\n").filter { $0.hasPrefix("lab: ") }.map { $0 + "\n" }.joined()
+        // Bad input is one line, whatever it says.
+        let progress = status == 2 ? [] : ["lab: bench", "lab: crossover", "lab: scale", "lab: calibrate", "lab: resuming", "lab: warning:"]
+        let verdicts = standardError.split(separator: "\n").filter { line in line.hasPrefix("lab: ") && !progress.contains { line.hasPrefix($0) } }
+        return standardOutput + verdicts.map { $0 + "\n" }.joined()
     }
 
     /// A sample's body: the command, what it printed, and what made it.

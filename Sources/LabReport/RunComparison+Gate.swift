@@ -82,6 +82,49 @@ extension RunComparison {
         }
     }
 
+    /// The cells the gate cannot tell at `percent` (``Match/Answer/cannotTell``) that might be
+    /// slower: not found slower and not disturbed, but whose median is more than the allowance
+    /// slower with the intervals overlapping, or whose repetitions fall in two places while the
+    /// candidate's slowest is beyond the allowance. A CI job reruns these with more
+    /// repetitions (exit status 4) instead of passing a regression.
+    package func undecided(slowerThanPercent percent: Double, regressions: [Regression]) -> [Match] {
+        let allowance = 1 + percent / 100
+        let found = Set(regressions.map(\.match.candidate.cellKey))
+        return matches.filter { match in
+            guard !found.contains(match.candidate.cellKey), match.disturbedRepetitions == 0, let before = match.baseline.wallMedian,
+                let change = match.change, match.answer(threshold: percent / 100) == .cannotTell
+            else { return false }
+            return change > allowance || (match.bimodal != nil && (match.candidateWalls.max() ?? 0) > before * allowance)
+        }
+    }
+
+    /// What the gate decides, as the exit status: 1 when a cell is slower (undisturbed), failed
+    /// only in the candidate or is missing from it; else 3 when a disturbed cell would be; else 4
+    /// when a cell cannot be told; else 0.
+    package func gateStatus(regressions: [Regression], undecided: [Match], missingFail: Bool) -> Int32 {
+        if regressions.contains(where: { !$0.disturbed }) || (missingFail && !onlyInBaseline.isEmpty) { return ExitStatus.failure.rawValue }
+        if !regressions.isEmpty { return ExitStatus.disturbed.rawValue }
+        return undecided.isEmpty ? 0 : ExitStatus.undecided.rawValue
+    }
+
+    /// The gate's lines for the cells it cannot tell and the cells the candidate lacks.
+    package func renderUndecided(_ undecided: [Match], percent: Double, allowMissing: Bool) -> String {
+        var text = ""
+        if !undecided.isEmpty {
+            let names = undecided.map { "\($0.shown.workload) \($0.shown.label) (\($0.verdict(threshold: percent / 100)))" }
+            text += "lab compare: \(undecided.count) cell\(undecided.count == 1 ? "" : "s") cannot be told at \(percent.shortText)%: "
+                + names.joined(separator: "; ") + " (exit status 4 unless a cell fails)\n"
+        }
+        if !onlyInBaseline.isEmpty {
+            let names = onlyInBaseline.map { "\($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }.joined(separator: "; ")
+            text += allowMissing
+                ? "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? "" : "s") of the baseline not in the candidate, allowed (--allow-missing): \(names)\n"
+                : "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? " is" : "s are") in the baseline and not in the candidate, which fails the gate "
+                    + "(a renamed or removed workload, a mode left out; --allow-missing lets it pass): \(names)\n"
+        }
+        return text
+    }
+
     /// Why the rank test cannot fail a cell on its own in this comparison, when it cannot: its
     /// smallest possible p-value (one run's walls wholly above the other's) times the m cells
     /// is not below 0.05. `nil` when it can.

@@ -39,23 +39,92 @@ package struct RunComparison: Sendable {
             return sides.isEmpty ? "" : " (disturbed: " + sides.joined(separator: ", ") + ")"
         }
 
-        /// `1.42x faster`, `1.10x slower`, `no significant change`; a disturbed cell says so.
-        package var verdict: String { plainVerdict + disturbanceNote }
+        /// What a comparison can say of a cell: the same, slower, faster, or that it cannot
+        /// tell, when the medians moved beyond the threshold but the repetitions do not show
+        /// it apart from noise, or when a side's repetitions fall in two places.
+        package enum Answer: String, Sendable {
+            case same, slower, faster
+            case cannotTell = "cannot tell"
+            /// Fewer than 2 repetitions on a side, or a side without a median.
+            case untested
+        }
 
-        private var plainVerdict: String {
+        /// The candidate's repetitions when they fall in two places
+        /// (``Statistics/bimodalSplit(_:step:)``), as the two groups. Only the candidate's: a
+        /// baseline pooled from several runs spreads over the places the machine has been in,
+        /// which is what pooling is for.
+        package var bimodal: (side: String, low: [Double], high: [Double])? {
+            Statistics.bimodalSplit(candidateWalls).map { ("candidate", $0.low, $0.high) }
+        }
+
+        /// How the medians moved: candidate over baseline, above 1 slower.
+        package var change: Double? { ratio.map { 1 / $0 } }
+
+        /// The answer for a threshold (0.05: medians 5% apart). A cell whose median moved by
+        /// more than it is never "the same": its intervals apart make it slower or faster,
+        /// overlapping ones make it "cannot tell". The candidate's repetitions in two groups
+        /// make it "cannot tell" whatever the medians say.
+        package func answer(threshold: Double) -> Answer {
+            guard let ratio, let change else { return .untested }
+            if bimodal != nil { return .cannotTell }
+            switch isSignificant {
+            case true?: return ratio >= 1 ? .faster : .slower
+            case false?: return max(change, 1 / change) - 1 > threshold ? .cannotTell : .same
+            case nil: return .untested
+            }
+        }
+
+        /// About how many repetitions a side would set the two intervals apart, for a cell
+        /// that cannot tell: each interval narrows as one over the root of its repetitions.
+        package var repetitionsToTell: Int? {
+            let (before, after) = (baseline, candidate)
+            guard let first = before.wallConfidence, let second = after.wallConfidence, let meanBefore = before.wallMean,
+                let meanAfter = after.wallMean
+            else { return nil }
+            let gap = abs(meanAfter - meanBefore)
+            guard gap > 0 else { return nil }
+            let spread = (first.upperBound - first.lowerBound) / 2 * Double(before.succeeded).squareRoot()
+                + (second.upperBound - second.lowerBound) / 2 * Double(after.succeeded).squareRoot()
+            let needed = (spread / gap) * (spread / gap)
+            guard needed.isFinite else { return nil }
+            return min(max(Int(needed.rounded(.up)), max(before.succeeded, after.succeeded) + 1), 10_000)
+        }
+
+        /// `1.42x faster`, `1.10x slower`, `no significant change`, or `cannot tell: ...` with
+        /// why and what would tell, for medians moved by more than `threshold`; a disturbed
+        /// cell says so.
+        package func verdict(threshold: Double) -> String { plainVerdict(threshold: threshold) + disturbanceNote }
+
+        /// The verdict at the plain comparison's threshold, ``RunComparison/noticeable``.
+        package var verdict: String { verdict(threshold: RunComparison.noticeable) }
+
+        private func plainVerdict(threshold: Double) -> String {
             guard let ratio else {
                 let unavailable = baseline.unavailableReason != nil || candidate.unavailableReason != nil
                 return unavailable ? "unavailable in one run" : "failed in one run"
             }
             let change = ratio >= 1
                 ? "\(NumberFormatting.fixed(ratio, decimals: 2))x faster" : "\(NumberFormatting.fixed(1 / ratio, decimals: 2))x slower"
-            switch isSignificant {
-            case true?: return change
-            case false?: return "no significant change"
-            case nil: return "\(change) (untested: fewer than 2 repetitions)"
+            switch answer(threshold: threshold) {
+            case .faster, .slower: return change
+            case .same: return "no significant change"
+            case .untested: return "\(change) (untested: fewer than 2 repetitions)"
+            case .cannotTell:
+                if let (side, low, high) = bimodal {
+                    let more = 2 * max(baseline.succeeded, candidate.succeeded)
+                    return "cannot tell: medians \(change), but the \(side)'s repetitions fall in two places (\(low.count) near "
+                        + "\(NumberFormatting.duration(Statistics.median(low) ?? 0)), \(high.count) near \(NumberFormatting.duration(Statistics.median(high) ?? 0))); "
+                        + "run both again on a quiet machine, with \(more) repetitions or more"
+                }
+                let needed = repetitionsToTell.map { "about \($0) repetitions a side would tell" } ?? "more repetitions would tell"
+                return "cannot tell: medians \(change), but the intervals overlap; \(needed)"
             }
         }
     }
+
+    /// How far apart two medians must be before a plain comparison (no `--fail-if-slower`)
+    /// will not call them the same: 5%.
+    package static let noticeable = 0.05
 
     package let matches: [Match]
     package let onlyInBaseline: [CellSummary]

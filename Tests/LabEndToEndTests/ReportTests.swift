@@ -114,7 +114,7 @@ import Testing
         #expect(csv.count == 5)
         // A cell the rest of the machine disturbed (the suite's other tests) says so after its verdict.
         let verdicts = Set(csv.dropFirst().map { $0[10].components(separatedBy: " (disturbed: ")[0] })
-        #expect(verdicts.allSatisfy { $0 == "no significant change" || $0.hasSuffix("x faster") || $0.hasSuffix("x slower") }, "\(verdicts)")
+        #expect(verdicts.allSatisfy { $0 == "no significant change" || $0.hasSuffix("x faster") || $0.hasSuffix("x slower") || $0.hasPrefix("cannot tell: ") }, "\(verdicts)")
         // A run with fewer cells: the others are listed, not dropped.
         #expect(try lab.run(["run", "--quick", "--workloads", "sleep", "--modes", "sequential", "--repetitions", "2", "--warmup", "0", "--out", "c", "--quiet"]).status == 0)
         let partial = try lab.run(["compare", "a", "c", "--format", "markdown"])
@@ -173,6 +173,18 @@ import Testing
         #expect(pooled.status == 0, "\(pooled.standardOutput)")
         #expect(pooled.standardOutput.hasPrefix("baseline: 2 runs pooled cell by cell (a, c)\n"))
         #expect(pooled.standardOutput.contains("lab compare: no cell is slower than the baseline by more than 10%"))
+        // A candidate without a cell of the baseline (a renamed workload) fails, unless allowed.
+        var rows = try CSV.parse(String(contentsOfFile: lab.folder + "/a/results.csv", encoding: .utf8))
+        let workloadColumn = try #require(rows[0].firstIndex(of: "workload"))
+        rows.removeAll { $0[workloadColumn] == "sort" }
+        try FileManager.default.createDirectory(atPath: lab.folder + "/d", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: lab.folder + "/a/run.json", toPath: lab.folder + "/d/run.json")
+        try rows.map(CSV.record).joined().write(toFile: lab.folder + "/d/results.csv", atomically: true, encoding: .utf8)
+        let missing = try lab.run(["compare", "a", "d", "--fail-if-slower", "10"])
+        #expect(missing.status == 1 && missing.standardOutput.contains("4 cells are in the baseline and not in the candidate, which fails the gate"), "\(missing.standardOutput)")
+        #expect(missing.standardOutput.contains("sort sequential (count=400000, 8 tasks)"), "\(missing.standardOutput)")
+        let allowed = try lab.run(["compare", "a", "d", "--fail-if-slower", "10", "--allow-missing"])
+        #expect(allowed.status == 0 && allowed.standardOutput.contains("allowed (--allow-missing)"), "\(allowed.standardOutput)")
         let bad = try lab.run(["compare", "a", "b", "--fail-if-slower", "-5"])
         #expect(bad.status == 2 && bad.standardError == "lab: invalid value '-5' for --fail-if-slower; expected a number from 0 to 1000\n")
     }

@@ -15,7 +15,7 @@ import Testing
         #expect(faster.matches[0].verdict == "2.00x faster")
         let slower = RunComparison(baseline: records([0.5, 0.51, 0.49]), candidate: records([1.0, 1.01, 0.99]))
         #expect(slower.matches[0].verdict == "2.00x slower")
-        let same = RunComparison(baseline: records([1.0, 1.2, 0.8]), candidate: records([1.05, 1.25, 0.85]))
+        let same = RunComparison(baseline: records([1.0, 1.2, 0.8]), candidate: records([1.03, 1.23, 0.83]))
         #expect(same.matches[0].verdict == "no significant change")
         let single = RunComparison(baseline: records([1.0]), candidate: records([0.5]))
         #expect(single.matches[0].verdict == "2.00x faster (untested: fewer than 2 repetitions)")

@@ -8,6 +8,10 @@ package enum ExitStatus: Int32, Sendable {
     /// Not an error but a verdict that cannot be given: `lab compare --fail-if-slower` would
     /// fail only cells that the rest of the machine disturbed. Run again.
     case disturbed = 3
+    /// Not an error but a verdict that cannot be given: `lab compare --fail-if-slower` found a
+    /// cell it cannot tell at its threshold (medians apart by more, intervals overlapping, or
+    /// repetitions in two places). Run again with more repetitions.
+    case undecided = 4
 }
 
 /// An error that carries the exit status the lab ends with when it reaches the top. An error

@@ -2,6 +2,27 @@ import Glibc
 
 /// Summary statistics over repeated measurements.
 package enum Statistics {
+    /// Two groups in `values`, when it has them: the split of the sorted values (each side at
+    /// least 2) with the largest step from one side's largest to the other's smallest, if that
+    /// step is at least `step` times (1.2: 20% apart) and larger than the spread inside either
+    /// group. Repetitions that fall in two places (three at 174 ms, two at 95) are not noise
+    /// around one median: their median says little, and a test that assumes one place lets a
+    /// change through. `nil` for fewer than 4 values or one group.
+    package static func bimodalSplit(_ values: [Double], step: Double = 1.2) -> (low: [Double], high: [Double])? {
+        let sorted = values.filter(\.isFinite).sorted()
+        guard sorted.count >= 4, let first = sorted.first, first > 0 else { return nil }
+        var best: (index: Int, ratio: Double)?
+        for index in 2...(sorted.count - 2) {
+            let ratio = sorted[index] / sorted[index - 1]
+            if ratio > best?.ratio ?? 0 { best = (index, ratio) }
+        }
+        guard let best, best.ratio >= step else { return nil }
+        let low = Array(sorted[..<best.index])
+        let high = Array(sorted[best.index...])
+        guard low.last! / low.first! < best.ratio, high.last! / high.first! < best.ratio else { return nil }
+        return (low, high)
+    }
+
     /// The median: the middle value, or the mean of the two middle values; `nil` when empty.
     package static func median(_ values: [Double]) -> Double? {
         quantile(values, 0.5)
