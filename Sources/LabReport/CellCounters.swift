@@ -33,6 +33,9 @@ package struct CellCounters: Sendable, Equatable {
     /// The most cores that others and steal took on average over a disturbed repetition
     /// ((others' CPU + steal) / wall time); `nil` when none was disturbed.
     package var worstOthersCores: Double?
+    /// The most times as slow as alone the lanes were together around a repetition that
+    /// this disturbed (``CoreSpeedProbe``); `nil` when none was.
+    package var worstLanesTogether: Double?
 
     package init() {}
 
@@ -65,16 +68,26 @@ package struct CellCounters: Sendable, Equatable {
         worstOthersCores = judged.filter { $0.counters.disturbed == true && $0.wallSeconds > 0 }.compactMap { record in
             record.counters.interference.map { ($0.othersCPUSeconds + $0.stealSeconds) / record.wallSeconds }
         }.max()
+        worstLanesTogether = judged.compactMap { record in
+            record.counters.interference.flatMap { $0.disturbed && $0.slowerTogether ? $0.lanesTogether : nil }
+        }.max()
     }
 }
 
 extension CellSummary {
-    /// `primes threads x2: 3 of 5 repetitions, up to 0.93 cores taken by others`; `nil` when no
-    /// repetition of the cell was disturbed.
+    /// `primes threads x2: 3 of 5 repetitions, up to 0.93 cores taken by others`, or `..., the
+    /// lanes up to 1.84x as slow together as alone`; `nil` when no repetition of the cell was
+    /// disturbed.
     package var disturbanceText: String? {
         guard let count = counters.disturbed, count > 0 else { return nil }
-        let cores = counters.worstOthersCores.map { ", up to \(NumberFormatting.fixed($0, decimals: 2)) cores taken by others" } ?? ""
-        return "\(workload) \(label): \(count) of \(succeeded) repetition\(succeeded == 1 ? "" : "s")\(cores)"
+        var causes: [String] = []
+        if let cores = counters.worstOthersCores, cores > 0.005 || counters.worstLanesTogether == nil {
+            causes.append("up to \(NumberFormatting.fixed(cores, decimals: 2)) cores taken by others")
+        }
+        if let together = counters.worstLanesTogether {
+            causes.append("the lanes up to \(NumberFormatting.fixed(together, decimals: 2))x as slow together as alone (cores shared on the host, or slower together)")
+        }
+        return "\(workload) \(label): \(count) of \(succeeded) repetition\(succeeded == 1 ? "" : "s")" + causes.map { ", " + $0 }.joined()
     }
 
     /// The one line a measuring command prints after its run when the rest of the machine
@@ -83,7 +96,7 @@ extension CellSummary {
         let disturbed = summaries.compactMap(\.disturbanceText)
         guard !disturbed.isEmpty else { return nil }
         let shown = disturbed.prefix(6).joined(separator: "; ") + (disturbed.count > 6 ? "; ..." : "")
-        return "other processes or the hypervisor took CPU time during \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") (\(shown)); "
+        return "other processes or the hypervisor took CPU time, or the lanes ran slower together than alone, during \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") (\(shown)); "
             + "their times are not this code's alone: run again on a quiet machine (see \(report))"
     }
 }

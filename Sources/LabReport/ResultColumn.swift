@@ -118,6 +118,7 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     /// The most threads the lab's process had at once during the repetition (0.8.0): sampled
     /// every 2 ms from /proc/self/stat, the sampler's own thread not counted.
     case peakThreads = "peak_threads"
+    case lanesTogether = "lanes_together_x"
 
     /// The header record's fields.
     package static var header: [String] { allCases.map(\.rawValue) }
@@ -130,7 +131,7 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
     package static let newerColumns: [ResultColumn] =
-        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start, .peakThreads]
+        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start, .peakThreads, .lanesTogether]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
     package static let counterColumns: [ResultColumn] = [
@@ -185,6 +186,7 @@ package enum ResultColumn: String, CaseIterable, Sendable {
         case .datasetBytes: record.datasetBytes.map(String.init) ?? ""
         case .start: record.start?.rawValue ?? ""
         case .peakThreads: Self.count(record.counters.peakThreads)
+        case .lanesTogether: record.counters.interference?.lanesTogether.map { NumberFormatting.fixed($0, decimals: 3) } ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue

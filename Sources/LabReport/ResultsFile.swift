@@ -112,8 +112,11 @@ package enum ResultsFileReader {
                 }
                 let disturbed = try optional(.disturbed) { $0 == "1" ? true : $0 == "0" ? false : nil }
                 if let others = try seconds(.othersCPUSeconds), let steal = try seconds(.stealSeconds), let disturbed {
+                    // A ratio of two positive times: a value that is not is a damaged field.
+                    let together = try optional(.lanesTogether) { text in ResultsFileReader.finite(text).flatMap { $0 > 0 ? $0 : nil } }
                     counters.interference = Interference(
-                        othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: try seconds(.cpuPressureSeconds), disturbed: disturbed)
+                        othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: try seconds(.cpuPressureSeconds), lanesTogether: together,
+                        disturbed: disturbed)
                 }
                 counters.peakThreads = try integer(.peakThreads)
                 return counters

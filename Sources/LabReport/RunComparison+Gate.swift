@@ -82,28 +82,28 @@ extension RunComparison {
         }
     }
 
-    /// The cells the gate cannot tell at `percent` (``Match/Answer/cannotTell``) that might be
-    /// slower: not found slower and not disturbed, but whose median is more than the allowance
-    /// slower with the intervals overlapping, or whose repetitions fall in two places while the
-    /// candidate's slowest is beyond the allowance. A CI job reruns these with more
+    /// The cells the gate cannot tell at `percent` that might be slower: not found slower by
+    /// its rules, but whose median is more than the allowance slower (its intervals overlapping,
+    /// or apart at 95% but not at the gate's level over every cell), or whose candidate's
+    /// repetitions fall in two places with its slowest beyond the allowance. A CI job reruns these with more
     /// repetitions (exit status 4) instead of passing a regression.
     package func undecided(slowerThanPercent percent: Double, regressions: [Regression]) -> [Match] {
         let allowance = 1 + percent / 100
         let found = Set(regressions.map(\.match.candidate.cellKey))
         return matches.filter { match in
-            guard !found.contains(match.candidate.cellKey), match.disturbedRepetitions == 0, let before = match.baseline.wallMedian,
-                let change = match.change, match.answer(threshold: percent / 100) == .cannotTell
-            else { return false }
+            guard !found.contains(match.candidate.cellKey), let before = match.baseline.wallMedian, let change = match.change else { return false }
+            // Beyond the allowance by the medians, but not by the gate's corrected rules: a cell
+            // whose 95% intervals alone are apart is not proven slower over all the cells.
             return change > allowance || (match.bimodal != nil && (match.candidateWalls.max() ?? 0) > before * allowance)
         }
     }
 
     /// What the gate decides, as the exit status: 1 when a cell is slower (undisturbed), failed
-    /// only in the candidate or is missing from it; else 3 when a disturbed cell would be; else 4
-    /// when a cell cannot be told; else 0.
+    /// only in the candidate or is missing from it; else 3 when a disturbed cell would be slower
+    /// or cannot be told (a quiet machine would tell); else 4 when a cell cannot be told; else 0.
     package func gateStatus(regressions: [Regression], undecided: [Match], missingFail: Bool) -> Int32 {
         if regressions.contains(where: { !$0.disturbed }) || (missingFail && !onlyInBaseline.isEmpty) { return ExitStatus.failure.rawValue }
-        if !regressions.isEmpty { return ExitStatus.disturbed.rawValue }
+        if !regressions.isEmpty || undecided.contains(where: { $0.disturbedRepetitions > 0 }) { return ExitStatus.disturbed.rawValue }
         return undecided.isEmpty ? 0 : ExitStatus.undecided.rawValue
     }
 
@@ -113,7 +113,7 @@ extension RunComparison {
         if !undecided.isEmpty {
             let names = undecided.map { "\($0.shown.workload) \($0.shown.label) (\($0.verdict(threshold: percent / 100)))" }
             text += "lab compare: \(undecided.count) cell\(undecided.count == 1 ? "" : "s") cannot be told at \(percent.shortText)%: "
-                + names.joined(separator: "; ") + " (exit status 4 unless a cell fails)\n"
+                + names.joined(separator: "; ") + " (exit status 4 unless a cell fails; 3 when a cell was disturbed: run again on a quiet machine)\n"
         }
         if !onlyInBaseline.isEmpty {
             let names = onlyInBaseline.map { "\($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }.joined(separator: "; ")

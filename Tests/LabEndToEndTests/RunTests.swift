@@ -43,7 +43,7 @@ import Workloads
             "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
             "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
             "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
-        ] + ResultColumn.counterColumns.map(\.rawValue) + ["dataset", "dataset_bytes", "start", "peak_threads"])
+        ] + ResultColumn.counterColumns.map(\.rawValue) + ["dataset", "dataset_bytes", "start", "peak_threads", "lanes_together_x"])
         let records = try ResultsFileReader.records(fromCSV: text)
         // What the machine did is in every row, never negative: faults and switches of both
         // sides, the lanes of every mode but async (whose tasks run on threads not theirs),

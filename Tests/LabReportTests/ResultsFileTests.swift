@@ -28,6 +28,7 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             "minor_faults", "major_faults", "workers_minor_faults", "workers_major_faults", "workers_voluntary_ctx", "workers_involuntary_ctx",
             "lanes_running_s", "lanes_waiting_s", "lanes_migrations", "workers_rss_kib", "workers_pss_kib", "workers_uss_kib", "cycles",
             "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed", "dataset", "dataset_bytes", "start", "peak_threads",
+            "lanes_together_x",
         ])
     }
 
@@ -63,7 +64,10 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
             minorFaults: 0, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0, workersVoluntaryContextSwitches: 0,
             workersInvoluntaryContextSwitches: 0, workersMemory: MemoryFootprint(),
             interference: Interference(othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: nil, disturbed: false))
-        let records = [sampleRecord(), sequential, overSharedMemory, peer, unmeasured]
+        // With the lanes' speed together, slower than allowed.
+        var together = sampleRecord(mode: .threads, workers: 2, wall: 0.4)
+        together.counters = RepetitionCounters(interference: Interference(othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: 0, lanesTogether: 1.84, disturbed: true))
+        let records = [sampleRecord(), sequential, together, overSharedMemory, peer, unmeasured]
         let path = folder + "/results.csv"
         do {
             let writer = try ResultsFileWriter(path: path)
@@ -76,13 +80,15 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
         #expect(
             emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns
-                + [.units, .variant] + ResultColumn.counterColumns + [.dataset, .datasetBytes, .start, .peakThreads])
+                + [.units, .variant] + ResultColumn.counterColumns + [.dataset, .datasetBytes, .start, .peakThreads, .lanesTogether])
         let disturbed = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .disturbed)!] }
-        #expect(disturbed == ["", "0", "1", "", ""])
+        #expect(disturbed == ["", "0", "1", "1", "", ""])
+        let togetherFields = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .lanesTogether)!] }
+        #expect(togetherFields == ["", "", "1.840", "", "", ""])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
         // The transport is written for process rows only.
         let transports = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .transport)!] }
-        #expect(transports == ["", "", "shm", "pipe", "pipe"])
+        #expect(transports == ["", "", "", "shm", "pipe", "pipe"])
     }
 
     @Test("a resumed run's files take up after their whole rows: a torn record is cut off, a timeline without its result is dropped")

@@ -150,6 +150,10 @@ package struct ExperimentRunner: Sendable {
         // Opened on this thread before the pool exists, so that its threads and workers inherit
         // them; async tasks run on threads that exist already, so async cells count nothing.
         let hardware = cell.mode == .async || HardwareCounterGroup.unavailableReason != nil ? nil : try? HardwareCounterGroup.open()
+        // The lanes' speed together, before and after: outside the lab's readings of the
+        // machine's load and of its own usage, so that its spin counts in neither.
+        let lanes = min(cell.mode == .sequential ? 1 : cell.workers, Platform.activeProcessorCount)
+        let togetherBefore = CoreSpeedProbe.lanesTogether(lanes)
         let loadBefore = Platform.machineLoad()
         let fixtureCPUBefore = cell.workload.fixture?.processCPUSeconds
         let loadStarted = Platform.monotonicSeconds()
@@ -182,6 +186,10 @@ package struct ExperimentRunner: Sendable {
         let coordinator = Platform.processUsage().since(before)
         let peakThreads = threads.stop()
         let loadAfter = Platform.machineLoad()
+        let togetherAfter = CoreSpeedProbe.lanesTogether(lanes)
+        // The smaller of the two: what slows lanes together for a whole repetition shows in both,
+        // a moment's interrupt in one.
+        let lanesTogether = [togetherBefore, togetherAfter].compactMap { $0 }.min()
         // The CPU of the fixture's own processes (download's image server) is the lab's too.
         let fixtureCPUSeconds = fixtureCPUBefore.flatMap { start in cell.workload.fixture?.processCPUSeconds.map { max(0, $0 - start) } } ?? 0
         // Others' share is of the time between the two readings, the watchdog's start and stop
@@ -239,7 +247,7 @@ package struct ExperimentRunner: Sendable {
                         workersCounted
                             ? Interference(
                                 from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds + fixtureCPUSeconds,
-                                seconds: loadSeconds)
+                                seconds: loadSeconds, lanesTogether: lanesTogether)
                             : nil
                     }
                 }, peakThreads: peakThreads)

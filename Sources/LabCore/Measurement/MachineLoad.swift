@@ -66,26 +66,36 @@ package struct Interference: Sendable, Equatable {
     /// Time some runnable task waited for a core (`/proc/pressure/cpu`), the lab's own
     /// lanes included; `nil` without pressure stall information.
     package var pressureSeconds: Double?
-    /// Whether others or steal took more than ``Disturbance`` allows.
+    /// How many times as long the lanes took for a fixed spin together as one alone, around
+    /// the repetition (``CoreSpeedProbe``; the faster of before and after); `nil` for one lane
+    /// or a run made before lab 0.8.0.
+    package var lanesTogether: Double?
+    /// Whether others or steal took more than ``Disturbance`` allows, or the lanes ran slower
+    /// together than it allows.
     package var disturbed: Bool
 
-    package init(othersCPUSeconds: Double, stealSeconds: Double, pressureSeconds: Double?, disturbed: Bool) {
+    package init(othersCPUSeconds: Double, stealSeconds: Double, pressureSeconds: Double?, lanesTogether: Double? = nil, disturbed: Bool) {
         self.othersCPUSeconds = othersCPUSeconds
         self.stealSeconds = stealSeconds
         self.pressureSeconds = pressureSeconds
+        self.lanesTogether = lanesTogether
         self.disturbed = disturbed
     }
 
     /// What happened between two readings `seconds` apart, given the CPU time the lab itself
-    /// used meanwhile.
-    package init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double) {
+    /// used meanwhile and the lanes' speed together around it.
+    package init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double, lanesTogether: Double? = nil) {
         let others = max(0, after.busySeconds - before.busySeconds - labCPUSeconds)
         let steal = max(0, after.stealSeconds - before.stealSeconds)
         let pressure = after.pressureSeconds.flatMap { end in before.pressureSeconds.map { max(0, end - $0) } }
         self.init(
-            othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: pressure,
-            disturbed: Disturbance.isDisturbed(othersCPUSeconds: others, stealSeconds: steal, wallSeconds: seconds, processors: after.processors))
+            othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: pressure, lanesTogether: lanesTogether,
+            disturbed: Disturbance.isDisturbed(othersCPUSeconds: others, stealSeconds: steal, wallSeconds: seconds, processors: after.processors)
+                || Disturbance.lanesSlowerTogether(lanesTogether))
     }
+
+    /// Whether the lanes ran slower together than ``Disturbance`` allows.
+    package var slowerTogether: Bool { Disturbance.lanesSlowerTogether(lanesTogether) }
 }
 
 /// When the rest of the machine spoiled a repetition. Chosen from runs on the 2-core KVM guest
@@ -101,10 +111,21 @@ package enum Disturbance {
     /// is not judged on rounding.
     package static let resolutionSeconds = 0.02
 
+    /// Lanes that take more than this many times as long for a fixed spin together as one
+    /// alone disturb: 1.03x on cores of their own here (1.09x at most in 200 tries), 2.2x with
+    /// two lanes on one core.
+    package static let lanesTogetherLimit = 1.4
+
     /// The rule in words, as run.json records it.
     package static var rule: String {
         "others' CPU time > \(Int(othersShareLimit * 100))% of the cores' time over the repetition + \(resolutionSeconds) s, "
-            + "or steal > \(Int(stealShareLimit * 100))% of it + \(resolutionSeconds) s"
+            + "or steal > \(Int(stealShareLimit * 100))% of it + \(resolutionSeconds) s, "
+            + "or the lanes \(lanesTogetherLimit.shortText)x as slow together as alone on a fixed spin"
+    }
+
+    /// Whether lanes `lanesTogether` times as slow together as alone disturb.
+    package static func lanesSlowerTogether(_ lanesTogether: Double?) -> Bool {
+        (lanesTogether ?? 1) > lanesTogetherLimit
     }
 
     /// Whether others' CPU or steal over a repetition of `wallSeconds` on `processors` CPUs
