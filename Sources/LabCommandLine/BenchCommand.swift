@@ -26,7 +26,8 @@ struct BenchCommand: Command {
             default: Transport.allCases,
             help: "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."),
         SharedOptions.quietOption,
-        SharedOptions.dryRunOption,
+        JSONSummary.formatOption,
+            SharedOptions.dryRunOption,
         ])
     }
 
@@ -75,6 +76,7 @@ struct BenchCommand: Command {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "bench") }
+        let json = try JSONSummary.wanted(parsed)
         let names = try parsed.value("--workloads").map {
             try parseList($0, option: "--workloads", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))")
         } ?? registry.defaultPlanNames
@@ -108,7 +110,14 @@ struct BenchCommand: Command {
         }
         let report = BenchReport(results: results)
         try Platform.replaceFile(atPath: path + "/" + BenchReport.fileName, with: Array(report.csv.utf8))
-        Console.output(report.text + wroteLine([BenchReport.fileName], derived: derived, in: path))
+        if json {
+            Console.output(try JSONSummary.document([
+                "command": "bench", "run_id": runID, "folder": path, "measurements": JSONSummary.rows(fromCSV: report.csv),
+                "goals_missed": results.filter { $0.meetsGoal == false }.map(\.measurement),
+            ]))
+        } else {
+            Console.output(report.text + wroteLine([BenchReport.fileName], derived: derived, in: path))
+        }
         // A CI job may gate on the lab's own speed; a quick bench checks that it works, not the goals.
         return !quick && results.contains { $0.meetsGoal == false } ? ExitStatus.failure.rawValue : 0
     }

@@ -19,6 +19,7 @@ struct CalibrateCommand: Command {
         SharedOptions.transportsOption(
             default: Transport.allCases, help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
         SharedOptions.spinOption,
+        JSONSummary.formatOption,
         SharedOptions.quietOption,
         SharedOptions.dryRunOption,
     ])
@@ -51,6 +52,7 @@ struct CalibrateCommand: Command {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "calibrate") }
+        let json = try JSONSummary.wanted(parsed)
         let transports = try SharedOptions.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let spin = try SharedOptions.spin(parsed)
         if parsed.has("--dry-run") {
@@ -67,7 +69,11 @@ struct CalibrateCommand: Command {
         }
         let report = CalibrationReport(results: results)
         try Platform.replaceFile(atPath: path + "/" + CalibrationReport.fileName, with: Array(report.csv.utf8))
-        Console.output(report.text + "\nwrote \(path)/\(CalibrationReport.fileName)\n")
+        if json {
+            Console.output(try JSONSummary.document(["command": "calibrate", "folder": path, "measurements": JSONSummary.rows(fromCSV: report.csv)]))
+        } else {
+            Console.output(report.text + "\nwrote \(path)/\(CalibrationReport.fileName)\n")
+        }
         return 0
     }
 }

@@ -18,6 +18,7 @@ struct CheckCommand: Command {
     let parser = CommandLineParser(command: Self.name, options: [
         OptionSpec("--seconds", value: "SECONDS", expected: "a number of seconds from 0.1 to 60", default: "1",
                    help: "How long to watch what the rest of the machine takes."),
+        JSONSummary.formatOption,
     ])
 
     var help: String {
@@ -47,10 +48,16 @@ struct CheckCommand: Command {
     func run(_ arguments: [String]) throws -> Int32 {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "check") }
+        let json = try JSONSummary.wanted(parsed)
         let seconds = try parsed.value("--seconds").map {
             try parseNumber($0, option: "--seconds", range: 0.1...60, expected: "a number of seconds from 0.1 to 60")
         } ?? Self.defaultSeconds
         let check = MachineCheck.current(sampleSeconds: seconds, debugBuild: BuildInfo.configuration == "debug")
+        if json {
+            let findings = check.findings.map { ["topic": $0.topic, "level": $0.level.rawValue, "text": $0.text] }
+            Console.output(try JSONSummary.document(["command": "check", "findings": findings, "warnings": check.warnings.count]))
+            return 0
+        }
         let width = check.findings.map(\.topic.count).max() ?? 0
         var text = "This machine, before measuring:\n"
         for finding in check.findings {

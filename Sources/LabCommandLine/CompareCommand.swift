@@ -1,3 +1,4 @@
+import Foundation
 import LabCore
 import LabReport
 
@@ -14,7 +15,7 @@ struct CompareCommand: Command {
 
     let parser = CommandLineParser(command: Self.name, options: [
         OptionSpec("--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
-                   default: "text", help: "text (aligned lines), markdown (a table for docs) or csv (for scripts)."),
+                   default: "text", help: "text (aligned lines), markdown (a table for docs), csv (a row per cell) or json (the cells with their answers and the gate, for scripts; keys in Results/README.md)."),
         OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
                    help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. A cell it cannot tell at PERCENT (medians apart by more, intervals overlapping, or repetitions that fall in two places) is named with the repetitions that would tell: with no other failing or disturbed cell the status is 4, run again with more. A cell of BASELINE missing from CANDIDATE fails. For a CI job."),
         OptionSpec("--allow-missing", help: "With --fail-if-slower: a cell of BASELINE that CANDIDATE lacks (a renamed or removed workload, a mode left out) is listed and does not fail the gate."),
@@ -22,7 +23,7 @@ struct CompareCommand: Command {
 
     var help: String {
         """
-        USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv] [--fail-if-slower PERCENT]
+        USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv|json] [--fail-if-slower PERCENT]
 
         Compares two run folders cell by cell (workload, parameters, tasks, mode, workers,
         transport): the ratio of median wall times and one of three answers. A change
@@ -63,6 +64,7 @@ struct CompareCommand: Command {
           lab compare Results/20261125T121659Z Results/20261126T090000Z --format markdown
           lab compare Results/20261125T121659Z Results/20261126T090000Z --fail-if-slower 10
           lab compare Results/main-1 Results/main-2 Results/main-3 Results/candidate --fail-if-slower 10
+          lab compare Results/20261125T121659Z Results/20261126T090000Z --fail-if-slower 5 --format json
 
         """
     }
@@ -87,6 +89,7 @@ struct CompareCommand: Command {
         if baselinePaths.count > 1, format == .text {
             Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
         }
+        if format == .json { return try renderJSON(comparison, baselines: baselinePaths, candidate: candidatePath, percent: percent, allowMissing: parsed.has("--allow-missing")) }
         Console.output(comparison.render(format))
         guard let percent else { return 0 }
         let regressions = comparison.regressions(slowerThanPercent: percent)
@@ -98,5 +101,34 @@ struct CompareCommand: Command {
         if format == .csv { Console.error(verdicts) } else { Console.output("\n" + verdicts) }
         // A real slowdown outweighs a disturbed cell, which outweighs one that cannot be told.
         return comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
+    }
+
+    /// `--format json`: the cells as the CSV's rows, each with its `answer` at the threshold
+    /// (same, slower, faster, cannot tell, untested), and with --fail-if-slower the gate: the
+    /// cells it failed, could not tell, did not judge (disturbed) and missed, and its status.
+    func renderJSON(_ comparison: RunComparison, baselines: [String], candidate: String, percent: Double?, allowMissing: Bool) throws -> Int32 {
+        let threshold = (percent ?? RunComparison.noticeable * 100) / 100
+        var rows = JSONSummary.rows(fromCSV: comparison.csvText)
+        for (index, match) in comparison.matches.enumerated() where index < rows.count {
+            rows[index]["answer"] = match.answer(threshold: threshold).rawValue
+            rows[index]["verdict"] = match.verdict(threshold: threshold)
+        }
+        var document: [String: Any] = ["command": "compare", "baselines": baselines, "candidate": candidate, "threshold_percent": threshold * 100, "cells": rows]
+        var status: Int32 = 0
+        if let percent {
+            func name(_ match: RunComparison.Match) -> String { "\(match.shown.workload) \(match.shown.label)" }
+            let regressions = comparison.regressions(slowerThanPercent: percent)
+            let undecided = comparison.undecided(slowerThanPercent: percent, regressions: regressions)
+            status = comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
+            document["gate"] = [
+                "fail_if_slower_percent": percent, "exit_status": Int(status),
+                "slower": regressions.filter { !$0.disturbed }.map { name($0.match) },
+                "disturbed": regressions.filter(\.disturbed).map { name($0.match) } + undecided.filter { $0.disturbedRepetitions > 0 }.map(name),
+                "cannot_tell": undecided.filter { $0.disturbedRepetitions == 0 }.map(name),
+                "missing_from_candidate": comparison.onlyInBaseline.map { "\($0.workload) \($0.label)" }, "missing_allowed": allowMissing,
+            ] as [String: Any]
+        }
+        Console.output(try JSONSummary.document(document))
+        return status
     }
 }

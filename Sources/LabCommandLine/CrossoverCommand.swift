@@ -81,6 +81,7 @@ struct CrossoverCommand: Command {
 
     func run(_ given: [String]) throws -> Int32 {
         let (resumption, arguments, parsed, type) = try CommandSupport.study(given, parser: parser, registry: registry)
+        let json = try JSONSummary.wanted(parsed)
         let name = type.name
         let integerParameters = type.parameters.filter { $0.integerRange != nil }
         guard let parameterName = parsed.value("--param") else {
@@ -197,8 +198,15 @@ struct CrossoverCommand: Command {
             }
             session.setStudyFiles(report(result.points, result.findings).files)
         }
-        let text = report(result.points, result.findings).text
-        Console.output(text + "\n" + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
+        let final = report(result.points, result.findings)
+        if json {
+            Console.output(try JSONSummary.document([
+                "command": "crossover", "run_id": runID, "folder": path, "workload": name, "parameter": parameterName,
+                "points": JSONSummary.rows(fromCSV: final.csv), "findings": JSONSummary.lines(final.findingsText),
+            ]))
+        } else {
+            Console.output(final.text + "\n" + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
+        }
         // A checksum mismatch has already stopped the scan (CrossoverMeasurement throws it).
         CommandSupport.warnAboutDisturbance(result.points.flatMap(\.records), folder: path)
         return CommandSupport.failureStatus(of: result.points.flatMap(\.records), resultsPath: session.folder.resultsPath)

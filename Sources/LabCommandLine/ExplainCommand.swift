@@ -1,3 +1,4 @@
+import Foundation
 import LabCore
 import LabReport
 
@@ -16,6 +17,7 @@ struct ExplainCommand: Command {
         OptionSpec("--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
         OptionSpec("--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",
                    help: "Also draw the median repetition of this mode's cell of each workload as an ASCII timeline."),
+        JSONSummary.formatOption,
     ])
 
     var help: String {
@@ -50,6 +52,7 @@ struct ExplainCommand: Command {
         guard parsed.positionals.count == 1, let path = parsed.positionals.first else {
             throw UsageError.other("lab explain needs exactly one run folder; see 'lab explain --help'")
         }
+        let json = try JSONSummary.wanted(parsed)
         let timelineMode = try parsed.value("--timeline").map { (text: String) throws(UsageError) -> ExecutionMode in
             try parseChoice(text, option: "--timeline")
         }
@@ -70,6 +73,15 @@ struct ExplainCommand: Command {
             throw UsageError.other("\(path) has no tasks.csv and lanes.csv (a run by lab 0.3.0 or older), so --timeline has nothing to draw; run it again with this lab")
         }
         var text = explanation.render(workload: workload)
+        if json {
+            // A workload's paragraph: its heading line, then a sentence a line.
+            let workloads = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { block -> [String: Any] in
+                let lines = JSONSummary.lines(block)
+                return ["heading": lines.first ?? "", "sentences": lines.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }]
+            }
+            Console.output(try JSONSummary.document(["command": "explain", "folder": path, "workloads": workloads]))
+            return 0
+        }
         if let timelineMode, let timelines {
             let cells = CellTimeline.medians(of: summaries, records: records, timelines: timelines)
                 .filter { $0.cell.mode == timelineMode && (workload == nil || $0.cell.workload == workload) }

@@ -65,6 +65,7 @@ struct ScaleCommand: Command {
 
     func run(_ given: [String]) throws -> Int32 {
         let (resumption, arguments, parsed, type) = try CommandSupport.study(given, parser: parser, registry: registry)
+        let json = try JSONSummary.wanted(parsed)
         let name = type.name
         let cores = Platform.activeProcessorCount
         let workers = try SharedOptions.workerCounts(parsed)?.sorted() ?? ScaleReport.defaultWorkerCounts(cores: cores)
@@ -131,7 +132,15 @@ struct ScaleCommand: Command {
             }
             progress.finish()
         }
-        Console.output(ScaleReport(records: records, cores: cores).text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
+        let report = ScaleReport(records: records, cores: cores)
+        if json {
+            Console.output(try JSONSummary.document([
+                "command": "scale", "run_id": runID, "folder": path, "workload": name,
+                "points": JSONSummary.rows(fromCSV: report.csv), "findings": JSONSummary.lines(report.findings),
+            ]))
+        } else {
+            Console.output(report.text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
+        }
         CommandSupport.warnAboutDisturbance(records, folder: path)
         // A mode that did other work has no speedup in the curve (CellSummary leaves it out),
         // and the scale fails, as lab run does.

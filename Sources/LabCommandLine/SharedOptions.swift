@@ -225,6 +225,7 @@ enum SharedOptions {
     /// Where a study writes and how loudly: `--out`, `--quiet`, `--dry-run`.
     static let studyOutputOptions = [
         outOption(help: "The folder to create; it must not exist yet."),
+        JSONSummary.formatOption,
         quietOption,
         dryRunOption,
     ]

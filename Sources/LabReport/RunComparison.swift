@@ -25,7 +25,7 @@ package struct RunComparison: Sendable {
 
         /// The cell as the side that names a variant labels it: a Python peer's
         /// `processes x2 (spawn)` against the lab's `processes x2`.
-        var shown: CellSummary { baseline.variant == nil && candidate.variant != nil ? candidate : baseline }
+        package var shown: CellSummary { baseline.variant == nil && candidate.variant != nil ? candidate : baseline }
 
         /// Repetitions of the cell, on both sides, that the rest of the machine disturbed.
         package var disturbedRepetitions: Int { (baseline.counters.disturbed ?? 0) + (candidate.counters.disturbed ?? 0) }
@@ -175,7 +175,12 @@ package struct RunComparison: Sendable {
     /// How `lab compare` prints a comparison.
     package enum Format: String, CaseIterable, Sendable {
         case text, markdown, csv
+        /// For scripts: `lab compare` builds it from ``csvRows`` and the gate.
+        case json
     }
+
+    /// The CSV's rows, unmatched cells included, as `--format csv` prints them.
+    package var csvText: String { render(.csv) }
 
     static let header = ["workload", "params", "tasks", "mode", "workers", "transport", "variant", "baseline_median_s", "candidate_median_s", "ratio", "verdict"]
 
@@ -199,7 +204,7 @@ package struct RunComparison: Sendable {
 
     package func render(_ format: Format) -> String {
         switch format {
-        case .csv:
+        case .csv, .json:
             // Unmatched cells are rows too, with the side they come from in the verdict.
             func unmatchedRow(_ cell: CellSummary, _ side: String) -> [String] {
                 [

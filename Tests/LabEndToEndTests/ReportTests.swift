@@ -120,7 +120,7 @@ import Testing
         let partial = try lab.run(["compare", "a", "c", "--format", "markdown"])
         #expect(partial.standardOutput.contains("- only in the baseline: primes sequential"))
         #expect(try lab.run(["compare", "a", "b", "--format", "yaml"]).standardError
-            == "lab: invalid value 'yaml' for --format; expected one of: text, markdown, csv\n")
+            == "lab: invalid value 'yaml' for --format; expected one of: text, markdown, csv, json\n")
     }
 
     @Test("lab compare --fail-if-slower: a real run against itself passes; with one cell's walls made 20% larger it fails on that cell and no other")
