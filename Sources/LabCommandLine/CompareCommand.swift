@@ -18,6 +18,10 @@ struct CompareCommand: Command {
                    default: "text", help: "text (aligned lines), markdown (a table for docs), csv (a row per cell) or json (the cells with their answers and the gate, for scripts; keys in Results/README.md)."),
         OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
                    help: "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. A cell it cannot tell at PERCENT (medians apart by more, intervals overlapping, or repetitions that fall in two places) is named with the repetitions that would tell: with no other failing or disturbed cell the status is 4, run again with more. A cell of BASELINE missing from CANDIDATE fails. For a CI job."),
+        OptionSpec(
+            "--fail-if", value: "METRIC>PERCENT%", expected: "METRIC>PERCENT% with METRIC one of: \(RunComparison.Metric.allCases.map(\.rawValue).joined(separator: ", ")), such as workers_uss>10%",
+            repeatable: true,
+            help: "Exit with status 1 when a cell's METRIC grew by more than PERCENT: wall and cpu time and waiting for a core by the rules of --fail-if-slower (wall>N% is --fail-if-slower N); rss (the coordinator's peak), workers_uss (what the workers own alone), faults and switches, which barely vary, when the candidate's median is beyond the allowance and its smallest value above the baseline's largest. May repeat, a metric once."),
         OptionSpec("--allow-missing", help: "With --fail-if-slower: a cell of BASELINE that CANDIDATE lacks (a renamed or removed workload, a mode left out) is listed and does not fail the gate."),
     ])
 
@@ -78,8 +82,16 @@ struct CompareCommand: Command {
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
             try parseChoice(text, option: "--format")
         } ?? .text
-        let percent = try parsed.value("--fail-if-slower").map {
+        var percent = try parsed.value("--fail-if-slower").map {
             try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
+        }
+        var metrics = try (parsed.values["--fail-if"] ?? []).map(Self.metricThreshold)
+        if let wall = metrics.firstIndex(where: { $0.metric == .wall }) {
+            if percent != nil { throw UsageError.other("--fail-if wall>... and --fail-if-slower both set the wall time's threshold; give one") }
+            percent = metrics.remove(at: wall).percent
+        }
+        if let repeated = Dictionary(grouping: metrics, by: \.metric).first(where: { $0.value.count > 1 })?.key {
+            throw UsageError.other("--fail-if \(repeated.rawValue) is given more than once; give each metric once")
         }
         let reads = try (baselinePaths + [candidatePath]).map { path throws(RunFolderError) in try RunFolder(path: path).readRecords() }
         CommandSupport.warnAboutLeftOut(reads.flatMap(\.leftOut))
@@ -89,9 +101,29 @@ struct CompareCommand: Command {
         if baselinePaths.count > 1, format == .text {
             Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
         }
-        if format == .json { return try renderJSON(comparison, baselines: baselinePaths, candidate: candidatePath, percent: percent, allowMissing: parsed.has("--allow-missing")) }
+        let grown = metrics.flatMap { comparison.metricRegressions($0.metric, percent: $0.percent, baseline: baseline, candidate: candidate) }
+        if format == .json {
+            return try renderJSON(
+                comparison, baselines: baselinePaths, candidate: candidatePath, percent: percent, allowMissing: parsed.has("--allow-missing"),
+                metrics: metrics, grown: grown)
+        }
         Console.output(comparison.render(format))
-        guard let percent else { return 0 }
+        let metricLines = metrics.map { threshold in
+            let cells = grown.filter { $0.metric == threshold.metric }
+            return cells.isEmpty
+                ? "lab compare: no cell's \(threshold.metric.rawValue) grew by more than \(threshold.percent.shortText)%\n"
+                : "lab compare: \(cells.count) cell\(cells.count == 1 ? "'s" : "s'") \(threshold.metric.rawValue) grew by more than \(threshold.percent.shortText)%: "
+                    + cells.map(\.line).joined(separator: "; ") + "\n"
+        }.joined()
+        if !metricLines.isEmpty { if format == .csv { Console.error(metricLines) } else { Console.output("\n" + metricLines) } }
+        guard let percent else {
+            // A gate of other metrics alone: the cells the candidate lacks fail it too.
+            guard !metrics.isEmpty else { return 0 }
+            let allowMissing = parsed.has("--allow-missing")
+            let missing = comparison.renderUndecided([], percent: 0, allowMissing: allowMissing)
+            if !missing.isEmpty { if format == .csv { Console.error(missing) } else { Console.output(missing) } }
+            return grown.isEmpty && (allowMissing || comparison.onlyInBaseline.isEmpty) ? 0 : ExitStatus.failure.rawValue
+        }
         let regressions = comparison.regressions(slowerThanPercent: percent)
         let gate = comparison.renderGate(regressions, percent: percent)
         let allowMissing = parsed.has("--allow-missing")
@@ -100,13 +132,27 @@ struct CompareCommand: Command {
         // A CSV stays a CSV: the gate's table goes to standard error then.
         if format == .csv { Console.error(verdicts) } else { Console.output("\n" + verdicts) }
         // A real slowdown outweighs a disturbed cell, which outweighs one that cannot be told.
-        return comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
+        let status = comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
+        return grown.isEmpty ? status : ExitStatus.failure.rawValue
+    }
+
+    /// `workers_uss>10%` as a metric and its percent.
+    static func metricThreshold(_ text: String) throws(UsageError) -> (metric: RunComparison.Metric, percent: Double) {
+        let expected = "METRIC>PERCENT% with METRIC one of: \(RunComparison.Metric.allCases.map(\.rawValue).joined(separator: ", ")), such as workers_uss>10%"
+        let parts = text.split(separator: ">", maxSplits: 1).map(String.init)
+        guard parts.count == 2, let metric = RunComparison.Metric(rawValue: parts[0]), parts[1].hasSuffix("%"),
+            let percent = Double(parts[1].dropLast()), percent.isFinite, (0...1000).contains(percent)
+        else { throw .invalidValue(option: "--fail-if", value: text, expected: expected + " and PERCENT from 0 to 1000") }
+        return (metric, percent)
     }
 
     /// `--format json`: the cells as the CSV's rows, each with its `answer` at the threshold
     /// (same, slower, faster, cannot tell, untested), and with --fail-if-slower the gate: the
     /// cells it failed, could not tell, did not judge (disturbed) and missed, and its status.
-    func renderJSON(_ comparison: RunComparison, baselines: [String], candidate: String, percent: Double?, allowMissing: Bool) throws -> Int32 {
+    func renderJSON(
+        _ comparison: RunComparison, baselines: [String], candidate: String, percent: Double?, allowMissing: Bool,
+        metrics: [(metric: RunComparison.Metric, percent: Double)], grown: [RunComparison.MetricRegression]
+    ) throws -> Int32 {
         let threshold = (percent ?? RunComparison.noticeable * 100) / 100
         var rows = JSONSummary.rows(fromCSV: comparison.csvText)
         for (index, match) in comparison.matches.enumerated() where index < rows.count {
@@ -127,6 +173,15 @@ struct CompareCommand: Command {
                 "cannot_tell": undecided.filter { $0.disturbedRepetitions == 0 }.map(name),
                 "missing_from_candidate": comparison.onlyInBaseline.map { "\($0.workload) \($0.label)" }, "missing_allowed": allowMissing,
             ] as [String: Any]
+        }
+        if !metrics.isEmpty {
+            document["metrics"] = metrics.map { threshold -> [String: Any] in
+                [
+                    "metric": threshold.metric.rawValue, "percent": threshold.percent,
+                    "grown": grown.filter { $0.metric == threshold.metric }.map { "\($0.match.shown.workload) \($0.match.shown.label)" },
+                ]
+            }
+            if !grown.isEmpty { status = ExitStatus.failure.rawValue }
         }
         Console.output(try JSONSummary.document(document))
         return status

@@ -40,7 +40,7 @@ import Testing
             ("bench", ["bench", "--quick", "--transport", "pipe", "--workloads", "noop", "--out", "b", "--quiet"], "measurements"),
             ("check", ["check", "--seconds", "0.1"], "findings"),
             ("explain", ["explain", "Results/reference", "--workload", "digest"], "workloads"),
-            ("compare", ["compare", "Results/reference", "Results/reference", "--fail-if-slower", "5"], "cells"),
+            ("compare", ["compare", "Results/reference", "Results/reference", "--fail-if-slower", "5", "--fail-if", "workers_uss>10%"], "cells"),
         ]
         let csvFiles = ["run": nil, "scale": "s/scale.csv", "crossover": "c/crossover.csv", "calibrate": "k/calibration.csv", "bench": "b/bench.csv"] as [String: String?]
         for (name, arguments, rowsKey) in commands {

@@ -185,6 +185,32 @@ import Testing
         #expect(missing.standardOutput.contains("sort sequential (count=400000, 8 tasks)"), "\(missing.standardOutput)")
         let allowed = try lab.run(["compare", "a", "d", "--fail-if-slower", "10", "--allow-missing"])
         #expect(allowed.status == 0 && allowed.standardOutput.contains("allowed (--allow-missing)"), "\(allowed.standardOutput)")
+        // Every metric a change can spoil: the workers' memory doubled in one cell fails its
+        // gate and no other; a metric the candidate did not grow passes.
+        var memory = try CSV.parse(String(contentsOfFile: lab.folder + "/a/results.csv", encoding: .utf8))
+        let (workloadAt, modeAt, ussAt) = try (
+            #require(memory[0].firstIndex(of: "workload")), #require(memory[0].firstIndex(of: "mode")), #require(memory[0].firstIndex(of: "workers_uss_kib")))
+        for index in memory.indices.dropFirst() where memory[index][workloadAt] == "sort" && memory[index][modeAt] == "processes" {
+            memory[index][ussAt] = String(Int(memory[index][ussAt])! * 2)
+        }
+        try FileManager.default.createDirectory(atPath: lab.folder + "/e", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: lab.folder + "/a/run.json", toPath: lab.folder + "/e/run.json")
+        try memory.map(CSV.record).joined().write(toFile: lab.folder + "/e/results.csv", atomically: true, encoding: .utf8)
+        let doubled = try lab.run(["compare", "a", "e", "--fail-if", "workers_uss>10%", "--fail-if", "faults>20%"])
+        #expect(doubled.status == 1, "\(doubled.standardOutput)")
+        #expect(doubled.standardOutput.contains("lab compare: 1 cell's workers_uss grew by more than 10%: sort processes x2: workers_uss "), "\(doubled.standardOutput)")
+        #expect(doubled.standardOutput.contains("lab compare: no cell's faults grew by more than 20%"), "\(doubled.standardOutput)")
+        #expect(try lab.run(["compare", "a", "a", "--fail-if", "workers_uss>10%", "--fail-if", "wall>10%"]).status == 0)
+        let json = try lab.run(["compare", "a", "e", "--fail-if", "workers_uss>10%", "--format", "json"])
+        #expect(json.status == 1 && json.standardOutput.contains("\"grown\" : [\n        \"sort processes x2\""), "\(json.standardOutput)")
+        for (arguments, message) in [
+            (["--fail-if", "memory>10%"], "lab: invalid value 'memory>10%' for --fail-if; expected METRIC>PERCENT% with METRIC one of: wall, cpu, rss, workers_uss, faults, switches, waiting, such as workers_uss>10% and PERCENT from 0 to 1000\n"),
+            (["--fail-if", "wall>5%", "--fail-if-slower", "5"], "lab: --fail-if wall>... and --fail-if-slower both set the wall time's threshold; give one\n"),
+            (["--fail-if", "cpu>5%", "--fail-if", "cpu>9%"], "lab: --fail-if cpu is given more than once; give each metric once\n"),
+        ] {
+            let refused = try lab.run(["compare", "a", "e"] + arguments)
+            #expect(refused.status == 2 && refused.standardError == message, "\(refused.standardError)")
+        }
         let bad = try lab.run(["compare", "a", "b", "--fail-if-slower", "-5"])
         #expect(bad.status == 2 && bad.standardError == "lab: invalid value '-5' for --fail-if-slower; expected a number from 0 to 1000\n")
     }
