@@ -39,7 +39,7 @@ let package = Package(
         // The command line as a library: parsing, commands, progress; the worker child too.
         .target(
             name: "LabCommandLine", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/LabCommandLine",
-            swiftSettings: staticInRelease),
+            exclude: ["README.md"], swiftSettings: staticInRelease),
         // The command-line tool, also the worker child (`lab worker`, hidden): one call.
         .executableTarget(
             name: "lab", dependencies: ["LabCommandLine"], path: "Sources/lab", swiftSettings: staticInRelease,

@@ -49,7 +49,8 @@ import Testing
     static let pages = [
         "README.md", "Sources/README.md", "Sources/LabCore/Execution/README.md", "Sources/LabReport/README.md",
         "Sources/LabCore/Measurement/README.md", "Sources/LabCore/Failure/README.md", "Sources/LabReport/a-folder-from-anyone.md",
-        "Sources/LabStudies/README.md", "Sources/LabStudies/downloads.md", "Sources/LabStudies/calibrate-and-bench.md", "Workloads/README.md", "Results/README.md", "Scripts/README.md", "CHANGELOG.md",
+        "Sources/LabStudies/README.md", "Sources/LabStudies/downloads.md", "Sources/LabStudies/calibrate-and-bench.md",
+        "Sources/LabCommandLine/README.md", "Workloads/README.md", "Results/README.md", "Scripts/README.md", "CHANGELOG.md",
     ]
 
     /// The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped,
@@ -93,6 +94,9 @@ import Testing
         if arguments.contains("--embed") {
             try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
         }
+        // `lab ab` takes two lab binaries: the examples name the release build, which need not
+        // exist when the tests run; this test's lab stands in for it.
+        let arguments = arguments.map { $0 == ".build/release/lab" ? LabBinary.path : $0 }
         let dryRun = arguments.first.map(Self.measuring.contains) ?? false
         let before = lab.contents()
         let outcome = try lab.run(arguments + (dryRun && !arguments.contains("--help") ? ["--dry-run"] : []))
@@ -118,7 +122,7 @@ import Testing
         try lab.cutShort(folder, droppingRows: 1)
     }
 
-    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale"])
+    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "ab"])
     func helpExamples(command: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
