@@ -30,7 +30,7 @@ import Testing
         (["run", "--set", "ghost.x=1"], "lab: unknown workload 'ghost' in --set ghost.x=1; known workloads: noop, primes, mandelbrot, digest"),
         (["run", "--workloads", "sleep", "--set", "primes.limit=1000"], "which this run does not include; workloads in this run: sleep"),
         (["run", "--out", ""], "lab: invalid value '' for --out; expected a folder path that does not exist yet"),
-        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, check, report, explain, compare, ab, calibrate, bench, crossover, scale, help"),
+        (["frobnicate"], "lab: unknown command 'frobnicate'; commands: run, list, check, report, explain, compare, ab, sensitivity, calibrate, bench, crossover, scale, help"),
         (["list", "prims"], "lab: unknown workload 'prims'; known workloads: noop, primes, mandelbrot, digest"),
         (["help", "nothing"], "lab: unknown command 'nothing'"),
         (["list", "--bogus"], "lab: unknown option '--bogus' for 'lab list'; it takes no options but --help"),

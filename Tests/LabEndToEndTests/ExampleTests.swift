@@ -122,7 +122,7 @@ import Testing
         try lab.cutShort(folder, droppingRows: 1)
     }
 
-    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "ab"])
+    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "ab", "sensitivity"])
     func helpExamples(command: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }

@@ -1,0 +1,125 @@
+import Foundation
+import LabCore
+import LabReport
+
+/// `lab sensitivity [DIR]`: how often the CI gate is wrong on this machine, and how small a
+/// slowdown it sees, at each repetition count (``GateSensitivity``). Without DIR it first
+/// measures a run with twice the largest count of repetitions (primes and digest unless
+/// --workloads says otherwise); with DIR it reads that run folder.
+struct SensitivityCommand: Command {
+    static let name = "sensitivity"
+    static let summary = [
+        "How often 'lab compare --fail-if-slower' is wrong on this machine, and",
+        "how small a slowdown it catches, at each count of repetitions.",
+    ]
+    static let defaultCounts = [5, 10, 20]
+    static let defaultPercent = 2.0
+
+    let registry: WorkloadRegistry
+
+    var options: [OptionSpec] { parser.options }
+
+    var parser: CommandLineParser {
+        CommandLineParser(command: Self.name, options: [
+            OptionSpec("--repetitions", value: "LIST", expected: "a comma-separated list of integers from 2 to 500", default: Self.defaultCounts.map(String.init).joined(separator: ","),
+                       help: "Repetitions a side to judge the gate at; a measured run has twice the largest."),
+            OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000", default: Self.defaultPercent.shortText,
+                       help: "The gate's threshold."),
+            SharedOptions.outOption(help: "The folder to measure into; it must not exist yet."),
+            JSONSummary.formatOption,
+            SharedOptions.quietOption,
+        ])
+    }
+
+    var help: String {
+        """
+        USAGE: lab sensitivity [DIR] [options] [run options]
+
+        Says how often 'lab compare --fail-if-slower PERCENT' fails a build against itself on
+        this machine (false alarms), and the smallest slowdown it catches in 80% of tries, at
+        each count of repetitions a side, then recommends the fewest repetitions that keep
+        false alarms at most 1% and catch a slowdown of 2.5 times the threshold (5% at
+        least). From one run: its repetitions of each cell are drawn at random, 200 times,
+        into a baseline and a candidate; slowdowns are made by scaling the candidate's times.
+        Without DIR it first runs the plan (--workloads primes,digest unless given; other
+        options go to 'lab run') with twice the largest count of repetitions; with DIR it
+        reads that run folder. Draws from one run hold the noise within it, not the drift
+        between runs made apart: 'lab ab' keeps that drift out of a comparison.
+
+        OPTIONS:
+        \(parser.optionsHelp())
+          -h, --help
+              Show this help.
+
+        EXAMPLES:
+          lab sensitivity --workloads noop --modes sequential,threads --quick --repetitions 2,4
+          lab sensitivity Results/reference --repetitions 2
+
+        """
+    }
+
+    func run(_ arguments: [String]) throws -> Int32 {
+        let own = Set(parser.options.map(\.name))
+        let folderGiven = arguments.first.map { !$0.hasPrefix("-") } ?? false
+        let rest = folderGiven ? Array(arguments.dropFirst()) : arguments
+        let (taken, runOptions) = parser.split(rest, taking: own)
+        let parsed = try parser.parse(taken)
+        if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: Self.name) }
+        let json = try JSONSummary.wanted(parsed)
+        let counts = try parsed.value("--repetitions").map { text throws(UsageError) -> [Int] in
+            try parseList(text, option: "--repetitions", expected: "a comma-separated list of integers from 2 to 500").map { item throws(UsageError) in
+                try parseInteger(item, option: "--repetitions", range: 2...500)
+            }
+        }?.sorted() ?? Self.defaultCounts
+        let percent = try parsed.value("--fail-if-slower").map {
+            try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
+        } ?? Self.defaultPercent
+        let path: String
+        if folderGiven {
+            if !runOptions.isEmpty { throw UsageError.other("run options (\(runOptions.joined(separator: " "))) measure a run; with a folder to read, give none") }
+            path = arguments[0]
+        } else {
+            for forbidden in ["--out", "--repetitions", "--resume", "--format"] where runOptions.contains(forbidden) {
+                throw UsageError.other("\(forbidden) is sensitivity's own; give it once")
+            }
+            path = try SharedOptions.requestedOut(parsed) ?? "Results/sensitivity-\(UTCTime().compact)"
+            var plan = runOptions
+            if !plan.contains("--workloads") { plan += ["--workloads", "primes,digest"] }
+            let binary = try Platform.executablePath()
+            // The run checks its options first; then it measures, its warnings passed on.
+            let check = try ABCommand.execute(binary, ["run"] + plan + ["--repetitions", "2", "--dry-run"])
+            if check.status == 2 {
+                let line = check.error.split(separator: "\n").last.map(String.init) ?? "the run options were refused"
+                throw UsageError.other(line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
+            }
+            try CommandSupport.coverInheritedDescriptors()
+            let measured = 2 * (counts.last ?? 2)
+            if !parsed.has("--quiet") { Console.error("lab: sensitivity: measuring \(measured) repetitions of each cell into \(path)/\n") }
+            let run = try ABCommand.execute(binary, ["run"] + plan + ["--repetitions", String(measured), "--out", path, "--quiet"])
+            for line in run.error.split(separator: "\n") where line.hasPrefix("lab: ") { Console.error(String(line) + "\n") }
+            guard run.status == 0 else { return run.status }
+        }
+        let records = try RunFolder(path: path).records()
+        let sensitivity = GateSensitivity(records: records, percent: percent, repetitions: counts)
+        guard !sensitivity.rows.isEmpty else {
+            throw UsageError.other("\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; --repetitions \(counts.map(String.init).joined(separator: ",")) needs twice a count of them at least")
+        }
+        if json {
+            let rows = sensitivity.rows.map { row -> [String: Any] in
+                [
+                    "repetitions": row.repetitions, "false_alarm_rate": row.falseAlarmRate, "smallest_caught_slowdown": row.smallestCaught as Any? ?? NSNull(),
+                    "caught": row.caught.map { ["slowdown": $0.slowdown, "rate": $0.rate] },
+                ]
+            }
+            let goal = max(percent / 100 * 2.5, 0.05)
+            Console.output(try JSONSummary.document([
+                "command": "sensitivity", "folder": path, "fail_if_slower_percent": percent, "cells": sensitivity.cells,
+                "repetitions_measured": sensitivity.repetitionsMeasured, "rows": rows,
+                "recommended_repetitions": sensitivity.recommended(slowdown: goal) as Any? ?? NSNull(),
+            ]))
+        } else {
+            Console.output(sensitivity.text)
+        }
+        return 0
+    }
+}
