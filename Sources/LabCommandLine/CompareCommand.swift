@@ -97,7 +97,7 @@ struct CompareCommand: Command {
         CommandSupport.warnAboutLeftOut(reads.flatMap(\.leftOut))
         let baseline = reads.dropLast().flatMap(\.records)
         let candidate = reads.last!.records
-        let comparison = RunComparison(baseline: baseline, candidate: candidate)
+        var comparison = RunComparison(baseline: baseline, candidate: candidate)
         if baselinePaths.count > 1, format == .text {
             Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
         }
@@ -106,6 +106,9 @@ struct CompareCommand: Command {
             return try renderJSON(
                 comparison, baselines: baselinePaths, candidate: candidatePath, percent: percent, allowMissing: parsed.has("--allow-missing"),
                 metrics: metrics, grown: grown)
+        }
+        if let percent {
+            comparison.gate = (percent, Set(comparison.regressions(slowerThanPercent: percent).map(\.match.candidate.cellKey)))
         }
         Console.output(comparison.render(format))
         let metricLines = metrics.map { threshold in

@@ -192,7 +192,7 @@ package struct RunComparison: Sendable {
                 cell.variant ?? "",
                 match.baseline.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
                 match.candidate.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
-                match.ratio.map { NumberFormatting.fixed($0, decimals: 3) } ?? "", match.verdict,
+                match.ratio.map { NumberFormatting.fixed($0, decimals: 3) } ?? "", verdict(match),
             ]
         }
     }
@@ -201,6 +201,20 @@ package struct RunComparison: Sendable {
         onlyInBaseline.map { "only in the baseline: \($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }
             + onlyInCandidate.map { "only in the candidate: \($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }
     }
+
+    /// A cell's verdict as this comparison shows it: at the gate's threshold when there is a
+    /// gate, and "slower" for a cell the gate found slower (its rank test may see what the
+    /// 95% intervals alone do not).
+    private func verdict(_ match: Match) -> String {
+        guard let gate else { return match.verdict }
+        if gate.slower.contains(match.candidate.cellKey), let change = match.change {
+            return "\(NumberFormatting.fixed(change, decimals: 2))x slower (the gate)" + match.disturbanceNote
+        }
+        return match.verdict(threshold: gate.percent / 100)
+    }
+
+    /// The gate's threshold and the cells it found slower, for the verdicts; `nil` without one.
+    package var gate: (percent: Double, slower: Set<String>)?
 
     package func render(_ format: Format) -> String {
         switch format {
@@ -221,7 +235,7 @@ package struct RunComparison: Sendable {
                 // The transport has a column of its own here.
                 let mode = cell.mode.rawValue + cell.mode.qualifiers(transport: nil, variant: cell.variant)
                 text += "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText) | "
-                text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(match.verdict) |\n"
+                text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(verdict(match)) |\n"
             }
             let notes = unmatched()
             return text + (notes.isEmpty ? "" : "\n" + notes.map { "- \($0)\n" }.joined())
@@ -233,7 +247,7 @@ package struct RunComparison: Sendable {
                 let label = "\(cell.workload) \(cell.label)".padded(to: width)
                 let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText).padded(to: 10)
                 let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText).padded(to: 10)
-                lines.append("\(label) \(before) -> \(after) \(match.verdict)")
+                lines.append("\(label) \(before) -> \(after) \(verdict(match))")
             }
             return (lines + unmatched()).map { $0 + "\n" }.joined()
         }
