@@ -19,6 +19,7 @@ struct CalibrateCommand: Command {
         SharedOptions.transportsOption(
             default: Transport.allCases, help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
         SharedOptions.spinOption,
+        OptionSpec("--quick", help: "About a tenth of the samples (a few seconds): checks that calibrate works, the figures rougher."),
         JSONSummary.formatOption,
         SharedOptions.quietOption,
         SharedOptions.dryRunOption,
@@ -43,6 +44,7 @@ struct CalibrateCommand: Command {
 
         EXAMPLES:
           lab calibrate
+          lab calibrate --quick
           lab calibrate --out /tmp/calibration
           lab calibrate --transport shm --spin 0
 
@@ -63,7 +65,8 @@ struct CalibrateCommand: Command {
         let (worker, path, _) = try RunStart.prepareOutput(try SharedOptions.requestedOut(parsed), command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(
-            worker: worker, peer: RunStart.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin
+            worker: worker, peer: RunStart.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin,
+            quick: parsed.has("--quick")
         ).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }
         }

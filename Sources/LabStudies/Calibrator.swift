@@ -19,32 +19,36 @@ package struct Calibrator: Sendable {
     package let transports: [Transport]
     /// Polls before a side of `shm` sleeps (`--spin`).
     package let spinPolls: Int
+    /// Fewer samples of each (`--quick`): a check that it works, with rougher figures.
+    package let quick: Bool
 
     package init(
         worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000,
-        transports: [Transport] = Transport.allCases, spinPolls: Int = Transport.defaultSpinPolls
+        transports: [Transport] = Transport.allCases, spinPolls: Int = Transport.defaultSpinPolls, quick: Bool = false
     ) {
+        self.quick = quick
         self.transports = transports
         self.spinPolls = spinPolls
         self.worker = worker
         self.peer = peer
         self.noop = noop
-        self.roundTrips = roundTrips
-        self.tasks = tasks
+        self.roundTrips = quick ? roundTrips / 10 : roundTrips
+        self.tasks = quick ? tasks / 10 : tasks
     }
 
     /// Runs every measurement; `progress` hears the name of each before it starts.
     package func run(progress: (String) -> Void) throws -> [CalibrationResult] {
         var results: [CalibrationResult] = []
         progress("thread create and join")
-        results.append(threadCreateJoin(count: 2000))
+        let samples = quick ? 3 : 10
+        results.append(threadCreateJoin(count: quick ? 200 : 2000))
         progress("process spawn to ready")
-        results.append(try spawnToReady(count: 10))
-        results += try spawnParts(count: 10)
+        results.append(try spawnToReady(count: samples))
+        results += try spawnParts(count: samples)
         progress("a pool's start: spawn against forkserver")
-        results += try startMethods(workers: 2, count: 10)
+        results += try startMethods(workers: 2, count: samples)
         progress("process spawn with many open descriptors")
-        results += try spawnWithOpenDescriptors(levels: Self.descriptorLevels, count: 15)
+        results += try spawnWithOpenDescriptors(levels: Self.descriptorLevels, count: quick ? 3 : 15)
         let cores = Platform.activeProcessorCount
         var raw: [Transport: Double] = [:]
         for transport in transports {
@@ -62,7 +66,7 @@ package struct Calibrator: Sendable {
         }
         if transports.contains(.pipe) {
             progress("pipe bandwidth")
-            results.append(try bandwidth(bytes: 256 << 20))
+            results.append(try bandwidth(bytes: quick ? 32 << 20 : 256 << 20))
         }
         for mode in ExecutionMode.allCases {
             for transport in mode == .processes ? transports : [.pipe] {

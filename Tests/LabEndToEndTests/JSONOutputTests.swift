@@ -36,7 +36,7 @@ import Testing
             ("run", ["run", "--workloads", "noop", "--quick", "--repetitions", "1", "--warmup", "0", "--out", "r", "--quiet"], "cells"),
             ("scale", ["scale", "--workload", "noop", "--quick", "--workers", "1,2", "--repetitions", "1", "--warmup", "0", "--out", "s", "--quiet"], "points"),
             ("crossover", ["crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "2000", "--repetitions", "1", "--bisections", "0", "--out", "c", "--quiet"], "points"),
-            ("calibrate", ["calibrate", "--transport", "pipe", "--out", "k", "--quiet"], "measurements"),
+            ("calibrate", ["calibrate", "--quick", "--transport", "pipe", "--out", "k", "--quiet"], "measurements"),
             ("bench", ["bench", "--quick", "--transport", "pipe", "--workloads", "noop", "--out", "b", "--quiet"], "measurements"),
             ("check", ["check", "--seconds", "0.1"], "findings"),
             ("sensitivity", ["sensitivity", "Results/reference", "--repetitions", "2"], "rows"),
