@@ -90,15 +90,7 @@ struct ABCommand: Command {
         let metrics = try (parsed.values["--fail-if"] ?? []).map(CompareCommand.metricThreshold)
         let out = try SharedOptions.requestedOut(parsed) ?? "Results/ab-\(UTCTime().compact)"
         // Each binary checks the run options before anything is created.
-        for binary in binaries {
-            let check = try Self.execute(binary, ["run"] + runOptions + ["--repetitions", "1", "--dry-run"])
-            if check.status == 2 {
-                let line = check.error.split(separator: "\n").last.map(String.init) ?? "\(binary) refused the run options"
-                // Its one line, without its program's name: this lab prints its own.
-                throw UsageError.other(line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
-            }
-            if check.status != 0 { throw RoundFailed(description: "\(binary) run --dry-run exited \(check.status): \(check.error)") }
-        }
+        for binary in binaries { try Self.checkRunOptions(runOptions, with: binary) }
         if FileManager.default.fileExists(atPath: out) { throw UsageError.outputExists(path: out) }
         let rooms = ["baseline", "candidate"]
         do {
@@ -155,6 +147,17 @@ struct ABCommand: Command {
         if json { compare += ["--format", "json"] }
         if !json { Console.output("baseline \(binaries[0]) -> candidate \(binaries[1]), \(rounds) rounds alternating, in \(out)/\n\n") }
         return try CompareCommand(registry: registry).run(compare)
+    }
+
+    /// Has `binary` check `lab run` options with `--dry-run`: its refusal is this lab's bad
+    /// input, its one line without its program's name (this lab prints its own).
+    static func checkRunOptions(_ options: [String], with binary: String) throws {
+        let check = try execute(binary, ["run"] + options + ["--repetitions", "2", "--dry-run"])
+        if check.status == 2 {
+            let line = check.error.split(separator: "\n").last.map(String.init) ?? "\(binary) refused the run options"
+            throw UsageError.other(line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
+        }
+        if check.status != 0 { throw RoundFailed(description: "\(binary) run --dry-run exited \(check.status): \(check.error)") }
     }
 
     /// Runs `binary` with `arguments` to its end; its output and errors, and its status.

@@ -87,11 +87,7 @@ struct SensitivityCommand: Command {
             if !plan.contains("--workloads") { plan += ["--workloads", "primes,digest"] }
             let binary = try Platform.executablePath()
             // The run checks its options first; then it measures, its warnings passed on.
-            let check = try ABCommand.execute(binary, ["run"] + plan + ["--repetitions", "2", "--dry-run"])
-            if check.status == 2 {
-                let line = check.error.split(separator: "\n").last.map(String.init) ?? "the run options were refused"
-                throw UsageError.other(line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
-            }
+            try ABCommand.checkRunOptions(plan, with: binary)
             try CommandSupport.coverInheritedDescriptors()
             let measured = 2 * (counts.last ?? 2)
             if !parsed.has("--quiet") { Console.error("lab: sensitivity: measuring \(measured) repetitions of each cell into \(path)/\n") }
