@@ -82,9 +82,7 @@ struct CompareCommand: Command {
         let format = try parsed.value("--format").map { (text: String) throws(UsageError) -> RunComparison.Format in
             try parseChoice(text, option: "--format")
         } ?? .text
-        var percent = try parsed.value("--fail-if-slower").map {
-            try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
-        }
+        var percent = try Self.failIfSlower(parsed)
         var metrics = try (parsed.values["--fail-if"] ?? []).map(Self.metricThreshold)
         if let wall = metrics.firstIndex(where: { $0.metric == .wall }) {
             if percent != nil { throw UsageError.other("--fail-if wall>... and --fail-if-slower both set the wall time's threshold; give one") }
@@ -101,15 +99,23 @@ struct CompareCommand: Command {
         if baselinePaths.count > 1, format == .text {
             Console.output("baseline: \(baselinePaths.count) runs pooled cell by cell (\(baselinePaths.joined(separator: ", ")))\n")
         }
+        // The gate, judged once for the text and the JSON alike.
+        let allowMissing = parsed.has("--allow-missing")
         let grown = metrics.flatMap { comparison.metricRegressions($0.metric, percent: $0.percent, baseline: baseline, candidate: candidate) }
+        let regressions = percent.map { comparison.regressions(slowerThanPercent: $0) } ?? []
+        let undecided = percent.map { comparison.undecided(slowerThanPercent: $0, regressions: regressions) } ?? []
+        // A real slowdown or a grown metric outweighs a disturbed cell, which outweighs one that
+        // cannot be told; the cells the candidate lacks fail any gate.
+        let status: Int32 =
+            percent == nil && metrics.isEmpty
+            ? 0 : !grown.isEmpty ? ExitStatus.failure.rawValue : comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
         if format == .json {
-            return try renderJSON(
-                comparison, baselines: baselinePaths, candidate: candidatePath, percent: percent, allowMissing: parsed.has("--allow-missing"),
-                metrics: metrics, grown: grown)
+            try renderJSON(
+                comparison, baselines: baselinePaths, candidate: candidatePath, percent: percent, allowMissing: allowMissing,
+                gate: (regressions, undecided, status), metrics: metrics, grown: grown)
+            return status
         }
-        if let percent {
-            comparison.gate = (percent, Set(comparison.regressions(slowerThanPercent: percent).map(\.match.candidate.cellKey)))
-        }
+        if let percent { comparison.gate = (percent, Set(regressions.map(\.match.candidate.cellKey))) }
         Console.output(comparison.render(format))
         let metricLines = metrics.map { threshold in
             let cells = grown.filter { $0.metric == threshold.metric }
@@ -120,23 +126,22 @@ struct CompareCommand: Command {
         }.joined()
         if !metricLines.isEmpty { if format == .csv { Console.error(metricLines) } else { Console.output("\n" + metricLines) } }
         guard let percent else {
-            // A gate of other metrics alone: the cells the candidate lacks fail it too.
-            guard !metrics.isEmpty else { return 0 }
-            let allowMissing = parsed.has("--allow-missing")
-            let missing = comparison.renderUndecided([], percent: 0, allowMissing: allowMissing)
+            // A gate of other metrics alone names the cells the candidate lacks too.
+            let missing = metrics.isEmpty ? "" : comparison.renderUndecided([], percent: 0, allowMissing: allowMissing)
             if !missing.isEmpty { if format == .csv { Console.error(missing) } else { Console.output(missing) } }
-            return grown.isEmpty && (allowMissing || comparison.onlyInBaseline.isEmpty) ? 0 : ExitStatus.failure.rawValue
+            return status
         }
-        let regressions = comparison.regressions(slowerThanPercent: percent)
-        let gate = comparison.renderGate(regressions, percent: percent)
-        let allowMissing = parsed.has("--allow-missing")
-        let undecided = comparison.undecided(slowerThanPercent: percent, regressions: regressions)
-        let verdicts = gate + comparison.renderUndecided(undecided, percent: percent, allowMissing: allowMissing)
+        let verdicts = comparison.renderGate(regressions, percent: percent) + comparison.renderUndecided(undecided, percent: percent, allowMissing: allowMissing)
         // A CSV stays a CSV: the gate's table goes to standard error then.
         if format == .csv { Console.error(verdicts) } else { Console.output("\n" + verdicts) }
-        // A real slowdown outweighs a disturbed cell, which outweighs one that cannot be told.
-        let status = comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
-        return grown.isEmpty ? status : ExitStatus.failure.rawValue
+        return status
+    }
+
+    /// `--fail-if-slower PERCENT`, as compare, ab and sensitivity read it; `nil` when absent.
+    static func failIfSlower(_ parsed: ParsedArguments) throws(UsageError) -> Double? {
+        try parsed.value("--fail-if-slower").map { (text: String) throws(UsageError) -> Double in
+            try parseNumber(text, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
+        }
     }
 
     /// `workers_uss>10%` as a metric and its percent.
@@ -154,8 +159,9 @@ struct CompareCommand: Command {
     /// cells it failed, could not tell, did not judge (disturbed) and missed, and its status.
     func renderJSON(
         _ comparison: RunComparison, baselines: [String], candidate: String, percent: Double?, allowMissing: Bool,
+        gate: (regressions: [RunComparison.Regression], undecided: [RunComparison.Match], status: Int32),
         metrics: [(metric: RunComparison.Metric, percent: Double)], grown: [RunComparison.MetricRegression]
-    ) throws -> Int32 {
+    ) throws {
         let threshold = (percent ?? RunComparison.noticeable * 100) / 100
         var rows = JSONSummary.rows(fromCSV: comparison.csvText)
         for (index, match) in comparison.matches.enumerated() where index < rows.count {
@@ -163,14 +169,11 @@ struct CompareCommand: Command {
             rows[index]["verdict"] = match.verdict(threshold: threshold)
         }
         var document: [String: Any] = ["command": "compare", "baselines": baselines, "candidate": candidate, "threshold_percent": threshold * 100, "cells": rows]
-        var status: Int32 = 0
         if let percent {
             func name(_ match: RunComparison.Match) -> String { "\(match.shown.workload) \(match.shown.label)" }
-            let regressions = comparison.regressions(slowerThanPercent: percent)
-            let undecided = comparison.undecided(slowerThanPercent: percent, regressions: regressions)
-            status = comparison.gateStatus(regressions: regressions, undecided: undecided, missingFail: !allowMissing)
+            let (regressions, undecided) = (gate.regressions, gate.undecided)
             document["gate"] = [
-                "fail_if_slower_percent": percent, "exit_status": Int(status),
+                "fail_if_slower_percent": percent, "exit_status": Int(gate.status),
                 "slower": regressions.filter { !$0.disturbed }.map { name($0.match) },
                 "disturbed": regressions.filter(\.disturbed).map { name($0.match) } + undecided.filter { $0.disturbedRepetitions > 0 }.map(name),
                 "cannot_tell": undecided.filter { $0.disturbedRepetitions == 0 }.map(name),
@@ -184,9 +187,7 @@ struct CompareCommand: Command {
                     "grown": grown.filter { $0.metric == threshold.metric }.map { "\($0.match.shown.workload) \($0.match.shown.label)" },
                 ]
             }
-            if !grown.isEmpty { status = ExitStatus.failure.rawValue }
         }
         Console.output(try JSONSummary.document(document))
-        return status
     }
 }

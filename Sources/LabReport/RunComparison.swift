@@ -53,8 +53,8 @@ package struct RunComparison: Sendable {
         /// (``Statistics/bimodalSplit(_:step:)``), as the two groups. Only the candidate's: a
         /// baseline pooled from several runs spreads over the places the machine has been in,
         /// which is what pooling is for.
-        package var bimodal: (side: String, low: [Double], high: [Double])? {
-            Statistics.bimodalSplit(candidateWalls).map { ("candidate", $0.low, $0.high) }
+        package var bimodal: (low: [Double], high: [Double])? {
+            Statistics.bimodalSplit(candidateWalls)
         }
 
         /// How the medians moved: candidate over baseline, above 1 slower.
@@ -110,9 +110,9 @@ package struct RunComparison: Sendable {
             case .same: return "no significant change"
             case .untested: return "\(change) (untested: fewer than 2 repetitions)"
             case .cannotTell:
-                if let (side, low, high) = bimodal {
+                if let (low, high) = bimodal {
                     let more = 2 * max(baseline.succeeded, candidate.succeeded)
-                    return "cannot tell: medians \(change), but the \(side)'s repetitions fall in two places (\(low.count) near "
+                    return "cannot tell: medians \(change), but the candidate's repetitions fall in two places (\(low.count) near "
                         + "\(NumberFormatting.duration(Statistics.median(low) ?? 0)), \(high.count) near \(NumberFormatting.duration(Statistics.median(high) ?? 0))); "
                         + "run both again on a quiet machine, with \(more) repetitions or more"
                 }
@@ -175,7 +175,7 @@ package struct RunComparison: Sendable {
     /// How `lab compare` prints a comparison.
     package enum Format: String, CaseIterable, Sendable {
         case text, markdown, csv
-        /// For scripts: `lab compare` builds it from ``csvRows`` and the gate.
+        /// For scripts: `lab compare` builds it from ``csvText`` and the gate.
         case json
     }
 

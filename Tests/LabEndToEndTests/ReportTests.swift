@@ -185,6 +185,9 @@ import Testing
         #expect(missing.standardOutput.contains("sort sequential (count=400000, 8 tasks)"), "\(missing.standardOutput)")
         let allowed = try lab.run(["compare", "a", "d", "--fail-if-slower", "10", "--allow-missing"])
         #expect(allowed.status == 0 && allowed.standardOutput.contains("allowed (--allow-missing)"), "\(allowed.standardOutput)")
+        // A gate of another metric alone fails on the missing cells too, as text and as JSON.
+        #expect(try lab.run(["compare", "a", "d", "--fail-if", "faults>20%"]).status == 1)
+        #expect(try lab.run(["compare", "a", "d", "--fail-if", "faults>20%", "--format", "json"]).status == 1)
         // Every metric a change can spoil: the workers' memory doubled in one cell fails its
         // gate and no other; a metric the candidate did not grow passes.
         var memory = try CSV.parse(String(contentsOfFile: lab.folder + "/a/results.csv", encoding: .utf8))
