@@ -64,10 +64,6 @@ struct ABCommand: Command {
         """
     }
 
-    struct RoundFailed: Error, CustomStringConvertible {
-        let description: String
-    }
-
     func run(_ arguments: [String]) throws -> Int32 {
         guard arguments.count >= 2, !arguments[0].hasPrefix("-"), !arguments[1].hasPrefix("-") else {
             throw UsageError.other("lab ab needs two binaries, BASELINE_BINARY CANDIDATE_BINARY, then options; see 'lab ab --help'")
@@ -84,13 +80,11 @@ struct ABCommand: Command {
         for forbidden in ["--out", "--repetitions", "--resume", "--format"] where runOptions.contains(forbidden) {
             throw UsageError.other("\(forbidden) is ab's own; give it once, for ab")
         }
-        let percent = try parsed.value("--fail-if-slower").map {
-            try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
-        }
+        let percent = try CompareCommand.failIfSlower(parsed)
         let metrics = try (parsed.values["--fail-if"] ?? []).map(CompareCommand.metricThreshold)
         let out = try SharedOptions.requestedOut(parsed) ?? "Results/ab-\(UTCTime().compact)"
         // Each binary checks the run options before anything is created.
-        for binary in binaries { try Self.checkRunOptions(runOptions, with: binary) }
+        for binary in binaries { try ChildRun.checkRunOptions(runOptions, with: binary) }
         if FileManager.default.fileExists(atPath: out) { throw UsageError.outputExists(path: out) }
         let rooms = ["baseline", "candidate"]
         do {
@@ -106,15 +100,14 @@ struct ABCommand: Command {
             for side in order {
                 if !quiet { Console.error("lab: ab: round \(round) of \(rounds), \(rooms[side]) (\(binaries[side]))\n") }
                 let folder = "\(out)/\(rooms[side])-rounds/\(round)"
-                let result = try Self.execute(binaries[side], ["run"] + runOptions + ["--repetitions", "1", "--out", folder, "--quiet"])
+                let result = try ChildRun.run(binaries[side], ["run"] + runOptions + ["--repetitions", "1", "--out", folder, "--quiet"])
                 // 1 is a failed repetition or a checksum that disagrees: the folder says which.
                 guard result.status == 0 || result.status == 1 else {
-                    throw RoundFailed(description: "\(binaries[side]) run exited \(result.status) in round \(round): \(result.error)")
+                    throw ChildRun.Failed(description: "\(binaries[side]) run exited \(result.status) in round \(round): \(result.error)")
                 }
             }
         }
         // Each side's rounds gathered into one run folder, a repetition per round.
-        var sides: [[RepetitionRecord]] = []
         for room in rooms {
             var gathered: [RepetitionRecord] = []
             var description: RunDescription?
@@ -137,7 +130,6 @@ struct ABCommand: Command {
             }
             _ = try folder.writeDerivedFiles()
             try FileManager.default.removeItem(atPath: "\(out)/\(room)-rounds")
-            sides.append(gathered)
         }
         // Judged as lab compare judges two folders.
         var compare = ["\(out)/baseline", "\(out)/candidate"]
@@ -147,39 +139,5 @@ struct ABCommand: Command {
         if json { compare += ["--format", "json"] }
         if !json { Console.output("baseline \(binaries[0]) -> candidate \(binaries[1]), \(rounds) rounds alternating, in \(out)/\n\n") }
         return try CompareCommand(registry: registry).run(compare)
-    }
-
-    /// Has `binary` check `lab run` options with `--dry-run`: its refusal is this lab's bad
-    /// input, its one line without its program's name (this lab prints its own).
-    static func checkRunOptions(_ options: [String], with binary: String) throws {
-        let check = try execute(binary, ["run"] + options + ["--repetitions", "2", "--dry-run"])
-        if check.status == 2 {
-            let line = check.error.split(separator: "\n").last.map(String.init) ?? "\(binary) refused the run options"
-            throw UsageError.other(line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
-        }
-        if check.status != 0 { throw RoundFailed(description: "\(binary) run --dry-run exited \(check.status): \(check.error)") }
-    }
-
-    /// Runs `binary` with `arguments` to its end; its output and errors, and its status.
-    static func execute(_ binary: String, _ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let folder = NSTemporaryDirectory() + "lab-ab-\(UUID().uuidString)"
-        _ = FileManager.default.createFile(atPath: folder + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: folder + ".err", contents: nil)
-        defer {
-            try? FileManager.default.removeItem(atPath: folder + ".out")
-            try? FileManager.default.removeItem(atPath: folder + ".err")
-        }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: folder + ".err"))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, (try? String(contentsOfFile: folder + ".out", encoding: .utf8)) ?? "",
-            (try? String(contentsOfFile: folder + ".err", encoding: .utf8)) ?? ""
-        )
     }
 }

@@ -56,26 +56,12 @@ struct RefreshDocsCommand: Command {
         try FileManager.default.createDirectory(atPath: folder + "/Results", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createSymbolicLink(atPath: folder + "/Results/reference", withDestinationPath: checkout + "/Results/reference")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Platform.executablePath())
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let output = folder + "/.stdout"
-        let error = folder + "/.stderr"
-        _ = FileManager.default.createFile(atPath: output, contents: nil)
-        _ = FileManager.default.createFile(atPath: error, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: error))
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        let printed = try String(contentsOfFile: output, encoding: .utf8)
-        let complaint = try String(contentsOfFile: error, encoding: .utf8)
+        let result = try ChildRun.run(try Platform.executablePath(), arguments, in: folder)
         // 1 (a failed repetition, a checksum mismatch), 2 (bad input) and 3 (a disturbed
         // comparison) are what a page may show; a crash is not.
-        guard (0...3).contains(process.terminationStatus) else {
-            throw SampleFailed(description: "lab \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(complaint)")
+        guard (0...3).contains(result.status) else {
+            throw SampleFailed(description: "lab \(arguments.joined(separator: " ")) exited \(result.status): \(result.error)")
         }
-        return DocumentSamples.sampleText(standardOutput: printed, standardError: complaint, status: process.terminationStatus)
+        return DocumentSamples.sampleText(standardOutput: result.output, standardError: result.error, status: result.status)
     }
 }

@@ -71,9 +71,7 @@ struct SensitivityCommand: Command {
                 try parseInteger(item, option: "--repetitions", range: 2...500)
             }
         }?.sorted() ?? Self.defaultCounts
-        let percent = try parsed.value("--fail-if-slower").map {
-            try parseNumber($0, option: "--fail-if-slower", range: 0...1000, expected: "a number from 0 to 1000")
-        } ?? Self.defaultPercent
+        let percent = try CompareCommand.failIfSlower(parsed) ?? Self.defaultPercent
         let path: String
         if folderGiven {
             if !runOptions.isEmpty { throw UsageError.other("run options (\(runOptions.joined(separator: " "))) measure a run; with a folder to read, give none") }
@@ -87,11 +85,11 @@ struct SensitivityCommand: Command {
             if !plan.contains("--workloads") { plan += ["--workloads", "primes,digest"] }
             let binary = try Platform.executablePath()
             // The run checks its options first; then it measures, its warnings passed on.
-            try ABCommand.checkRunOptions(plan, with: binary)
+            try ChildRun.checkRunOptions(plan, with: binary)
             try CommandSupport.coverInheritedDescriptors()
             let measured = 2 * (counts.last ?? 2)
             if !parsed.has("--quiet") { Console.error("lab: sensitivity: measuring \(measured) repetitions of each cell into \(path)/\n") }
-            let run = try ABCommand.execute(binary, ["run"] + plan + ["--repetitions", String(measured), "--out", path, "--quiet"])
+            let run = try ChildRun.run(binary, ["run"] + plan + ["--repetitions", String(measured), "--out", path, "--quiet"])
             for line in run.error.split(separator: "\n") where line.hasPrefix("lab: ") { Console.error(String(line) + "\n") }
             guard run.status == 0 else { return run.status }
         }
@@ -107,11 +105,10 @@ struct SensitivityCommand: Command {
                     "caught": row.caught.map { ["slowdown": $0.slowdown, "rate": $0.rate] },
                 ]
             }
-            let goal = max(percent / 100 * 2.5, 0.05)
             Console.output(try JSONSummary.document([
                 "command": "sensitivity", "folder": path, "fail_if_slower_percent": percent, "cells": sensitivity.cells,
                 "repetitions_measured": sensitivity.repetitionsMeasured, "rows": rows,
-                "recommended_repetitions": sensitivity.recommended(slowdown: goal) as Any? ?? NSNull(),
+                "recommended_repetitions": sensitivity.recommended() as Any? ?? NSNull(),
             ]))
         } else {
             Console.output(sensitivity.text)

@@ -85,10 +85,14 @@ package struct GateSensitivity: Sendable {
         self.rows = rows
     }
 
+    /// The slowdown a recommended count must catch: 2.5 times the threshold, 5% at least.
+    package var recommendedSlowdown: Double { max(percent / 100 * 2.5, 0.05) }
+
     /// The fewest repetitions whose false alarms are at most `falseAlarms` and that catch a
-    /// slowdown of `slowdown`; `nil` when none measured does.
-    package func recommended(falseAlarms: Double = 0.01, slowdown: Double) -> Int? {
-        rows.first { $0.falseAlarmRate <= falseAlarms && ($0.smallestCaught ?? .infinity) <= slowdown + 1e-9 }?.repetitions
+    /// slowdown of `slowdown` (``recommendedSlowdown`` unless given); `nil` when none measured does.
+    package func recommended(falseAlarms: Double = 0.01, slowdown: Double? = nil) -> Int? {
+        let slowdown = slowdown ?? recommendedSlowdown
+        return rows.first { $0.falseAlarmRate <= falseAlarms && ($0.smallestCaught ?? .infinity) <= slowdown + 1e-9 }?.repetitions
     }
 
     /// The table and the recommendation, as `lab sensitivity` prints them.
@@ -99,8 +103,8 @@ package struct GateSensitivity: Sendable {
             let caught = row.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" } ?? "more than 50%"
             text += String(row.repetitions).leftPadded(to: 11) + "  " + (NumberFormatting.fixed(row.falseAlarmRate * 100, decimals: 1) + "%").leftPadded(to: 12) + "  " + caught + "\n"
         }
-        let goal = max(percent / 100 * 2.5, 0.05)
-        if let n = recommended(slowdown: goal) {
+        let goal = recommendedSlowdown
+        if let n = recommended() {
             text += "recommended: \(n) repetitions (false alarms at most 1%, a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown caught 80% of the time)\n"
         } else {
             text += "no repetition count measured keeps false alarms at most 1% and catches a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown: measure more repetitions, raise the threshold, or use lab ab\n"
