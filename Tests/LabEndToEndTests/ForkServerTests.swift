@@ -80,6 +80,15 @@ import Testing
         #expect(serverChannels.count >= 3, "\(serverChannels)")
         for worker in workers {
             #expect(Self.parent(of: worker) == server.first)
+            // A worker just forked is still moving its descriptors (CI caught one holding the
+            // server's and its own pipes at 4 and 5): read its table once it stops changing.
+            var last = try channels(of: worker)
+            #expect(try lab.wait(seconds: 5) {
+                usleep(50_000)
+                let now = try channels(of: worker)
+                defer { last = now }
+                return now == last
+            }, "worker \(worker)'s descriptors never settled: \(last)")
             let held = try channels(of: worker)
             // Standard input, output (standard error once the worker moved its replies), error,
             // and the replies the worker moved to 3: nothing of the server's.
