@@ -2,10 +2,12 @@ import Foundation
 import LabCore
 import LabReport
 
-/// `lab sensitivity [DIR]`: how often the CI gate is wrong on this machine, and how small a
-/// slowdown it sees, at each repetition count (``GateSensitivity``). Without DIR it first
-/// measures a run with twice the largest count of repetitions (primes and digest unless
-/// --workloads says otherwise); with DIR it reads that run folder.
+/// `lab sensitivity [DIR [DIR2]]`: how often the CI gate is wrong on this machine, and how
+/// small a slowdown it sees, at each repetition count (``GateSensitivity``). Without DIR it
+/// first measures a run with twice the largest count of repetitions (primes and digest unless
+/// --workloads says otherwise); with DIR it reads that run folder; with two (or a `lab ab`
+/// folder, which holds two) it draws the baseline from the first and the candidate from the
+/// second, so that the drift between them counts.
 struct SensitivityCommand: Command {
     static let name = "sensitivity"
     static let summary = [
@@ -33,7 +35,7 @@ struct SensitivityCommand: Command {
 
     var help: String {
         """
-        USAGE: lab sensitivity [DIR] [options] [run options]
+        USAGE: lab sensitivity [DIR [DIR2]] [options] [run options]
 
         Says how often 'lab compare --fail-if-slower PERCENT' fails a build against itself on
         this machine (false alarms), and the smallest slowdown it catches in 80% of tries, at
@@ -44,7 +46,10 @@ struct SensitivityCommand: Command {
         Without DIR it first runs the plan (--workloads primes,digest unless given; other
         options go to 'lab run') with twice the largest count of repetitions; with DIR it
         reads that run folder. Draws from one run hold the noise within it, not the drift
-        between runs made apart: 'lab ab' keeps that drift out of a comparison.
+        between runs made apart. Given two run folders of one build on one plan (two runs
+        made one after the other, or a 'lab ab' folder of a build against itself, which
+        holds two), each draw takes n repetition numbers, the baseline's from the first
+        and the candidate's from the second: the drift between them counts too.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -54,14 +59,17 @@ struct SensitivityCommand: Command {
         EXAMPLES:
           lab sensitivity --workloads noop --modes sequential,threads --quick --repetitions 2,4
           lab sensitivity Results/reference --repetitions 2
+          lab sensitivity Results/reference Results/reference --repetitions 3
 
         """
     }
 
     func run(_ arguments: [String]) throws -> Int32 {
         let own = Set(parser.options.map(\.name))
-        let folderGiven = arguments.first.map { !$0.hasPrefix("-") } ?? false
-        let rest = folderGiven ? Array(arguments.dropFirst()) : arguments
+        // The folders come first: one, two, or none.
+        let folders = Array(arguments.prefix { !$0.hasPrefix("-") }.prefix(2))
+        let folderGiven = !folders.isEmpty
+        let rest = Array(arguments.dropFirst(folders.count))
         let (taken, runOptions) = parser.split(rest, taking: own)
         let parsed = try parser.parse(taken)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: Self.name) }
@@ -75,7 +83,7 @@ struct SensitivityCommand: Command {
         let path: String
         if folderGiven {
             if !runOptions.isEmpty { throw UsageError.other("run options (\(runOptions.joined(separator: " "))) measure a run; with a folder to read, give none") }
-            path = arguments[0]
+            path = folders[0]
         } else {
             for forbidden in ["--out", "--repetitions", "--resume", "--format"] where runOptions.contains(forbidden) {
                 throw UsageError.other("\(forbidden) is sensitivity's own; give it once")
@@ -93,20 +101,37 @@ struct SensitivityCommand: Command {
             for line in run.error.split(separator: "\n") where line.hasPrefix("lab: ") { Console.error(String(line) + "\n") }
             guard run.status == 0 else { return run.status }
         }
-        let records = try RunFolder(path: path).records()
-        let sensitivity = GateSensitivity(records: records, percent: percent, repetitions: counts)
+        // Two runs: two folders given, or the two sides of a lab ab folder.
+        var pair = folders.count == 2 ? (folders[0], folders[1]) : nil
+        let sides = (path + "/baseline", path + "/candidate")
+        if pair == nil, folders.count == 1, !FileManager.default.fileExists(atPath: RunFolder(path: path).resultsPath),
+           FileManager.default.fileExists(atPath: RunFolder(path: sides.0).resultsPath) {
+            pair = sides
+        }
+        let sensitivity: GateSensitivity
+        if let pair {
+            sensitivity = GateSensitivity(
+                baseline: try RunFolder(path: pair.0).records(), candidate: try RunFolder(path: pair.1).records(), percent: percent, repetitions: counts)
+        } else {
+            sensitivity = GateSensitivity(records: try RunFolder(path: path).records(), percent: percent, repetitions: counts)
+        }
         guard !sensitivity.rows.isEmpty else {
-            throw UsageError.other("\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; --repetitions \(counts.map(String.init).joined(separator: ",")) needs twice a count of them at least")
+            let asked = "--repetitions \(counts.map(String.init).joined(separator: ","))"
+            if let pair {
+                throw UsageError.other("\(pair.0) and \(pair.1) share \(sensitivity.repetitionsMeasured) repetition numbers measured in every cell they share; \(asked) needs a count of them at least")
+            }
+            throw UsageError.other("\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; \(asked) needs twice a count of them at least")
         }
         if json {
             let rows = sensitivity.rows.map { row -> [String: Any] in
                 [
                     "repetitions": row.repetitions, "false_alarm_rate": row.falseAlarmRate, "smallest_caught_slowdown": row.smallestCaught as Any? ?? NSNull(),
                     "caught": row.caught.map { ["slowdown": $0.slowdown, "rate": $0.rate] },
+                    "by_cell": row.byCell.map { ["cell": $0.cell, "smallest_caught_slowdown": $0.smallestCaught as Any? ?? NSNull()] },
                 ]
             }
             Console.output(try JSONSummary.document([
-                "command": "sensitivity", "folder": path, "fail_if_slower_percent": percent, "cells": sensitivity.cells,
+                "command": "sensitivity", "folder": pair?.0 ?? path, "candidate_folder": pair.map { $0.1 as Any } ?? NSNull(), "fail_if_slower_percent": percent, "cells": sensitivity.cells,
                 "repetitions_measured": sensitivity.repetitionsMeasured, "rows": rows,
                 "recommended_repetitions": sensitivity.recommended() as Any? ?? NSNull(),
             ]))

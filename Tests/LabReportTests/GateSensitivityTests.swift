@@ -38,4 +38,31 @@ import Testing
         #expect((sensitivity.rows.first?.smallestCaught ?? 1) >= 0.1, "\(String(describing: sensitivity.rows.first?.smallestCaught))")
         #expect(sensitivity.recommended(slowdown: 0.05) == nil)
     }
+
+    @Test("two runs: the drift between them counts as false alarms, which draws of one run cannot see, and only shared repetitions are drawn")
+    func twoRuns() throws {
+        let first = records(count: 20, spread: 0.01)
+        // The same build measured later on a machine 3% slower: beyond the 2% allowed.
+        let drifted = first.map { record in
+            var record = record
+            record.wallSeconds *= 1.03
+            return record
+        }
+        let apart = GateSensitivity(baseline: first, candidate: drifted, percent: 2, repetitions: [5, 10, 25], draws: 40)
+        #expect(apart.twoRuns && apart.rows.map(\.repetitions) == [5, 10], "25 is more than the runs share")
+        #expect(apart.rows.allSatisfy { $0.falseAlarmRate >= 0.5 }, "\(apart.rows.map(\.falseAlarmRate))")
+        #expect(apart.text.contains("(draws of the same repetitions from two runs, baseline and candidate)"), "\(apart.text)")
+        let within = GateSensitivity(records: first + drifted.map { record in
+            var record = record
+            record.repetition += 20
+            return record
+        }, percent: 2, repetitions: [5, 10], draws: 40)
+        #expect(within.rows.allSatisfy { $0.falseAlarmRate < 0.5 }, "\(within.rows.map(\.falseAlarmRate))")
+        // The same run against itself: every draw is the same repetitions on both sides.
+        let itself = GateSensitivity(baseline: first, candidate: first, percent: 2, repetitions: [5], draws: 40)
+        #expect(itself.rows.first?.falseAlarmRate == 0)
+        // Repetition numbers only one side has are not drawn.
+        let fewer = GateSensitivity(baseline: first, candidate: first.filter { $0.repetition <= 6 }, percent: 2, repetitions: [5, 10], draws: 10)
+        #expect(fewer.repetitionsMeasured == 6 && fewer.rows.map(\.repetitions) == [5])
+    }
 }
