@@ -187,9 +187,11 @@ package struct ExperimentRunner: Sendable {
         let peakThreads = threads.stop()
         let loadAfter = Platform.machineLoad()
         let togetherAfter = CoreSpeedProbe.lanesTogether(lanes)
-        // The smaller of the two: what slows lanes together for a whole repetition shows in both,
-        // a moment's interrupt in one.
-        let lanesTogether = [togetherBefore, togetherAfter].compactMap { $0 }.min()
+        // The larger of the two: each probe already keeps the fastest of its rounds (a moment's
+        // interrupt does not count), and a slowdown of the host that starts or ends during the
+        // repetition shows in one of them only. (With the smaller, repetitions 1.8x their cell's
+        // median read 1.00 on 2026-12-07; a slowdown wholly inside a repetition shows in neither.)
+        let lanesTogether = [togetherBefore, togetherAfter].compactMap { $0 }.max()
         // The CPU of the fixture's own processes (download's image server) is the lab's too.
         let fixtureCPUSeconds = fixtureCPUBefore.flatMap { start in cell.workload.fixture?.processCPUSeconds.map { max(0, $0 - start) } } ?? 0
         // Others' share is of the time between the two readings, the watchdog's start and stop

@@ -67,7 +67,7 @@ package struct Interference: Sendable, Equatable {
     /// lanes included; `nil` without pressure stall information.
     package var pressureSeconds: Double?
     /// How many times as long the lanes took for a fixed spin together as one alone, around
-    /// the repetition (``CoreSpeedProbe``; the faster of before and after); `nil` for one lane
+    /// the repetition (``CoreSpeedProbe``; the slower of before and after); `nil` for one lane
     /// or a run made before lab 0.8.0.
     package var lanesTogether: Double?
     /// Whether others or steal took more than ``Disturbance`` allows, or the lanes ran slower
