@@ -12,9 +12,19 @@ import Testing
         let description: String
     }
 
-    /// Runs a command to its end; its output goes to a file so that a full pipe cannot stall it.
+    /// Runs a command to its end and returns its output, or throws when its status is not 0.
     @discardableResult
     static func run(_ arguments: [String], in folder: String, environment extra: [String: String] = [:]) throws -> String {
+        let (status, output) = try outcome(arguments, in: folder, environment: extra)
+        guard status == 0 else {
+            throw CommandFailed(description: "\(arguments.joined(separator: " ")) exited \(status):\n\(output)")
+        }
+        return output
+    }
+
+    /// Runs a command to its end: its status and its output (stdout and stderr), which goes to
+    /// a file so that a full pipe cannot stall it.
+    static func outcome(_ arguments: [String], in folder: String, environment extra: [String: String] = [:]) throws -> (Int32, String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = arguments
@@ -29,11 +39,7 @@ import Testing
         process.standardInput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        let output = try String(contentsOf: log, encoding: .utf8)
-        guard process.terminationStatus == 0 else {
-            throw CommandFailed(description: "\(arguments.joined(separator: " ")) exited \(process.terminationStatus):\n\(output)")
-        }
-        return output
+        return (process.terminationStatus, try String(contentsOf: log, encoding: .utf8))
     }
 
     @Test("Workloads/README.md shows the consumer's manifest and main.swift exactly")
@@ -71,7 +77,7 @@ import Testing
         return blocks
     }
 
-    @Test("the own-package steps of Workloads/README.md, pasted into a shell as shown, build a package that runs its workload through the lab's run, explain and scale, by version")
+    @Test("the own-package steps of Workloads/README.md, pasted into a shell as shown, build a package that runs its workload through the lab's run, explain and scale, by version; Scripts/ci-gate.sh copied into it gates a tagged base against a slower commit and itself (end to end: the lab built in release once, shared)")
     func consumer() throws {
         let repository = ExampleTests.repository
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-consumer-\(UUID().uuidString)")
@@ -138,5 +144,43 @@ import Testing
         } catch let failure as CommandFailed {
             #expect(failure.description.contains("exited 2:\nvowels: invalid value '0' for --workers"), "\(failure)")
         }
+
+        try Self.gate(consumer: consumer.path, lab: lab.path, git: git)
+    }
+
+    /// Scripts/ci-gate.sh as a CI job of the package runs it (Scripts/README.md): copied into
+    /// the package, a base tagged, then the same commit against the base (never "slower") and
+    /// a commit that counts three times the letters (never passed). Both builds of each gate
+    /// share the package's .build, where the lab is already built.
+    static func gate(consumer: String, lab: String, git: [String]) throws {
+        try FileManager.default.createDirectory(atPath: consumer + "/Scripts", withIntermediateDirectories: false)
+        try FileManager.default.copyItem(atPath: ExampleTests.repository.appendingPathComponent("Scripts/ci-gate.sh").path, toPath: consumer + "/Scripts/ci-gate.sh")
+        try "Results/\n.build/\n".write(toFile: consumer + "/.gitignore", atomically: true, encoding: .utf8)
+        try Self.run(git + ["init", "-q"], in: consumer)
+        try Self.run(git + ["add", "-A"], in: consumer)
+        try Self.run(git + ["commit", "-q", "-m", "vowels"], in: consumer)
+        try Self.run(git + ["tag", "gate-base"], in: consumer)
+        let plan = ["--product", "vowels", "--workloads", "vowels", "--modes", "sequential", "--set", "vowels.letters=300000", "--warmup", "0",
+                    "--repetitions", "3", "--fail-if-slower", "10"]
+        let environment = ["WORKLOAD_LAB_URL": lab]
+        let (same, sameOutput) = try Self.outcome(["bash", "Scripts/ci-gate.sh", "gate-base"] + plan, in: consumer, environment: environment)
+        // 3 when the suite's other tests disturbed a repetition (then the gate does not judge).
+        #expect(same == 0 || same == 3, "\(sameOutput)")
+        #expect(sameOutput.contains("ci-gate: building vowels at gate-base and at HEAD (release)") && sameOutput.contains("3 rounds alternating"), "\(sameOutput)")
+
+        let main = consumer + "/Sources/vowels/main.swift"
+        let source = try String(contentsOfFile: main, encoding: .utf8)
+        try #require(source.contains("for _ in 0..<letters {"))
+        try source.replacingOccurrences(of: "for _ in 0..<letters {", with: "for _ in 0..<letters * 3 {").write(toFile: main, atomically: true, encoding: .utf8)
+        try Self.run(git + ["commit", "-q", "-am", "three times the letters"], in: consumer)
+        try Self.run(git + ["tag", "gate-slower"], in: consumer)
+        let (slower, slowerOutput) = try Self.outcome(["bash", "Scripts/ci-gate.sh", "gate-base"] + plan, in: consumer, environment: environment)
+        // Slower (1), or slower but disturbed (3), or not yet told apart (4): never passed.
+        #expect([1, 3, 4].contains(slower), "\(slowerOutput)")
+        #expect(slowerOutput.contains("vowels sequential"), "\(slowerOutput)")
+        #expect(slowerOutput.contains("ci-gate: exit \(slower); the runs are in Results/ci-gate-"), "\(slowerOutput)")
+
+        let (bad, badOutput) = try Self.outcome(["bash", "Scripts/ci-gate.sh", "no-such-revision"], in: consumer, environment: environment)
+        #expect(bad == 2 && badOutput.contains("ci-gate: 'no-such-revision' is not a revision of this repository"), "\(badOutput)")
     }
 }
