@@ -32,7 +32,7 @@ let package = Package(
         // The built-in workloads and the one list that registers them.
         .target(name: "Workloads", dependencies: ["LabCore"], path: "Workloads", exclude: ["README.md"], swiftSettings: staticInRelease),
         // CSV, ASCII chart and other views of the records a run produced.
-        .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", exclude: ["README.md", "a-folder-from-anyone.md"], swiftSettings: staticInRelease),
+        .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", exclude: ["README.md", "a-folder-from-anyone.md", "the-gate.md"], swiftSettings: staticInRelease),
         // The studies built on the engine: the run session that owns a run folder's life, the
         // crossover scan, the benchmark and the calibration.
         .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", exclude: ["README.md", "calibrate-and-bench.md", "downloads.md"], swiftSettings: staticInRelease),

@@ -74,6 +74,17 @@ package struct Explanation {
             for sentence in machineSentences(cell, against: fastest) { text += "    " + sentence + "\n" }
         }
         for sentence in machineSentences(fastest, against: nil) { text += "  " + sentence + "\n" }
+        let stacks = SpeedupStack.stacks(of: cells)
+        if !stacks.isEmpty {
+            text += "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
+            for stack in stacks {
+                var exchange: String?
+                if stack.mode == .processes, let moved = bytes[stack.cellKey] {
+                    exchange = "moving \(Explanation.mebibytes(moved.to)) to the workers and \(Explanation.mebibytes(moved.from)) back, wake-ups included"
+                }
+                text += "    " + stack.sentence(exchange: exchange) + ".\n"
+            }
+        }
         return text
     }
 

@@ -27,6 +27,12 @@ package struct MarkdownReport {
                     text += "![timeline of the median repetition of each \(cell.workload) cell](\(file))\n\n"
                 }
             }
+            let stacks = SpeedupStack.stacks(of: cells)
+            if !stacks.isEmpty {
+                text += "### Why not the ideal speedup: \(cell.workload)\n\n"
+                text += MarkdownReport.stackTable(stacks) + "\n"
+                text += "![why each parallel cell is not as many times as fast as it has workers](\(RunFolder.stackSVGName))\n\n"
+            }
             if cells.contains(where: { $0.counters.minorFaults != nil }) {
                 text += "### What the machine did: \(cell.workload)\n\n"
                 text += MarkdownReport.machineTable(cells) + "\n"
@@ -137,6 +143,23 @@ package struct MarkdownReport {
                 // Waiting falls mostly in the work part; a lane also waits while it exchanges.
                 let inWork = cell.counters.laneWaitingSeconds.map { min($0, parts.workSeconds) }
                 text += " " + (inWork.map { NumberFormatting.duration($0) + " (" + NumberFormatting.percent($0 / max(parts.workSeconds, 1e-12)) + ")" } ?? "-") + " |"
+            }
+            text += "\n"
+        }
+        return text
+    }
+
+    /// Per parallel cell, its speedup stack (``SpeedupStack``): the ideal and measured times and
+    /// speedups, and each part of the gap as the speedup it lost and its time.
+    package static func stackTable(_ stacks: [SpeedupStack]) -> String {
+        var text = "| mode | speedup, of ideal | ideal | measured |"
+        text += SpeedupStack.partNames.map { name in " \(StackChart.legendWords.first { $0.part == name }?.words ?? name) |" }.joined() + "\n"
+        text += "|---|---|---|---|" + String(repeating: "---|", count: SpeedupStack.partNames.count) + "\n"
+        for stack in stacks {
+            let times = NumberFormatting.durations([stack.idealSeconds, stack.measuredSeconds])
+            text += "| \(stack.label) | \(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x | \(times[0]) | \(times[1]) |"
+            for part in stack.parts {
+                text += " \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x (\(NumberFormatting.duration(part.seconds))) |"
             }
             text += "\n"
         }

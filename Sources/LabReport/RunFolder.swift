@@ -58,6 +58,10 @@ package struct RunFolder: Sendable {
     package static let chartName = "chart.txt"
     package static let chartSVGName = "chart.svg"
     package static let reportName = "report.md"
+    /// Why not the ideal speedup: a row per parallel cell and part of its gap (``SpeedupStack``).
+    package static let stackName = "stack.csv"
+    /// The same, drawn (written when the run has a parallel cell with a breakdown).
+    package static let stackSVGName = "stack.svg"
     /// `timeline-<workload>.svg` (`timeline-<workload>-2.svg` for another of the same name).
     package static let timelinePrefix = "timeline-"
 
@@ -238,14 +242,17 @@ package struct RunFolder: Sendable {
             }
             timelineFiles.append((TraceFile.name, TraceFile.render(records: records, timelines: timelines)))
         }
+        let stacks = SpeedupStack.stacks(of: summaries)
+        let stackChart = StackChart().render(stacks).map { [(RunFolder.stackSVGName, $0)] } ?? []
         return DerivedFiles(
             summaries: summaries, leftOut: recordsLeftOut + timelinesLeftOut,
             files: [
                 (RunFolder.summaryName, SummaryColumn.csv(summaries)),
+                (RunFolder.stackName, SpeedupStack.csv(stacks)),
                 (RunFolder.chartName, AsciiChart().render(summaries)),
                 (RunFolder.chartSVGName, SvgChart().render(summaries)),
                 (RunFolder.reportName, MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)),
-            ] + timelineFiles)
+            ] + stackChart + timelineFiles)
     }
 
     /// Writes the derived files.

@@ -49,6 +49,7 @@ import Testing
     static let pages = [
         "README.md", "Sources/README.md", "Sources/LabCore/Execution/README.md", "Sources/LabReport/README.md",
         "Sources/LabCore/Measurement/README.md", "Sources/LabCore/Failure/README.md", "Sources/LabReport/a-folder-from-anyone.md",
+        "Sources/LabReport/the-gate.md",
         "Sources/LabStudies/README.md", "Sources/LabStudies/downloads.md", "Sources/LabStudies/calibrate-and-bench.md",
         "Sources/LabCommandLine/README.md", "Workloads/README.md", "Results/README.md", "Scripts/README.md", "CHANGELOG.md",
     ]
@@ -87,7 +88,8 @@ import Testing
             try prepareResumable(resumed, command: arguments[0], in: lab)
         }
         // Every run folder an example names, as a copy of the reference run.
-        for argument in arguments where argument.hasPrefix("Results/") && argument != resumed {
+        // (once each: an example may name one folder twice, as baseline and candidate).
+        for argument in Set(arguments) where argument.hasPrefix("Results/") && argument != resumed {
             try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: reference, toPath: lab.folder + "/" + argument)
         }

@@ -31,6 +31,9 @@ import Testing
                   Even so, its lanes had nothing to do for 20% of its time (100 ms per lane): the tail, while the last tasks ran on the other lanes.
                   sequential took 2.00 times as long as threads x2: running the tasks (on 1 lane instead of 2) took 100% of its time (1.001 s; 0.400 s in threads x2).
                   processes x2 took 1.60 times as long as threads x2: starting 2 worker processes took 25% of its time (200.0 ms; 1.0 ms in threads x2); handing tasks to the workers and results back through pipes, wake-ups included (64.0 MiB to the workers, 0.3 KiB back) took 12% of its time (100 ms; 0 ms in threads x2).
+                  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):
+                    threads x2: 2.00x instead of 2.00x: imbalance and tail 0.40x (100 ms); gained: tasks faster side by side 0.40x (100 ms).
+                    processes x2: 1.25x instead of 2.00x: start-up 0.50x (200 ms), moving 64.0 MiB to the workers and 0.3 KiB back, wake-ups included 0.25x (100 ms).
                 
                 """)
     }

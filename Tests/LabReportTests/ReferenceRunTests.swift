@@ -14,8 +14,9 @@ import Testing
     @Test("the reference run's derived files are what lab report makes of its data")
     func derivedFiles() throws {
         let files = try Self.folder.derivedFiles().files
-        // summary.csv, chart.txt, chart.svg, report.md, a timeline per workload, trace.json.
-        #expect(files.count == 4 + (try Self.folder.runDescription()).plan.workloads.count + 1)
+        // summary.csv, stack.csv, chart.txt, chart.svg, report.md, stack.svg, a timeline per
+        // workload, trace.json.
+        #expect(files.count == 6 + (try Self.folder.runDescription()).plan.workloads.count + 1)
         // trace.json (7 MB) is not committed: lab report makes it from tasks.csv and lanes.csv.
         for file in files where file.name != TraceFile.name {
             let committed = try String(contentsOfFile: Self.folder.path + "/" + file.name, encoding: .utf8)

@@ -1,0 +1,85 @@
+import LabCore
+import Testing
+
+@testable import LabReport
+
+/// The gap between a parallel cell's ideal time and its measured one, cut into parts that
+/// add up to it.
+@Suite struct SpeedupStackTests {
+    /// Three repetitions of a cell with the given parts (work the rest of the wall time).
+    func cell(_ mode: ExecutionMode, wall: Double, startup: Double = 0, exchange: Double = 0, idle: Double = 0, teardown: Double = 0, residual: Double = 0, waiting: Double? = nil) -> [RepetitionRecord] {
+        (0..<3).map { index in
+            var record = sampleRecord(mode: mode, workers: mode == .sequential ? 1 : 2, wall: wall)
+            record.repetition = index + 1
+            record.breakdown = TimeBreakdown(
+                startupSeconds: startup, workSeconds: wall - startup - exchange - idle - teardown - residual, exchangeSeconds: exchange,
+                idleSeconds: idle, teardownSeconds: teardown, residualSeconds: residual)
+            if let waiting {
+                let lanes = Double(mode == .sequential ? 1 : 2)
+                record.counters.lanes = SchedulerCounters(runningSeconds: wall * lanes, waitingSeconds: waiting * lanes)
+            }
+            return record
+        }
+    }
+
+    @Test("the parts add up to the gap, and the speedup each lost adds up to ideal less achieved")
+    func addsUp() throws {
+        let records = cell(.sequential, wall: 1.0, exchange: 0.02, residual: 0.001, waiting: 0.01)
+            + cell(.processes, wall: 0.62, startup: 0.03, exchange: 0.05, idle: 0.02, teardown: 0.01, residual: 0.002, waiting: 0.015)
+            + cell(.threads, wall: 0.5, exchange: 0.01, residual: 0.0005)
+        let stacks = SpeedupStack.stacks(of: CellSummary.summarize(records))
+        #expect(stacks.map(\.label) == ["processes x2", "threads x2"])
+        let processes = try #require(stacks.first)
+        #expect(abs(processes.idealSeconds - 0.5) < 1e-12 && abs(processes.measuredSeconds - 0.62) < 1e-12)
+        let sum = processes.parts.map(\.seconds).reduce(0, +)
+        #expect(abs(sum - processes.gapSeconds) < 1e-12, "\(processes.parts)")
+        let lost = processes.parts.map(\.lostSpeedup).reduce(0, +)
+        #expect(abs(lost - (processes.idealSpeedup - processes.achievedSpeedup)) < 1e-12)
+        func part(_ name: String) -> Double { processes.parts.first { $0.name == name }?.seconds ?? .nan }
+        // The cell's part less the sequential cell's over two workers.
+        #expect(abs(part("startup") - 0.03) < 1e-12)
+        #expect(abs(part("exchange") - (0.05 - 0.01)) < 1e-12)
+        #expect(abs(part("idle") - 0.02) < 1e-12 && abs(part("teardown") - 0.01) < 1e-12)
+        #expect(abs(part("residual") - (0.002 - 0.0005)) < 1e-12)
+        #expect(abs(part("waiting") - (0.015 - 0.005)) < 1e-12)
+        // Work: 0.62 - 0.112 = 0.508 against 0.979 / 2 = 0.4895, less the waiting.
+        #expect(abs(part("task_slowdown") - (0.508 - 0.4895 - 0.01)) < 1e-12)
+        // threads x2 added nothing to the sequential cell's parts over two lanes.
+        let threads = try #require(stacks.last)
+        #expect(threads.sentence() == "threads x2: 2.00x instead of 2.00x: nothing lost beyond 0.01x", "\(threads.sentence())")
+        let sentence = processes.sentence(exchange: "moving 1.0 MiB")
+        #expect(sentence.hasPrefix("processes x2: 1.61x instead of 2.00x: moving 1.0 MiB 0.13x (40.0 ms), start-up 0.10x (30.0 ms)"), "\(sentence)")
+        #expect(sentence.contains("imbalance and tail 0.06x (20.0 ms)") && sentence.contains("teardown 0.03x (10.0 ms)"), "\(sentence)")
+    }
+
+    @Test("stack.csv has a row per parallel cell and part, and no stack without a sequential cell, a breakdown or the same work")
+    func fileAndLimits() {
+        let records = cell(.sequential, wall: 1.0) + cell(.processes, wall: 0.6, startup: 0.05) + cell(.async, wall: 0.55)
+        let stacks = SpeedupStack.stacks(of: CellSummary.summarize(records))
+        let rows = (try? CSV.parse(SpeedupStack.csv(stacks))) ?? []
+        #expect(rows.first == SpeedupStack.header)
+        #expect(rows.count == 1 + 2 * SpeedupStack.partNames.count, "\(rows.count)")
+        #expect(rows.dropFirst().allSatisfy { $0.count == SpeedupStack.header.count })
+        #expect(rows[1][3] == "processes" && rows[1][5] == "processes x2" && rows[1][11] == "startup" && rows[1][12] == "0.050000", "\(rows[1])")
+        // No sequential cell: nothing to stand on.
+        #expect(SpeedupStack.stacks(of: CellSummary.summarize(cell(.threads, wall: 0.5))).isEmpty)
+        // No breakdown (a run of 0.3.0): no stack.
+        let old = (cell(.sequential, wall: 1.0) + cell(.threads, wall: 0.5)).map { record in
+            var record = record
+            record.breakdown = nil
+            return record
+        }
+        #expect(SpeedupStack.stacks(of: CellSummary.summarize(old)).isEmpty)
+        // A cell that did other work than the sequential one (its checksum differs): no stack.
+        let other = cell(.sequential, wall: 1.0) + cell(.threads, wall: 0.5).map { record in
+            var record = record
+            record.checksum = 0xcd
+            return record
+        }
+        #expect(SpeedupStack.stacks(of: CellSummary.summarize(other)).isEmpty)
+        // The chart: a bar per parallel cell, or none at all.
+        let chart = StackChart().render(stacks) ?? ""
+        #expect(chart.hasPrefix("<svg") && chart.contains(">processes x2</text>") && chart.contains(">async x2</text>"), "\(chart)")
+        #expect(StackChart().render([]) == nil)
+    }
+}
