@@ -70,11 +70,10 @@ package struct StackChart {
         let plotWidth = Self.width - left - Self.right - 150
         let longest = stacks.map { $0.idealSeconds + $0.parts.map { max(0, $0.seconds) }.reduce(0, +) }.max() ?? 0
         let scale = longest > 0 ? plotWidth / longest : 0
-        var text = "<text x=\"10\" y=\"\(SvgChart.number(top + 12))\" font-weight=\"bold\">\(SvgChart.escape(first.workload))</text>"
-        text += "<text x=\"\(SvgChart.number(left))\" y=\"\(SvgChart.number(top + 12))\" fill=\"#555555\">\(SvgChart.escape(first.parameters)) tasks=\(first.tasks)</text>\n"
+        var text = SvgChart.panelHeading(first.workload, setting: "\(first.parameters) tasks=\(first.tasks)", top: top, settingX: left)
         var y = top + 24
         for stack in stacks {
-            text += "<text x=\"\(SvgChart.number(left - 8))\" y=\"\(SvgChart.number(y + 12))\" text-anchor=\"end\">\(SvgChart.escape(stack.label))</text>"
+            text += SvgChart.rowLabel(stack.label, right: left - 8, y: y)
             var x = left
             let ideal = stack.idealSeconds * scale
             text += "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(ideal))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"#c7c7c7\"/>"

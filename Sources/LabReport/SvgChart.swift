@@ -56,11 +56,10 @@ package struct SvgChart {
         let plotWidth = SvgChart.width - left - SvgChart.right
         let longest = cells.compactMap { [$0.wallMedian, $0.wallConfidence?.upperBound].compactMap { $0 }.max() }.max() ?? 0
         let scale = longest > 0 ? plotWidth / longest : 0
-        var text = "<text x=\"10\" y=\"\(format(top + 12))\" font-weight=\"bold\">\(escape(first.workload)) (\(first.kind.rawValue))</text>"
-        text += "<text x=\"\(format(left + 140))\" y=\"\(format(top + 12))\" fill=\"#555555\">\(escape(first.parameters)) tasks=\(first.tasks)</text>\n"
+        var text = SvgChart.panelHeading("\(first.workload) (\(first.kind.rawValue))", setting: "\(first.parameters) tasks=\(first.tasks)", top: top, settingX: left + 140)
         var y = top + 22
         for cell in cells {
-            text += "<text x=\"\(format(left - 8))\" y=\"\(format(y + 12))\" text-anchor=\"end\">\(escape(cell.label))</text>"
+            text += SvgChart.rowLabel(cell.label, right: left - 8, y: y)
             if let median = cell.wallMedian {
                 let length = max(median * scale, 1)
                 // The label starts after whichever ends later, the bar or its whisker.
@@ -105,6 +104,17 @@ package struct SvgChart {
     /// XML forbids) shown as escapes, and XML's own characters as entities.
     package static func escape(_ text: String) -> String {
         text.shownInMessage.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+    }
+
+    /// A panel's heading: its workload in bold at the left, its setting in grey at `settingX`.
+    package static func panelHeading(_ title: String, setting: String, top: Double, settingX: Double) -> String {
+        "<text x=\"10\" y=\"\(number(top + 12))\" font-weight=\"bold\">\(escape(title))</text>"
+            + "<text x=\"\(number(settingX))\" y=\"\(number(top + 12))\" fill=\"#555555\">\(escape(setting))</text>\n"
+    }
+
+    /// A bar's label, ending at `right`.
+    package static func rowLabel(_ label: String, right: Double, y: Double) -> String {
+        "<text x=\"\(number(right))\" y=\"\(number(y + 12))\" text-anchor=\"end\">\(escape(label))</text>"
     }
 
     /// The opening of every SVG the lab draws: its size, font and a white background.

@@ -8,13 +8,15 @@ import Testing
 @Suite struct ABTests {
     static let plan = ["--workloads", "primes", "--modes", "sequential,threads", "--workers", "2", "--set", "primes.limit=400000", "--warmup", "0"]
 
-    @Test("a build against itself: two run folders of a repetition per round, and the gate passes")
+    @Test("a build against itself: two run folders of a repetition per round, and the gate never calls it slower")
     func itself() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run(["ab", LabBinary.path, LabBinary.path] + Self.plan + ["--repetitions", "3", "--out", "ab", "--quiet", "--fail-if-slower", "50"])
-        // 3 when the suite's other tests disturbed a repetition: then the gate does not judge.
-        #expect(outcome.status == 0 || outcome.status == 3, "\(outcome.standardOutput)\(outcome.standardError)")
+        // 3 when the suite's other tests disturbed a repetition (then the gate does not judge),
+        // 4 when they moved a median beyond the allowance without proving it (CI: a sequential
+        // cell of 20 ms read 30.8 ms in one of its 3 rounds): never 1, slower.
+        #expect([0, 3, 4].contains(outcome.status), "\(outcome.standardOutput)\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("3 rounds alternating") && outcome.standardOutput.contains("lab compare: no "), "\(outcome.standardOutput)")
         for side in ["baseline", "candidate"] {
             let records = try RunFolder(path: lab.folder + "/ab/" + side).records()

@@ -149,7 +149,7 @@ import Testing
     }
 
     /// Scripts/ci-gate.sh as a CI job of the package runs it (Scripts/README.md): copied into
-    /// the package, a base tagged, then the same commit against the base (never "slower") and
+    /// the package, a base tagged, then the same commit against the base (never "slower": 1) and
     /// a commit that counts three times the letters (never passed). Both builds of each gate
     /// share the package's .build, where the lab is already built.
     static func gate(consumer: String, lab: String, git: [String]) throws {
@@ -164,8 +164,9 @@ import Testing
                     "--repetitions", "3", "--fail-if-slower", "10"]
         let environment = ["WORKLOAD_LAB_URL": lab]
         let (same, sameOutput) = try Self.outcome(["bash", "Scripts/ci-gate.sh", "gate-base"] + plan, in: consumer, environment: environment)
-        // 3 when the suite's other tests disturbed a repetition (then the gate does not judge).
-        #expect(same == 0 || same == 3, "\(sameOutput)")
+        // 3 when the suite's other tests disturbed a repetition (then the gate does not judge),
+        // 4 when they moved a median without proving it, after the script's second try: never 1.
+        #expect([0, 3, 4].contains(same), "\(sameOutput)")
         #expect(sameOutput.contains("ci-gate: building vowels at gate-base and at HEAD (release)") && sameOutput.contains("3 rounds alternating"), "\(sameOutput)")
 
         let main = consumer + "/Sources/vowels/main.swift"
