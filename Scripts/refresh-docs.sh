@@ -7,8 +7,10 @@
 # reference run itself (Scripts/refresh-reference.sh, about a minute). Samples of the long
 # commands take their time: about 8 minutes in all on 2 cores. Review the diff and commit.
 # With --tables it remakes the options tables alone (after a change of help text), the samples
-# as they are.
-# Usage: Scripts/refresh-docs.sh [--reference | --tables] [PAGE...]   (default: every page in git)
+# as they are; with --only COMMAND only that command's samples (and the tables), so that a
+# change to one command's output leaves the other samples, and the figures the prose cites
+# from them, as they are.
+# Usage: Scripts/refresh-docs.sh [--reference | --tables | --only COMMAND] [PAGE...]   (default: every page in git)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 only=()
@@ -18,6 +20,13 @@ if [ "${1:-}" = "--reference" ]; then
 elif [ "${1:-}" = "--tables" ]; then
     shift
     only=(--tables)
+elif [ "${1:-}" = "--only" ]; then
+    if [ -z "${2:-}" ]; then
+        echo "refresh-docs: --only needs a command name, such as calibrate" >&2
+        exit 2
+    fi
+    only=(--only "$2")
+    shift 2
 fi
 if ! built=$(swift build -c release --product lab 2>&1); then
     echo "$built" >&2

@@ -2,13 +2,14 @@ import Foundation
 import LabCore
 import LabReport
 
-/// `lab refresh-docs [--tables] PAGE...`, hidden (`Scripts/refresh-docs.sh` runs it from the checkout's
+/// `lab refresh-docs [--tables | --only COMMAND] PAGE...`, hidden (`Scripts/refresh-docs.sh` runs it from the checkout's
 /// top): remakes every sample and options table on the pages given
 /// (``DocumentSamples``). Each sample's command runs with this same binary, in a fresh
 /// folder where `Results/reference` is the checkout's reference run, so that a sample made by
 /// this version says what this version prints for that command, and the line under it says
 /// which version, build and machine made it. A page changes only when every one of its
-/// samples was made.
+/// samples was made. With `--only COMMAND` only the samples of that command are made (the
+/// others, and the figures the prose around them cites, stay as they are).
 struct RefreshDocsCommand: Command {
     static let name = "refresh-docs"
     static let summary: [String] = []
@@ -22,8 +23,15 @@ struct RefreshDocsCommand: Command {
     func run(_ arguments: [String]) throws -> Int32 {
         // --tables: only the options tables, the samples as they are (a change of help text).
         let tablesOnly = arguments.first == "--tables"
-        let arguments = tablesOnly ? Array(arguments.dropFirst()) : arguments
-        guard !arguments.isEmpty else { throw UsageError.other("name the pages to refresh: 'lab refresh-docs [--tables] README.md Sources/README.md'") }
+        var arguments = tablesOnly ? Array(arguments.dropFirst()) : arguments
+        // --only COMMAND: only that command's samples.
+        var only: String?
+        if arguments.first == "--only" {
+            guard arguments.count >= 2 else { throw UsageError.other("--only needs a command name, such as 'calibrate'") }
+            only = arguments[1]
+            arguments.removeFirst(2)
+        }
+        guard !arguments.isEmpty else { throw UsageError.other("name the pages to refresh: 'lab refresh-docs [--tables | --only COMMAND] README.md Sources/README.md'") }
         let checkout = FileManager.default.currentDirectoryPath
         let machine = MachineDescription.current()
         let today = UTCTime()
@@ -32,7 +40,7 @@ struct RefreshDocsCommand: Command {
             let text = try String(contentsOfFile: page, encoding: .utf8)
             var made = 0
             let refreshed = try DocumentSamples.refreshed(text, sample: { sample in
-                if tablesOnly { return sample.body }
+                if tablesOnly || (only != nil && sample.arguments.first != only) { return sample.body }
                 made += 1
                 Console.error("refresh-docs: \(page): lab \(sample.arguments.joined(separator: " "))\n")
                 let output = try Self.output(of: sample.arguments, checkout: checkout)
