@@ -64,6 +64,8 @@ package struct Calibrator: Sendable {
                 results += try roundTrip(over: TransportSettings(.shm, spinPolls: 0), suffix: "_spin_0")
             }
         }
+        progress("a minor page fault, private and shared")
+        results += try pageFaultCosts(mebibytes: quick ? 16 : 64, samples: quick ? 2 : 5)
         if transports.contains(.pipe) {
             progress("pipe bandwidth")
             results.append(try bandwidth(bytes: quick ? 32 << 20 : 256 << 20))

@@ -55,6 +55,21 @@ extension Platform {
         return base
     }
 
+    /// Maps `length` bytes of fresh private memory, as a heap grows (no page is there until
+    /// it is touched), with transparent huge pages refused for it so that each 4 KiB page is a
+    /// fault of its own. The corresponding C functions are `mmap(MAP_PRIVATE | MAP_ANONYMOUS)`
+    /// and `madvise(MADV_NOHUGEPAGE)`.
+    package static func mapAnonymous(length: Int) throws(SystemError) -> UnsafeMutableRawPointer {
+        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED else {
+            throw SystemError(call: "mmap", errno: errno)
+        }
+        _ = madvise(base, length, MADV_NOHUGEPAGE)
+        return base
+    }
+
+    /// The size of a page of memory in bytes. The corresponding C function is `sysconf(_SC_PAGESIZE)`.
+    package static var pageSize: Int { max(Int(sysconf(Int32(_SC_PAGESIZE))), 1) }
+
     /// Makes a mapping read-only from now on. The corresponding C function is `mprotect`.
     package static func protectReadOnly(_ base: UnsafeMutableRawPointer, length: Int) {
         mprotect(base, length, PROT_READ)
