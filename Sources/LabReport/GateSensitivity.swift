@@ -47,12 +47,15 @@ package struct GateSensitivity: Sendable {
     /// always gives one table.
     package init(records: [RepetitionRecord], percent: Double, repetitions: [Int], draws: Int = 200, seed: UInt64 = 34) {
         let byCell = Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).filter { $0.value.count >= 4 }
+        // In the order of the cells' keys: a dictionary's order changes from one process to the
+        // next, and with it which draws of the seeded generator each cell would get.
+        let cellsInOrder = byCell.keys.sorted().compactMap { byCell[$0] }
         let measured = byCell.values.map(\.count).min() ?? 0
         self.init(percent: percent, repetitions: repetitions.filter { 2 * $0 <= measured }, draws: draws, seed: seed,
                   cells: byCell.count, measured: measured, twoRuns: false) { n, random in
             var baseline: [RepetitionRecord] = []
             var candidate: [RepetitionRecord] = []
-            for cell in byCell.values {
+            for cell in cellsInOrder {
                 let drawn = random.shuffled(cell)
                 baseline += drawn.prefix(n)
                 candidate += drawn.dropFirst(n).prefix(n)
@@ -71,11 +74,11 @@ package struct GateSensitivity: Sendable {
         let shared = Set(first.keys).intersection(second.keys)
         // The repetition numbers every shared cell has on both sides, and each one's record.
         var numbers: Set<Int>?
-        var byNumber: [String: (baseline: [Int: RepetitionRecord], candidate: [Int: RepetitionRecord])] = [:]
-        for cell in shared {
+        var byNumber: [(baseline: [Int: RepetitionRecord], candidate: [Int: RepetitionRecord])] = []
+        for cell in shared.sorted() {
             let a = Dictionary((first[cell] ?? []).map { ($0.repetition, $0) }) { earlier, _ in earlier }
             let b = Dictionary((second[cell] ?? []).map { ($0.repetition, $0) }) { earlier, _ in earlier }
-            byNumber[cell] = (a, b)
+            byNumber.append((a, b))
             let both = Set(a.keys).intersection(b.keys)
             numbers = numbers.map { $0.intersection(both) } ?? both
         }
@@ -85,7 +88,7 @@ package struct GateSensitivity: Sendable {
             let drawn = random.shuffled(common).prefix(n)
             var baseline: [RepetitionRecord] = []
             var candidate: [RepetitionRecord] = []
-            for (_, sides) in byNumber {
+            for sides in byNumber {
                 baseline += drawn.compactMap { sides.baseline[$0] }
                 candidate += drawn.compactMap { sides.candidate[$0] }
             }
@@ -117,7 +120,7 @@ package struct GateSensitivity: Sendable {
                 // (exit 3): it is neither caught nor missed.
                 for match in same.comparedCells where match.disturbedRepetitions == 0 {
                     pairs += 1
-                    judged["\(match.shown.workload) \(match.shown.label)", default: 0] += 1
+                    judged[Self.name(of: match), default: 0] += 1
                 }
                 for (index, slowdown) in Self.slowdowns.enumerated() {
                     let slower = candidate.map { record in
@@ -128,22 +131,27 @@ package struct GateSensitivity: Sendable {
                     let found = RunComparison(baseline: baseline, candidate: slower).regressions(slowerThanPercent: percent).filter { !$0.disturbed }
                     caught[index] += found.count
                     for regression in found {
-                        caughtInCell["\(regression.match.shown.workload) \(regression.match.shown.label)", default: Array(repeating: 0, count: Self.slowdowns.count)][index] += 1
+                        caughtInCell[Self.name(of: regression.match), default: Array(repeating: 0, count: Self.slowdowns.count)][index] += 1
                     }
                 }
             }
             let rates = caught.map { Double($0) / Double(max(pairs, 1)) }
             let byCell = judged.keys.sorted().map { cell -> (cell: String, smallestCaught: Double?) in
                 let counts = caughtInCell[cell] ?? []
-                let rates = counts.map { Double($0) / Double(max(judged[cell] ?? 0, 1)) }
-                return (cell, zip(Self.slowdowns, rates).first { $0.1 >= Self.power }?.0)
+                return (cell, Self.smallestCaught(counts.map { Double($0) / Double(max(judged[cell] ?? 0, 1)) }))
             }
             rows.append(Row(
                 repetitions: n, falseAlarmRate: Double(alarms) / Double(draws),
-                smallestCaught: zip(Self.slowdowns, rates).first { $0.1 >= Self.power }?.0, caught: Array(zip(Self.slowdowns, rates)), byCell: byCell))
+                smallestCaught: Self.smallestCaught(rates), caught: Array(zip(Self.slowdowns, rates)), byCell: byCell))
         }
         self.rows = rows
     }
+
+    /// A cell's name in the by-cell table: `primes threads x2`.
+    private static func name(of match: RunComparison.Match) -> String { "\(match.shown.workload) \(match.shown.label)" }
+
+    /// The smallest slowdown of the grid whose rate (one per slowdown) reaches ``power``.
+    private static func smallestCaught(_ rates: [Double]) -> Double? { zip(slowdowns, rates).first { $0.1 >= power }?.0 }
 
     /// The slowdown a recommended count must catch: 2.5 times the threshold, 5% at least.
     package var recommendedSlowdown: Double { max(percent / 100 * 2.5, 0.05) }
