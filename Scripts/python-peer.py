@@ -230,9 +230,7 @@ class ThreadPeak:
     def sample(self):
         while True:
             try:
-                with open("/proc/self/stat") as file:
-                    fields = file.read().rsplit(")", 1)[1].split()
-                count = int(fields[17]) - 1
+                count = self.os_threads() - 1
             except (OSError, IndexError, ValueError):
                 return
             self.peak = max(self.peak or 0, count)

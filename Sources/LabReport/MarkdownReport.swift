@@ -153,7 +153,7 @@ package struct MarkdownReport {
     /// speedups, and each part of the gap as the speedup it lost and its time.
     package static func stackTable(_ stacks: [SpeedupStack]) -> String {
         var text = "| mode | speedup, of ideal | ideal | measured |"
-        text += SpeedupStack.partNames.map { name in " \(StackChart.legendWords.first { $0.part == name }?.words ?? name) |" }.joined() + "\n"
+        text += SpeedupStack.partWords.map { " \($0.words) |" }.joined() + "\n"
         text += "|---|---|---|---|" + String(repeating: "---|", count: SpeedupStack.partNames.count) + "\n"
         for stack in stacks {
             let times = NumberFormatting.durations([stack.idealSeconds, stack.measuredSeconds])

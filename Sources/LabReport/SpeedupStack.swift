@@ -22,8 +22,14 @@ package struct SpeedupStack: Sendable, Equatable {
         package var lostSpeedup: Double
     }
 
-    /// The parts, in the order they are drawn and said.
-    package static let partNames = ["startup", "exchange", "idle", "waiting", "task_slowdown", "teardown", "residual"]
+    /// The parts, in the order they are drawn and said, each with its words for any mode
+    /// (``words(for:)`` names the exchange by the mode).
+    package static let partWords: [(part: String, words: String)] = [
+        ("startup", "start-up"), ("exchange", "exchange (bytes, wake-ups, claims)"), ("idle", "imbalance and tail"), ("waiting", "waiting for a core"),
+        ("task_slowdown", "tasks slower side by side"), ("teardown", "teardown"), ("residual", "not accounted for"),
+    ]
+    /// The parts' names in `stack.csv`, in order.
+    package static var partNames: [String] { partWords.map(\.part) }
 
     package let workload: String
     package let parameters: String
@@ -93,15 +99,10 @@ package struct SpeedupStack: Sendable, Equatable {
     /// The words for a part, for this mode.
     package func words(for name: String) -> String {
         switch (name, mode) {
-        case ("startup", _): "start-up"
         case ("exchange", .processes): "moving tasks and results (bytes and wake-ups)"
         case ("exchange", .async): "scheduling tasks"
         case ("exchange", _): "claiming tasks"
-        case ("idle", _): "imbalance and tail"
-        case ("waiting", _): "waiting for a core"
-        case ("task_slowdown", _): "tasks slower side by side"
-        case ("teardown", _): "teardown"
-        default: "not accounted for"
+        default: Self.partWords.first { $0.part == name }?.words ?? "not accounted for"
         }
     }
 

@@ -23,12 +23,6 @@ package struct StackChart {
         }
     }
 
-    /// The legend's words for each part (the sentence's words, for any mode).
-    static let legendWords: [(part: String, words: String)] = [
-        ("startup", "start-up"), ("exchange", "exchange (bytes, wake-ups, claims)"), ("idle", "imbalance and tail"), ("waiting", "waiting for a core"),
-        ("task_slowdown", "tasks slower side by side"), ("teardown", "teardown"), ("residual", "not accounted for"),
-    ]
-
     package init() {}
 
     /// The chart of `stacks`, or `nil` when there are none (a run without parallel cells or
@@ -54,7 +48,7 @@ package struct StackChart {
         var x = 10.0
         text += "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"#c7c7c7\"/><text x=\"\(SvgChart.number(x + 16))\" y=\"22\">ideal</text>\n"
         x += 60
-        for (part, words) in Self.legendWords {
+        for (part, words) in SpeedupStack.partWords {
             let width = Double(words.count) * 6.6 + 30
             if x + width > Self.width { break }
             text += "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(Self.colour(of: part))\"/>"
