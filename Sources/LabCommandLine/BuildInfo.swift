@@ -2,7 +2,7 @@ import LabCore
 
 /// What built this `lab`, for `run.json` and reports.
 enum BuildInfo {
-    static let labVersion = "0.8.0"
+    static let labVersion = "0.9.0"
 
     static var swiftVersion: String {
         #if compiler(>=6.4)

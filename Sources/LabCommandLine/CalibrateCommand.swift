@@ -29,11 +29,15 @@ struct CalibrateCommand: Command {
         """
         USAGE: lab calibrate [options]
 
-        Measures, on this machine: thread create and join; spawning a 'lab worker' until it
-        is ready (and the spawn alone, with 10, 1,000 and 10,000 descriptors open); a raw
-        round trip between two processes over each transport (unpinned, on one core, and
-        across cores), with the CPU both used for it; pipe bandwidth; and the lab's own
-        cost per empty task in each mode, processes over each transport.
+        Measures, on this machine: thread create and join, and a pool of two threads;
+        spawning a 'lab worker' until it is ready (and the spawn alone, with 10, 1,000 and
+        10,000 descriptors open), a worker's teardown, its faults and memory; a raw round
+        trip between two processes over each transport (unpinned, on one core, and across
+        cores), with the CPU both used for it; a minor page fault, private and shared, and
+        giving touched memory back per MiB; each transport's bandwidth; and the lab's own
+        cost per empty task in each mode, alone and 64 to a claim, processes over each
+        transport. These are the unit costs that 'lab run --calibration FILE' prices a
+        speedup stack's counters with, and that 'lab predict' adds up.
         Prints a table and writes calibration.csv (measurement, value, unit, samples,
         detail). Use a release build: 'swift run -c release lab calibrate'.
 
@@ -47,6 +51,7 @@ struct CalibrateCommand: Command {
           lab calibrate --quick
           lab calibrate --out /tmp/calibration
           lab calibrate --transport shm --spin 0
+          lab run --calibration Results/reference/calibration.csv --workloads digest
 
         """
     }

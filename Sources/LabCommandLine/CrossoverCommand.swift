@@ -146,6 +146,8 @@ struct CrossoverCommand: Command {
             try resumption.check(try resumption.optionDifferences(parser: parser))
             if !resumption.description.partial { return resumption.nothingToResume() }
         }
+        // Checked before a dry run too; the session reads it again to use it.
+        _ = try SharedOptions.calibration(parsed)
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: nil, of: nil) }
             return CommandSupport.dryRun("\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing")

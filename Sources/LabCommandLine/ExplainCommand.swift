@@ -64,7 +64,8 @@ struct ExplainCommand: Command {
         // Only for wording (who made the run, how many cores it had): a folder whose
         // run.json does not read still explains.
         let description = try? folder.runDescription()
-        let explanation = Explanation(summaries: summaries, records: records, runtime: description?.runtime, cores: description?.machine.cores)
+        let explanation = Explanation(summaries: summaries, records: records, runtime: description?.runtime, cores: description?.machine.cores,
+            stackContext: SpeedupStack.Context(description))
         let workload = parsed.value("--workload")
         if let workload, !explanation.workloads.contains(workload) {
             throw UsageError.invalidValue(option: "--workload", value: workload, expected: "a workload of this run: \(explanation.workloads.joined(separator: ", "))")

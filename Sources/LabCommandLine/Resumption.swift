@@ -77,7 +77,7 @@ struct Resumption {
 
     /// The options that do not choose what a run measures: where and how loudly it writes,
     /// and the task timeout (a safety limit). All others are the plan's, recorded in run.json.
-    static let notPlanOptions: Set<String> = ["--out", "--resume", "--quiet", "--format", "--dry-run", "--task-timeout"]
+    static let notPlanOptions: Set<String> = ["--out", "--resume", "--quiet", "--format", "--dry-run", "--task-timeout", "--calibration"]
 
 
     /// The folder named by `--resume`, when given: read, and checked against this command,

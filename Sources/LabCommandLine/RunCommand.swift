@@ -53,6 +53,7 @@ struct RunCommand: Command {
             SharedOptions.spinOption,
             SharedOptions.datasetsOption(list: true),
             SharedOptions.startsOption(list: true),
+            SharedOptions.calibrationOption,
             SharedOptions.quietOption,
             SharedOptions.dryRunOption,
             Resumption.option,
@@ -141,6 +142,8 @@ struct RunCommand: Command {
             return try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         }
         let out = try SharedOptions.requestedOut(parsed)
+        // Read now, so that a dry run checks it too; the session reads it again to use it.
+        _ = try SharedOptions.calibration(parsed)
         let order = try parsed.value("--order").map { (text: String) throws(UsageError) -> RepetitionOrder in
             try parseChoice(text, option: "--order")
         } ?? .interleaved

@@ -2,6 +2,7 @@ import Glibc
 import LabCore
 import LabReport
 import LabStudies
+import Workloads
 
 /// How a measuring command starts its run, once its input is valid: the command its worker
 /// processes (and the calibration's peer) run, its folder, the machine check, and the
@@ -95,12 +96,48 @@ enum RunStart {
         _ resumption: Resumption?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], out: String?,
         parser: CommandLineParser
     ) throws -> (worker: WorkerCommand, session: RunSession) {
+        let parsed = try parser.parse(arguments)
+        let calibration = try SharedOptions.calibration(parsed)
+        let quiet = parsed.has("--quiet")
         if let resumption {
-            return (try workerCommand(), try resumption.session(missing: missing))
+            let (worker, session) = (try workerCommand(), try resumption.session(missing: missing))
+            if session.unitCosts == nil { priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet) }
+            return (worker, session)
         }
         let (worker, path, runID) = try prepareOutput(out, command: command)
         let session = try startSession(
             path: path, runID: runID, plan: plan, worker: worker, command: command, arguments: parser.split(arguments, taking: Resumption.notPlanOptions).others)
+        priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet)
         return (worker, session)
+    }
+
+    /// Records the run's unit costs: `calibration`'s, or measured quickly now for the modes,
+    /// transports and starts of `plan` (said on standard error unless `quiet`). A quick
+    /// measurement that fails leaves the run without them, with a warning: the stacks then
+    /// leave the exchange unaccounted for, and the measurements are not at stake.
+    static func priceCounters(_ session: RunSession, command: String, calibration: UnitCosts?, plan: RunDescription.Plan, worker: WorkerCommand, quiet: Bool) {
+        if var calibration {
+            // The folder keeps the file it was explained with, whatever becomes of the path.
+            if let text = try? Platform.readFile(atPath: calibration.source),
+               (try? Platform.replaceFile(atPath: session.folder.path + "/" + CalibrationReport.fileName, with: Array(text.utf8))) != nil {
+                calibration.source = "\(CalibrationReport.fileName) in this folder, given with --calibration"
+            }
+            session.setUnitCosts(calibration)
+            return
+        }
+        let modes = plan.modes.compactMap(ExecutionMode.init(rawValue:))
+        let transports = (plan.transports ?? [Transport.default.rawValue]).compactMap(Transport.init(rawValue:))
+        let starts = (plan.starts ?? [WorkerStart.spawn.rawValue]).compactMap(WorkerStart.init(rawValue:))
+        let clock = Stopwatch()
+        do {
+            let results = try Calibrator(worker: worker, peer: peerCommand(worker), noop: Noop.self, spinPolls: plan.spin ?? Transport.defaultSpinPolls)
+                .quickUnitCosts(modes: modes, transports: transports, starts: starts)
+            session.setUnitCosts(UnitCosts(source: "measured quickly by lab \(command)", results: results))
+            if !quiet {
+                Console.error("lab: unit costs measured quickly (\(NumberFormatting.duration(clock.elapsedSeconds))); for steadier ones give --calibration FILE from lab calibrate\n")
+            }
+        } catch {
+            Console.error("lab: warning: the unit costs could not be measured (\(error)); the speedup stacks will leave the exchange unaccounted for\n")
+        }
     }
 }

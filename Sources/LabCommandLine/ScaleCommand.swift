@@ -47,7 +47,10 @@ struct ScaleCommand: Command {
         (speedup against workers, error bars, the ideal dashed), and results.csv and run.json
         as 'lab run' writes them, so that 'lab report' and 'lab compare' read the folder.
         Past the core count the curves show oversubscription: more workers than cores help
-        only work that waits.
+        only work that waits. Each mode's finding fits Amdahl's law (one serial fraction)
+        and the Universal Scalability Law (contention and coherency) to its curve, says
+        which explains it better, where the USL's curve peaks and what it gives at twice
+        the largest count; stack.svg draws each count's speedup stack as a bar.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -101,6 +104,8 @@ struct ScaleCommand: Command {
             guard let left = try resumption.left(in: plan, as: planned, order: .interleaved) else { return resumption.nothingToResume() }
             missing = left
         }
+        // Checked before a dry run too; the session reads it again to use it.
+        _ = try SharedOptions.calibration(parsed)
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: missing, of: total) }
             return CommandSupport.dryRun(

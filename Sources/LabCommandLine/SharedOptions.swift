@@ -225,6 +225,7 @@ enum SharedOptions {
     /// Where a study writes and how loudly: `--out`, `--quiet`, `--dry-run`.
     static let studyOutputOptions = [
         outOption(help: "The folder to create; it must not exist yet."),
+        calibrationOption,
         JSONSummary.formatOption,
         quietOption,
         dryRunOption,
@@ -251,6 +252,23 @@ enum SharedOptions {
     }
 
     /// The value of `--out`, refusing an empty one; `nil` when absent.
+    /// `--calibration FILE`, as the measuring commands take it.
+    static let calibrationOption = OptionSpec(
+        "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
+        help: "The unit costs (page faults, bytes moved, hand-outs, start-up) that explain each cell's speedup stack, from 'lab calibrate'; the folder keeps a copy. Without it the run measures them quickly as it starts (about a quarter of a second) and says so.")
+
+    /// The unit costs of `--calibration`, read and checked before anything is written.
+    static func calibration(_ parsed: ParsedArguments) throws(UsageError) -> UnitCosts? {
+        guard let path = parsed.value("--calibration") else { return nil }
+        let expected = "a calibration.csv that lab calibrate wrote"
+        guard let text = try? Platform.readFile(atPath: path) else { throw .invalidValue(option: "--calibration", value: path, expected: expected + " (it cannot be read)") }
+        do {
+            return try UnitCosts.parse(calibrationCSV: text, source: path)
+        } catch {
+            throw .invalidValue(option: "--calibration", value: path, expected: expected + " (\(error))")
+        }
+    }
+
     static func requestedOut(_ parsed: ParsedArguments) throws(UsageError) -> String? {
         if let out = parsed.value("--out"), out.isEmpty {
             throw .invalidValue(option: "--out", value: out, expected: "a folder path that does not exist yet")

@@ -28,6 +28,11 @@ package struct CellCounters: Sendable, Equatable {
     /// Repetitions the rest of the machine disturbed, of those that measured it; `nil` when
     /// none did (an older run).
     package var disturbed: Int?
+    /// Bytes to and from the worker processes over their transport (0 outside process mode).
+    package var bytesToWorkers: Double?
+    package var bytesFromWorkers: Double?
+    /// The bytes of the workload's dataset, which copying workers build as they start.
+    package var datasetBytes: Double?
     /// The lab's process's peak thread count over a repetition (0.8.0).
     package var peakThreads: Double?
     /// The most cores that others and steal took on average over a disturbed repetition
@@ -63,6 +68,9 @@ package struct CellCounters: Sendable, Equatable {
         othersCPUSeconds = median { $0.interference?.othersCPUSeconds }
         stealSeconds = median { $0.interference?.stealSeconds }
         peakThreads = count(\.peakThreads)
+        bytesToWorkers = Statistics.median(ok.map { Double($0.bytesToWorkers) })
+        bytesFromWorkers = Statistics.median(ok.map { Double($0.bytesFromWorkers) })
+        datasetBytes = Statistics.median(ok.compactMap { $0.datasetBytes.map(Double.init) })
         let judged = ok.filter { $0.counters.interference != nil }
         disturbed = judged.isEmpty ? nil : judged.count { $0.counters.disturbed == true }
         worstOthersCores = judged.filter { $0.counters.disturbed == true && $0.wallSeconds > 0 }.compactMap { record in

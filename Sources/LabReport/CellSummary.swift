@@ -41,6 +41,9 @@ package struct CellSummary: Sendable, Equatable {
     /// The median over tasks of (a task's run time here / the same task's in the sequential
     /// cell), the median over repetitions; `nil` without per-task data.
     package var taskSlowdown: Double?
+    /// A sequential cell's tasks' times, each the median over its repetitions, in task order;
+    /// `nil` without per-task data and for other cells.
+    package var taskSeconds: [Double]?
     /// Where its lanes ran (`--pin`), as its first repetition says.
     package var placement: Placement = .none
     /// How its worker processes talked to the coordinator; `nil` outside process mode.
@@ -204,6 +207,9 @@ package struct CellSummary: Sendable, Equatable {
             reference[cell.workloadKey] = (0..<cell.tasks).map { index in
                 Statistics.median(perRun.map { $0[index] }.filter { !$0.isNaN }) ?? .nan
             }
+        }
+        for index in summaries.indices where summaries[index].mode == .sequential {
+            summaries[index].taskSeconds = reference[summaries[index].workloadKey]
         }
         for index in summaries.indices {
             let cell = summaries[index]

@@ -16,7 +16,14 @@ package struct Explanation {
     /// them; `nil` when unknown.
     let cores: Int?
 
-    package init(summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil, cores: Int? = nil) {
+    /// The run's unit costs and batch, for the speedup stacks.
+    let stackContext: SpeedupStack.Context
+
+    package init(
+        summaries: [CellSummary], records: [RepetitionRecord], runtime: String? = nil, cores: Int? = nil,
+        stackContext: SpeedupStack.Context = SpeedupStack.Context(nil)
+    ) {
+        self.stackContext = stackContext
         self.summaries = summaries
         self.runtime = runtime
         self.cores = cores
@@ -74,15 +81,12 @@ package struct Explanation {
             for sentence in machineSentences(cell, against: fastest) { text += "    " + sentence + "\n" }
         }
         for sentence in machineSentences(fastest, against: nil) { text += "  " + sentence + "\n" }
-        let stacks = SpeedupStack.stacks(of: cells)
+        let stacks = SpeedupStack.stacks(of: cells, context: stackContext)
         if !stacks.isEmpty {
             text += "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
-            for stack in stacks {
-                var exchange: String?
-                if stack.mode == .processes, let moved = bytes[stack.cellKey] {
-                    exchange = "moving \(Explanation.mebibytes(moved.to)) to the workers and \(Explanation.mebibytes(moved.from)) back, wake-ups included"
-                }
-                text += "    " + stack.sentence(exchange: exchange) + ".\n"
+            for stack in stacks { text += "    " + stack.sentence() + ".\n" }
+            if stackContext.costs == nil {
+                text += "    (This run records no unit costs, made before lab 0.9.0: bytes, wake-ups and faults are not priced, and the exchange is not accounted for.)\n"
             }
         }
         return text

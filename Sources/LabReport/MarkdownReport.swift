@@ -27,7 +27,7 @@ package struct MarkdownReport {
                     text += "![timeline of the median repetition of each \(cell.workload) cell](\(file))\n\n"
                 }
             }
-            let stacks = SpeedupStack.stacks(of: cells)
+            let stacks = SpeedupStack.stacks(of: cells, context: SpeedupStack.Context(description))
             if !stacks.isEmpty {
                 text += "### Why not the ideal speedup: \(cell.workload)\n\n"
                 text += MarkdownReport.stackTable(stacks) + "\n"

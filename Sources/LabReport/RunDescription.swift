@@ -133,6 +133,7 @@ package struct RunDescription: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case machine, plan, partial, runtime, counters, checks, command, arguments, resumptions
+        case unitCosts = "unit_costs"
         case runID = "run_id"
         case labVersion = "lab_version"
         case gitCommit = "git_commit"
@@ -170,6 +171,10 @@ package struct RunDescription: Codable, Sendable, Equatable {
     package var arguments: [String]?
     /// Each time the run was resumed (absent for a run made in one go).
     package var resumptions: [Resumption]?
+    /// What each counter cost in time on the machine (0.9.0): the costs its speedup stacks
+    /// and predictions use, from `lab calibrate` or measured quickly as the run started;
+    /// absent in older runs (their stacks leave the exchange unaccounted for).
+    package var unitCosts: UnitCosts?
 
     package init(
         runID: String, labVersion: String, gitCommit: String?, swiftVersion: String, buildConfiguration: String,
@@ -194,14 +199,15 @@ package struct RunDescription: Codable, Sendable, Equatable {
         return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
     }
 
-    /// Reads `run.json` text.
     /// Reads `run.json` text. A folder may come from anyone: the plan's workload names keep
     /// ``WorkloadName``'s rule and its counts are in the ranges the lab itself would write.
     package static func parse(_ text: String) throws -> RunDescription {
         let decoder = JSONDecoder()
         let description = try decoder.decode(RunDescription.self, from: Data(text.utf8))
         if let problem = description.plan.problem { throw RunDescriptionError(reason: problem) }
-        return description
+        var checked = description
+        checked.unitCosts = description.unitCosts?.checked
+        return checked
     }
 
     /// The current UTC time as ISO 8601, to the second.

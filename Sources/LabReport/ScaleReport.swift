@@ -140,6 +140,9 @@ package struct ScaleReport: Sendable {
                     sentence += "; each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time there"
                 }
             }
+            if let fit = ScalabilityFit(curve.map { ($0.workers, $0.speedup!) }) {
+                sentence += ". " + fit.sentence(beyond: last.workers)
+            }
             return sentence + "\n"
         }.joined()
     }

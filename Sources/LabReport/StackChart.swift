@@ -14,9 +14,11 @@ package struct StackChart {
     static func colour(of part: String) -> String {
         switch part {
         case "startup": "#9467bd"
-        case "exchange": "#d62728"
+        case "bytes": "#d62728"
+        case "handouts": "#ff9896"
         case "idle": "#ff7f0e"
         case "waiting": "#8c564b"
+        case "faults": "#17becf"
         case "task_slowdown": "#1f77b4"
         case "teardown": "#e377c2"
         default: "#bcbd22"

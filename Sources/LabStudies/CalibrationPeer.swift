@@ -4,8 +4,8 @@ import LabCore
 
 /// The other end of a raw transport for calibration: the `lab calibrate-peer` child. `echo`
 /// sends every 8-byte message straight back (over the transport the environment names, see
-/// ``serveEcho()``) and at the end reports its CPU time; `sink` reads a pipe to end of file
-/// and answers with the byte count. Bare bytes only, no frames: the floor the lab is
+/// ``serveEcho()``) and at the end reports its CPU time; `sink` reads to the end of the stream
+/// over the same transport and answers with the byte count. Bare bytes only, no frames: the floor the lab is
 /// compared to.
 package enum CalibrationPeer {
     package static func serve(mode: String) -> Int32 {
@@ -16,11 +16,13 @@ package enum CalibrationPeer {
         case "echo":
             return serveEcho()
         case "sink":
-            var total: UInt64 = 0
-            while let count = try? buffer.withUnsafeMutableBytes({ try Platform.read(STDIN_FILENO, into: $0) }), count > 0 {
-                total += UInt64(count)
+            return serve { source, sink in
+                var total: UInt64 = 0
+                while let count = try? buffer.withUnsafeMutableBytes({ try source.read(into: $0) }), count > 0 {
+                    total += UInt64(count)
+                }
+                return (try? sink.write(withUnsafeBytes(of: total.littleEndian) { Array($0) })) != nil ? 0 : 1
             }
-            return (try? withUnsafeBytes(of: total.littleEndian) { try Platform.writeAll(STDOUT_FILENO, $0) }) != nil ? 0 : 1
         default:
             return 2
         }
@@ -44,22 +46,28 @@ package enum CalibrationPeer {
         }
     }
 
-    /// `echo` over the transport the environment names (as a worker's), on the standard
-    /// descriptors or, for `shm`, the region on standard input.
+    /// `echo` over the transport the environment names (see ``serve(_:)``).
     static func serveEcho() -> Int32 {
+        serve { source, sink in echo(&source, &sink) }
+    }
+
+    /// `body` with the transport the environment names (as a worker's): the standard
+    /// descriptors or, for `shm`, the rings of the region on standard input.
+    static func serve(_ body: (inout any ByteSource, inout any ByteSink) -> Int32) -> Int32 {
         let transport = TransportSettings.inherited
         switch transport.transport {
         case .pipe, .socketpair:
-            var source = DescriptorSource(descriptor: STDIN_FILENO)
-            var sink = DescriptorSink(descriptor: STDOUT_FILENO)
-            return echo(&source, &sink)
+            var source: any ByteSource = DescriptorSource(descriptor: STDIN_FILENO)
+            var sink: any ByteSink = DescriptorSink(descriptor: STDOUT_FILENO)
+            return body(&source, &sink)
         case .shm:
             guard let region = try? SharedRegion.attach(descriptor: STDIN_FILENO) else { return 1 }
             let waiting = RingWaiting.onParent(spinPolls: transport.spinPolls)
-            var source = RingSource(region.requests, of: region, waiting: waiting)
-            var sink = RingSink(region.replies, of: region, waiting: waiting)
-            defer { sink.close() }
-            return echo(&source, &sink)
+            var source: any ByteSource = RingSource(region.requests, of: region, waiting: waiting)
+            let ring = RingSink(region.replies, of: region, waiting: waiting)
+            defer { ring.close() }
+            var sink: any ByteSink = ring
+            return body(&source, &sink)
         }
     }
 }

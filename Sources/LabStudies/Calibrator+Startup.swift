@@ -14,6 +14,23 @@ extension Calibrator {
             detail: "pthread_create plus pthread_join of an empty thread, mean")
     }
 
+    /// A pool of two threads until both are ready: the start-up part of a noop cell on two
+    /// threads (after a warm-up), median of `count`.
+    func threadPoolStart(count: Int) throws -> CalibrationResult {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 2)
+        let runner = ExperimentRunner(runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry())
+        let cell = Cell(workload: workload, mode: .threads, workers: 2)
+        var starts: [Double] = []
+        for repetition in 0...count {
+            let record = runner.measure(cell, repetition: repetition)
+            guard record.status == .ok, let parts = record.breakdown else { throw LabFailure("noop \(cell.label) failed: \(record.error ?? "")") }
+            if repetition > 0 { starts.append(parts.seconds(of: "startup") * 1e3) }
+        }
+        return CalibrationResult(
+            measurement: "threads_pool_of_2_ready", value: Statistics.median(starts) ?? .nan, unit: "ms", samples: count,
+            detail: "a pool of 2 threads until both are ready: the start-up part of a noop cell, median")
+    }
+
     func spawnToReady(count: Int) throws -> CalibrationResult {
         CalibrationResult(
             measurement: "process_spawn_to_ready", value: try poolStartupSeconds(workers: 1, samples: count, warmups: 0) * 1e3, unit: "ms",
@@ -30,6 +47,7 @@ extension Calibrator {
         let cell = Cell(workload: workload, mode: .processes, workers: 1)
         var spawn: [Double] = []
         var load: [Double] = []
+        var teardown: [Double] = []
         for repetition in 0...count {
             let (record, timeline) = runner.measureWithTimeline(cell, repetition: repetition)
             guard record.status == .ok, let timeline else { throw LabFailure("a noop worker failed to start: \(record.error ?? "")") }
@@ -40,6 +58,7 @@ extension Calibrator {
             if repetition > 0 {
                 spawn.append(Double(started - asked) / 1e6)
                 load.append(Double(ready - started) / 1e6)
+                if let parts = record.breakdown { teardown.append(parts.seconds(of: "teardown") * 1e3) }
             }
         }
         return [
@@ -49,6 +68,9 @@ extension Calibrator {
             CalibrationResult(
                 measurement: "process_spawned_to_ready", value: Statistics.median(load) ?? .nan, unit: "ms", samples: count,
                 detail: "from Process.run() returning until the worker's ready frame (loading, runtime start, setup), median"),
+            CalibrationResult(
+                measurement: "worker_teardown", value: Statistics.median(teardown) ?? .nan, unit: "ms", samples: count,
+                detail: "a noop worker's end, from its last task until it is reaped (its report, its exit, the wait): the teardown part, median"),
         ]
     }
 
@@ -117,6 +139,7 @@ extension Calibrator {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
         var startup: [WorkerStart: [Double]] = [:]
         var unique: [WorkerStart: [Double]] = [:]
+        var faults: [WorkerStart: [Double]] = [:]
         for round in 0...count {
             for start in WorkerStart.allCases {
                 let pool = ProcessPoolRunner(workers: workers, command: worker, registry: registry, forkServer: start == .forkserver ? server : nil)
@@ -125,6 +148,7 @@ extension Calibrator {
                 guard round > 0 else { continue }
                 startup[start, default: []].append(result.startupSeconds * 1e3)
                 if let memory = result.workers.memory { unique[start, default: []].append(Double(memory.uniqueKiB) / Double(workers)) }
+                if result.workers.workersWithoutUsage == 0 { faults[start, default: []].append(Double(result.workers.usage.minorFaults) / Double(workers)) }
             }
         }
         let spawned = Statistics.median(startup[.spawn] ?? []) ?? .nan
@@ -145,6 +169,12 @@ extension Calibrator {
             CalibrationResult(
                 measurement: "worker_uss_forkserver", value: Statistics.median(unique[.forkserver] ?? []) ?? .nan, unit: "KiB", samples: count,
                 detail: "memory a forked noop worker owns alone (USS) as it exits, median"),
+            CalibrationResult(
+                measurement: "worker_minor_faults_spawn", value: Statistics.median(faults[.spawn] ?? []) ?? .nan, unit: "faults", samples: count,
+                detail: "minor page faults of a spawned noop worker over its life (loading itself, its runtime, its heap), median"),
+            CalibrationResult(
+                measurement: "worker_minor_faults_forkserver", value: Statistics.median(faults[.forkserver] ?? []) ?? .nan, unit: "faults", samples: count,
+                detail: "the same for a forked one (it shares the fork server's pages until it writes them), median"),
         ]
     }
 

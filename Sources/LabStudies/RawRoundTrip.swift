@@ -17,7 +17,48 @@ extension Calibrator {
     /// Round trips with an echo peer over `transport`, after 1,000 unmeasured ones; the two
     /// processes pinned to `cpus` (coordinator, peer) when given.
     func rawRoundTrip(over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)? = nil) throws -> RawRoundTrip {
-        // The transport is set up as for a worker; only the bytes that cross it differ.
+        try withPeer("echo", over: transport, cpus: cpus) { source, sink, process, end in
+            try measure(&source, &sink, process: process, end: end)
+        }
+    }
+
+    /// One-way bandwidth over `transport` in bytes a second: `bytes` in 64 KiB writes to a
+    /// `sink` peer, from the first write until the peer's count of them is back (after 4 MiB
+    /// unmeasured, to fault in the buffers on both sides); the two processes pinned to `cpus`
+    /// when given.
+    func rawBandwidth(over transport: TransportSettings, bytes: Int, cpus: (coordinator: Int, peer: Int)? = nil) throws -> Double {
+        try withPeer("sink", over: transport, cpus: cpus) { source, sink, _, end in
+            let chunk = [UInt8](repeating: 1, count: 65536)
+            var sent = 0
+            while sent < 4 << 20 {
+                try sink.write(chunk)
+                sent += chunk.count
+            }
+            let clock = Stopwatch()
+            while sent < (4 << 20) + bytes {
+                try sink.write(chunk)
+                sent += chunk.count
+            }
+            end()
+            var answer = [UInt8](repeating: 0, count: 8)
+            guard try answer.withUnsafeMutableBytes({ try source.readFully(into: $0) }) else {
+                throw LabFailure("the calibration peer did not report the bytes it read")
+            }
+            let seconds = clock.elapsedSeconds
+            let counted = UInt64(littleEndian: answer.withUnsafeBytes { $0.load(as: UInt64.self) })
+            guard counted == UInt64(sent) else { throw LabFailure("the calibration peer read \(counted) bytes of \(sent) over \(transport.transport.rawValue)") }
+            return Double(bytes) / seconds
+        }
+    }
+
+    /// Starts `lab calibrate-peer MODE` on `transport` (set up as for a worker: only the bytes
+    /// that cross it differ), pinned to `cpus` when given, and runs `body` with the
+    /// coordinator's source and sink, the peer's process and the function that ends the
+    /// requests; waits for the peer when `body` is done.
+    private func withPeer<T>(
+        _ mode: String, over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)?,
+        _ body: (inout any ByteSource, inout any ByteSink, Process, () -> Void) throws -> T
+    ) throws -> T {
         let connection = try WorkerConnection.make(transport)
         // Ended once: after the exchanges, or here when they failed (a pipe closed twice
         // could close a descriptor that another thread opened meanwhile).
@@ -26,13 +67,14 @@ extension Calibrator {
             if !ended { connection.end.endRequests() }
             ended = true
         }
+        let process = Process()
         defer {
             endRequests()
             connection.end.release()
+            if process.processIdentifier != 0 { process.waitUntilExit() }
         }
-        let process = Process()
         process.executableURL = URL(fileURLWithPath: peer.executablePath)
-        process.arguments = peer.arguments + ["echo"]
+        process.arguments = peer.arguments + [mode]
         process.environment = ProcessInfo.processInfo.environment.merging(connection.environment) { _, new in new }
         process.standardInput = connection.standardInput
         process.standardOutput = connection.standardOutput
@@ -49,14 +91,14 @@ extension Calibrator {
         }
         switch connection.end {
         case .descriptors(let requests, let replies):
-            var source = DescriptorSource(descriptor: replies)
-            var sink = DescriptorSink(descriptor: requests)
-            return try measure(&source, &sink, process: process, end: endRequests)
+            var source: any ByteSource = DescriptorSource(descriptor: replies)
+            var sink: any ByteSink = DescriptorSink(descriptor: requests)
+            return try body(&source, &sink, process, endRequests)
         case .region(let region):
             let waiting = RingWaiting(spinPolls: transport.spinPolls, peerAlive: { process.isRunning })
-            var source = RingSource(region.replies, of: region, waiting: waiting)
-            var sink = RingSink(region.requests, of: region, waiting: waiting)
-            return try measure(&source, &sink, process: process, end: endRequests)
+            var source: any ByteSource = RingSource(region.replies, of: region, waiting: waiting)
+            var sink: any ByteSink = RingSink(region.requests, of: region, waiting: waiting)
+            return try body(&source, &sink, process, endRequests)
         }
     }
 

@@ -190,6 +190,14 @@ package final class RunSession: Sendable {
         description.withLock { $0.plan = plan }
     }
 
+    /// Records the unit costs that the run's speedup stacks use (`run.json`'s `unit_costs`).
+    package func setUnitCosts(_ costs: UnitCosts) {
+        description.withLock { $0.unitCosts = costs }
+    }
+
+    /// The unit costs `run.json` records so far (a resumed folder's, or those set).
+    package var unitCosts: UnitCosts? { description.withLock { $0.unitCosts } }
+
     /// The study's own files as of what it has measured: written with the derived files at
     /// the end, and also when the run ends early.
     package func setStudyFiles(_ files: [(name: String, text: String)]) {

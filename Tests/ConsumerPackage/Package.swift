@@ -10,7 +10,7 @@ let lab = Context.environment["WORKLOAD_LAB_URL"] ?? "https://github.com/your-te
 
 let package = Package(
     name: "LabConsumer",
-    dependencies: [.package(url: lab, from: "0.8.0")],
+    dependencies: [.package(url: lab, from: "0.9.0")],
     targets: [
         .executableTarget(
             name: "vowels",

@@ -6,7 +6,7 @@ import Testing
 /// The lab as another package's dependency, by version: `Tests/ConsumerPackage` adds a
 /// workload of its own to the lab's command line and runs `list`, `run`, `explain` and `scale`
 /// through its own binary, worker processes included. It is built against a git copy of this checkout's package tagged with the lab's
-/// version, the way a user's package would resolve `from: "0.8.0"`: the page's own steps.
+/// version, the way a user's package would resolve `from: "0.9.0"`: the page's own steps.
 @Suite struct ConsumerTests {
     struct CommandFailed: Error, CustomStringConvertible {
         let description: String
@@ -107,7 +107,7 @@ import Testing
         // commands, the run folder's name where the page writes <run-id>.
         let steps = try Self.pageSteps()
         try #require(steps.count == 2, "\(steps)")
-        #expect(steps[0].contains("git tag 0.8.0") && steps[1].first == "swift build -c release", "\(steps)")
+        #expect(steps[0].contains("git tag 0.9.0") && steps[1].first == "swift build -c release", "\(steps)")
         let consumerSource = repository.appendingPathComponent("Tests/ConsumerPackage").path
         let script = (["set -ex", "cd '\(lab.path)'"] + steps[0] + [
             "cp '\(consumerSource)/Package.swift' Package.swift",
@@ -129,7 +129,7 @@ import Testing
 
         // Resolved by version, not by branch or path.
         let resolved = try String(contentsOf: consumer.appendingPathComponent("Package.resolved"), encoding: .utf8)
-        #expect(resolved.contains("\"version\" : \"0.8.0\""), "\(resolved)")
+        #expect(resolved.contains("\"version\" : \"0.9.0\""), "\(resolved)")
 
         // The binary names itself in its help and its errors.
         let vowels = consumer.appendingPathComponent(".build/release/vowels").path

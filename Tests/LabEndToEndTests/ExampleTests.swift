@@ -89,9 +89,11 @@ import Testing
         }
         // Every run folder an example names, as a copy of the reference run.
         // (once each: an example may name one folder twice, as baseline and candidate).
-        for argument in Set(arguments) where argument.hasPrefix("Results/") && argument != resumed {
+        // A file inside one (Results/reference/calibration-one-core.csv) comes with its copy.
+        let folders = Set(arguments.filter { $0.hasPrefix("Results/") && $0 != resumed }.map { $0.split(separator: "/").prefix(2).joined(separator: "/") })
+        for folder in folders {
             try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
-            try FileManager.default.copyItem(atPath: reference, toPath: lab.folder + "/" + argument)
+            try FileManager.default.copyItem(atPath: reference, toPath: lab.folder + "/" + folder)
         }
         if arguments.contains("--embed") {
             try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
@@ -124,7 +126,7 @@ import Testing
         try lab.cutShort(folder, droppingRows: 1)
     }
 
-    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "compare", "calibrate", "bench", "crossover", "scale", "ab", "sensitivity"])
+    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "predict", "compare", "calibrate", "bench", "crossover", "scale", "ab", "sensitivity"])
     func helpExamples(command: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }

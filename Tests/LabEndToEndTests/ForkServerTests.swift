@@ -42,7 +42,7 @@ import Testing
     func interrupt() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun)
+        let started = try lab.start(Self.longRun + lab.givenCosts())
         let labID = started.process.processIdentifier
         // The server and its two workers.
         #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 3 })
@@ -59,7 +59,7 @@ import Testing
     func forkedWorkerDescriptors() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun)
+        let started = try lab.start(Self.longRun + lab.givenCosts())
         let labID = started.process.processIdentifier
         #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 3 })
         let server = try lab.markedProcesses().filter { Self.parent(of: $0) == labID }
@@ -105,7 +105,7 @@ import Testing
     func coordinatorKilled() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun)
+        let started = try lab.start(Self.longRun + lab.givenCosts())
         let labID = started.process.processIdentifier
         #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 3 })
         kill(labID, SIGKILL)

@@ -27,7 +27,7 @@ import Testing
     @Test("every command's --format json decodes and has the documented keys, its rows keyed like its CSV (slow: it runs each command at a quick size)")
     func documented() throws {
         let keys = try Self.documentedKeys()
-        #expect(Set(keys.keys) == ["run", "scale", "crossover", "calibrate", "bench", "check", "explain", "compare", "sensitivity"], "\(keys)")
+        #expect(Set(keys.keys) == ["run", "scale", "crossover", "calibrate", "bench", "check", "explain", "predict", "compare", "sensitivity"], "\(keys)")
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
@@ -41,6 +41,7 @@ import Testing
             ("check", ["check", "--seconds", "0.1"], "findings"),
             ("sensitivity", ["sensitivity", "Results/reference", "--repetitions", "2"], "rows"),
             ("explain", ["explain", "Results/reference", "--workload", "digest"], "workloads"),
+            ("predict", ["predict", "Results/reference", "--workload", "digest", "--workers", "4"], "cells"),
             ("compare", ["compare", "Results/reference", "Results/reference", "--fail-if-slower", "5", "--fail-if", "workers_uss>10%"], "cells"),
         ]
         let csvFiles = ["run": nil, "scale": "s/scale.csv", "crossover": "c/crossover.csv", "calibrate": "k/calibration.csv", "bench": "b/bench.csv"] as [String: String?]

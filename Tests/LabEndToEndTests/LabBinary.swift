@@ -31,6 +31,16 @@ struct LabBinary {
         try? FileManager.default.removeItem(atPath: folder)
     }
 
+    /// `--calibration` and a calibration file of a few unit costs, written in the test's
+    /// folder: a run given it measures no unit costs as it starts, so the only processes it
+    /// starts are those a test watches (the quick measurement starts workers of its own).
+    func givenCosts() throws -> [String] {
+        let path = folder + "/given-calibration.csv"
+        let text = "measurement,value,unit,samples,detail\nminor_fault_anonymous,2.000,us,1,given\npipe_bandwidth,1000.000,MiB/s,1,given\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return ["--calibration", path]
+    }
+
     /// Starts `lab` with `arguments` in the test's folder; output goes to files in /tmp.
     func start(_ arguments: [String], environment extra: [String: String] = [:], executable: String = LabBinary.path) throws -> (process: Process, output: URL, error: URL) {
         let process = Process()

@@ -23,7 +23,7 @@ import Testing
     func interrupt(signal: Int32, transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun(over: transport))
+        let started = try lab.start(Self.longRun(over: transport) + lab.givenCosts())
         let labID = started.process.processIdentifier
         let workersUp = try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 2 }
         #expect(workersUp)
@@ -81,7 +81,7 @@ import Testing
     func coordinatorKilled(transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun(over: transport))
+        let started = try lab.start(Self.longRun(over: transport) + lab.givenCosts())
         let labID = started.process.processIdentifier
         #expect(try lab.wait(seconds: 20) { try lab.markedProcesses().filter { $0 != labID }.count == 2 })
         kill(labID, SIGKILL)
@@ -94,7 +94,7 @@ import Testing
     func interruptAtStartup(transport: Transport) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let started = try lab.start(Self.longRun(over: transport))
+        let started = try lab.start(Self.longRun(over: transport) + lab.givenCosts())
         // As soon as the lab has installed its handlers (its "lab: run ..." line comes right
         // after), whatever its workers are doing.
         #expect(lab.wait(seconds: 20) { ((try? String(contentsOf: started.error, encoding: .utf8)) ?? "").contains("lab: run ") })
@@ -114,7 +114,7 @@ import Testing
         let started = try lab.start([
             "run", "--workloads", "sleep", "--modes", "processes,threads", "--workers", "2", "--set", "sleep.seconds=3", "--tasks", "2",
             "--transport", transport.rawValue, "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
-        ])
+        ] + lab.givenCosts())
         let labID = started.process.processIdentifier
         var victim: Int32?
         #expect(try lab.wait(seconds: 20) {
