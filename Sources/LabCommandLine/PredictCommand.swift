@@ -36,8 +36,9 @@ struct PredictCommand: Command {
         measured median where the run has the cell, how far the prediction missed, and the
         part that missed most. A prediction knows nothing of the tasks' slowdown side by side
         (memory bandwidth, caches, the allocator): where a cell has one, the miss names it.
-        With --calibration, the costs and core count are another machine's: what the run
-        would take there. The run's costs are in its run.json (lab 0.9.0 or newer); an older
+        For a crossover folder it also says, per pool, the size where the prediction and
+        the measurement each start to beat sequential. With --calibration, the costs and
+        core count are another machine's: what the run would take there. The run's costs are in its run.json (lab 0.9.0 or newer); an older
         run needs --calibration.
 
         OPTIONS:
@@ -129,12 +130,76 @@ struct PredictCommand: Command {
             }
             text += Self.table(header: ["cell", "predicted", "measured", "miss", "part missed most"], rows: table)
         }
+        var crossings: [[String: Any]] = []
+        if description.command == "crossover", let arguments = description.arguments, let at = arguments.firstIndex(of: "--param"), at + 1 < arguments.count {
+            let parameter = arguments[at + 1]
+            crossings = Self.crossings(of: workloads, parameter: parameter, cores: cores, context: context)
+            if !crossings.isEmpty { text += "\nWhere each pool beats sequential, by \(parameter) (between the sizes measured, the margins interpolated):\n" }
+            for crossing in crossings {
+                let mode = crossing["mode"] as? String ?? ""
+                func size(_ key: String) -> String { (crossing[key] as? Double).map { Explanation.grouped($0) } ?? "none of the sizes" }
+                var line = "  \(mode): predicted \(size("predicted_size")), measured \(size("measured_size"))"
+                if let predicted = crossing["predicted_size"] as? Double, let measured = crossing["measured_size"] as? Double, measured > 0 {
+                    line += " (\(NumberFormatting.fixed(predicted / measured, decimals: 2))x the measured)"
+                }
+                text += line + "\n"
+            }
+        }
         if json {
-            Console.output(try JSONSummary.document(["command": "predict", "folder": path, "cores": cores, "unit_costs": costs.source, "cells": rows]))
+            Console.output(
+                try JSONSummary.document([
+                    "command": "predict", "folder": path, "cores": cores, "unit_costs": costs.source, "cells": rows, "crossings": crossings,
+                ]))
         } else {
             Console.output(text)
         }
         return 0
+    }
+
+    /// A crossover folder's crossings, measured and predicted: per pool, the size of
+    /// `parameter` where it starts to beat sequential, between the first size that beats it
+    /// and the one below, the margins (pool less sequential) interpolated to zero; `nil`
+    /// (absent) where no size measured does.
+    static func crossings(of workloads: [[CellSummary]], parameter: String, cores: Int, context: SpeedupStack.Context) -> [[String: Any]] {
+        func value(_ cell: CellSummary) -> Double? {
+            cell.parameters.split(separator: ";").first { $0.hasPrefix(parameter + "=") }.flatMap { Double($0.dropFirst(parameter.count + 1)) }
+        }
+        let sizes = workloads.compactMap { group -> (size: Double, sequential: Double, cells: [CellSummary], prediction: [String: StackPrediction])? in
+            guard let sequential = group.first(where: { $0.mode == .sequential }), let size = value(sequential), let alone = sequential.wallMedian else { return nil }
+            var predicted: [String: StackPrediction] = [:]
+            for cell in group where cell.mode != .sequential {
+                predicted[cell.cellKey] = StackPrediction(
+                    StackPrediction.Target(cell), sequential: sequential, bytes: StackPrediction.bytes(of: group, workloadKey: sequential.workloadKey),
+                    cores: cores, context: context)
+            }
+            return (size, alone, group, predicted)
+        }.sorted { $0.size < $1.size }
+        /// Where `margin` (negative: the pool is faster) first turns negative, interpolated.
+        func crossing(_ margins: [(size: Double, margin: Double)]) -> Double? {
+            guard let index = margins.firstIndex(where: { $0.margin < 0 }) else { return nil }
+            guard index > 0 else { return margins[index].size }
+            let (low, high) = (margins[index - 1], margins[index])
+            return low.size + (high.size - low.size) * low.margin / (low.margin - high.margin)
+        }
+        var found: [[String: Any]] = []
+        for mode in [ExecutionMode.threads, .processes, .async] {
+            var measured: [(Double, Double)] = []
+            var predicted: [(Double, Double)] = []
+            for size in sizes {
+                guard let cell = size.cells.first(where: { $0.mode == mode }) else { continue }
+                if let wall = cell.wallMedian { measured.append((size.size, wall - size.sequential)) }
+                // The prediction stands on the sequential cell's breakdown, as its own total.
+                if let prediction = size.prediction[cell.cellKey], let alone = size.cells.first(where: { $0.mode == .sequential })?.parts?.totalSeconds {
+                    predicted.append((size.size, prediction.predictedSeconds - alone))
+                }
+            }
+            guard !measured.isEmpty, !predicted.isEmpty else { continue }
+            var row: [String: Any] = ["mode": mode.rawValue]
+            row["measured_size"] = crossing(measured)
+            row["predicted_size"] = crossing(predicted)
+            found.append(row)
+        }
+        return found
     }
 
     /// Columns padded to their widest field, two spaces apart, indented by two.

@@ -50,7 +50,9 @@ struct ScaleCommand: Command {
         only work that waits. Each mode's finding fits Amdahl's law (one serial fraction)
         and the Universal Scalability Law (contention and coherency) to its curve, says
         which explains it better, where the USL's curve peaks and what it gives at twice
-        the largest count; stack.svg draws each count's speedup stack as a bar.
+        the largest count; scale-stack.svg draws, per mode, where the gap to linear goes
+        as the workers grow (each part of the speedup stack an area), and stack.svg each
+        count's stack as a bar.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -132,19 +134,19 @@ struct ScaleCommand: Command {
                 // scale is interrupted.
                 if case .recorded(let record) = event {
                     measured.append(record)
-                    session.setStudyFiles(ScaleReport(records: measured, cores: cores).files)
+                    session.setStudyFiles(ScaleReport(records: measured, cores: cores, stackContext: SpeedupStack.Context(costs: session.unitCosts, batch: batch)).files)
                 }
             }
             progress.finish()
         }
-        let report = ScaleReport(records: records, cores: cores)
+        let report = ScaleReport(records: records, cores: cores, stackContext: SpeedupStack.Context(costs: session.unitCosts, batch: batch))
         if json {
             Console.output(try JSONSummary.document([
                 "command": "scale", "run_id": runID, "folder": path, "workload": name,
                 "points": JSONSummary.rows(fromCSV: report.csv), "findings": JSONSummary.lines(report.findings),
             ]))
         } else {
-            Console.output(report.text + "\n" + wroteLine(["scale.csv", "scale.txt", "scale.svg"], derived: derived, in: path))
+            Console.output(report.text + "\n" + wroteLine(report.files.map(\.name), derived: derived, in: path))
         }
         CommandSupport.warnAboutDisturbance(records, folder: path)
         // A mode that did other work has no speedup in the curve (CellSummary leaves it out),

@@ -233,7 +233,7 @@ package struct Explanation {
     }
 
     /// `31,000`: a count with thousands separated.
-    static func grouped(_ value: Double) -> String {
+    package static func grouped(_ value: Double) -> String {
         let digits = String(Int(value.rounded()))
         var text = ""
         for (index, digit) in digits.reversed().enumerated() {

@@ -31,8 +31,13 @@ package struct ScaleReport: Sendable {
         return (1 / speedup - 1 / p) / (1 - 1 / p)
     }
 
-    package init(records: [RepetitionRecord], cores: Int) {
+    /// Each parallel cell's speedup stack, in the order measured (``StackAreaChart``).
+    package let stacks: [SpeedupStack]
+
+    /// - Parameter stackContext: the run's unit costs and batch, for the stacks.
+    package init(records: [RepetitionRecord], cores: Int, stackContext: SpeedupStack.Context = SpeedupStack.Context(costs: nil, batch: .automatic)) {
         let summaries = CellSummary.summarize(records)
+        stacks = SpeedupStack.stacks(of: summaries, context: stackContext)
         let first = summaries.first
         workload = first?.workload ?? ""
         parameters = first?.parameters ?? ""
@@ -200,6 +205,6 @@ package struct ScaleReport: Sendable {
 
     /// The study's own files, by name and content.
     package var files: [(name: String, text: String)] {
-        [("scale.csv", csv), ("scale.txt", text), ("scale.svg", svg)]
+        [("scale.csv", csv), ("scale.txt", text), ("scale.svg", svg)] + (StackAreaChart().render(stacks).map { [("scale-stack.svg", $0)] } ?? [])
     }
 }

@@ -149,7 +149,7 @@ import Testing
             "run", "--workloads", "slices", "--modes", "processes,threads", "--start", "forkserver", "--dataset", "map", "--workers", "2",
             "--set", "slices.bytes=4194304", "--set", "slices.rounds=300", "--tasks", "2", "--repetitions", "1", "--warmup", "0",
             "--out", "run", "--quiet",
-        ])
+        ] + lab.givenCosts())
         let labID = started.process.processIdentifier
         var victim: Int32?
         #expect(try lab.wait(seconds: 20) {

@@ -126,4 +126,22 @@ import Testing
         #expect(chart.hasPrefix("<svg") && chart.contains(">processes x2</text>") && chart.contains(">async x2</text>"), "\(chart)")
         #expect(StackChart().render([]) == nil)
     }
+
+    @Test("scale-stack.svg: per mode an area per part over the worker counts, or nothing with fewer than two counts")
+    func areas() throws {
+        let sequential = cell(.sequential, wall: 1.0)
+        let wider = cell(.threads, wall: 0.3, startup: 0.02, idle: 0.03).map { record in
+            var record = record
+            record.workers = 4
+            return record
+        }
+        let stacks = SpeedupStack.stacks(
+            of: CellSummary.summarize(sequential + cell(.threads, wall: 0.55, startup: 0.01) + wider), context: SpeedupStack.Context(nil))
+        #expect(stacks.map(\.label) == ["threads x2", "threads x4"])
+        let chart = try #require(StackAreaChart().render(stacks))
+        #expect(chart.hasPrefix("<svg") && chart.hasSuffix("</svg>\n") && chart.contains(">threads</text>") && chart.contains(">x4</text>"))
+        // Start-up and idle lost at both counts: an area each, and the dashed line of the whole gap.
+        #expect(chart.components(separatedBy: "<polygon").count - 1 >= 2 && chart.contains("stroke-dasharray"), "\(chart)")
+        #expect(StackAreaChart().render(Array(stacks.prefix(1))) == nil)
+    }
 }
