@@ -32,7 +32,10 @@ struct ExplainCommand: Command {
         named together as a tie. Where the run has the machine's counters (lab 0.6.0), it
         cites them: page faults far above the faster cell's, each lane's wait for a core,
         the workers' memory as RSS against PSS and USS, and repetitions that other work on
-        the machine disturbed. Every figure comes from the run's files. A run made by lab
+        the machine disturbed. Then, per parallel cell, its speedup stack in a sentence (why
+        it is not N times as fast, in parts that add up), and where the run has unit costs
+        (lab 0.9.0) the time predicted for it and the part the prediction got most wrong
+        (as 'lab predict' says). Every figure comes from the run's files. A run made by lab
         0.3.0 or older has no breakdown: explain says who won and that it cannot say why.
 
         OPTIONS:

@@ -84,7 +84,12 @@ package struct Explanation {
         let stacks = SpeedupStack.stacks(of: cells, context: stackContext)
         if !stacks.isEmpty {
             text += "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
-            for stack in stacks { text += "    " + stack.sentence() + ".\n" }
+            // Without a core count, lanes are taken to have a core each.
+            let predictions = StackPrediction.predictions(of: cells, cores: stackContext.costs?.cores ?? cores ?? Int.max, context: stackContext)
+            for stack in stacks {
+                text += "    " + stack.sentence() + ".\n"
+                if let prediction = predictions[stack.cellKey] { text += "      " + Explanation.predicted(prediction, against: stack) + ".\n" }
+            }
             if stackContext.costs == nil {
                 text += "    (This run records no unit costs, made before lab 0.9.0: bytes, wake-ups and faults are not priced, and the exchange is not accounted for.)\n"
             }
@@ -230,6 +235,18 @@ package struct Explanation {
         guard let count = cell.counters.disturbed, count > 0 else { return nil }
         let cores = cell.counters.worstOthersCores.map { " (other processes or the hypervisor took up to \(NumberFormatting.fixed($0, decimals: 2)) cores)" } ?? ""
         return "Disturbed: \(count) of \(cell.succeeded) repetitions of \(cell.label) shared the machine with other work\(cores); its times are not this code's alone."
+    }
+
+    /// "Predicted 187 ms from the sequential cell and the unit costs, 4.2% short; the part it
+    /// got most wrong: waiting for a core (0 us predicted, 13.5 ms measured)".
+    static func predicted(_ prediction: StackPrediction, against stack: SpeedupStack) -> String {
+        let miss = prediction.predictedSeconds / stack.measuredSeconds - 1
+        var text = "Predicted \(NumberFormatting.duration(prediction.predictedSeconds)) from the sequential cell and the unit costs"
+        text += ", " + NumberFormatting.fixed(abs(miss) * 100, decimals: 1) + "% " + (miss < 0 ? "short" : "over")
+        if let worst = prediction.worstMiss(against: stack) {
+            text += "; the part it got most wrong: \(stack.words(for: worst.part)) (\(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured)"
+        }
+        return text
     }
 
     /// `31,000`: a count with thousands separated.

@@ -24,6 +24,8 @@ import Testing
             cell(.sequential, wall: 1.0, startup: 0) + cell(.threads, wall: 0.5, idle: 0.1)
             + cell(.processes, wall: 0.8, startup: 0.2, exchange: 0.1, teardown: 0.002)
         // A pipe at 1,024 MiB a second: 64 MiB over two lanes is 31.25 ms of the exchange's 100.
+        // The prediction: the ideal 0.5 s, three equal tasks on two lanes (one lane runs two:
+        // 167 ms of tail) and, for processes, the 31.25 ms of bytes.
         let costs = UnitCosts(source: "test", measurements: [.init(measurement: "pipe_bandwidth", value: 1024, unit: "MiB/s")])
         let text = Explanation(
             summaries: CellSummary.summarize(records), records: records, stackContext: SpeedupStack.Context(costs: costs, batch: .fixed(1))
@@ -37,7 +39,9 @@ import Testing
                   processes x2 took 1.60 times as long as threads x2: starting 2 worker processes took 25% of its time (200.0 ms; 1.0 ms in threads x2); handing tasks to the workers and results back through pipes, wake-ups included (64.0 MiB to the workers, 0.3 KiB back) took 12% of its time (100 ms; 0 ms in threads x2).
                   Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):
                     threads x2: 2.00x instead of 2.00x: imbalance and tail 0.40x (100 ms); gained: tasks faster side by side 0.40x (100 ms).
+                      Predicted 667 ms from the sequential cell and the unit costs, 33.2% over; the part it got most wrong: tasks slower side by side (0 us predicted, -100 ms measured).
                     processes x2: 1.25x instead of 2.00x: start-up 0.50x (200 ms), not accounted for 0.17x (68.7 ms), moving 64.0 MiB 0.08x (31.3 ms).
+                      Predicted 699 ms from the sequential cell and the unit costs, 12.8% short; the part it got most wrong: start-up (0 us predicted, 200 ms measured).
                 
                 """, "\(text)")
     }
