@@ -166,7 +166,10 @@ import Testing
         let scale = try lab.run(["scale", "--workload", "noop", "--quick", "--workers", "1,2", "--repetitions", "2", "--out", "scale", "--quiet"])
         #expect(scale.status == 0, "\(scale.standardError)")
         let crossover = try lab.run([
-            "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions", "2", "--bisections", "1",
+            // No bisection: where a scan bisects depends on which pool was faster at these
+            // microsecond sizes, noise that the resumed half measures again (a resumed scan
+            // once found no crossing to bisect and had 18 rows of the whole one's 24).
+            "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions", "2", "--bisections", "0",
             "--out", "cross", "--quiet",
         ])
         #expect(crossover.status == 0, "\(crossover.standardError)")
