@@ -146,8 +146,8 @@ struct CrossoverCommand: Command {
             try resumption.check(try resumption.optionDifferences(parser: parser))
             if !resumption.description.partial { return resumption.nothingToResume() }
         }
-        // Checked before a dry run too; the session reads it again to use it.
-        _ = try SharedOptions.calibration(parsed)
+        // Read before a dry run, which checks it too.
+        let calibration = try SharedOptions.calibration(parsed)
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: nil, of: nil) }
             return CommandSupport.dryRun("\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing")
@@ -167,16 +167,16 @@ struct CrossoverCommand: Command {
                 order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
                 spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
+        let quiet = parsed.has("--quiet")
         let (worker, session) = try RunStart.openSession(
             resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments,
-            out: try SharedOptions.requestedOut(parsed), parser: parser)
+            out: try SharedOptions.requestedOut(parsed), parser: parser, calibration: calibration, quiet: quiet)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, modes: pooled, tasks: tasks, repetitions: repetitions,
             transport: transport, dataset: dataset, start: start,
             runner: session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
             session: session)
-        let quiet = parsed.has("--quiet")
         if !quiet, let resumption {
             Console.error("lab: resuming crossover \(runID): \(resumption.records.count) repetitions kept, writing \(path)/\n")
         } else if !quiet {

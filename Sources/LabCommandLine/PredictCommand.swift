@@ -68,13 +68,14 @@ struct PredictCommand: Command {
         CommandSupport.warnAboutLeftOut(recordsLeftOut + timelinesLeftOut)
         let description = try folder.runDescription()
         var context = SpeedupStack.Context(description)
-        if let calibration { context.costs = calibration }
+        if let calibration {
+            context.costs = calibration.costs
+            context.cores = calibration.costs.cores ?? description.machine.cores
+        }
         guard let costs = context.costs else {
             throw UsageError.other("\(path) records no unit costs (a run before lab 0.9.0); give --calibration FILE from lab calibrate")
         }
-        // The cores the costs were measured on (a run held to fewer by its affinity says so
-        // there), else the machine's.
-        let cores = costs.cores ?? description.machine.cores
+        let cores = context.cores ?? description.machine.cores
         let summaries = CellSummary.summarize(records, timelines: timelines)
         let workloads = CellSummary.byWorkload(summaries)
         let workload = parsed.value("--workload")
@@ -100,8 +101,7 @@ struct PredictCommand: Command {
             text += "\n\(sequential.workload), \(sequential.parameters), \(sequential.tasks) tasks: sequential \(NumberFormatting.duration(sequentialSeconds))\n"
             let table = targets.compactMap { target, measured -> [String]? in
                 guard let prediction = StackPrediction(
-                    target, sequential: sequential, bytes: StackPrediction.bytes(of: group, workloadKey: sequential.workloadKey), cores: cores,
-                    context: context)
+                    target, sequential: sequential, bytes: StackPrediction.bytes(of: group, workloadKey: sequential.workloadKey), context: context)
                 else { return nil }
                 let stack = measured.flatMap { cell in stacks.first { $0.cellKey == cell.cellKey } }
                 let measuredSeconds = stack?.measuredSeconds ?? measured?.parts?.totalSeconds
@@ -133,7 +133,7 @@ struct PredictCommand: Command {
         var crossings: [[String: Any]] = []
         if description.command == "crossover", let arguments = description.arguments, let at = arguments.firstIndex(of: "--param"), at + 1 < arguments.count {
             let parameter = arguments[at + 1]
-            crossings = Self.crossings(of: workloads, parameter: parameter, cores: cores, context: context)
+            crossings = Self.crossings(of: workloads, parameter: parameter, context: context)
             if !crossings.isEmpty { text += "\nWhere each pool beats sequential, by \(parameter) (between the sizes measured, the margins interpolated):\n" }
             for crossing in crossings {
                 let mode = crossing["mode"] as? String ?? ""
@@ -160,20 +160,17 @@ struct PredictCommand: Command {
     /// `parameter` where it starts to beat sequential, between the first size that beats it
     /// and the one below, the margins (pool less sequential) interpolated to zero; `nil`
     /// (absent) where no size measured does.
-    static func crossings(of workloads: [[CellSummary]], parameter: String, cores: Int, context: SpeedupStack.Context) -> [[String: Any]] {
+    static func crossings(of workloads: [[CellSummary]], parameter: String, context: SpeedupStack.Context) -> [[String: Any]] {
         func value(_ cell: CellSummary) -> Double? {
             cell.parameters.split(separator: ";").first { $0.hasPrefix(parameter + "=") }.flatMap { Double($0.dropFirst(parameter.count + 1)) }
         }
-        let sizes = workloads.compactMap { group -> (size: Double, sequential: Double, cells: [CellSummary], prediction: [String: StackPrediction])? in
+        // Per size: the sequential cell's median, and its breakdown's total, on which the
+        // predictions stand.
+        let sizes = workloads.compactMap { group -> (size: Double, sequential: Double, breakdown: Double?, cells: [CellSummary])? in
             guard let sequential = group.first(where: { $0.mode == .sequential }), let size = value(sequential), let alone = sequential.wallMedian else { return nil }
-            var predicted: [String: StackPrediction] = [:]
-            for cell in group where cell.mode != .sequential {
-                predicted[cell.cellKey] = StackPrediction(
-                    StackPrediction.Target(cell), sequential: sequential, bytes: StackPrediction.bytes(of: group, workloadKey: sequential.workloadKey),
-                    cores: cores, context: context)
-            }
-            return (size, alone, group, predicted)
+            return (size, alone, sequential.parts?.totalSeconds, group)
         }.sorted { $0.size < $1.size }
+        let predictions = StackPrediction.predictions(of: sizes.flatMap(\.cells), context: context)
         /// Where `margin` (negative: the pool is faster) first turns negative, interpolated.
         func crossing(_ margins: [(size: Double, margin: Double)]) -> Double? {
             guard let index = margins.firstIndex(where: { $0.margin < 0 }) else { return nil }
@@ -188,8 +185,7 @@ struct PredictCommand: Command {
             for size in sizes {
                 guard let cell = size.cells.first(where: { $0.mode == mode }) else { continue }
                 if let wall = cell.wallMedian { measured.append((size.size, wall - size.sequential)) }
-                // The prediction stands on the sequential cell's breakdown, as its own total.
-                if let prediction = size.prediction[cell.cellKey], let alone = size.cells.first(where: { $0.mode == .sequential })?.parts?.totalSeconds {
+                if let prediction = predictions[cell.cellKey], let alone = size.breakdown {
                     predicted.append((size.size, prediction.predictedSeconds - alone))
                 }
             }

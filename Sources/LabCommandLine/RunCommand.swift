@@ -109,6 +109,8 @@ struct RunCommand: Command {
         var dryRun: Bool
         /// Where processes stop in `--workers` (``SharedOptions/processesStop(modes:workers:)``).
         var processesStop: String?
+        /// `--calibration`'s file, read (a dry run checks it too).
+        var calibration: SharedOptions.GivenCalibration?
     }
 
     /// What `lab run` prints on standard output at the end.
@@ -142,8 +144,7 @@ struct RunCommand: Command {
             return try CommandSupport.configuredWorkload(type, parameters: parameters, tasks: tasks)
         }
         let out = try SharedOptions.requestedOut(parsed)
-        // Read now, so that a dry run checks it too; the session reads it again to use it.
-        _ = try SharedOptions.calibration(parsed)
+        let calibration = try SharedOptions.calibration(parsed)
         let order = try parsed.value("--order").map { (text: String) throws(UsageError) -> RepetitionOrder in
             try parseChoice(text, option: "--order")
         } ?? .interleaved
@@ -171,7 +172,8 @@ struct RunCommand: Command {
                 workloads: workloads, modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: transports,
                 datasets: datasets, starts: starts),
             out: out, quiet: parsed.has("--quiet"), order: order, format: format, taskTimeoutSeconds: timeout,
-            batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"), processesStop: processesStop)
+            batch: batch, placement: placement, spinPolls: spin, dryRun: parsed.has("--dry-run"), processesStop: processesStop,
+            calibration: calibration)
     }
 
     /// Runs the command; returns the exit status.
@@ -195,7 +197,7 @@ struct RunCommand: Command {
         }
         let (worker, session) = try RunStart.openSession(
             resumption, missing: missing, command: "run", plan: description, arguments: resumption?.arguments ?? arguments,
-            out: settings.out, parser: parser)
+            out: settings.out, parser: parser, calibration: settings.calibration, quiet: settings.quiet)
         let (path, runID) = (session.folder.path, session.runID)
         let progress = ProgressDisplay(quiet: settings.quiet, total: settings.plan.totalRepetitions)
         if !settings.quiet {

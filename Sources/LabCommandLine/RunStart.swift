@@ -94,11 +94,8 @@ enum RunStart {
     /// `command` and the plan options of `arguments`.
     static func openSession(
         _ resumption: Resumption?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], out: String?,
-        parser: CommandLineParser
+        parser: CommandLineParser, calibration: SharedOptions.GivenCalibration?, quiet: Bool
     ) throws -> (worker: WorkerCommand, session: RunSession) {
-        let parsed = try parser.parse(arguments)
-        let calibration = try SharedOptions.calibration(parsed)
-        let quiet = parsed.has("--quiet")
         if let resumption {
             let (worker, session) = (try workerCommand(), try resumption.session(missing: missing))
             if session.unitCosts == nil { priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet) }
@@ -115,14 +112,16 @@ enum RunStart {
     /// transports and starts of `plan` (said on standard error unless `quiet`). A quick
     /// measurement that fails leaves the run without them, with a warning: the stacks then
     /// leave the exchange unaccounted for, and the measurements are not at stake.
-    static func priceCounters(_ session: RunSession, command: String, calibration: UnitCosts?, plan: RunDescription.Plan, worker: WorkerCommand, quiet: Bool) {
-        if var calibration {
+    static func priceCounters(
+        _ session: RunSession, command: String, calibration: SharedOptions.GivenCalibration?, plan: RunDescription.Plan, worker: WorkerCommand, quiet: Bool
+    ) {
+        if let calibration {
+            var costs = calibration.costs
             // The folder keeps the file it was explained with, whatever becomes of the path.
-            if let text = try? Platform.readFile(atPath: calibration.source),
-               (try? Platform.replaceFile(atPath: session.folder.path + "/" + CalibrationReport.fileName, with: Array(text.utf8))) != nil {
-                calibration.source = "\(CalibrationReport.fileName) in this folder, given with --calibration"
+            if (try? Platform.replaceFile(atPath: session.folder.path + "/" + CalibrationReport.fileName, with: Array(calibration.text.utf8))) != nil {
+                costs.source = "\(CalibrationReport.fileName) in this folder, given with --calibration"
             }
-            session.setUnitCosts(calibration)
+            session.setUnitCosts(costs)
             return
         }
         let modes = plan.modes.compactMap(ExecutionMode.init(rawValue:))

@@ -106,18 +106,18 @@ struct ScaleCommand: Command {
             guard let left = try resumption.left(in: plan, as: planned, order: .interleaved) else { return resumption.nothingToResume() }
             missing = left
         }
-        // Checked before a dry run too; the session reads it again to use it.
-        _ = try SharedOptions.calibration(parsed)
+        // Read before a dry run, which checks it too.
+        let calibration = try SharedOptions.calibration(parsed)
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: missing, of: total) }
             return CommandSupport.dryRun(
                 "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
+        let quiet = parsed.has("--quiet")
         let (worker, session) = try RunStart.openSession(
             resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, out: try SharedOptions.requestedOut(parsed),
-            parser: parser)
+            parser: parser, calibration: calibration, quiet: quiet)
         let (path, runID) = (session.folder.path, session.runID)
-        let quiet = parsed.has("--quiet")
         if !quiet, let resumption {
             Console.error("lab: resuming scale \(runID): \(counted(missing, "repetition")) of \(total) left to measure (\(resumption.records.count) kept), writing \(path)/\n")
         } else if !quiet {

@@ -257,13 +257,20 @@ enum SharedOptions {
         "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
         help: "The unit costs (page faults, bytes moved, hand-outs, start-up) that explain each cell's speedup stack, from 'lab calibrate'; the folder keeps a copy. Without it the run measures them quickly as it starts (about a quarter of a second) and says so.")
 
-    /// The unit costs of `--calibration`, read and checked before anything is written.
-    static func calibration(_ parsed: ParsedArguments) throws(UsageError) -> UnitCosts? {
+    /// A calibration file given with `--calibration`: its unit costs (their source the path),
+    /// and its text, of which a run folder keeps a copy.
+    struct GivenCalibration {
+        let costs: UnitCosts
+        let text: String
+    }
+
+    /// The file of `--calibration`, read once and checked before anything is written.
+    static func calibration(_ parsed: ParsedArguments) throws(UsageError) -> GivenCalibration? {
         guard let path = parsed.value("--calibration") else { return nil }
         let expected = "a calibration.csv that lab calibrate wrote"
         guard let text = try? Platform.readFile(atPath: path) else { throw .invalidValue(option: "--calibration", value: path, expected: expected + " (it cannot be read)") }
         do {
-            return try UnitCosts.parse(calibrationCSV: text, source: path)
+            return GivenCalibration(costs: try UnitCosts.parse(calibrationCSV: text, source: path), text: text)
         } catch {
             throw .invalidValue(option: "--calibration", value: path, expected: expected + " (\(error))")
         }

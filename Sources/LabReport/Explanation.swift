@@ -84,8 +84,7 @@ package struct Explanation {
         let stacks = SpeedupStack.stacks(of: cells, context: stackContext)
         if !stacks.isEmpty {
             text += "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
-            // Without a core count, lanes are taken to have a core each.
-            let predictions = StackPrediction.predictions(of: cells, cores: stackContext.costs?.cores ?? cores ?? Int.max, context: stackContext)
+            let predictions = StackPrediction.predictions(of: cells, context: stackContext)
             for stack in stacks {
                 text += "    " + stack.sentence() + ".\n"
                 if let prediction = predictions[stack.cellKey] { text += "      " + Explanation.predicted(prediction, against: stack) + ".\n" }

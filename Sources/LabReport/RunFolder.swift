@@ -242,13 +242,14 @@ package struct RunFolder: Sendable {
             }
             timelineFiles.append((TraceFile.name, TraceFile.render(records: records, timelines: timelines)))
         }
-        let stacks = SpeedupStack.stacks(of: summaries, context: SpeedupStack.Context(description))
+        let context = SpeedupStack.Context(description)
+        let stacks = SpeedupStack.stacks(of: summaries, context: context)
         let stackChart = StackChart().render(stacks).map { [(RunFolder.stackSVGName, $0)] } ?? []
         return DerivedFiles(
             summaries: summaries, leftOut: recordsLeftOut + timelinesLeftOut,
             files: [
                 (RunFolder.summaryName, SummaryColumn.csv(summaries)),
-                (RunFolder.stackName, SpeedupStack.csv(stacks, predictions: StackPrediction.predictions(of: summaries, cores: description.unitCosts?.cores ?? description.machine.cores, context: SpeedupStack.Context(description)))),
+                (RunFolder.stackName, SpeedupStack.csv(stacks, predictions: StackPrediction.predictions(of: summaries, context: context))),
                 (RunFolder.chartName, AsciiChart().render(summaries)),
                 (RunFolder.chartSVGName, SvgChart().render(summaries)),
                 (RunFolder.reportName, MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)),

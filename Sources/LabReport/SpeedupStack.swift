@@ -27,18 +27,24 @@ package struct SpeedupStack: Sendable, Equatable {
         package var lostSpeedup: Double
     }
 
-    /// What a stack needs besides the two cells: the run's unit costs and batch.
+    /// What a stack (and a prediction) needs besides the cells: the run's unit costs, batch
+    /// and cores.
     package struct Context: Sendable, Equatable {
         package var costs: UnitCosts?
         package var batch: BatchSize
+        /// The cores the lanes share: those the costs were measured on (a run held to fewer by
+        /// its affinity says so there), else the machine's; `nil` when unknown, and then every
+        /// lane is taken to have a core of its own.
+        package var cores: Int?
 
-        package init(costs: UnitCosts?, batch: BatchSize) {
+        package init(costs: UnitCosts?, batch: BatchSize, cores: Int? = nil) {
             self.costs = costs
             self.batch = batch
+            self.cores = cores ?? costs?.cores
         }
 
-        /// A run's: its unit costs, and its `--batch` (a run before the option handed out one
-        /// task at a time).
+        /// A run's: its unit costs, its `--batch` (a run before the option handed out one task
+        /// at a time) and its cores.
         package init(_ description: RunDescription?) {
             costs = description?.unitCosts
             switch description?.plan.batch {
@@ -46,6 +52,23 @@ package struct SpeedupStack: Sendable, Equatable {
             case let text?: batch = .fixed(Int(text).map { max($0, 1) } ?? 1)
             case nil: batch = .fixed(1)
             }
+            cores = description?.unitCosts?.cores ?? description?.machine.cores
+        }
+
+        /// Tasks a lane claims at once in `mode`: async hands out every task alone, a pool a
+        /// batch at a time.
+        package func tasksPerClaim(_ mode: ExecutionMode, tasks: Int, workers: Int) -> Int {
+            mode == .async ? 1 : batch.tasksPerClaim(taskCount: tasks, workers: workers)
+        }
+
+        /// Handing out `tasks` in `mode` (for processes over `transport`) on `workers` lanes:
+        /// the claims, and the seconds each lane spends on its share of them (a cost per claim
+        /// and per task, ``UnitCosts/handout(_:transport:)``); `nil` without the costs.
+        package func handouts(_ mode: ExecutionMode, transport: Transport?, tasks: Int, workers: Int) -> (claims: Int, seconds: Double)? {
+            guard let each = costs?.handout(mode, transport: transport), workers > 0 else { return nil }
+            let perClaim = tasksPerClaim(mode, tasks: tasks, workers: workers)
+            let claims = (tasks + perClaim - 1) / perClaim
+            return (claims, (Double(claims) * each.perClaim + Double(tasks) * each.perTask) / Double(workers))
         }
     }
 
@@ -91,7 +114,7 @@ package struct SpeedupStack: Sendable, Equatable {
     /// The stack of `cell` against `sequential` (the same workload, parameters and tasks);
     /// `nil` for a sequential cell, a cell of one worker, or when either has no breakdown or no
     /// time (an older run, a cell that failed, a checksum that disagrees).
-    package init?(cell: CellSummary, sequential: CellSummary, context: Context = Context(costs: nil, batch: .fixed(1))) {
+    package init?(cell: CellSummary, sequential: CellSummary, context: Context) {
         guard cell.mode != .sequential, cell.workers > 1, sequential.mode == .sequential, cell.workloadKey == sequential.workloadKey,
               !cell.checksumDisagrees, !sequential.checksumDisagrees,
               let mine = cell.parts, let alone = sequential.parts, mine.totalSeconds > 0, alone.totalSeconds > 0,
@@ -113,16 +136,8 @@ package struct SpeedupStack: Sendable, Equatable {
             moved = to + from
             bytes = (to + from) * perByte / workers
         }
-        let perClaim = context.batch.tasksPerClaim(taskCount: cell.tasks, workers: cell.workers)
-        let claims = (cell.tasks + perClaim - 1) / perClaim
-        var handouts = 0.0
-        var handed: Int?
-        if let each = costs?.handout(cell.mode, transport: cell.transport) {
-            // Async hands out every task alone; a pool, a batch at a time.
-            let claimed = cell.mode == .async ? cell.tasks : claims
-            handed = claimed
-            handouts = (Double(claimed) * each.perClaim + Double(cell.tasks) * each.perTask) / workers
-        }
+        let handed = context.handouts(cell.mode, transport: cell.transport, tasks: cell.tasks, workers: cell.workers)
+        let handouts = handed?.seconds ?? 0
         var faults = 0.0
         var extra: Double?
         if let own = cell.counters.minorFaults, let alone = sequential.counters.minorFaults, let each = costs?.faultSeconds {
@@ -153,7 +168,7 @@ package struct SpeedupStack: Sendable, Equatable {
         idealSeconds = alone.totalSeconds / workers
         measuredSeconds = measured
         bytesMoved = moved
-        self.handouts = handed
+        self.handouts = handed?.claims
         extraFaults = extra
         parts = Self.partNames.map { name in
             let value = seconds[name] ?? 0

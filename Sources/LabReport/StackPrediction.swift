@@ -76,11 +76,9 @@ package struct StackPrediction: Sendable, Equatable {
 
     /// The prediction for `target` from `sequential` (a sequential cell with a breakdown),
     /// the bytes the workload's tasks move to and from a worker in all (`bytes`, counted in a
-    /// process cell or from the workload), the machine's `cores` and `context`'s unit costs
-    /// and batch; `nil` without a breakdown, without unit costs, or for a sequential target.
-    package init?(
-        _ target: Target, sequential: CellSummary, bytes: (to: Double, from: Double)?, cores: Int, context: SpeedupStack.Context
-    ) {
+    /// process cell or from the workload), and `context`'s unit costs, batch and cores; `nil`
+    /// without a breakdown, without unit costs, or for a sequential target.
+    package init?(_ target: Target, sequential: CellSummary, bytes: (to: Double, from: Double)?, context: SpeedupStack.Context) {
         guard target.mode != .sequential, target.workers >= 1, sequential.mode == .sequential, let costs = context.costs,
               let alone = sequential.parts, alone.totalSeconds > 0, alone.totalSeconds.isFinite, sequential.tasks > 0
         else { return nil }
@@ -92,14 +90,11 @@ package struct StackPrediction: Sendable, Equatable {
         if target.mode == .processes, let bytes, let perByte = costs.secondsPerByte(target.transport ?? .default) {
             seconds["bytes"] = (bytes.to + bytes.from) * perByte / lanes
         }
-        let perClaim = target.mode == .async ? 1 : context.batch.tasksPerClaim(taskCount: tasks, workers: target.workers)
-        if let each = costs.handout(target.mode, transport: target.transport) {
-            let claims = Double((tasks + perClaim - 1) / perClaim)
-            seconds["handouts"] = (claims * each.perClaim + Double(tasks) * each.perTask) / lanes
-        }
+        seconds["handouts"] = context.handouts(target.mode, transport: target.transport, tasks: tasks, workers: target.workers)?.seconds
         seconds["idle"] = Self.idleSeconds(
-            taskSeconds: sequential.taskSeconds ?? Array(repeating: perTask, count: tasks), perClaim: perClaim, lanes: target.workers)
-        if target.workers > cores, cores > 0 {
+            taskSeconds: sequential.taskSeconds ?? Array(repeating: perTask, count: tasks),
+            perClaim: context.tasksPerClaim(target.mode, tasks: tasks, workers: target.workers), lanes: target.workers)
+        if let cores = context.cores, target.workers > cores, cores > 0 {
             // Each lane's time on a core (the sequential lane's, shared out; its work where
             // the scheduler did not count it), and N lanes on fewer cores take turns: a lane
             // waits (N - cores) / cores of it. Work that waits for I/O needs no core.
@@ -120,22 +115,18 @@ package struct StackPrediction: Sendable, Equatable {
             let copied = target.dataset == .map ? 0 : sequential.counters.datasetBytes ?? 0
             seconds["teardown"] = (costs.value("worker_teardown").map { $0 / 1e3 } ?? 0) + copied * (costs.teardownSecondsPerByte ?? 0)
         }
-        // What the sequential cell spent outside its work, its lanes share out as the ideal.
         workload = sequential.workload
         parameters = sequential.parameters
         self.tasks = tasks
         mode = target.mode
         workers = target.workers
         label = target.label
+        // What the sequential cell spent outside its work, its lanes share out as the ideal.
         idealSeconds = alone.totalSeconds / lanes
+        let predicted = idealSeconds + seconds.values.reduce(0, +)
         parts = SpeedupStack.partNames.map { name in
             let value = seconds[name] ?? 0
-            return SpeedupStack.Part(name: name, seconds: value, lostSpeedup: 0)
-        }.map { part in
-            var part = part
-            let total = alone.totalSeconds / lanes + seconds.values.reduce(0, +)
-            part.lostSpeedup = lanes * part.seconds / total
-            return part
+            return SpeedupStack.Part(name: name, seconds: value, lostSpeedup: lanes * value / predicted)
         }
     }
 
@@ -179,12 +170,12 @@ extension StackPrediction {
 
     /// The prediction of every parallel cell of `summaries` that has a sequential cell, by
     /// cell key.
-    package static func predictions(of summaries: [CellSummary], cores: Int, context: SpeedupStack.Context) -> [String: StackPrediction] {
+    package static func predictions(of summaries: [CellSummary], context: SpeedupStack.Context) -> [String: StackPrediction] {
         var found: [String: StackPrediction] = [:]
         for cell in summaries where cell.mode != .sequential {
             guard let sequential = summaries.first(where: { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }),
                   let prediction = StackPrediction(
-                    Target(cell), sequential: sequential, bytes: bytes(of: summaries, workloadKey: cell.workloadKey), cores: cores, context: context)
+                    Target(cell), sequential: sequential, bytes: bytes(of: summaries, workloadKey: cell.workloadKey), context: context)
             else { continue }
             found[cell.cellKey] = prediction
         }

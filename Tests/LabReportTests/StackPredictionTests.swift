@@ -56,9 +56,9 @@ import Testing
             return record
         })[0]
         sequential.taskSeconds = [0.3, 0.2, 0.1]
-        let context = SpeedupStack.Context(costs: costs, batch: .fixed(1))
+        let context = SpeedupStack.Context(costs: costs, batch: .fixed(1), cores: 2)
         let target = StackPrediction.Target(mode: .processes, workers: 2, transport: .pipe, start: .spawn, label: "processes x2")
-        let prediction = try #require(StackPrediction(target, sequential: sequential, bytes: (to: 2 * 1_048_576, from: 0), cores: 2, context: context))
+        let prediction = try #require(StackPrediction(target, sequential: sequential, bytes: (to: 2 * 1_048_576, from: 0), context: context))
         #expect(abs(prediction.idealSeconds - 0.3) < 1e-12)
         // Two Process.run of 1 ms, then 3 ms of loading side by side.
         #expect(abs(prediction.seconds(of: "startup") - 0.005) < 1e-12)
@@ -71,18 +71,18 @@ import Testing
         let total: Double = 0.3 + 0.005 + bytes + 0.00006 + 0.0005
         #expect(abs(prediction.predictedSeconds - total) < 1e-12)
         // Four lanes on two cores take turns: each waits as long as it runs.
-        let crowded = try #require(StackPrediction(target.with(workers: 4), sequential: sequential, bytes: nil, cores: 2, context: context))
+        let crowded = try #require(StackPrediction(target.with(workers: 4), sequential: sequential, bytes: nil, context: context))
         #expect(crowded.label == "processes x4" && abs(crowded.seconds(of: "waiting") - 0.6 / 4) < 1e-12)
         // Work that waits for I/O (the sequential lane ran 0.06 s of its 0.6) waits little for a core.
         var sleeper = sequential
         sleeper.counters.laneRunningSeconds = 0.06
-        let sleepers = try #require(StackPrediction(target.with(workers: 4), sequential: sleeper, bytes: nil, cores: 2, context: context))
+        let sleepers = try #require(StackPrediction(target.with(workers: 4), sequential: sleeper, bytes: nil, context: context))
         #expect(abs(sleepers.seconds(of: "waiting") - 0.06 / 4) < 1e-12)
         // Threads: half a pool of two a lane.
-        let threads = try #require(StackPrediction(.init(mode: .threads, workers: 2, label: "threads x2"), sequential: sequential, bytes: nil, cores: 2, context: context))
+        let threads = try #require(StackPrediction(.init(mode: .threads, workers: 2, label: "threads x2"), sequential: sequential, bytes: nil, context: context))
         #expect(abs(threads.seconds(of: "startup") - 0.0002) < 1e-12 && threads.seconds(of: "bytes") == 0)
         // No costs, or a sequential target: no prediction.
-        #expect(StackPrediction(target, sequential: sequential, bytes: nil, cores: 2, context: SpeedupStack.Context(costs: nil, batch: .fixed(1))) == nil)
-        #expect(StackPrediction(.init(mode: .sequential, workers: 1, label: "sequential"), sequential: sequential, bytes: nil, cores: 2, context: context) == nil)
+        #expect(StackPrediction(target, sequential: sequential, bytes: nil, context: SpeedupStack.Context(costs: nil, batch: .fixed(1), cores: 2)) == nil)
+        #expect(StackPrediction(.init(mode: .sequential, workers: 1, label: "sequential"), sequential: sequential, bytes: nil, context: context) == nil)
     }
 }
