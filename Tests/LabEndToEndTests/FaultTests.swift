@@ -293,7 +293,10 @@ import Testing
         let numbers = line.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         #expect(numbers.count == 6)
         #expect(numbers[0] == numbers[1], "descriptors grew: \(line)")
-        #expect(numbers[2] == numbers[3], "threads grew: \(line)")
+        // Threads may only shrink: Dispatch retires its idle worker threads a few seconds after
+        // their last job (CI once saw 6 -> 5, a thread that Process's start-up had woken before
+        // the baseline); a thread the lab leaks is one more at the end.
+        #expect(numbers[3] <= numbers[2], "threads grew: \(line)")
         #expect(numbers[4] == 0 && numbers[5] == 0, "a worker's shared region stayed mapped: \(line)")
         #expect(try records(lab, "run").filter { $0.mode == .processes }.compactMap(\.transport) == Transport.allCases.flatMap { [$0, $0] })
     }
