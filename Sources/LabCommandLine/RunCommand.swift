@@ -31,7 +31,9 @@ struct RunCommand: Command {
             OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
                        default: "\(Platform.activeProcessorCount), the number of cores", portableDefault: "the number of cores",
                        help: "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool (at most 1024: past that a list runs threads and async alone, and says so), or async tasks in flight. Sequential runs once per workload whatever this says."),
-            SharedOptions.tasks.spec(default: "each workload's own", help: "Tasks per repetition, for every workload."),
+            SharedOptions.tasks.spec(
+                default: "each workload's own",
+                help: "Tasks per repetition, for every workload. The lab keeps no row per task: outcomes are folded as they come and a repetition's timeline keeps at most \(Explanation.grouped(Double(RepetitionTimeline.keptSpanLimit))) spans, so its memory stays flat as tasks grow."),
             Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell."),
             SharedOptions.warmup.spec(default: "\(Self.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
             SharedOptions.setOption(

@@ -49,7 +49,11 @@ enum SharedOptions {
         }
     }
 
-    static let tasksRange = 1...10_000_000
+    /// Up to the largest count a run folder holds (2^38, see ``RunFolder/countLimit``), so
+    /// that the folder a run writes reads back. The lab keeps nothing per task (outcomes are
+    /// folded as they come, a timeline keeps 5,000 spans), so memory does not set this limit
+    /// (issue 36: lab 0.8.0 capped it at 10 million, kept about 110 bytes a task).
+    static let tasksRange = 1...RunFolder.countLimit
 
     /// `--tasks N`, as `lab run`, `lab scale` and `lab crossover` take it.
     static let tasks = CountOption(name: "--tasks", range: tasksRange)
@@ -112,7 +116,7 @@ enum SharedOptions {
     /// `--pin`, as `lab run` and `lab crossover` take it.
     static let pinOption = OptionSpec(
         "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(Placement.self))", default: "none",
-        help: "Where threads and worker processes run: none (the scheduler decides), spread (lane i on core i mod cores, a worker beside its driver thread) or compact (every lane on one core). Async cells are never pinned.")
+        help: "Where threads and worker processes run: none (the scheduler decides); spread (lanes on distinct physical cores first, across NUMA nodes and caches, a worker beside its driver thread); compact (every lane on one core); node (spread within one NUMA node); siblings (lanes two by two on the SMT threads of one core). 'lab check' prints the topology they read. Async cells are never pinned.")
 
     /// The value of `--pin`, checked against this machine before anything runs: every core
     /// the placement would use must accept a thread.
@@ -126,7 +130,7 @@ enum SharedOptions {
         } catch {
             throw LabFailure("cannot read the CPUs this process may use for --pin \(text): \(error)")
         }
-        let cores = Set((0..<max(allowed.count, 1)).compactMap { placement.core(forLane: $0, allowed: allowed) })
+        let cores = Set(placement.order(on: CPUTopology.read(allowed: allowed)))
         defer { try? Platform.setAllowedCPUs(allowed) }
         for core in cores.sorted() {
             do {

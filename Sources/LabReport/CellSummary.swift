@@ -41,9 +41,9 @@ package struct CellSummary: Sendable, Equatable {
     /// The median over tasks of (a task's run time here / the same task's in the sequential
     /// cell), the median over repetitions; `nil` without per-task data.
     package var taskSlowdown: Double?
-    /// A sequential cell's tasks' times, each the median over its repetitions, in task order;
-    /// `nil` without per-task data and for other cells.
-    package var taskSeconds: [Double]?
+    /// A sequential cell's tasks' times, each the median over its repetitions; `nil` without
+    /// per-task data and for other cells.
+    package var taskSeconds: TaskTimes?
     /// Where its lanes ran (`--pin`), as its first repetition says.
     package var placement: Placement = .none
     /// How its worker processes talked to the coordinator; `nil` outside process mode.
@@ -182,31 +182,21 @@ package struct CellSummary: Sendable, Equatable {
             teardownSeconds: (low.teardownSeconds + high.teardownSeconds) / 2, residualSeconds: (low.residualSeconds + high.residualSeconds) / 2)
     }
 
-    /// Seconds each task ran in one repetition (NaN where no span of it was kept). A span of
+    /// Seconds each task ran in one repetition (none where no span of it was kept). A span of
     /// a batch gives each of its tasks the batch's mean.
-    static func secondsPerTask(_ timeline: RecordedTimeline, tasks: Int) -> [Double] {
-        var seconds = [Double](repeating: .nan, count: tasks)
-        for span in timeline.spans {
-            let perTask = span.secondsPerTask
-            for index in span.firstTask..<min(span.firstTask + span.taskCount, tasks) where index >= 0 {
-                seconds[index] = perTask
-            }
-        }
-        return seconds
+    static func secondsPerTask(_ timeline: RecordedTimeline, tasks: Int) -> TaskTimes {
+        TaskTimes(timeline.spans.map { TaskTimes.Run(first: $0.firstTask, count: $0.taskCount, seconds: $0.secondsPerTask) }, tasks: tasks)
     }
 
     private static func addTaskSlowdowns(
         to summaries: inout [CellSummary], groups: [String: [RepetitionRecord]], timelines: [RepetitionKey: RecordedTimeline]
     ) {
         // Per workload setting: each task's median time over the sequential repetitions.
-        var reference: [String: [Double]] = [:]
+        var reference: [String: TaskTimes] = [:]
         for cell in summaries where cell.mode == .sequential {
             let runs = (groups[cell.cellKey] ?? []).filter { $0.status == .ok }.compactMap { timelines[RepetitionKey($0)] }
             guard !runs.isEmpty else { continue }
-            let perRun = runs.map { secondsPerTask($0, tasks: cell.tasks) }
-            reference[cell.workloadKey] = (0..<cell.tasks).map { index in
-                Statistics.median(perRun.map { $0[index] }.filter { !$0.isNaN }) ?? .nan
-            }
+            reference[cell.workloadKey] = TaskTimes.median(runs.map { secondsPerTask($0, tasks: cell.tasks) })
         }
         for index in summaries.indices where summaries[index].mode == .sequential {
             summaries[index].taskSeconds = reference[summaries[index].workloadKey]
@@ -216,11 +206,7 @@ package struct CellSummary: Sendable, Equatable {
             guard let base = reference[cell.workloadKey] else { continue }
             let slowdowns = (groups[cell.cellKey] ?? []).filter { $0.status == .ok }.compactMap { record -> Double? in
                 guard let timeline = timelines[RepetitionKey(record)] else { return nil }
-                let times = secondsPerTask(timeline, tasks: cell.tasks)
-                let ratios = zip(times, base).compactMap { time, base -> Double? in
-                    time.isNaN || base.isNaN || base <= 0 ? nil : time / base
-                }
-                return Statistics.median(ratios)
+                return secondsPerTask(timeline, tasks: cell.tasks).medianRatio(over: base)
             }
             summaries[index].taskSlowdown = Statistics.median(slowdowns)
         }

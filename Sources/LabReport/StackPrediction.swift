@@ -92,7 +92,7 @@ package struct StackPrediction: Sendable, Equatable {
         }
         seconds["handouts"] = context.handouts(target.mode, transport: target.transport, tasks: tasks, workers: target.workers)?.seconds
         seconds["idle"] = Self.idleSeconds(
-            taskSeconds: sequential.taskSeconds ?? Array(repeating: perTask, count: tasks),
+            taskSeconds: sequential.taskSeconds ?? .uniform(perTask, tasks: tasks), tasks: tasks,
             perClaim: context.tasksPerClaim(target.mode, tasks: tasks, workers: target.workers), lanes: target.workers)
         if let cores = context.cores, target.workers > cores, cores > 0 {
             // Each lane's time on a core (the sequential lane's, shared out; its work where
@@ -130,21 +130,20 @@ package struct StackPrediction: Sendable, Equatable {
         }
     }
 
-    /// The lanes' average idle time at the end: tasks of `taskSeconds` (in order) claimed
-    /// `perClaim` at a time by whichever of `lanes` lanes is free first; the last lane to
-    /// finish less the lanes' mean.
-    static func idleSeconds(taskSeconds: [Double], perClaim: Int, lanes: Int) -> Double {
-        guard lanes > 1, perClaim >= 1, !taskSeconds.isEmpty else { return 0 }
-        var busy = [Double](repeating: 0, count: lanes)
+    /// The lanes' average idle time at the end: `tasks` tasks of `taskSeconds` (in order; a
+    /// task without a time counts none) claimed `perClaim` at a time by whichever of `lanes`
+    /// lanes is free first; the last lane to finish less the lanes' mean.
+    static func idleSeconds(taskSeconds: TaskTimes, tasks: Int, perClaim: Int, lanes: Int) -> Double {
+        guard lanes > 1, perClaim >= 1, tasks > 0 else { return 0 }
+        var busy = LaneHeap(lanes: lanes)
+        var cursor = 0
         var start = 0
-        while start < taskSeconds.count {
-            let claim = taskSeconds[start..<min(start + perClaim, taskSeconds.count)].reduce(0) { $0 + ($1.isFinite ? $1 : 0) }
-            let lane = busy.indices.min { busy[$0] < busy[$1] } ?? 0
-            busy[lane] += claim
-            start += perClaim
+        while start < tasks {
+            let end = tasks - start > perClaim ? start + perClaim : tasks
+            busy.addToFreest(taskSeconds.seconds(in: start..<end, cursor: &cursor))
+            start = end
         }
-        let mean = busy.reduce(0, +) / Double(lanes)
-        return (busy.max() ?? 0) - mean
+        return busy.latest - busy.total / Double(lanes)
     }
 
     /// The part whose prediction missed the measured `stack`'s most, with both times; `nil`
@@ -180,5 +179,34 @@ extension StackPrediction {
             found[cell.cellKey] = prediction
         }
         return found
+    }
+}
+
+/// The lanes of a simulated pool by how busy each is, the least busy first: a claim goes to
+/// the lane free first in O(log lanes), so a pool of a thousand lanes simulates as fast as two.
+struct LaneHeap {
+    private var busy: [Double]
+    private(set) var total = 0.0
+    private(set) var latest = 0.0
+
+    init(lanes: Int) {
+        busy = [Double](repeating: 0, count: max(lanes, 1))
+    }
+
+    /// Gives `seconds` to the least busy lane.
+    mutating func addToFreest(_ seconds: Double) {
+        busy[0] += seconds
+        total += seconds
+        latest = max(latest, busy[0])
+        var index = 0
+        while true {
+            let (left, right) = (2 * index + 1, 2 * index + 2)
+            var smallest = index
+            if left < busy.count, busy[left] < busy[smallest] { smallest = left }
+            if right < busy.count, busy[right] < busy[smallest] { smallest = right }
+            guard smallest != index else { return }
+            busy.swapAt(index, smallest)
+            index = smallest
+        }
     }
 }

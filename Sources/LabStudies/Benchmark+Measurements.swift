@@ -98,6 +98,40 @@ extension Benchmark {
         return results
     }
 
+    /// The batch sizes of the shm-against-pipe sweep: one task a claim to whole runs of them.
+    static let sweptBatches: [BatchSize] = [.fixed(1), .fixed(4), .fixed(16), .fixed(64), .fixed(256), .fixed(1024), .fixed(4096), .automatic]
+
+    /// Empty tasks on 2 worker processes over pipes and over `shm` at each batch size, the
+    /// two transports interleaved: shared memory must never be the slower one (issue 36: lab
+    /// 0.7.0 took 3.8x the pipe's time at batch 16, when both sides polled on two cores).
+    /// Each figure is the ratio of the medians of (wall_s - startup_s).
+    func batchSweep(tasks: Int, progress: (String) -> Void) throws -> [BenchmarkResult] {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
+        let plan = ExperimentPlan(
+            workloads: [workload], modes: [.processes], workerCounts: [2], repetitions: repetitions, warmup: 1, transports: [.pipe, .shm])
+        var results: [BenchmarkResult] = []
+        for batch in Self.sweptBatches {
+            let size = batch.tasksPerClaim(taskCount: tasks, workers: 2)
+            progress("noop, 2 worker processes, \(tasks) tasks, batch \(batch), pipe against shm")
+            let runner = session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: 300, batch: batch)
+            let records = try session.run(plan, with: runner)
+            try ChecksumProof.check(records)
+            if let failed = records.first(where: { $0.status == .failed }) {
+                throw LabFailure("noop \(failed.cellLabel) at batch \(batch) failed: \(failed.error ?? "")")
+            }
+            func median(_ transport: Transport) -> Double {
+                Statistics.median(records.filter { $0.transport == transport }.map { $0.wallSeconds - $0.startupSeconds }) ?? .nan
+            }
+            let (pipe, shm) = (median(.pipe), median(.shm))
+            let name = if case .automatic = batch { "auto" } else { "\(size)" }
+            results.append(
+                BenchmarkResult(
+                    measurement: "shm_over_pipe_batch_\(name)", value: shm / pipe, unit: "x", goal: .atMost(1),
+                    detail: "noop, 2 worker processes, \(tasks) tasks, --batch \(batch) (\(size) per claim): shm \(Self.milliseconds(shm)) ms / pipe \(Self.milliseconds(pipe)) ms, wall minus start-up, medians of \(repetitions)"))
+        }
+        return results
+    }
+
     /// `type` at its default size (quick size with `quick`) on 2 threads and 2 processes over
     /// pipes and over `shm`, interleaved: how close shared memory brings processes to threads.
     func bulkOverSharedMemory(_ type: any Workload.Type) throws -> [BenchmarkResult] {

@@ -93,6 +93,9 @@ package struct Benchmark: Sendable {
                 measurement: "process_task_cost_batch_auto", value: batched, unit: "us",
                 detail: "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"))
         results += try transportFigures(pipeBatchOne: oneByOne, tasks: processTasks, progress: progress)
+        if transports.contains(.shm) {
+            results += try batchSweep(tasks: 20_000, progress: progress)
+        }
 
         let threadTasks = quick ? 100_000 : 1_000_000
         let cores = max(Platform.activeProcessorCount, 2)

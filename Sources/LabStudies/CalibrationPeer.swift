@@ -62,7 +62,7 @@ package enum CalibrationPeer {
             return body(&source, &sink)
         case .shm:
             guard let region = try? SharedRegion.attach(descriptor: STDIN_FILENO) else { return 1 }
-            let waiting = RingWaiting.onParent(spinPolls: transport.spinPolls)
+            let waiting = RingWaiting.onParent(transport)
             var source: any ByteSource = RingSource(region.requests, of: region, waiting: waiting)
             let ring = RingSink(region.replies, of: region, waiting: waiting)
             defer { ring.close() }

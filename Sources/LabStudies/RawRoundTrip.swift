@@ -95,7 +95,7 @@ extension Calibrator {
             var sink: any ByteSink = DescriptorSink(descriptor: requests)
             return try body(&source, &sink, process, endRequests)
         case .region(let region):
-            let waiting = RingWaiting(spinPolls: transport.spinPolls, peerAlive: { process.isRunning })
+            let waiting = RingWaiting(transport, peerAlive: { process.isRunning })
             var source: any ByteSource = RingSource(region.replies, of: region, waiting: waiting)
             var sink: any ByteSink = RingSink(region.requests, of: region, waiting: waiting)
             return try body(&source, &sink, process, endRequests)

@@ -8,19 +8,18 @@ import Testing
     @Test("any number in flight gives the sequential checksum", arguments: [1, 2, 7, 100])
     func sameChecksum(inFlight: Int) async throws {
         let workload = try configuredEcho(["size": "100"], tasks: 30)
-        let expected = Checksum.combined(SequentialRunner().run(workload).outcomes.compactMap { $0 })
         let result = await AsyncRunner(inFlight: inFlight).runOnOwnThread(workload)
         #expect(result.failure == nil)
-        #expect(result.outcomes.allSatisfy { $0 != nil })
-        #expect(Checksum.combined(result.outcomes.compactMap { $0 }) == expected)
+        #expect(result.tally.completed == 30)
+        #expect(result.tally.checksum(ofTasks: 30) == (try checksumTaskByTask(workload)))
     }
 
     @Test("a throwing task fails the execution with its index and message")
     func failure() async throws {
         let result = await AsyncRunner(inFlight: 4).runOnOwnThread(try configuredEcho(["fail_at": "6"], tasks: 20))
         #expect(result.failure == .taskFailed(task: 6, message: "echo refuses task 6"))
-        #expect(result.outcomes[6] == nil)
-        #expect(result.outcomes.compactMap { $0 }.count == 19)
+        #expect(result.tally.completed == 19)
+        #expect(result.tally.checksum(ofTasks: 20) == nil)
     }
 
     @Test("a thousand sleeping tasks in flight finish together, without a thousand threads")
@@ -28,7 +27,7 @@ import Testing
         let sleeper = try ConfiguredWorkload(type: Nap.self, parameters: Nap.parameters(), taskCount: 1000)
         let result = await AsyncRunner(inFlight: 1000).runOnOwnThread(sleeper)
         #expect(result.failure == nil)
-        #expect(result.outcomes.compactMap { $0 }.count == 1000)
+        #expect(result.tally.completed == 1000)
         // Every task saw the same few cooperative threads, far fewer than tasks.
         #expect(Nap.threadsSeen.withLock { $0.count } < 100)
     }

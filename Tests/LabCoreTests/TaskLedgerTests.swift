@@ -84,14 +84,67 @@ import Testing
         #expect(ledger.result.failure == .taskFailed(task: 0, message: "first"))
     }
 
-    @Test("deposited outcomes land at their indices")
-    func deposit() {
-        let ledger = TaskLedger(taskCount: 3)
-        let outcome = TaskOutcome(output: TaskOutput(checksum: 7, units: 1, payload: [1]), inputBytes: 2)
-        ledger.deposit([(index: 2, outcome: outcome)])
-        let outcomes = ledger.result.outcomes
-        #expect(outcomes[0] == nil)
-        #expect(outcomes[2] == outcome)
+    /// Task `index`'s outcome in the tally tests: a checksum and payload of its own.
+    static func outcome(_ index: Int) -> TaskOutcome {
+        TaskOutcome(output: TaskOutput(checksum: UInt64(index) &* 0x9e37_79b9, units: UInt64(index % 3), payload: [UInt8(index % 251)]), inputBytes: 2)
+    }
+
+    @Test("outcomes deposited in any order fold to the checksum of the tasks in order, keeping only those ahead of a gap",
+          arguments: [1, 7, 64, 1000])
+    func depositsInAnyOrder(seed: UInt64) {
+        let count = 5000
+        var generator = DeterministicRandom(seed: seed)
+        // Lanes of 1 to 50 tasks each, finished out of order within a reach of 400 tasks.
+        var order = Array(0..<count)
+        for start in stride(from: 0, to: count, by: 400) {
+            let end = min(start + 400, count)
+            for index in start..<end {
+                let other = start + Int(generator.next() % UInt64(end - start))
+                order.swapAt(index, other)
+            }
+        }
+        let ledger = TaskLedger(taskCount: count)
+        var position = 0
+        while position < count {
+            let size = 1 + Int(generator.next() % 50)
+            ledger.deposit(order[position..<min(position + size, count)].map { (index: $0, outcome: Self.outcome($0)) })
+            position += size
+        }
+        let (tally, failure) = ledger.result
+        #expect(failure == nil)
+        #expect(tally.completed == count)
+        #expect(tally.units == (0..<count).reduce(0) { $0 + UInt64($1 % 3) })
+        #expect(tally.checksum(ofTasks: count) == Checksum.combined((0..<count).map(Self.outcome)))
+        #expect(tally.checksum(ofTasks: count + 1) == nil, "a task never deposited leaves no checksum")
+        #expect(tally.waitingCount == 0)
+    }
+
+    @Test("the tally keeps what waits ahead of a gap, not every task")
+    func windowStaysSmall() {
+        var tally = TaskTally()
+        // Task 0 comes last: 1..<1000 wait for it.
+        for index in 1..<1000 { tally.add(Self.outcome(index), index: index) }
+        #expect(tally.waitingCount == 999)
+        tally.add(Self.outcome(0), index: 0)
+        #expect(tally.waitingCount == 0)
+        // In order, nothing waits.
+        for index in 1000..<100_000 { tally.add(Self.outcome(index), index: index) }
+        #expect(tally.waitingCount == 0)
+        #expect(tally.checksum(ofTasks: 100_000) == Checksum.combined((0..<100_000).map(Self.outcome)))
+    }
+
+    @Test("a failed task, or one deposited twice, leaves no checksum; the counts go on")
+    func brokenOrder() {
+        let twice = TaskLedger(taskCount: 3)
+        twice.deposit([(0, Self.outcome(0)), (2, Self.outcome(2))])
+        twice.deposit([(2, Self.outcome(2))])
+        #expect(twice.result.tally.checksum(ofTasks: 3) == nil)
+        let failed = TaskLedger(taskCount: 3)
+        failed.deposit([(0, Self.outcome(0)), (2, Self.outcome(2))])
+        failed.record(.taskFailed(task: 1, message: "no"))
+        #expect(failed.result.tally.checksum(ofTasks: 3) == nil)
+        #expect(failed.result.tally.completed == 2)
+        #expect(failed.result.tally.waitingCount == 0, "nothing is kept for a checksum that cannot come")
     }
 
     @Test("the failure reported is the lowest task's, whichever was noticed first")

@@ -40,6 +40,17 @@ struct Echo: Workload {
     }
 }
 
+/// The run's checksum computed without any runner: each task's body called in task order,
+/// its outcome taken as a runner takes it, and ``Checksum/combined(_:)`` over them.
+func checksumTaskByTask(_ workload: ConfiguredWorkload) throws -> UInt64 {
+    let body = workload.instance
+    let outcomes = try (0..<workload.taskCount).map { index in
+        let input = body.input(forTask: index)
+        return TaskOutcome(output: try body.run(task: index, input: input), inputBytes: input.count)
+    }
+    return Checksum.combined(outcomes)
+}
+
 func configuredEcho(_ overrides: [String: String] = [:], tasks: Int? = nil) throws -> ConfiguredWorkload {
     try ConfiguredWorkload(type: Echo.self, parameters: Echo.parameters(overriding: overrides), taskCount: tasks)
 }

@@ -19,7 +19,7 @@ import Testing
         (["run", "--workers", "2000", "--modes", "processes"], "lab: --workers 2000 cannot run in mode 'processes': a worker process each, and the lab starts at most 1024 (each is a whole Swift process of about 16 MB); threads and async take up to 100000"),
         (["run", "--workers", "1,,2"], "lab: invalid value '1,,2' for --workers"),
         (["run", "--repetitions", "0"], "lab: invalid value '0' for --repetitions; expected an integer from 1 to 1000"),
-        (["run", "--tasks", "-3"], "lab: invalid value '-3' for --tasks; expected an integer from 1 to 10000000"),
+        (["run", "--tasks", "-3"], "lab: invalid value '-3' for --tasks; expected an integer from 1 to 274877906944"),
         (["run", "--warmup"], "lab: option --warmup needs a value; expected an integer from 0 to 100"),
         (["run", "--repetitions", "2", "--repetitions", "3"], "lab: option --repetitions is given more than once"),
         (["run", "extra"], "lab: unexpected argument 'extra' for 'lab run'"),

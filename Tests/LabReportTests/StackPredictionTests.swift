@@ -3,6 +3,11 @@ import Testing
 
 @testable import LabReport
 
+/// Task times given one per task, as runs of one task each.
+func times(_ seconds: [Double]) -> TaskTimes {
+    TaskTimes(seconds.enumerated().map { TaskTimes.Run(first: $0.offset, count: 1, seconds: $0.element) }, tasks: seconds.count)
+}
+
 /// Unit costs read from a calibration file from anyone, and a cell's time predicted from the
 /// sequential cell and those costs.
 @Suite struct StackPredictionTests {
@@ -34,12 +39,12 @@ import Testing
     @Test("the tail: task times claimed a batch at a time by the first free lane, the last lane's end less the mean")
     func tail() {
         // The tutorial's sleeps on two lanes: 0.3 alone, 0.2 then 0.1 on the other: even.
-        #expect(abs(StackPrediction.idleSeconds(taskSeconds: [0.3, 0.2, 0.1], perClaim: 1, lanes: 2)) < 1e-12)
+        #expect(abs(StackPrediction.idleSeconds(taskSeconds: times([0.3, 0.2, 0.1]), tasks: 3, perClaim: 1, lanes: 2)) < 1e-12)
         // Three equal tasks: one lane runs two, 0.4 against a mean of 0.3.
-        #expect(abs(StackPrediction.idleSeconds(taskSeconds: [0.2, 0.2, 0.2], perClaim: 1, lanes: 2) - 0.1) < 1e-12)
+        #expect(abs(StackPrediction.idleSeconds(taskSeconds: times([0.2, 0.2, 0.2]), tasks: 3, perClaim: 1, lanes: 2) - 0.1) < 1e-12)
         // Two to a claim: 0.4 and 0.2, mean 0.3.
-        #expect(abs(StackPrediction.idleSeconds(taskSeconds: [0.1, 0.1, 0.1, 0.1, 0.1, 0.1], perClaim: 2, lanes: 2) - 0.1) < 1e-12)
-        #expect(StackPrediction.idleSeconds(taskSeconds: [0.5], perClaim: 1, lanes: 1) == 0)
+        #expect(abs(StackPrediction.idleSeconds(taskSeconds: times([0.1, 0.1, 0.1, 0.1, 0.1, 0.1]), tasks: 6, perClaim: 2, lanes: 2) - 0.1) < 1e-12)
+        #expect(StackPrediction.idleSeconds(taskSeconds: times([0.5]), tasks: 1, perClaim: 1, lanes: 1) == 0)
     }
 
     @Test("a prediction is the ideal time and its parts, each from a unit cost; the worst miss names a part")
@@ -55,7 +60,7 @@ import Testing
             record.breakdown = TimeBreakdown(startupSeconds: 0, workSeconds: 0.6, exchangeSeconds: 0, idleSeconds: 0, teardownSeconds: 0, residualSeconds: 0)
             return record
         })[0]
-        sequential.taskSeconds = [0.3, 0.2, 0.1]
+        sequential.taskSeconds = times([0.3, 0.2, 0.1])
         let context = SpeedupStack.Context(costs: costs, batch: .fixed(1), cores: 2)
         let target = StackPrediction.Target(mode: .processes, workers: 2, transport: .pipe, start: .spawn, label: "processes x2")
         let prediction = try #require(StackPrediction(target, sequential: sequential, bytes: (to: 2 * 1_048_576, from: 0), context: context))

@@ -30,12 +30,12 @@ import Testing
         try await ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true)).withFixture { workload in
         let sequential = await SequentialRunner().runOnOwnThread(workload)
         #expect(sequential.failure == nil)
-        let expected = Checksum.combined(sequential.outcomes.compactMap { $0 })
+        let expected = try #require(sequential.tally.checksum(ofTasks: workload.taskCount))
         for runner in [ThreadPoolRunner(threads: 2), AsyncRunner(inFlight: 3)] as [any TaskRunner] {
             let result = await runner.runOnOwnThread(workload)
             #expect(result.failure == nil, "\(runner)")
-            #expect(result.outcomes.allSatisfy { $0 != nil }, "\(runner)")
-            #expect(Checksum.combined(result.outcomes.compactMap { $0 }) == expected, "\(runner)")
+            #expect(result.tally.completed == workload.taskCount, "\(runner)")
+            #expect(result.tally.checksum(ofTasks: workload.taskCount) == expected, "\(runner)")
         }
         }
     }

@@ -36,8 +36,8 @@ package struct AsyncRunner: TaskRunner {
             finished.signal()
         }
         finished.wait()
-        let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount)
+        let (tally, failure) = ledger.result
+        return ExecutionResult(startupSeconds: 0, tally: tally, failure: failure, failureCount: ledger.failureCount)
     }
 
     /// What a child task reports besides its result: when it was claimed, and when its body
@@ -92,6 +92,10 @@ package struct AsyncRunner: TaskRunner {
                 switch result {
                 case .success(let outcome):
                     finished.append((index, outcome))
+                    if finished.count >= TaskLedger.depositEvery {
+                        ledger.deposit(finished)
+                        finished.removeAll(keepingCapacity: true)
+                    }
                     _ = startNext()
                 case .failure(let error):
                     // A failed task is a measurement: record it and keep N tasks in flight.

@@ -4,8 +4,8 @@ import Synchronization
 package struct ExecutionResult: Sendable {
     /// Seconds from asking for the pool until every worker was ready (0 for sequential).
     package var startupSeconds: Double
-    /// One entry per task, `nil` for tasks that did not finish.
-    package var outcomes: [TaskOutcome?]
+    /// What the finished tasks came to: their count, units and the run's checksum.
+    package var tally: TaskTally
     /// The first failure, if any task failed.
     package var failure: ExecutionError?
     /// How many failures there were in all.
@@ -18,12 +18,12 @@ package struct ExecutionResult: Sendable {
     package var lanes: SchedulerCounters?
 
     package init(
-        startupSeconds: Double, outcomes: [TaskOutcome?], failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals(),
+        startupSeconds: Double, tally: TaskTally, failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals(),
         lanes: SchedulerCounters? = nil
     ) {
         self.lanes = lanes
         self.startupSeconds = startupSeconds
-        self.outcomes = outcomes
+        self.tally = tally
         self.failure = failure
         self.failureCount = failureCount ?? (failure == nil ? 0 : 1)
         self.workers = workers

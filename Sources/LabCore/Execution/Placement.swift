@@ -7,22 +7,42 @@ import Glibc
 package enum Placement: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The scheduler decides, as without `--pin`.
     case none
-    /// Lane i on allowed core i mod cores: lanes apart, each with its worker on its own core.
+    /// Lanes on distinct physical cores first (one SMT thread of every core before any
+    /// core's second), dealt across NUMA nodes and last-level caches, performance cores
+    /// before efficiency ones (``CPUTopology/spreadOrder``); a worker beside its driver.
     case spread
-    /// Every lane on the first allowed core: one core for the whole cell.
+    /// Every lane on the first allowed CPU: one core for the whole cell.
     case compact
+    /// Lanes spread over the cores of one NUMA node only (the first allowed CPU's): what
+    /// keeping every lane's memory local costs or saves against crossing nodes.
+    case node
+    /// Lanes two by two on the SMT threads of one physical core: what sharing a core costs.
+    case siblings
 
     package var description: String { rawValue }
 
-    /// The core of lane `lane` (from 0), chosen from `allowed` (the process's allowed CPUs,
-    /// in order); `nil` for ``none``.
-    package func core(forLane lane: Int, allowed: [Int]) -> Int? {
-        guard !allowed.isEmpty else { return nil }
+    /// The CPUs lanes 0, 1, 2, ... go to, in turn, on a machine of `topology`; empty for
+    /// ``none``.
+    package func order(on topology: CPUTopology) -> [Int] {
         switch self {
-        case .none: return nil
-        case .spread: return allowed[lane % allowed.count]
-        case .compact: return allowed[0]
+        case .none: []
+        case .spread: topology.spreadOrder
+        case .compact: topology.cpus.first.map { [$0.id] } ?? []
+        case .node: topology.nodeOrder
+        case .siblings: topology.siblingOrder
         }
+    }
+
+    /// The CPU of lane `lane` (from 0) in `order` (see ``order(on:)``); `nil` without one.
+    package static func core(forLane lane: Int, order: [Int]) -> Int? {
+        order.isEmpty ? nil : order[lane % order.count]
+    }
+
+    /// How many cores `lanes` lanes run on: the distinct CPUs of the first of `order`, or
+    /// `allowed` for ``none``.
+    package func coresUsed(lanes: Int, order: [Int], allowed: Int) -> Int {
+        guard self != .none, !order.isEmpty else { return max(allowed, 1) }
+        return max(Set(order.prefix(lanes)).count, 1)
     }
 
     /// What a cell of `mode` really gets: async cells are not pinned.
@@ -31,22 +51,31 @@ package enum Placement: String, Sendable, CaseIterable, CustomStringConvertible 
     }
 }
 
-/// A placement made concrete for this process: the cores its lanes go to.
+/// A placement made concrete for this process: the CPUs its lanes go to.
 package struct LanePinning: Sendable {
     package let placement: Placement
     /// The CPUs this process may use, read once when the pinning was made.
     package let allowed: [Int]
+    /// The CPUs lanes 0, 1, 2, ... go to, in turn (``Placement/order(on:)``).
+    package let order: [Int]
 
-    package init(placement: Placement, allowed: [Int]) {
+    /// The pinning of `placement` on a machine of `topology`.
+    package init(placement: Placement, topology: CPUTopology) {
         self.placement = placement
-        self.allowed = allowed
+        self.allowed = topology.cpus.map(\.id)
+        self.order = placement.order(on: topology)
+    }
+
+    /// The pinning of `placement` on `allowed` CPUs read from this machine's topology.
+    package init(placement: Placement, allowed: [Int]) {
+        self.init(placement: placement, topology: CPUTopology.read(allowed: allowed))
     }
 
     /// Lane `lane`'s core; `nil` for ``Placement/none``.
     /// - Throws: when there is a placement but no allowed CPU was known (reading them failed).
     func core(forLane lane: Int) throws(SystemError) -> Int? {
         guard placement != .none else { return nil }
-        guard let core = placement.core(forLane: lane, allowed: allowed) else { throw SystemError(call: "sched_getaffinity", errno: EINVAL) }
+        guard let core = Placement.core(forLane: lane, order: order) else { throw SystemError(call: "sched_getaffinity", errno: EINVAL) }
         return core
     }
 

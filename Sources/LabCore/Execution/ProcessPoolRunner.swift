@@ -148,10 +148,10 @@ package struct ProcessPoolRunner: TaskRunner {
                 totals.usage = totals.usage + counted
             }
             timeline?.add(workers.flatMap(\.lifeEvents))
-            let (outcomes, failure) = ledger.result
+            let (tally, failure) = ledger.result
             // Each worker is a lane: its scheduler figures are the cell's, when every one sent them.
             return ExecutionResult(
-                startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, workers: totals,
+                startupSeconds: startupSeconds, tally: tally, failure: failure, failureCount: ledger.failureCount, workers: totals,
                 lanes: totals.workersWithoutReport == 0 ? totals.lanes : nil)
         }
         do throws(ExecutionError) {

@@ -25,7 +25,7 @@ package struct SequentialRunner: TaskRunner {
         do throws(SystemError) {
             try pinning?.pinCallingThread(lane: 0)
         } catch {
-            return ExecutionResult(startupSeconds: 0, outcomes: [TaskOutcome?](repeating: nil, count: workload.taskCount), failure: .system(error))
+            return ExecutionResult(startupSeconds: 0, tally: TaskTally(), failure: .system(error))
         }
         defer { pinning?.releaseCallingThread() }
         let before = Platform.threadSchedulerCounters()
@@ -33,7 +33,7 @@ package struct SequentialRunner: TaskRunner {
             ledger: ledger, workload: workload.instance, performer: InlinePerformer(workload: workload.instance, slot: watch?.slots.first),
             batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: 1), lane: timeline?.lanes.first)
         let lane = Platform.threadSchedulerCounters().flatMap { after in before.map { after.since($0) } }
-        let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: 0, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, lanes: lane)
+        let (tally, failure) = ledger.result
+        return ExecutionResult(startupSeconds: 0, tally: tally, failure: failure, failureCount: ledger.failureCount, lanes: lane)
     }
 }

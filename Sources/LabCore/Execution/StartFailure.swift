@@ -4,6 +4,6 @@ struct StartFailure: TaskRunner {
     let error: ExecutionError
 
     func run(_ workload: ConfiguredWorkload) -> ExecutionResult {
-        ExecutionResult(startupSeconds: 0, outcomes: Array(repeating: nil, count: workload.taskCount), failure: error, failureCount: 1)
+        ExecutionResult(startupSeconds: 0, tally: TaskTally(), failure: error, failureCount: 1)
     }
 }

@@ -7,6 +7,7 @@ import Synchronization
 /// - Parameter lane: where the claims' spans are recorded; `nil` records nothing.
 package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1, lane: LaneRecorder? = nil) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
+    finished.reserveCapacity(TaskLedger.depositEvery + max(batch, 1))
     var tasks: [PendingTask] = []
     // The lane's log is this thread's own while the tasks run (see ``LaneRecorder/log``).
     var log = lane?.log
@@ -66,6 +67,11 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
                 ledger.fail(fatal)
                 return
             }
+        }
+        // A claim's results handed back: part of the claim, like a worker's reply.
+        if finished.count >= TaskLedger.depositEvery {
+            ledger.deposit(finished)
+            finished.removeAll(keepingCapacity: true)
         }
     }
 }

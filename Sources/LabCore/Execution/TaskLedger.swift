@@ -6,12 +6,16 @@ package final class TaskLedger: Sendable {
     package let taskCount: Int
     private let nextIndex = Atomic<Int>(0)
     private let stopped = Atomic<Bool>(false)
-    private let outcomes: Mutex<[TaskOutcome?]>
+    private let tally = Mutex(TaskTally())
     private let failures = Mutex<(first: ExecutionError?, count: Int)>((nil, 0))
+
+    /// How many outcomes a driver gathers before it deposits them: the coordinator then keeps
+    /// at most this many a lane, whatever the task count (issue 36), and takes a lock once
+    /// per this many tasks.
+    package static let depositEvery = 1024
 
     package init(taskCount: Int) {
         self.taskCount = taskCount
-        self.outcomes = Mutex([TaskOutcome?](repeating: nil, count: taskCount))
     }
 
     /// The next unclaimed task index, or `nil` when all are claimed or the run was stopped.
@@ -27,13 +31,13 @@ package final class TaskLedger: Sendable {
         return first < taskCount ? first..<min(first + count, taskCount) : nil
     }
 
-    /// Stores the outcomes one driver gathered (once, when it is done, to keep locks out of
-    /// the hot path).
+    /// Folds the outcomes one driver gathered (every ``depositEvery`` of them, and at its end,
+    /// to keep locks out of the hot path) into the execution's ``TaskTally``.
     package func deposit(_ finished: [(index: Int, outcome: TaskOutcome)]) {
-        outcomes.withLock { slots in
+        guard !finished.isEmpty else { return }
+        tally.withLock { tally in
             for (index, outcome) in finished {
-                precondition(slots[index] == nil, "task \(index) ran twice")
-                slots[index] = outcome
+                tally.add(outcome, index: index)
             }
         }
     }
@@ -41,6 +45,7 @@ package final class TaskLedger: Sendable {
     /// Records a failed task; the other tasks go on. The failure of the lowest task index is
     /// the one reported (drivers notice failures in no fixed order; task order is stable).
     package func record(_ error: ExecutionError) {
+        tally.withLock { $0.markMissing() }
         failures.withLock { state in
             if state.first == nil || (error.task ?? Int.max) < (state.first?.task ?? Int.max) { state.first = error }
             state.count += 1
@@ -53,9 +58,9 @@ package final class TaskLedger: Sendable {
         stopped.store(true, ordering: .relaxed)
     }
 
-    /// The outcome of every task (`nil` for those that did not finish) and the first failure.
-    package var result: (outcomes: [TaskOutcome?], failure: ExecutionError?) {
-        (outcomes.withLock { $0 }, failures.withLock { $0.first })
+    /// What the finished tasks came to, and the first failure.
+    package var result: (tally: TaskTally, failure: ExecutionError?) {
+        (tally.withLock { $0 }, failures.withLock { $0.first })
     }
 
     /// How many failures were recorded in all.

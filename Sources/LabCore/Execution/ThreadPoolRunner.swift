@@ -31,7 +31,7 @@ package struct ThreadPoolRunner: TaskRunner {
         let (startupSeconds, lanes) = runDriverThreads(
             performers, ledger: ledger, workload: workload.instance, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
             timeline: timeline, pinning: pinning)
-        let (outcomes, failure) = ledger.result
-        return ExecutionResult(startupSeconds: startupSeconds, outcomes: outcomes, failure: failure, failureCount: ledger.failureCount, lanes: lanes)
+        let (tally, failure) = ledger.result
+        return ExecutionResult(startupSeconds: startupSeconds, tally: tally, failure: failure, failureCount: ledger.failureCount, lanes: lanes)
     }
 }

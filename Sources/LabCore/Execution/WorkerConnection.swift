@@ -50,8 +50,8 @@ package struct WorkerConnection {
     package var childDescriptors: [Int32]
     package var environment: [String: String]
     package var end: CoordinatorEnd
-    /// Polls before a side of `shm` sleeps.
-    package var spinPolls: Int
+    /// How a side of `shm` polls before it sleeps.
+    package var settings: TransportSettings
 
     /// Creates the transport's descriptors (close-on-exec; the spawn duplicates the child's
     /// ends onto its standard descriptors). A shared region gets slots of `slotBytes` for an
@@ -75,13 +75,13 @@ package struct WorkerConnection {
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: requests.read), standardOutput: FileHandle(fileDescriptor: replies.write),
                 childDescriptors: [requests.read, replies.write], environment: environment,
-                end: .descriptors(requests: requests.write, replies: replies.read), spinPolls: settings.spinPolls)
+                end: .descriptors(requests: requests.write, replies: replies.read), settings: settings)
         case .socketpair:
             let (mine, theirs) = try Platform.makeSocketPair()
             let handle = FileHandle(fileDescriptor: theirs)
             return WorkerConnection(
                 standardInput: handle, standardOutput: handle, childDescriptors: [theirs], environment: environment,
-                end: .descriptors(requests: mine, replies: mine), spinPolls: settings.spinPolls)
+                end: .descriptors(requests: mine, replies: mine), settings: settings)
         case .shm:
             let (input, result) = slotBytes ?? (0, 0)
             let (region, descriptor) =
@@ -91,9 +91,10 @@ package struct WorkerConnection {
                     try SharedRegion.create(inputSlotBytes: input, resultSlotBytes: result)
                 }
             environment[Transport.spinEnvironmentVariable] = String(settings.spinPolls)
+            if settings.sharesCores { environment[Transport.sharesCoresEnvironmentVariable] = "1" }
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError, childDescriptors: [descriptor],
-                environment: environment, end: .region(region), spinPolls: settings.spinPolls)
+                environment: environment, end: .region(region), settings: settings)
         }
     }
 
@@ -102,7 +103,7 @@ package struct WorkerConnection {
     func makeLink(peerAlive: @escaping () -> Bool) -> any WorkerLink {
         switch end {
         case .descriptors(let requests, let replies): StreamLink.descriptors(requests: requests, replies: replies, end: end)
-        case .region(let region): StreamLink.sharedMemory(region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: peerAlive), end: end)
+        case .region(let region): StreamLink.sharedMemory(region, waiting: RingWaiting(settings, peerAlive: peerAlive), end: end)
         }
     }
 }

@@ -132,7 +132,7 @@ package struct WorkerService: Sendable {
         case .shm:
             Platform.close(replies)
             let region = try SharedRegion.attach(descriptor: STDIN_FILENO)
-            try serve(region: region, waiting: .onParent(spinPolls: transport.spinPolls))
+            try serve(region: region, waiting: .onParent(transport))
         }
     }
 }

@@ -24,8 +24,12 @@ package struct ExperimentRunner: Sendable {
     /// Where the lanes of sequential, thread and process cells run (`--pin`); async cells are
     /// never pinned.
     package let placement: Placement
-    /// The CPUs this process could use when the runner was made: where placements choose from.
-    let allowedCPUs: [Int]
+    /// The CPUs this process could use when the runner was made, as the machine's topology
+    /// describes them: where placements choose from (empty without a placement).
+    let topology: CPUTopology
+    /// How many CPUs this process could use when the runner was made (pinned or not): what
+    /// tells an `shm` pool whether its polling sides share cores.
+    let coreCount: Int
     /// Polls before a side of an `shm` transport sleeps (`--spin`); `0` sleeps at once.
     package let spinPolls: Int
     /// The fork server of `--start forkserver` cells: started at the first such cell, once
@@ -44,7 +48,9 @@ package struct ExperimentRunner: Sendable {
         self.recordsTimelines = recordsTimelines
         self.placement = placement
         // Read once: a placement that cannot read them fails its cells (see LanePinning).
-        self.allowedCPUs = placement == .none ? [] : ((try? Platform.allowedCPUs()) ?? [])
+        let allowed = (try? Platform.allowedCPUs()) ?? []
+        self.topology = placement == .none ? CPUTopology(cpus: []) : CPUTopology.read(allowed: allowed)
+        self.coreCount = allowed.isEmpty ? Platform.activeProcessorCount : allowed.count
         self.runID = runID
         self.workerCommand = workerCommand
         self.registry = registry
@@ -177,7 +183,7 @@ package struct ExperimentRunner: Sendable {
             }
         } catch {
             // Without its watchdog the task timeout would be silently off: the cell does not run.
-            result = ExecutionResult(startupSeconds: 0, outcomes: [], failure: .watchdogFailed(error), failureCount: 1)
+            result = ExecutionResult(startupSeconds: 0, tally: TaskTally(), failure: .watchdogFailed(error), failureCount: 1)
         }
         // The wall time runs from asking the runner for the cell until its pool is gone: the
         // watchdog's own thread starts before and stops after, so the lab's bookkeeping is
@@ -204,9 +210,10 @@ package struct ExperimentRunner: Sendable {
         // worker's own report counted them all; their peak and memory only from the reports.
         let workersCounted = workers.workersWithoutUsage == 0
         let workersReported = workers.workersWithoutReport == 0
-        let completed = result.outcomes.compactMap { $0 }
+        let completed = result.tally.completed
         let fixtureFailure = cell.workload.fixture?.failure.map { "the workload's fixture failed: \($0)" }
-        let failed = result.failure != nil || completed.count != tasks || fixtureFailure != nil
+        let checksum = result.tally.checksum(ofTasks: tasks)
+        let failed = result.failure != nil || checksum == nil || fixtureFailure != nil
         let timeline = recorder.flatMap { began == 0 ? nil : $0.timeline(began: began, poolGone: poolGone) }
         let parts = timeline?.breakdown(wallSeconds: wallSeconds)
         let record = RepetitionRecord(
@@ -220,10 +227,10 @@ package struct ExperimentRunner: Sendable {
             repetition: repetition,
             wallSeconds: wallSeconds,
             startupSeconds: parts?.startupSeconds ?? result.startupSeconds,
-            tasksPerSecond: wallSeconds > 0 ? Double(completed.count) / wallSeconds : 0,
-            checksum: failed ? nil : Checksum.combined(completed),
+            tasksPerSecond: wallSeconds > 0 ? Double(completed) / wallSeconds : 0,
+            checksum: failed ? nil : checksum,
             status: failed ? .failed : .ok,
-            error: failed ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed.count)].compactMap { $0 }.joined(separator: "; ") : nil,
+            error: failed ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed)].compactMap { $0 }.joined(separator: "; ") : nil,
             userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
             workersUserSeconds: workersCounted ? workers.usage.userSeconds : nil,
             workersSystemSeconds: workersCounted ? workers.usage.systemSeconds : nil,
@@ -233,7 +240,7 @@ package struct ExperimentRunner: Sendable {
             involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
             startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
-            transport: cell.transport, units: completed.reduce(0) { $0 &+ $1.units }, dataset: cell.dataset,
+            transport: cell.transport, units: result.tally.units, dataset: cell.dataset,
             datasetBytes: cell.workload.dataset?.bytes.count, start: cell.start,
             counters: RepetitionCounters(
                 minorFaults: coordinator.minorFaults, majorFaults: coordinator.majorFaults,
@@ -260,7 +267,9 @@ package struct ExperimentRunner: Sendable {
     /// The first failure, with how many more there were; `nil` when the tasks did not fail.
     private func errorText(_ result: ExecutionResult, tasks: Int, completed: Int) -> String? {
         guard let failure = result.failure else {
-            return completed == tasks ? nil : "\(tasks - completed) of \(tasks) tasks did not finish"
+            return completed >= tasks
+                ? (result.tally.checksum(ofTasks: tasks) == nil ? "a task's outcome came twice, another's never" : nil)
+                : "\(tasks - completed) of \(tasks) tasks did not finish"
         }
         let more = result.failureCount - 1
         return more > 0 ? "\(failure); \(more) more failure\(more == 1 ? "" : "s")" : failure.description
@@ -268,7 +277,7 @@ package struct ExperimentRunner: Sendable {
 
     private func makeRunner(_ cell: Cell, watch: TaskWatch, timeline: TimelineRecorder?) -> any TaskRunner {
         let (mode, workers) = (cell.mode, cell.workers)
-        let pinning = placement.applied(to: mode) == .none ? nil : LanePinning(placement: placement, allowed: allowedCPUs)
+        let pinning = placement.applied(to: mode) == .none ? nil : LanePinning(placement: placement, topology: topology)
         return switch mode {
         case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
@@ -291,7 +300,9 @@ extension ExperimentRunner {
         }
         return ProcessPoolRunner(
             workers: cell.workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-            timeline: timeline, pinning: pinning, transport: TransportSettings(cell.transport ?? .pipe, spinPolls: spinPolls),
+            timeline: timeline, pinning: pinning, transport: TransportSettings(
+                cell.transport ?? .default, spinPolls: spinPolls, lanes: cell.workers,
+                cores: placement.coresUsed(lanes: cell.workers, order: placement.order(on: topology), allowed: coreCount)),
             dataset: cell.dataset ?? .copy, forkServer: server, regions: regions)
     }
 }

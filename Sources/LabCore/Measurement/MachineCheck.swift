@@ -35,6 +35,12 @@ package struct MachineCheck: Sendable, Equatable {
     /// Looks at this machine now. Watches the rest of the machine for `sampleSeconds` to see
     /// what others take (the calling process sleeps meanwhile).
     /// - Parameter debugBuild: whether the calling binary is a debug build.
+    /// `ids` as a comma list, its first 16 and a count of the rest beyond them.
+    static func shortList(_ ids: [Int]) -> String {
+        let shown = ids.prefix(16).map(String.init).joined(separator: ",")
+        return ids.count > 16 ? shown + " and \(ids.count - 16) more" : shown
+    }
+
     package static func current(sampleSeconds: Double, debugBuild: Bool) -> MachineCheck {
         var findings: [Finding] = []
         let cores = Platform.activeProcessorCount
@@ -47,6 +53,10 @@ package struct MachineCheck: Sendable, Equatable {
                 text: "\(cores) online" + (siblings == nil ? "; SMT not exposed" : shared
                     ? "; cpu0 shares its core with SMT siblings (\(siblings!)): two lanes on siblings compete for one core's units, so --workers above the physical cores measures SMT"
                     : "; no SMT siblings")))
+        findings.append(
+            CPUTopology.current.map {
+                Finding(topic: "topology", level: .ok, text: $0.summary + "; --pin spread takes CPUs " + Self.shortList($0.spreadOrder))
+            } ?? Finding(topic: "topology", level: .note, text: "the CPUs this process may use cannot be read: --pin is refused"))
         findings.append(frequency())
         findings.append(load(sampleSeconds: sampleSeconds, cores: cores))
         findings.append(

@@ -184,6 +184,12 @@ package enum Platform {
         }
     }
 
+    /// Gives the calling thread's core to another runnable thread, if there is one.
+    /// The corresponding C function is `sched_yield`.
+    package static func yieldCore() {
+        sched_yield()
+    }
+
     /// The absolute path of the running executable, symlinks resolved.
     /// The corresponding C call is `readlink("/proc/self/exe")`.
     package static func executablePath() throws(SystemError) -> String {
