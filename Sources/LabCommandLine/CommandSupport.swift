@@ -16,7 +16,12 @@ enum CommandSupport {
         var widest: (need: Int, cell: Cell)?
         for cell in plan.cells {
             let inFlight = cell.mode == .threads || cell.mode == .async ? cell.workers : 1
-            let need = cell.workload.type.descriptorsPerTask * inFlight
+            var need = cell.workload.type.descriptorsPerTask * inFlight
+            if cell.mode == .processes {
+                // Each worker's pidfd and the coordinator's ends of its transport (two pipes at
+                // most), and the child's ends of a window of workers being started.
+                need += 3 * cell.workers + 2 * ProcessPoolRunner.forkWindow
+            }
             if need > 0, need > widest?.need ?? 0 { widest = (need, cell) }
         }
         guard let widest else { return }
@@ -24,7 +29,10 @@ enum CommandSupport {
         let total = widest.need + ((try? Platform.openDescriptorCount()) ?? 0) + 64
         let limit = try Platform.openFileLimit()
         guard total > limit.soft else { return }
-        let what = "\(widest.cell.workload.name) with \(widest.cell.workers) tasks in flight (\(widest.cell.label))"
+        let what =
+            widest.cell.mode == .processes
+            ? "\(widest.cell.workload.name) on \(widest.cell.workers) worker processes (\(widest.cell.label))"
+            : "\(widest.cell.workload.name) with \(widest.cell.workers) tasks in flight (\(widest.cell.label))"
         guard total <= limit.hard else {
             throw UsageError.other(
                 "\(what) needs \(total) open files, more than this process may open (its hard limit is \(limit.hard): ulimit -Hn); give fewer --workers, or raise the limit")

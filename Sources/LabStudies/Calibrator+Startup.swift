@@ -178,6 +178,40 @@ extension Calibrator {
         ]
     }
 
+    /// What a worker's start costs as pools grow: a pool of each of `sizes` noop workers over
+    /// `shm`, spawned and forked by a running fork server, alternately, `count` times after
+    /// one unrecorded; the median start-up (until every worker is ready) over the pool's size.
+    /// Where it grows with the size, something in a pool's start is not per worker.
+    func startupPerWorker(sizes: [Int], count: Int) throws -> [CalibrationResult] {
+        let registry = ChildProcessRegistry()
+        let server = try ForkServer(command: worker, registry: registry)
+        defer { server.stop() }
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
+        let cores = (try? Platform.allowedCPUs().count) ?? Platform.activeProcessorCount
+        var results: [CalibrationResult] = []
+        for size in sizes {
+            var startup: [WorkerStart: [Double]] = [:]
+            for round in 0...count {
+                for start in WorkerStart.allCases {
+                    let pool = ProcessPoolRunner(
+                        workers: size, command: worker, registry: registry, transport: TransportSettings(.shm, spinPolls: spinPolls, lanes: size, cores: cores),
+                        forkServer: start == .forkserver ? server : nil)
+                    let result = pool.run(workload)
+                    if let failure = result.failure { throw LabFailure("a pool of \(size) noop workers (\(start.rawValue)) failed: \(failure)") }
+                    if round > 0 { startup[start, default: []].append(result.startupSeconds * 1e3 / Double(size)) }
+                }
+            }
+            for start in WorkerStart.allCases {
+                results.append(
+                    CalibrationResult(
+                        measurement: "pool_startup_per_worker_\(size)_\(start.rawValue)", value: Statistics.median(startup[start] ?? []) ?? .nan,
+                        unit: "ms", samples: count,
+                        detail: "a pool of \(size) noop workers over shm, \(start == .spawn ? "spawned" : "forked by a running fork server"), until every one is ready, over \(size): median"))
+            }
+        }
+        return results
+    }
+
     /// The median start-up (spawn until every worker is ready) of a pool of `workers` noop
     /// workers over `samples` pools, after `warmups` unrecorded ones, in seconds.
     func poolStartupSeconds(workers: Int, samples: Int, warmups: Int) throws -> Double {

@@ -48,6 +48,7 @@ package struct Calibrator: Sendable {
         results += try spawnParts(count: samples)
         progress("a pool's start: spawn against forkserver")
         results += try startMethods(workers: 2, count: samples)
+        results += try startupPerWorker(sizes: quick ? [1, 8] : [1, 4, 16, 64, 256], count: quick ? 1 : 3)
         progress("process spawn with many open descriptors")
         results += try spawnWithOpenDescriptors(levels: Self.descriptorLevels, count: quick ? 3 : 15)
         let cores = Platform.activeProcessorCount

@@ -124,4 +124,24 @@ import Testing
         // The worker writes the rings: writes stay allowed.
         #expect(try Platform.sharedMemorySeals(descriptor) & 0x0010 == 0)
     }
+
+    @Test("a pool whose polling sides outnumber its cores polls for its share of a core, yields, and sleeps in longer slices; a worker hears it")
+    func crowding() {
+        let roomy = TransportSettings(.shm, spinPolls: 2000, lanes: 1, cores: 2)
+        #expect(roomy.crowding == 1 && !roomy.sharesCores && roomy.spinPolls == 2000)
+        let two = TransportSettings(.shm, spinPolls: 2000, lanes: 2, cores: 2)
+        #expect(two.crowding == 2 && two.sharesCores && two.spinPolls == 1000)
+        let wide = TransportSettings(.shm, spinPolls: 2000, lanes: 1024, cores: 2)
+        #expect(wide.crowding == 1024 && wide.spinPolls == 1)
+        #expect(RingWaiting(roomy, peerAlive: { true }).sliceNanoseconds == 5_000_000)
+        #expect(RingWaiting(wide, peerAlive: { true }).sliceNanoseconds == 5_120_000_000)
+        #expect(RingWaiting.sliceNanoseconds(crowding: 1 << 30) == 10_000_000_000)
+        // What a worker is told through its environment, and reads back.
+        let connection = try? WorkerConnection.make(wide)
+        #expect(connection?.environment[Transport.crowdingEnvironmentVariable] == "1024")
+        #expect(connection?.environment[Transport.spinEnvironmentVariable] == "1")
+        connection?.end.endRequests()
+        connection?.end.release()
+        connection?.childDescriptors.forEach(Platform.close)
+    }
 }

@@ -102,6 +102,37 @@ package final class ForkServer: Sendable {
         return processID
     }
 
+    /// Forks a worker for each of `requests` (as ``fork(input:output:environment:)``), sending
+    /// every request before reading any answer: the server forks them back to back, without a
+    /// round trip between two. Answers come in the order of the requests.
+    /// - Returns: each worker's process ID, or why it was not forked.
+    package func forkAll(_ requests: [(input: Int32, output: Int32, environment: [String: String])]) -> [Result<Int32, ExecutionError>] {
+        let outcome: Result<[String], SystemError> = control.withLock { socket in
+            do throws(SystemError) {
+                for request in requests {
+                    let block = request.environment.keys.sorted().map { "\($0)=\(request.environment[$0]!)" }.joined(separator: "\u{0}")
+                    try ForkServer.send(socket, "fork\u{0}" + block, descriptors: [request.input, request.output])
+                }
+                var answers: [String] = []
+                for _ in requests { answers.append(try ForkServer.receive(socket).text) }
+                return .success(answers)
+            } catch {
+                return .failure(error)
+            }
+        }
+        switch outcome {
+        case .failure(let error):
+            return requests.map { _ in .failure(.workerStartFailed(worker: 0, message: "the fork server did not answer: \(error)")) }
+        case .success(let answers):
+            return answers.map { answer in
+                guard answer.hasPrefix("pid "), let processID = Int32(answer.dropFirst(4)) else {
+                    return .failure(.workerStartFailed(worker: 0, message: "the fork server: \(answer)"))
+                }
+                return .success(processID)
+            }
+        }
+    }
+
     /// The raw wait status of worker `processID` once the server reaped it; `nil` while it runs.
     package func exitStatus(of processID: Int32) -> Int32? {
         exits.withLock { $0[processID]?.status }

@@ -18,8 +18,8 @@ package enum Transport: String, Sendable, CaseIterable, Codable {
     /// and (for `shm`) its spin bound.
     package static let environmentVariable = "LAB_WORKER_TRANSPORT"
     package static let spinEnvironmentVariable = "LAB_WORKER_SPIN"
-    /// Set to `1` when a worker's spinning shares its cores (see ``TransportSettings/sharesCores``).
-    package static let sharesCoresEnvironmentVariable = "LAB_WORKER_SHARES_CORES"
+    /// How many polling sides share a core, when more than one does (see ``TransportSettings/crowding``).
+    package static let crowdingEnvironmentVariable = "LAB_WORKER_CROWDING"
 
     /// How many polls a waiting side of `shm` makes before it sleeps, unless told (`--spin`).
     package static let defaultSpinPolls = 2000
@@ -30,21 +30,28 @@ package struct TransportSettings: Sendable, Equatable, Hashable {
     package var transport: Transport
     /// Polls before sleeping on `shm`; `0` sleeps at once.
     package var spinPolls: Int
-    /// Whether the sides that poll (a driver thread and a worker per lane) outnumber the cores
-    /// they run on. Then a side that polls holds a core its peer may be waiting for, so it
-    /// gives the core away now and then while it polls (see ``RingWaiting``).
-    package var sharesCores: Bool
+    /// How many of the sides that poll (a driver thread and a worker per lane) share a core,
+    /// rounded up; 1 when each has a core. Crowded sides give their core away now and then
+    /// while they poll, and sleep in longer slices (see ``RingWaiting``).
+    package var crowding: Int
 
-    package init(_ transport: Transport = .default, spinPolls: Int = Transport.defaultSpinPolls, sharesCores: Bool = false) {
+    /// Whether polling sides outnumber the cores they run on.
+    package var sharesCores: Bool { crowding > 1 }
+
+    package init(_ transport: Transport = .default, spinPolls: Int = Transport.defaultSpinPolls, crowding: Int = 1) {
         self.transport = transport
         self.spinPolls = spinPolls
-        self.sharesCores = sharesCores
+        self.crowding = max(crowding, 1)
     }
 
     /// The settings of a pool of `lanes` lanes (a driver thread and a worker each) whose
-    /// lanes run on `cores` cores.
+    /// lanes run on `cores` cores. Sides that share cores poll for their share of a core:
+    /// `spinPolls` x cores / (2 x lanes) polls before they sleep.
     package init(_ transport: Transport, spinPolls: Int, lanes: Int, cores: Int) {
-        self.init(transport, spinPolls: spinPolls, sharesCores: 2 * lanes > max(cores, 1))
+        let sides = 2 * max(lanes, 1)
+        let cores = max(cores, 1)
+        let crowding = (sides + cores - 1) / cores
+        self.init(transport, spinPolls: crowding > 1 ? spinPolls * cores / sides : spinPolls, crowding: crowding)
     }
 }
 
@@ -54,7 +61,7 @@ extension TransportSettings {
     package static var inherited: TransportSettings {
         let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .default
         let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
-        let shares = Platform.environmentValue(Transport.sharesCoresEnvironmentVariable) == "1"
-        return TransportSettings(transport, spinPolls: max(spin, 0), sharesCores: shares)
+        let crowding = Platform.environmentValue(Transport.crowdingEnvironmentVariable).flatMap { Int($0) } ?? 1
+        return TransportSettings(transport, spinPolls: max(spin, 0), crowding: min(max(crowding, 1), 1 << 20))
     }
 }

@@ -91,7 +91,7 @@ package struct WorkerConnection {
                     try SharedRegion.create(inputSlotBytes: input, resultSlotBytes: result)
                 }
             environment[Transport.spinEnvironmentVariable] = String(settings.spinPolls)
-            if settings.sharesCores { environment[Transport.sharesCoresEnvironmentVariable] = "1" }
+            if settings.sharesCores { environment[Transport.crowdingEnvironmentVariable] = String(settings.crowding) }
             return WorkerConnection(
                 standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError, childDescriptors: [descriptor],
                 environment: environment, end: .region(region), settings: settings)

@@ -43,40 +43,47 @@ final class WorkerProcess: @unchecked Sendable {
     private(set) var finishRequestedAt: UInt64 = 0
     private(set) var goneAt: UInt64 = 0
 
-    /// Starts the child, spawned anew or forked by `forkServer`, with the setup for `workload`
-    /// already waiting on its transport: the child builds the workload as soon as it runs,
-    /// and the caller waits for it to be ready (``awaitReady(timeoutSeconds:)``), so that
-    /// several children can load in parallel.
+    /// A worker's transport made and its setup written, before its child starts: what
+    /// ``init(_:child:link:registry:)`` takes once the child runs.
+    struct Preparation {
+        let number: Int
+        let connection: WorkerConnection
+        let region: SharedRegion?
+        let slots: SharedRegion?
+        let inPlace: (any InPlaceWorkload)?
+        let regions: SharedRegionPool?
+        let setupBytes: Int
+        let requestedAt: UInt64
+
+        /// Releases the transport of a worker whose child did not start.
+        func abandon() {
+            connection.childDescriptors.forEach(Platform.close)
+            connection.end.endRequests()
+            connection.end.release()
+        }
+    }
+
+    /// Makes worker `number`'s transport (over `shm`, an in-place workload's tasks go through
+    /// slots sized for its largest) and writes the setup for `workload` into it: the child
+    /// builds the workload as soon as it runs.
     /// - Parameter datasetPath: where the worker maps the workload's dataset from; `nil`: it
     ///   builds its own.
     /// - Parameter regions: where an `shm` worker's region comes from and goes back to;
     ///   `nil` makes one for this worker alone.
-    init(
-        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = TransportSettings(), registry: ChildProcessRegistry,
-        forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload, datasetPath: String? = nil
-    ) throws(ExecutionError) {
-        self.number = number
-        self.registry = registry
-        spawnRequestedAt = Platform.monotonicNanoseconds()
+    static func prepare(
+        number: Int, transport: TransportSettings, regions: SharedRegionPool?, workload: ConfiguredWorkload, datasetPath: String?
+    ) throws(ExecutionError) -> Preparation {
+        let requestedAt = Platform.monotonicNanoseconds()
         let connection: WorkerConnection
-        // Over `shm`, an in-place workload's tasks go through slots sized for its largest.
         let slotBytes = workload.largestInPlaceBytes
         do {
             connection = try WorkerConnection.make(transport, slotBytes: slotBytes, regions: regions)
         } catch {
             throw .workerStartFailed(worker: number, message: "cannot make its \(transport.transport.rawValue) transport: \(error)")
         }
-        // The child's ends are the coordinator's to close once the child has them.
-        defer { connection.childDescriptors.forEach(Platform.close) }
-        if case .region(let region) = connection.end {
-            self.region = region
-            slots = slotBytes == nil ? nil : region
-        } else {
-            self.region = nil
-            slots = nil
-        }
-        inPlace = slots == nil ? nil : workload.instance as? any InPlaceWorkload
-        self.regions = regions
+        var region: SharedRegion?
+        if case .region(let shared) = connection.end { region = shared }
+        let slots = slotBytes == nil ? nil : region
         let setup = WorkerMessage.setup(
             workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
             taskCount: workload.taskCount, datasetPath: datasetPath ?? ""
@@ -84,16 +91,54 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             // Nobody reads it yet, and an empty transport takes a frame this small whole.
             try connection.end.write(setup)
-            bytesSent = WireFormat.headerBytes + setup.payload.count
         } catch {
+            connection.childDescriptors.forEach(Platform.close)
             connection.end.endRequests()
             connection.end.release()
             throw .workerStartFailed(worker: number, message: "cannot write its setup: \(error)")
         }
-        (child, link) = try Child.start(
-            worker: number, executablePath: executablePath, arguments: arguments, connection: connection, forkServer: forkServer)
+        return Preparation(
+            number: number, connection: connection, region: region, slots: slots,
+            inPlace: slots == nil ? nil : workload.instance as? any InPlaceWorkload, regions: regions,
+            setupBytes: WireFormat.headerBytes + setup.payload.count, requestedAt: requestedAt)
+    }
+
+    /// The worker of `preparation` whose child runs: `child`, talked to through `link`. Closes
+    /// the child's ends of the transport, which the child holds now.
+    init(_ preparation: Preparation, child: Child, link: any WorkerLink, registry: ChildProcessRegistry) {
+        preparation.connection.childDescriptors.forEach(Platform.close)
+        number = preparation.number
+        self.registry = registry
+        region = preparation.region
+        slots = preparation.slots
+        inPlace = preparation.inPlace
+        regions = preparation.regions
+        bytesSent = preparation.setupBytes
+        spawnRequestedAt = preparation.requestedAt
+        (self.child, self.link) = (child, link)
         spawnedAt = Platform.monotonicNanoseconds()
         registry.register(child.processID)
+    }
+
+    /// Starts the child, spawned anew or forked by `forkServer`, with the setup for `workload`
+    /// already waiting on its transport: the child builds the workload as soon as it runs,
+    /// and the caller waits for it to be ready (``awaitReady(timeoutSeconds:)``), so that
+    /// several children can load in parallel.
+    convenience init(
+        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = TransportSettings(), registry: ChildProcessRegistry,
+        forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload, datasetPath: String? = nil
+    ) throws(ExecutionError) {
+        let preparation = try Self.prepare(number: number, transport: transport, regions: regions, workload: workload, datasetPath: datasetPath)
+        let started: (child: Child, link: any WorkerLink)
+        do {
+            started = try Child.start(
+                worker: number, executablePath: executablePath, arguments: arguments, connection: preparation.connection, forkServer: forkServer)
+        } catch {
+            // Child.start released the transport; the child's ends are still ours.
+            preparation.connection.childDescriptors.forEach(Platform.close)
+            throw error
+        }
+        self.init(preparation, child: started.child, link: started.link, registry: registry)
     }
 
     var processID: Int32 { child.processID }
