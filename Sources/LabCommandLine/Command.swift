@@ -92,13 +92,17 @@ struct ImageServerCommand: Command {
 }
 
 /// `lab calibrate-peer MODE`, hidden: the raw-pipe peer of `lab calibrate` and `lab bench`.
+/// `lab calibrate-peer floor ...` is `lab bench`'s floor of a workload on bare threads or
+/// bare forked children (``FloorPeer``).
 struct CalibrationPeerCommand: Command {
     static let name = "calibrate-peer"
     static let summary: [String] = []
-    init(registry: WorkloadRegistry) {}
+    let registry: WorkloadRegistry
+    init(registry: WorkloadRegistry) { self.registry = registry }
     var help: String { "" }
 
     func run(_ arguments: [String]) throws -> Int32 {
-        CalibrationPeer.serve(mode: arguments.first ?? "")
+        if arguments.first == "floor" { return FloorPeer.serve(Array(arguments.dropFirst()), registry: registry) }
+        return CalibrationPeer.serve(mode: arguments.first ?? "")
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import LabCore
 import LabReport
 
@@ -163,7 +164,7 @@ extension Benchmark {
     /// `type` at its default size (quick size with `quick`) on 2 threads and on 2 processes
     /// over `shm`, forked by a fork server, mapping its dataset if it has one, interleaved:
     /// what is left of a process's cost once every remedy the lab has is applied.
-    func remedies(_ type: any Workload.Type) throws -> BenchmarkResult {
+    func remedies(_ type: any Workload.Type) throws -> [BenchmarkResult] {
         let parameters = try type.parameters(overriding: [:], quick: quick)
         let workload = try ConfiguredWorkload(type: type, parameters: parameters)
         let plan = ExperimentPlan(
@@ -179,9 +180,48 @@ extension Benchmark {
         }
         let (threads, processes) = (median(.threads), median(.processes))
         let label = records.first { $0.mode == .processes }?.cellLabel ?? "processes x2"
-        return BenchmarkResult(
-            measurement: "\(type.name)_remedies_over_threads", value: processes / threads, unit: "x", goal: .atMost(1.05),
-            detail: "\(type.name) \(parameters.canonicalText), \(workload.taskCount) tasks, medians of \(repetitions): \(label) \(Self.milliseconds(processes)) ms / threads x2 \(Self.milliseconds(threads)) ms")
+        let size = "\(type.name) \(parameters.canonicalText), \(workload.taskCount) tasks"
+        let floor = try self.floor(type.name, parameters: parameters.canonicalText, tasks: workload.taskCount, checksum: records.first?.checksum)
+        return [
+            BenchmarkResult(
+                measurement: "\(type.name)_remedies_over_threads", value: processes / threads, unit: "x",
+                detail: "\(size), medians of \(repetitions): \(label) \(Self.milliseconds(processes)) ms / threads x2 \(Self.milliseconds(threads)) ms"),
+            BenchmarkResult(
+                measurement: "\(type.name)_floor_processes_over_threads", value: floor.processes / floor.threads, unit: "x",
+                detail: "\(size), no engine: 2 forked children \(Self.milliseconds(floor.processes)) ms / 2 threads \(Self.milliseconds(floor.threads)) ms, medians of \(repetitions), alternating: what a second address space costs on this machine"),
+            BenchmarkResult(
+                measurement: "\(type.name)_remedies_over_floor", value: processes / floor.processes, unit: "x", goal: .atMost(1.05),
+                detail: "\(size): \(label) \(Self.milliseconds(processes)) ms / 2 bare forked children \(Self.milliseconds(floor.processes)) ms"),
+        ]
+    }
+
+    /// The floor of a workload (``FloorPeer``): its tasks on 2 bare threads and on 2 bare
+    /// forked children, each measured in a `lab calibrate-peer floor` process of its own,
+    /// alternating, one unrecorded round first; the medians of `repetitions`, in seconds.
+    /// - Throws: ``LabFailure`` when a peer fails or its checksum is not `checksum` (the lab's).
+    func floor(_ name: String, parameters: String, tasks: Int, checksum: UInt64?) throws -> (threads: Double, processes: Double) {
+        var seconds: [ExecutionMode: [Double]] = [:]
+        for round in 0...repetitions {
+            for mode in round % 2 == 0 ? [ExecutionMode.threads, .processes] : [.processes, .threads] {
+                let process = Process()
+                let output = Pipe()
+                process.executableURL = URL(fileURLWithPath: peer.executablePath)
+                process.arguments = peer.arguments + ["floor", name, parameters, String(tasks), "2", mode.rawValue]
+                process.standardOutput = output
+                try process.run()
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                process.waitUntilExit()
+                let fields = text.split(whereSeparator: \.isWhitespace)
+                guard process.terminationStatus == 0, fields.count == 2, let measured = Double(fields[0]), measured.isFinite else {
+                    throw LabFailure("the floor of \(name) on \(mode.rawValue) failed (status \(process.terminationStatus)): \(text)")
+                }
+                if let checksum, String(fields[1]) != Checksum.hex(checksum) {
+                    throw LabFailure("the floor of \(name) on \(mode.rawValue) gave checksum \(fields[1]), the lab \(Checksum.hex(checksum)): it did other work")
+                }
+                if round > 0 { seconds[mode, default: []].append(measured) }
+            }
+        }
+        return (Statistics.median(seconds[.threads] ?? []) ?? .nan, Statistics.median(seconds[.processes] ?? []) ?? .nan)
     }
 
     /// The CPU-bound workload at its default size: sequential, 2 threads and 2 processes,

@@ -94,7 +94,7 @@ package struct Benchmark: Sendable {
                 detail: "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"))
         results += try transportFigures(pipeBatchOne: oneByOne, tasks: processTasks, progress: progress)
         if transports.contains(.shm) {
-            results += try batchSweep(tasks: 20_000, progress: progress)
+            results += try batchSweep(tasks: quick ? 2_000 : 20_000, progress: progress)
         }
 
         let threadTasks = quick ? 100_000 : 1_000_000
@@ -167,7 +167,7 @@ package struct Benchmark: Sendable {
         if transports.contains(.shm) {
             for type in remedied {
                 progress("\(type.name), 2 threads against 2 processes with every remedy")
-                results.append(try remedies(type))
+                results += try remedies(type)
             }
         }
         for type in growing {

@@ -19,8 +19,9 @@ import Testing
         let goals = [
             "process_task_over_round_trip", "thread_task_cost", "pool_startup_over_spawns", "primes_threads_2_speedup", "primes_processes_2_speedup",
             "shm_task_over_pipe_task_batch_1", "process_task_cost_batch_auto_shm", "digest_shm_over_threads", "mandelbrot_shm_over_threads",
-            "forkserver_pool_over_spawn_pool", "digest_remedies_over_threads", "mandelbrot_remedies_over_threads",
-            "sort_remedies_over_threads", "bandwidth_remedies_over_threads",
+            "forkserver_pool_over_spawn_pool", "digest_remedies_over_floor", "mandelbrot_remedies_over_floor",
+            "sort_remedies_over_floor", "bandwidth_remedies_over_floor", "shm_over_pipe_batch_1", "shm_over_pipe_batch_16",
+            "shm_over_pipe_batch_auto",
         ]
         for name in goals {
             let row = try #require(byName[name], "\(name) missing")
@@ -31,6 +32,7 @@ import Testing
             "raw_pipe_round_trip", "process_task_cost_batch_1", "process_task_cost_batch_auto", "spawn_to_ready", "primes_sequential",
             "raw_socketpair_round_trip", "raw_shm_round_trip", "raw_shm_round_trip_cpu", "process_task_cost_batch_1_socketpair",
             "process_task_cost_batch_1_shm", "digest_pipe_over_threads", "counters_cost_per_repetition", "counters_cost_per_worker",
+            "bandwidth_floor_processes_over_threads", "sort_remedies_over_threads",
         ] {
             #expect((Double(byName[name]?[1] ?? "") ?? 0) > 0, "\(name)")
         }
