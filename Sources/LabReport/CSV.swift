@@ -56,7 +56,14 @@ package enum CSV {
         var lastTerminatorEnd: Int?
         var recordsAtLastTerminator = 0
 
-        init(_ text: String) {
+        /// Whether ``deliver`` asked to stop.
+        var stopped = false
+        /// The last record when it had no line ending, kept back from ``deliver``.
+        var unterminated: [String]?
+
+        /// Scans `text`; with `deliver`, each record that ends with a line ending goes to it as
+        /// it is read (and none is kept in ``records``) until it returns `false`.
+        init(_ text: String, deliver: (([String]) -> Bool)? = nil) {
             var bytes = Array(text.utf8)[...]
             if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
             let quote = UInt8(ascii: "\""), comma = UInt8(ascii: ","), cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
@@ -68,10 +75,20 @@ package enum CSV {
             var quoteLine = 1
             var index = bytes.startIndex
 
-            func endRecord() {
+            var ended = 0
+            func endRecord(terminated: Bool = true) {
                 fields.append(String(decoding: field, as: UTF8.self))
                 if !(fields.count == 1 && field.isEmpty && !fieldWasQuoted) {
-                    records.append(fields)
+                    ended += 1
+                    if let deliver {
+                        if terminated {
+                            if !deliver(fields) { stopped = true }
+                        } else {
+                            unterminated = fields
+                        }
+                    } else {
+                        records.append(fields)
+                    }
                 }
                 fields = []
                 field = []
@@ -114,12 +131,14 @@ package enum CSV {
                     endRecord()
                     line += 1
                     lastTerminatorEnd = index
-                    recordsAtLastTerminator = records.count
+                    recordsAtLastTerminator = ended
+                    if stopped { return }
                 case lf:
                     endRecord()
                     line += 1
                     lastTerminatorEnd = index
-                    recordsAtLastTerminator = records.count
+                    recordsAtLastTerminator = ended
+                    if stopped { return }
                 default:
                     guard !fieldWasQuoted else {
                         error = .strayQuote(line: line)
@@ -134,7 +153,7 @@ package enum CSV {
                 errorOffset = bytes.endIndex
                 return
             }
-            if !field.isEmpty || fieldWasQuoted || !fields.isEmpty { endRecord() }
+            if !field.isEmpty || fieldWasQuoted || !fields.isEmpty { endRecord(terminated: false) }
         }
     }
 }
@@ -174,6 +193,32 @@ extension CSV {
             return Table(records: scan.records, cutShort: false, wholeLength: utf8.count)
         }
         return Table(records: Array(scan.records.prefix(scan.recordsAtLastTerminator)), cutShort: true, wholeLength: end)
+    }
+}
+
+extension CSV {
+    /// Reads `text` as ``parseTable(_:)`` does, handing each whole record to `body` as it is
+    /// read instead of keeping them all: a reader that turns each record into a smaller value
+    /// holds one record's strings at a time. `body` returns `false` to stop.
+    /// - Returns: whether the text was cut short (its torn last record not handed over).
+    /// - Throws: ``ParseError`` for a malformed record before the cut (records before it were
+    ///   handed over).
+    package static func forEachRecord(_ text: String, _ body: ([String]) -> Bool) throws(ParseError) -> Bool {
+        let utf8 = text.utf8
+        let scan = withoutActuallyEscaping(body) { body in Scan(text, deliver: body) }
+        guard let last = utf8.last, last != UInt8(ascii: "\n") else {
+            if let error = scan.error { throw error }
+            return false
+        }
+        let lastBreak = utf8.lastIndex(of: UInt8(ascii: "\n")).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? -1
+        if let error = scan.error, scan.errorOffset < lastBreak { throw error }
+        guard scan.lastTerminatorEnd != nil else {
+            // No whole record at all: the text is one record, read as it is.
+            if let error = scan.error { throw error }
+            if let record = scan.unterminated { _ = body(record) }
+            return false
+        }
+        return true
     }
 }
 

@@ -114,13 +114,81 @@ package enum TimelineFiles {
     /// Parses a file whose rows are the cell columns then `columns`; a file of lab 0.4.0
     /// (no transport column) reads too. The torn last record of a file cut short (no final line
     /// ending) is left out and named in `leftOut`; any malformed record before it is an error.
+    /// The records are read one at a time (``CSV/forEachRecord(_:_:)``), each handed to `row`
+    /// as it is read: a file of 100,000 spans is never held as 100,000 rows of strings.
     private static func parse(
         _ text: String, path: String, columns: [String], leftOut: inout [String], row: (KeyedRow, Int, [String]) throws(RunFolderError) -> Void
     ) throws(RunFolderError) {
-        let file = try keyedRows(text, path: path, columns: columns)
-        if file.table.cutShort { leftOut.append(RunFolder.leftOutNote(path: path, record: file.table.records.count + 1)) }
-        for (offset, keyed) in file.rows.enumerated() {
-            try row(keyed, offset + 2, Array(keyed.fields[(file.repetitionField + 1)...]))
+        var layout: Layout?
+        var number = 0
+        var failure: RunFolderError?
+        let cutShort: Bool
+        do {
+            cutShort = try CSV.forEachRecord(text) { fields in
+                number += 1
+                do throws(RunFolderError) {
+                    guard let known = layout else {
+                        layout = try Layout(header: fields, path: path, columns: columns)
+                        return true
+                    }
+                    let keyed = try known.keyed(fields, record: number, path: path)
+                    try row(keyed, number, Array(fields[(known.repetitionField + 1)...]))
+                    return true
+                } catch {
+                    failure = error
+                    return false
+                }
+            }
+        } catch {
+            throw .invalidResults(path: path, reason: "\(error)")
+        }
+        if let failure { throw failure }
+        if layout == nil { _ = try Layout(header: [], path: path, columns: columns) }
+        if cutShort { leftOut.append(RunFolder.leftOutNote(path: path, record: number + 1)) }
+    }
+
+    /// The columns of a file, as its header says (files of lab 0.4.0 to this one differ).
+    struct Layout {
+        let width: Int
+        let repetitionField: Int
+        let hasTransport: Bool
+        let hasDataset: Bool
+
+        init(header: [String], path: String, columns: [String]) throws(RunFolderError) {
+            let expected = cellHeader + columns
+            // Lab 0.7.0's files end with the dataset; 0.5.0's and 0.6.0's do not; 0.4.0's have no transport.
+            hasDataset = header == expected + laterCellColumns
+            hasTransport = hasDataset || header == expected
+            guard hasTransport || header == cellHeaderWithoutTransport + columns else {
+                throw .invalidResults(path: path, reason: "expected the columns \((expected + laterCellColumns).joined(separator: ", "))")
+            }
+            width = (hasTransport ? expected.count : expected.count - 1) + (hasDataset ? laterCellColumns.count : 0)
+            repetitionField = hasTransport ? 6 : 5
+        }
+
+        /// Record `record` (from 1, the header's) with the repetition it belongs to.
+        func keyed(_ fields: [String], record: Int, path: String) throws(RunFolderError) -> KeyedRow {
+            let transportText = hasTransport && fields.count == width ? fields[5] : ""
+            let datasetText = hasDataset && fields.count == width ? fields[width - 2] : ""
+            let startText = hasDataset && fields.count == width ? fields[width - 1] : ""
+            guard fields.count == width, WorkloadName.isValid(fields[0]), let tasks = Int(fields[2]), (1...RunFolder.countLimit).contains(tasks),
+                let mode = ExecutionMode(rawValue: fields[3]), let workers = Int(fields[4]), (1...RunFolder.countLimit).contains(workers),
+                let repetition = Int(fields[repetitionField]), (0...RunFolder.countLimit).contains(repetition),
+                transportText.isEmpty || Transport(rawValue: transportText) != nil,
+                datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil,
+                startText.isEmpty || WorkerStart(rawValue: startText) != nil
+            else {
+                let name = fields.first.map { WorkloadName.isValid($0) ? "" : " (workload name '\($0.shownInMessage)' breaks the rule for names: \(WorkloadName.rule))" } ?? ""
+                throw .invalidResults(path: path, reason: "record \(record) is not a valid row\(name)")
+            }
+            let key = RepetitionKey(
+                cellKey: RepetitionRecord.cellKey(
+                    workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
+                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .default : nil),
+                    dataset: DatasetPlacement(rawValue: datasetText), start: WorkerStart(rawValue: startText)),
+                repetition: repetition)
+            // The dataset and start stay the last fields, after the columns a reader takes by position.
+            return KeyedRow(key: key, tasks: tasks, workers: workers, fields: fields)
         }
     }
 
@@ -136,47 +204,18 @@ package enum TimelineFiles {
     private static func keyedRows(
         _ text: String, path: String, columns: [String]
     ) throws(RunFolderError) -> (table: CSV.Table, repetitionField: Int, rows: [KeyedRow]) {
-        let header = cellHeader + columns
         let table: CSV.Table
         do {
             table = try CSV.parseTable(text)
         } catch {
             throw .invalidResults(path: path, reason: "\(error)")
         }
-        let rows = table.records
-        // Lab 0.7.0's files end with the dataset; 0.5.0's and 0.6.0's do not; 0.4.0's have no transport.
-        let hasDataset = rows.first == header + laterCellColumns
-        let hasTransport = hasDataset || rows.first == header
-        guard hasTransport || rows.first == cellHeaderWithoutTransport + columns else {
-            throw .invalidResults(path: path, reason: "expected the columns \((header + laterCellColumns).joined(separator: ", "))")
-        }
-        let width = (hasTransport ? header.count : header.count - 1) + (hasDataset ? laterCellColumns.count : 0)
-        let repetitionField = hasTransport ? 6 : 5
+        let layout = try Layout(header: table.records.first ?? [], path: path, columns: columns)
         var keyed: [KeyedRow] = []
-        for (offset, fields) in rows.dropFirst().enumerated() {
-            let transportText = hasTransport && fields.count == width ? fields[5] : ""
-            let datasetText = hasDataset && fields.count == width ? fields[width - 2] : ""
-            let startText = hasDataset && fields.count == width ? fields[width - 1] : ""
-            guard fields.count == width, WorkloadName.isValid(fields[0]), let tasks = Int(fields[2]), (1...RunFolder.countLimit).contains(tasks),
-                let mode = ExecutionMode(rawValue: fields[3]), let workers = Int(fields[4]), (1...RunFolder.countLimit).contains(workers),
-                let repetition = Int(fields[repetitionField]), (0...RunFolder.countLimit).contains(repetition),
-                transportText.isEmpty || Transport(rawValue: transportText) != nil,
-                datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil,
-                startText.isEmpty || WorkerStart(rawValue: startText) != nil
-            else {
-                let name = fields.first.map { WorkloadName.isValid($0) ? "" : " (workload name '\($0.shownInMessage)' breaks the rule for names: \(WorkloadName.rule))" } ?? ""
-                throw .invalidResults(path: path, reason: "record \(offset + 2) is not a valid row\(name)")
-            }
-            let key = RepetitionKey(
-                cellKey: RepetitionRecord.cellKey(
-                    workload: fields[0], parameters: fields[1], tasks: tasks, mode: mode, workers: workers,
-                    transport: Transport(rawValue: transportText) ?? (mode == .processes ? .default : nil),
-                    dataset: DatasetPlacement(rawValue: datasetText), start: WorkerStart(rawValue: startText)),
-                repetition: repetition)
-            // The dataset and start stay the last fields, after the columns a reader takes by position.
-            keyed.append(KeyedRow(key: key, tasks: tasks, workers: workers, fields: fields))
+        for (offset, fields) in table.records.dropFirst().enumerated() {
+            keyed.append(try layout.keyed(fields, record: offset + 2, path: path))
         }
-        return (table, repetitionField, keyed)
+        return (table, layout.repetitionField, keyed)
     }
 
     /// Before a run resumes into `folder`: keeps in tasks.csv and lanes.csv only the rows of
