@@ -178,11 +178,20 @@ extension CSV {
     /// end at the last line break outside quotes. One pass, linear in the text.
     /// - Throws: ``ParseError`` for a malformed record before the cut.
     package static func parseTable(_ text: String) throws(ParseError) -> Table {
+        let (scan, cutShort, wholeLength) = try wholeRecords(text, deliver: nil)
+        let records = cutShort ? Array(scan.records.prefix(scan.recordsAtLastTerminator)) : scan.records
+        return Table(records: records, cutShort: cutShort, wholeLength: wholeLength)
+    }
+
+    /// Scans `text` (handing each terminated record to `deliver` when given) and applies the
+    /// rules of a text cut short: whether it was, and how many bytes its whole records take.
+    /// - Throws: ``ParseError`` for a malformed record before the cut.
+    private static func wholeRecords(_ text: String, deliver: (([String]) -> Bool)?) throws(ParseError) -> (scan: Scan, cutShort: Bool, wholeLength: Int) {
         let utf8 = text.utf8
-        let scan = Scan(text)
+        let scan = Scan(text, deliver: deliver)
         guard let last = utf8.last, last != UInt8(ascii: "\n") else {
             if let error = scan.error { throw error }
-            return Table(records: scan.records, cutShort: false, wholeLength: utf8.count)
+            return (scan, false, utf8.count)
         }
         // Where the last line break stands: a fault past it is in the torn record, and forgiven.
         let lastBreak = utf8.lastIndex(of: UInt8(ascii: "\n")).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? -1
@@ -190,9 +199,9 @@ extension CSV {
         guard let end = scan.lastTerminatorEnd else {
             // No whole record at all: the text is one record, read as it is.
             if let error = scan.error { throw error }
-            return Table(records: scan.records, cutShort: false, wholeLength: utf8.count)
+            return (scan, false, utf8.count)
         }
-        return Table(records: Array(scan.records.prefix(scan.recordsAtLastTerminator)), cutShort: true, wholeLength: end)
+        return (scan, true, end)
     }
 }
 
@@ -204,21 +213,12 @@ extension CSV {
     /// - Throws: ``ParseError`` for a malformed record before the cut (records before it were
     ///   handed over).
     package static func forEachRecord(_ text: String, _ body: ([String]) -> Bool) throws(ParseError) -> Bool {
-        let utf8 = text.utf8
-        let scan = withoutActuallyEscaping(body) { body in Scan(text, deliver: body) }
-        guard let last = utf8.last, last != UInt8(ascii: "\n") else {
-            if let error = scan.error { throw error }
-            return false
+        try withoutActuallyEscaping(body) { body throws(ParseError) in
+            let (scan, cutShort, _) = try wholeRecords(text, deliver: body)
+            // A text of one record and no line ending is that record, read as it is.
+            if !cutShort, !scan.stopped, let record = scan.unterminated { _ = body(record) }
+            return cutShort
         }
-        let lastBreak = utf8.lastIndex(of: UInt8(ascii: "\n")).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? -1
-        if let error = scan.error, scan.errorOffset < lastBreak { throw error }
-        guard scan.lastTerminatorEnd != nil else {
-            // No whole record at all: the text is one record, read as it is.
-            if let error = scan.error { throw error }
-            if let record = scan.unterminated { _ = body(record) }
-            return false
-        }
-        return true
     }
 }
 

@@ -136,20 +136,13 @@ extension Calibrator {
         let registry = ChildProcessRegistry()
         let server = try ForkServer(command: worker, registry: registry)
         defer { server.stop() }
-        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
         var startup: [WorkerStart: [Double]] = [:]
         var unique: [WorkerStart: [Double]] = [:]
         var faults: [WorkerStart: [Double]] = [:]
-        for round in 0...count {
-            for start in WorkerStart.allCases {
-                let pool = ProcessPoolRunner(workers: workers, command: worker, registry: registry, forkServer: start == .forkserver ? server : nil)
-                let result = pool.run(workload)
-                if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers (\(start.rawValue)) failed: \(failure)") }
-                guard round > 0 else { continue }
-                startup[start, default: []].append(result.startupSeconds * 1e3)
-                if let memory = result.workers.memory { unique[start, default: []].append(Double(memory.uniqueKiB) / Double(workers)) }
-                if result.workers.workersWithoutUsage == 0 { faults[start, default: []].append(Double(result.workers.usage.minorFaults) / Double(workers)) }
-            }
+        try alternatePools(workers: workers, transport: TransportSettings(), count: count, server: server, registry: registry) { start, result in
+            startup[start, default: []].append(result.startupSeconds * 1e3)
+            if let memory = result.workers.memory { unique[start, default: []].append(Double(memory.uniqueKiB) / Double(workers)) }
+            if result.workers.workersWithoutUsage == 0 { faults[start, default: []].append(Double(result.workers.usage.minorFaults) / Double(workers)) }
         }
         let spawned = Statistics.median(startup[.spawn] ?? []) ?? .nan
         let forked = Statistics.median(startup[.forkserver] ?? []) ?? .nan
@@ -178,6 +171,25 @@ extension Calibrator {
         ]
     }
 
+    /// Pools of `workers` noop workers (one task) over `transport`, spawned and forked by
+    /// `server` in turn, `count` rounds after one unrecorded; `record` gets each recorded pool.
+    /// - Throws: ``LabFailure`` when a pool fails.
+    private func alternatePools(
+        workers: Int, transport: TransportSettings, count: Int, server: ForkServer, registry: ChildProcessRegistry,
+        record: (WorkerStart, ExecutionResult) -> Void
+    ) throws {
+        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
+        for round in 0...count {
+            for start in WorkerStart.allCases {
+                let pool = ProcessPoolRunner(
+                    workers: workers, command: worker, registry: registry, transport: transport, forkServer: start == .forkserver ? server : nil)
+                let result = pool.run(workload)
+                if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers (\(start.rawValue)) failed: \(failure)") }
+                if round > 0 { record(start, result) }
+            }
+        }
+    }
+
     /// What a worker's start costs as pools grow: a pool of each of `sizes` noop workers over
     /// `shm`, spawned and forked by a running fork server, alternately, `count` times after
     /// one unrecorded; the median start-up (until every worker is ready) over the pool's size.
@@ -186,20 +198,13 @@ extension Calibrator {
         let registry = ChildProcessRegistry()
         let server = try ForkServer(command: worker, registry: registry)
         defer { server.stop() }
-        let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
         let cores = (try? Platform.allowedCPUs().count) ?? Platform.activeProcessorCount
         var results: [CalibrationResult] = []
         for size in sizes {
             var startup: [WorkerStart: [Double]] = [:]
-            for round in 0...count {
-                for start in WorkerStart.allCases {
-                    let pool = ProcessPoolRunner(
-                        workers: size, command: worker, registry: registry, transport: TransportSettings(.shm, spinPolls: spinPolls, lanes: size, cores: cores),
-                        forkServer: start == .forkserver ? server : nil)
-                    let result = pool.run(workload)
-                    if let failure = result.failure { throw LabFailure("a pool of \(size) noop workers (\(start.rawValue)) failed: \(failure)") }
-                    if round > 0 { startup[start, default: []].append(result.startupSeconds * 1e3 / Double(size)) }
-                }
+            let transport = TransportSettings(.shm, spinPolls: spinPolls, lanes: size, cores: cores)
+            try alternatePools(workers: size, transport: transport, count: count, server: server, registry: registry) { start, result in
+                startup[start, default: []].append(result.startupSeconds * 1e3 / Double(size))
             }
             for start in WorkerStart.allCases {
                 results.append(

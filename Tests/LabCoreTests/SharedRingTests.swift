@@ -140,8 +140,6 @@ import Testing
         let connection = try? WorkerConnection.make(wide)
         #expect(connection?.environment[Transport.crowdingEnvironmentVariable] == "1024")
         #expect(connection?.environment[Transport.spinEnvironmentVariable] == "1")
-        connection?.end.endRequests()
-        connection?.end.release()
-        connection?.childDescriptors.forEach(Platform.close)
+        connection?.abandon()
     }
 }

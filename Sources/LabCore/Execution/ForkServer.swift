@@ -86,20 +86,7 @@ package final class ForkServer: Sendable {
     /// the caller's to close) and whose environment has `environment` added.
     /// - Returns: the worker's process ID.
     package func fork(input: Int32, output: Int32, environment: [String: String]) throws(ExecutionError) -> Int32 {
-        let block = environment.keys.sorted().map { "\($0)=\(environment[$0]!)" }.joined(separator: "\u{0}")
-        let answer: (text: String, descriptors: [Int32])
-        do {
-            answer = try control.withLock { socket throws(SystemError) in
-                try ForkServer.send(socket, "fork\u{0}" + block, descriptors: [input, output])
-                return try ForkServer.receive(socket)
-            }
-        } catch {
-            throw .workerStartFailed(worker: 0, message: "the fork server did not answer: \(error)")
-        }
-        guard answer.text.hasPrefix("pid "), let processID = Int32(answer.text.dropFirst(4)) else {
-            throw .workerStartFailed(worker: 0, message: "the fork server: \(answer.text)")
-        }
-        return processID
+        try forkAll([(input, output, environment)])[0].get()
     }
 
     /// Forks a worker for each of `requests` (as ``fork(input:output:environment:)``), sending

@@ -98,6 +98,14 @@ package struct WorkerConnection {
         }
     }
 
+    /// Releases both ends of a connection whose child never started: the child's descriptors,
+    /// and the coordinator's end as a finished worker's is released.
+    func abandon() {
+        childDescriptors.forEach(Platform.close)
+        end.endRequests()
+        end.release()
+    }
+
     /// The coordinator's frame link over this connection; `peerAlive` says whether the child
     /// still runs.
     func makeLink(peerAlive: @escaping () -> Bool) -> any WorkerLink {

@@ -57,9 +57,7 @@ final class WorkerProcess: @unchecked Sendable {
 
         /// Releases the transport of a worker whose child did not start.
         func abandon() {
-            connection.childDescriptors.forEach(Platform.close)
-            connection.end.endRequests()
-            connection.end.release()
+            connection.abandon()
         }
     }
 
@@ -92,9 +90,7 @@ final class WorkerProcess: @unchecked Sendable {
             // Nobody reads it yet, and an empty transport takes a frame this small whole.
             try connection.end.write(setup)
         } catch {
-            connection.childDescriptors.forEach(Platform.close)
-            connection.end.endRequests()
-            connection.end.release()
+            connection.abandon()
             throw .workerStartFailed(worker: number, message: "cannot write its setup: \(error)")
         }
         return Preparation(

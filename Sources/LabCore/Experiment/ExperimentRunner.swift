@@ -24,9 +24,9 @@ package struct ExperimentRunner: Sendable {
     /// Where the lanes of sequential, thread and process cells run (`--pin`); async cells are
     /// never pinned.
     package let placement: Placement
-    /// The CPUs this process could use when the runner was made, as the machine's topology
-    /// describes them: where placements choose from (empty without a placement).
-    let topology: CPUTopology
+    /// Where the lanes of pinned cells go (``placement`` made concrete on the machine's
+    /// topology when the runner was made); `nil` without a placement.
+    let pinning: LanePinning?
     /// How many CPUs this process could use when the runner was made (pinned or not): what
     /// tells an `shm` pool whether its polling sides share cores.
     let coreCount: Int
@@ -49,7 +49,7 @@ package struct ExperimentRunner: Sendable {
         self.placement = placement
         // Read once: a placement that cannot read them fails its cells (see LanePinning).
         let allowed = (try? Platform.allowedCPUs()) ?? []
-        self.topology = placement == .none ? CPUTopology(cpus: []) : CPUTopology.read(allowed: allowed)
+        self.pinning = placement == .none ? nil : LanePinning(placement: placement, topology: CPUTopology.read(allowed: allowed))
         self.coreCount = allowed.isEmpty ? Platform.activeProcessorCount : allowed.count
         self.runID = runID
         self.workerCommand = workerCommand
@@ -277,7 +277,7 @@ package struct ExperimentRunner: Sendable {
 
     private func makeRunner(_ cell: Cell, watch: TaskWatch, timeline: TimelineRecorder?) -> any TaskRunner {
         let (mode, workers) = (cell.mode, cell.workers)
-        let pinning = placement.applied(to: mode) == .none ? nil : LanePinning(placement: placement, topology: topology)
+        let pinning = placement.applied(to: mode) == .none ? nil : self.pinning
         return switch mode {
         case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
@@ -302,7 +302,7 @@ extension ExperimentRunner {
             workers: cell.workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
             timeline: timeline, pinning: pinning, transport: TransportSettings(
                 cell.transport ?? .default, spinPolls: spinPolls, lanes: cell.workers,
-                cores: placement.coresUsed(lanes: cell.workers, order: placement.order(on: topology), allowed: coreCount)),
+                cores: placement.coresUsed(lanes: cell.workers, order: pinning?.order ?? [], allowed: coreCount)),
             dataset: cell.dataset ?? .copy, forkServer: server, regions: regions)
     }
 }
