@@ -34,6 +34,7 @@ package struct ForkServerService: Sendable {
         }
         let childSignals = try Platform.childSignalDescriptor()
         Self.resolveWorkerTypes()
+        Self.rehearseFirstFrames()
         let requests = STDIN_FILENO
         let notices = STDOUT_FILENO
         try ForkServer.send(requests, "ready")
@@ -54,37 +55,59 @@ package struct ForkServerService: Sendable {
                 reap()
             }
             guard readable[0] else { continue }
-            let request = try ForkServer.receive(requests)
-            guard !request.text.isEmpty else {
-                // The coordinator is done (or gone): no worker outlives the server.
-                for child in children { Platform.sendSignal(SIGKILL, to: child) }
-                while !children.isEmpty, let (child, _, _) = Platform.reapChild(blocking: true) {
-                    children.remove(child)
+            // Every request that has arrived is read before the first fork, and the forks
+            // follow one another with nothing written between them but their numbers: each
+            // page the server writes after a fork is a copy-on-write fault, which its message
+            // buffers and strings cost on every fork when requests were taken one at a time.
+            var batch = [try ForkServer.receive(requests)]
+            while batch.count < Self.batchLimit, !batch[batch.count - 1].text.isEmpty,
+                try Platform.waitReadable([requests], timeoutMilliseconds: 0)[0] {
+                batch.append(try ForkServer.receive(requests))
+            }
+            let asked = batch.map { request in
+                let parts = request.text.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                return parts.first == "fork" && request.descriptors.count == 2 ? parts : nil
+            }
+            var forked = [Result<Int32, SystemError>](repeating: .success(0), count: batch.count)
+            for (index, parts) in asked.enumerated() {
+                guard let parts else { continue }
+                do throws(SystemError) {
+                    let child = try Platform.fork()
+                    if child == 0 {
+                        becomeWorker(descriptors: batch[index].descriptors, environment: parts.dropFirst(), closing: childSignals, server: server)
+                    }
+                    forked[index] = .success(child)
+                } catch {
+                    forked[index] = .failure(error)
                 }
-                return 0
             }
-            let parts = request.text.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-            guard parts.first == "fork", request.descriptors.count == 2 else {
+            for (index, request) in batch.enumerated() {
                 request.descriptors.forEach(Platform.close)
-                try ForkServer.send(requests, "a request is 'fork' with two descriptors")
-                continue
+                if request.text.isEmpty {
+                    // The coordinator is done (or gone): no worker outlives the server.
+                    for child in children { Platform.sendSignal(SIGKILL, to: child) }
+                    while !children.isEmpty, let (child, _, _) = Platform.reapChild(blocking: true) {
+                        children.remove(child)
+                    }
+                    return 0
+                }
+                guard asked[index] != nil else {
+                    try ForkServer.send(requests, "a request is 'fork' with two descriptors")
+                    continue
+                }
+                switch forked[index] {
+                case .success(let child):
+                    children.insert(child)
+                    try ForkServer.send(requests, "pid \(child)")
+                case .failure(let error):
+                    try ForkServer.send(requests, "fork failed: \(error)")
+                }
             }
-            let child: Int32
-            do throws(SystemError) {
-                child = try Platform.fork()
-            } catch {
-                request.descriptors.forEach(Platform.close)
-                try ForkServer.send(requests, "fork failed: \(error)")
-                continue
-            }
-            if child == 0 {
-                becomeWorker(descriptors: request.descriptors, environment: parts.dropFirst(), closing: childSignals, server: server)
-            }
-            request.descriptors.forEach(Platform.close)
-            children.insert(child)
-            try ForkServer.send(requests, "pid \(child)")
         }
     }
+
+    /// The most requests read before their forks: the coordinator sends ``ProcessPoolRunner/forkWindow``.
+    static let batchLimit = 64
 
     /// Builds, once in this server, the metadata of the generic types a worker builds from
     /// their mangled names on its first frames. The runtime finds each one's conformances by
@@ -99,6 +122,16 @@ package struct ForkServerService: Sendable {
         // Asked by name, as the worker's code asks: a direct reference is resolved by the
         // compiler and caches nothing.
         workerTypes.filter { type in _mangledTypeName(type).flatMap(_typeByName) != nil }.count
+    }
+
+    /// Decodes a setup frame and encodes a ready one, as every worker does first, and reads
+    /// the transport's settings: the runtime's one-time work on those paths (globals set up
+    /// on first use, witness tables) is then done once, here, for every child.
+    static func rehearseFirstFrames() {
+        let setup = WorkerMessage.setup(workload: "", parameters: "", fixtureValues: ["": ""], taskCount: 1)
+        _ = try? WorkerMessage(frame: setup.frame)
+        _ = WorkerMessage.ready(processID: Platform.processID).frame
+        _ = TransportSettings.inherited
     }
 
     package static var workerTypes: [Any.Type] {

@@ -17,7 +17,7 @@ package struct FrameReader<Source: ByteSource> {
 
     package init(source: Source, bufferBytes: Int = 64 * 1024) {
         self.source = source
-        self.buffer = [UInt8](repeating: 0, count: max(bufferBytes, WireFormat.headerBytes))
+        self.buffer = [UInt8](unwrittenCount: max(bufferBytes, WireFormat.headerBytes))
     }
 
     /// The next frame, or `nil` when the stream ends cleanly between frames.

@@ -255,7 +255,7 @@ extension Platform {
     /// - Returns: the bytes, or `nil` when the file holds more than `limit`.
     package static func readAll(_ descriptor: Int32, limit: Int) throws(SystemError) -> [UInt8]? {
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var chunk = [UInt8](unwrittenCount: 65536)
         while true {
             let attempt = chunk.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) } }
             let count = try attempt.get()

@@ -121,11 +121,12 @@ extension Platform {
         lab_drain_signal_descriptor(descriptor)
     }
 
-    /// Waits until at least one of `descriptors` is readable (or at its end); returns which are.
+    /// Waits until at least one of `descriptors` is readable (or at its end), or until
+    /// `timeoutMilliseconds` have passed (never, by default; 0 only looks); returns which are.
     /// The corresponding C function is `poll`.
-    package static func waitReadable(_ descriptors: [Int32]) throws(SystemError) -> [Bool] {
+    package static func waitReadable(_ descriptors: [Int32], timeoutMilliseconds: Int32 = -1) throws(SystemError) -> [Bool] {
         var watched = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
-        while poll(&watched, nfds_t(watched.count), -1) < 0 {
+        while poll(&watched, nfds_t(watched.count), timeoutMilliseconds) < 0 {
             if errno == EINTR { continue }
             throw SystemError(call: "poll", errno: errno)
         }

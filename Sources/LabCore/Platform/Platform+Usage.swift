@@ -161,7 +161,7 @@ extension Platform {
         guard descriptor >= 0 else { throw SystemError(call: "open", errno: errno) }
         defer { Glibc.close(descriptor) }
         var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var chunk = [UInt8](unwrittenCount: 65536)
         while true {
             let attempt = chunk.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) } }
             let count = try attempt.get()

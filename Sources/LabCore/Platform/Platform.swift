@@ -247,3 +247,15 @@ extension Platform {
         Int(time(nil))
     }
 }
+
+extension Array where Element == UInt8 {
+    /// `count` bytes of buffer whose storage is not written first, for a caller that reads
+    /// into it and looks only at what was read. Fresh memory costs a page fault per page
+    /// first touched: a zero-filled 64 KiB buffer is 16 of them, which a worker paid for its
+    /// frame reader and again for each `/proc` file it read (about 30 of a forked worker's
+    /// 130 faults, `perf`, the 2-core VM), whatever the bytes that came.
+    package init(unwrittenCount count: Int) {
+        // UInt8 has no invalid values, and no caller reads a byte it did not write.
+        self.init(unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+    }
+}
