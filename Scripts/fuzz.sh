@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the lab's run-folder readers for a bounded time: every input is a run folder
-# (results.csv, run.json, tasks.csv, lanes.csv; see Sources/LabReport/FolderFuzzing.swift), read
+# (results.csv, run.json, tasks.csv, lanes.csv; see Sources/LabReport/RunFolder/FolderFuzzing.swift), read
 # and turned into everything `lab report`, `lab explain` and `lab compare` make of a folder.
 #
 #   Scripts/fuzz.sh [SECONDS]     fuzz for SECONDS (default 300), from the seeds in Tests/FolderCorpus
