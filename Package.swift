@@ -28,10 +28,12 @@ let package = Package(
         .library(name: "LabCommandLine", targets: ["LabCommandLine"]),
     ],
     targets: [
-        // What Swift cannot import or express: variadic prctl, cpu_set_t macros, memfd and futex
-        // calls, atomics on shared memory. Nothing else belongs here.
+        // What Swift cannot import or express: variadic calls (prctl, the futex, memfd, epoll,
+        // pidfd, close_range, perf_event_open), cpu_set_t macros, atomics on shared memory,
+        // descriptors passed over a socket (SCM_RIGHTS), the child-signal descriptor and signal
+        // masks, posix_spawn with its file actions. Nothing that Swift can say itself.
         .target(name: "CLabSupport", path: "Sources/CLabSupport"),
-        // The engine: workloads contract, the three modes, measurement, experiments. Never prints.
+        // The engine: workloads contract, the four modes, measurement, experiments. Never prints.
         .target(
             name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore",
             exclude: ["Execution/README.md", "Measurement/README.md", "Failure/README.md"], swiftSettings: staticInRelease),

@@ -126,6 +126,8 @@ enum RunStart {
         }
         let modes = plan.modes.compactMap(ExecutionMode.init(rawValue:))
         let transports = (plan.transports ?? [Transport.default.rawValue]).compactMap(Transport.init(rawValue:))
+        // A folder from before `--start` says none: its workers were all spawned, whatever
+        // the default is now.
         let starts = (plan.starts ?? [WorkerStart.spawn.rawValue]).compactMap(WorkerStart.init(rawValue:))
         let clock = Stopwatch()
         do {

@@ -105,7 +105,7 @@ package struct CrossoverMeasurement: Sendable {
 
     package init(
         workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, modes: [ExecutionMode] = [.threads, .processes],
-        tasks: Int?, repetitions: Int, transport: Transport = .pipe, dataset: DatasetPlacement = .copy, start: WorkerStart = .spawn, runner: ExperimentRunner,
+        tasks: Int?, repetitions: Int, transport: Transport = .default, dataset: DatasetPlacement = .default, start: WorkerStart = .default, runner: ExperimentRunner,
         session: RunSession
     ) {
         self.transport = transport

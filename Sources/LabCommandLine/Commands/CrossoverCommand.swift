@@ -12,7 +12,6 @@ struct CrossoverCommand: Command {
     ]
     static let modesHelp =
         "Modes to compare; sequential, the baseline of every speedup, always runs. Each pool named (threads, processes, async) gets a finding of where it starts to beat sequential; with threads and processes both, where processes catch up with threads."
-    static let defaultRepetitions = 5
     static let repetitions = SharedOptions.repetitions(upTo: 100)
     static let defaultBisections = 3
     static let bisections = CountOption(name: "--bisections", range: 0...10)
@@ -35,7 +34,7 @@ struct CrossoverCommand: Command {
             SharedOptions.workers.spec(default: "\(Platform.activeProcessorCount), the number of cores", portableDefault: "the number of cores", help: "Threads, worker processes or async tasks in flight in the pools."),
             SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
             Self.repetitions.spec(
-                default: "\(Self.defaultRepetitions)",
+                default: "\(SharedOptions.defaultRepetitions)",
                 help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
             Self.bisections.spec(
                 default: "\(Self.defaultBisections)",
@@ -114,7 +113,7 @@ struct CrossoverCommand: Command {
             if let reason = SharedOptions.poolRefusal(mode: mode, workers: workers) { throw UsageError.other(reason) }
         }
         let tasks = try SharedOptions.tasks.value(parsed)
-        let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
+        let repetitions = try Self.repetitions.value(parsed) ?? SharedOptions.defaultRepetitions
         let bisections = try Self.bisections.value(parsed) ?? Self.defaultBisections
         let tolerance = try parsed.value("--tolerance").map {
             try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
@@ -122,8 +121,8 @@ struct CrossoverCommand: Command {
         let batch = try SharedOptions.batch(parsed)
         let placement = try SharedOptions.placement(parsed)
         let transport = try SharedOptions.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
-        let dataset = try SharedOptions.choices(parsed, "--dataset", list: false, default: [DatasetPlacement.copy])[0]
-        let start = try SharedOptions.choices(parsed, "--start", list: false, default: [WorkerStart.spawn])[0]
+        let dataset = try SharedOptions.datasets(parsed, list: false)[0]
+        let start = try SharedOptions.starts(parsed, list: false)[0]
         let spin = try SharedOptions.spin(parsed)
         SharedOptions.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try SharedOptions.taskTimeout(parsed)

@@ -13,8 +13,6 @@ struct RunCommand: Command {
         "Run the experiment matrix (workloads x modes x worker counts, repeated)",
         "and write results, summary, charts and a report into Results/<run-id>/.",
     ]
-    static let defaultRepetitions = 5
-    static let defaultWarmup = 1
     static let repetitions = SharedOptions.repetitions(upTo: 1000)
 
     let registry: WorkloadRegistry
@@ -34,8 +32,8 @@ struct RunCommand: Command {
             SharedOptions.tasks.spec(
                 default: "each workload's own",
                 help: "Tasks per repetition, for every workload. The lab keeps no row per task: outcomes are folded as they come and a repetition's timeline keeps at most \(Explanation.grouped(Double(RepetitionTimeline.keptSpanLimit))) spans, so its memory stays flat as tasks grow."),
-            Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell."),
-            SharedOptions.warmup.spec(default: "\(Self.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+            Self.repetitions.spec(default: "\(SharedOptions.defaultRepetitions)", help: "Measured repetitions per cell."),
+            SharedOptions.warmup.spec(default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
             SharedOptions.setOption(
                 expected: "WORKLOAD.PARAM=VALUE, such as primes.limit=2000000",
                 help: "Sets a workload parameter; may repeat. 'lab list' shows the parameters."),
@@ -136,8 +134,8 @@ struct RunCommand: Command {
 
         let workers = try SharedOptions.workerCounts(parsed) ?? [Platform.activeProcessorCount]
         let tasks = try SharedOptions.tasks.value(parsed)
-        let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
-        let warmup = try SharedOptions.warmup.value(parsed) ?? Self.defaultWarmup
+        let repetitions = try Self.repetitions.value(parsed) ?? SharedOptions.defaultRepetitions
+        let warmup = try SharedOptions.warmup.value(parsed) ?? SharedOptions.defaultWarmup
 
         let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: workloadNames)
         let quick = parsed.has("--quick")
@@ -158,8 +156,8 @@ struct RunCommand: Command {
         let placement = try SharedOptions.placement(parsed)
         let transports: [Transport] = try SharedOptions.choices(parsed, "--transport", list: true, default: [.default])
         let spin = try SharedOptions.spin(parsed)
-        let datasets: [DatasetPlacement] = try SharedOptions.choices(parsed, "--dataset", list: true, default: [.copy])
-        let starts: [WorkerStart] = try SharedOptions.choices(parsed, "--start", list: true, default: [.spawn])
+        let datasets = try SharedOptions.datasets(parsed, list: true)
+        let starts = try SharedOptions.starts(parsed, list: true)
         if modes.contains(.processes) { SharedOptions.warnAboutSpinning(placement: placement, transports: transports, spinPolls: spin) }
         for workload in workloads {
             for mode in modes {
@@ -265,9 +263,8 @@ struct ResourceCount {
     let sharedRegions: Int
 
     static func current() -> ResourceCount {
-        let maps = (try? String(contentsOfFile: "/proc/self/maps", encoding: .utf8)) ?? ""
-        return ResourceCount(
+        ResourceCount(
             descriptors: (try? Platform.openDescriptorCount()) ?? -1, threads: (try? Platform.directoryEntries("/proc/self/task").count) ?? -1,
-            sharedRegions: maps.split(separator: "\n").filter { $0.contains("memfd:lab-worker") }.count)
+            sharedRegions: (try? Platform.mappingCount(naming: "memfd:lab-worker")) ?? -1)
     }
 }

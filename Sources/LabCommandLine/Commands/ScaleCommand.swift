@@ -8,8 +8,6 @@ struct ScaleCommand: Command {
     static let summary = [
         "How each mode's speedup grows with the number of workers.",
     ]
-    static let defaultRepetitions = 5
-    static let defaultWarmup = 1
     static let repetitions = SharedOptions.repetitions(upTo: 100)
 
     let registry: WorkloadRegistry
@@ -25,8 +23,8 @@ struct ScaleCommand: Command {
                        help: "Worker counts to measure each pooled mode at."),
             SharedOptions.modesOption(help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
             SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
-            Self.repetitions.spec(default: "\(Self.defaultRepetitions)", help: "Measured repetitions per cell, interleaved across cells."),
-            SharedOptions.warmup.spec(default: "\(Self.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+            Self.repetitions.spec(default: "\(SharedOptions.defaultRepetitions)", help: "Measured repetitions per cell, interleaved across cells."),
+            SharedOptions.warmup.spec(default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
             SharedOptions.setOption(expected: "WORKLOAD.PARAM=VALUE for the scaled workload", help: "Sets a parameter of the workload; may repeat."),
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
             SharedOptions.datasetsOption(list: false),
@@ -77,8 +75,8 @@ struct ScaleCommand: Command {
         var modes: [ExecutionMode] = try SharedOptions.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
         if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
         let tasks = try SharedOptions.tasks.value(parsed)
-        let repetitions = try Self.repetitions.value(parsed) ?? Self.defaultRepetitions
-        let warmup = try SharedOptions.warmup.value(parsed) ?? Self.defaultWarmup
+        let repetitions = try Self.repetitions.value(parsed) ?? SharedOptions.defaultRepetitions
+        let warmup = try SharedOptions.warmup.value(parsed) ?? SharedOptions.defaultWarmup
         let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
         let parameters = try type.parameters(overriding: overrides, quick: parsed.has("--quick"))
         for mode in modes {
@@ -96,8 +94,8 @@ struct ScaleCommand: Command {
         let timeout = try SharedOptions.taskTimeout(parsed)
         let plan = ExperimentPlan(
             workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
-            datasets: try SharedOptions.choices(parsed, "--dataset", list: false, default: [.copy]),
-            starts: try SharedOptions.choices(parsed, "--start", list: false, default: [.spawn]))
+            datasets: try SharedOptions.datasets(parsed, list: false),
+            starts: try SharedOptions.starts(parsed, list: false))
         try CommandSupport.makeRoomForDescriptors(plan)
         let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions

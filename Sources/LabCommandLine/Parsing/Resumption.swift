@@ -124,7 +124,8 @@ struct Resumption {
     }
 
     /// The session that takes up the folder: the machine check runs again, every
-    /// kept row stays, and `run.json` records the 
+    /// kept row stays, and `run.json` records the resumption (when, how many rows were kept
+    /// and how many are missing, what was left out, and the machine check's findings).
     func session(missing: Int?) throws -> RunSession {
         RunStart.warnAboutDebugBuild(command: description.command ?? "run")
         let check = RunStart.machineCheck()

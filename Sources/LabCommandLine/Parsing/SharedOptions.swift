@@ -66,6 +66,11 @@ enum SharedOptions {
     /// `--warmup N`: unrecorded repetitions per cell, run first.
     static let warmup = CountOption(name: "--warmup", range: 0...100)
 
+    /// The measured repetitions per cell of `lab run`, `lab scale` and `lab crossover` when
+    /// `--repetitions` is not given, and their unrecorded warm-ups (`--warmup`).
+    static let defaultRepetitions = 5
+    static let defaultWarmup = 1
+
     /// `--workload NAME`: the one workload a study measures.
     static func workloadOption(_ registry: WorkloadRegistry, help: String) -> OptionSpec {
         OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))", help: help)
@@ -175,18 +180,31 @@ enum SharedOptions {
         }
     }
 
-    /// `--dataset LIST` (`lab run`) or `--dataset NAME` (`lab scale`).
+    static let datasetName = "--dataset"
+    static let startName = "--start"
+
+    /// `--dataset LIST` (`lab run`) or `--dataset NAME` (`lab scale` and `lab crossover`).
     static func datasetsOption(list: Bool) -> OptionSpec {
         choiceOption(
-            "--dataset", DatasetPlacement.self, list: list, default: .copy,
+            datasetName, DatasetPlacement.self, list: list, default: .default,
             help: "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's.")
     }
 
-    /// `--start LIST` (`lab run`) or `--start NAME` (`lab scale`).
+    /// The value of ``datasetsOption(list:)``: the placements given, or the default.
+    static func datasets(_ parsed: ParsedArguments, list: Bool) throws(UsageError) -> [DatasetPlacement] {
+        try choices(parsed, datasetName, list: list, default: [.default])
+    }
+
+    /// `--start LIST` (`lab run`) or `--start NAME` (`lab scale` and `lab crossover`).
     static func startsOption(list: Bool) -> OptionSpec {
         choiceOption(
-            "--start", WorkerStart.self, list: list, default: .spawn,
+            startName, WorkerStart.self, list: list, default: .default,
             help: "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the lab's binary launched anew for each worker) or forkserver (a server, started once per run, forks each worker from a single-threaded copy of the lab, as Python's forkserver does).")
+    }
+
+    /// The value of ``startsOption(list:)``: the starts given, or the default.
+    static func starts(_ parsed: ParsedArguments, list: Bool) throws(UsageError) -> [WorkerStart] {
+        try choices(parsed, startName, list: list, default: [.default])
     }
 
     static let spinRange = 0...10_000_000

@@ -111,7 +111,7 @@ package struct ExperimentRunner: Sendable {
                     }
                     let cell = Cell(
                         workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .default,
-                        dataset: step.cell.dataset, start: step.cell.start ?? .spawn)
+                        dataset: step.cell.dataset, start: step.cell.start ?? .default)
                     done += 1
                     try observe(.willRun(cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done, total: total))
                     if step.isWarmup {
@@ -303,7 +303,7 @@ extension ExperimentRunner {
             timeline: timeline, pinning: pinning, transport: TransportSettings(
                 cell.transport ?? .default, spinPolls: spinPolls, lanes: cell.workers,
                 cores: placement.coresUsed(lanes: cell.workers, order: pinning?.order ?? [], allowed: coreCount)),
-            dataset: cell.dataset ?? .copy, forkServer: server, regions: regions)
+            dataset: cell.dataset ?? .default, forkServer: server, regions: regions)
     }
 }
 

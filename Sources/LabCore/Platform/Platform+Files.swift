@@ -208,6 +208,12 @@ extension Platform {
         try directoryEntries("/proc/self/fd").count - 1
     }
 
+    /// How many of this process's memory mappings name `name` (`/proc/self/maps`), such as
+    /// `memfd:lab-worker` for the shared regions of `shm` workers.
+    package static func mappingCount(naming name: String) throws(SystemError) -> Int {
+        try readFile(atPath: "/proc/self/maps").split(separator: "\n").filter { $0.contains(name) }.count
+    }
+
     /// The highest descriptor number this process has open (`/proc/self/fd`), or nil when
     /// it holds none beyond the one that reading the folder takes.
     package static func highestOpenDescriptor() throws(SystemError) -> Int32? {

@@ -114,6 +114,7 @@ package struct UnitCosts: Codable, Sendable, Equatable {
     /// worker. `nil` for async and sequential, or without the costs.
     package func poolStartSeconds(_ mode: ExecutionMode, workers: Int, start: WorkerStart?) -> Double? {
         let lanes = Double(workers)
+        // No start: a cell of a folder from before `--start`, whose workers were spawned.
         switch (mode, start ?? .spawn) {
         case (.threads, _):
             return value("threads_pool_of_2_ready").map { $0 / 2e3 * lanes } ?? value("thread_create_join").map { $0 / 1e6 * lanes }

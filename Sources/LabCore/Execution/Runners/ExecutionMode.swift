@@ -4,7 +4,8 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     case sequential
     /// A fixed pool of threads in the coordinator's process.
     case threads
-    /// A pool of worker child processes (`lab worker`) that talk to the coordinator over pipes.
+    /// A pool of worker child processes (`lab worker`) that talk to the coordinator over pipes,
+    /// a socket pair or shared memory (`--transport`).
     case processes
     /// Swift structured concurrency: a task group keeping N tasks in flight on the
     /// cooperative thread pool, which has one thread per core.

@@ -1,21 +1,5 @@
 import Glibc
 
-/// How to start a worker process: a binary, and the arguments that make it serve
-/// ``WorkerService`` (for the `lab` binary, its hidden `worker` command). The engine is handed
-/// them; it names no command-line verb itself.
-package struct WorkerCommand: Sendable, Equatable {
-    package var executablePath: String
-    package var arguments: [String]
-    /// The arguments that make the same executable a fork server (`--start forkserver`).
-    package var forkServerArguments: [String]
-
-    package init(executablePath: String, arguments: [String], forkServerArguments: [String] = ["forkserver"]) {
-        self.executablePath = executablePath
-        self.arguments = arguments
-        self.forkServerArguments = forkServerArguments
-    }
-}
-
 /// A pool of worker child processes, each started with a ``WorkerCommand``, talking to
 /// the coordinator over its ``Transport`` (``Transport/default`` unless told). Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
@@ -50,7 +34,7 @@ package struct ProcessPoolRunner: TaskRunner {
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
         taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
-        transport: TransportSettings = TransportSettings(), dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
+        transport: TransportSettings = TransportSettings(), dataset: DatasetPlacement = .default, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.regions = regions
         self.forkServer = forkServer
@@ -72,7 +56,7 @@ package struct ProcessPoolRunner: TaskRunner {
     package init(
         workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = TransportSettings(),
-        dataset: DatasetPlacement = .copy, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
+        dataset: DatasetPlacement = .default, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,

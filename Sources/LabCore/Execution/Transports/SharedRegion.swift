@@ -1,4 +1,3 @@
-import CLabSupport
 import Glibc
 
 /// The memory an `shm` worker shares with its coordinator: an anonymous memory file (it has

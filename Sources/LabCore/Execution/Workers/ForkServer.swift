@@ -1,20 +1,6 @@
-import CLabSupport
 import Foundation
 import Glibc
 import Synchronization
-
-/// How a process cell's workers start (`--start`).
-package enum WorkerStart: String, Sendable, CaseIterable, Codable {
-    /// Each worker is this binary launched anew (`posix_spawn`, then loading the runtime and
-    /// Foundation).
-    case spawn
-    /// A fork server (this binary, started once per run and single-threaded) forks each
-    /// worker on request, as Python's forkserver does: no `exec`, nothing to load again.
-    case forkserver
-
-    /// What a cell label adds for it: nothing for the default spawn, `, forkserver` otherwise.
-    package var labelSuffix: String { self == .forkserver ? ", forkserver" : "" }
-}
 
 /// The coordinator's side of a fork server: `lab forkserver`, started once and asked for a
 /// worker at a time. A request carries the worker's two standard descriptors (SCM_RIGHTS) and

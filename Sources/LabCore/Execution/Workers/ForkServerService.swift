@@ -1,4 +1,3 @@
-import CLabSupport
 import Glibc
 
 /// The server side of ``ForkServer``: what `lab forkserver` runs. It stays single-threaded
