@@ -69,8 +69,8 @@ enum CommandSupport {
     /// - Throws: ``UsageError`` for a positional argument or a missing or unknown `--workload`.
     static func study(
         _ given: [String], parser: CommandLineParser, registry: WorkloadRegistry
-    ) throws -> (resumption: Resumption?, arguments: [String], parsed: ParsedArguments, type: any Workload.Type) {
-        let resumption = try Resumption.read(given, parser: parser, command: parser.command)
+    ) throws -> (resumption: ResumedRun?, arguments: [String], parsed: ParsedArguments, type: any Workload.Type) {
+        let resumption = try ResumedRun.read(given, parser: parser, command: parser.command)
         let arguments = resumption?.arguments ?? given
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: parser.command) }

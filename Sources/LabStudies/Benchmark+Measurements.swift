@@ -12,7 +12,7 @@ extension Benchmark {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
         let cell = Cell(workload: workload, mode: .threads, workers: 2)
         let runners = [true, false].map {
-            ExperimentRunner(runID: "bench", workerCommand: worker, registry: ChildProcessRegistry(), batch: batch, recordsTimelines: $0)
+            ExperimentRunner(runID: "bench", workerExecutable: worker, registry: ChildProcessRegistry(), batch: batch, recordsTimelines: $0)
         }
         let samples = repetitions * 3
         var walls: [[Double]] = [[], []]
@@ -114,7 +114,7 @@ extension Benchmark {
         for batch in Self.sweptBatches {
             let size = batch.tasksPerClaim(taskCount: tasks, workers: 2)
             progress("noop, 2 worker processes, \(tasks) tasks, batch \(batch), pipe against shm")
-            let runner = session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: 300, batch: batch)
+            let runner = session.experimentRunner(workerExecutable: worker, taskTimeoutSeconds: 300, batch: batch)
             let records = try session.run(plan, with: runner)
             try ChecksumProof.check(records)
             if let failed = records.first(where: { $0.status == .failed }) {

@@ -6,8 +6,8 @@ import LabReport
 /// clock's resolution), so that a busy shared machine shifts both sides alike.
 package struct Benchmark: Sendable {
     /// How a `lab worker` and the raw pipe peer are started.
-    package let worker: WorkerCommand
-    package let peer: WorkerCommand
+    package let worker: WorkerExecutable
+    package let peer: WorkerExecutable
     /// The empty workload, for per-task costs and start-up.
     package let noop: any Workload.Type
     /// The CPU-bound workload whose scaling is checked (`primes`).
@@ -37,7 +37,7 @@ package struct Benchmark: Sendable {
     package static let growthGoal = BenchmarkGoal.atLeast(1.5)
 
     package init(
-        worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
+        worker: WorkerExecutable, peer: WorkerExecutable, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
         session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases, bulk: [any Workload.Type] = [],
         remedied: [any Workload.Type] = []
     ) {
@@ -56,7 +56,7 @@ package struct Benchmark: Sendable {
 
     /// The runner of every cell the bench measures; its stuck tasks end the run.
     var runner: ExperimentRunner {
-        session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: 300, batch: .automatic)
+        session.experimentRunner(workerExecutable: worker, taskTimeoutSeconds: 300, batch: .automatic)
     }
 
     /// The raw pipe round trip, empty tasks and pool start-up are measured as `lab calibrate`

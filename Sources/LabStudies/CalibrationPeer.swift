@@ -55,7 +55,7 @@ package enum CalibrationPeer {
     /// descriptors or, for `shm`, the rings of the region on standard input.
     static func serve(_ body: (inout any ByteSource, inout any ByteSink) -> Int32) -> Int32 {
         let transport = TransportSettings.inherited
-        switch transport.transport {
+        switch transport.kind {
         case .pipe, .socketpair:
             var source: any ByteSource = DescriptorSource(descriptor: STDIN_FILENO)
             var sink: any ByteSink = DescriptorSink(descriptor: STDOUT_FILENO)

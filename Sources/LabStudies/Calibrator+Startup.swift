@@ -18,7 +18,7 @@ extension Calibrator {
     /// threads (after a warm-up), median of `count`.
     func threadPoolStart(count: Int) throws -> CalibrationResult {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 2)
-        let runner = ExperimentRunner(runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry())
+        let runner = ExperimentRunner(runID: "calibrate", workerExecutable: worker, registry: ChildProcessRegistry())
         let cell = Cell(workload: workload, mode: .threads, workers: 2)
         var starts: [Double] = []
         for repetition in 0...count {
@@ -43,7 +43,7 @@ extension Calibrator {
     /// binary, starts the runtime, builds the workload and answers).
     func spawnParts(count: Int) throws -> [CalibrationResult] {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 1)
-        let runner = ExperimentRunner(runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry())
+        let runner = ExperimentRunner(runID: "calibrate", workerExecutable: worker, registry: ChildProcessRegistry())
         let cell = Cell(workload: workload, mode: .processes, workers: 1)
         var spawn: [Double] = []
         var load: [Double] = []

@@ -6,9 +6,9 @@ import LabReport
 /// Measures, on this machine, the costs that decide the thread-versus-process trade-off.
 package struct Calibrator: Sendable {
     /// How to start a `lab worker`, for spawn costs and the lab's own task costs.
-    package let worker: WorkerCommand
+    package let worker: WorkerExecutable
     /// How to start the raw pipe peer; the peer's mode (`echo`, `sink`) is added to its arguments.
-    package let peer: WorkerCommand
+    package let peer: WorkerExecutable
     /// An empty workload (`noop`), for the lab's own per-task cost in each mode.
     package let noop: any Workload.Type
     /// Round trips per pipe measurement.
@@ -23,7 +23,7 @@ package struct Calibrator: Sendable {
     package let quick: Bool
 
     package init(
-        worker: WorkerCommand, peer: WorkerCommand, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000,
+        worker: WorkerExecutable, peer: WorkerExecutable, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000,
         transports: [Transport] = Transport.allCases, spinPolls: Int = Transport.defaultSpinPolls, quick: Bool = false
     ) {
         self.quick = quick
@@ -110,9 +110,9 @@ package struct Calibrator: Sendable {
             case let cpus? where cpus.coordinator == cpus.peer: ("_same_core", "both processes pinned to CPU \(cpus.peer)")
             case let cpus?: ("_cross_core", "processes pinned to CPUs \(cpus.coordinator) and \(cpus.peer)")
             }
-        let name = "\(transport.transport.rawValue)_round_trip\(placement)\(suffix)"
+        let name = "\(transport.kind.rawValue)_round_trip\(placement)\(suffix)"
         let how: String =
-            switch transport.transport {
+            switch transport.kind {
             case .pipe: "on raw pipes (read/write)"
             case .socketpair: "on a raw Unix socket pair (read/write)"
             case .shm: "through shared-memory rings, \(transport.spinPolls) polls before a futex sleep"
@@ -136,13 +136,13 @@ package struct Calibrator: Sendable {
         let cpus = (try? Platform.allowedCPUs()).flatMap { $0.count >= 2 ? (coordinator: $0[0], peer: $0[1]) : nil }
         let rates = try (0..<samples).map { _ in try rawBandwidth(over: transport, bytes: bytes, cpus: cpus) }
         let how: String =
-            switch transport.transport {
+            switch transport.kind {
             case .pipe: "on a raw pipe"
             case .socketpair: "on a raw Unix socket pair"
             case .shm: "through a shared-memory ring"
             }
         return CalibrationResult(
-            measurement: "\(transport.transport.rawValue)_bandwidth", value: Statistics.median(rates).map { $0 / 1_048_576 } ?? .nan, unit: "MiB/s",
+            measurement: "\(transport.kind.rawValue)_bandwidth", value: Statistics.median(rates).map { $0 / 1_048_576 } ?? .nan, unit: "MiB/s",
             samples: samples,
             detail: "\(bytes >> 20) MiB in 64 KiB writes \(how) to a child that reads and counts them, \(cpus == nil ? "unpinned" : "the two on two cores"), median; its inverse is what moving a MiB costs")
     }
@@ -166,7 +166,7 @@ package struct Calibrator: Sendable {
     ) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
         let runner = ExperimentRunner(
-            runID: "calibrate", workerCommand: worker, registry: ChildProcessRegistry(), batch: batch, spinPolls: spinPolls)
+            runID: "calibrate", workerExecutable: worker, registry: ChildProcessRegistry(), batch: batch, spinPolls: spinPolls)
         let cell = Cell(workload: workload, mode: mode, workers: workers, transport: transport)
         /// A failed repetition has no cost to report: it ends the measurement.
         func measured(_ repetition: Int) throws -> RepetitionRecord {
@@ -203,7 +203,7 @@ extension Calibrator {
         for transport in transports {
             results.append(try bandwidth(over: TransportSettings(transport, spinPolls: spinPolls), bytes: 16 << 20, samples: 1))
             let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 500)
-            let runner = ExperimentRunner(runID: "unit-costs", workerCommand: worker, registry: ChildProcessRegistry(), batch: .fixed(1), spinPolls: spinPolls)
+            let runner = ExperimentRunner(runID: "unit-costs", workerExecutable: worker, registry: ChildProcessRegistry(), batch: .fixed(1), spinPolls: spinPolls)
             let cell = Cell(workload: workload, mode: .processes, workers: 1, transport: transport)
             var record = runner.measure(cell, repetition: 0)
             if record.status == .ok { record = runner.measure(cell, repetition: 1) }

@@ -46,7 +46,7 @@ extension Calibrator {
             }
             let seconds = clock.elapsedSeconds
             let counted = UInt64(littleEndian: answer.withUnsafeBytes { $0.load(as: UInt64.self) })
-            guard counted == UInt64(sent) else { throw LabFailure("the calibration peer read \(counted) bytes of \(sent) over \(transport.transport.rawValue)") }
+            guard counted == UInt64(sent) else { throw LabFailure("the calibration peer read \(counted) bytes of \(sent) over \(transport.kind.rawValue)") }
             return Double(bytes) / seconds
         }
     }

@@ -119,11 +119,11 @@ package final class RunSession: Sendable {
 
     /// An experiment runner whose stuck tasks end the run through this session.
     package func experimentRunner(
-        workerCommand: WorkerCommand, taskTimeoutSeconds: Double, batch: BatchSize, placement: Placement = .none,
+        workerExecutable: WorkerExecutable, taskTimeoutSeconds: Double, batch: BatchSize, placement: CorePlacement = .none,
         spinPolls: Int = Transport.defaultSpinPolls
     ) -> ExperimentRunner {
         ExperimentRunner(
-            runID: runID, workerCommand: workerCommand, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, placement: placement,
+            runID: runID, workerExecutable: workerExecutable, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, placement: placement,
             spinPolls: spinPolls, onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
     }
 

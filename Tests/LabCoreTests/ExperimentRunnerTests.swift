@@ -9,7 +9,7 @@ import Testing
         let plan = ExperimentPlan(
             workloads: [try configuredEcho(tasks: 4)], modes: [.sequential, .threads], workerCounts: [2], repetitions: 2, warmup: 1)
         var events: [String] = []
-        let records = try ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: [])).run(plan) { event in
+        let records = try ExperimentRunner(runID: "test", workerExecutable: WorkerExecutable(executablePath: "/nonexistent", arguments: [])).run(plan) { event in
             if case .willRun(let cell, let repetition, let isWarmup, _, _) = event {
                 events.append("\(cell.mode.rawValue)\(isWarmup ? "-warmup" : "")-\(repetition)")
             }
@@ -25,7 +25,7 @@ import Testing
         let plan = ExperimentPlan(
             workloads: [try configuredEcho(tasks: 4), try configuredEcho(["size": "5"], tasks: 4)], modes: [.sequential, .threads],
             workerCounts: [2], repetitions: 2, warmup: 1)
-        let runner = ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: []))
+        let runner = ExperimentRunner(runID: "test", workerExecutable: WorkerExecutable(executablePath: "/nonexistent", arguments: []))
         let whole = try runner.run(plan) { _ in }
         #expect(whole.map(\.position) == [3, 4, 5, 6, 9, 10, 11, 12])
         // As if the first workload and the second's first sequential repetition were measured.
@@ -60,7 +60,7 @@ import Testing
     func brokenFixture() throws {
         let workload = try ConfiguredWorkload(type: EchoWithBrokenFixture.self, parameters: EchoWithBrokenFixture.parameters(overriding: [:]))
         let plan = ExperimentPlan(workloads: [workload], modes: [.sequential, .threads], workerCounts: [2], repetitions: 1, warmup: 0)
-        let records = try ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: [])).run(plan) { _ in }
+        let records = try ExperimentRunner(runID: "test", workerExecutable: WorkerExecutable(executablePath: "/nonexistent", arguments: [])).run(plan) { _ in }
         #expect(records.count == 2)
         #expect(records.allSatisfy { $0.status == .failed && $0.checksum == nil })
         #expect(records.allSatisfy { $0.error == "the workload's fixture failed: it stopped serving" }, "\(records.map(\.error))")
@@ -74,7 +74,7 @@ import Testing
         let plan = ExperimentPlan(workloads: [workload], modes: [.sequential], workerCounts: [1], repetitions: 1, warmup: 0)
         var events = 0
         let error = try #require(throws: SystemError.self) {
-            try ExperimentRunner(runID: "test", workerCommand: WorkerCommand(executablePath: "/nonexistent", arguments: [])).run(plan) { _ in events += 1 }
+            try ExperimentRunner(runID: "test", workerExecutable: WorkerExecutable(executablePath: "/nonexistent", arguments: [])).run(plan) { _ in events += 1 }
         }
         #expect(error == SystemError(call: "socket", errno: EMFILE))
         #expect(error.exitStatus == .failure)

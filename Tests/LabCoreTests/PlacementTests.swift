@@ -7,14 +7,14 @@ import Testing
     @Test("on cores of one thread each, spread puts lane i on allowed core i mod cores, compact every lane on the first, none nowhere")
     func cores() {
         let plain = CPUTopology(cpus: [2, 3, 5].map { CPUTopology.CPU(id: $0, package: 0, core: $0, siblings: [$0], node: 0, lastLevelCache: 2, type: nil) })
-        let spread = Placement.spread.order(on: plain)
-        #expect((0..<5).map { Placement.core(forLane: $0, order: spread) } == [2, 3, 5, 2, 3])
-        let compact = Placement.compact.order(on: plain)
-        #expect((0..<3).map { Placement.core(forLane: $0, order: compact) } == [2, 2, 2])
-        #expect(Placement.core(forLane: 1, order: Placement.none.order(on: plain)) == nil)
-        #expect(Placement.spread.applied(to: .async) == .none && Placement.compact.applied(to: .threads) == .compact)
-        #expect(Placement.spread.coresUsed(lanes: 2, order: spread, allowed: 3) == 2 && Placement.compact.coresUsed(lanes: 2, order: compact, allowed: 3) == 1)
-        #expect(Placement.none.coresUsed(lanes: 8, order: [], allowed: 3) == 3)
+        let spread = CorePlacement.spread.order(on: plain)
+        #expect((0..<5).map { CorePlacement.core(forLane: $0, order: spread) } == [2, 3, 5, 2, 3])
+        let compact = CorePlacement.compact.order(on: plain)
+        #expect((0..<3).map { CorePlacement.core(forLane: $0, order: compact) } == [2, 2, 2])
+        #expect(CorePlacement.core(forLane: 1, order: CorePlacement.none.order(on: plain)) == nil)
+        #expect(CorePlacement.spread.applied(to: .async) == .none && CorePlacement.compact.applied(to: .threads) == .compact)
+        #expect(CorePlacement.spread.coresUsed(lanes: 2, order: spread, allowed: 3) == 2 && CorePlacement.compact.coresUsed(lanes: 2, order: compact, allowed: 3) == 1)
+        #expect(CorePlacement.none.coresUsed(lanes: 8, order: [], allowed: 3) == 3)
     }
 
     @Test("a pinned lane thread runs on its core only; a placement without known cores fails instead of running unpinned")

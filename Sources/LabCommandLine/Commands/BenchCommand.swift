@@ -91,15 +91,15 @@ struct BenchCommand: Command {
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun("the overhead figures, \(Primes.name)'s scaling and the growth of \(names.joined(separator: ", "))")
         }
-        let (worker, path, runID) = try RunStart.prepareOutput(try SharedOptions.requestedOut(parsed), command: "bench")
+        let (worker, path, runID) = try RunOpening.prepareOutput(try SharedOptions.requestedOut(parsed), command: "bench")
         let plan = RunDescription.Plan(
             workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5, warmup: 1,
             order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description, transports: transports.map(\.rawValue),
             spin: Transport.defaultSpinPolls)
-        let session = try RunStart.startSession(path: path, runID: runID, plan: plan, worker: worker, command: "bench")
+        let session = try RunOpening.startSession(path: path, runID: runID, plan: plan, worker: worker, command: "bench")
         let quiet = parsed.has("--quiet")
         let benchmark = Benchmark(
-            worker: worker, peer: RunStart.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,
+            worker: worker, peer: RunOpening.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,
             quick: quick, transports: transports, bulk: [Digest.self, Mandelbrot.self],
             remedied: [Digest.self, Mandelbrot.self, Sort.self, Bandwidth.self])
         var results: [BenchmarkResult] = []

@@ -67,10 +67,10 @@ struct CalibrateCommand: Command {
         }
         // Its peers and timed spawns start with Foundation's Process, which needs this.
         try CommandSupport.coverInheritedDescriptors()
-        let (worker, path, _) = try RunStart.prepareOutput(try SharedOptions.requestedOut(parsed), command: "calibrate")
+        let (worker, path, _) = try RunOpening.prepareOutput(try SharedOptions.requestedOut(parsed), command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(
-            worker: worker, peer: RunStart.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin,
+            worker: worker, peer: RunOpening.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin,
             quick: parsed.has("--quick")
         ).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }

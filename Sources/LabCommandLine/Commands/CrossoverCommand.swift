@@ -46,7 +46,7 @@ struct CrossoverCommand: Command {
                 help: "Sets one of the workload's other parameters; may repeat."),
             SharedOptions.datasetsOption(list: false),
             SharedOptions.startsOption(list: false),
-        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [Resumption.option])
+        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
     }
 
     var help: String {
@@ -167,14 +167,14 @@ struct CrossoverCommand: Command {
                 spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
         let quiet = parsed.has("--quiet")
-        let (worker, session) = try RunStart.openSession(
+        let (worker, session) = try RunOpening.openSession(
             resumption, missing: nil, command: "crossover", plan: try plan(scan.doublingSizes), arguments: arguments,
             out: try SharedOptions.requestedOut(parsed), parser: parser, calibration: calibration, quiet: quiet)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
             workload: type, parameter: parameter, overrides: overrides, workers: workers, modes: pooled, tasks: tasks, repetitions: repetitions,
             transport: transport, dataset: dataset, start: start,
-            runner: session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
+            runner: session.experimentRunner(workerExecutable: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
             session: session)
         if !quiet, let resumption {
             Console.error("lab: resuming crossover \(runID): \(resumption.records.count) repetitions kept, writing \(path)/\n")

@@ -56,7 +56,7 @@ struct RunCommand: Command {
             SharedOptions.calibrationOption,
             SharedOptions.quietOption,
             SharedOptions.dryRunOption,
-            Resumption.option,
+            ResumedRun.option,
         ])
     }
 
@@ -104,7 +104,7 @@ struct RunCommand: Command {
         var format: OutputFormat
         var taskTimeoutSeconds: Double
         var batch: BatchSize
-        var placement: Placement
+        var placement: CorePlacement
         var spinPolls: Int
         var dryRun: Bool
         /// Where processes stop in `--workers` (``SharedOptions/processesStop(modes:workers:)``).
@@ -178,7 +178,7 @@ struct RunCommand: Command {
 
     /// Runs the command; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32 {
-        let resumption = try Resumption.read(arguments, parser: parser, command: "run")
+        let resumption = try ResumedRun.read(arguments, parser: parser, command: "run")
         let settings = try validate(resumption?.arguments ?? arguments)
         if let line = settings.processesStop { Console.error("lab: \(line)\n") }
         try CommandSupport.makeRoomForDescriptors(settings.plan)
@@ -195,7 +195,7 @@ struct RunCommand: Command {
             return CommandSupport.dryRun(
                 "\(counted(settings.plan.cells.count, "cell")) of \(settings.plan.workloads.map(\.name).joined(separator: ", ")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
-        let (worker, session) = try RunStart.openSession(
+        let (worker, session) = try RunOpening.openSession(
             resumption, missing: missing, command: "run", plan: description, arguments: resumption?.arguments ?? arguments,
             out: settings.out, parser: parser, calibration: settings.calibration, quiet: settings.quiet)
         let (path, runID) = (session.folder.path, session.runID)
@@ -216,7 +216,7 @@ struct RunCommand: Command {
         var resourcesBefore: ResourceCount?
         var records: [RepetitionRecord] = []
         let runner = session.experimentRunner(
-            workerCommand: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch, placement: settings.placement,
+            workerExecutable: worker, taskTimeoutSeconds: settings.taskTimeoutSeconds, batch: settings.batch, placement: settings.placement,
             spinPolls: settings.spinPolls)
         // Derived from the files, exactly as 'lab report' derives them.
         let derived = try session.conclude {

@@ -29,7 +29,7 @@ struct ScaleCommand: Command {
             OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
             SharedOptions.datasetsOption(list: false),
             SharedOptions.startsOption(list: false),
-        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [Resumption.option])
+        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
     }
 
     var help: String {
@@ -112,7 +112,7 @@ struct ScaleCommand: Command {
                 "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
         }
         let quiet = parsed.has("--quiet")
-        let (worker, session) = try RunStart.openSession(
+        let (worker, session) = try RunOpening.openSession(
             resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, out: try SharedOptions.requestedOut(parsed),
             parser: parser, calibration: calibration, quiet: quiet)
         let (path, runID) = (session.folder.path, session.runID)
@@ -122,7 +122,7 @@ struct ScaleCommand: Command {
             Console.error("lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
         }
         let progress = ProgressDisplay(quiet: quiet, total: plan.totalRepetitions)
-        let runner = session.experimentRunner(workerCommand: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
+        let runner = session.experimentRunner(workerExecutable: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
         var records: [RepetitionRecord] = []
         let derived = try session.conclude {
             var measured = session.keptRecords

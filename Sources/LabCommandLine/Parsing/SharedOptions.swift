@@ -120,14 +120,14 @@ enum SharedOptions {
 
     /// `--pin`, as `lab run` and `lab crossover` take it.
     static let pinOption = OptionSpec(
-        "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(Placement.self))", default: "none",
+        "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(CorePlacement.self))", default: "none",
         help: "Where threads and worker processes run: none (the scheduler decides); spread (lanes on distinct physical cores first, across NUMA nodes and caches, a worker beside its driver thread); compact (every lane on one core); node (spread within one NUMA node); siblings (lanes two by two on the SMT threads of one core). 'lab check' prints the topology they read. Async cells are never pinned.")
 
     /// The value of `--pin`, checked against this machine before anything runs: every core
     /// the placement would use must accept a thread.
-    static func placement(_ parsed: ParsedArguments) throws -> Placement {
+    static func placement(_ parsed: ParsedArguments) throws -> CorePlacement {
         guard let text = parsed.value("--pin") else { return .none }
-        let placement: Placement = try parseChoice(text, option: "--pin")
+        let placement: CorePlacement = try parseChoice(text, option: "--pin")
         guard placement != .none else { return .none }
         let allowed: [Int]
         do {
@@ -225,7 +225,7 @@ enum SharedOptions {
     /// The one combination of --pin and --transport that measures mostly itself: on one core
     /// a spinning side holds the core its peer needs until its spin runs out (measured: 113 us
     /// a round trip on one core against 0.16 us across cores). Said, not refused.
-    static func warnAboutSpinning(placement: Placement, transports: [Transport], spinPolls: Int) {
+    static func warnAboutSpinning(placement: CorePlacement, transports: [Transport], spinPolls: Int) {
         guard placement == .compact, transports.contains(.shm), spinPolls > 0 else { return }
         Console.error(
             "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n")

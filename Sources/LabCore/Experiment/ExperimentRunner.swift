@@ -7,7 +7,7 @@
 package struct ExperimentRunner: Sendable {
     package let runID: String
     /// How process mode starts its workers (the running `lab` and its worker arguments).
-    package let workerCommand: WorkerCommand
+    package let workerExecutable: WorkerExecutable
     package let registry: ChildProcessRegistry
     /// How long one task may run. In process mode a late task's worker is killed and
     /// replaced; in the other modes a thread cannot be stopped, so `onStuckTask` is called.
@@ -23,7 +23,7 @@ package struct ExperimentRunner: Sendable {
     package let recordsTimelines: Bool
     /// Where the lanes of sequential, thread and process cells run (`--pin`); async cells are
     /// never pinned.
-    package let placement: Placement
+    package let placement: CorePlacement
     /// Where the lanes of pinned cells go (``placement`` made concrete on the machine's
     /// topology when the runner was made); `nil` without a placement.
     let pinning: LanePinning?
@@ -40,8 +40,8 @@ package struct ExperimentRunner: Sendable {
     private let regions = SharedRegionPool()
 
     package init(
-        runID: String, workerCommand: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, placement: Placement = .none,
+        runID: String, workerExecutable: WorkerExecutable, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
+        batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, placement: CorePlacement = .none,
         spinPolls: Int = Transport.defaultSpinPolls, onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
         self.spinPolls = spinPolls
@@ -52,7 +52,7 @@ package struct ExperimentRunner: Sendable {
         self.pinning = placement == .none ? nil : LanePinning(placement: placement, topology: CPUTopology.read(allowed: allowed))
         self.coreCount = allowed.isEmpty ? Platform.activeProcessorCount : allowed.count
         self.runID = runID
-        self.workerCommand = workerCommand
+        self.workerExecutable = workerExecutable
         self.registry = registry
         self.taskTimeoutSeconds = taskTimeoutSeconds
         self.onStuckTask = onStuckTask
@@ -293,13 +293,13 @@ extension ExperimentRunner {
     private func processRunner(_ cell: Cell, timeline: TimelineRecorder?, pinning: LanePinning?) -> any TaskRunner {
         var server: ForkServer?
         if cell.start == .forkserver {
-            switch forkServer.server(command: workerCommand, registry: registry) {
+            switch forkServer.server(command: workerExecutable, registry: registry) {
             case .success(let started): server = started
-            case .failure(let error): return StartFailure(error: error)
+            case .failure(let error): return WorkerlessRunner(error: error)
             }
         }
         return ProcessPoolRunner(
-            workers: cell.workers, command: workerCommand, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+            workers: cell.workers, command: workerExecutable, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
             timeline: timeline, pinning: pinning, transport: TransportSettings(
                 cell.transport ?? .default, spinPolls: spinPolls, lanes: cell.workers,
                 cores: placement.coresUsed(lanes: cell.workers, order: pinning?.order ?? [], allowed: coreCount)),
@@ -309,7 +309,7 @@ extension ExperimentRunner {
 
 /// A cell whose workers cannot start at all (its fork server did not start): every task fails
 /// with that reason, as when spawning fails.
-struct StartFailure: TaskRunner {
+struct WorkerlessRunner: TaskRunner {
     let error: ExecutionError
 
     func run(_ workload: ConfiguredWorkload) -> ExecutionResult {

@@ -68,9 +68,9 @@ package struct RepetitionRecord: Sendable, Equatable {
     /// recorded (a run by an older lab, or recording turned off). When present, its start-up
     /// is also ``startupSeconds``.
     package var breakdown: TimeBreakdown?
-    /// Where its lanes ran (`--pin`): ``Placement/none`` for async cells and for runs made
+    /// Where its lanes ran (`--pin`): ``CorePlacement/none`` for async cells and for runs made
     /// before the option existed.
-    package var placement: Placement
+    package var placement: CorePlacement
     /// How the worker processes talked to the coordinator; `nil` outside process mode (and
     /// ``Transport/pipe`` for process rows of runs made before transports existed).
     package var transport: Transport?
@@ -99,7 +99,7 @@ package struct RepetitionRecord: Sendable, Equatable {
         status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
         workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
         involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
-        breakdown: TimeBreakdown? = nil, placement: Placement = .none, transport: Transport? = nil, units: UInt64? = nil,
+        breakdown: TimeBreakdown? = nil, placement: CorePlacement = .none, transport: Transport? = nil, units: UInt64? = nil,
         variant: String? = nil, dataset: DatasetPlacement? = nil, datasetBytes: Int? = nil, start: WorkerStart? = nil,
         counters: RepetitionCounters = RepetitionCounters()
     ) {

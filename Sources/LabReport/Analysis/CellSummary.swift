@@ -45,7 +45,7 @@ package struct CellSummary: Sendable, Equatable {
     /// per-task data and for other cells.
     package var taskSeconds: TaskTimes?
     /// Where its lanes ran (`--pin`), as its first repetition says.
-    package var placement: Placement = .none
+    package var placement: CorePlacement = .none
     /// How its worker processes talked to the coordinator; `nil` outside process mode.
     package var transport: Transport?
     /// What else sets it apart when another runtime wrote it (``RepetitionRecord/variant``).

@@ -149,7 +149,7 @@ package enum ResultsFileReader {
                     involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { ResultsFileReader.count($0) },
                     bytesToWorkers: try parsed(.bytesToWorkers) { ResultsFileReader.count($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { ResultsFileReader.count($0) },
                     startSeconds: try parsed(.startSeconds) { ResultsFileReader.finite($0) }, position: try parsed(.position) { ResultsFileReader.count($0) },
-                    breakdown: breakdown, placement: try optional(.placement, Placement.init(rawValue:)) ?? .none,
+                    breakdown: breakdown, placement: try optional(.placement, CorePlacement.init(rawValue:)) ?? .none,
                     transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
                     variant: field(.variant), dataset: try optional(.dataset, DatasetPlacement.init(rawValue:)),
                     datasetBytes: try optional(.datasetBytes) { ResultsFileReader.count($0) }, start: try optional(.start, WorkerStart.init(rawValue:)),

@@ -270,7 +270,7 @@ extension RunDescription.Plan {
 
 extension RunDescription.Plan {
     /// The plan part of `run.json` for an experiment plan.
-    package init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: Placement = .none, spinPolls: Int = Transport.defaultSpinPolls) {
+    package init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: CorePlacement = .none, spinPolls: Int = Transport.defaultSpinPolls) {
         self.init(
             workloads: plan.workloads.map {
                 RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)

@@ -1,6 +1,6 @@
 import Glibc
 
-/// A pool of worker child processes, each started with a ``WorkerCommand``, talking to
+/// A pool of worker child processes, each started with a ``WorkerExecutable``, talking to
 /// the coordinator over its ``Transport`` (``Transport/default`` unless told). Tasks go to whichever worker is free:
 /// one driver thread per worker claims tasks from the shared ledger. A worker that dies or
 /// breaks the protocol fails its task and is replaced; the other tasks go on.
@@ -54,7 +54,7 @@ package struct ProcessPoolRunner: TaskRunner {
 
     /// A pool whose workers are started with `command`.
     package init(
-        workers: Int, command: WorkerCommand, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
+        workers: Int, command: WorkerExecutable, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = TransportSettings(),
         dataset: DatasetPlacement = .default, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {

@@ -1,6 +1,7 @@
 /// The transport of a pool, with the spin bound `shm` uses (ignored by the others).
 package struct TransportSettings: Sendable, Equatable, Hashable {
-    package var transport: Transport
+    /// Which transport: pipe, socket pair or shared memory.
+    package var kind: Transport
     /// Polls before sleeping on `shm`; `0` sleeps at once.
     package var spinPolls: Int
     /// How many of the sides that poll (a driver thread and a worker per lane) share a core,
@@ -12,7 +13,7 @@ package struct TransportSettings: Sendable, Equatable, Hashable {
     package var sharesCores: Bool { crowding > 1 }
 
     package init(_ transport: Transport = .default, spinPolls: Int = Transport.defaultSpinPolls, crowding: Int = 1) {
-        self.transport = transport
+        self.kind = transport
         self.spinPolls = spinPolls
         self.crowding = max(crowding, 1)
     }

@@ -27,7 +27,7 @@ package final class ForkServer: Sendable {
     /// Starts `lab forkserver` (the command's executable with `arguments`) and waits until it
     /// is ready to fork.
     /// - Throws: ``ExecutionError/workerStartFailed(worker:message:)`` (worker 0) when it cannot start.
-    package init(command: WorkerCommand, registry: ChildProcessRegistry) throws(ExecutionError) {
+    package init(command: WorkerExecutable, registry: ChildProcessRegistry) throws(ExecutionError) {
         self.registry = registry
         func failed(_ message: String) -> ExecutionError { .workerStartFailed(worker: 0, message: "the fork server: \(message)") }
         let requests: (mine: Int32, theirs: Int32)

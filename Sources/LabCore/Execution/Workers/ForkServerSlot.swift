@@ -7,7 +7,7 @@ final class ForkServerSlot: Sendable {
     private let state = Mutex<ForkServer?>(nil)
 
     /// The running server, started now if need be, or why it cannot start.
-    func server(command: WorkerCommand, registry: ChildProcessRegistry) -> Result<ForkServer, ExecutionError> {
+    func server(command: WorkerExecutable, registry: ChildProcessRegistry) -> Result<ForkServer, ExecutionError> {
         state.withLock { state in
             if let server = state { return .success(server) }
             do throws(ExecutionError) {

@@ -61,8 +61,8 @@ package struct WorkerConnection {
     package static func make(
         _ settings: TransportSettings, slotBytes: (input: Int, result: Int)? = nil, regions: SharedRegionPool? = nil
     ) throws(SystemError) -> WorkerConnection {
-        var environment = [Transport.environmentVariable: settings.transport.rawValue]
-        switch settings.transport {
+        var environment = [Transport.environmentVariable: settings.kind.rawValue]
+        switch settings.kind {
         case .pipe:
             let requests = try Platform.makePipe()
             let replies: (read: Int32, write: Int32)

@@ -77,7 +77,7 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             connection = try WorkerConnection.make(transport, slotBytes: slotBytes, regions: regions)
         } catch {
-            throw .workerStartFailed(worker: number, message: "cannot make its \(transport.transport.rawValue) transport: \(error)")
+            throw .workerStartFailed(worker: number, message: "cannot make its \(transport.kind.rawValue) transport: \(error)")
         }
         var region: SharedRegion?
         if case .region(let shared) = connection.end { region = shared }

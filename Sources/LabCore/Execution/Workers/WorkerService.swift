@@ -125,7 +125,7 @@ package struct WorkerService: Sendable {
         let transport = TransportSettings.inherited
         let replies = try Platform.duplicate(STDOUT_FILENO)
         try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
-        switch transport.transport {
+        switch transport.kind {
         case .pipe, .socketpair:
             // A socket pair's one end is both standard input and output.
             try serve(requests: STDIN_FILENO, replies: replies)

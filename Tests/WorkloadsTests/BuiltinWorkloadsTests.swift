@@ -6,7 +6,7 @@ import Testing
 /// Every registered workload, at its quick size, gives the same checksum sequentially and on
 /// threads, so a new workload is covered without writing a test. (Process mode needs the
 /// `lab` binary and is checked end to end in LabEndToEndTests.)
-@Suite struct RegistryTests {
+@Suite struct BuiltinWorkloadsTests {
     @Test("names are unique, lowercase and valid on the command line")
     func names() {
         let names = builtinWorkloads.names

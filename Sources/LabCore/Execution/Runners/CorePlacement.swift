@@ -4,7 +4,7 @@ import Glibc
 /// together with its driver thread in the coordinator (the two ends of its pipes), or the
 /// coordinator in sequential mode. Async tasks run on Swift's cooperative threads, which
 /// the lab does not own: they are never pinned.
-package enum Placement: String, Sendable, CaseIterable, CustomStringConvertible {
+package enum CorePlacement: String, Sendable, CaseIterable, CustomStringConvertible {
     /// The scheduler decides, as without `--pin`.
     case none
     /// Lanes on distinct physical cores first (one SMT thread of every core before any
@@ -46,40 +46,40 @@ package enum Placement: String, Sendable, CaseIterable, CustomStringConvertible 
     }
 
     /// What a cell of `mode` really gets: async cells are not pinned.
-    package func applied(to mode: ExecutionMode) -> Placement {
+    package func applied(to mode: ExecutionMode) -> CorePlacement {
         mode == .async ? .none : self
     }
 }
 
 /// A placement made concrete for this process: the CPUs its lanes go to.
 package struct LanePinning: Sendable {
-    package let placement: Placement
+    package let placement: CorePlacement
     /// The CPUs this process may use, read once when the pinning was made.
     package let allowed: [Int]
-    /// The CPUs lanes 0, 1, 2, ... go to, in turn (``Placement/order(on:)``).
+    /// The CPUs lanes 0, 1, 2, ... go to, in turn (``CorePlacement/order(on:)``).
     package let order: [Int]
 
     /// The pinning of `placement` on a machine of `topology`.
-    package init(placement: Placement, topology: CPUTopology) {
+    package init(placement: CorePlacement, topology: CPUTopology) {
         self.placement = placement
         self.allowed = topology.cpus.map(\.id)
         self.order = placement.order(on: topology)
     }
 
     /// The pinning of `placement` on `allowed` CPUs read from this machine's topology.
-    package init(placement: Placement, allowed: [Int]) {
+    package init(placement: CorePlacement, allowed: [Int]) {
         self.init(placement: placement, topology: CPUTopology.read(allowed: allowed))
     }
 
-    /// Lane `lane`'s core; `nil` for ``Placement/none``.
+    /// Lane `lane`'s core; `nil` for ``CorePlacement/none``.
     /// - Throws: when there is a placement but no allowed CPU was known (reading them failed).
     func core(forLane lane: Int) throws(SystemError) -> Int? {
         guard placement != .none else { return nil }
-        guard let core = Placement.core(forLane: lane, order: order) else { throw SystemError(call: "sched_getaffinity", errno: EINVAL) }
+        guard let core = CorePlacement.core(forLane: lane, order: order) else { throw SystemError(call: "sched_getaffinity", errno: EINVAL) }
         return core
     }
 
-    /// Pins the calling thread to lane `lane`'s core (nothing for ``Placement/none``).
+    /// Pins the calling thread to lane `lane`'s core (nothing for ``CorePlacement/none``).
     package func pinCallingThread(lane: Int) throws(SystemError) {
         guard let core = try core(forLane: lane) else { return }
         try Platform.setAllowedCPUs([core])

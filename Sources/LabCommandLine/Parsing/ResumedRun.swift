@@ -4,7 +4,7 @@ import LabStudies
 
 /// A run folder to take up (`--resume DIR`, as `lab run`, `lab scale` and `lab crossover`
 /// take it), read and checked; nothing has been written yet.
-struct Resumption {
+struct ResumedRun {
     let path: String
     let description: RunDescription
     let records: [RepetitionRecord]
@@ -85,7 +85,7 @@ struct Resumption {
     /// - Throws: ``UsageError`` (exit 2) when `--out` is given too, when the folder is another
     ///   command's or a run the lab cannot resume, or when the build or the machine differ;
     ///   ``RunFolderError`` when the folder does not read.
-    static func read(_ arguments: [String], parser: CommandLineParser, command: String) throws -> Resumption? {
+    static func read(_ arguments: [String], parser: CommandLineParser, command: String) throws -> ResumedRun? {
         let parsed = try parser.parse(arguments)
         guard let path = parsed.value("--resume") else { return nil }
         if parsed.value("--out") != nil {
@@ -105,7 +105,7 @@ struct Resumption {
             throw UsageError.other(
                 "cannot resume '\(path.shownInMessage)': it was made by \(description.runtime ?? "lab \(description.labVersion)"), which does not record how to go on (lab 0.7.0 and later do)")
         }
-        let now = RunStart.describeRun(runID: description.runID, plan: description.plan, worker: try RunStart.workerCommand())
+        let now = RunOpening.describeRun(runID: description.runID, plan: description.plan, worker: try RunOpening.workerExecutable())
         let differences = description.differences(from: now)
         if !differences.isEmpty {
             throw UsageError.other(
@@ -118,7 +118,7 @@ struct Resumption {
         let others = parser.split(given.taken, taking: ["--resume", "--out"]).others
         let restated = try parser.parse(given.others)
         let kept = parser.split(stored, taking: Set(restated.values.keys).union(restated.flags)).others
-        return Resumption(
+        return ResumedRun(
             path: path, description: description, records: results.records, leftOut: results.leftOut, wholeLength: results.wholeLength,
             lock: lock, arguments: kept + given.others + others, userGavePlan: !given.others.isEmpty)
     }
@@ -127,14 +127,14 @@ struct Resumption {
     /// kept row stays, and `run.json` records the resumption (when, how many rows were kept
     /// and how many are missing, what was left out, and the machine check's findings).
     func session(missing: Int?) throws -> RunSession {
-        RunStart.warnAboutDebugBuild(command: description.command ?? "run")
-        let check = RunStart.machineCheck()
+        RunOpening.warnAboutDebugBuild(command: description.command ?? "run")
+        let check = RunOpening.machineCheck()
         CommandSupport.warnAboutLeftOut(leftOut)
         let record = RunDescription.Resumption(
             startedAt: RunDescription.now(), kept: records.count, missing: missing, leftOut: leftOut,
             checks: check.findings)
         return try RunSession(
             resuming: path, lock: lock, description: description, kept: records, wholeLength: wholeLength,
-            resumption: record, end: RunStart.endProcess)
+            resumption: record, end: RunOpening.endProcess)
     }
 }

@@ -7,7 +7,7 @@ import Workloads
 /// How a measuring command starts its run, once its input is valid: the command its worker
 /// processes (and the calibration's peer) run, its folder, the machine check, and the
 /// ``RunSession`` that owns the folder from then on.
-enum RunStart {
+enum RunOpening {
     /// The arguments that make the `lab` binary a worker process, and the raw pipe peer of
     /// the calibration: the lab's hidden commands, handed to the engine.
     static let workerArguments = [WorkerServiceCommand.name]
@@ -15,9 +15,9 @@ enum RunStart {
 
     /// How worker processes are started: this very binary, as `lab worker`.
     /// - Throws: ``LabFailure`` (exit 1) when the lab cannot find its own executable.
-    static func workerCommand() throws -> WorkerCommand {
+    static func workerExecutable() throws -> WorkerExecutable {
         do {
-            return WorkerCommand(
+            return WorkerExecutable(
                 executablePath: try Platform.executablePath(), arguments: workerArguments, forkServerArguments: [ForkServerCommand.name])
         } catch {
             throw LabFailure("cannot find the lab's own executable for worker processes: \(error)")
@@ -25,16 +25,16 @@ enum RunStart {
     }
 
     /// The raw pipe peer of `lab calibrate` and `lab bench`: this binary, as `lab calibrate-peer`.
-    static func peerCommand(_ worker: WorkerCommand) -> WorkerCommand {
-        WorkerCommand(executablePath: worker.executablePath, arguments: peerArguments)
+    static func peerCommand(_ worker: WorkerExecutable) -> WorkerExecutable {
+        WorkerExecutable(executablePath: worker.executablePath, arguments: peerArguments)
     }
 
     /// The start of a command that measures into a folder of its own, once its input is
     /// valid: finds the lab's own binary for the workers, creates the folder (`out`, read by
     /// ``SharedOptions/requestedOut(_:)``, or `Results/<run-id>`), and warns about a debug build.
     /// - Returns: how workers start, the folder's path and the run ID.
-    static func prepareOutput(_ out: String?, command: String) throws -> (worker: WorkerCommand, path: String, runID: String) {
-        let worker = try workerCommand()
+    static func prepareOutput(_ out: String?, command: String) throws -> (worker: WorkerExecutable, path: String, runID: String) {
+        let worker = try workerExecutable()
         let (path, runID) = try OutputFolder.create(requested: out)
         warnAboutDebugBuild(command: command)
         return (worker, path, runID)
@@ -55,7 +55,7 @@ enum RunStart {
     /// end the lab. `command` and `arguments` (the options that chose the plan) are recorded
     /// for `--resume`.
     static func startSession(
-        path: String, runID: String, plan: RunDescription.Plan, worker: WorkerCommand, command: String? = nil, arguments: [String]? = nil
+        path: String, runID: String, plan: RunDescription.Plan, worker: WorkerExecutable, command: String? = nil, arguments: [String]? = nil
     ) throws -> RunSession {
         let check = machineCheck()
         var description = describeRun(runID: runID, plan: plan, worker: worker)
@@ -77,7 +77,7 @@ enum RunStart {
     }
 
     /// A run's description as this build on this machine would write it now.
-    static func describeRun(runID: String, plan: RunDescription.Plan, worker: WorkerCommand) -> RunDescription {
+    static func describeRun(runID: String, plan: RunDescription.Plan, worker: WorkerExecutable) -> RunDescription {
         RunDescription(
             runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: worker.executablePath),
             swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(), plan: plan,
@@ -93,17 +93,17 @@ enum RunStart {
     /// folder it resumes, or in a new folder (`out`, or `Results/<run-id>`) that records
     /// `command` and the plan options of `arguments`.
     static func openSession(
-        _ resumption: Resumption?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], out: String?,
+        _ resumption: ResumedRun?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], out: String?,
         parser: CommandLineParser, calibration: SharedOptions.GivenCalibration?, quiet: Bool
-    ) throws -> (worker: WorkerCommand, session: RunSession) {
+    ) throws -> (worker: WorkerExecutable, session: RunSession) {
         if let resumption {
-            let (worker, session) = (try workerCommand(), try resumption.session(missing: missing))
+            let (worker, session) = (try workerExecutable(), try resumption.session(missing: missing))
             if session.unitCosts == nil { priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet) }
             return (worker, session)
         }
         let (worker, path, runID) = try prepareOutput(out, command: command)
         let session = try startSession(
-            path: path, runID: runID, plan: plan, worker: worker, command: command, arguments: parser.split(arguments, taking: Resumption.notPlanOptions).others)
+            path: path, runID: runID, plan: plan, worker: worker, command: command, arguments: parser.split(arguments, taking: ResumedRun.notPlanOptions).others)
         priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet)
         return (worker, session)
     }
@@ -113,7 +113,7 @@ enum RunStart {
     /// measurement that fails leaves the run without them, with a warning: the stacks then
     /// leave the exchange unaccounted for, and the measurements are not at stake.
     static func priceCounters(
-        _ session: RunSession, command: String, calibration: SharedOptions.GivenCalibration?, plan: RunDescription.Plan, worker: WorkerCommand, quiet: Bool
+        _ session: RunSession, command: String, calibration: SharedOptions.GivenCalibration?, plan: RunDescription.Plan, worker: WorkerExecutable, quiet: Bool
     ) {
         if let calibration {
             var costs = calibration.costs
