@@ -53,20 +53,16 @@ package enum CalibrationPeer {
 
     /// `body` with the transport the environment names (as a worker's): the standard
     /// descriptors or, for `shm`, the rings of the region on standard input.
-    static func serve(_ body: (inout any ByteSource, inout any ByteSink) -> Int32) -> Int32 {
-        let transport = TransportSettings.inherited
-        switch transport.kind {
-        case .pipe, .socketpair:
-            var source: any ByteSource = DescriptorSource(descriptor: STDIN_FILENO)
-            var sink: any ByteSink = DescriptorSink(descriptor: STDOUT_FILENO)
-            return body(&source, &sink)
-        case .shm:
-            guard let region = try? SharedRegion.attach(descriptor: STDIN_FILENO) else { return 1 }
-            let waiting = RingWaiting.onParent(transport)
-            var source: any ByteSource = RingSource(region.requests, of: region, waiting: waiting)
-            let ring = RingSink(region.replies, of: region, waiting: waiting)
-            defer { ring.close() }
-            var sink: any ByteSink = ring
+    static func serve(_ body: @escaping (inout any ByteSource, inout any ByteSink) -> Int32) -> Int32 {
+        (try? TransportSettings.inherited.serve(Peer(body: body), requests: STDIN_FILENO, replies: { STDOUT_FILENO })) ?? 1
+    }
+
+    private struct Peer: TransportChild {
+        let body: (inout any ByteSource, inout any ByteSink) -> Int32
+
+        func serve<Source: ByteSource, Sink: ByteSink>(source: inout Source, sink: inout Sink, region: SharedRegion?) -> Int32 {
+            var source: any ByteSource = source
+            var sink: any ByteSink = sink
             return body(&source, &sink)
         }
     }

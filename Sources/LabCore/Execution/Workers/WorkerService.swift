@@ -122,17 +122,22 @@ package struct WorkerService: Sendable {
         if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
-        let transport = TransportSettings.inherited
-        let replies = try Platform.duplicate(STDOUT_FILENO)
-        try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
-        switch transport.kind {
-        case .pipe, .socketpair:
-            // A socket pair's one end is both standard input and output.
-            try serve(requests: STDIN_FILENO, replies: replies)
-        case .shm:
-            Platform.close(replies)
-            let region = try SharedRegion.attach(descriptor: STDIN_FILENO)
-            try serve(region: region, waiting: .onParent(transport))
+        // A socket pair's one end is both standard input and output. Replies go to a copy of
+        // standard output, made before the session points standard output at standard error.
+        try TransportSettings.inherited.serve(Session(service: self), requests: STDIN_FILENO, replies: { () throws(SystemError) in
+            try Platform.duplicate(STDOUT_FILENO)
+        })
+    }
+
+    /// A worker's session on its end of the transport, with stray prints sent to standard error.
+    private struct Session: TransportChild {
+        let service: WorkerService
+
+        func serve<Source: ByteSource, Sink: ByteSink>(source: inout Source, sink: inout Sink, region: SharedRegion?) throws {
+            try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
+            var reader = FrameReader(source: source)
+            var writer = FrameWriter(sink: sink)
+            try service.serve(reader: &reader, writer: &writer, slots: region)
         }
     }
 }
