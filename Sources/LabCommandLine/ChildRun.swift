@@ -7,10 +7,6 @@ import LabCore
 enum ChildRun {
     /// Runs `binary` with `arguments` (in `directory`, or here); its status, output and errors.
     static func run(_ binary: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         let files = NSTemporaryDirectory() + "lab-child-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: files + ".out", contents: nil)
         _ = FileManager.default.createFile(atPath: files + ".err", contents: nil)
@@ -18,13 +14,14 @@ enum ChildRun {
             try? FileManager.default.removeItem(atPath: files + ".out")
             try? FileManager.default.removeItem(atPath: files + ".err")
         }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: files + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: files + ".err"))
-        process.standardInput = FileHandle.nullDevice
+        let process = Platform.Subprocess(
+            binary, arguments: arguments, directory: directory, input: FileHandle.nullDevice,
+            output: try FileHandle(forWritingTo: URL(fileURLWithPath: files + ".out")),
+            error: try FileHandle(forWritingTo: URL(fileURLWithPath: files + ".err")))
         try process.run()
-        process.waitUntilExit()
+        let status = process.wait()
         return (
-            process.terminationStatus, (try? String(contentsOfFile: files + ".out", encoding: .utf8)) ?? "",
+            status, (try? String(contentsOfFile: files + ".out", encoding: .utf8)) ?? "",
             (try? String(contentsOfFile: files + ".err", encoding: .utf8)) ?? ""
         )
     }

@@ -203,17 +203,15 @@ extension Benchmark {
         var seconds: [ExecutionMode: [Double]] = [:]
         for round in 0...repetitions {
             for mode in round % 2 == 0 ? [ExecutionMode.threads, .processes] : [.processes, .threads] {
-                let process = Process()
                 let output = Pipe()
-                process.executableURL = URL(fileURLWithPath: peer.executablePath)
-                process.arguments = peer.arguments + ["floor", name, parameters, String(tasks), "2", mode.rawValue]
-                process.standardOutput = output
+                let process = Platform.Subprocess(
+                    peer.executablePath, arguments: peer.arguments + ["floor", name, parameters, String(tasks), "2", mode.rawValue], output: output)
                 try process.run()
                 let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                process.waitUntilExit()
+                let status = process.wait()
                 let fields = text.split(whereSeparator: \.isWhitespace)
-                guard process.terminationStatus == 0, fields.count == 2, let measured = Double(fields[0]), measured.isFinite else {
-                    throw LabFailure("the floor of \(name) on \(mode.rawValue) failed (status \(process.terminationStatus)): \(text)")
+                guard status == 0, fields.count == 2, let measured = Double(fields[0]), measured.isFinite else {
+                    throw LabFailure("the floor of \(name) on \(mode.rawValue) failed (status \(status)): \(text)")
                 }
                 if let checksum, String(fields[1]) != Checksum.hex(checksum) {
                     throw LabFailure("the floor of \(name) on \(mode.rawValue) gave checksum \(fields[1]), the lab \(Checksum.hex(checksum)): it did other work")

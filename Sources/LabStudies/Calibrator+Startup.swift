@@ -107,12 +107,11 @@ extension Calibrator {
             }
             var samples: [Double] = []
             for sample in 0...count {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: "/bin/true")
+                let process = Platform.Subprocess("/bin/true", arguments: [])
                 let clock = Stopwatch()
                 try process.run()
                 let seconds = clock.elapsedSeconds
-                process.waitUntilExit()
+                process.wait()
                 if sample > 0 { samples.append(seconds * 1e3) }
             }
             results.append(

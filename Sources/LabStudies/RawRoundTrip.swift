@@ -57,7 +57,7 @@ extension Calibrator {
     /// requests; waits for the peer when `body` is done.
     private func withPeer<T>(
         _ mode: String, over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)?,
-        _ body: (inout any ByteSource, inout any ByteSink, Process, () -> Void) throws -> T
+        _ body: (inout any ByteSource, inout any ByteSink, Platform.Subprocess, () -> Void) throws -> T
     ) throws -> T {
         let connection = try WorkerConnection.make(transport)
         // Ended once: after the exchanges, or here when they failed (a pipe closed twice
@@ -67,17 +67,14 @@ extension Calibrator {
             if !ended { connection.end.endRequests() }
             ended = true
         }
-        let process = Process()
+        let process = Platform.Subprocess(
+            peer.executablePath, arguments: peer.arguments + [mode], environment: connection.environment,
+            input: connection.standardInput, output: connection.standardOutput)
         defer {
             endRequests()
             connection.end.release()
-            if process.processIdentifier != 0 { process.waitUntilExit() }
+            if process.processID != 0 { process.wait() }
         }
-        process.executableURL = URL(fileURLWithPath: peer.executablePath)
-        process.arguments = peer.arguments + [mode]
-        process.environment = ProcessInfo.processInfo.environment.merging(connection.environment) { _, new in new }
-        process.standardInput = connection.standardInput
-        process.standardOutput = connection.standardOutput
         // The coordinator gets back the CPUs it had, even when pinning the peer fails.
         let allowed = cpus == nil ? nil : try Platform.allowedCPUs()
         defer { if let allowed { try? Platform.setAllowedCPUs(allowed) } }
@@ -87,7 +84,7 @@ extension Calibrator {
         }
         if let cpus {
             try Platform.setAllowedCPUs([cpus.coordinator])
-            try Platform.setAllowedCPUs([cpus.peer], processID: process.processIdentifier)
+            try Platform.setAllowedCPUs([cpus.peer], processID: process.processID)
         }
         switch connection.end {
         case .descriptors(let requests, let replies):
@@ -104,7 +101,7 @@ extension Calibrator {
 
     /// The exchanges, then the end of the requests and the peer's CPU answer.
     private func measure<Source: ByteSource, Sink: ByteSink>(
-        _ source: inout Source, _ sink: inout Sink, process: Process, end: () -> Void
+        _ source: inout Source, _ sink: inout Sink, process: Platform.Subprocess, end: () -> Void
     ) throws -> RawRoundTrip {
         var message = [UInt8](repeating: 7, count: 8)
         func exchange(_ count: Int) throws {
@@ -126,7 +123,7 @@ extension Calibrator {
         guard try answer.withUnsafeMutableBytes({ try source.readFully(into: $0) }) else {
             throw LabFailure("the calibration peer did not report its CPU time")
         }
-        process.waitUntilExit()
+        process.wait()
         // The peer's CPU counts from its first message: the warm-up's share is taken out in
         // proportion.
         let peerCPU = Double(UInt64(littleEndian: answer.withUnsafeBytes { $0.load(as: UInt64.self) })) / 1e9
