@@ -36,17 +36,25 @@ let package = Package(
         // The engine: workloads contract, the four modes, measurement, experiments. Never prints.
         .target(
             name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore",
-            exclude: ["Execution/README.md", "Measurement/README.md", "Failure/README.md"], swiftSettings: staticInRelease),
+            exclude: ["Execution/README.md", "Measurement/README.md", "Failure/README.md"],
+            swiftSettings: staticInRelease),
         // The built-in workloads and the one list that registers them.
-        .target(name: "Workloads", dependencies: ["LabCore"], path: "Workloads", exclude: ["README.md"], swiftSettings: staticInRelease),
+        .target(
+            name: "Workloads", dependencies: ["LabCore"], path: "Workloads", exclude: ["README.md"],
+            swiftSettings: staticInRelease),
         // CSV, ASCII chart and other views of the records a run produced.
-        .target(name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport", exclude: ["README.md", "a-folder-from-anyone.md", "the-gate.md"], swiftSettings: staticInRelease),
+        .target(
+            name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport",
+            exclude: ["README.md", "a-folder-from-anyone.md", "the-gate.md"], swiftSettings: staticInRelease),
         // The studies built on the engine: the run session that owns a run folder's life, the
         // crossover scan, the benchmark and the calibration.
-        .target(name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies", exclude: ["README.md", "calibrate-and-bench.md", "downloads.md"], swiftSettings: staticInRelease),
+        .target(
+            name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies",
+            exclude: ["README.md", "calibrate-and-bench.md", "downloads.md"], swiftSettings: staticInRelease),
         // The command line as a library: parsing, commands, progress; the worker child too.
         .target(
-            name: "LabCommandLine", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"], path: "Sources/LabCommandLine",
+            name: "LabCommandLine", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"],
+            path: "Sources/LabCommandLine",
             exclude: ["README.md"], swiftSettings: staticInRelease),
         // The command-line tool, also the worker child (`lab worker`, hidden): one call.
         .executableTarget(
@@ -55,7 +63,8 @@ let package = Package(
         // The run-folder fuzzer (Scripts/fuzz.sh builds it with -sanitize=fuzzer) and, built as
         // usual, the replay of its inputs. No product: users never run it.
         .executableTarget(
-            name: "lab-fuzz", dependencies: ["LabReport", "LabCore"], path: "Sources/lab-fuzz", swiftSettings: staticInRelease,
+            name: "lab-fuzz", dependencies: ["LabReport", "LabCore"], path: "Sources/lab-fuzz",
+            swiftSettings: staticInRelease,
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(configuration: .release))]),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),
@@ -63,6 +72,8 @@ let package = Package(
         .testTarget(name: "LabStudiesTests", dependencies: ["LabStudies", "LabReport", "LabCore"]),
         // Runs the built `lab` binary (and `lab-fuzz`) as a user would; depends on them so that
         // `swift test` builds them.
-        .testTarget(name: "LabEndToEndTests", dependencies: ["lab", "lab-fuzz", "LabReport", "LabStudies", "LabCore", "Workloads"]),
+        .testTarget(
+            name: "LabEndToEndTests",
+            dependencies: ["lab", "lab-fuzz", "LabReport", "LabStudies", "LabCore", "Workloads"]),
     ]
 )

@@ -5,10 +5,12 @@ import LabCore
 package struct Allocate: Workload {
     package static let name = "allocate"
     package static let kind = WorkloadKind.memory
-    package static let summary = "many small allocations and frees: threads share one allocator, processes have their own"
+    package static let summary =
+        "many small allocations and frees: threads share one allocator, processes have their own"
     package static let parameters = [
         ParameterSpec(
-            name: "count", type: .integer(1...100_000_000), defaultValue: "1000000", quickValue: "50000", unit: "allocations",
+            name: "count", type: .integer(1...100_000_000), defaultValue: "1000000", quickValue: "50000",
+            unit: "allocations",
             summary: "allocations (and as many frees) per task"),
         ParameterSpec(
             name: "bytes", type: .integer(1...65536), defaultValue: "64", quickValue: "64", unit: "bytes",

@@ -5,11 +5,15 @@ import LabCore
 package struct Bandwidth: Workload {
     package static let name = "bandwidth"
     package static let kind = WorkloadKind.memory
-    package static let summary = "stream over a large array: every thread shares one memory bus; every process needs its own copy"
+    package static let summary =
+        "stream over a large array: every thread shares one memory bus; every process needs its own copy"
     package static let parameters = [
         ParameterSpec(
-            name: "bytes", type: .integer(8...(4 << 30)), defaultValue: "67108864", quickValue: "4194304", unit: "bytes",
-            summary: "size of the array, made once per process (in a worker, during start-up), or mapped from the coordinator's with --dataset map"),
+            name: "bytes", type: .integer(8...(4 << 30)), defaultValue: "67108864", quickValue: "4194304",
+            unit: "bytes",
+            summary:
+                "size of the array, made once per process (in a worker, during start-up), or mapped from the coordinator's with --dataset map"
+        ),
         ParameterSpec(
             name: "passes", type: .integer(1...10_000), defaultValue: "4", quickValue: "2", unit: "count",
             summary: "times each task reads the whole array"),

@@ -12,7 +12,8 @@ package struct Blend: Workload {
             name: "wait_ms", type: .number(0...60_000), defaultValue: "10", quickValue: "2", unit: "ms",
             summary: "how long each task waits first (a sleep, or Task.sleep in async mode)"),
         ParameterSpec(
-            name: "spin", type: .integer(0...10_000_000_000), defaultValue: "5000000", quickValue: "500000", unit: "steps",
+            name: "spin", type: .integer(0...10_000_000_000), defaultValue: "5000000", quickValue: "500000",
+            unit: "steps",
             summary: "steps of a dependent arithmetic chain each task then computes (about 1-2 ns each)"),
     ]
 

@@ -19,5 +19,5 @@ package let builtinWorkloads = WorkloadRegistry([
     Slices.self,
     Blend.self,
     Fault.self,
-    // New workloads go above this line.
+        // New workloads go above this line.
 ])

@@ -14,14 +14,19 @@ package struct Contention: Workload {
 
     package static let name = "contention"
     package static let kind = WorkloadKind.memory
-    package static let summary = "every task updates one shared object in a tight loop: cache-line bouncing on threads, none across processes"
+    package static let summary =
+        "every task updates one shared object in a tight loop: cache-line bouncing on threads, none across processes"
     package static let parameters = [
         ParameterSpec(
-            name: "updates", type: .integer(1...1_000_000_000), defaultValue: "2000000", quickValue: "100000", unit: "count",
+            name: "updates", type: .integer(1...1_000_000_000), defaultValue: "2000000", quickValue: "100000",
+            unit: "count",
             summary: "updates of the shared object per task"),
         ParameterSpec(
-            name: "target", type: .choice(["atomic", "refcount"]), defaultValue: "atomic", quickValue: "atomic", unit: "",
-            summary: "atomic: add to a shared atomic counter; refcount: store strong references to one shared object (a retain and a release each)"),
+            name: "target", type: .choice(["atomic", "refcount"]), defaultValue: "atomic", quickValue: "atomic",
+            unit: "",
+            summary:
+                "atomic: add to a shared atomic counter; refcount: store strong references to one shared object (a retain and a release each)"
+        ),
     ]
 
     package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }

@@ -6,7 +6,8 @@ import LabCore
 package struct Digest: InPlaceWorkload {
     package static let name = "digest"
     package static let kind = WorkloadKind.cpu
-    package static let summary = "hash a large input buffer made by the coordinator (a large input to ship to processes)"
+    package static let summary =
+        "hash a large input buffer made by the coordinator (a large input to ship to processes)"
     package static let parameters = [
         ParameterSpec(
             name: "bytes", type: .integer(1...(256 << 20)), defaultValue: "4194304", quickValue: "65536", unit: "bytes",

@@ -14,12 +14,16 @@ package struct Fault: Workload {
 
     package static let name = "fault"
     package static let kind = WorkloadKind.cpu
-    package static let summary = "misbehave on purpose (throw, exit, trap, kill, hang) to show what process isolation buys"
+    package static let summary =
+        "misbehave on purpose (throw, exit, trap, kill, hang) to show what process isolation buys"
     package static let parameters = [
         ParameterSpec(
-            name: "action", type: .choice(["ok", "throw", "exit", "trap", "kill", "hang", "diverge", "scribble"]), defaultValue: "throw", quickValue: "throw",
+            name: "action", type: .choice(["ok", "throw", "exit", "trap", "kill", "hang", "diverge", "scribble"]),
+            defaultValue: "throw", quickValue: "throw",
             unit: "",
-            summary: "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap (fatalError), kill (SIGKILL itself), hang (sleep for ever), diverge (compute a different result in a worker process than in the lab itself, which the checksum proof must catch), scribble (write garbage over the position of its worker's reply ring in the memory it shares with the lab, then wait: with --transport shm only, elsewhere it does nothing); exit, trap, kill, hang and scribble run in process mode only"),
+            summary:
+                "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap (fatalError), kill (SIGKILL itself), hang (sleep for ever), diverge (compute a different result in a worker process than in the lab itself, which the checksum proof must catch), scribble (write garbage over the position of its worker's reply ring in the memory it shares with the lab, then wait: with --transport shm only, elsewhere it does nothing); exit, trap, kill, hang and scribble run in process mode only"
+        ),
         ParameterSpec(
             name: "at", type: .integer(0...10_000_000), defaultValue: "3", quickValue: "3", unit: "index",
             summary: "the first task that misbehaves"),
@@ -27,7 +31,8 @@ package struct Fault: Workload {
             name: "every", type: .integer(0...10_000_000), defaultValue: "0", quickValue: "0", unit: "count",
             summary: "after 'at', every n-th task misbehaves too (0: only 'at')"),
         ParameterSpec(
-            name: "spin", type: .integer(0...1_000_000_000), defaultValue: "2000000", quickValue: "100000", unit: "steps",
+            name: "spin", type: .integer(0...1_000_000_000), defaultValue: "2000000", quickValue: "100000",
+            unit: "steps",
             summary: "steps of arithmetic each well-behaved task computes"),
     ]
 
@@ -40,7 +45,8 @@ package struct Fault: Workload {
     package static func refusal(for mode: ExecutionMode, parameters: Parameters) -> String? {
         let action = parameters.choice("action")
         guard mode != .processes, ["exit", "trap", "kill", "hang", "scribble"].contains(action) else { return nil }
-        return "fault.action=\(action) cannot run in mode '\(mode.rawValue)': in one address space it would take the lab down, which is the lesson; it runs in: processes (throw and ok run in every mode)"
+        return
+            "fault.action=\(action) cannot run in mode '\(mode.rawValue)': in one address space it would take the lab down, which is the lesson; it runs in: processes (throw and ok run in every mode)"
     }
 
     let action: String

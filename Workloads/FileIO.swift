@@ -43,12 +43,15 @@ package struct FileIO: Workload {
         var received = 0
         try readBack.withUnsafeMutableBytes { buffer in
             while received < bytes {
-                let count = try Platform.read(file.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[received...]))
+                let count = try Platform.read(
+                    file.descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[received...]))
                 if count == 0 { break }
                 received += count
             }
         }
-        guard received == bytes else { throw Failure(description: "read back \(received) of \(bytes) bytes from \(file.path)") }
+        guard received == bytes else {
+            throw Failure(description: "read back \(received) of \(bytes) bytes from \(file.path)")
+        }
         return TaskOutput(checksum: Checksum.digest(readBack), units: UInt64(bytes))
     }
 }

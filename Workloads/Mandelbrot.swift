@@ -6,7 +6,8 @@ import LabCore
 package struct Mandelbrot: InPlaceWorkload {
     package static let name = "mandelbrot"
     package static let kind = WorkloadKind.cpu
-    package static let summary = "render rows of the Mandelbrot set; each task returns its pixels (a large result to copy back)"
+    package static let summary =
+        "render rows of the Mandelbrot set; each task returns its pixels (a large result to copy back)"
     package static let parameters = [
         ParameterSpec(
             name: "width", type: .integer(1...20_000), defaultValue: "1600", quickValue: "240", unit: "pixels",

@@ -6,11 +6,13 @@ import LabCore
 package struct Primes: Workload {
     package static let name = "primes"
     package static let kind = WorkloadKind.cpu
-    package static let summary = "count the primes below `limit` by trial division; blocks of 1024 numbers are dealt out to the tasks in turn"
+    package static let summary =
+        "count the primes below `limit` by trial division; blocks of 1024 numbers are dealt out to the tasks in turn"
     package static let parameters = [
         ParameterSpec(
             name: "limit", type: .integer(2...4_000_000_000), defaultValue: "9000000", quickValue: "300000",
-            unit: "count", summary: "the numbers 0..<limit are tested, in blocks of 1024 dealt out to the tasks in turn"),
+            unit: "count", summary: "the numbers 0..<limit are tested, in blocks of 1024 dealt out to the tasks in turn"
+        )
     ]
 
     package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }

@@ -9,7 +9,7 @@ package struct Sleep: Workload {
     package static let parameters = [
         ParameterSpec(
             name: "seconds", type: .numberList(0...3600), defaultValue: "0.3,0.2,0.1", quickValue: "0.03,0.02,0.01",
-            unit: "s", summary: "how long each task sleeps, cycled over the tasks (the tutorial's case is 3,2,1)"),
+            unit: "s", summary: "how long each task sleeps, cycled over the tasks (the tutorial's case is 3,2,1)")
     ]
 
     /// One task per listed duration.

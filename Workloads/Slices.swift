@@ -6,10 +6,12 @@ import LabCore
 package struct Slices: Workload {
     package static let name = "slices"
     package static let kind = WorkloadKind.memory
-    package static let summary = "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset map)"
+    package static let summary =
+        "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset map)"
     package static let parameters = [
         ParameterSpec(
-            name: "bytes", type: .integer(1...(4 << 30)), defaultValue: "67108864", quickValue: "4194304", unit: "bytes",
+            name: "bytes", type: .integer(1...(4 << 30)), defaultValue: "67108864", quickValue: "4194304",
+            unit: "bytes",
             summary: "size of the table, built once per process, or once by the coordinator with --dataset map"),
         ParameterSpec(
             name: "rounds", type: .integer(1...1000), defaultValue: "2", quickValue: "1", unit: "count",

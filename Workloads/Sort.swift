@@ -7,8 +7,9 @@ package struct Sort: Workload {
     package static let summary = "generate and sort an array of 64-bit integers per task: compute plus allocation"
     package static let parameters = [
         ParameterSpec(
-            name: "count", type: .integer(1...50_000_000), defaultValue: "400000", quickValue: "20000", unit: "elements",
-            summary: "how many integers each task generates and sorts"),
+            name: "count", type: .integer(1...50_000_000), defaultValue: "400000", quickValue: "20000",
+            unit: "elements",
+            summary: "how many integers each task generates and sorts")
     ]
 
     package static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }

@@ -35,11 +35,14 @@ enum BuildInfo {
             guard let head = Platform.readSmallFile(folder + "/.git/HEAD")?.trimmingWhitespace() else { continue }
             guard head.hasPrefix("ref: ") else { return head.isEmpty ? nil : head }
             let reference = String(head.dropFirst("ref: ".count))
-            if let commit = Platform.readSmallFile(folder + "/.git/" + reference)?.trimmingWhitespace(), !commit.isEmpty {
+            if let commit = Platform.readSmallFile(folder + "/.git/" + reference)?.trimmingWhitespace(), !commit.isEmpty
+            {
                 return commit
             }
             let packed = Platform.readSmallFile(folder + "/.git/packed-refs") ?? ""
-            return packed.split(separator: "\n").first { $0.hasSuffix(" " + reference) }.map { String($0.prefix { $0 != " " }) }
+            return packed.split(separator: "\n").first { $0.hasSuffix(" " + reference) }.map {
+                String($0.prefix { $0 != " " })
+            }
         }
         return nil
     }

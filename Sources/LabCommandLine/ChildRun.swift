@@ -6,7 +6,9 @@ import LabCore
 /// and `lab refresh-docs` with each sample's command.
 enum ChildRun {
     /// Runs `binary` with `arguments` (in `directory`, or here); its status, output and errors.
-    static func run(_ binary: String, _ arguments: [String], in directory: String? = nil) throws -> (status: Int32, output: String, error: String) {
+    static func run(
+        _ binary: String, _ arguments: [String], in directory: String? = nil
+    ) throws -> (status: Int32, output: String, error: String) {
         let files = NSTemporaryDirectory() + "lab-child-\(UUID().uuidString)"
         _ = FileManager.default.createFile(atPath: files + ".out", contents: nil)
         _ = FileManager.default.createFile(atPath: files + ".err", contents: nil)
@@ -36,8 +38,11 @@ enum ChildRun {
         let check = try run(binary, ["run"] + options + ["--repetitions", "2", "--dry-run"])
         if check.status == 2 {
             let line = check.error.split(separator: "\n").last.map(String.init) ?? "\(binary) refused the run options"
-            throw UsageError.other(line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
+            throw UsageError.other(
+                line.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? line)
         }
-        if check.status != 0 { throw Failed(description: "\(binary) run --dry-run exited \(check.status): \(check.error)") }
+        if check.status != 0 {
+            throw Failed(description: "\(binary) run --dry-run exited \(check.status): \(check.error)")
+        }
     }
 }

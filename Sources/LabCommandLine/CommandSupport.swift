@@ -35,7 +35,8 @@ enum CommandSupport {
             : "\(widest.cell.workload.name) with \(widest.cell.workers) tasks in flight (\(widest.cell.label))"
         guard total <= limit.hard else {
             throw UsageError.other(
-                "\(what) needs \(total) open files, more than this process may open (its hard limit is \(limit.hard): ulimit -Hn); give fewer --workers, or raise the limit")
+                "\(what) needs \(total) open files, more than this process may open (its hard limit is \(limit.hard): ulimit -Hn); give fewer --workers, or raise the limit"
+            )
         }
         try Platform.setOpenFileLimit(soft: total, hard: limit.hard)
         Console.error("lab: raised the open-file limit from \(limit.soft) to \(total) for \(what)\n")
@@ -58,7 +59,8 @@ enum CommandSupport {
         guard wanted > limit.soft else { return }
         guard wanted <= limit.hard else {
             throw LabFailure(
-                "cannot start a child process: descriptor \(highest) is open, above this process's hard open-file limit \(limit.hard) (ulimit -Hn); start the lab from a shell without it")
+                "cannot start a child process: descriptor \(highest) is open, above this process's hard open-file limit \(limit.hard) (ulimit -Hn); start the lab from a shell without it"
+            )
         }
         try Platform.setOpenFileLimit(soft: wanted, hard: limit.hard)
     }
@@ -75,7 +77,8 @@ enum CommandSupport {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: parser.command) }
         guard let name = parsed.value("--workload") else {
-            throw UsageError.other("lab \(parser.command) needs --workload; workloads: \(registry.names.joined(separator: ", "))")
+            throw UsageError.other(
+                "lab \(parser.command) needs --workload; workloads: \(registry.names.joined(separator: ", "))")
         }
         return (resumption, arguments, parsed, try registry.type(named: name))
     }
@@ -83,7 +86,9 @@ enum CommandSupport {
     /// A workload built from the user's parameters. Building one starts nothing (its fixture
     /// runs only around its cells), so whatever its initialiser refuses is the user's input:
     /// a configuration error as it is, anything else as a usage error naming the workload.
-    static func configuredWorkload(_ type: any Workload.Type, parameters: Parameters, tasks: Int?) throws -> ConfiguredWorkload {
+    static func configuredWorkload(
+        _ type: any Workload.Type, parameters: Parameters, tasks: Int?
+    ) throws -> ConfiguredWorkload {
         do {
             return try ConfiguredWorkload(type: type, parameters: parameters, taskCount: tasks)
         } catch let error as ConfigurationError {
@@ -103,7 +108,9 @@ enum CommandSupport {
         var status: Int32 = 0
         let failed = records.filter { $0.status == .failed }.count
         if failed > 0 {
-            Console.error("lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n")
+            Console.error(
+                "lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n"
+            )
             status = 1
         }
         for diagnosis in ChecksumProof.diagnoses(in: records) {
@@ -116,7 +123,9 @@ enum CommandSupport {
     /// One warning line, after a measuring command's results, naming the cells whose
     /// repetitions the rest of the machine disturbed and by how much; nothing when none was.
     static func warnAboutDisturbance(_ records: [RepetitionRecord], folder: String) {
-        if let warning = CellSummary.disturbanceWarning(CellSummary.summarize(records), report: "\(folder)/\(RunFolder.reportName)") {
+        if let warning = CellSummary.disturbanceWarning(
+            CellSummary.summarize(records), report: "\(folder)/\(RunFolder.reportName)")
+        {
             Console.error("lab: warning: \(warning)\n")
         }
     }

@@ -17,11 +17,15 @@ enum Console {
     private static let commandNames = Set(LabCommandLine.commands.map { $0.name })
 
     static func output(_ text: String) {
-        try? Platform.writeAll(STDOUT_FILENO, Array(ProgramName.rename(text.shownOnTerminal, to: programName, commands: commandNames).utf8))
+        try? Platform.writeAll(
+            STDOUT_FILENO, Array(ProgramName.rename(text.shownOnTerminal, to: programName, commands: commandNames).utf8)
+        )
     }
 
     static func error(_ text: String) {
-        try? Platform.writeAll(STDERR_FILENO, Array(ProgramName.rename(text.shownOnTerminal, to: programName, commands: commandNames).utf8))
+        try? Platform.writeAll(
+            STDERR_FILENO, Array(ProgramName.rename(text.shownOnTerminal, to: programName, commands: commandNames).utf8)
+        )
     }
 
     /// The one escape sequence the lab sends itself: back to the line's start and erase it,
@@ -80,7 +84,9 @@ final class ProgressDisplay {
         case .recorded(let record):
             if record.status == .failed {
                 if interactive { Console.error("\n") }
-                Console.error("lab: repetition \(record.repetition) of \(record.workload) \(record.cellLabel) failed: \(record.error ?? "")\n")
+                Console.error(
+                    "lab: repetition \(record.repetition) of \(record.workload) \(record.cellLabel) failed: \(record.error ?? "")\n"
+                )
             }
         case .timeline:
             break
@@ -102,6 +108,8 @@ func wroteLine(_ own: [String], derived: DerivedFiles, in path: String) -> Strin
     let timelines = derived.files.filter { $0.name.hasPrefix(RunFolder.timelinePrefix) }.count
     var names = own + [RunFolder.resultsName, TimelineFiles.tasksName, TimelineFiles.lanesName]
     names += derived.files.map(\.name).filter { !$0.hasPrefix(RunFolder.timelinePrefix) && $0 != TraceFile.name }
-    if timelines > 0 { names += ["\(counted(timelines, "timeline")) (\(RunFolder.timelinePrefix)*.svg)", TraceFile.name] }
+    if timelines > 0 {
+        names += ["\(counted(timelines, "timeline")) (\(RunFolder.timelinePrefix)*.svg)", TraceFile.name]
+    }
     return "wrote " + names.joined(separator: ", ") + " and \(RunFolder.descriptionName) in \(path)/\n"
 }

@@ -9,12 +9,16 @@ enum JSONSummary {
     /// The `--format` option of a command that prints text or JSON.
     static let formatOption = OptionSpec(
         "--format", value: "FORMAT", expected: "one of: text, json", default: "text",
-        help: "What standard output gets: text (as shown), or json (the same figures for scripts, under the keys Results/README.md lists).")
+        help:
+            "What standard output gets: text (as shown), or json (the same figures for scripts, under the keys Results/README.md lists)."
+    )
 
     /// Whether `--format json` was asked for; bad values are bad input.
     static func wanted(_ parsed: ParsedArguments) throws(UsageError) -> Bool {
         guard let value = parsed.value("--format") else { return false }
-        guard ["text", "json"].contains(value) else { throw .invalidValue(option: "--format", value: value, expected: "one of: text, json") }
+        guard ["text", "json"].contains(value) else {
+            throw .invalidValue(option: "--format", value: value, expected: "one of: text, json")
+        }
         return value == "json"
     }
 
@@ -41,7 +45,8 @@ enum JSONSummary {
 
     /// `object` as pretty, sorted JSON, with a newline.
     static func document(_ object: [String: Any]) throws -> String {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let data = try JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -30,7 +30,10 @@ public enum LabCommandLine {
         }
         // This binary serves the hidden commands, the image server's among them.
         HelperProcesses.executablePath = try? Platform.executablePath()
-        Platform.exit(dispatch(Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)))
+        Platform.exit(
+            dispatch(
+                Array(CommandLine.arguments.dropFirst()), registry: WorkloadRegistry(builtinWorkloads.types + workloads)
+            ))
     }
 
     static func dispatch(_ arguments: [String], registry: WorkloadRegistry) -> Int32 {

@@ -63,7 +63,7 @@ enum OutputFolder {
             do {
                 try Platform.makeDirectory(atPath: directory)
                 created.append(directory)
-            } catch where error.errno == EEXIST && directory != missing.first {
+            } catch  where error.errno == EEXIST && directory != missing.first {
                 // A parent spelled with '..' may exist after all; only the run folder must be new.
                 continue
             } catch {

@@ -18,7 +18,8 @@ enum RunOpening {
     static func workerExecutable() throws -> WorkerExecutable {
         do {
             return WorkerExecutable(
-                executablePath: try Platform.executablePath(), arguments: workerArguments, forkServerArguments: [ForkServerCommand.name])
+                executablePath: try Platform.executablePath(), arguments: workerArguments,
+                forkServerArguments: [ForkServerCommand.name])
         } catch {
             throw LabFailure("cannot find the lab's own executable for worker processes: \(error)")
         }
@@ -33,7 +34,9 @@ enum RunOpening {
     /// valid: finds the lab's own binary for the workers, creates the folder (`out`, read by
     /// ``SharedOptions/requestedOut(_:)``, or `Results/<run-id>`), and warns about a debug build.
     /// - Returns: how workers start, the folder's path and the run ID.
-    static func prepareOutput(_ out: String?, command: String) throws -> (worker: WorkerExecutable, path: String, runID: String) {
+    static func prepareOutput(
+        _ out: String?, command: String
+    ) throws -> (worker: WorkerExecutable, path: String, runID: String) {
         let worker = try workerExecutable()
         let (path, runID) = try OutputFolder.create(requested: out)
         warnAboutDebugBuild(command: command)
@@ -43,7 +46,9 @@ enum RunOpening {
     /// Always said, even with --quiet: debug timings mislead about every mode.
     static func warnAboutDebugBuild(command: String) {
         #if DEBUG
-        Console.error("lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab \(command)'.\n")
+        Console.error(
+            "lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab \(command)'.\n"
+        )
         #endif
     }
 
@@ -55,7 +60,8 @@ enum RunOpening {
     /// end the lab. `command` and `arguments` (the options that chose the plan) are recorded
     /// for `--resume`.
     static func startSession(
-        path: String, runID: String, plan: RunDescription.Plan, worker: WorkerExecutable, command: String? = nil, arguments: [String]? = nil
+        path: String, runID: String, plan: RunDescription.Plan, worker: WorkerExecutable, command: String? = nil,
+        arguments: [String]? = nil
     ) throws -> RunSession {
         let check = machineCheck()
         var description = describeRun(runID: runID, plan: plan, worker: worker)
@@ -69,7 +75,8 @@ enum RunOpening {
     /// The machine as a run starts (or resumes): its warnings said (the build's is said
     /// already), every finding returned for the record.
     static func machineCheck() -> MachineCheck {
-        let check = MachineCheck.current(sampleSeconds: machineCheckSeconds, debugBuild: BuildInfo.configuration == "debug")
+        let check = MachineCheck.current(
+            sampleSeconds: machineCheckSeconds, debugBuild: BuildInfo.configuration == "debug")
         for finding in check.warnings where finding.topic != "build" {
             Console.error("lab: warning: \(finding.topic): \(finding.text)\n")
         }
@@ -79,8 +86,10 @@ enum RunOpening {
     /// A run's description as this build on this machine would write it now.
     static func describeRun(runID: String, plan: RunDescription.Plan, worker: WorkerExecutable) -> RunDescription {
         RunDescription(
-            runID: runID, labVersion: BuildInfo.labVersion, gitCommit: BuildInfo.gitCommit(executablePath: worker.executablePath),
-            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(), plan: plan,
+            runID: runID, labVersion: BuildInfo.labVersion,
+            gitCommit: BuildInfo.gitCommit(executablePath: worker.executablePath),
+            swiftVersion: BuildInfo.swiftVersion, buildConfiguration: BuildInfo.configuration, machine: .current(),
+            plan: plan,
             startedAt: RunDescription.now(), endedAt: nil, partial: true)
     }
 
@@ -93,17 +102,22 @@ enum RunOpening {
     /// folder it resumes, or in a new folder (`out`, or `Results/<run-id>`) that records
     /// `command` and the plan options of `arguments`.
     static func openSession(
-        _ resumption: ResumedRun?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String], out: String?,
+        _ resumption: ResumedRun?, missing: Int?, command: String, plan: RunDescription.Plan, arguments: [String],
+        out: String?,
         parser: CommandLineParser, calibration: SharedOptions.GivenCalibration?, quiet: Bool
     ) throws -> (worker: WorkerExecutable, session: RunSession) {
         if let resumption {
             let (worker, session) = (try workerExecutable(), try resumption.session(missing: missing))
-            if session.unitCosts == nil { priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet) }
+            if session.unitCosts == nil {
+                priceCounters(
+                    session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet)
+            }
             return (worker, session)
         }
         let (worker, path, runID) = try prepareOutput(out, command: command)
         let session = try startSession(
-            path: path, runID: runID, plan: plan, worker: worker, command: command, arguments: parser.split(arguments, taking: ResumedRun.notPlanOptions).others)
+            path: path, runID: runID, plan: plan, worker: worker, command: command,
+            arguments: parser.split(arguments, taking: ResumedRun.notPlanOptions).others)
         priceCounters(session, command: command, calibration: calibration, plan: plan, worker: worker, quiet: quiet)
         return (worker, session)
     }
@@ -113,12 +127,16 @@ enum RunOpening {
     /// measurement that fails leaves the run without them, with a warning: the stacks then
     /// leave the exchange unaccounted for, and the measurements are not at stake.
     static func priceCounters(
-        _ session: RunSession, command: String, calibration: SharedOptions.GivenCalibration?, plan: RunDescription.Plan, worker: WorkerExecutable, quiet: Bool
+        _ session: RunSession, command: String, calibration: SharedOptions.GivenCalibration?, plan: RunDescription.Plan,
+        worker: WorkerExecutable, quiet: Bool
     ) {
         if let calibration {
             var costs = calibration.costs
             // The folder keeps the file it was explained with, whatever becomes of the path.
-            if (try? Platform.replaceFile(atPath: session.folder.path + "/" + CalibrationReport.fileName, with: Array(calibration.text.utf8))) != nil {
+            if (try? Platform.replaceFile(
+                atPath: session.folder.path + "/" + CalibrationReport.fileName, with: Array(calibration.text.utf8)))
+                != nil
+            {
                 costs.source = "\(CalibrationReport.fileName) in this folder, given with --calibration"
             }
             session.setUnitCosts(costs)
@@ -131,14 +149,21 @@ enum RunOpening {
         let starts = (plan.starts ?? [WorkerStart.spawn.rawValue]).compactMap(WorkerStart.init(rawValue:))
         let clock = Stopwatch()
         do {
-            let results = try Calibrator(worker: worker, peer: peerCommand(worker), noop: Noop.self, spinPolls: plan.spin ?? Transport.defaultSpinPolls)
-                .quickUnitCosts(modes: modes, transports: transports, starts: starts)
+            let results = try Calibrator(
+                worker: worker, peer: peerCommand(worker), noop: Noop.self,
+                spinPolls: plan.spin ?? Transport.defaultSpinPolls
+            )
+            .quickUnitCosts(modes: modes, transports: transports, starts: starts)
             session.setUnitCosts(UnitCosts(source: "measured quickly by lab \(command)", results: results))
             if !quiet {
-                Console.error("lab: unit costs measured quickly (\(NumberFormatting.duration(clock.elapsedSeconds))); for steadier ones give --calibration FILE from lab calibrate\n")
+                Console.error(
+                    "lab: unit costs measured quickly (\(NumberFormatting.duration(clock.elapsedSeconds))); for steadier ones give --calibration FILE from lab calibrate\n"
+                )
             }
         } catch {
-            Console.error("lab: warning: the unit costs could not be measured (\(error)); the speedup stacks will leave the exchange unaccounted for\n")
+            Console.error(
+                "lab: warning: the unit costs could not be measured (\(error)); the speedup stacks will leave the exchange unaccounted for\n"
+            )
         }
     }
 }

@@ -37,8 +37,10 @@ package struct Benchmark: Sendable {
     package static let growthGoal = BenchmarkGoal.atLeast(1.5)
 
     package init(
-        worker: WorkerExecutable, peer: WorkerExecutable, noop: any Workload.Type, cpuBound: any Workload.Type, growing: [any Workload.Type],
-        session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases, bulk: [any Workload.Type] = [],
+        worker: WorkerExecutable, peer: WorkerExecutable, noop: any Workload.Type, cpuBound: any Workload.Type,
+        growing: [any Workload.Type],
+        session: RunSession, quick: Bool = false, transports: [Transport] = Transport.allCases,
+        bulk: [any Workload.Type] = [],
         remedied: [any Workload.Type] = []
     ) {
         self.remedied = remedied
@@ -71,7 +73,10 @@ package struct Benchmark: Sendable {
 
         progress("raw pipe round trip")
         let roundTrip = try calibrator.roundTrip(over: TransportSettings(.pipe))[0]
-        results.append(BenchmarkResult(measurement: "raw_pipe_round_trip", value: roundTrip.value, unit: "us", detail: roundTrip.detail + " (the floor)"))
+        results.append(
+            BenchmarkResult(
+                measurement: "raw_pipe_round_trip", value: roundTrip.value, unit: "us",
+                detail: roundTrip.detail + " (the floor)"))
 
         let processTasks = quick ? 10_000 : 100_000
         progress("noop, 1 worker process, \(processTasks) tasks, batch 1")
@@ -79,7 +84,9 @@ package struct Benchmark: Sendable {
         results.append(
             BenchmarkResult(
                 measurement: "process_task_cost_batch_1", value: oneByOne, unit: "us",
-                detail: "noop, 1 worker process, \(processTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
+                detail:
+                    "noop, 1 worker process, \(processTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"
+            ))
         let ratio = oneByOne / roundTrip.value
         results.append(
             BenchmarkResult(
@@ -91,7 +98,9 @@ package struct Benchmark: Sendable {
         results.append(
             BenchmarkResult(
                 measurement: "process_task_cost_batch_auto", value: batched, unit: "us",
-                detail: "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"))
+                detail:
+                    "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"
+            ))
         results += try transportFigures(pipeBatchOne: oneByOne, tasks: processTasks, progress: progress)
         if transports.contains(.shm) {
             results += try batchSweep(tasks: quick ? 2_000 : 20_000, progress: progress)
@@ -104,18 +113,23 @@ package struct Benchmark: Sendable {
         results.append(
             BenchmarkResult(
                 measurement: "thread_task_cost", value: threadCost, unit: "us", goal: .below(1),
-                detail: "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"))
+                detail:
+                    "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"
+            ))
 
         for batch in [BatchSize.automatic, .fixed(1)] {
             let size = batch.tasksPerClaim(taskCount: threadTasks, workers: 2)
             progress("noop, 2 threads, \(threadTasks) tasks, batch \(batch), with and without the timeline")
             let overhead = try recordingOverhead(tasks: threadTasks, batch: batch)
-            let what = "noop, 2 threads, \(threadTasks) tasks, --batch \(batch) (\(size) per claim): median wall with the timeline recorded / without"
-            let timings = "\(Self.milliseconds(overhead.with)) against \(Self.milliseconds(overhead.without)) ms, medians of \(overhead.samples) interleaved"
+            let what =
+                "noop, 2 threads, \(threadTasks) tasks, --batch \(batch) (\(size) per claim): median wall with the timeline recorded / without"
+            let timings =
+                "\(Self.milliseconds(overhead.with)) against \(Self.milliseconds(overhead.without)) ms, medians of \(overhead.samples) interleaved"
             if case .automatic = batch {
                 results.append(
                     BenchmarkResult(
-                        measurement: "timeline_overhead_batch_auto", value: overhead.ratio, unit: "x", goal: Self.timelineGoal,
+                        measurement: "timeline_overhead_batch_auto", value: overhead.ratio, unit: "x",
+                        goal: Self.timelineGoal,
                         detail: "\(what) (the default of lab run); \(timings)"))
             } else {
                 // Three clock readings per claim cost about as much as an empty task itself,
@@ -123,7 +137,8 @@ package struct Benchmark: Sendable {
                 results.append(
                     BenchmarkResult(
                         measurement: "timeline_overhead_batch_1", value: overhead.ratio, unit: "x",
-                        detail: "\(what); \(timings); each claim reads the clock 3 times, about as long as an empty task"))
+                        detail:
+                            "\(what); \(timings); each claim reads the clock 3 times, about as long as an empty task"))
             }
         }
 
@@ -140,7 +155,9 @@ package struct Benchmark: Sendable {
         results.append(
             BenchmarkResult(
                 measurement: "pool_startup_\(cores)_workers", value: pool * 1e3, unit: "ms",
-                detail: "a pool of \(cores) workers, spawned together, until every one is ready, median of \(repetitions + 4)"))
+                detail:
+                    "a pool of \(cores) workers, spawned together, until every one is ready, median of \(repetitions + 4)"
+            ))
         let startupRatio = pool / (Double(cores) * single)
         results.append(
             BenchmarkResult(
@@ -153,7 +170,9 @@ package struct Benchmark: Sendable {
             results.append(
                 BenchmarkResult(
                     measurement: "forkserver_pool_over_spawn_pool", value: ratio.value, unit: "x", goal: .atMost(0.3),
-                    detail: "a pool of \(cores) workers forked by a running fork server until every one is ready / the same pool spawned, medians of \(repetitions + 4), alternating"))
+                    detail:
+                        "a pool of \(cores) workers forked by a running fork server until every one is ready / the same pool spawned, medians of \(repetitions + 4), alternating"
+                ))
         }
 
         progress("\(cpuBound.name), sequential against 2 threads and 2 processes")

@@ -54,13 +54,16 @@ package enum CalibrationPeer {
     /// `body` with the transport the environment names (as a worker's): the standard
     /// descriptors or, for `shm`, the rings of the region on standard input.
     static func serve(_ body: @escaping (inout any ByteSource, inout any ByteSink) -> Int32) -> Int32 {
-        (try? TransportSettings.inherited.serve(Peer(body: body), requests: STDIN_FILENO, replies: { STDOUT_FILENO })) ?? 1
+        (try? TransportSettings.inherited.serve(Peer(body: body), requests: STDIN_FILENO, replies: { STDOUT_FILENO }))
+            ?? 1
     }
 
     private struct Peer: TransportChild {
         let body: (inout any ByteSource, inout any ByteSink) -> Int32
 
-        func serve<Source: ByteSource, Sink: ByteSink>(source: inout Source, sink: inout Sink, region: SharedRegion?) -> Int32 {
+        func serve<Source: ByteSource, Sink: ByteSink>(
+            source: inout Source, sink: inout Sink, region: SharedRegion?
+        ) -> Int32 {
             var source: any ByteSource = source
             var sink: any ByteSink = sink
             return body(&source, &sink)

@@ -12,7 +12,9 @@ extension Calibrator {
     func pageFaultCosts(mebibytes: Int, samples: Int) throws -> [CalibrationResult] {
         let length = mebibytes << 20
         let page = Platform.pageSize
-        func perFault(_ map: () throws -> (base: UnsafeMutableRawPointer, release: () -> Void)) throws -> (seconds: Double, faults: Int, release: Double) {
+        func perFault(
+            _ map: () throws -> (base: UnsafeMutableRawPointer, release: () -> Void)
+        ) throws -> (seconds: Double, faults: Int, release: Double) {
             var costs: [Double] = []
             var counted: [Int] = []
             var releases: [Double] = []
@@ -24,7 +26,8 @@ extension Calibrator {
                 let clock = Stopwatch()
                 var offset = 0
                 while offset < length {
-                    base.storeBytes(of: UInt8(truncatingIfNeeded: offset >> 12) | 1, toByteOffset: offset, as: UInt8.self)
+                    base.storeBytes(
+                        of: UInt8(truncatingIfNeeded: offset >> 12) | 1, toByteOffset: offset, as: UInt8.self)
                     offset += page
                 }
                 let seconds = clock.elapsedSeconds
@@ -45,7 +48,9 @@ extension Calibrator {
                 costs.append(seconds / Double(faults))
                 counted.append(faults)
             }
-            guard let median = Statistics.median(costs) else { throw LabFailure("no page fault was counted in \(samples) mappings of \(mebibytes) MiB") }
+            guard let median = Statistics.median(costs) else {
+                throw LabFailure("no page fault was counted in \(samples) mappings of \(mebibytes) MiB")
+            }
             return (median, counted.max() ?? 0, Statistics.median(releases) ?? .nan)
         }
         let anonymous = try perFault {
@@ -54,22 +59,32 @@ extension Calibrator {
         }
         let shared = try perFault {
             let (descriptor, base) = try Platform.createSharedMemory(named: "lab-calibrate-faults", length: length)
-            return (base, {
-                Platform.unmap(base, length: length)
-                Platform.close(descriptor)
-            })
+            return (
+                base,
+                {
+                    Platform.unmap(base, length: length)
+                    Platform.close(descriptor)
+                }
+            )
         }
         let pages = length / page
         return [
             CalibrationResult(
                 measurement: "minor_fault_anonymous", value: anonymous.seconds * 1e6, unit: "us", samples: samples,
-                detail: "a byte written to each of \(pages) fresh pages of private anonymous memory (a heap's), time / minor faults counted (\(anonymous.faults)), median"),
+                detail:
+                    "a byte written to each of \(pages) fresh pages of private anonymous memory (a heap's), time / minor faults counted (\(anonymous.faults)), median"
+            ),
             CalibrationResult(
                 measurement: "minor_fault_shared", value: shared.seconds * 1e6, unit: "us", samples: samples,
-                detail: "the same in a fresh shared memory file (the shm transport's, a mapped dataset's), \(shared.faults) faults, median"),
+                detail:
+                    "the same in a fresh shared memory file (the shm transport's, a mapped dataset's), \(shared.faults) faults, median"
+            ),
             CalibrationResult(
-                measurement: "teardown_per_mib", value: anonymous.release / Double(mebibytes) * 1e6, unit: "us", samples: samples,
-                detail: "munmap of those \(mebibytes) MiB of touched private memory, per MiB, median: what a worker's exit spends on each MiB it touched"),
+                measurement: "teardown_per_mib", value: anonymous.release / Double(mebibytes) * 1e6, unit: "us",
+                samples: samples,
+                detail:
+                    "munmap of those \(mebibytes) MiB of touched private memory, per MiB, median: what a worker's exit spends on each MiB it touched"
+            ),
         ]
     }
 }

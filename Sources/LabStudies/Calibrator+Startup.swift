@@ -10,7 +10,8 @@ extension Calibrator {
             (try? JoinableThread {})?.join()
         }
         return CalibrationResult(
-            measurement: "thread_create_join", value: clock.elapsedSeconds / Double(count) * 1e6, unit: "us", samples: count,
+            measurement: "thread_create_join", value: clock.elapsedSeconds / Double(count) * 1e6, unit: "us",
+            samples: count,
             detail: "pthread_create plus pthread_join of an empty thread, mean")
     }
 
@@ -23,17 +24,21 @@ extension Calibrator {
         var starts: [Double] = []
         for repetition in 0...count {
             let record = runner.measure(cell, repetition: repetition)
-            guard record.status == .ok, let parts = record.breakdown else { throw LabFailure("noop \(cell.label) failed: \(record.error ?? "")") }
+            guard record.status == .ok, let parts = record.breakdown else {
+                throw LabFailure("noop \(cell.label) failed: \(record.error ?? "")")
+            }
             if repetition > 0 { starts.append(parts.seconds(of: "startup") * 1e3) }
         }
         return CalibrationResult(
-            measurement: "threads_pool_of_2_ready", value: Statistics.median(starts) ?? .nan, unit: "ms", samples: count,
+            measurement: "threads_pool_of_2_ready", value: Statistics.median(starts) ?? .nan, unit: "ms",
+            samples: count,
             detail: "a pool of 2 threads until both are ready: the start-up part of a noop cell, median")
     }
 
     func spawnToReady(count: Int) throws -> CalibrationResult {
         CalibrationResult(
-            measurement: "process_spawn_to_ready", value: try poolStartupSeconds(workers: 1, samples: count, warmups: 0) * 1e3, unit: "ms",
+            measurement: "process_spawn_to_ready",
+            value: try poolStartupSeconds(workers: 1, samples: count, warmups: 0) * 1e3, unit: "ms",
             samples: count, detail: "Process.run of 'lab worker' until its ready frame, median")
     }
 
@@ -50,8 +55,12 @@ extension Calibrator {
         var teardown: [Double] = []
         for repetition in 0...count {
             let (record, timeline) = runner.measureWithTimeline(cell, repetition: repetition)
-            guard record.status == .ok, let timeline else { throw LabFailure("a noop worker failed to start: \(record.error ?? "")") }
-            func time(_ kind: LaneEvent.Kind) -> UInt64? { timeline.events.first { $0.lane == 0 && $0.kind == kind }?.at }
+            guard record.status == .ok, let timeline else {
+                throw LabFailure("a noop worker failed to start: \(record.error ?? "")")
+            }
+            func time(_ kind: LaneEvent.Kind) -> UInt64? {
+                timeline.events.first { $0.lane == 0 && $0.kind == kind }?.at
+            }
             guard let asked = time(.spawn), let started = time(.spawned), let ready = time(.workerReady) else {
                 throw LabFailure("a noop worker's timeline lacks its spawn or ready event")
             }
@@ -64,13 +73,19 @@ extension Calibrator {
         return [
             CalibrationResult(
                 measurement: "process_spawn", value: Statistics.median(spawn) ?? .nan, unit: "ms", samples: count,
-                detail: "Process.run() of 'lab worker' alone: posix_spawn with the file actions Foundation adds, median"),
+                detail: "Process.run() of 'lab worker' alone: posix_spawn with the file actions Foundation adds, median"
+            ),
             CalibrationResult(
-                measurement: "process_spawned_to_ready", value: Statistics.median(load) ?? .nan, unit: "ms", samples: count,
-                detail: "from Process.run() returning until the worker's ready frame (loading, runtime start, setup), median"),
+                measurement: "process_spawned_to_ready", value: Statistics.median(load) ?? .nan, unit: "ms",
+                samples: count,
+                detail:
+                    "from Process.run() returning until the worker's ready frame (loading, runtime start, setup), median"
+            ),
             CalibrationResult(
                 measurement: "worker_teardown", value: Statistics.median(teardown) ?? .nan, unit: "ms", samples: count,
-                detail: "a noop worker's end, from its last task until it is reaped (its report, its exit, the wait): the teardown part, median"),
+                detail:
+                    "a noop worker's end, from its last task until it is reaped (its report, its exit, the wait): the teardown part, median"
+            ),
         ]
     }
 
@@ -117,7 +132,9 @@ extension Calibrator {
             results.append(
                 CalibrationResult(
                     measurement: name, value: Statistics.median(samples) ?? .nan, unit: "ms", samples: count,
-                    detail: "Process.run() of /bin/true with \(open + extra.count) descriptors open in the coordinator, median"))
+                    detail:
+                        "Process.run() of /bin/true with \(open + extra.count) descriptors open in the coordinator, median"
+                ))
         }
         if let first = results.first?.value, let last = results.last?.value, first.isFinite, last.isFinite, first > 0 {
             results.append(
@@ -138,10 +155,16 @@ extension Calibrator {
         var startup: [WorkerStart: [Double]] = [:]
         var unique: [WorkerStart: [Double]] = [:]
         var faults: [WorkerStart: [Double]] = [:]
-        try alternatePools(workers: workers, transport: TransportSettings(), count: count, server: server, registry: registry) { start, result in
+        try alternatePools(
+            workers: workers, transport: TransportSettings(), count: count, server: server, registry: registry
+        ) { start, result in
             startup[start, default: []].append(result.startupSeconds * 1e3)
-            if let memory = result.workers.memory { unique[start, default: []].append(Double(memory.uniqueKiB) / Double(workers)) }
-            if result.workers.workersWithoutUsage == 0 { faults[start, default: []].append(Double(result.workers.usage.minorFaults) / Double(workers)) }
+            if let memory = result.workers.memory {
+                unique[start, default: []].append(Double(memory.uniqueKiB) / Double(workers))
+            }
+            if result.workers.workersWithoutUsage == 0 {
+                faults[start, default: []].append(Double(result.workers.usage.minorFaults) / Double(workers))
+            }
         }
         let spawned = Statistics.median(startup[.spawn] ?? []) ?? .nan
         let forked = Statistics.median(startup[.forkserver] ?? []) ?? .nan
@@ -156,16 +179,22 @@ extension Calibrator {
                 measurement: "forkserver_over_spawn", value: forked / spawned, unit: "x", samples: 1,
                 detail: "pool_of_\(workers)_ready_forkserver / pool_of_\(workers)_ready_spawn (goal: at most 0.3)"),
             CalibrationResult(
-                measurement: "worker_uss_spawn", value: Statistics.median(unique[.spawn] ?? []) ?? .nan, unit: "KiB", samples: count,
+                measurement: "worker_uss_spawn", value: Statistics.median(unique[.spawn] ?? []) ?? .nan, unit: "KiB",
+                samples: count,
                 detail: "memory a spawned noop worker owns alone (USS) as it exits, median"),
             CalibrationResult(
-                measurement: "worker_uss_forkserver", value: Statistics.median(unique[.forkserver] ?? []) ?? .nan, unit: "KiB", samples: count,
+                measurement: "worker_uss_forkserver", value: Statistics.median(unique[.forkserver] ?? []) ?? .nan,
+                unit: "KiB", samples: count,
                 detail: "memory a forked noop worker owns alone (USS) as it exits, median"),
             CalibrationResult(
-                measurement: "worker_minor_faults_spawn", value: Statistics.median(faults[.spawn] ?? []) ?? .nan, unit: "faults", samples: count,
-                detail: "minor page faults of a spawned noop worker over its life (loading itself, its runtime, its heap), median"),
+                measurement: "worker_minor_faults_spawn", value: Statistics.median(faults[.spawn] ?? []) ?? .nan,
+                unit: "faults", samples: count,
+                detail:
+                    "minor page faults of a spawned noop worker over its life (loading itself, its runtime, its heap), median"
+            ),
             CalibrationResult(
-                measurement: "worker_minor_faults_forkserver", value: Statistics.median(faults[.forkserver] ?? []) ?? .nan, unit: "faults", samples: count,
+                measurement: "worker_minor_faults_forkserver",
+                value: Statistics.median(faults[.forkserver] ?? []) ?? .nan, unit: "faults", samples: count,
                 detail: "the same for a forked one (it shares the fork server's pages until it writes them), median"),
         ]
     }
@@ -181,9 +210,12 @@ extension Calibrator {
         for round in 0...count {
             for start in WorkerStart.allCases {
                 let pool = ProcessPoolRunner(
-                    workers: workers, command: worker, registry: registry, transport: transport, forkServer: start == .forkserver ? server : nil)
+                    workers: workers, command: worker, registry: registry, transport: transport,
+                    forkServer: start == .forkserver ? server : nil)
                 let result = pool.run(workload)
-                if let failure = result.failure { throw LabFailure("a pool of \(workers) noop workers (\(start.rawValue)) failed: \(failure)") }
+                if let failure = result.failure {
+                    throw LabFailure("a pool of \(workers) noop workers (\(start.rawValue)) failed: \(failure)")
+                }
                 if round > 0 { record(start, result) }
             }
         }
@@ -202,15 +234,19 @@ extension Calibrator {
         for size in sizes {
             var startup: [WorkerStart: [Double]] = [:]
             let transport = TransportSettings(.shm, spinPolls: spinPolls, lanes: size, cores: cores)
-            try alternatePools(workers: size, transport: transport, count: count, server: server, registry: registry) { start, result in
+            try alternatePools(workers: size, transport: transport, count: count, server: server, registry: registry) {
+                start, result in
                 startup[start, default: []].append(result.startupSeconds * 1e3 / Double(size))
             }
             for start in WorkerStart.allCases {
                 results.append(
                     CalibrationResult(
-                        measurement: "pool_startup_per_worker_\(size)_\(start.rawValue)", value: Statistics.median(startup[start] ?? []) ?? .nan,
+                        measurement: "pool_startup_per_worker_\(size)_\(start.rawValue)",
+                        value: Statistics.median(startup[start] ?? []) ?? .nan,
                         unit: "ms", samples: count,
-                        detail: "a pool of \(size) noop workers over shm, \(start == .spawn ? "spawned" : "forked by a running fork server"), until every one is ready, over \(size): median"))
+                        detail:
+                            "a pool of \(size) noop workers over shm, \(start == .spawn ? "spawned" : "forked by a running fork server"), until every one is ready, over \(size): median"
+                    ))
             }
         }
         return results

@@ -23,7 +23,8 @@ package struct Calibrator: Sendable {
     package let quick: Bool
 
     package init(
-        worker: WorkerExecutable, peer: WorkerExecutable, noop: any Workload.Type, roundTrips: Int = 20_000, tasks: Int = 20_000,
+        worker: WorkerExecutable, peer: WorkerExecutable, noop: any Workload.Type, roundTrips: Int = 20_000,
+        tasks: Int = 20_000,
         transports: [Transport] = Transport.allCases, spinPolls: Int = Transport.defaultSpinPolls, quick: Bool = false
     ) {
         self.quick = quick
@@ -70,7 +71,10 @@ package struct Calibrator: Sendable {
         results += try pageFaultCosts(mebibytes: quick ? 16 : 64, samples: quick ? 2 : 5)
         for transport in transports {
             progress("\(transport.rawValue) bandwidth")
-            results.append(try bandwidth(over: TransportSettings(transport, spinPolls: spinPolls), bytes: quick ? 32 << 20 : 256 << 20, samples: quick ? 1 : 3))
+            results.append(
+                try bandwidth(
+                    over: TransportSettings(transport, spinPolls: spinPolls), bytes: quick ? 32 << 20 : 256 << 20,
+                    samples: quick ? 1 : 3))
         }
         for mode in ExecutionMode.allCases {
             for transport in mode == .processes ? transports : [.pipe] {
@@ -78,13 +82,19 @@ package struct Calibrator: Sendable {
                 progress("per-task cost, \(mode.rawValue)\(over)")
                 let result = try taskCost(mode, transport: transport)
                 results.append(result)
-                if mode == .threads || mode == .processes { results.append(try taskCost(mode, transport: transport, batch: 64)) }
+                if mode == .threads || mode == .processes {
+                    results.append(try taskCost(mode, transport: transport, batch: 64))
+                }
                 if mode == .processes, let floor = raw[transport] {
-                    let name = transport == .default ? "processes_task_over_raw_round_trip" : "processes_\(transport.rawValue)_task_over_raw_round_trip"
+                    let name =
+                        transport == .default
+                        ? "processes_task_over_raw_round_trip"
+                        : "processes_\(transport.rawValue)_task_over_raw_round_trip"
                     results.append(
                         CalibrationResult(
                             measurement: name, value: result.value / floor, unit: "x", samples: 1,
-                            detail: "the lab's per-task cost with 1 worker process\(over) / the unpinned raw \(transport.rawValue) round trip"
+                            detail:
+                                "the lab's per-task cost with 1 worker process\(over) / the unpinned raw \(transport.rawValue) round trip"
                                 + (transport == .pipe ? " (goal: at most 1.5)" : "")))
                 }
             }
@@ -96,18 +106,24 @@ package struct Calibrator: Sendable {
     /// over them.
     static var cores: CalibrationResult {
         CalibrationResult(
-            measurement: "cores", value: Double((try? Platform.allowedCPUs().count) ?? Platform.activeProcessorCount), unit: "count", samples: 1,
-            detail: "the cores the lab may run on (its CPU affinity), which a prediction from these costs shares its lanes over")
+            measurement: "cores", value: Double((try? Platform.allowedCPUs().count) ?? Platform.activeProcessorCount),
+            unit: "count", samples: 1,
+            detail:
+                "the cores the lab may run on (its CPU affinity), which a prediction from these costs shares its lanes over"
+        )
     }
 
     /// A raw round trip over `transport` as a result row (`pipe_round_trip_same_core`, ...),
     /// and the CPU both sides used for it.
-    func roundTrip(over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)? = nil, suffix: String = "") throws -> [CalibrationResult] {
+    func roundTrip(
+        over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)? = nil, suffix: String = ""
+    ) throws -> [CalibrationResult] {
         let measured = try rawRoundTrip(over: transport, cpus: cpus)
         let (placement, whereText) =
             switch cpus {
             case nil: ("", "wherever the scheduler puts the two processes")
-            case let cpus? where cpus.coordinator == cpus.peer: ("_same_core", "both processes pinned to CPU \(cpus.peer)")
+            case let cpus? where cpus.coordinator == cpus.peer:
+                ("_same_core", "both processes pinned to CPU \(cpus.peer)")
             case let cpus?: ("_cross_core", "processes pinned to CPUs \(cpus.coordinator) and \(cpus.peer)")
             }
         let name = "\(transport.kind.rawValue)_round_trip\(placement)\(suffix)"
@@ -123,7 +139,9 @@ package struct Calibrator: Sendable {
                 detail: "8 bytes there and back \(how), \(whereText), mean"),
             CalibrationResult(
                 measurement: name + "_cpu", value: measured.cpuSeconds * 1e6, unit: "us", samples: roundTrips,
-                detail: "CPU time of both processes per round trip of \(name) (user + system; about 2x the round trip when both spin)"),
+                detail:
+                    "CPU time of both processes per round trip of \(name) (user + system; about 2x the round trip when both spin)"
+            ),
         ]
     }
 
@@ -142,9 +160,12 @@ package struct Calibrator: Sendable {
             case .shm: "through a shared-memory ring"
             }
         return CalibrationResult(
-            measurement: "\(transport.kind.rawValue)_bandwidth", value: Statistics.median(rates).map { $0 / 1_048_576 } ?? .nan, unit: "MiB/s",
+            measurement: "\(transport.kind.rawValue)_bandwidth",
+            value: Statistics.median(rates).map { $0 / 1_048_576 } ?? .nan, unit: "MiB/s",
             samples: samples,
-            detail: "\(bytes >> 20) MiB in 64 KiB writes \(how) to a child that reads and counts them, \(cpus == nil ? "unpinned" : "the two on two cores"), median; its inverse is what moving a MiB costs")
+            detail:
+                "\(bytes >> 20) MiB in 64 KiB writes \(how) to a child that reads and counts them, \(cpus == nil ? "unpinned" : "the two on two cores"), median; its inverse is what moving a MiB costs"
+        )
     }
 
     /// An empty task's cost with one lane, handed out `batch` at a time: `task_cost_threads`,
@@ -154,9 +175,12 @@ package struct Calibrator: Sendable {
         let batched = batch == 1 ? "" : "_batch_\(batch)"
         return CalibrationResult(
             measurement: "task_cost_\(mode.rawValue)\(over)\(batched)",
-            value: try taskSeconds(mode, workers: 1, tasks: tasks, batch: .fixed(batch), samples: 3, transport: transport) * 1e6,
+            value: try taskSeconds(
+                mode, workers: 1, tasks: tasks, batch: .fixed(batch), samples: 3, transport: transport) * 1e6,
             unit: "us", samples: 3,
-            detail: "an empty task with 1 worker\(over.isEmpty ? "" : " over \(transport.rawValue)")\(batch == 1 ? "" : ", \(batch) to a claim"), start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3")
+            detail:
+                "an empty task with 1 worker\(over.isEmpty ? "" : " over \(transport.rawValue)")\(batch == 1 ? "" : ", \(batch) to a claim"), start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3"
+        )
     }
 
     /// An empty task's cost in `mode` with `workers`: after one warm-up, the median over
@@ -166,7 +190,8 @@ package struct Calibrator: Sendable {
     ) throws -> Double {
         let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: tasks)
         let runner = ExperimentRunner(
-            runID: "calibrate", workerExecutable: worker, registry: ChildProcessRegistry(), batch: batch, spinPolls: spinPolls)
+            runID: "calibrate", workerExecutable: worker, registry: ChildProcessRegistry(), batch: batch,
+            spinPolls: spinPolls)
         let cell = Cell(workload: workload, mode: mode, workers: workers, transport: transport)
         /// A failed repetition has no cost to report: it ends the measurement.
         func measured(_ repetition: Int) throws -> RepetitionRecord {
@@ -175,7 +200,9 @@ package struct Calibrator: Sendable {
             return record
         }
         _ = try measured(0)
-        let perTask = try (1...samples).map { try measured($0) }.map { ($0.wallSeconds - $0.startupSeconds) / Double(tasks) }
+        let perTask = try (1...samples).map { try measured($0) }.map {
+            ($0.wallSeconds - $0.startupSeconds) / Double(tasks)
+        }
         return Statistics.median(perTask) ?? 0
     }
 }
@@ -189,21 +216,27 @@ extension Calibrator {
     /// ready and the worker's own faults) and 2,000 tasks 64 at a time; with the fork server,
     /// a forked pool of two.
     /// Rougher than `lab calibrate`'s, and said to be.
-    package func quickUnitCosts(modes: [ExecutionMode], transports: [Transport], starts: [WorkerStart]) throws -> [CalibrationResult] {
+    package func quickUnitCosts(
+        modes: [ExecutionMode], transports: [Transport], starts: [WorkerStart]
+    ) throws -> [CalibrationResult] {
         var results = try [Self.cores] + pageFaultCosts(mebibytes: 8, samples: 2)
         if modes.contains(.threads) { results += [threadCreateJoin(count: 100), try threadPoolStart(count: 2)] }
         for mode in [ExecutionMode.sequential] + modes where mode != .processes {
             for batch in mode == .threads ? [1, 64] : [1] {
                 let seconds = try taskSeconds(mode, workers: 1, tasks: 2000, batch: .fixed(batch), samples: 1)
                 let name = "task_cost_\(mode.rawValue)" + (batch == 1 ? "" : "_batch_\(batch)")
-                results.append(CalibrationResult(measurement: name, value: seconds * 1e6, unit: "us", samples: 1, detail: "quick"))
+                results.append(
+                    CalibrationResult(measurement: name, value: seconds * 1e6, unit: "us", samples: 1, detail: "quick"))
             }
         }
         guard modes.contains(.processes) else { return results }
         for transport in transports {
-            results.append(try bandwidth(over: TransportSettings(transport, spinPolls: spinPolls), bytes: 16 << 20, samples: 1))
+            results.append(
+                try bandwidth(over: TransportSettings(transport, spinPolls: spinPolls), bytes: 16 << 20, samples: 1))
             let workload = try ConfiguredWorkload(type: noop, parameters: noop.parameters(), taskCount: 500)
-            let runner = ExperimentRunner(runID: "unit-costs", workerExecutable: worker, registry: ChildProcessRegistry(), batch: .fixed(1), spinPolls: spinPolls)
+            let runner = ExperimentRunner(
+                runID: "unit-costs", workerExecutable: worker, registry: ChildProcessRegistry(), batch: .fixed(1),
+                spinPolls: spinPolls)
             let cell = Cell(workload: workload, mode: .processes, workers: 1, transport: transport)
             var record = runner.measure(cell, repetition: 0)
             if record.status == .ok { record = runner.measure(cell, repetition: 1) }
@@ -211,21 +244,37 @@ extension Calibrator {
             let over = transport == .pipe ? "" : "_\(transport.rawValue)"
             results.append(
                 CalibrationResult(
-                    measurement: "task_cost_processes\(over)", value: (record.wallSeconds - record.startupSeconds) / 500 * 1e6, unit: "us", samples: 1,
+                    measurement: "task_cost_processes\(over)",
+                    value: (record.wallSeconds - record.startupSeconds) / 500 * 1e6, unit: "us", samples: 1,
                     detail: "quick"))
-            let batched = try taskSeconds(.processes, workers: 1, tasks: 2000, batch: .fixed(64), samples: 1, transport: transport)
-            results.append(CalibrationResult(measurement: "task_cost_processes\(over)_batch_64", value: batched * 1e6, unit: "us", samples: 1, detail: "quick"))
+            let batched = try taskSeconds(
+                .processes, workers: 1, tasks: 2000, batch: .fixed(64), samples: 1, transport: transport)
+            results.append(
+                CalibrationResult(
+                    measurement: "task_cost_processes\(over)_batch_64", value: batched * 1e6, unit: "us", samples: 1,
+                    detail: "quick"))
             guard transport == transports.first else { continue }
-            results.append(CalibrationResult(measurement: "process_spawn_to_ready", value: record.startupSeconds * 1e3, unit: "ms", samples: 1, detail: "quick"))
+            results.append(
+                CalibrationResult(
+                    measurement: "process_spawn_to_ready", value: record.startupSeconds * 1e3, unit: "ms", samples: 1,
+                    detail: "quick"))
             results += try spawnParts(count: 1)
             if let teardown = record.breakdown?.seconds(of: "teardown") {
-                results.append(CalibrationResult(measurement: "worker_teardown", value: teardown * 1e3, unit: "ms", samples: 1, detail: "quick"))
+                results.append(
+                    CalibrationResult(
+                        measurement: "worker_teardown", value: teardown * 1e3, unit: "ms", samples: 1, detail: "quick"))
             }
             if let unique = record.counters.workersMemory?.uniqueKiB {
-                results.append(CalibrationResult(measurement: "worker_uss_spawn", value: Double(unique), unit: "KiB", samples: 1, detail: "quick"))
+                results.append(
+                    CalibrationResult(
+                        measurement: "worker_uss_spawn", value: Double(unique), unit: "KiB", samples: 1, detail: "quick"
+                    ))
             }
             if let faults = record.counters.workersMinorFaults {
-                results.append(CalibrationResult(measurement: "worker_minor_faults_spawn", value: Double(faults), unit: "faults", samples: 1, detail: "quick"))
+                results.append(
+                    CalibrationResult(
+                        measurement: "worker_minor_faults_spawn", value: Double(faults), unit: "faults", samples: 1,
+                        detail: "quick"))
             }
         }
         if starts.contains(.forkserver) {

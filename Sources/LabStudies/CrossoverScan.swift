@@ -19,7 +19,10 @@ package struct CrossoverScan: Sendable {
     /// What the scan looks for, in order (``CrossoverFinding/Crossing/all(for:)`` of its modes).
     package let crossings: [Crossing]
 
-    package init(sizes: ClosedRange<Int>, bisections: Int, tolerance: Double, crossings: [Crossing] = Crossing.all(for: [.threads, .processes])) {
+    package init(
+        sizes: ClosedRange<Int>, bisections: Int, tolerance: Double,
+        crossings: [Crossing] = Crossing.all(for: [.threads, .processes])
+    ) {
         self.sizes = sizes
         self.bisections = bisections
         self.tolerance = tolerance
@@ -42,7 +45,9 @@ package struct CrossoverScan: Sendable {
     /// crossing happens. `measure` is asked for each size once, with its phase (`doubling` or
     /// `bisecting`); the scan itself measures nothing, so it can be tested with made-up points.
     /// - Throws: what `measure` throws; the scan stops there.
-    package func run(measure: (_ size: Int, _ phase: String) throws -> Point) rethrows -> (points: [Point], findings: [Finding]) {
+    package func run(
+        measure: (_ size: Int, _ phase: String) throws -> Point
+    ) rethrows -> (points: [Point], findings: [Finding]) {
         var points: [Int: Point] = [:]
         func point(_ size: Int, phase: String) throws -> Point {
             if let known = points[size] { return known }
@@ -104,8 +109,10 @@ package struct CrossoverMeasurement: Sendable {
     package let start: WorkerStart
 
     package init(
-        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int, modes: [ExecutionMode] = [.threads, .processes],
-        tasks: Int?, repetitions: Int, transport: Transport = .default, dataset: DatasetPlacement = .default, start: WorkerStart = .default, runner: ExperimentRunner,
+        workload: any Workload.Type, parameter: ParameterSpec, overrides: [String: String], workers: Int,
+        modes: [ExecutionMode] = [.threads, .processes],
+        tasks: Int?, repetitions: Int, transport: Transport = .default, dataset: DatasetPlacement = .default,
+        start: WorkerStart = .default, runner: ExperimentRunner,
         session: RunSession
     ) {
         self.transport = transport
@@ -135,10 +142,12 @@ package struct CrossoverMeasurement: Sendable {
     package func point(at size: Int, phase: String) throws -> CrossoverScan.Point {
         let configured = try ConfiguredWorkload(type: workload, parameters: try parameters(at: size), taskCount: tasks)
         let measured = try ModeComparison(
-            measuring: configured, modes: [.sequential] + modes, workers: workers, repetitions: repetitions, transport: transport, dataset: dataset,
+            measuring: configured, modes: [.sequential] + modes, workers: workers, repetitions: repetitions,
+            transport: transport, dataset: dataset,
             start: start, runner: runner, session: session)
         return CrossoverScan.Point(
             size: size, tasks: configured.taskCount, sequentialSeconds: measured.median(.sequential),
-            seconds: Dictionary(uniqueKeysWithValues: modes.map { ($0, measured.median($0)) }), phase: phase, records: measured.records)
+            seconds: Dictionary(uniqueKeysWithValues: modes.map { ($0, measured.median($0)) }), phase: phase,
+            records: measured.records)
     }
 }

@@ -58,11 +58,15 @@ package enum FloorPeer {
                 let bytes = try Platform.readAll(child.results, limit: 24 * tasks) ?? []
                 let status = try Platform.reap(child.processID, blocking: true) ?? -1
                 guard status == 0, bytes.count % 24 == 0 else {
-                    throw LabFailure("a floor child of \(workload.name) \(ForkServer.describe(status: status)) after \(bytes.count) bytes")
+                    throw LabFailure(
+                        "a floor child of \(workload.name) \(ForkServer.describe(status: status)) after \(bytes.count) bytes"
+                    )
                 }
                 bytes.withUnsafeBytes { raw in
                     for record in 0..<(bytes.count / 24) {
-                        let words = (0..<3).map { raw.loadUnaligned(fromByteOffset: record * 24 + $0 * 8, as: UInt64.self) }
+                        let words = (0..<3).map {
+                            raw.loadUnaligned(fromByteOffset: record * 24 + $0 * 8, as: UInt64.self)
+                        }
                         if words[0] < UInt64(tasks) { outcomes[Int(words[0])] = (words[1], words[2]) }
                     }
                 }
@@ -87,7 +91,9 @@ package enum FloorPeer {
                     })
             }
             threads.forEach { $0.join() }
-            if let message = failure.withLock({ $0 }) { throw LabFailure("a floor thread of \(workload.name) failed: \(message)") }
+            if let message = failure.withLock({ $0 }) {
+                throw LabFailure("a floor thread of \(workload.name) failed: \(message)")
+            }
             for (index, checksum, digest) in gathered.withLock({ $0 }) { outcomes[index] = (checksum, digest) }
         }
         let seconds = Platform.monotonicSeconds() - started
@@ -111,7 +117,8 @@ package enum FloorPeer {
     /// `seconds checksum`; status 1 with the reason on standard error when it cannot.
     package static func serve(_ arguments: [String], registry: WorkloadRegistry) -> Int32 {
         do {
-            guard arguments.count == 5, let tasks = Int(arguments[2]), tasks > 0, let lanes = Int(arguments[3]), lanes > 0,
+            guard arguments.count == 5, let tasks = Int(arguments[2]), tasks > 0, let lanes = Int(arguments[3]),
+                lanes > 0,
                 let mode = ExecutionMode(rawValue: arguments[4])
             else { throw LabFailure("expected NAME PARAMETERS TASKS LANES MODE, got \(arguments)") }
             let type = try registry.type(named: arguments[0])

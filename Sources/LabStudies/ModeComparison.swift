@@ -15,11 +15,13 @@ package struct ModeComparison: Sendable {
     /// - Throws: ``ChecksumProof/Mismatch`` when two modes did not do the same work (no
     ///   speedup is reported then), or what the session throws.
     package init(
-        measuring workload: ConfiguredWorkload, modes: [ExecutionMode] = Self.modes, workers: Int, repetitions: Int, transport: Transport = .default, dataset: DatasetPlacement = .default,
+        measuring workload: ConfiguredWorkload, modes: [ExecutionMode] = Self.modes, workers: Int, repetitions: Int,
+        transport: Transport = .default, dataset: DatasetPlacement = .default,
         start: WorkerStart = .default, runner: ExperimentRunner, session: RunSession
     ) throws {
         let plan = ExperimentPlan(
-            workloads: [workload], modes: modes, workerCounts: [workers], repetitions: repetitions, warmup: 1, transports: [transport],
+            workloads: [workload], modes: modes, workerCounts: [workers], repetitions: repetitions, warmup: 1,
+            transports: [transport],
             datasets: [dataset], starts: [start])
         records = try session.run(plan, with: runner)
         try ChecksumProof.check(records)

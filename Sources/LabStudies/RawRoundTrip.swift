@@ -16,7 +16,9 @@ struct RawRoundTrip {
 extension Calibrator {
     /// Round trips with an echo peer over `transport`, after 1,000 unmeasured ones; the two
     /// processes pinned to `cpus` (coordinator, peer) when given.
-    func rawRoundTrip(over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)? = nil) throws -> RawRoundTrip {
+    func rawRoundTrip(
+        over transport: TransportSettings, cpus: (coordinator: Int, peer: Int)? = nil
+    ) throws -> RawRoundTrip {
         try withPeer("echo", over: transport, cpus: cpus) { source, sink, process, end in
             try measure(&source, &sink, process: process, end: end)
         }
@@ -26,7 +28,9 @@ extension Calibrator {
     /// `sink` peer, from the first write until the peer's count of them is back (after 4 MiB
     /// unmeasured, to fault in the buffers on both sides); the two processes pinned to `cpus`
     /// when given.
-    func rawBandwidth(over transport: TransportSettings, bytes: Int, cpus: (coordinator: Int, peer: Int)? = nil) throws -> Double {
+    func rawBandwidth(
+        over transport: TransportSettings, bytes: Int, cpus: (coordinator: Int, peer: Int)? = nil
+    ) throws -> Double {
         try withPeer("sink", over: transport, cpus: cpus) { source, sink, _, end in
             let chunk = [UInt8](repeating: 1, count: 65536)
             var sent = 0
@@ -46,7 +50,10 @@ extension Calibrator {
             }
             let seconds = clock.elapsedSeconds
             let counted = UInt64(littleEndian: answer.withUnsafeBytes { $0.load(as: UInt64.self) })
-            guard counted == UInt64(sent) else { throw LabFailure("the calibration peer read \(counted) bytes of \(sent) over \(transport.kind.rawValue)") }
+            guard counted == UInt64(sent) else {
+                throw LabFailure(
+                    "the calibration peer read \(counted) bytes of \(sent) over \(transport.kind.rawValue)")
+            }
             return Double(bytes) / seconds
         }
     }
@@ -129,6 +136,7 @@ extension Calibrator {
         let peerCPU = Double(UInt64(littleEndian: answer.withUnsafeBytes { $0.load(as: UInt64.self) })) / 1e9
         let measuredShare = Double(roundTrips) / Double(roundTrips + 1000)
         return RawRoundTrip(
-            seconds: seconds / Double(roundTrips), cpuSeconds: (coordinatorCPU + peerCPU * measuredShare) / Double(roundTrips))
+            seconds: seconds / Double(roundTrips),
+            cpuSeconds: (coordinatorCPU + peerCPU * measuredShare) / Double(roundTrips))
     }
 }

@@ -38,7 +38,10 @@ package final class RunSession: Sendable {
     ///   - description: the run's description; its `partial` and `endedAt` are the session's.
     ///   - end: prints the message and ends the process with the status; never returns.
     /// - Throws: ``LabFailure`` when a file cannot be written.
-    package init(path: String, description: RunDescription, end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never) throws {
+    package init(
+        path: String, description: RunDescription,
+        end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never
+    ) throws {
         var started = description
         started.partial = true
         started.endedAt = nil
@@ -73,7 +76,8 @@ package final class RunSession: Sendable {
     ///   - resumption: what this resumption records; its `endedAt` is the session's.
     /// - Throws: ``LabFailure`` when a file cannot be written.
     package init(
-        resuming path: String, lock: RunFolderLock, description: RunDescription, kept: [RepetitionRecord], wholeLength: Int,
+        resuming path: String, lock: RunFolderLock, description: RunDescription, kept: [RepetitionRecord],
+        wholeLength: Int,
         resumption: RunDescription.Resumption,
         end: @escaping @Sendable (_ message: String, _ status: Int32) -> Never
     ) throws {
@@ -119,12 +123,15 @@ package final class RunSession: Sendable {
 
     /// An experiment runner whose stuck tasks end the run through this session.
     package func experimentRunner(
-        workerExecutable: WorkerExecutable, taskTimeoutSeconds: Double, batch: BatchSize, placement: CorePlacement = .none,
+        workerExecutable: WorkerExecutable, taskTimeoutSeconds: Double, batch: BatchSize,
+        placement: CorePlacement = .none,
         spinPolls: Int = Transport.defaultSpinPolls
     ) -> ExperimentRunner {
         ExperimentRunner(
-            runID: runID, workerExecutable: workerExecutable, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, placement: placement,
-            spinPolls: spinPolls, onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
+            runID: runID, workerExecutable: workerExecutable, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+            placement: placement,
+            spinPolls: spinPolls,
+            onStuckTask: { [self] description in stop(description, status: ExitStatus.failure.rawValue) })
     }
 
     /// Runs `plan` with `runner`, appending every measured repetition to `results.csv` before
@@ -133,12 +140,14 @@ package final class RunSession: Sendable {
     /// - Throws: ``LabFailure`` at the first row that cannot be written (the run stops there:
     ///   no row is silently dropped), or what starting a fixture throws.
     package func run(
-        _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved, observe: (ExperimentEvent) -> Void = { _ in }
+        _ plan: ExperimentPlan, with runner: ExperimentRunner, order: RepetitionOrder = .interleaved,
+        observe: (ExperimentEvent) -> Void = { _ in }
     ) throws -> [RepetitionRecord] {
         let before = measuredBefore
         var lastCell: String?
         return try runner.run(
-            plan, order: order, measuredBefore: { cell, repetition in before[RepetitionKey(cell, repetition: repetition)] },
+            plan, order: order,
+            measuredBefore: { cell, repetition in before[RepetitionKey(cell, repetition: repetition)] },
             clockOffset: clockOffset + clock.elapsedSeconds
         ) { event in
             switch event {
@@ -229,7 +238,8 @@ package final class RunSession: Sendable {
         var message = "lab: \(reason)"
         ending.interrupt {
             let written = (try? writeFiles(partial: true)) != nil
-            message += written
+            message +=
+                written
                 ? "; the finished cells are in \(folder.path)/ (marked partial)"
                 : "; the rows measured so far are in \(folder.resultsPath)"
         }

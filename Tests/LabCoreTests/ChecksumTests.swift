@@ -4,11 +4,13 @@ import Testing
 
 @Suite struct ChecksumTests {
     // Published FNV-1a 64-bit test vectors.
-    @Test("FNV-1a matches the published vectors", arguments: [
-        ("", 0xcbf2_9ce4_8422_2325 as UInt64),
-        ("a", 0xaf63_dc4c_8601_ec8c),
-        ("foobar", 0x8594_4171_f739_67e8),
-    ])
+    @Test(
+        "FNV-1a matches the published vectors",
+        arguments: [
+            ("", 0xcbf2_9ce4_8422_2325 as UInt64),
+            ("a", 0xaf63_dc4c_8601_ec8c),
+            ("foobar", 0x8594_4171_f739_67e8),
+        ])
     func vectors(text: String, expected: UInt64) {
         #expect(Checksum.digest(Array(text.utf8)) == expected)
         var running = Checksum()

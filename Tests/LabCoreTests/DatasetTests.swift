@@ -9,7 +9,9 @@ struct Table: Workload {
     static let kind = WorkloadKind.memory
     static let summary = "sums a slice of a table per task"
     static let parameters = [
-        ParameterSpec(name: "bytes", type: .integer(0...(1 << 24)), defaultValue: "100000", quickValue: "1000", unit: "bytes", summary: "table size")
+        ParameterSpec(
+            name: "bytes", type: .integer(0...(1 << 24)), defaultValue: "100000", quickValue: "1000", unit: "bytes",
+            summary: "table size")
     ]
 
     static func defaultTaskCount(for parameters: Parameters) -> Int { 4 }
@@ -22,7 +24,8 @@ struct Table: Workload {
     let taskCount: Int
 
     init(parameters: Parameters, taskCount: Int) {
-        self.init(parameters: parameters, taskCount: taskCount, table: Dataset.inHeap(of: Table.self, parameters: parameters))
+        self.init(
+            parameters: parameters, taskCount: taskCount, table: Dataset.inHeap(of: Table.self, parameters: parameters))
     }
 
     init(parameters: Parameters, taskCount: Int, dataset: Dataset?) {
@@ -37,7 +40,9 @@ struct Table: Workload {
     func run(task index: Int, input: [UInt8]) -> TaskOutput {
         let bytes = table?.bytes ?? UnsafeRawBufferPointer(start: nil, count: 0)
         var checksum = Checksum()
-        checksum.combine(bytes: UnsafeRawBufferPointer(rebasing: bytes[TaskSlice.range(of: bytes.count, task: index, of: taskCount)]))
+        checksum.combine(
+            bytes: UnsafeRawBufferPointer(rebasing: bytes[TaskSlice.range(of: bytes.count, task: index, of: taskCount)])
+        )
         return TaskOutput(checksum: checksum.value)
     }
 }
@@ -63,9 +68,12 @@ struct Table: Workload {
         #expect(Dataset.inHeap(of: Echo.self, parameters: try Echo.parameters(overriding: [:])) == nil)
     }
 
-    @Test("a mapped dataset's memory file is sealed once filled: nobody can shrink, grow or write it, through its path either")
+    @Test(
+        "a mapped dataset's memory file is sealed once filled: nobody can shrink, grow or write it, through its path either"
+    )
     func datasetIsSealed() throws {
-        let dataset = try #require(try Dataset.shared(of: Table.self, parameters: try Table.parameters(overriding: ["bytes": "70001"])))
+        let dataset = try #require(
+            try Dataset.shared(of: Table.self, parameters: try Table.parameters(overriding: ["bytes": "70001"])))
         let path = try #require(dataset.sharedPath)
         // Another process of this user that opens it to write (as any can, by the path) can
         // neither write it, nor map it writable, nor cut it short under the lab's mapping.
@@ -85,12 +93,16 @@ struct Table: Workload {
         #expect(Array(mapped.bytes) == Array(dataset.bytes))
     }
 
-    @Test("the registry builds a worker's workload around a mapped dataset or its own copy, and both give the same checksums")
+    @Test(
+        "the registry builds a worker's workload around a mapped dataset or its own copy, and both give the same checksums"
+    )
     func registry() throws {
         let registry = WorkloadRegistry([Table.self])
-        let configured = try ConfiguredWorkload(type: Table.self, parameters: try Table.parameters(overriding: ["bytes": "4096"]))
+        let configured = try ConfiguredWorkload(
+            type: Table.self, parameters: try Table.parameters(overriding: ["bytes": "4096"]))
         let shared = try #require(configured.dataset?.sharedPath)
-        let mapped = try registry.makeWorkload(named: "table", canonicalParameters: "bytes=4096", taskCount: 4, datasetPath: shared)
+        let mapped = try registry.makeWorkload(
+            named: "table", canonicalParameters: "bytes=4096", taskCount: 4, datasetPath: shared)
         let copied = try registry.makeWorkload(named: "table", canonicalParameters: "bytes=4096", taskCount: 4)
         for task in 0..<4 {
             let expected = try configured.instance.run(task: task, input: [])
@@ -98,7 +110,8 @@ struct Table: Workload {
             #expect(try copied.run(task: task, input: []) == expected)
         }
         #expect(throws: LabFailure.self) {
-            try registry.makeWorkload(named: "table", canonicalParameters: "bytes=4096", taskCount: 4, datasetPath: "/nonexistent")
+            try registry.makeWorkload(
+                named: "table", canonicalParameters: "bytes=4096", taskCount: 4, datasetPath: "/nonexistent")
         }
     }
 
@@ -107,8 +120,12 @@ struct Table: Workload {
         let table = try ConfiguredWorkload(type: Table.self, parameters: try Table.parameters(overriding: [:]))
         let echo = try ConfiguredWorkload(type: Echo.self, parameters: try Echo.parameters(overriding: [:]))
         let plan = ExperimentPlan(
-            workloads: [table, echo], modes: [.threads, .processes], workerCounts: [2], repetitions: 1, warmup: 0, datasets: [.copy, .map])
-        #expect(plan.cells(of: table).map(\.label) == ["table threads x2", "table processes x2", "table processes x2, mapped"])
+            workloads: [table, echo], modes: [.threads, .processes], workerCounts: [2], repetitions: 1, warmup: 0,
+            datasets: [.copy, .map])
+        #expect(
+            plan.cells(of: table).map(\.label) == [
+                "table threads x2", "table processes x2", "table processes x2, mapped",
+            ])
         #expect(plan.cells(of: echo).map(\.label) == ["echo threads x2", "echo processes x2"])
         #expect(plan.cells(of: echo).allSatisfy { $0.dataset == nil })
     }

@@ -13,7 +13,11 @@ import Testing
         // 300, not 1,000: past ~1,300 open descriptors Foundation's Process.run (Swift 6.3.1) can
         // fault in other tests of this process (swift-corelibs-foundation #5472).
         let pipes = try (0..<300).map { _ in try Platform.makePipe() }
-        defer { pipes.forEach { Platform.close($0.read); Platform.close($0.write) } }
+        defer {
+            pipes.forEach {
+                Platform.close($0.read); Platform.close($0.write)
+            }
+        }
         for pipe in pipes { try Platform.makeNonBlocking(pipe.read) }
         let threadsBefore = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").count
         try await withThrowingTaskGroup(of: UInt8.self) { group in
@@ -21,7 +25,11 @@ import Testing
                 group.addTask {
                     var byte: UInt8 = 0
                     while true {
-                        if let count = try withUnsafeMutableBytes(of: &byte, { (buffer) throws(SystemError) in try Platform.readIfReady(pipe.read, into: buffer) }), count == 1 {
+                        if let count = try withUnsafeMutableBytes(
+                            of: &byte,
+                            { (buffer) throws(SystemError) in try Platform.readIfReady(pipe.read, into: buffer) }),
+                            count == 1
+                        {
                             return byte
                         }
                         try await loop.readable(pipe.read)
@@ -45,7 +53,9 @@ import Testing
         let done = DispatchSemaphore(value: 0)
         for (order, delay) in [(3, 0.03), (1, 0.01), (4, 0.04), (2, 0.02), (0, 0.0)] {
             loop.after(seconds: delay) {
-                let count = fired.withLock { $0.append(order); return $0.count }
+                let count = fired.withLock {
+                    $0.append(order); return $0.count
+                }
                 if count == 5 { done.signal() }
             }
         }

@@ -13,24 +13,31 @@ import Testing
         for index in 0..<5 {
             let input = inPlace.instance.input(forTask: index)
             #expect(input == arrays.instance.input(forTask: index))
-            #expect(try inPlace.instance.run(task: index, input: input) == arrays.instance.run(task: index, input: input))
+            #expect(
+                try inPlace.instance.run(task: index, input: input) == arrays.instance.run(task: index, input: input))
         }
         #expect(inPlace.largestInPlaceBytes?.input == 300 && inPlace.largestInPlaceBytes?.result == 300)
         #expect(arrays.largestInPlaceBytes == nil)
     }
 
-    @Test("sequential, thread pools of any size and async tasks give the outcomes of the array workload", arguments: [1, 2, 3])
+    @Test(
+        "sequential, thread pools of any size and async tasks give the outcomes of the array workload",
+        arguments: [1, 2, 3])
     func everyInlineMode(threads: Int) async throws {
         // The array workload's checksum covers each task's payload digest: equal checksums
         // mean equal results, wherever they were written.
         let expected = try checksumTaskByTask(try configuredEcho(["size": "1000"], tasks: 24))
         let workload = try configuredInPlaceEcho(["size": "1000"], tasks: 24)
         #expect(SequentialRunner().run(workload).tally.checksum(ofTasks: 24) == expected)
-        #expect(ThreadPoolRunner(threads: threads, batch: .fixed(threads)).run(workload).tally.checksum(ofTasks: 24) == expected)
+        #expect(
+            ThreadPoolRunner(threads: threads, batch: .fixed(threads)).run(workload).tally.checksum(ofTasks: 24)
+                == expected)
         #expect(await AsyncRunner(inFlight: threads).runOnOwnThread(workload).tally.checksum(ofTasks: 24) == expected)
     }
 
-    @Test("a body that writes past what it declared, or returns a payload, fails its task alone", arguments: ["overflow", "payload"])
+    @Test(
+        "a body that writes past what it declared, or returns a payload, fails its task alone",
+        arguments: ["overflow", "payload"])
     func brokenPromise(misuse: String) throws {
         let workload = try configuredInPlaceEcho(["size": "16", "misuse": misuse], tasks: 4)
         let message =
@@ -43,7 +50,9 @@ import Testing
             #expect(result.tally.completed == 3)
         }
         // The bridge an array mode calls keeps the same promise.
-        #expect(throws: (any Error).self) { try workload.instance.run(task: 1, input: workload.instance.input(forTask: 1)) }
+        #expect(throws: (any Error).self) {
+            try workload.instance.run(task: 1, input: workload.instance.input(forTask: 1))
+        }
     }
 
     @Test("a result buffer hands out what is left and refuses more")
@@ -56,18 +65,23 @@ import Testing
             try buffer.append(byteCount: 5) { $0.initializeMemory(as: UInt8.self, repeating: 9) }
             #expect(buffer.count == 8 && buffer.remaining == 0)
             #expect(Array(buffer.written) == [1, 2, 3, 9, 9, 9, 9, 9])
-            #expect(throws: InPlaceWorkloadError.resultTooLong(declared: 8, wanted: 9)) { try buffer.append(byteCount: 1) { _ in } }
+            #expect(throws: InPlaceWorkloadError.resultTooLong(declared: 8, wanted: 9)) {
+                try buffer.append(byteCount: 1) { _ in }
+            }
         }
     }
 
     @Test("task-in-slot and result-in-slot frames carry their fields and nothing else")
     func slotFrames() throws {
         let task = WorkerMessage.taskInSlot(index: 5, inputBytes: 4096)
-        let result = WorkerMessage.resultInSlot(index: 5, output: TaskOutput(checksum: 9, units: 2), resultBytes: 77, started: 10, ended: 20)
+        let result = WorkerMessage.resultInSlot(
+            index: 5, output: TaskOutput(checksum: 9, units: 2), resultBytes: 77, started: 10, ended: 20)
         #expect(try WorkerMessage(frame: task.frame) == task)
         #expect(try WorkerMessage(frame: result.frame) == result)
         #expect(task.frame.payload.count == 16 && result.frame.payload.count == 48)
         // A slot frame that carries bytes of its own is malformed, not a task with input.
-        #expect(throws: WireFormatError.malformedPayload(.taskInSlot)) { try WorkerMessage(frame: Frame(kind: .taskInSlot, payload: [0] + task.frame.payload)) }
+        #expect(throws: WireFormatError.malformedPayload(.taskInSlot)) {
+            try WorkerMessage(frame: Frame(kind: .taskInSlot, payload: [0] + task.frame.payload))
+        }
     }
 }

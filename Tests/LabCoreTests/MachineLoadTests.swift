@@ -15,7 +15,8 @@ import Testing
             intr 123456
             ctxt 98765
             """
-        let pressure = "some avg10=0.99 avg60=0.80 avg300=0.38 total=2725938\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
+        let pressure =
+            "some avg10=0.99 avg60=0.80 avg300=0.38 total=2725938\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=0\n"
         let load = try #require(MachineLoad.parse(stat: stat, pressure: pressure))
         // user + nice + system + irq + softirq; iowait and idle are not busy, steal is apart.
         #expect(abs(load.busySeconds - (6614 + 10 + 1330 + 20 + 13) / 100.0) < 1e-9)
@@ -31,12 +32,14 @@ import Testing
         let before = MachineLoad(busySeconds: 100, stealSeconds: 1, processors: 2, pressureSeconds: 10)
         // A 1 s repetition on 2 cores that used 1 cpu-s itself while the machine was busy 1.9.
         let busy = Interference(
-            from: before, to: MachineLoad(busySeconds: 101.9, stealSeconds: 1, processors: 2, pressureSeconds: 10.5), labCPUSeconds: 1,
+            from: before, to: MachineLoad(busySeconds: 101.9, stealSeconds: 1, processors: 2, pressureSeconds: 10.5),
+            labCPUSeconds: 1,
             seconds: 1)
         #expect(abs(busy.othersCPUSeconds - 0.9) < 1e-9 && busy.disturbed && busy.pressureSeconds == 0.5)
         // /proc/stat's 10 ms units can count less than the lab's precise usage: 0, not negative.
         let quiet = Interference(
-            from: before, to: MachineLoad(busySeconds: 100.99, stealSeconds: 1, processors: 2, pressureSeconds: nil), labCPUSeconds: 1,
+            from: before, to: MachineLoad(busySeconds: 100.99, stealSeconds: 1, processors: 2, pressureSeconds: nil),
+            labCPUSeconds: 1,
             seconds: 1)
         #expect(quiet.othersCPUSeconds == 0 && !quiet.disturbed && quiet.pressureSeconds == nil)
         // The limits: 10% of the cores' time plus the resolution, 5% for steal.
@@ -47,7 +50,9 @@ import Testing
         #expect(!Disturbance.isDisturbed(othersCPUSeconds: 0.01, stealSeconds: 0.01, wallSeconds: 0.001, processors: 2))
     }
 
-    @Test("this machine's readings are there and sane: the calling thread ran, the machine was busy, steal is not negative")
+    @Test(
+        "this machine's readings are there and sane: the calling thread ran, the machine was busy, steal is not negative"
+    )
     func thisMachine() throws {
         let thread = try #require(Platform.threadSchedulerCounters())
         #expect(thread.runningSeconds > 0 && thread.waitingSeconds >= 0 && thread.migrations >= 0)

@@ -14,7 +14,9 @@ import Testing
             Private_Clean:        60 kB
             Private_Dirty:      3400 kB
             """
-        #expect(MemoryFootprint.parse(smapsRollup: rollup) == MemoryFootprint(residentKiB: 40612, proportionalKiB: 15582, uniqueKiB: 3460))
+        #expect(
+            MemoryFootprint.parse(smapsRollup: rollup)
+                == MemoryFootprint(residentKiB: 40612, proportionalKiB: 15582, uniqueKiB: 3460))
         // Pss_Dirty must not be taken for Pss, nor a missing line for 0.
         #expect(MemoryFootprint.parse(smapsRollup: "Pss_Dirty: 5 kB\nRss: 1 kB") == nil)
     }

@@ -4,42 +4,56 @@ import Testing
 @testable import LabCore
 
 @Suite struct PlacementTests {
-    @Test("on cores of one thread each, spread puts lane i on allowed core i mod cores, compact every lane on the first, none nowhere")
+    @Test(
+        "on cores of one thread each, spread puts lane i on allowed core i mod cores, compact every lane on the first, none nowhere"
+    )
     func cores() {
-        let plain = CPUTopology(cpus: [2, 3, 5].map { CPUTopology.CPU(id: $0, package: 0, core: $0, siblings: [$0], node: 0, lastLevelCache: 2, type: nil) })
+        let plain = CPUTopology(
+            cpus: [2, 3, 5].map {
+                CPUTopology.CPU(id: $0, package: 0, core: $0, siblings: [$0], node: 0, lastLevelCache: 2, type: nil)
+            })
         let spread = CorePlacement.spread.order(on: plain)
         #expect((0..<5).map { CorePlacement.core(forLane: $0, order: spread) } == [2, 3, 5, 2, 3])
         let compact = CorePlacement.compact.order(on: plain)
         #expect((0..<3).map { CorePlacement.core(forLane: $0, order: compact) } == [2, 2, 2])
         #expect(CorePlacement.core(forLane: 1, order: CorePlacement.none.order(on: plain)) == nil)
-        #expect(CorePlacement.spread.applied(to: .async) == .none && CorePlacement.compact.applied(to: .threads) == .compact)
-        #expect(CorePlacement.spread.coresUsed(lanes: 2, order: spread, allowed: 3) == 2 && CorePlacement.compact.coresUsed(lanes: 2, order: compact, allowed: 3) == 1)
+        #expect(
+            CorePlacement.spread.applied(to: .async) == .none && CorePlacement.compact.applied(to: .threads) == .compact
+        )
+        #expect(
+            CorePlacement.spread.coresUsed(lanes: 2, order: spread, allowed: 3) == 2
+                && CorePlacement.compact.coresUsed(lanes: 2, order: compact, allowed: 3) == 1)
         #expect(CorePlacement.none.coresUsed(lanes: 8, order: [], allowed: 3) == 3)
     }
 
-    @Test("a pinned lane thread runs on its core only; a placement without known cores fails instead of running unpinned")
+    @Test(
+        "a pinned lane thread runs on its core only; a placement without known cores fails instead of running unpinned")
     func pinnedThread() throws {
         let allowed = try Platform.allowedCPUs()
         try #require(!allowed.isEmpty)
         let pinning = LanePinning(placement: .spread, allowed: allowed)
         let seen = ResultBox()
         let thread = try JoinableThread {
-            seen.set(Result { () throws(SystemError) -> [Int] in
-                try pinning.pinCallingThread(lane: 1)
-                return try Platform.allowedCPUs()
-            })
+            seen.set(
+                Result { () throws(SystemError) -> [Int] in
+                    try pinning.pinCallingThread(lane: 1)
+                    return try Platform.allowedCPUs()
+                })
         }
         thread.join()
         #expect(try seen.get() == [allowed[1 % allowed.count]])
         // The calling thread was not touched.
         #expect(try Platform.allowedCPUs() == allowed)
-        #expect(throws: SystemError.self) { try LanePinning(placement: .compact, allowed: []).pinCallingThread(lane: 0) }
+        #expect(throws: SystemError.self) {
+            try LanePinning(placement: .compact, allowed: []).pinCallingThread(lane: 0)
+        }
     }
 
     @Test("a sequential cell pins the coordinator for its tasks and gives it every core back after")
     func sequentialReleases() throws {
         let allowed = try Platform.allowedCPUs()
-        let result = SequentialRunner(pinning: LanePinning(placement: .compact, allowed: allowed)).run(try configuredEcho(tasks: 4))
+        let result = SequentialRunner(pinning: LanePinning(placement: .compact, allowed: allowed)).run(
+            try configuredEcho(tasks: 4))
         #expect(result.failure == nil)
         #expect(try Platform.allowedCPUs() == allowed)
     }

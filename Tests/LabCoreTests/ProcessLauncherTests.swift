@@ -40,7 +40,9 @@ import Testing
         init(_ value: Process) { self.value = value }
     }
 
-    @Test("a child started through the launcher outlives the thread that asked for it; one started on that thread is killed as it ends")
+    @Test(
+        "a child started through the launcher outlives the thread that asked for it; one started on that thread is killed as it ends"
+    )
     func childOutlivesThread() throws {
         let launched = Self.child()
         let direct = Self.child()

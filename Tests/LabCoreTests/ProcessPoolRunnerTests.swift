@@ -20,7 +20,8 @@ import Testing
     @Test("a worker that sends garbage, a torn frame or a lying length is a failed worker", arguments: cases)
     func misbehaving(script: String, message: String) throws {
         let registry = ChildProcessRegistry()
-        let pool = ProcessPoolRunner(workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: registry)
+        let pool = ProcessPoolRunner(
+            workers: 1, executablePath: "/bin/sh", arguments: ["-c", script], registry: registry)
         let result = pool.run(try configuredEcho(tasks: 3))
         let failure = try #require(result.failure)
         #expect(failure.description.contains(message), "\(failure)")
@@ -33,17 +34,22 @@ import Testing
     func neverReady() throws {
         let registry = ChildProcessRegistry()
         let pool = ProcessPoolRunner(
-            workers: 1, executablePath: "/bin/sh", arguments: ["-c", "exec sleep 30"], registry: registry, taskTimeoutSeconds: 0.2)
+            workers: 1, executablePath: "/bin/sh", arguments: ["-c", "exec sleep 30"], registry: registry,
+            taskTimeoutSeconds: 0.2)
         let result = pool.run(try configuredEcho(tasks: 2))
-        #expect(result.failure == .workerStartFailed(worker: 1, message: "not ready after 0.2 s (the task timeout); killed"))
+        #expect(
+            result.failure == .workerStartFailed(worker: 1, message: "not ready after 0.2 s (the task timeout); killed")
+        )
         #expect(result.tally.completed == 0)
         #expect(registry.current.isEmpty)
     }
 
     @Test("a process pool whose worker binary cannot start records a failure, not a crash")
     func missingWorkerBinary() throws {
-        let result = ProcessPoolRunner(workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry())
-            .run(try configuredEcho(tasks: 4))
+        let result = ProcessPoolRunner(
+            workers: 2, executablePath: "/nonexistent/lab", arguments: ["worker"], registry: ChildProcessRegistry()
+        )
+        .run(try configuredEcho(tasks: 4))
         guard case .workerStartFailed(let worker, _) = result.failure else {
             Issue.record("expected a start failure, got \(String(describing: result.failure))")
             return

@@ -4,17 +4,24 @@ import Testing
 
 @Suite struct RepetitionTimelineTests {
     /// Every task index covered by exactly one span, and each span's times in order.
-    static func checkSpans(_ timeline: RepetitionTimeline, tasks: Int, lanes: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+    static func checkSpans(
+        _ timeline: RepetitionTimeline, tasks: Int, lanes: Int, sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         var covered = [Int](repeating: 0, count: tasks)
         for span in timeline.spans {
             for index in span.firstTask..<(span.firstTask + span.taskCount) { covered[index] += 1 }
             #expect(span.lane >= 0 && span.lane < lanes, sourceLocation: sourceLocation)
             #expect(
-                timeline.began <= span.claimed && span.claimed <= span.sent && span.sent <= span.started && span.started <= span.ended
-                    && span.ended <= span.received && span.received <= timeline.poolGone, "\(span)", sourceLocation: sourceLocation)
+                timeline.began <= span.claimed && span.claimed <= span.sent && span.sent <= span.started
+                    && span.started <= span.ended
+                    && span.ended <= span.received && span.received <= timeline.poolGone, "\(span)",
+                sourceLocation: sourceLocation)
             #expect(span.work <= span.ended - span.started, sourceLocation: sourceLocation)
         }
-        #expect(covered.allSatisfy { $0 == 1 }, "tasks covered other than once: \(covered.enumerated().filter { $0.element != 1 }.map(\.offset))", sourceLocation: sourceLocation)
+        #expect(
+            covered.allSatisfy { $0 == 1 },
+            "tasks covered other than once: \(covered.enumerated().filter { $0.element != 1 }.map(\.offset))",
+            sourceLocation: sourceLocation)
         #expect(timeline.spanCount == timeline.spans.count, sourceLocation: sourceLocation)
     }
 
@@ -28,13 +35,17 @@ import Testing
         #expect(result.failure == nil)
         let timeline = recorder.timeline(began: began, poolGone: gone)
         Self.checkSpans(timeline, tasks: 100, lanes: 3)
-        #expect(timeline.spans.allSatisfy { $0.taskCount <= batch && $0.bytesIn == 1000 * $0.taskCount && $0.bytesOut == 1000 * $0.taskCount })
+        #expect(
+            timeline.spans.allSatisfy {
+                $0.taskCount <= batch && $0.bytesIn == 1000 * $0.taskCount && $0.bytesOut == 1000 * $0.taskCount
+            })
         #expect(timeline.events.filter { $0.kind == .laneReady }.count == 3)
         let wall = Double(gone - began) / 1e9
         let parts = timeline.breakdown(wallSeconds: wall)
         #expect(abs(parts.totalSeconds - wall) < 1e-9)
         #expect(abs(parts.residualSeconds) < 1e-6, "the parts tile the wall time: \(parts)")
-        #expect(parts.workSeconds > 0 && parts.exchangeSeconds >= 0 && parts.idleSeconds >= 0 && parts.startupSeconds >= 0)
+        #expect(
+            parts.workSeconds > 0 && parts.exchangeSeconds >= 0 && parts.idleSeconds >= 0 && parts.startupSeconds >= 0)
     }
 
     @Test("sequential and async runners record every task once")
@@ -59,7 +70,8 @@ import Testing
             let start = UInt64(1_000 + index * 10)
             recorder.lanes[index % 2].record(
                 TaskSpan(
-                    lane: index % 2, firstTask: index, taskCount: 1, claimed: start, sent: start + 1, started: start + 2, ended: start + 6,
+                    lane: index % 2, firstTask: index, taskCount: 1, claimed: start, sent: start + 1,
+                    started: start + 2, ended: start + 6,
                     received: start + 8, work: 4, bytesIn: 0, bytesOut: 0))
         }
         let timeline = recorder.timeline(began: 0, poolGone: 2_000_000)
@@ -88,7 +100,8 @@ import Testing
         lane1.busy = 2 * ms
         lane1.work = 1 * ms
         lane1.lastReceived = began + 5 * ms
-        let timeline = RepetitionTimeline(began: began, poolGone: began + 10 * ms, lanes: [lane0, lane1], spans: [], events: [])
+        let timeline = RepetitionTimeline(
+            began: began, poolGone: began + 10 * ms, lanes: [lane0, lane1], spans: [], events: [])
         let parts = timeline.breakdown(wallSeconds: 0.0105)
         func close(_ value: Double, _ expected: Double) -> Bool { abs(value - expected) < 1e-12 }
         #expect(close(parts.startupSeconds, 0.002))  // (1 + 3) / 2 ms

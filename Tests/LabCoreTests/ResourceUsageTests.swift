@@ -18,7 +18,9 @@ import Testing
         #expect(Platform.resetPeakResident())
         let usage = Platform.processUsage()
         #expect(usage.userSeconds > 0)
-        #expect(usage.maxResidentKiB > 0 && usage.maxResidentKiB < before - (200 << 10), "\(usage.maxResidentKiB) KiB after, \(before) KiB before")
+        #expect(
+            usage.maxResidentKiB > 0 && usage.maxResidentKiB < before - (200 << 10),
+            "\(usage.maxResidentKiB) KiB after, \(before) KiB before")
     }
 
     @Test("another process's CPU time so far is read from /proc/PID/stat; a process that is gone has none")

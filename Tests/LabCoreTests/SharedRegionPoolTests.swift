@@ -5,14 +5,17 @@ import Testing
 
 /// The run's shared regions: lent to a worker, taken back when it is gone, lent again empty.
 @Suite struct SharedRegionPoolTests {
-    @Test("a region given back is lent again to a worker of the same shape, its rings empty; another shape gets a new one")
+    @Test(
+        "a region given back is lent again to a worker of the same shape, its rings empty; another shape gets a new one"
+    )
     func reuse() throws {
         let pool = SharedRegionPool()
         let (first, descriptor) = try pool.lend(inputSlotBytes: 5000, resultSlotBytes: 0)
         Platform.close(descriptor)
         #expect(first.inputSlot.count == 8192 && first.resultSlot.count == 0)
         // A worker's session leaves bytes on the rings.
-        var writer = FrameWriter(sink: RingSink(first.requests, of: first, waiting: RingWaiting(spinPolls: 0, peerAlive: { true })))
+        var writer = FrameWriter(
+            sink: RingSink(first.requests, of: first, waiting: RingWaiting(spinPolls: 0, peerAlive: { true })))
         try writer.write(Frame(kind: .finish, payload: [1, 2, 3]))
         first.requests.close()
         pool.give(first)
@@ -20,7 +23,8 @@ import Testing
         let (again, second) = try pool.lend(inputSlotBytes: 4097, resultSlotBytes: 0)
         Platform.close(second)
         #expect(again === first)
-        var reader = FrameReader(source: RingSource(again.requests, of: again, waiting: RingWaiting(spinPolls: 0, peerAlive: { true })))
+        var reader = FrameReader(
+            source: RingSource(again.requests, of: again, waiting: RingWaiting(spinPolls: 0, peerAlive: { true })))
         // Empty and open: nothing to read before the deadline.
         reader.updateSource { $0.deadline = Platform.monotonicSeconds() + 0.01 }
         #expect(throws: ReadDeadlinePassed.self) { try reader.readFrame() }

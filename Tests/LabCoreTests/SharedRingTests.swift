@@ -26,14 +26,20 @@ import Testing
         Platform.close(descriptor)
         var random = DeterministicRandom(seed: 7)
         let frames = (0..<300).map { index in
-            Frame(kind: .task, payload: DeterministicRandom.bytes(count: Int(random.next() % 20_000), seed: UInt64(index)))
+            Frame(
+                kind: .task, payload: DeterministicRandom.bytes(count: Int(random.next() % 20_000), seed: UInt64(index))
+            )
         }
         let producer = try JoinableThread { [region] in
-            var writer = FrameWriter(sink: RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: Self.alive)))
+            var writer = FrameWriter(
+                sink: RingSink(
+                    region.requests, of: region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: Self.alive)))
             for frame in frames { try? writer.write(frame) }
             RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)).close()
         }
-        var reader = FrameReader(source: RingSource(region.requests, of: region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: Self.alive)))
+        var reader = FrameReader(
+            source: RingSource(
+                region.requests, of: region, waiting: RingWaiting(spinPolls: spinPolls, peerAlive: Self.alive)))
         var received: [Frame] = []
         while let frame = try reader.readFrame() { received.append(frame) }
         producer.join()
@@ -41,18 +47,22 @@ import Testing
         #expect(received == frames)
     }
 
-    @Test("a reader whose writer died reads what was published, then the end; a frame cut short is an error, never a frame")
+    @Test(
+        "a reader whose writer died reads what was published, then the end; a frame cut short is an error, never a frame"
+    )
     func writerDies() throws {
         let (region, descriptor) = try SharedRegion.create(capacity: 4096)
         Platform.close(descriptor)
         let whole = Frame(kind: .result, payload: [1, 2, 3])
-        var writer = FrameWriter(sink: RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
+        var writer = FrameWriter(
+            sink: RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
         try writer.write(whole)
         // Half a frame, as a worker killed mid-write leaves it: a header that promises 100 bytes, and 10 of them.
         var sink = RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
         let header: [UInt8] = [100, 0, 0, 0, FrameKind.result.rawValue] + [UInt8](repeating: 9, count: 10)
         try sink.write(header)
-        var reader = FrameReader(source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 10, peerAlive: { false })))
+        var reader = FrameReader(
+            source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 10, peerAlive: { false })))
         #expect(try reader.readFrame() == whole)
         #expect(throws: WireFormatError.truncatedFrame(received: 15, expected: 105)) { try reader.readFrame() }
     }
@@ -76,9 +86,12 @@ import Testing
         Platform.close(descriptor)
         let readerAlive = Flag()
         let bytes = [UInt8](repeating: 5, count: 3 * 4096)
-        var sink = RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: { readerAlive.value.load(ordering: .acquiring) }))
+        var sink = RingSink(
+            region.requests, of: region,
+            waiting: RingWaiting(spinPolls: 0, peerAlive: { readerAlive.value.load(ordering: .acquiring) }))
         let reader = try JoinableThread { [region] in
-            var source = RingSource(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
+            var source = RingSource(
+                region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
             var buffer = [UInt8](repeating: 0, count: 2 * 4096)
             _ = try? buffer.withUnsafeMutableBytes { try source.readFully(into: $0) }
         }
@@ -91,15 +104,18 @@ import Testing
         }
     }
 
-    @Test("garbage written into a live ring's positions by the other side is a protocol error on either end, never a trap or a read past the ring",
-          arguments: [UInt64(7), UInt64(4096 + 1), UInt64.max / 2])
+    @Test(
+        "garbage written into a live ring's positions by the other side is a protocol error on either end, never a trap or a read past the ring",
+        arguments: [UInt64(7), UInt64(4096 + 1), UInt64.max / 2])
     func garbageInTheRing(distance: UInt64) throws {
         let (region, descriptor) = try SharedRegion.create(capacity: 4096)
         Platform.close(descriptor)
         // A frame crosses, so the positions are not at zero.
-        var writer = FrameWriter(sink: RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
+        var writer = FrameWriter(
+            sink: RingSink(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
         try writer.write(Frame(kind: .result, payload: [1, 2, 3]))
-        var reader = FrameReader(source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
+        var reader = FrameReader(
+            source: RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive)))
         #expect(try reader.readFrame() == Frame(kind: .result, payload: [1, 2, 3]))
         let ring = region.replies
         let tail = ring.tail.pointee
@@ -107,7 +123,9 @@ import Testing
         ring.head.pointee = distance == 7 ? tail &- distance : tail &+ distance
         var source = RingSource(region.replies, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: Self.alive))
         var buffer = [UInt8](repeating: 0, count: 64)
-        #expect(throws: SharedRingViolation.self) { _ = try buffer.withUnsafeMutableBytes { try source.read(into: $0) } }
+        #expect(throws: SharedRingViolation.self) {
+            _ = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+        }
         // The consumer's tail, scribbled: the producer refuses to write rather than trust it.
         let requests = region.requests
         requests.tail.pointee = requests.head.pointee &+ (distance == 7 ? distance : 0 &- distance)
@@ -115,7 +133,9 @@ import Testing
         #expect(throws: SystemError(call: "write", errno: EPROTO)) { try sink.write([9, 9, 9]) }
     }
 
-    @Test("a shared region's memory file cannot be shrunk or grown by anyone who gets hold of it, so no worker can pull it from under the coordinator")
+    @Test(
+        "a shared region's memory file cannot be shrunk or grown by anyone who gets hold of it, so no worker can pull it from under the coordinator"
+    )
     func regionIsSealed() throws {
         let (region, descriptor) = try SharedRegion.create(capacity: 4096)
         defer { Platform.close(descriptor) }
@@ -125,7 +145,9 @@ import Testing
         #expect(try Platform.sharedMemorySeals(descriptor) & 0x0010 == 0)
     }
 
-    @Test("a pool whose polling sides outnumber its cores polls for its share of a core, yields, and sleeps in longer slices; a worker hears it")
+    @Test(
+        "a pool whose polling sides outnumber its cores polls for its share of a core, yields, and sleeps in longer slices; a worker hears it"
+    )
     func crowding() {
         let roomy = TransportSettings(.shm, spinPolls: 2000, lanes: 1, cores: 2)
         #expect(roomy.crowding == 1 && !roomy.sharesCores && roomy.spinPolls == 2000)

@@ -41,12 +41,14 @@ import Testing
 
     // Reference values from SciPy 1.x, mannwhitneyu(first, second, alternative="less"),
     // exact for the first three and asymptotic with continuity correction for the tied one.
-    @Test("the Mann-Whitney U test gives SciPy's statistic and one-sided p-value, exact and with ties", arguments: [
-        ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 25.0, 0.003_968_253_968),
-        ([1, 2, 3], [4, 5, 6], 9.0, 0.05),
-        ([1.2, 3.4, 2.2, 5.1, 0.4, 7.7], [2.0, 6.1, 8.2, 9.9, 3.3, 4.4, 5.5], 31.0, 0.090_326_340_326),
-        ([1, 2, 2, 3, 3, 3], [2, 3, 4, 4, 5], 24.5, 0.044_356_845_998),
-    ] as [([Double], [Double], Double, Double)])
+    @Test(
+        "the Mann-Whitney U test gives SciPy's statistic and one-sided p-value, exact and with ties",
+        arguments: [
+            ([1, 2, 3, 4, 5], [6, 7, 8, 9, 10], 25.0, 0.003_968_253_968),
+            ([1, 2, 3], [4, 5, 6], 9.0, 0.05),
+            ([1.2, 3.4, 2.2, 5.1, 0.4, 7.7], [2.0, 6.1, 8.2, 9.9, 3.3, 4.4, 5.5], 31.0, 0.090_326_340_326),
+            ([1, 2, 2, 3, 3, 3], [2, 3, 4, 4, 5], 24.5, 0.044_356_845_998),
+        ] as [([Double], [Double], Double, Double)])
     func mannWhitney(first: [Double], second: [Double], u: Double, p: Double) throws {
         let result = try #require(Statistics.mannWhitneyGreater(first, second))
         #expect(result.u == u)
@@ -57,11 +59,15 @@ import Testing
     }
 
     // Reference values from SciPy 1.x, scipy.stats.t.ppf(probability, df).
-    @Test("Student's t quantiles match SciPy's, from the 95% interval to a Bonferroni-corrected one", arguments: [
-        (0.975, 4, 2.776_445_105_197_793), (1 - 0.05 / 96, 4, 8.518_950_672_778_011), (0.999, 10, 4.143_700_494_046_589),
-        (0.9995, 2, 31.599_054_576_445_365), (0.95, 1, 6.313_751_514_675_037), (1 - 0.05 / 96, 9, 4.751_727_941_985_726),
-        (0.99, 100, 2.364_217_366_238_481),
-    ] as [(Double, Int, Double)])
+    @Test(
+        "Student's t quantiles match SciPy's, from the 95% interval to a Bonferroni-corrected one",
+        arguments: [
+            (0.975, 4, 2.776_445_105_197_793), (1 - 0.05 / 96, 4, 8.518_950_672_778_011),
+            (0.999, 10, 4.143_700_494_046_589),
+            (0.9995, 2, 31.599_054_576_445_365), (0.95, 1, 6.313_751_514_675_037),
+            (1 - 0.05 / 96, 9, 4.751_727_941_985_726),
+            (0.99, 100, 2.364_217_366_238_481),
+        ] as [(Double, Int, Double)])
     func tQuantiles(probability: Double, degreesOfFreedom: Int, expected: Double) {
         let found = Statistics.studentTQuantile(probability, degreesOfFreedom: degreesOfFreedom)
         #expect(abs(found - expected) < 1e-6 * expected, "\(found)")
@@ -72,7 +78,8 @@ import Testing
         let values = [1.0, 2, 3, 4, 5]
         let table = try #require(Statistics.confidenceInterval95(values))
         let computed = try #require(Statistics.confidenceInterval(values, level: 0.95))
-        #expect(abs(computed.lowerBound - table.lowerBound) < 1e-3 && abs(computed.upperBound - table.upperBound) < 1e-3)
+        #expect(
+            abs(computed.lowerBound - table.lowerBound) < 1e-3 && abs(computed.upperBound - table.upperBound) < 1e-3)
         let wide = try #require(Statistics.confidenceInterval(values, level: 1 - 0.05 / 48))
         #expect(wide.lowerBound < computed.lowerBound && wide.upperBound > computed.upperBound)
         #expect(Statistics.confidenceInterval([1], level: 0.99) == nil)

@@ -49,7 +49,9 @@ import Testing
     @Test("the automatic batch leaves every worker enough batches and stays within its limit")
     func automaticBatch() {
         #expect(BatchSize.automatic.tasksPerClaim(taskCount: 8, workers: 2) == 1)
-        #expect(BatchSize.automatic.tasksPerClaim(taskCount: 1000, workers: 2) == 1000 / (2 * BatchSize.automaticBatchesPerWorker))
+        #expect(
+            BatchSize.automatic.tasksPerClaim(taskCount: 1000, workers: 2) == 1000
+                / (2 * BatchSize.automaticBatchesPerWorker))
         #expect(BatchSize.automatic.tasksPerClaim(taskCount: 1_000_000, workers: 2) == BatchSize.automaticLimit)
         #expect(BatchSize.fixed(5).tasksPerClaim(taskCount: 3, workers: 9) == 5)
         #expect(BatchSize.fixed(0).tasksPerClaim(taskCount: 3, workers: 9) == 1)
@@ -86,11 +88,15 @@ import Testing
 
     /// Task `index`'s outcome in the tally tests: a checksum and payload of its own.
     static func outcome(_ index: Int) -> TaskOutcome {
-        TaskOutcome(output: TaskOutput(checksum: UInt64(index) &* 0x9e37_79b9, units: UInt64(index % 3), payload: [UInt8(index % 251)]), inputBytes: 2)
+        TaskOutcome(
+            output: TaskOutput(
+                checksum: UInt64(index) &* 0x9e37_79b9, units: UInt64(index % 3), payload: [UInt8(index % 251)]),
+            inputBytes: 2)
     }
 
-    @Test("outcomes deposited in any order fold to the checksum of the tasks in order, keeping only those ahead of a gap",
-          arguments: [1, 7, 64, 1000])
+    @Test(
+        "outcomes deposited in any order fold to the checksum of the tasks in order, keeping only those ahead of a gap",
+        arguments: [1, 7, 64, 1000])
     func depositsInAnyOrder(seed: UInt64) {
         let count = 5000
         var generator = DeterministicRandom(seed: seed)

@@ -17,7 +17,9 @@ import Testing
         #expect(pooled.tally.checksum(ofTasks: 40) == expected)
     }
 
-    @Test("batched thread pools give the same outcomes, and a throwing task in a batch fails alone", arguments: [2, 5, 64])
+    @Test(
+        "batched thread pools give the same outcomes, and a throwing task in a batch fails alone",
+        arguments: [2, 5, 64])
     func batchedThreads(batch: Int) throws {
         let workload = try configuredEcho(["fail_at": "7"], tasks: 23)
         let sequential = SequentialRunner().run(workload)

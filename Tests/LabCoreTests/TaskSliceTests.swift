@@ -3,9 +3,11 @@ import Testing
 @testable import LabCore
 
 @Suite struct TaskSliceTests {
-    @Test("slices cover the whole range once and differ in size by at most one", arguments: [
-        (0, 1), (7, 8), (100, 8), (9_000_000, 8), (1_000_003, 13), (Int.max / 2, 1000),
-    ])
+    @Test(
+        "slices cover the whole range once and differ in size by at most one",
+        arguments: [
+            (0, 1), (7, 8), (100, 8), (9_000_000, 8), (1_000_003, 13), (Int.max / 2, 1000),
+        ])
     func cover(total: Int, taskCount: Int) {
         var next = 0
         var sizes = Set<Int>()

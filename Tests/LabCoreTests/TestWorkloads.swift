@@ -13,8 +13,12 @@ struct Echo: Workload {
     static let kind = WorkloadKind.cpu
     static let summary = "returns its input reversed"
     static let parameters = [
-        ParameterSpec(name: "size", type: .integer(0...(1 << 24)), defaultValue: "100", quickValue: "10", unit: "bytes", summary: "input bytes per task"),
-        ParameterSpec(name: "fail_at", type: .integer(-1...1_000_000), defaultValue: "-1", quickValue: "-1", unit: "index", summary: "task that throws; -1 for none"),
+        ParameterSpec(
+            name: "size", type: .integer(0...(1 << 24)), defaultValue: "100", quickValue: "10", unit: "bytes",
+            summary: "input bytes per task"),
+        ParameterSpec(
+            name: "fail_at", type: .integer(-1...1_000_000), defaultValue: "-1", quickValue: "-1", unit: "index",
+            summary: "task that throws; -1 for none"),
     ]
 
     static func defaultTaskCount(for parameters: Parameters) -> Int { 16 }
@@ -105,9 +109,12 @@ struct InPlaceEcho: InPlaceWorkload {
     static let kind = WorkloadKind.cpu
     static let summary = "echo, in place"
     static let parameters = [
-        ParameterSpec(name: "size", type: .integer(0...(1 << 24)), defaultValue: "100", quickValue: "10", unit: "bytes", summary: "input bytes per task"),
         ParameterSpec(
-            name: "misuse", type: .choice(["none", "overflow", "payload"]), defaultValue: "none", quickValue: "none", unit: "",
+            name: "size", type: .integer(0...(1 << 24)), defaultValue: "100", quickValue: "10", unit: "bytes",
+            summary: "input bytes per task"),
+        ParameterSpec(
+            name: "misuse", type: .choice(["none", "overflow", "payload"]), defaultValue: "none", quickValue: "none",
+            unit: "",
             summary: "the promise task 1 breaks"),
     ]
 
@@ -143,5 +150,6 @@ struct InPlaceEcho: InPlaceWorkload {
 }
 
 func configuredInPlaceEcho(_ overrides: [String: String] = [:], tasks: Int? = nil) throws -> ConfiguredWorkload {
-    try ConfiguredWorkload(type: InPlaceEcho.self, parameters: InPlaceEcho.parameters(overriding: overrides), taskCount: tasks)
+    try ConfiguredWorkload(
+        type: InPlaceEcho.self, parameters: InPlaceEcho.parameters(overriding: overrides), taskCount: tasks)
 }

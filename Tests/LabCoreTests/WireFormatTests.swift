@@ -48,11 +48,15 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
 @Suite struct WireFormatTests {
     static let messages: [WorkerMessage] = [
         .setup(workload: "primes", parameters: "limit=2000000", fixtureValues: [:], taskCount: 8),
-        .setup(workload: "sleep", parameters: "seconds=0.3,0.2,0.1", fixtureValues: ["port": "4242", "host": "127.0.0.1"], taskCount: 3),
+        .setup(
+            workload: "sleep", parameters: "seconds=0.3,0.2,0.1", fixtureValues: ["port": "4242", "host": "127.0.0.1"],
+            taskCount: 3),
         .ready(processID: 12345),
         .task(index: 0, input: []),
         .task(index: 7, input: Array("hello, worker".utf8)),
-        .result(index: 7, output: TaskOutput(checksum: 0xdead_beef_cafe_f00d, units: 42, payload: [1, 2, 3]), started: 1_000_000_007, ended: UInt64.max),
+        .result(
+            index: 7, output: TaskOutput(checksum: 0xdead_beef_cafe_f00d, units: 42, payload: [1, 2, 3]),
+            started: 1_000_000_007, ended: UInt64.max),
         .result(index: 0, output: TaskOutput(checksum: 0, units: 0), started: 0, ended: 0),
         .failure(index: 3, message: "task blew up: ünïcode ✓"),
         .failure(index: nil, message: "unknown workload 'x'"),
@@ -63,12 +67,18 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         func address(_ bytes: [UInt8]) -> UInt { bytes.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } }
         let task = WorkerMessage.task(index: 3, input: [UInt8](repeating: 1, count: 1 << 20)).frame
         let taskBytes = address(task.payload)
-        guard case .task(3, let input) = try WorkerMessage(frame: consume task) else { Issue.record("not task 3"); return }
+        guard case .task(3, let input) = try WorkerMessage(frame: consume task) else {
+            Issue.record("not task 3"); return
+        }
         #expect(input == [UInt8](repeating: 1, count: 1 << 20))
         #expect(address(input) == taskBytes)
-        let result = WorkerMessage.result(index: 4, output: TaskOutput(checksum: 9, units: 8, payload: [7, 7, 7]), started: 1, ended: 2).frame
+        let result = WorkerMessage.result(
+            index: 4, output: TaskOutput(checksum: 9, units: 8, payload: [7, 7, 7]), started: 1, ended: 2
+        ).frame
         let resultBytes = address(result.payload)
-        guard case .result(4, let output, 1, 2) = try WorkerMessage(frame: consume result) else { Issue.record("not result 4"); return }
+        guard case .result(4, let output, 1, 2) = try WorkerMessage(frame: consume result) else {
+            Issue.record("not result 4"); return
+        }
         #expect(output == TaskOutput(checksum: 9, units: 8, payload: [7, 7, 7]))
         #expect(address(output.payload) == resultBytes)
     }
@@ -107,7 +117,9 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
     func largePayloadThroughPipe(size: Int) throws {
         var payload = [UInt8](repeating: 0, count: size)
         for index in payload.indices { payload[index] = UInt8(truncatingIfNeeded: index &* 31 &+ index >> 8) }
-        let frame = WorkerMessage.result(index: 5, output: TaskOutput(checksum: 1, units: 2, payload: payload), started: 1, ended: 2).frame
+        let frame = WorkerMessage.result(
+            index: 5, output: TaskOutput(checksum: 1, units: 2, payload: payload), started: 1, ended: 2
+        ).frame
         let pipe = try Platform.makePipe()
         defer { Platform.close(pipe.read) }
         let writerThread = try JoinableThread {
@@ -130,7 +142,9 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
         let pipe = try Platform.makePipe()
         defer { Platform.close(pipe.read) }
         var writer = FrameWriter(descriptor: pipe.write)
-        let frames = (0..<3).map { WorkerMessage.task(index: $0, input: [UInt8](repeating: UInt8($0), count: 10)).frame }
+        let frames = (0..<3).map {
+            WorkerMessage.task(index: $0, input: [UInt8](repeating: UInt8($0), count: 10)).frame
+        }
         for frame in frames { try writer.enqueue(frame) }
         #expect(try Platform.waitUntilReadable(pipe.read, seconds: 0) == false, "enqueue must not write")
         try writer.flush()
@@ -215,7 +229,8 @@ func readAll<S: ByteSource>(_ reader: inout FrameReader<S>) throws -> [Frame] {
                     // was never sent (invalid UTF-8 once was).
                     do {
                         let message = try WorkerMessage(frame: frame)
-                        #expect(try WorkerMessage(frame: message.frame) == message, "a damaged frame decoded to \(message)")
+                        #expect(
+                            try WorkerMessage(frame: message.frame) == message, "a damaged frame decoded to \(message)")
                     } catch {
                         #expect(!error.description.isEmpty)
                     }

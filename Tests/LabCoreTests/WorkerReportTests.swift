@@ -6,10 +6,12 @@ import Testing
     @Test("a worker's report survives its frame: usage to the microsecond, its lane to the nanosecond, its memory")
     func usageRoundTrip() throws {
         let usage = ResourceUsage(
-            userSeconds: 1.25, systemSeconds: 0.000_5, maxResidentKiB: 16_384, voluntaryContextSwitches: 7, involuntaryContextSwitches: 2,
+            userSeconds: 1.25, systemSeconds: 0.000_5, maxResidentKiB: 16_384, voluntaryContextSwitches: 7,
+            involuntaryContextSwitches: 2,
             minorFaults: 30_500, majorFaults: 3)
         let report = WorkerReport(
-            usage: usage, lane: SchedulerCounters(runningSeconds: 0.123_456_789, waitingSeconds: 0.000_000_5, migrations: 4),
+            usage: usage,
+            lane: SchedulerCounters(runningSeconds: 0.123_456_789, waitingSeconds: 0.000_000_5, migrations: 4),
             memory: MemoryFootprint(residentKiB: 20_000, proportionalKiB: 8_000, uniqueKiB: 1_700))
         #expect(try WorkerMessage(frame: WorkerMessage.usage(report).frame) == .usage(report))
         // A kernel without scheduler statistics or smaps_rollup: those parts stay absent, not 0.
@@ -24,7 +26,9 @@ import Testing
         let lane = try #require(before.lane)
         let memory = try #require(before.memory)
         #expect(lane.runningSeconds > 0 && lane.waitingSeconds >= 0 && lane.migrations >= 0)
-        #expect(memory.residentKiB >= memory.proportionalKiB && memory.proportionalKiB >= memory.uniqueKiB && memory.uniqueKiB > 0)
+        #expect(
+            memory.residentKiB >= memory.proportionalKiB && memory.proportionalKiB >= memory.uniqueKiB
+                && memory.uniqueKiB > 0)
         // 64 MiB of fresh pages, each written once: at least one minor fault per 4 KiB page
         // (fewer only with transparent huge pages, so the bound is a 2 MiB page each).
         let bytes = 64 << 20

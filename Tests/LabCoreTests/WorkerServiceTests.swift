@@ -24,7 +24,9 @@ final class InProcessWorker {
         reader = FrameReader(source: DescriptorSource(descriptor: fromWorker.read))
         let status = exitStatus
         thread = try JoinableThread {
-            let code: Int32 = (try? WorkerService(registry: registry).serve(requests: toWorker.read, replies: fromWorker.write)) != nil ? 0 : 1
+            let code: Int32 =
+                (try? WorkerService(registry: registry).serve(requests: toWorker.read, replies: fromWorker.write))
+                    != nil ? 0 : 1
             status.value.withLock { $0 = code }
             Platform.close(toWorker.read)
             Platform.close(fromWorker.write)
@@ -58,7 +60,9 @@ final class InProcessWorker {
         let sent = Platform.monotonicNanoseconds()
         try worker.send(.task(index: 1, input: input))
         let answer = try #require(try worker.receive())
-        guard case .result(1, let output, let started, let ended) = answer else { Issue.record("expected result 1, got \(answer)"); return }
+        guard case .result(1, let output, let started, let ended) = answer else {
+            Issue.record("expected result 1, got \(answer)"); return
+        }
         #expect(output == (try echo.run(task: 1, input: input)))
         // The worker's times are on the coordinator's clock: after the request was about to go out, and
         // before the answer was read.
@@ -69,7 +73,9 @@ final class InProcessWorker {
 
         // A failed task does not end the session.
         try worker.send(.task(index: 3, input: []))
-        guard case .result(3, _, _, _) = try #require(try worker.receive()) else { Issue.record("expected result 3"); return }
+        guard case .result(3, _, _, _) = try #require(try worker.receive()) else {
+            Issue.record("expected result 3"); return
+        }
         #expect(worker.finish() == 0)
     }
 
@@ -77,7 +83,9 @@ final class InProcessWorker {
     func unknownWorkload() throws {
         let worker = try InProcessWorker(registry: registry)
         try worker.send(.setup(workload: "nope", parameters: "", fixtureValues: [:], taskCount: 1))
-        guard case .failure(nil, let message) = try #require(try worker.receive()) else { Issue.record("expected failure"); return }
+        guard case .failure(nil, let message) = try #require(try worker.receive()) else {
+            Issue.record("expected failure"); return
+        }
         #expect(message.contains("unknown workload 'nope'"))
         #expect(worker.finish() == 1)
     }

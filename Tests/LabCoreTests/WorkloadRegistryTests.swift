@@ -7,8 +7,12 @@ import Testing
     func registry() throws {
         let registry = WorkloadRegistry([Echo.self])
         #expect(try registry.type(named: "echo") == Echo.self)
-        #expect(throws: ConfigurationError.unknownWorkload("ecko", known: ["echo"])) { try registry.type(named: "ecko") }
-        #expect(ConfigurationError.unknownWorkload("ecko", known: ["echo", "primes"]).description == "unknown workload 'ecko'; known workloads: echo, primes")
+        #expect(throws: ConfigurationError.unknownWorkload("ecko", known: ["echo"])) {
+            try registry.type(named: "ecko")
+        }
+        #expect(
+            ConfigurationError.unknownWorkload("ecko", known: ["echo", "primes"]).description
+                == "unknown workload 'ecko'; known workloads: echo, primes")
     }
 
     @Test("a workload name is lowercase letters, digits and dashes: never a path, markup or a control character")
@@ -16,12 +20,16 @@ import Testing
         for good in ["echo", "file-io", "p2", "9lives", String(repeating: "a", count: 64)] {
             #expect(WorkloadName.isValid(good), "\(good)")
         }
-        for bad in ["", "-x", "Echo", "a_b", "a.b", "..", "x/../y", "a b", "é", "a\u{1B}", "<b>", String(repeating: "a", count: 65)] {
+        for bad in [
+            "", "-x", "Echo", "a_b", "a.b", "..", "x/../y", "a b", "é", "a\u{1B}", "<b>",
+            String(repeating: "a", count: 65),
+        ] {
             #expect(!WorkloadName.isValid(bad), "\(bad)")
         }
-        #expect(WorkloadName.violations([Echo.self, BadlyNamed.self]) == [
-            "workload name 'Bad/Name' (type BadlyNamed) breaks the rule for names: lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters"
-        ])
+        #expect(
+            WorkloadName.violations([Echo.self, BadlyNamed.self]) == [
+                "workload name 'Bad/Name' (type BadlyNamed) breaks the rule for names: lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters"
+            ])
     }
 }
 

@@ -5,14 +5,18 @@ import Testing
 
 /// `--dataset map`: the workers map the coordinator's dataset instead of building their own.
 @Suite struct DatasetRunTests {
-    @Test("mapped and copied datasets do the same work, are cells of their own, and a mapped worker owns none of the dataset's pages")
+    @Test(
+        "mapped and copied datasets do the same work, are cells of their own, and a mapped worker owns none of the dataset's pages"
+    )
     func mapAgainstCopy() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let bytes = 16 << 20
         let outcome = try lab.run([
-            "run", "--workloads", "bandwidth,slices", "--modes", "sequential,threads,processes", "--dataset", "copy,map", "--workers", "2",
-            "--set", "bandwidth.bytes=\(bytes)", "--set", "slices.bytes=\(bytes)", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet",
+            "run", "--workloads", "bandwidth,slices", "--modes", "sequential,threads,processes", "--dataset",
+            "copy,map", "--workers", "2",
+            "--set", "bandwidth.bytes=\(bytes)", "--set", "slices.bytes=\(bytes)", "--repetitions", "2", "--warmup",
+            "0", "--out", "run", "--quiet",
         ])
         // Exit 0: every cell's checksum agrees with sequential's.
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -34,7 +38,9 @@ import Testing
             let mappedUniques = mapped.compactMap { record in record.counters.workersMemory.map(\.uniqueKiB) }
             let copiedUnique = try #require(copiedUniques.min())
             let mappedUnique = try #require(mappedUniques.max())
-            #expect(copiedUnique - mappedUnique > 2 * (bytes >> 10) * 3 / 4, "\(workload): copy \(copiedUnique) KiB, map \(mappedUnique) KiB")
+            #expect(
+                copiedUnique - mappedUnique > 2 * (bytes >> 10) * 3 / 4,
+                "\(workload): copy \(copiedUnique) KiB, map \(mappedUnique) KiB")
         }
         // The summary keeps them apart, and lab report reads the folder back the same.
         let summary = try CSV.parse(String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8))

@@ -15,17 +15,24 @@ import Workloads
         try lab.run(after: "ulimit -Sn \(soft)" + (hard.map { " && ulimit -Hn \($0)" } ?? ""), arguments)
     }
 
-    @Test("a thousand downloads in flight on threads and on async tasks do the same work; the lab raises its open-file limit and says so; no server is left")
+    @Test(
+        "a thousand downloads in flight on threads and on async tasks do the same work; the lab raises its open-file limit and says so; no server is left"
+    )
     func thousandInFlight() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let outcome = try runLimited(lab, soft: 512, [
-            "run", "--workloads", "download", "--modes", "threads,async", "--workers", "1000", "--tasks", "1000", "--set", "download.fail_every=0",
-            "--set", "download.bytes=2000", "--set", "download.latency_ms=300", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
-        ])
+        let outcome = try runLimited(
+            lab, soft: 512,
+            [
+                "run", "--workloads", "download", "--modes", "threads,async", "--workers", "1000", "--tasks", "1000",
+                "--set", "download.fail_every=0",
+                "--set", "download.bytes=2000", "--set", "download.latency_ms=300", "--repetitions", "1", "--warmup",
+                "0", "--out", "run", "--quiet",
+            ])
         // Exit 0: every task succeeded and the two modes' checksums agree.
         #expect(outcome.status == 0, "\(outcome.standardError)")
-        #expect(outcome.standardError.contains("lab: raised the open-file limit from 512 to "), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.contains("lab: raised the open-file limit from 512 to "), "\(outcome.standardError)")
         let records = try RunFolder(path: lab.folder + "/run").records()
         try #require(records.map(\.mode) == [.threads, .async])
         #expect(Set(records.map(\.checksum)).count == 1)
@@ -44,23 +51,29 @@ import Workloads
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         // bash, not sh: dash cannot name a descriptor above 9.
-        let outcome = try lab.run(after: "exec 1500</dev/null && ulimit -Sn 512", shell: "/bin/bash", [
-            "run", "--workloads", "download", "--modes", "threads,processes", "--workers", "2", "--tasks", "4", "--set", "download.fail_every=0",
-            "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
-        ])
+        let outcome = try lab.run(
+            after: "exec 1500</dev/null && ulimit -Sn 512", shell: "/bin/bash",
+            [
+                "run", "--workloads", "download", "--modes", "threads,processes", "--workers", "2", "--tasks", "4",
+                "--set", "download.fail_every=0",
+                "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
+            ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let records = try RunFolder(path: lab.folder + "/run").records()
         #expect(records.map(\.mode) == [.threads, .processes])
         #expect(try lab.markedProcesses().isEmpty)
     }
 
-    @Test("a thousand idle connections from another process neither stall a hundred requests nor cost the image server a thread each", .enabled(if: BenchTests.python != nil))
+    @Test(
+        "a thousand idle connections from another process neither stall a hundred requests nor cost the image server a thread each",
+        .enabled(if: BenchTests.python != nil))
     func idleConnections() async throws {
         // The server, and the holder of the idle connections, in processes of their own: this
         // test process stays far below the ~1,300 open descriptors at which Foundation's
         // Process.run (Swift 6.3.1) can fault while listing /proc/self/fd for other tests
         // (swift-corelibs-foundation #5472).
-        let server = try ImageServerProcess(executable: LabBinary.path, latencySeconds: 0.001, bodyBytes: 1000, failEvery: 0)
+        let server = try ImageServerProcess(
+            executable: LabBinary.path, latencySeconds: 0.001, bodyBytes: 1000, failEvery: 0)
         defer { server.stop() }
         let serverID = server.processID
         // Connected and never a byte sent, what a slow or hostile client does, on loopback only,
@@ -69,13 +82,16 @@ import Workloads
         // that gave up after 60 s had let its connections go before they were counted.)
         let holder = Process()
         holder.executableURL = URL(fileURLWithPath: try #require(BenchTests.python))
-        holder.arguments = ["-c", """
+        holder.arguments = [
+            "-c",
+            """
             import socket, sys, select
             held = [socket.create_connection(("127.0.0.1", \(server.port))) for _ in range(1000)]
             print("holding", len(held), flush=True)
             ready = select.select([sys.stdin], [], [], 600)[0]
             print("stdin ended" if ready else "timed out", flush=True)
-            """]
+            """,
+        ]
         let (toHolder, fromHolder) = (Pipe(), Pipe())
         holder.standardInput = toHolder
         holder.standardOutput = fromHolder
@@ -94,8 +110,12 @@ import Workloads
         #expect(said == "holding 1000\n")
         // The server accepted all thousand (a descriptor each), on a few threads.
         let deadline = Platform.monotonicSeconds() + 10
-        func serverDescriptors() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(serverID)/fd").count) ?? 0 }
-        while serverDescriptors() < 1000, Platform.monotonicSeconds() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
+        func serverDescriptors() -> Int {
+            (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(serverID)/fd").count) ?? 0
+        }
+        while serverDescriptors() < 1000, Platform.monotonicSeconds() < deadline {
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
         #expect(holder.isRunning)
         #expect(serverDescriptors() >= 1000)
         // A hundred requests meanwhile are answered, each with its image.
@@ -103,7 +123,8 @@ import Workloads
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for index in 0..<100 {
                 group.addTask {
-                    let (status, body) = try await LoopbackHTTPClient.get(port: server.port, path: "/image/\(index)", on: loop)
+                    let (status, body) = try await LoopbackHTTPClient.get(
+                        port: server.port, path: "/image/\(index)", on: loop)
                     return status == 200 && body == LocalImageServer.body(forImage: index, bytes: 1000)
                 }
             }
@@ -118,12 +139,20 @@ import Workloads
     func limitTooLow() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let outcome = try runLimited(lab, soft: 256, hard: 256, [
-            "run", "--workloads", "download", "--modes", "async", "--workers", "1000", "--repetitions", "1", "--warmup", "0", "--out", "run",
-        ])
+        let outcome = try runLimited(
+            lab, soft: 256, hard: 256,
+            [
+                "run", "--workloads", "download", "--modes", "async", "--workers", "1000", "--repetitions", "1",
+                "--warmup", "0", "--out", "run",
+            ])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError.hasPrefix("lab: download with 1000 tasks in flight (download async x1000) needs "), "\(outcome.standardError)")
-        #expect(outcome.standardError.hasSuffix(" open files, more than this process may open (its hard limit is 256: ulimit -Hn); give fewer --workers, or raise the limit\n"))
+        #expect(
+            outcome.standardError.hasPrefix("lab: download with 1000 tasks in flight (download async x1000) needs "),
+            "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.hasSuffix(
+                " open files, more than this process may open (its hard limit is 256: ulimit -Hn); give fewer --workers, or raise the limit\n"
+            ))
         #expect(!FileManager.default.fileExists(atPath: lab.folder + "/run"))
     }
 
@@ -132,15 +161,17 @@ import Workloads
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let started = try lab.start([
-            "run", "--workloads", "download", "--modes", "threads", "--set", "download.latency_ms=200", "--tasks", "200",
+            "run", "--workloads", "download", "--modes", "threads", "--set", "download.latency_ms=200", "--tasks",
+            "200",
             "--repetitions", "20", "--warmup", "0", "--out", "run", "--quiet",
         ])
         let labID = started.process.processIdentifier
         var server: Int32?
-        #expect(try lab.wait(seconds: 20) {
-            server = try lab.markedProcesses().first { $0 != labID }
-            return server != nil
-        })
+        #expect(
+            try lab.wait(seconds: 20) {
+                server = try lab.markedProcesses().first { $0 != labID }
+                return server != nil
+            })
         let command = try String(contentsOfFile: "/proc/\(try #require(server))/cmdline", encoding: .utf8)
         #expect(command.split(separator: "\u{0}").dropFirst().first == "imageserver", "\(command)")
         kill(labID, SIGKILL)

@@ -6,7 +6,8 @@ import Testing
 /// create nothing; a real run takes minutes), the others for real, in a folder that holds
 /// copies of the committed reference run under the names the examples use.
 @Suite struct ExampleTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let measuring: Set<String> = ["run", "crossover", "bench", "calibrate", "scale"]
 
     /// A command line as the docs show it: `lab` or `swift run -c release lab` first,
@@ -24,9 +25,11 @@ import Testing
     /// The example lines of a help text: those after `EXAMPLE:` or `EXAMPLES:`.
     static func examples(in help: String) -> [[String]] {
         guard let start = help.range(of: "EXAMPLE") else { return [] }
-        return commandLines(String(help[start.upperBound...]).split(separator: "\n").dropFirst().map {
-            $0.trimmingCharacters(in: .whitespaces)
-        }).compactMap(arguments(of:))
+        return commandLines(
+            String(help[start.upperBound...]).split(separator: "\n").dropFirst().map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+        ).compactMap(arguments(of:))
     }
 
     /// Lines joined where one ends with a backslash.
@@ -48,16 +51,21 @@ import Testing
     /// The front page and every reference page, each in the folder it describes.
     static let pages = [
         "README.md", "Sources/README.md", "Sources/LabCore/Execution/README.md", "Sources/LabReport/README.md",
-        "Sources/LabCore/Measurement/README.md", "Sources/LabCore/Failure/README.md", "Sources/LabReport/a-folder-from-anyone.md",
+        "Sources/LabCore/Measurement/README.md", "Sources/LabCore/Failure/README.md",
+        "Sources/LabReport/a-folder-from-anyone.md",
         "Sources/LabReport/the-gate.md",
         "Sources/LabStudies/README.md", "Sources/LabStudies/downloads.md", "Sources/LabStudies/calibrate-and-bench.md",
-        "Sources/LabCommandLine/README.md", "Workloads/README.md", "Results/README.md", "Scripts/README.md", "CHANGELOG.md",
+        "Sources/LabCommandLine/README.md", "Workloads/README.md", "Results/README.md", "Scripts/README.md",
+        "CHANGELOG.md",
     ]
 
     /// The anchor GitHub gives a heading: lower case, punctuation but `-` and `_` dropped,
     /// spaces made dashes.
     static func anchor(of heading: String) -> String {
-        String(heading.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == " " }.map { $0 == " " ? "-" : $0 })
+        String(
+            heading.lowercased().filter { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == " " }.map {
+                $0 == " " ? "-" : $0
+            })
     }
 
     /// The `lab` commands inside one page's code blocks, placeholders filled in.
@@ -70,11 +78,15 @@ import Testing
         }
         return commandLines(lines).flatMap { line -> [String] in
             line.replacingOccurrences(of: "Results/<run-id>", with: "Results/20261125T121659Z")
-                .replacingOccurrences(of: "compare A B", with: "compare Results/20261125T121659Z Results/20261126T090000Z")
-                .components(separatedBy: ", lab ").enumerated().map { $0.offset == 0 ? $0.element : "lab " + $0.element }
+                .replacingOccurrences(
+                    of: "compare A B", with: "compare Results/20261125T121659Z Results/20261126T090000Z"
+                )
+                .components(separatedBy: ", lab ").enumerated().map {
+                    $0.offset == 0 ? $0.element : "lab " + $0.element
+                }
         }.compactMap(arguments(of:))
-        // A workload the README's reader scaffolds first is not in this binary.
-        .filter { !$0.contains("my-work") }
+            // A workload the README's reader scaffolds first is not in this binary.
+            .filter { !$0.contains("my-work") }
     }
 
     /// Runs one documented command line and checks that it works as shown.
@@ -90,13 +102,17 @@ import Testing
         // Every run folder an example names, as a copy of the reference run.
         // (once each: an example may name one folder twice, as baseline and candidate).
         // A file inside one (Results/reference/calibration-one-core.csv) comes with its copy.
-        let folders = Set(arguments.filter { $0.hasPrefix("Results/") && $0 != resumed }.map { $0.split(separator: "/").prefix(2).joined(separator: "/") })
+        let folders = Set(
+            arguments.filter { $0.hasPrefix("Results/") && $0 != resumed }.map {
+                $0.split(separator: "/").prefix(2).joined(separator: "/")
+            })
         for folder in folders {
             try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
             try FileManager.default.copyItem(atPath: reference, toPath: lab.folder + "/" + folder)
         }
         if arguments.contains("--embed") {
-            try FileManager.default.copyItem(atPath: Self.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
+            try FileManager.default.copyItem(
+                atPath: Self.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
         }
         // `lab ab` takes two lab binaries: the examples name the release build, which need not
         // exist when the tests run; this test's lab stands in for it.
@@ -109,7 +125,9 @@ import Testing
         if dryRun, !arguments.contains("--help") {
             #expect(outcome.standardOutput.hasPrefix("lab: dry run: "), "\(outcome.standardOutput)")
             #expect(lab.contents() == before, "\(source): \(lab.contents())")
-            if resumed != nil { #expect(outcome.standardOutput.hasPrefix("lab: dry run: resume "), "\(outcome.standardOutput)") }
+            if resumed != nil {
+                #expect(outcome.standardOutput.hasPrefix("lab: dry run: resume "), "\(outcome.standardOutput)")
+            }
         }
     }
 
@@ -119,14 +137,22 @@ import Testing
         let plans = [
             "run": ["--workloads", "noop", "--quick", "--repetitions", "2", "--warmup", "0"],
             "scale": ["--workload", "noop", "--quick", "--workers", "1,2", "--repetitions", "1", "--warmup", "0"],
-            "crossover": ["--workload", "primes", "--param", "limit", "--from", "1000", "--to", "2000", "--repetitions", "1", "--bisections", "0"],
+            "crossover": [
+                "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "2000", "--repetitions", "1",
+                "--bisections", "0",
+            ],
         ]
         let made = try lab.run([command] + (plans[command] ?? []) + ["--out", folder, "--quiet"])
         #expect(made.status == 0, "\(made.standardError)")
         try lab.cutShort(folder, droppingRows: 1)
     }
 
-    @Test("every example in every help text runs as shown", arguments: ["", "run", "list", "check", "report", "explain", "predict", "compare", "calibrate", "bench", "crossover", "scale", "ab", "sensitivity"])
+    @Test(
+        "every example in every help text runs as shown",
+        arguments: [
+            "", "run", "list", "check", "report", "explain", "predict", "compare", "calibrate", "bench", "crossover",
+            "scale", "ab", "sensitivity",
+        ])
     func helpExamples(command: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -141,7 +167,8 @@ import Testing
 
     @Test("every lab command on the front page and the reference pages runs as shown", arguments: pages)
     func readme(page: String) throws {
-        let commands = Self.commands(in: try String(contentsOf: Self.repository.appendingPathComponent(page), encoding: .utf8))
+        let commands = Self.commands(
+            in: try String(contentsOf: Self.repository.appendingPathComponent(page), encoding: .utf8))
         if page == "README.md" { #expect(commands.count >= 3, "\(commands)") }
         for command in commands {
             try check(command, from: page)
@@ -155,7 +182,9 @@ import Testing
         let overview = try lab.run(["--help"])
         for arguments in [["help", "--help"], ["help", "help"], ["help"]] {
             let outcome = try lab.run(arguments)
-            #expect(outcome.status == 0 && outcome.standardOutput == overview.standardOutput, "\(arguments): \(outcome.standardError)")
+            #expect(
+                outcome.status == 0 && outcome.standardOutput == overview.standardOutput,
+                "\(arguments): \(outcome.standardError)")
         }
     }
 
@@ -167,7 +196,8 @@ import Testing
             #expect(front.contains("](\(page))"), "README.md does not link \(page)")
             let text = try String(contentsOf: Self.repository.appendingPathComponent(page), encoding: .utf8)
             #expect(text.contains("[Back to the front page]("), "\(page) does not link back")
-            #expect(text.split(separator: "\n", omittingEmptySubsequences: false).count <= 401, "\(page) is over 400 lines")
+            #expect(
+                text.split(separator: "\n", omittingEmptySubsequences: false).count <= 401, "\(page) is over 400 lines")
         }
     }
 
@@ -185,8 +215,12 @@ import Testing
             let url = Self.repository.appendingPathComponent(file).standardized
             #expect(FileManager.default.fileExists(atPath: url.path), "\(page) links \(target): no such file")
             guard parts.count == 2, let linked = try? String(contentsOf: url, encoding: .utf8) else { continue }
-            let anchors = linked.split(separator: "\n").filter { $0.hasPrefix("#") }.map { Self.anchor(of: $0.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)) }
-            #expect(anchors.contains(parts[1]), "\(page) links \(target): \(parts[0].isEmpty ? page : parts[0]) has no heading with that anchor")
+            let anchors = linked.split(separator: "\n").filter { $0.hasPrefix("#") }.map {
+                Self.anchor(of: $0.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces))
+            }
+            #expect(
+                anchors.contains(parts[1]),
+                "\(page) links \(target): \(parts[0].isEmpty ? page : parts[0]) has no heading with that anchor")
         }
     }
 }

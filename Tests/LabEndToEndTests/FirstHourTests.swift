@@ -26,7 +26,9 @@ import Testing
             prose = []
         }
         while let line = lines.popFirst() {
-            if line.hasPrefix("<!-- lab:sample "), let sample = DocumentSamples.samples(in: line + "\n<!-- /lab:sample -->\n").first {
+            if line.hasPrefix("<!-- lab:sample "),
+                let sample = DocumentSamples.samples(in: line + "\n<!-- /lab:sample -->\n").first
+            {
                 flushProse()
                 steps.append(sample.quickRun)
                 // Its code block is its output, not steps of its own.
@@ -50,7 +52,9 @@ import Testing
         return steps
     }
 
-    @Test("every lab command on the front page, in order, works after nothing but the quick start (slow: it runs each one)")
+    @Test(
+        "every lab command on the front page, in order, works after nothing but the quick start (slow: it runs each one)"
+    )
     func frontPage() throws {
         let page = try String(contentsOf: ExampleTests.repository.appendingPathComponent("README.md"), encoding: .utf8)
         let steps = Self.steps(of: page)
@@ -59,8 +63,11 @@ import Testing
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         try FileManager.default.createDirectory(atPath: lab.folder + "/Results", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: ExampleTests.repository.appendingPathComponent("Results/reference").path, toPath: lab.folder + "/Results/reference")
-        try FileManager.default.copyItem(atPath: ExampleTests.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
+        try FileManager.default.copyItem(
+            atPath: ExampleTests.repository.appendingPathComponent("Results/reference").path,
+            toPath: lab.folder + "/Results/reference")
+        try FileManager.default.copyItem(
+            atPath: ExampleTests.repository.appendingPathComponent("README.md").path, toPath: lab.folder + "/README.md")
         var made: [String] = []
         for var step in steps {
             // A workload the reader scaffolds first (Scripts/new-workload.sh) is in the lab only
@@ -69,12 +76,17 @@ import Testing
             step = step.map { $0 == "Results/<run-id>" ? "Results/" + (made.last ?? "none") : $0 }
             // A run at its quick size, once (a --set on the page still wins over --quick).
             if step.first == "run" {
-                step = DocumentSamples.Sample(arguments: step, quickArguments: ["--quick", "--repetitions", "1", "--warmup", "0"], body: "").quickRun
+                step =
+                    DocumentSamples.Sample(
+                        arguments: step, quickArguments: ["--quick", "--repetitions", "1", "--warmup", "0"], body: ""
+                    ).quickRun
             }
             let before = Set(try FileManager.default.contentsOfDirectory(atPath: lab.folder + "/Results"))
             let outcome = try lab.run(step)
             #expect(outcome.status == 0, "lab \(step.joined(separator: " ")): \(outcome.standardError)")
-            made += try FileManager.default.contentsOfDirectory(atPath: lab.folder + "/Results").filter { !before.contains($0) }.sorted()
+            made += try FileManager.default.contentsOfDirectory(atPath: lab.folder + "/Results").filter {
+                !before.contains($0)
+            }.sorted()
         }
         #expect(made.count >= 3, "\(made)")
         #expect(try lab.markedProcesses().isEmpty)

@@ -7,24 +7,35 @@ import Testing
 /// of it are refused at once by the writer's process number, with nothing written; the temps a
 /// killed writer left are removed by the next one.
 @Suite struct FolderLockTests {
-    @Test("a --resume and a report of a folder that a run is still writing are refused in one line naming the run's process; the run ends whole")
+    @Test(
+        "a --resume and a report of a folder that a run is still writing are refused in one line naming the run's process; the run ends whole"
+    )
     func secondWriter() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         // 40 repetitions of sleeps of 30, 20 and 10 ms on one thread: more than a second of writing.
         let first = try lab.start([
-            "run", "--workloads", "sleep", "--modes", "sequential", "--quick", "--repetitions", "40", "--warmup", "0", "--out", "run", "--quiet",
+            "run", "--workloads", "sleep", "--modes", "sequential", "--quick", "--repetitions", "40", "--warmup", "0",
+            "--out", "run", "--quiet",
         ])
         let folder = lab.folder + "/run"
         // The folder is the run's once its first row is in.
-        #expect(lab.wait(seconds: 30) { ((try? String(contentsOfFile: folder + "/results.csv", encoding: .utf8)) ?? "").split(separator: "\r\n").count >= 2 })
+        #expect(
+            lab.wait(seconds: 30) {
+                ((try? String(contentsOfFile: folder + "/results.csv", encoding: .utf8)) ?? "").split(separator: "\r\n")
+                    .count >= 2
+            })
         let before = try Data(contentsOf: URL(fileURLWithPath: folder + "/run.json"))
         let pid = first.process.processIdentifier
         for arguments in [["run", "--resume", "run"], ["report", "run"]] {
             let second = try lab.run(arguments)
             #expect(second.status == 2, "\(arguments): \(second.standardError)")
-            #expect(second.standardError.hasPrefix("lab: 'run' is being written by another lab (process \(pid), "), "\(second.standardError)")
-            #expect(second.standardError.hasSuffix("); one lab writes a folder at a time: wait for it to end, then try again\n"))
+            #expect(
+                second.standardError.hasPrefix("lab: 'run' is being written by another lab (process \(pid), "),
+                "\(second.standardError)")
+            #expect(
+                second.standardError.hasSuffix(
+                    "); one lab writes a folder at a time: wait for it to end, then try again\n"))
             #expect(second.standardError.split(separator: "\n").count == 1)
         }
         #expect(!FileManager.default.fileExists(atPath: folder + "/summary.csv"))
@@ -41,7 +52,10 @@ import Testing
     func leftoverTemporaries() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let run = try lab.run(["run", "--workloads", "noop", "--modes", "sequential", "--quick", "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet"])
+        let run = try lab.run([
+            "run", "--workloads", "noop", "--modes", "sequential", "--quick", "--repetitions", "1", "--warmup", "0",
+            "--out", "run", "--quiet",
+        ])
         #expect(run.status == 0, "\(run.standardError)")
         let folder = lab.folder + "/run"
         // What lab 0.7.0 left (its temps were named by pid, and blocked the next write of that pid) and what a newer one would.

@@ -6,13 +6,17 @@ import Testing
 
 /// `--start forkserver`: workers forked by a server the lab starts once per run.
 @Suite struct ForkServerTests {
-    @Test("forked workers do the same work as spawned ones over every transport, as cells of their own, and leave nothing behind")
+    @Test(
+        "forked workers do the same work as spawned ones over every transport, as cells of their own, and leave nothing behind"
+    )
     func sameWork() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run([
-            "run", "--workloads", "primes,digest", "--quick", "--modes", "sequential,processes", "--start", "spawn,forkserver",
-            "--transport", "pipe,socketpair,shm", "--workers", "2", "--repetitions", "2", "--warmup", "1", "--out", "run", "--quiet",
+            "run", "--workloads", "primes,digest", "--quick", "--modes", "sequential,processes", "--start",
+            "spawn,forkserver",
+            "--transport", "pipe,socketpair,shm", "--workers", "2", "--repetitions", "2", "--warmup", "1", "--out",
+            "run", "--quiet",
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         #expect(outcome.standardOutput.contains("processes x2 over shm, forkserver"))
@@ -25,7 +29,10 @@ import Testing
         #expect(records.filter { $0.start == .forkserver }.count == 2 * 3 * 2)
         #expect(records.filter { $0.mode == .sequential }.allSatisfy { $0.start == nil })
         // Forked workers report their own usage as spawned ones do.
-        #expect(records.filter { $0.start == .forkserver }.allSatisfy { $0.workersUserSeconds != nil && $0.counters.workersMemory != nil })
+        #expect(
+            records.filter { $0.start == .forkserver }.allSatisfy {
+                $0.workersUserSeconds != nil && $0.counters.workersMemory != nil
+            })
         let summary = try CSV.parse(String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8))
         let start = try #require(summary.first?.firstIndex(of: "start"))
         #expect(summary.dropFirst().filter { $0[start] == "forkserver" }.count == 6)
@@ -34,7 +41,8 @@ import Testing
 
     /// A run whose two forked workers sleep far longer than any test waits.
     static let longRun = [
-        "run", "--workloads", "sleep", "--modes", "processes", "--start", "forkserver", "--workers", "2", "--set", "sleep.seconds=60",
+        "run", "--workloads", "sleep", "--modes", "processes", "--start", "forkserver", "--workers", "2", "--set",
+        "sleep.seconds=60",
         "--tasks", "4", "--repetitions", "1", "--warmup", "0", "--out", "run",
     ]
 
@@ -70,30 +78,38 @@ import Testing
         func channels(of processID: Int32) throws -> [Int32: String] {
             var found: [Int32: String] = [:]
             for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc/\(processID)/fd") {
-                guard let descriptor = Int32(entry), let target = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(processID)/fd/\(entry)")
+                guard let descriptor = Int32(entry),
+                    let target = try? FileManager.default.destinationOfSymbolicLink(
+                        atPath: "/proc/\(processID)/fd/\(entry)")
                 else { continue }
                 found[descriptor] = target
             }
             return found
         }
-        let serverChannels = Set(try channels(of: try #require(server.first)).values.filter { $0.hasPrefix("socket:") || $0.hasPrefix("anon_inode:") })
+        let serverChannels = Set(
+            try channels(of: try #require(server.first)).values.filter {
+                $0.hasPrefix("socket:") || $0.hasPrefix("anon_inode:")
+            })
         #expect(serverChannels.count >= 3, "\(serverChannels)")
         for worker in workers {
             #expect(Self.parent(of: worker) == server.first)
             // A worker just forked is still moving its descriptors (CI caught one holding the
             // server's and its own pipes at 4 and 5): read its table once it stops changing.
             var last = try channels(of: worker)
-            #expect(try lab.wait(seconds: 5) {
-                usleep(50_000)
-                let now = try channels(of: worker)
-                defer { last = now }
-                return now == last
-            }, "worker \(worker)'s descriptors never settled: \(last)")
+            #expect(
+                try lab.wait(seconds: 5) {
+                    usleep(50_000)
+                    let now = try channels(of: worker)
+                    defer { last = now }
+                    return now == last
+                }, "worker \(worker)'s descriptors never settled: \(last)")
             let held = try channels(of: worker)
             // Standard input, output (standard error once the worker moved its replies), error,
             // and the replies the worker moved to 3: nothing of the server's.
             #expect(held.keys.sorted() == [0, 1, 2, 3], "worker \(worker) holds \(held)")
-            #expect(held.values.allSatisfy { !serverChannels.contains($0) }, "worker \(worker) holds \(held) of the server's \(serverChannels)")
+            #expect(
+                held.values.allSatisfy { !serverChannels.contains($0) },
+                "worker \(worker) holds \(held) of the server's \(serverChannels)")
             #expect(held[0]?.hasPrefix("pipe:") == true && held[3]?.hasPrefix("pipe:") == true, "\(held)")
         }
         kill(labID, SIGINT)
@@ -119,8 +135,10 @@ import Testing
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         let outcome = try lab.run([
-            "run", "--workloads", "digest", "--modes", "sequential,processes", "--set", "digest.bytes=16777216", "--set", "digest.echo=yes",
-            "--set", "digest.rounds=1", "--tasks", "2", "--workers", "2", "--transport", "pipe,socketpair,shm", "--start", "forkserver",
+            "run", "--workloads", "digest", "--modes", "sequential,processes", "--set", "digest.bytes=16777216",
+            "--set", "digest.echo=yes",
+            "--set", "digest.rounds=1", "--tasks", "2", "--workers", "2", "--transport", "pipe,socketpair,shm",
+            "--start", "forkserver",
             "--repetitions", "1", "--warmup", "0", "--out", "run", "--quiet",
         ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
@@ -135,36 +153,48 @@ import Testing
 
     /// The parent process ID of `processID`, from /proc (field 4 of stat).
     static func parent(of processID: Int32) -> Int32? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+        guard let stat = try? String(contentsOfFile: "/proc/\(processID)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         return fields.count > 1 ? Int32(fields[1]) : nil
     }
 
-    @Test("a forked worker that maps its dataset, killed from outside mid-task, fails its repetition by name and signal; the run goes on and leaves nothing")
+    @Test(
+        "a forked worker that maps its dataset, killed from outside mid-task, fails its repetition by name and signal; the run goes on and leaves nothing"
+    )
     func mappedWorkerKilled() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         // Two tasks that each hash a 2 MiB slice 300 times: seconds in a debug build, time enough to kill one.
-        let started = try lab.start([
-            "run", "--workloads", "slices", "--modes", "processes,threads", "--start", "forkserver", "--dataset", "map", "--workers", "2",
-            "--set", "slices.bytes=4194304", "--set", "slices.rounds=300", "--tasks", "2", "--repetitions", "1", "--warmup", "0",
-            "--out", "run", "--quiet",
-        ] + lab.givenCosts())
+        let started = try lab.start(
+            [
+                "run", "--workloads", "slices", "--modes", "processes,threads", "--start", "forkserver", "--dataset",
+                "map", "--workers", "2",
+                "--set", "slices.bytes=4194304", "--set", "slices.rounds=300", "--tasks", "2", "--repetitions", "1",
+                "--warmup", "0",
+                "--out", "run", "--quiet",
+            ] + lab.givenCosts())
         let labID = started.process.processIdentifier
         var victim: Int32?
-        #expect(try lab.wait(seconds: 20) {
-            // A worker is a child of the fork server, which is the lab's child.
-            let marked = try lab.markedProcesses()
-            victim = marked.first { $0 != labID && Self.parent(of: $0) != labID && Self.parent(of: $0).map(marked.contains) == true }
-            return victim != nil
-        })
+        #expect(
+            try lab.wait(seconds: 20) {
+                // A worker is a child of the fork server, which is the lab's child.
+                let marked = try lab.markedProcesses()
+                victim = marked.first {
+                    $0 != labID && Self.parent(of: $0) != labID && Self.parent(of: $0).map(marked.contains) == true
+                }
+                return victim != nil
+            })
         kill(try #require(victim), SIGKILL)
         let outcome = try lab.finish(started)
         #expect(outcome.status == 1, "\(outcome.standardError)")
         let records = try RunFolder(path: lab.folder + "/run").records()
         #expect(records.map(\.mode) == [.processes, .threads])
         #expect(records[0].status == .failed && records[0].dataset == .map && records[0].start == .forkserver)
-        #expect(records[0].error?.contains("killed by signal 9 (SIGKILL)") == true, "\(String(describing: records[0].error))")
+        #expect(
+            records[0].error?.contains("killed by signal 9 (SIGKILL)") == true,
+            "\(String(describing: records[0].error))")
         #expect(records[1].status == .ok)
         #expect(try lab.markedProcesses().isEmpty)
     }

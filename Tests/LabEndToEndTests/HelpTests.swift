@@ -24,7 +24,10 @@ import Testing
         defer { lab.cleanUp() }
         let outcome = try lab.run(["run", "--help"])
         #expect(outcome.status == 0)
-        for option in ["--workloads", "--modes", "--workers", "--tasks", "--repetitions", "--warmup", "--set", "--quick", "--out", "--quiet"] {
+        for option in [
+            "--workloads", "--modes", "--workers", "--tasks", "--repetitions", "--warmup", "--set", "--quick", "--out",
+            "--quiet",
+        ] {
             #expect(outcome.standardOutput.contains("  \(option)"), "\(option)")
         }
         #expect(outcome.standardOutput.contains("(default: 5)"))

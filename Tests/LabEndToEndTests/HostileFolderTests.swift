@@ -6,7 +6,8 @@ import Testing
 /// name, a FIFO or a link where a file should be, control characters in a field. Each ends in
 /// one line on standard error and exit 2, with nothing written, inside the folder or outside it.
 @Suite struct HostileFolderTests {
-    static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let reference = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("Results/reference").path
 
     /// A copy of the reference run's data files in `lab`'s folder, as `run`.
@@ -14,7 +15,8 @@ import Testing
         let run = lab.folder + "/run"
         try FileManager.default.createDirectory(atPath: run, withIntermediateDirectories: false)
         for name in ["results.csv", "run.json", "tasks.csv", "lanes.csv"] {
-            try FileManager.default.copyItem(atPath: HostileFolderTests.reference + "/" + name, toPath: run + "/" + name)
+            try FileManager.default.copyItem(
+                atPath: HostileFolderTests.reference + "/" + name, toPath: run + "/" + name)
         }
         return run
     }
@@ -29,7 +31,9 @@ import Testing
         return files
     }
 
-    @Test("a workload named like a path ('x/../../../../elsewhere/pwned') is refused by name; no chart is written, inside the folder or outside it")
+    @Test(
+        "a workload named like a path ('x/../../../../elsewhere/pwned') is refused by name; no chart is written, inside the folder or outside it"
+    )
     func pathInAName() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -49,7 +53,10 @@ import Testing
         let before = listing(lab.folder)
         let outcome = try lab.run(["report", "run"])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError == "lab: invalid results file 'run/results.csv': record 2: workload name '\(hostile)' breaks the rule for names (lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters)\n")
+        #expect(
+            outcome.standardError
+                == "lab: invalid results file 'run/results.csv': record 2: workload name '\(hostile)' breaks the rule for names (lowercase letters, digits and dashes, starting with a letter or digit, at most 64 characters)\n"
+        )
         #expect(!FileManager.default.fileExists(atPath: target), "\(target)")
         #expect(listing(lab.folder) == before)
     }
@@ -64,7 +71,10 @@ import Testing
         // No writer ever opens the FIFO: a reader that waited for one would hang here.
         let outcome = try lab.run(["report", "run"])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError == "lab: 'run/results.csv' is a FIFO, device or folder, not a plain file; a run folder's files are read only as plain files, never through a link\n")
+        #expect(
+            outcome.standardError
+                == "lab: 'run/results.csv' is a FIFO, device or folder, not a plain file; a run folder's files are read only as plain files, never through a link\n"
+        )
     }
 
     @Test("a symbolic link in place of a data file is refused, and its target is not read")
@@ -73,10 +83,14 @@ import Testing
         defer { lab.cleanUp() }
         let run = try copyReference(lab)
         try FileManager.default.moveItem(atPath: run + "/tasks.csv", toPath: lab.folder + "/elsewhere.csv")
-        try FileManager.default.createSymbolicLink(atPath: run + "/tasks.csv", withDestinationPath: lab.folder + "/elsewhere.csv")
+        try FileManager.default.createSymbolicLink(
+            atPath: run + "/tasks.csv", withDestinationPath: lab.folder + "/elsewhere.csv")
         let outcome = try lab.run(["explain", "run"])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError == "lab: 'run/tasks.csv' is a symbolic link, not a plain file; a run folder's files are read only as plain files, never through a link\n")
+        #expect(
+            outcome.standardError
+                == "lab: 'run/tasks.csv' is a symbolic link, not a plain file; a run folder's files are read only as plain files, never through a link\n"
+        )
     }
 
     @Test("control characters in a field reach neither the terminal nor report.md: they are shown as escapes")
@@ -88,7 +102,8 @@ import Testing
         let text = try String(contentsOfFile: path, encoding: .utf8)
         // The sleep rows' parameters carry an escape sequence that would clear a terminal, and markup.
         let hostile = "seconds=0.3\u{1B}[2J<script>`"
-        try text.replacingOccurrences(of: "\"seconds=0.3,0.2,0.1\"", with: "\"\(hostile)\"").write(toFile: path, atomically: false, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"seconds=0.3,0.2,0.1\"", with: "\"\(hostile)\"").write(
+            toFile: path, atomically: false, encoding: .utf8)
         let explained = try lab.run(["explain", "run", "--workload", "sleep"])
         #expect(explained.status == 0, "\(explained.standardError)")
         #expect(!explained.standardOutput.unicodeScalars.contains("\u{1B}"))

@@ -14,7 +14,8 @@ struct LabBinary {
 
     /// `swift test` builds `lab` into the same folder as the test bundle.
     static var path: String {
-        let bundleFolder = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let bundleFolder =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             .map { ($0 as NSString).deletingLastPathComponent } ?? ""
         return bundleFolder + "/lab"
     }
@@ -36,13 +37,16 @@ struct LabBinary {
     /// starts are those a test watches (the quick measurement starts workers of its own).
     func givenCosts() throws -> [String] {
         let path = folder + "/given-calibration.csv"
-        let text = "measurement,value,unit,samples,detail\nminor_fault_anonymous,2.000,us,1,given\npipe_bandwidth,1000.000,MiB/s,1,given\n"
+        let text =
+            "measurement,value,unit,samples,detail\nminor_fault_anonymous,2.000,us,1,given\npipe_bandwidth,1000.000,MiB/s,1,given\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return ["--calibration", path]
     }
 
     /// Starts `lab` with `arguments` in the test's folder; output goes to files in /tmp.
-    func start(_ arguments: [String], environment extra: [String: String] = [:], executable: String = LabBinary.path) throws -> (process: Process, output: URL, error: URL) {
+    func start(
+        _ arguments: [String], environment extra: [String: String] = [:], executable: String = LabBinary.path
+    ) throws -> (process: Process, output: URL, error: URL) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -99,13 +103,16 @@ struct LabBinary {
     ///   is skipped, and so is one that started before this test process and hides its
     ///   environment (in a container, pid 1's is unreadable even to root): it cannot be ours.
     func markedProcesses() throws -> [Int32] {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc"), entries.contains("self") else {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc"), entries.contains("self")
+        else {
             throw ProcessListingError(description: "cannot list /proc, so leftover workers cannot be found")
         }
         guard let ownEnvironment = FileManager.default.contents(atPath: "/proc/self/environ"), !ownEnvironment.isEmpty,
             let ownStart = Self.startTicks(of: "self")
         else {
-            throw ProcessListingError(description: "cannot read this test's own /proc/self/environ or stat, so leftover workers cannot be found")
+            throw ProcessListingError(
+                description:
+                    "cannot read this test's own /proc/self/environ or stat, so leftover workers cannot be found")
         }
         let needle = Data("LAB_TEST_MARKER=\(marker)".utf8)
         var found: [Int32] = []
@@ -115,7 +122,9 @@ struct LabBinary {
             if descriptor < 0 {
                 let failure = errno
                 if failure == ENOENT || failure == ESRCH { continue }
-                if failure == EACCES || failure == EPERM, let start = Self.startTicks(of: entry), start < ownStart { continue }
+                if failure == EACCES || failure == EPERM, let start = Self.startTicks(of: entry), start < ownStart {
+                    continue
+                }
                 throw ProcessListingError(description: "cannot read /proc/\(entry)/environ: errno \(failure)")
             }
             let environment = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true).readDataToEndOfFile()
@@ -162,18 +171,24 @@ extension LabBinary {
     /// end leaves it: results.csv without its last `rows` rows, run.json marked partial.
     func cutShort(_ folder: String, droppingRows rows: Int) throws {
         let path = self.folder + "/" + folder + "/results.csv"
-        let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n").filter { !$0.isEmpty }
-        try (lines.dropLast(rows).joined(separator: "\r\n") + "\r\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\r\n").filter {
+            !$0.isEmpty
+        }
+        try (lines.dropLast(rows).joined(separator: "\r\n") + "\r\n").write(
+            toFile: path, atomically: true, encoding: .utf8)
         let run = self.folder + "/" + folder + "/run.json"
         let text = try String(contentsOfFile: run, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"partial\" : false", with: "\"partial\" : true").write(toFile: run, atomically: true, encoding: .utf8)
+        try text.replacingOccurrences(of: "\"partial\" : false", with: "\"partial\" : true").write(
+            toFile: run, atomically: true, encoding: .utf8)
     }
 }
 
 extension LabBinary {
     /// Runs any program (not `lab`) to its end in `folder`: its status, standard output and
     /// standard error.
-    static func runProgram(_ executable: String, _ arguments: [String], in folder: String) throws -> (status: Int32, output: String, error: String) {
+    static func runProgram(
+        _ executable: String, _ arguments: [String], in folder: String
+    ) throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -185,6 +200,9 @@ extension LabBinary {
         let outputData = output.fileHandleForReading.readDataToEndOfFile()
         let errorData = error.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outputData, as: UTF8.self),
+            String(decoding: errorData, as: UTF8.self)
+        )
     }
 }

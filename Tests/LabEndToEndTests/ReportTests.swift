@@ -5,12 +5,17 @@ import Testing
 
 /// The files a run derives, `lab report` and `lab compare`, run as a user would.
 @Suite struct ReportTests {
-    static let derived = ["summary.csv", "chart.txt", "chart.svg", "report.md", "trace.json", "timeline-primes.svg", "timeline-sleep.svg"]
+    static let derived = [
+        "summary.csv", "chart.txt", "chart.svg", "report.md", "trace.json", "timeline-primes.svg", "timeline-sleep.svg",
+    ]
 
     func quickRun(_ lab: LabBinary, out: String, extra: [String] = []) throws -> LabBinary.Outcome {
         try lab.run(
-            ["run", "--quick", "--workloads", "primes,sleep", "--modes", "sequential,threads", "--workers", "2", "--repetitions", "3",
-             "--warmup", "0", "--out", out, "--quiet"] + extra)
+            [
+                "run", "--quick", "--workloads", "primes,sleep", "--modes", "sequential,threads", "--workers", "2",
+                "--repetitions", "3",
+                "--warmup", "0", "--out", out, "--quiet",
+            ] + extra)
     }
 
     func contents(_ lab: LabBinary, _ folder: String) throws -> [String: Data] {
@@ -26,7 +31,8 @@ import Testing
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         #expect(try quickRun(lab, out: "run").status == 0)
-        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        let description = try RunDescription.parse(
+            String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
         #expect(!description.partial)
         #expect(description.plan.workloads.map(\.name) == ["primes", "sleep"])
         #expect(description.machine.cores > 0 && description.machine.memoryKiB > 0)
@@ -42,9 +48,11 @@ import Testing
     }
 
     // A torn last line is no longer refused: it is left out with a warning (RunFolderSurvivalTests).
-    @Test("lab report refuses a broken results.csv and writes nothing", arguments: [
-        ("short row", "\r\na,b\r\n"), ("short row before the last", "\r\na,b\r\n20261125T000000Z\r\n"),
-    ])
+    @Test(
+        "lab report refuses a broken results.csv and writes nothing",
+        arguments: [
+            ("short row", "\r\na,b\r\n"), ("short row before the last", "\r\na,b\r\n20261125T000000Z\r\n"),
+        ])
     func reportRefuses(name: String, damage: String) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -56,13 +64,17 @@ import Testing
         let before = try contents(lab, "run")
         let outcome = try lab.run(["report", "run"])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError.hasPrefix("lab: invalid results file 'run/results.csv': "), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.hasPrefix("lab: invalid results file 'run/results.csv': "), "\(outcome.standardError)"
+        )
         #expect(try contents(lab, "run") == before)
     }
 
-    @Test("lab compare refuses a run whose results.csv has a short row, lacks a column or has a non-number", arguments: [
-        ("short row", "\r\na,b\r\n"), ("missing column", nil), ("not a number", "nan-marker"),
-    ])
+    @Test(
+        "lab compare refuses a run whose results.csv has a short row, lacks a column or has a non-number",
+        arguments: [
+            ("short row", "\r\na,b\r\n"), ("missing column", nil), ("not a number", "nan-marker"),
+        ])
     func compareRefuses(name: String, damage: String?) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -78,7 +90,8 @@ import Testing
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let outcome = try lab.run(["compare", "a", "b"])
         #expect(outcome.status == 2)
-        #expect(outcome.standardError.hasPrefix("lab: invalid results file 'b/results.csv': "), "\(outcome.standardError)")
+        #expect(
+            outcome.standardError.hasPrefix("lab: invalid results file 'b/results.csv': "), "\(outcome.standardError)")
         #expect(outcome.standardOutput.isEmpty)
     }
 
@@ -88,7 +101,10 @@ import Testing
         defer { lab.cleanUp() }
         let report = try lab.run(["report", "nowhere"])
         #expect(report.status == 2)
-        #expect(report.standardError == "lab: no folder at 'nowhere'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json\n")
+        #expect(
+            report.standardError
+                == "lab: no folder at 'nowhere'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json\n"
+        )
         let compare = try lab.run(["compare", "nowhere", "either"])
         #expect(compare.status == 2)
         #expect(try lab.run(["compare", "one"]).standardError.contains("needs two run folders or more"))
@@ -97,7 +113,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: lab.folder + "/empty", withIntermediateDirectories: false)
         let empty = try lab.run(["report", "empty"])
         #expect(empty.status == 2)
-        #expect(empty.standardError == "lab: cannot read 'empty/results.csv'; a run folder holds results.csv and run.json\n")
+        #expect(
+            empty.standardError == "lab: cannot read 'empty/results.csv'; a run folder holds results.csv and run.json\n"
+        )
     }
 
     @Test("lab compare pairs the cells of two runs and lists the ones found in only one")
@@ -110,20 +128,35 @@ import Testing
         #expect(text.status == 0)
         #expect(text.standardOutput.split(separator: "\n").count == 4)
         let csv = try CSV.parse(try lab.run(["compare", "a", "b", "--format", "csv"]).standardOutput)
-        #expect(csv.first == ["workload", "params", "tasks", "mode", "workers", "transport", "variant", "baseline_median_s", "candidate_median_s", "ratio", "verdict"])
+        #expect(
+            csv.first == [
+                "workload", "params", "tasks", "mode", "workers", "transport", "variant", "baseline_median_s",
+                "candidate_median_s", "ratio", "verdict",
+            ])
         #expect(csv.count == 5)
         // A cell the rest of the machine disturbed (the suite's other tests) says so after its verdict.
         let verdicts = Set(csv.dropFirst().map { $0[10].components(separatedBy: " (disturbed: ")[0] })
-        #expect(verdicts.allSatisfy { $0 == "no significant change" || $0.hasSuffix("x faster") || $0.hasSuffix("x slower") || $0.hasPrefix("cannot tell: ") }, "\(verdicts)")
+        #expect(
+            verdicts.allSatisfy {
+                $0 == "no significant change" || $0.hasSuffix("x faster") || $0.hasSuffix("x slower")
+                    || $0.hasPrefix("cannot tell: ")
+            }, "\(verdicts)")
         // A run with fewer cells: the others are listed, not dropped.
-        #expect(try lab.run(["run", "--quick", "--workloads", "sleep", "--modes", "sequential", "--repetitions", "2", "--warmup", "0", "--out", "c", "--quiet"]).status == 0)
+        #expect(
+            try lab.run([
+                "run", "--quick", "--workloads", "sleep", "--modes", "sequential", "--repetitions", "2", "--warmup",
+                "0", "--out", "c", "--quiet",
+            ]).status == 0)
         let partial = try lab.run(["compare", "a", "c", "--format", "markdown"])
         #expect(partial.standardOutput.contains("- only in the baseline: primes sequential"))
-        #expect(try lab.run(["compare", "a", "b", "--format", "yaml"]).standardError
-            == "lab: invalid value 'yaml' for --format; expected one of: text, markdown, csv, json\n")
+        #expect(
+            try lab.run(["compare", "a", "b", "--format", "yaml"]).standardError
+                == "lab: invalid value 'yaml' for --format; expected one of: text, markdown, csv, json\n")
     }
 
-    @Test("lab compare --fail-if-slower: a real run against itself passes; with one cell's walls made 20% larger it fails on that cell and no other")
+    @Test(
+        "lab compare --fail-if-slower: a real run against itself passes; with one cell's walls made 20% larger it fails on that cell and no other"
+    )
     func failIfSlower() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -132,7 +165,8 @@ import Testing
         for name in ["a", "b"] {
             try FileManager.default.createDirectory(atPath: lab.folder + "/" + name, withIntermediateDirectories: false)
             for file in ["results.csv", "run.json"] {
-                try FileManager.default.copyItem(atPath: reference + "/" + file, toPath: lab.folder + "/" + name + "/" + file)
+                try FileManager.default.copyItem(
+                    atPath: reference + "/" + file, toPath: lab.folder + "/" + name + "/" + file)
             }
         }
         // b: every wall time of primes sequential 20% larger; c (a third run, made as a baseline
@@ -140,14 +174,18 @@ import Testing
         func inflate(_ name: String, by factor: Double) throws {
             var rows = try CSV.parse(String(contentsOfFile: lab.folder + "/\(name)/results.csv", encoding: .utf8))
             let header = rows[0]
-            let (workload, mode, wall) = (header.firstIndex(of: "workload")!, header.firstIndex(of: "mode")!, header.firstIndex(of: "wall_s")!)
+            let (workload, mode, wall) = (
+                header.firstIndex(of: "workload")!, header.firstIndex(of: "mode")!, header.firstIndex(of: "wall_s")!
+            )
             var inflated = 0
-            for index in rows.indices.dropFirst() where rows[index][workload] == "primes" && rows[index][mode] == "sequential" {
+            for index in rows.indices.dropFirst()
+            where rows[index][workload] == "primes" && rows[index][mode] == "sequential" {
                 rows[index][wall] = String(Double(rows[index][wall])! * factor)
                 inflated += 1
             }
             #expect(inflated == 5)
-            try rows.map(CSV.record).joined().write(toFile: lab.folder + "/\(name)/results.csv", atomically: true, encoding: .utf8)
+            try rows.map(CSV.record).joined().write(
+                toFile: lab.folder + "/\(name)/results.csv", atomically: true, encoding: .utf8)
         }
         try FileManager.default.copyItem(atPath: lab.folder + "/a", toPath: lab.folder + "/c")
         try inflate("b", by: 1.2)
@@ -159,15 +197,23 @@ import Testing
         let slower = try lab.run(["compare", "a", "b", "--fail-if-slower", "10"])
         #expect(slower.status == 1)
         let gate = slower.standardOutput.components(separatedBy: "\n\nlab compare: ").last ?? ""
-        #expect(gate.hasPrefix("1 of 48 cells is slower than the baseline by more than 10%"), "\(slower.standardOutput)")
+        #expect(
+            gate.hasPrefix("1 of 48 cells is slower than the baseline by more than 10%"), "\(slower.standardOutput)")
         let failedCells = gate.split(separator: "\n").dropFirst(2).filter { !$0.hasPrefix("lab compare: note: ") }
         // Five repetitions a side over 48 cells: the intervals decide, and the note says why.
-        #expect(gate.contains("intervals\nlab compare: note: with 5 and 5 repetitions the rank test cannot decide alone over 48 cells"), "\(gate)")
-        #expect(failedCells.count == 1 && failedCells.first?.contains("primes sequential") == true && failedCells.first?.contains("1.20x") == true, "\(gate)")
+        #expect(
+            gate.contains(
+                "intervals\nlab compare: note: with 5 and 5 repetitions the rank test cannot decide alone over 48 cells"
+            ), "\(gate)")
+        #expect(
+            failedCells.count == 1 && failedCells.first?.contains("primes sequential") == true
+                && failedCells.first?.contains("1.20x") == true, "\(gate)")
         // Faster is never a failure; as CSV the table goes to standard error.
         #expect(try lab.run(["compare", "b", "a", "--fail-if-slower", "10"]).status == 0)
         let csv = try lab.run(["compare", "a", "b", "--fail-if-slower", "10", "--format", "csv"])
-        #expect(csv.status == 1 && csv.standardError.contains("primes sequential") && !csv.standardOutput.contains("lab compare:"))
+        #expect(
+            csv.status == 1 && csv.standardError.contains("primes sequential")
+                && !csv.standardOutput.contains("lab compare:"))
         // With a and c pooled as the baseline, the cell has been 25% slower before: b passes.
         let pooled = try lab.run(["compare", "a", "c", "b", "--fail-if-slower", "10"])
         #expect(pooled.status == 0, "\(pooled.standardOutput)")
@@ -179,12 +225,19 @@ import Testing
         rows.removeAll { $0[workloadColumn] == "sort" }
         try FileManager.default.createDirectory(atPath: lab.folder + "/d", withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: lab.folder + "/a/run.json", toPath: lab.folder + "/d/run.json")
-        try rows.map(CSV.record).joined().write(toFile: lab.folder + "/d/results.csv", atomically: true, encoding: .utf8)
+        try rows.map(CSV.record).joined().write(
+            toFile: lab.folder + "/d/results.csv", atomically: true, encoding: .utf8)
         let missing = try lab.run(["compare", "a", "d", "--fail-if-slower", "10"])
-        #expect(missing.status == 1 && missing.standardOutput.contains("4 cells are in the baseline and not in the candidate, which fails the gate"), "\(missing.standardOutput)")
+        #expect(
+            missing.status == 1
+                && missing.standardOutput.contains(
+                    "4 cells are in the baseline and not in the candidate, which fails the gate"),
+            "\(missing.standardOutput)")
         #expect(missing.standardOutput.contains("sort sequential (count=400000, 8 tasks)"), "\(missing.standardOutput)")
         let allowed = try lab.run(["compare", "a", "d", "--fail-if-slower", "10", "--allow-missing"])
-        #expect(allowed.status == 0 && allowed.standardOutput.contains("allowed (--allow-missing)"), "\(allowed.standardOutput)")
+        #expect(
+            allowed.status == 0 && allowed.standardOutput.contains("allowed (--allow-missing)"),
+            "\(allowed.standardOutput)")
         // A gate of another metric alone fails on the missing cells too, as text and as JSON.
         #expect(try lab.run(["compare", "a", "d", "--fail-if", "faults>20%"]).status == 1)
         #expect(try lab.run(["compare", "a", "d", "--fail-if", "faults>20%", "--format", "json"]).status == 1)
@@ -192,30 +245,55 @@ import Testing
         // gate and no other; a metric the candidate did not grow passes.
         var memory = try CSV.parse(String(contentsOfFile: lab.folder + "/a/results.csv", encoding: .utf8))
         let (workloadAt, modeAt, ussAt) = try (
-            #require(memory[0].firstIndex(of: "workload")), #require(memory[0].firstIndex(of: "mode")), #require(memory[0].firstIndex(of: "workers_uss_kib")))
-        for index in memory.indices.dropFirst() where memory[index][workloadAt] == "sort" && memory[index][modeAt] == "processes" {
+            #require(memory[0].firstIndex(of: "workload")), #require(memory[0].firstIndex(of: "mode")),
+            #require(memory[0].firstIndex(of: "workers_uss_kib"))
+        )
+        for index in memory.indices.dropFirst()
+        where memory[index][workloadAt] == "sort" && memory[index][modeAt] == "processes" {
             memory[index][ussAt] = String(Int(memory[index][ussAt])! * 2)
         }
         try FileManager.default.createDirectory(atPath: lab.folder + "/e", withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: lab.folder + "/a/run.json", toPath: lab.folder + "/e/run.json")
-        try memory.map(CSV.record).joined().write(toFile: lab.folder + "/e/results.csv", atomically: true, encoding: .utf8)
+        try memory.map(CSV.record).joined().write(
+            toFile: lab.folder + "/e/results.csv", atomically: true, encoding: .utf8)
         let doubled = try lab.run(["compare", "a", "e", "--fail-if", "workers_uss>10%", "--fail-if", "faults>20%"])
         #expect(doubled.status == 1, "\(doubled.standardOutput)")
-        #expect(doubled.standardOutput.contains("lab compare: 1 cell's workers_uss grew by more than 10%: sort processes x2: workers_uss "), "\(doubled.standardOutput)")
-        #expect(doubled.standardOutput.contains("lab compare: no cell's faults grew by more than 20%"), "\(doubled.standardOutput)")
-        #expect(try lab.run(["compare", "a", "a", "--fail-if", "workers_uss>10%", "--fail-if", "wall>10%"]).status == 0)
+        #expect(
+            doubled.standardOutput.contains(
+                "lab compare: 1 cell's workers_uss grew by more than 10%: sort processes x2: workers_uss "),
+            "\(doubled.standardOutput)")
+        #expect(
+            doubled.standardOutput.contains("lab compare: no cell's faults grew by more than 20%"),
+            "\(doubled.standardOutput)")
+        #expect(
+            try lab.run(["compare", "a", "a", "--fail-if", "workers_uss>10%", "--fail-if", "wall>10%"]).status == 0)
         let json = try lab.run(["compare", "a", "e", "--fail-if", "workers_uss>10%", "--format", "json"])
-        #expect(json.status == 1 && json.standardOutput.contains("\"grown\" : [\n        \"sort processes x2\""), "\(json.standardOutput)")
+        #expect(
+            json.status == 1 && json.standardOutput.contains("\"grown\" : [\n        \"sort processes x2\""),
+            "\(json.standardOutput)")
         for (arguments, message) in [
-            (["--fail-if", "memory>10%"], "lab: invalid value 'memory>10%' for --fail-if; expected METRIC>PERCENT% with METRIC one of: wall, cpu, rss, workers_uss, faults, switches, waiting, such as workers_uss>10% and PERCENT from 0 to 1000\n"),
-            (["--fail-if", "wall>5%", "--fail-if-slower", "5"], "lab: --fail-if wall>... and --fail-if-slower both set the wall time's threshold; give one\n"),
-            (["--fail-if", "cpu>5%", "--fail-if", "cpu>9%"], "lab: --fail-if cpu is given more than once; give each metric once\n"),
+            (
+                ["--fail-if", "memory>10%"],
+                "lab: invalid value 'memory>10%' for --fail-if; expected METRIC>PERCENT% with METRIC one of: wall, cpu, rss, workers_uss, faults, switches, waiting, such as workers_uss>10% and PERCENT from 0 to 1000\n"
+            ),
+            (
+                ["--fail-if", "wall>5%", "--fail-if-slower", "5"],
+                "lab: --fail-if wall>... and --fail-if-slower both set the wall time's threshold; give one\n"
+            ),
+            (
+                ["--fail-if", "cpu>5%", "--fail-if", "cpu>9%"],
+                "lab: --fail-if cpu is given more than once; give each metric once\n"
+            ),
         ] {
             let refused = try lab.run(["compare", "a", "e"] + arguments)
             #expect(refused.status == 2 && refused.standardError == message, "\(refused.standardError)")
         }
         let bad = try lab.run(["compare", "a", "b", "--fail-if-slower", "-5"])
-        #expect(bad.status == 2 && bad.standardError == "lab: invalid value '-5' for --fail-if-slower; expected a number from 0 to 1000\n")
+        #expect(
+            bad.status == 2
+                && bad.standardError
+                    == "lab: invalid value '-5' for --fail-if-slower; expected a number from 0 to 1000\n"
+        )
     }
 
     @Test("--order grouped runs each cell's repetitions back to back")
@@ -223,10 +301,12 @@ import Testing
         let lab = try LabBinary()
         defer { lab.cleanUp() }
         #expect(try quickRun(lab, out: "run", extra: ["--order", "grouped"]).status == 0)
-        let records = try ResultsFileReader.records(fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
+        let records = try ResultsFileReader.records(
+            fromCSV: String(contentsOfFile: lab.folder + "/run/results.csv", encoding: .utf8))
         #expect(records.prefix(3).allSatisfy { $0.workload == "primes" && $0.mode == .sequential })
         #expect(records.prefix(3).map(\.repetition) == [1, 2, 3])
-        let description = try RunDescription.parse(String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
+        let description = try RunDescription.parse(
+            String(contentsOfFile: lab.folder + "/run/run.json", encoding: .utf8))
         #expect(description.plan.order == "grouped")
     }
 
@@ -236,7 +316,8 @@ import Testing
         defer { lab.cleanUp() }
         let outcome = try quickRun(lab, out: "run", extra: ["--format", "json"])
         #expect(outcome.status == 0)
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(outcome.standardOutput.utf8)) as? [String: Any])
         let cells = try #require(document["cells"] as? [[String: String]])
         #expect(cells.count == 4)
         #expect(Set(cells[0].keys) == Set(SummaryColumn.header))

@@ -10,7 +10,8 @@ import Testing
     /// Six cells of short repetitions (sleep's make the run last long enough to stop it
     /// part-way): 24 measured repetitions, 6 warm-ups.
     static let plan = [
-        "--workloads", "sleep,noop", "--modes", "sequential,threads,processes", "--workers", "2", "--set", "sleep.seconds=0.05",
+        "--workloads", "sleep,noop", "--modes", "sequential,threads,processes", "--workers", "2", "--set",
+        "sleep.seconds=0.05",
         "--tasks", "4", "--repetitions", "4", "--warmup", "1",
     ]
     static let plannedRows = 24
@@ -40,8 +41,9 @@ import Testing
         return files
     }
 
-    @Test("a run stopped part-way by SIGINT or SIGKILL, then resumed, has exactly the plan's rows in the plan's order, and lab report rebuilds its files byte for byte",
-          arguments: [SIGINT, SIGKILL])
+    @Test(
+        "a run stopped part-way by SIGINT or SIGKILL, then resumed, has exactly the plan's rows in the plan's order, and lab report rebuilds its files byte for byte",
+        arguments: [SIGINT, SIGKILL])
     func stopAndResume(signal: Int32) throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -71,7 +73,10 @@ import Testing
         // In the plan's order: interleaved positions only grow, and the new rows run on the run's clock.
         #expect(records.map(\.position) == records.map(\.position).sorted())
         #expect(Set(records.map(\.position)).count == records.count)
-        #expect(records.dropFirst(kept.count).allSatisfy { $0.startSeconds >= (kept.last.map { $0.startSeconds + $0.wallSeconds } ?? 0) })
+        #expect(
+            records.dropFirst(kept.count).allSatisfy {
+                $0.startSeconds >= (kept.last.map { $0.startSeconds + $0.wallSeconds } ?? 0)
+            })
         #expect(records.allSatisfy { $0.runID == kept[0].runID })
         // Each repetition's timeline once, and only for repetitions results.csv has.
         for name in ["tasks.csv", "lanes.csv"] {
@@ -83,8 +88,11 @@ import Testing
         // Warm-ups ran again before the first measured repetition of each cell taken up, and only there.
         let progress = resumed.standardError.split(separator: "\n")
         let keptKeys = Set(kept.map(RepetitionKey.init))
-        let cellsTakenUp = Set(records.filter { !keptKeys.contains(RepetitionKey($0)) }.map { "\($0.workload) \($0.cellLabel)" })
-        let warmups = progress.filter { $0.hasSuffix(", warm-up 1") }.map { $0.split(separator: "] ", maxSplits: 1).last.map { String($0.dropLast(", warm-up 1".count)) } ?? "" }
+        let cellsTakenUp = Set(
+            records.filter { !keptKeys.contains(RepetitionKey($0)) }.map { "\($0.workload) \($0.cellLabel)" })
+        let warmups = progress.filter { $0.hasSuffix(", warm-up 1") }.map {
+            $0.split(separator: "] ", maxSplits: 1).last.map { String($0.dropLast(", warm-up 1".count)) } ?? ""
+        }
         #expect(Set(warmups) == cellsTakenUp, "\(resumed.standardError)")
         for cell in cellsTakenUp {
             let warmup = progress.firstIndex { $0.hasSuffix("] \(cell), warm-up 1") }
@@ -117,35 +125,58 @@ import Testing
         #expect(try Self.snapshot(lab.folder + "/run") == original)
     }
 
-    @Test("a resumption with another plan, another lab, another machine, another command or a second folder is refused with exit 2, one line, and nothing written")
+    @Test(
+        "a resumption with another plan, another lab, another machine, another command or a second folder is refused with exit 2, one line, and nothing written"
+    )
     func refusals() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let made = try lab.run(["run", "--workloads", "noop", "--quick", "--repetitions", "2", "--warmup", "0", "--workers", "2", "--out", "run", "--quiet"])
+        let made = try lab.run([
+            "run", "--workloads", "noop", "--quick", "--repetitions", "2", "--warmup", "0", "--workers", "2", "--out",
+            "run", "--quiet",
+        ])
         #expect(made.status == 0, "\(made.standardError)")
         // As if it had been stopped two rows before its end.
         try lab.cutShort("run", droppingRows: 2)
         let description = try RunFolder(path: lab.folder + "/run").runDescription()
 
-        func refused(_ arguments: [String], folder: String = "run", saying expected: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        func refused(
+            _ arguments: [String], folder: String = "run", saying expected: String,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
             let before = try Self.snapshot(lab.folder + "/" + folder)
             let outcome = try lab.run(arguments)
             #expect(outcome.status == 2, "\(arguments): \(outcome.standardError)", sourceLocation: sourceLocation)
-            #expect(outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)", sourceLocation: sourceLocation)
-            #expect(outcome.standardError.contains(expected), "\(outcome.standardError)", sourceLocation: sourceLocation)
-            #expect(try Self.snapshot(lab.folder + "/" + folder) == before, "\(arguments) wrote into the folder", sourceLocation: sourceLocation)
+            #expect(
+                outcome.standardError.split(separator: "\n").count == 1, "\(outcome.standardError)",
+                sourceLocation: sourceLocation)
+            #expect(
+                outcome.standardError.contains(expected), "\(outcome.standardError)", sourceLocation: sourceLocation)
+            #expect(
+                try Self.snapshot(lab.folder + "/" + folder) == before, "\(arguments) wrote into the folder",
+                sourceLocation: sourceLocation)
             #expect(!FileManager.default.fileExists(atPath: lab.folder + "/other"), sourceLocation: sourceLocation)
         }
         try refused(["run", "--resume", "run", "--repetitions", "3"], saying: "repetitions: 2 in the folder, 3 now")
         try refused(["run", "--resume", "run", "--tasks", "100"], saying: "noop tasks: 2000 in the folder, 100 now")
         try refused(["run", "--resume", "run", "--out", "other"], saying: "--out cannot be given with it")
-        try refused(["scale", "--resume", "run"], saying: "was made by 'lab run'; resume it with 'lab run --resume run'")
+        try refused(
+            ["scale", "--resume", "run"], saying: "was made by 'lab run'; resume it with 'lab run --resume run'")
         try refused(["run", "--resume", "nowhere"], saying: "no folder at 'nowhere'")
         // Another lab and another machine: a copy whose run.json says so.
         for (name, change, expected) in [
-            ("version", { (text: inout RunDescription) in text.labVersion = "0.6.0" }, "lab version: 0.6.0 in the folder"),
-            ("commit", { (text: inout RunDescription) in text.gitCommit = "0123456789abcdef" }, "git commit: 0123456789abcdef in the folder"),
-            ("machine", { (text: inout RunDescription) in text.machine.cores += 2 }, "cores: \(description.machine.cores + 2) in the folder"),
+            (
+                "version", { (text: inout RunDescription) in text.labVersion = "0.6.0" },
+                "lab version: 0.6.0 in the folder"
+            ),
+            (
+                "commit", { (text: inout RunDescription) in text.gitCommit = "0123456789abcdef" },
+                "git commit: 0123456789abcdef in the folder"
+            ),
+            (
+                "machine", { (text: inout RunDescription) in text.machine.cores += 2 },
+                "cores: \(description.machine.cores + 2) in the folder"
+            ),
         ] as [(String, (inout RunDescription) -> Void, String)] {
             try FileManager.default.copyItem(atPath: lab.folder + "/run", toPath: lab.folder + "/" + name)
             var changed = description
@@ -163,13 +194,17 @@ import Testing
     func studies() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let scale = try lab.run(["scale", "--workload", "noop", "--quick", "--workers", "1,2", "--repetitions", "2", "--out", "scale", "--quiet"])
+        let scale = try lab.run([
+            "scale", "--workload", "noop", "--quick", "--workers", "1,2", "--repetitions", "2", "--out", "scale",
+            "--quiet",
+        ])
         #expect(scale.status == 0, "\(scale.standardError)")
         let crossover = try lab.run([
             // No bisection: where a scan bisects depends on which pool was faster at these
             // microsecond sizes, noise that the resumed half measures again (a resumed scan
             // once found no crossing to bisect and had 18 rows of the whole one's 24).
-            "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions", "2", "--bisections", "0",
+            "crossover", "--workload", "primes", "--param", "limit", "--from", "1000", "--to", "4000", "--repetitions",
+            "2", "--bisections", "0",
             "--out", "cross", "--quiet",
         ])
         #expect(crossover.status == 0, "\(crossover.standardError)")

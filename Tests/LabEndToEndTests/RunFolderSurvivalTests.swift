@@ -24,8 +24,9 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".csv") }.sorted()
     }
 
-    @Test("a run that fills its disk stops with the cause, leaves whole rows in every file, and its rows can still be reported and explained",
-          .enabled(if: getuid() == 0))
+    @Test(
+        "a run that fills its disk stops with the cause, leaves whole rows in every file, and its rows can still be reported and explained",
+        .enabled(if: getuid() == 0))
     func fullDisk() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
@@ -35,7 +36,8 @@ import Testing
         #expect(try Self.system(["mount", "-t", "tmpfs", "-o", "size=300k", "tmpfs", disk]) == 0)
         defer { _ = try? Self.system(["umount", "-l", disk]) }
         let outcome = try lab.run([
-            "run", "--workloads", "noop,primes", "--quick", "--repetitions", "3", "--warmup", "0", "--out", "disk/run", "--quiet",
+            "run", "--workloads", "noop,primes", "--quick", "--repetitions", "3", "--warmup", "0", "--out", "disk/run",
+            "--quiet",
         ])
         #expect(outcome.status == 1, "\(outcome.standardError)")
         #expect(outcome.standardError.contains("No space left on device"), "\(outcome.standardError)")
@@ -64,7 +66,9 @@ import Testing
     func cutFile() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let outcome = try lab.run(["run", "--workloads", "primes", "--quick", "--repetitions", "3", "--warmup", "0", "--out", "run", "--quiet"])
+        let outcome = try lab.run([
+            "run", "--workloads", "primes", "--quick", "--repetitions", "3", "--warmup", "0", "--out", "run", "--quiet",
+        ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let whole = try RunFolder(path: lab.folder + "/run").records()
         // Cut results.csv and tasks.csv inside their last rows, as a full disk or a crash would.
@@ -79,27 +83,41 @@ import Testing
         #expect(explained.status == 0, "\(explained.standardError)")
         let warnings = explained.standardError.split(separator: "\n")
         #expect(warnings.count == 2, "\(explained.standardError)")
-        #expect(warnings.first?.hasPrefix("lab: warning: run/results.csv: record \(whole.count + 1) is cut short") == true, "\(explained.standardError)")
-        #expect(warnings.last?.contains("run/tasks.csv: record ") == true && warnings.last?.contains("it was left out") == true)
+        #expect(
+            warnings.first?.hasPrefix("lab: warning: run/results.csv: record \(whole.count + 1) is cut short") == true,
+            "\(explained.standardError)")
+        #expect(
+            warnings.last?.contains("run/tasks.csv: record ") == true
+                && warnings.last?.contains("it was left out") == true)
         #expect(try lab.run(["report", "run"]).status == 0)
     }
 
-    @Test("every CSV the lab writes, saved with LF line ends or CRLF and a byte-order mark, reads back to the same summary")
+    @Test(
+        "every CSV the lab writes, saved with LF line ends or CRLF and a byte-order mark, reads back to the same summary"
+    )
     func spreadsheetSave() throws {
         let lab = try LabBinary()
         defer { lab.cleanUp() }
-        let outcome = try lab.run(["run", "--workloads", "sleep,digest", "--quick", "--repetitions", "2", "--warmup", "0", "--out", "run", "--quiet"])
+        let outcome = try lab.run([
+            "run", "--workloads", "sleep,digest", "--quick", "--repetitions", "2", "--warmup", "0", "--out", "run",
+            "--quiet",
+        ])
         #expect(outcome.status == 0, "\(outcome.standardError)")
         let original = try String(contentsOfFile: lab.folder + "/run/summary.csv", encoding: .utf8)
-        for (name, change) in [("lf", { (text: String) in text.replacingOccurrences(of: "\r\n", with: "\n") }), ("bom", { "\u{FEFF}" + $0 })] {
+        for (name, change) in [
+            ("lf", { (text: String) in text.replacingOccurrences(of: "\r\n", with: "\n") }),
+            ("bom", { "\u{FEFF}" + $0 }),
+        ] {
             try FileManager.default.copyItem(atPath: lab.folder + "/run", toPath: lab.folder + "/" + name)
             for file in ["results.csv", "tasks.csv", "lanes.csv"] {
                 let path = lab.folder + "/\(name)/" + file
-                try change(try String(contentsOfFile: path, encoding: .utf8)).write(toFile: path, atomically: true, encoding: .utf8)
+                try change(try String(contentsOfFile: path, encoding: .utf8)).write(
+                    toFile: path, atomically: true, encoding: .utf8)
             }
             let report = try lab.run(["report", name])
             #expect(report.status == 0 && report.standardError.isEmpty, "\(name): \(report.standardError)")
-            #expect(try String(contentsOfFile: lab.folder + "/\(name)/summary.csv", encoding: .utf8) == original, "\(name)")
+            #expect(
+                try String(contentsOfFile: lab.folder + "/\(name)/summary.csv", encoding: .utf8) == original, "\(name)")
         }
     }
 }

@@ -3,10 +3,12 @@ import Testing
 @testable import LabReport
 
 @Suite struct CSVTests {
-    @Test("fields are quoted only when they must be", arguments: [
-        ("plain", "plain"), ("", ""), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
-        ("two\nlines", "\"two\nlines\""), ("cr\r\nlf", "\"cr\r\nlf\""), ("limit=5;x=1", "limit=5;x=1"),
-    ])
+    @Test(
+        "fields are quoted only when they must be",
+        arguments: [
+            ("plain", "plain"), ("", ""), ("a,b", "\"a,b\""), ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""), ("cr\r\nlf", "\"cr\r\nlf\""), ("limit=5;x=1", "limit=5;x=1"),
+        ])
     func escaping(field: String, expected: String) {
         #expect(CSV.escape(field) == expected)
     }

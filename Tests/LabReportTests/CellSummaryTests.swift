@@ -4,7 +4,8 @@ import Testing
 @testable import LabReport
 
 @Suite struct CellSummaryTests {
-    let records = [0.6, 0.62, 0.58].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) }
+    let records =
+        [0.6, 0.62, 0.58].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) }
         + [0.3, 0.31, 0.29].map { sampleRecord(mode: .threads, wall: $0) }
         + [0.4, 0.4, 0.9].map { sampleRecord(mode: .processes, wall: $0, status: $0 > 0.5 ? .failed : .ok, error: "x") }
 
@@ -38,15 +39,20 @@ import Testing
 
     @Test("a wide spread is warned about, a tight one is not")
     func warnings() {
-        let tight = CellSummary.summarize([1.0, 1.01, 0.99, 1.02, 0.98].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        let tight = CellSummary.summarize(
+            [1.0, 1.01, 0.99, 1.02, 0.98].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
         #expect(tight[0].warning == nil)
         let wide = CellSummary.summarize([1.0, 2.0, 0.5].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
         #expect(wide[0].warning?.contains("95% CI is +/-") == true)
         // A straggler a hair outside Tukey's fences is counted but not warned about...
-        let straggler = CellSummary.summarize([0.6005, 0.6006, 0.6007, 0.6007, 0.6015].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        let straggler = CellSummary.summarize(
+            [0.6005, 0.6006, 0.6007, 0.6007, 0.6015].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
         #expect(straggler[0].outliers == 1 && straggler[0].warning == nil)
         // ...one far from the median is.
-        let far = CellSummary.summarize([1.0, 1.0, 1.01, 0.99, 1.0, 1.0, 1.01, 0.99, 1.5].map { sampleRecord(mode: .sequential, workers: 1, wall: $0) })
+        let far = CellSummary.summarize(
+            [1.0, 1.0, 1.01, 0.99, 1.0, 1.0, 1.01, 0.99, 1.5].map {
+                sampleRecord(mode: .sequential, workers: 1, wall: $0)
+            })
         #expect(far[0].warning?.contains("1 outlier more than 10% from the median") == true)
     }
 }

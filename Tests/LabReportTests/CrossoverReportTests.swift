@@ -6,12 +6,14 @@ import Testing
 
 @Suite struct CrossoverReportTests {
     static let parameter = ParameterSpec(
-        name: "limit", type: .integer(2...1_000_000), defaultValue: "1000", quickValue: "100", unit: "count", summary: "numbers tested")
+        name: "limit", type: .integer(2...1_000_000), defaultValue: "1000", quickValue: "100", unit: "count",
+        summary: "numbers tested")
 
     /// A scan with known medians: threads win from 200, processes from 400, and catch up at 800.
     static func point(_ size: Int, _ sequential: Double, _ threads: Double, _ processes: Double) -> CrossoverPoint {
         CrossoverPoint(
-            size: size, tasks: 8, sequentialSeconds: sequential, threadsSeconds: threads, processesSeconds: processes, phase: "doubling", records: [])
+            size: size, tasks: 8, sequentialSeconds: sequential, threadsSeconds: threads, processesSeconds: processes,
+            phase: "doubling", records: [])
     }
 
     static let report = CrossoverReport(
@@ -26,22 +28,25 @@ import Testing
     @Test("the CSV has one row per size in order, units in the column names, ratios from the medians")
     func csv() throws {
         let rows = try CSV.parse(Self.report.csv)
-        #expect(rows[0] == [
-            "limit_count", "tasks", "workers", "sequential_median_s", "threads_median_s", "processes_median_s", "threads_speedup_x",
-            "processes_speedup_x", "processes_over_threads_x", "phase",
-        ])
+        #expect(
+            rows[0] == [
+                "limit_count", "tasks", "workers", "sequential_median_s", "threads_median_s", "processes_median_s",
+                "threads_speedup_x",
+                "processes_speedup_x", "processes_over_threads_x", "phase",
+            ])
         #expect(rows.dropFirst().map { $0[0] } == ["100", "200", "400", "800"])
         #expect(rows[1][6] == "0.500" && rows[1][7] == "0.050" && rows[1][8] == "10.000")
     }
 
     @Test("the findings say where each crossing is, and what is left where there is none")
     func findings() {
-        #expect(Self.report.findingsText == """
-            threads beat sequential from limit = 200 (not yet at 100)
-            processes beat sequential from limit = 400 (not yet at 200)
-            processes within 10% of threads: not up to limit = 800; there processes take 1.05x the threads' time
+        #expect(
+            Self.report.findingsText == """
+                threads beat sequential from limit = 200 (not yet at 100)
+                processes beat sequential from limit = 400 (not yet at 200)
+                processes within 10% of threads: not up to limit = 800; there processes take 1.05x the threads' time
 
-            """)
+                """)
     }
 
     @Test("the ASCII chart has two bars per size and marks 1.00x")

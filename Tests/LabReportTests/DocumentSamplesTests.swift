@@ -38,23 +38,37 @@ import Testing
 
     @Test("refreshing replaces what is between the markers and nothing else")
     func refreshing() {
-        let refreshed = DocumentSamples.refreshed(Self.page, sample: { sample in
-            DocumentSamples.body(arguments: sample.arguments, output: "new output\n", madeBy: "lab 9.9.9")
-        }, table: { "| table of \($0) |\n" })
-        #expect(refreshed.contains("<!-- lab:sample scale --workload primes ; quick: --quick --workers 1,2 -->\n```text\n$ lab scale --workload primes\nnew output\n```\n*lab 9.9.9*\n<!-- /lab:sample -->\n\nBetween."))
+        let refreshed = DocumentSamples.refreshed(
+            Self.page,
+            sample: { sample in
+                DocumentSamples.body(arguments: sample.arguments, output: "new output\n", madeBy: "lab 9.9.9")
+            }, table: { "| table of \($0) |\n" })
+        #expect(
+            refreshed.contains(
+                "<!-- lab:sample scale --workload primes ; quick: --quick --workers 1,2 -->\n```text\n$ lab scale --workload primes\nnew output\n```\n*lab 9.9.9*\n<!-- /lab:sample -->\n\nBetween."
+            ))
         #expect(refreshed.contains("<!-- lab:options run -->\n| table of run |\n<!-- /lab:options -->\n"))
         #expect(!refreshed.contains("serial fraction") && !refreshed.contains("old table"))
         #expect(refreshed.hasPrefix("# A page\n\n") && refreshed.hasSuffix("<!-- /lab:options -->\n"))
         // Refreshed twice, the same.
-        #expect(DocumentSamples.refreshed(refreshed, sample: { _ in "x\n" }, table: { _ in "y\n" }) == DocumentSamples.refreshed(Self.page, sample: { _ in "x\n" }, table: { _ in "y\n" }))
+        #expect(
+            DocumentSamples.refreshed(refreshed, sample: { _ in "x\n" }, table: { _ in "y\n" })
+                == DocumentSamples.refreshed(Self.page, sample: { _ in "x\n" }, table: { _ in "y\n" }))
     }
 
     @Test("a quick run takes the quick options in place of the page's, --set per parameter")
     func quickRun() {
         var sample = DocumentSamples.Sample(
-            arguments: ["run", "--workloads", "sleep", "--set", "sleep.seconds=3,2,1", "--set", "primes.limit=5", "--workers", "3", "--quiet"],
+            arguments: [
+                "run", "--workloads", "sleep", "--set", "sleep.seconds=3,2,1", "--set", "primes.limit=5", "--workers",
+                "3", "--quiet",
+            ],
             quickArguments: ["--set", "sleep.seconds=0.3,0.2,0.1", "--repetitions", "1"], body: "")
-        #expect(sample.quickRun == ["run", "--workloads", "sleep", "--set", "sleep.seconds=0.3,0.2,0.1", "--set", "primes.limit=5", "--workers", "3", "--quiet", "--repetitions", "1"])
+        #expect(
+            sample.quickRun == [
+                "run", "--workloads", "sleep", "--set", "sleep.seconds=0.3,0.2,0.1", "--set", "primes.limit=5",
+                "--workers", "3", "--quiet", "--repetitions", "1",
+            ])
         sample = DocumentSamples.Sample(arguments: ["explain", "Results/reference"], quickArguments: [], body: "")
         #expect(sample.quickRun == ["explain", "Results/reference"])
     }
@@ -71,23 +85,31 @@ import Testing
             |---|---|---|
 
             """
-        #expect(DocumentSamples.shape(of: chart) == [
-            "primes (cpu)", "median wall time of", "sequential", "threads", "thread_create_join", "workload kind sequential",
-        ])
+        #expect(
+            DocumentSamples.shape(of: chart) == [
+                "primes (cpu)", "median wall time of", "sequential", "threads", "thread_create_join",
+                "workload kind sequential",
+            ])
     }
 
     @Test("two outputs that differ in a row, a column or a wording differ in shape; in numbers they do not")
     func shapeDifference() {
         let old = "a_row   1.00 us\nb_row   2.00 us\n\nthreads: best 1.98x at 8 workers (serial fraction 0.433)\n"
         let sameShape = "a_row   9.50 us\nb_row   7.00 us\n\nthreads: best 1.50x at 2 workers (serial fraction 0.1)\n"
-        let newRow = "a_row   1.00 us\nb_row   2.00 us\nc_row 3 us\n\nthreads: best 1.98x at 8 workers (serial fraction 0.433)\n"
+        let newRow =
+            "a_row   1.00 us\nb_row   2.00 us\nc_row 3 us\n\nthreads: best 1.98x at 8 workers (serial fraction 0.433)\n"
         let newWords = "a_row   1.00 us\nb_row   2.00 us\n\nthreads: the best is 1.98x at 8 workers\n"
         #expect(DocumentSamples.shapeDifference(sample: old, fresh: sameShape, findingsByFirstWord: false) == ([], []))
-        #expect(DocumentSamples.shapeDifference(sample: old, fresh: newRow, findingsByFirstWord: false) == ([], ["c_row"]))
-        #expect(DocumentSamples.shapeDifference(sample: old, fresh: newWords, findingsByFirstWord: false) == (["threads: best"], ["threads: the best is"]))
+        #expect(
+            DocumentSamples.shapeDifference(sample: old, fresh: newRow, findingsByFirstWord: false) == ([], ["c_row"]))
+        #expect(
+            DocumentSamples.shapeDifference(sample: old, fresh: newWords, findingsByFirstWord: false) == (
+                ["threads: best"], ["threads: the best is"]
+            ))
         // Findings after the chart count by their first word when asked: their wording follows the numbers.
         #expect(DocumentSamples.shapeDifference(sample: old, fresh: newWords, findingsByFirstWord: true) == ([], []))
-        #expect(DocumentSamples.shapeDifference(sample: old, fresh: newRow, findingsByFirstWord: true) == ([], ["c_row"]))
+        #expect(
+            DocumentSamples.shapeDifference(sample: old, fresh: newRow, findingsByFirstWord: true) == ([], ["c_row"]))
     }
 }
 

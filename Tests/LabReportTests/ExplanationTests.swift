@@ -6,13 +6,18 @@ import Testing
 @Suite struct ExplanationTests {
     /// Three repetitions of a cell, walls a millisecond apart, every one with `parts` (work
     /// taking up the rest of the wall time).
-    func cell(_ mode: ExecutionMode, wall: Double, startup: Double = 0.001, exchange: Double = 0, idle: Double = 0, teardown: Double = 0) -> [RepetitionRecord] {
+    func cell(
+        _ mode: ExecutionMode, wall: Double, startup: Double = 0.001, exchange: Double = 0, idle: Double = 0,
+        teardown: Double = 0
+    ) -> [RepetitionRecord] {
         (0..<3).map { index in
-            var record = sampleRecord(mode: mode, workers: mode == .sequential ? 1 : 2, wall: wall + Double(index) * 0.001)
+            var record = sampleRecord(
+                mode: mode, workers: mode == .sequential ? 1 : 2, wall: wall + Double(index) * 0.001)
             record.repetition = index + 1
             record.bytesToWorkers = mode == .processes ? 64 << 20 : 0
             record.breakdown = TimeBreakdown(
-                startupSeconds: startup, workSeconds: record.wallSeconds - startup - exchange - idle - teardown, exchangeSeconds: exchange,
+                startupSeconds: startup, workSeconds: record.wallSeconds - startup - exchange - idle - teardown,
+                exchangeSeconds: exchange,
                 idleSeconds: idle, teardownSeconds: teardown, residualSeconds: 0)
             return record
         }
@@ -26,9 +31,11 @@ import Testing
         // A pipe at 1,024 MiB a second: 64 MiB over two lanes is 31.25 ms of the exchange's 100.
         // The prediction: the ideal 0.5 s, three equal tasks on two lanes (one lane runs two:
         // 167 ms of tail) and, for processes, the 31.25 ms of bytes.
-        let costs = UnitCosts(source: "test", measurements: [.init(measurement: "pipe_bandwidth", value: 1024, unit: "MiB/s")])
+        let costs = UnitCosts(
+            source: "test", measurements: [.init(measurement: "pipe_bandwidth", value: 1024, unit: "MiB/s")])
         let text = Explanation(
-            summaries: CellSummary.summarize(records), records: records, stackContext: SpeedupStack.Context(costs: costs, batch: .fixed(1))
+            summaries: CellSummary.summarize(records), records: records,
+            stackContext: SpeedupStack.Context(costs: costs, batch: .fixed(1))
         ).render()
         #expect(
             text == """
@@ -42,28 +49,38 @@ import Testing
                       Predicted 667 ms from the sequential cell and the unit costs, 33.2% over; the part it got most wrong: tasks slower side by side (0 us predicted, -100 ms measured).
                     processes x2: 1.25x instead of 2.00x: start-up 0.50x (200 ms), not accounted for 0.17x (68.7 ms), moving 64.0 MiB 0.08x (31.3 ms).
                       Predicted 699 ms from the sequential cell and the unit costs, 12.8% short; the part it got most wrong: start-up (0 us predicted, 200 ms measured).
-                
+
                 """, "\(text)")
     }
 
     @Test("the exchange of processes over shared memory says so, and the cell is named by its transport")
     func sharedMemory() {
-        let records = cell(.threads, wall: 0.5) + cell(.processes, wall: 0.8, startup: 0.2, exchange: 0.1).map { record in
-            var record = record
-            record.transport = .shm
-            return record
-        }
+        let records =
+            cell(.threads, wall: 0.5)
+            + cell(.processes, wall: 0.8, startup: 0.2, exchange: 0.1).map { record in
+                var record = record
+                record.transport = .shm
+                return record
+            }
         let text = Explanation(summaries: CellSummary.summarize(records), records: records).render()
         #expect(text.contains("processes x2 over shm took 1.60 times as long as threads x2: "), "\(text)")
-        #expect(text.contains("handing tasks to the workers and results back through shared memory, wake-ups included"), "\(text)")
+        #expect(
+            text.contains("handing tasks to the workers and results back through shared memory, wake-ups included"),
+            "\(text)")
     }
 
     @Test("a difference inside both 95% intervals is noise; a run without a breakdown says it cannot say why")
     func noiseAndOlderRuns() {
         var records = cell(.sequential, wall: 1.0, startup: 0) + cell(.threads, wall: 0.999)
         var text = Explanation(summaries: CellSummary.summarize(records), records: records).render()
-        #expect(text.contains("  No mode beat sequential beyond the noise: threads x2 and sequential (medians 1.000 s to 1.001 s); their 95% intervals overlap, so the differences between them are noise at 3 repetitions.\n"), "\(text)")
-        #expect(text.contains("  sequential took 1.00 times as long as threads x2: within the noise (95% intervals: sequential 0.999 s-1.003 s, threads x2 0.998 s-1.002 s).\n"), "\(text)")
+        #expect(
+            text.contains(
+                "  No mode beat sequential beyond the noise: threads x2 and sequential (medians 1.000 s to 1.001 s); their 95% intervals overlap, so the differences between them are noise at 3 repetitions.\n"
+            ), "\(text)")
+        #expect(
+            text.contains(
+                "  sequential took 1.00 times as long as threads x2: within the noise (95% intervals: sequential 0.999 s-1.003 s, threads x2 0.998 s-1.002 s).\n"
+            ), "\(text)")
         for index in records.indices { records[index].breakdown = nil }
         text = Explanation(summaries: CellSummary.summarize(records), records: records).render()
         #expect(text.contains("  No mode beat sequential beyond the noise: threads x2 and sequential"))
@@ -71,18 +88,29 @@ import Testing
         #expect(!text.contains("took 1.00 times"))
     }
 
-    @Test("cells within the fastest's noise are named as a tie, not beaten; each interval is named by its cell, in one unit")
+    @Test(
+        "cells within the fastest's noise are named as a tie, not beaten; each interval is named by its cell, in one unit"
+    )
     func ties() {
         // threads and async within each other's intervals; processes clearly slower.
-        let records = cell(.sequential, wall: 1.0, startup: 0) + cell(.threads, wall: 0.5) + cell(.async, wall: 0.5005)
+        let records =
+            cell(.sequential, wall: 1.0, startup: 0) + cell(.threads, wall: 0.5) + cell(.async, wall: 0.5005)
             + cell(.processes, wall: 0.8, startup: 0.2)
         let text = Explanation(summaries: CellSummary.summarize(records), records: records).render()
-        #expect(text.contains("  Fastest, tied: threads x2 and async x2, all about 2.00 times as fast as sequential (medians all about 0.501 s against 1.001 s); their 95% intervals overlap, so the differences between them are noise at 3 repetitions.\n"), "\(text)")
-        #expect(text.contains("  async x2 took 1.00 times as long as threads x2: within the noise (95% intervals: async x2 499 ms-504 ms, threads x2 499 ms-503 ms).\n"), "\(text)")
+        #expect(
+            text.contains(
+                "  Fastest, tied: threads x2 and async x2, all about 2.00 times as fast as sequential (medians all about 0.501 s against 1.001 s); their 95% intervals overlap, so the differences between them are noise at 3 repetitions.\n"
+            ), "\(text)")
+        #expect(
+            text.contains(
+                "  async x2 took 1.00 times as long as threads x2: within the noise (95% intervals: async x2 499 ms-504 ms, threads x2 499 ms-503 ms).\n"
+            ), "\(text)")
         #expect(!text.contains("Fastest: "))
     }
 
-    @Test("counters are cited where they say something: page faults, waiting for a core, RSS against PSS, disturbed repetitions")
+    @Test(
+        "counters are cited where they say something: page faults, waiting for a core, RSS against PSS, disturbed repetitions"
+    )
     func counters() {
         func with(_ records: [RepetitionRecord], _ change: (inout RepetitionCounters) -> Void) -> [RepetitionRecord] {
             records.map { record in
@@ -95,15 +123,20 @@ import Testing
         let busy = Interference(othersCPUSeconds: 0.9, stealSeconds: 0, pressureSeconds: 0.5, disturbed: true)
         let threads = with(cell(.threads, wall: 0.5)) {
             $0 = RepetitionCounters(
-                minorFaults: 5_600, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0, workersVoluntaryContextSwitches: 0,
-                workersInvoluntaryContextSwitches: 0, lanes: SchedulerCounters(runningSeconds: 0.5, waitingSeconds: 0.01, migrations: 2),
+                minorFaults: 5_600, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0,
+                workersVoluntaryContextSwitches: 0,
+                workersInvoluntaryContextSwitches: 0,
+                lanes: SchedulerCounters(runningSeconds: 0.5, waitingSeconds: 0.01, migrations: 2),
                 workersMemory: MemoryFootprint(), interference: quiet)
         }
         let processes = with(cell(.processes, wall: 0.8, startup: 0.2)) {
             $0 = RepetitionCounters(
-                minorFaults: 300, majorFaults: 0, workersMinorFaults: 31_000, workersMajorFaults: 0, workersVoluntaryContextSwitches: 10_000,
-                workersInvoluntaryContextSwitches: 40, lanes: SchedulerCounters(runningSeconds: 0.6, waitingSeconds: 0.02, migrations: 4),
-                workersMemory: MemoryFootprint(residentKiB: 40 * 1024, proportionalKiB: 15 * 1024, uniqueKiB: 3 * 1024), interference: quiet)
+                minorFaults: 300, majorFaults: 0, workersMinorFaults: 31_000, workersMajorFaults: 0,
+                workersVoluntaryContextSwitches: 10_000,
+                workersInvoluntaryContextSwitches: 40,
+                lanes: SchedulerCounters(runningSeconds: 0.6, waitingSeconds: 0.02, migrations: 4),
+                workersMemory: MemoryFootprint(residentKiB: 40 * 1024, proportionalKiB: 15 * 1024, uniqueKiB: 3 * 1024),
+                interference: quiet)
         }
         // Eight threads on two cores: each ran a quarter of the time and waited the rest.
         var crowded = with(cell(.threads, wall: 1.0)) {
@@ -120,26 +153,48 @@ import Testing
         for index in sequential.indices { sequential[index].counters.interference = index == 0 ? quiet : busy }
         let records = sequential + threads + processes + crowded
         let text = Explanation(summaries: CellSummary.summarize(records), records: records, cores: 2).render()
-        #expect(text.contains("    Page faults: the workers and the coordinator took 31,300 a repetition, threads x2 5,600: every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page.\n"), "\(text)")
-        #expect(text.contains("    Waiting for a core: each thread waited for a core 75% of the time (8 threads on 2 cores), runnable but not running.\n"), "\(text)")
-        #expect(text.contains("    Memory: the 2 workers held 40.0 MiB resident (RSS), but their proportional share (PSS) was 15.0 MiB and only 3.0 MiB was theirs alone (USS)"), "\(text)")
+        #expect(
+            text.contains(
+                "    Page faults: the workers and the coordinator took 31,300 a repetition, threads x2 5,600: every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page.\n"
+            ), "\(text)")
+        #expect(
+            text.contains(
+                "    Waiting for a core: each thread waited for a core 75% of the time (8 threads on 2 cores), runnable but not running.\n"
+            ), "\(text)")
+        #expect(
+            text.contains(
+                "    Memory: the 2 workers held 40.0 MiB resident (RSS), but their proportional share (PSS) was 15.0 MiB and only 3.0 MiB was theirs alone (USS)"
+            ), "\(text)")
         // Memory a worker allocated for itself is said to be its own: a second heap.
         let owned = records.map { record in
             var record = record
-            if record.mode == .processes { record.counters.workersMemory = MemoryFootprint(residentKiB: 150 * 1024, proportionalKiB: 137 * 1024, uniqueKiB: 130 * 1024) }
+            if record.mode == .processes {
+                record.counters.workersMemory = MemoryFootprint(
+                    residentKiB: 150 * 1024, proportionalKiB: 137 * 1024, uniqueKiB: 130 * 1024)
+            }
             return record
         }
         let heap = Explanation(summaries: CellSummary.summarize(owned), records: owned).render()
-        #expect(heap.contains("    Memory: the 2 workers held 150.0 MiB resident (RSS), 137.0 MiB as their proportional share (PSS) and 130.0 MiB theirs alone (USS): most of it is memory each worker allocated for itself, a second heap beside the coordinator's (87% of RSS).\n"), "\(heap)")
-        #expect(text.contains("  Disturbed: 2 of 3 repetitions of sequential shared the machine with other work (other processes or the hypervisor took up to 0.90 cores); its times are not this code's alone.\n"), "\(text)")
+        #expect(
+            heap.contains(
+                "    Memory: the 2 workers held 150.0 MiB resident (RSS), 137.0 MiB as their proportional share (PSS) and 130.0 MiB theirs alone (USS): most of it is memory each worker allocated for itself, a second heap beside the coordinator's (87% of RSS).\n"
+            ), "\(heap)")
+        #expect(
+            text.contains(
+                "  Disturbed: 2 of 3 repetitions of sequential shared the machine with other work (other processes or the hypervisor took up to 0.90 cores); its times are not this code's alone.\n"
+            ), "\(text)")
         // Without inputs to receive, a worker's faults are its own start.
         let withoutInputs = records.map { record in
             var record = record
             record.bytesToWorkers = 0
             return record
         }
-        let startOnly = Explanation(summaries: CellSummary.summarize(withoutInputs), records: withoutInputs, cores: 2).render()
-        #expect(startOnly.contains("threads x2 5,600: every worker is a fresh process that faults in its own copy of the lab's pages and a heap of its own as it starts.\n"), "\(startOnly)")
+        let startOnly = Explanation(summaries: CellSummary.summarize(withoutInputs), records: withoutInputs, cores: 2)
+            .render()
+        #expect(
+            startOnly.contains(
+                "threads x2 5,600: every worker is a fresh process that faults in its own copy of the lab's pages and a heap of its own as it starts.\n"
+            ), "\(startOnly)")
         // Nothing is said of a counter that says nothing: the fastest's few waits and faults.
         #expect(!text.contains("each thread waited for a core 2"))
         #expect(text.components(separatedBy: "Page faults:").count == 2)
@@ -164,12 +219,17 @@ import Testing
         var timeline = RecordedTimeline()
         // Lane 0 works from 0.1 to 0.9 s; lane 1 from 0.1 to 0.5 s, then idle; teardown from 0.9.
         timeline.spans = [
-            SpanRow(lane: 0, firstTask: 0, taskCount: 1, claimed: 0.1, sent: 0.1, started: 0.1, ended: 0.9, received: 0.9, work: 0.8, bytesIn: 0, bytesOut: 0),
-            SpanRow(lane: 1, firstTask: 1, taskCount: 1, claimed: 0.1, sent: 0.3, started: 0.3, ended: 0.5, received: 0.5, work: 0.2, bytesIn: 0, bytesOut: 0),
+            SpanRow(
+                lane: 0, firstTask: 0, taskCount: 1, claimed: 0.1, sent: 0.1, started: 0.1, ended: 0.9, received: 0.9,
+                work: 0.8, bytesIn: 0, bytesOut: 0),
+            SpanRow(
+                lane: 1, firstTask: 1, taskCount: 1, claimed: 0.1, sent: 0.3, started: 0.3, ended: 0.5, received: 0.5,
+                work: 0.2, bytesIn: 0, bytesOut: 0),
         ]
         timeline.events = [
             EventRow(lane: 0, event: "lane_ready", at: 0.1), EventRow(lane: 1, event: "lane_ready", at: 0.1),
-            EventRow(lane: nil, event: EventRow.lastResult, at: 0.9), EventRow(lane: nil, event: EventRow.poolGone, at: 1.0),
+            EventRow(lane: nil, event: EventRow.lastResult, at: 0.9),
+            EventRow(lane: nil, event: EventRow.poolGone, at: 1.0),
         ]
         let summary = try #require(CellSummary.summarize([record]).first)
         let text = AsciiTimeline(width: 10).render(CellTimeline(cell: summary, record: record, timeline: timeline))

@@ -21,7 +21,9 @@ import Testing
         FolderFuzzing.exercise(Array(try Data(contentsOf: URL(fileURLWithPath: corpus + "/" + name))))
     }
 
-    @Test("real folders of every version (0.2.0, 0.4.0, 0.5.0, 0.7.0 with failures, transports, datasets and a resumption, the Python peer) read")
+    @Test(
+        "real folders of every version (0.2.0, 0.4.0, 0.5.0, 0.7.0 with failures, transports, datasets and a resumption, the Python peer) read"
+    )
     func seedsRead() throws {
         let seeds = try FolderCorpusTests.inputs("seed-")
         #expect(seeds.count >= 7)

@@ -22,7 +22,8 @@ import Testing
 
     @Test("a quiet machine: no false alarms, and more repetitions catch smaller slowdowns")
     func quiet() throws {
-        let sensitivity = GateSensitivity(records: records(count: 40, spread: 0.01), percent: 2, repetitions: [5, 10, 20], draws: 60)
+        let sensitivity = GateSensitivity(
+            records: records(count: 40, spread: 0.01), percent: 2, repetitions: [5, 10, 20], draws: 60)
         #expect(sensitivity.rows.map(\.repetitions) == [5, 10, 20])
         #expect(sensitivity.rows.allSatisfy { $0.falseAlarmRate <= 0.05 }, "\(sensitivity.rows.map(\.falseAlarmRate))")
         let caught = sensitivity.rows.map { $0.smallestCaught ?? 1 }
@@ -33,13 +34,18 @@ import Testing
 
     @Test("a noisy machine catches only large slowdowns, and a count without room in the run is left out")
     func noisy() {
-        let sensitivity = GateSensitivity(records: records(count: 10, spread: 0.3), percent: 2, repetitions: [5, 10], draws: 60)
+        let sensitivity = GateSensitivity(
+            records: records(count: 10, spread: 0.3), percent: 2, repetitions: [5, 10], draws: 60)
         #expect(sensitivity.rows.map(\.repetitions) == [5], "10 a side needs 20 repetitions")
-        #expect((sensitivity.rows.first?.smallestCaught ?? 1) >= 0.1, "\(String(describing: sensitivity.rows.first?.smallestCaught))")
+        #expect(
+            (sensitivity.rows.first?.smallestCaught ?? 1) >= 0.1,
+            "\(String(describing: sensitivity.rows.first?.smallestCaught))")
         #expect(sensitivity.recommended(slowdown: 0.05) == nil)
     }
 
-    @Test("two runs: the drift between them counts as false alarms, which draws of one run cannot see, and only shared repetitions are drawn")
+    @Test(
+        "two runs: the drift between them counts as false alarms, which draws of one run cannot see, and only shared repetitions are drawn"
+    )
     func twoRuns() throws {
         let first = records(count: 20, spread: 0.01)
         // The same build measured later on a machine 3% slower: beyond the 2% allowed.
@@ -48,21 +54,28 @@ import Testing
             record.wallSeconds *= 1.03
             return record
         }
-        let apart = GateSensitivity(baseline: first, candidate: drifted, percent: 2, repetitions: [5, 10, 25], draws: 40)
+        let apart = GateSensitivity(
+            baseline: first, candidate: drifted, percent: 2, repetitions: [5, 10, 25], draws: 40)
         #expect(apart.twoRuns && apart.rows.map(\.repetitions) == [5, 10], "25 is more than the runs share")
         #expect(apart.rows.allSatisfy { $0.falseAlarmRate >= 0.5 }, "\(apart.rows.map(\.falseAlarmRate))")
-        #expect(apart.text.contains("(draws of the same repetitions from two runs, baseline and candidate)"), "\(apart.text)")
-        let within = GateSensitivity(records: first + drifted.map { record in
-            var record = record
-            record.repetition += 20
-            return record
-        }, percent: 2, repetitions: [5, 10], draws: 40)
+        #expect(
+            apart.text.contains("(draws of the same repetitions from two runs, baseline and candidate)"),
+            "\(apart.text)")
+        let within = GateSensitivity(
+            records: first
+                + drifted.map { record in
+                    var record = record
+                    record.repetition += 20
+                    return record
+                }, percent: 2, repetitions: [5, 10], draws: 40)
         #expect(within.rows.allSatisfy { $0.falseAlarmRate < 0.5 }, "\(within.rows.map(\.falseAlarmRate))")
         // The same run against itself: every draw is the same repetitions on both sides.
         let itself = GateSensitivity(baseline: first, candidate: first, percent: 2, repetitions: [5], draws: 40)
         #expect(itself.rows.first?.falseAlarmRate == 0)
         // Repetition numbers only one side has are not drawn.
-        let fewer = GateSensitivity(baseline: first, candidate: first.filter { $0.repetition <= 6 }, percent: 2, repetitions: [5, 10], draws: 10)
+        let fewer = GateSensitivity(
+            baseline: first, candidate: first.filter { $0.repetition <= 6 }, percent: 2, repetitions: [5, 10], draws: 10
+        )
         #expect(fewer.repetitionsMeasured == 6 && fewer.rows.map(\.repetitions) == [5])
     }
 }

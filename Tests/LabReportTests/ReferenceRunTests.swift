@@ -8,7 +8,8 @@ import Testing
 /// blocks must be exactly what `lab report Results/reference` makes of it, or the docs have
 /// drifted from the data (refresh them with Scripts/refresh-reference.sh).
 @Suite struct ReferenceRunTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let folder = RunFolder(path: root.appendingPathComponent("Results/reference").path)
 
     @Test("the reference run's derived files are what lab report makes of its data")
@@ -39,18 +40,28 @@ import Testing
     func readmeBlocks() throws {
         let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
         for (name, text) in DocumentEmbedding.blocks(try Self.folder.derivedFiles()) where name == "overview" {
-            let embedded = try #require(DocumentEmbedding.block(named: name, in: readme), "README lost its lab:\(name) block")
+            let embedded = try #require(
+                DocumentEmbedding.block(named: name, in: readme), "README lost its lab:\(name) block")
             #expect(embedded == text, "README's lab:\(name) block is stale; run Scripts/refresh-reference.sh")
         }
     }
 
-    @Test("embedding replaces only the marked blocks, fills a document with one of them, and refuses a document with none")
+    @Test(
+        "embedding replaces only the marked blocks, fills a document with one of them, and refuses a document with none"
+    )
     func embedding() throws {
-        let document = "# Title\n<!-- lab:chart -->\nold\n<!-- /lab:chart -->\ntext\n<!-- lab:overview -->\n<!-- /lab:overview -->\nend\n"
-        let updated = try DocumentEmbedding.embed([("chart", "new chart\n"), ("overview", "| table |\n")], in: document)
-        #expect(updated == "# Title\n<!-- lab:chart -->\nnew chart\n<!-- /lab:chart -->\ntext\n<!-- lab:overview -->\n| table |\n<!-- /lab:overview -->\nend\n")
+        let document =
+            "# Title\n<!-- lab:chart -->\nold\n<!-- /lab:chart -->\ntext\n<!-- lab:overview -->\n<!-- /lab:overview -->\nend\n"
+        let updated = try DocumentEmbedding.embed(
+            [("chart", "new chart\n"), ("overview", "| table |\n")], in: document)
+        #expect(
+            updated
+                == "# Title\n<!-- lab:chart -->\nnew chart\n<!-- /lab:chart -->\ntext\n<!-- lab:overview -->\n| table |\n<!-- /lab:overview -->\nend\n"
+        )
         let one = "a\n<!-- lab:overview -->\n<!-- /lab:overview -->\n"
-        #expect(try DocumentEmbedding.embed([("chart", "c\n"), ("overview", "o\n")], in: one) == "a\n<!-- lab:overview -->\no\n<!-- /lab:overview -->\n")
+        #expect(
+            try DocumentEmbedding.embed([("chart", "c\n"), ("overview", "o\n")], in: one)
+                == "a\n<!-- lab:overview -->\no\n<!-- /lab:overview -->\n")
         #expect(throws: DocumentEmbedding.Failure.missingMarkers("chart' or 'lab:overview")) {
             try DocumentEmbedding.embed([("chart", "x"), ("overview", "x")], in: "# nothing here\n")
         }

@@ -4,40 +4,57 @@ import Testing
 
 @testable import LabReport
 
-func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double = 0.5, status: RepetitionStatus = .ok, error: String? = nil) -> RepetitionRecord {
+func sampleRecord(
+    mode: ExecutionMode = .threads, workers: Int = 2, wall: Double = 0.5, status: RepetitionStatus = .ok,
+    error: String? = nil
+) -> RepetitionRecord {
     RepetitionRecord(
-        runID: "20261125T120000Z", workload: "sleep", kind: .io, parameters: "seconds=0.3,0.2,0.1", mode: mode, workers: workers,
+        runID: "20261125T120000Z", workload: "sleep", kind: .io, parameters: "seconds=0.3,0.2,0.1", mode: mode,
+        workers: workers,
         tasks: 3, repetition: 1, wallSeconds: wall, startupSeconds: 0.012, tasksPerSecond: 6, checksum: 0xab,
-        status: status, error: error, userSeconds: 0.25, systemSeconds: 0.125, workersUserSeconds: mode == .processes ? 0.5 : 0,
-        workersSystemSeconds: 0, maxResidentKiB: 30_000, workersMaxResidentKiB: mode == .processes ? 16_000 : 0, voluntaryContextSwitches: 12,
-        involuntaryContextSwitches: 3, bytesToWorkers: mode == .processes ? 4096 : 0, bytesFromWorkers: mode == .processes ? 300 : 0,
+        status: status, error: error, userSeconds: 0.25, systemSeconds: 0.125,
+        workersUserSeconds: mode == .processes ? 0.5 : 0,
+        workersSystemSeconds: 0, maxResidentKiB: 30_000, workersMaxResidentKiB: mode == .processes ? 16_000 : 0,
+        voluntaryContextSwitches: 12,
+        involuntaryContextSwitches: 3, bytesToWorkers: mode == .processes ? 4096 : 0,
+        bytesFromWorkers: mode == .processes ? 300 : 0,
         startSeconds: 1.5, position: 7,
         breakdown: TimeBreakdown(
-            startupSeconds: 0.012, workSeconds: 0.25, exchangeSeconds: 0.125, idleSeconds: 0.0625, teardownSeconds: 0.001,
+            startupSeconds: 0.012, workSeconds: 0.25, exchangeSeconds: 0.125, idleSeconds: 0.0625,
+            teardownSeconds: 0.001,
             residualSeconds: 0.0005))
 }
 
 @Suite struct ResultsFileTests {
     @Test("the header is the documented columns in the documented order")
     func header() {
-        #expect(ResultColumn.header == [
-            "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
-            "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
-            "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx", "bytes_to_workers",
-            "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
-            "minor_faults", "major_faults", "workers_minor_faults", "workers_major_faults", "workers_voluntary_ctx", "workers_involuntary_ctx",
-            "lanes_running_s", "lanes_waiting_s", "lanes_migrations", "workers_rss_kib", "workers_pss_kib", "workers_uss_kib", "cycles",
-            "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed", "dataset", "dataset_bytes", "start", "peak_threads",
-            "lanes_together_x",
-        ])
+        #expect(
+            ResultColumn.header == [
+                "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s",
+                "tasks_per_s",
+                "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
+                "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx",
+                "bytes_to_workers",
+                "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s",
+                "residual_s", "pin", "transport", "units", "variant",
+                "minor_faults", "major_faults", "workers_minor_faults", "workers_major_faults", "workers_voluntary_ctx",
+                "workers_involuntary_ctx",
+                "lanes_running_s", "lanes_waiting_s", "lanes_migrations", "workers_rss_kib", "workers_pss_kib",
+                "workers_uss_kib", "cycles",
+                "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed", "dataset",
+                "dataset_bytes", "start", "peak_threads",
+                "lanes_together_x",
+            ])
     }
 
     @Test("records written to a file read back equal")
     func roundTrip() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-results-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-results-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var unmeasured = sampleRecord(mode: .processes, status: .failed, error: "worker 2 killed by signal 9 (SIGKILL) during task 1, \"badly\"")
+        var unmeasured = sampleRecord(
+            mode: .processes, status: .failed, error: "worker 2 killed by signal 9 (SIGKILL) during task 1, \"badly\"")
         unmeasured.workersUserSeconds = nil
         unmeasured.workersSystemSeconds = nil
         unmeasured.workersMaxResidentKiB = nil
@@ -53,20 +70,26 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         peer.variant = "forkserver"
         // Every counter measured, on a machine with hardware counters and a busy neighbour.
         overSharedMemory.counters = RepetitionCounters(
-            minorFaults: 120, majorFaults: 1, workersMinorFaults: 31_000, workersMajorFaults: 0, workersVoluntaryContextSwitches: 10_600,
-            workersInvoluntaryContextSwitches: 40, lanes: SchedulerCounters(runningSeconds: 0.75, waitingSeconds: 0.125, migrations: 12),
+            minorFaults: 120, majorFaults: 1, workersMinorFaults: 31_000, workersMajorFaults: 0,
+            workersVoluntaryContextSwitches: 10_600,
+            workersInvoluntaryContextSwitches: 40,
+            lanes: SchedulerCounters(runningSeconds: 0.75, waitingSeconds: 0.125, migrations: 12),
             workersMemory: MemoryFootprint(residentKiB: 40_612, proportionalKiB: 15_582, uniqueKiB: 3_460),
             hardware: HardwareCounts(cycles: 9_000_000_000, instructions: 12_000_000_000, cacheMisses: 3_000_000),
-            interference: Interference(othersCPUSeconds: 0.5, stealSeconds: 0.0625, pressureSeconds: 0.25, disturbed: true))
+            interference: Interference(
+                othersCPUSeconds: 0.5, stealSeconds: 0.0625, pressureSeconds: 0.25, disturbed: true))
         // Without pressure stall information, hardware counters or lanes (async).
         var sequential = sampleRecord(mode: .sequential, workers: 1, wall: 0.6)
         sequential.counters = RepetitionCounters(
-            minorFaults: 0, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0, workersVoluntaryContextSwitches: 0,
+            minorFaults: 0, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0,
+            workersVoluntaryContextSwitches: 0,
             workersInvoluntaryContextSwitches: 0, workersMemory: MemoryFootprint(),
             interference: Interference(othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: nil, disturbed: false))
         // With the lanes' speed together, slower than allowed.
         var together = sampleRecord(mode: .threads, workers: 2, wall: 0.4)
-        together.counters = RepetitionCounters(interference: Interference(othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: 0, lanesTogether: 1.84, disturbed: true))
+        together.counters = RepetitionCounters(
+            interference: Interference(
+                othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: 0, lanesTogether: 1.84, disturbed: true))
         let records = [sampleRecord(), sequential, together, overSharedMemory, peer, unmeasured]
         let path = folder + "/results.csv"
         do {
@@ -79,11 +102,16 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         let lastRow = try #require(try CSV.parse(text).last)
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
         #expect(
-            emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB] + ResultColumn.breakdownColumns
-                + [.units, .variant] + ResultColumn.counterColumns + [.dataset, .datasetBytes, .start, .peakThreads, .lanesTogether])
+            emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB]
+                + ResultColumn.breakdownColumns
+                + [.units, .variant] + ResultColumn.counterColumns + [
+                    .dataset, .datasetBytes, .start, .peakThreads, .lanesTogether,
+                ])
         let disturbed = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .disturbed)!] }
         #expect(disturbed == ["", "0", "1", "1", "", ""])
-        let togetherFields = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .lanesTogether)!] }
+        let togetherFields = try CSV.parse(text).dropFirst().map {
+            $0[ResultColumn.allCases.firstIndex(of: .lanesTogether)!]
+        }
         #expect(togetherFields == ["", "", "1.840", "", "", ""])
         #expect(throws: SystemError.self) { try ResultsFileWriter(path: path) }
         // The transport is written for process rows only.
@@ -91,9 +119,12 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         #expect(transports == ["", "", "", "shm", "pipe", "pipe"])
     }
 
-    @Test("a resumed run's files take up after their whole rows: a torn record is cut off, a timeline without its result is dropped")
+    @Test(
+        "a resumed run's files take up after their whole rows: a torn record is cut off, a timeline without its result is dropped"
+    )
     func resumedFiles() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-resume-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lab-resume-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         var first = sampleRecord(mode: .sequential, workers: 1)
@@ -104,7 +135,11 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         first.repetition = 1
         func timeline(_ record: RepetitionRecord) -> RecordedTimeline {
             RecordedTimeline(
-                spans: [SpanRow(lane: 0, firstTask: 0, taskCount: 3, claimed: 0, sent: 0, started: 0.001, ended: 0.25, received: 0.25, work: 0.2, bytesIn: 0, bytesOut: 8)],
+                spans: [
+                    SpanRow(
+                        lane: 0, firstTask: 0, taskCount: 3, claimed: 0, sent: 0, started: 0.001, ended: 0.25,
+                        received: 0.25, work: 0.2, bytesIn: 0, bytesOut: 8)
+                ],
                 events: [EventRow(lane: nil, event: EventRow.poolGone, at: record.wallSeconds)])
         }
         // Two whole repetitions, a third whose timeline was written but not its result, and a
@@ -141,21 +176,29 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         // The third repetition's timeline rows went with its missing result; the rest stay as written.
         let kept = try #require(try RunFolder(path: folder).timelines())
         #expect(Set(kept.keys) == Set([first, second].map(RepetitionKey.init)))
-        #expect(try String(contentsOfFile: folder + "/tasks.csv", encoding: .utf8)
-            == CSV.record(TimelineFiles.tasksHeader) + [first, second].map { TimelineFiles.rows(of: timeline($0), record: $0).tasks }.joined())
+        #expect(
+            try String(contentsOfFile: folder + "/tasks.csv", encoding: .utf8)
+                == CSV.record(TimelineFiles.tasksHeader)
+                + [first, second].map { TimelineFiles.rows(of: timeline($0), record: $0).tasks }.joined())
     }
 
-    @Test("a results file of lab 0.4.0 (no transport column) reads its process rows as pipes and the others with no transport")
+    @Test(
+        "a results file of lab 0.4.0 (no transport column) reads its process rows as pipes and the others with no transport"
+    )
     func fileWithoutTransport() throws {
         let records = [sampleRecord(mode: .processes), sampleRecord()]
         let kept = ResultColumn.allCases.filter { $0 != .transport }
-        let old = CSV.record(kept.map(\.rawValue)) + records.map { record in CSV.record(kept.map { $0.field(of: record) }) }.joined()
+        let old =
+            CSV.record(kept.map(\.rawValue))
+            + records.map { record in CSV.record(kept.map { $0.field(of: record) }) }.joined()
         let read = try ResultsFileReader.records(fromCSV: old)
         #expect(read.map(\.transport) == [.pipe, nil])
         #expect(read == records)
     }
 
-    @Test("a results file of lab 0.3.0 (no breakdown or pin columns) reads with no breakdown and no pinning; a half breakdown is none")
+    @Test(
+        "a results file of lab 0.3.0 (no breakdown or pin columns) reads with no breakdown and no pinning; a half breakdown is none"
+    )
     func olderFile() throws {
         var record = sampleRecord()
         record.placement = .compact
@@ -169,7 +212,8 @@ func sampleRecord(mode: ExecutionMode = .threads, workers: Int = 2, wall: Double
         // One empty part makes the whole breakdown unknown rather than wrong.
         var fields = ResultColumn.fields(of: record)
         fields[ResultColumn.allCases.firstIndex(of: .idleSeconds)!] = ""
-        #expect(try ResultsFileReader.records(fromCSV: CSV.record(ResultColumn.header) + CSV.record(fields)) == [expected])
+        #expect(
+            try ResultsFileReader.records(fromCSV: CSV.record(ResultColumn.header) + CSV.record(fields)) == [expected])
     }
 
     @Test("a missing column, a short row or a non-number is a clear error")

@@ -8,7 +8,9 @@ import Testing
         workers.map { n in (n, Double(n) / (1 + contention * Double(n - 1) + coherency * Double(n * (n - 1)))) }
     }
 
-    @Test("a curve made by the Universal Scalability Law gives back its coefficients, its peak, and a better fit than Amdahl's")
+    @Test(
+        "a curve made by the Universal Scalability Law gives back its coefficients, its peak, and a better fit than Amdahl's"
+    )
     func universal() throws {
         let fit = try #require(ScalabilityFit(curve(contention: 0.05, coherency: 0.01, workers: [1, 2, 4, 8, 16])))
         #expect(abs(fit.contention - 0.05) < 1e-9 && abs(fit.coherency - 0.01) < 1e-9, "\(fit)")
@@ -16,7 +18,9 @@ import Testing
         // √(0.95 / 0.01) = 9.7 workers.
         #expect(abs((fit.peakWorkers ?? 0) - (0.95 / 0.01).squareRoot()) < 1e-6)
         let sentence = fit.sentence(beyond: 16)
-        #expect(sentence.contains("USL explains the curve better") && sentence.contains("peaks at 10 workers") && sentence.hasSuffix("at 32"), "\(sentence)")
+        #expect(
+            sentence.contains("USL explains the curve better") && sentence.contains("peaks at 10 workers")
+                && sentence.hasSuffix("at 32"), "\(sentence)")
     }
 
     @Test("an Amdahl curve fits with no coherency; too few points, or a speedup that is not a number, fit nothing")

@@ -12,7 +12,8 @@ import Testing
     static func point(_ size: Int, phase: String) -> CrossoverPoint {
         let work = Double(size) / 1000
         return CrossoverPoint(
-            size: size, tasks: 8, sequentialSeconds: work, threadsSeconds: 0.1 + work / 2, processesSeconds: 0.4 + work / 2, phase: phase, records: [])
+            size: size, tasks: 8, sequentialSeconds: work, threadsSeconds: 0.1 + work / 2,
+            processesSeconds: 0.4 + work / 2, phase: phase, records: [])
     }
 
     @Test("doubles from --from to --to, bisects each bracket, and measures each size once")

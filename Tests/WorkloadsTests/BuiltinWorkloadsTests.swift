@@ -24,24 +24,27 @@ import Testing
         _ = try type.parameters(quick: true)
     }
 
-    @Test("every workload gives the same checksum sequentially, on threads and as async tasks", arguments: builtinWorkloads.defaultPlanNames)
+    @Test(
+        "every workload gives the same checksum sequentially, on threads and as async tasks",
+        arguments: builtinWorkloads.defaultPlanNames)
     func sameChecksum(name: String) async throws {
         let type = try builtinWorkloads.type(named: name)
         try await ConfiguredWorkload(type: type, parameters: try type.parameters(quick: true)).withFixture { workload in
-        let sequential = await SequentialRunner().runOnOwnThread(workload)
-        #expect(sequential.failure == nil)
-        let expected = try #require(sequential.tally.checksum(ofTasks: workload.taskCount))
-        for runner in [ThreadPoolRunner(threads: 2), AsyncRunner(inFlight: 3)] as [any TaskRunner] {
-            let result = await runner.runOnOwnThread(workload)
-            #expect(result.failure == nil, "\(runner)")
-            #expect(result.tally.completed == workload.taskCount, "\(runner)")
-            #expect(result.tally.checksum(ofTasks: workload.taskCount) == expected, "\(runner)")
-        }
+            let sequential = await SequentialRunner().runOnOwnThread(workload)
+            #expect(sequential.failure == nil)
+            let expected = try #require(sequential.tally.checksum(ofTasks: workload.taskCount))
+            for runner in [ThreadPoolRunner(threads: 2), AsyncRunner(inFlight: 3)] as [any TaskRunner] {
+                let result = await runner.runOnOwnThread(workload)
+                #expect(result.failure == nil, "\(runner)")
+                #expect(result.tally.completed == workload.taskCount, "\(runner)")
+                #expect(result.tally.checksum(ofTasks: workload.taskCount) == expected, "\(runner)")
+            }
         }
     }
 
-    @Test("every parameter accepts its default and quick value and refuses values out of its range",
-          arguments: builtinWorkloads.types.flatMap { type in type.parameters.map { (type.name, $0) } })
+    @Test(
+        "every parameter accepts its default and quick value and refuses values out of its range",
+        arguments: builtinWorkloads.types.flatMap { type in type.parameters.map { (type.name, $0) } })
     func parameterValidation(workload: String, spec: ParameterSpec) {
         #expect(spec.parse(spec.defaultValue) != nil)
         #expect(spec.parse(spec.quickValue) != nil)

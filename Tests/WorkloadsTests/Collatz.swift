@@ -9,7 +9,7 @@ struct Collatz: Workload {
     static let parameters = [
         ParameterSpec(
             name: "limit", type: .integer(1...100_000_000), defaultValue: "3000000", quickValue: "50000", unit: "count",
-            summary: "the starting numbers 1...limit, split into one slice per task"),
+            summary: "the starting numbers 1...limit, split into one slice per task")
     ]
 
     static func defaultTaskCount(for parameters: Parameters) -> Int { 8 }

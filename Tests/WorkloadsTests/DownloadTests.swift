@@ -6,7 +6,8 @@ import Testing
 
 @Suite struct DownloadTests {
     func configured(_ overrides: [String: String], tasks: Int) throws -> ConfiguredWorkload {
-        try ConfiguredWorkload(type: Download.self, parameters: Download.parameters(overriding: overrides, quick: true), taskCount: tasks)
+        try ConfiguredWorkload(
+            type: Download.self, parameters: Download.parameters(overriding: overrides, quick: true), taskCount: tasks)
     }
 
     @Test("building the workload starts no server; its tasks then fail and say why")
@@ -22,17 +23,18 @@ import Testing
 
     @Test("503s are retried and the bodies are the server's images, in the blocking and the async body")
     func retried() async throws {
-        try await configured(["fail_every": "2", "latency_ms": "0", "bytes": "1000"], tasks: 4).withFixture { workload in
-        let download = try #require(workload.instance as? Download)
-        for index in 0..<4 {
-            var expected = Checksum()
-            expected.combine(UInt64(index))
-            expected.combine(bytes: LocalImageServer.body(forImage: index, bytes: 1000))
-            let blocking = try download.run(task: index, input: [])
-            let suspending = try await download.runAsync(task: index, input: [])
-            #expect(blocking == TaskOutput(checksum: expected.value, units: 1000))
-            #expect(suspending == blocking)
-        }
+        try await configured(["fail_every": "2", "latency_ms": "0", "bytes": "1000"], tasks: 4).withFixture {
+            workload in
+            let download = try #require(workload.instance as? Download)
+            for index in 0..<4 {
+                var expected = Checksum()
+                expected.combine(UInt64(index))
+                expected.combine(bytes: LocalImageServer.body(forImage: index, bytes: 1000))
+                let blocking = try download.run(task: index, input: [])
+                let suspending = try await download.runAsync(task: index, input: [])
+                #expect(blocking == TaskOutput(checksum: expected.value, units: 1000))
+                #expect(suspending == blocking)
+            }
         }
     }
 
@@ -87,40 +89,45 @@ import Testing
         return held
     }
 
-    @Test("no download leaks a socket: 200 async downloads with retries, refused connections and cancelled ones leave the descriptors as they were")
+    @Test(
+        "no download leaks a socket: 200 async downloads with retries, refused connections and cancelled ones leave the descriptors as they were"
+    )
     func noLeakedSockets() async throws {
         let loop = try EventLoop.shared
-        try await configured(["fail_every": "3", "latency_ms": "1", "bytes": "5000", "backoff_ms": "0"], tasks: 200).withFixture { workload in
-            let download = try #require(workload.instance as? Download)
-            let port = try #require(download.port)
-            try await withThrowingTaskGroup(of: TaskOutput.self) { group in
-                // 200: past ~1,300 open descriptors Foundation's Process.run (Swift 6.3.1) can fault in
-                // other tests of this process (swift-corelibs-foundation #5472).
-                for index in 0..<200 { group.addTask { try await download.runAsync(task: index, input: []) } }
-                var count = 0
-                for try await _ in group { count += 1 }
-                #expect(count == 200)
+        try await configured(["fail_every": "3", "latency_ms": "1", "bytes": "5000", "backoff_ms": "0"], tasks: 200)
+            .withFixture { workload in
+                let download = try #require(workload.instance as? Download)
+                let port = try #require(download.port)
+                try await withThrowingTaskGroup(of: TaskOutput.self) { group in
+                    // 200: past ~1,300 open descriptors Foundation's Process.run (Swift 6.3.1) can fault in
+                    // other tests of this process (swift-corelibs-foundation #5472).
+                    for index in 0..<200 { group.addTask { try await download.runAsync(task: index, input: []) } }
+                    var count = 0
+                    for try await _ in group { count += 1 }
+                    #expect(count == 200)
+                }
+                #expect(try Self.clientSockets(toPort: port) == 0)
+                // A port nobody listens on: refused, and the socket closed.
+                let closed = try Platform.listenOnLoopback()
+                Platform.close(closed.descriptor)
+                await #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) {
+                    _ = try await LoopbackHTTPClient.get(port: closed.port, path: "/image/1", on: loop)
+                }
+                // Cancelled while waiting for a slow answer: the socket is closed too.
+                let slow = try LocalImageServer(latencySeconds: 30, bodyBytes: 10, failEvery: 0)
+                defer { slow.stop() }
+                let waiting = Task { try await LoopbackHTTPClient.get(port: slow.port, path: "/image/1", on: loop) }
+                let deadline = Platform.monotonicSeconds() + 10
+                while slow.openConnections == 0, Platform.monotonicSeconds() < deadline {
+                    try await Task.sleep(nanoseconds: 1_000_000)
+                }
+                waiting.cancel()
+                await #expect(throws: CancellationError.self) { _ = try await waiting.value }
+                #expect(try Self.clientSockets(toPort: slow.port) == 0)
+                // The control: a socket this process does hold open to the server is seen.
+                let held = try Platform.connectToLoopback(port: slow.port)
+                defer { Platform.close(held) }
+                #expect(try Self.clientSockets(toPort: slow.port) == 1)
             }
-            #expect(try Self.clientSockets(toPort: port) == 0)
-            // A port nobody listens on: refused, and the socket closed.
-            let closed = try Platform.listenOnLoopback()
-            Platform.close(closed.descriptor)
-            await #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) {
-                _ = try await LoopbackHTTPClient.get(port: closed.port, path: "/image/1", on: loop)
-            }
-            // Cancelled while waiting for a slow answer: the socket is closed too.
-            let slow = try LocalImageServer(latencySeconds: 30, bodyBytes: 10, failEvery: 0)
-            defer { slow.stop() }
-            let waiting = Task { try await LoopbackHTTPClient.get(port: slow.port, path: "/image/1", on: loop) }
-            let deadline = Platform.monotonicSeconds() + 10
-            while slow.openConnections == 0, Platform.monotonicSeconds() < deadline { try await Task.sleep(nanoseconds: 1_000_000) }
-            waiting.cancel()
-            await #expect(throws: CancellationError.self) { _ = try await waiting.value }
-            #expect(try Self.clientSockets(toPort: slow.port) == 0)
-            // The control: a socket this process does hold open to the server is seen.
-            let held = try Platform.connectToLoopback(port: slow.port)
-            defer { Platform.close(held) }
-            #expect(try Self.clientSockets(toPort: slow.port) == 1)
-        }
     }
 }

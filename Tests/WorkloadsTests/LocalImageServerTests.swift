@@ -29,9 +29,11 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
 @Suite struct LocalImageServerTests {
     @Test("a failed accept is the fixture's failure, and clients are refused at once instead of waiting")
     func acceptFailure() throws {
-        let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 64, failEvery: 0, accept: { (_) throws(SystemError) -> Int32? in
-            throw SystemError(call: "accept", errno: EMFILE)
-        })
+        let server = try LocalImageServer(
+            latencySeconds: 0, bodyBytes: 64, failEvery: 0,
+            accept: { (_) throws(SystemError) -> Int32? in
+                throw SystemError(call: "accept", errno: EMFILE)
+            })
         defer { server.stop() }
         // A first client waits in the backlog, and the server's loop tries to accept it.
         let first = try Platform.connectToLoopback(port: server.port)
@@ -43,7 +45,9 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
         #expect(failure.contains("127.0.0.1:\(server.port) stopped accepting connections"), "\(failure)")
         #expect(failure.contains("accept failed") && failure.contains("errno \(EMFILE)"), "\(failure)")
         // Nobody answers any more: a connection is refused instead of sitting in the backlog.
-        #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) { try Platform.connectToLoopback(port: server.port) }
+        #expect(throws: SystemError(call: "connect", errno: ECONNREFUSED)) {
+            try Platform.connectToLoopback(port: server.port)
+        }
     }
 
     @Test("GET /image/<n> returns that image's bytes; the server listens on 127.0.0.1")
@@ -55,14 +59,18 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
         // /proc/net/tcp's byte order), state 0A (LISTEN), on the server's port.
         let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
         let port = String(server.port, radix: 16, uppercase: true)
-        let listening = table.split(separator: "\n").map { $0.split(separator: " ") }.filter { $0.count > 3 && $0[3] == "0A" }
+        let listening = table.split(separator: "\n").map { $0.split(separator: " ") }.filter {
+            $0.count > 3 && $0[3] == "0A"
+        }
         let ours = listening.filter { $0[1].hasSuffix(":" + String(repeating: "0", count: 4 - port.count) + port) }
         #expect(ours.map { String($0[1].prefix(8)) } == ["0100007F"], "\(ours)")
-        let bytes = try exchangeBytes(port: server.port, request: "GET /image/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let bytes = try exchangeBytes(
+            port: server.port, request: "GET /image/7 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         let response = String(decoding: bytes, as: UTF8.self)
         #expect(response.hasPrefix("HTTP/1.1 200 OK\r\n"))
         #expect(response.contains("Content-Length: 64\r\n"))
-        let headEnd = try #require((0..<(bytes.count - 3)).first { bytes[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) })
+        let headEnd = try #require(
+            (0..<(bytes.count - 3)).first { bytes[$0..<($0 + 4)].elementsEqual([13, 10, 13, 10]) })
         #expect(Array(bytes[(headEnd + 4)...]) == LocalImageServer.body(forImage: 7, bytes: 64))
         #expect(LocalImageServer.body(forImage: 7, bytes: 64) != LocalImageServer.body(forImage: 8, bytes: 64))
     }
@@ -73,15 +81,20 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
         defer { server.stop() }
         let response = try exchange(
             port: server.port,
-            request: "GET /image/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /image/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            request:
+                "GET /image/1 HTTP/1.1\r\nHost: x\r\n\r\nGET /image/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(response.components(separatedBy: "HTTP/1.1 200 OK").count == 3)
     }
 
-    @Test("anything but GET /image/<n> is refused", arguments: [
-        ("POST /image/1 HTTP/1.1\r\n\r\n", "405"), ("GET /etc/passwd HTTP/1.1\r\n\r\n", "404"), ("GET /image/ HTTP/1.1\r\n\r\n", "404"),
-        ("GET /image/1x HTTP/1.1\r\n\r\n", "404"), ("GET /image/-1 HTTP/1.1\r\n\r\n", "404"), ("GET /image/1 SPDY/3\r\n\r\n", "404"),
-        ("garbage\r\n\r\n", "405"),
-    ])
+    @Test(
+        "anything but GET /image/<n> is refused",
+        arguments: [
+            ("POST /image/1 HTTP/1.1\r\n\r\n", "405"), ("GET /etc/passwd HTTP/1.1\r\n\r\n", "404"),
+            ("GET /image/ HTTP/1.1\r\n\r\n", "404"),
+            ("GET /image/1x HTTP/1.1\r\n\r\n", "404"), ("GET /image/-1 HTTP/1.1\r\n\r\n", "404"),
+            ("GET /image/1 SPDY/3\r\n\r\n", "404"),
+            ("garbage\r\n\r\n", "405"),
+        ])
     func refused(request: String, status: String) throws {
         let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 3, failEvery: 0)
         defer { server.stop() }
@@ -96,7 +109,8 @@ func exchangeBytes(port: UInt16, request: String) throws -> [UInt8] {
         let server = try LocalImageServer(latencySeconds: 0, bodyBytes: 3, failEvery: 5)
         defer { server.stop() }
         let first = try exchange(port: server.port, request: "GET /image/4 HTTP/1.1\r\nConnection: close\r\n\r\n")
-        let second = try exchange(port: server.port, request: "GET /image/4 HTTP/1.1\r\nX-Lab-Attempt: 1\r\nConnection: close\r\n\r\n")
+        let second = try exchange(
+            port: server.port, request: "GET /image/4 HTTP/1.1\r\nX-Lab-Attempt: 1\r\nConnection: close\r\n\r\n")
         #expect(first.hasPrefix("HTTP/1.1 503"))
         #expect(second.hasPrefix("HTTP/1.1 200"))
     }

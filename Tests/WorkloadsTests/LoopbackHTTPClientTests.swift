@@ -33,7 +33,8 @@ import LabCore
 
     @Test("a response head gives its status and Content-Length, whatever the header's case")
     func wellFormedHead() throws {
-        let head = try LoopbackHTTPClient.parseHead(Array("HTTP/1.0 503 Busy\r\ncontent-length: 7\r\n\r\n".utf8), bodyStart: 40)
+        let head = try LoopbackHTTPClient.parseHead(
+            Array("HTTP/1.0 503 Busy\r\ncontent-length: 7\r\n\r\n".utf8), bodyStart: 40)
         #expect(head.status == 503)
         #expect(head.length == 7)
         #expect(head.bodyStart == 40)

@@ -27,7 +27,8 @@ import Testing
         }
     }
 
-    @Test("the blocks of 0..<limit cover it exactly once", arguments: [(100, 8), (7, 8), (9_000_000, 8), (1_000_003, 13)])
+    @Test(
+        "the blocks of 0..<limit cover it exactly once", arguments: [(100, 8), (7, 8), (9_000_000, 8), (1_000_003, 13)])
     func blocksCover(limit: Int, tasks: Int) throws {
         let primes = Primes(parameters: try Primes.parameters(overriding: ["limit": String(limit)]), taskCount: tasks)
         var covered = [Int](repeating: 0, count: limit)
@@ -50,7 +51,9 @@ import Testing
         #expect(shares.allSatisfy { ($0.last?.lowerBound ?? 0) >= 9_000_000 * 7 / 8 })
     }
 
-    @Test("a task's checksum is the count and sum of the primes in its slice", arguments: [(100, 25, 1060), (1000, 168, 76127)])
+    @Test(
+        "a task's checksum is the count and sum of the primes in its slice",
+        arguments: [(100, 25, 1060), (1000, 168, 76127)])
     func knownCounts(limit: Int, count: UInt64, sum: UInt64) throws {
         let primes = Primes(parameters: try Primes.parameters(overriding: ["limit": String(limit)]), taskCount: 1)
         var expected = Checksum()

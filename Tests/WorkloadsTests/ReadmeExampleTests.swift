@@ -7,12 +7,14 @@ import Testing
 /// Workloads/README.md's "Add your own workload" example is this target's Collatz.swift, byte
 /// for byte, so the example in the docs is code that compiles and runs.
 @Suite struct ReadmeExampleTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     @Test("Workloads/README.md shows Collatz.swift exactly")
     func readmeMatchesSource() throws {
         let readme = try String(contentsOf: Self.root.appendingPathComponent("Workloads/README.md"), encoding: .utf8)
-        let source = try String(contentsOf: Self.root.appendingPathComponent("Tests/WorkloadsTests/Collatz.swift"), encoding: .utf8)
+        let source = try String(
+            contentsOf: Self.root.appendingPathComponent("Tests/WorkloadsTests/Collatz.swift"), encoding: .utf8)
         let opening = "<!-- example: Tests/WorkloadsTests/Collatz.swift -->\n```swift\n"
         let start = try #require(readme.range(of: opening), "Workloads/README.md lost its example marker")
         let end = try #require(readme.range(of: "```\n", range: start.upperBound..<readme.endIndex))

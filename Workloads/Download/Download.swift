@@ -12,7 +12,8 @@ package struct Download: Workload {
 
     package static let name = "download"
     package static let kind = WorkloadKind.io
-    package static let summary = "HTTP GET /image/<i> from a local server (127.0.0.1) with latency and injected 503s, retried with back-off"
+    package static let summary =
+        "HTTP GET /image/<i> from a local server (127.0.0.1) with latency and injected 503s, retried with back-off"
     package static let parameters = [
         ParameterSpec(
             name: "latency_ms", type: .number(0...10_000), defaultValue: "25", quickValue: "3", unit: "ms",
@@ -49,9 +50,12 @@ package struct Download: Workload {
         let latency = parameters.number("latency_ms") / 1000
         if let executable = HelperProcesses.executablePath {
             return try ImageServerProcess(
-                executable: executable, latencySeconds: latency, bodyBytes: parameters.integer("bytes"), failEvery: parameters.integer("fail_every"))
+                executable: executable, latencySeconds: latency, bodyBytes: parameters.integer("bytes"),
+                failEvery: parameters.integer("fail_every"))
         }
-        return try LocalImageServer(latencySeconds: latency, bodyBytes: parameters.integer("bytes"), failEvery: parameters.integer("fail_every"))
+        return try LocalImageServer(
+            latencySeconds: latency, bodyBytes: parameters.integer("bytes"), failEvery: parameters.integer("fail_every")
+        )
     }
 
     /// The image server's port; `nil` outside ``ConfiguredWorkload/withFixture(_:)``.
@@ -69,9 +73,12 @@ package struct Download: Workload {
     /// One attempt at image `index`: always 127.0.0.1, never another address.
     func fetch(image index: Int, attempt: Int) throws -> (status: Int, body: [UInt8]) {
         guard let port else {
-            throw Failure(description: "download needs its image server, which the experiment loop starts around the workload's cells")
+            throw Failure(
+                description:
+                    "download needs its image server, which the experiment loop starts around the workload's cells")
         }
-        return try LoopbackHTTPClient.get(port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))])
+        return try LoopbackHTTPClient.get(
+            port: port, path: "/image/\(index)", headers: [("X-Lab-Attempt", String(attempt))])
     }
 
     package func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
@@ -90,7 +97,9 @@ package struct Download: Workload {
     /// waits for any of them, as with Python's asyncio and an asynchronous HTTP client.
     package func runAsync(task index: Int, input: [UInt8]) async throws -> TaskOutput {
         guard let port else {
-            throw Failure(description: "download needs its image server, which the experiment loop starts around the workload's cells")
+            throw Failure(
+                description:
+                    "download needs its image server, which the experiment loop starts around the workload's cells")
         }
         let loop = try EventLoop.shared
         var attempt = 0

@@ -32,7 +32,8 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
         }
         let child: SpawnedChild
         do {
-            child = try SpawnedChild.start(executable, arguments: arguments, input: toServer.read, output: fromServer.write)
+            child = try SpawnedChild.start(
+                executable, arguments: arguments, input: toServer.read, output: fromServer.write)
         } catch {
             [toServer.read, toServer.write, fromServer.read, fromServer.write].forEach(Platform.close)
             throw LabFailure("cannot start the image server (\(executable) \(ImageServerProcess.command)): \(error)")
@@ -65,7 +66,8 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
     /// The server died while the run still needs it.
     package var failure: String? {
         guard !child.isRunning else { return nil }
-        return "the image server process \(child.processID) ended early (\(child.status.map(ForkServer.describe(status:)) ?? "status unknown"))"
+        return
+            "the image server process \(child.processID) ended early (\(child.status.map(ForkServer.describe(status:)) ?? "status unknown"))"
     }
 
     /// The server process's CPU time so far (/proc/PID/stat).
@@ -91,13 +93,17 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
         Platform.ignoreSignal(SIGINT)
         Platform.ignoreSignal(SIGPIPE)
         try Platform.setParentDeathSignal(SIGKILL)
-        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
+        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
+            Int32(expected) != Platform.parentProcessID
+        {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
-        guard arguments.count == 3, let latency = Double(arguments[0]), latency >= 0, latency.isFinite, let bytes = Int(arguments[1]), bytes >= 0,
+        guard arguments.count == 3, let latency = Double(arguments[0]), latency >= 0, latency.isFinite,
+            let bytes = Int(arguments[1]), bytes >= 0,
             let failEvery = Int(arguments[2]), failEvery >= 0
         else {
-            throw LabFailure("usage: lab imageserver LATENCY_S BYTES FAIL_EVERY (started by the lab for download, not by hand)")
+            throw LabFailure(
+                "usage: lab imageserver LATENCY_S BYTES FAIL_EVERY (started by the lab for download, not by hand)")
         }
         let server = try LocalImageServer(latencySeconds: latency, bodyBytes: bytes, failEvery: failEvery)
         try Platform.writeAll(STDOUT_FILENO, Array("port \(server.port)\n".utf8))

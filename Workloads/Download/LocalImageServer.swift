@@ -58,7 +58,10 @@ package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
             accept: { (socket) throws(SystemError) in try Platform.acceptIfWaiting(socket) })
     }
 
-    init(latencySeconds: Double, bodyBytes: Int, failEvery: Int, accept: @escaping @Sendable (Int32) throws(SystemError) -> Int32?) throws(SystemError) {
+    init(
+        latencySeconds: Double, bodyBytes: Int, failEvery: Int,
+        accept: @escaping @Sendable (Int32) throws(SystemError) -> Int32?
+    ) throws(SystemError) {
         self.accept = accept
         // A backlog as deep as the system allows: a thousand clients connecting at once must
         // not wait for a SYN to be sent again (a second on Linux).
@@ -88,7 +91,9 @@ package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
     /// is shut down, so clients are refused at once instead of waiting in the backlog until
     /// their timeout.
     package var failure: String? {
-        acceptFailure.withLock { $0.map { "the image server on 127.0.0.1:\(port) stopped accepting connections: \($0)" } }
+        acceptFailure.withLock {
+            $0.map { "the image server on 127.0.0.1:\(port) stopped accepting connections: \($0)" }
+        }
     }
 
     /// How many connections are open now.
@@ -153,7 +158,9 @@ package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
             }
             let count: Int?
             do {
-                count = try chunk.withUnsafeMutableBytes { (buffer) throws(SystemError) in try Platform.readIfReady(connection.socket, into: buffer) }
+                count = try chunk.withUnsafeMutableBytes { (buffer) throws(SystemError) in
+                    try Platform.readIfReady(connection.socket, into: buffer)
+                }
             } catch {
                 close(connection)
                 return
@@ -189,14 +196,17 @@ package final class LocalImageServer: WorkloadFixture, @unchecked Sendable {
             if LocalImageServer.fails(image: image, attempt: head.attempt, failEvery: failEvery) {
                 respond(connection, status: "503 Service Unavailable", body: [], keepAlive: keepAlive)
             } else {
-                respond(connection, status: "200 OK", body: LocalImageServer.body(forImage: image, bytes: bodyBytes), keepAlive: keepAlive)
+                respond(
+                    connection, status: "200 OK", body: LocalImageServer.body(forImage: image, bytes: bodyBytes),
+                    keepAlive: keepAlive)
             }
         }
         return true
     }
 
     private func respond(_ connection: Connection, status: String, body: [UInt8], keepAlive: Bool) {
-        let head = "HTTP/1.1 \(status)\r\nContent-Type: application/octet-stream\r\nContent-Length: \(body.count)\r\n"
+        let head =
+            "HTTP/1.1 \(status)\r\nContent-Type: application/octet-stream\r\nContent-Length: \(body.count)\r\n"
             + "Connection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
         connection.answering = true
         connection.outgoing = Array(head.utf8) + body
@@ -273,7 +283,8 @@ struct HTTPRequestHead {
     /// The index after the blank line that ends the head, if it has arrived.
     static func endOfHead(in bytes: [UInt8]) -> Int? {
         guard bytes.count >= 4 else { return nil }
-        for index in 3..<bytes.count where bytes[index - 3] == 13 && bytes[index - 2] == 10 && bytes[index - 1] == 13 && bytes[index] == 10 {
+        for index in 3..<bytes.count
+        where bytes[index - 3] == 13 && bytes[index - 2] == 10 && bytes[index - 1] == 13 && bytes[index] == 10 {
             return index + 1
         }
         return nil

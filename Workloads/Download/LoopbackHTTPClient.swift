@@ -18,7 +18,9 @@ package enum LoopbackHTTPClient {
     /// - Returns: the status code and the body (exactly `Content-Length` bytes).
     /// - Throws: ``SystemError`` when the connection fails, ``ResponseError`` when the
     ///   response is not a well-formed HTTP/1.x response.
-    package static func get(port: UInt16, path: String, headers: [(name: String, value: String)] = []) throws -> (status: Int, body: [UInt8]) {
+    package static func get(
+        port: UInt16, path: String, headers: [(name: String, value: String)] = []
+    ) throws -> (status: Int, body: [UInt8]) {
         let socket = try Platform.connectToLoopback(port: port)
         defer { Platform.close(socket) }
         try Platform.sendAll(socket, request(port: port, path: path, headers: headers))
@@ -49,7 +51,9 @@ package enum LoopbackHTTPClient {
         let bytes = request(port: port, path: path, headers: headers)
         var sent = 0
         while sent < bytes.count {
-            let count = try bytes[sent...].withUnsafeBytes { (buffer) throws(SystemError) in try Platform.sendIfReady(socket, buffer) }
+            let count = try bytes[sent...].withUnsafeBytes { (buffer) throws(SystemError) in
+                try Platform.sendIfReady(socket, buffer)
+            }
             if count == 0 { try await loop.writable(socket) }
             sent += count
         }
@@ -92,21 +96,27 @@ package enum LoopbackHTTPClient {
             if let head, received.count - head.bodyStart >= head.length {
                 return (head.status, Array(received[head.bodyStart..<(head.bodyStart + head.length)]))
             }
-            if head == nil, received.count > maximumHeadBytes { throw ResponseError(description: "response head longer than \(maximumHeadBytes) bytes") }
+            if head == nil, received.count > maximumHeadBytes {
+                throw ResponseError(description: "response head longer than \(maximumHeadBytes) bytes")
+            }
             return nil
         }
 
         /// Adds bytes read; an empty read is the end of the connection, too early.
         mutating func add(_ bytes: some Collection<UInt8>) throws(ResponseError) {
             if bytes.isEmpty {
-                throw ResponseError(description: head == nil ? "connection closed before the response head ended" : "connection closed inside the body")
+                throw ResponseError(
+                    description: head == nil
+                        ? "connection closed before the response head ended" : "connection closed inside the body")
             }
             received.append(contentsOf: bytes)
         }
     }
 
     /// The status code and `Content-Length` of a response head.
-    static func parseHead(_ bytes: [UInt8], bodyStart: Int) throws(ResponseError) -> (status: Int, length: Int, bodyStart: Int) {
+    static func parseHead(
+        _ bytes: [UInt8], bodyStart: Int
+    ) throws(ResponseError) -> (status: Int, length: Int, bodyStart: Int) {
         let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\r\n", omittingEmptySubsequences: true)
         let statusParts = lines.first?.split(separator: " ", maxSplits: 2) ?? []
         guard statusParts.count >= 2, statusParts[0].hasPrefix("HTTP/1."), let status = Int(statusParts[1]) else {
@@ -114,10 +124,14 @@ package enum LoopbackHTTPClient {
         }
         var length: Int?
         for line in lines.dropFirst() {
-            guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "content-length" else { continue }
+            guard let colon = line.firstIndex(of: ":"), line[..<colon].lowercased() == "content-length" else {
+                continue
+            }
             length = Int(line[line.index(after: colon)...].trimmingWhitespace())
         }
-        guard let length, length >= 0 else { throw ResponseError(description: "response without a valid Content-Length") }
+        guard let length, length >= 0 else {
+            throw ResponseError(description: "response without a valid Content-Length")
+        }
         return (status, length, bodyStart)
     }
 }

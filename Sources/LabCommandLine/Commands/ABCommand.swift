@@ -25,16 +25,25 @@ struct ABCommand: Command {
 
     /// ab's own options; every other option goes to each binary's `run`.
     var parser: CommandLineParser {
-        CommandLineParser(command: Self.name, options: [
-            Self.rounds.spec(default: "\(Self.defaultRounds)", help: "Rounds: each binary's repetitions of every cell, a run of it per round."),
-            SharedOptions.outOption(help: "The folder to create, with baseline/ and candidate/ in it; it must not exist yet."),
-            OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000", help: "Gate as 'lab compare --fail-if-slower' does."),
-            OptionSpec("--fail-if", value: "METRIC>PERCENT%", expected: "METRIC>PERCENT%, as for 'lab compare'", repeatable: true,
-                       help: "Gate another metric as 'lab compare --fail-if' does; may repeat."),
-            OptionSpec("--allow-missing", help: "As for 'lab compare'."),
-            JSONSummary.formatOption,
-            SharedOptions.quietOption,
-        ])
+        CommandLineParser(
+            command: Self.name,
+            options: [
+                Self.rounds.spec(
+                    default: "\(Self.defaultRounds)",
+                    help: "Rounds: each binary's repetitions of every cell, a run of it per round."),
+                SharedOptions.outOption(
+                    help: "The folder to create, with baseline/ and candidate/ in it; it must not exist yet."),
+                OptionSpec(
+                    "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+                    help: "Gate as 'lab compare --fail-if-slower' does."),
+                OptionSpec(
+                    "--fail-if", value: "METRIC>PERCENT%", expected: "METRIC>PERCENT%, as for 'lab compare'",
+                    repeatable: true,
+                    help: "Gate another metric as 'lab compare --fail-if' does; may repeat."),
+                OptionSpec("--allow-missing", help: "As for 'lab compare'."),
+                JSONSummary.formatOption,
+                SharedOptions.quietOption,
+            ])
     }
 
     var help: String {
@@ -66,11 +75,14 @@ struct ABCommand: Command {
 
     func run(_ arguments: [String]) throws -> Int32 {
         guard arguments.count >= 2, !arguments[0].hasPrefix("-"), !arguments[1].hasPrefix("-") else {
-            throw UsageError.other("lab ab needs two binaries, BASELINE_BINARY CANDIDATE_BINARY, then options; see 'lab ab --help'")
+            throw UsageError.other(
+                "lab ab needs two binaries, BASELINE_BINARY CANDIDATE_BINARY, then options; see 'lab ab --help'")
         }
         let binaries = Array(arguments.prefix(2))
         for binary in binaries where !FileManager.default.isExecutableFile(atPath: binary) {
-            throw UsageError.other("'\(binary.shownInMessage)' is not an executable file; give the paths of two lab binaries (such as .build/release/lab)")
+            throw UsageError.other(
+                "'\(binary.shownInMessage)' is not an executable file; give the paths of two lab binaries (such as .build/release/lab)"
+            )
         }
         let own = Set(parser.options.map(\.name))
         let (taken, runOptions) = parser.split(Array(arguments.dropFirst(2)), taking: own)
@@ -88,7 +100,10 @@ struct ABCommand: Command {
         if FileManager.default.fileExists(atPath: out) { throw UsageError.outputExists(path: out) }
         let rooms = ["baseline", "candidate"]
         do {
-            for room in rooms { try FileManager.default.createDirectory(atPath: out + "/" + room + "-rounds", withIntermediateDirectories: true) }
+            for room in rooms {
+                try FileManager.default.createDirectory(
+                    atPath: out + "/" + room + "-rounds", withIntermediateDirectories: true)
+            }
         } catch {
             throw UsageError.outputNotCreatable(path: out, reason: "\(error)")
         }
@@ -98,12 +113,16 @@ struct ABCommand: Command {
         for round in 1...rounds {
             let order = round % 2 == 1 ? [0, 1] : [1, 0]
             for side in order {
-                if !quiet { Console.error("lab: ab: round \(round) of \(rounds), \(rooms[side]) (\(binaries[side]))\n") }
+                if !quiet {
+                    Console.error("lab: ab: round \(round) of \(rounds), \(rooms[side]) (\(binaries[side]))\n")
+                }
                 let folder = "\(out)/\(rooms[side])-rounds/\(round)"
-                let result = try ChildRun.run(binaries[side], ["run"] + runOptions + ["--repetitions", "1", "--out", folder, "--quiet"])
+                let result = try ChildRun.run(
+                    binaries[side], ["run"] + runOptions + ["--repetitions", "1", "--out", folder, "--quiet"])
                 // 1 is a failed repetition or a checksum that disagrees: the folder says which.
                 guard result.status == 0 || result.status == 1 else {
-                    throw ChildRun.Failed(description: "\(binaries[side]) run exited \(result.status) in round \(round): \(result.error)")
+                    throw ChildRun.Failed(
+                        description: "\(binaries[side]) run exited \(result.status) in round \(round): \(result.error)")
                 }
             }
         }
@@ -137,7 +156,10 @@ struct ABCommand: Command {
         for metric in metrics { compare += ["--fail-if", "\(metric.metric.rawValue)>\(metric.percent.shortText)%"] }
         if parsed.has("--allow-missing") { compare.append("--allow-missing") }
         if json { compare += ["--format", "json"] }
-        if !json { Console.output("baseline \(binaries[0]) -> candidate \(binaries[1]), \(rounds) rounds alternating, in \(out)/\n\n") }
+        if !json {
+            Console.output(
+                "baseline \(binaries[0]) -> candidate \(binaries[1]), \(rounds) rounds alternating, in \(out)/\n\n")
+        }
         return try CompareCommand(registry: registry).run(compare)
     }
 }

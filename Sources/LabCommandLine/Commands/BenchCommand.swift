@@ -16,19 +16,29 @@ struct BenchCommand: Command {
     var options: [OptionSpec] { parser.options }
 
     var parser: CommandLineParser {
-        CommandLineParser(command: Self.name, options: [
-        SharedOptions.workloadsOption(
-            registry,
-            help: "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."),
-        SharedOptions.outOption(help: "The folder to create for bench.csv; it must not exist yet."),
-        OptionSpec("--quick", help: "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals (it exits 0 whatever they show)."),
-        SharedOptions.transportsOption(
-            default: Transport.allCases,
-            help: "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."),
-        SharedOptions.quietOption,
-        JSONSummary.formatOption,
-            SharedOptions.dryRunOption,
-        ])
+        CommandLineParser(
+            command: Self.name,
+            options: [
+                SharedOptions.workloadsOption(
+                    registry,
+                    help:
+                        "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."
+                ),
+                SharedOptions.outOption(help: "The folder to create for bench.csv; it must not exist yet."),
+                OptionSpec(
+                    "--quick",
+                    help:
+                        "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals (it exits 0 whatever they show)."
+                ),
+                SharedOptions.transportsOption(
+                    default: Transport.allCases,
+                    help:
+                        "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."
+                ),
+                SharedOptions.quietOption,
+                JSONSummary.formatOption,
+                SharedOptions.dryRunOption,
+            ])
     }
 
     var help: String {
@@ -77,29 +87,39 @@ struct BenchCommand: Command {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "bench") }
         let json = try JSONSummary.wanted(parsed)
-        let names = try parsed.value("--workloads").map {
-            try parseList($0, option: "--workloads", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))")
-        } ?? registry.defaultPlanNames
+        let names =
+            try parsed.value("--workloads").map {
+                try parseList(
+                    $0, option: "--workloads",
+                    expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))")
+            } ?? registry.defaultPlanNames
         let growing = try names.map { try registry.type(named: $0) }
         let quick = parsed.has("--quick")
         let transports = try SharedOptions.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let planned = try growing.map { type in
             let parameters = try type.parameters(overriding: [:], quick: quick)
             return RunDescription.PlannedWorkload(
-                name: type.name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: type.defaultTaskCount(for: parameters))
+                name: type.name, kind: type.kind.rawValue, parameters: parameters.canonicalText,
+                tasks: type.defaultTaskCount(for: parameters))
         }
         if parsed.has("--dry-run") {
-            return CommandSupport.dryRun("the overhead figures, \(Primes.name)'s scaling and the growth of \(names.joined(separator: ", "))")
+            return CommandSupport.dryRun(
+                "the overhead figures, \(Primes.name)'s scaling and the growth of \(names.joined(separator: ", "))")
         }
-        let (worker, path, runID) = try RunOpening.prepareOutput(try SharedOptions.requestedOut(parsed), command: "bench")
+        let (worker, path, runID) = try RunOpening.prepareOutput(
+            try SharedOptions.requestedOut(parsed), command: "bench")
         let plan = RunDescription.Plan(
-            workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5, warmup: 1,
-            order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description, transports: transports.map(\.rawValue),
+            workloads: planned, modes: ModeComparison.modes.map(\.rawValue), workers: [2], repetitions: quick ? 3 : 5,
+            warmup: 1,
+            order: RepetitionOrder.interleaved.rawValue, batch: BatchSize.automatic.description,
+            transports: transports.map(\.rawValue),
             spin: Transport.defaultSpinPolls)
-        let session = try RunOpening.startSession(path: path, runID: runID, plan: plan, worker: worker, command: "bench")
+        let session = try RunOpening.startSession(
+            path: path, runID: runID, plan: plan, worker: worker, command: "bench")
         let quiet = parsed.has("--quiet")
         let benchmark = Benchmark(
-            worker: worker, peer: RunOpening.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self, growing: growing, session: session,
+            worker: worker, peer: RunOpening.peerCommand(worker), noop: Noop.self, cpuBound: Primes.self,
+            growing: growing, session: session,
             quick: quick, transports: transports, bulk: [Digest.self, Mandelbrot.self],
             remedied: [Digest.self, Mandelbrot.self, Sort.self, Bandwidth.self])
         var results: [BenchmarkResult] = []
@@ -111,10 +131,12 @@ struct BenchCommand: Command {
         let report = BenchReport(results: results)
         try Platform.replaceFile(atPath: path + "/" + BenchReport.fileName, with: Array(report.csv.utf8))
         if json {
-            Console.output(try JSONSummary.document([
-                "command": "bench", "run_id": runID, "folder": path, "measurements": JSONSummary.rows(fromCSV: report.csv),
-                "goals_missed": results.filter { $0.meetsGoal == false }.map(\.measurement),
-            ]))
+            Console.output(
+                try JSONSummary.document([
+                    "command": "bench", "run_id": runID, "folder": path,
+                    "measurements": JSONSummary.rows(fromCSV: report.csv),
+                    "goals_missed": results.filter { $0.meetsGoal == false }.map(\.measurement),
+                ]))
         } else {
             Console.output(report.text + wroteLine([BenchReport.fileName], derived: derived, in: path))
         }

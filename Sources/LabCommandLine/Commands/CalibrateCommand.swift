@@ -14,16 +14,21 @@ struct CalibrateCommand: Command {
     init(registry: WorkloadRegistry) {}
     var options: [OptionSpec] { parser.options }
 
-    let parser = CommandLineParser(command: Self.name, options: [
-        SharedOptions.outOption(help: "The folder to create for calibration.csv; it must not exist yet."),
-        SharedOptions.transportsOption(
-            default: Transport.allCases, help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
-        SharedOptions.spinOption,
-        OptionSpec("--quick", help: "About a tenth of the samples (a few seconds): checks that calibrate works, the figures rougher."),
-        JSONSummary.formatOption,
-        SharedOptions.quietOption,
-        SharedOptions.dryRunOption,
-    ])
+    let parser = CommandLineParser(
+        command: Self.name,
+        options: [
+            SharedOptions.outOption(help: "The folder to create for calibration.csv; it must not exist yet."),
+            SharedOptions.transportsOption(
+                default: Transport.allCases,
+                help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
+            SharedOptions.spinOption,
+            OptionSpec(
+                "--quick",
+                help: "About a tenth of the samples (a few seconds): checks that calibrate works, the figures rougher."),
+            JSONSummary.formatOption,
+            SharedOptions.quietOption,
+            SharedOptions.dryRunOption,
+        ])
 
     var help: String {
         """
@@ -63,14 +68,17 @@ struct CalibrateCommand: Command {
         let transports = try SharedOptions.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let spin = try SharedOptions.spin(parsed)
         if parsed.has("--dry-run") {
-            return CommandSupport.dryRun("thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")
+            return CommandSupport.dryRun(
+                "thread, spawn, \(transports.map(\.rawValue).joined(separator: ", ")) and per-task costs")
         }
         // Its peers and timed spawns start with Foundation's Process, which needs this.
         try CommandSupport.coverInheritedDescriptors()
-        let (worker, path, _) = try RunOpening.prepareOutput(try SharedOptions.requestedOut(parsed), command: "calibrate")
+        let (worker, path, _) = try RunOpening.prepareOutput(
+            try SharedOptions.requestedOut(parsed), command: "calibrate")
         let quiet = parsed.has("--quiet")
         let results = try Calibrator(
-            worker: worker, peer: RunOpening.peerCommand(worker), noop: Noop.self, transports: transports, spinPolls: spin,
+            worker: worker, peer: RunOpening.peerCommand(worker), noop: Noop.self, transports: transports,
+            spinPolls: spin,
             quick: parsed.has("--quick")
         ).run { step in
             if !quiet { Console.error("lab: calibrating: \(step)\n") }
@@ -78,7 +86,10 @@ struct CalibrateCommand: Command {
         let report = CalibrationReport(results: results)
         try Platform.replaceFile(atPath: path + "/" + CalibrationReport.fileName, with: Array(report.csv.utf8))
         if json {
-            Console.output(try JSONSummary.document(["command": "calibrate", "folder": path, "measurements": JSONSummary.rows(fromCSV: report.csv)]))
+            Console.output(
+                try JSONSummary.document([
+                    "command": "calibrate", "folder": path, "measurements": JSONSummary.rows(fromCSV: report.csv),
+                ]))
         } else {
             Console.output(report.text + "\nwrote \(path)/\(CalibrationReport.fileName)\n")
         }

@@ -15,11 +15,14 @@ struct CheckCommand: Command {
 
     var options: [OptionSpec] { parser.options }
 
-    let parser = CommandLineParser(command: Self.name, options: [
-        OptionSpec("--seconds", value: "SECONDS", expected: "a number of seconds from 0.1 to 60", default: "1",
-                   help: "How long to watch what the rest of the machine takes."),
-        JSONSummary.formatOption,
-    ])
+    let parser = CommandLineParser(
+        command: Self.name,
+        options: [
+            OptionSpec(
+                "--seconds", value: "SECONDS", expected: "a number of seconds from 0.1 to 60", default: "1",
+                help: "How long to watch what the rest of the machine takes."),
+            JSONSummary.formatOption,
+        ])
 
     var help: String {
         """
@@ -49,22 +52,29 @@ struct CheckCommand: Command {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "check") }
         let json = try JSONSummary.wanted(parsed)
-        let seconds = try parsed.value("--seconds").map {
-            try parseNumber($0, option: "--seconds", range: 0.1...60, expected: "a number of seconds from 0.1 to 60")
-        } ?? Self.defaultSeconds
+        let seconds =
+            try parsed.value("--seconds").map {
+                try parseNumber(
+                    $0, option: "--seconds", range: 0.1...60, expected: "a number of seconds from 0.1 to 60")
+            } ?? Self.defaultSeconds
         let check = MachineCheck.current(sampleSeconds: seconds, debugBuild: BuildInfo.configuration == "debug")
         if json {
             let findings = check.findings.map { ["topic": $0.topic, "level": $0.level.rawValue, "text": $0.text] }
-            Console.output(try JSONSummary.document(["command": "check", "findings": findings, "warnings": check.warnings.count]))
+            Console.output(
+                try JSONSummary.document(["command": "check", "findings": findings, "warnings": check.warnings.count]))
             return 0
         }
         let width = check.findings.map(\.topic.count).max() ?? 0
         var text = "This machine, before measuring:\n"
         for finding in check.findings {
-            text += "  " + finding.level.rawValue.padded(to: 7) + "  " + finding.topic.padded(to: width) + "  " + finding.text + "\n"
+            text +=
+                "  " + finding.level.rawValue.padded(to: 7) + "  " + finding.topic.padded(to: width) + "  "
+                + finding.text + "\n"
         }
         let warnings = check.warnings.count
-        text += warnings == 0 ? "no warnings: measure away\n" : "\(counted(warnings, "warning")): numbers measured now may mislead\n"
+        text +=
+            warnings == 0
+            ? "no warnings: measure away\n" : "\(counted(warnings, "warning")): numbers measured now may mislead\n"
         Console.output(text)
         return 0
     }

@@ -3,9 +3,11 @@ extension LabCommandLine {
     /// them itself) last.
     static var commands: [any Command.Type] {
         [
-            RunCommand.self, ListCommand.self, CheckCommand.self, ReportCommand.self, ExplainCommand.self, PredictCommand.self, CompareCommand.self, ABCommand.self, SensitivityCommand.self,
+            RunCommand.self, ListCommand.self, CheckCommand.self, ReportCommand.self, ExplainCommand.self,
+            PredictCommand.self, CompareCommand.self, ABCommand.self, SensitivityCommand.self,
             CalibrateCommand.self, BenchCommand.self, CrossoverCommand.self, ScaleCommand.self, HelpCommand.self,
-            WorkerServiceCommand.self, ForkServerCommand.self, CalibrationPeerCommand.self, ImageServerCommand.self, RefreshDocsCommand.self,
+            WorkerServiceCommand.self, ForkServerCommand.self, CalibrationPeerCommand.self, ImageServerCommand.self,
+            RefreshDocsCommand.self,
         ]
     }
 

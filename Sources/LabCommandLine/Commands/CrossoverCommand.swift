@@ -22,31 +22,45 @@ struct CrossoverCommand: Command {
     var options: [OptionSpec] { parser.options }
 
     var parser: CommandLineParser {
-        CommandLineParser(command: Self.name, options: [
-            SharedOptions.workloadOption(registry, help: "The workload to scan (required)."),
-            OptionSpec("--param", value: "PARAM", expected: "an integer parameter of the workload",
-                       help: "The integer size parameter to scan (required), such as primes' limit or digest's bytes."),
-            OptionSpec("--from", value: "N", expected: "an integer in the parameter's range", default: "the quick value / 256",
-                       help: "The smallest size; the scan doubles it until --to."),
-            OptionSpec("--to", value: "N", expected: "an integer in the parameter's range", default: "the parameter's default",
-                       help: "The largest size, always measured."),
-            SharedOptions.modesOption(default: ModeComparison.modes, help: Self.modesHelp),
-            SharedOptions.workers.spec(default: "\(Platform.activeProcessorCount), the number of cores", portableDefault: "the number of cores", help: "Threads, worker processes or async tasks in flight in the pools."),
-            SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
-            Self.repetitions.spec(
-                default: "\(SharedOptions.defaultRepetitions)",
-                help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
-            Self.bisections.spec(
-                default: "\(Self.defaultBisections)",
-                help: "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."),
-            OptionSpec("--tolerance", value: "PERCENT", expected: "a number from 0 to 100", default: "\(Int(Self.defaultTolerancePercent))",
-                       help: "How much slower than threads processes may be and still count as caught up."),
-            SharedOptions.setOption(
-                expected: "WORKLOAD.PARAM=VALUE for the scanned workload",
-                help: "Sets one of the workload's other parameters; may repeat."),
-            SharedOptions.datasetsOption(list: false),
-            SharedOptions.startsOption(list: false),
-        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
+        CommandLineParser(
+            command: Self.name,
+            options: [
+                SharedOptions.workloadOption(registry, help: "The workload to scan (required)."),
+                OptionSpec(
+                    "--param", value: "PARAM", expected: "an integer parameter of the workload",
+                    help: "The integer size parameter to scan (required), such as primes' limit or digest's bytes."),
+                OptionSpec(
+                    "--from", value: "N", expected: "an integer in the parameter's range",
+                    default: "the quick value / 256",
+                    help: "The smallest size; the scan doubles it until --to."),
+                OptionSpec(
+                    "--to", value: "N", expected: "an integer in the parameter's range",
+                    default: "the parameter's default",
+                    help: "The largest size, always measured."),
+                SharedOptions.modesOption(default: ModeComparison.modes, help: Self.modesHelp),
+                SharedOptions.workers.spec(
+                    default: "\(Platform.activeProcessorCount), the number of cores",
+                    portableDefault: "the number of cores",
+                    help: "Threads, worker processes or async tasks in flight in the pools."),
+                SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
+                Self.repetitions.spec(
+                    default: "\(SharedOptions.defaultRepetitions)",
+                    help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
+                Self.bisections.spec(
+                    default: "\(Self.defaultBisections)",
+                    help:
+                        "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."
+                ),
+                OptionSpec(
+                    "--tolerance", value: "PERCENT", expected: "a number from 0 to 100",
+                    default: "\(Int(Self.defaultTolerancePercent))",
+                    help: "How much slower than threads processes may be and still count as caught up."),
+                SharedOptions.setOption(
+                    expected: "WORKLOAD.PARAM=VALUE for the scanned workload",
+                    help: "Sets one of the workload's other parameters; may repeat."),
+                SharedOptions.datasetsOption(list: false),
+                SharedOptions.startsOption(list: false),
+            ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
     }
 
     var help: String {
@@ -84,28 +98,43 @@ struct CrossoverCommand: Command {
         let name = type.name
         let integerParameters = type.parameters.filter { $0.integerRange != nil }
         guard let parameterName = parsed.value("--param") else {
-            throw UsageError.other("lab crossover needs --param; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
+            throw UsageError.other(
+                "lab crossover needs --param; integer parameters of \(name): \(listed(integerParameters.map(\.name)))")
         }
         guard let parameter = type.parameters.first(where: { $0.name == parameterName }) else {
-            throw UsageError.other("unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: \(type.parameters.map(\.name).joined(separator: ", "))")
+            throw UsageError.other(
+                "unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: \(type.parameters.map(\.name).joined(separator: ", "))"
+            )
         }
         guard let range = parameter.integerRange else {
-            let others = registry.types.filter { other in other.parameters.contains { $0.integerRange != nil } }.map { other in other.name }
+            let others = registry.types.filter { other in other.parameters.contains { $0.integerRange != nil } }.map {
+                other in other.name
+            }
             throw UsageError.other(
                 "parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): \(listed(integerParameters.map(\.name)))"
-                    + (integerParameters.isEmpty ? " (workloads that have one: \(others.joined(separator: ", ")))" : ""))
+                    + (integerParameters.isEmpty ? " (workloads that have one: \(others.joined(separator: ", ")))" : "")
+            )
         }
         let expectation = "an integer from \(range.lowerBound) to \(range.upperBound) (\(name).\(parameterName))"
         let defaultTo = Int(parameter.defaultValue) ?? range.upperBound
         let defaultFrom = min(max((Int(parameter.quickValue) ?? range.lowerBound) / 256, range.lowerBound), defaultTo)
-        let from = try parsed.value("--from").map { try parseInteger($0, option: "--from", range: range, expected: expectation) } ?? defaultFrom
-        let to = try parsed.value("--to").map { try parseInteger($0, option: "--to", range: range, expected: expectation) } ?? defaultTo
+        let from =
+            try parsed.value("--from").map {
+                try parseInteger($0, option: "--from", range: range, expected: expectation)
+            } ?? defaultFrom
+        let to =
+            try parsed.value("--to").map { try parseInteger($0, option: "--to", range: range, expected: expectation) }
+            ?? defaultTo
         guard from < to else {
             throw UsageError.other("--from \(from) must be smaller than --to \(to)")
         }
-        let pooled = try SharedOptions.choices(parsed, "--modes", list: true, default: ModeComparison.modes).filter { $0 != .sequential }
+        let pooled = try SharedOptions.choices(parsed, "--modes", list: true, default: ModeComparison.modes).filter {
+            $0 != .sequential
+        }
         guard !pooled.isEmpty else {
-            throw UsageError.invalidValue(option: "--modes", value: parsed.value("--modes") ?? "", expected: "a pool to compare with sequential: threads, processes or async")
+            throw UsageError.invalidValue(
+                option: "--modes", value: parsed.value("--modes") ?? "",
+                expected: "a pool to compare with sequential: threads, processes or async")
         }
         let modes = [ExecutionMode.sequential] + pooled
         let workers = try SharedOptions.workers.value(parsed) ?? Platform.activeProcessorCount
@@ -115,9 +144,10 @@ struct CrossoverCommand: Command {
         let tasks = try SharedOptions.tasks.value(parsed)
         let repetitions = try Self.repetitions.value(parsed) ?? SharedOptions.defaultRepetitions
         let bisections = try Self.bisections.value(parsed) ?? Self.defaultBisections
-        let tolerance = try parsed.value("--tolerance").map {
-            try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
-        } ?? Self.defaultTolerancePercent
+        let tolerance =
+            try parsed.value("--tolerance").map {
+                try parseNumber($0, option: "--tolerance", range: 0...100, expected: "a number from 0 to 100")
+            } ?? Self.defaultTolerancePercent
         let batch = try SharedOptions.batch(parsed)
         let placement = try SharedOptions.placement(parsed)
         let transport = try SharedOptions.choices(parsed, "--transport", list: false, default: [Transport.default])[0]
@@ -126,11 +156,15 @@ struct CrossoverCommand: Command {
         let spin = try SharedOptions.spin(parsed)
         SharedOptions.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try SharedOptions.taskTimeout(parsed)
-        let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
+        let overrides =
+            try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name]
+            ?? [:]
         if overrides[parameterName] != nil {
             throw UsageError.other("--set \(name).\(parameterName) sets the scanned parameter; use --from and --to")
         }
-        let scan = CrossoverScan(sizes: from...to, bisections: bisections, tolerance: tolerance / 100, crossings: CrossoverFinding.Crossing.all(for: pooled))
+        let scan = CrossoverScan(
+            sizes: from...to, bisections: bisections, tolerance: tolerance / 100,
+            crossings: CrossoverFinding.Crossing.all(for: pooled))
         // Every size must be valid before anything is created: check both ends now.
         for size in [from, to] {
             var values = overrides
@@ -149,7 +183,9 @@ struct CrossoverCommand: Command {
         let calibration = try SharedOptions.calibration(parsed)
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: nil, of: nil) }
-            return CommandSupport.dryRun("\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing")
+            return CommandSupport.dryRun(
+                "\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing"
+            )
         }
         // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:
         // first with the doubling sizes and marked partial, at the end with every size.
@@ -159,11 +195,14 @@ struct CrossoverCommand: Command {
                 values[parameterName] = String(size)
                 let parameters = try type.parameters(overriding: values)
                 return RunDescription.PlannedWorkload(
-                    name: name, kind: type.kind.rawValue, parameters: parameters.canonicalText, tasks: tasks ?? type.defaultTaskCount(for: parameters))
+                    name: name, kind: type.kind.rawValue, parameters: parameters.canonicalText,
+                    tasks: tasks ?? type.defaultTaskCount(for: parameters))
             }
             return RunDescription.Plan(
-                workloads: workloads, modes: modes.map(\.rawValue), workers: [workers], repetitions: repetitions, warmup: 1,
-                order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue, transports: [transport.rawValue],
+                workloads: workloads, modes: modes.map(\.rawValue), workers: [workers], repetitions: repetitions,
+                warmup: 1,
+                order: RepetitionOrder.interleaved.rawValue, batch: batch.description, pin: placement.rawValue,
+                transports: [transport.rawValue],
                 spin: spin, datasets: [dataset.rawValue], starts: [start.rawValue])
         }
         let quiet = parsed.has("--quiet")
@@ -172,24 +211,36 @@ struct CrossoverCommand: Command {
             out: try SharedOptions.requestedOut(parsed), parser: parser, calibration: calibration, quiet: quiet)
         let (path, runID) = (session.folder.path, session.runID)
         let measurement = CrossoverMeasurement(
-            workload: type, parameter: parameter, overrides: overrides, workers: workers, modes: pooled, tasks: tasks, repetitions: repetitions,
+            workload: type, parameter: parameter, overrides: overrides, workers: workers, modes: pooled, tasks: tasks,
+            repetitions: repetitions,
             transport: transport, dataset: dataset, start: start,
-            runner: session.experimentRunner(workerExecutable: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin),
+            runner: session.experimentRunner(
+                workerExecutable: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement,
+                spinPolls: spin),
             session: session)
         if !quiet, let resumption {
-            Console.error("lab: resuming crossover \(runID): \(resumption.records.count) repetitions kept, writing \(path)/\n")
+            Console.error(
+                "lab: resuming crossover \(runID): \(resumption.records.count) repetitions kept, writing \(path)/\n")
         } else if !quiet {
-            Console.error("lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n")
+            Console.error(
+                "lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n"
+            )
         }
         func report(_ points: [CrossoverPoint], _ findings: [CrossoverFinding]) -> CrossoverReport {
-            CrossoverReport(workload: name, parameter: parameter, workers: workers, tolerance: tolerance / 100, points: points, findings: findings)
+            CrossoverReport(
+                workload: name, parameter: parameter, workers: workers, tolerance: tolerance / 100, points: points,
+                findings: findings)
         }
         let clock = Stopwatch()
         var measured: [CrossoverPoint] = []
         var result: (points: [CrossoverPoint], findings: [CrossoverFinding]) = ([], [])
         let derived = try session.conclude {
             result = try scan.run { size, phase in
-                if !quiet { Console.error("lab: crossover: \(parameterName)=\(size) (\(phase)), \(clock.elapsedSeconds.rounded().shortText) s so far\n") }
+                if !quiet {
+                    Console.error(
+                        "lab: crossover: \(parameterName)=\(size) (\(phase)), \(clock.elapsedSeconds.rounded().shortText) s so far\n"
+                    )
+                }
                 let point = try measurement.point(at: size, phase: phase)
                 measured.append(point)
                 // The curve so far, so that an interrupted scan keeps it (without findings).
@@ -201,16 +252,21 @@ struct CrossoverCommand: Command {
         }
         let final = report(result.points, result.findings)
         if json {
-            Console.output(try JSONSummary.document([
-                "command": "crossover", "run_id": runID, "folder": path, "workload": name, "parameter": parameterName,
-                "points": JSONSummary.rows(fromCSV: final.csv), "findings": JSONSummary.lines(final.findingsText),
-            ]))
+            Console.output(
+                try JSONSummary.document([
+                    "command": "crossover", "run_id": runID, "folder": path, "workload": name,
+                    "parameter": parameterName,
+                    "points": JSONSummary.rows(fromCSV: final.csv), "findings": JSONSummary.lines(final.findingsText),
+                ]))
         } else {
-            Console.output(final.text + "\n" + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
+            Console.output(
+                final.text + "\n"
+                    + wroteLine(["crossover.csv", "crossover.txt", "crossover.svg"], derived: derived, in: path))
         }
         // A checksum mismatch has already stopped the scan (CrossoverMeasurement throws it).
         CommandSupport.warnAboutDisturbance(result.points.flatMap(\.records), folder: path)
-        return CommandSupport.failureStatus(of: result.points.flatMap(\.records), resultsPath: session.folder.resultsPath)
+        return CommandSupport.failureStatus(
+            of: result.points.flatMap(\.records), resultsPath: session.folder.resultsPath)
     }
 
     private func listed(_ names: [String]) -> String {

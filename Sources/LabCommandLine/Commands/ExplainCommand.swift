@@ -7,18 +7,22 @@ import LabReport
 struct ExplainCommand: Command {
     static let name = "explain"
     static let summary = [
-        "Say, with the run's numbers, which mode won each workload and why.",
+        "Say, with the run's numbers, which mode won each workload and why."
     ]
 
     init(registry: WorkloadRegistry) {}
     var options: [OptionSpec] { parser.options }
 
-    let parser = CommandLineParser(command: Self.name, options: [
-        OptionSpec("--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
-        OptionSpec("--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",
-                   help: "Also draw the median repetition of this mode's cell of each workload as an ASCII timeline."),
-        JSONSummary.formatOption,
-    ])
+    let parser = CommandLineParser(
+        command: Self.name,
+        options: [
+            OptionSpec(
+                "--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
+            OptionSpec(
+                "--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",
+                help: "Also draw the median repetition of this mode's cell of each workload as an ASCII timeline."),
+            JSONSummary.formatOption,
+        ])
 
     var help: String {
         """
@@ -67,21 +71,29 @@ struct ExplainCommand: Command {
         // Only for wording (who made the run, how many cores it had): a folder whose
         // run.json does not read still explains.
         let description = try? folder.runDescription()
-        let explanation = Explanation(summaries: summaries, records: records, runtime: description?.runtime, cores: description?.machine.cores,
+        let explanation = Explanation(
+            summaries: summaries, records: records, runtime: description?.runtime, cores: description?.machine.cores,
             stackContext: SpeedupStack.Context(description))
         let workload = parsed.value("--workload")
         if let workload, !explanation.workloads.contains(workload) {
-            throw UsageError.invalidValue(option: "--workload", value: workload, expected: "a workload of this run: \(explanation.workloads.joined(separator: ", "))")
+            throw UsageError.invalidValue(
+                option: "--workload", value: workload,
+                expected: "a workload of this run: \(explanation.workloads.joined(separator: ", "))")
         }
         if timelineMode != nil, timelines == nil {
-            throw UsageError.other("\(path) has no tasks.csv and lanes.csv (a run by lab 0.3.0 or older), so --timeline has nothing to draw; run it again with this lab")
+            throw UsageError.other(
+                "\(path) has no tasks.csv and lanes.csv (a run by lab 0.3.0 or older), so --timeline has nothing to draw; run it again with this lab"
+            )
         }
         var text = explanation.render(workload: workload)
         if json {
             // A workload's paragraph: its heading line, then a sentence a line.
             let workloads = text.components(separatedBy: "\n\n").filter { !$0.isEmpty }.map { block -> [String: Any] in
                 let lines = JSONSummary.lines(block)
-                return ["heading": lines.first ?? "", "sentences": lines.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) }]
+                return [
+                    "heading": lines.first ?? "",
+                    "sentences": lines.dropFirst().map { $0.trimmingCharacters(in: .whitespaces) },
+                ]
             }
             Console.output(try JSONSummary.document(["command": "explain", "folder": path, "workloads": workloads]))
             return 0
@@ -90,9 +102,12 @@ struct ExplainCommand: Command {
             let cells = CellTimeline.medians(of: summaries, records: records, timelines: timelines)
                 .filter { $0.cell.mode == timelineMode && (workload == nil || $0.cell.workload == workload) }
             if cells.isEmpty {
-                text += "\nno \(timelineMode.rawValue) cell with a timeline to draw\(workload.map { " for \($0)" } ?? "")\n"
+                text +=
+                    "\nno \(timelineMode.rawValue) cell with a timeline to draw\(workload.map { " for \($0)" } ?? "")\n"
             } else {
-                text += "\n" + cells.map { AsciiTimeline().render($0) }.joined(separator: "\n") + AsciiTimeline.legend + "\n"
+                text +=
+                    "\n" + cells.map { AsciiTimeline().render($0) }.joined(separator: "\n") + AsciiTimeline.legend
+                    + "\n"
             }
         }
         Console.output(text)

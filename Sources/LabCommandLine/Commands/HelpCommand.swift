@@ -4,7 +4,9 @@ import LabCore
 /// the Markdown table the reference pages show. Its own help is the overview.
 struct HelpCommand: Command {
     static let name = "help"
-    static let summary = ["Show help for a command: 'lab help run'; its options as a Markdown", "table: 'lab help run --markdown'."]
+    static let summary = [
+        "Show help for a command: 'lab help run'; its options as a Markdown", "table: 'lab help run --markdown'.",
+    ]
     let registry: WorkloadRegistry
     var help: String { LabCommandLine.overview }
 
@@ -12,7 +14,10 @@ struct HelpCommand: Command {
         let markdown = arguments.contains("--markdown")
         let words = arguments.filter { $0 != "--markdown" }
         guard let name = words.first, !["--help", "-h", Self.name].contains(name) else {
-            if markdown { throw UsageError.other("--markdown shows one command's options; name the command: 'lab help run --markdown'") }
+            if markdown {
+                throw UsageError.other(
+                    "--markdown shows one command's options; name the command: 'lab help run --markdown'")
+            }
             Console.output(help)
             return 0
         }
@@ -21,7 +26,8 @@ struct HelpCommand: Command {
             throw UsageError.unknownCommand(name, known: LabCommandLine.listedNames)
         }
         let command = type.init(registry: registry)
-        Console.output(markdown ? CommandLineParser(command: name, options: command.options).optionsTable() : command.help)
+        Console.output(
+            markdown ? CommandLineParser(command: name, options: command.options).optionsTable() : command.help)
         return 0
     }
 }

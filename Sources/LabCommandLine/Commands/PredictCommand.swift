@@ -13,15 +13,21 @@ struct PredictCommand: Command {
     init(registry: WorkloadRegistry) {}
     var options: [OptionSpec] { parser.options }
 
-    let parser = CommandLineParser(command: Self.name, options: [
-        OptionSpec(
-            "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
-            help: "Another machine's unit costs (its 'lab calibrate'), for what the run would take there; its cores come with it. Without it, the costs the run recorded (run.json)."),
-        OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
-                   help: "Also predict every mode of the run at these worker counts, measured or not."),
-        OptionSpec("--workload", value: "NAME", expected: "a workload of the run", help: "Predict only this workload."),
-        JSONSummary.formatOption,
-    ])
+    let parser = CommandLineParser(
+        command: Self.name,
+        options: [
+            OptionSpec(
+                "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
+                help:
+                    "Another machine's unit costs (its 'lab calibrate'), for what the run would take there; its cores come with it. Without it, the costs the run recorded (run.json)."
+            ),
+            OptionSpec(
+                "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
+                help: "Also predict every mode of the run at these worker counts, measured or not."),
+            OptionSpec(
+                "--workload", value: "NAME", expected: "a workload of the run", help: "Predict only this workload."),
+            JSONSummary.formatOption,
+        ])
 
     var help: String {
         """
@@ -73,7 +79,8 @@ struct PredictCommand: Command {
             context.cores = calibration.costs.cores ?? description.machine.cores
         }
         guard let costs = context.costs else {
-            throw UsageError.other("\(path) records no unit costs (a run before lab 0.9.0); give --calibration FILE from lab calibrate")
+            throw UsageError.other(
+                "\(path) records no unit costs (a run before lab 0.9.0); give --calibration FILE from lab calibrate")
         }
         let cores = context.cores ?? description.machine.cores
         let summaries = CellSummary.summarize(records, timelines: timelines)
@@ -81,32 +88,46 @@ struct PredictCommand: Command {
         let workload = parsed.value("--workload")
         if let workload, !workloads.contains(where: { $0[0].workload == workload }) {
             let names = workloads.map { $0[0].workload }
-            throw UsageError.invalidValue(option: "--workload", value: workload, expected: "a workload of this run: \(names.joined(separator: ", "))")
+            throw UsageError.invalidValue(
+                option: "--workload", value: workload,
+                expected: "a workload of this run: \(names.joined(separator: ", "))")
         }
         let stacks = SpeedupStack.stacks(of: summaries, context: context)
-        var text = "Predicted from each sequential cell and the unit costs \(calibration == nil ? "the run recorded" : "of another calibration") (\(costs.source.shownInMessage)), on \(cores) core\(cores == 1 ? "" : "s"):\n"
+        var text =
+            "Predicted from each sequential cell and the unit costs \(calibration == nil ? "the run recorded" : "of another calibration") (\(costs.source.shownInMessage)), on \(cores) core\(cores == 1 ? "" : "s"):\n"
         var rows: [[String: Any]] = []
         for group in workloads where workload == nil || group[0].workload == workload {
-            guard let sequential = group.first(where: { $0.mode == .sequential }), let sequentialSeconds = sequential.parts?.totalSeconds else { continue }
-            var targets = group.filter { $0.mode != .sequential && $0.wallMedian != nil }.map { (target: StackPrediction.Target($0), measured: Optional($0)) }
+            guard let sequential = group.first(where: { $0.mode == .sequential }),
+                let sequentialSeconds = sequential.parts?.totalSeconds
+            else { continue }
+            var targets = group.filter { $0.mode != .sequential && $0.wallMedian != nil }.map {
+                (target: StackPrediction.Target($0), measured: Optional($0))
+            }
             // Every kind of parallel cell the run has (mode, transport, start, dataset), at
             // the asked worker counts it lacks.
             var kinds: [StackPrediction.Target] = []
-            for (target, _) in targets where !kinds.contains(where: { $0.sameKind(as: target) }) { kinds.append(target) }
+            for (target, _) in targets where !kinds.contains(where: { $0.sameKind(as: target) }) {
+                kinds.append(target)
+            }
             for count in counts ?? [] {
-                for kind in kinds where !targets.contains(where: { $0.target.sameKind(as: kind) && $0.target.workers == count }) {
+                for kind in kinds
+                where !targets.contains(where: { $0.target.sameKind(as: kind) && $0.target.workers == count }) {
                     targets.append((kind.with(workers: count), nil))
                 }
             }
-            text += "\n\(sequential.workload), \(sequential.parameters), \(sequential.tasks) tasks: sequential \(NumberFormatting.duration(sequentialSeconds))\n"
+            text +=
+                "\n\(sequential.workload), \(sequential.parameters), \(sequential.tasks) tasks: sequential \(NumberFormatting.duration(sequentialSeconds))\n"
             let table = targets.compactMap { target, measured -> [String]? in
-                guard let prediction = StackPrediction(
-                    target, sequential: sequential, bytes: StackPrediction.bytes(of: group, workloadKey: sequential.workloadKey), context: context)
+                guard
+                    let prediction = StackPrediction(
+                        target, sequential: sequential,
+                        bytes: StackPrediction.bytes(of: group, workloadKey: sequential.workloadKey), context: context)
                 else { return nil }
                 let stack = measured.flatMap { cell in stacks.first { $0.cellKey == cell.cellKey } }
                 let measuredSeconds = stack?.measuredSeconds ?? measured?.parts?.totalSeconds
                 var row: [String: Any] = [
-                    "workload": sequential.workload, "params": sequential.parameters, "tasks": sequential.tasks, "cell": target.label,
+                    "workload": sequential.workload, "params": sequential.parameters, "tasks": sequential.tasks,
+                    "cell": target.label,
                     "predicted_s": prediction.predictedSeconds,
                 ]
                 var fields = [target.label, NumberFormatting.duration(prediction.predictedSeconds)]
@@ -114,11 +135,16 @@ struct PredictCommand: Command {
                     let miss = prediction.predictedSeconds / measuredSeconds - 1
                     row["measured_s"] = measuredSeconds
                     row["miss_percent"] = miss * 100
-                    fields += [NumberFormatting.duration(measuredSeconds), (miss >= 0 ? "+" : "") + NumberFormatting.fixed(miss * 100, decimals: 1) + "%"]
+                    fields += [
+                        NumberFormatting.duration(measuredSeconds),
+                        (miss >= 0 ? "+" : "") + NumberFormatting.fixed(miss * 100, decimals: 1) + "%",
+                    ]
                     if let stack, let worst = prediction.worstMiss(against: stack) {
                         let words = stack.words(for: worst.part)
                         row["missed_most"] = worst.part
-                        fields.append("\(words): \(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured")
+                        fields.append(
+                            "\(words): \(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured"
+                        )
                     } else {
                         fields.append("")
                     }
@@ -131,15 +157,24 @@ struct PredictCommand: Command {
             text += Self.table(header: ["cell", "predicted", "measured", "miss", "part missed most"], rows: table)
         }
         var crossings: [[String: Any]] = []
-        if description.command == "crossover", let arguments = description.arguments, let at = arguments.firstIndex(of: "--param"), at + 1 < arguments.count {
+        if description.command == "crossover", let arguments = description.arguments,
+            let at = arguments.firstIndex(of: "--param"), at + 1 < arguments.count
+        {
             let parameter = arguments[at + 1]
             crossings = Self.crossings(of: workloads, parameter: parameter, context: context)
-            if !crossings.isEmpty { text += "\nWhere each pool beats sequential, by \(parameter) (between the sizes measured, the margins interpolated):\n" }
+            if !crossings.isEmpty {
+                text +=
+                    "\nWhere each pool beats sequential, by \(parameter) (between the sizes measured, the margins interpolated):\n"
+            }
             for crossing in crossings {
                 let mode = crossing["mode"] as? String ?? ""
-                func size(_ key: String) -> String { (crossing[key] as? Double).map { Explanation.grouped($0) } ?? "none of the sizes" }
+                func size(_ key: String) -> String {
+                    (crossing[key] as? Double).map { Explanation.grouped($0) } ?? "none of the sizes"
+                }
                 var line = "  \(mode): predicted \(size("predicted_size")), measured \(size("measured_size"))"
-                if let predicted = crossing["predicted_size"] as? Double, let measured = crossing["measured_size"] as? Double, measured > 0 {
+                if let predicted = crossing["predicted_size"] as? Double,
+                    let measured = crossing["measured_size"] as? Double, measured > 0
+                {
                     line += " (\(NumberFormatting.fixed(predicted / measured, decimals: 2))x the measured)"
                 }
                 text += line + "\n"
@@ -148,7 +183,8 @@ struct PredictCommand: Command {
         if json {
             Console.output(
                 try JSONSummary.document([
-                    "command": "predict", "folder": path, "cores": cores, "unit_costs": costs.source, "cells": rows, "crossings": crossings,
+                    "command": "predict", "folder": path, "cores": cores, "unit_costs": costs.source, "cells": rows,
+                    "crossings": crossings,
                 ]))
         } else {
             Console.output(text)
@@ -160,14 +196,21 @@ struct PredictCommand: Command {
     /// `parameter` where it starts to beat sequential, between the first size that beats it
     /// and the one below, the margins (pool less sequential) interpolated to zero; `nil`
     /// (absent) where no size measured does.
-    static func crossings(of workloads: [[CellSummary]], parameter: String, context: SpeedupStack.Context) -> [[String: Any]] {
+    static func crossings(
+        of workloads: [[CellSummary]], parameter: String, context: SpeedupStack.Context
+    ) -> [[String: Any]] {
         func value(_ cell: CellSummary) -> Double? {
-            cell.parameters.split(separator: ";").first { $0.hasPrefix(parameter + "=") }.flatMap { Double($0.dropFirst(parameter.count + 1)) }
+            cell.parameters.split(separator: ";").first { $0.hasPrefix(parameter + "=") }.flatMap {
+                Double($0.dropFirst(parameter.count + 1))
+            }
         }
         // Per size: the sequential cell's median, and its breakdown's total, on which the
         // predictions stand.
-        let sizes = workloads.compactMap { group -> (size: Double, sequential: Double, breakdown: Double?, cells: [CellSummary])? in
-            guard let sequential = group.first(where: { $0.mode == .sequential }), let size = value(sequential), let alone = sequential.wallMedian else { return nil }
+        let sizes = workloads.compactMap {
+            group -> (size: Double, sequential: Double, breakdown: Double?, cells: [CellSummary])? in
+            guard let sequential = group.first(where: { $0.mode == .sequential }), let size = value(sequential),
+                let alone = sequential.wallMedian
+            else { return nil }
             return (size, alone, sequential.parts?.totalSeconds, group)
         }.sorted { $0.size < $1.size }
         let predictions = StackPrediction.predictions(of: sizes.flatMap(\.cells), context: context)
@@ -201,9 +244,14 @@ struct PredictCommand: Command {
     /// Columns padded to their widest field, two spaces apart, indented by two.
     static func table(header: [String], rows: [[String]]) -> String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = header.indices.map { column in
+            all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0
+        }
         return all.map { row in
-            "  " + row.enumerated().map { column, field in column == row.count - 1 ? field : field.padded(to: widths[column]) }.joined(separator: "  ")
+            "  "
+                + row.enumerated().map { column, field in
+                    column == row.count - 1 ? field : field.padded(to: widths[column])
+                }.joined(separator: "  ")
         }.map { line in String(line.reversed().drop { $0 == " " }.reversed()) }.joined(separator: "\n") + "\n"
     }
 }

@@ -27,30 +27,40 @@ struct RefreshDocsCommand: Command {
         // --only COMMAND: only that command's samples.
         var only: String?
         if arguments.first == "--only" {
-            guard arguments.count >= 2 else { throw UsageError.other("--only needs a command name, such as 'calibrate'") }
+            guard arguments.count >= 2 else {
+                throw UsageError.other("--only needs a command name, such as 'calibrate'")
+            }
             only = arguments[1]
             arguments.removeFirst(2)
         }
-        guard !arguments.isEmpty else { throw UsageError.other("name the pages to refresh: 'lab refresh-docs [--tables | --only COMMAND] README.md Sources/README.md'") }
+        guard !arguments.isEmpty else {
+            throw UsageError.other(
+                "name the pages to refresh: 'lab refresh-docs [--tables | --only COMMAND] README.md Sources/README.md'")
+        }
         let checkout = FileManager.default.currentDirectoryPath
         let machine = MachineDescription.current()
         let today = UTCTime()
-        let madeBy = "lab \(BuildInfo.labVersion), \(BuildInfo.configuration) build, \(machine.cpuModel) (\(machine.cores) cores), \(today.iso8601.prefix(10))"
+        let madeBy =
+            "lab \(BuildInfo.labVersion), \(BuildInfo.configuration) build, \(machine.cpuModel) (\(machine.cores) cores), \(today.iso8601.prefix(10))"
         for page in arguments {
             let text = try String(contentsOfFile: page, encoding: .utf8)
             var made = 0
-            let refreshed = try DocumentSamples.refreshed(text, sample: { sample in
-                if tablesOnly || (only != nil && sample.arguments.first != only) { return sample.body }
-                made += 1
-                Console.error("refresh-docs: \(page): lab \(sample.arguments.joined(separator: " "))\n")
-                let output = try Self.output(of: sample.arguments, checkout: checkout)
-                return DocumentSamples.body(arguments: sample.arguments, output: output, madeBy: madeBy)
-            }, table: { name in
-                guard let type = LabCommandLine.commands.first(where: { $0.name == name && !$0.isHidden }) else {
-                    throw UsageError.unknownCommand(name, known: LabCommandLine.listedNames)
-                }
-                return CommandLineParser(command: name, options: type.init(registry: registry).options).optionsTable()
-            })
+            let refreshed = try DocumentSamples.refreshed(
+                text,
+                sample: { sample in
+                    if tablesOnly || (only != nil && sample.arguments.first != only) { return sample.body }
+                    made += 1
+                    Console.error("refresh-docs: \(page): lab \(sample.arguments.joined(separator: " "))\n")
+                    let output = try Self.output(of: sample.arguments, checkout: checkout)
+                    return DocumentSamples.body(arguments: sample.arguments, output: output, madeBy: madeBy)
+                },
+                table: { name in
+                    guard let type = LabCommandLine.commands.first(where: { $0.name == name && !$0.isHidden }) else {
+                        throw UsageError.unknownCommand(name, known: LabCommandLine.listedNames)
+                    }
+                    return CommandLineParser(command: name, options: type.init(registry: registry).options)
+                        .optionsTable()
+                })
             if refreshed != text { try refreshed.write(toFile: page, atomically: true, encoding: .utf8) }
             Console.error("refresh-docs: \(page): \(made) samples, \(refreshed == text ? "unchanged" : "updated")\n")
         }
@@ -63,13 +73,16 @@ struct RefreshDocsCommand: Command {
         let folder = NSTemporaryDirectory() + "lab-refresh-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder + "/Results", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        try FileManager.default.createSymbolicLink(atPath: folder + "/Results/reference", withDestinationPath: checkout + "/Results/reference")
+        try FileManager.default.createSymbolicLink(
+            atPath: folder + "/Results/reference", withDestinationPath: checkout + "/Results/reference")
         let result = try ChildRun.run(try Platform.executablePath(), arguments, in: folder)
         // 1 (a failed repetition, a checksum mismatch), 2 (bad input) and 3 (a disturbed
         // comparison) are what a page may show; a crash is not.
         guard (0...3).contains(result.status) else {
-            throw SampleFailed(description: "lab \(arguments.joined(separator: " ")) exited \(result.status): \(result.error)")
+            throw SampleFailed(
+                description: "lab \(arguments.joined(separator: " ")) exited \(result.status): \(result.error)")
         }
-        return DocumentSamples.sampleText(standardOutput: result.output, standardError: result.error, status: result.status)
+        return DocumentSamples.sampleText(
+            standardOutput: result.output, standardError: result.error, status: result.status)
     }
 }

@@ -6,16 +6,22 @@ import LabReport
 struct ReportCommand: Command {
     static let name = "report"
     static let summary = [
-        "Rebuild a run's summary, charts, timelines and report.md from its files.",
+        "Rebuild a run's summary, charts, timelines and report.md from its files."
     ]
 
     init(registry: WorkloadRegistry) {}
     var options: [OptionSpec] { parser.options }
 
-    let parser = CommandLineParser(command: Self.name, options: [
-        OptionSpec("--embed", value: "FILE", expected: "a Markdown file with a '<!-- lab:chart -->' or '<!-- lab:overview -->' block, or both",
-                   help: "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README), each that FILE has."),
-    ])
+    let parser = CommandLineParser(
+        command: Self.name,
+        options: [
+            OptionSpec(
+                "--embed", value: "FILE",
+                expected: "a Markdown file with a '<!-- lab:chart -->' or '<!-- lab:overview -->' block, or both",
+                help:
+                    "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README), each that FILE has."
+            )
+        ])
 
     var help: String {
         """
@@ -50,7 +56,9 @@ struct ReportCommand: Command {
         var documentLock: RunFolderLock?
         if let document = parsed.value("--embed") {
             let documentFolder = OutputFolder.parent(of: document) ?? "."
-            if let identity = Platform.fileIdentity(documentFolder), let own = Platform.fileIdentity(path), identity != own {
+            if let identity = Platform.fileIdentity(documentFolder), let own = Platform.fileIdentity(path),
+                identity != own
+            {
                 documentLock = try RunFolderLock.acquire(documentFolder)
             }
         }
@@ -60,7 +68,9 @@ struct ReportCommand: Command {
         var embedded: (path: String, text: String)?
         if let document = parsed.value("--embed") {
             guard let text = Platform.readSmallFile(document) else {
-                throw UsageError.other("cannot read '\(document)' for --embed; give a Markdown file with a lab:chart or lab:overview block")
+                throw UsageError.other(
+                    "cannot read '\(document)' for --embed; give a Markdown file with a lab:chart or lab:overview block"
+                )
             }
             do {
                 embedded = (document, try DocumentEmbedding.embed(DocumentEmbedding.blocks(derived), in: text))
@@ -74,7 +84,9 @@ struct ReportCommand: Command {
         }
         withExtendedLifetime((lock, documentLock)) {}
         Console.output(derived.text(of: RunFolder.chartName))
-        Console.output("\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n")
+        Console.output(
+            "\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n"
+        )
         return 0
     }
 }

@@ -6,7 +6,7 @@ import LabStudies
 struct ScaleCommand: Command {
     static let name = "scale"
     static let summary = [
-        "How each mode's speedup grows with the number of workers.",
+        "How each mode's speedup grows with the number of workers."
     ]
     static let repetitions = SharedOptions.repetitions(upTo: 100)
 
@@ -15,21 +15,31 @@ struct ScaleCommand: Command {
     var options: [OptionSpec] { parser.options }
 
     var parser: CommandLineParser {
-        CommandLineParser(command: Self.name, options: [
-            SharedOptions.workloadOption(registry, help: "The workload to scale (required)."),
-            OptionSpec("--workers", value: "LIST", expected: SharedOptions.workersExpectation,
-                       default: "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
-                       portableDefault: "powers of two up to 4 x the cores, and the core count",
-                       help: "Worker counts to measure each pooled mode at."),
-            SharedOptions.modesOption(help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
-            SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
-            Self.repetitions.spec(default: "\(SharedOptions.defaultRepetitions)", help: "Measured repetitions per cell, interleaved across cells."),
-            SharedOptions.warmup.spec(default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
-            SharedOptions.setOption(expected: "WORKLOAD.PARAM=VALUE for the scaled workload", help: "Sets a parameter of the workload; may repeat."),
-            OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
-            SharedOptions.datasetsOption(list: false),
-            SharedOptions.startsOption(list: false),
-        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
+        CommandLineParser(
+            command: Self.name,
+            options: [
+                SharedOptions.workloadOption(registry, help: "The workload to scale (required)."),
+                OptionSpec(
+                    "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
+                    default:
+                        "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
+                    portableDefault: "powers of two up to 4 x the cores, and the core count",
+                    help: "Worker counts to measure each pooled mode at."),
+                SharedOptions.modesOption(
+                    help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
+                SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
+                Self.repetitions.spec(
+                    default: "\(SharedOptions.defaultRepetitions)",
+                    help: "Measured repetitions per cell, interleaved across cells."),
+                SharedOptions.warmup.spec(
+                    default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+                SharedOptions.setOption(
+                    expected: "WORKLOAD.PARAM=VALUE for the scaled workload",
+                    help: "Sets a parameter of the workload; may repeat."),
+                OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
+                SharedOptions.datasetsOption(list: false),
+                SharedOptions.startsOption(list: false),
+            ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
     }
 
     var help: String {
@@ -72,12 +82,15 @@ struct ScaleCommand: Command {
         let name = type.name
         let cores = Platform.activeProcessorCount
         let workers = try SharedOptions.workerCounts(parsed)?.sorted() ?? ScaleReport.defaultWorkerCounts(cores: cores)
-        var modes: [ExecutionMode] = try SharedOptions.choices(parsed, "--modes", list: true, default: ExecutionMode.allCases)
+        var modes: [ExecutionMode] = try SharedOptions.choices(
+            parsed, "--modes", list: true, default: ExecutionMode.allCases)
         if !modes.contains(.sequential) { modes.insert(.sequential, at: 0) }
         let tasks = try SharedOptions.tasks.value(parsed)
         let repetitions = try Self.repetitions.value(parsed) ?? SharedOptions.defaultRepetitions
         let warmup = try SharedOptions.warmup.value(parsed) ?? SharedOptions.defaultWarmup
-        let overrides = try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name] ?? [:]
+        let overrides =
+            try SharedOptions.parseSettings(parsed.values["--set"] ?? [], registry: registry, workloads: [name])[name]
+            ?? [:]
         let parameters = try type.parameters(overriding: overrides, quick: parsed.has("--quick"))
         for mode in modes {
             if let reason = type.refusal(for: mode, parameters: parameters) { throw UsageError.other(reason) }
@@ -93,15 +106,19 @@ struct ScaleCommand: Command {
         SharedOptions.warnAboutSpinning(placement: placement, transports: [transport], spinPolls: spin)
         let timeout = try SharedOptions.taskTimeout(parsed)
         let plan = ExperimentPlan(
-            workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup, transports: [transport],
+            workloads: [workload], modes: modes, workerCounts: workers, repetitions: repetitions, warmup: warmup,
+            transports: [transport],
             datasets: try SharedOptions.datasets(parsed, list: false),
             starts: try SharedOptions.starts(parsed, list: false))
         try CommandSupport.makeRoomForDescriptors(plan)
-        let planned = RunDescription.Plan(plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
+        let planned = RunDescription.Plan(
+            plan, order: RepetitionOrder.interleaved.rawValue, batch: batch, placement: placement, spinPolls: spin)
         let total = plan.cells.count * repetitions
         var missing = total
         if let resumption {
-            guard let left = try resumption.left(in: plan, as: planned, order: .interleaved) else { return resumption.nothingToResume() }
+            guard let left = try resumption.left(in: plan, as: planned, order: .interleaved) else {
+                return resumption.nothingToResume()
+            }
             missing = left
         }
         // Read before a dry run, which checks it too.
@@ -109,20 +126,27 @@ struct ScaleCommand: Command {
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: missing, of: total) }
             return CommandSupport.dryRun(
-                "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)")
+                "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)"
+            )
         }
         let quiet = parsed.has("--quiet")
         let (worker, session) = try RunOpening.openSession(
-            resumption, missing: missing, command: "scale", plan: planned, arguments: arguments, out: try SharedOptions.requestedOut(parsed),
+            resumption, missing: missing, command: "scale", plan: planned, arguments: arguments,
+            out: try SharedOptions.requestedOut(parsed),
             parser: parser, calibration: calibration, quiet: quiet)
         let (path, runID) = (session.folder.path, session.runID)
         if !quiet, let resumption {
-            Console.error("lab: resuming scale \(runID): \(counted(missing, "repetition")) of \(total) left to measure (\(resumption.records.count) kept), writing \(path)/\n")
+            Console.error(
+                "lab: resuming scale \(runID): \(counted(missing, "repetition")) of \(total) left to measure (\(resumption.records.count) kept), writing \(path)/\n"
+            )
         } else if !quiet {
-            Console.error("lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n")
+            Console.error(
+                "lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n"
+            )
         }
         let progress = ProgressDisplay(quiet: quiet, total: plan.totalRepetitions)
-        let runner = session.experimentRunner(workerExecutable: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
+        let runner = session.experimentRunner(
+            workerExecutable: worker, taskTimeoutSeconds: timeout, batch: batch, placement: placement, spinPolls: spin)
         var records: [RepetitionRecord] = []
         let derived = try session.conclude {
             var measured = session.keptRecords
@@ -132,17 +156,23 @@ struct ScaleCommand: Command {
                 // scale is interrupted.
                 if case .recorded(let record) = event {
                     measured.append(record)
-                    session.setStudyFiles(ScaleReport(records: measured, cores: cores, stackContext: SpeedupStack.Context(costs: session.unitCosts, batch: batch)).files)
+                    session.setStudyFiles(
+                        ScaleReport(
+                            records: measured, cores: cores,
+                            stackContext: SpeedupStack.Context(costs: session.unitCosts, batch: batch)
+                        ).files)
                 }
             }
             progress.finish()
         }
-        let report = ScaleReport(records: records, cores: cores, stackContext: SpeedupStack.Context(costs: session.unitCosts, batch: batch))
+        let report = ScaleReport(
+            records: records, cores: cores, stackContext: SpeedupStack.Context(costs: session.unitCosts, batch: batch))
         if json {
-            Console.output(try JSONSummary.document([
-                "command": "scale", "run_id": runID, "folder": path, "workload": name,
-                "points": JSONSummary.rows(fromCSV: report.csv), "findings": JSONSummary.lines(report.findings),
-            ]))
+            Console.output(
+                try JSONSummary.document([
+                    "command": "scale", "run_id": runID, "folder": path, "workload": name,
+                    "points": JSONSummary.rows(fromCSV: report.csv), "findings": JSONSummary.lines(report.findings),
+                ]))
         } else {
             Console.output(report.text + "\n" + wroteLine(report.files.map(\.name), derived: derived, in: path))
         }

@@ -22,15 +22,21 @@ struct SensitivityCommand: Command {
     var options: [OptionSpec] { parser.options }
 
     var parser: CommandLineParser {
-        CommandLineParser(command: Self.name, options: [
-            OptionSpec("--repetitions", value: "LIST", expected: "a comma-separated list of integers from 2 to 500", default: Self.defaultCounts.map(String.init).joined(separator: ","),
-                       help: "Repetitions a side to judge the gate at; a measured run has twice the largest."),
-            OptionSpec("--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000", default: Self.defaultPercent.shortText,
-                       help: "The gate's threshold."),
-            SharedOptions.outOption(help: "The folder to measure into; it must not exist yet."),
-            JSONSummary.formatOption,
-            SharedOptions.quietOption,
-        ])
+        CommandLineParser(
+            command: Self.name,
+            options: [
+                OptionSpec(
+                    "--repetitions", value: "LIST", expected: "a comma-separated list of integers from 2 to 500",
+                    default: Self.defaultCounts.map(String.init).joined(separator: ","),
+                    help: "Repetitions a side to judge the gate at; a measured run has twice the largest."),
+                OptionSpec(
+                    "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+                    default: Self.defaultPercent.shortText,
+                    help: "The gate's threshold."),
+                SharedOptions.outOption(help: "The folder to measure into; it must not exist yet."),
+                JSONSummary.formatOption,
+                SharedOptions.quietOption,
+            ])
     }
 
     var help: String {
@@ -74,15 +80,22 @@ struct SensitivityCommand: Command {
         let parsed = try parser.parse(taken)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: Self.name) }
         let json = try JSONSummary.wanted(parsed)
-        let counts = try parsed.value("--repetitions").map { text throws(UsageError) -> [Int] in
-            try parseList(text, option: "--repetitions", expected: "a comma-separated list of integers from 2 to 500").map { item throws(UsageError) in
-                try parseInteger(item, option: "--repetitions", range: 2...500)
-            }
-        }?.sorted() ?? Self.defaultCounts
+        let counts =
+            try parsed.value("--repetitions").map { text throws(UsageError) -> [Int] in
+                try parseList(
+                    text, option: "--repetitions", expected: "a comma-separated list of integers from 2 to 500"
+                ).map { item throws(UsageError) in
+                    try parseInteger(item, option: "--repetitions", range: 2...500)
+                }
+            }?.sorted() ?? Self.defaultCounts
         let percent = try CompareCommand.failIfSlower(parsed) ?? Self.defaultPercent
         let path: String
         if folderGiven {
-            if !runOptions.isEmpty { throw UsageError.other("run options (\(runOptions.joined(separator: " "))) measure a run; with a folder to read, give none") }
+            if !runOptions.isEmpty {
+                throw UsageError.other(
+                    "run options (\(runOptions.joined(separator: " "))) measure a run; with a folder to read, give none"
+                )
+            }
             path = folders[0]
         } else {
             for forbidden in ["--out", "--repetitions", "--resume", "--format"] where runOptions.contains(forbidden) {
@@ -96,45 +109,63 @@ struct SensitivityCommand: Command {
             try ChildRun.checkRunOptions(plan, with: binary)
             try CommandSupport.coverInheritedDescriptors()
             let measured = 2 * (counts.last ?? 2)
-            if !parsed.has("--quiet") { Console.error("lab: sensitivity: measuring \(measured) repetitions of each cell into \(path)/\n") }
-            let run = try ChildRun.run(binary, ["run"] + plan + ["--repetitions", String(measured), "--out", path, "--quiet"])
-            for line in run.error.split(separator: "\n") where line.hasPrefix("lab: ") { Console.error(String(line) + "\n") }
+            if !parsed.has("--quiet") {
+                Console.error("lab: sensitivity: measuring \(measured) repetitions of each cell into \(path)/\n")
+            }
+            let run = try ChildRun.run(
+                binary, ["run"] + plan + ["--repetitions", String(measured), "--out", path, "--quiet"])
+            for line in run.error.split(separator: "\n") where line.hasPrefix("lab: ") {
+                Console.error(String(line) + "\n")
+            }
             guard run.status == 0 else { return run.status }
         }
         // Two runs: two folders given, or the two sides of a lab ab folder.
         var pair = folders.count == 2 ? (folders[0], folders[1]) : nil
         let sides = (path + "/baseline", path + "/candidate")
         if pair == nil, folders.count == 1, !FileManager.default.fileExists(atPath: RunFolder(path: path).resultsPath),
-           FileManager.default.fileExists(atPath: RunFolder(path: sides.0).resultsPath) {
+            FileManager.default.fileExists(atPath: RunFolder(path: sides.0).resultsPath)
+        {
             pair = sides
         }
         let sensitivity: GateSensitivity
         if let pair {
             sensitivity = GateSensitivity(
-                baseline: try RunFolder(path: pair.0).records(), candidate: try RunFolder(path: pair.1).records(), percent: percent, repetitions: counts)
+                baseline: try RunFolder(path: pair.0).records(), candidate: try RunFolder(path: pair.1).records(),
+                percent: percent, repetitions: counts)
         } else {
-            sensitivity = GateSensitivity(records: try RunFolder(path: path).records(), percent: percent, repetitions: counts)
+            sensitivity = GateSensitivity(
+                records: try RunFolder(path: path).records(), percent: percent, repetitions: counts)
         }
         guard !sensitivity.rows.isEmpty else {
             let asked = "--repetitions \(counts.map(String.init).joined(separator: ","))"
             if let pair {
-                throw UsageError.other("\(pair.0) and \(pair.1) share \(sensitivity.repetitionsMeasured) repetition numbers measured in every cell they share; \(asked) needs a count of them at least")
+                throw UsageError.other(
+                    "\(pair.0) and \(pair.1) share \(sensitivity.repetitionsMeasured) repetition numbers measured in every cell they share; \(asked) needs a count of them at least"
+                )
             }
-            throw UsageError.other("\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; \(asked) needs twice a count of them at least")
+            throw UsageError.other(
+                "\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; \(asked) needs twice a count of them at least"
+            )
         }
         if json {
             let rows = sensitivity.rows.map { row -> [String: Any] in
                 [
-                    "repetitions": row.repetitions, "false_alarm_rate": row.falseAlarmRate, "smallest_caught_slowdown": row.smallestCaught as Any? ?? NSNull(),
+                    "repetitions": row.repetitions, "false_alarm_rate": row.falseAlarmRate,
+                    "smallest_caught_slowdown": row.smallestCaught as Any? ?? NSNull(),
                     "caught": row.caught.map { ["slowdown": $0.slowdown, "rate": $0.rate] },
-                    "by_cell": row.byCell.map { ["cell": $0.cell, "smallest_caught_slowdown": $0.smallestCaught as Any? ?? NSNull()] },
+                    "by_cell": row.byCell.map {
+                        ["cell": $0.cell, "smallest_caught_slowdown": $0.smallestCaught as Any? ?? NSNull()]
+                    },
                 ]
             }
-            Console.output(try JSONSummary.document([
-                "command": "sensitivity", "folder": pair?.0 ?? path, "candidate_folder": pair.map { $0.1 as Any } ?? NSNull(), "fail_if_slower_percent": percent, "cells": sensitivity.cells,
-                "repetitions_measured": sensitivity.repetitionsMeasured, "rows": rows,
-                "recommended_repetitions": sensitivity.recommended() as Any? ?? NSNull(),
-            ]))
+            Console.output(
+                try JSONSummary.document([
+                    "command": "sensitivity", "folder": pair?.0 ?? path,
+                    "candidate_folder": pair.map { $0.1 as Any } ?? NSNull(), "fail_if_slower_percent": percent,
+                    "cells": sensitivity.cells,
+                    "repetitions_measured": sensitivity.repetitionsMeasured, "rows": rows,
+                    "recommended_repetitions": sensitivity.recommended() as Any? ?? NSNull(),
+                ]))
         } else {
             Console.output(sensitivity.text)
         }

@@ -29,7 +29,9 @@ struct CommandLineParser {
                 throw .repeatedOption(name)
             }
             guard spec.valueName != nil else {
-                if inlineValue != nil { throw .invalidValue(option: name, value: inlineValue!, expected: "no value (it is a flag)") }
+                if inlineValue != nil {
+                    throw .invalidValue(option: name, value: inlineValue!, expected: "no value (it is a flag)")
+                }
                 parsed.flags.insert(name)
                 continue
             }
@@ -79,7 +81,9 @@ struct CommandLineParser {
     /// --markdown`): the same names, help and defaults as ``optionsHelp()``, with defaults that
     /// depend on the machine said as any machine's.
     func optionsTable() -> String {
-        func cell(_ text: String) -> String { text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|") }
+        func cell(_ text: String) -> String {
+            text.split(separator: "|", omittingEmptySubsequences: false).joined(separator: "\\|")
+        }
         var lines = ["| option | meaning | default |", "|---|---|---|"]
         for spec in options {
             let head = spec.valueName.map { "\(spec.name) \($0)" } ?? spec.name
@@ -118,9 +122,13 @@ func parseList(_ text: String, option: String, expected: String) throws(UsageErr
 }
 
 /// Parses a whole number in `range`.
-func parseInteger(_ text: String, option: String, range: ClosedRange<Int>, expected: String? = nil) throws(UsageError) -> Int {
+func parseInteger(
+    _ text: String, option: String, range: ClosedRange<Int>, expected: String? = nil
+) throws(UsageError) -> Int {
     guard let value = Int(text), range.contains(value) else {
-        throw .invalidValue(option: option, value: text, expected: expected ?? "an integer from \(range.lowerBound) to \(range.upperBound)")
+        throw .invalidValue(
+            option: option, value: text,
+            expected: expected ?? "an integer from \(range.lowerBound) to \(range.upperBound)")
     }
     return value
 }
@@ -140,7 +148,9 @@ where Choice.RawValue == String {
 }
 
 /// Parses a finite number in `range`; `expected` says what is valid, with its unit.
-func parseNumber(_ text: String, option: String, range: ClosedRange<Double>, expected: String) throws(UsageError) -> Double {
+func parseNumber(
+    _ text: String, option: String, range: ClosedRange<Double>, expected: String
+) throws(UsageError) -> Double {
     guard let value = Double(text), value.isFinite, range.contains(value) else {
         throw .invalidValue(option: option, value: text, expected: expected)
     }

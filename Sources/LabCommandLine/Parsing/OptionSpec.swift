@@ -18,7 +18,10 @@ struct OptionSpec {
     /// number of cores" here, "the number of cores" on a page read on any machine).
     let portableDefault: String?
 
-    init(_ name: String, value: String? = nil, expected: String = "", repeatable: Bool = false, default defaultDescription: String? = nil, portableDefault: String? = nil, help: String) {
+    init(
+        _ name: String, value: String? = nil, expected: String = "", repeatable: Bool = false,
+        default defaultDescription: String? = nil, portableDefault: String? = nil, help: String
+    ) {
         self.name = name
         self.valueName = value
         self.expected = expected

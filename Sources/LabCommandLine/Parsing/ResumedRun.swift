@@ -22,7 +22,10 @@ struct ResumedRun {
     func missing(in plan: ExperimentPlan, order: RepetitionOrder) -> Int {
         let kept = Set(records.map(RepetitionKey.init))
         return plan.workloads.reduce(0) { count, workload in
-            count + plan.schedule(of: workload, order: order).filter { !$0.isWarmup && !kept.contains(RepetitionKey($0.cell, repetition: $0.repetition)) }.count
+            count
+                + plan.schedule(of: workload, order: order).filter {
+                    !$0.isWarmup && !kept.contains(RepetitionKey($0.cell, repetition: $0.repetition))
+                }.count
         }
     }
 
@@ -45,7 +48,9 @@ struct ResumedRun {
 
     /// For a study of fixed cells (`lab run`, `lab scale`): refuses a plan other than the
     /// folder's, and counts the repetitions left; `nil` when the run ended with all of them.
-    func left(in plan: ExperimentPlan, as planned: RunDescription.Plan, order: RepetitionOrder) throws(UsageError) -> Int? {
+    func left(
+        in plan: ExperimentPlan, as planned: RunDescription.Plan, order: RepetitionOrder
+    ) throws(UsageError) -> Int? {
         try check(description.plan.differences(from: planned))
         let missing = missing(in: plan, order: order)
         return missing == 0 && !description.partial ? nil : missing
@@ -53,13 +58,17 @@ struct ResumedRun {
 
     /// What a command says and returns when the folder's run ended: nothing to do.
     func nothingToResume() -> Int32 {
-        Console.output("lab: nothing to resume: the run in \(path) ended with every repetition of its plan; nothing was measured or written\n")
+        Console.output(
+            "lab: nothing to resume: the run in \(path) ended with every repetition of its plan; nothing was measured or written\n"
+        )
         return 0
     }
 
     /// What `--dry-run` says with `--resume`.
     func dryRun(missing: Int?, of planned: Int?) -> Int32 {
-        let left = missing.map { "\(counted($0, "repetition")) of \(planned ?? 0) to measure" } ?? "the sizes still to measure follow from what the kept ones show"
+        let left =
+            missing.map { "\(counted($0, "repetition")) of \(planned ?? 0) to measure" }
+            ?? "the sizes still to measure follow from what the kept ones show"
         return CommandSupport.dryRun("resume \(path): \(left), \(records.count) kept")
     }
 
@@ -67,18 +76,22 @@ struct ResumedRun {
     func check(_ differences: [String]) throws(UsageError) {
         guard !differences.isEmpty else { return }
         throw .other(
-            "cannot resume '\(path.shownInMessage)' with another plan (\(differences.joined(separator: "; "))); give --resume \(path.shownInMessage) alone to take the folder's plan")
+            "cannot resume '\(path.shownInMessage)' with another plan (\(differences.joined(separator: "; "))); give --resume \(path.shownInMessage) alone to take the folder's plan"
+        )
     }
 
     /// `--resume DIR`.
     static let option = OptionSpec(
         "--resume", value: "DIR", expected: "the folder of a run this command made",
-        help: "Takes up a run that stopped before its end (Ctrl-C, a full disk, a reboot) in its own folder: measures only the repetitions its results.csv lacks, in the plan's order, the warm-ups again before each cell taken up. The plan is the folder's (run.json records it); plan options given as well must agree with it. Refused when the lab's build or the machine differ from the run's. --out cannot be given with it.")
+        help:
+            "Takes up a run that stopped before its end (Ctrl-C, a full disk, a reboot) in its own folder: measures only the repetitions its results.csv lacks, in the plan's order, the warm-ups again before each cell taken up. The plan is the folder's (run.json records it); plan options given as well must agree with it. Refused when the lab's build or the machine differ from the run's. --out cannot be given with it."
+    )
 
     /// The options that do not choose what a run measures: where and how loudly it writes,
     /// and the task timeout (a safety limit). All others are the plan's, recorded in run.json.
-    static let notPlanOptions: Set<String> = ["--out", "--resume", "--quiet", "--format", "--dry-run", "--task-timeout", "--calibration"]
-
+    static let notPlanOptions: Set<String> = [
+        "--out", "--resume", "--quiet", "--format", "--dry-run", "--task-timeout", "--calibration",
+    ]
 
     /// The folder named by `--resume`, when given: read, and checked against this command,
     /// this build and this machine. Nothing is written.
@@ -89,7 +102,8 @@ struct ResumedRun {
         let parsed = try parser.parse(arguments)
         guard let path = parsed.value("--resume") else { return nil }
         if parsed.value("--out") != nil {
-            throw UsageError.other("--resume \(path.shownInMessage) goes on in that folder; --out cannot be given with it")
+            throw UsageError.other(
+                "--resume \(path.shownInMessage) goes on in that folder; --out cannot be given with it")
         }
         let folder = RunFolder(path: path)
         // Before anything is read: a run still writing the folder would change it under us.
@@ -97,19 +111,26 @@ struct ResumedRun {
         let description = try folder.runDescription()
         guard description.command == command, let stored = description.arguments else {
             if let other = description.command, description.arguments != nil {
-                throw UsageError.other("'\(path.shownInMessage)' was made by 'lab \(other)'; resume it with 'lab \(other) --resume \(path.shownInMessage)'")
+                throw UsageError.other(
+                    "'\(path.shownInMessage)' was made by 'lab \(other)'; resume it with 'lab \(other) --resume \(path.shownInMessage)'"
+                )
             }
             if let other = description.command {
-                throw UsageError.other("cannot resume '\(path.shownInMessage)': it was made by 'lab \(other)', which measures again from the start")
+                throw UsageError.other(
+                    "cannot resume '\(path.shownInMessage)': it was made by 'lab \(other)', which measures again from the start"
+                )
             }
             throw UsageError.other(
-                "cannot resume '\(path.shownInMessage)': it was made by \(description.runtime ?? "lab \(description.labVersion)"), which does not record how to go on (lab 0.7.0 and later do)")
+                "cannot resume '\(path.shownInMessage)': it was made by \(description.runtime ?? "lab \(description.labVersion)"), which does not record how to go on (lab 0.7.0 and later do)"
+            )
         }
-        let now = RunOpening.describeRun(runID: description.runID, plan: description.plan, worker: try RunOpening.workerExecutable())
+        let now = RunOpening.describeRun(
+            runID: description.runID, plan: description.plan, worker: try RunOpening.workerExecutable())
         let differences = description.differences(from: now)
         if !differences.isEmpty {
             throw UsageError.other(
-                "cannot resume '\(path.shownInMessage)': its numbers and this lab's would not compare (\(differences.joined(separator: "; "))); resume it with the build and on the machine that made it, or start a new run")
+                "cannot resume '\(path.shownInMessage)': its numbers and this lab's would not compare (\(differences.joined(separator: "; "))); resume it with the build and on the machine that made it, or start a new run"
+            )
         }
         let results = try folder.readResults()
         // The folder's plan options, each one the user gave replaced by theirs (to be compared
@@ -119,7 +140,8 @@ struct ResumedRun {
         let restated = try parser.parse(given.others)
         let kept = parser.split(stored, taking: Set(restated.values.keys).union(restated.flags)).others
         return ResumedRun(
-            path: path, description: description, records: results.records, leftOut: results.leftOut, wholeLength: results.wholeLength,
+            path: path, description: description, records: results.records, leftOut: results.leftOut,
+            wholeLength: results.wholeLength,
             lock: lock, arguments: kept + given.others + others, userGavePlan: !given.others.isEmpty)
     }
 

@@ -16,7 +16,8 @@ enum SharedOptions {
     /// Why `mode` cannot run with `workers`, or `nil`: where a mode stops, in one line.
     static func poolRefusal(mode: ExecutionMode, workers: Int) -> String? {
         guard mode == .processes, workers > processLimit else { return nil }
-        return "--workers \(workers) cannot run in mode 'processes': a worker process each, and the lab starts at most \(processLimit) (each is a whole Swift process of about 16 MB); threads and async take up to \(workerRange.upperBound)"
+        return
+            "--workers \(workers) cannot run in mode 'processes': a worker process each, and the lab starts at most \(processLimit) (each is a whole Swift process of about 16 MB); threads and async take up to \(workerRange.upperBound)"
     }
 
     /// Where processes stop in a list of pool sizes that other modes run in full (`lab run
@@ -28,23 +29,28 @@ enum SharedOptions {
         guard modes.contains(.processes) else { return nil }
         let over = workers.filter { $0 > processLimit }
         guard let first = over.first else { return nil }
-        if over.count == workers.count, let reason = poolRefusal(mode: .processes, workers: first) { throw UsageError.other(reason) }
+        if over.count == workers.count, let reason = poolRefusal(mode: .processes, workers: first) {
+            throw UsageError.other(reason)
+        }
         let counts = over.map { "x\($0)" }.joined(separator: ", ")
         let others = modes.filter { $0 != .processes && $0 != .sequential }.map(\.rawValue)
-        return "processes stop at \(processLimit) workers (a whole Swift process each, about 16 MB): no processes cell at \(counts)"
+        return
+            "processes stop at \(processLimit) workers (a whole Swift process each, about 16 MB): no processes cell at \(counts)"
             + (others.isEmpty ? "" : "; \(others.joined(separator: " and ")) run there")
     }
 
     /// `--workers N`, one pool size (`lab crossover`).
     static let workers = CountOption(name: "--workers", range: workerRange)
 
-    static let workersExpectation = "a comma-separated list of integers from \(workerRange.lowerBound) to \(workerRange.upperBound)"
+    static let workersExpectation =
+        "a comma-separated list of integers from \(workerRange.lowerBound) to \(workerRange.upperBound)"
 
     /// The value of `--workers LIST` (`lab run`, `lab scale`): every pool size checked against
     /// ``workerRange``, in the order given; `nil` when absent.
     static func workerCounts(_ parsed: ParsedArguments) throws(UsageError) -> [Int]? {
         guard let text = parsed.value("--workers") else { return nil }
-        return try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map { (item: String) throws(UsageError) in
+        return try parseList(text, option: "--workers", expected: "a comma-separated list of integers").map {
+            (item: String) throws(UsageError) in
             try parseInteger(item, option: "--workers", range: workerRange)
         }
     }
@@ -73,13 +79,15 @@ enum SharedOptions {
 
     /// `--workload NAME`: the one workload a study measures.
     static func workloadOption(_ registry: WorkloadRegistry, help: String) -> OptionSpec {
-        OptionSpec("--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))", help: help)
+        OptionSpec(
+            "--workload", value: "NAME", expected: "one of: \(registry.names.joined(separator: ", "))", help: help)
     }
 
     /// `--workloads LIST`, by default the registry's default plan.
     static func workloadsOption(_ registry: WorkloadRegistry, help: String) -> OptionSpec {
         OptionSpec(
-            "--workloads", value: "LIST", expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
+            "--workloads", value: "LIST",
+            expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
             default: registry.defaultPlanNames.joined(separator: ","), help: help)
     }
 
@@ -97,7 +105,9 @@ enum SharedOptions {
 
     /// `--out DIR`, read by ``requestedOut(_:)``.
     static func outOption(help: String) -> OptionSpec {
-        OptionSpec("--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>", help: help)
+        OptionSpec(
+            "--out", value: "DIR", expected: "a folder path that does not exist yet", default: "Results/<run-id>",
+            help: help)
     }
 
     /// `--quiet`.
@@ -121,7 +131,9 @@ enum SharedOptions {
     /// `--pin`, as `lab run` and `lab crossover` take it.
     static let pinOption = OptionSpec(
         "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(CorePlacement.self))", default: "none",
-        help: "Where threads and worker processes run: none (the scheduler decides); spread (lanes on distinct physical cores first, across NUMA nodes and caches, a worker beside its driver thread); compact (every lane on one core); node (spread within one NUMA node); siblings (lanes two by two on the SMT threads of one core). 'lab check' prints the topology they read. Async cells are never pinned.")
+        help:
+            "Where threads and worker processes run: none (the scheduler decides); spread (lanes on distinct physical cores first, across NUMA nodes and caches, a worker beside its driver thread); compact (every lane on one core); node (spread within one NUMA node); siblings (lanes two by two on the SMT threads of one core). 'lab check' prints the topology they read. Async cells are never pinned."
+    )
 
     /// The value of `--pin`, checked against this machine before anything runs: every core
     /// the placement would use must accept a thread.
@@ -143,7 +155,9 @@ enum SharedOptions {
             } catch {
                 throw UsageError.invalidValue(
                     option: "--pin", value: text,
-                    expected: "a placement this machine accepts; core \(core) refused a thread (\(error)); allowed cores: \(allowed.map(String.init).joined(separator: ","))")
+                    expected:
+                        "a placement this machine accepts; core \(core) refused a thread (\(error)); allowed cores: \(allowed.map(String.init).joined(separator: ","))"
+                )
             }
         }
         return placement
@@ -163,7 +177,8 @@ enum SharedOptions {
         _ name: String, _ type: Choice.Type, list: Bool, default fallback: Choice, help: String
     ) -> OptionSpec where Choice.RawValue == String {
         OptionSpec(
-            name, value: list ? "LIST" : "NAME", expected: (list ? "a comma-separated list of: " : "one of: ") + caseNames(type),
+            name, value: list ? "LIST" : "NAME",
+            expected: (list ? "a comma-separated list of: " : "one of: ") + caseNames(type),
             default: fallback.rawValue, help: help)
     }
 
@@ -187,7 +202,9 @@ enum SharedOptions {
     static func datasetsOption(list: Bool) -> OptionSpec {
         choiceOption(
             datasetName, DatasetPlacement.self, list: list, default: .default,
-            help: "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's.")
+            help:
+                "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's."
+        )
     }
 
     /// The value of ``datasetsOption(list:)``: the placements given, or the default.
@@ -199,7 +216,9 @@ enum SharedOptions {
     static func startsOption(list: Bool) -> OptionSpec {
         choiceOption(
             startName, WorkerStart.self, list: list, default: .default,
-            help: "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the lab's binary launched anew for each worker) or forkserver (a server, started once per run, forks each worker from a single-threaded copy of the lab, as Python's forkserver does).")
+            help:
+                "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the lab's binary launched anew for each worker) or forkserver (a server, started once per run, forks each worker from a single-threaded copy of the lab, as Python's forkserver does)."
+        )
     }
 
     /// The value of ``startsOption(list:)``: the starts given, or the default.
@@ -214,7 +233,9 @@ enum SharedOptions {
     /// `--spin`, for the `shm` transport.
     static let spinOption = OptionSpec(
         "--spin", value: "POLLS", expected: spinExpectation, default: "\(Transport.defaultSpinPolls)",
-        help: "With --transport shm: how many times a waiting side (worker or driver) polls the ring before it sleeps on a futex; 0 sleeps at once. Spinning trades CPU (it shows in the CPU columns) for faster wake-ups.")
+        help:
+            "With --transport shm: how many times a waiting side (worker or driver) polls the ring before it sleeps on a futex; 0 sleeps at once. Spinning trades CPU (it shows in the CPU columns) for faster wake-ups."
+    )
 
     /// The value of `--spin`, or the default.
     static func spin(_ parsed: ParsedArguments) throws(UsageError) -> Int {
@@ -228,18 +249,21 @@ enum SharedOptions {
     static func warnAboutSpinning(placement: CorePlacement, transports: [Transport], spinPolls: Int) {
         guard placement == .compact, transports.contains(.shm), spinPolls > 0 else { return }
         Console.error(
-            "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n")
+            "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n"
+        )
     }
 
     /// `--transport` for the studies that run one transport (`lab crossover`, `lab scale`).
     static let oneTransportOption = OptionSpec(
-        "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))", default: Transport.default.rawValue,
+        "--transport", value: "NAME", expected: "one of: \(caseNames(Transport.self))",
+        default: Transport.default.rawValue,
         help: "What the worker processes talk to the coordinator over: pipe, socketpair or shm (see 'lab run --help').")
 
     /// How a study's pools run, as `lab crossover` and `lab scale` take it.
     static var studyPoolOptions: [OptionSpec] {
         [
-            batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."), pinOption, oneTransportOption, spinOption,
+            batchOption(help: "Tasks a thread or worker process claims at once, as for 'lab run'."), pinOption,
+            oneTransportOption, spinOption,
             taskTimeoutOption,
         ]
     }
@@ -255,7 +279,8 @@ enum SharedOptions {
 
     /// `--dry-run`, as every measuring command takes it.
     static let dryRunOption = OptionSpec(
-        "--dry-run", help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")
+        "--dry-run",
+        help: "Check every option and parameter and say what would run, then stop: nothing is measured or created.")
 
     static let defaultTaskTimeoutSeconds = 300.0
 
@@ -263,8 +288,11 @@ enum SharedOptions {
 
     /// `--task-timeout`, as every measuring command takes it.
     static let taskTimeoutOption = OptionSpec(
-        "--task-timeout", value: "SECONDS", expected: taskTimeoutExpectation, default: "\(Int(defaultTaskTimeoutSeconds))",
-        help: "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has (marked partial) and stops with status 1.")
+        "--task-timeout", value: "SECONDS", expected: taskTimeoutExpectation,
+        default: "\(Int(defaultTaskTimeoutSeconds))",
+        help:
+            "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has (marked partial) and stops with status 1."
+    )
 
     /// The value of `--task-timeout`, or the default.
     static func taskTimeout(_ parsed: ParsedArguments) throws -> Double {
@@ -277,7 +305,9 @@ enum SharedOptions {
     /// `--calibration FILE`, as the measuring commands take it.
     static let calibrationOption = OptionSpec(
         "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
-        help: "The unit costs (page faults, bytes moved, hand-outs, start-up) that explain each cell's speedup stack, from 'lab calibrate'; the folder keeps a copy. Without it the run measures them quickly as it starts (about a quarter of a second) and says so.")
+        help:
+            "The unit costs (page faults, bytes moved, hand-outs, start-up) that explain each cell's speedup stack, from 'lab calibrate'; the folder keeps a copy. Without it the run measures them quickly as it starts (about a quarter of a second) and says so."
+    )
 
     /// A calibration file given with `--calibration`: its unit costs (their source the path),
     /// and its text, of which a run folder keeps a copy.
@@ -290,7 +320,9 @@ enum SharedOptions {
     static func calibration(_ parsed: ParsedArguments) throws(UsageError) -> GivenCalibration? {
         guard let path = parsed.value("--calibration") else { return nil }
         let expected = "a calibration.csv that lab calibrate wrote"
-        guard let text = try? Platform.readFile(atPath: path) else { throw .invalidValue(option: "--calibration", value: path, expected: expected + " (it cannot be read)") }
+        guard let text = try? Platform.readFile(atPath: path) else {
+            throw .invalidValue(option: "--calibration", value: path, expected: expected + " (it cannot be read)")
+        }
         do {
             return GivenCalibration(costs: try UnitCosts.parse(calibrationCSV: text, source: path), text: text)
         } catch {
@@ -307,7 +339,9 @@ enum SharedOptions {
 
     /// `--set WORKLOAD.PARAM=VALUE` settings, each naming a workload of `workloads`, into
     /// `["primes": ["limit": "2000000"]]`: the one reading of `--set`, for every command.
-    static func parseSettings(_ settings: [String], registry: WorkloadRegistry, workloads: [String]) throws(UsageError) -> [String: [String: String]] {
+    static func parseSettings(
+        _ settings: [String], registry: WorkloadRegistry, workloads: [String]
+    ) throws(UsageError) -> [String: [String: String]] {
         var overrides: [String: [String: String]] = [:]
         for setting in settings {
             let expected = "WORKLOAD.PARAM=VALUE, such as \(workloads.first ?? "primes").PARAM=VALUE"
@@ -317,12 +351,18 @@ enum SharedOptions {
             let workload = String(setting[..<dot])
             let parameter = String(setting[setting.index(after: dot)..<equals])
             let value = String(setting[setting.index(after: equals)...])
-            guard !workload.isEmpty, !parameter.isEmpty else { throw .invalidValue(option: "--set", value: setting, expected: expected) }
+            guard !workload.isEmpty, !parameter.isEmpty else {
+                throw .invalidValue(option: "--set", value: setting, expected: expected)
+            }
             guard registry.names.contains(workload) else {
-                throw .other("unknown workload '\(workload)' in --set \(setting); known workloads: \(registry.names.joined(separator: ", "))")
+                throw .other(
+                    "unknown workload '\(workload)' in --set \(setting); known workloads: \(registry.names.joined(separator: ", "))"
+                )
             }
             guard workloads.contains(workload) else {
-                throw .other("--set \(setting) names workload '\(workload)', which this run does not include; workloads in this run: \(workloads.joined(separator: ", "))")
+                throw .other(
+                    "--set \(setting) names workload '\(workload)', which this run does not include; workloads in this run: \(workloads.joined(separator: ", "))"
+                )
             }
             guard overrides[workload]?[parameter] == nil else {
                 throw .other("--set gives \(workload).\(parameter) more than once; set each parameter once")

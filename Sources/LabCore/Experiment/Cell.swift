@@ -13,7 +13,8 @@ package struct Cell: Sendable {
     package let start: WorkerStart?
 
     package init(
-        workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .default, dataset: DatasetPlacement? = nil,
+        workload: ConfiguredWorkload, mode: ExecutionMode, workers: Int, transport: Transport = .default,
+        dataset: DatasetPlacement? = nil,
         start: WorkerStart = .default
     ) {
         self.start = mode == .processes ? start : nil

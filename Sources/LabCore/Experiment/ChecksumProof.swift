@@ -73,7 +73,8 @@ package enum ChecksumProof {
                     && Self.setting(workload: $0.workload, parameters: $0.parameters, tasks: $0.tasks) == setting
             }
             if let first = sequential.first, let other = sequential.first(where: { $0.checksum != first.checksum }) {
-                return "checksum of \(setting) differs between two sequential repetitions in one process (repetition \(first.repetition) gave "
+                return
+                    "checksum of \(setting) differs between two sequential repetitions in one process (repetition \(first.repetition) gave "
                     + "\(Checksum.hex(first.checksum!)), repetition \(other.repetition) gave \(Checksum.hex(other.checksum!))), so the workload gives "
                     + "another answer each time it runs, in any mode, and no speedup is reported for any of its cells. Likely causes: a Set or "
                     + "Dictionary folded in iteration order (Swift seeds each one's order, even within one process), or time, randomness or "
@@ -84,12 +85,14 @@ package enum ChecksumProof {
             let counts = cells.map { cell in
                 let disagreeing = found.filter { $0.foundCell == cell }.count
                 let all = records.filter {
-                    $0.status == .ok && $0.cellLabel == cell && Self.setting(workload: $0.workload, parameters: $0.parameters, tasks: $0.tasks) == setting
+                    $0.status == .ok && $0.cellLabel == cell
+                        && Self.setting(workload: $0.workload, parameters: $0.parameters, tasks: $0.tasks) == setting
                 }.count
                 return "\(cell) (\(disagreeing) of \(all) repetition\(all == 1 ? "" : "s"))"
             }
             let first = found[0]
-            return "checksum mismatch for \(setting): \(first.expectedCell) repetition \(first.expectedRepetition) gave \(Checksum.hex(first.expectedChecksum)), "
+            return
+                "checksum mismatch for \(setting): \(first.expectedCell) repetition \(first.expectedRepetition) gave \(Checksum.hex(first.expectedChecksum)), "
                 + "and \(counts.joined(separator: ", ")) gave another; the modes did not do the same work, so no speedup is reported for "
                 + "\(cells.count == 1 ? "that cell" : "those cells"). " + Mismatch.likelyCauses
         }

@@ -23,7 +23,8 @@ package struct ExperimentPlan: Sendable {
 
     package init(
         workloads: [ConfiguredWorkload], modes: [ExecutionMode], workerCounts: [Int], repetitions: Int, warmup: Int,
-        transports: [Transport] = [.default], datasets: [DatasetPlacement] = [.default], starts: [WorkerStart] = [.default]
+        transports: [Transport] = [.default], datasets: [DatasetPlacement] = [.default],
+        starts: [WorkerStart] = [.default]
     ) {
         precondition(!starts.isEmpty, "process mode needs a way to start workers")
         self.starts = starts
@@ -50,7 +51,11 @@ package struct ExperimentPlan: Sendable {
                 workerCounts.filter { $0 <= Self.processLimit }.flatMap { workers in
                     transports.flatMap { transport in
                         starts.flatMap { start in
-                            placements.map { Cell(workload: workload, mode: mode, workers: workers, transport: transport, dataset: $0, start: start) }
+                            placements.map {
+                                Cell(
+                                    workload: workload, mode: mode, workers: workers, transport: transport, dataset: $0,
+                                    start: start)
+                            }
                         }
                     }
                 }
@@ -72,7 +77,9 @@ package struct ExperimentPlan: Sendable {
     /// Every repetition of `workload`'s cells in the order they run: the warm-up rounds, then
     /// the measured repetitions, round-robin across the cells (interleaved) or cell by cell
     /// (grouped). Positions count from `position` + 1, as the whole plan numbers them.
-    package func schedule(of workload: ConfiguredWorkload, order: RepetitionOrder, after position: Int = 0) -> [ScheduledRepetition] {
+    package func schedule(
+        of workload: ConfiguredWorkload, order: RepetitionOrder, after position: Int = 0
+    ) -> [ScheduledRepetition] {
         let cells = cells(of: workload)
         let warmups = stride(from: 1, through: warmup, by: 1).flatMap { round in cells.map { ($0, round, true) } }
         let measured: [(Cell, Int, Bool)] =

@@ -40,16 +40,19 @@ package struct ExperimentRunner: Sendable {
     private let regions = SharedRegionPool()
 
     package init(
-        runID: String, workerExecutable: WorkerExecutable, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
+        runID: String, workerExecutable: WorkerExecutable, registry: ChildProcessRegistry = .shared,
+        taskTimeoutSeconds: Double = .infinity,
         batch: BatchSize = .fixed(1), recordsTimelines: Bool = true, placement: CorePlacement = .none,
-        spinPolls: Int = Transport.defaultSpinPolls, onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
+        spinPolls: Int = Transport.defaultSpinPolls,
+        onStuckTask: @escaping @Sendable (_ description: String) -> Void = { _ in }
     ) {
         self.spinPolls = spinPolls
         self.recordsTimelines = recordsTimelines
         self.placement = placement
         // Read once: a placement that cannot read them fails its cells (see LanePinning).
         let allowed = (try? Platform.allowedCPUs()) ?? []
-        self.pinning = placement == .none ? nil : LanePinning(placement: placement, topology: CPUTopology.read(allowed: allowed))
+        self.pinning =
+            placement == .none ? nil : LanePinning(placement: placement, topology: CPUTopology.read(allowed: allowed))
         self.coreCount = allowed.isEmpty ? Platform.activeProcessorCount : allowed.count
         self.runID = runID
         self.workerExecutable = workerExecutable
@@ -72,7 +75,8 @@ package struct ExperimentRunner: Sendable {
     @discardableResult
     package func run(
         _ plan: ExperimentPlan, order: RepetitionOrder = .interleaved,
-        measuredBefore: (_ cell: Cell, _ repetition: Int) -> RepetitionRecord? = { _, _ in nil }, clockOffset: Double = 0,
+        measuredBefore: (_ cell: Cell, _ repetition: Int) -> RepetitionRecord? = { _, _ in nil },
+        clockOffset: Double = 0,
         observe: (ExperimentEvent) throws -> Void
     ) throws -> [RepetitionRecord] {
         var position = 0
@@ -110,16 +114,23 @@ package struct ExperimentRunner: Sendable {
                         continue
                     }
                     let cell = Cell(
-                        workload: workload, mode: step.cell.mode, workers: step.cell.workers, transport: step.cell.transport ?? .default,
+                        workload: workload, mode: step.cell.mode, workers: step.cell.workers,
+                        transport: step.cell.transport ?? .default,
                         dataset: step.cell.dataset, start: step.cell.start ?? .default)
                     done += 1
-                    try observe(.willRun(cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done, total: total))
+                    try observe(
+                        .willRun(
+                            cell: cell, repetition: step.repetition, isWarmup: step.isWarmup, position: done,
+                            total: total))
                     if step.isWarmup {
-                        _ = measure(cell, repetition: step.repetition, position: step.position, runClock: clock, clockOffset: clockOffset)
+                        _ = measure(
+                            cell, repetition: step.repetition, position: step.position, runClock: clock,
+                            clockOffset: clockOffset)
                         continue
                     }
                     let (record, timeline) = measureWithTimeline(
-                        cell, repetition: step.repetition, position: step.position, runClock: clock, clockOffset: clockOffset)
+                        cell, repetition: step.repetition, position: step.position, runClock: clock,
+                        clockOffset: clockOffset)
                     records.append(record)
                     if let timeline { try observe(.timeline(timeline, of: record)) }
                     try observe(.recorded(record))
@@ -137,7 +148,9 @@ package struct ExperimentRunner: Sendable {
     package func measure(
         _ cell: Cell, repetition: Int, position: Int = 0, runClock: Stopwatch = Stopwatch(), clockOffset: Double = 0
     ) -> RepetitionRecord {
-        measureWithTimeline(cell, repetition: repetition, position: position, runClock: runClock, clockOffset: clockOffset).record
+        measureWithTimeline(
+            cell, repetition: repetition, position: position, runClock: runClock, clockOffset: clockOffset
+        ).record
     }
 
     /// ``measure(_:repetition:position:runClock:clockOffset:)``, and the repetition's timeline
@@ -155,7 +168,9 @@ package struct ExperimentRunner: Sendable {
         let peakWasReset = Platform.resetPeakResident()
         // Opened on this thread before the pool exists, so that its threads and workers inherit
         // them; async tasks run on threads that exist already, so async cells count nothing.
-        let hardware = cell.mode == .async || HardwareCounterGroup.unavailableReason != nil ? nil : try? HardwareCounterGroup.open()
+        let hardware =
+            cell.mode == .async || HardwareCounterGroup.unavailableReason != nil
+            ? nil : try? HardwareCounterGroup.open()
         // The lanes' speed together, before and after: outside the lab's readings of the
         // machine's load and of its own usage, so that its spin counts in neither.
         let lanes = min(cell.mode == .sequential ? 1 : cell.workers, Platform.activeProcessorCount)
@@ -172,18 +187,23 @@ package struct ExperimentRunner: Sendable {
         // Process mode enforces the timeout itself, by killing the worker.
         let result: ExecutionResult
         do {
-            result = try watch.watch(timeoutSeconds: cell.mode == .processes ? .infinity : timeout, onOverdue: { task, running in
-                report(
-                    "task \(task) of \(label) has run for \(running.rounded().shortText) s, past the task timeout of \(timeout.shortText) s; "
-                        + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)")
-            }) {
+            result = try watch.watch(
+                timeoutSeconds: cell.mode == .processes ? .infinity : timeout,
+                onOverdue: { task, running in
+                    report(
+                        "task \(task) of \(label) has run for \(running.rounded().shortText) s, past the task timeout of \(timeout.shortText) s; "
+                            + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)"
+                    )
+                }
+            ) {
                 began = Platform.monotonicNanoseconds()
                 defer { poolGone = Platform.monotonicNanoseconds() }
                 return runner.run(cell.workload)
             }
         } catch {
             // Without its watchdog the task timeout would be silently off: the cell does not run.
-            result = ExecutionResult(startupSeconds: 0, tally: TaskTally(), failure: .watchdogFailed(error), failureCount: 1)
+            result = ExecutionResult(
+                startupSeconds: 0, tally: TaskTally(), failure: .watchdogFailed(error), failureCount: 1)
         }
         // The wall time runs from asking the runner for the cell until its pool is gone: the
         // watchdog's own thread starts before and stops after, so the lab's bookkeeping is
@@ -199,7 +219,9 @@ package struct ExperimentRunner: Sendable {
         // median read 1.00 on 2026-12-07; a slowdown wholly inside a repetition shows in neither.)
         let lanesTogether = [togetherBefore, togetherAfter].compactMap { $0 }.max()
         // The CPU of the fixture's own processes (download's image server) is the lab's too.
-        let fixtureCPUSeconds = fixtureCPUBefore.flatMap { start in cell.workload.fixture?.processCPUSeconds.map { max(0, $0 - start) } } ?? 0
+        let fixtureCPUSeconds =
+            fixtureCPUBefore.flatMap { start in cell.workload.fixture?.processCPUSeconds.map { max(0, $0 - start) } }
+            ?? 0
         // Others' share is of the time between the two readings, the watchdog's start and stop
         // included, not of the shorter wall time.
         let loadSeconds = Platform.monotonicSeconds() - loadStarted
@@ -230,16 +252,20 @@ package struct ExperimentRunner: Sendable {
             tasksPerSecond: wallSeconds > 0 ? Double(completed) / wallSeconds : 0,
             checksum: failed ? nil : checksum,
             status: failed ? .failed : .ok,
-            error: failed ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed)].compactMap { $0 }.joined(separator: "; ") : nil,
+            error: failed
+                ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed)].compactMap { $0 }.joined(
+                    separator: "; ") : nil,
             userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
             workersUserSeconds: workersCounted ? workers.usage.userSeconds : nil,
             workersSystemSeconds: workersCounted ? workers.usage.systemSeconds : nil,
             maxResidentKiB: peakWasReset ? coordinator.maxResidentKiB : nil,
             workersMaxResidentKiB: workersReported ? workers.usage.maxResidentKiB : nil,
             voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
-            involuntaryContextSwitches: coordinator.involuntaryContextSwitches + workers.usage.involuntaryContextSwitches,
+            involuntaryContextSwitches: coordinator.involuntaryContextSwitches
+                + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
-            startSeconds: startSeconds, position: position, breakdown: parts, placement: placement.applied(to: cell.mode),
+            startSeconds: startSeconds, position: position, breakdown: parts,
+            placement: placement.applied(to: cell.mode),
             transport: cell.transport, units: result.tally.units, dataset: cell.dataset,
             datasetBytes: cell.workload.dataset?.bytes.count, start: cell.start,
             counters: RepetitionCounters(
@@ -255,7 +281,8 @@ package struct ExperimentRunner: Sendable {
                         // The lab's own CPU time is known only when every worker's was counted.
                         workersCounted
                             ? Interference(
-                                from: start, to: end, labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds + fixtureCPUSeconds,
+                                from: start, to: end,
+                                labCPUSeconds: coordinator.cpuSeconds + workers.usage.cpuSeconds + fixtureCPUSeconds,
                                 seconds: loadSeconds, lanesTogether: lanesTogether)
                             : nil
                     }
@@ -280,7 +307,8 @@ package struct ExperimentRunner: Sendable {
         let pinning = placement.applied(to: mode) == .none ? nil : self.pinning
         return switch mode {
         case .sequential: SequentialRunner(batch: batch, watch: watch, timeline: timeline, pinning: pinning)
-        case .threads: ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
+        case .threads:
+            ThreadPoolRunner(threads: workers, batch: batch, watch: watch, timeline: timeline, pinning: pinning)
         case .processes: processRunner(cell, timeline: timeline, pinning: pinning)
         case .async: AsyncRunner(inFlight: workers, watch: watch, timeline: timeline)
         }
@@ -299,8 +327,10 @@ extension ExperimentRunner {
             }
         }
         return ProcessPoolRunner(
-            workers: cell.workers, command: workerExecutable, registry: registry, taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
-            timeline: timeline, pinning: pinning, transport: TransportSettings(
+            workers: cell.workers, command: workerExecutable, registry: registry,
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch,
+            timeline: timeline, pinning: pinning,
+            transport: TransportSettings(
                 cell.transport ?? .default, spinPolls: spinPolls, lanes: cell.workers,
                 cores: placement.coresUsed(lanes: cell.workers, order: pinning?.order ?? [], allowed: coreCount)),
             dataset: cell.dataset ?? .default, forkServer: server, regions: regions)

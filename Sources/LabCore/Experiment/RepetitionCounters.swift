@@ -34,9 +34,12 @@ package struct RepetitionCounters: Sendable, Equatable {
     package var peakThreads: Int?
 
     package init(
-        minorFaults: Int? = nil, majorFaults: Int? = nil, workersMinorFaults: Int? = nil, workersMajorFaults: Int? = nil,
-        workersVoluntaryContextSwitches: Int? = nil, workersInvoluntaryContextSwitches: Int? = nil, lanes: SchedulerCounters? = nil,
-        workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil, peakThreads: Int? = nil
+        minorFaults: Int? = nil, majorFaults: Int? = nil, workersMinorFaults: Int? = nil,
+        workersMajorFaults: Int? = nil,
+        workersVoluntaryContextSwitches: Int? = nil, workersInvoluntaryContextSwitches: Int? = nil,
+        lanes: SchedulerCounters? = nil,
+        workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil,
+        peakThreads: Int? = nil
     ) {
         self.peakThreads = peakThreads
         self.minorFaults = minorFaults

@@ -94,12 +94,17 @@ package struct RepetitionRecord: Sendable, Equatable {
     package var counters: RepetitionCounters
 
     package init(
-        runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int, tasks: Int,
+        runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int,
+        tasks: Int,
         repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: UInt64?,
-        status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0, workersUserSeconds: Double? = 0,
-        workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0, voluntaryContextSwitches: Int = 0,
-        involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0, startSeconds: Double = 0, position: Int = 0,
-        breakdown: TimeBreakdown? = nil, placement: CorePlacement = .none, transport: Transport? = nil, units: UInt64? = nil,
+        status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0,
+        workersUserSeconds: Double? = 0,
+        workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0,
+        voluntaryContextSwitches: Int = 0,
+        involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0,
+        startSeconds: Double = 0, position: Int = 0,
+        breakdown: TimeBreakdown? = nil, placement: CorePlacement = .none, transport: Transport? = nil,
+        units: UInt64? = nil,
         variant: String? = nil, dataset: DatasetPlacement? = nil, datasetBytes: Int? = nil, start: WorkerStart? = nil,
         counters: RepetitionCounters = RepetitionCounters()
     ) {
@@ -144,6 +149,7 @@ package struct RepetitionRecord: Sendable, Equatable {
 extension RepetitionRecord {
     /// Its cell's mode, workers, transport and dataset as labels show them: `processes x2 over shm`.
     package var cellLabel: String {
-        mode.label(workers: workers) + mode.qualifiers(transport: transport, variant: variant, dataset: dataset, start: start)
+        mode.label(workers: workers)
+            + mode.qualifiers(transport: transport, variant: variant, dataset: dataset, start: start)
     }
 }

@@ -56,7 +56,8 @@ package enum CoreSpeedProbe {
         // go. This thread only waits for them (a thread spinning here would take a core).
         let arrived = Atomic<Int>(0)
         let released = Atomic<Int>(0)
-        let marks = Mutex<(starts: [UInt64], finishes: [(round: Int, at: UInt64)])>(([UInt64](repeating: 0, count: rounds), []))
+        let marks = Mutex<(starts: [UInt64], finishes: [(round: Int, at: UInt64)])>(
+            ([UInt64](repeating: 0, count: rounds), []))
         let threads: [JoinableThread]
         do {
             threads = try (0..<lanes).map { lane in
@@ -70,7 +71,8 @@ package enum CoreSpeedProbe {
                         } else {
                             while released.load(ordering: .acquiring) < round { sched_yield() }
                         }
-                        sink.wrappingAdd(spin(steps, seed: Platform.monotonicNanoseconds() &+ UInt64(lane)), ordering: .relaxed)
+                        sink.wrappingAdd(
+                            spin(steps, seed: Platform.monotonicNanoseconds() &+ UInt64(lane)), ordering: .relaxed)
                         let finish = Platform.monotonicNanoseconds()
                         marks.withLock { $0.finishes.append((round, finish)) }
                     }
@@ -81,9 +83,10 @@ package enum CoreSpeedProbe {
         }
         threads.forEach { $0.join() }
         let (starts, finishes) = marks.withLock { ($0.starts, $0.finishes) }
-        let together = (1...rounds).compactMap { round -> Double? in
-            finishes.filter { $0.round == round }.map(\.at).max().map { Double($0 &- starts[round - 1]) }
-        }.min() ?? .infinity
+        let together =
+            (1...rounds).compactMap { round -> Double? in
+                finishes.filter { $0.round == round }.map(\.at).max().map { Double($0 &- starts[round - 1]) }
+            }.min() ?? .infinity
         guard alone > 0, together.isFinite else { return nil }
         return together / alone
     }

@@ -62,7 +62,8 @@ package final class HardwareCounterGroup {
         } catch {
             let hint =
                 switch error.errno {
-                case ENOENT, EOPNOTSUPP: "the processor or hypervisor offers no hardware counters (a VM without a virtual PMU)"
+                case ENOENT, EOPNOTSUPP:
+                    "the processor or hypervisor offers no hardware counters (a VM without a virtual PMU)"
                 case EACCES, EPERM: "perf_event_paranoid forbids them (see /proc/sys/kernel/perf_event_paranoid)"
                 default: "perf_event_open refused"
                 }

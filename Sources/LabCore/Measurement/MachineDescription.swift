@@ -25,11 +25,13 @@ package struct MachineDescription: Codable, Sendable, Equatable {
     /// This machine, from /proc/cpuinfo, /proc/meminfo and `uname`.
     package static func current() -> MachineDescription {
         let cpuinfo = Platform.readSmallFile("/proc/cpuinfo") ?? ""
-        let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        let model =
+            cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }
             .map { $0.trimmingWhitespace() } ?? "unknown"
         let meminfo = Platform.readSmallFile("/proc/meminfo") ?? ""
-        let memory = meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
+        let memory =
+            meminfo.split(separator: "\n").first { $0.hasPrefix("MemTotal:") }
             .flatMap { $0.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first }
             .flatMap { Int($0) } ?? 0
         let names = Platform.systemNames()

@@ -51,7 +51,8 @@ package struct MachineLoad: Sendable, Equatable {
             return Double(total.dropFirst(6)).map { $0 / 1e6 }
         }
         return MachineLoad(
-            busySeconds: busy / ticksPerSecond, stealSeconds: ticks[7] / ticksPerSecond, processors: counted.processors, pressureSeconds: stall)
+            busySeconds: busy / ticksPerSecond, stealSeconds: ticks[7] / ticksPerSecond, processors: counted.processors,
+            pressureSeconds: stall)
     }
 }
 
@@ -74,7 +75,10 @@ package struct Interference: Sendable, Equatable {
     /// together than it allows.
     package var disturbed: Bool
 
-    package init(othersCPUSeconds: Double, stealSeconds: Double, pressureSeconds: Double?, lanesTogether: Double? = nil, disturbed: Bool) {
+    package init(
+        othersCPUSeconds: Double, stealSeconds: Double, pressureSeconds: Double?, lanesTogether: Double? = nil,
+        disturbed: Bool
+    ) {
         self.othersCPUSeconds = othersCPUSeconds
         self.stealSeconds = stealSeconds
         self.pressureSeconds = pressureSeconds
@@ -84,13 +88,17 @@ package struct Interference: Sendable, Equatable {
 
     /// What happened between two readings `seconds` apart, given the CPU time the lab itself
     /// used meanwhile and the lanes' speed together around it.
-    package init(from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double, lanesTogether: Double? = nil) {
+    package init(
+        from before: MachineLoad, to after: MachineLoad, labCPUSeconds: Double, seconds: Double,
+        lanesTogether: Double? = nil
+    ) {
         let others = max(0, after.busySeconds - before.busySeconds - labCPUSeconds)
         let steal = max(0, after.stealSeconds - before.stealSeconds)
         let pressure = after.pressureSeconds.flatMap { end in before.pressureSeconds.map { max(0, end - $0) } }
         self.init(
             othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: pressure, lanesTogether: lanesTogether,
-            disturbed: Disturbance.isDisturbed(othersCPUSeconds: others, stealSeconds: steal, wallSeconds: seconds, processors: after.processors)
+            disturbed: Disturbance.isDisturbed(
+                othersCPUSeconds: others, stealSeconds: steal, wallSeconds: seconds, processors: after.processors)
                 || Disturbance.lanesSlowerTogether(lanesTogether))
     }
 
@@ -130,7 +138,9 @@ package enum Disturbance {
 
     /// Whether others' CPU or steal over a repetition of `wallSeconds` on `processors` CPUs
     /// is more than the limits allow.
-    package static func isDisturbed(othersCPUSeconds: Double, stealSeconds: Double, wallSeconds: Double, processors: Int) -> Bool {
+    package static func isDisturbed(
+        othersCPUSeconds: Double, stealSeconds: Double, wallSeconds: Double, processors: Int
+    ) -> Bool {
         let capacity = wallSeconds * Double(max(processors, 1))
         return othersCPUSeconds > othersShareLimit * capacity + resolutionSeconds
             || stealSeconds > stealShareLimit * capacity + resolutionSeconds

@@ -15,7 +15,8 @@ package struct MemoryFootprint: Sendable, Equatable {
 
     package static func + (left: MemoryFootprint, right: MemoryFootprint) -> MemoryFootprint {
         MemoryFootprint(
-            residentKiB: left.residentKiB + right.residentKiB, proportionalKiB: left.proportionalKiB + right.proportionalKiB,
+            residentKiB: left.residentKiB + right.residentKiB,
+            proportionalKiB: left.proportionalKiB + right.proportionalKiB,
             uniqueKiB: left.uniqueKiB + right.uniqueKiB)
     }
 

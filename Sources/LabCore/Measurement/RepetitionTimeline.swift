@@ -53,7 +53,8 @@ package struct RepetitionTimeline: Sendable, Equatable {
         let count = Double(max(lanes.count, 1))
         let teardown = Double(max(poolGone, end) - end) / 1e9
         let parts = TimeBreakdown(
-            startupSeconds: startup / count, workSeconds: work / count, exchangeSeconds: exchange / count, idleSeconds: idle / count,
+            startupSeconds: startup / count, workSeconds: work / count, exchangeSeconds: exchange / count,
+            idleSeconds: idle / count,
             teardownSeconds: teardown, residualSeconds: 0)
         var result = parts
         result.residualSeconds = wallSeconds - parts.totalSeconds

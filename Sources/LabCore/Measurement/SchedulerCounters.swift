@@ -18,14 +18,16 @@ package struct SchedulerCounters: Sendable, Equatable {
     /// What accumulated between `earlier` and `self`.
     package func since(_ earlier: SchedulerCounters) -> SchedulerCounters {
         SchedulerCounters(
-            runningSeconds: runningSeconds - earlier.runningSeconds, waitingSeconds: waitingSeconds - earlier.waitingSeconds,
+            runningSeconds: runningSeconds - earlier.runningSeconds,
+            waitingSeconds: waitingSeconds - earlier.waitingSeconds,
             migrations: migrations - earlier.migrations)
     }
 
     /// Two lanes' (or two readings') figures together.
     package static func + (left: SchedulerCounters, right: SchedulerCounters) -> SchedulerCounters {
         SchedulerCounters(
-            runningSeconds: left.runningSeconds + right.runningSeconds, waitingSeconds: left.waitingSeconds + right.waitingSeconds,
+            runningSeconds: left.runningSeconds + right.runningSeconds,
+            waitingSeconds: left.waitingSeconds + right.waitingSeconds,
             migrations: left.migrations + right.migrations)
     }
 
@@ -36,7 +38,8 @@ package struct SchedulerCounters: Sendable, Equatable {
         let fields = schedstat.split(whereSeparator: { $0 == " " || $0 == "\n" })
         guard fields.count >= 2, let running = UInt64(fields[0]), let waiting = UInt64(fields[1]) else { return nil }
         guard let migrations = ProcText.value(named: "se.nr_migrations", in: sched, separator: ":") else { return nil }
-        return SchedulerCounters(runningSeconds: Double(running) / 1e9, waitingSeconds: Double(waiting) / 1e9, migrations: migrations)
+        return SchedulerCounters(
+            runningSeconds: Double(running) / 1e9, waitingSeconds: Double(waiting) / 1e9, migrations: migrations)
     }
 }
 

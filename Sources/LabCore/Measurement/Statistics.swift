@@ -62,7 +62,9 @@ package enum Statistics {
 
     /// How many values lie outside Tukey's fences, [Q1 - 1.5 IQR, Q3 + 1.5 IQR].
     package static func outlierCount(_ values: [Double]) -> Int {
-        guard values.count >= 4, let first = quantile(values, 0.25), let third = quantile(values, 0.75) else { return 0 }
+        guard values.count >= 4, let first = quantile(values, 0.25), let third = quantile(values, 0.75) else {
+            return 0
+        }
         let reach = 1.5 * (third - first)
         return values.filter { $0 < first - reach || $0 > third + reach }.count
     }
@@ -178,7 +180,11 @@ extension Statistics {
         while studentTDistribution(high, degreesOfFreedom: degreesOfFreedom) < probability { high *= 2 }
         for _ in 0..<200 {
             let middle = (low + high) / 2
-            if studentTDistribution(middle, degreesOfFreedom: degreesOfFreedom) < probability { low = middle } else { high = middle }
+            if studentTDistribution(middle, degreesOfFreedom: degreesOfFreedom) < probability {
+                low = middle
+            } else {
+                high = middle
+            }
             if high - low <= 1e-12 * high { break }
         }
         return (low + high) / 2

@@ -29,7 +29,8 @@ package struct TaskSpan: Sendable, Equatable {
     package var bytesOut: Int
 
     package init(
-        lane: Int, firstTask: Int, taskCount: Int, claimed: UInt64, sent: UInt64, started: UInt64, ended: UInt64, received: UInt64,
+        lane: Int, firstTask: Int, taskCount: Int, claimed: UInt64, sent: UInt64, started: UInt64, ended: UInt64,
+        received: UInt64,
         work: UInt64, bytesIn: Int, bytesOut: Int
     ) {
         self.lane = lane

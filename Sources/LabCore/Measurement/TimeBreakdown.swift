@@ -16,7 +16,10 @@ package struct TimeBreakdown: Sendable, Equatable {
     package var teardownSeconds: Double
     package var residualSeconds: Double
 
-    package init(startupSeconds: Double, workSeconds: Double, exchangeSeconds: Double, idleSeconds: Double, teardownSeconds: Double, residualSeconds: Double) {
+    package init(
+        startupSeconds: Double, workSeconds: Double, exchangeSeconds: Double, idleSeconds: Double,
+        teardownSeconds: Double, residualSeconds: Double
+    ) {
         self.startupSeconds = startupSeconds
         self.workSeconds = workSeconds
         self.exchangeSeconds = exchangeSeconds

@@ -19,9 +19,12 @@ package final class TimelineRecorder: @unchecked Sendable {
         var all = events
         for lane in lanes {
             if let ready = lane.totals.ready { all.append(LaneEvent(lane: lane.lane, kind: .laneReady, at: ready)) }
-            if let done = lane.totals.lastReceived { all.append(LaneEvent(lane: lane.lane, kind: .laneDone, at: done, spans: lane.totals.spans)) }
+            if let done = lane.totals.lastReceived {
+                all.append(LaneEvent(lane: lane.lane, kind: .laneDone, at: done, spans: lane.totals.spans))
+            }
         }
         all.sort { ($0.at, $0.lane) < ($1.at, $1.lane) }
-        return RepetitionTimeline(began: began, poolGone: poolGone, lanes: lanes.map(\.totals), spans: lanes.flatMap(\.spans), events: all)
+        return RepetitionTimeline(
+            began: began, poolGone: poolGone, lanes: lanes.map(\.totals), spans: lanes.flatMap(\.spans), events: all)
     }
 }

@@ -39,7 +39,9 @@ package struct CPUTopology: Sendable, Equatable {
     package static func read(root: String = "/sys/devices", allowed: [Int]) -> CPUTopology {
         let system = root + "/system"
         func value(_ path: String) -> Int? { Platform.readSmallFile(path).flatMap { Int($0.trimmingWhitespace()) } }
-        func list(_ path: String) -> [Int]? { Platform.readSmallFile(path).flatMap { parseList($0.trimmingWhitespace()) } }
+        func list(_ path: String) -> [Int]? {
+            Platform.readSmallFile(path).flatMap { parseList($0.trimmingWhitespace()) }
+        }
         var nodeOf: [Int: Int] = [:]
         for node in list(system + "/node/online") ?? [] {
             for cpu in list("\(system)/node/node\(node)/cpulist") ?? [] { nodeOf[cpu] = node }
@@ -50,20 +52,26 @@ package struct CPUTopology: Sendable, Equatable {
         for id in allowed {
             let base = "\(system)/cpu/cpu\(id)"
             let package = value(base + "/topology/physical_package_id") ?? 0
-            let siblings = (list(base + "/topology/core_cpus_list") ?? list(base + "/topology/thread_siblings_list") ?? [id]).sorted()
+            let siblings =
+                (list(base + "/topology/core_cpus_list") ?? list(base + "/topology/thread_siblings_list") ?? [id])
+                .sorted()
             var cache = id
             var deepest = 0
             for index in 0..<16 {
                 guard let level = value("\(base)/cache/index\(index)/level") else { break }
                 let type = Platform.readSmallFile("\(base)/cache/index\(index)/type")?.trimmingWhitespace()
-                if level > deepest, type != "Instruction", let shared = list("\(base)/cache/index\(index)/shared_cpu_list"), let lowest = shared.min() {
+                if level > deepest, type != "Instruction",
+                    let shared = list("\(base)/cache/index\(index)/shared_cpu_list"), let lowest = shared.min()
+                {
                     deepest = level
                     cache = lowest
                 }
             }
             let type: CoreType? = performance.contains(id) ? .performance : efficiency.contains(id) ? .efficiency : nil
             cpus.append(
-                CPU(id: id, package: package, core: siblings.first ?? id, siblings: siblings.contains(id) ? siblings : [id], node: nodeOf[id] ?? 0,
+                CPU(
+                    id: id, package: package, core: siblings.first ?? id,
+                    siblings: siblings.contains(id) ? siblings : [id], node: nodeOf[id] ?? 0,
                     lastLevelCache: cache, type: type))
         }
         return CPUTopology(cpus: cpus)
@@ -99,11 +107,18 @@ package struct CPUTopology: Sendable, Equatable {
     package var summary: String {
         func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
         let threads = Set(cpus.map(\.siblings.count)).sorted()
-        let perCore = threads.count == 1 ? "of \(counted(threads[0], "thread"))" : "of \(threads.map(String.init).joined(separator: " or ")) threads"
-        var parts = [counted(packageCount, "package"), "\(counted(coreCount, "core")) \(perCore)", counted(nodeCount, "NUMA node"), counted(cacheCount, "last-level cache")]
+        let perCore =
+            threads.count == 1
+            ? "of \(counted(threads[0], "thread"))" : "of \(threads.map(String.init).joined(separator: " or ")) threads"
+        var parts = [
+            counted(packageCount, "package"), "\(counted(coreCount, "core")) \(perCore)",
+            counted(nodeCount, "NUMA node"), counted(cacheCount, "last-level cache"),
+        ]
         let performance = Set(cpus.filter { $0.type == .performance }.map(\.core)).count
         let efficiency = Set(cpus.filter { $0.type == .efficiency }.map(\.core)).count
-        if performance + efficiency > 0 { parts.append("\(performance) performance and \(efficiency) efficiency cores") }
+        if performance + efficiency > 0 {
+            parts.append("\(performance) performance and \(efficiency) efficiency cores")
+        }
         return "\(counted(cpus.count, "CPU")): " + parts.joined(separator: ", ")
     }
 
@@ -137,7 +152,9 @@ package struct CPUTopology: Sendable, Equatable {
     /// `cpus` ordered so that consecutive ones take turns among last-level caches.
     private static func alternatingCaches(_ cpus: [CPU]) -> [CPU] {
         let caches = Set(cpus.map(\.lastLevelCache)).sorted()
-        var queues = caches.map { cache in cpus.filter { $0.lastLevelCache == cache }.sorted { ($0.package, $0.core) < ($1.package, $1.core) } }
+        var queues = caches.map { cache in
+            cpus.filter { $0.lastLevelCache == cache }.sorted { ($0.package, $0.core) < ($1.package, $1.core) }
+        }
         var order: [CPU] = []
         while queues.contains(where: { !$0.isEmpty }) {
             for index in queues.indices where !queues[index].isEmpty { order.append(queues[index].removeFirst()) }

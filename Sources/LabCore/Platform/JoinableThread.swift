@@ -36,16 +36,19 @@ package final class JoinableThread: Sendable {
         let running = JoinableThread.live.wrappingAdd(1, ordering: .acquiringAndReleasing).newValue
         var seen = JoinableThread.peak.load(ordering: .relaxed)
         while running > seen {
-            let (exchanged, original) = JoinableThread.peak.compareExchange(expected: seen, desired: running, ordering: .relaxed)
+            let (exchanged, original) = JoinableThread.peak.compareExchange(
+                expected: seen, desired: running, ordering: .relaxed)
             if exchanged { break }
             seen = original
         }
-        let status = pthread_create(&handle, nil, { context in
-            let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
-            body.run()
-            JoinableThread.live.wrappingSubtract(1, ordering: .acquiringAndReleasing)
-            return nil
-        }, context)
+        let status = pthread_create(
+            &handle, nil,
+            { context in
+                let body = Unmanaged<Body>.fromOpaque(context!).takeRetainedValue()
+                body.run()
+                JoinableThread.live.wrappingSubtract(1, ordering: .acquiringAndReleasing)
+                return nil
+            }, context)
         if status != 0 {
             JoinableThread.live.wrappingSubtract(1, ordering: .acquiringAndReleasing)
             Unmanaged<Body>.fromOpaque(context).release()

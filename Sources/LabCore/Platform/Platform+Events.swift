@@ -23,7 +23,9 @@ extension Platform {
 
     /// Watches `descriptor` once for `events` under `token` (added, or changed if watched
     /// before). The corresponding C function is `epoll_ctl(EPOLL_CTL_MOD / EPOLL_CTL_ADD)`.
-    package static func watchOnce(_ queue: Int32, _ descriptor: Int32, events: UInt32, token: UInt64) throws(SystemError) {
+    package static func watchOnce(
+        _ queue: Int32, _ descriptor: Int32, events: UInt32, token: UInt64
+    ) throws(SystemError) {
         if lab_epoll_watch(queue, descriptor, events | Readiness.once | Readiness.peerClosed, token) != 0 {
             throw SystemError(call: "epoll_ctl", errno: errno)
         }
@@ -38,7 +40,9 @@ extension Platform {
     /// Waits at most `timeoutMilliseconds` (-1: for ever) for watched descriptors to be ready.
     /// - Returns: each ready one's token and events; empty when the time ran out or a signal came.
     /// The corresponding C function is `epoll_wait`.
-    package static func waitForEvents(_ queue: Int32, timeoutMilliseconds: Int32) throws(SystemError) -> [(token: UInt64, events: UInt32)] {
+    package static func waitForEvents(
+        _ queue: Int32, timeoutMilliseconds: Int32
+    ) throws(SystemError) -> [(token: UInt64, events: UInt32)] {
         var tokens = [UInt64](repeating: 0, count: 256)
         var events = [UInt32](repeating: 0, count: 256)
         let count = lab_epoll_wait(queue, &tokens, &events, 256, timeoutMilliseconds)
@@ -77,7 +81,9 @@ extension Platform {
     ///   the connection is still being made: then wait until it is writable, and ask
     ///   ``socketError(_:)`` how it went.
     /// The corresponding C functions are `socket(SOCK_NONBLOCK)` and `connect`.
-    package static func startConnectingToLoopback(port: UInt16) throws(SystemError) -> (descriptor: Int32, inProgress: Bool) {
+    package static func startConnectingToLoopback(
+        port: UInt16
+    ) throws(SystemError) -> (descriptor: Int32, inProgress: Bool) {
         let descriptor = lab_socket_nonblocking_stream()
         if descriptor < 0 { throw SystemError(call: "socket", errno: errno) }
         var address = sockaddr_in()
@@ -117,7 +123,9 @@ extension Platform {
 
     /// Reads what is there from a non-blocking descriptor: the count (0 at the end), or `nil`
     /// when nothing is there yet. The corresponding C function is `read`.
-    package static func readIfReady(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int? {
+    package static func readIfReady(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(SystemError) -> Int? {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
@@ -142,6 +150,8 @@ extension Platform {
     /// Makes a descriptor non-blocking. The corresponding C function is `fcntl(F_SETFL, O_NONBLOCK)`.
     package static func makeNonBlocking(_ descriptor: Int32) throws(SystemError) {
         let flags = fcntl(descriptor, F_GETFL)
-        if flags < 0 || fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) != 0 { throw SystemError(call: "fcntl", errno: errno) }
+        if flags < 0 || fcntl(descriptor, F_SETFL, flags | O_NONBLOCK) != 0 {
+            throw SystemError(call: "fcntl", errno: errno)
+        }
     }
 }

@@ -5,9 +5,12 @@ extension Platform {
     /// descriptor, which the caller owns. With `appending`, every write goes to the file's end
     /// whatever another writer did (`O_APPEND`). The corresponding C function is
     /// `open(O_CREAT | O_EXCL)`.
-    package static func createFile(atPath path: String, permissions: mode_t = 0o644, appending: Bool = false) throws(SystemError) -> Int32 {
+    package static func createFile(
+        atPath path: String, permissions: mode_t = 0o644, appending: Bool = false
+    ) throws(SystemError) -> Int32 {
         while true {
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (appending ? O_APPEND : 0), permissions)
+            let descriptor = open(
+                path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (appending ? O_APPEND : 0), permissions)
             if descriptor >= 0 { return descriptor }
             if errno == EINTR { continue }
             throw SystemError(call: "open", errno: errno)
@@ -196,7 +199,8 @@ extension Platform {
         let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         var names: [String] = []
         while let entry = readdir(directory) {
-            let name = String(cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
+            let name = String(
+                cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(to: CChar.self))
             if name != "." && name != ".." { names.append(name) }
         }
         return (names, dirfd(directory))
@@ -225,14 +229,18 @@ extension Platform {
     /// `getrlimit(RLIMIT_NOFILE)`.
     package static func openFileLimit() throws(SystemError) -> (soft: Int, hard: Int) {
         var limit = rlimit()
-        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "getrlimit", errno: errno) }
+        if getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+            throw SystemError(call: "getrlimit", errno: errno)
+        }
         return (Int(clamping: limit.rlim_cur), Int(clamping: limit.rlim_max))
     }
 
     /// Sets the limit on open descriptors. The corresponding C function is `setrlimit(RLIMIT_NOFILE)`.
     package static func setOpenFileLimit(soft: Int, hard: Int) throws(SystemError) {
         var limit = rlimit(rlim_cur: rlim_t(soft), rlim_max: rlim_t(hard))
-        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 { throw SystemError(call: "setrlimit", errno: errno) }
+        if setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) != 0 {
+            throw SystemError(call: "setrlimit", errno: errno)
+        }
     }
 }
 
@@ -263,7 +271,9 @@ extension Platform {
         var bytes: [UInt8] = []
         var chunk = [UInt8](unwrittenCount: 65536)
         while true {
-            let attempt = chunk.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) } }
+            let attempt = chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) }
+            }
             let count = try attempt.get()
             if count == 0 { return bytes }
             if bytes.count + count > limit { return nil }

@@ -7,7 +7,9 @@ extension Platform {
     /// with every process that maps it too. Returns the descriptor, which the caller owns, and
     /// the mapping; when the mapping fails the file is closed again.
     /// The corresponding C functions are `memfd_create`, `ftruncate` and `mmap(MAP_SHARED)`.
-    package static func createSharedMemory(named name: String, length: Int) throws(SystemError) -> (descriptor: Int32, base: UnsafeMutableRawPointer) {
+    package static func createSharedMemory(
+        named name: String, length: Int
+    ) throws(SystemError) -> (descriptor: Int32, base: UnsafeMutableRawPointer) {
         let descriptor = lab_memory_file(name, UInt64(length))
         if descriptor < 0 { throw SystemError(call: "memfd_create", errno: errno) }
         do throws(SystemError) {
@@ -23,12 +25,16 @@ extension Platform {
     /// with `writes` none can write it or map it writable any more.
     /// The corresponding C function is `fcntl(F_ADD_SEALS)`.
     package static func sealSharedMemory(_ descriptor: Int32, writes: Bool) throws(SystemError) {
-        if lab_seal_memory_file(descriptor, writes ? 1 : 0) != 0 { throw SystemError(call: "fcntl(F_ADD_SEALS)", errno: errno) }
+        if lab_seal_memory_file(descriptor, writes ? 1 : 0) != 0 {
+            throw SystemError(call: "fcntl(F_ADD_SEALS)", errno: errno)
+        }
     }
 
     /// ``sealSharedMemory(_:writes:)`` of a memory file just made and mapped at `base`; when
     /// sealing fails, the mapping and the file are let go before the error is thrown.
-    package static func sealSharedMemory(_ descriptor: Int32, mappedAt base: UnsafeMutableRawPointer, length: Int, writes: Bool) throws(SystemError) {
+    package static func sealSharedMemory(
+        _ descriptor: Int32, mappedAt base: UnsafeMutableRawPointer, length: Int, writes: Bool
+    ) throws(SystemError) {
         do {
             try sealSharedMemory(descriptor, writes: writes)
         } catch {
@@ -47,7 +53,9 @@ extension Platform {
 
     /// Maps `length` bytes of the file behind `descriptor`, shared with every process that
     /// maps it. The corresponding C function is `mmap(MAP_SHARED)`.
-    package static func mapShared(_ descriptor: Int32, length: Int, writable: Bool) throws(SystemError) -> UnsafeMutableRawPointer {
+    package static func mapShared(
+        _ descriptor: Int32, length: Int, writable: Bool
+    ) throws(SystemError) -> UnsafeMutableRawPointer {
         let protection = writable ? PROT_READ | PROT_WRITE : PROT_READ
         guard let base = mmap(nil, length, protection, MAP_SHARED, descriptor, 0), base != MAP_FAILED else {
             throw SystemError(call: "mmap", errno: errno)
@@ -60,7 +68,9 @@ extension Platform {
     /// fault of its own. The corresponding C functions are `mmap(MAP_PRIVATE | MAP_ANONYMOUS)`
     /// and `madvise(MADV_NOHUGEPAGE)`.
     package static func mapAnonymous(length: Int) throws(SystemError) -> UnsafeMutableRawPointer {
-        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), base != MAP_FAILED else {
+        guard let base = mmap(nil, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+            base != MAP_FAILED
+        else {
             throw SystemError(call: "mmap", errno: errno)
         }
         _ = madvise(base, length, MADV_NOHUGEPAGE)

@@ -124,7 +124,9 @@ extension Platform {
     /// Waits until at least one of `descriptors` is readable (or at its end), or until
     /// `timeoutMilliseconds` have passed (never, by default; 0 only looks); returns which are.
     /// The corresponding C function is `poll`.
-    package static func waitReadable(_ descriptors: [Int32], timeoutMilliseconds: Int32 = -1) throws(SystemError) -> [Bool] {
+    package static func waitReadable(
+        _ descriptors: [Int32], timeoutMilliseconds: Int32 = -1
+    ) throws(SystemError) -> [Bool] {
         var watched = descriptors.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         while poll(&watched, nfds_t(watched.count), timeoutMilliseconds) < 0 {
             if errno == EINTR { continue }

@@ -6,7 +6,8 @@ extension Platform {
     /// free port the kernel picks.
     /// - Returns: the listening descriptor (the caller owns it) and the port.
     /// The corresponding C functions are `socket`, `bind`, `listen` and `getsockname`.
-    package static func listenOnLoopback(backlog: Int32 = 128) throws(SystemError) -> (descriptor: Int32, port: UInt16) {
+    package static func listenOnLoopback(backlog: Int32 = 128) throws(SystemError) -> (descriptor: Int32, port: UInt16)
+    {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         if descriptor < 0 { throw SystemError(call: "socket", errno: errno) }
         var address = sockaddr_in()
@@ -114,7 +115,10 @@ extension Platform {
     /// gets copies of them). The corresponding C function is `sendmsg` with `SCM_RIGHTS`.
     package static func sendMessage(_ socket: Int32, _ bytes: [UInt8], descriptors: [Int32]) throws(SystemError) {
         let sent = bytes.withUnsafeBytes { buffer in
-            descriptors.withUnsafeBufferPointer { lab_send_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count)) }
+            descriptors.withUnsafeBufferPointer {
+                lab_send_with_descriptors(
+                    socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count))
+            }
         }
         if sent < 0 { throw SystemError(call: "sendmsg", errno: errno) }
     }
@@ -134,7 +138,8 @@ extension Platform {
         // each request cost 16 of them (about 50 us a worker on the 2-core VM).
         let bytes = [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
             received = descriptors.withUnsafeMutableBufferPointer {
-                lab_receive_with_descriptors(socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count), &count)
+                lab_receive_with_descriptors(
+                    socket, buffer.baseAddress, UInt(buffer.count), $0.baseAddress, Int32($0.count), &count)
             }
             if received < 0 { failure = errno }
             initialized = max(received, 0)

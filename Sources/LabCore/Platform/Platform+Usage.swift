@@ -18,7 +18,8 @@ package struct ResourceUsage: Sendable, Equatable {
     package init() {}
 
     package init(
-        userSeconds: Double, systemSeconds: Double, maxResidentKiB: Int, voluntaryContextSwitches: Int, involuntaryContextSwitches: Int,
+        userSeconds: Double, systemSeconds: Double, maxResidentKiB: Int, voluntaryContextSwitches: Int,
+        involuntaryContextSwitches: Int,
         minorFaults: Int = 0, majorFaults: Int = 0
     ) {
         self.userSeconds = userSeconds
@@ -88,14 +89,17 @@ extension Platform {
     /// The calling thread's scheduler figures so far, from /proc/thread-self/schedstat and
     /// sched; `nil` on a kernel without scheduler statistics.
     package static func threadSchedulerCounters() -> SchedulerCounters? {
-        guard let schedstat = readSmallFile("/proc/thread-self/schedstat"), let sched = readSmallFile("/proc/thread-self/sched") else { return nil }
+        guard let schedstat = readSmallFile("/proc/thread-self/schedstat"),
+            let sched = readSmallFile("/proc/thread-self/sched")
+        else { return nil }
         return SchedulerCounters.parse(schedstat: schedstat, sched: sched)
     }
 
     /// The scheduler figures of this process's main thread (a worker's one lane), from
     /// /proc/self/schedstat and sched; `nil` on a kernel without them.
     package static func mainThreadSchedulerCounters() -> SchedulerCounters? {
-        guard let schedstat = readSmallFile("/proc/self/schedstat"), let sched = readSmallFile("/proc/self/sched") else { return nil }
+        guard let schedstat = readSmallFile("/proc/self/schedstat"), let sched = readSmallFile("/proc/self/sched")
+        else { return nil }
         return SchedulerCounters.parse(schedstat: schedstat, sched: sched)
     }
 
@@ -109,7 +113,9 @@ extension Platform {
     /// when /proc/stat cannot be read.
     package static func machineLoad() -> MachineLoad? {
         guard let stat = readSmallFile("/proc/stat") else { return nil }
-        return MachineLoad.parse(stat: stat, pressure: readSmallFile("/proc/pressure/cpu"), ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))))
+        return MachineLoad.parse(
+            stat: stat, pressure: readSmallFile("/proc/pressure/cpu"),
+            ticksPerSecond: Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 
     /// Opens a hardware counter (`PERF_TYPE_HARDWARE`, `config`) of the calling thread and the
@@ -124,7 +130,9 @@ extension Platform {
     /// A perf counter's value so far. The corresponding C function is `read`.
     static func readCounter(_ descriptor: Int32) throws(SystemError) -> UInt64 {
         var value: UInt64 = 0
-        let complete = try withUnsafeMutableBytes(of: &value) { buffer throws(SystemError) in try readFully(descriptor, into: buffer) }
+        let complete = try withUnsafeMutableBytes(of: &value) { buffer throws(SystemError) in
+            try readFully(descriptor, into: buffer)
+        }
         guard complete else { throw SystemError(call: "read", errno: EIO) }
         return value
     }
@@ -163,7 +171,9 @@ extension Platform {
         var bytes: [UInt8] = []
         var chunk = [UInt8](unwrittenCount: 65536)
         while true {
-            let attempt = chunk.withUnsafeMutableBytes { buffer in Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) } }
+            let attempt = chunk.withUnsafeMutableBytes { buffer in
+                Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) }
+            }
             let count = try attempt.get()
             if count == 0 { break }
             bytes.append(contentsOf: chunk[0..<count])
@@ -185,7 +195,9 @@ extension Platform {
     /// The CPU time process `processID` has used so far, user and system, in seconds: fields
     /// 14 and 15 of /proc/PID/stat (clock ticks); `nil` when it is gone or cannot be read.
     package static func processCPUSeconds(_ processID: Int32) -> Double? {
-        guard let stat = readSmallFile("/proc/\(processID)/stat"), let close = stat.lastIndex(of: ")") else { return nil }
+        guard let stat = readSmallFile("/proc/\(processID)/stat"), let close = stat.lastIndex(of: ")") else {
+            return nil
+        }
         // Fields from 3 (state) on: utime is field 14, the 12th of them; stime the 13th.
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { return nil }

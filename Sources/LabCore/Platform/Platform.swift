@@ -22,7 +22,8 @@ package enum Platform {
 
     /// Reads at most `buffer.count` bytes; returns 0 at end of file.
     /// The corresponding C function is `read`.
-    package static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int {
+    package static func read(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Int
+    {
         while true {
             let count = Glibc.read(descriptor, buffer.baseAddress, buffer.count)
             if count >= 0 { return count }
@@ -33,7 +34,9 @@ package enum Platform {
 
     /// Fills all of `buffer`, looping over partial reads.
     /// - Returns: `false` when the stream ended first (what was read is lost to the caller).
-    package static func readFully(_ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(SystemError) -> Bool {
+    package static func readFully(
+        _ descriptor: Int32, into buffer: UnsafeMutableRawBufferPointer
+    ) throws(SystemError) -> Bool {
         var received = 0
         while received < buffer.count {
             let count = try read(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: buffer[received...]))
@@ -153,7 +156,9 @@ package enum Platform {
     /// The corresponding C call is `sched_setaffinity`.
     package static func setAllowedCPUs(_ cpus: [Int], processID: Int32 = 0) throws(SystemError) {
         let list = cpus.map { Int32($0) }
-        if lab_set_cpu_list(processID, list, Int32(list.count)) != 0 { throw SystemError(call: "sched_setaffinity", errno: errno) }
+        if lab_set_cpu_list(processID, list, Int32(list.count)) != 0 {
+            throw SystemError(call: "sched_setaffinity", errno: errno)
+        }
     }
 
     /// Seconds on the monotonic clock, from an arbitrary origin.

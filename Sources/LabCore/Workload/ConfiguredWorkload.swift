@@ -26,10 +26,15 @@ package struct ConfiguredWorkload: Sendable {
     /// - Parameter taskCount: the number of tasks; `nil` takes the workload's default.
     /// - Throws: whatever the workload's initialiser throws for these parameters.
     package init(type: any Workload.Type, parameters: Parameters, taskCount: Int? = nil) throws {
-        try self.init(type: type, parameters: parameters, taskCount: taskCount, fixture: nil, dataset: try Dataset.shared(of: type, parameters: parameters))
+        try self.init(
+            type: type, parameters: parameters, taskCount: taskCount, fixture: nil,
+            dataset: try Dataset.shared(of: type, parameters: parameters))
     }
 
-    private init(type: any Workload.Type, parameters: Parameters, taskCount: Int?, fixture: (any WorkloadFixture)?, dataset: Dataset?) throws {
+    private init(
+        type: any Workload.Type, parameters: Parameters, taskCount: Int?, fixture: (any WorkloadFixture)?,
+        dataset: Dataset?
+    ) throws {
         self.fixture = fixture
         self.type = type
         self.parameters = parameters
@@ -40,7 +45,10 @@ package struct ConfiguredWorkload: Sendable {
         let taskCount = self.taskCount
         largestInPlaceBytes = (workload as? any InPlaceWorkload).map { inPlace in
             (0..<taskCount).reduce((input: 0, result: 0)) { largest, index in
-                (max(largest.input, inPlace.inputByteCount(forTask: index)), max(largest.result, inPlace.resultByteCount(forTask: index)))
+                (
+                    max(largest.input, inPlace.inputByteCount(forTask: index)),
+                    max(largest.result, inPlace.resultByteCount(forTask: index))
+                )
             }
         }
     }
@@ -53,7 +61,8 @@ package struct ConfiguredWorkload: Sendable {
         defer { fixture.stop() }
         return try body(
             ConfiguredWorkload(
-                type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture, dataset: dataset))
+                type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount,
+                fixture: fixture, dataset: dataset))
     }
 
     /// ``withFixture(_:)`` for an async `body` (tests and async callers).
@@ -62,7 +71,8 @@ package struct ConfiguredWorkload: Sendable {
         defer { fixture.stop() }
         return try await body(
             ConfiguredWorkload(
-                type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount, fixture: fixture, dataset: dataset))
+                type: type, parameters: parameters.adding(fixtureValues: fixture.values), taskCount: taskCount,
+                fixture: fixture, dataset: dataset))
     }
 
     package var name: String { type.name }

@@ -69,7 +69,8 @@ public final class Dataset: @unchecked Sendable {
         defer { Platform.close(descriptor) }
         guard try Platform.fileSize(descriptor) == count else { throw SystemError(call: "fstat", errno: EINVAL) }
         guard count > 0 else { return Dataset(base: nil, count: 0, mapped: false) }
-        return Dataset(base: try Platform.mapShared(descriptor, length: count, writable: false), count: count, mapped: true)
+        return Dataset(
+            base: try Platform.mapShared(descriptor, length: count, writable: false), count: count, mapped: true)
     }
 
     /// The bytes as 64-bit words (the dataset's length rounded down to whole words).

@@ -52,7 +52,8 @@ extension InPlaceWorkload {
     /// the async mode call.
     public func run(task index: Int, input: [UInt8]) throws -> TaskOutput {
         var output = TaskOutput(checksum: 0)
-        let payload = try [UInt8](unsafeUninitializedCapacity: resultByteCount(forTask: index)) { storage, initialized in
+        let payload = try [UInt8](unsafeUninitializedCapacity: resultByteCount(forTask: index)) {
+            storage, initialized in
             var result = ResultBuffer(UnsafeMutableRawBufferPointer(storage))
             output = try input.withUnsafeBytes { try runInPlace(task: index, input: $0, result: &result) }
             initialized = result.count
@@ -62,9 +63,13 @@ extension InPlaceWorkload {
     }
 
     /// The body, with its promise checked: an in-place body returns no payload of its own.
-    package func runInPlace(task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer) throws -> TaskOutput {
+    package func runInPlace(
+        task index: Int, input: UnsafeRawBufferPointer, result: inout ResultBuffer
+    ) throws -> TaskOutput {
         let output = try run(task: index, input: input, result: &result)
-        guard output.payload.isEmpty else { throw InPlaceWorkloadError.payloadReturned(task: index, bytes: output.payload.count) }
+        guard output.payload.isEmpty else {
+            throw InPlaceWorkloadError.payloadReturned(task: index, bytes: output.payload.count)
+        }
         return output
     }
 }

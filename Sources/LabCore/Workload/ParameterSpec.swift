@@ -32,7 +32,8 @@ public struct ParameterSpec: Sendable, Equatable {
     /// What the parameter means, in one line.
     public let summary: String
 
-    public init(name: String, type: ValueType, defaultValue: String, quickValue: String, unit: String, summary: String) {
+    public init(name: String, type: ValueType, defaultValue: String, quickValue: String, unit: String, summary: String)
+    {
         self.name = name
         self.type = type
         self.defaultValue = defaultValue
@@ -91,7 +92,6 @@ public struct ParameterSpec: Sendable, Equatable {
         case .choice(let word): word
         }
     }
-
 
     /// Accepts plain decimal digits with an optional sign and `_` separators (`2_000_000`).
     static func parseInteger(_ text: String) -> Int? {

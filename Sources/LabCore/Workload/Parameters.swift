@@ -14,7 +14,9 @@ public struct Parameters: Sendable, Equatable {
     /// Validates `overrides` (parameter name to text) against `specs`.
     /// - Parameter quick: start from each parameter's quick value instead of its default.
     /// - Throws: ``ConfigurationError`` naming the first unknown parameter or bad value.
-    public init(workload: String, specs: [ParameterSpec], overrides: [String: String] = [:], quick: Bool = false) throws(ConfigurationError) {
+    public init(
+        workload: String, specs: [ParameterSpec], overrides: [String: String] = [:], quick: Bool = false
+    ) throws(ConfigurationError) {
         let known = specs.map(\.name)
         for name in overrides.keys.sorted() where !known.contains(name) {
             throw .unknownParameter(workload: workload, parameter: name, known: known)
@@ -95,7 +97,9 @@ public struct Parameters: Sendable, Equatable {
 
     /// The value of a number-list parameter. Asking for an undeclared name is a programmer error.
     public func numbers(_ name: String) -> [Double] {
-        guard case .numberList(let value) = values[name] else { preconditionFailure("no number-list parameter '\(name)'") }
+        guard case .numberList(let value) = values[name] else {
+            preconditionFailure("no number-list parameter '\(name)'")
+        }
         return value
     }
 }

@@ -20,7 +20,9 @@ public enum TaskSlice {
     /// which contiguous slices do not give. Together the blocks cover `0..<total` exactly once.
     /// - Precondition: `0 <= index < taskCount`, `total >= 0`, `blockSize > 0`.
     public static func blocks(of total: Int, task index: Int, of taskCount: Int, blockSize: Int) -> [Range<Int>] {
-        precondition(index >= 0 && index < taskCount && total >= 0 && blockSize > 0, "task \(index) of \(taskCount) over \(total)")
+        precondition(
+            index >= 0 && index < taskCount && total >= 0 && blockSize > 0,
+            "task \(index) of \(taskCount) over \(total)")
         let blockCount = total / blockSize + (total % blockSize == 0 ? 0 : 1)
         return stride(from: index, to: blockCount, by: taskCount).map { block in
             (block * blockSize)..<min((block + 1) * blockSize, total)

@@ -123,7 +123,9 @@ extension Workload {
     }
 
     /// The validated parameters this workload type would get from `overrides` alone.
-    public static func parameters(overriding overrides: [String: String] = [:], quick: Bool = false) throws(ConfigurationError) -> Parameters {
+    public static func parameters(
+        overriding overrides: [String: String] = [:], quick: Bool = false
+    ) throws(ConfigurationError) -> Parameters {
         try Parameters(workload: name, specs: parameters, overrides: overrides, quick: quick)
     }
 }

@@ -10,7 +10,8 @@ package struct WorkloadRegistry: Sendable {
     package init(_ types: [any Workload.Type]) {
         var seen = Set<String>()
         for type in types {
-            precondition(WorkloadName.isValid(type.name), "workload name '\(type.name)' breaks the rule: \(WorkloadName.rule)")
+            precondition(
+                WorkloadName.isValid(type.name), "workload name '\(type.name)' breaks the rule: \(WorkloadName.rule)")
             precondition(seen.insert(type.name).inserted, "workload '\(type.name)' is registered twice")
         }
         self.types = types
@@ -35,7 +36,8 @@ package struct WorkloadRegistry: Sendable {
     /// process receives), with its dataset mapped from `datasetPath` (another process's
     /// ``Dataset/sharedPath``), or built here when there is none.
     package func makeWorkload(
-        named name: String, canonicalParameters: String, fixtureValues: [String: String] = [:], taskCount: Int, datasetPath: String? = nil
+        named name: String, canonicalParameters: String, fixtureValues: [String: String] = [:], taskCount: Int,
+        datasetPath: String? = nil
     ) throws -> any Workload {
         let type = try type(named: name)
         let parameters = try Parameters(workload: name, specs: type.parameters, canonicalText: canonicalParameters)
@@ -49,6 +51,7 @@ package struct WorkloadRegistry: Sendable {
         } else {
             dataset = Dataset.inHeap(of: type, parameters: parameters)
         }
-        return try type.init(parameters: parameters.adding(fixtureValues: fixtureValues), taskCount: taskCount, dataset: dataset)
+        return try type.init(
+            parameters: parameters.adding(fixtureValues: fixtureValues), taskCount: taskCount, dataset: dataset)
     }
 }

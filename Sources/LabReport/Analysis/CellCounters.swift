@@ -47,7 +47,9 @@ package struct CellCounters: Sendable, Equatable {
     /// The medians of the successful repetitions among `records` (one cell's).
     package init(_ records: [RepetitionRecord]) {
         let ok = records.filter { $0.status == .ok }
-        func median(_ value: (RepetitionCounters) -> Double?) -> Double? { Statistics.median(ok.compactMap { value($0.counters) }) }
+        func median(_ value: (RepetitionCounters) -> Double?) -> Double? {
+            Statistics.median(ok.compactMap { value($0.counters) })
+        }
         func count(_ value: (RepetitionCounters) -> Int?) -> Double? { median { value($0).map(Double.init) } }
         let lanes = Double(records.first.map { $0.mode == .sequential ? 1 : $0.workers } ?? 1)
         minorFaults = count(\.minorFaults)
@@ -93,9 +95,12 @@ extension CellSummary {
             causes.append("up to \(NumberFormatting.fixed(cores, decimals: 2)) cores taken by others")
         }
         if let together = counters.worstLanesTogether {
-            causes.append("the lanes up to \(NumberFormatting.fixed(together, decimals: 2))x as slow together as alone (cores shared on the host, or slower together)")
+            causes.append(
+                "the lanes up to \(NumberFormatting.fixed(together, decimals: 2))x as slow together as alone (cores shared on the host, or slower together)"
+            )
         }
-        return "\(workload) \(label): \(count) of \(succeeded) repetition\(succeeded == 1 ? "" : "s")" + causes.map { ", " + $0 }.joined()
+        return "\(workload) \(label): \(count) of \(succeeded) repetition\(succeeded == 1 ? "" : "s")"
+            + causes.map { ", " + $0 }.joined()
     }
 
     /// The one line a measuring command prints after its run when the rest of the machine
@@ -104,7 +109,8 @@ extension CellSummary {
         let disturbed = summaries.compactMap(\.disturbanceText)
         guard !disturbed.isEmpty else { return nil }
         let shown = disturbed.prefix(6).joined(separator: "; ") + (disturbed.count > 6 ? "; ..." : "")
-        return "other processes or the hypervisor took CPU time, or the lanes ran slower together than alone, during \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") (\(shown)); "
+        return
+            "other processes or the hypervisor took CPU time, or the lanes ran slower together than alone, during \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") (\(shown)); "
             + "their times are not this code's alone: run again on a quiet machine (see \(report))"
     }
 }

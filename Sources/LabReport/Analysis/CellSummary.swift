@@ -89,14 +89,16 @@ package struct CellSummary: Sendable, Equatable {
     /// (for worker processes) transport, and a peer's variant.
     package var cellKey: String {
         RepetitionRecord.cellKey(
-            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers,
+            transport: transport, variant: variant,
             dataset: dataset, start: start)
     }
 
     /// ``cellKey`` without the variant: the lab's own cell that a peer's variant corresponds to.
     package var keyWithoutVariant: String {
         RepetitionRecord.cellKey(
-            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, dataset: dataset,
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers,
+            transport: transport, dataset: dataset,
             start: start)
     }
 
@@ -117,7 +119,9 @@ package struct CellSummary: Sendable, Equatable {
 
     /// Summaries of every cell in `records`, in the order cells first appear.
     /// - Parameter timelines: the run's tasks.csv and lanes.csv, for ``taskSlowdown``.
-    package static func summarize(_ records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]? = nil) -> [CellSummary] {
+    package static func summarize(
+        _ records: [RepetitionRecord], timelines: [RepetitionKey: RecordedTimeline]? = nil
+    ) -> [CellSummary] {
         var order: [String] = []
         var groups: [String: [RepetitionRecord]] = [:]
         for record in records {
@@ -132,7 +136,9 @@ package struct CellSummary: Sendable, Equatable {
         let disagreeing = Set(ChecksumProof.mismatches(in: records).map { "\($0.setting)\u{0}\($0.foundCell)" })
         for index in summaries.indices {
             let cell = summaries[index]
-            summaries[index].checksumDisagrees = disagreeing.contains(ChecksumProof.setting(workload: cell.workload, parameters: cell.parameters, tasks: cell.tasks) + "\u{0}\(cell.label)")
+            summaries[index].checksumDisagrees = disagreeing.contains(
+                ChecksumProof.setting(workload: cell.workload, parameters: cell.parameters, tasks: cell.tasks)
+                    + "\u{0}\(cell.label)")
             let baseline = summaries.first { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }
             // A cell that did other work than its baseline has no speedup to report.
             guard !summaries[index].checksumDisagrees, baseline?.checksumDisagrees == false else { continue }
@@ -148,53 +154,70 @@ package struct CellSummary: Sendable, Equatable {
         let ok = records.filter { $0.status == .ok }
         let walls = ok.map(\.wallSeconds)
         var summary = CellSummary(
-            workload: first.workload, kind: first.kind, parameters: first.parameters, tasks: first.tasks, mode: first.mode,
-            workers: first.workers, succeeded: ok.count, failed: records.count { $0.status == .failed }, wallMedian: Statistics.median(walls),
-            wallMean: Statistics.mean(walls), wallStandardDeviation: Statistics.standardDeviation(walls), wallMinimum: walls.min(),
+            workload: first.workload, kind: first.kind, parameters: first.parameters, tasks: first.tasks,
+            mode: first.mode,
+            workers: first.workers, succeeded: ok.count, failed: records.count { $0.status == .failed },
+            wallMedian: Statistics.median(walls),
+            wallMean: Statistics.mean(walls), wallStandardDeviation: Statistics.standardDeviation(walls),
+            wallMinimum: walls.min(),
             wallMaximum: walls.max(), wallConfidence: Statistics.confidenceInterval95(walls),
             startupMedian: Statistics.median(ok.map(\.startupSeconds)),
             // Repetitions with a figure that was not measured are left out of its median.
             cpuMedian: Statistics.median(
                 ok.compactMap { record in
-                    guard let user = record.workersUserSeconds, let system = record.workersSystemSeconds else { return nil }
+                    guard let user = record.workersUserSeconds, let system = record.workersSystemSeconds else {
+                        return nil
+                    }
                     return record.userSeconds + record.systemSeconds + user + system
                 }),
             maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
-            workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }), speedup: nil,
+            workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }),
+            speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,
-            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement, transport: first.transport,
+            checksum: ok.first?.checksum, parts: medianParts(ok), placement: first.placement,
+            transport: first.transport,
             variant: first.variant, dataset: first.dataset, start: first.start,
-            unavailableReason: records.allSatisfy { $0.status == .unavailable } ? (first.error ?? "not available in this runtime") : nil)
+            unavailableReason: records.allSatisfy { $0.status == .unavailable }
+                ? (first.error ?? "not available in this runtime") : nil)
         summary.counters = CellCounters(records)
         return summary
     }
 
     /// The parts of the median repetition (by wall time) of those that have a breakdown.
     static func medianParts(_ records: [RepetitionRecord]) -> TimeBreakdown? {
-        let sorted = records.filter { $0.breakdown != nil }.sorted { $0.wallSeconds < $1.wallSeconds }.compactMap(\.breakdown)
+        let sorted = records.filter { $0.breakdown != nil }.sorted { $0.wallSeconds < $1.wallSeconds }.compactMap(
+            \.breakdown)
         guard !sorted.isEmpty else { return nil }
         let middle = sorted.count / 2
         guard sorted.count % 2 == 0 else { return sorted[middle] }
         let (low, high) = (sorted[middle - 1], sorted[middle])
         return TimeBreakdown(
-            startupSeconds: (low.startupSeconds + high.startupSeconds) / 2, workSeconds: (low.workSeconds + high.workSeconds) / 2,
-            exchangeSeconds: (low.exchangeSeconds + high.exchangeSeconds) / 2, idleSeconds: (low.idleSeconds + high.idleSeconds) / 2,
-            teardownSeconds: (low.teardownSeconds + high.teardownSeconds) / 2, residualSeconds: (low.residualSeconds + high.residualSeconds) / 2)
+            startupSeconds: (low.startupSeconds + high.startupSeconds) / 2,
+            workSeconds: (low.workSeconds + high.workSeconds) / 2,
+            exchangeSeconds: (low.exchangeSeconds + high.exchangeSeconds) / 2,
+            idleSeconds: (low.idleSeconds + high.idleSeconds) / 2,
+            teardownSeconds: (low.teardownSeconds + high.teardownSeconds) / 2,
+            residualSeconds: (low.residualSeconds + high.residualSeconds) / 2)
     }
 
     /// Seconds each task ran in one repetition (none where no span of it was kept). A span of
     /// a batch gives each of its tasks the batch's mean.
     static func secondsPerTask(_ timeline: RecordedTimeline, tasks: Int) -> TaskTimes {
-        TaskTimes(timeline.spans.map { TaskTimes.Run(first: $0.firstTask, count: $0.taskCount, seconds: $0.secondsPerTask) }, tasks: tasks)
+        TaskTimes(
+            timeline.spans.map { TaskTimes.Run(first: $0.firstTask, count: $0.taskCount, seconds: $0.secondsPerTask) },
+            tasks: tasks)
     }
 
     private static func addTaskSlowdowns(
-        to summaries: inout [CellSummary], groups: [String: [RepetitionRecord]], timelines: [RepetitionKey: RecordedTimeline]
+        to summaries: inout [CellSummary], groups: [String: [RepetitionRecord]],
+        timelines: [RepetitionKey: RecordedTimeline]
     ) {
         // Per workload setting: each task's median time over the sequential repetitions.
         var reference: [String: TaskTimes] = [:]
         for cell in summaries where cell.mode == .sequential {
-            let runs = (groups[cell.cellKey] ?? []).filter { $0.status == .ok }.compactMap { timelines[RepetitionKey($0)] }
+            let runs = (groups[cell.cellKey] ?? []).filter { $0.status == .ok }.compactMap {
+                timelines[RepetitionKey($0)]
+            }
             guard !runs.isEmpty else { continue }
             reference[cell.workloadKey] = TaskTimes.median(runs.map { secondsPerTask($0, tasks: cell.tasks) })
         }
@@ -227,7 +250,8 @@ package struct CellSummary: Sendable, Equatable {
         if failed > 0 { reasons.append("\(failed) failed repetition\(failed == 1 ? "" : "s")") }
         if checksumDisagrees { reasons.append("its checksum differs from the other modes' (no speedup reported)") }
         guard !reasons.isEmpty else { return nil }
-        return "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter machine would help"
+        return
+            "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter machine would help"
     }
 }
 
@@ -236,7 +260,8 @@ extension RepetitionRecord {
     /// nothing to it, so a process cell keeps the key it had before transports existed.
     /// A peer's variant adds itself after the transport.
     static func cellKey(
-        workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?, variant: String? = nil,
+        workload: String, parameters: String, tasks: Int, mode: ExecutionMode, workers: Int, transport: Transport?,
+        variant: String? = nil,
         dataset: DatasetPlacement? = nil, start: WorkerStart? = nil
     ) -> String {
         let over = mode == .processes && transport != nil && transport != .default ? [transport!.rawValue] : []
@@ -244,13 +269,16 @@ extension RepetitionRecord {
         let mapped = mode == .processes && dataset == .map ? ["dataset=map"] : []
         let forked = mode == .processes && start == .forkserver ? ["start=forkserver"] : []
         let variantPart = variant.map { ["variant=" + $0] } ?? []
-        return ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + forked + mapped + variantPart).joined(separator: "\u{0}")
+        return
+            ([workload, parameters, String(tasks), mode.rawValue, String(workers)] + over + forked + mapped
+            + variantPart).joined(separator: "\u{0}")
     }
 
     /// The key of this record's cell.
     var cellKey: String {
         RepetitionRecord.cellKey(
-            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers, transport: transport, variant: variant,
+            workload: workload, parameters: parameters, tasks: tasks, mode: mode, workers: workers,
+            transport: transport, variant: variant,
             dataset: dataset, start: start)
     }
 }

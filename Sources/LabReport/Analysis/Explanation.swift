@@ -32,7 +32,10 @@ package struct Explanation {
             grouped[RepetitionKey(record).cellKey, default: []].append(record)
         }
         bytes = grouped.mapValues { records in
-            (Statistics.median(records.map { Double($0.bytesToWorkers) }) ?? 0, Statistics.median(records.map { Double($0.bytesFromWorkers) }) ?? 0)
+            (
+                Statistics.median(records.map { Double($0.bytesToWorkers) }) ?? 0,
+                Statistics.median(records.map { Double($0.bytesFromWorkers) }) ?? 0
+            )
         }
     }
 
@@ -45,24 +48,30 @@ package struct Explanation {
 
     /// The text for every workload setting of `workload` (all when `nil`).
     package func render(workload: String? = nil) -> String {
-        CellSummary.byWorkload(summaries).filter { workload == nil || $0[0].workload == workload }.map(explain).joined(separator: "\n")
+        CellSummary.byWorkload(summaries).filter { workload == nil || $0[0].workload == workload }.map(explain).joined(
+            separator: "\n")
     }
 
     func explain(_ cells: [CellSummary]) -> String {
         let first = cells[0]
-        var text = "\(first.workload) (\(first.kind.rawValue)), \(first.parameters.isEmpty ? "" : first.parameters + ", ")\(first.tasks) tasks\n"
+        var text =
+            "\(first.workload) (\(first.kind.rawValue)), \(first.parameters.isEmpty ? "" : first.parameters + ", ")\(first.tasks) tasks\n"
         let measured = cells.filter { $0.wallMedian != nil }
         for cell in cells where cell.wallMedian == nil {
             if let reason = cell.unavailableReason {
                 text += "  \(cell.label) was not run: \(reason).\n"
             } else {
-                text += "  \(cell.label) failed in every repetition: no time to explain (see results.csv, column error).\n"
+                text +=
+                    "  \(cell.label) failed in every repetition: no time to explain (see results.csv, column error).\n"
             }
         }
-        guard let fastest = measured.min(by: { $0.wallMedian! < $1.wallMedian! }), let best = fastest.wallMedian else { return text }
+        guard let fastest = measured.min(by: { $0.wallMedian! < $1.wallMedian! }), let best = fastest.wallMedian else {
+            return text
+        }
         text += "  " + winner(fastest, among: measured) + "\n"
         if let parts = fastest.parts, best > 0, parts.idleSeconds >= 0.05 * best {
-            text += "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
+            text +=
+                "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
         }
         for cell in measured {
             if let disturbed = disturbance(cell) { text += "  " + disturbed + "\n" }
@@ -71,7 +80,8 @@ package struct Explanation {
             if let runtime {
                 text += "  This run has no breakdown of its times: \(runtime) made it, and records no timeline.\n"
             } else {
-                text += "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
+                text +=
+                    "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
                 text += "  run it again with this lab to see where the time went.\n"
             }
             return text
@@ -83,14 +93,18 @@ package struct Explanation {
         for sentence in machineSentences(fastest, against: nil) { text += "  " + sentence + "\n" }
         let stacks = SpeedupStack.stacks(of: cells, context: stackContext)
         if !stacks.isEmpty {
-            text += "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
+            text +=
+                "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
             let predictions = StackPrediction.predictions(of: cells, context: stackContext)
             for stack in stacks {
                 text += "    " + stack.sentence() + ".\n"
-                if let prediction = predictions[stack.cellKey] { text += "      " + Explanation.predicted(prediction, against: stack) + ".\n" }
+                if let prediction = predictions[stack.cellKey] {
+                    text += "      " + Explanation.predicted(prediction, against: stack) + ".\n"
+                }
             }
             if stackContext.costs == nil {
-                text += "    (This run records no unit costs, made before lab 0.9.0: bytes, wake-ups and faults are not priced, and the exchange is not accounted for.)\n"
+                text +=
+                    "    (This run records no unit costs, made before lab 0.9.0: bytes, wake-ups and faults are not priced, and the exchange is not accounted for.)\n"
             }
         }
         return text
@@ -113,15 +127,21 @@ package struct Explanation {
         let sequential = measured.first { $0.mode == .sequential }
         if tie.count > 1 {
             let names = Explanation.list(tie.map(\.label))
-            let walls = NumberFormatting.durations(tie.map { $0.wallMedian! } + [sequential?.wallMedian].compactMap { $0 }, distinct: true)
-            let range = walls[0] == walls[tie.count - 1] ? "all about " + walls[0] : walls[0] + " to " + walls[tie.count - 1]
-            let noise = "their 95% intervals overlap, so the differences between them are noise at \(tie.map(\.succeeded).min()!) repetitions"
+            let walls = NumberFormatting.durations(
+                tie.map { $0.wallMedian! } + [sequential?.wallMedian].compactMap { $0 }, distinct: true)
+            let range =
+                walls[0] == walls[tie.count - 1] ? "all about " + walls[0] : walls[0] + " to " + walls[tie.count - 1]
+            let noise =
+                "their 95% intervals overlap, so the differences between them are noise at \(tie.map(\.succeeded).min()!) repetitions"
             if tie.contains(where: { $0.mode == .sequential }) {
                 return "No mode beat sequential beyond the noise: \(names) (medians \(range)); \(noise)."
             }
             if let base = sequential?.wallMedian {
                 let speedups = tie.map { base / $0.wallMedian! }
-                let (low, high) = (NumberFormatting.fixed(speedups.min()!, decimals: 2), NumberFormatting.fixed(speedups.max()!, decimals: 2))
+                let (low, high) = (
+                    NumberFormatting.fixed(speedups.min()!, decimals: 2),
+                    NumberFormatting.fixed(speedups.max()!, decimals: 2)
+                )
                 let speed = low == high ? "all about \(low) times" : "between \(low) and \(high) times"
                 return "Fastest, tied: \(names), \(speed) as fast as sequential "
                     + "(medians \(range) against \(walls.last!)); \(noise)."
@@ -130,7 +150,8 @@ package struct Explanation {
         }
         if let base = sequential?.wallMedian, fastest.mode != .sequential {
             let walls = NumberFormatting.durations([best, base])
-            return "Fastest: \(fastest.label), \(times(base / best)) as fast as sequential (\(walls[0]) against \(walls[1]))."
+            return
+                "Fastest: \(fastest.label), \(times(base / best)) as fast as sequential (\(walls[0]) against \(walls[1]))."
         }
         return "Fastest: \(fastest.label) (\(NumberFormatting.duration(best)))."
     }
@@ -145,21 +166,27 @@ package struct Explanation {
         let ratio = slow.wallMedian! / fast.wallMedian!
         var sentence = "\(slow.label) took \(times(ratio)) as long as \(fast.label)"
         if let mine = slow.wallConfidence, let theirs = fast.wallConfidence, mine.overlaps(theirs) {
-            let bounds = NumberFormatting.durations([mine.lowerBound, mine.upperBound, theirs.lowerBound, theirs.upperBound])
-            return sentence + ": within the noise (95% intervals: \(slow.label) \(bounds[0])-\(bounds[1]), \(fast.label) \(bounds[2])-\(bounds[3]))."
+            let bounds = NumberFormatting.durations([
+                mine.lowerBound, mine.upperBound, theirs.lowerBound, theirs.upperBound,
+            ])
+            return sentence
+                + ": within the noise (95% intervals: \(slow.label) \(bounds[0])-\(bounds[1]), \(fast.label) \(bounds[2])-\(bounds[3]))."
         }
         guard let parts = slow.parts, let fastParts = fast.parts, let wall = slow.wallMedian, wall > 0 else {
             return sentence + " (no breakdown of its time)."
         }
         // The parts that grew the most against the faster cell are the reasons.
         typealias Part = (name: String, seconds: Double, excess: Double)
-        let all: [Part] = zip(parts.parts, fastParts.parts).map { part, other in (part.name, part.seconds, part.seconds - other.seconds) }
+        let all: [Part] = zip(parts.parts, fastParts.parts).map { part, other in
+            (part.name, part.seconds, part.seconds - other.seconds)
+        }
         let ranked = all.filter { $0.name != "residual" && $0.excess > 0 }.sorted { $0.excess > $1.excess }
         // A second reason under half a percent of the time is noise, not a reason.
         let grown = ranked.prefix(1) + ranked.dropFirst().prefix(1).filter { $0.seconds >= 0.005 * wall }
         let reasons = grown.map { part in
             let pair = NumberFormatting.durations([part.seconds, fastParts.seconds(of: part.name)])
-            return "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) of its time "
+            return
+                "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) of its time "
                 + "(\(pair[0]); \(pair[1]) in \(fast.label))"
         }
         if reasons.isEmpty { return sentence + ": no part of it grew; the difference is within the residual." }
@@ -179,8 +206,11 @@ package struct Explanation {
         guard let share = Explanation.waitingShare(cell), share >= 0.05 else { return nil }
         let noun = cell.mode.laneNoun
         let lanes = cell.mode == .sequential ? 1 : cell.workers
-        let crowd = cores.map { cores in lanes > cores ? " (\(lanes) \(noun)s on \(cores) core\(cores == 1 ? "" : "s"))" : "" } ?? ""
-        return "\(lanes == 1 ? "the" : "each") \(noun) waited for a core \(NumberFormatting.percent(share)) of the time\(crowd)"
+        let crowd =
+            cores.map { cores in lanes > cores ? " (\(lanes) \(noun)s on \(cores) core\(cores == 1 ? "" : "s"))" : "" }
+            ?? ""
+        return
+            "\(lanes == 1 ? "the" : "each") \(noun) waited for a core \(NumberFormatting.percent(share)) of the time\(crowd)"
     }
 
     /// Sentences that cite what the machine did in `cell`, where a counter says something a
@@ -190,27 +220,33 @@ package struct Explanation {
     func machineSentences(_ cell: CellSummary, against fast: CellSummary?) -> [String] {
         var sentences: [String] = []
         let counters = cell.counters
-        if let fast, let mine = Explanation.faults(cell), let theirs = Explanation.faults(fast), mine >= 2 * theirs, mine - theirs >= 1000 {
+        if let fast, let mine = Explanation.faults(cell), let theirs = Explanation.faults(fast), mine >= 2 * theirs,
+            mine - theirs >= 1000
+        {
             let who = cell.mode == .processes ? "the workers and the coordinator" : "it"
             var because = ""
             if cell.mode == .processes, fast.mode != .processes {
                 // Inputs of a mebibyte or more a repetition are where fresh pages go; without
                 // them, the faults are each new process loading itself.
                 let moved = (bytes[cell.cellKey]?.to ?? 0) >= 1_048_576
-                because = moved
+                because =
+                    moved
                     ? ": every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page"
                     : ": every worker is a fresh process that faults in its own copy of the lab's pages and a heap of its own as it starts"
             }
             sentences.append(
-                "Page faults: \(who) took \(Explanation.grouped(mine)) a repetition, \(fast.label) \(Explanation.grouped(theirs))\(because).")
+                "Page faults: \(who) took \(Explanation.grouped(mine)) a repetition, \(fast.label) \(Explanation.grouped(theirs))\(because)."
+            )
         }
         if let waiting = waitingPhrase(cell) {
             sentences.append("Waiting for a core: \(waiting), runnable but not running.")
         }
-        if cell.mode == .processes, let resident = counters.workersResidentKiB, let proportional = counters.workersProportionalKiB,
+        if cell.mode == .processes, let resident = counters.workersResidentKiB,
+            let proportional = counters.workersProportionalKiB,
             let unique = counters.workersUniqueKiB, proportional > 0
         {
-            let workers = "the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held \(Explanation.mebibytes(resident * 1024)) resident (RSS)"
+            let workers =
+                "the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held \(Explanation.mebibytes(resident * 1024)) resident (RSS)"
             let (rss, pss, uss) = (resident * 1024, proportional * 1024, unique * 1024)
             // Mostly shared pages, counted once per worker by RSS; or mostly their own.
             sentences.append(
@@ -218,7 +254,8 @@ package struct Explanation {
                     ? "Memory: \(workers), but their proportional share (PSS) was \(Explanation.mebibytes(pss)) and only \(Explanation.mebibytes(uss)) was theirs alone (USS): "
                         + "RSS counts the lab binary's and libraries' shared pages once in every worker."
                     : "Memory: \(workers), \(Explanation.mebibytes(pss)) as their proportional share (PSS) and \(Explanation.mebibytes(uss)) theirs alone (USS): "
-                        + "most of it is memory each worker allocated for itself, a second heap beside the coordinator's (\(NumberFormatting.percent(uss / rss)) of RSS).")
+                        + "most of it is memory each worker allocated for itself, a second heap beside the coordinator's (\(NumberFormatting.percent(uss / rss)) of RSS)."
+            )
         }
         return sentences
     }
@@ -226,24 +263,31 @@ package struct Explanation {
     /// Page faults of a cell a repetition, the coordinator's and the workers'; `nil` unmeasured.
     static func faults(_ cell: CellSummary) -> Double? {
         guard let own = cell.counters.minorFaults else { return nil }
-        return own + (cell.counters.majorFaults ?? 0) + (cell.counters.workersMinorFaults ?? 0) + (cell.counters.workersMajorFaults ?? 0)
+        return own + (cell.counters.majorFaults ?? 0) + (cell.counters.workersMinorFaults ?? 0)
+            + (cell.counters.workersMajorFaults ?? 0)
     }
 
     /// "primes threads x2: 3 of 5 repetitions were disturbed ...", when any was.
     func disturbance(_ cell: CellSummary) -> String? {
         guard let count = cell.counters.disturbed, count > 0 else { return nil }
-        let cores = cell.counters.worstOthersCores.map { " (other processes or the hypervisor took up to \(NumberFormatting.fixed($0, decimals: 2)) cores)" } ?? ""
-        return "Disturbed: \(count) of \(cell.succeeded) repetitions of \(cell.label) shared the machine with other work\(cores); its times are not this code's alone."
+        let cores =
+            cell.counters.worstOthersCores.map {
+                " (other processes or the hypervisor took up to \(NumberFormatting.fixed($0, decimals: 2)) cores)"
+            } ?? ""
+        return
+            "Disturbed: \(count) of \(cell.succeeded) repetitions of \(cell.label) shared the machine with other work\(cores); its times are not this code's alone."
     }
 
     /// "Predicted 187 ms from the sequential cell and the unit costs, 4.2% short; the part it
     /// got most wrong: waiting for a core (0 us predicted, 13.5 ms measured)".
     static func predicted(_ prediction: StackPrediction, against stack: SpeedupStack) -> String {
         let miss = prediction.predictedSeconds / stack.measuredSeconds - 1
-        var text = "Predicted \(NumberFormatting.duration(prediction.predictedSeconds)) from the sequential cell and the unit costs"
+        var text =
+            "Predicted \(NumberFormatting.duration(prediction.predictedSeconds)) from the sequential cell and the unit costs"
         text += ", " + NumberFormatting.fixed(abs(miss) * 100, decimals: 1) + "% " + (miss < 0 ? "short" : "over")
         if let worst = prediction.worstMiss(against: stack) {
-            text += "; the part it got most wrong: \(stack.words(for: worst.part)) (\(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured)"
+            text +=
+                "; the part it got most wrong: \(stack.words(for: worst.part)) (\(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured)"
         }
         return text
     }
@@ -267,7 +311,10 @@ package struct Explanation {
         case ("startup", .threads): return "starting \(lanes) thread\(lanes == 1 ? "" : "s")"
         case ("startup", _): return "getting started"
         case ("exchange", .processes):
-            let moved = bytes[cell.cellKey].map { " (\(Explanation.mebibytes($0.to)) to the workers, \(Explanation.mebibytes($0.from)) back)" } ?? ""
+            let moved =
+                bytes[cell.cellKey].map {
+                    " (\(Explanation.mebibytes($0.to)) to the workers, \(Explanation.mebibytes($0.from)) back)"
+                } ?? ""
             let through =
                 switch cell.transport ?? .default {
                 case .pipe: "through pipes"
@@ -286,7 +333,9 @@ package struct Explanation {
                 return "running the tasks (each ran \(times(slowdown)) as long as alone: task slowdown)"
             }
             let fastLanes = fast.mode == .sequential ? 1 : fast.workers
-            if lanes < fastLanes { return "running the tasks (on \(lanes) lane\(lanes == 1 ? "" : "s") instead of \(fastLanes))" }
+            if lanes < fastLanes {
+                return "running the tasks (on \(lanes) lane\(lanes == 1 ? "" : "s") instead of \(fastLanes))"
+            }
             return "running the tasks"
         }
     }
@@ -297,7 +346,9 @@ package struct Explanation {
     }
 
     static func mebibytes(_ bytes: Double) -> String {
-        bytes >= 1_048_576 ? NumberFormatting.fixed(bytes / 1_048_576, decimals: 1) + " MiB" : NumberFormatting.fixed(bytes / 1024, decimals: 1) + " KiB"
+        bytes >= 1_048_576
+            ? NumberFormatting.fixed(bytes / 1_048_576, decimals: 1) + " MiB"
+            : NumberFormatting.fixed(bytes / 1024, decimals: 1) + " KiB"
     }
 
     /// `1.60 times`.

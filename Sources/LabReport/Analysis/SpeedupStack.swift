@@ -64,7 +64,9 @@ package struct SpeedupStack: Sendable, Equatable {
         /// Handing out `tasks` in `mode` (for processes over `transport`) on `workers` lanes:
         /// the claims, and the seconds each lane spends on its share of them (a cost per claim
         /// and per task, ``UnitCosts/handout(_:transport:)``); `nil` without the costs.
-        package func handouts(_ mode: ExecutionMode, transport: Transport?, tasks: Int, workers: Int) -> (claims: Int, seconds: Double)? {
+        package func handouts(
+            _ mode: ExecutionMode, transport: Transport?, tasks: Int, workers: Int
+        ) -> (claims: Int, seconds: Double)? {
             guard let each = costs?.handout(mode, transport: transport), workers > 0 else { return nil }
             let perClaim = tasksPerClaim(mode, tasks: tasks, workers: workers)
             let claims = (tasks + perClaim - 1) / perClaim
@@ -75,8 +77,10 @@ package struct SpeedupStack: Sendable, Equatable {
     /// The parts, in the order they are drawn and said, each with its words for any mode
     /// (``words(for:)`` names some by the mode and the counts).
     package static let partWords: [(part: String, words: String)] = [
-        ("startup", "start-up"), ("bytes", "moving bytes"), ("handouts", "handing out tasks"), ("idle", "imbalance and tail"),
-        ("waiting", "waiting for a core"), ("faults", "extra page faults"), ("task_slowdown", "tasks slower side by side"),
+        ("startup", "start-up"), ("bytes", "moving bytes"), ("handouts", "handing out tasks"),
+        ("idle", "imbalance and tail"),
+        ("waiting", "waiting for a core"), ("faults", "extra page faults"),
+        ("task_slowdown", "tasks slower side by side"),
         ("teardown", "teardown"), ("residual", "not accounted for"),
     ]
     /// The parts' names in `stack.csv`, in order.
@@ -115,10 +119,11 @@ package struct SpeedupStack: Sendable, Equatable {
     /// `nil` for a sequential cell, a cell of one worker, or when either has no breakdown or no
     /// time (an older run, a cell that failed, a checksum that disagrees).
     package init?(cell: CellSummary, sequential: CellSummary, context: Context) {
-        guard cell.mode != .sequential, cell.workers > 1, sequential.mode == .sequential, cell.workloadKey == sequential.workloadKey,
-              !cell.checksumDisagrees, !sequential.checksumDisagrees,
-              let mine = cell.parts, let alone = sequential.parts, mine.totalSeconds > 0, alone.totalSeconds > 0,
-              mine.totalSeconds.isFinite, alone.totalSeconds.isFinite
+        guard cell.mode != .sequential, cell.workers > 1, sequential.mode == .sequential,
+            cell.workloadKey == sequential.workloadKey,
+            !cell.checksumDisagrees, !sequential.checksumDisagrees,
+            let mine = cell.parts, let alone = sequential.parts, mine.totalSeconds > 0, alone.totalSeconds > 0,
+            mine.totalSeconds.isFinite, alone.totalSeconds.isFinite
         else { return nil }
         let workers = Double(cell.workers)
         func added(_ name: String) -> Double { mine.seconds(of: name) - alone.seconds(of: name) / workers }
@@ -126,13 +131,16 @@ package struct SpeedupStack: Sendable, Equatable {
         // it per lane, less the sequential lane's over the workers, comes out of the work
         // (when both cells counted it: async lanes and older runs have no count).
         var waiting = 0.0
-        if let own = cell.counters.laneWaitingSeconds, let alone = sequential.counters.laneWaitingSeconds { waiting = own - alone / workers }
+        if let own = cell.counters.laneWaitingSeconds, let alone = sequential.counters.laneWaitingSeconds {
+            waiting = own - alone / workers
+        }
         let costs = context.costs
         // The counted parts, per lane: bytes over the transport, a hand-out per batch, faults.
         var bytes = 0.0
         var moved: Double?
         if cell.mode == .processes, let to = cell.counters.bytesToWorkers, let from = cell.counters.bytesFromWorkers,
-           let perByte = costs?.secondsPerByte(cell.transport ?? .default) {
+            let perByte = costs?.secondsPerByte(cell.transport ?? .default)
+        {
             moved = to + from
             bytes = (to + from) * perByte / workers
         }
@@ -140,19 +148,24 @@ package struct SpeedupStack: Sendable, Equatable {
         let handouts = handed?.seconds ?? 0
         var faults = 0.0
         var extra: Double?
-        if let own = cell.counters.minorFaults, let alone = sequential.counters.minorFaults, let each = costs?.faultSeconds {
+        if let own = cell.counters.minorFaults, let alone = sequential.counters.minorFaults,
+            let each = costs?.faultSeconds
+        {
             var beyond = own + (cell.counters.workersMinorFaults ?? 0) - alone
             if cell.mode == .processes {
                 // A worker's own start, and a dataset it copies as it starts, fault in the
                 // start-up, not in the work.
                 beyond -= workers * (costs?.workerFaults(start: cell.start) ?? 0)
-                if cell.dataset == .copy, let dataset = cell.counters.datasetBytes { beyond -= workers * (dataset / Double(Platform.pageSize)).rounded(.up) }
+                if cell.dataset == .copy, let dataset = cell.counters.datasetBytes {
+                    beyond -= workers * (dataset / Double(Platform.pageSize)).rounded(.up)
+                }
             }
             extra = beyond
             faults = beyond * each / workers
         }
         let seconds: [String: Double] = [
-            "startup": added("startup"), "bytes": bytes, "handouts": handouts, "idle": added("idle"), "waiting": waiting, "faults": faults,
+            "startup": added("startup"), "bytes": bytes, "handouts": handouts, "idle": added("idle"),
+            "waiting": waiting, "faults": faults,
             "task_slowdown": added("work") - waiting - faults, "teardown": added("teardown"),
             "residual": added("exchange") - bytes - handouts + added("residual"),
         ]
@@ -194,7 +207,10 @@ package struct SpeedupStack: Sendable, Equatable {
         case ("handouts", .async): "scheduling tasks"
         case ("handouts", _): "claiming tasks"
         case ("faults", _):
-            extraFaults.map { $0 >= 0 ? "\(Explanation.grouped($0)) more page faults" : "\(Explanation.grouped(-$0)) fewer page faults" } ?? "extra page faults"
+            extraFaults.map {
+                $0 >= 0
+                    ? "\(Explanation.grouped($0)) more page faults" : "\(Explanation.grouped(-$0)) fewer page faults"
+            } ?? "extra page faults"
         default: Self.partWords.first { $0.part == name }?.words ?? "not accounted for"
         }
     }
@@ -209,17 +225,26 @@ package struct SpeedupStack: Sendable, Equatable {
         let gained = parts.filter { $0.lostSpeedup <= -0.005 }.sorted { $0.lostSpeedup < $1.lostSpeedup }
         if lost.isEmpty && gained.isEmpty { return text + ": nothing lost beyond 0.01x" }
         if !lost.isEmpty {
-            text += ": " + lost.map { "\(words(for: $0.name)) \(fixed($0.lostSpeedup))x (\(NumberFormatting.duration($0.seconds)))" }.joined(separator: ", ")
+            text +=
+                ": "
+                + lost.map {
+                    "\(words(for: $0.name)) \(fixed($0.lostSpeedup))x (\(NumberFormatting.duration($0.seconds)))"
+                }.joined(separator: ", ")
         }
         if !gained.isEmpty {
-            text += "; gained: " + gained.map { "\($0.name == "task_slowdown" ? "tasks faster side by side" : words(for: $0.name)) \(fixed(-$0.lostSpeedup))x (\(NumberFormatting.duration(-$0.seconds)))" }.joined(separator: ", ")
+            text +=
+                "; gained: "
+                + gained.map {
+                    "\($0.name == "task_slowdown" ? "tasks faster side by side" : words(for: $0.name)) \(fixed(-$0.lostSpeedup))x (\(NumberFormatting.duration(-$0.seconds)))"
+                }.joined(separator: ", ")
         }
         return text
     }
 
     /// The columns of `stack.csv`: a row per cell and part.
     package static let header = [
-        "workload", "params", "tasks", "mode", "workers", "cell", "sequential_s", "ideal_s", "measured_s", "predicted_s", "ideal_x", "achieved_x",
+        "workload", "params", "tasks", "mode", "workers", "cell", "sequential_s", "ideal_s", "measured_s",
+        "predicted_s", "ideal_x", "achieved_x",
         "part", "part_s", "lost_x", "predicted_part_s",
     ]
 
@@ -228,15 +253,19 @@ package struct SpeedupStack: Sendable, Equatable {
     package static func csv(_ stacks: [SpeedupStack], predictions: [String: StackPrediction] = [:]) -> String {
         let six = { (value: Double) in NumberFormatting.fixed(value, decimals: 6) }
         let three = { (value: Double) in NumberFormatting.fixed(value, decimals: 3) }
-        return CSV.record(header) + stacks.flatMap { stack in
-            let prediction = predictions[stack.cellKey]
-            return stack.parts.map { part in
-                CSV.record([
-                    stack.workload, stack.parameters, String(stack.tasks), stack.mode.rawValue, String(stack.workers), stack.label, six(stack.sequentialSeconds),
-                    six(stack.idealSeconds), six(stack.measuredSeconds), prediction.map { six($0.predictedSeconds) } ?? "", three(stack.idealSpeedup),
-                    three(stack.achievedSpeedup), part.name, six(part.seconds), three(part.lostSpeedup), prediction.map { six($0.seconds(of: part.name)) } ?? "",
-                ])
-            }
-        }.joined()
+        return CSV.record(header)
+            + stacks.flatMap { stack in
+                let prediction = predictions[stack.cellKey]
+                return stack.parts.map { part in
+                    CSV.record([
+                        stack.workload, stack.parameters, String(stack.tasks), stack.mode.rawValue,
+                        String(stack.workers), stack.label, six(stack.sequentialSeconds),
+                        six(stack.idealSeconds), six(stack.measuredSeconds),
+                        prediction.map { six($0.predictedSeconds) } ?? "", three(stack.idealSpeedup),
+                        three(stack.achievedSpeedup), part.name, six(part.seconds), three(part.lostSpeedup),
+                        prediction.map { six($0.seconds(of: part.name)) } ?? "",
+                    ])
+                }
+            }.joined()
     }
 }

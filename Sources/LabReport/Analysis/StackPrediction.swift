@@ -42,7 +42,10 @@ package struct StackPrediction: Sendable, Equatable {
         package var dataset: DatasetPlacement?
         package var label: String
 
-        package init(mode: ExecutionMode, workers: Int, transport: Transport? = nil, start: WorkerStart? = nil, dataset: DatasetPlacement? = nil, label: String) {
+        package init(
+            mode: ExecutionMode, workers: Int, transport: Transport? = nil, start: WorkerStart? = nil,
+            dataset: DatasetPlacement? = nil, label: String
+        ) {
             self.mode = mode
             self.workers = workers
             self.transport = transport
@@ -70,7 +73,9 @@ package struct StackPrediction: Sendable, Equatable {
 
         /// A measured cell's.
         package init(_ cell: CellSummary) {
-            self.init(mode: cell.mode, workers: cell.workers, transport: cell.transport, start: cell.start, dataset: cell.dataset, label: cell.label)
+            self.init(
+                mode: cell.mode, workers: cell.workers, transport: cell.transport, start: cell.start,
+                dataset: cell.dataset, label: cell.label)
         }
     }
 
@@ -78,9 +83,12 @@ package struct StackPrediction: Sendable, Equatable {
     /// the bytes the workload's tasks move to and from a worker in all (`bytes`, counted in a
     /// process cell or from the workload), and `context`'s unit costs, batch and cores; `nil`
     /// without a breakdown, without unit costs, or for a sequential target.
-    package init?(_ target: Target, sequential: CellSummary, bytes: (to: Double, from: Double)?, context: SpeedupStack.Context) {
-        guard target.mode != .sequential, target.workers >= 1, sequential.mode == .sequential, let costs = context.costs,
-              let alone = sequential.parts, alone.totalSeconds > 0, alone.totalSeconds.isFinite, sequential.tasks > 0
+    package init?(
+        _ target: Target, sequential: CellSummary, bytes: (to: Double, from: Double)?, context: SpeedupStack.Context
+    ) {
+        guard target.mode != .sequential, target.workers >= 1, sequential.mode == .sequential,
+            let costs = context.costs,
+            let alone = sequential.parts, alone.totalSeconds > 0, alone.totalSeconds.isFinite, sequential.tasks > 0
         else { return nil }
         let lanes = Double(target.workers)
         let tasks = sequential.tasks
@@ -90,7 +98,8 @@ package struct StackPrediction: Sendable, Equatable {
         if target.mode == .processes, let bytes, let perByte = costs.secondsPerByte(target.transport ?? .default) {
             seconds["bytes"] = (bytes.to + bytes.from) * perByte / lanes
         }
-        seconds["handouts"] = context.handouts(target.mode, transport: target.transport, tasks: tasks, workers: target.workers)?.seconds
+        seconds["handouts"] =
+            context.handouts(target.mode, transport: target.transport, tasks: tasks, workers: target.workers)?.seconds
         seconds["idle"] = Self.idleSeconds(
             taskSeconds: sequential.taskSeconds ?? .uniform(perTask, tasks: tasks), tasks: tasks,
             perClaim: context.tasksPerClaim(target.mode, tasks: tasks, workers: target.workers), lanes: target.workers)
@@ -113,7 +122,8 @@ package struct StackPrediction: Sendable, Equatable {
             // A worker's end (its last frame, its exit, the wait for it), and the memory it
             // gives back beyond an empty worker's: a dataset it copied.
             let copied = target.dataset == .map ? 0 : sequential.counters.datasetBytes ?? 0
-            seconds["teardown"] = (costs.value("worker_teardown").map { $0 / 1e3 } ?? 0) + copied * (costs.teardownSecondsPerByte ?? 0)
+            seconds["teardown"] =
+                (costs.value("worker_teardown").map { $0 / 1e3 } ?? 0) + copied * (costs.teardownSecondsPerByte ?? 0)
         }
         workload = sequential.workload
         parameters = sequential.parameters
@@ -149,9 +159,11 @@ package struct StackPrediction: Sendable, Equatable {
     /// The part whose prediction missed the measured `stack`'s most, with both times; `nil`
     /// when every part is within a millisecond.
     package func worstMiss(against stack: SpeedupStack) -> (part: String, predicted: Double, measured: Double)? {
-        let misses = SpeedupStack.partNames.map { (part: $0, predicted: seconds(of: $0), measured: stack.seconds(of: $0)) }
+        let misses = SpeedupStack.partNames.map {
+            (part: $0, predicted: seconds(of: $0), measured: stack.seconds(of: $0))
+        }
         guard let worst = misses.max(by: { abs($0.predicted - $0.measured) < abs($1.predicted - $1.measured) }),
-              abs(worst.predicted - worst.measured) >= 0.001
+            abs(worst.predicted - worst.measured) >= 0.001
         else { return nil }
         return worst
     }
@@ -169,12 +181,17 @@ extension StackPrediction {
 
     /// The prediction of every parallel cell of `summaries` that has a sequential cell, by
     /// cell key.
-    package static func predictions(of summaries: [CellSummary], context: SpeedupStack.Context) -> [String: StackPrediction] {
+    package static func predictions(
+        of summaries: [CellSummary], context: SpeedupStack.Context
+    ) -> [String: StackPrediction] {
         var found: [String: StackPrediction] = [:]
         for cell in summaries where cell.mode != .sequential {
-            guard let sequential = summaries.first(where: { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }),
-                  let prediction = StackPrediction(
-                    Target(cell), sequential: sequential, bytes: bytes(of: summaries, workloadKey: cell.workloadKey), context: context)
+            guard
+                let sequential = summaries.first(where: { $0.mode == .sequential && $0.workloadKey == cell.workloadKey }
+                ),
+                let prediction = StackPrediction(
+                    Target(cell), sequential: sequential, bytes: bytes(of: summaries, workloadKey: cell.workloadKey),
+                    context: context)
             else { continue }
             found[cell.cellKey] = prediction
         }

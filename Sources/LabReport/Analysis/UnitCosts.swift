@@ -26,13 +26,19 @@ package struct UnitCosts: Codable, Sendable, Equatable {
     /// bandwidth, each mode's hand-out of an empty task, starting a thread and a worker,
     /// giving memory back, and the faults a worker takes only to start.
     package static let used: [(name: String, unit: String)] = [
-        ("minor_fault_anonymous", "us"), ("minor_fault_shared", "us"), ("pipe_bandwidth", "MiB/s"), ("socketpair_bandwidth", "MiB/s"),
-        ("shm_bandwidth", "MiB/s"), ("task_cost_threads", "us"), ("task_cost_async", "us"), ("task_cost_processes", "us"),
-        ("task_cost_processes_socketpair", "us"), ("task_cost_processes_shm", "us"), ("task_cost_sequential", "us"), ("task_cost_threads_batch_64", "us"),
-        ("task_cost_processes_batch_64", "us"), ("task_cost_processes_socketpair_batch_64", "us"), ("task_cost_processes_shm_batch_64", "us"),
+        ("minor_fault_anonymous", "us"), ("minor_fault_shared", "us"), ("pipe_bandwidth", "MiB/s"),
+        ("socketpair_bandwidth", "MiB/s"),
+        ("shm_bandwidth", "MiB/s"), ("task_cost_threads", "us"), ("task_cost_async", "us"),
+        ("task_cost_processes", "us"),
+        ("task_cost_processes_socketpair", "us"), ("task_cost_processes_shm", "us"), ("task_cost_sequential", "us"),
+        ("task_cost_threads_batch_64", "us"),
+        ("task_cost_processes_batch_64", "us"), ("task_cost_processes_socketpair_batch_64", "us"),
+        ("task_cost_processes_shm_batch_64", "us"),
         ("thread_create_join", "us"),
-        ("process_spawn_to_ready", "ms"), ("process_spawn", "ms"), ("process_spawned_to_ready", "ms"), ("threads_pool_of_2_ready", "ms"), ("pool_of_2_ready_forkserver", "ms"), ("teardown_per_mib", "us"),
-        ("worker_minor_faults_spawn", "faults"), ("worker_minor_faults_forkserver", "faults"), ("worker_uss_spawn", "KiB"),
+        ("process_spawn_to_ready", "ms"), ("process_spawn", "ms"), ("process_spawned_to_ready", "ms"),
+        ("threads_pool_of_2_ready", "ms"), ("pool_of_2_ready_forkserver", "ms"), ("teardown_per_mib", "us"),
+        ("worker_minor_faults_spawn", "faults"), ("worker_minor_faults_forkserver", "faults"),
+        ("worker_uss_spawn", "KiB"),
         ("worker_uss_forkserver", "KiB"), ("worker_teardown", "ms"), ("cores", "count"),
     ]
 
@@ -56,22 +62,29 @@ package struct UnitCosts: Codable, Sendable, Equatable {
     /// - Throws: `LabFailure` when it is not a calibration file, or has none of the costs.
     package static func parse(calibrationCSV text: String, source: String) throws -> UnitCosts {
         let rows = try CSV.parse(text)
-        guard let header = rows.first, let name = header.firstIndex(of: "measurement"), let value = header.firstIndex(of: "value"),
-              let unit = header.firstIndex(of: "unit")
+        guard let header = rows.first, let name = header.firstIndex(of: "measurement"),
+            let value = header.firstIndex(of: "value"),
+            let unit = header.firstIndex(of: "unit")
         else { throw LabFailure("\(source) is not a calibration file: its header lacks measurement, value and unit") }
         let results = rows.dropFirst().compactMap { row -> CalibrationResult? in
             guard row.count == header.count, let number = Double(row[value]) else { return nil }
             return CalibrationResult(measurement: row[name], value: number, unit: row[unit], samples: 0, detail: "")
         }
         let costs = UnitCosts(source: source, results: results)
-        guard !costs.measurements.isEmpty else { throw LabFailure("\(source) has none of the costs the lab uses (run lab calibrate)") }
+        guard !costs.measurements.isEmpty else {
+            throw LabFailure("\(source) has none of the costs the lab uses (run lab calibrate)")
+        }
         return costs
     }
 
     /// The measurements kept in a folder's `run.json` that pass the same checks as a
     /// calibration file's: what a reader may use.
     package var checked: UnitCosts {
-        UnitCosts(source: source, results: measurements.map { CalibrationResult(measurement: $0.measurement, value: $0.value, unit: $0.unit, samples: 0, detail: "") })
+        UnitCosts(
+            source: source,
+            results: measurements.map {
+                CalibrationResult(measurement: $0.measurement, value: $0.value, unit: $0.unit, samples: 0, detail: "")
+            })
     }
 
     func value(_ name: String) -> Double? { measurements.last { $0.measurement == name }?.value }
@@ -104,7 +117,9 @@ package struct UnitCosts: Codable, Sendable, Equatable {
         // hand-out: it is in both cells' work.
         let own = value("task_cost_sequential").map { $0 / 1e6 } ?? 0
         guard let alone = value(name).map({ max($0 / 1e6 - own, 0) }) else { return nil }
-        guard let batched = value(name + "_batch_64").map({ max($0 / 1e6 - own, 0) }), batched <= alone else { return (alone, 0) }
+        guard let batched = value(name + "_batch_64").map({ max($0 / 1e6 - own, 0) }), batched <= alone else {
+            return (alone, 0)
+        }
         return (alone - batched, batched)
     }
 
@@ -117,9 +132,12 @@ package struct UnitCosts: Codable, Sendable, Equatable {
         // No start: a cell of a folder from before `--start`, whose workers were spawned.
         switch (mode, start ?? .spawn) {
         case (.threads, _):
-            return value("threads_pool_of_2_ready").map { $0 / 2e3 * lanes } ?? value("thread_create_join").map { $0 / 1e6 * lanes }
+            return value("threads_pool_of_2_ready").map { $0 / 2e3 * lanes }
+                ?? value("thread_create_join").map { $0 / 1e6 * lanes }
         case (.processes, .spawn):
-            if let spawn = value("process_spawn"), let load = value("process_spawned_to_ready") { return (spawn * lanes + load) / 1e3 }
+            if let spawn = value("process_spawn"), let load = value("process_spawned_to_ready") {
+                return (spawn * lanes + load) / 1e3
+            }
             return value("process_spawn_to_ready").map { $0 / 1e3 * lanes }
         case (.processes, .forkserver):
             return value("pool_of_2_ready_forkserver").map { $0 / 2e3 * lanes }

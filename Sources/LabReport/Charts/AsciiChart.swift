@@ -20,7 +20,10 @@ package struct AsciiChart {
         let longest = cells.compactMap(\.wallMedian).max() ?? 0
         var lines = [fit("\(first.workload) (\(first.kind.rawValue))  \(first.parameters)  tasks=\(first.tasks)")]
         let repetitions = cells.map { $0.succeeded + $0.failed }.max() ?? 0
-        lines.append(fit("  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / mode"))
+        lines.append(
+            fit(
+                "  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / mode"
+            ))
         // Long labels (`processes x2 over socketpair`) take their room from the bars, so that a
         // line stays within the width.
         let labelWidth = max(AsciiChart.labelWidth, cells.map(\.label.count).max() ?? 0)
@@ -36,7 +39,8 @@ package struct AsciiChart {
             let length = longest > 0 ? Int((median / longest * Double(barWidth)).rounded()) : 0
             let drawn = String(repeating: "#", count: max(length, 1))
             let speedup = cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
-            var line = "  \(label) |" + drawn.padded(to: barWidth) + " " + NumberFormatting.duration(median).leftPadded(to: 9)
+            var line =
+                "  \(label) |" + drawn.padded(to: barWidth) + " " + NumberFormatting.duration(median).leftPadded(to: 9)
                 + " " + speedup.leftPadded(to: 7)
             if cell.failed > 0 {
                 line += " (\(cell.failed) failed)"

@@ -3,7 +3,8 @@ import LabCore
 /// An ASCII timeline of one cell's median repetition: a row per lane, a column per slice of
 /// time, each column showing what filled most of its slice.
 package struct AsciiTimeline {
-    package static let legend = "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   (blank) idle"
+    package static let legend =
+        "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   (blank) idle"
     package let width: Int
 
     package init(width: Int = 64) {
@@ -16,7 +17,8 @@ package struct AsciiTimeline {
         guard end > 0 else { return "" }
         let slice = end / Double(width)
         let last = timeline.time(of: EventRow.lastResult) ?? end
-        var text = "\(cell.cell.workload) \(cell.cell.label), repetition \(cell.record.repetition), wall \(NumberFormatting.duration(cell.record.wallSeconds)); a column is \(NumberFormatting.duration(slice))\n"
+        var text =
+            "\(cell.cell.workload) \(cell.cell.label), repetition \(cell.record.repetition), wall \(NumberFormatting.duration(cell.record.wallSeconds)); a column is \(NumberFormatting.duration(slice))\n"
         let names = (0..<max(timeline.laneCount, 1)).map { cell.cell.mode.laneName($0) }
         let nameWidth = names.map(\.count).max() ?? 0
         for (lane, name) in names.enumerated() {

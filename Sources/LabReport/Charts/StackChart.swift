@@ -34,7 +34,9 @@ package struct StackChart {
         let left = max(130, Double(stacks.map(\.label.count).max() ?? 0) * 7 + 18)
         var groups: [[SpeedupStack]] = []
         for stack in stacks {
-            if let index = groups.firstIndex(where: { $0[0].workload == stack.workload && $0[0].parameters == stack.parameters && $0[0].tasks == stack.tasks }) {
+            if let index = groups.firstIndex(where: {
+                $0[0].workload == stack.workload && $0[0].parameters == stack.parameters && $0[0].tasks == stack.tasks
+            }) {
                 groups[index].append(stack)
             } else {
                 groups.append([stack])
@@ -48,16 +50,19 @@ package struct StackChart {
         }
         var text = SvgChart.opening(width: Self.width, height: y + 8)
         var x = 10.0
-        text += "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"#c7c7c7\"/><text x=\"\(SvgChart.number(x + 16))\" y=\"22\">ideal</text>\n"
+        text +=
+            "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"#c7c7c7\"/><text x=\"\(SvgChart.number(x + 16))\" y=\"22\">ideal</text>\n"
         x += 60
         for (part, words) in SpeedupStack.partWords {
             let width = Double(words.count) * 6.6 + 30
             if x + width > Self.width { break }
-            text += "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(Self.colour(of: part))\"/>"
+            text +=
+                "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(Self.colour(of: part))\"/>"
             text += "<text x=\"\(SvgChart.number(x + 16))\" y=\"22\">\(words)</text>\n"
             x += width
         }
-        text += "<text x=\"10\" y=\"44\" fill=\"#555555\">why not the ideal speedup: the ideal time (sequential over the workers), then what each part added, to the measured median (black mark)</text>\n"
+        text +=
+            "<text x=\"10\" y=\"44\" fill=\"#555555\">why not the ideal speedup: the ideal time (sequential over the workers), then what each part added, to the measured median (black mark)</text>\n"
         return text + body + "</svg>\n"
     }
 
@@ -66,26 +71,33 @@ package struct StackChart {
         let plotWidth = Self.width - left - Self.right - 150
         let longest = stacks.map { $0.idealSeconds + $0.parts.map { max(0, $0.seconds) }.reduce(0, +) }.max() ?? 0
         let scale = longest > 0 ? plotWidth / longest : 0
-        var text = SvgChart.panelHeading(first.workload, setting: "\(first.parameters) tasks=\(first.tasks)", top: top, settingX: left)
+        var text = SvgChart.panelHeading(
+            first.workload, setting: "\(first.parameters) tasks=\(first.tasks)", top: top, settingX: left)
         var y = top + 24
         for stack in stacks {
             text += SvgChart.rowLabel(stack.label, right: left - 8, y: y)
             var x = left
             let ideal = stack.idealSeconds * scale
-            text += "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(ideal))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"#c7c7c7\"/>"
+            text +=
+                "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(ideal))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"#c7c7c7\"/>"
             x += ideal
             for part in stack.parts where part.seconds > 0 {
                 let width = part.seconds * scale
-                text += "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(width))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"\(Self.colour(of: part.name))\">"
-                text += "<title>\(SvgChart.escape(stack.words(for: part.name))): \(NumberFormatting.duration(part.seconds)), \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x</title></rect>"
+                text +=
+                    "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(width))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"\(Self.colour(of: part.name))\">"
+                text +=
+                    "<title>\(SvgChart.escape(stack.words(for: part.name))): \(NumberFormatting.duration(part.seconds)), \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x</title></rect>"
                 x += width
             }
             let measured = left + stack.measuredSeconds * scale
-            text += "<line x1=\"\(SvgChart.number(measured))\" y1=\"\(SvgChart.number(y - 3))\" x2=\"\(SvgChart.number(measured))\" y2=\"\(SvgChart.number(y + Self.barHeight + 3))\" stroke=\"#000000\" stroke-width=\"2\"/>"
-            var note = "\(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x"
+            text +=
+                "<line x1=\"\(SvgChart.number(measured))\" y1=\"\(SvgChart.number(y - 3))\" x2=\"\(SvgChart.number(measured))\" y2=\"\(SvgChart.number(y + Self.barHeight + 3))\" stroke=\"#000000\" stroke-width=\"2\"/>"
+            var note =
+                "\(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x"
             let gained = stack.parts.filter { $0.seconds < 0 }.map(\.seconds).reduce(0, +)
             if gained < 0 { note += ", \(NumberFormatting.duration(-gained)) gained" }
-            text += "<text x=\"\(SvgChart.number(max(x, measured) + 6))\" y=\"\(SvgChart.number(y + 12))\" fill=\"#555555\">\(note)</text>\n"
+            text +=
+                "<text x=\"\(SvgChart.number(max(x, measured) + 6))\" y=\"\(SvgChart.number(y + 12))\" fill=\"#555555\">\(note)</text>\n"
             y += Self.barHeight + Self.gap
         }
         return text

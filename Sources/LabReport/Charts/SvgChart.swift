@@ -44,19 +44,24 @@ package struct SvgChart {
         var text = ""
         var x = left
         for mode in ExecutionMode.allCases {
-            text += "<rect x=\"\(format(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(SvgChart.colour(of: mode))\"/>"
+            text +=
+                "<rect x=\"\(format(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(SvgChart.colour(of: mode))\"/>"
             text += "<text x=\"\(format(x + 16))\" y=\"22\">\(mode.rawValue)</text>\n"
             x += 100
         }
-        return text + "<text x=\"\(format(left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence interval of the mean; speedup against sequential</text>\n"
+        return text
+            + "<text x=\"\(format(left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence interval of the mean; speedup against sequential</text>\n"
     }
 
     private func renderPanel(_ cells: [CellSummary], top: Double, left: Double) -> String {
         let first = cells[0]
         let plotWidth = SvgChart.width - left - SvgChart.right
-        let longest = cells.compactMap { [$0.wallMedian, $0.wallConfidence?.upperBound].compactMap { $0 }.max() }.max() ?? 0
+        let longest =
+            cells.compactMap { [$0.wallMedian, $0.wallConfidence?.upperBound].compactMap { $0 }.max() }.max() ?? 0
         let scale = longest > 0 ? plotWidth / longest : 0
-        var text = SvgChart.panelHeading("\(first.workload) (\(first.kind.rawValue))", setting: "\(first.parameters) tasks=\(first.tasks)", top: top, settingX: left + 140)
+        var text = SvgChart.panelHeading(
+            "\(first.workload) (\(first.kind.rawValue))", setting: "\(first.parameters) tasks=\(first.tasks)", top: top,
+            settingX: left + 140)
         var y = top + 22
         for cell in cells {
             text += SvgChart.rowLabel(cell.label, right: left - 8, y: y)
@@ -64,17 +69,21 @@ package struct SvgChart {
                 let length = max(median * scale, 1)
                 // The label starts after whichever ends later, the bar or its whisker.
                 let labelX = left + max(length, (cell.wallConfidence?.upperBound ?? 0) * scale) + 6
-                text += "<rect x=\"\(format(left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
+                text +=
+                    "<rect x=\"\(format(left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
                 if let interval = cell.wallConfidence {
                     let low = left + max(interval.lowerBound, 0) * scale
                     let high = left + interval.upperBound * scale
                     let middle = y + SvgChart.barHeight / 2
-                    text += "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) \(format(y + 3))V\(format(y + 13))M\(format(high)) \(format(y + 3))V\(format(y + 13))\" stroke=\"#000000\" fill=\"none\"/>"
+                    text +=
+                        "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) \(format(y + 3))V\(format(y + 13))M\(format(high)) \(format(y + 3))V\(format(y + 13))\" stroke=\"#000000\" fill=\"none\"/>"
                 }
                 let speedup = cell.speedup.map { "  " + NumberFormatting.fixed($0, decimals: 2) + "x" } ?? ""
-                text += "<text x=\"\(format(labelX))\" y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
+                text +=
+                    "<text x=\"\(format(labelX))\" y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
             } else {
-                text += "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" fill=\"\(cell.unavailableReason == nil ? "#d62728" : "#7f7f7f")\">\(cell.missingMedianText)</text>"
+                text +=
+                    "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" fill=\"\(cell.unavailableReason == nil ? "#d62728" : "#7f7f7f")\">\(cell.missingMedianText)</text>"
             }
             text += "\n"
             y += SvgChart.barHeight + SvgChart.gap
@@ -82,8 +91,10 @@ package struct SvgChart {
         // The axis: zero and the longest value, in seconds.
         text += "<path d=\"M\(format(left)) \(format(y))H\(format(left + plotWidth))\" stroke=\"#555555\"/>"
         text += "<text x=\"\(format(left))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">0</text>"
-        text += "<text x=\"\(format(left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
-        text += "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">wall time (s)</text>\n"
+        text +=
+            "<text x=\"\(format(left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
+        text +=
+            "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">wall time (s)</text>\n"
         return text
     }
 
@@ -103,7 +114,9 @@ package struct SvgChart {
     /// `text` made safe inside an SVG (XML) element or attribute: control characters (which
     /// XML forbids) shown as escapes, and XML's own characters as entities.
     package static func escape(_ text: String) -> String {
-        text.shownInMessage.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(">", with: "&gt;").replacingAll("\"", with: "&quot;")
+        text.shownInMessage.replacingAll("&", with: "&amp;").replacingAll("<", with: "&lt;").replacingAll(
+            ">", with: "&gt;"
+        ).replacingAll("\"", with: "&quot;")
     }
 
     /// A panel's heading: its workload in bold at the left, its setting in grey at `settingX`.

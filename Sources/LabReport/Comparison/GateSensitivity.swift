@@ -25,7 +25,8 @@ package struct GateSensitivity: Sendable {
         package var byCell: [(cell: String, smallestCaught: Double?)] = []
 
         package static func == (a: Row, b: Row) -> Bool {
-            a.repetitions == b.repetitions && a.falseAlarmRate == b.falseAlarmRate && a.smallestCaught == b.smallestCaught
+            a.repetitions == b.repetitions && a.falseAlarmRate == b.falseAlarmRate
+                && a.smallestCaught == b.smallestCaught
         }
     }
 
@@ -45,14 +46,19 @@ package struct GateSensitivity: Sendable {
     /// The figures for each of `repetitions` (each at most half the repetitions of the
     /// fewest-measured cell), from `draws` draws each, with a fixed seed so that one folder
     /// always gives one table.
-    package init(records: [RepetitionRecord], percent: Double, repetitions: [Int], draws: Int = 200, seed: UInt64 = 34) {
-        let byCell = Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).filter { $0.value.count >= 4 }
+    package init(records: [RepetitionRecord], percent: Double, repetitions: [Int], draws: Int = 200, seed: UInt64 = 34)
+    {
+        let byCell = Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).filter {
+            $0.value.count >= 4
+        }
         // In the order of the cells' keys: a dictionary's order changes from one process to the
         // next, and with it which draws of the seeded generator each cell would get.
         let cellsInOrder = byCell.keys.sorted().compactMap { byCell[$0] }
         let measured = byCell.values.map(\.count).min() ?? 0
-        self.init(percent: percent, repetitions: repetitions.filter { 2 * $0 <= measured }, draws: draws, seed: seed,
-                  cells: byCell.count, measured: measured, twoRuns: false) { n, random in
+        self.init(
+            percent: percent, repetitions: repetitions.filter { 2 * $0 <= measured }, draws: draws, seed: seed,
+            cells: byCell.count, measured: measured, twoRuns: false
+        ) { n, random in
             var baseline: [RepetitionRecord] = []
             var candidate: [RepetitionRecord] = []
             for cell in cellsInOrder {
@@ -68,7 +74,10 @@ package struct GateSensitivity: Sendable {
     /// numbers that both runs measured successfully in every cell they share, the baseline's
     /// records of them from `baseline` and the candidate's from `candidate`. A count needs n
     /// such numbers.
-    package init(baseline: [RepetitionRecord], candidate: [RepetitionRecord], percent: Double, repetitions: [Int], draws: Int = 200, seed: UInt64 = 34) {
+    package init(
+        baseline: [RepetitionRecord], candidate: [RepetitionRecord], percent: Double, repetitions: [Int],
+        draws: Int = 200, seed: UInt64 = 34
+    ) {
         let first = Dictionary(grouping: baseline.filter { $0.status == .ok }, by: \.cellKey)
         let second = Dictionary(grouping: candidate.filter { $0.status == .ok }, by: \.cellKey)
         let shared = Set(first.keys).intersection(second.keys)
@@ -83,8 +92,10 @@ package struct GateSensitivity: Sendable {
             numbers = numbers.map { $0.intersection(both) } ?? both
         }
         let common = (numbers ?? []).sorted()
-        self.init(percent: percent, repetitions: repetitions.filter { $0 <= common.count }, draws: draws, seed: seed,
-                  cells: shared.count, measured: common.count, twoRuns: true) { n, random in
+        self.init(
+            percent: percent, repetitions: repetitions.filter { $0 <= common.count }, draws: draws, seed: seed,
+            cells: shared.count, measured: common.count, twoRuns: true
+        ) { n, random in
             let drawn = random.shuffled(common).prefix(n)
             var baseline: [RepetitionRecord] = []
             var candidate: [RepetitionRecord] = []
@@ -128,10 +139,14 @@ package struct GateSensitivity: Sendable {
                         record.wallSeconds *= 1 + slowdown
                         return record
                     }
-                    let found = RunComparison(baseline: baseline, candidate: slower).regressions(slowerThanPercent: percent).filter { !$0.disturbed }
+                    let found = RunComparison(baseline: baseline, candidate: slower).regressions(
+                        slowerThanPercent: percent
+                    ).filter { !$0.disturbed }
                     caught[index] += found.count
                     for regression in found {
-                        caughtInCell[Self.name(of: regression.match), default: Array(repeating: 0, count: Self.slowdowns.count)][index] += 1
+                        caughtInCell[
+                            Self.name(of: regression.match), default: Array(repeating: 0, count: Self.slowdowns.count)][
+                                index] += 1
                     }
                 }
             }
@@ -140,9 +155,11 @@ package struct GateSensitivity: Sendable {
                 let counts = caughtInCell[cell] ?? []
                 return (cell, Self.smallestCaught(counts.map { Double($0) / Double(max(judged[cell] ?? 0, 1)) }))
             }
-            rows.append(Row(
-                repetitions: n, falseAlarmRate: Double(alarms) / Double(draws),
-                smallestCaught: Self.smallestCaught(rates), caught: Array(zip(Self.slowdowns, rates)), byCell: byCell))
+            rows.append(
+                Row(
+                    repetitions: n, falseAlarmRate: Double(alarms) / Double(draws),
+                    smallestCaught: Self.smallestCaught(rates), caught: Array(zip(Self.slowdowns, rates)),
+                    byCell: byCell))
         }
         self.rows = rows
     }
@@ -151,7 +168,9 @@ package struct GateSensitivity: Sendable {
     private static func name(of match: RunComparison.Match) -> String { "\(match.shown.workload) \(match.shown.label)" }
 
     /// The smallest slowdown of the grid whose rate (one per slowdown) reaches ``power``.
-    private static func smallestCaught(_ rates: [Double]) -> Double? { zip(slowdowns, rates).first { $0.1 >= power }?.0 }
+    private static func smallestCaught(_ rates: [Double]) -> Double? {
+        zip(slowdowns, rates).first { $0.1 >= power }?.0
+    }
 
     /// The slowdown a recommended count must catch: 2.5 times the threshold, 5% at least.
     package var recommendedSlowdown: Double { max(percent / 100 * 2.5, 0.05) }
@@ -160,17 +179,24 @@ package struct GateSensitivity: Sendable {
     /// slowdown of `slowdown` (``recommendedSlowdown`` unless given); `nil` when none measured does.
     package func recommended(falseAlarms: Double = 0.01, slowdown: Double? = nil) -> Int? {
         let slowdown = slowdown ?? recommendedSlowdown
-        return rows.first { $0.falseAlarmRate <= falseAlarms && ($0.smallestCaught ?? .infinity) <= slowdown + 1e-9 }?.repetitions
+        return rows.first { $0.falseAlarmRate <= falseAlarms && ($0.smallestCaught ?? .infinity) <= slowdown + 1e-9 }?
+            .repetitions
     }
 
     /// The table and the recommendation, as `lab sensitivity` prints them.
     package var text: String {
-        let source = twoRuns ? "draws of the same repetitions from two runs, baseline and candidate" : "random splits of one run"
-        var text = "the gate at --fail-if-slower \(percent.shortText), from \(repetitionsMeasured) repetitions of \(cells) cell\(cells == 1 ? "" : "s") (\(source)):\n"
+        let source =
+            twoRuns ? "draws of the same repetitions from two runs, baseline and candidate" : "random splits of one run"
+        var text =
+            "the gate at --fail-if-slower \(percent.shortText), from \(repetitionsMeasured) repetitions of \(cells) cell\(cells == 1 ? "" : "s") (\(source)):\n"
         text += "repetitions  false alarms  slowdown caught 80% of the time\n"
         for row in rows {
-            let caught = row.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" } ?? "more than 50%"
-            text += String(row.repetitions).leftPadded(to: 11) + "  " + (NumberFormatting.fixed(row.falseAlarmRate * 100, decimals: 1) + "%").leftPadded(to: 12) + "  " + caught + "\n"
+            let caught =
+                row.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" } ?? "more than 50%"
+            text +=
+                String(row.repetitions).leftPadded(to: 11) + "  "
+                + (NumberFormatting.fixed(row.falseAlarmRate * 100, decimals: 1) + "%").leftPadded(to: 12) + "  "
+                + caught + "\n"
         }
         // By cell: the noisiest cells set the table's figure.
         let names = Set(rows.flatMap { $0.byCell.map(\.cell) }).sorted()
@@ -179,10 +205,16 @@ package struct GateSensitivity: Sendable {
             text += "slowdown caught 80% of the time, by cell and repetitions:\n"
             text += "cell".padded(to: width) + rows.map { String($0.repetitions).leftPadded(to: 8) }.joined() + "\n"
             for name in names {
-                text += name.padded(to: width) + rows.map { row in
-                    guard let judged = row.byCell.first(where: { $0.cell == name }) else { return "-".leftPadded(to: 8) }
-                    return (judged.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" } ?? ">50%").leftPadded(to: 8)
-                }.joined() + "\n"
+                text +=
+                    name.padded(to: width)
+                    + rows.map { row in
+                        guard let judged = row.byCell.first(where: { $0.cell == name }) else {
+                            return "-".leftPadded(to: 8)
+                        }
+                        return
+                            (judged.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" } ?? ">50%")
+                            .leftPadded(to: 8)
+                    }.joined() + "\n"
             }
             if rows.contains(where: { $0.byCell.count < names.count }) {
                 text += "(-: a disturbed repetition in every draw, so the gate never judged the cell)\n"
@@ -190,9 +222,11 @@ package struct GateSensitivity: Sendable {
         }
         let goal = recommendedSlowdown
         if let n = recommended() {
-            text += "recommended: \(n) repetitions (false alarms at most 1%, a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown caught 80% of the time)\n"
+            text +=
+                "recommended: \(n) repetitions (false alarms at most 1%, a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown caught 80% of the time)\n"
         } else {
-            text += "no repetition count measured keeps false alarms at most 1% and catches a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown: measure more repetitions, raise the threshold, or use lab ab\n"
+            text +=
+                "no repetition count measured keeps false alarms at most 1% and catches a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown: measure more repetitions, raise the threshold, or use lab ab\n"
         }
         return text
     }

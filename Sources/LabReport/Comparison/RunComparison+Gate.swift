@@ -75,7 +75,9 @@ extension RunComparison {
             let haveWalls = !match.baselineWalls.isEmpty && !match.candidateWalls.isEmpty
             let rankP = haveWalls ? adjustedP : nil
             let intervalsApart = Statistics.confidenceInterval(match.baselineWalls, level: level).flatMap { base in
-                Statistics.confidenceInterval(match.candidateWalls, level: level).map { $0.lowerBound > base.upperBound * allowance }
+                Statistics.confidenceInterval(match.candidateWalls, level: level).map {
+                    $0.lowerBound > base.upperBound * allowance
+                }
             }
             guard (rankP ?? 1) < RunComparison.significance || intervalsApart == true else { return nil }
             return Regression(match: match, slowdown: slowdown, rankP: rankP, intervalsApart: intervalsApart)
@@ -91,10 +93,13 @@ extension RunComparison {
         let allowance = 1 + percent / 100
         let found = Set(regressions.map(\.match.candidate.cellKey))
         return matches.filter { match in
-            guard !found.contains(match.candidate.cellKey), let before = match.baseline.wallMedian, let change = match.change else { return false }
+            guard !found.contains(match.candidate.cellKey), let before = match.baseline.wallMedian,
+                let change = match.change
+            else { return false }
             // Beyond the allowance by the medians, but not by the gate's corrected rules: a cell
             // whose 95% intervals alone are apart is not proven slower over all the cells.
-            return change > allowance || (match.bimodal != nil && (match.candidateWalls.max() ?? 0) > before * allowance)
+            return change > allowance
+                || (match.bimodal != nil && (match.candidateWalls.max() ?? 0) > before * allowance)
         }
     }
 
@@ -102,8 +107,12 @@ extension RunComparison {
     /// only in the candidate or is missing from it; else 3 when a disturbed cell would be slower
     /// or cannot be told (a quiet machine would tell); else 4 when a cell cannot be told; else 0.
     package func gateStatus(regressions: [Regression], undecided: [Match], missingFail: Bool) -> Int32 {
-        if regressions.contains(where: { !$0.disturbed }) || (missingFail && !onlyInBaseline.isEmpty) { return ExitStatus.failure.rawValue }
-        if !regressions.isEmpty || undecided.contains(where: { $0.disturbedRepetitions > 0 }) { return ExitStatus.disturbed.rawValue }
+        if regressions.contains(where: { !$0.disturbed }) || (missingFail && !onlyInBaseline.isEmpty) {
+            return ExitStatus.failure.rawValue
+        }
+        if !regressions.isEmpty || undecided.contains(where: { $0.disturbedRepetitions > 0 }) {
+            return ExitStatus.disturbed.rawValue
+        }
         return undecided.isEmpty ? 0 : ExitStatus.undecided.rawValue
     }
 
@@ -111,13 +120,19 @@ extension RunComparison {
     package func renderUndecided(_ undecided: [Match], percent: Double, allowMissing: Bool) -> String {
         var text = ""
         if !undecided.isEmpty {
-            let names = undecided.map { "\($0.shown.workload) \($0.shown.label) (\($0.verdict(threshold: percent / 100)))" }
-            text += "lab compare: \(undecided.count) cell\(undecided.count == 1 ? "" : "s") cannot be told at \(percent.shortText)%: "
-                + names.joined(separator: "; ") + " (exit status 4 unless a cell fails; 3 when a cell was disturbed: run again on a quiet machine)\n"
+            let names = undecided.map {
+                "\($0.shown.workload) \($0.shown.label) (\($0.verdict(threshold: percent / 100)))"
+            }
+            text +=
+                "lab compare: \(undecided.count) cell\(undecided.count == 1 ? "" : "s") cannot be told at \(percent.shortText)%: "
+                + names.joined(separator: "; ")
+                + " (exit status 4 unless a cell fails; 3 when a cell was disturbed: run again on a quiet machine)\n"
         }
         if !onlyInBaseline.isEmpty {
-            let names = onlyInBaseline.map { "\($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }.joined(separator: "; ")
-            text += allowMissing
+            let names = onlyInBaseline.map { "\($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }
+                .joined(separator: "; ")
+            text +=
+                allowMissing
                 ? "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? "" : "s") of the baseline not in the candidate, allowed (--allow-missing): \(names)\n"
                 : "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? " is" : "s are") in the baseline and not in the candidate, which fails the gate "
                     + "(a renamed or removed workload, a mode left out; --allow-missing lets it pass): \(names)\n"
@@ -136,7 +151,9 @@ extension RunComparison {
         guard smallest * Double(family.count) >= RunComparison.significance else { return nil }
         // The repetitions a side at which one run wholly above the other is significant.
         var needed = 2
-        while Statistics.smallestRankP(m: needed, n: needed) * Double(family.count) >= RunComparison.significance { needed += 1 }
+        while Statistics.smallestRankP(m: needed, n: needed) * Double(family.count) >= RunComparison.significance {
+            needed += 1
+        }
         let (m, n) = sizes.max { $0.0 + $0.1 < $1.0 + $1.1 } ?? (0, 0)
         return "with \(m) and \(n) repetitions the rank test cannot decide alone over \(family.count) cells "
             + "(its smallest p-value, \(NumberFormatting.fixed(smallest, decimals: 4)), times \(family.count) is not below \(RunComparison.significance.shortText)); "
@@ -150,27 +167,38 @@ extension RunComparison {
         let cells = comparedCells.count
         let level = NumberFormatting.fixed(gateIntervalLevel * 100, decimals: 2)
         let over = "\(cells) cell\(cells == 1 ? "" : "s")"
-        let rule = "beyond the allowance by the rank test, p < \(RunComparison.significance.shortText) Holm-adjusted over \(over), "
+        let rule =
+            "beyond the allowance by the rank test, p < \(RunComparison.significance.shortText) Holm-adjusted over \(over), "
             + "or by \(level)% intervals apart, Bonferroni over \(over)"
         let note = rankTestLimit.map { "lab compare: note: \($0)\n" } ?? ""
         let (disturbed, slower) = (regressions.filter(\.disturbed), regressions.filter { !$0.disturbed })
         var refusal = ""
         if !disturbed.isEmpty {
-            let names = disturbed.map { "\($0.match.shown.workload) \($0.match.shown.label)\($0.match.disturbanceNote)" }
-            refusal = "lab compare: \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") would be slower \(limit) but the machine was busy "
+            let names = disturbed.map {
+                "\($0.match.shown.workload) \($0.match.shown.label)\($0.match.disturbanceNote)"
+            }
+            refusal =
+                "lab compare: \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") would be slower \(limit) but the machine was busy "
                 + "with other work during \(disturbed.count == 1 ? "it" : "them") (disturbed), so the gate does not judge \(disturbed.count == 1 ? "it" : "them"): "
                 + names.joined(separator: "; ") + ". Run both again on a quiet machine (exit status 3)\n"
         }
         guard !slower.isEmpty else {
             let none = disturbed.isEmpty ? "no cell" : "no undisturbed cell"
-            return "lab compare: \(none) is slower than the baseline \(limit) (\(rule); \(matches.count) cells compared)\n" + refusal + note
+            return
+                "lab compare: \(none) is slower than the baseline \(limit) (\(rule); \(matches.count) cells compared)\n"
+                + refusal + note
         }
         let count = slower.count
-        var text = refusal + "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
+        var text =
+            refusal
+            + "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
         let labels = slower.map { "\($0.match.shown.workload) \($0.match.shown.label)" }
         let width = max(labels.map(\.count).max() ?? 0, 4)
-        text += "  " + "cell".padded(to: width) + "  " + "baseline".padded(to: 10) + "  " + "candidate".padded(to: 10) + "  "
-            + "slower".padded(to: 7) + "  " + "holm p".padded(to: 8) + "  " + "intervals".padded(to: 9) + "  decided by\n"
+        text +=
+            "  " + "cell".padded(to: width) + "  " + "baseline".padded(to: 10) + "  " + "candidate".padded(to: 10)
+            + "  "
+            + "slower".padded(to: 7) + "  " + "holm p".padded(to: 8) + "  " + "intervals".padded(to: 9)
+            + "  decided by\n"
         for (label, regression) in zip(labels, slower) {
             let match = regression.match
             let before = match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText
@@ -178,7 +206,9 @@ extension RunComparison {
             let slower = regression.slowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
             let p = regression.rankP.map { NumberFormatting.fixed($0, decimals: 4) } ?? "-"
             let apart = regression.intervalsApart.map { $0 ? "apart" : "overlap" } ?? "-"
-            text += "  " + label.padded(to: width) + "  " + before.padded(to: 10) + "  " + after.padded(to: 10) + "  " + slower.padded(to: 7)
+            text +=
+                "  " + label.padded(to: width) + "  " + before.padded(to: 10) + "  " + after.padded(to: 10) + "  "
+                + slower.padded(to: 7)
                 + "  " + p.padded(to: 8) + "  " + apart.padded(to: 9) + "  " + regression.decidedBy + "\n"
         }
         return text + note

@@ -29,12 +29,15 @@ extension RunComparison {
             switch self {
             case .wall: return record.wallSeconds
             case .cpu:
-                return record.userSeconds + record.systemSeconds + (record.workersUserSeconds ?? 0) + (record.workersSystemSeconds ?? 0)
+                return record.userSeconds + record.systemSeconds + (record.workersUserSeconds ?? 0)
+                    + (record.workersSystemSeconds ?? 0)
             case .rss: return record.maxResidentKiB.map(Double.init)
             case .workersUSS: return record.counters.workersMemory.map { Double($0.uniqueKiB) }
             case .faults:
                 guard let minor = record.counters.minorFaults else { return nil }
-                return Double(minor + (record.counters.majorFaults ?? 0) + (record.counters.workersMinorFaults ?? 0) + (record.counters.workersMajorFaults ?? 0))
+                return Double(
+                    minor + (record.counters.majorFaults ?? 0) + (record.counters.workersMinorFaults ?? 0)
+                        + (record.counters.workersMajorFaults ?? 0))
             case .switches: return Double(record.voluntaryContextSwitches + record.involuntaryContextSwitches)
             case .waiting: return record.counters.lanes?.waitingSeconds
             }
@@ -67,9 +70,13 @@ extension RunComparison {
     }
 
     /// Each cell's values of `metric` on both sides, from the repetitions that succeeded.
-    func values(_ metric: Metric, baseline: [RepetitionRecord], candidate: [RepetitionRecord]) -> [(match: Match, before: [Double], after: [Double])] {
+    func values(
+        _ metric: Metric, baseline: [RepetitionRecord], candidate: [RepetitionRecord]
+    ) -> [(match: Match, before: [Double], after: [Double])] {
         func byCell(_ records: [RepetitionRecord]) -> [String: [Double]] {
-            Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).mapValues { $0.compactMap(metric.value) }
+            Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).mapValues {
+                $0.compactMap(metric.value)
+            }
         }
         let (before, after) = (byCell(baseline), byCell(candidate))
         return matches.map { ($0, before[$0.baseline.cellKey] ?? [], after[$0.candidate.cellKey] ?? []) }
@@ -80,24 +87,36 @@ extension RunComparison {
     /// family-wise level, beyond the allowance); for a count or memory, when the candidate's
     /// median is beyond the allowance and its smallest value above the baseline's largest
     /// (they barely vary: a rank test would need repetitions to say what a glance does).
-    package func metricRegressions(_ metric: Metric, percent: Double, baseline: [RepetitionRecord], candidate: [RepetitionRecord]) -> [MetricRegression] {
+    package func metricRegressions(
+        _ metric: Metric, percent: Double, baseline: [RepetitionRecord], candidate: [RepetitionRecord]
+    ) -> [MetricRegression] {
         let allowance = 1 + percent / 100
-        let cells = values(metric, baseline: baseline, candidate: candidate).filter { !$0.before.isEmpty && !$0.after.isEmpty }
+        let cells = values(metric, baseline: baseline, candidate: candidate).filter {
+            !$0.before.isEmpty && !$0.after.isEmpty
+        }
         let family = max(cells.count, 1)
         let level = 1 - RunComparison.significance / Double(family)
-        let adjusted = Statistics.holmAdjusted(cells.map { Statistics.mannWhitneyGreater($0.before.map { $0 * allowance }, $0.after)?.p ?? 1 })
+        let adjusted = Statistics.holmAdjusted(
+            cells.map { Statistics.mannWhitneyGreater($0.before.map { $0 * allowance }, $0.after)?.p ?? 1 })
         return zip(cells, adjusted).compactMap { cell, p in
-            guard let before = Statistics.median(cell.before), let after = Statistics.median(cell.after), after > before * allowance else { return nil }
+            guard let before = Statistics.median(cell.before), let after = Statistics.median(cell.after),
+                after > before * allowance
+            else { return nil }
             let proven: Bool
             if metric.isTime {
-                let apart = Statistics.confidenceInterval(cell.before, level: level).flatMap { base in
-                    Statistics.confidenceInterval(cell.after, level: level).map { $0.lowerBound > base.upperBound * allowance }
-                } ?? false
+                let apart =
+                    Statistics.confidenceInterval(cell.before, level: level).flatMap { base in
+                        Statistics.confidenceInterval(cell.after, level: level).map {
+                            $0.lowerBound > base.upperBound * allowance
+                        }
+                    } ?? false
                 proven = p < RunComparison.significance || apart
             } else {
                 proven = (cell.after.min() ?? 0) > (cell.before.max() ?? .infinity)
             }
-            return proven ? MetricRegression(metric: metric, match: cell.match, baselineMedian: before, candidateMedian: after) : nil
+            return proven
+                ? MetricRegression(metric: metric, match: cell.match, baselineMedian: before, candidateMedian: after)
+                : nil
         }
     }
 }

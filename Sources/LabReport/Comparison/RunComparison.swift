@@ -28,7 +28,9 @@ package struct RunComparison: Sendable {
         package var shown: CellSummary { baseline.variant == nil && candidate.variant != nil ? candidate : baseline }
 
         /// Repetitions of the cell, on both sides, that the rest of the machine disturbed.
-        package var disturbedRepetitions: Int { (baseline.counters.disturbed ?? 0) + (candidate.counters.disturbed ?? 0) }
+        package var disturbedRepetitions: Int {
+            (baseline.counters.disturbed ?? 0) + (candidate.counters.disturbed ?? 0)
+        }
 
         /// What the verdict adds for a disturbed cell: ` (disturbed: 2 of 5 repetitions in the candidate)`.
         var disturbanceNote: String {
@@ -78,12 +80,14 @@ package struct RunComparison: Sendable {
         /// that cannot tell: each interval narrows as one over the root of its repetitions.
         package var repetitionsToTell: Int? {
             let (before, after) = (baseline, candidate)
-            guard let first = before.wallConfidence, let second = after.wallConfidence, let meanBefore = before.wallMean,
+            guard let first = before.wallConfidence, let second = after.wallConfidence,
+                let meanBefore = before.wallMean,
                 let meanAfter = after.wallMean
             else { return nil }
             let gap = abs(meanAfter - meanBefore)
             guard gap > 0 else { return nil }
-            let spread = (first.upperBound - first.lowerBound) / 2 * Double(before.succeeded).squareRoot()
+            let spread =
+                (first.upperBound - first.lowerBound) / 2 * Double(before.succeeded).squareRoot()
                 + (second.upperBound - second.lowerBound) / 2 * Double(after.succeeded).squareRoot()
             let needed = (spread / gap) * (spread / gap)
             guard needed.isFinite else { return nil }
@@ -103,8 +107,10 @@ package struct RunComparison: Sendable {
                 let unavailable = baseline.unavailableReason != nil || candidate.unavailableReason != nil
                 return unavailable ? "unavailable in one run" : "failed in one run"
             }
-            let change = ratio >= 1
-                ? "\(NumberFormatting.fixed(ratio, decimals: 2))x faster" : "\(NumberFormatting.fixed(1 / ratio, decimals: 2))x slower"
+            let change =
+                ratio >= 1
+                ? "\(NumberFormatting.fixed(ratio, decimals: 2))x faster"
+                : "\(NumberFormatting.fixed(1 / ratio, decimals: 2))x slower"
             switch answer(threshold: threshold) {
             case .faster, .slower: return change
             case .same: return "no significant change"
@@ -112,11 +118,14 @@ package struct RunComparison: Sendable {
             case .cannotTell:
                 if let (low, high) = bimodal {
                     let more = 2 * max(baseline.succeeded, candidate.succeeded)
-                    return "cannot tell: medians \(change), but the candidate's repetitions fall in two places (\(low.count) near "
+                    return
+                        "cannot tell: medians \(change), but the candidate's repetitions fall in two places (\(low.count) near "
                         + "\(NumberFormatting.duration(Statistics.median(low) ?? 0)), \(high.count) near \(NumberFormatting.duration(Statistics.median(high) ?? 0))); "
                         + "run both again on a quiet machine, with \(more) repetitions or more"
                 }
-                let needed = repetitionsToTell.map { "about \($0) repetitions a side would tell" } ?? "more repetitions would tell"
+                let needed =
+                    repetitionsToTell.map { "about \($0) repetitions a side would tell" }
+                    ?? "more repetitions would tell"
                 return "cannot tell: medians \(change), but the intervals overlap; \(needed)"
             }
         }
@@ -137,14 +146,18 @@ package struct RunComparison: Sendable {
     package init(baseline: [RepetitionRecord], candidate: [RepetitionRecord]) {
         let before = CellSummary.summarize(baseline)
         let after = CellSummary.summarize(candidate)
-        func byKey(_ cells: [CellSummary]) -> [String: CellSummary] { Dictionary(cells.map { ($0.cellKey, $0) }) { first, _ in first } }
+        func byKey(_ cells: [CellSummary]) -> [String: CellSummary] {
+            Dictionary(cells.map { ($0.cellKey, $0) }) { first, _ in first }
+        }
         let (beforeByKey, afterByKey) = (byKey(before), byKey(after))
         func walls(_ records: [RepetitionRecord]) -> [String: [Double]] {
             Dictionary(grouping: records.filter { $0.status == .ok }, by: \.cellKey).mapValues { $0.map(\.wallSeconds) }
         }
         let (wallsBefore, wallsAfter) = (walls(baseline), walls(candidate))
         func match(_ first: CellSummary, _ second: CellSummary) -> Match {
-            Match(baseline: first, candidate: second, baselineWalls: wallsBefore[first.cellKey] ?? [], candidateWalls: wallsAfter[second.cellKey] ?? [])
+            Match(
+                baseline: first, candidate: second, baselineWalls: wallsBefore[first.cellKey] ?? [],
+                candidateWalls: wallsAfter[second.cellKey] ?? [])
         }
         // The other side's cell for a cell: the same key, or the same key without its variant.
         func counterpart(_ cell: CellSummary, in cells: [String: CellSummary]) -> CellSummary? {
@@ -155,7 +168,11 @@ package struct RunComparison: Sendable {
         var found: [Match] = []
         var baselineLeft: [CellSummary] = []
         for cell in before {
-            if let other = counterpart(cell, in: afterByKey) { found.append(match(cell, other)) } else { baselineLeft.append(cell) }
+            if let other = counterpart(cell, in: afterByKey) {
+                found.append(match(cell, other))
+            } else {
+                baselineLeft.append(cell)
+            }
         }
         var candidateLeft: [CellSummary] = []
         let matchedCandidates = Set(found.map(\.candidate.cellKey))
@@ -182,13 +199,17 @@ package struct RunComparison: Sendable {
     /// The CSV's rows, unmatched cells included, as `--format csv` prints them.
     package var csvText: String { render(.csv) }
 
-    static let header = ["workload", "params", "tasks", "mode", "workers", "transport", "variant", "baseline_median_s", "candidate_median_s", "ratio", "verdict"]
+    static let header = [
+        "workload", "params", "tasks", "mode", "workers", "transport", "variant", "baseline_median_s",
+        "candidate_median_s", "ratio", "verdict",
+    ]
 
     private func rows() -> [[String]] {
         matches.map { match in
             let cell = match.shown
             return [
-                cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "",
+                cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers),
+                cell.transport?.rawValue ?? "",
                 cell.variant ?? "",
                 match.baseline.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
                 match.candidate.wallMedian.map { NumberFormatting.fixed($0, decimals: 6) } ?? "",
@@ -199,7 +220,9 @@ package struct RunComparison: Sendable {
 
     private func unmatched() -> [String] {
         onlyInBaseline.map { "only in the baseline: \($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }
-            + onlyInCandidate.map { "only in the candidate: \($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)" }
+            + onlyInCandidate.map {
+                "only in the candidate: \($0.workload) \($0.label) (\($0.parameters), \($0.tasks) tasks)"
+            }
     }
 
     /// A cell's verdict as this comparison shows it: at the gate's threshold when there is a
@@ -222,20 +245,26 @@ package struct RunComparison: Sendable {
             // Unmatched cells are rows too, with the side they come from in the verdict.
             func unmatchedRow(_ cell: CellSummary, _ side: String) -> [String] {
                 [
-                    cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers), cell.transport?.rawValue ?? "",
+                    cell.workload, cell.parameters, String(cell.tasks), cell.mode.rawValue, String(cell.workers),
+                    cell.transport?.rawValue ?? "",
                     cell.variant ?? "", "", "", "", side,
                 ]
             }
-            let extra = onlyInBaseline.map { unmatchedRow($0, "only in baseline") } + onlyInCandidate.map { unmatchedRow($0, "only in candidate") }
+            let extra =
+                onlyInBaseline.map { unmatchedRow($0, "only in baseline") }
+                + onlyInCandidate.map { unmatchedRow($0, "only in candidate") }
             return CSV.record(RunComparison.header) + (rows() + extra).map(CSV.record).joined()
         case .markdown:
-            var text = "| workload | mode | workers | transport | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|---|\n"
+            var text =
+                "| workload | mode | workers | transport | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|---|\n"
             for match in matches {
                 let cell = match.shown
                 // The transport has a column of its own here.
                 let mode = cell.mode.rawValue + cell.mode.qualifiers(transport: nil, variant: cell.variant)
-                text += "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText) | "
-                text += "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(verdict(match)) |\n"
+                text +=
+                    "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText) | "
+                text +=
+                    "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(verdict(match)) |\n"
             }
             let notes = unmatched()
             return text + (notes.isEmpty ? "" : "\n" + notes.map { "- \($0)\n" }.joined())
@@ -245,8 +274,12 @@ package struct RunComparison: Sendable {
             for match in matches {
                 let cell = match.shown
                 let label = "\(cell.workload) \(cell.label)".padded(to: width)
-                let before = (match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText).padded(to: 10)
-                let after = (match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText).padded(to: 10)
+                let before =
+                    (match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText)
+                    .padded(to: 10)
+                let after =
+                    (match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText)
+                    .padded(to: 10)
                 lines.append("\(label) \(before) -> \(after) \(verdict(match))")
             }
             return (lines + unmatched()).map { $0 + "\n" }.joined()

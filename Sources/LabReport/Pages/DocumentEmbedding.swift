@@ -16,7 +16,8 @@ package enum DocumentEmbedding {
 
         package var description: String {
             switch self {
-            case .missingMarkers(let name): "no '<!-- lab:\(name) -->' ... '<!-- /lab:...' block to fill; add one where it should go"
+            case .missingMarkers(let name):
+                "no '<!-- lab:\(name) -->' ... '<!-- /lab:...' block to fill; add one where it should go"
             }
         }
     }

@@ -63,15 +63,23 @@ package enum DocumentSamples {
 
     /// The command names of every options table of `page`, in order, with each table's text.
     package static func optionTables(in page: String) -> [(command: String, body: String)] {
-        blocks(in: page, open: optionsOpen, close: optionsClose).map { (command: $0.marker.trimmingWhitespace(), body: $0.body) }
+        blocks(in: page, open: optionsOpen, close: optionsClose).map {
+            (command: $0.marker.trimmingWhitespace(), body: $0.body)
+        }
     }
 
     /// `page` with each sample's body made by `make` from its marker, and each options table by
     /// `table` from its command's name.
-    package static func refreshed(_ page: String, sample make: (Sample) throws -> String, table: (String) throws -> String) rethrows -> String {
+    package static func refreshed(
+        _ page: String, sample make: (Sample) throws -> String, table: (String) throws -> String
+    ) rethrows -> String {
         var samples = self.samples(in: page)[...]
-        var text = try replacingBlocks(in: page, open: sampleOpen, close: sampleClose) { _ in try make(samples.removeFirst()) }
-        text = try replacingBlocks(in: text, open: optionsOpen, close: optionsClose) { marker in try table(marker.trimmingWhitespace()) }
+        var text = try replacingBlocks(in: page, open: sampleOpen, close: sampleClose) { _ in
+            try make(samples.removeFirst())
+        }
+        text = try replacingBlocks(in: text, open: optionsOpen, close: optionsClose) { marker in
+            try table(marker.trimmingWhitespace())
+        }
         return text
     }
 
@@ -82,14 +90,19 @@ package enum DocumentSamples {
     package static func sampleText(standardOutput: String, standardError: String, status: Int32) -> String {
         guard status != 0 else { return standardOutput }
         // Bad input is one line, whatever it says.
-        let progress = status == 2 ? [] : ["lab: bench", "lab: crossover", "lab: scale", "lab: calibrate", "lab: resuming", "lab: warning:"]
-        let verdicts = standardError.split(separator: "\n").filter { line in line.hasPrefix("lab: ") && !progress.contains { line.hasPrefix($0) } }
+        let progress =
+            status == 2
+            ? [] : ["lab: bench", "lab: crossover", "lab: scale", "lab: calibrate", "lab: resuming", "lab: warning:"]
+        let verdicts = standardError.split(separator: "\n").filter { line in
+            line.hasPrefix("lab: ") && !progress.contains { line.hasPrefix($0) }
+        }
         return standardOutput + verdicts.map { $0 + "\n" }.joined()
     }
 
     /// A sample's body: the command, what it printed, and what made it.
     package static func body(arguments: [String], output: String, madeBy: String) -> String {
-        "```text\n$ lab \(arguments.joined(separator: " "))\n" + output + (output.hasSuffix("\n") || output.isEmpty ? "" : "\n") + "```\n*\(madeBy)*\n"
+        "```text\n$ lab \(arguments.joined(separator: " "))\n" + output
+            + (output.hasSuffix("\n") || output.isEmpty ? "" : "\n") + "```\n*\(madeBy)*\n"
     }
 
     // MARK: - Shape
@@ -118,11 +131,15 @@ package enum DocumentSamples {
     /// whose first word is shared count by that word alone when `findingsByFirstWord`: a
     /// finding's wording follows the numbers (a best count of 1 worker is said otherwise than
     /// one of 8), and a quick run's numbers are not the page's.
-    package static func shapeDifference(sample: String, fresh: String, findingsByFirstWord: Bool) -> (onlyInSample: [String], onlyInFresh: [String]) {
+    package static func shapeDifference(
+        sample: String, fresh: String, findingsByFirstWord: Bool
+    ) -> (onlyInSample: [String], onlyInFresh: [String]) {
         func labels(_ text: String) -> Set<String> {
             guard findingsByFirstWord, let blank = text.range(of: "\n\n") else { return Set(shape(of: text)) }
             let chart = Set(shape(of: String(text[..<blank.lowerBound])))
-            let findings = shape(of: String(text[blank.upperBound...])).map { String($0.prefix { $0 != " " && $0 != ":" }) }
+            let findings = shape(of: String(text[blank.upperBound...])).map {
+                String($0.prefix { $0 != " " && $0 != ":" })
+            }
             return chart.union(findings)
         }
         let old = labels(sample)
@@ -144,7 +161,9 @@ package enum DocumentSamples {
 
     /// Where each block's marker text and body are: an opening line `open` ... ` -->` outside
     /// code fences, up to the next line that is `close`.
-    static func markerRanges(in page: String, open: String, close: String) -> [(marker: Range<String.Index>, body: Range<String.Index>)] {
+    static func markerRanges(
+        in page: String, open: String, close: String
+    ) -> [(marker: Range<String.Index>, body: Range<String.Index>)] {
         var found: [(Range<String.Index>, Range<String.Index>)] = []
         var inFence = false
         var opened: (marker: Range<String.Index>, bodyStart: String.Index)?
@@ -170,7 +189,9 @@ package enum DocumentSamples {
         return found
     }
 
-    static func replacingBlocks(in page: String, open: String, close: String, _ make: (String) throws -> String) rethrows -> String {
+    static func replacingBlocks(
+        in page: String, open: String, close: String, _ make: (String) throws -> String
+    ) rethrows -> String {
         var text = ""
         var copied = page.startIndex
         for block in markerRanges(in: page, open: open, close: close) {
@@ -192,7 +213,8 @@ extension DocumentSamples.Sample {
             var index = 0
             while index < arguments.count {
                 var words = [arguments[index]]
-                if arguments[index].hasPrefix("--"), index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--") {
+                if arguments[index].hasPrefix("--"), index + 1 < arguments.count, !arguments[index + 1].hasPrefix("--")
+                {
                     words.append(arguments[index + 1])
                 }
                 let key = words[0] == "--set" && words.count == 2 ? "--set " + words[1].prefix { $0 != "=" } : words[0]

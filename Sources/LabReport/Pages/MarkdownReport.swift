@@ -7,7 +7,9 @@ package struct MarkdownReport {
 
     /// - Parameter timelineFiles: the timeline SVG of each workload setting, by
     ///   ``CellSummary/workloadKey``, to link from its section.
-    package func render(description: RunDescription, summaries: [CellSummary], timelineFiles: [String: String] = [:]) -> String {
+    package func render(
+        description: RunDescription, summaries: [CellSummary], timelineFiles: [String: String] = [:]
+    ) -> String {
         var text = "# Workload lab run \(description.runID.markdownText)\n\n"
         text += header(description)
         text += "## Overview\n\n" + MarkdownReport.overview(summaries) + "\n"
@@ -15,7 +17,8 @@ package struct MarkdownReport {
         for cells in CellSummary.byWorkload(summaries) {
             let cell = cells[0]
             text += "## \(cell.workload) (\(cell.kind.rawValue))\n\n"
-            text += "Parameters: \((cell.parameters.isEmpty ? "none" : cell.parameters).markdownCode), \(cell.tasks) tasks.\n\n"
+            text +=
+                "Parameters: \((cell.parameters.isEmpty ? "none" : cell.parameters).markdownCode), \(cell.tasks) tasks.\n\n"
             text += MarkdownReport.table(cells) + "\n"
             text += "```text\n" + chart.render(block: cells) + "```\n\n"
             for sentence in MarkdownReport.findings(cells) { text += "- \(sentence)\n" }
@@ -31,7 +34,8 @@ package struct MarkdownReport {
             if !stacks.isEmpty {
                 text += "### Why not the ideal speedup: \(cell.workload)\n\n"
                 text += MarkdownReport.stackTable(stacks) + "\n"
-                text += "![why each parallel cell is not as many times as fast as it has workers](\(RunFolder.stackSVGName))\n\n"
+                text +=
+                    "![why each parallel cell is not as many times as fast as it has workers](\(RunFolder.stackSVGName))\n\n"
             }
             if cells.contains(where: { $0.counters.minorFaults != nil }) {
                 text += "### What the machine did: \(cell.workload)\n\n"
@@ -44,37 +48,47 @@ package struct MarkdownReport {
     private func header(_ description: RunDescription) -> String {
         let machine = description.machine
         let memory = NumberFormatting.fixed(Double(machine.memoryKiB) / 1_048_576, decimals: 1)
-        var text = "Measured on \(machine.cpuModel.markdownText) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel.markdownText))"
+        var text =
+            "Measured on \(machine.cpuModel.markdownText) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel.markdownText))"
         if let runtime = description.runtime {
             text += " with \(runtime.markdownText), by \(description.labVersion.markdownText)"
         } else {
-            text += " with Swift \(description.swiftVersion.markdownText), \(description.buildConfiguration.markdownText) build, lab \(description.labVersion.markdownText)"
+            text +=
+                " with Swift \(description.swiftVersion.markdownText), \(description.buildConfiguration.markdownText) build, lab \(description.labVersion.markdownText)"
         }
         text += description.gitCommit.map { " (commit \(String($0.prefix(12)).markdownText))" } ?? ""
         text += ".\n"
         let plan = description.plan
-        text += "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes \(plan.modes.joined(separator: ", ").markdownText);"
-        text += " workers \(plan.workers.map(String.init).joined(separator: ", ")); \(plan.repetitions) repetitions after \(plan.warmup) warm-up\(plan.warmup == 1 ? "" : "s"),"
+        text +=
+            "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes \(plan.modes.joined(separator: ", ").markdownText);"
+        text +=
+            " workers \(plan.workers.map(String.init).joined(separator: ", ")); \(plan.repetitions) repetitions after \(plan.warmup) warm-up\(plan.warmup == 1 ? "" : "s"),"
         text += " \(plan.order.markdownText) order.\n"
-        text += "Started \(description.startedAt.markdownText)" + (description.endedAt.map { ", ended \($0.markdownText)" } ?? "") + ".\n\n"
+        text +=
+            "Started \(description.startedAt.markdownText)"
+            + (description.endedAt.map { ", ended \($0.markdownText)" } ?? "") + ".\n\n"
         if description.partial {
             text += "> **Partial run**: it was interrupted; only the cells that finished are reported.\n\n"
         }
         if let resumptions = description.resumptions, !resumptions.isEmpty {
             let times = resumptions.map(\.startedAt).joined(separator: ", ").markdownText
-            text += "> **Resumed** \(resumptions.count == 1 ? "once" : "\(resumptions.count) times") (\(times)): each time the lab, the machine and the plan were checked to be the run's, the repetitions measured before were kept, and the warm-ups ran again before each cell taken up.\n\n"
+            text +=
+                "> **Resumed** \(resumptions.count == 1 ? "once" : "\(resumptions.count) times") (\(times)): each time the lab, the machine and the plan were checked to be the run's, the repetitions measured before were kept, and the warm-ups ran again before each cell taken up.\n\n"
         }
         if description.runtime == nil, description.buildConfiguration != "release" {
-            text += "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
+            text +=
+                "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
         }
         if let counters = description.counters {
-            text += "Counters: hardware counts \(counters.hardware == "counted" ? "counted" : counters.hardware.markdownText); "
+            text +=
+                "Counters: hardware counts \(counters.hardware == "counted" ? "counted" : counters.hardware.markdownText); "
             text += "a repetition is disturbed when \(counters.disturbedWhen.markdownText).\n\n"
         }
         for finding in description.checks ?? [] where finding.level == .warning {
             text += "> **Machine check, \(finding.topic.markdownText)**: \(finding.text.markdownText).\n\n"
         }
-        text += "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
+        text +=
+            "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
         text += "Speedup is the sequential median divided by the cell's; efficiency is speedup per worker. "
         text += "CPU counts the coordinator and its workers; peak memory is the coordinator's, then one worker's.\n\n"
         return text
@@ -97,16 +111,22 @@ package struct MarkdownReport {
                 guard cell.wallMedian != nil else { return cell.missingMedianText }
                 return cell.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-"
             }
-            text += "| `\(cell.workload)` | \(cell.kind.rawValue) | \(sequential) | " + speedups.joined(separator: " | ") + " |\n"
+            text +=
+                "| `\(cell.workload)` | \(cell.kind.rawValue) | \(sequential) | " + speedups.joined(separator: " | ")
+                + " |\n"
         }
         return text
     }
 
     static func table(_ cells: [CellSummary]) -> String {
-        var text = "| mode | workers | median wall | 95% CI | speedup | efficiency | CPU | CPU use | peak memory | start-up |\n"
+        var text =
+            "| mode | workers | median wall | 95% CI | speedup | efficiency | CPU | CPU use | peak memory | start-up |\n"
         text += "|---|---|---|---|---|---|---|---|---|---|\n"
         for cell in cells {
-            let interval = cell.wallConfidence.map { "\(NumberFormatting.duration($0.lowerBound)) to \(NumberFormatting.duration($0.upperBound))" } ?? "-"
+            let interval =
+                cell.wallConfidence.map {
+                    "\(NumberFormatting.duration($0.lowerBound)) to \(NumberFormatting.duration($0.upperBound))"
+                } ?? "-"
             let memory = [cell.maxResidentMedianKiB, cell.mode == .processes ? cell.workersMaxResidentMedianKiB : nil]
                 .compactMap { $0.map(mebibytes) }.joined(separator: " + ")
             let columns = [
@@ -130,19 +150,27 @@ package struct MarkdownReport {
     /// work part each lane spent runnable but waiting for a core.
     package static func breakdownTable(_ cells: [CellSummary]) -> String {
         let waiting = cells.contains { $0.counters.laneWaitingSeconds != nil }
-        var text = "| mode | wall | start-up | work | exchange | idle | teardown | residual | task slowdown |" + (waiting ? " of work: waiting for a core |" : "") + "\n"
+        var text =
+            "| mode | wall | start-up | work | exchange | idle | teardown | residual | task slowdown |"
+            + (waiting ? " of work: waiting for a core |" : "") + "\n"
         text += "|---|---|---|---|---|---|---|---|---|" + (waiting ? "---|" : "") + "\n"
         for cell in cells {
             guard let parts = cell.parts, let wall = cell.wallMedian else { continue }
             let shares = parts.parts.map { part in
-                NumberFormatting.duration(part.seconds) + " (" + NumberFormatting.percent(part.seconds / max(wall, 1e-12)) + ")"
+                NumberFormatting.duration(part.seconds) + " ("
+                    + NumberFormatting.percent(part.seconds / max(wall, 1e-12)) + ")"
             }
             text += "| \(cell.label) | \(NumberFormatting.duration(wall)) | " + shares.joined(separator: " | ") + " | "
             text += (cell.taskSlowdown.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "-") + " |"
             if waiting {
                 // Waiting falls mostly in the work part; a lane also waits while it exchanges.
                 let inWork = cell.counters.laneWaitingSeconds.map { min($0, parts.workSeconds) }
-                text += " " + (inWork.map { NumberFormatting.duration($0) + " (" + NumberFormatting.percent($0 / max(parts.workSeconds, 1e-12)) + ")" } ?? "-") + " |"
+                text +=
+                    " "
+                    + (inWork.map {
+                        NumberFormatting.duration($0) + " ("
+                            + NumberFormatting.percent($0 / max(parts.workSeconds, 1e-12)) + ")"
+                    } ?? "-") + " |"
             }
             text += "\n"
         }
@@ -157,9 +185,11 @@ package struct MarkdownReport {
         text += "|---|---|---|---|" + String(repeating: "---|", count: SpeedupStack.partNames.count) + "\n"
         for stack in stacks {
             let times = NumberFormatting.durations([stack.idealSeconds, stack.measuredSeconds])
-            text += "| \(stack.label) | \(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x | \(times[0]) | \(times[1]) |"
+            text +=
+                "| \(stack.label) | \(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x | \(times[0]) | \(times[1]) |"
             for part in stack.parts {
-                text += " \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x (\(NumberFormatting.duration(part.seconds))) |"
+                text +=
+                    " \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x (\(NumberFormatting.duration(part.seconds))) |"
             }
             text += "\n"
         }
@@ -172,27 +202,38 @@ package struct MarkdownReport {
     /// CPU time with the disturbed repetitions.
     package static func machineTable(_ cells: [CellSummary]) -> String {
         let hardware = cells.contains { $0.counters.instructions != nil }
-        var text = "| mode | page faults (coordinator + workers) | workers' context switches | waiting for a core, per lane | migrations | workers' RSS / PSS / USS |"
+        var text =
+            "| mode | page faults (coordinator + workers) | workers' context switches | waiting for a core, per lane | migrations | workers' RSS / PSS / USS |"
         text += (hardware ? " instructions | cycles | cache misses |" : "") + " others' CPU | disturbed |\n"
         text += "|---|---|---|---|---|---|" + (hardware ? "---|---|---|" : "") + "---|---|\n"
         func count(_ value: Double?) -> String { value.map { Explanation.grouped($0) } ?? "-" }
         for cell in cells where cell.wallMedian != nil {
             let counters = cell.counters
-            let faults = [counters.minorFaults.map { $0 + (counters.majorFaults ?? 0) }, counters.workersMinorFaults.map { $0 + (counters.workersMajorFaults ?? 0) }]
+            let faults = [
+                counters.minorFaults.map { $0 + (counters.majorFaults ?? 0) },
+                counters.workersMinorFaults.map { $0 + (counters.workersMajorFaults ?? 0) },
+            ]
             let faultText = cell.mode == .processes ? faults.map(count).joined(separator: " + ") : count(faults[0])
-            let switches = cell.mode == .processes
-                ? count(counters.workersVoluntaryContextSwitches) + " + " + count(counters.workersInvoluntaryContextSwitches) + " involuntary" : "-"
-            let waiting = counters.laneWaitingSeconds.map { seconds in
-                NumberFormatting.duration(seconds) + (cell.wallMedian.map { " (" + NumberFormatting.percent(seconds / max($0, 1e-12)) + ")" } ?? "")
-            } ?? "-"
+            let switches =
+                cell.mode == .processes
+                ? count(counters.workersVoluntaryContextSwitches) + " + "
+                    + count(counters.workersInvoluntaryContextSwitches) + " involuntary" : "-"
+            let waiting =
+                counters.laneWaitingSeconds.map { seconds in
+                    NumberFormatting.duration(seconds)
+                        + (cell.wallMedian.map { " (" + NumberFormatting.percent(seconds / max($0, 1e-12)) + ")" } ?? "")
+                } ?? "-"
             var memory = "-"
-            if cell.mode == .processes, let resident = counters.workersResidentKiB, let proportional = counters.workersProportionalKiB,
+            if cell.mode == .processes, let resident = counters.workersResidentKiB,
+                let proportional = counters.workersProportionalKiB,
                 let unique = counters.workersUniqueKiB
             {
                 memory = [resident, proportional, unique].map(mebibytes).joined(separator: " / ")
             }
             var columns = [cell.label, faultText, switches, waiting, count(counters.lanesMigrations), memory]
-            if hardware { columns += [count(counters.instructions), count(counters.cycles), count(counters.cacheMisses)] }
+            if hardware {
+                columns += [count(counters.instructions), count(counters.cycles), count(counters.cacheMisses)]
+            }
             columns.append(counters.othersCPUSeconds.map(NumberFormatting.duration) ?? "-")
             columns.append(counters.disturbed.map { "\($0) of \(cell.succeeded)" } ?? "-")
             text += "| " + columns.joined(separator: " | ") + " |\n"
@@ -209,25 +250,37 @@ package struct MarkdownReport {
         var sentences: [String] = []
         let measured = cells.filter { $0.wallMedian != nil && $0.mode != .sequential }
         if let best = measured.max(by: { ($0.speedup ?? 0) < ($1.speedup ?? 0) }), let speedup = best.speedup {
-            sentences.append("Fastest: \(best.label), \(NumberFormatting.fixed(speedup, decimals: 2))x against sequential (efficiency \(NumberFormatting.fixed(best.efficiency ?? 0, decimals: 2))).")
+            sentences.append(
+                "Fastest: \(best.label), \(NumberFormatting.fixed(speedup, decimals: 2))x against sequential (efficiency \(NumberFormatting.fixed(best.efficiency ?? 0, decimals: 2)))."
+            )
         }
         for processes in measured where processes.mode == .processes {
-            if let speedup = processes.speedup, let startup = processes.startupMedian, let wall = processes.wallMedian, wall > 0 {
-                sentences.append("Processes reached \(NumberFormatting.fixed(speedup, decimals: 2))x at \(processes.workers) worker\(processes.workers == 1 ? "" : "s"); their start-up took \(NumberFormatting.duration(startup)), \(NumberFormatting.fixed(startup / wall * 100, decimals: 0))% of the cell.")
+            if let speedup = processes.speedup, let startup = processes.startupMedian, let wall = processes.wallMedian,
+                wall > 0
+            {
+                sentences.append(
+                    "Processes reached \(NumberFormatting.fixed(speedup, decimals: 2))x at \(processes.workers) worker\(processes.workers == 1 ? "" : "s"); their start-up took \(NumberFormatting.duration(startup)), \(NumberFormatting.fixed(startup / wall * 100, decimals: 0))% of the cell."
+                )
             }
             if let threads = measured.first(where: { $0.mode == .threads && $0.workers == processes.workers }),
                 let threadWall = threads.wallMedian, let processWall = processes.wallMedian
             {
                 let overlap = overlaps(threads.wallConfidence, processes.wallConfidence)
-                let (winner, ratio) = threadWall <= processWall ? ("Threads", processWall / threadWall) : ("Processes", threadWall / processWall)
+                let (winner, ratio) =
+                    threadWall <= processWall
+                    ? ("Threads", processWall / threadWall) : ("Processes", threadWall / processWall)
                 let verdict = overlap ? "; their 95% intervals overlap, so the difference is not significant" : ""
-                sentences.append("\(winner) were \(NumberFormatting.fixed(ratio, decimals: 2))x faster than \(winner == "Threads" ? "processes" : "threads") at \(processes.workers) workers\(verdict).")
+                sentences.append(
+                    "\(winner) were \(NumberFormatting.fixed(ratio, decimals: 2))x faster than \(winner == "Threads" ? "processes" : "threads") at \(processes.workers) workers\(verdict)."
+                )
             }
         }
         for cell in cells {
             if let warning = cell.warning { sentences.append("Warning: \(warning.markdownText).") }
             if let disturbed = cell.disturbanceText {
-                sentences.append("Disturbed: \(disturbed); other processes or the hypervisor took CPU time meanwhile, so these times are not this code's alone.")
+                sentences.append(
+                    "Disturbed: \(disturbed); other processes or the hypervisor took CPU time meanwhile, so these times are not this code's alone."
+                )
             }
         }
         return sentences

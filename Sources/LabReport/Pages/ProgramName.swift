@@ -14,7 +14,9 @@ package enum ProgramName {
             let rest = text[index...]
             let before = result.last
             let opensLine = before == nil || before == "\n"
-            let afterMark = opensLine || before.map { "'`(\"".contains($0) } == true || result.hasSuffix("  ") || result.hasSuffix("USAGE: ")
+            let afterMark =
+                opensLine || before.map { "'`(\"".contains($0) } == true || result.hasSuffix("  ")
+                || result.hasSuffix("USAGE: ")
             if afterMark, rest.hasPrefix("lab") {
                 let after = rest.dropFirst(3)
                 if opensLine, after.hasPrefix(": ") {
@@ -24,7 +26,9 @@ package enum ProgramName {
                 }
                 if after.hasPrefix(" ") {
                     let word = after.dropFirst().prefix { !" \n'`),.;".contains($0) }
-                    if commands.contains(String(word)) || word == "--help" || word == "-h" || word == "--version" || word == "<command>" {
+                    if commands.contains(String(word)) || word == "--help" || word == "-h" || word == "--version"
+                        || word == "<command>"
+                    {
                         result += name
                         index = after.startIndex
                         continue

@@ -186,7 +186,9 @@ extension CSV {
     /// Scans `text` (handing each terminated record to `deliver` when given) and applies the
     /// rules of a text cut short: whether it was, and how many bytes its whole records take.
     /// - Throws: ``ParseError`` for a malformed record before the cut.
-    private static func wholeRecords(_ text: String, deliver: (([String]) -> Bool)?) throws(ParseError) -> (scan: Scan, cutShort: Bool, wholeLength: Int) {
+    private static func wholeRecords(
+        _ text: String, deliver: (([String]) -> Bool)?
+    ) throws(ParseError) -> (scan: Scan, cutShort: Bool, wholeLength: Int) {
         let utf8 = text.utf8
         let scan = Scan(text, deliver: deliver)
         guard let last = utf8.last, last != UInt8(ascii: "\n") else {
@@ -194,7 +196,8 @@ extension CSV {
             return (scan, false, utf8.count)
         }
         // Where the last line break stands: a fault past it is in the torn record, and forgiven.
-        let lastBreak = utf8.lastIndex(of: UInt8(ascii: "\n")).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? -1
+        let lastBreak =
+            utf8.lastIndex(of: UInt8(ascii: "\n")).map { utf8.distance(from: utf8.startIndex, to: $0) } ?? -1
         if let error = scan.error, scan.errorOffset < lastBreak { throw error }
         guard let end = scan.lastTerminatorEnd else {
             // No whole record at all: the text is one record, read as it is.

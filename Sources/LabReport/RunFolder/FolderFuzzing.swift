@@ -9,9 +9,13 @@ import LabCore
 package enum FolderFuzzing {
     /// The input's bytes as a folder's texts.
     package static func texts(_ bytes: [UInt8]) -> FolderTexts {
-        let parts = bytes.split(separator: 0, maxSplits: 3, omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
+        let parts = bytes.split(separator: 0, maxSplits: 3, omittingEmptySubsequences: false).map {
+            String(decoding: $0, as: UTF8.self)
+        }
         func part(_ index: Int) -> String? { index < parts.count ? parts[index] : nil }
-        return FolderTexts(results: part(0) ?? "", description: part(1) ?? "", tasks: part(2), lanes: part(2) == nil ? nil : part(3) ?? "")
+        return FolderTexts(
+            results: part(0) ?? "", description: part(1) ?? "", tasks: part(2),
+            lanes: part(2) == nil ? nil : part(3) ?? "")
     }
 
     /// The input as a folder's bytes: the inverse of ``texts(_:)``, to make a seed of a real folder.
@@ -31,7 +35,8 @@ package enum FolderFuzzing {
             let derived = try folder.derivedFiles(from: texts)
             // The views `lab explain` and `lab compare` make of the same records.
             let records = try folder.parseResults(texts.results).records
-            _ = Explanation(summaries: derived.summaries, records: records, runtime: nil, cores: 2).render(workload: nil)
+            _ = Explanation(summaries: derived.summaries, records: records, runtime: nil, cores: 2).render(
+                workload: nil)
             _ = RunComparison(baseline: records, candidate: records).render(.text)
             var leftOut: [String] = []
             if let timelines = try folder.derivedTimelines(from: texts, leftOut: &leftOut) {
@@ -76,14 +81,22 @@ package enum FolderFuzzing {
             // By bytes: a CRLF is one Character to Swift, and would not split on "\n".
             let lines = Array(text.utf8).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
             guard lines.count > rows + 1 else { return text }
-            return String(decoding: lines.prefix(rows + 1).joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")], as: UTF8.self)
+            return String(
+                decoding: lines.prefix(rows + 1).joined(separator: [UInt8(ascii: "\n")]) + [UInt8(ascii: "\n")],
+                as: UTF8.self)
         }
-        let read = { (name: String) throws(RunFolderError) -> String? in try RunFolder.readIfPresent(folder + "/" + name) }
-        guard let results = try read(RunFolder.resultsName), let description = try read(RunFolder.descriptionName) else {
+        let read = { (name: String) throws(RunFolderError) -> String? in
+            try RunFolder.readIfPresent(folder + "/" + name)
+        }
+        guard let results = try read(RunFolder.resultsName), let description = try read(RunFolder.descriptionName)
+        else {
             throw .unreadable(path: folder + "/" + RunFolder.resultsName)
         }
         let tasks = try read(TimelineFiles.tasksName)
         let lanes = try read(TimelineFiles.lanesName)
-        return input(FolderTexts(results: cut(results), description: description, tasks: tasks.map(cut), lanes: tasks == nil ? nil : cut(lanes ?? "")))
+        return input(
+            FolderTexts(
+                results: cut(results), description: description, tasks: tasks.map(cut),
+                lanes: tasks == nil ? nil : cut(lanes ?? "")))
     }
 }

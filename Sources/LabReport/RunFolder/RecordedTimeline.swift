@@ -38,12 +38,17 @@ package struct RecordedTimeline: Sendable, Equatable {
     package init(_ timeline: RepetitionTimeline) {
         spans = timeline.spans.map { span in
             SpanRow(
-                lane: span.lane, firstTask: span.firstTask, taskCount: span.taskCount, claimed: timeline.offset(span.claimed),
-                sent: timeline.offset(span.sent), started: timeline.offset(span.started), ended: timeline.offset(span.ended),
-                received: timeline.offset(span.received), work: Double(span.work) / 1e9, bytesIn: span.bytesIn, bytesOut: span.bytesOut)
+                lane: span.lane, firstTask: span.firstTask, taskCount: span.taskCount,
+                claimed: timeline.offset(span.claimed),
+                sent: timeline.offset(span.sent), started: timeline.offset(span.started),
+                ended: timeline.offset(span.ended),
+                received: timeline.offset(span.received), work: Double(span.work) / 1e9, bytesIn: span.bytesIn,
+                bytesOut: span.bytesOut)
         }
         events = timeline.events.map {
-            EventRow(lane: $0.lane, event: $0.kind.rawValue, at: timeline.offset($0.at), processID: $0.processID, spans: $0.spans)
+            EventRow(
+                lane: $0.lane, event: $0.kind.rawValue, at: timeline.offset($0.at), processID: $0.processID,
+                spans: $0.spans)
         }
         events.append(EventRow(lane: nil, event: EventRow.lastResult, at: timeline.offset(timeline.lastResult)))
         events.append(EventRow(lane: nil, event: EventRow.poolGone, at: timeline.offset(timeline.poolGone)))

@@ -19,8 +19,10 @@ package struct RepetitionKey: Hashable, Sendable {
     package init(_ cell: Cell, repetition: Int) {
         self.init(
             cellKey: RepetitionRecord.cellKey(
-                workload: cell.workload.name, parameters: cell.workload.parameters.canonicalText, tasks: cell.workload.taskCount,
-                mode: cell.mode, workers: cell.workers, transport: cell.transport, dataset: cell.dataset, start: cell.start),
+                workload: cell.workload.name, parameters: cell.workload.parameters.canonicalText,
+                tasks: cell.workload.taskCount,
+                mode: cell.mode, workers: cell.workers, transport: cell.transport, dataset: cell.dataset,
+                start: cell.start),
             repetition: repetition)
     }
 }

@@ -125,19 +125,25 @@ package enum ResultColumn: String, CaseIterable, Sendable {
 
     /// The parts of the wall time (lab 0.4.0 on): a results file without them is an older
     /// run's, read with no breakdown; an empty field is a repetition without a timeline.
-    package static let breakdownColumns: [ResultColumn] = [.workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds]
+    package static let breakdownColumns: [ResultColumn] = [
+        .workSeconds, .exchangeSeconds, .idleSeconds, .teardownSeconds, .residualSeconds,
+    ]
 
     /// Columns a results file of an older lab does not have (0.3.0: none of these; 0.4.0:
     /// transport); they read as unmeasured (the breakdown) or as their default (`pin`: none,
     /// `transport`: pipe for process rows).
     package static let newerColumns: [ResultColumn] =
-        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [.dataset, .datasetBytes, .start, .peakThreads, .lanesTogether]
+        breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [
+            .dataset, .datasetBytes, .start, .peakThreads, .lanesTogether,
+        ]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
     package static let counterColumns: [ResultColumn] = [
         .minorFaults, .majorFaults, .workersMinorFaults, .workersMajorFaults, .workersVoluntaryContextSwitches,
-        .workersInvoluntaryContextSwitches, .lanesRunningSeconds, .lanesWaitingSeconds, .lanesMigrations, .workersResidentKiB,
-        .workersProportionalKiB, .workersUniqueKiB, .cycles, .instructions, .cacheMisses, .othersCPUSeconds, .stealSeconds,
+        .workersInvoluntaryContextSwitches, .lanesRunningSeconds, .lanesWaitingSeconds, .lanesMigrations,
+        .workersResidentKiB,
+        .workersProportionalKiB, .workersUniqueKiB, .cycles, .instructions, .cacheMisses, .othersCPUSeconds,
+        .stealSeconds,
         .cpuPressureSeconds, .disturbed,
     ]
 
@@ -186,7 +192,8 @@ package enum ResultColumn: String, CaseIterable, Sendable {
         case .datasetBytes: record.datasetBytes.map(String.init) ?? ""
         case .start: record.start?.rawValue ?? ""
         case .peakThreads: Self.count(record.counters.peakThreads)
-        case .lanesTogether: record.counters.interference?.lanesTogether.map { NumberFormatting.fixed($0, decimals: 3) } ?? ""
+        case .lanesTogether:
+            record.counters.interference?.lanesTogether.map { NumberFormatting.fixed($0, decimals: 3) } ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue
@@ -207,7 +214,9 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     }
 
     private static func count(_ value: Int?) -> String { value.map { String($0) } ?? "" }
-    private static func seconds(_ value: Double?) -> String { value.map { NumberFormatting.fixed($0, decimals: 6) } ?? "" }
+    private static func seconds(_ value: Double?) -> String {
+        value.map { NumberFormatting.fixed($0, decimals: 6) } ?? ""
+    }
 
     /// The record's fields in column order.
     package static func fields(of record: RepetitionRecord) -> [String] {

@@ -53,7 +53,9 @@ package enum ResultsFileReader {
     /// The records, and which record was left out because the file was cut short in it (a
     /// full disk, a crash): the last one of a file that does not end with a line ending. Any
     /// malformed record before it is an error. `wholeLength`: the bytes of the whole records.
-    package static func read(fromCSV text: String) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int) {
+    package static func read(
+        fromCSV text: String
+    ) throws(ResultsFileError) -> (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int) {
         let table: CSV.Table
         do {
             table = try CSV.parseTable(text)
@@ -75,10 +77,14 @@ package enum ResultsFileReader {
         var records: [RepetitionRecord] = []
         for (offset, row) in rows.dropFirst().enumerated() {
             let line = offset + 2
-            guard row.count == header.count else { throw .wrongFieldCount(line: line, found: row.count, expected: header.count) }
+            guard row.count == header.count else {
+                throw .wrongFieldCount(line: line, found: row.count, expected: header.count)
+            }
             func field(_ column: ResultColumn) -> String { position[column].map { row[$0] } ?? "" }
             func parsed<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T {
-                guard let value = parse(field(column)) else { throw .invalidField(line: line, column: column.rawValue, value: field(column)) }
+                guard let value = parse(field(column)) else {
+                    throw .invalidField(line: line, column: column.rawValue, value: field(column))
+                }
                 return value
             }
             // An empty field is a figure that was not measured.
@@ -88,24 +94,33 @@ package enum ResultsFileReader {
             // A row's counters (0.6.0); each group (lanes, memory, hardware, interference) is
             // there whole or not at all, and no count is negative.
             func counters() throws(ResultsFileError) -> RepetitionCounters {
-                func integer(_ column: ResultColumn) throws(ResultsFileError) -> Int? { try optional(column) { ResultsFileReader.count($0) } }
-                func seconds(_ column: ResultColumn) throws(ResultsFileError) -> Double? { try optional(column) { ResultsFileReader.finite($0) } }
+                func integer(_ column: ResultColumn) throws(ResultsFileError) -> Int? {
+                    try optional(column) { ResultsFileReader.count($0) }
+                }
+                func seconds(_ column: ResultColumn) throws(ResultsFileError) -> Double? {
+                    try optional(column) { ResultsFileReader.finite($0) }
+                }
                 var counters = RepetitionCounters(
                     minorFaults: try integer(.minorFaults), majorFaults: try integer(.majorFaults),
-                    workersMinorFaults: try integer(.workersMinorFaults), workersMajorFaults: try integer(.workersMajorFaults),
+                    workersMinorFaults: try integer(.workersMinorFaults),
+                    workersMajorFaults: try integer(.workersMajorFaults),
                     workersVoluntaryContextSwitches: try integer(.workersVoluntaryContextSwitches),
                     workersInvoluntaryContextSwitches: try integer(.workersInvoluntaryContextSwitches))
                 if let running = try seconds(.lanesRunningSeconds), let waiting = try seconds(.lanesWaitingSeconds),
                     let migrations = try integer(.lanesMigrations)
                 {
-                    counters.lanes = SchedulerCounters(runningSeconds: running, waitingSeconds: waiting, migrations: migrations)
+                    counters.lanes = SchedulerCounters(
+                        runningSeconds: running, waitingSeconds: waiting, migrations: migrations)
                 }
-                if let resident = try integer(.workersResidentKiB), let proportional = try integer(.workersProportionalKiB),
+                if let resident = try integer(.workersResidentKiB),
+                    let proportional = try integer(.workersProportionalKiB),
                     let unique = try integer(.workersUniqueKiB)
                 {
-                    counters.workersMemory = MemoryFootprint(residentKiB: resident, proportionalKiB: proportional, uniqueKiB: unique)
+                    counters.workersMemory = MemoryFootprint(
+                        residentKiB: resident, proportionalKiB: proportional, uniqueKiB: unique)
                 }
-                if let cycles = try optional(.cycles, { UInt64($0) }), let instructions = try optional(.instructions, { UInt64($0) }),
+                if let cycles = try optional(.cycles, { UInt64($0) }),
+                    let instructions = try optional(.instructions, { UInt64($0) }),
                     let misses = try optional(.cacheMisses, { UInt64($0) })
                 {
                     counters.hardware = HardwareCounts(cycles: cycles, instructions: instructions, cacheMisses: misses)
@@ -113,46 +128,63 @@ package enum ResultsFileReader {
                 let disturbed = try optional(.disturbed) { $0 == "1" ? true : $0 == "0" ? false : nil }
                 if let others = try seconds(.othersCPUSeconds), let steal = try seconds(.stealSeconds), let disturbed {
                     // A ratio of two positive times: a value that is not is a damaged field.
-                    let together = try optional(.lanesTogether) { text in ResultsFileReader.finite(text).flatMap { $0 > 0 ? $0 : nil } }
+                    let together = try optional(.lanesTogether) { text in
+                        ResultsFileReader.finite(text).flatMap { $0 > 0 ? $0 : nil }
+                    }
                     counters.interference = Interference(
-                        othersCPUSeconds: others, stealSeconds: steal, pressureSeconds: try seconds(.cpuPressureSeconds), lanesTogether: together,
+                        othersCPUSeconds: others, stealSeconds: steal,
+                        pressureSeconds: try seconds(.cpuPressureSeconds), lanesTogether: together,
                         disturbed: disturbed)
                 }
                 counters.peakThreads = try integer(.peakThreads)
                 return counters
             }
             // The breakdown is all there or not at all.
-            let parts = try ResultColumn.breakdownColumns.map { column throws(ResultsFileError) in try optional(column) { ResultsFileReader.finite($0) } }
+            let parts = try ResultColumn.breakdownColumns.map { column throws(ResultsFileError) in
+                try optional(column) { ResultsFileReader.finite($0) }
+            }
             let breakdown: TimeBreakdown? =
                 parts.contains(nil)
                 ? nil
                 : TimeBreakdown(
-                    startupSeconds: try parsed(.startupSeconds) { ResultsFileReader.finite($0) }, workSeconds: parts[0]!, exchangeSeconds: parts[1]!,
+                    startupSeconds: try parsed(.startupSeconds) { ResultsFileReader.finite($0) },
+                    workSeconds: parts[0]!, exchangeSeconds: parts[1]!,
                     idleSeconds: parts[2]!, teardownSeconds: parts[3]!, residualSeconds: parts[4]!)
             guard WorkloadName.isValid(field(.workload)) else {
                 throw .invalidWorkloadName(line: line, value: field(.workload))
             }
             records.append(
                 RepetitionRecord(
-                    runID: field(.runID), workload: field(.workload), kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
+                    runID: field(.runID), workload: field(.workload),
+                    kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
                     parameters: field(.parameters), mode: try parsed(.mode, ExecutionMode.init(rawValue:)),
-                    workers: try parsed(.workers) { ResultsFileReader.count($0, from: 1) }, tasks: try parsed(.tasks) { ResultsFileReader.count($0, from: 1) },
-                    repetition: try parsed(.repetition) { ResultsFileReader.count($0) }, wallSeconds: try parsed(.wallSeconds) { ResultsFileReader.finite($0) },
+                    workers: try parsed(.workers) { ResultsFileReader.count($0, from: 1) },
+                    tasks: try parsed(.tasks) { ResultsFileReader.count($0, from: 1) },
+                    repetition: try parsed(.repetition) { ResultsFileReader.count($0) },
+                    wallSeconds: try parsed(.wallSeconds) { ResultsFileReader.finite($0) },
                     startupSeconds: try parsed(.startupSeconds) { ResultsFileReader.finite($0) },
-                    tasksPerSecond: try parsed(.tasksPerSecond) { ResultsFileReader.finite($0) }, checksum: try optional(.checksum) { $0.count == 16 ? UInt64($0, radix: 16) : nil },
-                    status: try parsed(.status, RepetitionStatus.init(rawValue:)), error: field(.error).isEmpty ? nil : field(.error),
-                    userSeconds: try parsed(.userSeconds) { ResultsFileReader.finite($0) }, systemSeconds: try parsed(.systemSeconds) { ResultsFileReader.finite($0) },
+                    tasksPerSecond: try parsed(.tasksPerSecond) { ResultsFileReader.finite($0) },
+                    checksum: try optional(.checksum) { $0.count == 16 ? UInt64($0, radix: 16) : nil },
+                    status: try parsed(.status, RepetitionStatus.init(rawValue:)),
+                    error: field(.error).isEmpty ? nil : field(.error),
+                    userSeconds: try parsed(.userSeconds) { ResultsFileReader.finite($0) },
+                    systemSeconds: try parsed(.systemSeconds) { ResultsFileReader.finite($0) },
                     workersUserSeconds: try optional(.workersUserSeconds) { ResultsFileReader.finite($0) },
                     workersSystemSeconds: try optional(.workersSystemSeconds) { ResultsFileReader.finite($0) },
-                    maxResidentKiB: try optional(.maxResidentKiB) { ResultsFileReader.count($0) }, workersMaxResidentKiB: try optional(.workersMaxResidentKiB) { ResultsFileReader.count($0) },
+                    maxResidentKiB: try optional(.maxResidentKiB) { ResultsFileReader.count($0) },
+                    workersMaxResidentKiB: try optional(.workersMaxResidentKiB) { ResultsFileReader.count($0) },
                     voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { ResultsFileReader.count($0) },
                     involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { ResultsFileReader.count($0) },
-                    bytesToWorkers: try parsed(.bytesToWorkers) { ResultsFileReader.count($0) }, bytesFromWorkers: try parsed(.bytesFromWorkers) { ResultsFileReader.count($0) },
-                    startSeconds: try parsed(.startSeconds) { ResultsFileReader.finite($0) }, position: try parsed(.position) { ResultsFileReader.count($0) },
+                    bytesToWorkers: try parsed(.bytesToWorkers) { ResultsFileReader.count($0) },
+                    bytesFromWorkers: try parsed(.bytesFromWorkers) { ResultsFileReader.count($0) },
+                    startSeconds: try parsed(.startSeconds) { ResultsFileReader.finite($0) },
+                    position: try parsed(.position) { ResultsFileReader.count($0) },
                     breakdown: breakdown, placement: try optional(.placement, CorePlacement.init(rawValue:)) ?? .none,
-                    transport: try optional(.transport, Transport.init(rawValue:)), units: try optional(.units) { UInt64($0) },
+                    transport: try optional(.transport, Transport.init(rawValue:)),
+                    units: try optional(.units) { UInt64($0) },
                     variant: field(.variant), dataset: try optional(.dataset, DatasetPlacement.init(rawValue:)),
-                    datasetBytes: try optional(.datasetBytes) { ResultsFileReader.count($0) }, start: try optional(.start, WorkerStart.init(rawValue:)),
+                    datasetBytes: try optional(.datasetBytes) { ResultsFileReader.count($0) },
+                    start: try optional(.start, WorkerStart.init(rawValue:)),
                     counters: try counters()))
         }
         return (records, leftOut, table.wholeLength)

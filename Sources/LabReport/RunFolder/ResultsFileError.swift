@@ -18,9 +18,12 @@ package enum ResultsFileError: Error, ExitStatusCarrying, CustomStringConvertibl
         switch self {
         case .csv(let error): "\(error)"
         case .missingHeader: "no header row; expected columns: \(ResultColumn.header.joined(separator: ", "))"
-        case .missingColumn(let name): "missing column '\(name)'; expected columns: \(ResultColumn.header.joined(separator: ", "))"
-        case .wrongFieldCount(let line, let found, let expected): "record \(line) has \(found) fields; expected \(expected)"
-        case .invalidField(let line, let column, let value): "record \(line): invalid \(column) '\(value.shownInMessage)'"
+        case .missingColumn(let name):
+            "missing column '\(name)'; expected columns: \(ResultColumn.header.joined(separator: ", "))"
+        case .wrongFieldCount(let line, let found, let expected):
+            "record \(line) has \(found) fields; expected \(expected)"
+        case .invalidField(let line, let column, let value):
+            "record \(line): invalid \(column) '\(value.shownInMessage)'"
         case .invalidWorkloadName(let line, let value):
             "record \(line): workload name '\(value.shownInMessage)' breaks the rule for names (\(WorkloadName.rule))"
         }

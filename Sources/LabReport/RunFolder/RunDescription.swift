@@ -50,8 +50,10 @@ package struct RunDescription: Codable, Sendable, Equatable {
         package var starts: [String]?
 
         package init(
-            workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String, batch: String?,
-            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil, datasets: [String]? = nil, starts: [String]? = nil
+            workloads: [PlannedWorkload], modes: [String], workers: [Int], repetitions: Int, warmup: Int, order: String,
+            batch: String?,
+            pin: String? = nil, transports: [String]? = nil, spin: Int? = nil, datasets: [String]? = nil,
+            starts: [String]? = nil
         ) {
             self.starts = starts
             self.datasets = datasets
@@ -95,7 +97,8 @@ package struct RunDescription: Codable, Sendable, Equatable {
         package static func current() -> Counters {
             Counters(
                 hardware: HardwareCounterGroup.unavailableReason.map { "unavailable: \($0)" } ?? "counted",
-                scheduler: Platform.threadSchedulerCounters() != nil, pressure: Platform.machineLoad()?.pressureSeconds != nil,
+                scheduler: Platform.threadSchedulerCounters() != nil,
+                pressure: Platform.machineLoad()?.pressureSeconds != nil,
                 disturbedWhen: Disturbance.rule)
         }
     }
@@ -121,7 +124,10 @@ package struct RunDescription: Codable, Sendable, Equatable {
             case leftOut = "left_out"
         }
 
-        package init(startedAt: String, endedAt: String? = nil, kept: Int, missing: Int?, leftOut: [String], checks: [MachineCheck.Finding]) {
+        package init(
+            startedAt: String, endedAt: String? = nil, kept: Int, missing: Int?, leftOut: [String],
+            checks: [MachineCheck.Finding]
+        ) {
             self.startedAt = startedAt
             self.endedAt = endedAt
             self.kept = kept
@@ -260,7 +266,9 @@ extension RunDescription.Plan {
         compare("order", order, other.order)
         compare("batch", batch ?? "1", other.batch ?? "1")
         compare("pin", pin ?? "none", other.pin ?? "none")
-        compare("transports", list(transports ?? [Transport.default.rawValue]), list(other.transports ?? [Transport.default.rawValue]))
+        compare(
+            "transports", list(transports ?? [Transport.default.rawValue]),
+            list(other.transports ?? [Transport.default.rawValue]))
         compare("spin", spin.map(String.init) ?? "none", other.spin.map(String.init) ?? "none")
         compare("datasets", list(datasets ?? ["copy"]), list(other.datasets ?? ["copy"]))
         compare("starts", list(starts ?? ["spawn"]), list(other.starts ?? ["spawn"]))
@@ -270,13 +278,20 @@ extension RunDescription.Plan {
 
 extension RunDescription.Plan {
     /// The plan part of `run.json` for an experiment plan.
-    package init(_ plan: ExperimentPlan, order: String, batch: BatchSize, placement: CorePlacement = .none, spinPolls: Int = Transport.defaultSpinPolls) {
+    package init(
+        _ plan: ExperimentPlan, order: String, batch: BatchSize, placement: CorePlacement = .none,
+        spinPolls: Int = Transport.defaultSpinPolls
+    ) {
         self.init(
             workloads: plan.workloads.map {
-                RunDescription.PlannedWorkload(name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText, tasks: $0.taskCount)
+                RunDescription.PlannedWorkload(
+                    name: $0.name, kind: $0.type.kind.rawValue, parameters: $0.parameters.canonicalText,
+                    tasks: $0.taskCount)
             },
-            modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions, warmup: plan.warmup, order: order,
-            batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue), spin: spinPolls,
+            modes: plan.modes.map(\.rawValue), workers: plan.workerCounts, repetitions: plan.repetitions,
+            warmup: plan.warmup, order: order,
+            batch: batch.description, pin: placement.rawValue, transports: plan.transports.map(\.rawValue),
+            spin: spinPolls,
             datasets: plan.datasets.map(\.rawValue), starts: plan.starts.map(\.rawValue))
     }
 }
@@ -295,11 +310,16 @@ extension RunDescription.Plan {
     var problem: String? {
         for workload in workloads {
             guard WorkloadName.isValid(workload.name) else {
-                return "workload name '\(workload.name.shownInMessage)' breaks the rule for names (\(WorkloadName.rule))"
+                return
+                    "workload name '\(workload.name.shownInMessage)' breaks the rule for names (\(WorkloadName.rule))"
             }
-            guard (1...Self.countLimit).contains(workload.tasks) else { return "\(workload.name) has \(workload.tasks) tasks; expected 1 to \(Self.countLimit)" }
+            guard (1...Self.countLimit).contains(workload.tasks) else {
+                return "\(workload.name) has \(workload.tasks) tasks; expected 1 to \(Self.countLimit)"
+            }
         }
-        if let bad = workers.first(where: { !(1...Self.countLimit).contains($0) }) { return "\(bad) workers; expected 1 to \(Self.countLimit)" }
+        if let bad = workers.first(where: { !(1...Self.countLimit).contains($0) }) {
+            return "\(bad) workers; expected 1 to \(Self.countLimit)"
+        }
         guard (0...Self.countLimit).contains(repetitions), (0...Self.countLimit).contains(warmup) else {
             return "\(repetitions) repetitions after \(warmup) warm-ups; expected 0 to \(Self.countLimit) of each"
         }

@@ -25,7 +25,8 @@ package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible,
 
     package var description: String {
         switch self {
-        case .noFolder(let path): "no folder at '\(path.shownInMessage)'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json"
+        case .noFolder(let path):
+            "no folder at '\(path.shownInMessage)'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json"
         case .unreadable(let path): "cannot read '\(path)'; a run folder holds results.csv and run.json"
         case .readFailed(let path, let error): "reading '\(path)' failed: \(error)"
         case .invalidResults(let path, let reason): "invalid results file '\(path)': \(reason)"
@@ -87,19 +88,26 @@ package struct RunFolder: Sendable {
 
     /// ``readRecords()``, and how many bytes of `results.csv` its whole records take: where a
     /// resumed run appends.
-    package func readResults() throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
+    package func readResults() throws(RunFolderError) -> (
+        records: [RepetitionRecord], leftOut: [String], wholeLength: Int
+    ) {
         try parseResults(try read(resultsPath))
     }
 
     /// ``readResults()`` of the text of `results.csv`.
-    func parseResults(_ text: String) throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
+    func parseResults(
+        _ text: String
+    ) throws(RunFolderError) -> (records: [RepetitionRecord], leftOut: [String], wholeLength: Int) {
         let results: (records: [RepetitionRecord], leftOut: Int?, wholeLength: Int)
         do {
             results = try ResultsFileReader.read(fromCSV: text)
         } catch {
             throw .invalidResults(path: resultsPath, reason: error.description)
         }
-        return (results.records, results.leftOut.map { [RunFolder.leftOutNote(path: resultsPath, record: $0)] } ?? [], results.wholeLength)
+        return (
+            results.records, results.leftOut.map { [RunFolder.leftOutNote(path: resultsPath, record: $0)] } ?? [],
+            results.wholeLength
+        )
     }
 
     /// `tasks.csv: record 2562 is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out`.
@@ -127,9 +135,9 @@ package struct RunFolder: Sendable {
         let descriptor: Int32
         do {
             descriptor = try Platform.openUntrustedForReading(path)
-        } catch where error.errno == ENOENT {
+        } catch  where error.errno == ENOENT {
             return nil
-        } catch where error.errno == ELOOP {
+        } catch  where error.errno == ELOOP {
             throw .notAFile(path: path, what: "a symbolic link")
         } catch {
             throw .readFailed(path: path, error: error)
@@ -169,7 +177,7 @@ package struct RunFolder: Sendable {
         let descriptor: Int32
         do {
             descriptor = try Platform.openUntrustedForReading(path)
-        } catch where error.errno == ELOOP {
+        } catch  where error.errno == ELOOP {
             throw .notAFile(path: path, what: "a symbolic link")
         } catch {
             // A missing folder is named as such, not as a missing file inside it.
@@ -191,7 +199,9 @@ package struct RunFolder: Sendable {
 
     /// ``timelines()``, and a note for each of tasks.csv and lanes.csv that was cut short in
     /// its last record (left out, as ``readRecords()`` does).
-    package func readTimelines() throws(RunFolderError) -> (timelines: [RepetitionKey: RecordedTimeline]?, leftOut: [String]) {
+    package func readTimelines() throws(RunFolderError) -> (
+        timelines: [RepetitionKey: RecordedTimeline]?, leftOut: [String]
+    ) {
         var leftOut: [String] = []
         let timelines = try TimelineFiles.read(folder: path, leftOut: &leftOut)
         return (timelines, leftOut)
@@ -204,14 +214,18 @@ package struct RunFolder: Sendable {
         let results = try read(resultsPath)
         let tasks = try RunFolder.readIfPresent(path + "/" + TimelineFiles.tasksName)
         let lanes = try RunFolder.readIfPresent(path + "/" + TimelineFiles.lanesName)
-        return try derivedFiles(from: FolderTexts(results: results, description: try read(descriptionPath), tasks: tasks, lanes: lanes))
+        return try derivedFiles(
+            from: FolderTexts(results: results, description: try read(descriptionPath), tasks: tasks, lanes: lanes))
     }
 
     /// The timelines of the data files' texts, or `nil` when there are none.
-    func derivedTimelines(from texts: FolderTexts, leftOut: inout [String]) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+    func derivedTimelines(
+        from texts: FolderTexts, leftOut: inout [String]
+    ) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
         guard let tasks = texts.tasks, let lanes = texts.lanes else { return nil }
         return try TimelineFiles.parse(
-            tasks: tasks, lanes: lanes, tasksPath: path + "/" + TimelineFiles.tasksName, lanesPath: path + "/" + TimelineFiles.lanesName,
+            tasks: tasks, lanes: lanes, tasksPath: path + "/" + TimelineFiles.tasksName,
+            lanesPath: path + "/" + TimelineFiles.lanesName,
             leftOut: &leftOut)
     }
 
@@ -249,10 +263,16 @@ package struct RunFolder: Sendable {
             summaries: summaries, leftOut: recordsLeftOut + timelinesLeftOut,
             files: [
                 (RunFolder.summaryName, SummaryColumn.csv(summaries)),
-                (RunFolder.stackName, SpeedupStack.csv(stacks, predictions: StackPrediction.predictions(of: summaries, context: context))),
+                (
+                    RunFolder.stackName,
+                    SpeedupStack.csv(stacks, predictions: StackPrediction.predictions(of: summaries, context: context))
+                ),
                 (RunFolder.chartName, AsciiChart().render(summaries)),
                 (RunFolder.chartSVGName, SvgChart().render(summaries)),
-                (RunFolder.reportName, MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)),
+                (
+                    RunFolder.reportName,
+                    MarkdownReport().render(description: description, summaries: summaries, timelineFiles: linked)
+                ),
             ] + stackChart + timelineFiles)
     }
 
@@ -262,7 +282,8 @@ package struct RunFolder: Sendable {
             // Names come from the folder's data; whatever the readers let through, a derived
             // file is written in the folder itself or not at all.
             guard !file.name.contains("/"), file.name != ".", file.name != "..", !file.name.isEmpty else {
-                throw RunFolderError.invalidResults(path: resultsPath, reason: "a derived file would be named '\(file.name.shownInMessage)'")
+                throw RunFolderError.invalidResults(
+                    path: resultsPath, reason: "a derived file would be named '\(file.name.shownInMessage)'")
             }
             try Platform.replaceFile(atPath: path + "/" + file.name, with: Array(file.text.utf8))
         }

@@ -27,7 +27,9 @@ package final class RunFolderLock: Sendable {
         }
         guard let descriptor else {
             let holder = Platform.lockHolder(ofFolder: path)
-            throw .busy(path: path, holder: holder.map { "process \($0)" + (Platform.commandLine(of: $0).map { ", \($0)" } ?? "") })
+            throw .busy(
+                path: path,
+                holder: holder.map { "process \($0)" + (Platform.commandLine(of: $0).map { ", \($0)" } ?? "") })
         }
         let lock = RunFolderLock(path: path, descriptor: descriptor)
         lock.removeLeftoverTemporaries()

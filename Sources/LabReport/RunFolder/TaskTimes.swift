@@ -106,7 +106,9 @@ package struct TaskTimes: Sendable, Equatable {
             guard let first = previous, first < bound else { continue }
             values.removeAll(keepingCapacity: true)
             for (member, times) in all.enumerated() {
-                while cursors[member] < times.runs.count, times.runs[cursors[member]].end <= first { cursors[member] += 1 }
+                while cursors[member] < times.runs.count, times.runs[cursors[member]].end <= first {
+                    cursors[member] += 1
+                }
                 if cursors[member] < times.runs.count, times.runs[cursors[member]].first <= first {
                     values.append(times.runs[cursors[member]].seconds)
                 }

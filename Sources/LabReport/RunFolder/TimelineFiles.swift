@@ -15,7 +15,8 @@ package enum TimelineFiles {
     /// The same in lab 0.4.0's files, which had no transport (their processes used pipes).
     static let cellHeaderWithoutTransport = cellHeader.filter { $0 != "transport" }
     static let spanColumns = [
-        "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s", "bytes_in", "bytes_out",
+        "lane", "first_task", "task_count", "claimed_s", "sent_s", "started_s", "ended_s", "received_s", "work_s",
+        "bytes_in", "bytes_out",
     ]
     static let eventColumns = ["lane", "event", "at_s", "pid", "spans"]
     /// The last column (0.7.0): `map` for workers that mapped the dataset, else empty; a
@@ -34,7 +35,8 @@ package enum TimelineFiles {
     static func seconds(_ value: Double) -> String { NumberFormatting.fixed(value, decimals: 9) }
 
     /// The rows of one repetition, for each file.
-    package static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String) {
+    package static func rows(of timeline: RecordedTimeline, record: RepetitionRecord) -> (tasks: String, lanes: String)
+    {
         let cell = cellFields(record)
         let dataset = record.dataset?.rawValue ?? ""
         let start = record.start?.rawValue ?? ""
@@ -42,8 +44,10 @@ package enum TimelineFiles {
         for span in timeline.spans {
             tasks += CSV.record(
                 cell + [
-                    String(span.lane), String(span.firstTask), String(span.taskCount), seconds(span.claimed), seconds(span.sent),
-                    seconds(span.started), seconds(span.ended), seconds(span.received), seconds(span.work), String(span.bytesIn),
+                    String(span.lane), String(span.firstTask), String(span.taskCount), seconds(span.claimed),
+                    seconds(span.sent),
+                    seconds(span.started), seconds(span.ended), seconds(span.received), seconds(span.work),
+                    String(span.bytesIn),
                     String(span.bytesOut), dataset, start,
                 ])
         }
@@ -51,7 +55,8 @@ package enum TimelineFiles {
         for event in timeline.events {
             lanes += CSV.record(
                 cell + [
-                    event.lane.map(String.init) ?? "", event.event, seconds(event.at), event.processID.map { String($0) } ?? "",
+                    event.lane.map(String.init) ?? "", event.event, seconds(event.at),
+                    event.processID.map { String($0) } ?? "",
                     event.spans.map(String.init) ?? "", dataset, start,
                 ])
         }
@@ -61,11 +66,16 @@ package enum TimelineFiles {
     /// Reads both files of a run folder. A folder without them (a run by lab 0.3.0 or older)
     /// gives `nil`. Adds to `leftOut` a note for each file whose last record was left out because the file
     /// was cut short in it.
-    static func read(folder: String, leftOut: inout [String]) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
+    static func read(
+        folder: String, leftOut: inout [String]
+    ) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline]? {
         let tasksPath = folder + "/" + tasksName
         let lanesPath = folder + "/" + lanesName
-        guard let tasksText = try RunFolder.readIfPresent(tasksPath), let lanesText = try RunFolder.readIfPresent(lanesPath) else { return nil }
-        return try parse(tasks: tasksText, lanes: lanesText, tasksPath: tasksPath, lanesPath: lanesPath, leftOut: &leftOut)
+        guard let tasksText = try RunFolder.readIfPresent(tasksPath),
+            let lanesText = try RunFolder.readIfPresent(lanesPath)
+        else { return nil }
+        return try parse(
+            tasks: tasksText, lanes: lanesText, tasksPath: tasksPath, lanesPath: lanesPath, leftOut: &leftOut)
     }
 
     /// Reads the text of both files. Every number is checked against its row's cell, as a
@@ -75,38 +85,54 @@ package enum TimelineFiles {
         tasks tasksText: String, lanes lanesText: String, tasksPath: String, lanesPath: String, leftOut: inout [String]
     ) throws(RunFolderError) -> [RepetitionKey: RecordedTimeline] {
         var timelines: [RepetitionKey: RecordedTimeline] = [:]
-        try parse(tasksText, path: tasksPath, columns: spanColumns, leftOut: &leftOut) { (row, record, fields) throws(RunFolderError) in
+        try parse(tasksText, path: tasksPath, columns: spanColumns, leftOut: &leftOut) {
+            (row, record, fields) throws(RunFolderError) in
             func invalid(_ index: Int, _ expected: String) -> RunFolderError {
-                .invalidResults(path: tasksPath, reason: "record \(record): invalid \(spanColumns[index]) '\(fields[index].shownInMessage)'; expected \(expected)")
+                .invalidResults(
+                    path: tasksPath,
+                    reason:
+                        "record \(record): invalid \(spanColumns[index]) '\(fields[index].shownInMessage)'; expected \(expected)"
+                )
             }
             func count(_ index: Int, _ range: ClosedRange<Int>) throws(RunFolderError) -> Int {
-                guard let value = Int(fields[index]), range.contains(value) else { throw invalid(index, "a whole number from \(range.lowerBound) to \(range.upperBound)") }
+                guard let value = Int(fields[index]), range.contains(value) else {
+                    throw invalid(index, "a whole number from \(range.lowerBound) to \(range.upperBound)")
+                }
                 return value
             }
             func seconds(_ index: Int) throws(RunFolderError) -> Double {
-                guard let value = Double(fields[index]), value.isFinite else { throw invalid(index, "a finite number of seconds") }
+                guard let value = Double(fields[index]), value.isFinite else {
+                    throw invalid(index, "a finite number of seconds")
+                }
                 return value
             }
             let tasks = row.tasks
             let firstTask = try count(1, 0...(tasks - 1))
             let span = SpanRow(
-                lane: try count(0, 0...(row.workers - 1)), firstTask: firstTask, taskCount: try count(2, 1...(tasks - firstTask)),
-                claimed: try seconds(3), sent: try seconds(4), started: try seconds(5), ended: try seconds(6), received: try seconds(7),
+                lane: try count(0, 0...(row.workers - 1)), firstTask: firstTask,
+                taskCount: try count(2, 1...(tasks - firstTask)),
+                claimed: try seconds(3), sent: try seconds(4), started: try seconds(5), ended: try seconds(6),
+                received: try seconds(7),
                 work: try seconds(8), bytesIn: try count(9, 0...Int.max), bytesOut: try count(10, 0...Int.max))
             timelines[row.key, default: RecordedTimeline()].spans.append(span)
         }
-        try parse(lanesText, path: lanesPath, columns: eventColumns, leftOut: &leftOut) { (row, record, fields) throws(RunFolderError) in
+        try parse(lanesText, path: lanesPath, columns: eventColumns, leftOut: &leftOut) {
+            (row, record, fields) throws(RunFolderError) in
             let lane = fields[0].isEmpty ? nil : Int(fields[0])
             let pid = fields[3].isEmpty ? nil : Int32(fields[3])
             let spans = fields[4].isEmpty ? nil : Int(fields[4])
-            guard let at = Double(fields[2]), at.isFinite, fields[0].isEmpty || lane.map({ (0..<row.workers).contains($0) }) == true,
+            guard let at = Double(fields[2]), at.isFinite,
+                fields[0].isEmpty || lane.map({ (0..<row.workers).contains($0) }) == true,
                 fields[3].isEmpty || pid.map({ $0 > 0 }) == true, fields[4].isEmpty || spans.map({ $0 >= 0 }) == true
             else {
                 throw .invalidResults(
                     path: lanesPath,
-                    reason: "record \(record): invalid lane, at_s, pid or spans in '\(fields.joined(separator: ",").shownInMessage)'; expected a lane from 0 to \(row.workers - 1), finite seconds, a positive pid and a count")
+                    reason:
+                        "record \(record): invalid lane, at_s, pid or spans in '\(fields.joined(separator: ",").shownInMessage)'; expected a lane from 0 to \(row.workers - 1), finite seconds, a positive pid and a count"
+                )
             }
-            timelines[row.key, default: RecordedTimeline()].events.append(EventRow(lane: lane, event: fields[1], at: at, processID: pid, spans: spans))
+            timelines[row.key, default: RecordedTimeline()].events.append(
+                EventRow(lane: lane, event: fields[1], at: at, processID: pid, spans: spans))
         }
         return timelines
     }
@@ -117,7 +143,8 @@ package enum TimelineFiles {
     /// The records are read one at a time (``CSV/forEachRecord(_:_:)``), each handed to `row`
     /// as it is read: a file of 100,000 spans is never held as 100,000 rows of strings.
     private static func parse(
-        _ text: String, path: String, columns: [String], leftOut: inout [String], row: (KeyedRow, Int, [String]) throws(RunFolderError) -> Void
+        _ text: String, path: String, columns: [String], leftOut: inout [String],
+        row: (KeyedRow, Int, [String]) throws(RunFolderError) -> Void
     ) throws(RunFolderError) {
         var layout: Layout?
         var number = 0
@@ -160,7 +187,8 @@ package enum TimelineFiles {
             hasDataset = header == expected + laterCellColumns
             hasTransport = hasDataset || header == expected
             guard hasTransport || header == cellHeaderWithoutTransport + columns else {
-                throw .invalidResults(path: path, reason: "expected the columns \((expected + laterCellColumns).joined(separator: ", "))")
+                throw .invalidResults(
+                    path: path, reason: "expected the columns \((expected + laterCellColumns).joined(separator: ", "))")
             }
             width = (hasTransport ? expected.count : expected.count - 1) + (hasDataset ? laterCellColumns.count : 0)
             repetitionField = hasTransport ? 6 : 5
@@ -171,14 +199,21 @@ package enum TimelineFiles {
             let transportText = hasTransport && fields.count == width ? fields[5] : ""
             let datasetText = hasDataset && fields.count == width ? fields[width - 2] : ""
             let startText = hasDataset && fields.count == width ? fields[width - 1] : ""
-            guard fields.count == width, WorkloadName.isValid(fields[0]), let tasks = Int(fields[2]), (1...RunFolder.countLimit).contains(tasks),
-                let mode = ExecutionMode(rawValue: fields[3]), let workers = Int(fields[4]), (1...RunFolder.countLimit).contains(workers),
+            guard fields.count == width, WorkloadName.isValid(fields[0]), let tasks = Int(fields[2]),
+                (1...RunFolder.countLimit).contains(tasks),
+                let mode = ExecutionMode(rawValue: fields[3]), let workers = Int(fields[4]),
+                (1...RunFolder.countLimit).contains(workers),
                 let repetition = Int(fields[repetitionField]), (0...RunFolder.countLimit).contains(repetition),
                 transportText.isEmpty || Transport(rawValue: transportText) != nil,
                 datasetText.isEmpty || DatasetPlacement(rawValue: datasetText) != nil,
                 startText.isEmpty || WorkerStart(rawValue: startText) != nil
             else {
-                let name = fields.first.map { WorkloadName.isValid($0) ? "" : " (workload name '\($0.shownInMessage)' breaks the rule for names: \(WorkloadName.rule))" } ?? ""
+                let name =
+                    fields.first.map {
+                        WorkloadName.isValid($0)
+                            ? ""
+                            : " (workload name '\($0.shownInMessage)' breaks the rule for names: \(WorkloadName.rule))"
+                    } ?? ""
                 throw .invalidResults(path: path, reason: "record \(record) is not a valid row\(name)")
             }
             let key = RepetitionKey(
@@ -222,7 +257,8 @@ package enum TimelineFiles {
     /// the repetitions in `kept` (those results.csv holds), rewriting a file that has others
     /// (a repetition interrupted between its timeline and its result) or a torn last record.
     /// - Returns: for each file, how many bytes of whole rows it now holds.
-    static func keepOnly(_ kept: Set<RepetitionKey>, folder: String) throws(RunFolderError) -> (tasks: Int, lanes: Int) {
+    static func keepOnly(_ kept: Set<RepetitionKey>, folder: String) throws(RunFolderError) -> (tasks: Int, lanes: Int)
+    {
         func keep(_ name: String, columns: [String]) throws(RunFolderError) -> Int {
             let path = folder + "/" + name
             let text = try RunFolder.readIfPresent(path) ?? ""

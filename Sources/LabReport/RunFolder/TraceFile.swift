@@ -38,19 +38,27 @@ package enum TraceFile {
             } else {
                 pid = cellIDs.count + 1
                 cellIDs[key.cellKey] = pid
-                let label = "\(record.workload) \(record.parameters.isEmpty ? "" : record.parameters + " ")\(record.cellLabel)"
+                let label =
+                    "\(record.workload) \(record.parameters.isEmpty ? "" : record.parameters + " ")\(record.cellLabel)"
                 emit(#"{"name":"process_name","ph":"M","pid":\#(pid),"tid":0,"args":{"name":\#(json(label))}}"#)
                 emit(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
                 for lane in 0..<max(record.mode == .sequential ? 1 : record.workers, timeline.laneCount) {
-                    emit(#"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"args":{"name":\#(json(record.mode.laneName(lane)))}}"#)
+                    emit(
+                        #"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"args":{"name":\#(json(record.mode.laneName(lane)))}}"#
+                    )
                 }
             }
             let origin = record.startSeconds
-            func microseconds(_ seconds: Double) -> String { NumberFormatting.fixed((origin + seconds) * 1e6, decimals: 3) }
+            func microseconds(_ seconds: Double) -> String {
+                NumberFormatting.fixed((origin + seconds) * 1e6, decimals: 3)
+            }
             func duration(_ seconds: Double) -> String { NumberFormatting.fixed(max(seconds, 0) * 1e6, decimals: 3) }
             for span in timeline.spans {
-                let name = span.taskCount == 1 ? "task \(span.firstTask)" : "tasks \(span.firstTask)-\(span.firstTask + span.taskCount - 1)"
-                var args = #""first_task":\#(span.firstTask),"tasks":\#(span.taskCount),"repetition":\#(record.repetition)"#
+                let name =
+                    span.taskCount == 1
+                    ? "task \(span.firstTask)" : "tasks \(span.firstTask)-\(span.firstTask + span.taskCount - 1)"
+                var args =
+                    #""first_task":\#(span.firstTask),"tasks":\#(span.taskCount),"repetition":\#(record.repetition)"#
                 args += #","bytes_in":\#(span.bytesIn),"bytes_out":\#(span.bytesOut),"work_us":\#(duration(span.work))"#
                 args += #","claimed_us":\#(microseconds(span.claimed)),"received_us":\#(microseconds(span.received))"#
                 emit(
@@ -60,7 +68,9 @@ package enum TraceFile {
             for lane in Set(timeline.events.compactMap(\.lane)).sorted() {
                 let laneEvents = timeline.events.filter { $0.lane == lane }
                 func all(_ kind: LaneEvent.Kind) -> [EventRow] { laneEvents.filter { $0.event == kind.rawValue } }
-                let instants: Set<String> = [LaneEvent.Kind.spawn.rawValue, LaneEvent.Kind.spawned.rawValue, LaneEvent.Kind.workerReady.rawValue]
+                let instants: Set<String> = [
+                    LaneEvent.Kind.spawn.rawValue, LaneEvent.Kind.spawned.rawValue, LaneEvent.Kind.workerReady.rawValue,
+                ]
                 for event in laneEvents where instants.contains(event.event) {
                     let pidText = event.processID.map { #","pid_of_worker":\#($0)"# } ?? ""
                     emit(

@@ -13,7 +13,9 @@ package struct CalibrationReport {
     /// `calibration.csv`: a row per measurement.
     package var csv: String {
         let header = ["measurement", "value", "unit", "samples", "detail"]
-        let rows = results.map { [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, String($0.samples), $0.detail] }
+        let rows = results.map {
+            [$0.measurement, NumberFormatting.fixed($0.value, decimals: 3), $0.unit, String($0.samples), $0.detail]
+        }
         return CSV.record(header) + rows.map(CSV.record).joined()
     }
 

@@ -13,7 +13,10 @@ package struct CrossoverPoint: Sendable {
     /// Every measured repetition at this size.
     package var records: [RepetitionRecord]
 
-    package init(size: Int, tasks: Int, sequentialSeconds: Double, seconds: [ExecutionMode: Double], phase: String, records: [RepetitionRecord]) {
+    package init(
+        size: Int, tasks: Int, sequentialSeconds: Double, seconds: [ExecutionMode: Double], phase: String,
+        records: [RepetitionRecord]
+    ) {
         self.size = size
         self.tasks = tasks
         self.sequentialSeconds = sequentialSeconds
@@ -24,10 +27,12 @@ package struct CrossoverPoint: Sendable {
 
     /// A point of threads and processes, the pools a scan compares by default.
     package init(
-        size: Int, tasks: Int, sequentialSeconds: Double, threadsSeconds: Double, processesSeconds: Double, phase: String, records: [RepetitionRecord]
+        size: Int, tasks: Int, sequentialSeconds: Double, threadsSeconds: Double, processesSeconds: Double,
+        phase: String, records: [RepetitionRecord]
     ) {
         self.init(
-            size: size, tasks: tasks, sequentialSeconds: sequentialSeconds, seconds: [.threads: threadsSeconds, .processes: processesSeconds],
+            size: size, tasks: tasks, sequentialSeconds: sequentialSeconds,
+            seconds: [.threads: threadsSeconds, .processes: processesSeconds],
             phase: phase, records: records)
     }
 

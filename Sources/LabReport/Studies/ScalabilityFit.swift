@@ -50,7 +50,8 @@ package struct ScalabilityFit: Sendable, Equatable {
         contention = sigma
         coherency = kappa
         func error(_ law: (Double) -> Double) -> Double {
-            (used.reduce(0) { sum, point in sum + pow2(law(Double(point.workers)) - point.speedup) } / Double(used.count)).squareRoot()
+            (used.reduce(0) { sum, point in sum + pow2(law(Double(point.workers)) - point.speedup) }
+                / Double(used.count)).squareRoot()
         }
         amdahlError = error { n in n / (1 + amdahl * (n - 1)) }
         universalError = error { n in n / (1 + sigma * (n - 1) + kappa * n * (n - 1)) }
@@ -74,14 +75,19 @@ package struct ScalabilityFit: Sendable, Equatable {
     /// gives 2.10x at 32".
     package func sentence(beyond largest: Int) -> String {
         let fixed = { (value: Double, decimals: Int) in NumberFormatting.fixed(value, decimals: decimals) }
-        var text = "Universal Scalability Law: contention \(fixed(contention, 3)), coherency \(fixed(coherency, 4)), off by \(fixed(universalError, 2))x"
+        var text =
+            "Universal Scalability Law: contention \(fixed(contention, 3)), coherency \(fixed(coherency, 4)), off by \(fixed(universalError, 2))x"
         text += " against Amdahl's \(fixed(amdahlError, 2))x (serial fraction \(fixed(serialFraction, 3))): "
         // Within a hundredth of a speedup of each other, or a tenth of the larger error, neither wins.
         let alike = abs(universalError - amdahlError) < max(0.01, 0.1 * max(universalError, amdahlError))
-        text += alike ? "the two explain it alike" : universalError < amdahlError ? "USL explains the curve better" : "Amdahl explains it better"
+        text +=
+            alike
+            ? "the two explain it alike"
+            : universalError < amdahlError ? "USL explains the curve better" : "Amdahl explains it better"
         if let peak = peakWorkers {
             let workers = max(Int(peak.rounded()), 1)
-            text += "; it peaks at \(workers) worker\(workers == 1 ? "" : "s") (\(fixed(universalSpeedup(workers), 2))x)"
+            text +=
+                "; it peaks at \(workers) worker\(workers == 1 ? "" : "s") (\(fixed(universalSpeedup(workers), 2))x)"
         }
         let past = max(largest * 2, 2)
         text += (peakWorkers == nil ? "; it gives " : " and gives ") + "\(fixed(universalSpeedup(past), 2))x at \(past)"

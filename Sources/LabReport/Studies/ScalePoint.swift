@@ -32,8 +32,10 @@ package struct ScalePoint: Sendable {
     package let waitingShare: Double?
 
     package init(
-        mode: ExecutionMode, workers: Int, transport: Transport?, succeeded: Int, wallMedian: Double?, tasksPerSecond: Double?,
-        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, idleShare: Double?, exchangeShare: Double?,
+        mode: ExecutionMode, workers: Int, transport: Transport?, succeeded: Int, wallMedian: Double?,
+        tasksPerSecond: Double?,
+        unitsPerSecond: Double?, speedup: Double?, speedupInterval: ClosedRange<Double>?, idleShare: Double?,
+        exchangeShare: Double?,
         waitingShare: Double? = nil
     ) {
         self.waitingShare = waitingShare

@@ -17,7 +17,8 @@ package struct AsyncRunner: TaskRunner {
     package init(inFlight: Int, watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil) {
         precondition(inFlight > 0, "at least one task must be in flight")
         precondition(watch.map { $0.slots.count >= inFlight } ?? true, "the watch needs a slot per task in flight")
-        precondition(timeline.map { $0.lanes.count >= inFlight } ?? true, "the timeline needs a lane per task in flight")
+        precondition(
+            timeline.map { $0.lanes.count >= inFlight } ?? true, "the timeline needs a lane per task in flight")
         self.inFlight = inFlight
         self.watch = watch
         self.timeline = timeline
@@ -44,8 +45,11 @@ package struct AsyncRunner: TaskRunner {
     /// (input included, as in the other modes' spans) started and ended; zeros when nothing is recorded.
     private typealias Times = (claimed: UInt64, started: UInt64, ended: UInt64, inputBytes: Int)
 
-    private static func run(_ workload: any Workload, ledger: TaskLedger, inFlight: Int, watch: TaskWatch?, timeline: TimelineRecorder?) async {
-        await withTaskGroup(of: (index: Int, slot: Int, result: Result<TaskOutcome, ExecutionError>, times: Times).self) { group in
+    private static func run(
+        _ workload: any Workload, ledger: TaskLedger, inFlight: Int, watch: TaskWatch?, timeline: TimelineRecorder?
+    ) async {
+        await withTaskGroup(of: (index: Int, slot: Int, result: Result<TaskOutcome, ExecutionError>, times: Times).self)
+        { group in
             // At most `inFlight` tasks run at once, so each can have a watch slot and a
             // timeline lane of its own; a finished task's slot goes to the next one.
             var freeSlots = Array((0..<inFlight).reversed())
@@ -71,7 +75,10 @@ package struct AsyncRunner: TaskRunner {
                     } catch {
                         result = .failure(.taskFailed(task: index, message: "\(error)"))
                     }
-                    return (index, slotNumber, result, (claimed, started, recording ? Platform.monotonicNanoseconds() : 0, input.count))
+                    return (
+                        index, slotNumber, result,
+                        (claimed, started, recording ? Platform.monotonicNanoseconds() : 0, input.count)
+                    )
                 }
                 return true
             }
@@ -84,8 +91,10 @@ package struct AsyncRunner: TaskRunner {
                     let bytesOut = (try? result.get())?.payloadBytes ?? 0
                     lane.record(
                         TaskSpan(
-                            lane: slotNumber, firstTask: index, taskCount: 1, claimed: times.claimed, sent: times.started, started: times.started,
-                            ended: times.ended, received: Platform.monotonicNanoseconds(), work: times.ended &- min(times.started, times.ended),
+                            lane: slotNumber, firstTask: index, taskCount: 1, claimed: times.claimed,
+                            sent: times.started, started: times.started,
+                            ended: times.ended, received: Platform.monotonicNanoseconds(),
+                            work: times.ended &- min(times.started, times.ended),
                             bytesIn: times.inputBytes, bytesOut: bytesOut))
                 }
                 freeSlots.append(slotNumber)

@@ -75,7 +75,9 @@ package struct LanePinning: Sendable {
     /// - Throws: when there is a placement but no allowed CPU was known (reading them failed).
     func core(forLane lane: Int) throws(SystemError) -> Int? {
         guard placement != .none else { return nil }
-        guard let core = CorePlacement.core(forLane: lane, order: order) else { throw SystemError(call: "sched_getaffinity", errno: EINVAL) }
+        guard let core = CorePlacement.core(forLane: lane, order: order) else {
+            throw SystemError(call: "sched_getaffinity", errno: EINVAL)
+        }
         return core
     }
 

@@ -92,7 +92,9 @@ package final class EventLoop: Sendable {
     /// (``Platform/Readiness``), or has ended; it is told which events came.
     /// - Returns: an ID that ``cancel(_:)`` takes.
     @discardableResult
-    package func watch(_ descriptor: Int32, events: UInt32, _ call: @escaping @Sendable (_ events: UInt32) -> Void) throws(SystemError) -> UInt64 {
+    package func watch(
+        _ descriptor: Int32, events: UInt32, _ call: @escaping @Sendable (_ events: UInt32) -> Void
+    ) throws(SystemError) -> UInt64 {
         let id = state.withLock { state in
             let id = state.nextID
             state.nextID += 1
@@ -100,7 +102,8 @@ package final class EventLoop: Sendable {
             return id
         }
         do {
-            try Platform.watchOnce(queue, descriptor, events: events, token: UInt64(UInt32(bitPattern: descriptor)) | id << 32)
+            try Platform.watchOnce(
+                queue, descriptor, events: events, token: UInt64(UInt32(bitPattern: descriptor)) | id << 32)
         } catch {
             state.withLock { state in
                 if state.waiters[descriptor]?.id == id { state.waiters[descriptor] = nil }

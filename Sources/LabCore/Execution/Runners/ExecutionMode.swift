@@ -38,7 +38,9 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
 
     /// The label of a process cell whose workers get the dataset as `dataset` says:
     /// `processes x2 over shm, mapped` (the default copy adds nothing).
-    package func label(workers: Int, transport: Transport?, dataset: DatasetPlacement?, start: WorkerStart? = nil) -> String {
+    package func label(
+        workers: Int, transport: Transport?, dataset: DatasetPlacement?, start: WorkerStart? = nil
+    ) -> String {
         label(workers: workers) + qualifiers(transport: transport, variant: nil, dataset: dataset, start: start)
     }
 
@@ -51,7 +53,9 @@ public enum ExecutionMode: String, Sendable, CaseIterable, Codable {
     /// What a label adds after the mode and workers: ` over shm` for process cells over
     /// anything but ``Transport/default``, `, forkserver` for forked workers, `, mapped` for
     /// workers that map the dataset, then ` (variant)`; empty for the plain cell.
-    package func qualifiers(transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil, start: WorkerStart? = nil) -> String {
+    package func qualifiers(
+        transport: Transport?, variant: String?, dataset: DatasetPlacement? = nil, start: WorkerStart? = nil
+    ) -> String {
         var text = ""
         if self == .processes, let transport, transport != .default { text += " over \(transport.rawValue)" }
         if self == .processes, let start { text += start.labelSuffix }

@@ -18,7 +18,8 @@ package struct ExecutionResult: Sendable {
     package var lanes: SchedulerCounters?
 
     package init(
-        startupSeconds: Double, tally: TaskTally, failure: ExecutionError?, failureCount: Int? = nil, workers: WorkerTotals = WorkerTotals(),
+        startupSeconds: Double, tally: TaskTally, failure: ExecutionError?, failureCount: Int? = nil,
+        workers: WorkerTotals = WorkerTotals(),
         lanes: SchedulerCounters? = nil
     ) {
         self.lanes = lanes

@@ -33,8 +33,10 @@ package struct ProcessPoolRunner: TaskRunner {
 
     package init(
         workers: Int, executablePath: String, arguments: [String], registry: ChildProcessRegistry = .shared,
-        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
-        transport: TransportSettings = TransportSettings(), dataset: DatasetPlacement = .default, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
+        taskTimeoutSeconds: Double = .infinity, batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil,
+        pinning: LanePinning? = nil,
+        transport: TransportSettings = TransportSettings(), dataset: DatasetPlacement = .default,
+        forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.regions = regions
         self.forkServer = forkServer
@@ -54,21 +56,26 @@ package struct ProcessPoolRunner: TaskRunner {
 
     /// A pool whose workers are started with `command`.
     package init(
-        workers: Int, command: WorkerExecutable, registry: ChildProcessRegistry = .shared, taskTimeoutSeconds: Double = .infinity,
-        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil, transport: TransportSettings = TransportSettings(),
+        workers: Int, command: WorkerExecutable, registry: ChildProcessRegistry = .shared,
+        taskTimeoutSeconds: Double = .infinity,
+        batch: BatchSize = .fixed(1), timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil,
+        transport: TransportSettings = TransportSettings(),
         dataset: DatasetPlacement = .default, forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil
     ) {
         self.init(
             workers: workers, executablePath: command.executablePath, arguments: command.arguments, registry: registry,
-            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning, transport: transport, dataset: dataset,
+            taskTimeoutSeconds: taskTimeoutSeconds, batch: batch, timeline: timeline, pinning: pinning,
+            transport: transport, dataset: dataset,
             forkServer: forkServer, regions: regions)
     }
 
     /// Starts worker `number` with its setup (the caller waits for it to be ready).
     func launch(_ number: Int, for workload: ConfiguredWorkload) throws(ExecutionError) -> WorkerProcess {
         let worker = try WorkerProcess(
-            number: number, executablePath: executablePath, arguments: arguments, transport: transport, registry: registry,
-            forkServer: forkServer, regions: regions, workload: workload, datasetPath: dataset == .map ? workload.dataset?.sharedPath : nil)
+            number: number, executablePath: executablePath, arguments: arguments, transport: transport,
+            registry: registry,
+            forkServer: forkServer, regions: regions, workload: workload,
+            datasetPath: dataset == .map ? workload.dataset?.sharedPath : nil)
         do throws(SystemError) {
             try pinning?.pin(processID: worker.processID, lane: number - 1)
         } catch {
@@ -97,27 +104,38 @@ package struct ProcessPoolRunner: TaskRunner {
             var prepared: [WorkerProcess.Preparation] = []
             for number in numbers {
                 do throws(ExecutionError) {
-                    prepared.append(try WorkerProcess.prepare(number: number, transport: transport, regions: regions, workload: workload, datasetPath: datasetPath))
+                    prepared.append(
+                        try WorkerProcess.prepare(
+                            number: number, transport: transport, regions: regions, workload: workload,
+                            datasetPath: datasetPath))
                 } catch {
                     prepared.forEach { $0.abandon() }
                     failed += 1
                     throw error
                 }
             }
-            let forked = server.forkAll(prepared.map {
-                (input: $0.connection.standardInput.fileDescriptor, output: $0.connection.standardOutput.fileDescriptor, environment: $0.connection.environment)
-            })
+            let forked = server.forkAll(
+                prepared.map {
+                    (
+                        input: $0.connection.standardInput.fileDescriptor,
+                        output: $0.connection.standardOutput.fileDescriptor, environment: $0.connection.environment
+                    )
+                })
             var firstFailure: ExecutionError?
             for (preparation, outcome) in zip(prepared, forked) {
                 switch outcome {
                 case .success(let processID):
                     let link = preparation.connection.makeLink(peerAlive: { server.isRunning(processID) })
-                    let worker = WorkerProcess(preparation, child: .forked(processID, server), link: link, registry: registry)
+                    let worker = WorkerProcess(
+                        preparation, child: .forked(processID, server), link: link, registry: registry)
                     pool.append(worker)
                     do throws(SystemError) {
                         try pinning?.pin(processID: processID, lane: preparation.number - 1)
                     } catch {
-                        firstFailure = firstFailure ?? .workerStartFailed(worker: preparation.number, message: "cannot pin it to its core: \(error)")
+                        firstFailure =
+                            firstFailure
+                            ?? .workerStartFailed(
+                                worker: preparation.number, message: "cannot pin it to its core: \(error)")
                     }
                 case .failure(let error):
                     preparation.abandon()
@@ -167,10 +185,13 @@ package struct ProcessPoolRunner: TaskRunner {
                     totals.workersWithoutReport += 1
                     // A forked worker's server counted it as it reaped it: its times are known.
                     if let life = worker.lifeUsage {
-                        counted = counted + ResourceUsage(
-                            userSeconds: life.userSeconds, systemSeconds: life.systemSeconds, maxResidentKiB: 0,
-                            voluntaryContextSwitches: life.voluntaryContextSwitches, involuntaryContextSwitches: life.involuntaryContextSwitches,
-                            minorFaults: life.minorFaults, majorFaults: life.majorFaults)
+                        counted =
+                            counted
+                            + ResourceUsage(
+                                userSeconds: life.userSeconds, systemSeconds: life.systemSeconds, maxResidentKiB: 0,
+                                voluntaryContextSwitches: life.voluntaryContextSwitches,
+                                involuntaryContextSwitches: life.involuntaryContextSwitches,
+                                minorFaults: life.minorFaults, majorFaults: life.majorFaults)
                     } else {
                         totals.workersWithoutUsage += 1
                     }
@@ -190,7 +211,8 @@ package struct ProcessPoolRunner: TaskRunner {
             let (tally, failure) = ledger.result
             // Each worker is a lane: its scheduler figures are the cell's, when every one sent them.
             return ExecutionResult(
-                startupSeconds: startupSeconds, tally: tally, failure: failure, failureCount: ledger.failureCount, workers: totals,
+                startupSeconds: startupSeconds, tally: tally, failure: failure, failureCount: ledger.failureCount,
+                workers: totals,
                 lanes: totals.workersWithoutReport == 0 ? totals.lanes : nil)
         }
         do throws(ExecutionError) {
@@ -220,7 +242,8 @@ package struct ProcessPoolRunner: TaskRunner {
 
         performers = pool.map { ProcessPerformer(worker: $0, pool: self, workload: workload) }
         _ = runDriverThreads(
-            performers, ledger: ledger, workload: workload.instance, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers),
+            performers, ledger: ledger, workload: workload.instance,
+            batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: workers),
             timeline: timeline, pinning: pinning)
         // Replacements are the performers' current workers now.
         pool = performers.map(\.worker)

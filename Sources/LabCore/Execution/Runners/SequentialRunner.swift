@@ -13,7 +13,10 @@ package struct SequentialRunner: TaskRunner {
     /// Where the coordinator runs the tasks (lane 0's core); `nil` for anywhere.
     package let pinning: LanePinning?
 
-    package init(batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil) {
+    package init(
+        batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil,
+        pinning: LanePinning? = nil
+    ) {
         self.batch = batch
         self.watch = watch
         self.timeline = timeline
@@ -30,10 +33,12 @@ package struct SequentialRunner: TaskRunner {
         defer { pinning?.releaseCallingThread() }
         let before = Platform.threadSchedulerCounters()
         driveTasks(
-            ledger: ledger, workload: workload.instance, performer: InlinePerformer(workload: workload.instance, slot: watch?.slots.first),
+            ledger: ledger, workload: workload.instance,
+            performer: InlinePerformer(workload: workload.instance, slot: watch?.slots.first),
             batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: 1), lane: timeline?.lanes.first)
         let lane = Platform.threadSchedulerCounters().flatMap { after in before.map { after.since($0) } }
         let (tally, failure) = ledger.result
-        return ExecutionResult(startupSeconds: 0, tally: tally, failure: failure, failureCount: ledger.failureCount, lanes: lane)
+        return ExecutionResult(
+            startupSeconds: 0, tally: tally, failure: failure, failureCount: ledger.failureCount, lanes: lane)
     }
 }

@@ -14,7 +14,10 @@ package struct ThreadPoolRunner: TaskRunner {
     /// Where each thread runs; `nil` for anywhere.
     package let pinning: LanePinning?
 
-    package init(threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil, pinning: LanePinning? = nil) {
+    package init(
+        threads: Int, batch: BatchSize = .fixed(1), watch: TaskWatch? = nil, timeline: TimelineRecorder? = nil,
+        pinning: LanePinning? = nil
+    ) {
         self.pinning = pinning
         precondition(threads > 0, "a pool needs at least one thread")
         precondition(watch.map { $0.slots.count >= threads } ?? true, "the watch needs a slot per thread")
@@ -29,9 +32,12 @@ package struct ThreadPoolRunner: TaskRunner {
         let ledger = TaskLedger(taskCount: workload.taskCount)
         let performers = (0..<threads).map { InlinePerformer(workload: workload.instance, slot: watch?.slots[$0]) }
         let (startupSeconds, lanes) = runDriverThreads(
-            performers, ledger: ledger, workload: workload.instance, batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
+            performers, ledger: ledger, workload: workload.instance,
+            batch: batch.tasksPerClaim(taskCount: workload.taskCount, workers: threads),
             timeline: timeline, pinning: pinning)
         let (tally, failure) = ledger.result
-        return ExecutionResult(startupSeconds: startupSeconds, tally: tally, failure: failure, failureCount: ledger.failureCount, lanes: lanes)
+        return ExecutionResult(
+            startupSeconds: startupSeconds, tally: tally, failure: failure, failureCount: ledger.failureCount,
+            lanes: lanes)
     }
 }

@@ -40,7 +40,10 @@ package struct InlinePerformer: TaskPerformer, Sendable {
             } else {
                 slot?.begin(task: task.index)
                 do {
-                    result = .success(TaskOutcome(output: try workload.run(task: task.index, input: task.input), inputBytes: task.input.count))
+                    result = .success(
+                        TaskOutcome(
+                            output: try workload.run(task: task.index, input: task.input), inputBytes: task.input.count)
+                    )
                 } catch {
                     result = .failure(.taskFailed(task: task.index, message: "\(error)"))
                 }

@@ -18,7 +18,9 @@ final class TaskBuffers: @unchecked Sendable {
         Self.prefix(count, of: &resultStorage)
     }
 
-    private static func prefix(_ count: Int, of storage: inout UnsafeMutableRawBufferPointer) -> UnsafeMutableRawBufferPointer {
+    private static func prefix(
+        _ count: Int, of storage: inout UnsafeMutableRawBufferPointer
+    ) -> UnsafeMutableRawBufferPointer {
         if storage.count < count {
             storage.deallocate()
             storage = .allocate(byteCount: count, alignment: 16)

@@ -5,7 +5,9 @@ import Synchronization
 /// no task is left or a failure that cannot be recovered from stops every driver.
 /// - Parameter batch: how many tasks to claim at once (1 or more).
 /// - Parameter lane: where the claims' spans are recorded; `nil` records nothing.
-package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1, lane: LaneRecorder? = nil) {
+package func driveTasks(
+    ledger: TaskLedger, workload: any Workload, performer: some TaskPerformer, batch: Int = 1, lane: LaneRecorder? = nil
+) {
     var finished: [(index: Int, outcome: TaskOutcome)] = []
     finished.reserveCapacity(TaskLedger.depositEvery + max(batch, 1))
     var tasks: [PendingTask] = []
@@ -43,7 +45,8 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
                 log?.record(
                     TaskSpan(
                         lane: lane.lane, firstTask: claimed.lowerBound, taskCount: claimed.count, claimed: claimedAt,
-                        sent: times.sent == 0 ? started : times.sent, started: started, ended: max(times.ended, started), received: received,
+                        sent: times.sent == 0 ? started : times.sent, started: started,
+                        ended: max(times.ended, started), received: received,
                         work: times.work, bytesIn: bytesIn, bytesOut: bytesOut))
             }
         }
@@ -82,7 +85,8 @@ package func driveTasks(ledger: TaskLedger, workload: any Workload, performer: s
 ///   figures summed (`nil` when one could not be read or a thread did not start).
 /// - Parameter pinning: where each driver thread runs (thread `i` is lane `i`); `nil` for anywhere.
 func runDriverThreads<Performer: TaskPerformer & Sendable>(
-    _ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int, timeline: TimelineRecorder?, pinning: LanePinning? = nil
+    _ performers: [Performer], ledger: TaskLedger, workload: any Workload, batch: Int, timeline: TimelineRecorder?,
+    pinning: LanePinning? = nil
 ) -> (creationSeconds: Double, lanes: SchedulerCounters?) {
     let started = Platform.monotonicSeconds()
     var threads: [JoinableThread] = []
@@ -95,7 +99,9 @@ func runDriverThreads<Performer: TaskPerformer & Sendable>(
                     // Read once at each end of the thread's life: per lane, never per task.
                     let before = Platform.threadSchedulerCounters()
                     defer {
-                        let counted = Platform.threadSchedulerCounters().flatMap { after in before.map { after.since($0) } }
+                        let counted = Platform.threadSchedulerCounters().flatMap { after in
+                            before.map { after.since($0) }
+                        }
                         scheduling.withLock { $0.append(counted) }
                     }
                     do throws(SystemError) {

@@ -15,7 +15,9 @@ package final class TaskWatch: Sendable {
         fileprivate let sequence = Atomic<Int>(0)
         fileprivate let task = Atomic<Int>(0)
         /// Keeps the next slot's atomics off this slot's cache line.
-        private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        private let padding: (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int) = (
+            0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        )
 
         fileprivate init() {}
 
@@ -42,7 +44,8 @@ package final class TaskWatch: Sendable {
     /// - Throws: ``SystemError`` when the watchdog thread cannot be started; `body` has then
     ///   not run, as it would run unwatched.
     package func watch<T>(
-        timeoutSeconds seconds: Double, interval: Double = 0.05, onOverdue: @escaping @Sendable (_ task: Int, _ runningSeconds: Double) -> Void,
+        timeoutSeconds seconds: Double, interval: Double = 0.05,
+        onOverdue: @escaping @Sendable (_ task: Int, _ runningSeconds: Double) -> Void,
         _ body: () -> T
     ) throws(SystemError) -> T {
         guard seconds.isFinite else { return body() }
@@ -76,7 +79,9 @@ package final class TaskWatch: Sendable {
 
         /// The longest-running task that has shown the same running state for longer than
         /// `seconds` as of `now`, if any.
-        mutating func overdue(_ watch: TaskWatch, after seconds: Double, now: Double) -> (task: Int, runningSeconds: Double)? {
+        mutating func overdue(
+            _ watch: TaskWatch, after seconds: Double, now: Double
+        ) -> (task: Int, runningSeconds: Double)? {
             var longest: (task: Int, runningSeconds: Double)?
             for (number, slot) in watch.slots.enumerated() {
                 let sequence = slot.sequence.load(ordering: .acquiring)

@@ -12,12 +12,14 @@ package struct DescriptorSource: ByteSource {
     }
 
     package mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        if deadline.isFinite, try !Platform.waitUntilReadable(descriptor, seconds: deadline - Platform.monotonicSeconds()) {
+        if deadline.isFinite,
+            try !Platform.waitUntilReadable(descriptor, seconds: deadline - Platform.monotonicSeconds())
+        {
             throw ReadDeadlinePassed()
         }
         do {
             return try Platform.read(descriptor, into: buffer)
-        } catch where error.errno == ECONNRESET {
+        } catch  where error.errno == ECONNRESET {
             // A socket whose peer died with bytes of ours unread is reset rather than ended;
             // for a reader that is the end of the stream, as a pipe's writer dying is.
             return 0

@@ -30,7 +30,8 @@ package struct RingSink: ByteSink {
             var used = unread()
             if used == capacity {
                 let outcome = waiting.wait(
-                    until: { unread() != capacity }, signal: ring.spaceSignal, sleeping: ring.producerSleeping, deadline: .infinity)
+                    until: { unread() != capacity }, signal: ring.spaceSignal, sleeping: ring.producerSleeping,
+                    deadline: .infinity)
                 guard case .ready = outcome else { throw SystemError(call: "write", errno: EPIPE) }
                 used = unread()
             }

@@ -63,7 +63,8 @@ package struct RingWaiting {
     /// Waits until `ready()` holds. `signal` is the futex word the other side bumps after it
     /// made progress and saw `sleeping` set.
     func wait(
-        until ready: () -> Bool, signal: UnsafeMutablePointer<UInt32>, sleeping: UnsafeMutablePointer<UInt32>, deadline: Double
+        until ready: () -> Bool, signal: UnsafeMutablePointer<UInt32>, sleeping: UnsafeMutablePointer<UInt32>,
+        deadline: Double
     ) -> Outcome {
         var polls = 0
         while polls < spinPolls {

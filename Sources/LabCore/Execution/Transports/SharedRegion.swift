@@ -58,7 +58,9 @@ package final class SharedRegion: @unchecked Sendable {
     package static func create(
         capacity: Int = defaultCapacity, inputSlotBytes: Int = 0, resultSlotBytes: Int = 0
     ) throws(SystemError) -> (region: SharedRegion, descriptor: Int32) {
-        precondition(capacity >= 4096 && capacity & (capacity - 1) == 0, "a ring's capacity is a power of two of at least a page")
+        precondition(
+            capacity >= 4096 && capacity & (capacity - 1) == 0, "a ring's capacity is a power of two of at least a page"
+        )
         let inputSlot = wholePages(inputSlotBytes)
         let resultSlot = wholePages(resultSlotBytes)
         let length = dataOffset + 2 * capacity + inputSlot + resultSlot
@@ -66,7 +68,8 @@ package final class SharedRegion: @unchecked Sendable {
         // The worker writes the rings, but can never change the region's size: a region cut
         // short under the coordinator's mapping would kill the coordinator with SIGBUS.
         try Platform.sealSharedMemory(descriptor, mappedAt: base, length: length, writes: false)
-        let region = SharedRegion(base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
+        let region = SharedRegion(
+            base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
         region.base.storeBytes(of: UInt64(capacity).littleEndian, toByteOffset: 8, as: UInt64.self)
         region.base.storeBytes(of: UInt64(inputSlot).littleEndian, toByteOffset: 16, as: UInt64.self)
         region.base.storeBytes(of: UInt64(resultSlot).littleEndian, toByteOffset: 24, as: UInt64.self)
@@ -92,17 +95,21 @@ package final class SharedRegion: @unchecked Sendable {
         let length = try Platform.fileSize(descriptor)
         guard length > dataOffset else { throw SystemError(call: "fstat", errno: EINVAL) }
         let base = try Platform.mapShared(descriptor, length: length, writable: true)
-        func field(_ offset: Int) -> Int { Int(truncatingIfNeeded: UInt64(littleEndian: base.load(fromByteOffset: offset, as: UInt64.self))) }
+        func field(_ offset: Int) -> Int {
+            Int(truncatingIfNeeded: UInt64(littleEndian: base.load(fromByteOffset: offset, as: UInt64.self)))
+        }
         let magic = UInt64(littleEndian: base.load(fromByteOffset: 0, as: UInt64.self))
         let (capacity, inputSlot, resultSlot) = (field(8), field(16), field(24))
         // Each field at most the file's length, so that the sum cannot overflow.
-        guard magic == SharedRegion.magic, (1...length).contains(capacity), (0...length).contains(inputSlot), (0...length).contains(resultSlot),
+        guard magic == SharedRegion.magic, (1...length).contains(capacity), (0...length).contains(inputSlot),
+            (0...length).contains(resultSlot),
             dataOffset + 2 * capacity + inputSlot + resultSlot == length
         else {
             Platform.unmap(base, length: length)
             throw SystemError(call: "mmap", errno: EINVAL)
         }
-        return SharedRegion(base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
+        return SharedRegion(
+            base: base, length: length, capacity: capacity, inputSlotBytes: inputSlot, resultSlotBytes: resultSlot)
     }
 
     /// Where the control block of each ring starts (see the layout above).
@@ -113,10 +120,13 @@ package final class SharedRegion: @unchecked Sendable {
 
     /// Coordinator to worker.
     package var requests: SharedRing {
-        SharedRing(control: base + SharedRegion.requestControlOffset, data: base + SharedRegion.dataOffset, capacity: capacity)
+        SharedRing(
+            control: base + SharedRegion.requestControlOffset, data: base + SharedRegion.dataOffset, capacity: capacity)
     }
     /// Worker to coordinator.
     package var replies: SharedRing {
-        SharedRing(control: base + SharedRegion.replyControlOffset, data: base + SharedRegion.dataOffset + capacity, capacity: capacity)
+        SharedRing(
+            control: base + SharedRegion.replyControlOffset, data: base + SharedRegion.dataOffset + capacity,
+            capacity: capacity)
     }
 }

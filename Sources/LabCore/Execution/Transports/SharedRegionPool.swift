@@ -30,9 +30,12 @@ package final class SharedRegionPool: Sendable {
 
     /// A region for a worker, with a descriptor of its memory file that the caller owns and
     /// closes once the child has it: a spare of the same shape if one is kept, or a new one.
-    package func lend(inputSlotBytes: Int, resultSlotBytes: Int) throws(SystemError) -> (region: SharedRegion, descriptor: Int32) {
+    package func lend(
+        inputSlotBytes: Int, resultSlotBytes: Int
+    ) throws(SystemError) -> (region: SharedRegion, descriptor: Int32) {
         let shape = Shape(
-            capacity: SharedRegion.defaultCapacity, inputSlot: SharedRegion.wholePages(inputSlotBytes), resultSlot: SharedRegion.wholePages(resultSlotBytes))
+            capacity: SharedRegion.defaultCapacity, inputSlot: SharedRegion.wholePages(inputSlotBytes),
+            resultSlot: SharedRegion.wholePages(resultSlotBytes))
         let spare: (region: SharedRegion, descriptor: Int32)? = state.withLock { state in
             guard let position = state.spares.firstIndex(where: { Self.shape(of: $0.region) == shape }) else {
                 // A run's cells come one after another: a spare of another shape will not be asked for again soon.
@@ -47,7 +50,8 @@ package final class SharedRegionPool: Sendable {
             spare.region.reset()
             lent = spare
         } else {
-            lent = try SharedRegion.create(capacity: shape.capacity, inputSlotBytes: shape.inputSlot, resultSlotBytes: shape.resultSlot)
+            lent = try SharedRegion.create(
+                capacity: shape.capacity, inputSlotBytes: shape.inputSlot, resultSlotBytes: shape.resultSlot)
         }
         let copy: Int32
         do {

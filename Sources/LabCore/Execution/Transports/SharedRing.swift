@@ -16,8 +16,12 @@ package struct SharedRing {
     let data: UnsafeMutableRawPointer
     let capacity: Int
 
-    private func word64(_ offset: Int) -> UnsafeMutablePointer<UInt64> { (control + offset).assumingMemoryBound(to: UInt64.self) }
-    private func word32(_ offset: Int) -> UnsafeMutablePointer<UInt32> { (control + offset).assumingMemoryBound(to: UInt32.self) }
+    private func word64(_ offset: Int) -> UnsafeMutablePointer<UInt64> {
+        (control + offset).assumingMemoryBound(to: UInt64.self)
+    }
+    private func word32(_ offset: Int) -> UnsafeMutablePointer<UInt32> {
+        (control + offset).assumingMemoryBound(to: UInt32.self)
+    }
     var head: UnsafeMutablePointer<UInt64> { word64(0) }
     /// Set by the producer when it writes no more: the consumer reads what is left, then the end.
     var closed: UnsafeMutablePointer<UInt32> { word32(8) }

@@ -65,7 +65,8 @@ extension StreamLink where Source == DescriptorSource, Sink == DescriptorSink {
     /// always takes without blocking; a socket's buffer is larger, but only this much is promised.
     static func descriptors(requests: Int32, replies: Int32, end: WorkerConnection.CoordinatorEnd) -> StreamLink {
         StreamLink(
-            source: DescriptorSource(descriptor: replies), sink: DescriptorSink(descriptor: requests), pipelineBytes: 4096,
+            source: DescriptorSource(descriptor: replies), sink: DescriptorSink(descriptor: requests),
+            pipelineBytes: 4096,
             publishesEachFrame: false, endRequests: end.endRequests, release: end.release)
     }
 }
@@ -74,9 +75,13 @@ extension StreamLink where Source == RingSource, Sink == RingSink {
     /// The rings of a ``SharedRegion`` (which the source and sink keep mapped until the link
     /// goes). A batch may fill half the request ring, and each task is published as soon as
     /// it is encoded: a store and a fence, no system call while the worker is awake.
-    static func sharedMemory(_ region: SharedRegion, waiting: RingWaiting, end: WorkerConnection.CoordinatorEnd) -> StreamLink {
+    static func sharedMemory(
+        _ region: SharedRegion, waiting: RingWaiting, end: WorkerConnection.CoordinatorEnd
+    ) -> StreamLink {
         StreamLink(
-            source: RingSource(region.replies, of: region, waiting: waiting), sink: RingSink(region.requests, of: region, waiting: waiting),
-            pipelineBytes: region.capacity / 2, publishesEachFrame: true, endRequests: end.endRequests, release: end.release)
+            source: RingSource(region.replies, of: region, waiting: waiting),
+            sink: RingSink(region.requests, of: region, waiting: waiting),
+            pipelineBytes: region.capacity / 2, publishesEachFrame: true, endRequests: end.endRequests,
+            release: end.release)
     }
 }

@@ -5,7 +5,9 @@ package protocol TransportChild {
     associatedtype Outcome
     /// - Parameter region: the shared region over `shm` (whose slots an in-place workload's
     ///   bytes use); `nil` over a pipe or a socket pair.
-    func serve<Source: ByteSource, Sink: ByteSink>(source: inout Source, sink: inout Sink, region: SharedRegion?) throws -> Outcome
+    func serve<Source: ByteSource, Sink: ByteSink>(
+        source: inout Source, sink: inout Sink, region: SharedRegion?
+    ) throws -> Outcome
 }
 
 extension TransportSettings {
@@ -14,7 +16,9 @@ extension TransportSettings {
     /// region that `requests` holds (`replies` is not asked), waiting as these settings say
     /// and ending when the parent is gone; the reply ring is closed when `child` returns.
     /// - Throws: what `replies` or attaching the region throws, or what `child` throws.
-    package func serve<Child: TransportChild>(_ child: Child, requests: Int32, replies: () throws -> Int32) throws -> Child.Outcome {
+    package func serve<Child: TransportChild>(
+        _ child: Child, requests: Int32, replies: () throws -> Int32
+    ) throws -> Child.Outcome {
         switch kind {
         case .pipe, .socketpair:
             var source = DescriptorSource(descriptor: requests)

@@ -33,8 +33,11 @@ extension TransportSettings {
     /// What a child (a worker, or `lab calibrate`'s peer) was told by its coordinator through
     /// its environment; ``Transport/default`` and the default spin where it says nothing.
     package static var inherited: TransportSettings {
-        let transport = Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .default
-        let spin = Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) } ?? Transport.defaultSpinPolls
+        let transport =
+            Platform.environmentValue(Transport.environmentVariable).flatMap(Transport.init(rawValue:)) ?? .default
+        let spin =
+            Platform.environmentValue(Transport.spinEnvironmentVariable).flatMap { Int($0) }
+            ?? Transport.defaultSpinPolls
         let crowding = Platform.environmentValue(Transport.crowdingEnvironmentVariable).flatMap { Int($0) } ?? 1
         return TransportSettings(transport, spinPolls: max(spin, 0), crowding: min(max(crowding, 1), 1 << 20))
     }

@@ -61,11 +61,14 @@ package struct FrameReader<Source: ByteSource> {
         var received = 0
         var payload = try [UInt8](unsafeUninitializedCapacity: upfront) { storage, count in
             buffer.withUnsafeBytes { bytes in
-                UnsafeMutableRawBufferPointer(storage).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + buffered)]))
+                UnsafeMutableRawBufferPointer(storage).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + buffered)]))
             }
             received = buffered
             while received < upfront {
-                let read = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[received..<upfront]))
+                let read = try source.read(
+                    into: UnsafeMutableRawBufferPointer(
+                        rebasing: UnsafeMutableRawBufferPointer(storage)[received..<upfront]))
                 if read == 0 { break }
                 received += read
             }
@@ -73,7 +76,8 @@ package struct FrameReader<Source: ByteSource> {
         }
         start += buffered
         if received < upfront {
-            throw WireFormatError.truncatedFrame(received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
+            throw WireFormatError.truncatedFrame(
+                received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
         }
         if payload.count < length {
             try readRemainder(into: &payload, length: length)
@@ -97,7 +101,8 @@ package struct FrameReader<Source: ByteSource> {
                 try source.read(into: UnsafeMutableRawBufferPointer(rebasing: storage[received...]))
             }
             if count == 0 {
-                throw WireFormatError.truncatedFrame(received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
+                throw WireFormatError.truncatedFrame(
+                    received: WireFormat.headerBytes + received, expected: WireFormat.headerBytes + length)
             }
             received += count
         }

@@ -21,7 +21,9 @@ package struct FrameTrailer: Sendable {
     }
 
     /// A result's trailer: five fields, and a sixth for a result in a slot.
-    package init(_ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64, _ sixth: UInt64? = nil) {
+    package init(
+        _ first: UInt64, _ second: UInt64, _ third: UInt64, _ fourth: UInt64, _ fifth: UInt64, _ sixth: UInt64? = nil
+    ) {
         append(first)
         append(second)
         append(third)
@@ -31,7 +33,9 @@ package struct FrameTrailer: Sendable {
     }
 
     private mutating func append(_ value: UInt64) {
-        withUnsafeMutableBytes(of: &fields) { $0.storeBytes(of: value.littleEndian, toByteOffset: 8 * count, as: UInt64.self) }
+        withUnsafeMutableBytes(of: &fields) {
+            $0.storeBytes(of: value.littleEndian, toByteOffset: 8 * count, as: UInt64.self)
+        }
         count += 1
     }
 
@@ -56,7 +60,10 @@ package struct FrameTrailer: Sendable {
         guard start >= 0 else { return nil }
         var trailer = FrameTrailer()
         bytes.withUnsafeBytes { raw in
-            for field in 0..<count { trailer.append(UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * field, as: UInt64.self))) }
+            for field in 0..<count {
+                trailer.append(
+                    UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + 8 * field, as: UInt64.self)))
+            }
         }
         bytes.removeLast(8 * count)
         return trailer

@@ -29,7 +29,9 @@ package struct PayloadReader {
         guard bytes.count - offset >= length else { throw .malformedPayload(kind) }
         // Invalid UTF-8 is a damaged field, not text to repair: String(decoding:) would
         // replace the bad bytes and hand on a message that was never sent.
-        guard let text = String(validating: bytes[offset..<(offset + length)], as: UTF8.self) else { throw .malformedPayload(kind) }
+        guard let text = String(validating: bytes[offset..<(offset + length)], as: UTF8.self) else {
+            throw .malformedPayload(kind)
+        }
         offset += length
         return text
     }

@@ -8,7 +8,8 @@
 package enum WorkerMessage: Sendable, Equatable {
     /// `datasetPath`: where the worker maps the workload's dataset from (`--dataset map`);
     /// empty when it builds its own.
-    case setup(workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int, datasetPath: String = "")
+    case setup(
+        workload: String, parameters: String, fixtureValues: [String: String], taskCount: Int, datasetPath: String = "")
     case ready(processID: Int32)
     case task(index: Int, input: [UInt8])
     /// `started` and `ended`: when the task's body ran, in nanoseconds on the worker's
@@ -45,7 +46,10 @@ package enum WorkerMessage: Sendable, Equatable {
         case .taskInSlot(let index, let inputBytes):
             return (.taskInSlot, [], FrameTrailer(UInt64(index), UInt64(inputBytes)))
         case .resultInSlot(let index, let output, let resultBytes, let started, let ended):
-            return (.resultInSlot, [], FrameTrailer(UInt64(index), output.checksum, output.units, started, ended, UInt64(resultBytes)))
+            return (
+                .resultInSlot, [],
+                FrameTrailer(UInt64(index), output.checksum, output.units, started, ended, UInt64(resultBytes))
+            )
         default:
             let frame = fieldsFirstFrame
             return (frame.kind, frame.payload, .none)
@@ -103,17 +107,26 @@ package enum WorkerMessage: Sendable, Equatable {
             guard let trailer = FrameTrailer.cut(5, from: &bytes) else { throw .malformedPayload(.result) }
             self = .result(
                 index: try WorkerMessage.index(trailer[0], kind: .result),
-                output: TaskOutput(checksum: trailer[1], units: trailer[2], payload: bytes), started: trailer[3], ended: trailer[4])
+                output: TaskOutput(checksum: trailer[1], units: trailer[2], payload: bytes), started: trailer[3],
+                ended: trailer[4])
             return
         case .taskInSlot:
-            guard frame.payload.count == 16, let trailer = FrameTrailer.cut(2, from: &frame.payload) else { throw .malformedPayload(.taskInSlot) }
-            self = .taskInSlot(index: try WorkerMessage.index(trailer[0], kind: .taskInSlot), inputBytes: try WorkerMessage.index(trailer[1], kind: .taskInSlot))
+            guard frame.payload.count == 16, let trailer = FrameTrailer.cut(2, from: &frame.payload) else {
+                throw .malformedPayload(.taskInSlot)
+            }
+            self = .taskInSlot(
+                index: try WorkerMessage.index(trailer[0], kind: .taskInSlot),
+                inputBytes: try WorkerMessage.index(trailer[1], kind: .taskInSlot))
             return
         case .resultInSlot:
-            guard frame.payload.count == 48, let trailer = FrameTrailer.cut(6, from: &frame.payload) else { throw .malformedPayload(.resultInSlot) }
+            guard frame.payload.count == 48, let trailer = FrameTrailer.cut(6, from: &frame.payload) else {
+                throw .malformedPayload(.resultInSlot)
+            }
             self = .resultInSlot(
-                index: try WorkerMessage.index(trailer[0], kind: .resultInSlot), output: TaskOutput(checksum: trailer[1], units: trailer[2]),
-                resultBytes: try WorkerMessage.index(trailer[5], kind: .resultInSlot), started: trailer[3], ended: trailer[4])
+                index: try WorkerMessage.index(trailer[0], kind: .resultInSlot),
+                output: TaskOutput(checksum: trailer[1], units: trailer[2]),
+                resultBytes: try WorkerMessage.index(trailer[5], kind: .resultInSlot), started: trailer[3],
+                ended: trailer[4])
             return
         default:
             break
@@ -131,7 +144,9 @@ package enum WorkerMessage: Sendable, Equatable {
             }
             let taskCount = try WorkerMessage.index(try reader.readUInt64(), kind: .setup)
             let datasetPath = try reader.readString()
-            self = .setup(workload: workload, parameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount, datasetPath: datasetPath)
+            self = .setup(
+                workload: workload, parameters: parameters, fixtureValues: fixtureValues, taskCount: taskCount,
+                datasetPath: datasetPath)
         case .ready:
             let value = try reader.readUInt64()
             guard value <= UInt64(UInt32.max) else { throw .malformedPayload(.ready) }

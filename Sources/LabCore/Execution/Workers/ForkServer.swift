@@ -29,7 +29,9 @@ package final class ForkServer: Sendable {
     /// - Throws: ``ExecutionError/workerStartFailed(worker:message:)`` (worker 0) when it cannot start.
     package init(command: WorkerExecutable, registry: ChildProcessRegistry) throws(ExecutionError) {
         self.registry = registry
-        func failed(_ message: String) -> ExecutionError { .workerStartFailed(worker: 0, message: "the fork server: \(message)") }
+        func failed(_ message: String) -> ExecutionError {
+            .workerStartFailed(worker: 0, message: "the fork server: \(message)")
+        }
         let requests: (mine: Int32, theirs: Int32)
         let exitNotes: (mine: Int32, theirs: Int32)
         do {
@@ -41,7 +43,8 @@ package final class ForkServer: Sendable {
         let child: SpawnedChild
         do {
             child = try SpawnedChild.start(
-                command.executablePath, arguments: command.forkServerArguments, quietCrashes: true, input: requests.theirs,
+                command.executablePath, arguments: command.forkServerArguments, quietCrashes: true,
+                input: requests.theirs,
                 output: exitNotes.theirs)
         } catch {
             [requests.mine, requests.theirs, exitNotes.mine, exitNotes.theirs].forEach(Platform.close)
@@ -79,11 +82,14 @@ package final class ForkServer: Sendable {
     /// every request before reading any answer: the server forks them back to back, without a
     /// round trip between two. Answers come in the order of the requests.
     /// - Returns: each worker's process ID, or why it was not forked.
-    package func forkAll(_ requests: [(input: Int32, output: Int32, environment: [String: String])]) -> [Result<Int32, ExecutionError>] {
+    package func forkAll(
+        _ requests: [(input: Int32, output: Int32, environment: [String: String])]
+    ) -> [Result<Int32, ExecutionError>] {
         let outcome: Result<[String], SystemError> = control.withLock { socket in
             do throws(SystemError) {
                 for request in requests {
-                    let block = request.environment.keys.sorted().map { "\($0)=\(request.environment[$0]!)" }.joined(separator: "\u{0}")
+                    let block = request.environment.keys.sorted().map { "\($0)=\(request.environment[$0]!)" }.joined(
+                        separator: "\u{0}")
                     try ForkServer.send(socket, "fork\u{0}" + block, descriptors: [request.input, request.output])
                 }
                 var answers: [String] = []
@@ -95,7 +101,9 @@ package final class ForkServer: Sendable {
         }
         switch outcome {
         case .failure(let error):
-            return requests.map { _ in .failure(.workerStartFailed(worker: 0, message: "the fork server did not answer: \(error)")) }
+            return requests.map { _ in
+                .failure(.workerStartFailed(worker: 0, message: "the fork server did not answer: \(error)"))
+            }
         case .success(let answers):
             return answers.map { answer in
                 guard answer.hasPrefix("pid "), let processID = Int32(answer.dropFirst(4)) else {
@@ -133,7 +141,8 @@ package final class ForkServer: Sendable {
         guard fields.count == 7, numbers.count == 7, numbers.allSatisfy({ $0 >= 0 }) else { return nil }
         return ResourceUsage(
             userSeconds: Double(numbers[0]) / 1e6, systemSeconds: Double(numbers[1]) / 1e6, maxResidentKiB: numbers[6],
-            voluntaryContextSwitches: numbers[4], involuntaryContextSwitches: numbers[5], minorFaults: numbers[2], majorFaults: numbers[3])
+            voluntaryContextSwitches: numbers[4], involuntaryContextSwitches: numbers[5], minorFaults: numbers[2],
+            majorFaults: numbers[3])
     }
 
     /// Whether worker `processID` still runs: not reaped, and (should the server be gone,
@@ -162,7 +171,8 @@ package final class ForkServer: Sendable {
     private func readNotices() {
         while let note = try? ForkServer.receive(notices), !note.text.isEmpty {
             let parts = note.text.split(separator: " ")
-            guard parts.count >= 3, parts[0] == "exit", let processID = Int32(parts[1]), let status = Int32(parts[2]) else { continue }
+            guard parts.count >= 3, parts[0] == "exit", let processID = Int32(parts[1]), let status = Int32(parts[2])
+            else { continue }
             exits.withLock { $0[processID] = (status, ForkServer.usage(parts[3...])) }
         }
         gone.store(true, ordering: .releasing)
@@ -183,6 +193,8 @@ package final class ForkServer: Sendable {
     /// What a raw wait status says: `exited with status 3`, `killed by signal 9 (SIGKILL)`.
     package static func describe(status: Int32) -> String {
         let signal = status & 0x7f
-        return signal == 0 ? "exited with status \((status >> 8) & 0xff)" : "killed by signal \(signal) (\(Platform.signalName(signal)))"
+        return signal == 0
+            ? "exited with status \((status >> 8) & 0xff)"
+            : "killed by signal \(signal) (\(Platform.signalName(signal)))"
     }
 }

@@ -28,7 +28,9 @@ package struct ForkServerService: Sendable {
         Platform.ignoreSignal(SIGINT)
         Platform.ignoreSignal(SIGPIPE)
         try Platform.setParentDeathSignal(SIGKILL)
-        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
+        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
+            Int32(expected) != Platform.parentProcessID
+        {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
         let childSignals = try Platform.childSignalDescriptor()
@@ -60,7 +62,8 @@ package struct ForkServerService: Sendable {
             // buffers and strings cost on every fork when requests were taken one at a time.
             var batch = [try ForkServer.receive(requests)]
             while batch.count < Self.batchLimit, !batch[batch.count - 1].text.isEmpty,
-                try Platform.waitReadable([requests], timeoutMilliseconds: 0)[0] {
+                try Platform.waitReadable([requests], timeoutMilliseconds: 0)[0]
+            {
                 batch.append(try ForkServer.receive(requests))
             }
             let asked = batch.map { request in
@@ -73,7 +76,9 @@ package struct ForkServerService: Sendable {
                 do throws(SystemError) {
                     let child = try Platform.fork()
                     if child == 0 {
-                        becomeWorker(descriptors: batch[index].descriptors, environment: parts.dropFirst(), closing: childSignals, server: server)
+                        becomeWorker(
+                            descriptors: batch[index].descriptors, environment: parts.dropFirst(),
+                            closing: childSignals, server: server)
                     }
                     forked[index] = .success(child)
                 } catch {
@@ -143,7 +148,9 @@ package struct ForkServerService: Sendable {
     /// In the forked child: takes the descriptors as standard input and output, closes every
     /// other one it inherited, takes the environment and every signal back, then serves as a
     /// worker and ends the process.
-    private func becomeWorker(descriptors: [Int32], environment: ArraySlice<String>, closing childSignals: Int32, server: Int32) -> Never {
+    private func becomeWorker(
+        descriptors: [Int32], environment: ArraySlice<String>, closing childSignals: Int32, server: Int32
+    ) -> Never {
         Platform.close(childSignals)
         try? Platform.duplicate(descriptors[0], onto: STDIN_FILENO)
         try? Platform.duplicate(descriptors[1], onto: STDOUT_FILENO)
@@ -168,4 +175,3 @@ package struct ForkServerService: Sendable {
         }
     }
 }
-

@@ -34,7 +34,8 @@ package final class SpawnedChild: Sendable {
     /// would add nothing.
     /// - Throws: what starting it throws (``SystemError`` from `posix_spawn`).
     package static func start(
-        _ executable: String, arguments: [String], environment extra: [String: String] = [:], quietCrashes: Bool = false, input: Int32,
+        _ executable: String, arguments: [String], environment extra: [String: String] = [:],
+        quietCrashes: Bool = false, input: Int32,
         output: Int32
     ) throws -> SpawnedChild {
         var environment = ProcessInfo.processInfo.environment

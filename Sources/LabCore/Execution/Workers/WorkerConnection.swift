@@ -32,7 +32,9 @@ package struct WorkerConnection {
                 try writer.write(frame)
             case .region(let region):
                 // Nobody to wait for: a ring without room for it fails at once.
-                var writer = FrameWriter(sink: RingSink(region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: { false })))
+                var writer = FrameWriter(
+                    sink: RingSink(
+                        region.requests, of: region, waiting: RingWaiting(spinPolls: 0, peerAlive: { false })))
                 try writer.write(frame)
             }
         }
@@ -73,7 +75,8 @@ package struct WorkerConnection {
                 throw error
             }
             return WorkerConnection(
-                standardInput: FileHandle(fileDescriptor: requests.read), standardOutput: FileHandle(fileDescriptor: replies.write),
+                standardInput: FileHandle(fileDescriptor: requests.read),
+                standardOutput: FileHandle(fileDescriptor: replies.write),
                 childDescriptors: [requests.read, replies.write], environment: environment,
                 end: .descriptors(requests: requests.write, replies: replies.read), settings: settings)
         case .socketpair:
@@ -93,7 +96,8 @@ package struct WorkerConnection {
             environment[Transport.spinEnvironmentVariable] = String(settings.spinPolls)
             if settings.sharesCores { environment[Transport.crowdingEnvironmentVariable] = String(settings.crowding) }
             return WorkerConnection(
-                standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError, childDescriptors: [descriptor],
+                standardInput: FileHandle(fileDescriptor: descriptor), standardOutput: FileHandle.standardError,
+                childDescriptors: [descriptor],
                 environment: environment, end: .region(region), settings: settings)
         }
     }
@@ -110,8 +114,10 @@ package struct WorkerConnection {
     /// still runs.
     func makeLink(peerAlive: @escaping () -> Bool) -> any WorkerLink {
         switch end {
-        case .descriptors(let requests, let replies): StreamLink.descriptors(requests: requests, replies: replies, end: end)
-        case .region(let region): StreamLink.sharedMemory(region, waiting: RingWaiting(settings, peerAlive: peerAlive), end: end)
+        case .descriptors(let requests, let replies):
+            StreamLink.descriptors(requests: requests, replies: replies, end: end)
+        case .region(let region):
+            StreamLink.sharedMemory(region, waiting: RingWaiting(settings, peerAlive: peerAlive), end: end)
         }
     }
 }

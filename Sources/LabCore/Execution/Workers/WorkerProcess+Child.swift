@@ -6,9 +6,12 @@ extension WorkerProcess {
     var lifeEvents: [LaneEvent] {
         let lane = number - 1
         let pid = processID
-        return [(LaneEvent.Kind.spawn, spawnRequestedAt), (.spawned, spawnedAt), (.workerReady, readyAt), (.finishRequested, finishRequestedAt), (.workerGone, goneAt)]
-            .filter { $0.1 != 0 }
-            .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
+        return [
+            (LaneEvent.Kind.spawn, spawnRequestedAt), (.spawned, spawnedAt), (.workerReady, readyAt),
+            (.finishRequested, finishRequestedAt), (.workerGone, goneAt),
+        ]
+        .filter { $0.1 != 0 }
+        .map { LaneEvent(lane: lane, kind: $0.0, at: $0.1, processID: pid) }
     }
 
     /// The worker's process: spawned anew (``SpawnedChild``, reaped when asked whether it
@@ -56,7 +59,8 @@ extension WorkerProcess.Child {
     /// anew from `executablePath` with `arguments`. Returns it with the coordinator's end of
     /// its transport as a link; on failure the transport is released.
     static func start(
-        worker number: Int, executablePath: String, arguments: [String], connection: WorkerConnection, forkServer: ForkServer?
+        worker number: Int, executablePath: String, arguments: [String], connection: WorkerConnection,
+        forkServer: ForkServer?
     ) throws(ExecutionError) -> (child: Self, link: any WorkerLink) {
         if let forkServer {
             let processID: Int32

@@ -69,7 +69,8 @@ final class WorkerProcess: @unchecked Sendable {
     /// - Parameter regions: where an `shm` worker's region comes from and goes back to;
     ///   `nil` makes one for this worker alone.
     static func prepare(
-        number: Int, transport: TransportSettings, regions: SharedRegionPool?, workload: ConfiguredWorkload, datasetPath: String?
+        number: Int, transport: TransportSettings, regions: SharedRegionPool?, workload: ConfiguredWorkload,
+        datasetPath: String?
     ) throws(ExecutionError) -> Preparation {
         let requestedAt = Platform.monotonicNanoseconds()
         let connection: WorkerConnection
@@ -77,13 +78,15 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             connection = try WorkerConnection.make(transport, slotBytes: slotBytes, regions: regions)
         } catch {
-            throw .workerStartFailed(worker: number, message: "cannot make its \(transport.kind.rawValue) transport: \(error)")
+            throw .workerStartFailed(
+                worker: number, message: "cannot make its \(transport.kind.rawValue) transport: \(error)")
         }
         var region: SharedRegion?
         if case .region(let shared) = connection.end { region = shared }
         let slots = slotBytes == nil ? nil : region
         let setup = WorkerMessage.setup(
-            workload: workload.name, parameters: workload.parameters.canonicalText, fixtureValues: workload.parameters.fixtureValues,
+            workload: workload.name, parameters: workload.parameters.canonicalText,
+            fixtureValues: workload.parameters.fixtureValues,
             taskCount: workload.taskCount, datasetPath: datasetPath ?? ""
         ).frame
         do {
@@ -121,14 +124,18 @@ final class WorkerProcess: @unchecked Sendable {
     /// and the caller waits for it to be ready (``awaitReady(timeoutSeconds:)``), so that
     /// several children can load in parallel.
     convenience init(
-        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = TransportSettings(), registry: ChildProcessRegistry,
-        forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload, datasetPath: String? = nil
+        number: Int, executablePath: String, arguments: [String], transport: TransportSettings = TransportSettings(),
+        registry: ChildProcessRegistry,
+        forkServer: ForkServer? = nil, regions: SharedRegionPool? = nil, workload: ConfiguredWorkload,
+        datasetPath: String? = nil
     ) throws(ExecutionError) {
-        let preparation = try Self.prepare(number: number, transport: transport, regions: regions, workload: workload, datasetPath: datasetPath)
+        let preparation = try Self.prepare(
+            number: number, transport: transport, regions: regions, workload: workload, datasetPath: datasetPath)
         let started: (child: Child, link: any WorkerLink)
         do {
             started = try Child.start(
-                worker: number, executablePath: executablePath, arguments: arguments, connection: preparation.connection, forkServer: forkServer)
+                worker: number, executablePath: executablePath, arguments: arguments,
+                connection: preparation.connection, forkServer: forkServer)
         } catch {
             // Child.start released the transport; the child's ends are still ours.
             preparation.connection.childDescriptors.forEach(Platform.close)
@@ -146,7 +153,8 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             answer = try receive(task: nil, timeoutSeconds: timeoutSeconds)
         } catch .taskTimedOut {
-            throw .workerStartFailed(worker: number, message: "not ready after \(timeoutSeconds.shortText) s (the task timeout); killed")
+            throw .workerStartFailed(
+                worker: number, message: "not ready after \(timeoutSeconds.shortText) s (the task timeout); killed")
         }
         switch answer {
         case .ready:
@@ -165,9 +173,12 @@ final class WorkerProcess: @unchecked Sendable {
     /// An in-place workload's tasks over `shm` go one at a time through the region's slots.
     /// - Returns: how many tasks were delivered to `deliver`; after a worker failure (death,
     ///   timeout, broken protocol) that failure is the last one delivered.
-    func perform(_ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, times: inout SpanTimes?, deliver: TaskDelivery) -> Int {
+    func perform(
+        _ tasks: ArraySlice<PendingTask>, timeoutSeconds: Double, times: inout SpanTimes?, deliver: TaskDelivery
+    ) -> Int {
         if let inPlace, let slots {
-            return perform(tasks, of: inPlace, in: slots, timeoutSeconds: timeoutSeconds, times: &times, deliver: deliver)
+            return perform(
+                tasks, of: inPlace, in: slots, timeoutSeconds: timeoutSeconds, times: &times, deliver: deliver)
         }
         var sent = tasks.startIndex
         var bytes = 0
@@ -199,7 +210,8 @@ final class WorkerProcess: @unchecked Sendable {
                 case .failure(let replyIndex, let message) where replyIndex == index:
                     result = .failure(.taskFailed(task: index, message: message))
                 default:
-                    throw .workerFailed(worker: number, task: index, reason: "broke the protocol: answered with the wrong frame")
+                    throw .workerFailed(
+                        worker: number, task: index, reason: "broke the protocol: answered with the wrong frame")
                 }
             } catch {
                 deliver(tasks[position], .failure(error))
@@ -214,7 +226,8 @@ final class WorkerProcess: @unchecked Sendable {
     /// a frame that says so, and digests the result where the worker wrote it. The slots hold
     /// one task, so the next input is written only after the last result was read.
     private func perform(
-        _ tasks: ArraySlice<PendingTask>, of workload: some InPlaceWorkload, in region: SharedRegion, timeoutSeconds: Double,
+        _ tasks: ArraySlice<PendingTask>, of workload: some InPlaceWorkload, in region: SharedRegion,
+        timeoutSeconds: Double,
         times: inout SpanTimes?, deliver: TaskDelivery
     ) -> Int {
         for position in tasks.indices {
@@ -222,23 +235,32 @@ final class WorkerProcess: @unchecked Sendable {
             let result: Result<TaskOutcome, ExecutionError>
             do throws(ExecutionError) {
                 precondition(task.inputBytes <= region.inputSlot.count, "the input slot is sized for the largest input")
-                workload.writeInput(forTask: task.index, into: UnsafeMutableRawBufferPointer(rebasing: region.inputSlot[0..<task.inputBytes]))
+                workload.writeInput(
+                    forTask: task.index,
+                    into: UnsafeMutableRawBufferPointer(rebasing: region.inputSlot[0..<task.inputBytes]))
                 try send(.taskInSlot(index: task.index, inputBytes: task.inputBytes), task: task.index)
                 bytesSent += task.inputBytes
                 if times != nil, times?.sent == 0 { times?.sent = Platform.monotonicNanoseconds() }
                 switch try receive(task: task.index, timeoutSeconds: timeoutSeconds) {
-                case .resultInSlot(let replyIndex, let output, let resultBytes, let started, let ended) where replyIndex == task.index:
+                case .resultInSlot(let replyIndex, let output, let resultBytes, let started, let ended)
+                where replyIndex == task.index:
                     guard resultBytes <= region.resultSlot.count else {
-                        throw .workerFailed(worker: number, task: task.index, reason: "broke the protocol: a result larger than its slot")
+                        throw .workerFailed(
+                            worker: number, task: task.index,
+                            reason: "broke the protocol: a result larger than its slot")
                     }
                     bytesReceived += resultBytes
                     if times != nil { times?.add(started: started, ended: ended) }
                     result = .success(
-                        TaskOutcome(output: output, result: UnsafeRawBufferPointer(rebasing: region.resultSlot[0..<resultBytes]), inputBytes: task.inputBytes))
+                        TaskOutcome(
+                            output: output,
+                            result: UnsafeRawBufferPointer(rebasing: region.resultSlot[0..<resultBytes]),
+                            inputBytes: task.inputBytes))
                 case .failure(let replyIndex, let message) where replyIndex == task.index:
                     result = .failure(.taskFailed(task: task.index, message: message))
                 default:
-                    throw .workerFailed(worker: number, task: task.index, reason: "broke the protocol: answered with the wrong frame")
+                    throw .workerFailed(
+                        worker: number, task: task.index, reason: "broke the protocol: answered with the wrong frame")
                 }
             } catch {
                 deliver(task, .failure(error))
@@ -260,7 +282,8 @@ final class WorkerProcess: @unchecked Sendable {
             try link.enqueue(kind: kind, body: body, trailer: trailer)
             bytesSent += WireFormat.headerBytes + body.count + trailer.byteCount
         } catch {
-            throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
+            throw .workerFailed(
+                worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
         }
     }
 
@@ -268,7 +291,8 @@ final class WorkerProcess: @unchecked Sendable {
         do {
             try link.flush()
         } catch {
-            throw .workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
+            throw .workerFailed(
+                worker: number, task: task, reason: exitDescription(fallback: "closed its pipe (\(error))"))
         }
     }
 
@@ -278,7 +302,8 @@ final class WorkerProcess: @unchecked Sendable {
         let deadline = timeoutSeconds.isFinite ? Platform.monotonicSeconds() + timeoutSeconds : .infinity
         do {
             guard let frame = try link.readFrame(deadline: deadline) else {
-                throw ExecutionError.workerFailed(worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
+                throw ExecutionError.workerFailed(
+                    worker: number, task: task, reason: exitDescription(fallback: "closed its pipe"))
             }
             bytesReceived += WireFormat.headerBytes + frame.payload.count
             return try WorkerMessage(frame: consume frame)

@@ -16,7 +16,9 @@ package struct WorkerReport: Sendable, Equatable {
 
     /// This process's report now.
     package static func current() -> WorkerReport {
-        WorkerReport(usage: Platform.processUsage(), lane: Platform.mainThreadSchedulerCounters(), memory: Platform.memoryFootprint())
+        WorkerReport(
+            usage: Platform.processUsage(), lane: Platform.mainThreadSchedulerCounters(),
+            memory: Platform.memoryFootprint())
     }
 
     /// The frame fields, in order; an absent figure is `UInt64.max`.
@@ -27,8 +29,10 @@ package struct WorkerReport: Sendable, Equatable {
         func nanoseconds(_ seconds: Double?) -> UInt64 { seconds.map { UInt64(max($0 * 1e9, 0).rounded()) } ?? absent }
         return [
             microseconds(usage.userSeconds), microseconds(usage.systemSeconds), count(usage.maxResidentKiB),
-            count(usage.voluntaryContextSwitches), count(usage.involuntaryContextSwitches), count(usage.minorFaults), count(usage.majorFaults),
-            nanoseconds(lane?.runningSeconds), nanoseconds(lane?.waitingSeconds), lane.map { count($0.migrations) } ?? absent,
+            count(usage.voluntaryContextSwitches), count(usage.involuntaryContextSwitches), count(usage.minorFaults),
+            count(usage.majorFaults),
+            nanoseconds(lane?.runningSeconds), nanoseconds(lane?.waitingSeconds),
+            lane.map { count($0.migrations) } ?? absent,
             memory.map { count($0.residentKiB) } ?? absent, memory.map { count($0.proportionalKiB) } ?? absent,
             memory.map { count($0.uniqueKiB) } ?? absent,
         ]
@@ -43,14 +47,17 @@ package struct WorkerReport: Sendable, Equatable {
         // Every figure but an absent one must fit an Int.
         guard fields.allSatisfy({ $0 == absent || $0 <= UInt64(Int64.max) }) else { return nil }
         let value = fields.map { $0 == absent ? nil : Int($0) }
-        guard let user = value[0], let system = value[1], let peak = value[2], let voluntary = value[3], let involuntary = value[4],
+        guard let user = value[0], let system = value[1], let peak = value[2], let voluntary = value[3],
+            let involuntary = value[4],
             let minor = value[5], let major = value[6]
         else { return nil }
         usage = ResourceUsage(
-            userSeconds: Double(user) / 1e6, systemSeconds: Double(system) / 1e6, maxResidentKiB: peak, voluntaryContextSwitches: voluntary,
+            userSeconds: Double(user) / 1e6, systemSeconds: Double(system) / 1e6, maxResidentKiB: peak,
+            voluntaryContextSwitches: voluntary,
             involuntaryContextSwitches: involuntary, minorFaults: minor, majorFaults: major)
         if let running = value[7], let waiting = value[8], let migrations = value[9] {
-            lane = SchedulerCounters(runningSeconds: Double(running) / 1e9, waitingSeconds: Double(waiting) / 1e9, migrations: migrations)
+            lane = SchedulerCounters(
+                runningSeconds: Double(running) / 1e9, waitingSeconds: Double(waiting) / 1e9, migrations: migrations)
         } else {
             lane = nil
         }

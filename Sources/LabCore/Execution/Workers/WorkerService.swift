@@ -40,7 +40,10 @@ package struct WorkerService: Sendable {
     ) throws {
         do {
             guard let first = try reader.readFrame() else { return }
-            guard case .setup(let name, let parameters, let fixtureValues, let taskCount, let datasetPath) = try WorkerMessage(frame: first) else {
+            guard
+                case .setup(let name, let parameters, let fixtureValues, let taskCount, let datasetPath) =
+                    try WorkerMessage(frame: first)
+            else {
                 throw WireFormatError.unexpectedFrame(first.kind)
             }
             let workload: any Workload
@@ -68,12 +71,14 @@ package struct WorkerService: Sendable {
                         // The body's own times go back with its result, for the coordinator's timeline.
                         let started = Platform.monotonicNanoseconds()
                         let output = try workload.run(task: index, input: input)
-                        reply = .result(index: index, output: output, started: started, ended: Platform.monotonicNanoseconds())
+                        reply = .result(
+                            index: index, output: output, started: started, ended: Platform.monotonicNanoseconds())
                     } catch {
                         reply = .failure(index: index, message: "\(error)")
                     }
                 case .taskInSlot(let index, let inputBytes):
-                    guard let slots, let inPlace = workload as? any InPlaceWorkload, inputBytes <= slots.inputSlot.count else {
+                    guard let slots, let inPlace = workload as? any InPlaceWorkload, inputBytes <= slots.inputSlot.count
+                    else {
                         throw WireFormatError.unexpectedFrame(kind)
                     }
                     reply = WorkerService.run(index, of: inPlace, inputBytes: inputBytes, in: slots)
@@ -92,14 +97,18 @@ package struct WorkerService: Sendable {
 
     /// Runs task `index` on the input the coordinator wrote into the region's input slot,
     /// its result written into the result slot: no byte copied either way.
-    private static func run(_ index: Int, of workload: some InPlaceWorkload, inputBytes: Int, in region: SharedRegion) -> WorkerMessage {
+    private static func run(
+        _ index: Int, of workload: some InPlaceWorkload, inputBytes: Int, in region: SharedRegion
+    ) -> WorkerMessage {
         let input = UnsafeRawBufferPointer(rebasing: region.inputSlot[0..<inputBytes])
         let resultBytes = min(workload.resultByteCount(forTask: index), region.resultSlot.count)
         var result = ResultBuffer(UnsafeMutableRawBufferPointer(rebasing: region.resultSlot[0..<resultBytes]))
         do {
             let started = Platform.monotonicNanoseconds()
             let output = try workload.runInPlace(task: index, input: input, result: &result)
-            return .resultInSlot(index: index, output: output, resultBytes: result.count, started: started, ended: Platform.monotonicNanoseconds())
+            return .resultInSlot(
+                index: index, output: output, resultBytes: result.count, started: started,
+                ended: Platform.monotonicNanoseconds())
         } catch {
             return .failure(index: index, message: "\(error)")
         }
@@ -119,21 +128,27 @@ package struct WorkerService: Sendable {
         Platform.ignoreSignal(SIGPIPE)
         try Platform.setParentDeathSignal(SIGKILL)
         // The coordinator may have died before the line above: then we were reparented.
-        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable), Int32(expected) != Platform.parentProcessID {
+        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
+            Int32(expected) != Platform.parentProcessID
+        {
             throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
         }
         // A socket pair's one end is both standard input and output. Replies go to a copy of
         // standard output, made before the session points standard output at standard error.
-        try TransportSettings.inherited.serve(Session(service: self), requests: STDIN_FILENO, replies: { () throws(SystemError) in
-            try Platform.duplicate(STDOUT_FILENO)
-        })
+        try TransportSettings.inherited.serve(
+            Session(service: self), requests: STDIN_FILENO,
+            replies: { () throws(SystemError) in
+                try Platform.duplicate(STDOUT_FILENO)
+            })
     }
 
     /// A worker's session on its end of the transport, with stray prints sent to standard error.
     private struct Session: TransportChild {
         let service: WorkerService
 
-        func serve<Source: ByteSource, Sink: ByteSink>(source: inout Source, sink: inout Sink, region: SharedRegion?) throws {
+        func serve<Source: ByteSource, Sink: ByteSink>(
+            source: inout Source, sink: inout Sink, region: SharedRegion?
+        ) throws {
             try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
             var reader = FrameReader(source: source)
             var writer = FrameWriter(sink: sink)
