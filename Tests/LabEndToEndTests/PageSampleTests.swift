@@ -122,7 +122,7 @@ import Testing
         // Options of other programs the pages show beside the lab's.
         let others: Set<String> = [
             "--experiments", "--python", "--lab", "--reference", "--tables", "--only", "--static-swift-stdlib",
-            "--build-path", "--product", "--filter", "--skip-build", "--build-tests", "--branch",
+            "--build-path", "--product", "--filter", "--skip-build", "--build-tests", "--branch", "--strict",
         ]
         // The changelog names what older versions took, and what a test once tried.
         for page in ExampleTests.pages where page != "CHANGELOG.md" {
