@@ -168,17 +168,8 @@ extension Platform {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw SystemError(call: "open", errno: errno) }
         defer { Glibc.close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](unwrittenCount: 65536)
-        while true {
-            let attempt = chunk.withUnsafeMutableBytes { buffer in
-                Result { () throws(SystemError) in try Platform.read(descriptor, into: buffer) }
-            }
-            let count = try attempt.get()
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
+        // No limit: readAll returns nil only past one.
+        return String(decoding: try readAll(descriptor, limit: .max) ?? [], as: UTF8.self)
     }
 }
 

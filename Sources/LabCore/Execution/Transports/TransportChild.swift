@@ -21,16 +21,28 @@ extension TransportSettings {
     ) throws -> Child.Outcome {
         switch kind {
         case .pipe, .socketpair:
-            var source = DescriptorSource(descriptor: requests)
-            var sink = DescriptorSink(descriptor: try replies())
-            return try child.serve(source: &source, sink: &sink, region: nil)
+            return try child.serve(requests: requests, replies: try replies())
         case .shm:
-            let region = try SharedRegion.attach(descriptor: requests)
-            let waiting = RingWaiting.onParent(self)
-            var source = RingSource(region.requests, of: region, waiting: waiting)
-            var sink = RingSink(region.replies, of: region, waiting: waiting)
-            defer { sink.close() }
-            return try child.serve(source: &source, sink: &sink, region: region)
+            return try child.serve(region: try SharedRegion.attach(descriptor: requests), waiting: .onParent(self))
         }
+    }
+}
+
+extension TransportChild {
+    /// Serves on a request and a reply descriptor (a pipe's ends, or a socket pair's one end
+    /// twice), which it does not close.
+    package func serve(requests: Int32, replies: Int32) throws -> Outcome {
+        var source = DescriptorSource(descriptor: requests)
+        var sink = DescriptorSink(descriptor: replies)
+        return try serve(source: &source, sink: &sink, region: nil)
+    }
+
+    /// Serves on a shared-memory region's rings, waiting as `waiting` says (its spin bound,
+    /// and how it tells that the parent died); the reply ring is closed when it returns.
+    package func serve(region: SharedRegion, waiting: RingWaiting) throws -> Outcome {
+        var source = RingSource(region.requests, of: region, waiting: waiting)
+        var sink = RingSink(region.replies, of: region, waiting: waiting)
+        defer { sink.close() }
+        return try serve(source: &source, sink: &sink, region: region)
     }
 }

@@ -70,7 +70,8 @@ package struct ForkServerService: Sendable {
                 let parts = request.text.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
                 return parts.first == "fork" && request.descriptors.count == 2 ? parts : nil
             }
-            var forked = [Result<Int32, SystemError>](repeating: .success(0), count: batch.count)
+            // nil for a request that is not a fork request (it gets no fork).
+            var forked = [Result<Int32, SystemError>?](repeating: nil, count: batch.count)
             for (index, parts) in asked.enumerated() {
                 guard let parts else { continue }
                 do throws(SystemError) {
@@ -95,11 +96,9 @@ package struct ForkServerService: Sendable {
                     }
                     return 0
                 }
-                guard asked[index] != nil else {
-                    try ForkServer.send(requests, "a request is 'fork' with two descriptors")
-                    continue
-                }
                 switch forked[index] {
+                case nil:
+                    try ForkServer.send(requests, "a request is 'fork' with two descriptors")
                 case .success(let child):
                     children.insert(child)
                     try ForkServer.send(requests, "pid \(child)")

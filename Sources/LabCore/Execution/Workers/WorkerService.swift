@@ -12,27 +12,6 @@ package struct WorkerService: Sendable {
         self.registry = registry
     }
 
-    /// Serves one session on the given descriptors (which it does not close) until the
-    /// coordinator closes the request stream or asks it to finish.
-    /// - Throws: when the setup fails (after telling the coordinator why) or a stream breaks;
-    ///   the worker process should then say so on standard error and exit with status 1.
-    package func serve(requests: Int32, replies: Int32) throws {
-        var reader = FrameReader(source: DescriptorSource(descriptor: requests))
-        var writer = FrameWriter(descriptor: replies)
-        try serve(reader: &reader, writer: &writer)
-    }
-
-    /// Serves one session on a shared-memory region (the `shm` transport), waiting as
-    /// `waiting` says (its spin bound, and how it tells that the coordinator died).
-    /// - Throws: like ``serve(requests:replies:)``.
-    package func serve(region: SharedRegion, waiting: RingWaiting) throws {
-        var reader = FrameReader(source: RingSource(region.requests, of: region, waiting: waiting))
-        let sink = RingSink(region.replies, of: region, waiting: waiting)
-        var writer = FrameWriter(sink: sink)
-        defer { sink.close() }
-        try serve(reader: &reader, writer: &writer, slots: region)
-    }
-
     /// - Parameter slots: the shared region whose slots carry an in-place workload's bytes
     ///   (`shm`); `nil` over a pipe or a socket, where every byte comes in frames.
     private func serve<Source: ByteSource, Sink: ByteSink>(
@@ -150,9 +129,22 @@ package struct WorkerService: Sendable {
             source: inout Source, sink: inout Sink, region: SharedRegion?
         ) throws {
             try Platform.duplicate(STDERR_FILENO, onto: STDOUT_FILENO)
-            var reader = FrameReader(source: source)
-            var writer = FrameWriter(sink: sink)
-            try service.serve(reader: &reader, writer: &writer, slots: region)
+            try service.serve(source: &source, sink: &sink, region: region)
         }
+    }
+}
+
+extension WorkerService: TransportChild {
+    /// Serves one session until the coordinator closes the request stream or asks it to
+    /// finish (``TransportChild/serve(requests:replies:)`` and
+    /// ``TransportChild/serve(region:waiting:)`` give it its bytes).
+    /// - Throws: when the setup fails (after telling the coordinator why) or a stream breaks;
+    ///   the worker process should then say so on standard error and exit with status 1.
+    package func serve<Source: ByteSource, Sink: ByteSink>(
+        source: inout Source, sink: inout Sink, region: SharedRegion?
+    ) throws {
+        var reader = FrameReader(source: source)
+        var writer = FrameWriter(sink: sink)
+        try serve(reader: &reader, writer: &writer, slots: region)
     }
 }
