@@ -64,9 +64,11 @@ import peer_tasks  # noqa: E402 (after the path: the task bodies live beside thi
 # The lab's results.csv header (ResultColumn), then the peer's own two columns.
 COLUMNS = [
     "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s", "tasks_per_s",
-    "checksum", "status", "error", "user_s", "sys_s", "workers_user_s", "workers_sys_s", "max_rss_kib", "workers_max_rss_kib",
-    "voluntary_ctx", "involuntary_ctx", "bytes_to_workers", "bytes_from_workers", "start_s", "position",
-    "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant", "peak_threads",
+    "checksum", "status", "error", "coordinator_user_s", "coordinator_sys_s", "workers_user_s", "workers_sys_s",
+    "coordinator_max_rss_kib", "workers_max_rss_kib", "coordinator_voluntary_ctx", "coordinator_involuntary_ctx",
+    "workers_voluntary_ctx", "workers_involuntary_ctx", "bytes_to_workers", "bytes_from_workers", "start_s", "position",
+    "work_s", "exchange_s", "idle_s", "teardown_s", "residual_s", "pin", "transport", "units", "variant",
+    "coordinator_peak_threads",
     "runtime", "gil",
 ]
 START_METHODS = ["fork", "forkserver", "spawn"]
@@ -342,14 +344,16 @@ def measure(experiment, cell, chunksize, checksums_of_downloads=None):
         "status": "failed" if error else "ok",
         "error": error,
         "completed": 0 if error else len(checksums),
-        "user_s": self_after.ru_utime - self_before.ru_utime,
-        "sys_s": self_after.ru_stime - self_before.ru_stime,
+        "coordinator_user_s": self_after.ru_utime - self_before.ru_utime,
+        "coordinator_sys_s": self_after.ru_stime - self_before.ru_stime,
         "workers_user_s": children_after.ru_utime - children_before.ru_utime if workers_measured else None,
         "workers_sys_s": children_after.ru_stime - children_before.ru_stime if workers_measured else None,
-        "max_rss_kib": peak_memory_kib(),
-        "voluntary_ctx": (self_after.ru_nvcsw - self_before.ru_nvcsw) + (children_after.ru_nvcsw - children_before.ru_nvcsw),
-        "involuntary_ctx": (self_after.ru_nivcsw - self_before.ru_nivcsw) + (children_after.ru_nivcsw - children_before.ru_nivcsw),
-        "peak_threads": threads.peak,
+        "coordinator_max_rss_kib": peak_memory_kib(),
+        "coordinator_voluntary_ctx": self_after.ru_nvcsw - self_before.ru_nvcsw,
+        "coordinator_involuntary_ctx": self_after.ru_nivcsw - self_before.ru_nivcsw,
+        "workers_voluntary_ctx": children_after.ru_nvcsw - children_before.ru_nvcsw if workers_measured else "",
+        "workers_involuntary_ctx": children_after.ru_nivcsw - children_before.ru_nivcsw if workers_measured else "",
+        "coordinator_peak_threads": threads.peak,
     }
 
 
@@ -577,8 +581,9 @@ def main():
                             if not warmup and repetition == 1:
                                 write_row(
                                     experiment, cell, repetition=1, wall_s="0.000000", tasks_per_s="0.000", status="unavailable",
-                                    error=cell.unavailable, user_s="0.000000", sys_s="0.000000", workers_max_rss_kib="",
-                                    voluntary_ctx=0, involuntary_ctx=0, start_s="0.000000", position=0)
+                                    error=cell.unavailable, coordinator_user_s="0.000000", coordinator_sys_s="0.000000",
+                                    workers_max_rss_kib="", coordinator_voluntary_ctx=0, coordinator_involuntary_ctx=0,
+                                    start_s="0.000000", position=0)
                             continue
                         position += 1
                         if not arguments.quiet:
@@ -591,11 +596,16 @@ def main():
                         write_row(
                             experiment, cell, repetition=repetition, wall_s=f"{result['wall_s']:.6f}",
                             tasks_per_s=f"{result['completed'] / result['wall_s']:.3f}", checksum=result["checksum"],
-                            status=result["status"], error=result["error"], user_s=seconds(result["user_s"]), sys_s=seconds(result["sys_s"]),
+                            status=result["status"], error=result["error"], coordinator_user_s=seconds(result["coordinator_user_s"]),
+                            coordinator_sys_s=seconds(result["coordinator_sys_s"]),
                             workers_user_s=seconds(result["workers_user_s"]), workers_sys_s=seconds(result["workers_sys_s"]),
-                            max_rss_kib=result["max_rss_kib"], voluntary_ctx=result["voluntary_ctx"],
-                            involuntary_ctx=result["involuntary_ctx"], start_s=f"{start:.6f}", position=position,
-                            transport="pipe" if cell.mode == "processes" else "", peak_threads=result["peak_threads"] or "")
+                            coordinator_max_rss_kib=result["coordinator_max_rss_kib"],
+                            coordinator_voluntary_ctx=result["coordinator_voluntary_ctx"],
+                            coordinator_involuntary_ctx=result["coordinator_involuntary_ctx"],
+                            workers_voluntary_ctx=result["workers_voluntary_ctx"],
+                            workers_involuntary_ctx=result["workers_involuntary_ctx"], start_s=f"{start:.6f}",
+                            position=position, transport="pipe" if cell.mode == "processes" else "",
+                            coordinator_peak_threads=result["coordinator_peak_threads"] or "")
             finally:
                 if server is not None:
                     server.stop()

@@ -328,8 +328,8 @@ import Testing
         #expect(records.allSatisfy { $0.status == .ok && $0.tasks == 1000 }, "\(records.compactMap(\.error))")
         // A pool thread per download in flight (ThreadPoolExecutor starts them as work comes)
         // against the event loop's one thread.
-        let threads = records.filter { $0.cellLabel == "threads x1000" }.compactMap(\.counters.peakThreads)
-        let async = records.filter { $0.cellLabel == "async x1000" }.compactMap(\.counters.peakThreads)
+        let threads = records.filter { $0.cellLabel == "threads x1000" }.compactMap(\.counters.coordinatorPeakThreads)
+        let async = records.filter { $0.cellLabel == "async x1000" }.compactMap(\.counters.coordinatorPeakThreads)
         #expect(!threads.isEmpty && threads.allSatisfy { $0 > 20 }, "\(threads)")
         #expect(!async.isEmpty && async.allSatisfy { $0 <= 2 }, "\(async)")
         #expect(try lab.markedProcesses().isEmpty)

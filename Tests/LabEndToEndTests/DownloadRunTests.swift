@@ -38,8 +38,8 @@ import Workloads
         #expect(Set(records.map(\.checksum)).count == 1)
         // A thread per download against a few for them all (each waits 300 ms for its answer,
         // so all thousand are in flight at once).
-        #expect(try #require(records[0].counters.peakThreads) > 1000)
-        #expect(try #require(records[1].counters.peakThreads) <= 8)
+        #expect(try #require(records[0].counters.coordinatorPeakThreads) > 1000)
+        #expect(try #require(records[1].counters.coordinatorPeakThreads) <= 8)
         #expect(try lab.markedProcesses().isEmpty)
     }
 

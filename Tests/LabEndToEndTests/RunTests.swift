@@ -50,13 +50,14 @@ import Workloads
             rows.first == [
                 "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s",
                 "tasks_per_s",
-                "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
-                "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx",
+                "checksum", "status", "error", "coordinator_user_s", "coordinator_sys_s", "workers_user_s",
+                "workers_sys_s", "coordinator_max_rss_kib", "workers_max_rss_kib", "coordinator_voluntary_ctx",
+                "coordinator_involuntary_ctx",
                 "bytes_to_workers",
                 "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s",
                 "residual_s", "pin", "transport", "units", "variant",
             ] + ResultColumn.counterColumns.map(\.rawValue) + [
-                "dataset", "dataset_bytes", "start", "peak_threads", "lanes_together_x",
+                "dataset", "dataset_bytes", "start", "coordinator_peak_threads", "lanes_together_x",
             ])
         let records = try ResultsFileReader.records(fromCSV: text)
         // What the machine did is in every row, never negative: faults and switches of both
@@ -65,8 +66,10 @@ import Workloads
         for record in records {
             let counters = record.counters
             let counts = [
-                counters.minorFaults, counters.majorFaults, counters.workersMinorFaults, counters.workersMajorFaults,
+                counters.coordinatorMinorFaults, counters.coordinatorMajorFaults, counters.workersMinorFaults,
+                counters.workersMajorFaults,
                 counters.workersVoluntaryContextSwitches, counters.workersInvoluntaryContextSwitches,
+                counters.coordinatorVoluntaryContextSwitches, counters.coordinatorInvoluntaryContextSwitches,
             ]
             #expect(counts.allSatisfy { ($0 ?? -1) >= 0 }, "\(record.cellLabel): \(counters)")
             let interference = try #require(counters.interference)
@@ -75,7 +78,7 @@ import Workloads
                     && (interference.pressureSeconds ?? 0) >= 0)
             let memory = try #require(counters.workersMemory)
             // The lab's main thread and, on threads, the pool's.
-            let threads = try #require(counters.peakThreads, "\(record.cellLabel)")
+            let threads = try #require(counters.coordinatorPeakThreads, "\(record.cellLabel)")
             #expect(threads >= (record.mode == .threads ? record.workers + 1 : 1), "\(record.cellLabel): \(threads)")
             if record.mode == .async {
                 #expect(counters.lanes == nil)
@@ -138,7 +141,7 @@ import Workloads
             records.filter { $0.mode != .processes }.allSatisfy {
                 $0.bytesToWorkers == 0 && $0.workersMaxResidentKiB == 0
             })
-        #expect(records.allSatisfy { ($0.maxResidentKiB ?? 0) > 0 })
+        #expect(records.allSatisfy { ($0.coordinatorMaxResidentKiB ?? 0) > 0 })
         // Positions count every repetition in run order; start times never go back.
         #expect(records.map(\.position) == Array(1...records.count))
         #expect(zip(records, records.dropFirst()).allSatisfy { $0.startSeconds <= $1.startSeconds })

@@ -155,7 +155,7 @@ import Testing
         // time (it counts every reaped child); their peak, which only a report has, is empty, not 0.
         #expect(records[0].workersUserSeconds != nil && records[0].workersSystemSeconds != nil, "\(text)")
         #expect(records[0].workersMaxResidentKiB == nil && records[0].counters.workersMemory == nil, "\(text)")
-        #expect(records[0].maxResidentKiB != nil)
+        #expect(records[0].coordinatorMaxResidentKiB != nil)
         #expect(records[1].status == .ok)
         #expect(FileManager.default.fileExists(atPath: lab.folder + "/run/chart.txt"))
         #expect(try lab.markedProcesses().isEmpty)

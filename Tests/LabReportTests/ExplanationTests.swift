@@ -123,7 +123,7 @@ import Testing
         let busy = Interference(othersCPUSeconds: 0.9, stealSeconds: 0, pressureSeconds: 0.5, disturbed: true)
         let threads = with(cell(.threads, wall: 0.5)) {
             $0 = RepetitionCounters(
-                minorFaults: 5_600, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0,
+                coordinatorMinorFaults: 5_600, coordinatorMajorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0,
                 workersVoluntaryContextSwitches: 0,
                 workersInvoluntaryContextSwitches: 0,
                 lanes: SchedulerCounters(runningSeconds: 0.5, waitingSeconds: 0.01, migrations: 2),
@@ -131,7 +131,8 @@ import Testing
         }
         let processes = with(cell(.processes, wall: 0.8, startup: 0.2)) {
             $0 = RepetitionCounters(
-                minorFaults: 300, majorFaults: 0, workersMinorFaults: 31_000, workersMajorFaults: 0,
+                coordinatorMinorFaults: 300, coordinatorMajorFaults: 0, workersMinorFaults: 31_000,
+                workersMajorFaults: 0,
                 workersVoluntaryContextSwitches: 10_000,
                 workersInvoluntaryContextSwitches: 40,
                 lanes: SchedulerCounters(runningSeconds: 0.6, waitingSeconds: 0.02, migrations: 4),

@@ -12,17 +12,18 @@ func sampleRecord(
         runID: "20261125T120000Z", workload: "sleep", kind: .io, parameters: "seconds=0.3,0.2,0.1", mode: mode,
         workers: workers,
         tasks: 3, repetition: 1, wallSeconds: wall, startupSeconds: 0.012, tasksPerSecond: 6, checksum: 0xab,
-        status: status, error: error, userSeconds: 0.25, systemSeconds: 0.125,
+        status: status, error: error, coordinatorUserSeconds: 0.25, coordinatorSystemSeconds: 0.125,
         workersUserSeconds: mode == .processes ? 0.5 : 0,
-        workersSystemSeconds: 0, maxResidentKiB: 30_000, workersMaxResidentKiB: mode == .processes ? 16_000 : 0,
-        voluntaryContextSwitches: 12,
-        involuntaryContextSwitches: 3, bytesToWorkers: mode == .processes ? 4096 : 0,
+        workersSystemSeconds: 0, coordinatorMaxResidentKiB: 30_000,
+        workersMaxResidentKiB: mode == .processes ? 16_000 : 0,
+        bytesToWorkers: mode == .processes ? 4096 : 0,
         bytesFromWorkers: mode == .processes ? 300 : 0,
         startSeconds: 1.5, position: 7,
         breakdown: TimeBreakdown(
             startupSeconds: 0.012, workSeconds: 0.25, exchangeSeconds: 0.125, idleSeconds: 0.0625,
             teardownSeconds: 0.001,
-            residualSeconds: 0.0005))
+            residualSeconds: 0.0005),
+        counters: RepetitionCounters(coordinatorVoluntaryContextSwitches: 12, coordinatorInvoluntaryContextSwitches: 3))
 }
 
 @Suite struct ResultsFileTests {
@@ -32,17 +33,20 @@ func sampleRecord(
             ResultColumn.header == [
                 "run_id", "workload", "kind", "params", "mode", "workers", "tasks", "repetition", "wall_s", "startup_s",
                 "tasks_per_s",
-                "checksum", "status", "error", "user_s", "sys_s", "workers_user_s",
-                "workers_sys_s", "max_rss_kib", "workers_max_rss_kib", "voluntary_ctx", "involuntary_ctx",
+                "checksum", "status", "error", "coordinator_user_s", "coordinator_sys_s", "workers_user_s",
+                "workers_sys_s", "coordinator_max_rss_kib", "workers_max_rss_kib", "coordinator_voluntary_ctx",
+                "coordinator_involuntary_ctx",
                 "bytes_to_workers",
                 "bytes_from_workers", "start_s", "position", "work_s", "exchange_s", "idle_s", "teardown_s",
                 "residual_s", "pin", "transport", "units", "variant",
-                "minor_faults", "major_faults", "workers_minor_faults", "workers_major_faults", "workers_voluntary_ctx",
+                "coordinator_minor_faults", "coordinator_major_faults", "workers_minor_faults", "workers_major_faults",
+                "workers_voluntary_ctx",
                 "workers_involuntary_ctx",
                 "lanes_running_s", "lanes_waiting_s", "lanes_migrations", "workers_rss_kib", "workers_pss_kib",
-                "workers_uss_kib", "cycles",
-                "instructions", "cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed", "dataset",
-                "dataset_bytes", "start", "peak_threads",
+                "workers_uss_kib", "all_cycles",
+                "all_instructions", "all_cache_misses", "others_cpu_s", "steal_s", "cpu_pressure_s", "disturbed",
+                "dataset",
+                "dataset_bytes", "start", "coordinator_peak_threads",
                 "lanes_together_x",
             ])
     }
@@ -58,7 +62,7 @@ func sampleRecord(
         unmeasured.workersUserSeconds = nil
         unmeasured.workersSystemSeconds = nil
         unmeasured.workersMaxResidentKiB = nil
-        unmeasured.maxResidentKiB = nil
+        unmeasured.coordinatorMaxResidentKiB = nil
         unmeasured.breakdown = nil
         var overSharedMemory = sampleRecord(mode: .processes)
         overSharedMemory.transport = .shm
@@ -70,7 +74,8 @@ func sampleRecord(
         peer.variant = "forkserver"
         // Every counter measured, on a machine with hardware counters and a busy neighbour.
         overSharedMemory.counters = RepetitionCounters(
-            minorFaults: 120, majorFaults: 1, workersMinorFaults: 31_000, workersMajorFaults: 0,
+            coordinatorMinorFaults: 120, coordinatorMajorFaults: 1, coordinatorVoluntaryContextSwitches: 900,
+            coordinatorInvoluntaryContextSwitches: 30, workersMinorFaults: 31_000, workersMajorFaults: 0,
             workersVoluntaryContextSwitches: 10_600,
             workersInvoluntaryContextSwitches: 40,
             lanes: SchedulerCounters(runningSeconds: 0.75, waitingSeconds: 0.125, migrations: 12),
@@ -81,7 +86,8 @@ func sampleRecord(
         // Without pressure stall information, hardware counters or lanes (async).
         var sequential = sampleRecord(mode: .sequential, workers: 1, wall: 0.6)
         sequential.counters = RepetitionCounters(
-            minorFaults: 0, majorFaults: 0, workersMinorFaults: 0, workersMajorFaults: 0,
+            coordinatorMinorFaults: 0, coordinatorMajorFaults: 0, coordinatorVoluntaryContextSwitches: 0,
+            coordinatorInvoluntaryContextSwitches: 0, workersMinorFaults: 0, workersMajorFaults: 0,
             workersVoluntaryContextSwitches: 0,
             workersInvoluntaryContextSwitches: 0, workersMemory: MemoryFootprint(),
             interference: Interference(othersCPUSeconds: 0, stealSeconds: 0, pressureSeconds: nil, disturbed: false))
@@ -102,10 +108,12 @@ func sampleRecord(
         let lastRow = try #require(try CSV.parse(text).last)
         let emptyColumns = ResultColumn.allCases.enumerated().filter { lastRow[$0.offset].isEmpty }.map(\.element)
         #expect(
-            emptyColumns == [.workersUserSeconds, .workersSystemSeconds, .maxResidentKiB, .workersMaxResidentKiB]
+            emptyColumns == [
+                .workersUserSeconds, .workersSystemSeconds, .coordinatorMaxResidentKiB, .workersMaxResidentKiB,
+            ]
                 + ResultColumn.breakdownColumns
                 + [.units, .variant] + ResultColumn.counterColumns + [
-                    .dataset, .datasetBytes, .start, .peakThreads, .lanesTogether,
+                    .dataset, .datasetBytes, .start, .coordinatorPeakThreads, .lanesTogether,
                 ])
         let disturbed = try CSV.parse(text).dropFirst().map { $0[ResultColumn.allCases.firstIndex(of: .disturbed)!] }
         #expect(disturbed == ["", "0", "1", "1", "", ""])
@@ -215,6 +223,48 @@ func sampleRecord(
         #expect(
             try ResultsFileReader.records(fromCSV: CSV.record(ResultColumn.header) + CSV.record(fields)) == [expected])
     }
+
+    @Test(
+        "a folder from before 0.9.0 reads under the former names, its context switches less the workers' where it has them"
+    )
+    func formerNames() throws {
+        // 0.6.0-0.8.0: voluntary_ctx was the coordinator's plus the workers'.
+        let header =
+            "mode,user_s,sys_s,max_rss_kib,voluntary_ctx,involuntary_ctx,minor_faults,major_faults,"
+            + "workers_voluntary_ctx,workers_involuntary_ctx,cycles,instructions,cache_misses,peak_threads"
+        let rest = CSV.record(
+            ResultColumn.allCases.filter { $0.formerName == nil && !Self.inFormerHeader.contains($0) }.map(\.rawValue))
+        func read(_ line: String, header: String = header) throws -> RepetitionRecord {
+            let base = ResultColumn.allCases.filter { $0.formerName == nil && !Self.inFormerHeader.contains($0) }
+                .map { $0.field(of: sampleRecord(mode: .processes)) }
+            let text = header + "," + rest + line + "," + CSV.record(base)
+            return try #require(try ResultsFileReader.records(fromCSV: text).first)
+        }
+        let processes = try read("processes,0.25,0.125,30000,1100,70,120,1,1000,40,9,12,3,5")
+        #expect(processes.coordinatorUserSeconds == 0.25 && processes.coordinatorSystemSeconds == 0.125)
+        #expect(processes.coordinatorMaxResidentKiB == 30_000)
+        #expect(processes.counters.coordinatorVoluntaryContextSwitches == 100)
+        #expect(processes.counters.coordinatorInvoluntaryContextSwitches == 30)
+        #expect(processes.counters.workersVoluntaryContextSwitches == 1_000)
+        #expect(processes.counters.coordinatorMinorFaults == 120 && processes.counters.coordinatorMajorFaults == 1)
+        #expect(processes.counters.hardware == HardwareCounts(cycles: 9, instructions: 12, cacheMisses: 3))
+        #expect(processes.counters.coordinatorPeakThreads == 5)
+        // Before 0.6.0 a process row has no workers' switches: the coordinator's are unknown.
+        let unsplit = try read("processes,0.25,0.125,30000,1100,70,120,1,,,9,12,3,5")
+        #expect(unsplit.counters.coordinatorVoluntaryContextSwitches == nil)
+        #expect(unsplit.counters.coordinatorInvoluntaryContextSwitches == nil)
+        // Without workers, the whole count was the coordinator's.
+        let threads = try read("threads,0.25,0.125,30000,1100,70,120,1,,,9,12,3,5")
+        #expect(threads.counters.coordinatorVoluntaryContextSwitches == 1_100)
+        // More workers' switches than the whole is a damaged row, not a negative count.
+        #expect(throws: ResultsFileError.invalidField(line: 2, column: "coordinator_voluntary_ctx", value: "1100")) {
+            try read("processes,0.25,0.125,30000,1100,70,120,1,2000,40,9,12,3,5")
+        }
+    }
+
+    private static let inFormerHeader: [ResultColumn] = [
+        .mode, .workersVoluntaryContextSwitches, .workersInvoluntaryContextSwitches,
+    ]
 
     @Test("a missing column, a short row or a non-number is a clear error")
     func badFiles() throws {

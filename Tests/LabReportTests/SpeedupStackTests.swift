@@ -96,7 +96,7 @@ import Testing
             records[index].tasks = 128
             records[index].bytesToWorkers = processes ? 16 << 20 : 0
             records[index].bytesFromWorkers = processes ? 4 << 20 : 0
-            records[index].counters.minorFaults = processes ? 600 : 500
+            records[index].counters.coordinatorMinorFaults = processes ? 600 : 500
             records[index].counters.workersMinorFaults = processes ? 2_000 + 5_000 : 0
         }
         let stacks = SpeedupStack.stacks(

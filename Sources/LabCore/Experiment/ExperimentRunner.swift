@@ -255,21 +255,20 @@ package struct ExperimentRunner: Sendable {
             error: failed
                 ? [fixtureFailure, errorText(result, tasks: tasks, completed: completed)].compactMap { $0 }.joined(
                     separator: "; ") : nil,
-            userSeconds: coordinator.userSeconds, systemSeconds: coordinator.systemSeconds,
+            coordinatorUserSeconds: coordinator.userSeconds, coordinatorSystemSeconds: coordinator.systemSeconds,
             workersUserSeconds: workersCounted ? workers.usage.userSeconds : nil,
             workersSystemSeconds: workersCounted ? workers.usage.systemSeconds : nil,
-            maxResidentKiB: peakWasReset ? coordinator.maxResidentKiB : nil,
+            coordinatorMaxResidentKiB: peakWasReset ? coordinator.maxResidentKiB : nil,
             workersMaxResidentKiB: workersReported ? workers.usage.maxResidentKiB : nil,
-            voluntaryContextSwitches: coordinator.voluntaryContextSwitches + workers.usage.voluntaryContextSwitches,
-            involuntaryContextSwitches: coordinator.involuntaryContextSwitches
-                + workers.usage.involuntaryContextSwitches,
             bytesToWorkers: workers.bytesToWorkers, bytesFromWorkers: workers.bytesFromWorkers,
             startSeconds: startSeconds, position: position, breakdown: parts,
             placement: placement.applied(to: cell.mode),
             transport: cell.transport, units: result.tally.units, dataset: cell.dataset,
             datasetBytes: cell.workload.dataset?.bytes.count, start: cell.start,
             counters: RepetitionCounters(
-                minorFaults: coordinator.minorFaults, majorFaults: coordinator.majorFaults,
+                coordinatorMinorFaults: coordinator.minorFaults, coordinatorMajorFaults: coordinator.majorFaults,
+                coordinatorVoluntaryContextSwitches: coordinator.voluntaryContextSwitches,
+                coordinatorInvoluntaryContextSwitches: coordinator.involuntaryContextSwitches,
                 workersMinorFaults: workersCounted ? workers.usage.minorFaults : nil,
                 workersMajorFaults: workersCounted ? workers.usage.majorFaults : nil,
                 workersVoluntaryContextSwitches: workersCounted ? workers.usage.voluntaryContextSwitches : nil,
@@ -286,7 +285,7 @@ package struct ExperimentRunner: Sendable {
                                 seconds: loadSeconds, lanesTogether: lanesTogether)
                             : nil
                     }
-                }, peakThreads: peakThreads)
+                }, coordinatorPeakThreads: peakThreads)
         )
         return (record, timeline)
     }

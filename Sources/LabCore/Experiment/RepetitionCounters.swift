@@ -9,14 +9,15 @@
 /// without scheduler statistics; hardware counts on machines without them.
 package struct RepetitionCounters: Sendable, Equatable {
     /// The coordinator's page faults (all its threads).
-    package var minorFaults: Int?
-    package var majorFaults: Int?
+    package var coordinatorMinorFaults: Int?
+    package var coordinatorMajorFaults: Int?
+    /// The coordinator's context switches (all its threads); the workers' are apart, below.
+    package var coordinatorVoluntaryContextSwitches: Int?
+    package var coordinatorInvoluntaryContextSwitches: Int?
     /// The worker processes' page faults over their whole lives, summed (0 outside process mode).
     package var workersMinorFaults: Int?
     package var workersMajorFaults: Int?
-    /// The worker processes' context switches, summed (0 outside process mode); the record's
-    /// `voluntaryContextSwitches` and `involuntaryContextSwitches` hold them too, with the
-    /// coordinator's.
+    /// The worker processes' context switches, summed (0 outside process mode).
     package var workersVoluntaryContextSwitches: Int?
     package var workersInvoluntaryContextSwitches: Int?
     /// The lanes' scheduler figures, summed over lanes: each pool thread, each worker's main
@@ -25,25 +26,29 @@ package struct RepetitionCounters: Sendable, Equatable {
     /// The worker processes' memory as each stood before it exited, summed (zeros outside
     /// process mode).
     package var workersMemory: MemoryFootprint?
-    /// Cycles, instructions and cache misses of the coordinator and what it started.
+    /// Cycles, instructions and cache misses of the coordinator and what it started, together
+    /// (counters inherited by every thread and worker): the one group not split by whose.
     package var hardware: HardwareCounts?
     /// What the rest of the machine took meanwhile, and whether that disturbed the repetition.
     package var interference: Interference?
     /// The most threads the lab's process had at once during the repetition (its sampler's
     /// own not counted): a thread pool's threads, the cooperative pool's, the event loop's.
-    package var peakThreads: Int?
+    package var coordinatorPeakThreads: Int?
 
     package init(
-        minorFaults: Int? = nil, majorFaults: Int? = nil, workersMinorFaults: Int? = nil,
-        workersMajorFaults: Int? = nil,
+        coordinatorMinorFaults: Int? = nil, coordinatorMajorFaults: Int? = nil,
+        coordinatorVoluntaryContextSwitches: Int? = nil, coordinatorInvoluntaryContextSwitches: Int? = nil,
+        workersMinorFaults: Int? = nil, workersMajorFaults: Int? = nil,
         workersVoluntaryContextSwitches: Int? = nil, workersInvoluntaryContextSwitches: Int? = nil,
         lanes: SchedulerCounters? = nil,
         workersMemory: MemoryFootprint? = nil, hardware: HardwareCounts? = nil, interference: Interference? = nil,
-        peakThreads: Int? = nil
+        coordinatorPeakThreads: Int? = nil
     ) {
-        self.peakThreads = peakThreads
-        self.minorFaults = minorFaults
-        self.majorFaults = majorFaults
+        self.coordinatorPeakThreads = coordinatorPeakThreads
+        self.coordinatorMinorFaults = coordinatorMinorFaults
+        self.coordinatorMajorFaults = coordinatorMajorFaults
+        self.coordinatorVoluntaryContextSwitches = coordinatorVoluntaryContextSwitches
+        self.coordinatorInvoluntaryContextSwitches = coordinatorInvoluntaryContextSwitches
         self.workersMinorFaults = workersMinorFaults
         self.workersMajorFaults = workersMajorFaults
         self.workersVoluntaryContextSwitches = workersVoluntaryContextSwitches

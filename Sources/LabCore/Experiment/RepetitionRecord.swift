@@ -41,21 +41,18 @@ package struct RepetitionRecord: Sendable, Equatable {
     /// Why the repetition failed; `nil` when it did not.
     package var error: String?
     /// The coordinator's CPU time during the repetition (all its threads).
-    package var userSeconds: Double
-    package var systemSeconds: Double
+    package var coordinatorUserSeconds: Double
+    package var coordinatorSystemSeconds: Double
     /// The worker processes' CPU time, summed (0 outside process mode; `nil` when a worker
     /// sent no usage).
     package var workersUserSeconds: Double?
     package var workersSystemSeconds: Double?
     /// The coordinator's peak resident memory during this repetition (VmHWM after a reset;
     /// `nil` when the reset failed).
-    package var maxResidentKiB: Int?
+    package var coordinatorMaxResidentKiB: Int?
     /// The largest peak resident memory of any one worker process (0 outside process mode;
     /// `nil` when a worker sent no usage).
     package var workersMaxResidentKiB: Int?
-    /// Context switches of the coordinator plus its workers.
-    package var voluntaryContextSwitches: Int
-    package var involuntaryContextSwitches: Int
     /// Bytes handed to and from the workers over their transport: frames, headers included,
     /// and bytes written in place into an `shm` region's slots (0 outside process mode).
     package var bytesToWorkers: Int
@@ -97,11 +94,11 @@ package struct RepetitionRecord: Sendable, Equatable {
         runID: String, workload: String, kind: WorkloadKind, parameters: String, mode: ExecutionMode, workers: Int,
         tasks: Int,
         repetition: Int, wallSeconds: Double, startupSeconds: Double, tasksPerSecond: Double, checksum: UInt64?,
-        status: RepetitionStatus, error: String?, userSeconds: Double = 0, systemSeconds: Double = 0,
+        status: RepetitionStatus, error: String?, coordinatorUserSeconds: Double = 0,
+        coordinatorSystemSeconds: Double = 0,
         workersUserSeconds: Double? = 0,
-        workersSystemSeconds: Double? = 0, maxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0,
-        voluntaryContextSwitches: Int = 0,
-        involuntaryContextSwitches: Int = 0, bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0,
+        workersSystemSeconds: Double? = 0, coordinatorMaxResidentKiB: Int? = 0, workersMaxResidentKiB: Int? = 0,
+        bytesToWorkers: Int = 0, bytesFromWorkers: Int = 0,
         startSeconds: Double = 0, position: Int = 0,
         breakdown: TimeBreakdown? = nil, placement: CorePlacement = .none, transport: Transport? = nil,
         units: UInt64? = nil,
@@ -117,14 +114,12 @@ package struct RepetitionRecord: Sendable, Equatable {
         self.transport = mode == .processes ? (transport ?? .default) : nil
         self.breakdown = breakdown
         self.placement = placement
-        self.userSeconds = userSeconds
-        self.systemSeconds = systemSeconds
+        self.coordinatorUserSeconds = coordinatorUserSeconds
+        self.coordinatorSystemSeconds = coordinatorSystemSeconds
         self.workersUserSeconds = workersUserSeconds
         self.workersSystemSeconds = workersSystemSeconds
-        self.maxResidentKiB = maxResidentKiB
+        self.coordinatorMaxResidentKiB = coordinatorMaxResidentKiB
         self.workersMaxResidentKiB = workersMaxResidentKiB
-        self.voluntaryContextSwitches = voluntaryContextSwitches
-        self.involuntaryContextSwitches = involuntaryContextSwitches
         self.bytesToWorkers = bytesToWorkers
         self.bytesFromWorkers = bytesFromWorkers
         self.startSeconds = startSeconds

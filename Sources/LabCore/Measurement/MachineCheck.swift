@@ -72,7 +72,7 @@ package struct MachineCheck: Sendable, Equatable {
             HardwareCounterGroup.unavailableReason.map {
                 Finding(
                     topic: "hardware counters", level: .note,
-                    text: "unavailable: \($0); cycles, instructions and cache_misses stay empty")
+                    text: "unavailable: \($0); all_cycles, all_instructions and all_cache_misses stay empty")
             }
                 ?? Finding(
                     topic: "hardware counters", level: .ok, text: "cycles, instructions and cache misses are counted"))

@@ -4,8 +4,12 @@ import LabCore
 /// the counter columns of `summary.csv`. A median is `nil` when no repetition measured it (an
 /// older run; lanes of async cells; hardware counts on a machine without them).
 package struct CellCounters: Sendable, Equatable {
-    package var minorFaults: Double?
-    package var majorFaults: Double?
+    /// The coordinator's page faults and context switches.
+    package var coordinatorMinorFaults: Double?
+    package var coordinatorMajorFaults: Double?
+    package var coordinatorVoluntaryContextSwitches: Double?
+    package var coordinatorInvoluntaryContextSwitches: Double?
+    /// The workers' page faults and context switches, summed.
     package var workersMinorFaults: Double?
     package var workersMajorFaults: Double?
     package var workersVoluntaryContextSwitches: Double?
@@ -19,6 +23,7 @@ package struct CellCounters: Sendable, Equatable {
     package var workersResidentKiB: Double?
     package var workersProportionalKiB: Double?
     package var workersUniqueKiB: Double?
+    /// Hardware counts of the coordinator and the threads and workers it started, together.
     package var cycles: Double?
     package var instructions: Double?
     package var cacheMisses: Double?
@@ -34,7 +39,7 @@ package struct CellCounters: Sendable, Equatable {
     /// The bytes of the workload's dataset, which copying workers build as they start.
     package var datasetBytes: Double?
     /// The lab's process's peak thread count over a repetition (0.8.0).
-    package var peakThreads: Double?
+    package var coordinatorPeakThreads: Double?
     /// The most cores that others and steal took on average over a disturbed repetition
     /// ((others' CPU + steal) / wall time); `nil` when none was disturbed.
     package var worstOthersCores: Double?
@@ -52,8 +57,10 @@ package struct CellCounters: Sendable, Equatable {
         }
         func count(_ value: (RepetitionCounters) -> Int?) -> Double? { median { value($0).map(Double.init) } }
         let lanes = Double(records.first.map { $0.mode == .sequential ? 1 : $0.workers } ?? 1)
-        minorFaults = count(\.minorFaults)
-        majorFaults = count(\.majorFaults)
+        coordinatorMinorFaults = count(\.coordinatorMinorFaults)
+        coordinatorMajorFaults = count(\.coordinatorMajorFaults)
+        coordinatorVoluntaryContextSwitches = count(\.coordinatorVoluntaryContextSwitches)
+        coordinatorInvoluntaryContextSwitches = count(\.coordinatorInvoluntaryContextSwitches)
         workersMinorFaults = count(\.workersMinorFaults)
         workersMajorFaults = count(\.workersMajorFaults)
         workersVoluntaryContextSwitches = count(\.workersVoluntaryContextSwitches)
@@ -69,7 +76,7 @@ package struct CellCounters: Sendable, Equatable {
         cacheMisses = median { $0.hardware.map { Double($0.cacheMisses) } }
         othersCPUSeconds = median { $0.interference?.othersCPUSeconds }
         stealSeconds = median { $0.interference?.stealSeconds }
-        peakThreads = count(\.peakThreads)
+        coordinatorPeakThreads = count(\.coordinatorPeakThreads)
         bytesToWorkers = Statistics.median(ok.map { Double($0.bytesToWorkers) })
         bytesFromWorkers = Statistics.median(ok.map { Double($0.bytesFromWorkers) })
         datasetBytes = Statistics.median(ok.compactMap { $0.datasetBytes.map(Double.init) })

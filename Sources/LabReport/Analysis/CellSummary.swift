@@ -22,7 +22,7 @@ package struct CellSummary: Sendable, Equatable {
     package var startupMedian: Double?
     /// Median of coordinator plus workers, user plus system CPU seconds.
     package var cpuMedian: Double?
-    package var maxResidentMedianKiB: Double?
+    package var coordinatorMaxResidentMedianKiB: Double?
     package var workersMaxResidentMedianKiB: Double?
     /// The sequential median of the same workload, parameters and tasks / this median.
     package var speedup: Double?
@@ -168,9 +168,10 @@ package struct CellSummary: Sendable, Equatable {
                     guard let user = record.workersUserSeconds, let system = record.workersSystemSeconds else {
                         return nil
                     }
-                    return record.userSeconds + record.systemSeconds + user + system
+                    return record.coordinatorUserSeconds + record.coordinatorSystemSeconds + user + system
                 }),
-            maxResidentMedianKiB: Statistics.median(ok.compactMap { $0.maxResidentKiB.map(Double.init) }),
+            coordinatorMaxResidentMedianKiB: Statistics.median(
+                ok.compactMap { $0.coordinatorMaxResidentKiB.map(Double.init) }),
             workersMaxResidentMedianKiB: Statistics.median(ok.compactMap { $0.workersMaxResidentKiB.map(Double.init) }),
             speedup: nil,
             outliers: Statistics.outlierCount(walls), farOutliers: Statistics.farOutliers(walls, beyond: 0.10).count,

@@ -262,8 +262,8 @@ package struct Explanation {
 
     /// Page faults of a cell a repetition, the coordinator's and the workers'; `nil` unmeasured.
     static func faults(_ cell: CellSummary) -> Double? {
-        guard let own = cell.counters.minorFaults else { return nil }
-        return own + (cell.counters.majorFaults ?? 0) + (cell.counters.workersMinorFaults ?? 0)
+        guard let own = cell.counters.coordinatorMinorFaults else { return nil }
+        return own + (cell.counters.coordinatorMajorFaults ?? 0) + (cell.counters.workersMinorFaults ?? 0)
             + (cell.counters.workersMajorFaults ?? 0)
     }
 

@@ -148,7 +148,7 @@ package struct SpeedupStack: Sendable, Equatable {
         let handouts = handed?.seconds ?? 0
         var faults = 0.0
         var extra: Double?
-        if let own = cell.counters.minorFaults, let alone = sequential.counters.minorFaults,
+        if let own = cell.counters.coordinatorMinorFaults, let alone = sequential.counters.coordinatorMinorFaults,
             let each = costs?.faultSeconds
         {
             var beyond = own + (cell.counters.workersMinorFaults ?? 0) - alone

@@ -29,16 +29,24 @@ extension RunComparison {
             switch self {
             case .wall: return record.wallSeconds
             case .cpu:
-                return record.userSeconds + record.systemSeconds + (record.workersUserSeconds ?? 0)
+                return record.coordinatorUserSeconds + record.coordinatorSystemSeconds
+                    + (record.workersUserSeconds ?? 0)
                     + (record.workersSystemSeconds ?? 0)
-            case .rss: return record.maxResidentKiB.map(Double.init)
+            case .rss: return record.coordinatorMaxResidentKiB.map(Double.init)
             case .workersUSS: return record.counters.workersMemory.map { Double($0.uniqueKiB) }
             case .faults:
-                guard let minor = record.counters.minorFaults else { return nil }
+                guard let minor = record.counters.coordinatorMinorFaults else { return nil }
                 return Double(
-                    minor + (record.counters.majorFaults ?? 0) + (record.counters.workersMinorFaults ?? 0)
+                    minor + (record.counters.coordinatorMajorFaults ?? 0) + (record.counters.workersMinorFaults ?? 0)
                         + (record.counters.workersMajorFaults ?? 0))
-            case .switches: return Double(record.voluntaryContextSwitches + record.involuntaryContextSwitches)
+            case .switches:
+                let counters = record.counters
+                guard let voluntary = counters.coordinatorVoluntaryContextSwitches,
+                    let involuntary = counters.coordinatorInvoluntaryContextSwitches
+                else { return nil }
+                return Double(
+                    voluntary + involuntary + (counters.workersVoluntaryContextSwitches ?? 0)
+                        + (counters.workersInvoluntaryContextSwitches ?? 0))
             case .waiting: return record.counters.lanes?.waitingSeconds
             }
         }

@@ -37,7 +37,7 @@ package struct MarkdownReport {
                 text +=
                     "![why each parallel cell is not as many times as fast as it has workers](\(RunFolder.stackSVGName))\n\n"
             }
-            if cells.contains(where: { $0.counters.minorFaults != nil }) {
+            if cells.contains(where: { $0.counters.coordinatorMinorFaults != nil }) {
                 text += "### What the machine did: \(cell.workload)\n\n"
                 text += MarkdownReport.machineTable(cells) + "\n"
             }
@@ -127,8 +127,10 @@ package struct MarkdownReport {
                 cell.wallConfidence.map {
                     "\(NumberFormatting.duration($0.lowerBound)) to \(NumberFormatting.duration($0.upperBound))"
                 } ?? "-"
-            let memory = [cell.maxResidentMedianKiB, cell.mode == .processes ? cell.workersMaxResidentMedianKiB : nil]
-                .compactMap { $0.map(mebibytes) }.joined(separator: " + ")
+            let memory = [
+                cell.coordinatorMaxResidentMedianKiB, cell.mode == .processes ? cell.workersMaxResidentMedianKiB : nil,
+            ]
+            .compactMap { $0.map(mebibytes) }.joined(separator: " + ")
             let columns = [
                 cell.modeText, String(cell.workers),
                 cell.wallMedian.map(NumberFormatting.duration) ?? cell.missingMedianText, interval,
@@ -210,7 +212,7 @@ package struct MarkdownReport {
         for cell in cells where cell.wallMedian != nil {
             let counters = cell.counters
             let faults = [
-                counters.minorFaults.map { $0 + (counters.majorFaults ?? 0) },
+                counters.coordinatorMinorFaults.map { $0 + (counters.coordinatorMajorFaults ?? 0) },
                 counters.workersMinorFaults.map { $0 + (counters.workersMajorFaults ?? 0) },
             ]
             let faultText = cell.mode == .processes ? faults.map(count).joined(separator: " + ") : count(faults[0])

@@ -32,21 +32,21 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     /// Why the repetition failed; empty when it did not.
     case error
     /// The coordinator's user and system CPU seconds (all its threads).
-    case userSeconds = "user_s"
-    case systemSeconds = "sys_s"
+    case coordinatorUserSeconds = "coordinator_user_s"
+    case coordinatorSystemSeconds = "coordinator_sys_s"
     /// All worker processes' user and system CPU seconds, summed (0 outside process mode;
     /// empty when a worker of the repetition sent no usage, for example one that was killed).
     case workersUserSeconds = "workers_user_s"
     case workersSystemSeconds = "workers_sys_s"
     /// The coordinator's peak resident memory during this repetition, KiB (empty when its
     /// reset before the repetition failed: the figure would be the lifetime peak).
-    case maxResidentKiB = "max_rss_kib"
+    case coordinatorMaxResidentKiB = "coordinator_max_rss_kib"
     /// The largest peak resident memory of one worker process, KiB (0 outside process mode;
     /// empty when a worker sent no usage).
     case workersMaxResidentKiB = "workers_max_rss_kib"
-    /// Context switches, coordinator plus workers.
-    case voluntaryContextSwitches = "voluntary_ctx"
-    case involuntaryContextSwitches = "involuntary_ctx"
+    /// The coordinator's context switches (all its threads); the workers' are apart.
+    case coordinatorVoluntaryContextSwitches = "coordinator_voluntary_ctx"
+    case coordinatorInvoluntaryContextSwitches = "coordinator_involuntary_ctx"
     /// Bytes that went to and came from the workers over their transport: frames, headers
     /// included, and bytes written in place into an `shm` region's slots.
     case bytesToWorkers = "bytes_to_workers"
@@ -74,13 +74,12 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     // What the machine did (0.6.0); empty where not measured (see RepetitionCounters).
     /// The coordinator's page faults: minor (no I/O: a fresh page zeroed, a cached page
     /// mapped) and major (read from storage).
-    case minorFaults = "minor_faults"
-    case majorFaults = "major_faults"
+    case coordinatorMinorFaults = "coordinator_minor_faults"
+    case coordinatorMajorFaults = "coordinator_major_faults"
     /// The worker processes' page faults over their lives, summed (0 outside process mode).
     case workersMinorFaults = "workers_minor_faults"
     case workersMajorFaults = "workers_major_faults"
-    /// The worker processes' context switches, summed (also inside voluntary_ctx and
-    /// involuntary_ctx, with the coordinator's).
+    /// The worker processes' context switches, summed (0 outside process mode).
     case workersVoluntaryContextSwitches = "workers_voluntary_ctx"
     case workersInvoluntaryContextSwitches = "workers_involuntary_ctx"
     /// The lanes' time on a CPU, time runnable but waiting for a core, and moves to another
@@ -94,11 +93,11 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     case workersResidentKiB = "workers_rss_kib"
     case workersProportionalKiB = "workers_pss_kib"
     case workersUniqueKiB = "workers_uss_kib"
-    /// Hardware counts of the coordinator and what it started; empty where the machine offers
-    /// none (run.json's counters say why) and for async cells.
-    case cycles
-    case instructions
-    case cacheMisses = "cache_misses"
+    /// Hardware counts of the coordinator and what it started, together (`all_`); empty where
+    /// the machine offers none (run.json's counters say why) and for async cells.
+    case allCycles = "all_cycles"
+    case allInstructions = "all_instructions"
+    case allCacheMisses = "all_cache_misses"
     /// CPU seconds that every other process took meanwhile (over all cores), steal, and the
     /// time some task waited for a core (/proc/pressure/cpu, the lab's own included).
     case othersCPUSeconds = "others_cpu_s"
@@ -117,7 +116,7 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     case start
     /// The most threads the lab's process had at once during the repetition (0.8.0): sampled
     /// every 2 ms from /proc/self/stat, the sampler's own thread not counted.
-    case peakThreads = "peak_threads"
+    case coordinatorPeakThreads = "coordinator_peak_threads"
     case lanesTogether = "lanes_together_x"
 
     /// The header record's fields.
@@ -134,18 +133,38 @@ package enum ResultColumn: String, CaseIterable, Sendable {
     /// `transport`: pipe for process rows).
     package static let newerColumns: [ResultColumn] =
         breakdownColumns + [.placement, .transport, .units, .variant] + counterColumns + [
-            .dataset, .datasetBytes, .start, .peakThreads, .lanesTogether,
+            .dataset, .datasetBytes, .start, .coordinatorPeakThreads, .lanesTogether,
         ]
 
     /// What the machine did (0.6.0): older files have none of these, and read as unmeasured.
     package static let counterColumns: [ResultColumn] = [
-        .minorFaults, .majorFaults, .workersMinorFaults, .workersMajorFaults, .workersVoluntaryContextSwitches,
-        .workersInvoluntaryContextSwitches, .lanesRunningSeconds, .lanesWaitingSeconds, .lanesMigrations,
-        .workersResidentKiB,
-        .workersProportionalKiB, .workersUniqueKiB, .cycles, .instructions, .cacheMisses, .othersCPUSeconds,
-        .stealSeconds,
-        .cpuPressureSeconds, .disturbed,
+        .coordinatorMinorFaults, .coordinatorMajorFaults, .workersMinorFaults, .workersMajorFaults,
+        .workersVoluntaryContextSwitches, .workersInvoluntaryContextSwitches, .lanesRunningSeconds,
+        .lanesWaitingSeconds, .lanesMigrations, .workersResidentKiB, .workersProportionalKiB, .workersUniqueKiB,
+        .allCycles, .allInstructions, .allCacheMisses, .othersCPUSeconds, .stealSeconds, .cpuPressureSeconds,
+        .disturbed,
     ]
+
+    /// The name a column had before 0.9.0 gave every counter of the lab's processes the prefix
+    /// of whose it is (`coordinator_`, `workers_`, `all_`); a folder of an older lab is read
+    /// under it. Only `voluntary_ctx` and `involuntary_ctx` changed meaning as well: they were
+    /// the coordinator's plus the workers', and are read less the workers' columns.
+    package var formerName: String? {
+        switch self {
+        case .coordinatorUserSeconds: "user_s"
+        case .coordinatorSystemSeconds: "sys_s"
+        case .coordinatorMaxResidentKiB: "max_rss_kib"
+        case .coordinatorVoluntaryContextSwitches: "voluntary_ctx"
+        case .coordinatorInvoluntaryContextSwitches: "involuntary_ctx"
+        case .coordinatorMinorFaults: "minor_faults"
+        case .coordinatorMajorFaults: "major_faults"
+        case .allCycles: "cycles"
+        case .allInstructions: "instructions"
+        case .allCacheMisses: "cache_misses"
+        case .coordinatorPeakThreads: "peak_threads"
+        default: nil
+        }
+    }
 
     /// The field of this column for `record`.
     package func field(of record: RepetitionRecord) -> String {
@@ -169,8 +188,8 @@ package enum ResultColumn: String, CaseIterable, Sendable {
         case .transport: record.transport?.rawValue ?? ""
         case .units: record.units.map { String($0) } ?? ""
         case .variant: record.variant ?? ""
-        case .minorFaults: Self.count(record.counters.minorFaults)
-        case .majorFaults: Self.count(record.counters.majorFaults)
+        case .coordinatorMinorFaults: Self.count(record.counters.coordinatorMinorFaults)
+        case .coordinatorMajorFaults: Self.count(record.counters.coordinatorMajorFaults)
         case .workersMinorFaults: Self.count(record.counters.workersMinorFaults)
         case .workersMajorFaults: Self.count(record.counters.workersMajorFaults)
         case .workersVoluntaryContextSwitches: Self.count(record.counters.workersVoluntaryContextSwitches)
@@ -181,9 +200,9 @@ package enum ResultColumn: String, CaseIterable, Sendable {
         case .workersResidentKiB: Self.count(record.counters.workersMemory?.residentKiB)
         case .workersProportionalKiB: Self.count(record.counters.workersMemory?.proportionalKiB)
         case .workersUniqueKiB: Self.count(record.counters.workersMemory?.uniqueKiB)
-        case .cycles: record.counters.hardware.map { String($0.cycles) } ?? ""
-        case .instructions: record.counters.hardware.map { String($0.instructions) } ?? ""
-        case .cacheMisses: record.counters.hardware.map { String($0.cacheMisses) } ?? ""
+        case .allCycles: record.counters.hardware.map { String($0.cycles) } ?? ""
+        case .allInstructions: record.counters.hardware.map { String($0.instructions) } ?? ""
+        case .allCacheMisses: record.counters.hardware.map { String($0.cacheMisses) } ?? ""
         case .othersCPUSeconds: Self.seconds(record.counters.interference?.othersCPUSeconds)
         case .stealSeconds: Self.seconds(record.counters.interference?.stealSeconds)
         case .cpuPressureSeconds: Self.seconds(record.counters.interference?.pressureSeconds)
@@ -191,21 +210,21 @@ package enum ResultColumn: String, CaseIterable, Sendable {
         case .dataset: record.dataset?.rawValue ?? ""
         case .datasetBytes: record.datasetBytes.map(String.init) ?? ""
         case .start: record.start?.rawValue ?? ""
-        case .peakThreads: Self.count(record.counters.peakThreads)
+        case .coordinatorPeakThreads: Self.count(record.counters.coordinatorPeakThreads)
         case .lanesTogether:
             record.counters.interference?.lanesTogether.map { NumberFormatting.fixed($0, decimals: 3) } ?? ""
         case .tasksPerSecond: NumberFormatting.fixed(record.tasksPerSecond, decimals: 3)
         case .checksum: record.checksum.map(Checksum.hex) ?? ""
         case .status: record.status.rawValue
         case .error: record.error ?? ""
-        case .userSeconds: NumberFormatting.fixed(record.userSeconds, decimals: 6)
-        case .systemSeconds: NumberFormatting.fixed(record.systemSeconds, decimals: 6)
+        case .coordinatorUserSeconds: NumberFormatting.fixed(record.coordinatorUserSeconds, decimals: 6)
+        case .coordinatorSystemSeconds: NumberFormatting.fixed(record.coordinatorSystemSeconds, decimals: 6)
         case .workersUserSeconds: record.workersUserSeconds.map { NumberFormatting.fixed($0, decimals: 6) } ?? ""
         case .workersSystemSeconds: record.workersSystemSeconds.map { NumberFormatting.fixed($0, decimals: 6) } ?? ""
-        case .maxResidentKiB: record.maxResidentKiB.map { String($0) } ?? ""
+        case .coordinatorMaxResidentKiB: record.coordinatorMaxResidentKiB.map { String($0) } ?? ""
         case .workersMaxResidentKiB: record.workersMaxResidentKiB.map { String($0) } ?? ""
-        case .voluntaryContextSwitches: String(record.voluntaryContextSwitches)
-        case .involuntaryContextSwitches: String(record.involuntaryContextSwitches)
+        case .coordinatorVoluntaryContextSwitches: Self.count(record.counters.coordinatorVoluntaryContextSwitches)
+        case .coordinatorInvoluntaryContextSwitches: Self.count(record.counters.coordinatorInvoluntaryContextSwitches)
         case .bytesToWorkers: String(record.bytesToWorkers)
         case .bytesFromWorkers: String(record.bytesFromWorkers)
         case .startSeconds: NumberFormatting.fixed(record.startSeconds, decimals: 6)

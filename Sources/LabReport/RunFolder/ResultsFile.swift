@@ -67,12 +67,17 @@ package enum ResultsFileReader {
         let leftOut = table.cutShort ? rows.count + 1 : nil
         guard let header = rows.first else { throw .missingHeader }
         var position: [ResultColumn: Int] = [:]
+        // Columns an older lab wrote under their former names (``ResultColumn/formerName``).
+        var underFormerName: Set<ResultColumn> = []
         for column in ResultColumn.allCases {
-            guard let index = header.firstIndex(of: column.rawValue) else {
-                if ResultColumn.newerColumns.contains(column) { continue }
+            if let index = header.firstIndex(of: column.rawValue) {
+                position[column] = index
+            } else if let former = column.formerName, let index = header.firstIndex(of: former) {
+                position[column] = index
+                underFormerName.insert(column)
+            } else if !ResultColumn.newerColumns.contains(column) {
                 throw .missingColumn(column.rawValue)
             }
-            position[column] = index
         }
         var records: [RepetitionRecord] = []
         for (offset, row) in rows.dropFirst().enumerated() {
@@ -91,6 +96,7 @@ package enum ResultsFileReader {
             func optional<T>(_ column: ResultColumn, _ parse: (String) -> T?) throws(ResultsFileError) -> T? {
                 field(column).isEmpty ? nil : try parsed(column, parse)
             }
+            let mode = try parsed(.mode, ExecutionMode.init(rawValue:))
             // A row's counters (0.6.0); each group (lanes, memory, hardware, interference) is
             // there whole or not at all, and no count is negative.
             func counters() throws(ResultsFileError) -> RepetitionCounters {
@@ -100,12 +106,33 @@ package enum ResultsFileReader {
                 func seconds(_ column: ResultColumn) throws(ResultsFileError) -> Double? {
                     try optional(column) { ResultsFileReader.finite($0) }
                 }
+                let workersVoluntary = try integer(.workersVoluntaryContextSwitches)
+                let workersInvoluntary = try integer(.workersInvoluntaryContextSwitches)
+                // Before 0.9.0 a row's `voluntary_ctx` was the coordinator's plus the workers':
+                // the coordinator's is that less the workers' column, unknown in a process row
+                // without one (before 0.6.0, or a worker sent no report).
+                func coordinatorSwitches(
+                    _ column: ResultColumn, workers: Int?
+                ) throws(ResultsFileError) -> Int? {
+                    guard let value = try integer(column) else { return nil }
+                    guard underFormerName.contains(column) else { return value }
+                    guard let workers else { return mode == .processes ? nil : value }
+                    guard workers <= value else {
+                        throw .invalidField(line: line, column: column.rawValue, value: field(column))
+                    }
+                    return value - workers
+                }
                 var counters = RepetitionCounters(
-                    minorFaults: try integer(.minorFaults), majorFaults: try integer(.majorFaults),
+                    coordinatorMinorFaults: try integer(.coordinatorMinorFaults),
+                    coordinatorMajorFaults: try integer(.coordinatorMajorFaults),
+                    coordinatorVoluntaryContextSwitches: try coordinatorSwitches(
+                        .coordinatorVoluntaryContextSwitches, workers: workersVoluntary),
+                    coordinatorInvoluntaryContextSwitches: try coordinatorSwitches(
+                        .coordinatorInvoluntaryContextSwitches, workers: workersInvoluntary),
                     workersMinorFaults: try integer(.workersMinorFaults),
                     workersMajorFaults: try integer(.workersMajorFaults),
-                    workersVoluntaryContextSwitches: try integer(.workersVoluntaryContextSwitches),
-                    workersInvoluntaryContextSwitches: try integer(.workersInvoluntaryContextSwitches))
+                    workersVoluntaryContextSwitches: workersVoluntary,
+                    workersInvoluntaryContextSwitches: workersInvoluntary)
                 if let running = try seconds(.lanesRunningSeconds), let waiting = try seconds(.lanesWaitingSeconds),
                     let migrations = try integer(.lanesMigrations)
                 {
@@ -119,9 +146,9 @@ package enum ResultsFileReader {
                     counters.workersMemory = MemoryFootprint(
                         residentKiB: resident, proportionalKiB: proportional, uniqueKiB: unique)
                 }
-                if let cycles = try optional(.cycles, { UInt64($0) }),
-                    let instructions = try optional(.instructions, { UInt64($0) }),
-                    let misses = try optional(.cacheMisses, { UInt64($0) })
+                if let cycles = try optional(.allCycles, { UInt64($0) }),
+                    let instructions = try optional(.allInstructions, { UInt64($0) }),
+                    let misses = try optional(.allCacheMisses, { UInt64($0) })
                 {
                     counters.hardware = HardwareCounts(cycles: cycles, instructions: instructions, cacheMisses: misses)
                 }
@@ -136,7 +163,7 @@ package enum ResultsFileReader {
                         pressureSeconds: try seconds(.cpuPressureSeconds), lanesTogether: together,
                         disturbed: disturbed)
                 }
-                counters.peakThreads = try integer(.peakThreads)
+                counters.coordinatorPeakThreads = try integer(.coordinatorPeakThreads)
                 return counters
             }
             // The breakdown is all there or not at all.
@@ -157,7 +184,7 @@ package enum ResultsFileReader {
                 RepetitionRecord(
                     runID: field(.runID), workload: field(.workload),
                     kind: try parsed(.kind, WorkloadKind.init(rawValue:)),
-                    parameters: field(.parameters), mode: try parsed(.mode, ExecutionMode.init(rawValue:)),
+                    parameters: field(.parameters), mode: mode,
                     workers: try parsed(.workers) { ResultsFileReader.count($0, from: 1) },
                     tasks: try parsed(.tasks) { ResultsFileReader.count($0, from: 1) },
                     repetition: try parsed(.repetition) { ResultsFileReader.count($0) },
@@ -167,14 +194,12 @@ package enum ResultsFileReader {
                     checksum: try optional(.checksum) { $0.count == 16 ? UInt64($0, radix: 16) : nil },
                     status: try parsed(.status, RepetitionStatus.init(rawValue:)),
                     error: field(.error).isEmpty ? nil : field(.error),
-                    userSeconds: try parsed(.userSeconds) { ResultsFileReader.finite($0) },
-                    systemSeconds: try parsed(.systemSeconds) { ResultsFileReader.finite($0) },
+                    coordinatorUserSeconds: try parsed(.coordinatorUserSeconds) { ResultsFileReader.finite($0) },
+                    coordinatorSystemSeconds: try parsed(.coordinatorSystemSeconds) { ResultsFileReader.finite($0) },
                     workersUserSeconds: try optional(.workersUserSeconds) { ResultsFileReader.finite($0) },
                     workersSystemSeconds: try optional(.workersSystemSeconds) { ResultsFileReader.finite($0) },
-                    maxResidentKiB: try optional(.maxResidentKiB) { ResultsFileReader.count($0) },
+                    coordinatorMaxResidentKiB: try optional(.coordinatorMaxResidentKiB) { ResultsFileReader.count($0) },
                     workersMaxResidentKiB: try optional(.workersMaxResidentKiB) { ResultsFileReader.count($0) },
-                    voluntaryContextSwitches: try parsed(.voluntaryContextSwitches) { ResultsFileReader.count($0) },
-                    involuntaryContextSwitches: try parsed(.involuntaryContextSwitches) { ResultsFileReader.count($0) },
                     bytesToWorkers: try parsed(.bytesToWorkers) { ResultsFileReader.count($0) },
                     bytesFromWorkers: try parsed(.bytesFromWorkers) { ResultsFileReader.count($0) },
                     startSeconds: try parsed(.startSeconds) { ResultsFileReader.finite($0) },

@@ -29,11 +29,11 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
     case partTeardown = "part_teardown_s"
     case partResidual = "part_residual_s"
     case taskSlowdown = "task_slowdown"
-    /// Coordinator plus workers, user plus system.
-    case cpuMedian = "cpu_median_s"
-    /// CPU seconds per wall second.
-    case cpuUtilisation = "cpu_utilisation"
-    case maxResidentMedian = "max_rss_median_kib"
+    /// Coordinator plus workers (`all_`), user plus system.
+    case allCPUMedian = "all_cpu_median_s"
+    /// Their CPU seconds per wall second.
+    case allCPUUtilisation = "all_cpu_utilisation"
+    case coordinatorMaxResidentMedian = "coordinator_max_rss_median_kib"
     case workersMaxResidentMedian = "workers_max_rss_median_kib"
     /// Sequential median / this median, same workload, parameters and tasks.
     case speedup
@@ -43,8 +43,12 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
     case outliers
     case checksum
     // What the machine did (0.6.0): medians; empty where no repetition measured it.
-    case minorFaultsMedian = "minor_faults_median"
-    case majorFaultsMedian = "major_faults_median"
+    // Every counter of the lab's processes starts with whose it is: coordinator_, workers_ or
+    // all_ (both, counted together), as in results.csv.
+    case coordinatorMinorFaultsMedian = "coordinator_minor_faults_median"
+    case coordinatorMajorFaultsMedian = "coordinator_major_faults_median"
+    case coordinatorVoluntaryContextSwitchesMedian = "coordinator_voluntary_ctx_median"
+    case coordinatorInvoluntaryContextSwitchesMedian = "coordinator_involuntary_ctx_median"
     case workersMinorFaultsMedian = "workers_minor_faults_median"
     case workersMajorFaultsMedian = "workers_major_faults_median"
     case workersVoluntaryContextSwitchesMedian = "workers_voluntary_ctx_median"
@@ -57,9 +61,9 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
     case workersResidentMedian = "workers_rss_median_kib"
     case workersProportionalMedian = "workers_pss_median_kib"
     case workersUniqueMedian = "workers_uss_median_kib"
-    case cyclesMedian = "cycles_median"
-    case instructionsMedian = "instructions_median"
-    case cacheMissesMedian = "cache_misses_median"
+    case allCyclesMedian = "all_cycles_median"
+    case allInstructionsMedian = "all_instructions_median"
+    case allCacheMissesMedian = "all_cache_misses_median"
     case othersCPUMedian = "others_cpu_median_s"
     case stealMedian = "steal_median_s"
     /// Successful repetitions the rest of the machine disturbed (results.csv's disturbed).
@@ -69,7 +73,7 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
     /// spawn or forkserver for worker processes (0.7.0); else empty.
     case start
     /// The lab's process's peak thread count over a repetition, median (0.8.0).
-    case peakThreadsMedian = "peak_threads_median"
+    case coordinatorPeakThreadsMedian = "coordinator_peak_threads_median"
 
     package static var header: [String] { allCases.map(\.rawValue) }
 
@@ -105,16 +109,18 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
         case .partTeardown: seconds(cell.parts?.teardownSeconds)
         case .partResidual: seconds(cell.parts?.residualSeconds)
         case .taskSlowdown: ratio(cell.taskSlowdown)
-        case .cpuMedian: seconds(cell.cpuMedian)
-        case .cpuUtilisation: ratio(cell.cpuUtilisation)
-        case .maxResidentMedian: whole(cell.maxResidentMedianKiB)
+        case .allCPUMedian: seconds(cell.cpuMedian)
+        case .allCPUUtilisation: ratio(cell.cpuUtilisation)
+        case .coordinatorMaxResidentMedian: whole(cell.coordinatorMaxResidentMedianKiB)
         case .workersMaxResidentMedian: whole(cell.workersMaxResidentMedianKiB)
         case .speedup: ratio(cell.speedup)
         case .efficiency: ratio(cell.efficiency)
         case .outliers: String(cell.outliers)
         case .checksum: cell.checksum.map(Checksum.hex) ?? ""
-        case .minorFaultsMedian: whole(cell.counters.minorFaults)
-        case .majorFaultsMedian: whole(cell.counters.majorFaults)
+        case .coordinatorMinorFaultsMedian: whole(cell.counters.coordinatorMinorFaults)
+        case .coordinatorMajorFaultsMedian: whole(cell.counters.coordinatorMajorFaults)
+        case .coordinatorVoluntaryContextSwitchesMedian: whole(cell.counters.coordinatorVoluntaryContextSwitches)
+        case .coordinatorInvoluntaryContextSwitchesMedian: whole(cell.counters.coordinatorInvoluntaryContextSwitches)
         case .workersMinorFaultsMedian: whole(cell.counters.workersMinorFaults)
         case .workersMajorFaultsMedian: whole(cell.counters.workersMajorFaults)
         case .workersVoluntaryContextSwitchesMedian: whole(cell.counters.workersVoluntaryContextSwitches)
@@ -125,15 +131,15 @@ package enum SummaryColumn: String, CaseIterable, Sendable {
         case .workersResidentMedian: whole(cell.counters.workersResidentKiB)
         case .workersProportionalMedian: whole(cell.counters.workersProportionalKiB)
         case .workersUniqueMedian: whole(cell.counters.workersUniqueKiB)
-        case .cyclesMedian: whole(cell.counters.cycles)
-        case .instructionsMedian: whole(cell.counters.instructions)
-        case .cacheMissesMedian: whole(cell.counters.cacheMisses)
+        case .allCyclesMedian: whole(cell.counters.cycles)
+        case .allInstructionsMedian: whole(cell.counters.instructions)
+        case .allCacheMissesMedian: whole(cell.counters.cacheMisses)
         case .othersCPUMedian: seconds(cell.counters.othersCPUSeconds)
         case .stealMedian: seconds(cell.counters.stealSeconds)
         case .disturbed: cell.counters.disturbed.map { String($0) } ?? ""
         case .dataset: cell.dataset?.rawValue ?? ""
         case .start: cell.start?.rawValue ?? ""
-        case .peakThreadsMedian: whole(cell.counters.peakThreads)
+        case .coordinatorPeakThreadsMedian: whole(cell.counters.coordinatorPeakThreads)
         }
     }
 
