@@ -12,7 +12,8 @@ package struct Bandwidth: Workload {
             name: "bytes", type: .integer(8...(4 << 30)), defaultValue: "67108864", quickValue: "4194304",
             unit: "bytes",
             summary:
-                "size of the array, made once per process (in a worker, during start-up), or mapped from the coordinator's with --dataset map"
+                "size of the array, made once per process (in a worker, during start-up), or mapped from the "
+                + "coordinator's with --dataset map"
         ),
         ParameterSpec(
             name: "passes", type: .integer(1...10_000), defaultValue: "4", quickValue: "2", unit: "count",

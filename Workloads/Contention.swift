@@ -25,7 +25,8 @@ package struct Contention: Workload {
             name: "target", type: .choice(["atomic", "refcount"]), defaultValue: "atomic", quickValue: "atomic",
             unit: "",
             summary:
-                "atomic: add to a shared atomic counter; refcount: store strong references to one shared object (a retain and a release each)"
+                "atomic: add to a shared atomic counter; refcount: store strong references to one shared object (a "
+                + "retain and a release each)"
         ),
     ]
 

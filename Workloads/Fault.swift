@@ -22,7 +22,12 @@ package struct Fault: Workload {
             defaultValue: "throw", quickValue: "throw",
             unit: "",
             summary:
-                "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap (fatalError), kill (SIGKILL itself), hang (sleep for ever), diverge (compute a different result in a worker process than in the lab itself, which the checksum proof must catch), scribble (write garbage over the position of its worker's reply ring in the memory it shares with the lab, then wait: with --transport shm only, elsewhere it does nothing); exit, trap, kill, hang and scribble run in process mode only"
+                "what a misbehaving task does: ok (nothing), throw (a Swift error), exit (exit status 3), trap "
+                + "(fatalError), kill (SIGKILL itself), hang (sleep for ever), diverge (compute a different result "
+                + "in a worker process than in the lab itself, which the checksum proof must catch), scribble "
+                + "(write garbage over the position of its worker's reply ring in the memory it shares with the "
+                + "lab, then wait: with --transport shm only, elsewhere it does nothing); exit, trap, kill, hang "
+                + "and scribble run in process mode only"
         ),
         ParameterSpec(
             name: "at", type: .integer(0...10_000_000), defaultValue: "3", quickValue: "3", unit: "index",
@@ -46,7 +51,8 @@ package struct Fault: Workload {
         let action = parameters.choice("action")
         guard mode != .processes, ["exit", "trap", "kill", "hang", "scribble"].contains(action) else { return nil }
         return
-            "fault.action=\(action) cannot run in mode '\(mode.rawValue)': in one address space it would take the lab down, which is the lesson; it runs in: processes (throw and ok run in every mode)"
+            "fault.action=\(action) cannot run in mode '\(mode.rawValue)': in one address space it would take the lab "
+            + "down, which is the lesson; it runs in: processes (throw and ok run in every mode)"
     }
 
     let action: String

@@ -7,7 +7,8 @@ package struct Slices: Workload {
     package static let name = "slices"
     package static let kind = WorkloadKind.memory
     package static let summary =
-        "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset map)"
+        "hash one slice each of a large shared table: built per process, or mapped from the coordinator's (--dataset "
+        + "map)"
     package static let parameters = [
         ParameterSpec(
             name: "bytes", type: .integer(1...(4 << 30)), defaultValue: "67108864", quickValue: "4194304",

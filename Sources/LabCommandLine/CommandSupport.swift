@@ -35,7 +35,8 @@ enum CommandSupport {
             : "\(widest.cell.workload.name) with \(widest.cell.workers) tasks in flight (\(widest.cell.label))"
         guard total <= limit.hard else {
             throw UsageError.other(
-                "\(what) needs \(total) open files, more than this process may open (its hard limit is \(limit.hard): ulimit -Hn); give fewer --workers, or raise the limit"
+                "\(what) needs \(total) open files, more than this process may open (its hard limit is \(limit.hard): "
+                    + "ulimit -Hn); give fewer --workers, or raise the limit"
             )
         }
         try Platform.setOpenFileLimit(soft: total, hard: limit.hard)
@@ -59,7 +60,8 @@ enum CommandSupport {
         guard wanted > limit.soft else { return }
         guard wanted <= limit.hard else {
             throw LabFailure(
-                "cannot start a child process: descriptor \(highest) is open, above this process's hard open-file limit \(limit.hard) (ulimit -Hn); start the lab from a shell without it"
+                "cannot start a child process: descriptor \(highest) is open, above this process's hard open-file "
+                    + "limit \(limit.hard) (ulimit -Hn); start the lab from a shell without it"
             )
         }
         try Platform.setOpenFileLimit(soft: wanted, hard: limit.hard)
@@ -109,7 +111,8 @@ enum CommandSupport {
         let failed = records.filter { $0.status == .failed }.count
         if failed > 0 {
             Console.error(
-                "lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of \(resultsPath)\n"
+                "lab: \(failed) of \(counted(records.count, "repetition")) failed; see the error column of "
+                    + "\(resultsPath)\n"
             )
             status = 1
         }

@@ -85,7 +85,8 @@ final class ProgressDisplay {
             if record.status == .failed {
                 if interactive { Console.error("\n") }
                 Console.error(
-                    "lab: repetition \(record.repetition) of \(record.workload) \(record.cellLabel) failed: \(record.error ?? "")\n"
+                    "lab: repetition \(record.repetition) of \(record.workload) \(record.cellLabel) failed: "
+                        + "\(record.error ?? "")\n"
                 )
             }
         case .timeline:

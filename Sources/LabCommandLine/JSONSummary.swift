@@ -10,7 +10,8 @@ enum JSONSummary {
     static let formatOption = OptionSpec(
         "--format", value: "FORMAT", expected: "one of: text, json", default: "text",
         help:
-            "What standard output gets: text (as shown), or json (the same figures for scripts, under the keys Results/README.md lists)."
+            "What standard output gets: text (as shown), or json (the same figures for scripts, under the keys "
+            + "Results/README.md lists)."
     )
 
     /// Whether `--format json` was asked for; bad values are bad input.

@@ -47,7 +47,8 @@ enum RunOpening {
     static func warnAboutDebugBuild(command: String) {
         #if DEBUG
         Console.error(
-            "lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab \(command)'.\n"
+            "lab: warning: this is a debug build; its timings are not representative. Use 'swift run -c release lab "
+                + "\(command)'.\n"
         )
         #endif
     }
@@ -157,12 +158,14 @@ enum RunOpening {
             session.setUnitCosts(UnitCosts(source: "measured quickly by lab \(command)", results: results))
             if !quiet {
                 Console.error(
-                    "lab: unit costs measured quickly (\(NumberFormatting.duration(clock.elapsedSeconds))); for steadier ones give --calibration FILE from lab calibrate\n"
+                    "lab: unit costs measured quickly (\(NumberFormatting.duration(clock.elapsedSeconds))); for "
+                        + "steadier ones give --calibration FILE from lab calibrate\n"
                 )
             }
         } catch {
             Console.error(
-                "lab: warning: the unit costs could not be measured (\(error)); the speedup stacks will leave the exchange unaccounted for\n"
+                "lab: warning: the unit costs could not be measured (\(error)); the speedup stacks will leave the "
+                    + "exchange unaccounted for\n"
             )
         }
     }

@@ -57,17 +57,21 @@ extension Benchmark {
             BenchmarkResult(
                 measurement: "counters_cost_per_repetition", value: repetition, unit: "us",
                 detail:
-                    "2 readings of /proc/stat and /proc/pressure/cpu and 4 of a thread's schedstat and sched: what a 2-thread repetition adds, median of 5 loops of \(rounds)"
+                    "2 readings of /proc/stat and /proc/pressure/cpu and 4 of a thread's schedstat and sched: what a "
+                    + "2-thread repetition adds, median of 5 loops of \(rounds)"
             ),
             BenchmarkResult(
                 measurement: "counters_cost_per_worker", value: worker, unit: "us",
                 detail:
-                    "a worker's report as it finishes (getrusage, its schedstat and sched, smaps_rollup), read in this process, median of 5 loops of \(rounds); smaps_rollup walks every mapping, and this coordinator maps more than a worker does, so a worker pays less"
+                    "a worker's report as it finishes (getrusage, its schedstat and sched, smaps_rollup), read in this "
+                    + "process, median of 5 loops of \(rounds); smaps_rollup walks every mapping, and this "
+                    + "coordinator maps more than a worker does, so a worker pays less"
             ),
         ]
     }
 
-    /// An empty task's cost in `mode`, in microseconds (see ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).
+    /// An empty task's cost in `mode`, in microseconds (see
+    /// ``Calibrator/taskSeconds(_:workers:tasks:batch:samples:)``).
     func taskCost(
         _ mode: ExecutionMode, workers: Int, tasks: Int, batch: BatchSize, transport: Transport = .default
     ) throws -> Double {
@@ -99,7 +103,8 @@ extension Benchmark {
                 BenchmarkResult(
                     measurement: "process_task_cost_batch_1_\(name)", value: oneByOne, unit: "us",
                     detail:
-                        "noop, 1 worker process over \(name), \(tasks) tasks one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"
+                        "noop, 1 worker process over \(name), \(tasks) tasks one by one: (wall_s - startup_s) / tasks, "
+                        + "median of \(repetitions)"
                 ))
             guard transport == .shm else { continue }
             results.append(
@@ -107,7 +112,8 @@ extension Benchmark {
                     measurement: "shm_task_over_pipe_task_batch_1", value: oneByOne / pipeBatchOne, unit: "x",
                     goal: .atMost(0.25),
                     detail:
-                        "process_task_cost_batch_1_shm / process_task_cost_batch_1: what shared memory and a bounded spin save on each wake-up"
+                        "process_task_cost_batch_1_shm / process_task_cost_batch_1: what shared memory and a bounded "
+                        + "spin save on each wake-up"
                 ))
             let batch = BatchSize.automatic.tasksPerClaim(taskCount: tasks, workers: 1)
             let batched = try taskCost(.processes, workers: 1, tasks: tasks, batch: .automatic, transport: .shm)
@@ -115,7 +121,8 @@ extension Benchmark {
                 BenchmarkResult(
                     measurement: "process_task_cost_batch_auto_shm", value: batched, unit: "us", goal: .atMost(0.5),
                     detail:
-                        "noop, 1 worker process over shm, \(tasks) tasks with --batch auto (\(batch) per claim, each task published as it is encoded)"
+                        "noop, 1 worker process over shm, \(tasks) tasks with --batch auto (\(batch) per claim, each "
+                        + "task published as it is encoded)"
                 ))
         }
         return results
@@ -155,7 +162,9 @@ extension Benchmark {
                 BenchmarkResult(
                     measurement: "shm_over_pipe_batch_\(name)", value: shm / pipe, unit: "x", goal: .atMost(1),
                     detail:
-                        "noop, 2 worker processes, \(tasks) tasks, --batch \(batch) (\(size) per claim): shm \(Self.milliseconds(shm)) ms / pipe \(Self.milliseconds(pipe)) ms, wall minus start-up, medians of \(repetitions)"
+                        "noop, 2 worker processes, \(tasks) tasks, --batch \(batch) (\(size) per claim): shm "
+                        + "\(Self.milliseconds(shm)) ms / pipe \(Self.milliseconds(pipe)) ms, wall minus start-up, "
+                        + "medians of \(repetitions)"
                 ))
         }
         return results
@@ -181,17 +190,20 @@ extension Benchmark {
         let threads = median(.threads, nil)
         let (pipe, shm) = (median(.processes, .pipe), median(.processes, .shm))
         let size =
-            "\(type.name) \(parameters.canonicalText), \(workload.taskCount) tasks, 2 workers, medians of \(repetitions)"
+            "\(type.name) \(parameters.canonicalText), \(workload.taskCount) tasks, 2 workers, medians of "
+            + "\(repetitions)"
         return [
             BenchmarkResult(
                 measurement: "\(type.name)_pipe_over_threads", value: pipe / threads, unit: "x",
                 detail:
-                    "\(size): processes over pipes \(Self.milliseconds(pipe)) ms / threads \(Self.milliseconds(threads)) ms"
+                    "\(size): processes over pipes \(Self.milliseconds(pipe)) ms / threads "
+                    + "\(Self.milliseconds(threads)) ms"
             ),
             BenchmarkResult(
                 measurement: "\(type.name)_shm_over_threads", value: shm / threads, unit: "x", goal: .atMost(1.1),
                 detail:
-                    "\(size): processes over shm \(Self.milliseconds(shm)) ms / threads \(Self.milliseconds(threads)) ms"
+                    "\(size): processes over shm \(Self.milliseconds(shm)) ms / threads \(Self.milliseconds(threads)) "
+                    + "ms"
             ),
         ]
     }
@@ -224,19 +236,23 @@ extension Benchmark {
             BenchmarkResult(
                 measurement: "\(type.name)_remedies_over_threads", value: processes / threads, unit: "x",
                 detail:
-                    "\(size), medians of \(repetitions): \(label) \(Self.milliseconds(processes)) ms / threads x2 \(Self.milliseconds(threads)) ms"
+                    "\(size), medians of \(repetitions): \(label) \(Self.milliseconds(processes)) ms / threads x2 "
+                    + "\(Self.milliseconds(threads)) ms"
             ),
             BenchmarkResult(
                 measurement: "\(type.name)_floor_processes_over_threads", value: floor.processes / floor.threads,
                 unit: "x",
                 detail:
-                    "\(size), no engine: 2 forked children \(Self.milliseconds(floor.processes)) ms / 2 threads \(Self.milliseconds(floor.threads)) ms, medians of \(repetitions), alternating: what a second address space costs on this machine"
+                    "\(size), no engine: 2 forked children \(Self.milliseconds(floor.processes)) ms / 2 threads "
+                    + "\(Self.milliseconds(floor.threads)) ms, medians of \(repetitions), alternating: what a "
+                    + "second address space costs on this machine"
             ),
             BenchmarkResult(
                 measurement: "\(type.name)_remedies_over_floor", value: processes / floor.processes, unit: "x",
                 goal: .atMost(1.05),
                 detail:
-                    "\(size): \(label) \(Self.milliseconds(processes)) ms / 2 bare forked children \(Self.milliseconds(floor.processes)) ms"
+                    "\(size): \(label) \(Self.milliseconds(processes)) ms / 2 bare forked children "
+                    + "\(Self.milliseconds(floor.processes)) ms"
             ),
         ]
     }
@@ -265,7 +281,8 @@ extension Benchmark {
                 }
                 if let checksum, String(fields[1]) != Checksum.hex(checksum) {
                     throw LabFailure(
-                        "the floor of \(name) on \(mode.rawValue) gave checksum \(fields[1]), the lab \(Checksum.hex(checksum)): it did other work"
+                        "the floor of \(name) on \(mode.rawValue) gave checksum \(fields[1]), the lab "
+                            + "\(Checksum.hex(checksum)): it did other work"
                     )
                 }
                 if round > 0 { seconds[mode, default: []].append(measured) }
@@ -353,8 +370,10 @@ extension Benchmark {
             value: largeSeconds / smallSeconds, unit: "x",
             goal: Self.growthGoal,
             detail:
-                "\(label) sequential at \(what): \(Self.milliseconds(smallSeconds)) and \(Self.milliseconds(largeSeconds)) ms, medians of \(repetitions); "
-                + "below \(Self.growthGoal.bound.shortText)x the work does not grow with its size (removed by the optimiser?)"
+                "\(label) sequential at \(what): \(Self.milliseconds(smallSeconds)) and "
+                + "\(Self.milliseconds(largeSeconds)) ms, medians of \(repetitions); "
+                + "below \(Self.growthGoal.bound.shortText)x the work does not grow with its size (removed by the "
+                + "optimiser?)"
         )
     }
 }

@@ -85,7 +85,8 @@ package struct Benchmark: Sendable {
             BenchmarkResult(
                 measurement: "process_task_cost_batch_1", value: oneByOne, unit: "us",
                 detail:
-                    "noop, 1 worker process, \(processTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"
+                    "noop, 1 worker process, \(processTasks) tasks handed out one by one: (wall_s - startup_s) / "
+                    + "tasks, median of \(repetitions)"
             ))
         let ratio = oneByOne / roundTrip.value
         results.append(
@@ -99,7 +100,8 @@ package struct Benchmark: Sendable {
             BenchmarkResult(
                 measurement: "process_task_cost_batch_auto", value: batched, unit: "us",
                 detail:
-                    "the same with --batch auto (\(batch) tasks per write): about \(Int((oneByOne / batched).rounded()))x cheaper per task"
+                    "the same with --batch auto (\(batch) tasks per write): about "
+                    + "\(Int((oneByOne / batched).rounded()))x cheaper per task"
             ))
         results += try transportFigures(pipeBatchOne: oneByOne, tasks: processTasks, progress: progress)
         if transports.contains(.shm) {
@@ -114,7 +116,8 @@ package struct Benchmark: Sendable {
             BenchmarkResult(
                 measurement: "thread_task_cost", value: threadCost, unit: "us", goal: .below(1),
                 detail:
-                    "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median of \(repetitions)"
+                    "noop, 2 threads, \(threadTasks) tasks handed out one by one: (wall_s - startup_s) / tasks, median "
+                    + "of \(repetitions)"
             ))
 
         for batch in [BatchSize.automatic, .fixed(1)] {
@@ -122,9 +125,11 @@ package struct Benchmark: Sendable {
             progress("noop, 2 threads, \(threadTasks) tasks, batch \(batch), with and without the timeline")
             let overhead = try recordingOverhead(tasks: threadTasks, batch: batch)
             let what =
-                "noop, 2 threads, \(threadTasks) tasks, --batch \(batch) (\(size) per claim): median wall with the timeline recorded / without"
+                "noop, 2 threads, \(threadTasks) tasks, --batch \(batch) (\(size) per claim): median wall with the "
+                + "timeline recorded / without"
             let timings =
-                "\(Self.milliseconds(overhead.with)) against \(Self.milliseconds(overhead.without)) ms, medians of \(overhead.samples) interleaved"
+                "\(Self.milliseconds(overhead.with)) against \(Self.milliseconds(overhead.without)) ms, medians of "
+                + "\(overhead.samples) interleaved"
             if case .automatic = batch {
                 results.append(
                     BenchmarkResult(
@@ -156,7 +161,8 @@ package struct Benchmark: Sendable {
             BenchmarkResult(
                 measurement: "pool_startup_\(cores)_workers", value: pool * 1e3, unit: "ms",
                 detail:
-                    "a pool of \(cores) workers, spawned together, until every one is ready, median of \(repetitions + 4)"
+                    "a pool of \(cores) workers, spawned together, until every one is ready, median of "
+                    + "\(repetitions + 4)"
             ))
         let startupRatio = pool / (Double(cores) * single)
         results.append(
@@ -171,7 +177,8 @@ package struct Benchmark: Sendable {
                 BenchmarkResult(
                     measurement: "forkserver_pool_over_spawn_pool", value: ratio.value, unit: "x", goal: .atMost(0.3),
                     detail:
-                        "a pool of \(cores) workers forked by a running fork server until every one is ready / the same pool spawned, medians of \(repetitions + 4), alternating"
+                        "a pool of \(cores) workers forked by a running fork server until every one is ready / the "
+                        + "same pool spawned, medians of \(repetitions + 4), alternating"
                 ))
         }
 

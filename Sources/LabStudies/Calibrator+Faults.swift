@@ -72,18 +72,21 @@ extension Calibrator {
             CalibrationResult(
                 measurement: "minor_fault_anonymous", value: anonymous.seconds * 1e6, unit: "us", samples: samples,
                 detail:
-                    "a byte written to each of \(pages) fresh pages of private anonymous memory (a heap's), time / minor faults counted (\(anonymous.faults)), median"
+                    "a byte written to each of \(pages) fresh pages of private anonymous memory (a heap's), time / "
+                    + "minor faults counted (\(anonymous.faults)), median"
             ),
             CalibrationResult(
                 measurement: "minor_fault_shared", value: shared.seconds * 1e6, unit: "us", samples: samples,
                 detail:
-                    "the same in a fresh shared memory file (the shm transport's, a mapped dataset's), \(shared.faults) faults, median"
+                    "the same in a fresh shared memory file (the shm transport's, a mapped dataset's), "
+                    + "\(shared.faults) faults, median"
             ),
             CalibrationResult(
                 measurement: "teardown_per_mib", value: anonymous.release / Double(mebibytes) * 1e6, unit: "us",
                 samples: samples,
                 detail:
-                    "munmap of those \(mebibytes) MiB of touched private memory, per MiB, median: what a worker's exit spends on each MiB it touched"
+                    "munmap of those \(mebibytes) MiB of touched private memory, per MiB, median: what a worker's exit "
+                    + "spends on each MiB it touched"
             ),
         ]
     }

@@ -79,12 +79,14 @@ extension Calibrator {
                 measurement: "process_spawned_to_ready", value: Statistics.median(load) ?? .nan, unit: "ms",
                 samples: count,
                 detail:
-                    "from Process.run() returning until the worker's ready frame (loading, runtime start, setup), median"
+                    "from Process.run() returning until the worker's ready frame (loading, runtime start, setup), "
+                    + "median"
             ),
             CalibrationResult(
                 measurement: "worker_teardown", value: Statistics.median(teardown) ?? .nan, unit: "ms", samples: count,
                 detail:
-                    "a noop worker's end, from its last task until it is reaped (its report, its exit, the wait): the teardown part, median"
+                    "a noop worker's end, from its last task until it is reaped (its report, its exit, the wait): the "
+                    + "teardown part, median"
             ),
         ]
     }
@@ -133,7 +135,8 @@ extension Calibrator {
                 CalibrationResult(
                     measurement: name, value: Statistics.median(samples) ?? .nan, unit: "ms", samples: count,
                     detail:
-                        "Process.run() of /bin/true with \(open + extra.count) descriptors open in the coordinator, median"
+                        "Process.run() of /bin/true with \(open + extra.count) descriptors open in the coordinator, "
+                        + "median"
                 ))
         }
         if let first = results.first?.value, let last = results.last?.value, first.isFinite, last.isFinite, first > 0 {
@@ -190,7 +193,8 @@ extension Calibrator {
                 measurement: "worker_minor_faults_spawn", value: Statistics.median(faults[.spawn] ?? []) ?? .nan,
                 unit: "faults", samples: count,
                 detail:
-                    "minor page faults of a spawned noop worker over its life (loading itself, its runtime, its heap), median"
+                    "minor page faults of a spawned noop worker over its life (loading itself, its runtime, its heap), "
+                    + "median"
             ),
             CalibrationResult(
                 measurement: "worker_minor_faults_forkserver",
@@ -245,7 +249,9 @@ extension Calibrator {
                         value: Statistics.median(startup[start] ?? []) ?? .nan,
                         unit: "ms", samples: count,
                         detail:
-                            "a pool of \(size) noop workers over shm, \(start == .spawn ? "spawned" : "forked by a running fork server"), until every one is ready, over \(size): median"
+                            "a pool of \(size) noop workers over shm, "
+                            + "\(start == .spawn ? "spawned" : "forked by a running fork server"), until every one "
+                            + "is ready, over \(size): median"
                     ))
             }
         }

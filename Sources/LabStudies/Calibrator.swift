@@ -94,7 +94,8 @@ package struct Calibrator: Sendable {
                         CalibrationResult(
                             measurement: name, value: result.value / floor, unit: "x", samples: 1,
                             detail:
-                                "the lab's per-task cost with 1 worker process\(over) / the unpinned raw \(transport.rawValue) round trip"
+                                "the lab's per-task cost with 1 worker process\(over) / the unpinned raw "
+                                + "\(transport.rawValue) round trip"
                                 + (transport == .pipe ? " (goal: at most 1.5)" : "")))
                 }
             }
@@ -109,7 +110,8 @@ package struct Calibrator: Sendable {
             measurement: "cores", value: Double((try? Platform.allowedCPUs().count) ?? Platform.activeProcessorCount),
             unit: "count", samples: 1,
             detail:
-                "the cores the lab may run on (its CPU affinity), which a prediction from these costs shares its lanes over"
+                "the cores the lab may run on (its CPU affinity), which a prediction from these costs shares its lanes "
+                + "over"
         )
     }
 
@@ -140,7 +142,8 @@ package struct Calibrator: Sendable {
             CalibrationResult(
                 measurement: name + "_cpu", value: measured.cpuSeconds * 1e6, unit: "us", samples: roundTrips,
                 detail:
-                    "CPU time of both processes per round trip of \(name) (user + system; about 2x the round trip when both spin)"
+                    "CPU time of both processes per round trip of \(name) (user + system; about 2x the round trip when "
+                    + "both spin)"
             ),
         ]
     }
@@ -164,7 +167,9 @@ package struct Calibrator: Sendable {
             value: Statistics.median(rates).map { $0 / 1_048_576 } ?? .nan, unit: "MiB/s",
             samples: samples,
             detail:
-                "\(bytes >> 20) MiB in 64 KiB writes \(how) to a child that reads and counts them, \(cpus == nil ? "unpinned" : "the two on two cores"), median; its inverse is what moving a MiB costs"
+                "\(bytes >> 20) MiB in 64 KiB writes \(how) to a child that reads and counts them, "
+                + "\(cpus == nil ? "unpinned" : "the two on two cores"), median; its inverse is what moving a MiB "
+                + "costs"
         )
     }
 
@@ -179,7 +184,10 @@ package struct Calibrator: Sendable {
                 mode, workers: 1, tasks: tasks, batch: .fixed(batch), samples: 3, transport: transport) * 1e6,
             unit: "us", samples: 3,
             detail:
-                "an empty task with 1 worker\(over.isEmpty ? "" : " over \(transport.rawValue)")\(batch == 1 ? "" : ", \(batch) to a claim"), start-up excluded: (wall_s - startup_s) / \(tasks) tasks, median of 3"
+                "an empty task with 1 "
+                + "worker\(over.isEmpty ? "" : " over \(transport.rawValue)")"
+                + "\(batch == 1 ? "" : ", \(batch) to a claim"), start-up excluded: (wall_s - startup_s) / "
+                + "\(tasks) tasks, median of 3"
         )
     }
 

@@ -59,7 +59,8 @@ package enum FloorPeer {
                 let status = try Platform.reap(child.processID, blocking: true) ?? -1
                 guard status == 0, bytes.count % 24 == 0 else {
                     throw LabFailure(
-                        "a floor child of \(workload.name) \(ForkServer.describe(status: status)) after \(bytes.count) bytes"
+                        "a floor child of \(workload.name) \(ForkServer.describe(status: status)) after \(bytes.count) "
+                            + "bytes"
                     )
                 }
                 bytes.withUnsafeBytes { raw in

@@ -5,8 +5,9 @@ import Testing
 
 /// The lab as another package's dependency, by version: `Tests/ConsumerPackage` adds a
 /// workload of its own to the lab's command line and runs `list`, `run`, `explain` and `scale`
-/// through its own binary, worker processes included. It is built against a git copy of this checkout's package tagged with the lab's
-/// version, the way a user's package would resolve `from: "0.9.0"`: the page's own steps.
+/// through its own binary, worker processes included. It is built against a git copy of this
+/// checkout's package tagged with the lab's version, the way a user's package would resolve
+/// `from: "0.9.0"`: the page's own steps.
 @Suite struct ConsumerTests {
     struct CommandFailed: Error, CustomStringConvertible {
         let description: String

@@ -58,7 +58,8 @@ import Testing
         ])
         #expect(run.status == 0, "\(run.standardError)")
         let folder = lab.folder + "/run"
-        // What lab 0.7.0 left (its temps were named by pid, and blocked the next write of that pid) and what a newer one would.
+        // What lab 0.7.0 left (its temps were named by pid, and blocked the next write of that
+        // pid) and what a newer one would.
         for name in ["report.md.tmp-1", "run.json.tmp-Ab3xYz"] {
             #expect(FileManager.default.createFile(atPath: folder + "/" + name, contents: Data("half".utf8)))
         }

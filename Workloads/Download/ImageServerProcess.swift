@@ -67,7 +67,8 @@ package final class ImageServerProcess: WorkloadFixture, @unchecked Sendable {
     package var failure: String? {
         guard !child.isRunning else { return nil }
         return
-            "the image server process \(child.processID) ended early (\(child.status.map(ForkServer.describe(status:)) ?? "status unknown"))"
+            "the image server process \(child.processID) ended early "
+            + "(\(child.status.map(ForkServer.describe(status:)) ?? "status unknown"))"
     }
 
     /// The server process's CPU time so far (/proc/PID/stat).

@@ -21,29 +21,25 @@ struct ABCommand: Command {
 
     let registry: WorkloadRegistry
 
-    var options: [OptionSpec] { parser.options }
-
     /// ab's own options; every other option goes to each binary's `run`.
-    var parser: CommandLineParser {
-        CommandLineParser(
-            command: Self.name,
-            options: [
-                Self.rounds.spec(
-                    default: "\(Self.defaultRounds)",
-                    help: "Rounds: each binary's repetitions of every cell, a run of it per round."),
-                SharedOptions.outOption(
-                    help: "The folder to create, with baseline/ and candidate/ in it; it must not exist yet."),
-                OptionSpec(
-                    "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
-                    help: "Gate as 'lab compare --fail-if-slower' does."),
-                OptionSpec(
-                    "--fail-if", value: "METRIC>PERCENT%", expected: "METRIC>PERCENT%, as for 'lab compare'",
-                    repeatable: true,
-                    help: "Gate another metric as 'lab compare --fail-if' does; may repeat."),
-                OptionSpec("--allow-missing", help: "As for 'lab compare'."),
-                JSONSummary.formatOption,
-                SharedOptions.quietOption,
-            ])
+    var options: [OptionSpec] {
+        [
+            Self.rounds.spec(
+                default: "\(Self.defaultRounds)",
+                help: "Rounds: each binary's repetitions of every cell, a run of it per round."),
+            SharedOptions.outOption(
+                help: "The folder to create, with baseline/ and candidate/ in it; it must not exist yet."),
+            OptionSpec(
+                "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+                help: "Gate as 'lab compare --fail-if-slower' does."),
+            OptionSpec(
+                "--fail-if", value: "METRIC>PERCENT%", expected: "METRIC>PERCENT%, as for 'lab compare'",
+                repeatable: true,
+                help: "Gate another metric as 'lab compare --fail-if' does; may repeat."),
+            OptionSpec("--allow-missing", help: "As for 'lab compare'."),
+            JSONSummary.formatOption,
+            SharedOptions.quietOption,
+        ]
     }
 
     var help: String {
@@ -68,7 +64,8 @@ struct ABCommand: Command {
               Show this help.
 
         EXAMPLES:
-          lab ab .build/release/lab .build/release/lab --workloads primes --modes sequential,threads --quick --repetitions 4
+          lab ab .build/release/lab .build/release/lab --workloads primes \\
+                 --modes sequential,threads --quick --repetitions 4
 
         """
     }
@@ -81,7 +78,8 @@ struct ABCommand: Command {
         let binaries = Array(arguments.prefix(2))
         for binary in binaries where !FileManager.default.isExecutableFile(atPath: binary) {
             throw UsageError.other(
-                "'\(binary.shownInMessage)' is not an executable file; give the paths of two lab binaries (such as .build/release/lab)"
+                "'\(binary.shownInMessage)' is not an executable file; give the paths of two lab binaries (such as "
+                    + ".build/release/lab)"
             )
         }
         let own = Set(parser.options.map(\.name))

@@ -13,32 +13,32 @@ struct BenchCommand: Command {
     ]
     let registry: WorkloadRegistry
 
-    var options: [OptionSpec] { parser.options }
-
-    var parser: CommandLineParser {
-        CommandLineParser(
-            command: Self.name,
-            options: [
-                SharedOptions.workloadsOption(
-                    registry,
-                    help:
-                        "Workloads whose sequential time must grow with their size (at least \(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the optimiser removed no work. Name your own workload here."
-                ),
-                SharedOptions.outOption(help: "The folder to create for bench.csv; it must not exist yet."),
-                OptionSpec(
-                    "--quick",
-                    help:
-                        "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 repetitions: checks that the bench works, not the goals (it exits 0 whatever they show)."
-                ),
-                SharedOptions.transportsOption(
-                    default: Transport.allCases,
-                    help:
-                        "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round trip and task cost; shm adds those and its goals."
-                ),
-                SharedOptions.quietOption,
-                JSONSummary.formatOption,
-                SharedOptions.dryRunOption,
-            ])
+    var options: [OptionSpec] {
+        [
+            SharedOptions.workloadsOption(
+                registry,
+                help:
+                    "Workloads whose sequential time must grow with their size (at least "
+                    + "\(Benchmark.growthGoal.bound.shortText)x at double the size): a check that the "
+                    + "optimiser removed no work. Name your own workload here."
+            ),
+            SharedOptions.outOption(help: "The folder to create for bench.csv; it must not exist yet."),
+            OptionSpec(
+                "--quick",
+                help:
+                    "About a tenth of the sizes (10,000 and 100,000 noop tasks, primes at its quick limit), 3 "
+                    + "repetitions: checks that the bench works, not the goals (it exits 0 whatever they show)."
+            ),
+            SharedOptions.transportsOption(
+                default: Transport.allCases,
+                help:
+                    "Transports whose figures are measured: the pipe's always are; socketpair adds its raw round "
+                    + "trip and task cost; shm adds those and its goals."
+            ),
+            SharedOptions.quietOption,
+            JSONSummary.formatOption,
+            SharedOptions.dryRunOption,
+        ]
     }
 
     var help: String {
@@ -87,13 +87,7 @@ struct BenchCommand: Command {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "bench") }
         let json = try JSONSummary.wanted(parsed)
-        let names =
-            try parsed.value("--workloads").map {
-                try parseList(
-                    $0, option: "--workloads",
-                    expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))")
-            } ?? registry.defaultPlanNames
-        let growing = try names.map { try registry.type(named: $0) }
+        let growing = try SharedOptions.workloads(parsed, registry)
         let quick = parsed.has("--quick")
         let transports = try SharedOptions.choices(parsed, "--transport", list: true, default: Transport.allCases)
         let planned = try growing.map { type in
@@ -104,7 +98,8 @@ struct BenchCommand: Command {
         }
         if parsed.has("--dry-run") {
             return CommandSupport.dryRun(
-                "the overhead figures, \(Primes.name)'s scaling and the growth of \(names.joined(separator: ", "))")
+                "the overhead figures, \(Primes.name)'s scaling and the growth of "
+                    + growing.map { $0.name }.joined(separator: ", "))
         }
         let (worker, path, runID) = try RunOpening.prepareOutput(
             try SharedOptions.requestedOut(parsed), command: "bench")

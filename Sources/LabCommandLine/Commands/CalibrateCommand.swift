@@ -12,23 +12,20 @@ struct CalibrateCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
-    var options: [OptionSpec] { parser.options }
-
-    let parser = CommandLineParser(
-        command: Self.name,
-        options: [
-            SharedOptions.outOption(help: "The folder to create for calibration.csv; it must not exist yet."),
-            SharedOptions.transportsOption(
-                default: Transport.allCases,
-                help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
-            SharedOptions.spinOption,
-            OptionSpec(
-                "--quick",
-                help: "About a tenth of the samples (a few seconds): checks that calibrate works, the figures rougher."),
-            JSONSummary.formatOption,
-            SharedOptions.quietOption,
-            SharedOptions.dryRunOption,
-        ])
+    let options: [OptionSpec] = [
+        SharedOptions.outOption(help: "The folder to create for calibration.csv; it must not exist yet."),
+        SharedOptions.transportsOption(
+            default: Transport.allCases,
+            help: "Transports whose raw round trip (with the CPU it used) and per-task cost are measured."),
+        SharedOptions.spinOption,
+        OptionSpec(
+            "--quick",
+            help: "About a tenth of the samples (a few seconds): checks that calibrate works, the figures "
+                + "rougher."),
+        JSONSummary.formatOption,
+        SharedOptions.quietOption,
+        SharedOptions.dryRunOption,
+    ]
 
     var help: String {
         """

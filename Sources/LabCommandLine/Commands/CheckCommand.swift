@@ -13,16 +13,12 @@ struct CheckCommand: Command {
     init(registry: WorkloadRegistry) {}
     static let defaultSeconds = 1.0
 
-    var options: [OptionSpec] { parser.options }
-
-    let parser = CommandLineParser(
-        command: Self.name,
-        options: [
-            OptionSpec(
-                "--seconds", value: "SECONDS", expected: "a number of seconds from 0.1 to 60", default: "1",
-                help: "How long to watch what the rest of the machine takes."),
-            JSONSummary.formatOption,
-        ])
+    let options: [OptionSpec] = [
+        OptionSpec(
+            "--seconds", value: "SECONDS", expected: "a number of seconds from 0.1 to 60", default: "1",
+            help: "How long to watch what the rest of the machine takes."),
+        JSONSummary.formatOption,
+    ]
 
     var help: String {
         """

@@ -14,7 +14,8 @@ protocol Command {
     init(registry: WorkloadRegistry)
     /// `lab NAME --help`: usage, what it does, options and examples.
     var help: String { get }
-    /// The options it takes, as its help lists them; the pages' options tables are made from them.
+    /// The options it takes, as its help lists them; the pages' options tables are made from
+    /// them, and its ``parser``.
     var options: [OptionSpec] { get }
     /// Runs the command with the arguments after its name; returns the exit status.
     func run(_ arguments: [String]) throws -> Int32
@@ -23,6 +24,8 @@ protocol Command {
 extension Command {
     static var isHidden: Bool { summary.isEmpty }
     var options: [OptionSpec] { [] }
+    /// Reads the command's arguments by its ``options``, and writes their help.
+    var parser: CommandLineParser { CommandLineParser(command: Self.name, options: options) }
 
     /// The command's lines in `lab --help`: the name, then the summary from column 10 (on
     /// a line of its own when the name is longer than 7 characters).

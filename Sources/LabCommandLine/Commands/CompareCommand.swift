@@ -11,40 +11,53 @@ struct CompareCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
-    var options: [OptionSpec] { parser.options }
-
-    let parser = CommandLineParser(
-        command: Self.name,
-        options: [
-            OptionSpec(
-                "--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
-                default: "text",
-                help:
-                    "text (aligned lines), markdown (a table for docs), csv (a row per cell) or json (the cells with their answers and the gate, for scripts; keys in Results/README.md)."
-            ),
-            OptionSpec(
-                "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
-                help:
-                    "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, significantly (a rank test or the intervals, beyond the allowance, corrected for the number of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on standard error with --format csv). A cell that would fail but whose repetitions the rest of the machine disturbed (results.csv's disturbed) is named and not judged: with no other failing cell the status is 3, run again. A cell it cannot tell at PERCENT (medians apart by more, intervals overlapping, or repetitions that fall in two places) is named with the repetitions that would tell: with no other failing or disturbed cell the status is 4, run again with more. A cell of BASELINE missing from CANDIDATE fails. For a CI job."
-            ),
-            OptionSpec(
-                "--fail-if", value: "METRIC>PERCENT%",
-                expected:
-                    "METRIC>PERCENT% with METRIC one of: \(RunComparison.Metric.allCases.map(\.rawValue).joined(separator: ", ")), such as workers_uss>10%",
-                repeatable: true,
-                help:
-                    "Exit with status 1 when a cell's METRIC grew by more than PERCENT: wall and cpu time and waiting for a core by the rules of --fail-if-slower (wall>N% is --fail-if-slower N); rss (the coordinator's peak), workers_uss (what the workers own alone), faults and switches, which barely vary, when the candidate's median is beyond the allowance and its smallest value above the baseline's largest. May repeat, a metric once."
-            ),
-            OptionSpec(
-                "--allow-missing",
-                help:
-                    "With --fail-if-slower: a cell of BASELINE that CANDIDATE lacks (a renamed or removed workload, a mode left out) is listed and does not fail the gate."
-            ),
-        ])
+    let options: [OptionSpec] = [
+        OptionSpec(
+            "--format", value: "FORMAT", expected: "one of: \(caseNames(RunComparison.Format.self))",
+            default: "text",
+            help:
+                "text (aligned lines), markdown (a table for docs), csv (a row per cell) or json (the cells with "
+                + "their answers and the gate, for scripts; keys in Results/README.md)."
+        ),
+        OptionSpec(
+            "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+            help:
+                "Exit with status 1 when a cell of CANDIDATE is slower than in BASELINE by more than PERCENT, "
+                + "significantly (a rank test or the intervals, beyond the allowance, corrected for the number "
+                + "of cells), or failed only in CANDIDATE; a table of those cells follows the comparison (on "
+                + "standard error with --format csv). A cell that would fail but whose repetitions the rest of "
+                + "the machine disturbed (results.csv's disturbed) is named and not judged: with no other "
+                + "failing cell the status is 3, run again. A cell it cannot tell at PERCENT (medians apart by "
+                + "more, intervals overlapping, or repetitions that fall in two places) is named with the "
+                + "repetitions that would tell: with no other failing or disturbed cell the status is 4, run "
+                + "again with more. A cell of BASELINE missing from CANDIDATE fails. For a CI job."
+        ),
+        OptionSpec(
+            "--fail-if", value: "METRIC>PERCENT%",
+            expected:
+                "METRIC>PERCENT% with METRIC one of: "
+                + "\(RunComparison.Metric.allCases.map(\.rawValue).joined(separator: ", ")), such as "
+                + "workers_uss>10%",
+            repeatable: true,
+            help:
+                "Exit with status 1 when a cell's METRIC grew by more than PERCENT: wall and cpu time and waiting "
+                + "for a core by the rules of --fail-if-slower (wall>N% is --fail-if-slower N); rss (the "
+                + "coordinator's peak), workers_uss (what the workers own alone), faults and switches, which "
+                + "barely vary, when the candidate's median is beyond the allowance and its smallest value "
+                + "above the baseline's largest. May repeat, a metric once."
+        ),
+        OptionSpec(
+            "--allow-missing",
+            help:
+                "With --fail-if-slower: a cell of BASELINE that CANDIDATE lacks (a renamed or removed workload, a "
+                + "mode left out) is listed and does not fail the gate."
+        ),
+    ]
 
     var help: String {
         """
-        USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv|json] [--fail-if-slower PERCENT]
+        USAGE: lab compare BASELINE [BASELINE ...] CANDIDATE [--format text|markdown|csv|json]
+                           [--fail-if-slower PERCENT]
 
         Compares two run folders cell by cell (workload, parameters, tasks, mode, workers,
         transport): the ratio of median wall times and one of three answers. A change
@@ -152,8 +165,10 @@ struct CompareCommand: Command {
         let metricLines = metrics.map { threshold in
             let cells = grown.filter { $0.metric == threshold.metric }
             return cells.isEmpty
-                ? "lab compare: no cell's \(threshold.metric.rawValue) grew by more than \(threshold.percent.shortText)%\n"
-                : "lab compare: \(cells.count) cell\(cells.count == 1 ? "'s" : "s'") \(threshold.metric.rawValue) grew by more than \(threshold.percent.shortText)%: "
+                ? "lab compare: no cell's \(threshold.metric.rawValue) grew by more than "
+                    + "\(threshold.percent.shortText)%\n"
+                : "lab compare: \(cells.count) cell\(cells.count == 1 ? "'s" : "s'") \(threshold.metric.rawValue) grew "
+                    + "by more than \(threshold.percent.shortText)%: "
                     + cells.map(\.line).joined(separator: "; ") + "\n"
         }.joined()
         if !metricLines.isEmpty {
@@ -183,7 +198,8 @@ struct CompareCommand: Command {
     /// `workers_uss>10%` as a metric and its percent.
     static func metricThreshold(_ text: String) throws(UsageError) -> (metric: RunComparison.Metric, percent: Double) {
         let expected =
-            "METRIC>PERCENT% with METRIC one of: \(RunComparison.Metric.allCases.map(\.rawValue).joined(separator: ", ")), such as workers_uss>10%"
+            "METRIC>PERCENT% with METRIC one of: "
+            + "\(RunComparison.Metric.allCases.map(\.rawValue).joined(separator: ", ")), such as workers_uss>10%"
         let parts = text.split(separator: ">", maxSplits: 1).map(String.init)
         guard parts.count == 2, let metric = RunComparison.Metric(rawValue: parts[0]), parts[1].hasSuffix("%"),
             let percent = Double(parts[1].dropLast()), percent.isFinite, (0...1000).contains(percent)

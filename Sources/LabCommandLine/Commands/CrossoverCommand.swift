@@ -11,7 +11,9 @@ struct CrossoverCommand: Command {
         "up with threads, for one size parameter of a workload.",
     ]
     static let modesHelp =
-        "Modes to compare; sequential, the baseline of every speedup, always runs. Each pool named (threads, processes, async) gets a finding of where it starts to beat sequential; with threads and processes both, where processes catch up with threads."
+        "Modes to compare; sequential, the baseline of every speedup, always runs. Each pool named (threads, "
+        + "processes, async) gets a finding of where it starts to beat sequential; with threads and processes "
+        + "both, where processes catch up with threads."
     static let repetitions = SharedOptions.repetitions(upTo: 100)
     static let defaultBisections = 3
     static let bisections = CountOption(name: "--bisections", range: 0...10)
@@ -19,48 +21,45 @@ struct CrossoverCommand: Command {
 
     let registry: WorkloadRegistry
 
-    var options: [OptionSpec] { parser.options }
-
-    var parser: CommandLineParser {
-        CommandLineParser(
-            command: Self.name,
-            options: [
-                SharedOptions.workloadOption(registry, help: "The workload to scan (required)."),
-                OptionSpec(
-                    "--param", value: "PARAM", expected: "an integer parameter of the workload",
-                    help: "The integer size parameter to scan (required), such as primes' limit or digest's bytes."),
-                OptionSpec(
-                    "--from", value: "N", expected: "an integer in the parameter's range",
-                    default: "the quick value / 256",
-                    help: "The smallest size; the scan doubles it until --to."),
-                OptionSpec(
-                    "--to", value: "N", expected: "an integer in the parameter's range",
-                    default: "the parameter's default",
-                    help: "The largest size, always measured."),
-                SharedOptions.modesOption(default: ModeComparison.modes, help: Self.modesHelp),
-                SharedOptions.workers.spec(
-                    default: "\(Platform.activeProcessorCount), the number of cores",
-                    portableDefault: "the number of cores",
-                    help: "Threads, worker processes or async tasks in flight in the pools."),
-                SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
-                Self.repetitions.spec(
-                    default: "\(SharedOptions.defaultRepetitions)",
-                    help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
-                Self.bisections.spec(
-                    default: "\(Self.defaultBisections)",
-                    help:
-                        "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a log scale)."
-                ),
-                OptionSpec(
-                    "--tolerance", value: "PERCENT", expected: "a number from 0 to 100",
-                    default: "\(Int(Self.defaultTolerancePercent))",
-                    help: "How much slower than threads processes may be and still count as caught up."),
-                SharedOptions.setOption(
-                    expected: "WORKLOAD.PARAM=VALUE for the scanned workload",
-                    help: "Sets one of the workload's other parameters; may repeat."),
-                SharedOptions.datasetsOption(list: false),
-                SharedOptions.startsOption(list: false),
-            ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
+    var options: [OptionSpec] {
+        [
+            SharedOptions.workloadOption(registry, help: "The workload to scan (required)."),
+            OptionSpec(
+                "--param", value: "PARAM", expected: "an integer parameter of the workload",
+                help: "The integer size parameter to scan (required), such as primes' limit or digest's bytes."),
+            OptionSpec(
+                "--from", value: "N", expected: "an integer in the parameter's range",
+                default: "the quick value / 256",
+                help: "The smallest size; the scan doubles it until --to."),
+            OptionSpec(
+                "--to", value: "N", expected: "an integer in the parameter's range",
+                default: "the parameter's default",
+                help: "The largest size, always measured."),
+            SharedOptions.modesOption(default: ModeComparison.modes, help: Self.modesHelp),
+            SharedOptions.workers.spec(
+                default: "\(Platform.activeProcessorCount), the number of cores",
+                portableDefault: "the number of cores",
+                help: "Threads, worker processes or async tasks in flight in the pools."),
+            SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
+            Self.repetitions.spec(
+                default: "\(SharedOptions.defaultRepetitions)",
+                help: "Measured repetitions per mode and size (after one warm-up); medians are compared."),
+            Self.bisections.spec(
+                default: "\(Self.defaultBisections)",
+                help:
+                    "Extra sizes measured inside each bracket where a crossing happens, halving it each time (on a "
+                    + "log scale)."
+            ),
+            OptionSpec(
+                "--tolerance", value: "PERCENT", expected: "a number from 0 to 100",
+                default: "\(Int(Self.defaultTolerancePercent))",
+                help: "How much slower than threads processes may be and still count as caught up."),
+            SharedOptions.setOption(
+                expected: "WORKLOAD.PARAM=VALUE for the scanned workload",
+                help: "Sets one of the workload's other parameters; may repeat."),
+            SharedOptions.datasetsOption(list: false),
+            SharedOptions.startsOption(list: false),
+        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option]
     }
 
     var help: String {
@@ -103,7 +102,8 @@ struct CrossoverCommand: Command {
         }
         guard let parameter = type.parameters.first(where: { $0.name == parameterName }) else {
             throw UsageError.other(
-                "unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: \(type.parameters.map(\.name).joined(separator: ", "))"
+                "unknown parameter '\(parameterName)' for workload '\(name)'; its parameters: "
+                    + "\(type.parameters.map(\.name).joined(separator: ", "))"
             )
         }
         guard let range = parameter.integerRange else {
@@ -111,7 +111,8 @@ struct CrossoverCommand: Command {
                 other in other.name
             }
             throw UsageError.other(
-                "parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): \(listed(integerParameters.map(\.name)))"
+                "parameter '\(parameterName)' of \(name) is not an integer size; integer parameters of \(name): "
+                    + "\(listed(integerParameters.map(\.name)))"
                     + (integerParameters.isEmpty ? " (workloads that have one: \(others.joined(separator: ", ")))" : "")
             )
         }
@@ -184,7 +185,8 @@ struct CrossoverCommand: Command {
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: nil, of: nil) }
             return CommandSupport.dryRun(
-                "\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to \(bisections) bisections per crossing"
+                "\(name) \(parameterName) at \(scan.doublingSizes.count) doubling sizes from \(from) to \(to), up to "
+                    + "\(bisections) bisections per crossing"
             )
         }
         // run.json too, so that 'lab report' and 'lab compare' read the folder like a run's:
@@ -223,7 +225,8 @@ struct CrossoverCommand: Command {
                 "lab: resuming crossover \(runID): \(resumption.records.count) repetitions kept, writing \(path)/\n")
         } else if !quiet {
             Console.error(
-                "lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing \(path)/\n"
+                "lab: crossover \(runID): \(name) \(parameterName) from \(from) to \(to), \(workers) workers, writing "
+                    + "\(path)/\n"
             )
         }
         func report(_ points: [CrossoverPoint], _ findings: [CrossoverFinding]) -> CrossoverReport {
@@ -238,7 +241,8 @@ struct CrossoverCommand: Command {
             result = try scan.run { size, phase in
                 if !quiet {
                     Console.error(
-                        "lab: crossover: \(parameterName)=\(size) (\(phase)), \(clock.elapsedSeconds.rounded().shortText) s so far\n"
+                        "lab: crossover: \(parameterName)=\(size) (\(phase)), "
+                            + "\(clock.elapsedSeconds.rounded().shortText) s so far\n"
                     )
                 }
                 let point = try measurement.point(at: size, phase: phase)

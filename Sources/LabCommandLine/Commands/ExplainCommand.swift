@@ -11,18 +11,14 @@ struct ExplainCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
-    var options: [OptionSpec] { parser.options }
-
-    let parser = CommandLineParser(
-        command: Self.name,
-        options: [
-            OptionSpec(
-                "--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
-            OptionSpec(
-                "--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",
-                help: "Also draw the median repetition of this mode's cell of each workload as an ASCII timeline."),
-            JSONSummary.formatOption,
-        ])
+    let options: [OptionSpec] = [
+        OptionSpec(
+            "--workload", value: "NAME", expected: "a workload of the run", help: "Explain only this workload."),
+        OptionSpec(
+            "--timeline", value: "MODE", expected: "one of: \(caseNames(ExecutionMode.self))",
+            help: "Also draw the median repetition of this mode's cell of each workload as an ASCII timeline."),
+        JSONSummary.formatOption,
+    ]
 
     var help: String {
         """
@@ -82,7 +78,8 @@ struct ExplainCommand: Command {
         }
         if timelineMode != nil, timelines == nil {
             throw UsageError.other(
-                "\(path) has no tasks.csv and lanes.csv (a run by lab 0.3.0 or older), so --timeline has nothing to draw; run it again with this lab"
+                "\(path) has no tasks.csv and lanes.csv (a run by lab 0.3.0 or older), so --timeline has nothing to "
+                    + "draw; run it again with this lab"
             )
         }
         var text = explanation.render(workload: workload)

@@ -38,12 +38,14 @@ struct ListCommand: Command {
             if !type.isInDefaultPlan { text += "  not in the default plan: run it with --workloads \(type.name)\n" }
             if let defaults = try? type.parameters(), let quick = try? type.parameters(quick: true) {
                 text +=
-                    "  tasks: default \(type.defaultTaskCount(for: defaults)), quick \(type.defaultTaskCount(for: quick)) (set with --tasks)\n"
+                    "  tasks: default \(type.defaultTaskCount(for: defaults)), quick "
+                    + "\(type.defaultTaskCount(for: quick)) (set with --tasks)\n"
             }
             for spec in type.parameters {
                 let unit = spec.unit.isEmpty ? "" : ", unit \(spec.unit)"
                 text +=
-                    "  \(spec.name): default \(spec.defaultValue), quick \(spec.quickValue)\(unit); \(spec.expectation)\n"
+                    "  \(spec.name): default \(spec.defaultValue), quick \(spec.quickValue)\(unit); "
+                    + "\(spec.expectation)\n"
                 text += wrap(spec.summary, width: 74).map { "      \($0)\n" }.joined()
             }
             text += "\n"

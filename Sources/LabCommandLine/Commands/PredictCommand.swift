@@ -11,23 +11,20 @@ struct PredictCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
-    var options: [OptionSpec] { parser.options }
-
-    let parser = CommandLineParser(
-        command: Self.name,
-        options: [
-            OptionSpec(
-                "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
-                help:
-                    "Another machine's unit costs (its 'lab calibrate'), for what the run would take there; its cores come with it. Without it, the costs the run recorded (run.json)."
-            ),
-            OptionSpec(
-                "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
-                help: "Also predict every mode of the run at these worker counts, measured or not."),
-            OptionSpec(
-                "--workload", value: "NAME", expected: "a workload of the run", help: "Predict only this workload."),
-            JSONSummary.formatOption,
-        ])
+    let options: [OptionSpec] = [
+        OptionSpec(
+            "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
+            help:
+                "Another machine's unit costs (its 'lab calibrate'), for what the run would take there; its cores "
+                + "come with it. Without it, the costs the run recorded (run.json)."
+        ),
+        OptionSpec(
+            "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
+            help: "Also predict every mode of the run at these worker counts, measured or not."),
+        OptionSpec(
+            "--workload", value: "NAME", expected: "a workload of the run", help: "Predict only this workload."),
+        JSONSummary.formatOption,
+    ]
 
     var help: String {
         """
@@ -38,14 +35,14 @@ struct PredictCommand: Command {
         with the machine's unit costs: the pool's start-up, the bytes over the transport,
         the hand-outs, the tail of the last claims, lanes taking turns on fewer cores, a
         mapped dataset's faults and the teardown, each a part of a speedup stack
-        (stack.csv). Beside each, the
-        measured median where the run has the cell, how far the prediction missed, and the
-        part that missed most. A prediction knows nothing of the tasks' slowdown side by side
-        (memory bandwidth, caches, the allocator): where a cell has one, the miss names it.
-        For a crossover folder it also says, per pool, the size where the prediction and
-        the measurement each start to beat sequential. With --calibration, the costs and
-        core count are another machine's: what the run would take there. The run's costs are in its run.json (lab 0.9.0 or newer); an older
-        run needs --calibration.
+        (stack.csv). Beside each, the measured median where the run has the cell, how far
+        the prediction missed, and the part that missed most. A prediction knows nothing of
+        the tasks' slowdown side by side (memory bandwidth, caches, the allocator): where a
+        cell has one, the miss names it. For a crossover folder it also says, per pool, the
+        size where the prediction and the measurement each start to beat sequential. With
+        --calibration, the costs and core count are another machine's: what the run would
+        take there. The run's costs are in its run.json (lab 0.9.0 or newer); an older run
+        needs --calibration.
 
         OPTIONS:
         \(parser.optionsHelp())
@@ -94,7 +91,9 @@ struct PredictCommand: Command {
         }
         let stacks = SpeedupStack.stacks(of: summaries, context: context)
         var text =
-            "Predicted from each sequential cell and the unit costs \(calibration == nil ? "the run recorded" : "of another calibration") (\(costs.source.shownInMessage)), on \(cores) core\(cores == 1 ? "" : "s"):\n"
+            "Predicted from each sequential cell and the unit costs "
+            + "\(calibration == nil ? "the run recorded" : "of another calibration") "
+            + "(\(costs.source.shownInMessage)), on \(cores) core\(cores == 1 ? "" : "s"):\n"
         var rows: [[String: Any]] = []
         for group in workloads where workload == nil || group[0].workload == workload {
             guard let sequential = group.first(where: { $0.mode == .sequential }),
@@ -116,7 +115,8 @@ struct PredictCommand: Command {
                 }
             }
             text +=
-                "\n\(sequential.workload), \(sequential.parameters), \(sequential.tasks) tasks: sequential \(NumberFormatting.duration(sequentialSeconds))\n"
+                "\n\(sequential.workload), \(sequential.parameters), \(sequential.tasks) tasks: sequential "
+                + "\(NumberFormatting.duration(sequentialSeconds))\n"
             let table = targets.compactMap { target, measured -> [String]? in
                 guard
                     let prediction = StackPrediction(
@@ -143,7 +143,8 @@ struct PredictCommand: Command {
                         let words = stack.words(for: worst.part)
                         row["missed_most"] = worst.part
                         fields.append(
-                            "\(words): \(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured"
+                            "\(words): \(NumberFormatting.duration(worst.predicted)) predicted, "
+                                + "\(NumberFormatting.duration(worst.measured)) measured"
                         )
                     } else {
                         fields.append("")
@@ -164,7 +165,8 @@ struct PredictCommand: Command {
             crossings = Self.crossings(of: workloads, parameter: parameter, context: context)
             if !crossings.isEmpty {
                 text +=
-                    "\nWhere each pool beats sequential, by \(parameter) (between the sizes measured, the margins interpolated):\n"
+                    "\nWhere each pool beats sequential, by \(parameter) (between the sizes measured, the margins "
+                    + "interpolated):\n"
             }
             for crossing in crossings {
                 let mode = crossing["mode"] as? String ?? ""

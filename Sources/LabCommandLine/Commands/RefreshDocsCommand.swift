@@ -2,8 +2,8 @@ import Foundation
 import LabCore
 import LabReport
 
-/// `lab refresh-docs [--tables | --only COMMAND] PAGE...`, hidden (`Scripts/refresh-docs.sh` runs it from the checkout's
-/// top): remakes every sample and options table on the pages given
+/// `lab refresh-docs [--tables | --only COMMAND] PAGE...`, hidden (`Scripts/refresh-docs.sh`
+/// runs it from the checkout's top): remakes every sample and options table on the pages given
 /// (``DocumentSamples``). Each sample's command runs with this same binary, in a fresh
 /// folder where `Results/reference` is the checkout's reference run, so that a sample made by
 /// this version says what this version prints for that command, and the line under it says
@@ -41,7 +41,8 @@ struct RefreshDocsCommand: Command {
         let machine = MachineDescription.current()
         let today = UTCTime()
         let madeBy =
-            "lab \(BuildInfo.labVersion), \(BuildInfo.configuration) build, \(machine.cpuModel) (\(machine.cores) cores), \(today.iso8601.prefix(10))"
+            "lab \(BuildInfo.labVersion), \(BuildInfo.configuration) build, \(machine.cpuModel) (\(machine.cores) "
+            + "cores), \(today.iso8601.prefix(10))"
         for page in arguments {
             let text = try String(contentsOfFile: page, encoding: .utf8)
             var made = 0

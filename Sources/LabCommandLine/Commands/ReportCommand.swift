@@ -10,18 +10,16 @@ struct ReportCommand: Command {
     ]
 
     init(registry: WorkloadRegistry) {}
-    var options: [OptionSpec] { parser.options }
-
-    let parser = CommandLineParser(
-        command: Self.name,
-        options: [
-            OptionSpec(
-                "--embed", value: "FILE",
-                expected: "a Markdown file with a '<!-- lab:chart -->' or '<!-- lab:overview -->' block, or both",
-                help:
-                    "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' ... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE (such as a README), each that FILE has."
-            )
-        ])
+    let options: [OptionSpec] = [
+        OptionSpec(
+            "--embed", value: "FILE",
+            expected: "a Markdown file with a '<!-- lab:chart -->' or '<!-- lab:overview -->' block, or both",
+            help:
+                "Also replace the run's chart and overview table between the marker comments '<!-- lab:chart -->' "
+                + "... '<!-- /lab:chart -->' and '<!-- lab:overview -->' ... '<!-- /lab:overview -->' in FILE "
+                + "(such as a README), each that FILE has."
+        )
+    ]
 
     var help: String {
         """
@@ -85,7 +83,8 @@ struct ReportCommand: Command {
         withExtendedLifetime((lock, documentLock)) {}
         Console.output(derived.text(of: RunFolder.chartName))
         Console.output(
-            "\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in \(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n"
+            "\nrebuilt \(derived.files.map(\.name).joined(separator: ", ")) in "
+                + "\(path)/\(embedded.map { "; updated \($0.path)" } ?? "")\n"
         )
         return 0
     }

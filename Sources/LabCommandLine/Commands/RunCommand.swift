@@ -17,76 +17,93 @@ struct RunCommand: Command {
 
     let registry: WorkloadRegistry
 
-    var options: [OptionSpec] { parser.options }
-
-    var parser: CommandLineParser {
-        CommandLineParser(
-            command: Self.name,
-            options: [
-                SharedOptions.workloadsOption(
-                    registry,
-                    help:
-                        "Workloads to run, comma-separated. The default is every workload but those that leave themselves out of the default plan (\(registry.names.filter { !registry.defaultPlanNames.contains($0) }.joined(separator: ", "))); 'lab list' shows them all."
-                ),
-                SharedOptions.modesOption(
-                    help:
-                        "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), processes (a pool of 'lab worker' child processes fed through pipes, or see --transport), async (a task group)."
-                ),
-                OptionSpec(
-                    "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
-                    default: "\(Platform.activeProcessorCount), the number of cores",
-                    portableDefault: "the number of cores",
-                    help:
-                        "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool (at most 1024: past that a list runs threads and async alone, and says so), or async tasks in flight. Sequential runs once per workload whatever this says."
-                ),
-                SharedOptions.tasks.spec(
-                    default: "each workload's own",
-                    help:
-                        "Tasks per repetition, for every workload. The lab keeps no row per task: outcomes are folded as they come and a repetition's timeline keeps at most \(Explanation.grouped(Double(RepetitionTimeline.keptSpanLimit))) spans, so its memory stays flat as tasks grow."
-                ),
-                Self.repetitions.spec(
-                    default: "\(SharedOptions.defaultRepetitions)", help: "Measured repetitions per cell."),
-                SharedOptions.warmup.spec(
-                    default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
-                SharedOptions.setOption(
-                    expected: "WORKLOAD.PARAM=VALUE, such as primes.limit=2000000",
-                    help: "Sets a workload parameter; may repeat. 'lab list' shows the parameters."),
-                OptionSpec(
-                    "--quick",
-                    help:
-                        "Use every workload's small quick values instead of its defaults (parameters given with --set still win)."
-                ),
-                SharedOptions.outOption(help: "The run folder to create; it must not exist yet."),
-                OptionSpec(
-                    "--order", value: "ORDER", expected: "one of: \(caseNames(RepetitionOrder.self))",
-                    default: "interleaved",
-                    help:
-                        "interleaved runs a workload's repetitions round-robin across its cells (sequential, threads, processes, async, sequential, ...), so a machine's drift hits every mode alike; grouped runs each cell's repetitions back to back."
-                ),
-                OptionSpec(
-                    "--format", value: "FORMAT", expected: "one of: \(caseNames(OutputFormat.self))", default: "text",
-                    help:
-                        "What standard output gets at the end: text (the chart) or json (the summary, with summary.csv's column names)."
-                ),
-                SharedOptions.taskTimeoutOption,
-                SharedOptions.batchOption(
-                    help:
-                        "Tasks a thread or worker process claims at once, like chunksize in Python's ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto takes at most \(BatchSize.automaticLimit) and leaves every worker at least \(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."
-                ),
-                SharedOptions.pinOption,
-                SharedOptions.transportsOption(
-                    default: [.default],
-                    help:
-                        "What worker processes talk to the coordinator over, comma-separated; a process cell for each: pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each way, the waiting side spinning --spin polls and then sleeping on a futex)."
-                ),
-                SharedOptions.spinOption,
-                SharedOptions.datasetsOption(list: true),
-                SharedOptions.startsOption(list: true),
-                SharedOptions.calibrationOption,
-                SharedOptions.quietOption,
-                SharedOptions.dryRunOption,
-                ResumedRun.option,
-            ])
+    var options: [OptionSpec] {
+        [
+            SharedOptions.workloadsOption(
+                registry,
+                help:
+                    "Workloads to run, comma-separated. The default is every workload but those that leave "
+                    + "themselves out of the default plan "
+                    + "("
+                    + registry.names.filter { !registry.defaultPlanNames.contains($0) }.joined(separator: ", ")
+                    + "); "
+                    + "'lab list' shows them all."
+            ),
+            SharedOptions.modesOption(
+                help:
+                    "Modes to run, comma-separated: sequential (one after another), threads (a pool of threads), "
+                    + "processes (a pool of 'lab worker' child processes fed through pipes, or see "
+                    + "--transport), async (a task group)."
+            ),
+            OptionSpec(
+                "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
+                default: "\(Platform.activeProcessorCount), the number of cores",
+                portableDefault: "the number of cores",
+                help:
+                    "Pool sizes, comma-separated; '1,2,4' scans. Threads in the pool, worker processes in the pool "
+                    + "(at most 1024: past that a list runs threads and async alone, and says so), or async "
+                    + "tasks in flight. Sequential runs once per workload whatever this says."
+            ),
+            SharedOptions.tasks.spec(
+                default: "each workload's own",
+                help:
+                    "Tasks per repetition, for every workload. The lab keeps no row per task: outcomes are folded "
+                    + "as they come and a repetition's timeline keeps at most "
+                    + "\(Explanation.grouped(Double(RepetitionTimeline.keptSpanLimit))) spans, so its memory "
+                    + "stays flat as tasks grow."
+            ),
+            Self.repetitions.spec(
+                default: "\(SharedOptions.defaultRepetitions)", help: "Measured repetitions per cell."),
+            SharedOptions.warmup.spec(
+                default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+            SharedOptions.setOption(
+                expected: "WORKLOAD.PARAM=VALUE, such as primes.limit=2000000",
+                help: "Sets a workload parameter; may repeat. 'lab list' shows the parameters."),
+            OptionSpec(
+                "--quick",
+                help:
+                    "Use every workload's small quick values instead of its defaults (parameters given with --set "
+                    + "still win)."
+            ),
+            SharedOptions.outOption(help: "The run folder to create; it must not exist yet."),
+            OptionSpec(
+                "--order", value: "ORDER", expected: "one of: \(caseNames(RepetitionOrder.self))",
+                default: "interleaved",
+                help:
+                    "interleaved runs a workload's repetitions round-robin across its cells (sequential, threads, "
+                    + "processes, async, sequential, ...), so a machine's drift hits every mode alike; grouped "
+                    + "runs each cell's repetitions back to back."
+            ),
+            OptionSpec(
+                "--format", value: "FORMAT", expected: "one of: \(caseNames(OutputFormat.self))", default: "text",
+                help:
+                    "What standard output gets at the end: text (the chart) or json (the summary, with "
+                    + "summary.csv's column names)."
+            ),
+            SharedOptions.taskTimeoutOption,
+            SharedOptions.batchOption(
+                help:
+                    "Tasks a thread or worker process claims at once, like chunksize in Python's "
+                    + "ProcessPoolExecutor.map: a process batch travels through the pipe in one write. auto "
+                    + "takes at most \(BatchSize.automaticLimit) and leaves every worker at least "
+                    + "\(BatchSize.automaticBatchesPerWorker) batches; 1 hands out task by task."
+            ),
+            SharedOptions.pinOption,
+            SharedOptions.transportsOption(
+                default: [.default],
+                help:
+                    "What worker processes talk to the coordinator over, comma-separated; a process cell for each: "
+                    + "pipe (two pipes), socketpair (a Unix socket pair) or shm (a shared-memory ring each "
+                    + "way, the waiting side spinning --spin polls and then sleeping on a futex)."
+            ),
+            SharedOptions.spinOption,
+            SharedOptions.datasetsOption(list: true),
+            SharedOptions.startsOption(list: true),
+            SharedOptions.calibrationOption,
+            SharedOptions.quietOption,
+            SharedOptions.dryRunOption,
+            ResumedRun.option,
+        ]
     }
 
     var help: String {
@@ -154,13 +171,7 @@ struct RunCommand: Command {
         let parsed = try parser.parse(arguments)
         if let extra = parsed.positionals.first { throw UsageError.unexpectedArgument(extra, command: "run") }
 
-        let workloadNames =
-            try parsed.value("--workloads").map {
-                try parseList(
-                    $0, option: "--workloads",
-                    expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))")
-            } ?? registry.defaultPlanNames
-        let types = try workloadNames.map { try registry.type(named: $0) }
+        let types = try SharedOptions.workloads(parsed, registry)
 
         let modes: [ExecutionMode] = try SharedOptions.choices(
             parsed, "--modes", list: true, default: ExecutionMode.allCases)
@@ -171,7 +182,7 @@ struct RunCommand: Command {
         let warmup = try SharedOptions.warmup.value(parsed) ?? SharedOptions.defaultWarmup
 
         let overrides = try SharedOptions.parseSettings(
-            parsed.values["--set"] ?? [], registry: registry, workloads: workloadNames)
+            parsed.values["--set"] ?? [], registry: registry, workloads: types.map { $0.name })
         let quick = parsed.has("--quick")
         let workloads = try types.map { type in
             let parameters = try type.parameters(overriding: overrides[type.name] ?? [:], quick: quick)
@@ -236,7 +247,9 @@ struct RunCommand: Command {
         if settings.dryRun {
             if let resumption { return resumption.dryRun(missing: missing, of: planned) }
             return CommandSupport.dryRun(
-                "\(counted(settings.plan.cells.count, "cell")) of \(settings.plan.workloads.map(\.name).joined(separator: ", ")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)"
+                "\(counted(settings.plan.cells.count, "cell")) of "
+                    + "\(settings.plan.workloads.map(\.name).joined(separator: ", ")), "
+                    + "\(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included)"
             )
         }
         let (worker, session) = try RunOpening.openSession(
@@ -248,11 +261,15 @@ struct RunCommand: Command {
         if !settings.quiet {
             if let resumption {
                 Console.error(
-                    "lab: resuming run \(runID): \(counted(missing, "repetition")) of \(planned) left to measure (\(resumption.records.count) kept), warm-ups first for each cell taken up, writing \(path)/\n"
+                    "lab: resuming run \(runID): \(counted(missing, "repetition")) of \(planned) left to measure "
+                        + "(\(resumption.records.count) kept), warm-ups first for each cell taken up, writing "
+                        + "\(path)/\n"
                 )
             } else {
                 Console.error(
-                    "lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), \(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n"
+                    "lab: run \(runID): \(counted(settings.plan.cells.count, "cell")), "
+                        + "\(counted(settings.plan.totalRepetitions, "repetition")) (warm-ups included), writing "
+                        + "\(path)/\n"
                 )
             }
         }
@@ -283,7 +300,8 @@ struct RunCommand: Command {
         if let before = resourcesBefore {
             let after = ResourceCount.current()
             Console.error(
-                "lab: resources: descriptors \(before.descriptors) -> \(after.descriptors), threads \(before.threads) -> \(after.threads), shared regions \(before.sharedRegions) -> \(after.sharedRegions)\n"
+                "lab: resources: descriptors \(before.descriptors) -> \(after.descriptors), threads \(before.threads) "
+                    + "-> \(after.threads), shared regions \(before.sharedRegions) -> \(after.sharedRegions)\n"
             )
         }
         // The summary as the files have it: from results.csv read back.
@@ -302,7 +320,9 @@ struct RunCommand: Command {
                 noisy.prefix(6).map { "\($0.workload) \($0.label)" }.joined(separator: ", ")
                 + (noisy.count > 6 ? ", ..." : "")
             Console.error(
-                "lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); the comparison is not safe there: see \(path)/\(RunFolder.reportName), or use more --repetitions\n"
+                "lab: warning: \(counted(noisy.count, "cell")) with outliers, a wide 95% CI or failures (\(names)); "
+                    + "the comparison is not safe there: see \(path)/\(RunFolder.reportName), or use more "
+                    + "--repetitions\n"
             )
         }
         CommandSupport.warnAboutDisturbance(records, folder: path)

@@ -12,34 +12,31 @@ struct ScaleCommand: Command {
 
     let registry: WorkloadRegistry
 
-    var options: [OptionSpec] { parser.options }
-
-    var parser: CommandLineParser {
-        CommandLineParser(
-            command: Self.name,
-            options: [
-                SharedOptions.workloadOption(registry, help: "The workload to scale (required)."),
-                OptionSpec(
-                    "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
-                    default:
-                        "\(ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init).joined(separator: ",")): powers of two up to 4 x the cores, and the core count",
-                    portableDefault: "powers of two up to 4 x the cores, and the core count",
-                    help: "Worker counts to measure each pooled mode at."),
-                SharedOptions.modesOption(
-                    help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
-                SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
-                Self.repetitions.spec(
-                    default: "\(SharedOptions.defaultRepetitions)",
-                    help: "Measured repetitions per cell, interleaved across cells."),
-                SharedOptions.warmup.spec(
-                    default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
-                SharedOptions.setOption(
-                    expected: "WORKLOAD.PARAM=VALUE for the scaled workload",
-                    help: "Sets a parameter of the workload; may repeat."),
-                OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
-                SharedOptions.datasetsOption(list: false),
-                SharedOptions.startsOption(list: false),
-            ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option])
+    var options: [OptionSpec] {
+        [
+            SharedOptions.workloadOption(registry, help: "The workload to scale (required)."),
+            OptionSpec(
+                "--workers", value: "LIST", expected: SharedOptions.workersExpectation,
+                default:
+                    ScaleReport.defaultWorkerCounts(cores: Platform.activeProcessorCount).map(String.init)
+                    .joined(separator: ",") + ": powers of two up to 4 x the cores, and the core count",
+                portableDefault: "powers of two up to 4 x the cores, and the core count",
+                help: "Worker counts to measure each pooled mode at."),
+            SharedOptions.modesOption(
+                help: "Modes to scale; sequential, the baseline of every speedup, always runs."),
+            SharedOptions.tasks.spec(default: "the workload's own", help: "Tasks per repetition."),
+            Self.repetitions.spec(
+                default: "\(SharedOptions.defaultRepetitions)",
+                help: "Measured repetitions per cell, interleaved across cells."),
+            SharedOptions.warmup.spec(
+                default: "\(SharedOptions.defaultWarmup)", help: "Unrecorded repetitions per cell, run first."),
+            SharedOptions.setOption(
+                expected: "WORKLOAD.PARAM=VALUE for the scaled workload",
+                help: "Sets a parameter of the workload; may repeat."),
+            OptionSpec("--quick", help: "The workload's small quick values instead of its defaults."),
+            SharedOptions.datasetsOption(list: false),
+            SharedOptions.startsOption(list: false),
+        ] + SharedOptions.studyPoolOptions + SharedOptions.studyOutputOptions + [ResumedRun.option]
     }
 
     var help: String {
@@ -126,7 +123,9 @@ struct ScaleCommand: Command {
         if parsed.has("--dry-run") {
             if let resumption { return resumption.dryRun(missing: missing, of: total) }
             return CommandSupport.dryRun(
-                "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups included)"
+                "\(name) at \(workers.map(String.init).joined(separator: ", ")) workers, "
+                    + "\(counted(plan.cells.count, "cell")), \(counted(plan.totalRepetitions, "repetition")) (warm-ups "
+                    + "included)"
             )
         }
         let quiet = parsed.has("--quiet")
@@ -137,11 +136,13 @@ struct ScaleCommand: Command {
         let (path, runID) = (session.folder.path, session.runID)
         if !quiet, let resumption {
             Console.error(
-                "lab: resuming scale \(runID): \(counted(missing, "repetition")) of \(total) left to measure (\(resumption.records.count) kept), writing \(path)/\n"
+                "lab: resuming scale \(runID): \(counted(missing, "repetition")) of \(total) left to measure "
+                    + "(\(resumption.records.count) kept), writing \(path)/\n"
             )
         } else if !quiet {
             Console.error(
-                "lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, \(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n"
+                "lab: scale \(runID): \(name) at \(workers.map(String.init).joined(separator: ", ")) workers, "
+                    + "\(counted(plan.totalRepetitions, "repetition")) (warm-ups included), writing \(path)/\n"
             )
         }
         let progress = ProgressDisplay(quiet: quiet, total: plan.totalRepetitions)

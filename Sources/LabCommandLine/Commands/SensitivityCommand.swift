@@ -19,24 +19,20 @@ struct SensitivityCommand: Command {
 
     let registry: WorkloadRegistry
 
-    var options: [OptionSpec] { parser.options }
-
-    var parser: CommandLineParser {
-        CommandLineParser(
-            command: Self.name,
-            options: [
-                OptionSpec(
-                    "--repetitions", value: "LIST", expected: "a comma-separated list of integers from 2 to 500",
-                    default: Self.defaultCounts.map(String.init).joined(separator: ","),
-                    help: "Repetitions a side to judge the gate at; a measured run has twice the largest."),
-                OptionSpec(
-                    "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
-                    default: Self.defaultPercent.shortText,
-                    help: "The gate's threshold."),
-                SharedOptions.outOption(help: "The folder to measure into; it must not exist yet."),
-                JSONSummary.formatOption,
-                SharedOptions.quietOption,
-            ])
+    var options: [OptionSpec] {
+        [
+            OptionSpec(
+                "--repetitions", value: "LIST", expected: "a comma-separated list of integers from 2 to 500",
+                default: Self.defaultCounts.map(String.init).joined(separator: ","),
+                help: "Repetitions a side to judge the gate at; a measured run has twice the largest."),
+            OptionSpec(
+                "--fail-if-slower", value: "PERCENT", expected: "a number from 0 to 1000",
+                default: Self.defaultPercent.shortText,
+                help: "The gate's threshold."),
+            SharedOptions.outOption(help: "The folder to measure into; it must not exist yet."),
+            JSONSummary.formatOption,
+            SharedOptions.quietOption,
+        ]
     }
 
     var help: String {
@@ -140,11 +136,13 @@ struct SensitivityCommand: Command {
             let asked = "--repetitions \(counts.map(String.init).joined(separator: ","))"
             if let pair {
                 throw UsageError.other(
-                    "\(pair.0) and \(pair.1) share \(sensitivity.repetitionsMeasured) repetition numbers measured in every cell they share; \(asked) needs a count of them at least"
+                    "\(pair.0) and \(pair.1) share \(sensitivity.repetitionsMeasured) repetition numbers measured in "
+                        + "every cell they share; \(asked) needs a count of them at least"
                 )
             }
             throw UsageError.other(
-                "\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; \(asked) needs twice a count of them at least"
+                "\(path) has \(sensitivity.repetitionsMeasured) repetitions of its fewest-measured cell; \(asked) "
+                    + "needs twice a count of them at least"
             )
         }
         if json {

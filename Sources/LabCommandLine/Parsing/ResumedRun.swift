@@ -59,7 +59,8 @@ struct ResumedRun {
     /// What a command says and returns when the folder's run ended: nothing to do.
     func nothingToResume() -> Int32 {
         Console.output(
-            "lab: nothing to resume: the run in \(path) ended with every repetition of its plan; nothing was measured or written\n"
+            "lab: nothing to resume: the run in \(path) ended with every repetition of its plan; nothing was measured "
+                + "or written\n"
         )
         return 0
     }
@@ -76,7 +77,8 @@ struct ResumedRun {
     func check(_ differences: [String]) throws(UsageError) {
         guard !differences.isEmpty else { return }
         throw .other(
-            "cannot resume '\(path.shownInMessage)' with another plan (\(differences.joined(separator: "; "))); give --resume \(path.shownInMessage) alone to take the folder's plan"
+            "cannot resume '\(path.shownInMessage)' with another plan (\(differences.joined(separator: "; "))); give "
+                + "--resume \(path.shownInMessage) alone to take the folder's plan"
         )
     }
 
@@ -84,7 +86,11 @@ struct ResumedRun {
     static let option = OptionSpec(
         "--resume", value: "DIR", expected: "the folder of a run this command made",
         help:
-            "Takes up a run that stopped before its end (Ctrl-C, a full disk, a reboot) in its own folder: measures only the repetitions its results.csv lacks, in the plan's order, the warm-ups again before each cell taken up. The plan is the folder's (run.json records it); plan options given as well must agree with it. Refused when the lab's build or the machine differ from the run's. --out cannot be given with it."
+            "Takes up a run that stopped before its end (Ctrl-C, a full disk, a reboot) in its own folder: measures "
+            + "only the repetitions its results.csv lacks, in the plan's order, the warm-ups again before each "
+            + "cell taken up. The plan is the folder's (run.json records it); plan options given as well must "
+            + "agree with it. Refused when the lab's build or the machine differ from the run's. --out cannot be "
+            + "given with it."
     )
 
     /// The options that do not choose what a run measures: where and how loudly it writes,
@@ -112,16 +118,20 @@ struct ResumedRun {
         guard description.command == command, let stored = description.arguments else {
             if let other = description.command, description.arguments != nil {
                 throw UsageError.other(
-                    "'\(path.shownInMessage)' was made by 'lab \(other)'; resume it with 'lab \(other) --resume \(path.shownInMessage)'"
+                    "'\(path.shownInMessage)' was made by 'lab \(other)'; resume it with 'lab \(other) --resume "
+                        + "\(path.shownInMessage)'"
                 )
             }
             if let other = description.command {
                 throw UsageError.other(
-                    "cannot resume '\(path.shownInMessage)': it was made by 'lab \(other)', which measures again from the start"
+                    "cannot resume '\(path.shownInMessage)': it was made by 'lab \(other)', which measures again from "
+                        + "the start"
                 )
             }
             throw UsageError.other(
-                "cannot resume '\(path.shownInMessage)': it was made by \(description.runtime ?? "lab \(description.labVersion)"), which does not record how to go on (lab 0.7.0 and later do)"
+                "cannot resume '\(path.shownInMessage)': it was made by "
+                    + "\(description.runtime ?? "lab \(description.labVersion)"), which does not record how to go on "
+                    + "(lab 0.7.0 and later do)"
             )
         }
         let now = RunOpening.describeRun(
@@ -129,7 +139,9 @@ struct ResumedRun {
         let differences = description.differences(from: now)
         if !differences.isEmpty {
             throw UsageError.other(
-                "cannot resume '\(path.shownInMessage)': its numbers and this lab's would not compare (\(differences.joined(separator: "; "))); resume it with the build and on the machine that made it, or start a new run"
+                "cannot resume '\(path.shownInMessage)': its numbers and this lab's would not compare "
+                    + "(\(differences.joined(separator: "; "))); resume it with the build and on the machine that made "
+                    + "it, or start a new run"
             )
         }
         let results = try folder.readResults()

@@ -17,7 +17,9 @@ enum SharedOptions {
     static func poolRefusal(mode: ExecutionMode, workers: Int) -> String? {
         guard mode == .processes, workers > processLimit else { return nil }
         return
-            "--workers \(workers) cannot run in mode 'processes': a worker process each, and the lab starts at most \(processLimit) (each is a whole Swift process of about 16 MB); threads and async take up to \(workerRange.upperBound)"
+            "--workers \(workers) cannot run in mode 'processes': a worker process each, and the lab starts at most "
+            + "\(processLimit) (each is a whole Swift process of about 16 MB); threads and async take up to "
+            + "\(workerRange.upperBound)"
     }
 
     /// Where processes stop in a list of pool sizes that other modes run in full (`lab run
@@ -35,7 +37,8 @@ enum SharedOptions {
         let counts = over.map { "x\($0)" }.joined(separator: ", ")
         let others = modes.filter { $0 != .processes && $0 != .sequential }.map(\.rawValue)
         return
-            "processes stop at \(processLimit) workers (a whole Swift process each, about 16 MB): no processes cell at \(counts)"
+            "processes stop at \(processLimit) workers (a whole Swift process each, about 16 MB): no processes cell at "
+            + "\(counts)"
             + (others.isEmpty ? "" : "; \(others.joined(separator: " and ")) run there")
     }
 
@@ -86,9 +89,25 @@ enum SharedOptions {
     /// `--workloads LIST`, by default the registry's default plan.
     static func workloadsOption(_ registry: WorkloadRegistry, help: String) -> OptionSpec {
         OptionSpec(
-            "--workloads", value: "LIST",
-            expected: "a comma-separated list of: \(registry.names.joined(separator: ", "))",
+            workloadsName, value: "LIST", expected: workloadsExpectation(registry),
             default: registry.defaultPlanNames.joined(separator: ","), help: help)
+    }
+
+    static let workloadsName = "--workloads"
+
+    private static func workloadsExpectation(_ registry: WorkloadRegistry) -> String {
+        "a comma-separated list of: \(registry.names.joined(separator: ", "))"
+    }
+
+    /// The workloads `--workloads` names (each known to `registry`), or the default plan's.
+    static func workloads(
+        _ parsed: ParsedArguments, _ registry: WorkloadRegistry
+    ) throws -> [any Workload.Type] {
+        let names =
+            try parsed.value(workloadsName).map {
+                try parseList($0, option: workloadsName, expected: workloadsExpectation(registry))
+            } ?? registry.defaultPlanNames
+        return try names.map { try registry.type(named: $0) }
     }
 
     /// `--modes LIST`, by default every mode.
@@ -132,7 +151,10 @@ enum SharedOptions {
     static let pinOption = OptionSpec(
         "--pin", value: "PLACEMENT", expected: "one of: \(caseNames(CorePlacement.self))", default: "none",
         help:
-            "Where threads and worker processes run: none (the scheduler decides); spread (lanes on distinct physical cores first, across NUMA nodes and caches, a worker beside its driver thread); compact (every lane on one core); node (spread within one NUMA node); siblings (lanes two by two on the SMT threads of one core). 'lab check' prints the topology they read. Async cells are never pinned."
+            "Where threads and worker processes run: none (the scheduler decides); spread (lanes on distinct physical "
+            + "cores first, across NUMA nodes and caches, a worker beside its driver thread); compact (every lane "
+            + "on one core); node (spread within one NUMA node); siblings (lanes two by two on the SMT threads of "
+            + "one core). 'lab check' prints the topology they read. Async cells are never pinned."
     )
 
     /// The value of `--pin`, checked against this machine before anything runs: every core
@@ -156,7 +178,8 @@ enum SharedOptions {
                 throw UsageError.invalidValue(
                     option: "--pin", value: text,
                     expected:
-                        "a placement this machine accepts; core \(core) refused a thread (\(error)); allowed cores: \(allowed.map(String.init).joined(separator: ","))"
+                        "a placement this machine accepts; core \(core) refused a thread (\(error)); allowed cores: "
+                        + "\(allowed.map(String.init).joined(separator: ","))"
                 )
             }
         }
@@ -203,7 +226,10 @@ enum SharedOptions {
         choiceOption(
             datasetName, DatasetPlacement.self, list: list, default: .default,
             help:
-                "For workloads with a dataset (bandwidth, slices), where worker processes get it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own while it starts, a second heap each) or map (the coordinator builds it once in an anonymous memory file and every worker maps it read-only). Threads always read the coordinator's."
+                "For workloads with a dataset (bandwidth, slices), where worker processes get "
+                + "it\(list ? ", comma-separated; a process cell for each" : ""): copy (each worker builds its own "
+                + "while it starts, a second heap each) or map (the coordinator builds it once in an anonymous "
+                + "memory file and every worker maps it read-only). Threads always read the coordinator's."
         )
     }
 
@@ -217,7 +243,9 @@ enum SharedOptions {
         choiceOption(
             startName, WorkerStart.self, list: list, default: .default,
             help:
-                "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the lab's binary launched anew for each worker) or forkserver (a server, started once per run, forks each worker from a single-threaded copy of the lab, as Python's forkserver does)."
+                "How worker processes start\(list ? ", comma-separated; a process cell for each" : ""): spawn (the "
+                + "lab's binary launched anew for each worker) or forkserver (a server, started once per run, "
+                + "forks each worker from a single-threaded copy of the lab, as Python's forkserver does)."
         )
     }
 
@@ -234,7 +262,8 @@ enum SharedOptions {
     static let spinOption = OptionSpec(
         "--spin", value: "POLLS", expected: spinExpectation, default: "\(Transport.defaultSpinPolls)",
         help:
-            "With --transport shm: how many times a waiting side (worker or driver) polls the ring before it sleeps on a futex; 0 sleeps at once. Spinning trades CPU (it shows in the CPU columns) for faster wake-ups."
+            "With --transport shm: how many times a waiting side (worker or driver) polls the ring before it sleeps on "
+            + "a futex; 0 sleeps at once. Spinning trades CPU (it shows in the CPU columns) for faster wake-ups."
     )
 
     /// The value of `--spin`, or the default.
@@ -249,7 +278,9 @@ enum SharedOptions {
     static func warnAboutSpinning(placement: CorePlacement, transports: [Transport], spinPolls: Int) {
         guard placement == .compact, transports.contains(.shm), spinPolls > 0 else { return }
         Console.error(
-            "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the transport rather than the spinning\n"
+            "lab: warning: --pin compact puts a worker and its driver on one core, where shm's spinning side holds the "
+                + "core the other needs until its \(spinPolls) polls run out; --spin 0 or --pin spread measure the "
+                + "transport rather than the spinning\n"
         )
     }
 
@@ -291,7 +322,9 @@ enum SharedOptions {
         "--task-timeout", value: "SECONDS", expected: taskTimeoutExpectation,
         default: "\(Int(defaultTaskTimeoutSeconds))",
         help:
-            "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a thread cannot be killed, so in the other modes the lab writes what it has (marked partial) and stops with status 1."
+            "A task that runs longer fails. In process mode its worker is killed and replaced and the run goes on; a "
+            + "thread cannot be killed, so in the other modes the lab writes what it has (marked partial) and "
+            + "stops with status 1."
     )
 
     /// The value of `--task-timeout`, or the default.
@@ -306,7 +339,9 @@ enum SharedOptions {
     static let calibrationOption = OptionSpec(
         "--calibration", value: "FILE", expected: "a calibration.csv that lab calibrate wrote",
         help:
-            "The unit costs (page faults, bytes moved, hand-outs, start-up) that explain each cell's speedup stack, from 'lab calibrate'; the folder keeps a copy. Without it the run measures them quickly as it starts (about a quarter of a second) and says so."
+            "The unit costs (page faults, bytes moved, hand-outs, start-up) that explain each cell's speedup stack, "
+            + "from 'lab calibrate'; the folder keeps a copy. Without it the run measures them quickly as it "
+            + "starts (about a quarter of a second) and says so."
     )
 
     /// A calibration file given with `--calibration`: its unit costs (their source the path),
@@ -356,12 +391,14 @@ enum SharedOptions {
             }
             guard registry.names.contains(workload) else {
                 throw .other(
-                    "unknown workload '\(workload)' in --set \(setting); known workloads: \(registry.names.joined(separator: ", "))"
+                    "unknown workload '\(workload)' in --set \(setting); known workloads: "
+                        + "\(registry.names.joined(separator: ", "))"
                 )
             }
             guard workloads.contains(workload) else {
                 throw .other(
-                    "--set \(setting) names workload '\(workload)', which this run does not include; workloads in this run: \(workloads.joined(separator: ", "))"
+                    "--set \(setting) names workload '\(workload)', which this run does not include; workloads in this "
+                        + "run: \(workloads.joined(separator: ", "))"
                 )
             }
             guard overrides[workload]?[parameter] == nil else {

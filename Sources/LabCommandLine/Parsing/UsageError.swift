@@ -24,7 +24,8 @@ enum UsageError: Error, ExitStatusCarrying, CustomStringConvertible, Equatable {
         case .unknownOption(let option, let command, let known):
             known.isEmpty
                 ? "unknown option '\(option.shownInMessage)' for 'lab \(command)'; it takes no options but --help"
-                : "unknown option '\(option.shownInMessage)' for 'lab \(command)'; options: \(known.joined(separator: ", "))"
+                : "unknown option '\(option.shownInMessage)' for 'lab \(command)'; options: "
+                    + "\(known.joined(separator: ", "))"
         case .missingValue(let option, let expected):
             "option \(option) needs a value; expected \(expected)"
         case .repeatedOption(let option):

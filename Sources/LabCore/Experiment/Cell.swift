@@ -28,6 +28,7 @@ package struct Cell: Sendable {
     /// `primes threads x2`, `digest processes x2 over shm`, `bandwidth processes x2, mapped`,
     /// as progress lines show it.
     package var label: String {
-        "\(workload.name) \(mode.label(workers: workers))\(mode.qualifiers(transport: transport, variant: nil, dataset: dataset, start: start))"
+        "\(workload.name) \(mode.label(workers: workers))"
+            + mode.qualifiers(transport: transport, variant: nil, dataset: dataset, start: start)
     }
 }

@@ -20,12 +20,15 @@ package enum ChecksumProof {
         /// What makes a workload's checksum differ between modes, most often.
         package static let likelyCauses =
             "Likely causes: a Set or Dictionary folded in iteration order or through hash values (Swift seeds hashing "
-            + "per process, so every worker differs), a floating-point sum taken in another order, or time, randomness or "
+            + "per process, so every worker differs), a floating-point sum taken in another order, or time, randomness "
+            + "or "
             + "global state in the task's body (see the checksum rules in Workloads/README.md)"
 
         package var description: String {
-            "checksum mismatch for \(setting): \(expectedCell) repetition \(expectedRepetition) gave \(Checksum.hex(expectedChecksum)), "
-                + "\(foundCell) repetition \(foundRepetition) gave \(Checksum.hex(foundChecksum)); the modes did not do the same work, so no speedup is reported for \(foundCell). "
+            "checksum mismatch for \(setting): \(expectedCell) repetition \(expectedRepetition) gave "
+                + "\(Checksum.hex(expectedChecksum)), "
+                + "\(foundCell) repetition \(foundRepetition) gave \(Checksum.hex(foundChecksum)); the modes did not "
+                + "do the same work, so no speedup is reported for \(foundCell). "
                 + Mismatch.likelyCauses
         }
     }
@@ -74,10 +77,14 @@ package enum ChecksumProof {
             }
             if let first = sequential.first, let other = sequential.first(where: { $0.checksum != first.checksum }) {
                 return
-                    "checksum of \(setting) differs between two sequential repetitions in one process (repetition \(first.repetition) gave "
-                    + "\(Checksum.hex(first.checksum!)), repetition \(other.repetition) gave \(Checksum.hex(other.checksum!))), so the workload gives "
-                    + "another answer each time it runs, in any mode, and no speedup is reported for any of its cells. Likely causes: a Set or "
-                    + "Dictionary folded in iteration order (Swift seeds each one's order, even within one process), or time, randomness or "
+                    "checksum of \(setting) differs between two sequential repetitions in one process (repetition "
+                    + "\(first.repetition) gave "
+                    + "\(Checksum.hex(first.checksum!)), repetition \(other.repetition) gave "
+                    + "\(Checksum.hex(other.checksum!))), so the workload gives "
+                    + "another answer each time it runs, in any mode, and no speedup is reported for any of its cells. "
+                    + "Likely causes: a Set or "
+                    + "Dictionary folded in iteration order (Swift seeds each one's order, even within one process), "
+                    + "or time, randomness or "
                     + "global state in the task's body (see the checksum rules in Workloads/README.md)"
             }
             var cells: [String] = []
@@ -92,8 +99,10 @@ package enum ChecksumProof {
             }
             let first = found[0]
             return
-                "checksum mismatch for \(setting): \(first.expectedCell) repetition \(first.expectedRepetition) gave \(Checksum.hex(first.expectedChecksum)), "
-                + "and \(counts.joined(separator: ", ")) gave another; the modes did not do the same work, so no speedup is reported for "
+                "checksum mismatch for \(setting): \(first.expectedCell) repetition \(first.expectedRepetition) gave "
+                + "\(Checksum.hex(first.expectedChecksum)), "
+                + "and \(counts.joined(separator: ", ")) gave another; the modes did not do the same work, so no "
+                + "speedup is reported for "
                 + "\(cells.count == 1 ? "that cell" : "those cells"). " + Mismatch.likelyCauses
         }
     }

@@ -191,8 +191,10 @@ package struct ExperimentRunner: Sendable {
                 timeoutSeconds: cell.mode == .processes ? .infinity : timeout,
                 onOverdue: { task, running in
                     report(
-                        "task \(task) of \(label) has run for \(running.rounded().shortText) s, past the task timeout of \(timeout.shortText) s; "
-                            + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped from outside, so the lab stops here (process mode would kill and replace the worker)"
+                        "task \(task) of \(label) has run for \(running.rounded().shortText) s, past the task timeout "
+                            + "of \(timeout.shortText) s; "
+                            + "a \(cell.mode == .async ? "task on a cooperative thread" : "thread") cannot be stopped "
+                            + "from outside, so the lab stops here (process mode would kill and replace the worker)"
                     )
                 }
             ) {

@@ -55,7 +55,8 @@ package struct MachineCheck: Sendable, Equatable {
                     + (siblings == nil
                         ? "; SMT not exposed"
                         : shared
-                            ? "; cpu0 shares its core with SMT siblings (\(siblings!)): two lanes on siblings compete for one core's units, so --workers above the physical cores measures SMT"
+                            ? "; cpu0 shares its core with SMT siblings (\(siblings!)): two lanes on siblings compete "
+                                + "for one core's units, so --workers above the physical cores measures SMT"
                             : "; no SMT siblings")))
         findings.append(
             CPUTopology.current.map {
@@ -90,7 +91,8 @@ package struct MachineCheck: Sendable, Equatable {
                 ? Finding(
                     topic: "build", level: .warning,
                     text:
-                        "this lab is a debug build: its timings are not representative; use 'swift run -c release lab ...'"
+                        "this lab is a debug build: its timings are not representative; use 'swift run -c release lab "
+                        + "...'"
                 )
                 : Finding(topic: "build", level: .ok, text: "release"))
         return MachineCheck(findings: findings)
@@ -115,7 +117,8 @@ package struct MachineCheck: Sendable, Equatable {
         return Finding(
             topic: "frequency", level: .warning,
             text:
-                "governor \(governor): the clock follows the load, so the first repetitions and short cells run slower; "
+                "governor \(governor): the clock follows the load, so the first repetitions and short cells run "
+                + "slower; "
                 + "set the performance governor (cpupower frequency-set -g performance) or keep --warmup")
     }
 
@@ -142,13 +145,15 @@ package struct MachineCheck: Sendable, Equatable {
             after.busySeconds + after.stealSeconds > 0
             ? after.stealSeconds / (after.busySeconds + after.stealSeconds) : 0
         let text =
-            "others used \(fixedText(othersCores)) of \(cores) cores over the last \(fixedText(wall)) s (steal \(fixedText(interference.stealSeconds / max(wall, 1e-9))) cores); "
+            "others used \(fixedText(othersCores)) of \(cores) cores over the last \(fixedText(wall)) s (steal "
+            + "\(fixedText(interference.stealSeconds / max(wall, 1e-9))) cores); "
             + "steal was \(fixedText(stealSinceBoot * 100))% of the busy time since boot"
         guard interference.disturbed else { return Finding(topic: "load", level: .ok, text: text) }
         return Finding(
             topic: "load", level: .warning,
             text: text
-                + ": repetitions measured now would be disturbed; stop or wait for the other work (top shows it), or measure elsewhere"
+                + ": repetitions measured now would be disturbed; stop or wait for the other work (top shows it), or "
+                + "measure elsewhere"
         )
     }
 
@@ -165,7 +170,8 @@ package struct MachineCheck: Sendable, Equatable {
         return Finding(
             topic: "swap", level: .warning,
             text:
-                "\(used / 1024) MiB in use: pages swapped back in are major faults inside the measured time; free memory or turn swap off (swapoff -a)"
+                "\(used / 1024) MiB in use: pages swapped back in are major faults inside the measured time; free "
+                + "memory or turn swap off (swapoff -a)"
         )
     }
 

@@ -126,7 +126,8 @@ package enum Disturbance {
 
     /// The rule in words, as run.json records it.
     package static var rule: String {
-        "others' CPU time > \(Int(othersShareLimit * 100))% of the cores' time over the repetition + \(resolutionSeconds) s, "
+        "others' CPU time > \(Int(othersShareLimit * 100))% of the cores' time over the repetition + "
+            + "\(resolutionSeconds) s, "
             + "or steal > \(Int(stealShareLimit * 100))% of it + \(resolutionSeconds) s, "
             + "or the lanes \(lanesTogetherLimit.shortText)x as slow together as alone on a fixed spin"
     }

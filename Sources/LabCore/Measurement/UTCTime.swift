@@ -36,11 +36,13 @@ package struct UTCTime: Sendable {
 
     /// `20261125T121659Z`: sortable, and safe in a folder name (the run ID).
     package var compact: String {
-        "\(year)\(UTCTime.two(month))\(UTCTime.two(day))T\(UTCTime.two(hour))\(UTCTime.two(minute))\(UTCTime.two(second))Z"
+        "\(year)\(UTCTime.two(month))\(UTCTime.two(day))T"
+            + "\(UTCTime.two(hour))\(UTCTime.two(minute))\(UTCTime.two(second))Z"
     }
 
     /// `2026-11-25T12:16:59Z`: ISO 8601, for run.json.
     package var iso8601: String {
-        "\(year)-\(UTCTime.two(month))-\(UTCTime.two(day))T\(UTCTime.two(hour)):\(UTCTime.two(minute)):\(UTCTime.two(second))Z"
+        "\(year)-\(UTCTime.two(month))-\(UTCTime.two(day))T"
+            + "\(UTCTime.two(hour)):\(UTCTime.two(minute)):\(UTCTime.two(second))Z"
     }
 }

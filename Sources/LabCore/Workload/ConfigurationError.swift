@@ -13,7 +13,8 @@ public enum ConfigurationError: Error, CustomStringConvertible, Equatable, Senda
         case .unknownParameter(let workload, let parameter, let known):
             known.isEmpty
                 ? "unknown parameter '\(parameter.shownInMessage)' for workload '\(workload)'; it takes no parameters"
-                : "unknown parameter '\(parameter.shownInMessage)' for workload '\(workload)'; its parameters: \(known.joined(separator: ", "))"
+                : "unknown parameter '\(parameter.shownInMessage)' for workload '\(workload)'; its parameters: "
+                    + "\(known.joined(separator: ", "))"
         case .invalidValue(let workload, let parameter, let value, let expected):
             "invalid value '\(value.shownInMessage)' for \(workload).\(parameter); expected \(expected)"
         case .malformedParameters(let workload, let text):

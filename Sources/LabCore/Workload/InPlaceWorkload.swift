@@ -124,7 +124,8 @@ public enum InPlaceWorkloadError: Error, CustomStringConvertible, Equatable {
         case .resultTooLong(let declared, let wanted):
             "the result takes \(wanted) bytes, more than the \(declared) the workload declared (resultByteCount)"
         case .payloadReturned(let task, let bytes):
-            "task \(task) returned a payload of \(bytes) bytes from an in-place body; write it into the result buffer instead"
+            "task \(task) returned a payload of \(bytes) bytes from an in-place body; write it into the result buffer "
+                + "instead"
         }
     }
 }

@@ -20,7 +20,8 @@ package enum WorkloadName {
     /// The names of `types` that break the rule, each with a sentence that says so.
     package static func violations(_ types: [any Workload.Type]) -> [String] {
         types.filter { !isValid($0.name) }.map {
-            "workload name '\($0.name.shownInMessage)' (type \(String(describing: $0))) breaks the rule for names: \(rule)"
+            "workload name '\($0.name.shownInMessage)' (type \(String(describing: $0))) breaks the rule for names: "
+                + "\(rule)"
         }
     }
 }

@@ -103,7 +103,8 @@ extension CellSummary {
         }
         if let together = counters.worstLanesTogether {
             causes.append(
-                "the lanes up to \(NumberFormatting.fixed(together, decimals: 2))x as slow together as alone (cores shared on the host, or slower together)"
+                "the lanes up to \(NumberFormatting.fixed(together, decimals: 2))x as slow together as alone (cores "
+                    + "shared on the host, or slower together)"
             )
         }
         return "\(workload) \(label): \(count) of \(succeeded) repetition\(succeeded == 1 ? "" : "s")"
@@ -117,7 +118,8 @@ extension CellSummary {
         guard !disturbed.isEmpty else { return nil }
         let shown = disturbed.prefix(6).joined(separator: "; ") + (disturbed.count > 6 ? "; ..." : "")
         return
-            "other processes or the hypervisor took CPU time, or the lanes ran slower together than alone, during \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") (\(shown)); "
+            "other processes or the hypervisor took CPU time, or the lanes ran slower together than alone, during "
+            + "\(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") (\(shown)); "
             + "their times are not this code's alone: run again on a quiet machine (see \(report))"
     }
 }

@@ -252,7 +252,8 @@ package struct CellSummary: Sendable, Equatable {
         if checksumDisagrees { reasons.append("its checksum differs from the other modes' (no speedup reported)") }
         guard !reasons.isEmpty else { return nil }
         return
-            "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter machine would help"
+            "\(workload) \(label): \(reasons.joined(separator: ", ")); more repetitions (--repetitions) or a quieter "
+            + "machine would help"
     }
 }
 

@@ -55,7 +55,8 @@ package struct Explanation {
     func explain(_ cells: [CellSummary]) -> String {
         let first = cells[0]
         var text =
-            "\(first.workload) (\(first.kind.rawValue)), \(first.parameters.isEmpty ? "" : first.parameters + ", ")\(first.tasks) tasks\n"
+            "\(first.workload) (\(first.kind.rawValue)), "
+            + "\(first.parameters.isEmpty ? "" : first.parameters + ", ")\(first.tasks) tasks\n"
         let measured = cells.filter { $0.wallMedian != nil }
         for cell in cells where cell.wallMedian == nil {
             if let reason = cell.unavailableReason {
@@ -71,7 +72,9 @@ package struct Explanation {
         text += "  " + winner(fastest, among: measured) + "\n"
         if let parts = fastest.parts, best > 0, parts.idleSeconds >= 0.05 * best {
             text +=
-                "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last tasks ran on the other lanes.\n"
+                "  Even so, its lanes had nothing to do for \(NumberFormatting.percent(parts.idleSeconds / best)) of "
+                + "its time (\(NumberFormatting.duration(parts.idleSeconds)) per lane): the tail, while the last "
+                + "tasks ran on the other lanes.\n"
         }
         for cell in measured {
             if let disturbed = disturbance(cell) { text += "  " + disturbed + "\n" }
@@ -81,7 +84,8 @@ package struct Explanation {
                 text += "  This run has no breakdown of its times: \(runtime) made it, and records no timeline.\n"
             } else {
                 text +=
-                    "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or without recording);\n"
+                    "  This run has no breakdown of its times (no timeline: it was made by lab 0.3.0 or older, or "
+                    + "without recording);\n"
                 text += "  run it again with this lab to see where the time went.\n"
             }
             return text
@@ -94,7 +98,8 @@ package struct Explanation {
         let stacks = SpeedupStack.stacks(of: cells, context: stackContext)
         if !stacks.isEmpty {
             text +=
-                "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, stack.csv):\n"
+                "  Why not the ideal speedup (sequential time over the workers; each part's speedup lost and time, "
+                + "stack.csv):\n"
             let predictions = StackPrediction.predictions(of: cells, context: stackContext)
             for stack in stacks {
                 text += "    " + stack.sentence() + ".\n"
@@ -104,7 +109,8 @@ package struct Explanation {
             }
             if stackContext.costs == nil {
                 text +=
-                    "    (This run records no unit costs, made before lab 0.9.0: bytes, wake-ups and faults are not priced, and the exchange is not accounted for.)\n"
+                    "    (This run records no unit costs, made before lab 0.9.0: bytes, wake-ups and faults are not "
+                    + "priced, and the exchange is not accounted for.)\n"
             }
         }
         return text
@@ -132,7 +138,8 @@ package struct Explanation {
             let range =
                 walls[0] == walls[tie.count - 1] ? "all about " + walls[0] : walls[0] + " to " + walls[tie.count - 1]
             let noise =
-                "their 95% intervals overlap, so the differences between them are noise at \(tie.map(\.succeeded).min()!) repetitions"
+                "their 95% intervals overlap, so the differences between them are noise at "
+                + "\(tie.map(\.succeeded).min()!) repetitions"
             if tie.contains(where: { $0.mode == .sequential }) {
                 return "No mode beat sequential beyond the noise: \(names) (medians \(range)); \(noise)."
             }
@@ -151,7 +158,8 @@ package struct Explanation {
         if let base = sequential?.wallMedian, fastest.mode != .sequential {
             let walls = NumberFormatting.durations([best, base])
             return
-                "Fastest: \(fastest.label), \(times(base / best)) as fast as sequential (\(walls[0]) against \(walls[1]))."
+                "Fastest: \(fastest.label), \(times(base / best)) as fast as sequential (\(walls[0]) against "
+                + "\(walls[1]))."
         }
         return "Fastest: \(fastest.label) (\(NumberFormatting.duration(best)))."
     }
@@ -170,7 +178,8 @@ package struct Explanation {
                 mine.lowerBound, mine.upperBound, theirs.lowerBound, theirs.upperBound,
             ])
             return sentence
-                + ": within the noise (95% intervals: \(slow.label) \(bounds[0])-\(bounds[1]), \(fast.label) \(bounds[2])-\(bounds[3]))."
+                + ": within the noise (95% intervals: \(slow.label) \(bounds[0])-\(bounds[1]), \(fast.label) "
+                + "\(bounds[2])-\(bounds[3]))."
         }
         guard let parts = slow.parts, let fastParts = fast.parts, let wall = slow.wallMedian, wall > 0 else {
             return sentence + " (no breakdown of its time)."
@@ -186,7 +195,8 @@ package struct Explanation {
         let reasons = grown.map { part in
             let pair = NumberFormatting.durations([part.seconds, fastParts.seconds(of: part.name)])
             return
-                "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) of its time "
+                "\(describe(part.name, of: slow, against: fast)) took \(NumberFormatting.percent(part.seconds / wall)) "
+                + "of its time "
                 + "(\(pair[0]); \(pair[1]) in \(fast.label))"
         }
         if reasons.isEmpty { return sentence + ": no part of it grew; the difference is within the residual." }
@@ -210,7 +220,8 @@ package struct Explanation {
             cores.map { cores in lanes > cores ? " (\(lanes) \(noun)s on \(cores) core\(cores == 1 ? "" : "s"))" : "" }
             ?? ""
         return
-            "\(lanes == 1 ? "the" : "each") \(noun) waited for a core \(NumberFormatting.percent(share)) of the time\(crowd)"
+            "\(lanes == 1 ? "the" : "each") \(noun) waited for a core \(NumberFormatting.percent(share)) of the "
+            + "time\(crowd)"
     }
 
     /// Sentences that cite what the machine did in `cell`, where a counter says something a
@@ -231,11 +242,14 @@ package struct Explanation {
                 let moved = (bytes[cell.cellKey]?.to ?? 0) >= 1_048_576
                 because =
                     moved
-                    ? ": every worker is a fresh process, and each input it receives lands in memory the kernel must hand over page by page"
-                    : ": every worker is a fresh process that faults in its own copy of the lab's pages and a heap of its own as it starts"
+                    ? ": every worker is a fresh process, and each input it receives lands in memory the kernel must "
+                        + "hand over page by page"
+                    : ": every worker is a fresh process that faults in its own copy of the lab's pages and a heap of "
+                        + "its own as it starts"
             }
             sentences.append(
-                "Page faults: \(who) took \(Explanation.grouped(mine)) a repetition, \(fast.label) \(Explanation.grouped(theirs))\(because)."
+                "Page faults: \(who) took \(Explanation.grouped(mine)) a repetition, \(fast.label) "
+                    + "\(Explanation.grouped(theirs))\(because)."
             )
         }
         if let waiting = waitingPhrase(cell) {
@@ -246,15 +260,19 @@ package struct Explanation {
             let unique = counters.workersUniqueKiB, proportional > 0
         {
             let workers =
-                "the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held \(Explanation.mebibytes(resident * 1024)) resident (RSS)"
+                "the \(cell.workers) worker\(cell.workers == 1 ? "" : "s") held "
+                + "\(Explanation.mebibytes(resident * 1024)) resident (RSS)"
             let (rss, pss, uss) = (resident * 1024, proportional * 1024, unique * 1024)
             // Mostly shared pages, counted once per worker by RSS; or mostly their own.
             sentences.append(
                 resident >= 1.5 * proportional
-                    ? "Memory: \(workers), but their proportional share (PSS) was \(Explanation.mebibytes(pss)) and only \(Explanation.mebibytes(uss)) was theirs alone (USS): "
+                    ? "Memory: \(workers), but their proportional share (PSS) was \(Explanation.mebibytes(pss)) and "
+                        + "only \(Explanation.mebibytes(uss)) was theirs alone (USS): "
                         + "RSS counts the lab binary's and libraries' shared pages once in every worker."
-                    : "Memory: \(workers), \(Explanation.mebibytes(pss)) as their proportional share (PSS) and \(Explanation.mebibytes(uss)) theirs alone (USS): "
-                        + "most of it is memory each worker allocated for itself, a second heap beside the coordinator's (\(NumberFormatting.percent(uss / rss)) of RSS)."
+                    : "Memory: \(workers), \(Explanation.mebibytes(pss)) as their proportional share (PSS) and "
+                        + "\(Explanation.mebibytes(uss)) theirs alone (USS): "
+                        + "most of it is memory each worker allocated for itself, a second heap beside the "
+                        + "coordinator's (\(NumberFormatting.percent(uss / rss)) of RSS)."
             )
         }
         return sentences
@@ -275,7 +293,8 @@ package struct Explanation {
                 " (other processes or the hypervisor took up to \(NumberFormatting.fixed($0, decimals: 2)) cores)"
             } ?? ""
         return
-            "Disturbed: \(count) of \(cell.succeeded) repetitions of \(cell.label) shared the machine with other work\(cores); its times are not this code's alone."
+            "Disturbed: \(count) of \(cell.succeeded) repetitions of \(cell.label) shared the machine with other "
+            + "work\(cores); its times are not this code's alone."
     }
 
     /// "Predicted 187 ms from the sequential cell and the unit costs, 4.2% short; the part it
@@ -283,11 +302,14 @@ package struct Explanation {
     static func predicted(_ prediction: StackPrediction, against stack: SpeedupStack) -> String {
         let miss = prediction.predictedSeconds / stack.measuredSeconds - 1
         var text =
-            "Predicted \(NumberFormatting.duration(prediction.predictedSeconds)) from the sequential cell and the unit costs"
+            "Predicted \(NumberFormatting.duration(prediction.predictedSeconds)) from the sequential cell and the unit "
+            + "costs"
         text += ", " + NumberFormatting.fixed(abs(miss) * 100, decimals: 1) + "% " + (miss < 0 ? "short" : "over")
         if let worst = prediction.worstMiss(against: stack) {
             text +=
-                "; the part it got most wrong: \(stack.words(for: worst.part)) (\(NumberFormatting.duration(worst.predicted)) predicted, \(NumberFormatting.duration(worst.measured)) measured)"
+                "; the part it got most wrong: \(stack.words(for: worst.part)) "
+                + "(\(NumberFormatting.duration(worst.predicted)) predicted, "
+                + "\(NumberFormatting.duration(worst.measured)) measured)"
         }
         return text
     }

@@ -235,7 +235,8 @@ package struct SpeedupStack: Sendable, Equatable {
             text +=
                 "; gained: "
                 + gained.map {
-                    "\($0.name == "task_slowdown" ? "tasks faster side by side" : words(for: $0.name)) \(fixed(-$0.lostSpeedup))x (\(NumberFormatting.duration(-$0.seconds)))"
+                    "\($0.name == "task_slowdown" ? "tasks faster side by side" : words(for: $0.name)) "
+                        + "\(fixed(-$0.lostSpeedup))x (\(NumberFormatting.duration(-$0.seconds)))"
                 }.joined(separator: ", ")
         }
         return text

@@ -22,7 +22,8 @@ package struct AsciiChart {
         let repetitions = cells.map { $0.succeeded + $0.failed }.max() ?? 0
         lines.append(
             fit(
-                "  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / mode"
+                "  median wall time of \(repetitions) repetition\(repetitions == 1 ? "" : "s"); speedup = sequential / "
+                    + "mode"
             ))
         // Long labels (`processes x2 over socketpair`) take their room from the bars, so that a
         // line stays within the width.

@@ -4,7 +4,8 @@ import LabCore
 /// time, each column showing what filled most of its slice.
 package struct AsciiTimeline {
     package static let legend =
-        "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   (blank) idle"
+        "# task running   = exchange (claimed, not running)   s start-up   - teardown   ? past the kept spans   "
+        + "(blank) idle"
     package let width: Int
 
     package init(width: Int = 64) {
@@ -18,7 +19,9 @@ package struct AsciiTimeline {
         let slice = end / Double(width)
         let last = timeline.time(of: EventRow.lastResult) ?? end
         var text =
-            "\(cell.cell.workload) \(cell.cell.label), repetition \(cell.record.repetition), wall \(NumberFormatting.duration(cell.record.wallSeconds)); a column is \(NumberFormatting.duration(slice))\n"
+            "\(cell.cell.workload) \(cell.cell.label), repetition \(cell.record.repetition), wall "
+            + "\(NumberFormatting.duration(cell.record.wallSeconds)); a column is "
+            + "\(NumberFormatting.duration(slice))\n"
         let names = (0..<max(timeline.laneCount, 1)).map { cell.cell.mode.laneName($0) }
         let nameWidth = names.map(\.count).max() ?? 0
         for (lane, name) in names.enumerated() {

@@ -19,9 +19,11 @@ struct PlotFrame {
         var text = SvgChart.opening(width: width, height: height)
         text += "<text x=\"\(number(left))\" y=\"22\" font-weight=\"bold\">\(SvgChart.escape(title))</text>\n"
         text +=
-            "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+            "<line x1=\"\(number(left))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(left + plotWidth))\" "
+            + "y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
         text +=
-            "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
+            "<line x1=\"\(number(left))\" y1=\"\(number(top))\" x2=\"\(number(left))\" "
+            + "y2=\"\(number(top + plotHeight))\" stroke=\"#000000\"/>\n"
         return text
     }
 }

@@ -34,9 +34,11 @@ package struct StackAreaChart {
         for (index, part) in SpeedupStack.partWords.enumerated() {
             let y = top + 10 + Double(index) * 16
             text +=
-                "<rect x=\"\(SvgChart.number(Self.width - Self.right + 20))\" y=\"\(SvgChart.number(y))\" width=\"10\" height=\"10\" fill=\"\(StackChart.colour(of: part.part))\"/>"
+                "<rect x=\"\(SvgChart.number(Self.width - Self.right + 20))\" y=\"\(SvgChart.number(y))\" width=\"10\" "
+                + "height=\"10\" fill=\"\(StackChart.colour(of: part.part))\"/>"
             text +=
-                "<text x=\"\(SvgChart.number(Self.width - Self.right + 36))\" y=\"\(SvgChart.number(y + 9))\">\(SvgChart.escape(part.words))</text>\n"
+                "<text x=\"\(SvgChart.number(Self.width - Self.right + 36))\" "
+                + "y=\"\(SvgChart.number(y + 9))\">\(SvgChart.escape(part.words))</text>\n"
         }
         return text + "</svg>\n"
     }
@@ -53,9 +55,11 @@ package struct StackAreaChart {
         let span = upper - lower
         func y(_ value: Double) -> Double { top + 20 + (upper - value) / span * (Self.panelHeight - 20) }
         var text =
-            "<text x=\"10\" y=\"\(SvgChart.number(top + 12))\" font-weight=\"bold\">\(SvgChart.escape(panel[0].mode.rawValue))</text>"
+            "<text x=\"10\" y=\"\(SvgChart.number(top + 12))\" "
+            + "font-weight=\"bold\">\(SvgChart.escape(panel[0].mode.rawValue))</text>"
         text +=
-            "<text x=\"\(SvgChart.number(Self.left))\" y=\"\(SvgChart.number(top + 12))\" fill=\"#555555\">speedup lost (x), ideal less reached</text>\n"
+            "<text x=\"\(SvgChart.number(Self.left))\" y=\"\(SvgChart.number(top + 12))\" fill=\"#555555\">speedup "
+            + "lost (x), ideal less reached</text>\n"
         var below = [Double](repeating: 0, count: panel.count)
         var above = [Double](repeating: 0, count: panel.count)
         for name in SpeedupStack.partNames {
@@ -71,26 +75,34 @@ package struct StackAreaChart {
                         "\(SvgChart.number(x(panel[$0].workers))),\(SvgChart.number(y(base[$0])))"
                     }
                 text +=
-                    "<polygon points=\"\(outline.joined(separator: " "))\" fill=\"\(StackChart.colour(of: name))\" fill-opacity=\"0.8\"/>\n"
+                    "<polygon points=\"\(outline.joined(separator: " "))\" fill=\"\(StackChart.colour(of: name))\" "
+                    + "fill-opacity=\"0.8\"/>\n"
                 if positive { above = end } else { below = end }
             }
         }
         // The axis at zero, the whole gap as a line, and the worker counts.
         text +=
-            "<line x1=\"\(SvgChart.number(Self.left))\" y1=\"\(SvgChart.number(y(0)))\" x2=\"\(SvgChart.number(Self.left + plotWidth))\" y2=\"\(SvgChart.number(y(0)))\" stroke=\"#333333\"/>\n"
+            "<line x1=\"\(SvgChart.number(Self.left))\" y1=\"\(SvgChart.number(y(0)))\" "
+            + "x2=\"\(SvgChart.number(Self.left + plotWidth))\" y2=\"\(SvgChart.number(y(0)))\" "
+            + "stroke=\"#333333\"/>\n"
         let gap = panel.map {
             "\(SvgChart.number(x($0.workers))),\(SvgChart.number(y($0.idealSpeedup - $0.achievedSpeedup)))"
         }
         text +=
-            "<polyline points=\"\(gap.joined(separator: " "))\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.5\" stroke-dasharray=\"4,3\"/>\n"
+            "<polyline points=\"\(gap.joined(separator: " "))\" fill=\"none\" stroke=\"#000000\" stroke-width=\"1.5\" "
+            + "stroke-dasharray=\"4,3\"/>\n"
         for stack in panel {
             text +=
-                "<text x=\"\(SvgChart.number(x(stack.workers)))\" y=\"\(SvgChart.number(top + Self.panelHeight + 16))\" text-anchor=\"middle\">x\(stack.workers)</text>"
+                "<text x=\"\(SvgChart.number(x(stack.workers)))\" "
+                + "y=\"\(SvgChart.number(top + Self.panelHeight + 16))\" "
+                + "text-anchor=\"middle\">x\(stack.workers)</text>"
         }
         text +=
-            "<text x=\"\(SvgChart.number(Self.left - 6))\" y=\"\(SvgChart.number(y(upper) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(upper, decimals: 2))</text>"
+            "<text x=\"\(SvgChart.number(Self.left - 6))\" y=\"\(SvgChart.number(y(upper) + 4))\" "
+            + "text-anchor=\"end\">\(NumberFormatting.fixed(upper, decimals: 2))</text>"
         text +=
-            "<text x=\"\(SvgChart.number(Self.left - 6))\" y=\"\(SvgChart.number(y(0) + 4))\" text-anchor=\"end\">0</text>\n"
+            "<text x=\"\(SvgChart.number(Self.left - 6))\" y=\"\(SvgChart.number(y(0) + 4))\" "
+            + "text-anchor=\"end\">0</text>\n"
         return text
     }
 }

@@ -51,18 +51,21 @@ package struct StackChart {
         var text = SvgChart.opening(width: Self.width, height: y + 8)
         var x = 10.0
         text +=
-            "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"#c7c7c7\"/><text x=\"\(SvgChart.number(x + 16))\" y=\"22\">ideal</text>\n"
+            "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"#c7c7c7\"/><text "
+            + "x=\"\(SvgChart.number(x + 16))\" y=\"22\">ideal</text>\n"
         x += 60
         for (part, words) in SpeedupStack.partWords {
             let width = Double(words.count) * 6.6 + 30
             if x + width > Self.width { break }
             text +=
-                "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" fill=\"\(Self.colour(of: part))\"/>"
+                "<rect x=\"\(SvgChart.number(x))\" y=\"12\" width=\"12\" height=\"12\" "
+                + "fill=\"\(Self.colour(of: part))\"/>"
             text += "<text x=\"\(SvgChart.number(x + 16))\" y=\"22\">\(words)</text>\n"
             x += width
         }
         text +=
-            "<text x=\"10\" y=\"44\" fill=\"#555555\">why not the ideal speedup: the ideal time (sequential over the workers), then what each part added, to the measured median (black mark)</text>\n"
+            "<text x=\"10\" y=\"44\" fill=\"#555555\">why not the ideal speedup: the ideal time (sequential over the "
+            + "workers), then what each part added, to the measured median (black mark)</text>\n"
         return text + body + "</svg>\n"
     }
 
@@ -79,25 +82,33 @@ package struct StackChart {
             var x = left
             let ideal = stack.idealSeconds * scale
             text +=
-                "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(ideal))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"#c7c7c7\"/>"
+                "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(ideal))\" "
+                + "height=\"\(SvgChart.number(Self.barHeight))\" fill=\"#c7c7c7\"/>"
             x += ideal
             for part in stack.parts where part.seconds > 0 {
                 let width = part.seconds * scale
                 text +=
-                    "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(width))\" height=\"\(SvgChart.number(Self.barHeight))\" fill=\"\(Self.colour(of: part.name))\">"
+                    "<rect x=\"\(SvgChart.number(x))\" y=\"\(SvgChart.number(y))\" width=\"\(SvgChart.number(width))\" "
+                    + "height=\"\(SvgChart.number(Self.barHeight))\" fill=\"\(Self.colour(of: part.name))\">"
                 text +=
-                    "<title>\(SvgChart.escape(stack.words(for: part.name))): \(NumberFormatting.duration(part.seconds)), \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x</title></rect>"
+                    "<title>\(SvgChart.escape(stack.words(for: part.name))): "
+                    + "\(NumberFormatting.duration(part.seconds)), "
+                    + "\(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x</title></rect>"
                 x += width
             }
             let measured = left + stack.measuredSeconds * scale
             text +=
-                "<line x1=\"\(SvgChart.number(measured))\" y1=\"\(SvgChart.number(y - 3))\" x2=\"\(SvgChart.number(measured))\" y2=\"\(SvgChart.number(y + Self.barHeight + 3))\" stroke=\"#000000\" stroke-width=\"2\"/>"
+                "<line x1=\"\(SvgChart.number(measured))\" y1=\"\(SvgChart.number(y - 3))\" "
+                + "x2=\"\(SvgChart.number(measured))\" y2=\"\(SvgChart.number(y + Self.barHeight + 3))\" "
+                + "stroke=\"#000000\" stroke-width=\"2\"/>"
             var note =
-                "\(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x"
+                "\(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of "
+                + "\(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x"
             let gained = stack.parts.filter { $0.seconds < 0 }.map(\.seconds).reduce(0, +)
             if gained < 0 { note += ", \(NumberFormatting.duration(-gained)) gained" }
             text +=
-                "<text x=\"\(SvgChart.number(max(x, measured) + 6))\" y=\"\(SvgChart.number(y + 12))\" fill=\"#555555\">\(note)</text>\n"
+                "<text x=\"\(SvgChart.number(max(x, measured) + 6))\" y=\"\(SvgChart.number(y + 12))\" "
+                + "fill=\"#555555\">\(note)</text>\n"
             y += Self.barHeight + Self.gap
         }
         return text

@@ -50,7 +50,8 @@ package struct SvgChart {
             x += 100
         }
         return text
-            + "<text x=\"\(format(left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence interval of the mean; speedup against sequential</text>\n"
+            + "<text x=\"\(format(left))\" y=\"40\" fill=\"#555555\">bars: median wall time; whiskers: 95% confidence "
+            + "interval of the mean; speedup against sequential</text>\n"
     }
 
     private func renderPanel(_ cells: [CellSummary], top: Double, left: Double) -> String {
@@ -70,20 +71,26 @@ package struct SvgChart {
                 // The label starts after whichever ends later, the bar or its whisker.
                 let labelX = left + max(length, (cell.wallConfidence?.upperBound ?? 0) * scale) + 6
                 text +=
-                    "<rect x=\"\(format(left))\" y=\"\(format(y))\" width=\"\(format(length))\" height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
+                    "<rect x=\"\(format(left))\" y=\"\(format(y))\" width=\"\(format(length))\" "
+                    + "height=\"\(format(SvgChart.barHeight))\" fill=\"\(SvgChart.colour(of: cell.mode))\"/>"
                 if let interval = cell.wallConfidence {
                     let low = left + max(interval.lowerBound, 0) * scale
                     let high = left + interval.upperBound * scale
                     let middle = y + SvgChart.barHeight / 2
                     text +=
-                        "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) \(format(y + 3))V\(format(y + 13))M\(format(high)) \(format(y + 3))V\(format(y + 13))\" stroke=\"#000000\" fill=\"none\"/>"
+                        "<path d=\"M\(format(low)) \(format(middle))H\(format(high))M\(format(low)) "
+                        + "\(format(y + 3))V\(format(y + 13))M\(format(high)) \(format(y + 3))V\(format(y + 13))\" "
+                        + "stroke=\"#000000\" fill=\"none\"/>"
                 }
                 let speedup = cell.speedup.map { "  " + NumberFormatting.fixed($0, decimals: 2) + "x" } ?? ""
                 text +=
-                    "<text x=\"\(format(labelX))\" y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
+                    "<text x=\"\(format(labelX))\" "
+                    + "y=\"\(format(y + 12))\">\(NumberFormatting.duration(median))\(speedup)</text>"
             } else {
                 text +=
-                    "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" fill=\"\(cell.unavailableReason == nil ? "#d62728" : "#7f7f7f")\">\(cell.missingMedianText)</text>"
+                    "<text x=\"\(format(left + 6))\" y=\"\(format(y + 12))\" "
+                    + "fill=\"\(cell.unavailableReason == nil ? "#d62728" : "#7f7f7f")\">"
+                    + "\(cell.missingMedianText)</text>"
             }
             text += "\n"
             y += SvgChart.barHeight + SvgChart.gap
@@ -92,9 +99,11 @@ package struct SvgChart {
         text += "<path d=\"M\(format(left)) \(format(y))H\(format(left + plotWidth))\" stroke=\"#555555\"/>"
         text += "<text x=\"\(format(left))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">0</text>"
         text +=
-            "<text x=\"\(format(left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
+            "<text x=\"\(format(left + plotWidth))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" "
+            + "fill=\"#555555\">\(NumberFormatting.duration(longest))</text>"
         text +=
-            "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" fill=\"#555555\">wall time (s)</text>\n"
+            "<text x=\"\(format(left + plotWidth / 2))\" y=\"\(format(y + 14))\" text-anchor=\"middle\" "
+            + "fill=\"#555555\">wall time (s)</text>\n"
         return text
     }
 

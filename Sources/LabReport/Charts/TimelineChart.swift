@@ -62,7 +62,9 @@ package struct TimelineChart {
         let title = "\(first.cell.workload): where the time went"
         text += "<text x=\"10\" y=\"18\" font-weight=\"bold\">\(escape(title))</text>"
         text +=
-            "<text x=\"\(f(10 + Double(title.count) * 7.6 + 12))\" y=\"18\" fill=\"#555555\">\(escape(first.cell.parameters)) tasks=\(first.cell.tasks); the median repetition of each cell</text>\n"
+            "<text x=\"\(f(10 + Double(title.count) * 7.6 + 12))\" y=\"18\" "
+            + "fill=\"#555555\">\(escape(first.cell.parameters)) tasks=\(first.cell.tasks); the median repetition "
+            + "of each cell</text>\n"
         text += legend()
         return text + body + "</svg>\n"
     }
@@ -77,12 +79,14 @@ package struct TimelineChart {
         var x = 10.0
         for item in items {
             text +=
-                "<rect x=\"\(f(x))\" y=\"30\" width=\"12\" height=\"10\" fill=\"\(item.fill)\" fill-opacity=\"\(item.opacity)\"/>"
+                "<rect x=\"\(f(x))\" y=\"30\" width=\"12\" height=\"10\" fill=\"\(item.fill)\" "
+                + "fill-opacity=\"\(item.opacity)\"/>"
             text += "<text x=\"\(f(x + 16))\" y=\"39\" fill=\"#333333\">\(item.label)</text>"
             x += 16 + Double(item.label.count) * 6.3 + 14
         }
         return text
-            + "<text x=\"10\" y=\"54\" fill=\"#555555\">blank: idle (nothing claimed); a batch of tasks claimed at once is one bar</text>\n"
+            + "<text x=\"10\" y=\"54\" fill=\"#555555\">blank: idle (nothing claimed); a batch of tasks claimed at "
+            + "once is one bar</text>\n"
     }
 
     private func panel(_ cell: CellTimeline, top: Double, scale: Double) -> String {
@@ -94,7 +98,8 @@ package struct TimelineChart {
         // text is about 7.5 px a character.
         let noteX = max(x0, 10 + Double(cell.cell.label.count) * 7.5 + 12)
         text +=
-            "<text x=\"\(f(noteX))\" y=\"\(f(top + 12))\" fill=\"#555555\">repetition \(cell.record.repetition), wall \(NumberFormatting.duration(cell.record.wallSeconds))</text>\n"
+            "<text x=\"\(f(noteX))\" y=\"\(f(top + 12))\" fill=\"#555555\">repetition \(cell.record.repetition), wall "
+            + "\(NumberFormatting.duration(cell.record.wallSeconds))</text>\n"
         let rowsTop = top + 20
         let colour = SvgChart.colour(of: cell.cell.mode)
         func laneY(_ lane: Int) -> Double {
@@ -103,7 +108,8 @@ package struct TimelineChart {
         for lane in 0..<lanes {
             let y = laneY(lane)
             text +=
-                "<text x=\"\(f(x0 - 6))\" y=\"\(f(y + 10))\" text-anchor=\"end\" font-size=\"10\" fill=\"#555555\">\(cell.cell.mode.laneName(lane))</text>"
+                "<text x=\"\(f(x0 - 6))\" y=\"\(f(y + 10))\" text-anchor=\"end\" font-size=\"10\" "
+                + "fill=\"#555555\">\(cell.cell.mode.laneName(lane))</text>"
             // Start-up: until the lane could claim.
             if let ready = timeline.time(of: LaneEvent.Kind.laneReady.rawValue, lane: lane), ready > 0 {
                 text += rect(x0, y, ready * scale, TimelineChart.laneHeight, "#f2c14e", opacity: "0.6")
@@ -131,7 +137,8 @@ package struct TimelineChart {
                     x0 + cut.from * scale, y, (cut.to - cut.from) * scale, TimelineChart.laneHeight, colour,
                     opacity: "0.12")
                 text +=
-                    "<text x=\"\(f(x0 + (cut.from + cut.to) / 2 * scale))\" y=\"\(f(y + 10))\" text-anchor=\"middle\" font-size=\"9\" fill=\"#333333\">\(cut.all - cut.kept) more claims, not kept</text>"
+                    "<text x=\"\(f(x0 + (cut.from + cut.to) / 2 * scale))\" y=\"\(f(y + 10))\" text-anchor=\"middle\" "
+                    + "font-size=\"9\" fill=\"#333333\">\(cut.all - cut.kept) more claims, not kept</text>"
             }
             text += "\n"
         }
@@ -153,10 +160,12 @@ package struct TimelineChart {
             let x = x0 + plotWidth * Double(step) / 4
             text += "<path d=\"M\(f(x)) \(f(top))V\(f(top + 4))\" stroke=\"#555555\"/>"
             text +=
-                "<text x=\"\(f(x))\" y=\"\(f(top + 16))\" text-anchor=\"middle\" fill=\"#555555\">\(NumberFormatting.duration(longest * Double(step) / 4))</text>"
+                "<text x=\"\(f(x))\" y=\"\(f(top + 16))\" text-anchor=\"middle\" "
+                + "fill=\"#555555\">\(NumberFormatting.duration(longest * Double(step) / 4))</text>"
         }
         return text
-            + "<text x=\"\(f(x0 + plotWidth / 2))\" y=\"\(f(top + 32))\" text-anchor=\"middle\" fill=\"#555555\">time since the cell began</text>\n"
+            + "<text x=\"\(f(x0 + plotWidth / 2))\" y=\"\(f(top + 32))\" text-anchor=\"middle\" fill=\"#555555\">time "
+            + "since the cell began</text>\n"
     }
 
     /// Stretches (each with the task-body time it holds) sorted by start, with those less
@@ -181,7 +190,8 @@ package struct TimelineChart {
     private func rect(
         _ x: Double, _ y: Double, _ width: Double, _ height: Double, _ fill: String, opacity: String
     ) -> String {
-        "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"\(fill)\" fill-opacity=\"\(opacity)\"/>"
+        "<rect x=\"\(f(x))\" y=\"\(f(y))\" width=\"\(f(width))\" height=\"\(f(height))\" fill=\"\(fill)\" "
+            + "fill-opacity=\"\(opacity)\"/>"
     }
 
     private func f(_ value: Double) -> String {

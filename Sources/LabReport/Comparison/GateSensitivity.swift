@@ -188,7 +188,8 @@ package struct GateSensitivity: Sendable {
         let source =
             twoRuns ? "draws of the same repetitions from two runs, baseline and candidate" : "random splits of one run"
         var text =
-            "the gate at --fail-if-slower \(percent.shortText), from \(repetitionsMeasured) repetitions of \(cells) cell\(cells == 1 ? "" : "s") (\(source)):\n"
+            "the gate at --fail-if-slower \(percent.shortText), from \(repetitionsMeasured) repetitions of \(cells) "
+            + "cell\(cells == 1 ? "" : "s") (\(source)):\n"
         text += "repetitions  false alarms  slowdown caught 80% of the time\n"
         for row in rows {
             let caught =
@@ -211,9 +212,8 @@ package struct GateSensitivity: Sendable {
                         guard let judged = row.byCell.first(where: { $0.cell == name }) else {
                             return "-".leftPadded(to: 8)
                         }
-                        return
-                            (judged.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" } ?? ">50%")
-                            .leftPadded(to: 8)
+                        let caught = judged.smallestCaught.map { NumberFormatting.fixed($0 * 100, decimals: 0) + "%" }
+                        return (caught ?? ">50%").leftPadded(to: 8)
                     }.joined() + "\n"
             }
             if rows.contains(where: { $0.byCell.count < names.count }) {
@@ -223,10 +223,13 @@ package struct GateSensitivity: Sendable {
         let goal = recommendedSlowdown
         if let n = recommended() {
             text +=
-                "recommended: \(n) repetitions (false alarms at most 1%, a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown caught 80% of the time)\n"
+                "recommended: \(n) repetitions (false alarms at most 1%, a "
+                + "\(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown caught 80% of the time)\n"
         } else {
             text +=
-                "no repetition count measured keeps false alarms at most 1% and catches a \(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown: measure more repetitions, raise the threshold, or use lab ab\n"
+                "no repetition count measured keeps false alarms at most 1% and catches a "
+                + "\(NumberFormatting.fixed(goal * 100, decimals: 0))% slowdown: measure more repetitions, raise "
+                + "the threshold, or use lab ab\n"
         }
         return text
     }

@@ -124,7 +124,8 @@ extension RunComparison {
                 "\($0.shown.workload) \($0.shown.label) (\($0.verdict(threshold: percent / 100)))"
             }
             text +=
-                "lab compare: \(undecided.count) cell\(undecided.count == 1 ? "" : "s") cannot be told at \(percent.shortText)%: "
+                "lab compare: \(undecided.count) cell\(undecided.count == 1 ? "" : "s") cannot be told at "
+                + "\(percent.shortText)%: "
                 + names.joined(separator: "; ")
                 + " (exit status 4 unless a cell fails; 3 when a cell was disturbed: run again on a quiet machine)\n"
         }
@@ -133,8 +134,10 @@ extension RunComparison {
                 .joined(separator: "; ")
             text +=
                 allowMissing
-                ? "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? "" : "s") of the baseline not in the candidate, allowed (--allow-missing): \(names)\n"
-                : "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? " is" : "s are") in the baseline and not in the candidate, which fails the gate "
+                ? "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? "" : "s") of the baseline "
+                    + "not in the candidate, allowed (--allow-missing): \(names)\n"
+                : "lab compare: \(onlyInBaseline.count) cell\(onlyInBaseline.count == 1 ? " is" : "s are") in the "
+                    + "baseline and not in the candidate, which fails the gate "
                     + "(a renamed or removed workload, a mode left out; --allow-missing lets it pass): \(names)\n"
         }
         return text
@@ -156,7 +159,8 @@ extension RunComparison {
         }
         let (m, n) = sizes.max { $0.0 + $0.1 < $1.0 + $1.1 } ?? (0, 0)
         return "with \(m) and \(n) repetitions the rank test cannot decide alone over \(family.count) cells "
-            + "(its smallest p-value, \(NumberFormatting.fixed(smallest, decimals: 4)), times \(family.count) is not below \(RunComparison.significance.shortText)); "
+            + "(its smallest p-value, \(NumberFormatting.fixed(smallest, decimals: 4)), times \(family.count) is not "
+            + "below \(RunComparison.significance.shortText)); "
             + "\(needed) repetitions a side would let it"
     }
 
@@ -168,7 +172,8 @@ extension RunComparison {
         let level = NumberFormatting.fixed(gateIntervalLevel * 100, decimals: 2)
         let over = "\(cells) cell\(cells == 1 ? "" : "s")"
         let rule =
-            "beyond the allowance by the rank test, p < \(RunComparison.significance.shortText) Holm-adjusted over \(over), "
+            "beyond the allowance by the rank test, p < \(RunComparison.significance.shortText) Holm-adjusted over "
+            + "\(over), "
             + "or by \(level)% intervals apart, Bonferroni over \(over)"
         let note = rankTestLimit.map { "lab compare: note: \($0)\n" } ?? ""
         let (disturbed, slower) = (regressions.filter(\.disturbed), regressions.filter { !$0.disturbed })
@@ -178,8 +183,10 @@ extension RunComparison {
                 "\($0.match.shown.workload) \($0.match.shown.label)\($0.match.disturbanceNote)"
             }
             refusal =
-                "lab compare: \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") would be slower \(limit) but the machine was busy "
-                + "with other work during \(disturbed.count == 1 ? "it" : "them") (disturbed), so the gate does not judge \(disturbed.count == 1 ? "it" : "them"): "
+                "lab compare: \(disturbed.count) cell\(disturbed.count == 1 ? "" : "s") would be slower \(limit) but "
+                + "the machine was busy "
+                + "with other work during \(disturbed.count == 1 ? "it" : "them") (disturbed), so the gate does not "
+                + "judge \(disturbed.count == 1 ? "it" : "them"): "
                 + names.joined(separator: "; ") + ". Run both again on a quiet machine (exit status 3)\n"
         }
         guard !slower.isEmpty else {
@@ -191,7 +198,8 @@ extension RunComparison {
         let count = slower.count
         var text =
             refusal
-            + "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") \(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
+            + "lab compare: \(count) of \(matches.count) cell\(matches.count == 1 ? "" : "s") "
+            + "\(count == 1 ? "is" : "are") slower than the baseline \(limit) (\(rule)):\n"
         let labels = slower.map { "\($0.match.shown.workload) \($0.match.shown.label)" }
         let width = max(labels.map(\.count).max() ?? 0, 4)
         text +=

@@ -72,7 +72,8 @@ extension RunComparison {
 
         /// `primes processes x2: workers_uss 10.8 MiB -> 21.6 MiB, 2.00x`.
         package var line: String {
-            "\(match.shown.workload) \(match.shown.label): \(metric.rawValue) \(metric.shown(baselineMedian)) -> \(metric.shown(candidateMedian)), "
+            "\(match.shown.workload) \(match.shown.label): \(metric.rawValue) \(metric.shown(baselineMedian)) -> "
+                + "\(metric.shown(candidateMedian)), "
                 + (growth.isFinite ? NumberFormatting.fixed(growth, decimals: 2) + "x" : "from nothing")
         }
     }

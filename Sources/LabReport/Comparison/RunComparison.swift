@@ -119,8 +119,10 @@ package struct RunComparison: Sendable {
                 if let (low, high) = bimodal {
                     let more = 2 * max(baseline.succeeded, candidate.succeeded)
                     return
-                        "cannot tell: medians \(change), but the candidate's repetitions fall in two places (\(low.count) near "
-                        + "\(NumberFormatting.duration(Statistics.median(low) ?? 0)), \(high.count) near \(NumberFormatting.duration(Statistics.median(high) ?? 0))); "
+                        "cannot tell: medians \(change), but the candidate's repetitions fall in two places "
+                        + "(\(low.count) near "
+                        + "\(NumberFormatting.duration(Statistics.median(low) ?? 0)), \(high.count) near "
+                        + "\(NumberFormatting.duration(Statistics.median(high) ?? 0))); "
                         + "run both again on a quiet machine, with \(more) repetitions or more"
                 }
                 let needed =
@@ -256,15 +258,20 @@ package struct RunComparison: Sendable {
             return CSV.record(RunComparison.header) + (rows() + extra).map(CSV.record).joined()
         case .markdown:
             var text =
-                "| workload | mode | workers | transport | baseline | candidate | ratio | verdict |\n|---|---|---|---|---|---|---|---|\n"
+                "| workload | mode | workers | transport | baseline | candidate | ratio | verdict "
+                + "|\n|---|---|---|---|---|---|---|---|\n"
             for match in matches {
                 let cell = match.shown
                 // The transport has a column of its own here.
                 let mode = cell.mode.rawValue + cell.mode.qualifiers(transport: nil, variant: cell.variant)
                 text +=
-                    "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | \(match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText) | "
+                    "| \(cell.workload) | \(mode) | \(cell.workers) | \(cell.transport?.rawValue ?? "") | "
+                    + (match.baseline.wallMedian.map(NumberFormatting.duration) ?? match.baseline.missingMedianText)
+                    + " | "
                 text +=
-                    "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) | \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(verdict(match)) |\n"
+                    "\(match.candidate.wallMedian.map(NumberFormatting.duration) ?? match.candidate.missingMedianText) "
+                    + "| \(match.ratio.map { NumberFormatting.fixed($0, decimals: 2) } ?? "-") | \(verdict(match)) "
+                    + "|\n"
             }
             let notes = unmatched()
             return text + (notes.isEmpty ? "" : "\n" + notes.map { "- \($0)\n" }.joined())

@@ -18,7 +18,8 @@ package struct MarkdownReport {
             let cell = cells[0]
             text += "## \(cell.workload) (\(cell.kind.rawValue))\n\n"
             text +=
-                "Parameters: \((cell.parameters.isEmpty ? "none" : cell.parameters).markdownCode), \(cell.tasks) tasks.\n\n"
+                "Parameters: \((cell.parameters.isEmpty ? "none" : cell.parameters).markdownCode), \(cell.tasks) "
+                + "tasks.\n\n"
             text += MarkdownReport.table(cells) + "\n"
             text += "```text\n" + chart.render(block: cells) + "```\n\n"
             for sentence in MarkdownReport.findings(cells) { text += "- \(sentence)\n" }
@@ -35,7 +36,8 @@ package struct MarkdownReport {
                 text += "### Why not the ideal speedup: \(cell.workload)\n\n"
                 text += MarkdownReport.stackTable(stacks) + "\n"
                 text +=
-                    "![why each parallel cell is not as many times as fast as it has workers](\(RunFolder.stackSVGName))\n\n"
+                    "![why each parallel cell is not as many times as fast as it has "
+                    + "workers](\(RunFolder.stackSVGName))\n\n"
             }
             if cells.contains(where: { $0.counters.coordinatorMinorFaults != nil }) {
                 text += "### What the machine did: \(cell.workload)\n\n"
@@ -49,20 +51,24 @@ package struct MarkdownReport {
         let machine = description.machine
         let memory = NumberFormatting.fixed(Double(machine.memoryKiB) / 1_048_576, decimals: 1)
         var text =
-            "Measured on \(machine.cpuModel.markdownText) (\(machine.cores) cores, \(memory) GiB, \(machine.kernel.markdownText))"
+            "Measured on \(machine.cpuModel.markdownText) (\(machine.cores) cores, \(memory) GiB, "
+            + "\(machine.kernel.markdownText))"
         if let runtime = description.runtime {
             text += " with \(runtime.markdownText), by \(description.labVersion.markdownText)"
         } else {
             text +=
-                " with Swift \(description.swiftVersion.markdownText), \(description.buildConfiguration.markdownText) build, lab \(description.labVersion.markdownText)"
+                " with Swift \(description.swiftVersion.markdownText), \(description.buildConfiguration.markdownText) "
+                + "build, lab \(description.labVersion.markdownText)"
         }
         text += description.gitCommit.map { " (commit \(String($0.prefix(12)).markdownText))" } ?? ""
         text += ".\n"
         let plan = description.plan
         text +=
-            "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes \(plan.modes.joined(separator: ", ").markdownText);"
+            "Plan: \(plan.workloads.count) workload\(plan.workloads.count == 1 ? "" : "s"); modes "
+            + "\(plan.modes.joined(separator: ", ").markdownText);"
         text +=
-            " workers \(plan.workers.map(String.init).joined(separator: ", ")); \(plan.repetitions) repetitions after \(plan.warmup) warm-up\(plan.warmup == 1 ? "" : "s"),"
+            " workers \(plan.workers.map(String.init).joined(separator: ", ")); \(plan.repetitions) repetitions after "
+            + "\(plan.warmup) warm-up\(plan.warmup == 1 ? "" : "s"),"
         text += " \(plan.order.markdownText) order.\n"
         text +=
             "Started \(description.startedAt.markdownText)"
@@ -73,22 +79,27 @@ package struct MarkdownReport {
         if let resumptions = description.resumptions, !resumptions.isEmpty {
             let times = resumptions.map(\.startedAt).joined(separator: ", ").markdownText
             text +=
-                "> **Resumed** \(resumptions.count == 1 ? "once" : "\(resumptions.count) times") (\(times)): each time the lab, the machine and the plan were checked to be the run's, the repetitions measured before were kept, and the warm-ups ran again before each cell taken up.\n\n"
+                "> **Resumed** \(resumptions.count == 1 ? "once" : "\(resumptions.count) times") (\(times)): each time "
+                + "the lab, the machine and the plan were checked to be the run's, the repetitions measured before "
+                + "were kept, and the warm-ups ran again before each cell taken up.\n\n"
         }
         if description.runtime == nil, description.buildConfiguration != "release" {
             text +=
-                "> **Debug build**: its timings are not representative; measure with `swift run -c release lab run`.\n\n"
+                "> **Debug build**: its timings are not representative; measure with `swift run -c release lab "
+                + "run`.\n\n"
         }
         if let counters = description.counters {
             text +=
-                "Counters: hardware counts \(counters.hardware == "counted" ? "counted" : counters.hardware.markdownText); "
+                "Counters: hardware counts "
+                + "\(counters.hardware == "counted" ? "counted" : counters.hardware.markdownText); "
             text += "a repetition is disturbed when \(counters.disturbedWhen.markdownText).\n\n"
         }
         for finding in description.checks ?? [] where finding.level == .warning {
             text += "> **Machine check, \(finding.topic.markdownText)**: \(finding.text.markdownText).\n\n"
         }
         text +=
-            "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean (Student's t). "
+            "Wall times are medians of the successful repetitions, with the 95% confidence interval of the mean "
+            + "(Student's t). "
         text += "Speedup is the sequential median divided by the cell's; efficiency is speedup per worker. "
         text += "CPU counts the coordinator and its workers; peak memory is the coordinator's, then one worker's.\n\n"
         return text
@@ -120,7 +131,8 @@ package struct MarkdownReport {
 
     static func table(_ cells: [CellSummary]) -> String {
         var text =
-            "| mode | workers | median wall | 95% CI | speedup | efficiency | CPU | CPU use | peak memory | start-up |\n"
+            "| mode | workers | median wall | 95% CI | speedup | efficiency | CPU | CPU use | peak memory | start-up "
+            + "|\n"
         text += "|---|---|---|---|---|---|---|---|---|---|\n"
         for cell in cells {
             let interval =
@@ -188,10 +200,12 @@ package struct MarkdownReport {
         for stack in stacks {
             let times = NumberFormatting.durations([stack.idealSeconds, stack.measuredSeconds])
             text +=
-                "| \(stack.label) | \(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of \(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x | \(times[0]) | \(times[1]) |"
+                "| \(stack.label) | \(NumberFormatting.fixed(stack.achievedSpeedup, decimals: 2))x of "
+                + "\(NumberFormatting.fixed(stack.idealSpeedup, decimals: 2))x | \(times[0]) | \(times[1]) |"
             for part in stack.parts {
                 text +=
-                    " \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x (\(NumberFormatting.duration(part.seconds))) |"
+                    " \(NumberFormatting.fixed(part.lostSpeedup, decimals: 2))x "
+                    + "(\(NumberFormatting.duration(part.seconds))) |"
             }
             text += "\n"
         }
@@ -205,7 +219,8 @@ package struct MarkdownReport {
     package static func machineTable(_ cells: [CellSummary]) -> String {
         let hardware = cells.contains { $0.counters.instructions != nil }
         var text =
-            "| mode | page faults (coordinator + workers) | workers' context switches | waiting for a core, per lane | migrations | workers' RSS / PSS / USS |"
+            "| mode | page faults (coordinator + workers) | workers' context switches | waiting for a core, per lane | "
+            + "migrations | workers' RSS / PSS / USS |"
         text += (hardware ? " instructions | cycles | cache misses |" : "") + " others' CPU | disturbed |\n"
         text += "|---|---|---|---|---|---|" + (hardware ? "---|---|---|" : "") + "---|---|\n"
         func count(_ value: Double?) -> String { value.map { Explanation.grouped($0) } ?? "-" }
@@ -222,8 +237,8 @@ package struct MarkdownReport {
                     + count(counters.workersInvoluntaryContextSwitches) + " involuntary" : "-"
             let waiting =
                 counters.laneWaitingSeconds.map { seconds in
-                    NumberFormatting.duration(seconds)
-                        + (cell.wallMedian.map { " (" + NumberFormatting.percent(seconds / max($0, 1e-12)) + ")" } ?? "")
+                    let share = cell.wallMedian.map { " (" + NumberFormatting.percent(seconds / max($0, 1e-12)) + ")" }
+                    return NumberFormatting.duration(seconds) + (share ?? "")
                 } ?? "-"
             var memory = "-"
             if cell.mode == .processes, let resident = counters.workersResidentKiB,
@@ -253,7 +268,8 @@ package struct MarkdownReport {
         let measured = cells.filter { $0.wallMedian != nil && $0.mode != .sequential }
         if let best = measured.max(by: { ($0.speedup ?? 0) < ($1.speedup ?? 0) }), let speedup = best.speedup {
             sentences.append(
-                "Fastest: \(best.label), \(NumberFormatting.fixed(speedup, decimals: 2))x against sequential (efficiency \(NumberFormatting.fixed(best.efficiency ?? 0, decimals: 2)))."
+                "Fastest: \(best.label), \(NumberFormatting.fixed(speedup, decimals: 2))x against sequential "
+                    + "(efficiency \(NumberFormatting.fixed(best.efficiency ?? 0, decimals: 2)))."
             )
         }
         for processes in measured where processes.mode == .processes {
@@ -261,7 +277,10 @@ package struct MarkdownReport {
                 wall > 0
             {
                 sentences.append(
-                    "Processes reached \(NumberFormatting.fixed(speedup, decimals: 2))x at \(processes.workers) worker\(processes.workers == 1 ? "" : "s"); their start-up took \(NumberFormatting.duration(startup)), \(NumberFormatting.fixed(startup / wall * 100, decimals: 0))% of the cell."
+                    "Processes reached \(NumberFormatting.fixed(speedup, decimals: 2))x at \(processes.workers) "
+                        + "worker\(processes.workers == 1 ? "" : "s"); their start-up took "
+                        + "\(NumberFormatting.duration(startup)), "
+                        + "\(NumberFormatting.fixed(startup / wall * 100, decimals: 0))% of the cell."
                 )
             }
             if let threads = measured.first(where: { $0.mode == .threads && $0.workers == processes.workers }),
@@ -273,7 +292,8 @@ package struct MarkdownReport {
                     ? ("Threads", processWall / threadWall) : ("Processes", threadWall / processWall)
                 let verdict = overlap ? "; their 95% intervals overlap, so the difference is not significant" : ""
                 sentences.append(
-                    "\(winner) were \(NumberFormatting.fixed(ratio, decimals: 2))x faster than \(winner == "Threads" ? "processes" : "threads") at \(processes.workers) workers\(verdict)."
+                    "\(winner) were \(NumberFormatting.fixed(ratio, decimals: 2))x faster than "
+                        + "\(winner == "Threads" ? "processes" : "threads") at \(processes.workers) workers\(verdict)."
                 )
             }
         }
@@ -281,7 +301,8 @@ package struct MarkdownReport {
             if let warning = cell.warning { sentences.append("Warning: \(warning.markdownText).") }
             if let disturbed = cell.disturbanceText {
                 sentences.append(
-                    "Disturbed: \(disturbed); other processes or the hypervisor took CPU time meanwhile, so these times are not this code's alone."
+                    "Disturbed: \(disturbed); other processes or the hypervisor took CPU time meanwhile, so these "
+                        + "times are not this code's alone."
                 )
             }
         }

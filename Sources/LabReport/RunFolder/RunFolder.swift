@@ -26,17 +26,22 @@ package enum RunFolderError: Error, ExitStatusCarrying, CustomStringConvertible,
     package var description: String {
         switch self {
         case .noFolder(let path):
-            "no folder at '\(path.shownInMessage)'; name a run folder, such as Results/<run-id>, that holds results.csv and run.json"
+            "no folder at '\(path.shownInMessage)'; name a run folder, such as Results/<run-id>, that holds "
+                + "results.csv and run.json"
         case .unreadable(let path): "cannot read '\(path)'; a run folder holds results.csv and run.json"
         case .readFailed(let path, let error): "reading '\(path)' failed: \(error)"
         case .invalidResults(let path, let reason): "invalid results file '\(path)': \(reason)"
         case .invalidDescription(let path, let reason): "invalid run description '\(path)': \(reason)"
         case .notAFile(let path, let what):
-            "'\(path.shownInMessage)' is \(what), not a plain file; a run folder's files are read only as plain files, never through a link"
+            "'\(path.shownInMessage)' is \(what), not a plain file; a run folder's files are read only as plain files, "
+                + "never through a link"
         case .busy(let path, let holder):
-            "'\(path.shownInMessage)' is being written by another lab\(holder.map { " (\($0.shownInMessage))" } ?? ""); one lab writes a folder at a time: wait for it to end, then try again"
+            "'\(path.shownInMessage)' is being written by another "
+                + "lab\(holder.map { " (\($0.shownInMessage))" } ?? ""); one lab writes a folder at a time: wait for "
+                + "it to end, then try again"
         case .tooLarge(let path, let bytes):
-            "'\(path.shownInMessage)' holds \(bytes) bytes, more than the \(RunFolder.fileSizeLimit) bytes (\(RunFolder.fileSizeLimit >> 20) MiB) the lab reads from a run folder's file"
+            "'\(path.shownInMessage)' holds \(bytes) bytes, more than the \(RunFolder.fileSizeLimit) bytes "
+                + "(\(RunFolder.fileSizeLimit >> 20) MiB) the lab reads from a run folder's file"
         }
     }
 }
@@ -110,9 +115,11 @@ package struct RunFolder: Sendable {
         )
     }
 
-    /// `tasks.csv: record 2562 is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out`.
+    /// The warning for a record left out, such as `tasks.csv: record 2562 is cut short (the
+    /// file ends in the middle of it, as after a full disk or a crash); it was left out`.
     static func leftOutNote(path: String, record: Int) -> String {
-        "\(path): record \(record) is cut short (the file ends in the middle of it, as after a full disk or a crash); it was left out, every record before it was used"
+        "\(path): record \(record) is cut short (the file ends in the middle of it, as after a full disk or a crash); "
+            + "it was left out, every record before it was used"
     }
 
     /// The run's description, read back from `run.json`.

@@ -91,7 +91,8 @@ package enum TimelineFiles {
                 .invalidResults(
                     path: tasksPath,
                     reason:
-                        "record \(record): invalid \(spanColumns[index]) '\(fields[index].shownInMessage)'; expected \(expected)"
+                        "record \(record): invalid \(spanColumns[index]) '\(fields[index].shownInMessage)'; expected "
+                        + "\(expected)"
                 )
             }
             func count(_ index: Int, _ range: ClosedRange<Int>) throws(RunFolderError) -> Int {
@@ -128,7 +129,9 @@ package enum TimelineFiles {
                 throw .invalidResults(
                     path: lanesPath,
                     reason:
-                        "record \(record): invalid lane, at_s, pid or spans in '\(fields.joined(separator: ",").shownInMessage)'; expected a lane from 0 to \(row.workers - 1), finite seconds, a positive pid and a count"
+                        "record \(record): invalid lane, at_s, pid or spans in "
+                        + "'\(fields.joined(separator: ",").shownInMessage)'; expected a lane from 0 to "
+                        + "\(row.workers - 1), finite seconds, a positive pid and a count"
                 )
             }
             timelines[row.key, default: RecordedTimeline()].events.append(

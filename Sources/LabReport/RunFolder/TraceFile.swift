@@ -44,7 +44,8 @@ package enum TraceFile {
                 emit(#"{"name":"process_sort_index","ph":"M","pid":\#(pid),"tid":0,"args":{"sort_index":\#(pid)}}"#)
                 for lane in 0..<max(record.mode == .sequential ? 1 : record.workers, timeline.laneCount) {
                     emit(
-                        #"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"args":{"name":\#(json(record.mode.laneName(lane)))}}"#
+                        #"{"name":"thread_name","ph":"M","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1)"#
+                            + #","args":{"name":\#(json(record.mode.laneName(lane)))}}"#
                     )
                 }
             }
@@ -62,7 +63,9 @@ package enum TraceFile {
                 args += #","bytes_in":\#(span.bytesIn),"bytes_out":\#(span.bytesOut),"work_us":\#(duration(span.work))"#
                 args += #","claimed_us":\#(microseconds(span.claimed)),"received_us":\#(microseconds(span.received))"#
                 emit(
-                    #"{"name":"\#(name)","cat":"task","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + span.lane + 1),"ts":\#(microseconds(span.started)),"dur":\#(duration(span.ended - span.started)),"args":{\#(args)}}"#
+                    #"{"name":"\#(name)","cat":"task","ph":"X","pid":\#(pid)"#
+                        + #","tid":\#(pid * 1000 + span.lane + 1),"ts":\#(microseconds(span.started))"#
+                        + #","dur":\#(duration(span.ended - span.started)),"args":{\#(args)}}"#
                 )
             }
             for lane in Set(timeline.events.compactMap(\.lane)).sorted() {
@@ -74,18 +77,24 @@ package enum TraceFile {
                 for event in laneEvents where instants.contains(event.event) {
                     let pidText = event.processID.map { #","pid_of_worker":\#($0)"# } ?? ""
                     emit(
-                        #"{"name":"\#(event.event)","cat":"worker","ph":"i","s":"t","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(event.at)),"args":{"repetition":\#(record.repetition)\#(pidText)}}"#
+                        #"{"name":"\#(event.event)","cat":"worker","ph":"i","s":"t","pid":\#(pid)"#
+                            + #","tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(event.at))"#
+                            + #","args":{"repetition":\#(record.repetition)\#(pidText)}}"#
                     )
                 }
                 // Each worker of the lane (a replacement too): spawn to ready, finish to gone.
                 for (spawn, ready) in zip(all(.spawn), all(.workerReady)) {
                     emit(
-                        #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(spawn.at)),"dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
+                        #"{"name":"worker start-up","cat":"worker","ph":"X","pid":\#(pid)"#
+                            + #","tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(spawn.at))"#
+                            + #","dur":\#(duration(ready.at - spawn.at)),"args":{"repetition":\#(record.repetition)}}"#
                     )
                 }
                 for (request, gone) in zip(all(.finishRequested), all(.workerGone)) {
                     emit(
-                        #"{"name":"worker finish","cat":"worker","ph":"X","pid":\#(pid),"tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(request.at)),"dur":\#(duration(gone.at - request.at)),"args":{"repetition":\#(record.repetition)}}"#
+                        #"{"name":"worker finish","cat":"worker","ph":"X","pid":\#(pid)"#
+                            + #","tid":\#(pid * 1000 + lane + 1),"ts":\#(microseconds(request.at))"#
+                            + #","dur":\#(duration(gone.at - request.at)),"args":{"repetition":\#(record.repetition)}}"#
                     )
                 }
             }

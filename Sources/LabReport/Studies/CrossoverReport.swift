@@ -76,7 +76,9 @@ package struct CrossoverReport: Sendable {
                     points.last.map { point in
                         switch finding.crossing {
                         case .processesCatchThreads:
-                            "; there processes take \(NumberFormatting.fixed(point.processesOverThreads, decimals: 2))x the threads' time"
+                            "; there processes take "
+                                + "\(NumberFormatting.fixed(point.processesOverThreads, decimals: 2))x the threads' "
+                                + "time"
                         case .beatsSequential(let mode):
                             "; there the speedup is \(NumberFormatting.fixed(point.speedup(mode), decimals: 2))x"
                         }
@@ -128,10 +130,12 @@ package struct CrossoverReport: Sendable {
         func number(_ value: Double) -> String { SvgChart.number(value) }
         var text = frame.opening(title: "\(workload): speedup over sequential, \(workers) workers")
         text +=
-            "<line x1=\"\(number(left))\" y1=\"\(number(y(1)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(y(1)))\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
+            "<line x1=\"\(number(left))\" y1=\"\(number(y(1)))\" x2=\"\(number(left + plotWidth))\" "
+            + "y2=\"\(number(y(1)))\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(1) + 4))\" text-anchor=\"end\">1.00x</text>\n"
         text +=
-            "<text x=\"\(number(left - 6))\" y=\"\(number(y(largest / 1.1) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(largest / 1.1, decimals: 2))x</text>\n"
+            "<text x=\"\(number(left - 6))\" y=\"\(number(y(largest / 1.1) + 4))\" "
+            + "text-anchor=\"end\">\(NumberFormatting.fixed(largest / 1.1, decimals: 2))x</text>\n"
         // The ends of the scan, and the powers of ten between them that leave room for a label.
         var ticks = [points.first?.size, points.last?.size].compactMap { $0 }
         var decade = 10
@@ -143,9 +147,11 @@ package struct CrossoverReport: Sendable {
         }
         for size in ticks {
             text +=
-                "<line x1=\"\(number(x(size)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(size)))\" y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
+                "<line x1=\"\(number(x(size)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(size)))\" "
+                + "y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
             text +=
-                "<text x=\"\(number(x(size)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(size)</text>\n"
+                "<text x=\"\(number(x(size)))\" y=\"\(number(top + plotHeight + 18))\" "
+                + "text-anchor=\"middle\">\(size)</text>\n"
         }
         text += "<text x=\"\(number(left - 6))\" y=\"\(number(y(0) + 4))\" text-anchor=\"end\">0</text>\n"
         // The end labels, kept at least 14 apart when the curves end close together.
@@ -157,7 +163,8 @@ package struct CrossoverReport: Sendable {
             labelY[index] = labelY[previous] + 14
         }
         text +=
-            "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">\(sizeLabel), log scale</text>\n"
+            "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" "
+            + "text-anchor=\"middle\">\(sizeLabel), log scale</text>\n"
         for (index, mode) in modes.enumerated() {
             let colour = SvgChart.colour(of: mode)
             let finite = points.filter { $0.speedup(mode).isFinite }
@@ -165,12 +172,15 @@ package struct CrossoverReport: Sendable {
             text += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
             for point in finite {
                 text +=
-                    "<circle cx=\"\(number(x(point.size)))\" cy=\"\(number(y(point.speedup(mode))))\" r=\"3\" fill=\"\(colour)\"/>\n"
+                    "<circle cx=\"\(number(x(point.size)))\" cy=\"\(number(y(point.speedup(mode))))\" r=\"3\" "
+                    + "fill=\"\(colour)\"/>\n"
             }
             if let last = finite.last {
                 let labelTop = last.size == points.last?.size ? labelY[index] : y(last.speedup(mode)) + 4
                 text +=
-                    "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" fill=\"\(colour)\">\(mode.rawValue) \(NumberFormatting.fixed(last.speedup(mode), decimals: 2))x</text>\n"
+                    "<text x=\"\(number(x(last.size) + 8))\" y=\"\(number(labelTop))\" "
+                    + "fill=\"\(colour)\">\(mode.rawValue) "
+                    + "\(NumberFormatting.fixed(last.speedup(mode), decimals: 2))x</text>\n"
             }
         }
         return text + "</svg>\n"

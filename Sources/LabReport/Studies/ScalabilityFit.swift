@@ -76,7 +76,8 @@ package struct ScalabilityFit: Sendable, Equatable {
     package func sentence(beyond largest: Int) -> String {
         let fixed = { (value: Double, decimals: Int) in NumberFormatting.fixed(value, decimals: decimals) }
         var text =
-            "Universal Scalability Law: contention \(fixed(contention, 3)), coherency \(fixed(coherency, 4)), off by \(fixed(universalError, 2))x"
+            "Universal Scalability Law: contention \(fixed(contention, 3)), coherency \(fixed(coherency, 4)), off by "
+            + "\(fixed(universalError, 2))x"
         text += " against Amdahl's \(fixed(amdahlError, 2))x (serial fraction \(fixed(serialFraction, 3))): "
         // Within a hundredth of a speedup of each other, or a tenth of the larger error, neither wins.
         let alike = abs(universalError - amdahlError) < max(0.01, 0.1 * max(universalError, amdahlError))

@@ -128,7 +128,8 @@ package struct ScaleReport: Sendable {
                 let value = point.speedup.map { NumberFormatting.fixed($0, decimals: 2) + "x" } ?? "failed"
                 let interval =
                     point.speedupInterval.map {
-                        " [\(NumberFormatting.fixed($0.lowerBound, decimals: 2))-\(NumberFormatting.fixed($0.upperBound, decimals: 2))]"
+                        " [\(NumberFormatting.fixed($0.lowerBound, decimals: 2))-"
+                            + "\(NumberFormatting.fixed($0.upperBound, decimals: 2))]"
                     } ?? ""
                 text +=
                     label.padded(to: 5) + point.mode.rawValue.padded(to: 10) + String(bar) + " " + value + interval
@@ -146,29 +147,35 @@ package struct ScaleReport: Sendable {
                 return "\(mode.rawValue): no successful cell\n"
             }
             var sentence =
-                "\(mode.rawValue): best \(NumberFormatting.fixed(best.speedup!, decimals: 2))x at \(best.workers) worker\(best.workers == 1 ? "" : "s")"
+                "\(mode.rawValue): best \(NumberFormatting.fixed(best.speedup!, decimals: 2))x at \(best.workers) "
+                + "worker\(best.workers == 1 ? "" : "s")"
             // Where the scheduler says the lanes waited for a core, that is the reason, not a
             // serial part of the work (which Karp-Flatt would make of it).
             if let waiting = best.waitingShare, waiting >= 0.05 {
                 sentence +=
-                    " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time)"
+                    " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); each \(mode.laneNoun) "
+                    + "waited for a core \(NumberFormatting.percent(waiting)) of the time)"
             } else if mode == .async, best.workers > cores {
                 // Tasks in flight are not threads: Swift's cooperative pool has one per core.
                 sentence +=
-                    " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); \(best.workers) tasks in flight share the cooperative pool's threads, one per core)"
+                    " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)); \(best.workers) tasks in "
+                    + "flight share the cooperative pool's threads, one per core)"
             } else if let fraction = best.serialFraction {
                 sentence +=
-                    " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)), serial fraction \(NumberFormatting.fixed(fraction, decimals: 3)))"
+                    " (efficiency \(NumberFormatting.fixed(best.efficiency!, decimals: 2)), serial fraction "
+                    + "\(NumberFormatting.fixed(fraction, decimals: 3)))"
             }
             if last.workers != best.workers {
                 sentence += "; \(NumberFormatting.fixed(last.speedup!, decimals: 2))x at \(last.workers)"
                 if let exchange = last.exchangeShare, let idle = last.idleShare {
                     sentence +=
-                        ", where exchange took \(NumberFormatting.percent(exchange)) and idle lanes \(NumberFormatting.percent(idle)) of the time"
+                        ", where exchange took \(NumberFormatting.percent(exchange)) and idle lanes "
+                        + "\(NumberFormatting.percent(idle)) of the time"
                 }
                 if let waiting = last.waitingShare, waiting >= 0.05 {
                     sentence +=
-                        "; each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time there"
+                        "; each \(mode.laneNoun) waited for a core \(NumberFormatting.percent(waiting)) of the time "
+                        + "there"
                 }
             }
             if let fit = ScalabilityFit(curve.map { ($0.workers, $0.speedup!) }) {
@@ -198,25 +205,31 @@ package struct ScaleReport: Sendable {
         var text = frame.opening(title: "\(workload): speedup over sequential by workers (\(cores) cores)")
         for workers in workerCounts {
             text +=
-                "<line x1=\"\(number(x(workers)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(workers)))\" y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
+                "<line x1=\"\(number(x(workers)))\" y1=\"\(number(top + plotHeight))\" x2=\"\(number(x(workers)))\" "
+                + "y2=\"\(number(top + plotHeight + 5))\" stroke=\"#000000\"/>"
             text +=
-                "<text x=\"\(number(x(workers)))\" y=\"\(number(top + plotHeight + 18))\" text-anchor=\"middle\">\(workers)</text>\n"
+                "<text x=\"\(number(x(workers)))\" y=\"\(number(top + plotHeight + 18))\" "
+                + "text-anchor=\"middle\">\(workers)</text>\n"
         }
         var tick = 0.0
         while tick <= largest {
             text +=
-                "<text x=\"\(number(left - 6))\" y=\"\(number(y(tick) + 4))\" text-anchor=\"end\">\(NumberFormatting.fixed(tick, decimals: 0))x</text>"
+                "<text x=\"\(number(left - 6))\" y=\"\(number(y(tick) + 4))\" "
+                + "text-anchor=\"end\">\(NumberFormatting.fixed(tick, decimals: 0))x</text>"
             text +=
-                "<line x1=\"\(number(left))\" y1=\"\(number(y(tick)))\" x2=\"\(number(left + plotWidth))\" y2=\"\(number(y(tick)))\" stroke=\"#e0e0e0\"/>\n"
+                "<line x1=\"\(number(left))\" y1=\"\(number(y(tick)))\" x2=\"\(number(left + plotWidth))\" "
+                + "y2=\"\(number(y(tick)))\" stroke=\"#e0e0e0\"/>\n"
             tick += largest > 12 ? 4 : (largest > 6 ? 2 : 1)
         }
         text +=
-            "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">workers (log scale)</text>\n"
+            "<text x=\"\(number(left + plotWidth / 2))\" y=\"\(number(height - 16))\" text-anchor=\"middle\">workers "
+            + "(log scale)</text>\n"
         let idealPath = workerCounts.map { "\(number(x($0))),\(number(y(ideal($0))))" }.joined(separator: " ")
         text += "<polyline points=\"\(idealPath)\" fill=\"none\" stroke=\"#7f7f7f\" stroke-dasharray=\"4 3\"/>\n"
         if let last = workerCounts.last {
             text +=
-                "<text x=\"\(number(x(last) - 6))\" y=\"\(number(y(ideal(last)) + 4))\" text-anchor=\"end\" fill=\"#7f7f7f\">ideal</text>\n"
+                "<text x=\"\(number(x(last) - 6))\" y=\"\(number(y(ideal(last)) + 4))\" text-anchor=\"end\" "
+                + "fill=\"#7f7f7f\">ideal</text>\n"
         }
         for (index, mode) in pooledModes.enumerated() {
             let colour = SvgChart.colour(of: mode)
@@ -225,17 +238,24 @@ package struct ScaleReport: Sendable {
             text += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\"/>\n"
             for point in curve {
                 text +=
-                    "<circle cx=\"\(number(x(point.workers)))\" cy=\"\(number(y(point.speedup!)))\" r=\"3\" fill=\"\(colour)\"/>"
+                    "<circle cx=\"\(number(x(point.workers)))\" cy=\"\(number(y(point.speedup!)))\" r=\"3\" "
+                    + "fill=\"\(colour)\"/>"
                 if let interval = point.speedupInterval {
                     let at = x(point.workers)
                     text +=
-                        "<path d=\"M\(number(at - 3)) \(number(y(interval.lowerBound)))H\(number(at + 3))M\(number(at)) \(number(y(interval.lowerBound)))V\(number(y(interval.upperBound)))M\(number(at - 3)) \(number(y(interval.upperBound)))H\(number(at + 3))\" stroke=\"\(colour)\" fill=\"none\"/>"
+                        "<path d=\"M\(number(at - 3)) "
+                        + "\(number(y(interval.lowerBound)))H\(number(at + 3))M\(number(at)) "
+                        + "\(number(y(interval.lowerBound)))V\(number(y(interval.upperBound)))M\(number(at - 3)) "
+                        + "\(number(y(interval.upperBound)))H\(number(at + 3))\" stroke=\"\(colour)\" "
+                        + "fill=\"none\"/>"
                 }
                 text += "\n"
             }
             // The legend, one line per mode on the right.
             text +=
-                "<text x=\"\(number(left + plotWidth + 20))\" y=\"\(number(top + plotHeight / 2 + Double(index) * 18))\" fill=\"\(colour)\">\(mode.rawValue)</text>\n"
+                "<text x=\"\(number(left + plotWidth + 20))\" "
+                + "y=\"\(number(top + plotHeight / 2 + Double(index) * 18))\" "
+                + "fill=\"\(colour)\">\(mode.rawValue)</text>\n"
         }
         return text + "</svg>\n"
     }

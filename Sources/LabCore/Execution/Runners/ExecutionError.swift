@@ -35,7 +35,8 @@ package enum ExecutionError: Error, CustomStringConvertible, Equatable, Sendable
         case .system(let error):
             "\(error)"
         case .watchdogFailed(let error):
-            "cannot start the task-timeout watchdog (\(error)), so the cell was not run: without it a stuck task would go unnoticed"
+            "cannot start the task-timeout watchdog (\(error)), so the cell was not run: without it a stuck task would "
+                + "go unnoticed"
         }
     }
 }

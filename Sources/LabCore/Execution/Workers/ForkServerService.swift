@@ -25,14 +25,7 @@ package struct ForkServerService: Sendable {
         // A process started from a thread that blocked signals inherits that mask; the server
         // must hear SIGCHLD (through its descriptor below) and its workers every signal.
         Platform.unblockAllSignals()
-        Platform.ignoreSignal(SIGINT)
-        Platform.ignoreSignal(SIGPIPE)
-        try Platform.setParentDeathSignal(SIGKILL)
-        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
-            Int32(expected) != Platform.parentProcessID
-        {
-            throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
-        }
+        try WorkerService.tieLifeToCoordinator()
         let childSignals = try Platform.childSignalDescriptor()
         Self.resolveWorkerTypes()
         Self.rehearseFirstFrames()

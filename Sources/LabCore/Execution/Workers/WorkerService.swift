@@ -93,6 +93,22 @@ package struct WorkerService: Sendable {
         }
     }
 
+    /// Ties a child's life to the coordinator's, a worker's and the fork server's alike: the
+    /// coordinator owns their lives (Ctrl-C in a terminal reaches the whole process group, but
+    /// only the coordinator decides when a child stops), its death kills them, and a child
+    /// whose coordinator died before that was set (it was reparented) stops at once.
+    /// - Throws: when `prctl` fails, or the coordinator is gone.
+    static func tieLifeToCoordinator() throws {
+        Platform.ignoreSignal(SIGINT)
+        Platform.ignoreSignal(SIGPIPE)
+        try Platform.setParentDeathSignal(SIGKILL)
+        if let expected = Platform.environmentValue(coordinatorProcessIDVariable),
+            Int32(expected) != Platform.parentProcessID
+        {
+            throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
+        }
+    }
+
     /// Runs this process as a worker child: ties its life to the coordinator's, keeps frames on
     /// a private copy of standard output (and sends stray prints to standard error), then
     /// serves requests from standard input. With the `shm` transport (named in the
@@ -101,17 +117,7 @@ package struct WorkerService: Sendable {
     ///   up its descriptors (dup), finds its coordinator gone, or ``serve(requests:replies:)``
     ///   throws. The executable says why on standard error and exits with status 1.
     package func runAsChildProcess() throws {
-        // The coordinator owns the workers' lives: Ctrl-C in a terminal reaches the whole
-        // process group, but only the coordinator decides when a worker stops.
-        Platform.ignoreSignal(SIGINT)
-        Platform.ignoreSignal(SIGPIPE)
-        try Platform.setParentDeathSignal(SIGKILL)
-        // The coordinator may have died before the line above: then we were reparented.
-        if let expected = Platform.environmentValue(WorkerService.coordinatorProcessIDVariable),
-            Int32(expected) != Platform.parentProcessID
-        {
-            throw LabFailure("coordinator \(expected) is gone (parent is now \(Platform.parentProcessID))")
-        }
+        try Self.tieLifeToCoordinator()
         // A socket pair's one end is both standard input and output. Replies go to a copy of
         // standard output, made before the session points standard output at standard error.
         try TransportSettings.inherited.serve(
