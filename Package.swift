@@ -16,7 +16,12 @@ import PackageDescription
 /// host lookups), and it is built on the machine that runs it. Every module that imports
 /// Foundation must be compiled with `-static-stdlib` too. Debug builds (and so `swift test`)
 /// stay dynamic, as the test libraries need.
-let staticInRelease: [SwiftSetting] = [.unsafeFlags(["-static-stdlib"], .when(configuration: .release))]
+/// Each file imports what it uses (`MemberImportVisibility`): a member that Foundation adds
+/// to a type is not visible to a file through another file's `import Foundation`.
+let moduleSettings: [SwiftSetting] = [
+    .unsafeFlags(["-static-stdlib"], .when(configuration: .release)),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
 
 let package = Package(
     name: "WorkloadLab",
@@ -37,34 +42,34 @@ let package = Package(
         .target(
             name: "LabCore", dependencies: ["CLabSupport"], path: "Sources/LabCore",
             exclude: ["Execution/README.md", "Measurement/README.md", "Failure/README.md"],
-            swiftSettings: staticInRelease),
+            swiftSettings: moduleSettings),
         // The built-in workloads and the one list that registers them.
         .target(
             name: "Workloads", dependencies: ["LabCore"], path: "Workloads", exclude: ["README.md"],
-            swiftSettings: staticInRelease),
+            swiftSettings: moduleSettings),
         // CSV, ASCII chart and other views of the records a run produced.
         .target(
             name: "LabReport", dependencies: ["LabCore"], path: "Sources/LabReport",
-            exclude: ["README.md", "a-folder-from-anyone.md", "the-gate.md"], swiftSettings: staticInRelease),
+            exclude: ["README.md", "a-folder-from-anyone.md", "the-gate.md"], swiftSettings: moduleSettings),
         // The studies built on the engine: the run session that owns a run folder's life, the
         // crossover scan, the benchmark and the calibration.
         .target(
             name: "LabStudies", dependencies: ["LabCore", "LabReport"], path: "Sources/LabStudies",
-            exclude: ["README.md", "calibrate-and-bench.md", "downloads.md"], swiftSettings: staticInRelease),
+            exclude: ["README.md", "calibrate-and-bench.md", "downloads.md"], swiftSettings: moduleSettings),
         // The command line as a library: parsing, commands, progress; the worker child too.
         .target(
             name: "LabCommandLine", dependencies: ["LabCore", "LabReport", "LabStudies", "Workloads"],
             path: "Sources/LabCommandLine",
-            exclude: ["README.md"], swiftSettings: staticInRelease),
+            exclude: ["README.md"], swiftSettings: moduleSettings),
         // The command-line tool, also the worker child (`lab worker`, hidden): one call.
         .executableTarget(
-            name: "lab", dependencies: ["LabCommandLine"], path: "Sources/lab", swiftSettings: staticInRelease,
+            name: "lab", dependencies: ["LabCommandLine"], path: "Sources/lab", swiftSettings: moduleSettings,
             linkerSettings: [.unsafeFlags(["-static-executable", "-use-ld=lld"], .when(configuration: .release))]),
         // The run-folder fuzzer (Scripts/fuzz.sh builds it with -sanitize=fuzzer) and, built as
         // usual, the replay of its inputs. No product: users never run it.
         .executableTarget(
             name: "lab-fuzz", dependencies: ["LabReport", "LabCore"], path: "Sources/lab-fuzz",
-            swiftSettings: staticInRelease,
+            swiftSettings: moduleSettings,
             linkerSettings: [.unsafeFlags(["-static-stdlib", "-use-ld=lld"], .when(configuration: .release))]),
         .testTarget(name: "LabCoreTests", dependencies: ["LabCore"]),
         .testTarget(name: "WorkloadsTests", dependencies: ["Workloads", "LabCore"]),

@@ -1,4 +1,3 @@
-import Foundation
 import LabCore
 
 /// The frame of a study's line plot (`crossover.svg`, `scale.svg`): its size, the plot area,

@@ -1,3 +1,4 @@
+import Foundation
 import LabCore
 
 /// Keeps a run's chart and overview table inside a Markdown document (a README), between

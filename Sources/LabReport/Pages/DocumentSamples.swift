@@ -1,3 +1,4 @@
+import Foundation
 import LabCore
 
 /// The samples of `lab` output on the pages, each made by the command its marker names and

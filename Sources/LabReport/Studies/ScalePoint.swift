@@ -1,4 +1,3 @@
-import Foundation
 import LabCore
 
 /// One mode at one worker count of a scale study: a row of `scale.csv`.

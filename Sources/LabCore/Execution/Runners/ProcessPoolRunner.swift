@@ -1,3 +1,4 @@
+import Foundation
 import Glibc
 
 /// A pool of worker child processes, each started with a ``WorkerExecutable``, talking to

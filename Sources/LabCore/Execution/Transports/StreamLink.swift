@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// A ``ByteSource`` whose reads give up at a deadline.

@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// The coordinator's end of one worker's transport: frames out, frames in.

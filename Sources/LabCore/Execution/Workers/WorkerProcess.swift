@@ -1,4 +1,3 @@
-import Foundation
 import Glibc
 
 /// One worker child process (`lab worker`) and its transport (two pipes, a socket pair or a
