@@ -1,7 +1,6 @@
 import Glibc
 import LabCore
 import LabReport
-import LabStudies
 
 /// What the measuring commands do alike around their measuring, written once: start a
 /// study, build a workload from the user's parameters, and turn the records into an exit

@@ -2,7 +2,6 @@ import Glibc
 import LabCore
 import LabReport
 import LabStudies
-import Workloads
 
 /// `lab run`: validates the whole plan, creates the run folder, runs every cell, appends each
 /// measured repetition to `results.csv`, then writes and prints the chart.

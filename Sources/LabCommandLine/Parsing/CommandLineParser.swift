@@ -1,5 +1,3 @@
-import LabCore
-
 /// A small parser for `--name value`, `--name=value` and `--flag`. `--help`/`-h` is handled
 /// by the caller before parsing.
 struct CommandLineParser {

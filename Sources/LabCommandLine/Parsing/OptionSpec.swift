@@ -1,5 +1,3 @@
-import LabCore
-
 /// One option a command accepts, with what its help shows.
 struct OptionSpec {
     /// `--workers`.

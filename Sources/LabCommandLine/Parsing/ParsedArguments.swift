@@ -1,5 +1,3 @@
-import LabCore
-
 /// What the command line said: option values by name (in order given), flags, and the
 /// remaining positional arguments.
 struct ParsedArguments {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// The machine a run measured, as `run.json` records it.
 package struct MachineDescription: Codable, Sendable, Equatable {
     package var cpuModel: String

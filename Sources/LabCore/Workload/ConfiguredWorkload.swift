@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A workload with its parameters and task count, ready to run: what every mode receives.
 ///
 /// Building one validates the parameters and builds the workload, and starts nothing: a

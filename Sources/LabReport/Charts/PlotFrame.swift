@@ -1,5 +1,3 @@
-import LabCore
-
 /// The frame of a study's line plot (`crossover.svg`, `scale.svg`): its size, the plot area,
 /// a title and the two axes; the study draws the rest.
 struct PlotFrame {

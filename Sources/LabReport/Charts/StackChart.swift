@@ -1,5 +1,3 @@
-import LabCore
-
 /// `stack.svg`: per workload, one bar per parallel cell from its ideal time (the sequential
 /// time over the workers, grey) on through the parts of its gap that lost time, each in its
 /// colour, to a mark at the measured time; parts that gained time are named beside the bar.

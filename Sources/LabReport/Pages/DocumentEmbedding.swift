@@ -1,5 +1,4 @@
 import Foundation
-import LabCore
 
 /// Keeps a run's chart and overview table inside a Markdown document (a README), between
 /// marker comments, so that docs can be refreshed from data instead of pasted by hand:

@@ -1,5 +1,3 @@
-import LabCore
-
 /// One row of `lanes.csv`: an event of a lane (``LaneEvent``), or of the whole repetition
 /// (`last_result`, `pool_gone`, with no lane).
 package struct EventRow: Sendable, Equatable {

@@ -1,5 +1,3 @@
-import LabCore
-
 /// One row of `tasks.csv`: a span, its times in seconds from the start of its repetition.
 package struct SpanRow: Sendable, Equatable {
     package var lane: Int

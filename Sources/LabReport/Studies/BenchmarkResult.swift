@@ -1,5 +1,3 @@
-import LabCore
-
 /// One figure of `lab bench`: a row of `bench.csv`, with the goal it is held to.
 package struct BenchmarkResult: Sendable, Equatable {
     /// Such as `thread_task_cost`.

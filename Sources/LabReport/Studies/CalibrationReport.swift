@@ -1,5 +1,3 @@
-import LabCore
-
 /// The views of `lab calibrate`'s measurements: `calibration.csv` and the table it prints.
 package struct CalibrationReport {
     package static let fileName = "calibration.csv"

@@ -1,5 +1,3 @@
-import LabCore
-
 /// One number `lab calibrate` measured: a row of `calibration.csv`.
 package struct CalibrationResult: Sendable, Equatable {
     /// Such as `pipe_round_trip_cross_core`.

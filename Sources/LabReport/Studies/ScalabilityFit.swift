@@ -1,5 +1,3 @@
-import LabCore
-
 /// Two laws fitted to a speedup curve by least squares: Amdahl's, with one serial fraction
 /// (what Karp-Flatt gives one point at a time), and Gunther's Universal Scalability Law, with
 /// contention (σ, a serial part) and coherency (κ, a cost that grows with every pair of

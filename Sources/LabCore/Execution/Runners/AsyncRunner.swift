@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Swift's answer to the tutorial's asyncio section: a task group that keeps `inFlight`
 /// child tasks running, each one task of the workload, on the cooperative thread pool (one

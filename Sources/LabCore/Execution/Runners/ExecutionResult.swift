@@ -1,5 +1,3 @@
-import Synchronization
-
 /// What one execution of a cell produced.
 package struct ExecutionResult: Sendable {
     /// Seconds from asking for the pool until every worker was ready (0 for sequential).

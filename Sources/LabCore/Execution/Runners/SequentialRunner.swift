@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The coordinator runs the tasks in order, in its own thread.
 package struct SequentialRunner: TaskRunner {
     /// Told when each task starts and ends, for a watchdog; `nil` for none.

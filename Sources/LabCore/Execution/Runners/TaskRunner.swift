@@ -1,4 +1,3 @@
-import Synchronization
 import Foundation
 
 /// Runs a cell's tasks in one mode.

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A fixed pool of threads; each claims tasks dynamically and runs them itself.
 package struct ThreadPoolRunner: TaskRunner {
     package let threads: Int

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Runs the workload's body directly, in the calling thread.
 package struct InlinePerformer: TaskPerformer, Sendable {
     package let workload: any Workload

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A claimed task and its input, waiting to be performed.
 package struct PendingTask: Sendable {
     package let index: Int

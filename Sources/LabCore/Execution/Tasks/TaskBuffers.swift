@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A driver thread's buffers for in-place inputs and results: allocated once, grown when a
 /// task needs more, reused by the next task (as a worker reuses its shared slots).
 ///

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Performs a driver's tasks: in its own thread, or through a worker process.
 package protocol TaskPerformer {
     /// Performs `tasks` in order and hands each one's result to `deliver` as it comes.

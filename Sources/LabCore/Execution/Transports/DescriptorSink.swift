@@ -1,5 +1,3 @@
-import Glibc
-
 /// A pipe, socket or file descriptor as a ``ByteSink``. It does not own the descriptor.
 package struct DescriptorSink: ByteSink {
     package let descriptor: Int32

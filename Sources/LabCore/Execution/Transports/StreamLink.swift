@@ -1,5 +1,3 @@
-import Glibc
-
 /// A ``ByteSource`` whose reads give up at a deadline.
 protocol DeadlineSource: ByteSource {
     /// Monotonic seconds; infinity waits for ever.

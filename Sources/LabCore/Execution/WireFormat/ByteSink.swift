@@ -1,5 +1,3 @@
-import Glibc
-
 /// Where a ``FrameWriter`` puts its bytes: a file descriptor, or a shared-memory ring.
 package protocol ByteSink {
     /// Writes every byte of `bytes`, waiting for room as long as it takes.

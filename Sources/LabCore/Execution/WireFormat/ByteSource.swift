@@ -1,5 +1,3 @@
-import Glibc
-
 /// Where a ``FrameReader`` gets its bytes: a file descriptor, or (in tests) memory served in
 /// chunks of chosen sizes.
 package protocol ByteSource {

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Reads whole frames from a stream whose reads may return any number of bytes.
 ///
 /// Small frames are served from one buffered `read`; the rest of a large payload is read

@@ -1,5 +1,3 @@
-import Glibc
-
 /// Writes whole frames to a sink (a descriptor it does not own, or a shared-memory ring).
 ///
 /// ``write(_:)`` sends a frame at once; ``enqueue(_:)`` gathers small frames so that several

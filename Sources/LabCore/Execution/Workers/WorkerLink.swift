@@ -1,5 +1,3 @@
-import Glibc
-
 /// The coordinator's end of one worker's transport: frames out, frames in.
 ///
 /// Used by one thread at a time (the worker's owner), like ``WorkerProcess``.

@@ -1,5 +1,3 @@
-import Glibc
-
 /// One worker child process (`lab worker`) and its transport (two pipes, a socket pair or a
 /// shared-memory region).
 ///

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The worker processes of one execution, together.
 package struct WorkerTotals: Sendable, Equatable {
     /// CPU time summed over the workers; context switches summed; the largest single peak.
