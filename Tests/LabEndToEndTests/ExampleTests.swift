@@ -39,7 +39,8 @@ import Testing
         for line in lines {
             let trimmed = line.trimmingCharacters(in: .whitespaces)
             if trimmed.hasSuffix("\\") {
-                pending += trimmed.dropLast() + " "
+                // The space before the backslash is not a trailing comment's two spaces.
+                pending += trimmed.dropLast().trimmingCharacters(in: .whitespaces) + " "
             } else {
                 joined.append(pending + trimmed)
                 pending = ""
@@ -173,6 +174,13 @@ import Testing
         for command in commands {
             try check(command, from: page)
         }
+    }
+
+    @Test("an example continued over lines keeps every argument, and a trailing comment is dropped")
+    func continuedExample() {
+        let help = "EXAMPLES:\n  lab ab A B --workloads primes \\\n         --modes threads --quick  # a comment\n"
+        #expect(
+            Self.examples(in: help) == [["ab", "A", "B", "--workloads", "primes", "--modes", "threads", "--quick"]])
     }
 
     @Test("lab help --help and lab help help show the overview, as lab --help does")
