@@ -125,7 +125,8 @@ package struct GateSensitivity: Sendable {
             var caughtInCell: [String: [Int]] = [:]
             for _ in 0..<draws {
                 let (baseline, candidate) = draw(n, &random)
-                let same = RunComparison(baseline: baseline, candidate: candidate)
+                let before = CellSummary.summarize(baseline)
+                let same = RunComparison(baseline: baseline, summarized: before, candidate: candidate)
                 if !same.regressions(slowerThanPercent: percent).filter({ !$0.disturbed }).isEmpty { alarms += 1 }
                 // A cell with a disturbed repetition in the draw is not judged by the gate
                 // (exit 3): it is neither caught nor missed.
@@ -139,7 +140,7 @@ package struct GateSensitivity: Sendable {
                         record.wallSeconds *= 1 + slowdown
                         return record
                     }
-                    let found = RunComparison(baseline: baseline, candidate: slower).regressions(
+                    let found = RunComparison(baseline: baseline, summarized: before, candidate: slower).regressions(
                         slowerThanPercent: percent
                     ).filter { !$0.disturbed }
                     caught[index] += found.count

@@ -146,7 +146,12 @@ package struct RunComparison: Sendable {
     /// Python's `processes x2 (fork)`, `(forkserver)` and `(spawn)` is set against the lab's
     /// `processes x2`.
     package init(baseline: [RepetitionRecord], candidate: [RepetitionRecord]) {
-        let before = CellSummary.summarize(baseline)
+        self.init(baseline: baseline, summarized: CellSummary.summarize(baseline), candidate: candidate)
+    }
+
+    /// The same, with the baseline's cells already summarized (``CellSummary/summarize(_:)``
+    /// of `baseline`): the gate's sensitivity sets one baseline against many candidates.
+    package init(baseline: [RepetitionRecord], summarized before: [CellSummary], candidate: [RepetitionRecord]) {
         let after = CellSummary.summarize(candidate)
         func byKey(_ cells: [CellSummary]) -> [String: CellSummary] {
             Dictionary(cells.map { ($0.cellKey, $0) }) { first, _ in first }
